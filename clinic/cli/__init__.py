@@ -1,0 +1,1 @@
+"""click commands: parse, call clinic.core, print. No rules here."""

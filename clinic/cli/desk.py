@@ -1,0 +1,1 @@
+"""Commands of the desk area (attached to the groups in clinic.cli.main)."""

@@ -1,0 +1,145 @@
+"""The ``clinic`` command: opens the TUI, or runs one of the subcommands.
+
+Subcommands live in modules named for what they do (``registers``, ``desk``,
+``planning``, ``reports``); each attaches its commands to the groups defined
+here. The user's language is chosen before any help text is built, so
+``--help`` speaks it too. Exit codes: 0 ok, 1 bad input, 2 usage, 3 database.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from click_default_group import DefaultGroup
+
+from clinic.cli.context import AppContext, default_db_path
+from clinic.core.errors import ClinicError
+from clinic.i18n import _, set_language
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class ClinicGroup(DefaultGroup):
+    """A click group that turns a ClinicError into its sentence and exit code.
+
+    Done here rather than only in ``main`` so that click's CliRunner (the
+    tests) sees the same output and exit codes as a user does.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ClinicError as exc:
+            click.echo(exc.message, err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _early_language(argv: list[str]) -> str | None:
+    """Find ``--lang`` before click parses, so help texts are built in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+set_language(_early_language(sys.argv[1:]))
+
+
+@click.group(
+    cls=ClinicGroup,
+    invoke_without_command=True,
+    context_settings=CONTEXT_SETTINGS,
+    help=_("Free village clinics (义诊): registers, clinic days, health prescriptions and reports.\n\nWithout a command, opens the terminal app."),
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CLINIC_DB",
+    help=_("Database file (default: in the user data folder; or set CLINIC_DB)."),
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    help=_("Language of the app: zh (简体中文) or en. Default: the locale."),
+)
+@click.option("--as", "actor", default=None, help=_("Name recorded in the audit log for this session (default: the login name)."))
+@click.version_option(package_name="clinic", message="clinic %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, lang: str | None, actor: str | None) -> None:
+    language = set_language(lang)
+    ctx.obj = AppContext(db_path=db_path or default_db_path(), lang=language, actor=actor)
+    if ctx.invoked_subcommand is None:
+        from clinic.cli.tui import run_tui
+
+        run_tui(ctx.obj)
+
+
+@cli.group("import", context_settings=CONTEXT_SETTINGS, help=_("Import registers and rosters from CSV or Excel files."))
+def import_group() -> None:
+    pass
+
+
+@cli.group("export", context_settings=CONTEXT_SETTINGS, help=_("Export data sets to CSV, Excel or JSON (ID and phone numbers masked unless --unmasked)."))
+def export_group() -> None:
+    pass
+
+
+@cli.group(
+    "report",
+    cls=DefaultGroup,
+    default="summary",
+    default_if_no_args=True,
+    context_settings=CONTEXT_SETTINGS,
+    help=_("Figures for a period or for one clinic day."),
+)
+def report_group() -> None:
+    pass
+
+
+@cli.group("day", context_settings=CONTEXT_SETTINGS, help=_("Plan and list clinic days."))
+def day_group() -> None:
+    pass
+
+
+# Command modules attach themselves to the groups above.
+from clinic.cli import desk, planning, registers, reports  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run click, turning every user error into one sentence."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="clinic", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(_("Aborted."), err=True)
+        return 1
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except ClinicError as exc:
+        click.echo(exc.message, err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into head and closed early: not an error for the user.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
+        if os.environ.get("CLINIC_DEBUG"):
+            raise
+        click.echo(_("Unexpected error: {error}. Set CLINIC_DEBUG=1 to see the details.").format(error=type(exc).__name__), err=True)
+        return 1
+    return 0
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())

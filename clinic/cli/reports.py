@@ -1,0 +1,1 @@
+"""Commands of the reports area (attached to the groups in clinic.cli.main)."""

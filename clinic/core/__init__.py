@@ -1,0 +1,1 @@
+"""Domain rules and services: pure Python over a store, no UI."""

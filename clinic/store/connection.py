@@ -1,0 +1,92 @@
+"""Open the one SQLite file the app keeps everything in.
+
+Every connection gets WAL, foreign keys and a busy timeout, then the pending
+migrations and changed seed catalogues are applied. ``Database(path)`` keeps
+sqlite3's ``check_same_thread=True``: each thread opens its own Store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from clinic.core.errors import DatabaseError
+from clinic.i18n import _
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def new_uid() -> str:
+    """A globally unique id for a record made on this laptop (for merging later)."""
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Store:
+    """A connection to the clinic database with the app's named queries hung off it."""
+
+    path: Path
+    db: sqlite_utils.Database = field(repr=False)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One user action, one transaction: all of it is written or none."""
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.OperationalError as exc:
+            raise DatabaseError.from_sqlite(exc, self.path) from exc
+
+    def query(self, sql: str, params: Any = None) -> list[dict]:
+        return list(self.db.query(sql, params or []))
+
+    def one(self, sql: str, params: Any = None) -> dict | None:
+        for row in self.db.query(sql, params or []):
+            return row
+        return None
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        row = self.conn.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_store(path: str | Path, *, migrate: bool = True) -> Store:
+    """Open (creating if needed) the database at ``path``, ready to use."""
+    from clinic.store.migrations import apply_migrations
+    from clinic.store.seeds import apply_seeds
+
+    path = Path(path)
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        db = sqlite_utils.Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        store = Store(path=path, db=db)
+        if migrate:
+            apply_migrations(store)
+            apply_seeds(store)
+        return store
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError.from_sqlite(exc, path) from exc
+    except OSError as exc:
+        raise DatabaseError(_("Cannot open the database {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from exc

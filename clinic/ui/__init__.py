@@ -1,0 +1,1 @@
+"""Textual screens and widgets. Shows and edits; rules live in clinic.core."""

@@ -1,0 +1,94 @@
+"""The Textual app: wires screens, global keys and the command palette. No rules here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from clinic.i18n import _
+from clinic.store import Store, open_store
+from clinic.ui import registry
+
+
+class ClinicApp(App[None]):
+    """One window onto one clinic database."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "clinic"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        db_path: Path | str,
+        actor: str = "",
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.actor = actor
+        self._today = today
+        self.store: Store = open_store(self.db_path)
+        self.title = _("Free clinics")
+        self.sub_title = str(self.db_path.name)
+        self.bind("ctrl+q", "quit", description=_("Quit"), show=True)
+        self.bind("f1", "help", description=_("Help"), show=True)
+        for entry in registry.available():
+            self.bind(entry.key, f"open('{entry.name}')", description=_(entry.title), show=False)
+
+    # -- time -------------------------------------------------------------
+    def today(self) -> dt.date:
+        """Today's date, fixed in tests and snapshots."""
+        return self._today or dt.date.today()
+
+    def now(self) -> dt.datetime:
+        if self._today:
+            return dt.datetime.combine(self._today, dt.time(9, 30))
+        return dt.datetime.now().replace(microsecond=0)
+
+    # -- database ----------------------------------------------------------
+    def open_store(self) -> Store:
+        """A new connection, for a thread worker (sqlite3 connections stay on their thread)."""
+        return open_store(self.db_path, migrate=False)
+
+    # -- screens -----------------------------------------------------------
+    def on_mount(self) -> None:
+        self.action_open("home")
+
+    def action_open(self, name: str) -> None:
+        entry = registry.entry(name)
+        screen_cls = entry.load()
+        if screen_cls is None:
+            self.notify(_("This part of the app is not available."), severity="warning")
+            return
+        # Go back to an open screen of that kind instead of stacking copies.
+        for index, screen in enumerate(self.screen_stack):
+            if isinstance(screen, screen_cls):
+                while len(self.screen_stack) > index + 1:
+                    self.pop_screen()
+                return
+        if name == "home":
+            self.push_screen(screen_cls())
+        else:
+            self.push_screen(screen_cls())
+
+    def action_help(self) -> None:
+        from clinic.ui.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every screen and action reachable from the palette, in the user's language."""
+        for entry in registry.available():
+            yield SystemCommand(_(entry.title), _(entry.description), partial(self.action_open, entry.name))
+        yield SystemCommand(_("Help"), _("Keys and what they do"), self.action_help)
+        yield SystemCommand(_("Quit"), _("Quit the application"), self.exit)
+
+    def on_unmount(self) -> None:
+        self.store.close()

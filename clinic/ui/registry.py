@@ -1,0 +1,69 @@
+"""The app's screens, by name, with the key that opens each from anywhere.
+
+Screens are imported only when first opened (fast start-up). Each area of the
+app owns its screen module; adding a screen is one entry here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from clinic.i18n import N_
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    name: str
+    key: str  # the global key binding (function keys work in every field)
+    title: str  # msgid, translated when shown
+    target: str  # "module:Class"
+    description: str  # msgid
+
+    def load(self) -> type[Screen] | None:
+        module_name, _, cls_name = self.target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None
+            raise
+        return getattr(module, cls_name)
+
+
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry("home", "f2", N_("Home"), "clinic.ui.home:HomeScreen",
+                N_("What is in the database and what is coming")),
+    ScreenEntry("registers", "f3", N_("Registers"), "clinic.ui.registers:RegistersScreen",
+                N_("Villages, households and persons; search")),
+    ScreenEntry("desk", "f4", N_("Clinic desk"), "clinic.ui.desk:DeskScreen",
+                N_("Check-in, vitals, consult and health prescriptions")),
+    ScreenEntry("days", "f5", N_("Clinic days"), "clinic.ui.days:ClinicDaysScreen",
+                N_("Plan clinic days and put volunteers on them")),
+    ScreenEntry("volunteers", "f6", N_("Volunteers"), "clinic.ui.volunteers:VolunteersScreen",
+                N_("The volunteer roster, schedules and hours")),
+    ScreenEntry("villages", "f7", N_("Villages"), "clinic.ui.villages:VillagesScreen",
+                N_("Coverage per village and where to go next")),
+    ScreenEntry("report", "f8", N_("Reports"), "clinic.ui.report:ReportScreen",
+                N_("Figures by village, organisation and period; exports")),
+)
+
+
+def entry(name: str) -> ScreenEntry:
+    for screen in SCREENS:
+        if screen.name == name:
+            return screen
+    raise KeyError(name)
+
+
+def available() -> list[ScreenEntry]:
+    """Entries whose screen module exists (areas still being built are left out)."""
+    found = []
+    for screen in SCREENS:
+        module_name = screen.target.partition(":")[0]
+        if importlib.util.find_spec(module_name) is not None:
+            found.append(screen)
+    return found
