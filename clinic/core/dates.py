@@ -1,0 +1,108 @@
+"""Dates as registers write them, read into ``datetime.date``.
+
+Spreadsheets made on Chinese Windows hold 2024-05-31, 2024/5/31, 2024.5.31,
+2024年5月31日, 20240531, a date with a time of 00:00:00, or, when a cell was
+formatted as a number, Excel's serial day count (45443 = 2024-05-31). All of
+them are accepted; day-first or month-first forms (31/5/2024) are not,
+because they cannot be told apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from clinic.core.errors import InputError
+from clinic.i18n import _
+
+# Excel's 1900 date system counts 1900-02-29, a day that never was (a Lotus
+# 1-2-3 bug kept for compatibility): serial 60. From serial 61 on, day 0 is
+# effectively 1899-12-30; before it, 1899-12-31.
+_EPOCH = date(1899, 12, 30)
+_EPOCH_BEFORE_MARCH_1900 = date(1899, 12, 31)
+_FAKE_LEAP_DAY = 60
+SERIAL_MIN, SERIAL_MAX = 1, 80000  # 1900-01-01 .. 2119-01-10
+
+_TIME = re.compile(r"[ T]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_SEPARATED = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SERIAL = re.compile(r"(\d{1,5})(\.\d*)?")
+
+
+class DateError(InputError):
+    """A value that is not a date the tool can read."""
+
+
+def from_excel_serial(serial: float) -> date:
+    """The date for an Excel (1900 system) serial number; a fraction is the
+    time of day and is dropped."""
+    days = int(serial) if math.isfinite(serial) else 0
+    if not SERIAL_MIN <= days <= SERIAL_MAX or days == _FAKE_LEAP_DAY:
+        raise DateError(_("{value} is not a date; write it like 2024-05-31.").format(value=_show(serial)))
+    if days < _FAKE_LEAP_DAY:
+        return _EPOCH_BEFORE_MARCH_1900 + timedelta(days=days)
+    return _EPOCH + timedelta(days=days)
+
+
+def to_excel_serial(day: date) -> int:
+    """The Excel serial number of a date (inverse of from_excel_serial)."""
+    if day < date(1900, 3, 1):
+        return (day - _EPOCH_BEFORE_MARCH_1900).days
+    return (day - _EPOCH).days
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _make(value: str, year: str, month: str, day: str) -> date:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise DateError(_("{value} is not a real date.").format(value=value)) from None
+
+
+def parse_date(value: str | int | float | date | datetime) -> date:
+    """Read a date from a cell or a form field. Raises DateError."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise DateError(_("{value} is not a date; write it like 2024-05-31.").format(value=value))
+    if isinstance(value, int | float):
+        if value != value:  # NaN from an empty spreadsheet cell
+            raise DateError(_("The date is empty."))
+        return from_excel_serial(value)
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    if not text:
+        raise DateError(_("The date is empty."))
+    shown = text
+    text = _TIME.sub("", text)
+    for pattern in (_SEPARATED, _CHINESE, _COMPACT):
+        match = pattern.fullmatch(text)
+        if match:
+            return _make(shown, *match.groups())
+    match = _SERIAL.fullmatch(text)
+    if match:
+        return from_excel_serial(float(text) if match.group(2) else int(text))
+    raise DateError(_("{value} is not a date; write it like 2024-05-31.").format(value=shown))
+
+
+def age_on(birth: date, on: date) -> int:
+    """Age in completed years on a day (someone born on 29 February turns a
+    year older on 1 March in common years). Raises DateError if ``on`` is
+    before the birth date: one of the two was mistyped."""
+    if on < birth:
+        raise DateError(
+            _("The birth date {birth} is after {date}.").format(birth=birth.isoformat(), date=on.isoformat())
+        )
+    years = on.year - birth.year
+    if (on.month, on.day) < (birth.month, birth.day):
+        years -= 1
+    return years

@@ -1,0 +1,185 @@
+"""Search keys for names: pinyin initials and full pinyin.
+
+Clerks find people by typing "zs" or "zhangsan" for 张三 as often as the
+characters. A plain pinyin library reads several surnames wrongly (曾 as
+céng, 单 as dān, ...), and clerks spell them both ways, so every reading of
+the surname is indexed; the given name takes the common reading of each
+character. ü is indexed both as v (as pypinyin and most input methods write
+it: lv) and as u (lu), because both are typed.
+
+Readings are cached per character: converting a whole register (tens of
+thousands of names) must take about a second.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+# Surname readings that pypinyin's default gets wrong, correct reading first.
+# The other readings stay indexed: people spell names the way they look.
+SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "曾": ("zeng", "ceng"),
+    "单": ("shan", "dan"),
+    "覃": ("qin", "tan"),
+    "区": ("ou", "qu"),
+    "仇": ("qiu", "chou"),
+    "解": ("xie", "jie"),
+    "朴": ("piao", "pu"),
+    "查": ("zha", "cha"),
+}
+
+# Two-character surnames, with their syllables (correct reading first).
+COMPOUND_SURNAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "欧阳": (("ou", "yang"),),
+    "司马": (("si", "ma"),),
+    "上官": (("shang", "guan"),),
+    "诸葛": (("zhu", "ge"),),
+    "尉迟": (("yu", "chi"), ("wei", "chi")),
+    "司徒": (("si", "tu"),),
+    "东方": (("dong", "fang"),),
+    "皇甫": (("huang", "fu"),),
+    "令狐": (("ling", "hu"),),
+    "公孙": (("gong", "sun"),),
+    "慕容": (("mu", "rong"),),
+    "长孙": (("zhang", "sun"), ("chang", "sun")),
+    "夏侯": (("xia", "hou"),),
+    "端木": (("duan", "mu"),),
+    "宇文": (("yu", "wen"),),
+}
+
+_PINYIN = re.compile(r"[a-z]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@lru_cache(maxsize=65536)
+def _reading(char: str) -> str | None:
+    """The common reading of one character, or None if it has none."""
+    syllable = lazy_pinyin(char, style=Style.NORMAL)[0]
+    return syllable if _PINYIN.fullmatch(syllable) else None
+
+
+@lru_cache(maxsize=8192)
+def _first_readings(char: str) -> tuple[str, ...]:
+    """Every reading of a name's first character: the surname readings and
+    all of pypinyin's heteronyms."""
+    readings = list(SURNAME_READINGS.get(char, ()))
+    for syllable in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
+        if _PINYIN.fullmatch(syllable) and syllable not in readings:
+            readings.append(syllable)
+    return tuple(readings)
+
+
+def _tokens(text: str) -> list[tuple[str, ...] | str]:
+    """Split a name into pinyin syllables (options per character) and Latin
+    words (kept lower-cased, one token per word)."""
+    tokens: list[tuple[str, ...] | str] = []
+    word = ""
+    for char in text:
+        if _CJK.match(char):
+            if word:
+                tokens.append(word)
+                word = ""
+            syllable = _reading(char)
+            if syllable:
+                tokens.append((syllable,))
+        elif char.isalnum():
+            word += char
+        elif word:  # spaces, middle dots (阿依古丽·买买提), punctuation
+            tokens.append(word)
+            word = ""
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def _surname_options(name: str) -> tuple[list[tuple[str, ...]], str]:
+    """Alternative syllable sequences for the surname, and the rest of the name."""
+    compound = COMPOUND_SURNAMES.get(name[:2])
+    if compound:
+        options = [tuple(s) for s in compound]
+        # Also the way the characters look (how a clerk unsure of it types).
+        looks = [(r, _reading(name[1]) or "") for r in _first_readings(name[0])]
+        options += [o for o in looks if o not in options]
+        return options, name[2:]
+    if _CJK.match(name[0]) and _first_readings(name[0]):
+        return [(r,) for r in _first_readings(name[0])], name[1:]
+    return [()], name
+
+
+def name_keys(name: str) -> set[str]:
+    """Every key the name can be found by: initials ("zs") and full pinyin
+    ("zhangsan"), lower-case ASCII, for each reading of the surname and with
+    ü as both v and u."""
+    name = unicodedata.normalize("NFKC", name or "").strip().lower()
+    if not name:
+        return set()
+    surname_options, rest = _surname_options(name)
+    rest_tokens = _tokens(rest)
+    keys: set[str] = set()
+    for surname in surname_options:
+        syllables = [s for s in surname if s] + [
+            t[0] if isinstance(t, tuple) else t for t in rest_tokens
+        ]
+        if not syllables:
+            continue
+        initials = "".join(s[0] for s in syllables)
+        full = "".join(syllables)
+        keys.add(initials)
+        keys.add(full)
+        pinyin_part = [s for s in surname if s] + [t[0] for t in rest_tokens if isinstance(t, tuple)]
+        if any("v" in s for s in pinyin_part):
+            keys.add(_v_to_u(surname, rest_tokens))
+    keys.discard("")
+    return {k for k in keys if k.isascii()}
+
+
+def _v_to_u(surname: tuple[str, ...], rest_tokens: list[tuple[str, ...] | str]) -> str:
+    """Full pinyin with ü written u (lu for 吕); Latin words keep their v."""
+    parts = [s.replace("v", "u") for s in surname if s]
+    for token in rest_tokens:
+        parts.append(token[0].replace("v", "u") if isinstance(token, tuple) else token)
+    return "".join(parts)
+
+
+def initials(name: str) -> str:
+    """The main initials key (correct surname reading): for an indexed column."""
+    return _main_key(name)[0]
+
+
+def full_pinyin(name: str) -> str:
+    """The main full-pinyin key (correct surname reading): for an indexed column."""
+    return _main_key(name)[1]
+
+
+def _main_key(name: str) -> tuple[str, str]:
+    name = unicodedata.normalize("NFKC", name or "").strip().lower()
+    if not name:
+        return "", ""
+    surname_options, rest = _surname_options(name)
+    syllables = [s for s in surname_options[0] if s] + [
+        t[0] if isinstance(t, tuple) else t for t in _tokens(rest)
+    ]
+    return "".join(s[0] for s in syllables), "".join(syllables)
+
+
+def query_kind(q: str) -> str:
+    """What a search box query looks like, so the caller can pick the column:
+    "digits" (ID number or phone, maybe ending in X), "latin" (pinyin),
+    "hanzi" (characters), "household" (letters and digits, e.g. LS0001),
+    "mixed" (anything else), "empty"."""
+    text = "".join(unicodedata.normalize("NFKC", q or "").split())
+    if not text:
+        return "empty"
+    if _CJK.search(text):
+        return "hanzi"
+    if re.fullmatch(r"[0-9]+[xX]?", text):
+        return "digits"
+    if re.fullmatch(r"[A-Za-z]+", text):
+        return "latin"
+    if re.fullmatch(r"[A-Za-z0-9\-_]+", text):
+        return "household"
+    return "mixed"
