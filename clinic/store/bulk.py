@@ -1,0 +1,43 @@
+"""Fast bulk writes for generated data (the demo, benchmarks): executemany in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clinic.store.connection import Store
+
+
+def insert_rows(store: Store, table: str, columns: Sequence[str], rows: Sequence[Sequence], ignore: bool = False) -> None:
+    if not rows:
+        return
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    marks = ",".join("?" * len(columns))
+    store.conn.executemany(f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def next_id(store: Store, table: str) -> int:
+    return (store.scalar(f"SELECT max(id) FROM {table}") or 0) + 1
+
+
+def ids_by(store: Store, table: str, column: str) -> dict[str, int]:
+    return {row[column]: row["id"] for row in store.query(f"SELECT id, {column} FROM {table}")}
+
+
+def villages(store: Store, places: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Create (township, village) pairs that are missing; return all their ids."""
+    from clinic.store.persons import village_id
+
+    return {place: village_id(store, *place) for place in places}
+
+
+def default_ticks(store: Store) -> dict[int, str]:
+    """Template id → JSON list of the item codes ticked by default."""
+    import json
+
+    ticks = {}
+    for row in store.query("SELECT id, body FROM prescription_templates"):
+        body = json.loads(row["body"])
+        codes = [item["code"] for section in body.get("sections", []) for item in section.get("items", [])
+                 if item.get("default")]
+        ticks[row["id"]] = json.dumps(codes)
+    return ticks
