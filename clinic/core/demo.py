@@ -273,7 +273,7 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
             fasting = rng.random() < 0.5 if glucose is not None else None
             flags = flags_text(flags_for(sbp, dbp, glucose, fasting))
             doctor = rng.choice(doctors)
-            follow = (date + dt.timedelta(days=90)).isoformat() if flags else None
+            follow = (date + dt.timedelta(days=rng.choice((28, 42, 90)))).isoformat() if flags else None
             referral = "乡镇卫生院" if "urgent" in flags or "glucose_high" in flags else None
             visits.append((visit_id, new_uid(), day_id, pid, f"{date.isoformat()} 09:{rng.randint(0, 59):02d}:00",
                            "done", "gp", doctor, sbp, dbp, rng.randint(58, 96), glucose,

@@ -199,3 +199,24 @@ def household_members(store: Store, household: int) -> list[dict]:
         "ORDER BY p.relation != '户主', p.birth_date, p.id",
         [household],
     )
+
+
+def person_row(store: Store, person_id: int) -> dict | None:
+    return store.one(f"SELECT {PERSON_COLUMNS}, p.group_no, p.other_conditions, p.family_doctor {PERSON_FROM} WHERE p.id = ?", [person_id])
+
+
+def latest_consent(store: Store, person_id: int) -> dict | None:
+    return store.one(
+        "SELECT given_at, signed_by, proxy_name FROM consents WHERE person_id = ? AND withdrawn_at IS NULL "
+        "ORDER BY given_at DESC LIMIT 1", [person_id])
+
+
+def visit_history(store: Store, person_id: int, limit: int = 5) -> list[dict]:
+    return store.query(
+        "SELECT d.date, vi.sbp, vi.dbp, vi.glucose, vi.glucose_fasting, vi.flags, vi.follow_up_due "
+        "FROM visits vi JOIN clinic_days d ON d.id = vi.clinic_day_id WHERE vi.person_id = ? "
+        "ORDER BY d.date DESC LIMIT ?", [person_id, limit])
+
+
+def condition_names(store: Store) -> list[dict]:
+    return store.query("SELECT code, name_zh, name_en FROM conditions ORDER BY sort_order")

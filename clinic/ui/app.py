@@ -72,16 +72,20 @@ class ClinicApp(App[None]):
                 while len(self.screen_stack) > index + 1:
                     self.pop_screen()
                 return
-        if name == "home":
-            self.push_screen(screen_cls())
-        else:
-            self.push_screen(screen_cls())
+        self.push_screen(screen_cls())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys for parts of the app that are not installed."""
+        if action == "open" and parameters:
+            names = {entry.name for entry in registry.available()}
+            return True if parameters[0] in names else None
+        return True
 
     def action_help(self) -> None:
         from clinic.ui.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(below=self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen and action reachable from the palette, in the user's language."""

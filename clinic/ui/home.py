@@ -1,0 +1,112 @@
+"""Home: what is in the database, what is coming, and where to go from here."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from clinic.i18n import N_, _
+from clinic.ui import registry
+from clinic.ui.base import ClinicScreen
+from clinic.ui.labels import status_label, weekday_label
+
+
+class HomeScreen(ClinicScreen):
+    """The first screen: counts, the next clinic days, and the way to every other screen."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("r", "app.open('registers')", N_("Registers"), key_display="r"),
+        Binding("d", "app.open('desk')", N_("Clinic desk"), key_display="d"),
+        Binding("c", "app.open('days')", N_("Clinic days"), key_display="c"),
+        Binding("o", "app.open('report')", N_("Reports"), key_display="o"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-top"):
+            with Vertical(id="counts", classes="panel"):
+                yield Static(_("In this database"), classes="title")
+                yield Static("", id="counts-body")
+            with Vertical(id="menu", classes="panel"):
+                yield Static(_("Go to"), classes="title")
+                yield Static(self._menu_text(), id="menu-body")
+        with Vertical(id="upcoming", classes="panel"):
+            yield Static(_("Coming clinic days"), classes="title")
+            yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def _menu_text(self) -> str:
+        lines = []
+        for entry in registry.available():
+            if entry.name == "home":
+                continue
+            lines.append(f"[b]{entry.key.upper():>3}[/b]  {_(entry.title)} — [dim]{_(entry.description)}[/dim]")
+        lines.append(f"[b]{'F1':>3}[/b]  {_('Help')} — [dim]{_('Keys and what they do')}[/dim]")
+        lines.append(f"[b]{'^Q':>3}[/b]  {_('Quit')}")
+        return "\n".join(lines)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#days", DataTable)
+        table.add_columns(_("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Volunteers"))
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home")
+    def load(self) -> None:
+        from clinic.store.overview import counts, follow_ups_due, upcoming_days
+
+        store = self.app.open_store()
+        try:
+            today = self.app.today().isoformat()
+            data = counts(store), upcoming_days(store, today), follow_ups_due(store, today)
+        finally:
+            store.close()
+        self.app.call_from_thread(self.show, *data)
+
+    def show(self, numbers: dict, days: list[dict], follow_ups: int) -> None:
+        import datetime as dt
+
+        labels = [
+            (_("Villages"), numbers["villages"]),
+            (_("Households"), numbers["households"]),
+            (_("Persons"), numbers["persons"]),
+            (_("Volunteers"), numbers["volunteers"]),
+            (_("Clinic days"), numbers["clinic_days"]),
+            (_("Visits"), numbers["visits"]),
+            (_("Health prescriptions handed out"), numbers["handouts"]),
+            (_("Follow-ups due in the next 14 days"), follow_ups),
+        ]
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column()
+        grid.add_column(justify="right", style="bold")
+        for label, value in labels:
+            grid.add_row(label, f"{value:,}")
+        self.query_one("#counts-body", Static).update(grid)
+        table = self.query_one("#days", DataTable)
+        table.clear()
+        for day in days:
+            date = dt.date.fromisoformat(day["date"])
+            table.add_row(
+                day["date"],
+                weekday_label(date.weekday()),
+                f"{day['start_time']}–{day['end_time']}",
+                f"{day['township']} {day['village']}",
+                day["organisation"] or "",
+                status_label(day["status"]),
+                f"{day['assigned']}/{day['needed']}",
+                key=str(day["id"]),
+            )
+        if not days:
+            table.add_row(_("No clinic days planned."), "", "", "", "", "", "")

@@ -1,0 +1,223 @@
+"""Registers: villages → households → persons, and a search box that finds anyone.
+
+Lists load a page at a time (PagedTable); the search runs in an exclusive
+thread worker on every keystroke, so results follow the typing and a slow
+query never blocks the keyboard. ID and phone numbers are shown masked.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static
+
+from clinic.core.categories import category_label, tag_label
+from clinic.i18n import N_, _
+from clinic.store import persons as q
+from clinic.ui.base import ClinicScreen
+from clinic.ui.paged_table import PagedTable
+
+
+def _category(code: str | None) -> str:
+    return category_label(code) if code else ""
+
+
+def _sex(code: str | None) -> str:
+    from clinic.ui.labels import sex_short
+
+    return sex_short(code)
+
+
+class RegistersScreen(ClinicScreen):
+    CSS_PATH = "registers.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_search", N_("Search"), key_display="/"),
+        Binding("escape", "clear_search", N_("Clear search")),
+        Binding("v", "focus('villages')", N_("Villages"), show=False),
+        Binding("h", "focus('households')", N_("Households"), show=False),
+        Binding("p", "focus('persons')", N_("Persons"), show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder=_("Search: name, pinyin (zs, zhangsan), last 4+ digits of ID or phone, household number"),
+            id="search",
+        )
+        yield Static("", id="search-status", classes="muted")
+        with Horizontal(id="lists"):
+            with Vertical(classes="list"):
+                yield Static(_("Villages"), classes="title")
+                yield PagedTable(
+                    [_("Township"), _("Village"), _("Households"), _("Persons")],
+                    cells=lambda r: (r["township"], r["name"], r["households"], r["persons"]),
+                    keyset=lambda r: (r["township"], r["name"]),
+                    id="villages",
+                )
+            with Vertical(classes="list"):
+                yield Static(_("Households"), classes="title", id="households-title")
+                yield PagedTable(
+                    [_("Household no."), _("Head"), _("Category"), _("Persons")],
+                    cells=lambda r: (r["number"] or "", r["head_name"], _category(r["category"]), r["persons"]),
+                    keyset=lambda r: (r["number"] or "", r["id"]),
+                    id="households",
+                )
+            with Vertical(classes="list wide"):
+                yield Static(_("Persons"), classes="title", id="persons-title")
+                yield PagedTable(
+                    [_("Name"), _("Sex"), _("Age"), _("Village"), _("Household no."), _("ID number"), _("Phone")],
+                    cells=self._person_cells,
+                    keyset=lambda r: r["id"],
+                    id="persons",
+                )
+        yield Static("", id="detail", classes="panel")
+        yield Footer()
+
+    def _person_cells(self, row: dict) -> tuple:
+        from clinic.core.search import PersonHit
+
+        hit = PersonHit.from_row(row, self.app.today()) if "id_number" in row else row["hit"]
+        return (hit.name, _sex(hit.sex), "" if hit.age is None else hit.age, hit.village or "",
+                hit.household_number or "", hit.id_masked, hit.phone_masked)
+
+    def on_mount(self) -> None:
+        self.query_one("#villages", PagedTable).show_query(q.village_rows)
+        self.query_one("#search", Input).focus()
+
+    # -- navigation ---------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus(self, name: str) -> None:
+        self.query_one(f"#{name}").focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        else:
+            self.app.action_open("home")
+
+    @on(PagedTable.RowHighlighted, "#villages")
+    def village_chosen(self, event: PagedTable.RowHighlighted) -> None:
+        row = event.data_table.row_data(event.row_key.value) if event.row_key else None
+        if row is None:
+            return
+        village = row["id"]
+        self.query_one("#households-title", Static).update(
+            _("Households of {village}").format(village=row["name"]))
+        self.query_one("#households", PagedTable).show_query(
+            lambda store, after, limit: q.household_rows(store, village, after, limit))
+
+    @on(PagedTable.RowHighlighted, "#households")
+    def household_chosen(self, event: PagedTable.RowHighlighted) -> None:
+        if self.query_one("#search", Input).value.strip():
+            return  # the person list shows search results
+        row = event.data_table.row_data(event.row_key.value) if event.row_key else None
+        if row is None:
+            return
+        household = row["id"]
+        self.query_one("#persons-title", Static).update(
+            _("Members of household {number}").format(number=row["number"] or row["head_name"]))
+        self.query_one("#persons", PagedTable).show_query(
+            lambda store, after, limit: q.household_members(store, household) if after is None else [])
+
+    @on(PagedTable.RowSelected, "#villages")
+    def village_entered(self) -> None:
+        self.query_one("#households").focus()
+
+    @on(PagedTable.RowSelected, "#households")
+    def household_entered(self) -> None:
+        self.query_one("#persons").focus()
+
+    @on(PagedTable.RowHighlighted, "#persons")
+    def person_chosen(self, event: PagedTable.RowHighlighted) -> None:
+        row = event.data_table.row_data(event.row_key.value) if event.row_key else None
+        if row is not None:
+            self.load_detail(row["id"])
+
+    # -- search ---------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#search-status", Static).update("")
+            self.query_one("#persons-title", Static).update(_("Persons"))
+            self.query_one("#persons", PagedTable).show_rows([])
+            return
+        self.run_search(text)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        persons = self.query_one("#persons", PagedTable)
+        if persons.row_count:
+            persons.focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        from clinic.core.search import find_persons
+
+        store = self.app.open_store()
+        try:
+            hits = find_persons(store, text, limit=50, today=self.app.today())
+        finally:
+            store.close()
+        self.app.call_from_thread(self.show_hits, text, hits)
+
+    def show_hits(self, text: str, hits: list) -> None:
+        if self.query_one("#search", Input).value.strip() != text:
+            return  # typing went on; a newer search is coming
+        rows = [{"id": hit.id, "hit": hit} for hit in hits]
+        self.query_one("#persons", PagedTable).show_rows(rows)
+        self.query_one("#persons-title", Static).update(_("Search results"))
+        if hits:
+            status = _("{n} found").format(n=len(hits)) if len(hits) < 50 else _("first 50 shown; type more to narrow")
+        elif text.isdigit() and len(text) < 4:
+            status = _("Type at least 4 digits of the ID number or phone.")
+        else:
+            status = _("Nobody found for {query}.").format(query=text)
+        self.query_one("#search-status", Static).update(status)
+
+    # -- detail ---------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="detail")
+    def load_detail(self, person_id: int) -> None:
+        from clinic.core.persons import person_detail
+
+        store = self.app.open_store()
+        try:
+            detail = person_detail(store, person_id, self.app.today())
+        finally:
+            store.close()
+        self.app.call_from_thread(self.show_detail, detail)
+
+    def show_detail(self, detail) -> None:
+        from clinic.core.groups import group_label
+
+        panel = self.query_one("#detail", Static)
+        if detail is None:
+            panel.update("")
+            return
+        hit = detail.hit
+        conditions = detail.condition_labels + detail.other_conditions
+        parts = [
+            f"[b]{hit.name}[/b]  {_sex(hit.sex)}  {'' if hit.age is None else _('{age} y').format(age=hit.age)}"
+            f"  {hit.birth_date or ''}",
+            f"{hit.township or ''} {hit.village or ''}"
+            + (f" {group_label(detail.group_no)}" if detail.group_no else "")
+            + f"  {_('Household')} {hit.household_number or '-'} ({_category(hit.category)}; {_('head')}: {hit.head_name or '-'})",
+            f"{_('ID number')}: {hit.id_masked or '-'}   {_('Phone')}: {hit.phone_masked or '-'}",
+            f"{_('Tags')}: {', '.join(tag_label(t) for t in detail.tags) or '-'}"
+            + (f"   {_('Family doctor contract')}" if detail.family_doctor else ""),
+            f"{_('Chronic conditions')}: {', '.join(conditions) or '-'}",
+            f"{_('Consent')}: " + (_("given {date}").format(date=detail.consent['given_at'][:10])
+                                  if detail.consent else _("not recorded")),
+        ]
+        if detail.visits:
+            visits = "; ".join(
+                f"{v['date']} {_('BP')} {v['sbp'] or '-'}/{v['dbp'] or '-'}"
+                + (f" {_('glucose')} {v['glucose']}" if v["glucose"] is not None else "")
+                for v in detail.visits[:3])
+            parts.append(f"{_('Visits')}: {visits}")
+        panel.update("\n".join(parts))
