@@ -1,1 +1,40 @@
-"""Commands of the desk area (attached to the groups in clinic.cli.main)."""
+"""Commands of the desk area (attached to the groups in clinic.cli.main).
+
+``clinic report day [--date D] [--json]``: the end-of-day summary of one
+clinic day, the same figures as the desk's summary screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from clinic.cli import main as _m
+from clinic.cli.context import AppContext, pass_app
+from clinic.i18n import _
+
+
+@_m.report_group.command(
+    "day",
+    help=_("The end-of-day summary of one clinic day: people seen by household category and tag, flags, health prescriptions by condition, referrals, volunteers and hours. Without --date: the most recent clinic day up to today."),
+)
+@click.option("--date", "date_text", metavar="DATE", help=_("The clinic day's date (2026-11-24, 2026/11/24, 20261124 ...)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the figures as JSON."))
+@pass_app
+def report_day(app: AppContext, date_text: str | None, as_json: bool) -> None:
+    from clinic.core.dates import parse_date
+    from clinic.core.daysummary import find_day, summary, summary_lines
+
+    on = parse_date(date_text) if date_text else None
+    store = app.open()
+    try:
+        day = find_day(store, on, dt.date.today())
+        data = summary(store, day["id"])
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(summary_lines(data)))

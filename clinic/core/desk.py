@@ -1,0 +1,519 @@
+"""The clinic-day desk: open a day, check people in, record visits and consent.
+
+Every record names the volunteer who made it. A visit on a past clinic day
+(forms written on paper first, entered afterwards) takes the clinic day's
+date, not today's: see ``stamp``.
+
+Consent (PIPL) comes before health data: ``check_in`` refuses a person
+without consent on record unless consent is given in the same action, and
+``save_visit`` refuses to store vitals for a visit whose person has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from clinic.core import vitals as V
+from clinic.core.dates import parse_date
+from clinic.core.errors import InputError, NotFoundError
+from clinic.core.idnumbers import parse_id
+from clinic.core.phones import normalise_phone
+from clinic.core.search import PersonHit, find_persons, search_keys
+from clinic.i18n import _, pick
+from clinic.store import Store
+from clinic.store import desk as q
+
+STATES = ("waiting", "with_doctor", "done")
+
+
+class ConsentMissing(InputError):
+    """Health data for a person without consent on record."""
+
+
+class DuplicateWarning(InputError):
+    """A walk-in that looks like someone already registered."""
+
+    def __init__(self, message: str, candidates: list[dict]):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+# -- small helpers ------------------------------------------------------------
+
+def age_on(birth: str | None, on: dt.date) -> int | None:
+    if not birth:
+        return None
+    try:
+        born = dt.date.fromisoformat(birth[:10])
+    except ValueError:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def stamp(day: dict, now: dt.datetime) -> str:
+    """The time a record made now for ``day`` carries: now on the day itself,
+    the day's date with the present clock time when a past day is entered
+    afterwards (so the order of entry is kept)."""
+    if day["date"] == now.date().isoformat():
+        return now.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{day['date']} {now.strftime('%H:%M:%S')}"
+
+
+def minutes_between(start: str | None, end: str | dt.datetime) -> int | None:
+    if not start:
+        return None
+    try:
+        a = dt.datetime.fromisoformat(start)
+        b = end if isinstance(end, dt.datetime) else dt.datetime.fromisoformat(end)
+    except ValueError:
+        return None
+    return max(0, int((b - a).total_seconds() // 60))
+
+
+# -- clinic days --------------------------------------------------------------
+
+def day_label(day: dict) -> str:
+    place = f"{day['township']} {day['village']}"
+    return f"{day['date']} {place}" + (f" · {day['venue']}" if day.get("venue") else "")
+
+
+def days_for_desk(store: Store, today: dt.date) -> list[dict]:
+    return q.days_around(store, today.isoformat())
+
+
+def get_day(store: Store, day_id: int) -> dict:
+    found = q.day(store, day_id)
+    if not found:
+        raise NotFoundError(_("There is no clinic day number {id}.").format(id=day_id))
+    return found
+
+
+def create_walk_in_day(store: Store, village_id: int, date: dt.date, organisation_id: int | None = None,
+                       venue: str = "") -> int:
+    """A clinic day made on the spot at the desk (nobody planned it in advance)."""
+    with store.transaction():
+        return q.insert_day(store, {
+            "date": date.isoformat(), "village_id": village_id, "organisation_id": organisation_id,
+            "venue": venue, "status": "confirmed", "walk_in": 1,
+        })
+
+
+def join_desk(store: Store, day_id: int, volunteer_id: int, role: str | None = None) -> None:
+    """A volunteer says they are at the desk: their assignment is marked attended
+    (made if they were not on the roster)."""
+    with store.transaction():
+        found = q.assignment(store, day_id, volunteer_id)
+        if found:
+            if found["status"] != "attended":
+                q.update_assignment(store, found["id"], {"status": "attended"})
+            return
+        vol = q.volunteer(store, volunteer_id)
+        if not vol:
+            raise NotFoundError(_("There is no volunteer number {id}.").format(id=volunteer_id))
+        q.insert_assignment(store, {
+            "clinic_day_id": day_id, "volunteer_id": volunteer_id,
+            "role": role or vol["specialty_code"] or "clerk", "status": "attended",
+        })
+
+
+def volunteers_for_day(store: Store, day_id: int) -> list[dict]:
+    """The day's assigned volunteers first, then every other active volunteer."""
+    assigned = q.day_volunteers(store, day_id)
+    ids = {v["id"] for v in assigned}
+    others = [dict(v, status=None) for v in q.all_volunteers(store) if v["id"] not in ids]
+    return assigned + others
+
+
+def seen_counts(store: Store, day_id: int) -> dict[int, int]:
+    return q.seen_counts(store, day_id)
+
+
+# -- search -------------------------------------------------------------------
+
+def find(store: Store, query: str, today: dt.date, limit: int = 30) -> list[PersonHit]:
+    """Persons matching what was typed in the check-in box, best first (the
+    lead's search: name, pinyin initials or full pinyin, last digits of the ID
+    number or phone, household number)."""
+    return find_persons(store, query, limit, today=today)
+
+
+# -- consent ------------------------------------------------------------------
+
+def has_consent(store: Store, person_id: int) -> bool:
+    return q.current_consent(store, person_id) is not None
+
+
+@dataclass
+class Consent:
+    explained_by: int | None
+    signed_by: str = "self"  # or "proxy"
+    proxy_name: str = ""
+    proxy_relation: str = ""
+
+    def check(self) -> None:
+        if self.explained_by is None:
+            raise InputError(_("Say who explained the consent (the volunteer at the desk)."))
+        if self.signed_by not in ("self", "proxy"):
+            raise InputError(_("Consent is signed by the person or by a proxy."))
+        if self.signed_by == "proxy" and not self.proxy_name.strip():
+            raise InputError(_("Give the name of the proxy who signed for the person."))
+
+
+def record_consent(store: Store, person_id: int, consent: Consent, at: str) -> int:
+    consent.check()
+    return q.insert_consent(store, {
+        "person_id": person_id, "given_at": at, "explained_by": consent.explained_by,
+        "signed_by": consent.signed_by,
+        "proxy_name": consent.proxy_name.strip() or None if consent.signed_by == "proxy" else None,
+        "proxy_relation": consent.proxy_relation.strip() or None if consent.signed_by == "proxy" else None,
+    })
+
+
+# -- check-in -----------------------------------------------------------------
+
+def check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None, now: dt.datetime,
+             queue: str | None = None, consent: Consent | None = None) -> tuple[int, bool]:
+    """Put a person on the day's queue; returns (visit id, whether new).
+
+    A person already checked in that day keeps their visit (checking in twice
+    is a slip, not a second visit). Without consent on record, ``consent``
+    must be given; it is written in the same transaction.
+    """
+    with store.transaction():
+        if q.person(store, person_id) is None:
+            raise NotFoundError(_("There is no person number {id}.").format(id=person_id))
+        existing = q.visit_for(store, day["id"], person_id)
+        if existing:
+            return existing["id"], False
+        at = stamp(day, now)
+        if not has_consent(store, person_id):
+            if consent is None:
+                raise ConsentMissing(_("This person has no consent on record: record it before check-in."))
+            record_consent(store, person_id, consent, at)
+        visit_id = q.insert_visit(store, {
+            "clinic_day_id": day["id"], "person_id": person_id, "arrived_at": at,
+            "state": "waiting", "queue": queue or None, "checked_in_by": volunteer_id,
+            "updated_at": at,
+        })
+        return visit_id, True
+
+
+def queue_rows(store: Store, day: dict, now: dt.datetime, specialty: str | None = None) -> list[dict]:
+    """The day's queue with minutes waited (until called, or until now)."""
+    rows = q.queue(store, day["id"], specialty)
+    clock = now if day["date"] == now.date().isoformat() else None
+    for row in rows:
+        end = row["called_at"] or row["done_at"] or clock
+        row["waited"] = minutes_between(row["arrived_at"], end) if end else None
+        row["flag_list"] = V.parse_flags(row["flags"])
+    return rows
+
+
+def set_state(store: Store, day: dict, visit_id: int, state: str, volunteer_id: int | None,
+              now: dt.datetime) -> None:
+    if state not in STATES:
+        raise InputError(_("Unknown queue state {state}.").format(state=state))
+    with store.transaction():
+        visit = q.visit(store, visit_id)
+        if not visit:
+            raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
+        values: dict[str, Any] = {"state": state, "updated_at": stamp(day, now)}
+        if state == "with_doctor":
+            values["called_at"] = visit["called_at"] or stamp(day, now)
+            values["seen_by"] = visit["seen_by"] or volunteer_id
+        elif state == "done":
+            values["done_at"] = stamp(day, now)
+            values["called_at"] = visit["called_at"] or stamp(day, now)
+            values["seen_by"] = visit["seen_by"] or volunteer_id
+        else:
+            values["called_at"] = None
+            values["done_at"] = None
+        q.update_visit(store, visit_id, values)
+
+
+def set_queue(store: Store, visit_id: int, specialty: str | None) -> None:
+    with store.transaction():
+        q.update_visit(store, visit_id, {"queue": specialty or None})
+
+
+# -- walk-ins -----------------------------------------------------------------
+
+@dataclass
+class WalkIn:
+    name: str
+    sex: str | None
+    birth: str = ""  # a date or an age in years
+    village_id: int | None = None
+    phone: str = ""
+    id_number: str = ""
+
+
+@dataclass
+class CleanWalkIn:
+    name: str
+    sex: str | None
+    birth_date: str | None
+    village_id: int | None
+    phone: str | None
+    id_number: str | None
+    id_number_old: str | None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+_AGE = re.compile(r"^(\d{1,3})\s*(岁|周岁|y|yrs?|years?)?$", re.I)
+
+
+def _parse_birth(text: str, today: dt.date) -> str | None:
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    if not value:
+        return None
+    match = _AGE.match(value)
+    if match:
+        age = int(match.group(1))
+        if not 0 <= age <= 120:
+            raise InputError(_("An age of {age} years is not plausible.").format(age=age))
+        # Only the year is known: 1 July of that year keeps the age right for half the year on either side.
+        return f"{today.year - age:04d}-07-01"
+    try:
+        born = parse_date(value)
+    except InputError:
+        raise InputError(_("Type a birth date (1956-03-02) or an age in years (68).")) from None
+    if born > today or born.year < 1890:
+        raise InputError(_("The birth date {date} is not plausible.").format(date=born.isoformat()))
+    return born.isoformat()
+
+
+def _parse_phone(text: str) -> str | None:
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    if not value:
+        return None
+    return normalise_phone(value)
+
+
+def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
+    """Check a walk-in form; every problem is collected per field."""
+    problems: dict[str, str] = {}
+    name = unicodedata.normalize("NFKC", form.name or "").strip()
+    name = re.sub(r"\s+", "" if not name.isascii() else " ", name)
+    if not name:
+        problems["name"] = _("The name is required.")
+    birth = number = old = phone = None
+    try:
+        birth = _parse_birth(form.birth, today)
+    except InputError as exc:
+        problems["birth"] = exc.message
+    try:
+        phone = _parse_phone(form.phone)
+    except InputError as exc:
+        problems["phone"] = exc.message
+    sex = form.sex if form.sex in ("M", "F") else None
+    if form.id_number.strip():
+        try:
+            idn = parse_id(form.id_number, today)
+            number, old = idn.number, idn.old
+            if sex and sex != idn.sex:
+                problems["sex"] = _("The ID number says the person is {sex}.").format(
+                    sex=_("male") if idn.sex == "M" else _("female"))
+            sex = sex or idn.sex
+            if birth and not form.birth.strip().isdigit() and birth != idn.birth_date.isoformat():
+                problems["birth"] = _("The ID number gives the birth date as {date}.").format(
+                    date=idn.birth_date.isoformat())
+            birth = idn.birth_date.isoformat()
+        except InputError as exc:
+            problems["id_number"] = exc.message
+    if sex is None and "sex" not in problems:
+        problems["sex"] = _("Choose the sex.")
+    if form.village_id is None:
+        problems["village"] = _("Choose the village.")
+    return CleanWalkIn(name, sex, birth, form.village_id, phone, number, old, problems)
+
+
+def likely_duplicates(store: Store, clean: CleanWalkIn) -> list[dict]:
+    """Registered persons this walk-in may be: same ID number, same phone and
+    name, or same name with a birth year within a year or the same village."""
+    found: dict[int, dict] = {}
+    if clean.id_number:
+        row = q.person_with_id_number(store, clean.id_number)
+        if row:
+            found[row["id"]] = row
+    if clean.phone:
+        for row in q.persons_with_phone(store, clean.phone):
+            if row["name"] == clean.name:
+                found[row["id"]] = row
+    for row in q.persons_named(store, clean.name):
+        same_village = clean.village_id is not None and row["village_id"] == clean.village_id
+        close_year = (clean.birth_date and row["birth_date"]
+                      and abs(int(row["birth_date"][:4]) - int(clean.birth_date[:4])) <= 1)
+        if same_village or close_year:
+            found[row["id"]] = row
+    return list(found.values())
+
+
+def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = False) -> int:
+    """Register a walk-in person; refuses a likely duplicate unless confirmed."""
+    if clean.problems:
+        raise InputError(next(iter(clean.problems.values())))
+    dupes = likely_duplicates(store, clean)
+    if clean.id_number and any(d["id_number"] == clean.id_number for d in dupes):
+        raise DuplicateWarning(
+            _("A person with this ID number is already registered: check them in instead."), dupes)
+    if dupes and not confirm_duplicate:
+        raise DuplicateWarning(
+            _("{n} registered person(s) look like this walk-in. Check one of them in, or confirm a new person.").format(
+                n=len(dupes)), dupes)
+    keys = sorted(search_keys(clean.name, clean.id_number, clean.phone))
+    with store.transaction():
+        return q.insert_person(store, {
+            "name": clean.name, "sex": clean.sex, "birth_date": clean.birth_date,
+            "village_id": clean.village_id, "phone": clean.phone, "id_number": clean.id_number,
+            "id_number_old": clean.id_number_old, "walk_in": 1,
+        }, keys)
+
+
+# -- visits -------------------------------------------------------------------
+
+FORM_FIELDS = ("bp", "pulse", "glucose", "weight_kg", "height_cm", "complaint", "notes",
+               "referral_to", "follow_up_due")
+
+
+@dataclass
+class VisitForm:
+    """What the visit form holds, as typed."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    fasting: bool = False
+    conditions: list[str] = field(default_factory=list)
+    queue: str | None = None
+
+
+@dataclass
+class SaveResult:
+    flags: list[V.Flag]
+    problems: dict[str, str]
+
+
+def _parse_follow_up(text: str, day_date: str) -> str | None:
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    if not value:
+        return None
+    base = dt.date.fromisoformat(day_date)
+    match = re.fullmatch(r"(\d{1,3})\s*(d|天|w|周|m|月|个月)?", value, re.I)
+    if match:
+        n = int(match.group(1))
+        unit = (match.group(2) or "d").lower()
+        days = n * (7 if unit in ("w", "周") else 30 if unit in ("m", "月", "个月") else 1)
+        return (base + dt.timedelta(days=days)).isoformat()
+    try:
+        found = parse_date(value)
+    except InputError:
+        raise InputError(_("Follow-up: a date (2026-12-24) or a delay (30d, 4w, 3m).")) from None
+    if found <= base:
+        raise InputError(_("The follow-up date must be after the visit."))
+    return found.isoformat()
+
+
+def read_visit_form(form: VisitForm, day_date: str) -> tuple[dict, SaveResult]:
+    vit = V.read_form(form.values, form.fasting)
+    problems = dict(vit.problems)
+    row: dict[str, Any] = vit.as_row()
+    if "bp" in problems:
+        row.pop("sbp")
+        row.pop("dbp")
+    for key in ("pulse", "glucose", "weight_kg", "height_cm"):
+        if key in problems:
+            row.pop(key)
+            if key == "glucose":
+                row.pop("glucose_fasting")
+    for key in ("complaint", "notes"):
+        row[key] = (form.values.get(key) or "").strip()
+    referral = (form.values.get("referral_to") or "").strip()
+    row["referral_to"] = referral or None
+    try:
+        row["follow_up_due"] = _parse_follow_up(form.values.get("follow_up_due", ""), day_date)
+    except InputError as exc:
+        problems["follow_up_due"] = exc.message
+    flags = V.flags_for(vit.sbp, vit.dbp, vit.glucose, form.fasting)
+    row["flags"] = V.flags_text(flags)
+    return row, SaveResult(flags, problems)
+
+
+def save_visit(store: Store, day: dict, visit_id: int, form: VisitForm, now: dt.datetime,
+               volunteer_id: int | None = None, *, finish: bool = False) -> SaveResult:
+    """Save the form as it stands: valid values are stored, the raw text of the
+    whole form is kept in ``draft_form`` so nothing typed is lost. ``finish``
+    closes the visit (refused while a value is wrong)."""
+    row, result = read_visit_form(form, day["date"])
+    with store.transaction():
+        visit = q.visit(store, visit_id)
+        if not visit:
+            raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
+        if not has_consent(store, visit["person_id"]):
+            raise ConsentMissing(_("No consent on record for this person: no health data can be stored."))
+        if finish and result.problems:
+            raise V.VitalsError(next(iter(result.problems.values())), next(iter(result.problems)))
+        row["draft_form"] = json.dumps(
+            {"values": form.values, "fasting": form.fasting, "conditions": form.conditions},
+            ensure_ascii=False)
+        row["updated_at"] = stamp(day, now)
+        row["queue"] = form.queue if form.queue is not None else visit["queue"]
+        if finish:
+            row.update(draft=0, state="done", done_at=stamp(day, now),
+                       called_at=visit["called_at"] or stamp(day, now),
+                       seen_by=visit["seen_by"] or volunteer_id)
+        elif visit["state"] == "waiting" and any(form.values.get(k) for k in ("bp", "glucose", "pulse")):
+            row.update(state="with_doctor", called_at=stamp(day, now),
+                       seen_by=visit["seen_by"] or volunteer_id)
+        q.update_visit(store, visit_id, row)
+        q.set_visit_conditions(store, visit_id, form.conditions)
+    return result
+
+
+def load_visit_form(store: Store, visit_id: int) -> VisitForm:
+    """The form as it was left: the raw draft if there is one, else the stored values."""
+    visit = q.visit(store, visit_id)
+    if not visit:
+        raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
+    draft = json.loads(visit.get("draft_form") or "{}")
+    if draft.get("values"):
+        return VisitForm(values=dict(draft["values"]), fasting=bool(draft.get("fasting")),
+                         conditions=list(draft.get("conditions", [])), queue=visit["queue"])
+    values = {}
+    if visit["sbp"] and visit["dbp"]:
+        values["bp"] = f"{visit['sbp']}/{visit['dbp']}"
+    for key in ("pulse", "glucose", "weight_kg", "height_cm", "complaint", "notes", "referral_to",
+                "follow_up_due"):
+        if visit.get(key) not in (None, ""):
+            values[key] = f"{visit[key]:g}" if isinstance(visit[key], float) else str(visit[key])
+    return VisitForm(values=values, fasting=bool(visit["glucose_fasting"]),
+                     conditions=q.visit_conditions(store, visit_id), queue=visit["queue"])
+
+
+def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
+    """What the visit form shows beside the fields: the person, their record, history."""
+    visit = q.visit(store, visit_id)
+    if not visit:
+        raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
+    day = get_day(store, visit["clinic_day_id"])
+    person = q.person(store, visit["person_id"])
+    return {
+        "visit": visit, "day": day, "person": person,
+        "age": age_on(person["birth_date"], dt.date.fromisoformat(day["date"])),
+        "tags": q.person_tags(store, person["id"]),
+        "conditions_on_record": q.person_conditions(store, person["id"]),
+        "history": q.history(store, person["id"], day["date"]),
+        "handouts": q.visit_handouts(store, visit_id),
+        "consent": q.current_consent(store, person["id"]),
+    }
+
+
+def conditions_catalogue(store: Store) -> list[tuple[str, str]]:
+    return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in q.conditions(store)]
+
+
+def specialties_catalogue(store: Store) -> list[tuple[str, str]]:
+    return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in q.specialties(store)]
