@@ -1,1 +1,115 @@
-"""Commands of the reports area (attached to the groups in clinic.cli.main)."""
+"""Commands of the reports area: ``clinic report [summary]`` and ``clinic export DATASET``.
+
+Parsing and printing only; what counts is decided in clinic.core.reports and
+clinic.core.exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from clinic.cli import main as groups
+from clinic.cli.context import AppContext, pass_app
+from clinic.core.dates import parse_date
+from clinic.core.tabular import ENCODINGS, FORMATS, TableFormatError, format_for_path
+from clinic.i18n import _
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None or not value.strip():
+        return None
+    return parse_date(value)
+
+
+def filter_options(func):
+    """--from, --to, --village (repeatable), --org (repeatable)."""
+    func = click.option("--org", "orgs", multiple=True, metavar="O",
+                        help=_("Only clinic days run by this organisation (and its units); repeatable."))(func)
+    func = click.option("--village", "villages", multiple=True, metavar="V",
+                        help=_("Only this village (龙山村, 中峰镇/龙山村) or township; repeatable."))(func)
+    func = click.option("--to", "date_to", metavar="D", callback=_date,
+                        help=_("Last day of the period (2025-12-31, 2025/12/31 ...)."))(func)
+    func = click.option("--from", "date_from", metavar="D", callback=_date,
+                        help=_("First day of the period."))(func)
+    return func
+
+
+def _filters(date_from, date_to, villages, orgs):
+    from clinic.core.reports import ReportFilters
+
+    return ReportFilters(date_from=date_from, date_to=date_to, villages=tuple(villages), orgs=tuple(orgs))
+
+
+@groups.report_group.command(
+    "summary",
+    help=_("The coordinator's report: clinic days held, visits, people, households served and coverage "
+           "by category, people with each tag, flags, health prescriptions by condition, referrals, "
+           "volunteers and hours by organisation. Counts only, never names."),
+)
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def summary_command(app: AppContext, date_from, date_to, villages, orgs, as_json: bool) -> None:
+    from clinic.core.reports import build_report, report_lines
+
+    store = app.open()
+    try:
+        report = build_report(store, _filters(date_from, date_to, villages, orgs))
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(report_lines(report)))
+
+
+def _make_export_command(name: str, help_text: str) -> None:
+    @groups.export_group.command(name, help=help_text)
+    @filter_options
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help=_("File to write (default: CSV to standard output)."))
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                  help=_("csv, xlsx or json (default: from the file name, else csv)."))
+    @click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8-sig", show_default=True,
+                  help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."))
+    @click.option("--unmasked", is_flag=True,
+                  help=_("Write whole ID numbers and phones (recorded in the audit log)."))
+    @pass_app
+    def command(app: AppContext, date_from, date_to, villages, orgs, output, fmt, encoding, unmasked) -> None:
+        from clinic.core.exports import export_dataset
+
+        fmt = fmt or (format_for_path(output) if output else "csv")
+        store = app.open()
+        try:
+            if output is None:
+                out = click.get_binary_stream("stdout")
+                if fmt == "xlsx" and out.isatty():
+                    raise TableFormatError(
+                        _("An Excel file cannot be written to the terminal; name a file with -o."))
+            else:
+                out = output
+            result = export_dataset(
+                store, name, out, filters=_filters(date_from, date_to, villages, orgs), fmt=fmt,
+                encoding=encoding, unmasked=unmasked, actor=app.who,
+            )
+        finally:
+            store.close()
+        if output is not None:
+            click.echo(_("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True)
+        if unmasked:
+            click.echo(_("Whole ID numbers and phones were written; this export is recorded in the audit log."),
+                       err=True)
+
+
+def _register() -> None:
+    from clinic.core.exports import DATASETS
+
+    for ds in DATASETS.values():
+        _make_export_command(ds.name, _(ds.help))
+
+
+_register()

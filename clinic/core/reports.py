@@ -1,0 +1,309 @@
+"""The coordinator's report: what a year (or a month, a village, an
+organisation) of free clinics amounts to.
+
+What counts, decided once here for the CLI, the TUI and the exports:
+
+* A clinic day is **held** when its status is ``done`` or any visit was
+  recorded on it, and it was not cancelled. Only held days count; the period
+  filter is on the day's date, the village filter on the day's village, the
+  organisation filter on the organising organisation (and its units: "民进"
+  counts 民进綦江区委会).
+* **Visits** are the visits on held days; **people** the distinct persons.
+* **Households served**: distinct households with a member seen. Coverage
+  compares them with the households *registered* in the villages of the
+  report (the villages named by ``--village``, else those where a counted day
+  was held), per category: served there ÷ registered there.
+* **People with a tag**: distinct persons seen who carry it (disabled,
+  left-behind elderly; family-doctor contract from the register column).
+* **Flags**: visits carrying each flag (a visit may carry several).
+* **Health prescriptions**: handouts given on held days, by condition of the
+  template.
+* **Referrals**: visits with a referral destination.
+* **Volunteers and hours**: assignments marked *attended* on held days, by
+  the volunteer's organisation; hours not typed count as the day's opening
+  hours.
+
+The report carries counts, never names (PIPL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
+from clinic.core.errors import InputError, NotFoundError
+from clinic.i18n import N_, _, pick
+from clinic.store import Store
+from clinic.store import reports as q
+from clinic.store.reports import Scope
+
+
+class ReportFilterError(InputError):
+    """A period that ends before it starts, or a date that cannot be read."""
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the user asked for, as typed (names, not ids)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    villages: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "villages": list(self.villages),
+            "organisations": list(self.orgs),
+        }
+
+
+def resolve(store: Store, filters: ReportFilters) -> Scope:
+    """Turn the names into ids; a name that matches nothing is an error (a
+    silently empty report would be read as "no clinics held")."""
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise ReportFilterError(
+            _("The period ends ({to}) before it starts ({start}).").format(
+                to=filters.date_to.isoformat(), start=filters.date_from.isoformat()
+            )
+        )
+    return Scope(
+        date_from=filters.date_from.isoformat() if filters.date_from else None,
+        date_to=filters.date_to.isoformat() if filters.date_to else None,
+        village_ids=_ids(filters.villages, lambda n: q.villages_named(store, n),
+                         N_("No village or township called {name}.")),
+        org_ids=_ids(filters.orgs, lambda n: q.organisations_named(store, n),
+                     N_("No organisation called {name}.")),
+    )
+
+
+def _ids(names: tuple[str, ...], find, missing: str) -> tuple[int, ...] | None:
+    """Ids for every name (None when no name was given: no filter)."""
+    if not names:
+        return None
+    ids: list[int] = []
+    for name in names:
+        found = find(name)
+        if not found:
+            raise NotFoundError(_(missing).format(name=name))
+        ids.extend(i for i in found if i not in ids)
+    return tuple(ids)
+
+
+def percent(part: int, whole: int) -> float | None:
+    """Coverage in percent with one decimal; None when nothing is registered."""
+    if not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+@dataclass
+class Report:
+    """Every figure of the report; ``as_dict()`` is what ``--json`` prints."""
+
+    filters: dict[str, Any]
+    days: dict[str, int]
+    visits: int
+    people: int
+    people_detail: dict[str, int]
+    households: dict[str, Any]
+    tags: list[dict[str, Any]]
+    conditions: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    prescriptions: dict[str, Any]
+    referrals: dict[str, Any]
+    volunteers: dict[str, Any]
+    by_month: list[dict[str, Any]] = field(default_factory=list)
+    by_village: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "filters": self.filters,
+            "clinic_days": self.days,
+            "visits": self.visits,
+            "people": self.people,
+            "people_detail": self.people_detail,
+            "households": self.households,
+            "tags": self.tags,
+            "conditions": self.conditions,
+            "flags": self.flags,
+            "prescriptions": self.prescriptions,
+            "referrals": self.referrals,
+            "volunteers": self.volunteers,
+            "by_month": self.by_month,
+            "by_village": self.by_village,
+        }
+
+
+def _flag_label(code: str) -> str:
+    try:
+        from clinic.core.vitals import flag_label
+    except ImportError:  # pragma: no cover - the desk area not installed
+        return code
+    return flag_label(code)
+
+
+def build_report(store: Store, filters: ReportFilters | None = None) -> Report:
+    """Compute the report for ``filters`` (all held days when None)."""
+    filters = filters or ReportFilters()
+    scope = resolve(store, filters)
+    counts = q.visit_counts(store, scope)
+
+    by_cat = {r["category"]: r for r in q.households_by_category(store, scope)}
+    categories = []
+    for code in CATEGORIES:
+        row = by_cat.get(code, {})
+        registered = row.get("registered") or 0
+        served_here = row.get("served_here") or 0
+        categories.append({
+            "category": code,
+            "label": category_label(code),
+            "registered": registered,
+            "served": row.get("served") or 0,
+            "served_registered": served_here,
+            "coverage_pct": percent(served_here, registered),
+        })
+    registered = sum(c["registered"] for c in categories)
+    served_here = sum(c["served_registered"] for c in categories)
+    poor = [c for c in categories if c["category"] != "ordinary"]
+    households = {
+        "served": counts["households"],
+        "registered": registered,
+        "served_registered": served_here,
+        "coverage_pct": percent(served_here, registered),
+        "served_poor": sum(c["served"] for c in poor),
+        "registered_poor": sum(c["registered"] for c in poor),
+        "coverage_poor_pct": percent(sum(c["served_registered"] for c in poor), sum(c["registered"] for c in poor)),
+        "by_category": categories,
+    }
+
+    tag_counts = q.people_by_tag(store, scope)
+    tags = [{"tag": t, "label": tag_label(t), "people": tag_counts.get(t, 0)} for t in TAGS]
+    conditions = [
+        {"condition": r["code"], "label": pick(r["name_zh"], r["name_en"]), "people": r["people"]}
+        for r in q.people_by_condition(store, scope)
+    ]
+    flags = [
+        {"flag": r["flag"], "label": _flag_label(r["flag"]), "visits": r["visits"]}
+        for r in q.flag_counts(store, scope)
+    ]
+    by_condition = [
+        {
+            "condition": r["code"],
+            "label": pick(r["name_zh"], r["name_en"]) if r["name_zh"] else pick(r["title_zh"], r["title_en"]),
+            "handouts": r["handouts"],
+            "people": r["people"],
+        }
+        for r in q.handouts_by_condition(store, scope)
+    ]
+    prescriptions = {
+        "total": sum(r["handouts"] for r in by_condition),
+        "people": q.handout_people(store, scope),
+        "by_condition": by_condition,
+    }
+    destinations = [
+        {"destination": r["destination"], "visits": r["visits"]} for r in q.referrals_by_destination(store, scope)
+    ]
+    referrals = {"total": counts["referrals"], "by_destination": destinations}
+
+    orgs = [
+        {
+            "organisation": r["short_name"] or "",
+            "label": pick(r["name_zh"], r["name_en"]) if r["short_name"] else _("No organisation"),
+            "volunteers": r["volunteers"],
+            "assignments": r["assignments"],
+            "hours": r["hours"] or 0.0,
+        }
+        for r in q.volunteer_hours_by_org(store, scope)
+    ]
+    totals = q.volunteer_totals(store, scope)
+    volunteers = {"people": totals["volunteers"], "hours": totals["hours"] or 0.0, "by_organisation": orgs}
+
+    by_village = []
+    for r in q.coverage_rows(store, scope):
+        row = dict(r)
+        row["coverage_pct"] = percent(r["served"], r["registered"])
+        row["coverage_poor_pct"] = percent(r["served_poor"], r["registered_poor"])
+        by_village.append(row)
+
+    return Report(
+        filters=filters.describe(),
+        days=q.day_counts(store, scope),
+        visits=counts["visits"],
+        people=counts["people"],
+        people_detail={
+            "men": counts["men"],
+            "women": counts["women"],
+            "walk_ins": counts["walk_ins"],
+            "without_household": counts["people_without_household"],
+        },
+        households=households,
+        tags=tags,
+        conditions=conditions,
+        flags=flags,
+        prescriptions=prescriptions,
+        referrals=referrals,
+        volunteers=volunteers,
+        by_month=q.by_month(store, scope),
+        by_village=by_village,
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def report_lines(report: Report) -> list[str]:
+    """The report as plain text lines, in the current language (CLI output)."""
+    f = report.filters
+    lines = []
+    period = _("all dates")
+    if f["from"] or f["to"]:
+        period = "{} – {}".format(f["from"] or "…", f["to"] or "…")
+    lines.append(_("Report for {period}").format(period=period))
+    if f["villages"]:
+        lines.append("  " + _("Villages: {names}").format(names=", ".join(f["villages"])))
+    if f["organisations"]:
+        lines.append("  " + _("Organisations: {names}").format(names=", ".join(f["organisations"])))
+    lines.append("")
+    d = report.days
+    lines.append(_("Clinic days held: {held} (planned {planned}, cancelled {cancelled})").format(**d))
+    lines.append(_("Visits: {visits}").format(visits=report.visits))
+    lines.append(_("People seen: {people} (men {men}, women {women}, walk-ins {walk_ins})").format(
+        people=report.people, **report.people_detail))
+    h = report.households
+    lines.append(_("Households served: {served}; registered in these villages: {registered}; coverage {pct}").format(
+        served=h["served"], registered=h["registered"], pct=_pct(h["coverage_pct"])))
+    for c in h["by_category"]:
+        lines.append("  {label}: {served} / {registered} ({pct})".format(
+            label=c["label"], served=c["served_registered"], registered=c["registered"], pct=_pct(c["coverage_pct"])))
+    lines.append(_("People with a tag:"))
+    for t in report.tags:
+        lines.append(f"  {t['label']}: {t['people']}")
+    if report.conditions:
+        lines.append(_("People seen by chronic condition on record:"))
+        for c in report.conditions:
+            lines.append(f"  {c['label']}: {c['people']}")
+    lines.append(_("Flags raised (visits):"))
+    for fl in report.flags or []:
+        lines.append(f"  {fl['label']}: {fl['visits']}")
+    if not report.flags:
+        lines.append("  -")
+    p = report.prescriptions
+    lines.append(_("Health prescriptions: {total} (to {people} people)").format(**p))
+    for c in p["by_condition"]:
+        lines.append(f"  {c['label']}: {c['handouts']}")
+    r = report.referrals
+    lines.append(_("Referrals: {total}").format(total=r["total"]))
+    for dest in r["by_destination"]:
+        lines.append(f"  {dest['destination']}: {dest['visits']}")
+    v = report.volunteers
+    lines.append(_("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"]))
+    for o in v["by_organisation"]:
+        lines.append("  " + _("{org}: {volunteers} volunteers, {hours:g} hours").format(
+            org=o["label"], volunteers=o["volunteers"], hours=o["hours"]))
+    return lines
