@@ -1,0 +1,400 @@
+"""The clinic desk: the screen volunteers live in on a clinic day.
+
+Left: one search box; results narrow as you type (an exclusive thread worker
+per keystroke); Enter checks the highlighted person in. Right: the day's
+queue with states and minutes waited, refreshed from the database every few
+seconds so that a second desk on the same file sees the changes.
+
+Opening the desk asks for the clinic day (today's first) and who is at the
+desk; every record made here carries that volunteer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from clinic.core import desk
+from clinic.core.categories import category_label
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _
+from clinic.store import desk as q
+from clinic.ui.base import ClinicScreen
+from clinic.ui.labels import sex_short
+
+REFRESH_SECONDS = 3.0
+
+STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
+
+
+def state_label(state: str) -> str:
+    return _(STATE_LABELS.get(state, state))
+
+
+class DeskScreen(ClinicScreen):
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+n", "walk_in", N_("Walk-in")),
+        Binding("ctrl+o", "open_visit", N_("Visit form")),
+        Binding("ctrl+t", "next_state", N_("Next state")),
+        Binding("ctrl+g", "queue_specialty", N_("Queue")),
+        Binding("ctrl+f", "filter", N_("Filter")),
+        Binding("f9", "summary", N_("End of day")),
+        Binding("f10", "stock", N_("Stock")),
+        Binding("ctrl+y", "who", N_("Who's at desk")),
+        Binding("ctrl+l", "change_day", N_("Change day")),
+        Binding("slash", "focus_search", N_("Search"), show=False),
+        Binding("escape", "clear", N_("Clear"), show=False),
+    ]
+
+    def __init__(self, day_id: int | None = None, volunteer_ids: list[int] | None = None) -> None:
+        super().__init__()
+        self.day: dict | None = None
+        self._initial_day = day_id
+        self.volunteer_ids: list[int] = list(volunteer_ids or [])
+        self.hits: list = []
+        self.queue_filter: str | None = None
+        self._stamp: tuple | None = None
+        self._last_checked_in: int | None = None
+        self.specialties = []
+
+    # -- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="day-bar")
+        with Horizontal(id="desk-main"):
+            with Vertical(id="checkin"):
+                yield Input(placeholder=_("Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."),
+                            id="search")
+                yield Static("", id="search-status", classes="muted")
+                table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                table.add_columns(_("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number"),
+                                  _("Category"))
+                yield table
+            with Vertical(id="queue-box"):
+                yield Static(_("Queue"), id="queue-title", classes="title")
+                table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+                table.add_columns(_("Name"), _("State"), _("Waited"), _("Queue"), _("Flags"), _("Doctor"))
+                yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.specialties = desk.specialties_catalogue(self.app.store)
+        if self._initial_day:
+            self.open_day(self._initial_day, self.volunteer_ids)
+        else:
+            self.call_after_refresh(self.action_change_day)
+        self.set_interval(REFRESH_SECONDS, self.poll_queue)
+
+    # -- the day and the volunteers ------------------------------------------------
+    def action_change_day(self) -> None:
+        from clinic.ui.desk_pickers import DayPicker
+
+        def picked(day_id: int | None) -> None:
+            if day_id is None:
+                if self.day is None:
+                    self.app.action_open("home")
+                return
+            self.open_day(day_id, [])
+
+        self.app.push_screen(DayPicker(), picked)
+
+    def open_day(self, day_id: int, volunteer_ids: list[int]) -> None:
+        self.day = desk.get_day(self.app.store, day_id)
+        self._stamp = None
+        if volunteer_ids:
+            for vid in volunteer_ids:
+                desk.join_desk(self.app.store, day_id, vid)
+            self.volunteer_ids = volunteer_ids
+            self.refresh_bar()
+        else:
+            self.volunteer_ids = []
+            self.action_who()
+        self.refresh_queue()
+        self.query_one("#search", Input).focus()
+
+    def action_who(self) -> None:
+        from clinic.ui.desk_pickers import VolunteerPicker
+
+        if self.day is None:
+            return
+
+        def picked(ids: list[int] | None) -> None:
+            if ids:
+                for vid in ids:
+                    desk.join_desk(self.app.store, self.day["id"], vid)
+                self.volunteer_ids = ids
+            self.refresh_bar()
+
+        self.app.push_screen(VolunteerPicker(self.day["id"], self.volunteer_ids), picked)
+
+    @property
+    def volunteer_id(self) -> int | None:
+        return self.volunteer_ids[0] if self.volunteer_ids else None
+
+    def volunteer_name(self, vid: int | None = None) -> str:
+        vid = vid if vid is not None else self.volunteer_id
+        row = q.volunteer(self.app.store, vid) if vid else None
+        return row["name"] if row else ""
+
+    def refresh_bar(self) -> None:
+        if self.day is None:
+            return
+        counts = desk.seen_counts(self.app.store, self.day["id"])
+        names = [f"{self.volunteer_name(v)} ({counts.get(v, 0)})" for v in self.volunteer_ids]
+        bar = f"[b]{desk.day_label(self.day)}[/b]"
+        if self.day["date"] != self.app.today().isoformat():
+            bar += "  [reverse] " + _("Past clinic day: records take the date {date}").format(date=self.day["date"]) + " [/reverse]"
+        if names:
+            bar += "   " + _("At the desk (seen today): {names}").format(names=", ".join(names))
+            if self.volunteer_id and counts.get(self.volunteer_id):
+                bar += "   " + _("{name}, you have seen {n} people today. Thank you!").format(
+                    name=self.volunteer_name(), n=counts[self.volunteer_id])
+        else:
+            bar += "   " + _("Ctrl+Y: say who is at the desk")
+        self.query_one("#day-bar", Static).update(bar)
+
+    # -- search -------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            self.show_hits("", [])
+            return
+        self.run_search(text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        store = self.app.open_store()
+        try:
+            hits = desk.find(store, text, self.app.today(), limit=30)
+        finally:
+            store.close()
+        self.app.call_from_thread(self.show_hits, text, hits)
+
+    def show_hits(self, text: str, hits: list) -> None:
+        if self.query_one("#search", Input).value.strip() != text:
+            return  # typing went on; a newer search is coming
+        self.hits = hits
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for hit in hits:
+            table.add_row(hit.name, sex_short(hit.sex), "" if hit.age is None else hit.age,
+                          hit.village or "", hit.household_number or "", hit.id_masked,
+                          category_label(hit.category) if hit.category else "", key=str(hit.id))
+        status = self.query_one("#search-status", Static)
+        if not text:
+            status.update("")
+        elif hits:
+            status.update(_("{n} found · Enter checks in the highlighted person · ↑↓ choose").format(n=len(hits)))
+        elif text.isdigit() and len(text) < 4:
+            status.update(_("Type at least 4 digits of the ID number or phone."))
+        else:
+            status.update(_("Nobody found for {query}. Ctrl+N registers a walk-in.").format(query=text))
+
+    def on_key(self, event) -> None:
+        """Up and down in the search box move the highlight in the results."""
+        if self.focused is self.query_one("#search", Input) and event.key in ("up", "down"):
+            table = self.query_one("#results", DataTable)
+            if table.row_count:
+                table.move_cursor(row=table.cursor_row + (1 if event.key == "down" else -1))
+            event.stop()
+            event.prevent_default()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self._check_in_highlighted()
+
+    @on(DataTable.RowSelected, "#results")
+    def result_chosen(self) -> None:
+        self._check_in_highlighted()
+
+    def _check_in_highlighted(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if not self.hits or table.cursor_row < 0 or table.cursor_row >= len(self.hits):
+            if self.query_one("#search", Input).value.strip():
+                self.notify(_("Nobody to check in; Ctrl+N registers a walk-in."), severity="warning")
+            return
+        hit = self.hits[table.cursor_row]
+        self.check_in(hit.id, hit.name)
+
+    def check_in(self, person_id: int, name: str) -> None:
+        if self.day is None:
+            return
+        if not self.volunteer_ids:
+            self.notify(_("Say who is at the desk first (Ctrl+Y)."), severity="warning")
+            self.action_who()
+            return
+        store = self.app.store
+        if desk.has_consent(store, person_id) or q.visit_for(store, self.day["id"], person_id):
+            self._do_check_in(person_id, name, None)
+            return
+        from clinic.ui.desk_forms import ConsentDialog
+
+        def answered(consent: desk.Consent | None) -> None:
+            if consent is None:
+                self.notify(_("No consent: {name} is not checked in and no health data is recorded.").format(name=name),
+                            severity="warning")
+                return
+            self._do_check_in(person_id, name, consent)
+
+        self.app.push_screen(ConsentDialog(name, self.volunteer_id, self.volunteer_name()), answered)
+
+    def _do_check_in(self, person_id: int, name: str, consent: desk.Consent | None) -> None:
+        try:
+            visit_id, new = desk.check_in(self.app.store, self.day, person_id, self.volunteer_id, self.app.now(),
+                                          queue=self.queue_filter, consent=consent)
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self._last_checked_in = visit_id
+        if new:
+            self.notify(_("{name} checked in.").format(name=name))
+        else:
+            self.notify(_("{name} was already checked in today.").format(name=name), severity="warning")
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.focus()
+        self.refresh_queue(select=visit_id)
+
+    def action_walk_in(self) -> None:
+        from clinic.ui.desk_forms import WalkInForm
+
+        if self.day is None:
+            return
+
+        def made(person_id: int | None) -> None:
+            if person_id is not None:
+                person = q.person(self.app.store, person_id)
+                self.check_in(person_id, person["name"])
+
+        self.app.push_screen(WalkInForm(self.day["village_id"], self.query_one("#search", Input).value.strip()), made)
+
+    # -- queue ---------------------------------------------------------------------
+    def poll_queue(self) -> None:
+        if self.day is not None:
+            self._poll(self.day["id"])
+
+    @work(thread=True, exclusive=True, group="queue")
+    def _poll(self, day_id: int) -> None:
+        store = self.app.open_store()
+        try:
+            stamp = q.queue_stamp(store, day_id)
+        finally:
+            store.close()
+        if stamp != self._stamp:
+            self.app.call_from_thread(self.refresh_queue)
+
+    def refresh_queue(self, select: int | None = None) -> None:
+        if self.day is None:
+            return
+        store = self.app.store
+        self._stamp = q.queue_stamp(store, self.day["id"])
+        rows = desk.queue_rows(store, self.day, self.app.now(), self.queue_filter)
+        table = self.query_one("#queue", DataTable)
+        keep = select
+        if keep is None and table.row_count and table.cursor_row >= 0:
+            try:
+                keep = int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+            except Exception:  # noqa: BLE001 - the row went away
+                keep = None
+        table.clear()
+        names = dict(self.specialties)
+        target = 0
+        for index, row in enumerate(rows):
+            flags = " ".join(("‼" if f.level == "urgent" else "!") + f.message.split("(")[0].strip()
+                             for f in row["flag_list"])
+            waited = "" if row["waited"] is None else _("{n} min").format(n=row["waited"])
+            style = {"waiting": "", "with_doctor": "bold", "done": "dim"}[row["state"]]
+            state = state_label(row["state"])
+            if row["draft"] and row["state"] != "waiting" and row["state"] != "done":
+                state += " ✎"
+            table.add_row(
+                f"[{style}]{row['name']}[/]" if style else row["name"], state, waited,
+                names.get(row["queue"], row["queue"] or ""),
+                f"[red]{flags}[/]" if flags else "", row["seen_by_name"] or "", key=str(row["visit_id"]))
+            if row["visit_id"] == keep:
+                target = index
+        if rows:
+            table.move_cursor(row=target)
+        counts = {s: sum(1 for r in rows if r["state"] == s) for s in desk.STATES}
+        title = _("Queue: {waiting} waiting, {with_doctor} with a doctor, {done} done").format(**counts)
+        if self.queue_filter:
+            title += "  [" + _("only {queue}").format(queue=names.get(self.queue_filter, self.queue_filter)) + "]"
+        self.query_one("#queue-title", Static).update(title)
+        self.refresh_bar()
+
+    def _selected_visit(self) -> int | None:
+        table = self.query_one("#queue", DataTable)
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        return int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def action_filter(self) -> None:
+        codes = [None] + [c for c, _label in self.specialties]
+        self.queue_filter = codes[(codes.index(self.queue_filter) + 1) % len(codes)]
+        self.refresh_queue()
+
+    def action_queue_specialty(self) -> None:
+        visit_id = self._selected_visit()
+        if visit_id is None:
+            return
+        visit = q.visit(self.app.store, visit_id)
+        codes = [None] + [c for c, _label in self.specialties]
+        current = visit["queue"] if visit["queue"] in codes else None
+        desk.set_queue(self.app.store, visit_id, codes[(codes.index(current) + 1) % len(codes)])
+        self.refresh_queue(select=visit_id)
+
+    def action_next_state(self) -> None:
+        visit_id = self._selected_visit()
+        if visit_id is None or self.day is None:
+            return
+        visit = q.visit(self.app.store, visit_id)
+        following = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}[visit["state"]]
+        desk.set_state(self.app.store, self.day, visit_id, following, self.volunteer_id, self.app.now())
+        self.refresh_queue(select=visit_id)
+
+    @on(DataTable.RowSelected, "#queue")
+    def queue_entered(self) -> None:
+        self.action_open_visit()
+
+    def action_open_visit(self) -> None:
+        from clinic.ui.desk_visit import VisitScreen
+
+        visit_id = self._selected_visit()
+        if visit_id is None or self.day is None:
+            self.notify(_("The queue is empty."), severity="warning")
+            return
+        if not self.volunteer_ids:
+            self.action_who()
+            return
+        self.app.push_screen(VisitScreen(visit_id, self.volunteer_id), lambda _r: self.refresh_queue(select=visit_id))
+
+    # -- stock and summary ------------------------------------------------------------
+    def action_stock(self) -> None:
+        from clinic.ui.desk_extra import StockDialog
+
+        if self.day is not None:
+            self.app.push_screen(StockDialog(self.day["id"]))
+
+    def action_summary(self) -> None:
+        from clinic.ui.desk_extra import SummaryScreen
+
+        if self.day is not None:
+            self.app.push_screen(SummaryScreen(self.day["id"]))
+
+    def now(self) -> dt.datetime:
+        return self.app.now()

@@ -1,0 +1,110 @@
+"""The desk's stock of printed sheets and the end-of-day summary."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from clinic.core import daysummary
+from clinic.core import prescriptions as P
+from clinic.core.errors import InputError
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicModal, ClinicScreen
+
+
+class StockDialog(ClinicModal):
+    """How many printed sheets of each template were brought; what is left."""
+
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    def __init__(self, day_id: int) -> None:
+        super().__init__()
+        self.day_id = day_id
+
+    def compose(self) -> ComposeResult:
+        lines = P.stock(self.app.store, self.day_id)
+        with Vertical(classes="dialog wide"):
+            yield Static(_("Printed sheets brought today (handouts count down)"), classes="title")
+            with VerticalScroll(id="stock-lines"):
+                for line in lines:
+                    with Horizontal(classes="field"):
+                        yield Label(line.title, classes="stock-label")
+                        yield Input("" if line.brought is None else str(line.brought), id=f"s-{line.code}",
+                                    classes="stock-input", type="integer")
+                        left = "-" if line.left is None else str(line.left)
+                        text = _("given {given}, left {left}").format(given=line.given, left=left)
+                        yield Static(f"[bold red]{text}[/]" if line.low else text, classes="stock-left")
+            yield Static("", id="error", classes="error")
+            yield Static(_("Type the number brought; Enter moves on; Ctrl+S saves."), classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inputs = list(self.query(Input))
+        if inputs:
+            inputs[0].focus()
+
+    @on(Input.Submitted)
+    def next_line(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            for field in self.query(Input):
+                if field.value.strip():
+                    P.set_stock(self.app.store, self.day_id, field.id[2:], field.value)
+        except InputError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.notify(_("Stock saved."))
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SummaryScreen(ClinicScreen):
+    """The end-of-day summary; the same figures as ``clinic report day``."""
+
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("escape", "back", N_("Back")),
+        Binding("r", "reload", N_("Refresh")),
+    ]
+
+    def __init__(self, day_id: int) -> None:
+        super().__init__()
+        self.day_id = day_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="summary")
+            yield Static("", id="thanks", classes="title")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        data = daysummary.summary(self.app.store, self.day_id)
+        lines = daysummary.summary_lines(data)
+        message = daysummary.thanks(data)
+        if message and lines and lines[-1] == message:
+            lines = lines[:-2]
+        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#thanks", Static).update(message)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

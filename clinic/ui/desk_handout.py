@@ -1,0 +1,117 @@
+"""Health prescriptions at a visit: pick templates, tick items, hand out, save sheets.
+
+Templates suggested by the conditions assessed and the flags are listed
+first and already picked, with their default items ticked: for the common
+case the volunteer only presses Enter. Space toggles, Tab goes between the
+templates and the items of the highlighted template.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, SelectionList, Static
+
+from clinic.core import prescriptions as P
+from clinic.core import vitals as V
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicModal
+
+
+class HandoutDialog(ClinicModal):
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("enter", "hand_out", N_("Hand out"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    def __init__(self, ctx: dict, conditions: list[str], flags: list[V.Flag], volunteer_id: int | None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.volunteer_id = volunteer_id
+        self.all = P.templates(self.app.store)
+        self.suggested = P.suggest(self.all, conditions, flags, ctx["conditions_on_record"])
+        self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
+        already = {h["code"] for h in ctx["handouts"]}
+        self.picked = {c for c in self.suggested[:2] if c not in already}
+        order = {c: i for i, c in enumerate(self.suggested)}
+        self.all.sort(key=lambda t: order.get(t.code, 100))
+        self.current = self.all[0].code if self.all else None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(_("Health prescriptions for {name}").format(name=self.ctx["person"]["name"]), classes="title")
+            with Horizontal(id="handout-lists"):
+                options = []
+                for t in self.all:
+                    mark = " ★" if t.code in self.suggested else ""
+                    options.append((t.title + mark, t.code, t.code in self.picked))
+                yield SelectionList[str](*options, id="templates")
+                yield SelectionList[str](id="items")
+            yield Static("", id="stock-warning", classes="error")
+            yield Static(_("★ suggested · Space: pick/tick · Tab: items · Enter: hand out and save the sheet"),
+                         classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_items()
+        self.query_one("#templates").focus()
+        self.show_stock()
+
+    def show_stock(self) -> None:
+        warnings = P.low_stock_warnings(self.app.store, self.ctx["day"]["id"], list(self.picked) or None)
+        self.query_one("#stock-warning", Static).update("\n".join(warnings))
+
+    def template(self, code: str) -> P.Template:
+        return next(t for t in self.all if t.code == code)
+
+    def show_items(self) -> None:
+        box = self.query_one("#items", SelectionList)
+        box.clear_options()
+        if self.current is None:
+            return
+        tpl = self.template(self.current)
+        for section in tpl.sections:
+            for item in section.items:
+                box.add_option((f"{section.title[:6]} · {item.text}", item.code, item.code in self.ticks[tpl.code]))
+
+    @on(SelectionList.SelectionHighlighted, "#templates")
+    def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        self.current = event.selection.value
+        self.show_items()
+
+    @on(SelectionList.SelectedChanged, "#templates")
+    def picked_changed(self, event: SelectionList.SelectedChanged) -> None:
+        self.picked = set(event.selection_list.selected)
+        self.show_stock()
+
+    @on(SelectionList.SelectedChanged, "#items")
+    def ticks_changed(self, event: SelectionList.SelectedChanged) -> None:
+        if self.current is not None:
+            self.ticks[self.current] = set(event.selection_list.selected)
+
+    def action_hand_out(self) -> None:
+        app = self.app
+        chosen = [t for t in self.all if t.code in self.picked]
+        picks = [P.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]]) for t in chosen]
+        try:
+            ids = P.hand_out(app.store, self.ctx["day"], self.ctx["visit"]["id"], picks, self.volunteer_id, app.now())
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        try:
+            sheet = P.build_sheet(app.store, self.ctx["visit"]["id"], ids)
+            html_path, _text = P.save_sheet(sheet, P.sheets_folder(app.db_path), self.ctx["visit"]["id"])
+            app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=html_path))
+        except OSError as exc:
+            app.notify(_("Handed out {n}; the sheet could not be saved: {reason}").format(
+                n=len(ids), reason=exc.strerror or exc), severity="warning")
+        for warning in P.low_stock_warnings(app.store, self.ctx["day"]["id"], [t.code for t in chosen]):
+            app.notify(warning, severity="warning")
+        self.dismiss(ids)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,176 @@
+"""Opening the desk: which clinic day, who is at the desk, a walk-in clinic day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from clinic.core import desk
+from clinic.core.errors import InputError
+from clinic.i18n import N_, _, pick
+from clinic.store import desk as q
+from clinic.ui.base import ClinicModal
+from clinic.ui.labels import status_label, weekday_label
+
+
+class DayPicker(ClinicModal):
+    """Pick the clinic day; today's first, then coming ones, then past ones."""
+
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+n", "new_day", N_("Walk-in clinic day")),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Which clinic day is this desk working on?"), classes="title")
+            yield OptionList(id="days")
+            yield Static(_("Enter: open the day · Ctrl+N: a clinic day made on the spot"), classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.app.today()
+        days = desk.days_for_desk(self.app.store, today)
+        options = []
+        for d in days:
+            date = dt.date.fromisoformat(d["date"])
+            when = _("today") if date == today else (_("past") if date < today else "")
+            text = f"{d['date']} {weekday_label(date.weekday())}  {desk.day_label(d)[11:]}  [{status_label(d['status'])}] {when}"
+            options.append(Option(text, id=str(d["id"])))
+        box = self.query_one("#days", OptionList)
+        box.add_options(options)
+        if options:
+            box.highlighted = 0
+        box.focus()
+
+    @on(OptionList.OptionSelected, "#days")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_new_day(self) -> None:
+        def made(day_id: int | None) -> None:
+            if day_id is not None:
+                self.dismiss(day_id)
+
+        self.app.push_screen(WalkInDay(), made)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WalkInDay(ClinicModal):
+    """A clinic day made on the spot: village, date (today by default), organisation."""
+
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Create the day")),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(store)]
+        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
+        with Vertical(classes="dialog"):
+            yield Static(_("A clinic day made on the spot"), classes="title")
+            yield Label(_("Village"))
+            yield Select(villages, id="village", prompt=_("Choose the village"))
+            yield Label(_("Date"))
+            yield Input(self.app.today().isoformat(), id="date")
+            yield Label(_("Organising organisation (optional)"))
+            yield Select(orgs, id="org", prompt=_("None"))
+            yield Static("", id="error", classes="error")
+        yield Footer()
+
+    def action_save(self) -> None:
+        from clinic.core.dates import parse_date
+
+        village = self.query_one("#village", Select).value
+        org = self.query_one("#org", Select).value
+        try:
+            if village is Select.BLANK:
+                raise InputError(_("Choose the village."))
+            date = parse_date(self.query_one("#date", Input).value)
+            day_id = desk.create_walk_in_day(
+                self.app.store, int(village), date, None if org is Select.BLANK else int(org))
+        except InputError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.dismiss(day_id)
+
+    @on(Input.Submitted, "#date")
+    def date_entered(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class VolunteerPicker(ClinicModal):
+    """The volunteers at this desk say who they are (the day's roster first).
+
+    Enter takes the highlighted name (and any ticked with Space); the first
+    one is the volunteer whose name goes on the records (Ctrl+Y switches).
+    """
+
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("enter", "done", N_("That's us"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    def __init__(self, day_id: int, chosen: list[int] | None = None) -> None:
+        super().__init__()
+        self.day_id = day_id
+        self.chosen = chosen or []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Who is at the desk? (Space ticks several, Enter confirms)"), classes="title")
+            yield Input(placeholder=_("Type to narrow the names"), id="filter")
+            yield SelectionList[int](id="volunteers")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.people = desk.volunteers_for_day(self.app.store, self.day_id)
+        self._fill("")
+        self.query_one("#volunteers").focus()
+
+    def _fill(self, text: str) -> None:
+        box = self.query_one("#volunteers", SelectionList)
+        box.clear_options()
+        for v in self.people:
+            if text and text not in v["name"]:
+                continue
+            role = pick(v.get("role_zh"), v.get("role_en")) or ""
+            mark = _("on the roster") if v.get("status") else ""
+            box.add_option((f"{v['name']}  {role}  {mark}", v["id"], v["id"] in self.chosen))
+        if box.option_count:
+            box.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def narrow(self, event: Input.Changed) -> None:
+        self._fill(event.value.strip())
+
+    def action_done(self) -> None:
+        box = self.query_one("#volunteers", SelectionList)
+        picked = list(box.selected)
+        if box.highlighted is not None:
+            current = box.get_option_at_index(box.highlighted).value
+            if current in picked:
+                picked.remove(current)
+            picked.insert(0, current)
+        if not picked:
+            self.notify(_("Pick your name first."), severity="warning")
+            return
+        self.dismiss(picked)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

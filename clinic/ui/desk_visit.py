@@ -1,0 +1,242 @@
+"""The visit form: vitals, complaint, conditions, referral, follow-up; flags at once.
+
+Every change is saved as a draft within a second (and on leaving), so a
+half-filled visit is never lost and never blocked by a field elsewhere. A
+value outside its plausible range is refused beside the field, in words; the
+other fields are still saved. Flags from the readings show as they are typed.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionList, Static
+
+from clinic.core import desk
+from clinic.core import vitals as V
+from clinic.core.categories import category_label, tag_label
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicScreen
+from clinic.ui.labels import sex_short
+
+AUTOSAVE_SECONDS = 0.6
+
+# Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
+# the two readings taken at nearly every visit come first.
+FIELDS = (
+    ("bp", N_("Blood pressure (mmHg)"), "135/85"),
+    ("glucose", N_("Glucose (mmol/L)"), "6.1"),
+    ("pulse", N_("Pulse (/min)"), "72"),
+    ("weight_kg", N_("Weight (kg)"), ""),
+    ("height_cm", N_("Height (cm)"), ""),
+    ("complaint", N_("Complaint"), ""),
+    ("notes", N_("Notes"), ""),
+    ("referral_to", N_("Referral to (empty: none)"), N_("e.g. township health centre")),
+    ("follow_up_due", N_("Follow-up (date, or 30d / 4w / 3m)"), "3m"),
+)
+ORDER = ("bp", "glucose", "pulse", "weight_kg", "height_cm", "complaint", "conditions", "notes",
+         "referral_to", "follow_up_due")
+
+
+class VisitScreen(ClinicScreen):
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+r", "prescriptions", N_("Prescriptions")),
+        Binding("ctrl+g", "toggle_fasting", N_("Fasting/random")),
+        Binding("ctrl+f", "finish", N_("Done")),
+        Binding("ctrl+s", "save", N_("Save draft")),
+        Binding("escape", "back", N_("Back (draft kept)")),
+    ]
+
+    def __init__(self, visit_id: int, volunteer_id: int | None) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.volunteer_id = volunteer_id
+        self._timer: Timer | None = None
+        self._loading = True
+        self.flags: list[V.Flag] = []
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        self.ctx = desk.visit_context(store, self.visit_id, self.app.today())
+        self.form = desk.load_visit_form(store, self.visit_id)
+        self.conditions = desk.conditions_catalogue(store)
+        yield Header()
+        with Horizontal(id="visit-main"):
+            with VerticalScroll(id="visit-form"):
+                for fid, label, placeholder in FIELDS:
+                    if fid == "notes":
+                        yield Label(_("Conditions assessed (Space ticks, Enter moves on)"))
+                        yield SelectionList[str](
+                            *[(name, code, code in self.form.conditions) for code, name in self.conditions],
+                            id="conditions")
+                    with Horizontal(classes="field"):
+                        yield Label(_(label), classes="field-label")
+                        yield Input(self.form.values.get(fid, ""), placeholder=_(placeholder) if placeholder else "",
+                                    id=fid)
+                        if fid == "glucose":
+                            yield Static("", id="fasting", classes="fasting")
+                    yield Static("", id=f"{fid}-error", classes="error")
+            with Vertical(id="visit-side"):
+                yield Static("", id="person", classes="panel")
+                yield Static("", id="flags")
+                yield Static(_("Earlier visits"), classes="title")
+                table = DataTable(id="history", cursor_type="none")
+                table.add_columns(_("Date"), _("BP"), _("Glucose"), _("Flags"))
+                yield table
+                yield Static("", id="handouts", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_person()
+        self.show_history()
+        self.show_fasting()
+        self.recompute()
+        self.show_handouts()
+        self.query_one("#bp", Input).focus()
+        self._loading = False
+
+    # -- panels --------------------------------------------------------------------
+    def show_person(self) -> None:
+        p, day = self.ctx["person"], self.ctx["day"]
+        on_record = dict(self.conditions)
+        lines = [
+            f"[b]{p['name']}[/b]  {sex_short(p['sex'])}  " + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
+            f"{day['township']} {p['village'] or day['village']}  {_('Household')} {p['household_number'] or '-'}"
+            + (f" ({category_label(p['category'])})" if p["category"] else ""),
+            _("Tags: {tags}").format(tags=", ".join(tag_label(t) for t in self.ctx["tags"]) or "-"),
+            _("Chronic conditions: {list}").format(
+                list=", ".join(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"),
+            _("Visit on {date}").format(date=day["date"]),
+        ]
+        self.query_one("#person", Static).update("\n".join(lines))
+
+    def show_history(self) -> None:
+        table = self.query_one("#history", DataTable)
+        for h in self.ctx["history"]:
+            bp = f"{h['sbp']}/{h['dbp']}" if h["sbp"] else "-"
+            glucose = "-" if h["glucose"] is None else f"{h['glucose']:g}" + (
+                _(" fasting") if h["glucose_fasting"] else "")
+            flags = " ".join("!" for _f in V.parse_flags(h["flags"]))
+            table.add_row(h["date"], bp, glucose, flags)
+        if not self.ctx["history"]:
+            table.add_row(_("first visit"), "", "", "")
+
+    def show_handouts(self) -> None:
+        rows = desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]
+        from clinic.i18n import pick
+
+        text = _("Handed out: {list}").format(
+            list=", ".join(pick(r["title_zh"], r["title_en"]) for r in rows)) if rows else _("No health prescription yet (Ctrl+R)")
+        self.query_one("#handouts", Static).update(text)
+
+    def show_fasting(self) -> None:
+        label = _("fasting") if self.form.fasting else _("random")
+        self.query_one("#fasting", Static).update(f"[{label}] Ctrl+G")
+
+    def action_toggle_fasting(self) -> None:
+        self.form.fasting = not self.form.fasting
+        self.show_fasting()
+        self.changed()
+
+    # -- reading the form ------------------------------------------------------------
+    def read(self) -> desk.VisitForm:
+        self.form.values = {fid: self.query_one(f"#{fid}", Input).value for fid, _l, _p in FIELDS}
+        self.form.conditions = list(self.query_one("#conditions", SelectionList).selected)
+        return self.form
+
+    def recompute(self) -> dict[str, str]:
+        _row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
+        for fid, _l, _p in FIELDS:
+            message = result.problems.get(fid, "")
+            self.query_one(f"#{fid}-error", Static).update(message)
+            self.query_one(f"#{fid}", Input).set_class(bool(message), "-invalid")
+        self.flags = result.flags
+        box = self.query_one("#flags", Static)
+        if self.flags:
+            box.update("\n".join(
+                f"[{'bold reverse red' if f.level == 'urgent' else 'bold yellow'}] {'‼' if f.level == 'urgent' else '!'} {f.message} [/]"
+                for f in self.flags))
+        else:
+            box.update(_("No flags"))
+        return result.problems
+
+    @on(Input.Changed)
+    @on(SelectionList.SelectedChanged)
+    def changed(self) -> None:
+        if self._loading:
+            return
+        self.recompute()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft)
+
+    def save_draft(self) -> bool:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        try:
+            desk.save_visit(self.app.store, self.ctx["day"], self.visit_id, self.read(), self.app.now(),
+                            self.volunteer_id)
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return False
+        return True
+
+    # -- moving on --------------------------------------------------------------------
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        self._advance(event.input.id)
+
+    def _advance(self, current: str) -> None:
+        index = ORDER.index(current)
+        if index + 1 < len(ORDER):
+            self.query_one(f"#{ORDER[index + 1]}").focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "enter" and self.focused is self.query_one("#conditions", SelectionList):
+            event.stop()
+            event.prevent_default()
+            self._advance("conditions")
+
+    # -- actions ------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.save_draft():
+            self.notify(_("Draft saved."))
+
+    def action_back(self) -> None:
+        self.save_draft()
+        self.dismiss(None)
+
+    def action_prescriptions(self) -> None:
+        from clinic.ui.desk_handout import HandoutDialog
+
+        if not self.save_draft():
+            return
+
+        def given(ids: list[int] | None) -> None:
+            if ids:
+                self.show_handouts()
+
+        self.app.push_screen(
+            HandoutDialog(self.ctx, self.form.conditions, self.flags, self.volunteer_id), given)
+
+    def action_finish(self) -> None:
+        try:
+            desk.save_visit(self.app.store, self.ctx["day"], self.visit_id, self.read(), self.app.now(),
+                            self.volunteer_id, finish=True)
+        except V.VitalsError as exc:
+            self.notify(exc.message, severity="error")
+            target = "bp" if exc.field in ("sbp", "dbp") else exc.field
+            if self.query(f"#{target}"):
+                self.query_one(f"#{target}").focus()
+            return
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
+        self.dismiss(self.visit_id)
