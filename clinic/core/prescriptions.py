@@ -238,7 +238,7 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
     return Sheet(
         organisation=org, name=person["name"],
         sex=_("male") if person["sex"] == "M" else _("female") if person["sex"] == "F" else "",
-        age=ctx["age"], village=f"{day['township']} {person['village'] or day['village']}",
+        age=ctx["age"], village=f"{person['township'] or ''} {person['village'] or ''}".strip() or f"{day['township']} {day['village']}",
         date=day["date"], readings=readings, diagnosis=diagnosis, blocks=blocks,
         follow_up=visit["follow_up_due"] or "", clinician=clinician,
     )

@@ -134,10 +134,11 @@ def seen_counts(store: Store, day_id: int) -> dict[int, int]:
 _PERSON_SELECT = """
 SELECT p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.walk_in,
        h.number AS household_number, h.category, h.head_name,
-       v.name AS village, p.village_id
+       v.name AS village, t.name AS township, p.village_id
 FROM persons p
 LEFT JOIN households h ON h.id = p.household_id
 LEFT JOIN villages v ON v.id = COALESCE(p.village_id, h.village_id)
+LEFT JOIN townships t ON t.id = v.township_id
 """
 
 

@@ -106,7 +106,7 @@ class VisitScreen(ClinicScreen):
         on_record = dict(self.conditions)
         lines = [
             f"[b]{p['name']}[/b]  {sex_short(p['sex'])}  " + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
-            f"{day['township']} {p['village'] or day['village']}  {_('Household')} {p['household_number'] or '-'}"
+            f"{p['township'] or ''} {p['village'] or day['village']}  {_('Household')} {p['household_number'] or '-'}"
             + (f" ({category_label(p['category'])})" if p["category"] else ""),
             _("Tags: {tags}").format(tags=", ".join(tag_label(t) for t in self.ctx["tags"]) or "-"),
             _("Chronic conditions: {list}").format(
@@ -153,7 +153,9 @@ class VisitScreen(ClinicScreen):
         _row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
-            self.query_one(f"#{fid}-error", Static).update(message)
+            box = self.query_one(f"#{fid}-error", Static)
+            box.update(message)
+            box.set_class(bool(message), "-shown")
             self.query_one(f"#{fid}", Input).set_class(bool(message), "-invalid")
         self.flags = result.flags
         box = self.query_one("#flags", Static)
