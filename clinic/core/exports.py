@@ -23,7 +23,7 @@ from typing import IO, Any
 from clinic.core.categories import category_label, sex_label, tag_label
 from clinic.core.errors import InputError
 from clinic.core.privacy import mask_id, mask_phone
-from clinic.core.reports import ReportFilters, percent, resolve
+from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
 from clinic.core.tabular import check_encoding, check_format, write_table
 from clinic.i18n import N_, _, pick
 from clinic.store import Store
@@ -263,8 +263,20 @@ FOLLOW_UPS = Dataset("follow-ups", N_("Follow-ups"), (
 ), _follow_up_rows, N_("Follow-ups still open (the person's latest visit asked for one), due and overdue, by village; --to bounds the due date."))
 
 
+def _report_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
+    from clinic.core.reports import report_for_scope, report_rows
+
+    yield from report_rows(report_for_scope(store, scope, ctx["filters"]))
+
+
+REPORT = Dataset("report", N_("Report"), (
+    _c("section", REPORT_COLUMNS[0]), _c("item", REPORT_COLUMNS[1]),
+    _c("number", REPORT_COLUMNS[2], "number"), _c("percent", REPORT_COLUMNS[3], "number"),
+), _report_rows, N_("The report's figures as a table (section, item, number, percent): counts only."))
+
+
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
-    VISITS, HANDOUTS, PERSONS, HOUSEHOLDS, COVERAGE, VOLUNTEER_HOURS, FOLLOW_UPS)}
+    REPORT, VISITS, HANDOUTS, PERSONS, HOUSEHOLDS, COVERAGE, VOLUNTEER_HOURS, FOLLOW_UPS)}
 
 
 def dataset(name: str) -> Dataset:
@@ -290,14 +302,30 @@ def dataset_rows(
 ) -> Iterator[tuple]:
     """The rows of a dataset, mapped and masked, as a stream (tests sum these)."""
     ds = dataset(name)
-    scope = resolve(store, filters or ReportFilters())
+    filters = filters or ReportFilters()
+    scope = resolve(store, filters)
     ctx = {
+        "filters": filters.describe(),
         "labels": _Labels(store),
         "id": (lambda v: v or "") if unmasked else mask_id,
         "phone": (lambda v: v or "") if unmasked else mask_phone,
         "today": (today or dt.date.today()).isoformat(),
     }
     return ds.rows(store, scope, ctx)
+
+
+def count_rows(store: Store, name: str, filters: ReportFilters | None = None, *,
+               today: dt.date | None = None) -> int:
+    """How many rows an export will write (for a progress bar): a count query
+    for the large datasets, a pass over the small ones."""
+    filters = filters or ReportFilters()
+    if name == "visits":
+        return q.count_visits(store, resolve(store, filters))
+    if name == "handouts":
+        return q.count_handouts(store, resolve(store, filters))
+    if name in ("persons", "households"):
+        return q.count_register(store, resolve(store, filters), name)
+    return sum(1 for _row in dataset_rows(store, name, filters, today=today))
 
 
 def export_dataset(

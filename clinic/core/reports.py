@@ -150,7 +150,11 @@ def _flag_label(code: str) -> str:
 def build_report(store: Store, filters: ReportFilters | None = None) -> Report:
     """Compute the report for ``filters`` (all held days when None)."""
     filters = filters or ReportFilters()
-    scope = resolve(store, filters)
+    return report_for_scope(store, resolve(store, filters), filters.describe())
+
+
+def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> Report:
+    """The report for already resolved filters (``described`` is echoed in it)."""
     counts = q.visit_counts(store, scope)
 
     by_cat = {r["category"]: r for r in q.households_by_category(store, scope)}
@@ -231,7 +235,7 @@ def build_report(store: Store, filters: ReportFilters | None = None) -> Report:
         by_village.append(row)
 
     return Report(
-        filters=filters.describe(),
+        filters=described,
         days=q.day_counts(store, scope),
         visits=counts["visits"],
         people=counts["people"],
@@ -307,3 +311,55 @@ def report_lines(report: Report) -> list[str]:
         lines.append("  " + _("{org}: {volunteers} volunteers, {hours:g} hours").format(
             org=o["label"], volunteers=o["volunteers"], hours=o["hours"]))
     return lines
+
+
+REPORT_COLUMNS = (N_("Section"), N_("Item"), N_("Number"), N_("Percent"))
+
+
+def report_rows(report: Report) -> list[tuple[str, str, float | int | None, float | None]]:
+    """The report as a flat table (section, item, number, percent): what the
+    report screen shows, for a spreadsheet. Counts only."""
+    rows: list[tuple[str, str, float | int | None, float | None]] = []
+    d, h = report.days, report.households
+    general = _("Overview")
+    rows += [
+        (general, _("Clinic days held"), d["held"], None),
+        (general, _("Clinic days planned"), d["planned"], None),
+        (general, _("Clinic days cancelled"), d["cancelled"], None),
+        (general, _("Visits"), report.visits, None),
+        (general, _("People seen"), report.people, None),
+        (general, _("Men"), report.people_detail["men"], None),
+        (general, _("Women"), report.people_detail["women"], None),
+        (general, _("Walk-ins"), report.people_detail["walk_ins"], None),
+        (general, _("Households served"), h["served"], None),
+        (general, _("Households registered in these villages"), h["registered"], None),
+        (general, _("Of them served"), h["served_registered"], h["coverage_pct"]),
+    ]
+    section = _("Households by category (served / registered)")
+    for c in h["by_category"]:
+        rows.append((section, c["label"], c["served_registered"], c["coverage_pct"]))
+        rows.append((section, c["label"] + " — " + _("registered"), c["registered"], None))
+    section = _("People with a tag")
+    rows += [(section, t["label"], t["people"], None) for t in report.tags]
+    section = _("People seen by chronic condition on record")
+    rows += [(section, c["label"], c["people"], None) for c in report.conditions]
+    section = _("Flags raised (visits)")
+    rows += [(section, f["label"], f["visits"], None) for f in report.flags]
+    section = _("Health prescriptions")
+    rows.append((section, _("Total"), report.prescriptions["total"], None))
+    rows.append((section, _("People who received one"), report.prescriptions["people"], None))
+    rows += [(section, c["label"], c["handouts"], None) for c in report.prescriptions["by_condition"]]
+    section = _("Referrals")
+    rows.append((section, _("Total"), report.referrals["total"], None))
+    rows += [(section, r["destination"], r["visits"], None) for r in report.referrals["by_destination"]]
+    section = _("Volunteers")
+    rows.append((section, _("Volunteers"), report.volunteers["people"], None))
+    rows.append((section, _("Hours"), report.volunteers["hours"], None))
+    for o in report.volunteers["by_organisation"]:
+        rows.append((section, o["label"] + " — " + _("volunteers"), o["volunteers"], None))
+        rows.append((section, o["label"] + " — " + _("hours"), o["hours"], None))
+    section = _("People seen per month")
+    rows += [(section, m["month"], m["people"], None) for m in report.by_month]
+    section = _("Coverage per village")
+    rows += [(section, f"{v['township']} {v['village']}", v["served"], v["coverage_pct"]) for v in report.by_village]
+    return rows

@@ -130,10 +130,15 @@ def village_choices(store: Store) -> list[dict]:
 
 
 def organisation_choices(store: Store) -> list[dict]:
-    return store.query(
-        "SELECT id, short_name, name_zh, name_en FROM organisations o "
-        "WHERE EXISTS (SELECT 1 FROM clinic_days d WHERE d.organisation_id = o.id) "
-        "ORDER BY sort_order, short_name")
+    """Organisations that ran a clinic day, and the bodies above them (so
+    "民进" can be chosen for all of its units)."""
+    return store.query("""
+        WITH RECURSIVE up(id) AS (
+            SELECT DISTINCT organisation_id FROM clinic_days WHERE organisation_id IS NOT NULL
+            UNION SELECT o.parent_id FROM organisations o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
+        )
+        SELECT id, short_name, name_zh, name_en FROM organisations WHERE id IN (SELECT id FROM up)
+        ORDER BY sort_order, short_name""")
 
 
 # -- figures -------------------------------------------------------------------
@@ -398,6 +403,15 @@ def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         WHERE {_register_where(scope, 'vg.id')}
         ORDER BY t.name, vg.name, h.number, p.id
     """, params)
+
+
+def count_register(store: Store, scope: Scope, table: str) -> int:
+    """Rows of the persons or households register that the village filter keeps."""
+    if table == "persons":
+        return store.scalar(
+            "SELECT count(*) FROM persons p LEFT JOIN households h ON h.id = p.household_id "
+            "WHERE " + _register_where(scope, "coalesce(p.village_id, h.village_id)")) or 0
+    return store.scalar("SELECT count(*) FROM households h WHERE " + _register_where(scope, "h.village_id")) or 0
 
 
 def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:

@@ -1,0 +1,365 @@
+"""Reports (F8): the coordinator's figures with the CLI's filters, two terminal
+charts, and exports of what is shown to a file the user names.
+
+Everything slow runs in thread workers with their own connection: the
+report is computed off the screen, and an export streams rows to its file
+while a progress bar moves (Esc cancels it; the half-written file is
+removed). The figures come from clinic.core.reports, the very function
+behind ``clinic report --json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Select,
+    Sparkline,
+    Static,
+)
+from textual.worker import get_current_worker
+
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _, pick
+from clinic.ui.base import ClinicScreen
+
+BAR_WIDTH = 20
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of ``width`` cells, with eighth-cell precision."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = round(width * 8 * min(value, maximum) / maximum)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[part] if part else "")
+
+
+class ExportCancelled(Exception):
+    """The user pressed Esc during an export."""
+
+
+class ReportScreen(ClinicScreen):
+    """Figures by period, village and organisation; charts; exports."""
+
+    CSS_PATH = "report.tcss"
+    BINDINGS = [
+        Binding("ctrl+r", "refresh", N_("Show report"), key_display="^R"),
+        Binding("ctrl+s", "export", N_("Export"), key_display="^S"),
+        Binding("ctrl+o", "focus_file", N_("File name"), key_display="^O", show=False),
+        Binding("escape", "cancel_export", N_("Cancel export"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report = None  # the clinic.core.reports.Report shown
+        self.filters = None  # the ReportFilters it was computed for
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        from clinic.core.exports import DATASETS
+
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder=_("From (2025-01-01)"), id="from")
+            yield Input(placeholder=_("To (2025-12-31)"), id="to")
+            yield Select([], prompt=_("All villages"), id="village")
+            yield Select([], prompt=_("All organisations"), id="org")
+            yield Button(_("Show"), id="show", variant="primary")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="figures", classes="panel"):
+                yield Static(_("Report"), classes="title")
+                yield Static(_("Loading…"), id="figures-body")
+            with Vertical(id="charts"):
+                with Vertical(id="month-panel", classes="panel"):
+                    yield Static(_("People served per month"), classes="title")
+                    yield Sparkline([], id="month-spark")
+                    yield Static("", id="month-bars")
+                with VerticalScroll(id="village-panel", classes="panel"):
+                    yield Static(_("Coverage per village (households served / registered)"), classes="title")
+                    yield Static("", id="village-bars")
+        with Horizontal(id="export"):
+            yield Select([(_(ds.title), ds.name) for ds in DATASETS.values()], value="report",
+                         allow_blank=False, id="dataset")
+            yield Input(value=self._default_file(), placeholder=_("File name (.csv, .xlsx or .json)"), id="file")
+            yield Checkbox(_("Whole ID numbers and phones"), id="unmasked")
+            yield Button(_("Export"), id="export-button")
+        with Horizontal(id="export-status"):
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Static("", id="export-message")
+        yield Footer()
+
+    def _default_file(self) -> str:
+        return f"report-{self.app.today().isoformat()}.xlsx"
+
+    def on_mount(self) -> None:
+        self.query_one("#export-status").display = False
+        self.load_choices()
+        self.action_refresh()
+
+    # -- filters -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="report-choices")
+    def load_choices(self) -> None:
+        from clinic.store.reports import organisation_choices, village_choices
+
+        store = self.app.open_store()
+        try:
+            villages = village_choices(store)
+            orgs = organisation_choices(store)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._show_choices, villages, orgs)
+
+    def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
+        self.query_one("#village", Select).set_options(
+            [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages])
+        self.query_one("#org", Select).set_options(
+            [(f"{o['short_name']} {pick(o['name_zh'], o['name_en'])}", o["short_name"]) for o in orgs])
+
+    def read_filters(self):
+        """The filters as typed; None (and a message) when a date cannot be read."""
+        from clinic.core.dates import parse_date
+        from clinic.core.reports import ReportFilters
+
+        dates = []
+        for field in ("from", "to"):
+            widget = self.query_one(f"#{field}", Input)
+            text = widget.value.strip()
+            try:
+                dates.append(parse_date(text) if text else None)
+            except ClinicError as exc:
+                widget.add_class("-invalid")
+                self.notify(exc.message, severity="error")
+                widget.focus()
+                return None
+            widget.remove_class("-invalid")
+        village = self.query_one("#village", Select).value
+        org = self.query_one("#org", Select).value
+        return ReportFilters(
+            date_from=dates[0],
+            date_to=dates[1],
+            villages=(village,) if isinstance(village, str) else (),
+            orgs=(org,) if isinstance(org, str) else (),
+        )
+
+    @on(Input.Submitted, "#from, #to")
+    @on(Button.Pressed, "#show")
+    def _apply(self) -> None:
+        self.action_refresh()
+
+    @on(Select.Changed, "#village, #org")
+    def _select_changed(self) -> None:
+        if self.is_mounted and self.report is not None:
+            self.action_refresh()
+
+    # -- the report ---------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        filters = self.read_filters()
+        if filters is not None:
+            self.load(filters)
+
+    @work(thread=True, exclusive=True, group="report")
+    def load(self, filters) -> None:
+        from clinic.core.reports import build_report
+
+        store = self.app.open_store()
+        try:
+            report = build_report(store, filters)
+        except ClinicError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self.show, filters, report)
+
+    def show(self, filters, report) -> None:
+        self.filters = filters
+        self.report = report
+        self.query_one("#figures-body", Static).update(self.figures_table(report))
+        people = [m["people"] for m in report.by_month]
+        self.query_one("#month-spark", Sparkline).data = people or [0]
+        self.query_one("#month-bars", Static).update(self.month_bars(report))
+        self.query_one("#village-bars", Static).update(self.village_bars(report))
+
+    @staticmethod
+    def figures_table(report) -> Table:
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(justify="right", style="bold")
+        grid.add_column(justify="right")
+
+        def section(title: str) -> None:
+            grid.add_row(Text(title, style="bold underline"), "", "")
+
+        def pct(value: float | None) -> str:
+            return "" if value is None else f"{value:.1f}%"
+
+        d, h = report.days, report.households
+        section(_("Overview"))
+        grid.add_row(_("Clinic days held"), f"{d['held']:,}",
+                     _("planned {planned}, cancelled {cancelled}").format(**d))
+        grid.add_row(_("Visits"), f"{report.visits:,}", "")
+        grid.add_row(_("People seen"), f"{report.people:,}",
+                     _("men {men}, women {women}").format(**report.people_detail))
+        grid.add_row(_("Walk-ins"), f"{report.people_detail['walk_ins']:,}", "")
+        grid.add_row(_("Households served"), f"{h['served']:,}", "")
+        grid.add_row(_("Households registered in these villages"), f"{h['registered']:,}",
+                     pct(h["coverage_pct"]))
+        section(_("Households by category (served / registered)"))
+        for c in h["by_category"]:
+            grid.add_row(c["label"], f"{c['served_registered']:,} / {c['registered']:,}", pct(c["coverage_pct"]))
+        section(_("People with a tag"))
+        for t in report.tags:
+            grid.add_row(t["label"], f"{t['people']:,}", "")
+        if report.conditions:
+            section(_("People seen by chronic condition on record"))
+            for c in report.conditions:
+                grid.add_row(c["label"], f"{c['people']:,}", "")
+        section(_("Flags raised (visits)"))
+        for f in report.flags:
+            grid.add_row(f["label"], f"{f['visits']:,}", "")
+        if not report.flags:
+            grid.add_row("-", "", "")
+        rx = report.prescriptions
+        section(_("Health prescriptions"))
+        grid.add_row(_("Total"), f"{rx['total']:,}", _("to {people} people").format(people=rx["people"]))
+        for c in rx["by_condition"]:
+            grid.add_row(c["label"], f"{c['handouts']:,}", "")
+        section(_("Referrals"))
+        grid.add_row(_("Total"), f"{report.referrals['total']:,}", "")
+        for r in report.referrals["by_destination"]:
+            grid.add_row(r["destination"], f"{r['visits']:,}", "")
+        v = report.volunteers
+        section(_("Volunteers"))
+        grid.add_row(_("Volunteers"), f"{v['people']:,}", _("{hours:g} hours").format(hours=v["hours"]))
+        for o in v["by_organisation"]:
+            grid.add_row(o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"]))
+        return grid
+
+    @staticmethod
+    def month_bars(report) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column()
+        grid.add_column(style="green")
+        grid.add_column(justify="right")
+        top = max((m["people"] for m in report.by_month), default=0)
+        for m in report.by_month:
+            grid.add_row(m["month"], bar(m["people"], top), f"{m['people']:,}")
+        if not report.by_month:
+            grid.add_row(_("No clinic days held in this period."), "", "")
+        return grid
+
+    @staticmethod
+    def village_bars(report) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column()
+        grid.add_column(style="cyan")
+        grid.add_column(justify="right")
+        for v in report.by_village:
+            pct = v["coverage_pct"]
+            grid.add_row(
+                f"{v['township']} {v['village']}",
+                bar(pct or 0, 100),
+                f"{v['served']}/{v['registered']} " + ("-" if pct is None else f"{pct:.0f}%"),
+            )
+        if not report.by_village:
+            grid.add_row(_("No clinic days held in this period."), "", "")
+        return grid
+
+    # -- export ---------------------------------------------------------------------
+
+    def action_focus_file(self) -> None:
+        self.query_one("#file", Input).focus()
+
+    @on(Button.Pressed, "#export-button")
+    @on(Input.Submitted, "#file")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        from clinic.core.tabular import format_for_path
+
+        filters = self.read_filters()
+        if filters is None:
+            return
+        name = self.query_one("#file", Input).value.strip()
+        if not name:
+            self.notify(_("Type a file name to export to."), severity="warning")
+            self.action_focus_file()
+            return
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        dataset = str(self.query_one("#dataset", Select).value)
+        unmasked = self.query_one("#unmasked", Checkbox).value
+        status = self.query_one("#export-status")
+        status.display = True
+        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#export-message", Static).update(_("Exporting to {file}… (Esc cancels)").format(file=path))
+        self.run_export(dataset, filters, path, format_for_path(path), unmasked)
+
+    @work(thread=True, exclusive=True, group="report-export")
+    def run_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
+        from clinic.core.exports import count_rows, export_dataset
+
+        worker = get_current_worker()
+        store = self.app.open_store()
+        try:
+            total = count_rows(store, dataset, filters, today=self.app.today())
+            self.app.call_from_thread(self._progress, 0, total)
+
+            def progress(n: int) -> None:
+                if worker.is_cancelled:
+                    raise ExportCancelled
+                self.app.call_from_thread(self._progress, n, total)
+
+            result = export_dataset(
+                store, dataset, path, filters=filters, fmt=fmt, unmasked=unmasked,
+                actor=self.app.actor, today=self.app.today(), progress=progress,
+            )
+        except ExportCancelled:
+            self.app.call_from_thread(self._export_done, _("Export cancelled; no file was written."), "warning")
+            return
+        except ClinicError as exc:
+            self.app.call_from_thread(self._export_done, exc.message, "error")
+            return
+        except OSError as exc:
+            self.app.call_from_thread(
+                self._export_done,
+                _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc), "error")
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(
+            self._export_done, _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=path), "information")
+
+    def _progress(self, n: int, total: int) -> None:
+        self.query_one("#progress", ProgressBar).update(total=max(total, n, 1), progress=n)
+
+    def _export_done(self, message: str, severity: str) -> None:
+        self.query_one("#export-message", Static).update(message)
+        if severity == "information":
+            bar_widget = self.query_one("#progress", ProgressBar)
+            bar_widget.update(progress=bar_widget.total or 0)
+        self.notify(message, severity=severity)
+
+    def action_cancel_export(self) -> None:
+        for worker in self.workers:
+            if worker.group == "report-export" and not worker.is_finished:
+                worker.cancel()
