@@ -1,0 +1,154 @@
+"""Check-in: consent before health data, walk-ins with duplicate warnings, the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from desk_helpers import NOW, TODAY, a_volunteer, past_day, person, today_day
+
+from clinic.core import desk
+from clinic.core.errors import InputError
+
+
+def test_check_in_needs_consent(demo_store):
+    day = today_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    p = person(demo_store, consent=False, not_on_day=day["id"])
+    with pytest.raises(desk.ConsentMissing):
+        desk.check_in(demo_store, day, p["id"], vol, NOW)
+    assert demo_store.scalar("SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
+                             [p["id"], day["id"]]) == 0
+    visit_id, new = desk.check_in(demo_store, day, p["id"], vol, NOW,
+                                  consent=desk.Consent(explained_by=vol, signed_by="proxy",
+                                                       proxy_name="李二", proxy_relation="儿子"))
+    assert new
+    consent = demo_store.one("SELECT * FROM consents WHERE person_id = ? ORDER BY id DESC", [p["id"]])
+    assert (consent["signed_by"], consent["proxy_name"], consent["explained_by"]) == ("proxy", "李二", vol)
+    visit = demo_store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
+    assert (visit["state"], visit["checked_in_by"], visit["arrived_at"]) == ("waiting", vol, "2026-11-24 09:30:00")
+
+
+def test_proxy_consent_needs_the_proxy_name(demo_store):
+    day = today_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    p = person(demo_store, consent=False, not_on_day=day["id"])
+    with pytest.raises(InputError, match="proxy"):
+        desk.check_in(demo_store, day, p["id"], vol, NOW, consent=desk.Consent(explained_by=vol, signed_by="proxy"))
+
+
+def test_checking_in_twice_keeps_one_visit(demo_store):
+    day = today_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    first, new1 = desk.check_in(demo_store, day, p["id"], vol, NOW)
+    second, new2 = desk.check_in(demo_store, day, p["id"], vol, NOW)
+    assert first == second and new1 and not new2
+
+
+def test_no_health_data_without_consent(demo_store):
+    day = today_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, p["id"], vol, NOW)
+    demo_store.conn.execute("UPDATE consents SET withdrawn_at = '2026-11-24' WHERE person_id = ?", [p["id"]])
+    with pytest.raises(desk.ConsentMissing):
+        desk.save_visit(demo_store, day, visit_id, desk.VisitForm(values={"bp": "150/90"}), NOW, vol)
+    assert demo_store.scalar("SELECT sbp FROM visits WHERE id = ?", [visit_id]) is None
+
+
+def test_past_day_records_take_the_day_date(demo_store):
+    day = past_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    p = person(demo_store, consent=False, not_on_day=day["id"])
+    visit_id, _ = desk.check_in(demo_store, day, p["id"], vol, NOW, consent=desk.Consent(explained_by=vol))
+    visit = demo_store.one("SELECT arrived_at FROM visits WHERE id = ?", [visit_id])
+    assert visit["arrived_at"].startswith(day["date"])
+    given = demo_store.scalar("SELECT given_at FROM consents WHERE person_id = ? ORDER BY id DESC", [p["id"]])
+    assert given.startswith(day["date"])
+    assert day["date"] != TODAY.isoformat()
+
+
+def test_walk_in_day_and_join_desk(demo_store):
+    village = demo_store.scalar("SELECT id FROM villages LIMIT 1")
+    day_id = desk.create_walk_in_day(demo_store, village, TODAY)
+    vol = demo_store.scalar("SELECT id FROM volunteers LIMIT 1")
+    desk.join_desk(demo_store, day_id, vol)
+    desk.join_desk(demo_store, day_id, vol)
+    rows = demo_store.query("SELECT status FROM assignments WHERE clinic_day_id = ?", [day_id])
+    assert rows == [{"status": "attended"}]
+    assert demo_store.scalar("SELECT walk_in FROM clinic_days WHERE id = ?", [day_id]) == 1
+    assert desk.days_for_desk(demo_store, TODAY)[0]["date"] == TODAY.isoformat()
+
+
+def walk_in(store, **kw):
+    village = store.scalar("SELECT id FROM villages LIMIT 1")
+    form = desk.WalkIn(**{"name": "测试员", "sex": "F", "birth": "68", "village_id": village, **kw})
+    return desk.clean_walk_in(form, TODAY)
+
+
+def test_walk_in_is_registered_and_findable(demo_store):
+    clean = walk_in(demo_store, phone="13912345678")
+    assert not clean.problems
+    assert clean.birth_date == "1958-07-01"
+    pid = desk.add_walk_in(demo_store, clean)
+    row = demo_store.one("SELECT walk_in, phone FROM persons WHERE id = ?", [pid])
+    assert row == {"walk_in": 1, "phone": "13912345678"}
+    assert pid in [h.id for h in desk.find(demo_store, "cs", TODAY, limit=200)] or \
+        pid in [h.id for h in desk.find(demo_store, "5678", TODAY, limit=200)]
+    assert pid in [h.id for h in desk.find(demo_store, "测试员", TODAY)]
+
+
+def test_walk_in_duplicate_warning(demo_store):
+    existing = demo_store.one("SELECT id, name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1")
+    form = desk.WalkIn(name=existing["name"], sex="M", birth=existing["birth_date"], village_id=existing["village_id"])
+    clean = desk.clean_walk_in(form, TODAY)
+    clean.problems.pop("sex", None)
+    with pytest.raises(desk.DuplicateWarning) as info:
+        desk.add_walk_in(demo_store, clean)
+    assert existing["id"] in [c["id"] for c in info.value.candidates]
+    before = demo_store.scalar("SELECT COUNT(*) FROM persons")
+    desk.add_walk_in(demo_store, clean, confirm_duplicate=True)
+    assert demo_store.scalar("SELECT COUNT(*) FROM persons") == before + 1
+
+
+def test_walk_in_with_a_registered_id_number_is_refused_even_when_confirmed(demo_store):
+    existing = demo_store.one("SELECT id_number FROM persons WHERE id_number IS NOT NULL LIMIT 1")
+    clean = walk_in(demo_store, id_number=existing["id_number"], sex="", birth="")
+    assert not clean.problems, clean.problems
+    with pytest.raises(desk.DuplicateWarning):
+        desk.add_walk_in(demo_store, clean, confirm_duplicate=True)
+
+
+@pytest.mark.parametrize("fields, problem", [
+    ({"id_number": "500110195001010000"}, "id_number"),
+    ({"id_number": "12345"}, "id_number"),
+    ({"name": ""}, "name"),
+    ({"birth": "150"}, "birth"),
+    ({"birth": "2030-01-01"}, "birth"),
+    ({"phone": "12345"}, "phone"),
+    ({"village_id": None}, "village"),
+    ({"sex": None}, "sex"),
+])
+def test_walk_in_refusals(demo_store, fields, problem):
+    clean = walk_in(demo_store, **fields)
+    assert problem in clean.problems
+    with pytest.raises(InputError):
+        desk.add_walk_in(demo_store, clean)
+
+
+def test_queue_states_and_waiting_time(demo_store):
+    day = today_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    visit_id, _ = desk.check_in(demo_store, day, p["id"], vol, NOW, queue="gp")
+    later = NOW + dt.timedelta(minutes=25)
+    row = next(r for r in desk.queue_rows(demo_store, day, later) if r["visit_id"] == visit_id)
+    assert (row["state"], row["waited"]) == ("waiting", 25)
+    assert all(r["queue"] == "gp" for r in desk.queue_rows(demo_store, day, later, "gp"))
+    assert visit_id not in [r["visit_id"] for r in desk.queue_rows(demo_store, day, later, "tcm")]
+    desk.set_state(demo_store, day, visit_id, "with_doctor", vol, later)
+    desk.set_state(demo_store, day, visit_id, "done", vol, later + dt.timedelta(minutes=10))
+    row = next(r for r in desk.queue_rows(demo_store, day, later + dt.timedelta(hours=1)) if r["visit_id"] == visit_id)
+    assert (row["state"], row["waited"]) == ("done", 25)
+    assert desk.seen_counts(demo_store, day["id"]).get(vol, 0) >= 1
