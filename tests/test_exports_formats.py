@@ -55,7 +55,9 @@ def read_back(path, fmt, encoding="utf-8-sig"):
             return list(csv.reader(fh))
     if fmt == "xlsx":
         ws = openpyxl.load_workbook(path, read_only=True).active
-        return [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+        rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+        width = len(rows[0])
+        return [r + [""] * (width - len(r)) for r in rows]  # read-only mode trims empty tails
     data = json.loads(path.read_text(encoding=encoding))
     keys = [c.key for c in dataset(path.stem.split(".")[0]).columns]
     return [keys] + [[item[k] for k in keys] for item in data]

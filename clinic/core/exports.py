@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from clinic.core.categories import category_label, sex_label, tag_label
+from clinic.core.categories import CATEGORIES, category_label, sex_label, tag_label
 from clinic.core.errors import InputError
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
@@ -72,16 +72,15 @@ class _Labels:
         self.specialties = {r["code"]: pick(r["name_zh"], r["name_en"])
                             for r in store.query("SELECT code, name_zh, name_en FROM specialties")}
 
-    @staticmethod
-    def sex(code: str | None) -> str:
-        return sex_label(code) if code in ("M", "F") else ""
+        # Looked up once: gettext per cell would cost a fifth of an export.
+        self._sexes = {code: sex_label(code) for code in ("M", "F")}
+        self._categories = {code: category_label(code) for code in CATEGORIES}
 
-    @staticmethod
-    def category(code: str | None) -> str:
-        try:
-            return category_label(code) if code else ""
-        except KeyError:
-            return code or ""
+    def sex(self, code: str | None) -> str:
+        return self._sexes.get(code, "") if code else ""
+
+    def category(self, code: str | None) -> str:
+        return self._categories.get(code, code) if code else ""
 
     @staticmethod
     def tags(codes: str | None) -> str:

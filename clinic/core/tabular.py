@@ -44,6 +44,7 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
 # Characters that make a spreadsheet read a cell as a formula (or, for tab and
 # CR, shift it into a formula position).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("".join(FORMULA_STARTS))
 
 # openpyxl refuses these control characters in a cell; they never belong in
 # a register anyway.
@@ -132,21 +133,26 @@ def _is_text_column(index: int, text_columns: set[int] | None) -> bool:
 
 
 def _write_csv(rows, headers, stream: IO[str], text_columns, counter: _Counter) -> None:
+    # The hot loop of every export: only the text columns are looked at, and a
+    # row is copied only when one of its cells needs the quote. csv.writer
+    # itself writes None as an empty cell and a date or datetime in ISO form
+    # (str() of it).
     writer = csv.writer(stream)
     writer.writerow([neutralise(h) for h in headers])
-    all_text = text_columns is None
+    text_idx = [i for i in range(len(headers)) if text_columns is None or i in text_columns]
+    first = _FORMULA_FIRST
+    writerow = writer.writerow
+    tick = counter.tick
     for row in rows:
-        cells = []
-        for i, value in enumerate(row):
-            if value is None:
-                cells.append("")
-                continue
-            value = _plain(value)
-            if isinstance(value, str) and (all_text or i in text_columns):
-                value = neutralise(value)
-            cells.append(value)
-        writer.writerow(cells)
-        counter.tick()
+        fixed = None
+        for i in text_idx:
+            value = row[i]
+            if type(value) is str and value[:1] in first:  # noqa: E721 - exact type on purpose (speed)
+                if fixed is None:
+                    fixed = list(row)
+                fixed[i] = "'" + value
+        writerow(row if fixed is None else fixed)
+        tick()
 
 
 def _write_json(rows, headers, stream: IO[str], counter: _Counter) -> None:

@@ -333,8 +333,14 @@ def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[sqlite3.R
 
 def visit_rows(store: Store, scope: Scope) -> Iterator[tuple]:
     """One row per visit on the days in scope, in date and arrival order."""
+    return _cursor(store, *visit_query(scope))
+
+
+def visit_query(scope: Scope) -> tuple[str, list[Any]]:
+    """The SQL behind the visits export (bench/bench_export.py hands the same
+    text to ``sqlite3 -csv``)."""
     cte, params = scope_cte(scope)
-    return _cursor(store, cte + """
+    return cte + """
         SELECT d.date, t.name, vg.name, o.short_name, p.name, p.sex, p.birth_date,
                p.id_number, p.phone, h.number, h.category,
                (SELECT group_concat(tag, ';') FROM (SELECT tag FROM person_tags WHERE person_id = p.id ORDER BY tag)),
@@ -350,7 +356,7 @@ def visit_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         LEFT JOIN households h ON h.id = p.household_id
         LEFT JOIN volunteers sb ON sb.id = v.seen_by
         ORDER BY d.date, d.id, v.arrived_at, v.id
-    """, params)
+    """, params
 
 
 def count_visits(store: Store, scope: Scope) -> int:
