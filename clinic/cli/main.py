@@ -47,7 +47,15 @@ def _early_language(argv: list[str]) -> str | None:
     return None
 
 
-set_language(_early_language(sys.argv[1:]))
+def _choose_language(explicit: str | None) -> str:
+    from clinic.cli.click_i18n import install
+
+    lang = set_language(explicit)
+    install(lang)
+    return lang
+
+
+_choose_language(_early_language(sys.argv[1:]))
 
 
 @click.group(
@@ -72,7 +80,7 @@ set_language(_early_language(sys.argv[1:]))
 @click.version_option(package_name="clinic", message="clinic %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, lang: str | None, actor: str | None) -> None:
-    language = set_language(lang)
+    language = _choose_language(lang)
     ctx.obj = AppContext(db_path=db_path or default_db_path(), lang=language, actor=actor)
     if ctx.invoked_subcommand is None:
         from clinic.cli.tui import run_tui
@@ -115,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point: run click, turning every user error into one sentence."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=args, prog_name="clinic", standalone_mode=False)
+        code = cli.main(args=args, prog_name="clinic", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)
         return 1
@@ -138,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         click.echo(_("Unexpected error: {error}. Set CLINIC_DEBUG=1 to see the details.").format(error=type(exc).__name__), err=True)
         return 1
-    return 0
+    # With standalone_mode off, click returns the exit code of ctx.exit().
+    return code if isinstance(code, int) else 0
 
 
 def entry() -> None:  # pragma: no cover - console script shim

@@ -20,8 +20,7 @@ from pathlib import Path
 from clinic.core.idnumbers import check_character
 from clinic.core.search import search_keys
 from clinic.core.vitals import flags_for, flags_text
-from clinic.store import open_store
-from clinic.store import bulk
+from clinic.store import bulk, open_store
 from clinic.store.connection import new_uid
 
 SURNAMES = (

@@ -81,7 +81,6 @@ def _read_csv(path: Path) -> Table:
             if not table.headers:
                 if any(c.strip() for c in cells):
                     table.headers = [clean_cell(c) for c in cells]
-                    table.header_line = line  # type: ignore[attr-defined]
                 continue
             if any(c.strip() for c in cells):
                 table.rows.append((line, [clean_cell(c) for c in cells]))
@@ -92,13 +91,14 @@ def _read_csv(path: Path) -> Table:
 
 def _read_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise InputError(_("This is not a readable Excel .xlsx file.")) from exc
     try:
+        if not book.worksheets:
+            raise InputError(_("This is not a readable Excel .xlsx file."))
         sheet = book.worksheets[0]
         table = Table(path=path, headers=[], encoding="xlsx")
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -110,6 +110,10 @@ def _read_xlsx(path: Path) -> Table:
             else:
                 table.rows.append((line, cells))
         return table
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
+        raise InputError(_("This is not a readable Excel .xlsx file.")) from exc
     finally:
         book.close()
 

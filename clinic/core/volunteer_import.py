@@ -7,7 +7,6 @@ second import changes nothing.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import unicodedata

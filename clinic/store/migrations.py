@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from clinic.store.resources import data_root
 
 from sqlite_utils.migrations import Migrations
 
 from clinic.store.connection import Store
+from clinic.store.resources import data_root
 
 MIGRATION_SET = "clinic"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

@@ -15,10 +15,10 @@ import hashlib
 import io
 import json
 import tomllib
-from clinic.store.resources import data_root
 from typing import Any
 
 from clinic.store.connection import Store
+from clinic.store.resources import data_root
 
 SEED_HASH_KEY = "seed_hash"
 

@@ -8,12 +8,12 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
-from clinic.i18n import _
+from clinic.i18n import N_, _
 from clinic.store import Store, open_store
 from clinic.ui import registry
+from clinic.ui.base import translate_bindings
 
 
 class ClinicApp(App[None]):
@@ -40,6 +40,16 @@ class ClinicApp(App[None]):
         self.bind("f1", "help", description=_("Help"), show=True)
         for entry in registry.available():
             self.bind(entry.key, f"open('{entry.name}')", description=_(entry.title), show=False)
+        translate_bindings(self)  # Textual's own "palette" binding, among others
+
+    # Textual's built-in words, given here so the catalogue translates them.
+    _TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     # -- time -------------------------------------------------------------
     def today(self) -> dt.date:

@@ -86,14 +86,12 @@ class HomeScreen(ClinicScreen):
             (_("Health prescriptions handed out"), numbers["handouts"]),
             (_("Follow-ups due in the next 14 days"), follow_ups),
         ]
-        from rich.table import Table
+        from rich.cells import cell_len
 
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column()
-        grid.add_column(justify="right", style="bold")
-        for label, value in labels:
-            grid.add_row(label, f"{value:,}")
-        self.query_one("#counts-body", Static).update(grid)
+        width = max(cell_len(label) for label, _n in labels)
+        text = "\n".join(
+            f"{label}{' ' * (width - cell_len(label))}  [b]{value:>8,}[/b]" for label, value in labels)
+        self.query_one("#counts-body", Static).update(text)
         table = self.query_one("#days", DataTable)
         table.clear()
         for day in days:

@@ -35,9 +35,7 @@ class RegistersScreen(ClinicScreen):
     BINDINGS = [
         Binding("slash", "focus_search", N_("Search"), key_display="/"),
         Binding("escape", "clear_search", N_("Clear search")),
-        Binding("v", "focus('villages')", N_("Villages"), show=False),
-        Binding("h", "focus('households')", N_("Households"), show=False),
-        Binding("p", "focus('persons')", N_("Persons"), show=False),
+        Binding("tab", "app.focus_next", N_("Next list"), show=True, key_display="Tab"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -56,7 +54,7 @@ class RegistersScreen(ClinicScreen):
                     keyset=lambda r: (r["township"], r["name"]),
                     id="villages",
                 )
-            with Vertical(classes="list"):
+            with Vertical(classes="list", id="households-list"):
                 yield Static(_("Households"), classes="title", id="households-title")
                 yield PagedTable(
                     [_("Household no."), _("Head"), _("Category"), _("Persons")],
@@ -94,11 +92,20 @@ class RegistersScreen(ClinicScreen):
         self.query_one(f"#{name}").focus()
 
     def action_clear_search(self) -> None:
+        """Esc: back to an empty search box; from an empty one, back home."""
         search = self.query_one("#search", Input)
-        if search.value:
+        if not search.has_focus:
+            search.focus()
+        elif search.value:
             search.value = ""
         else:
             self.app.action_open("home")
+
+    def key_down(self) -> None:
+        """Down from the search box goes into the results."""
+        if self.query_one("#search", Input).has_focus:
+            persons = self.query_one("#persons", PagedTable)
+            (persons if persons.row_count else self.query_one("#villages")).focus()
 
     @on(PagedTable.RowHighlighted, "#villages")
     def village_chosen(self, event: PagedTable.RowHighlighted) -> None:

@@ -1,0 +1,5 @@
+"""``python -m clinic`` runs the same command as ``clinic``."""
+
+from clinic.cli.main import entry
+
+entry()
