@@ -65,7 +65,7 @@ class RegistersScreen(ClinicScreen):
             with Vertical(classes="list wide"):
                 yield Static(_("Persons"), classes="title", id="persons-title")
                 yield PagedTable(
-                    [_("Name"), _("Sex"), _("Age"), _("Village"), _("Household no."), _("ID number"), _("Phone")],
+                    [_("Name"), _("Sex"), _("Age"), _("ID number"), _("Phone"), _("Household no."), _("Village")],
                     cells=self._person_cells,
                     keyset=lambda r: r["id"],
                     id="persons",
@@ -77,8 +77,8 @@ class RegistersScreen(ClinicScreen):
         from clinic.core.search import PersonHit
 
         hit = PersonHit.from_row(row, self.app.today()) if "id_number" in row else row["hit"]
-        return (hit.name, _sex(hit.sex), "" if hit.age is None else hit.age, hit.village or "",
-                hit.household_number or "", hit.id_masked, hit.phone_masked)
+        return (hit.name, _sex(hit.sex), "" if hit.age is None else hit.age, hit.id_masked, hit.phone_masked,
+                hit.household_number or "", hit.village or "")
 
     def on_mount(self) -> None:
         self.query_one("#villages", PagedTable).show_query(q.village_rows)
