@@ -1,0 +1,664 @@
+"""The coordinator's planning desk: clinic days, assignments, the roster, villages, pairing.
+
+Rules live here, shared by the TUI and the CLI. A manual assignment and the
+optimiser are judged by the same function (:func:`clinic.core.roster.blocker`),
+so a refusal on screen and an unfilled place in a roster always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from clinic.core import roster as rostering
+from clinic.core.errors import InputError, NotFoundError
+from clinic.i18n import N_, _, pick
+from clinic.store import Store
+from clinic.store import planning as q
+
+DAY_STATUSES = ("planned", "confirmed", "done", "cancelled")
+ASSIGNMENT_STATUSES = ("invited", "confirmed", "declined", "attended", "no_show")
+ASSIGNMENT_LABELS = {
+    "invited": N_("invited"), "confirmed": N_("confirmed"), "declined": N_("declined"),
+    "attended": N_("attended"), "no_show": N_("no-show"),
+}
+DAY_LABELS = {"planned": N_("planned"), "confirmed": N_("confirmed"), "done": N_("done"),
+              "cancelled": N_("cancelled")}
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+
+
+class PlanningError(InputError):
+    """A clinic day, need, assignment or roster request that cannot be accepted."""
+
+
+class AssignmentRefused(PlanningError):
+    """A hard rule keeps this volunteer off this clinic day."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def assignment_label(code: str) -> str:
+    return _(ASSIGNMENT_LABELS.get(code, code))
+
+
+def day_status_label(code: str) -> str:
+    return _(DAY_LABELS.get(code, code))
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def iso(value: str | dt.date) -> str:
+    from clinic.core.dates import parse_date
+
+    return value.isoformat() if isinstance(value, dt.date) else parse_date(value).isoformat()
+
+
+# -- names -> ids ---------------------------------------------------------------
+def specialty_index(store: Store) -> dict[str, str]:
+    """Every spelling of a specialty (code, 全科, General practice, aliases) → code."""
+    index: dict[str, str] = {}
+    for row in q.specialties(store):
+        for word in [row["code"], row["name_zh"], row["name_en"], *row["aliases"].split(";")]:
+            if word:
+                index[_norm(word).lower()] = row["code"]
+    return index
+
+
+def specialty_label(store: Store, code: str | None, _cache: dict = {}) -> str:  # noqa: B006 - tiny cache
+    if not code:
+        return ""
+    key = (id(store), code)
+    if key not in _cache:
+        row = store.one("SELECT name_zh, name_en FROM specialties WHERE code = ?", [code])
+        _cache[key] = (row["name_zh"], row["name_en"]) if row else (code, code)
+    return pick(*_cache[key])
+
+
+def parse_specialty(store: Store, text: str) -> str:
+    code = specialty_index(store).get(_norm(text).lower())
+    if code is None:
+        names = "、".join(pick(r["name_zh"], r["name_en"]) for r in q.specialties(store))
+        raise PlanningError(_("Unknown specialty {value}; known: {names}.").format(value=text, names=names))
+    return code
+
+
+def parse_needs(store: Store, text: str) -> dict[str, int]:
+    """"全科=2,中医1,护士=2,药师" → {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}."""
+    needs: dict[str, int] = {}
+    text = _norm(text)
+    if not text:
+        return needs
+    for part in re.split(r"[,;，；、\s]+", text):
+        if not part:
+            continue
+        m = re.match(r"^(.*?)\s*(?:[=:：*x×])?\s*(\d+)$", part)
+        name, count = (m.group(1), int(m.group(2))) if m and m.group(1) else (part, 1)
+        if count < 0 or count > 50:
+            raise PlanningError(_("{value}: a clinic day needs between 0 and 50 of a specialty.").format(value=part))
+        code = parse_specialty(store, name)
+        needs[code] = needs.get(code, 0) + count
+    return {k: v for k, v in needs.items() if v > 0}
+
+
+def format_needs(store: Store, needs: dict[str, int]) -> str:
+    return ", ".join(f"{specialty_label(store, code)}={n}" for code, n in needs.items())
+
+
+def find_village(store: Store, text: str) -> int:
+    text = _norm(text)
+    rows = q.villages(store)
+    if text.isdigit() and any(r["id"] == int(text) for r in rows):
+        return int(text)
+    hits = [r for r in rows if text in (r["name"], f"{r['township']}{r['name']}", f"{r['township']} {r['name']}")]
+    if not hits:
+        hits = [r for r in rows if r["name"].startswith(text) or r["name"].rstrip("村社区") == text]
+    if len(hits) == 1:
+        return hits[0]["id"]
+    if not hits:
+        raise NotFoundError(_("No village called {value}.").format(value=text))
+    names = "、".join(f"{r['township']}{r['name']}" for r in hits[:10])
+    raise PlanningError(_("{value} could be several villages: {names}. Give the township too.").format(
+        value=text, names=names))
+
+
+def find_organisation(store: Store, text: str | None) -> int | None:
+    text = _norm(text or "")
+    if not text:
+        return None
+    rows = q.organisations(store)
+    for r in rows:
+        if text in (r["short_name"], r["name_zh"], r["name_en"]) or text == str(r["id"]):
+            return r["id"]
+    hits = [r for r in rows if r["short_name"].startswith(text)]
+    if len(hits) == 1:
+        return hits[0]["id"]
+    raise NotFoundError(_("No organisation called {value}.").format(value=text))
+
+
+def find_volunteer(store: Store, text: str) -> dict:
+    """A volunteer by name (or #id when two share a name)."""
+    from clinic.core.privacy import mask_phone
+
+    text = _norm(text)
+    if text.startswith("#") and text[1:].isdigit():
+        row = q.volunteer(store, int(text[1:]))
+        if row:
+            return row
+        raise NotFoundError(_("No volunteer with number {value}.").format(value=text))
+    rows = q.volunteers_named(store, text)
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise NotFoundError(_("No volunteer called {value}.").format(value=text))
+    names = "; ".join(f"#{r['id']} {r['name']} {mask_phone(r['phone'])} {r['organisation'] or ''}" for r in rows)
+    raise PlanningError(_("Several volunteers are called {value}: {names}. Give the number, e.g. #{id}.").format(
+        value=text, names=names, id=rows[0]["id"]))
+
+
+def parse_time(text: str) -> str:
+    m = _TIME.match(_norm(text))
+    if not m:
+        raise PlanningError(_("{value} is not a time; write HH:MM, e.g. 08:30.").format(value=text))
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+# -- clinic days ----------------------------------------------------------------
+@dataclass
+class DayInput:
+    date: str
+    village_id: int
+    organisation_id: int | None
+    needs: dict[str, int]
+    start_time: str = "08:30"
+    end_time: str = "12:00"
+    venue: str = ""
+    status: str = "planned"
+    notes: str = ""
+
+
+def _check_day(day: DayInput) -> None:
+    if day.status not in DAY_STATUSES:
+        raise PlanningError(_("Unknown status {value}.").format(value=day.status))
+    if day.end_time <= day.start_time:
+        raise PlanningError(_("The clinic day must end after it starts ({start}–{end}).").format(
+            start=day.start_time, end=day.end_time))
+
+
+def add_day(store: Store, day: DayInput) -> int:
+    _check_day(day)
+    values = {
+        "date": day.date, "start_time": day.start_time, "end_time": day.end_time, "village_id": day.village_id,
+        "venue": day.venue, "organisation_id": day.organisation_id, "status": day.status, "notes": day.notes,
+    }
+    with store.transaction():
+        return q.insert_day(store, values, day.needs)
+
+
+def edit_day(store: Store, day_id: int, day: DayInput) -> None:
+    _check_day(day)
+    if q.day(store, day_id) is None:
+        raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
+    values = {
+        "date": day.date, "start_time": day.start_time, "end_time": day.end_time, "village_id": day.village_id,
+        "venue": day.venue, "organisation_id": day.organisation_id, "status": day.status, "notes": day.notes,
+    }
+    with store.transaction():
+        q.update_day(store, day_id, values)
+        q.replace_needs(store, day_id, day.needs)
+
+
+def set_day_status(store: Store, day_id: int, status: str) -> None:
+    if status not in DAY_STATUSES:
+        raise PlanningError(_("Unknown status {value}.").format(value=status))
+    with store.transaction():
+        q.update_day(store, day_id, {"status": status})
+
+
+def get_day(store: Store, day_id: int) -> dict:
+    row = q.day(store, day_id)
+    if row is None:
+        raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
+    return row
+
+
+def list_days(store: Store, date_from: str, date_to: str) -> list[dict]:
+    rows = q.days_between(store, date_from, date_to)
+    needs = q.needs_of(store, [r["id"] for r in rows])
+    for r in rows:
+        r["needs"] = needs[r["id"]]
+    return rows
+
+
+@dataclass
+class NeedLine:
+    role: str
+    needed: int
+    assigned: int  # not declined
+
+    @property
+    def open(self) -> int:
+        return max(0, self.needed - self.assigned)
+
+
+def day_needs(store: Store, day_id: int) -> list[NeedLine]:
+    needs = q.needs_of(store, [day_id])[day_id]
+    counts = Counter(a["role"] for a in q.assignments_of_day(store, day_id) if a["status"] != "declined")
+    lines = [NeedLine(role, n, counts.get(role, 0)) for role, n in needs.items()]
+    lines += [NeedLine(role, 0, n) for role, n in counts.items() if role not in needs]
+    return lines
+
+
+# -- assignments ----------------------------------------------------------------
+def _rvolunteer(store: Store, vol: dict, months: set[str]) -> rostering.RVolunteer:
+    unavailable = frozenset(q.unavailable_dates(store, vol["id"]))
+    loads = q.month_loads(store, min(months), max(months)).get(vol["id"], {})
+    return rostering.RVolunteer(
+        id=vol["id"], name=vol["name"], specialty=vol["specialty_code"], organisation_id=vol["organisation_id"],
+        weekdays=vol["weekdays"], holidays=bool(vol["holidays"]), max_per_month=vol["max_days_per_month"],
+        active=bool(vol["active"]), unavailable=unavailable, month_load=Counter(loads),
+    )
+
+
+def _rday(store: Store, day: dict, *, exclude_assignment: int | None = None) -> rostering.RDay:
+    rows = [a for a in q.assignments_of_day(store, day["id"]) if a["id"] != exclude_assignment]
+    return rostering.RDay(
+        id=day["id"], date=day["date"], organisation_id=day["organisation_id"],
+        holiday=q.is_holiday(store, day["date"]), cancelled=day["status"] == "cancelled",
+        on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
+        declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
+    )
+
+
+@dataclass
+class AssignmentCheck:
+    refusal: str | None = None  # reason code
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_assignment(store: Store, day_id: int, volunteer_id: int, role: str | None) -> AssignmentCheck:
+    """Would this assignment be accepted? The refusal (a hard rule) or warnings."""
+    day = get_day(store, day_id)
+    vol = q.volunteer(store, volunteer_id)
+    if vol is None:
+        raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
+    role = role or vol["specialty_code"]
+    rv = _rvolunteer(store, vol, {day["date"][:7]})
+    rv.busy_dates = {b["date"] for b in q.busy_dates(store, volunteer_id, day["date"], exclude_day=day_id)}
+    rd = _rday(store, day)
+    code = rostering.blocker(rv, rd, role, check_specialty=False)
+    check = AssignmentCheck()
+    if code is not None:
+        check.refusal = code
+        check.message = _refusal_message(store, code, vol, day)
+        return check
+    if role and vol["specialty_code"] != role:
+        check.warnings.append(_("{name}'s specialty is {has}, not {role}.").format(
+            name=vol["name"], has=specialty_label(store, vol["specialty_code"]) or _("none"),
+            role=specialty_label(store, role)))
+    needs = {line.role: line for line in day_needs(store, day_id)}
+    line = needs.get(role)
+    if line is None or line.needed == 0:
+        check.warnings.append(_("This clinic day does not ask for {role}.").format(role=specialty_label(store, role)))
+    elif line.open == 0:
+        check.warnings.append(_("All {n} places for {role} are already taken.").format(
+            n=line.needed, role=specialty_label(store, role)))
+    return check
+
+
+def _refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
+    from clinic.core.availability import describe
+
+    name, date = vol["name"], day["date"]
+    if code == "busy":
+        other = q.busy_dates(store, vol["id"], date, exclude_day=day["id"])
+        where = other[0]["village"] if other else "?"
+        return _("{name} is already on the clinic day in {village} on {date}.").format(
+            name=name, village=where, date=date)
+    if code == "weekday":
+        return _("{name} does not serve on {weekday}s (serves: {when}).").format(
+            name=name, weekday=_weekday_name(date), when=describe(vol["weekdays"], bool(vol["holidays"])))
+    if code == "limit":
+        return _("{name} has reached the limit of {n} clinic days in {month}.").format(
+            name=name, n=vol["max_days_per_month"], month=date[:7])
+    return _("{name} cannot be put on the clinic day of {date}: {reason}.").format(
+        name=name, date=date, reason=rostering.reason_text(code))
+
+
+def _weekday_name(date: str) -> str:
+    names = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+             N_("Sunday"))
+    return _(names[dt.date.fromisoformat(date).weekday()])
+
+
+def assign(store: Store, day_id: int, volunteer_id: int, role: str | None = None,
+           status: str = "invited") -> tuple[int, list[str]]:
+    """Put a volunteer on a clinic day; refused (AssignmentRefused) when a hard rule forbids it."""
+    if status not in ASSIGNMENT_STATUSES:
+        raise PlanningError(_("Unknown status {value}.").format(value=status))
+    vol = q.volunteer(store, volunteer_id)
+    if vol is None:
+        raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
+    role = role or vol["specialty_code"]
+    if not role:
+        raise PlanningError(_("{name} has no specialty on record: say which role.").format(name=vol["name"]))
+    with store.transaction():
+        check = check_assignment(store, day_id, volunteer_id, role)
+        if check.refusal:
+            raise AssignmentRefused(check.message, check.refusal)
+        new_id = q.insert_assignment(store, day_id, volunteer_id, role, status=status)
+    return new_id, check.warnings
+
+
+def set_assignment(store: Store, assignment_id: int, *, status: str | None = None,
+                   hours: float | None = None) -> None:
+    row = q.assignment(store, assignment_id)
+    if row is None:
+        raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
+    values: dict = {}
+    if status is not None:
+        if status not in ASSIGNMENT_STATUSES:
+            raise PlanningError(_("Unknown status {value}.").format(value=status))
+        values["status"] = status
+        if status == "attended" and hours is None and row["hours"] is None:
+            day = get_day(store, row["clinic_day_id"])
+            values["hours"] = default_hours(day)
+        if status in ("declined", "no_show", "invited"):
+            values["hours"] = None
+    if hours is not None:
+        if not 0 <= hours <= 24:
+            raise PlanningError(_("Hours must be between 0 and 24."))
+        values["hours"] = hours
+    with store.transaction():
+        q.update_assignment(store, assignment_id, values)
+
+
+def default_hours(day: dict) -> float:
+    start = dt.datetime.strptime(day["start_time"], "%H:%M")
+    end = dt.datetime.strptime(day["end_time"], "%H:%M")
+    return round((end - start).seconds / 3600, 2)
+
+
+def remove_assignment(store: Store, assignment_id: int) -> None:
+    row = q.assignment(store, assignment_id)
+    if row is None:
+        raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
+    if row["status"] in ("attended", "no_show"):
+        raise PlanningError(_("Attendance is recorded for this assignment; it stays on record."))
+    with store.transaction():
+        q.delete_assignments(store, [assignment_id])
+
+
+def attendance(store: Store, day_id: int) -> dict[str, list[dict]]:
+    """Who signed up and who came: names by outcome (no-shows first to see)."""
+    out: dict[str, list[dict]] = {s: [] for s in ASSIGNMENT_STATUSES}
+    for a in q.assignments_of_day(store, day_id):
+        out[a["status"]].append(a)
+    return out
+
+
+# -- roster -----------------------------------------------------------------------
+@dataclass
+class RosterPlan:
+    date_from: str
+    date_to: str
+    result: rostering.RosterResult
+    days: dict[int, dict]  # day rows by id
+    volunteers: dict[int, dict]
+    released: list[int]  # unconfirmed roster assignments to be replaced (--replan)
+
+    def to_json(self, store: Store) -> dict:
+        r = self.result
+        return {
+            "from": self.date_from, "to": self.date_to, "optimal": r.optimal,
+            "open_places": r.open_places, "filled": r.filled, "max_days_per_volunteer": r.max_load,
+            "sum_of_squares": r.sum_squares, "organising_members": r.preferred,
+            "seconds": round(r.seconds, 3), "replaced": len(self.released),
+            "assignments": [
+                {"day_id": p.day_id, "date": self.days[p.day_id]["date"], "village": self.days[p.day_id]["village"],
+                 "role": p.role, "role_name": specialty_label(store, p.role), "volunteer_id": p.volunteer_id,
+                 "volunteer": self.volunteers[p.volunteer_id]["name"], "organising_member": p.preferred}
+                for p in r.proposals
+            ],
+            "unfilled": [
+                {"day_id": u.day_id, "date": u.date, "village": self.days[u.day_id]["village"], "role": u.role,
+                 "role_name": specialty_label(store, u.role), "places": u.count, "candidates": u.candidates,
+                 "reasons": u.reasons, "why": u.explain(specialty_label(store, u.role))}
+                for u in r.unfilled
+            ],
+        }
+
+
+def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = False,
+                time_limit: float | None = 60.0) -> RosterPlan:
+    """The optimal roster for the open places of the clinic days in the period (nothing written).
+
+    Existing assignments are never moved; with ``replan`` the unconfirmed
+    invitations an earlier roster made (status invited, source roster) are
+    planned again. Done and cancelled days are left alone.
+    """
+    if date_to < date_from:
+        raise PlanningError(_("The period ends before it starts ({start} to {end}).").format(
+            start=date_from, end=date_to))
+    day_rows = [d for d in q.days_between(store, date_from, date_to) if d["status"] in ("planned", "confirmed")]
+    needs = q.needs_of(store, [d["id"] for d in day_rows])
+    existing = q.assignments_between(store, date_from, date_to)
+    released = [a["id"] for a in existing
+                if replan and a["status"] == "invited" and a["source"] == "roster"
+                and a["clinic_day_id"] in needs]
+    released_set = set(released)
+    kept = [a for a in existing if a["id"] not in released_set]
+    holidays = q.holidays_between(store, date_from, date_to)
+    month_from, month_to = date_from[:7], date_to[:7]
+    loads = q.month_loads(store, month_from, month_to)
+    for a in existing:  # released invitations do not count against the monthly limit
+        if a["id"] in released_set:
+            loads[a["volunteer_id"]][a["date"][:7]] -= 1
+    unavailable = q.all_unavailable(store, date_from, date_to)
+    vol_rows = {v["id"]: v for v in q.volunteers(store)}
+    busy: dict[int, set[str]] = {}
+    period_load: Counter = Counter()
+    for a in kept:
+        if a["status"] != "declined":
+            busy.setdefault(a["volunteer_id"], set()).add(a["date"])
+            period_load[a["volunteer_id"]] += 1
+    vols = [
+        rostering.RVolunteer(
+            id=v["id"], name=v["name"], specialty=v["specialty_code"], organisation_id=v["organisation_id"],
+            weekdays=v["weekdays"], holidays=bool(v["holidays"]), max_per_month=v["max_days_per_month"],
+            active=bool(v["active"]), unavailable=frozenset(unavailable.get(v["id"], ())),
+            busy_dates=busy.get(v["id"], set()), month_load=Counter(loads.get(v["id"], {})),
+            period_load=period_load[v["id"]],
+        )
+        for v in vol_rows.values()
+    ]
+    by_day: dict[int, list[dict]] = {}
+    for a in kept:
+        by_day.setdefault(a["clinic_day_id"], []).append(a)
+    days = []
+    for d in day_rows:
+        rows = by_day.get(d["id"], [])
+        taken = Counter(a["role"] for a in rows if a["status"] != "declined")
+        days.append(rostering.RDay(
+            id=d["id"], date=d["date"], organisation_id=d["organisation_id"], holiday=d["date"] in holidays,
+            open={role: n - taken[role] for role, n in needs[d["id"]].items() if n - taken[role] > 0},
+            on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
+            declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
+        ))
+    result = rostering.solve(vols, days, time_limit=time_limit)
+    return RosterPlan(date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released)
+
+
+def apply_roster(store: Store, date_from: str, date_to: str, *, replan: bool = False,
+                 time_limit: float | None = 60.0) -> RosterPlan:
+    """Plan and write in one transaction, so what is written matches the database as it is now."""
+    with store.transaction():
+        plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
+        q.delete_assignments(store, plan.released)
+        for p in plan.result.proposals:
+            q.insert_assignment(store, p.day_id, p.volunteer_id, p.role, status="invited", source="roster")
+    return plan
+
+
+# -- volunteers ---------------------------------------------------------------------
+@dataclass
+class VolunteerInput:
+    name: str
+    phone: str | None = None
+    organisation_id: int | None = None
+    specialty_code: str | None = None
+    licence_no: str | None = None
+    weekdays: str = "0123456"
+    holidays: bool = True
+    max_days_per_month: int | None = None
+    active: bool = True
+    is_cadre: bool = False
+    notes: str = ""
+    unavailable: list[str] = field(default_factory=list)
+
+
+def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None = None) -> int:
+    from clinic.core.phones import normalise_phone
+
+    name = _norm(vol.name)
+    if not name:
+        raise PlanningError(_("A volunteer needs a name."))
+    phone = normalise_phone(vol.phone) if vol.phone and _norm(vol.phone) else None
+    weekdays = "".join(sorted(set(vol.weekdays)))
+    if any(c not in "0123456" for c in weekdays):
+        raise PlanningError(_("Weekdays are digits 0 (Monday) to 6 (Sunday)."))
+    if vol.max_days_per_month is not None and not 0 <= vol.max_days_per_month <= 31:
+        raise PlanningError(_("The most clinic days a month must be between 0 and 31."))
+    values = {
+        "name": name, "phone": phone, "organisation_id": vol.organisation_id, "specialty_code": vol.specialty_code,
+        "licence_no": _norm(vol.licence_no or "") or None, "weekdays": weekdays, "holidays": int(vol.holidays),
+        "max_days_per_month": vol.max_days_per_month, "active": int(vol.active), "is_cadre": int(vol.is_cadre),
+        "notes": vol.notes,
+    }
+    other = store.one("SELECT id FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ?",
+                      [name, phone, volunteer_id])
+    if other:
+        raise PlanningError(_("A volunteer called {name} with this phone is already on the list.").format(name=name))
+    with store.transaction():
+        if volunteer_id is None:
+            volunteer_id = q.insert_volunteer(store, values)
+        else:
+            q.update_volunteer(store, volunteer_id, values)
+        q.replace_unavailable(store, volunteer_id, sorted({iso(d) for d in vol.unavailable}))
+    return volunteer_id
+
+
+def parse_dates(text: str) -> list[str]:
+    """"2026-12-05, 2026/12/12" → ISO dates (for the unavailable field)."""
+    return [iso(part) for part in re.split(r"[,;，；、\s]+", _norm(text)) if part]
+
+
+@dataclass
+class VolunteerSummary:
+    days: int
+    attended: int
+    no_shows: int
+    hours: float
+    upcoming: list[dict]
+
+
+def volunteer_summary(store: Store, volunteer_id: int, today: str) -> VolunteerSummary:
+    rows = q.schedule(store, volunteer_id)
+    return VolunteerSummary(
+        days=sum(1 for r in rows if r["status"] != "declined"),
+        attended=sum(1 for r in rows if r["status"] == "attended"),
+        no_shows=sum(1 for r in rows if r["status"] == "no_show"),
+        hours=sum(r["hours"] or 0 for r in rows if r["status"] == "attended"),
+        upcoming=[r for r in rows if r["date"] >= today and r["status"] != "declined"],
+    )
+
+
+# -- villages -----------------------------------------------------------------------
+@dataclass
+class VillageRank:
+    row: dict
+    score: float
+    reasons: list[str]
+
+
+def village_overview(store: Store, today: dt.date) -> list[dict]:
+    rows = q.village_overview(store, f"{today.year}-01-01", today.isoformat())
+    for r in rows:
+        r["coverage"] = round(100 * r["served"] / r["households"], 1) if r["households"] else 0.0
+    return rows
+
+
+def where_next(store: Store, today: dt.date) -> list[VillageRank]:
+    """Villages ranked by unmet need, each with the reasons in words.
+
+    Score: one point per registered household not yet served this year,
+    three per overdue follow-up, one per month since the last clinic day
+    (a village never visited counts as twelve months); halved when a clinic
+    day there is already planned.
+    """
+    ranks = []
+    for r in village_overview(store, today):
+        unserved = r["households"] - r["served"]
+        months = 12.0 if r["last_day"] is None else (today - dt.date.fromisoformat(r["last_day"])).days / 30.4
+        score = unserved + 3 * r["follow_ups_due"] + months
+        reasons = []
+        if unserved:
+            reasons.append(_("{n} of {total} households not served this year").format(n=unserved, total=r["households"]))
+        if r["follow_ups_due"]:
+            reasons.append(_("{n} follow-ups due").format(n=r["follow_ups_due"]))
+        if r["last_day"] is None:
+            reasons.append(_("no clinic day yet"))
+        else:
+            reasons.append(_("last clinic day {date}, {n} days ago").format(
+                date=r["last_day"], n=(today - dt.date.fromisoformat(r["last_day"])).days))
+        if r["next_day"]:
+            score /= 2
+            reasons.append(_("next clinic day already planned on {date}").format(date=r["next_day"]))
+        ranks.append(VillageRank(r, round(score, 1), reasons))
+    ranks.sort(key=lambda v: (-v.score, v.row["township"], v.row["name"]))
+    return ranks
+
+
+# -- pairing (结对帮扶) ----------------------------------------------------------------
+def find_household(store: Store, text: str) -> dict:
+    rows = q.households_by_number(store, _norm(text))
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise NotFoundError(_("No household with number or head {value}.").format(value=text))
+    raise PlanningError(_("{value} matches {n} households; give the household number.").format(value=text, n=len(rows)))
+
+
+def pair(store: Store, household_id: int, cadre_id: int | None) -> None:
+    """Make a volunteer the household's paired cadre (帮扶责任人); None unpairs."""
+    with store.transaction():
+        if cadre_id is not None:
+            store.conn.execute("UPDATE volunteers SET is_cadre = 1 WHERE id = ?", [cadre_id])
+        q.set_cadre(store, household_id, cadre_id)
+
+
+def log_pairing_visit(store: Store, household_id: int, cadre_id: int, date: str, notes: str = "") -> int:
+    with store.transaction():
+        return q.insert_pairing_visit(store, household_id, cadre_id, date, _norm(notes))
+
+
+def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:
+    """A cadre's households, most urgent first: follow-ups due, flags, longest since a visit."""
+    rows = q.cadre_households(store, cadre_id, today.isoformat())
+    for r in rows:
+        r["flags"] = sorted({f for part in (r["flags"] or "").split(",") for f in part.split(";") if f})
+        r["overdue"] = bool(r["follow_up_due"] and r["follow_up_due"] <= today.isoformat())
+    rows.sort(key=lambda r: (not r["overdue"], not r["flags"], r["last_visit"] or ""))
+    return rows
+
+
+def next_weekend(today: dt.date) -> tuple[dt.date, dt.date]:
+    sat = today + dt.timedelta(days=(5 - today.weekday()) % 7)
+    return sat, sat + dt.timedelta(days=1)
