@@ -1,1 +1,356 @@
-"""Commands of the planning area (attached to the groups in clinic.cli.main)."""
+"""Commands of the planning area (attached to the groups in clinic.cli.main).
+
+clinic day add / list / show / assign / status · clinic roster ·
+clinic export roster / ics · clinic pairing list / pair / visit
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from clinic.cli import main as groups
+from clinic.cli.context import AppContext, pass_app
+from clinic.i18n import _
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    from clinic.core.planning import iso
+
+    return iso(value)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _period(date_from: str | None, date_to: str | None, days: int = 91) -> tuple[str, str]:
+    start = date_from or _today().isoformat()
+    end = date_to or (dt.date.fromisoformat(start) + dt.timedelta(days=days)).isoformat()
+    return start, end
+
+
+# -- clinic day ... ------------------------------------------------------------------
+@groups.day_group.command("add", help=_("Plan a clinic day: clinic day add --date 2026-12-19 --village 龙山村 --org 民进 --needs 全科=2,中医=1,护士=2,药师=1"))
+@click.option("--date", "date", required=True, callback=_date, metavar="D", help=_("The date (2026-12-19, 2026/12/19, 2026年12月19日 ...)."))
+@click.option("--village", required=True, metavar="V", help=_("The village (龙山村, or 中峰镇龙山村 when two share a name)."))
+@click.option("--org", default=None, metavar="O", help=_("The organising organisation (民进, 民进綦江区委会 ...)."))
+@click.option("--needs", default="", metavar="LIST", help=_("Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes)."))
+@click.option("--start", default="08:30", show_default=True, metavar="HH:MM", help=_("Start time."))
+@click.option("--end", default="12:00", show_default=True, metavar="HH:MM", help=_("End time."))
+@click.option("--venue", default="", metavar="TEXT", help=_("Where in the village (村委会活动室, 卫生室 ...)."))
+@click.option("--status", type=click.Choice(["planned", "confirmed"]), default="planned", show_default=True, help=_("Status of the new day."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def day_add(app: AppContext, date, village, org, needs, start, end, venue, status, as_json) -> None:
+    from clinic.core import planning as p
+
+    store = app.open()
+    try:
+        day = p.DayInput(
+            date=date, village_id=p.find_village(store, village), organisation_id=p.find_organisation(store, org),
+            needs=p.parse_needs(store, needs), start_time=p.parse_time(start), end_time=p.parse_time(end),
+            venue=venue, status=status,
+        )
+        day_id = p.add_day(store, day)
+        row = p.get_day(store, day_id)
+        if as_json:
+            _echo_json({**_day_json(store, row), "needs": day.needs})
+        else:
+            click.echo(_("Clinic day {id} planned: {date} {village}, needs {needs}.").format(
+                id=day_id, date=date, village=row["village"], needs=p.format_needs(store, day.needs) or "-"))
+    finally:
+        store.close()
+
+
+def _day_json(store, row: dict) -> dict:
+    return {
+        "id": row["id"], "date": row["date"], "start": row["start_time"], "end": row["end_time"],
+        "township": row["township"], "village": row["village"], "venue": row["venue"],
+        "organisation": row["organisation"], "status": row["status"],
+        "needed": row["needed"], "assigned": row["assigned"],
+    }
+
+
+@groups.day_group.command("list", help=_("List clinic days in a period with places needed and filled."))
+@click.option("--from", "date_from", callback=_date, metavar="D", help=_("First day (default: today)."))
+@click.option("--to", "date_to", callback=_date, metavar="D", help=_("Last day (default: 3 months after the first)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def day_list(app: AppContext, date_from, date_to, as_json) -> None:
+    from clinic.core import planning as p
+
+    start, end = _period(date_from, date_to)
+    store = app.open()
+    try:
+        rows = p.list_days(store, start, end)
+        if as_json:
+            _echo_json([{**_day_json(store, r), "needs": r["needs"]} for r in rows])
+            return
+        if not rows:
+            click.echo(_("No clinic days from {start} to {end}.").format(start=start, end=end))
+            return
+        for r in rows:
+            click.echo(f"{r['id']:>5}  {r['date']} {r['start_time']}-{r['end_time']}  {r['township']}{r['village']}  "
+                       f"{r['organisation'] or '-'}  {p.day_status_label(r['status'])}  "
+                       f"{r['assigned']}/{r['needed']}  {p.format_needs(store, r['needs'])}")
+    finally:
+        store.close()
+
+
+@groups.day_group.command("show", help=_("One clinic day: needs, who is on it, and attendance."))
+@click.argument("day_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
+    from clinic.core import planning as p
+    from clinic.store import planning as q
+
+    store = app.open()
+    try:
+        row = p.get_day(store, day_id)
+        lines = p.day_needs(store, day_id)
+        people = q.assignments_of_day(store, day_id)
+        if as_json:
+            _echo_json({**_day_json(store, row),
+                        "needs": [{"role": n.role, "needed": n.needed, "assigned": n.assigned} for n in lines],
+                        "assignments": [{"id": a["id"], "volunteer": a["name"], "role": a["role"],
+                                         "status": a["status"], "hours": a["hours"], "source": a["source"]}
+                                        for a in people]})
+            return
+        click.echo(f"{row['date']} {row['start_time']}-{row['end_time']} {row['township']}{row['village']} "
+                   f"{row['venue']} {row['organisation'] or ''} {p.day_status_label(row['status'])}")
+        for n in lines:
+            click.echo(f"  {p.specialty_label(store, n.role)}: {n.assigned}/{n.needed}")
+        for a in people:
+            click.echo(f"  #{a['id']} {a['name']} {p.specialty_label(store, a['role'])} "
+                       f"{p.assignment_label(a['status'])} {a['hours'] if a['hours'] is not None else ''}")
+    finally:
+        store.close()
+
+
+@groups.day_group.command("assign", help=_("Put a volunteer on a clinic day; refused with the reason when a rule forbids it."))
+@click.argument("day_id", type=int)
+@click.argument("volunteer")
+@click.option("--role", default=None, metavar="R", help=_("The role (default: the volunteer's specialty)."))
+@click.option("--status", type=click.Choice(["invited", "confirmed"]), default="invited", show_default=True, help=_("Status of the assignment."))
+@pass_app
+def day_assign(app: AppContext, day_id: int, volunteer: str, role: str | None, status: str) -> None:
+    from clinic.core import planning as p
+
+    store = app.open()
+    try:
+        vol = p.find_volunteer(store, volunteer)
+        code = p.parse_specialty(store, role) if role else None
+        new_id, warnings = p.assign(store, day_id, vol["id"], code, status=status)
+        for w in warnings:
+            click.echo(_("Warning: {text}").format(text=w), err=True)
+        click.echo(_("{name} is on clinic day {day} (assignment {id}).").format(name=vol["name"], day=day_id, id=new_id))
+    finally:
+        store.close()
+
+
+@groups.day_group.command("status", help=_("Set a clinic day's status (planned, confirmed, done, cancelled) or an assignment's (--assignment)."))
+@click.argument("target_id", type=int)
+@click.argument("status")
+@click.option("--assignment", is_flag=True, help=_("TARGET_ID is an assignment: invited, confirmed, declined, attended, no_show."))
+@click.option("--hours", type=float, default=None, help=_("Hours served (with --assignment)."))
+@pass_app
+def day_status(app: AppContext, target_id: int, status: str, assignment: bool, hours: float | None) -> None:
+    from clinic.core import planning as p
+
+    store = app.open()
+    try:
+        if assignment:
+            p.set_assignment(store, target_id, status=status, hours=hours)
+        else:
+            p.set_day_status(store, target_id, status)
+        click.echo(_("Done."))
+    finally:
+        store.close()
+
+
+# -- clinic roster ----------------------------------------------------------------------
+@groups.cli.command("roster", help=_("Fill the open places of the clinic days in a period with the optimal roster: "
+                                     "most places filled, then the fairest spread, then members of the organising "
+                                     "organisation. Shows the plan; --apply writes it."))
+@click.option("--from", "date_from", callback=_date, metavar="D", help=_("First day (default: today)."))
+@click.option("--to", "date_to", callback=_date, metavar="D", help=_("Last day (default: 3 months after the first)."))
+@click.option("--apply", "do_apply", is_flag=True, help=_("Write the new assignments (status invited)."))
+@click.option("--replan", is_flag=True, help=_("Plan again the unconfirmed invitations an earlier roster made."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_json) -> None:
+    from clinic.core import planning as p
+
+    start, end = _period(date_from, date_to)
+    store = app.open()
+    try:
+        if do_apply:
+            plan = p.apply_roster(store, start, end, replan=replan)
+        else:
+            plan = p.plan_roster(store, start, end, replan=replan)
+        data = plan.to_json(store)
+        data["applied"] = bool(do_apply)
+        if as_json:
+            _echo_json(data)
+            return
+        for a in data["assignments"]:
+            mark = " *" if a["organising_member"] else ""
+            click.echo(f"{a['date']}  {a['village']}  {a['role_name']}: {a['volunteer']}{mark}")
+        if data["unfilled"]:
+            click.echo("")
+            click.echo(_("Places that stay open:"))
+            for u in data["unfilled"]:
+                click.echo(f"  {u['date']} {u['village']} ×{u['places']}  {u['why']}")
+        click.echo("")
+        click.echo(_("{filled} of {open} open places filled; at most {max} days per volunteer; "
+                     "{pref} places to members of the organising organisation ({seconds} s).").format(
+            filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
+            pref=data["organising_members"], seconds=data["seconds"]))
+        if not data["optimal"]:
+            click.echo(_("The optimiser stopped at its time limit: the plan is good but not proven best."))
+        if do_apply:
+            click.echo(_("Written: {n} new assignments (status invited).").format(n=len(data["assignments"])))
+        else:
+            click.echo(_("Nothing written; run again with --apply to write this roster."))
+    finally:
+        store.close()
+
+
+# -- exports ---------------------------------------------------------------------------
+@groups.export_group.command("roster", help=_("The roster as a table, by clinic day (default) or by volunteer. Phones masked unless --unmasked."))
+@click.option("--from", "date_from", callback=_date, metavar="D", help=_("First day (default: today)."))
+@click.option("--to", "date_to", callback=_date, metavar="D", help=_("Last day (default: 3 months after the first)."))
+@click.option("--by", type=click.Choice(["day", "volunteer"]), default="day", show_default=True, help=_("Order rows by clinic day or by volunteer."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("File to write (default: CSV to standard output)."))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default=None, help=_("csv, xlsx or json (default: from the file name, else csv)."))
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "utf-8", "gb18030"]), default="utf-8-sig", show_default=True, help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."))
+@click.option("--unmasked", is_flag=True, help=_("Write whole phone numbers (recorded in the audit log)."))
+@pass_app
+def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding, unmasked) -> None:
+    from clinic.core import planning as p
+    from clinic.core.tabular import format_for_path, write_table
+
+    start, end = _period(date_from, date_to)
+    fmt = fmt or (format_for_path(output) if output else "csv")
+    store = app.open()
+    try:
+        headers, rows = p.roster_table(store, start, end, by=by, unmasked=unmasked)
+        out = output if output is not None else click.get_binary_stream("stdout")
+        n = write_table(rows, headers, out, fmt=fmt, encoding=encoding, text_columns=p.ROSTER_TEXT_COLUMNS)
+        p.record_export(store, app.who, "roster", {"from": start, "to": end, "by": by, "format": fmt,
+                                                   "file": str(output or "-"), "unmasked": unmasked}, n, unmasked)
+        if output is not None:
+            click.echo(_("Wrote {rows} rows to {file}.").format(rows=n, file=output), err=True)
+    finally:
+        store.close()
+
+
+@groups.export_group.command("ics", help=_("An iCalendar file (.ics) of one volunteer's clinic days, for a phone calendar."))
+@click.option("--volunteer", required=True, metavar="NAME", help=_("The volunteer's name (or #number when two share a name)."))
+@click.option("--from", "date_from", callback=_date, metavar="D", help=_("First day (default: today)."))
+@click.option("--to", "date_to", callback=_date, metavar="D", help=_("Last day (default: one year after the first)."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("File to write (default: standard output)."))
+@pass_app
+def export_ics(app: AppContext, volunteer, date_from, date_to, output) -> None:
+    from clinic.core import planning as p
+
+    start, end = _period(date_from, date_to, days=366)
+    store = app.open()
+    try:
+        vol = p.find_volunteer(store, volunteer)
+        text, n = p.volunteer_ics(store, vol["id"], start, end)
+        data = text.encode("utf-8")
+        if output is None:
+            click.get_binary_stream("stdout").write(data)
+        else:
+            output.write_bytes(data)
+            click.echo(_("Wrote {n} clinic days to {file}.").format(n=n, file=output), err=True)
+        p.record_export(store, app.who, "ics", {"volunteer_id": vol["id"], "from": start, "to": end,
+                                                "file": str(output or "-")}, n, False)
+    finally:
+        store.close()
+
+
+# -- pairing (结对帮扶) -----------------------------------------------------------------
+@groups.cli.group("pairing", context_settings=groups.CONTEXT_SETTINGS, help=_("Cadres paired with households (结对帮扶): pairs, visits, weekend lists."))
+def pairing_group() -> None:
+    pass
+
+
+@pairing_group.command("pair", help=_("Pair a cadre with a household (by household number or head's name)."))
+@click.argument("cadre")
+@click.argument("household")
+@pass_app
+def pairing_pair(app: AppContext, cadre: str, household: str) -> None:
+    from clinic.core import planning as p
+
+    store = app.open()
+    try:
+        vol = p.find_volunteer(store, cadre)
+        hh = p.find_household(store, household)
+        p.pair(store, hh["id"], vol["id"])
+        click.echo(_("{cadre} is paired with the household of {head} ({village}).").format(
+            cadre=vol["name"], head=hh["head_name"], village=hh["village"]))
+    finally:
+        store.close()
+
+
+@pairing_group.command("visit", help=_("Record a cadre's visit to a paired household."))
+@click.argument("cadre")
+@click.argument("household")
+@click.option("--date", "date", callback=_date, metavar="D", help=_("Date of the visit (default: today)."))
+@click.option("--notes", default="", help=_("What was seen or done."))
+@pass_app
+def pairing_visit(app: AppContext, cadre: str, household: str, date: str | None, notes: str) -> None:
+    from clinic.core import planning as p
+
+    store = app.open()
+    try:
+        vol = p.find_volunteer(store, cadre)
+        hh = p.find_household(store, household)
+        p.log_pairing_visit(store, hh["id"], vol["id"], date or _today().isoformat(), notes)
+        click.echo(_("Visit recorded."))
+    finally:
+        store.close()
+
+
+@pairing_group.command("list", help=_("A cadre's weekend list: paired households, flags and follow-ups due, the most urgent first."))
+@click.argument("cadre")
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def pairing_list(app: AppContext, cadre: str, as_json: bool) -> None:
+    from clinic.core import planning as p
+    from clinic.core.categories import category_label
+
+    store = app.open()
+    try:
+        vol = p.find_volunteer(store, cadre)
+        rows = p.weekend_list(store, vol["id"], _today())
+        if as_json:
+            _echo_json(rows)
+            return
+        if not rows:
+            click.echo(_("{name} is not paired with any household.").format(name=vol["name"]))
+            return
+        sat, sun = p.next_weekend(_today())
+        click.echo(_("{name}: {n} households; next weekend {sat}–{sun}.").format(
+            name=vol["name"], n=len(rows), sat=sat, sun=sun))
+        for r in rows:
+            flags = ", ".join(p.flag_label(f) for f in r["flags"])
+            due = _("follow-up due {date}").format(date=r["follow_up_due"]) if r["follow_up_due"] else ""
+            last = _("last visit {date}").format(date=r["last_visit"]) if r["last_visit"] else _("never visited")
+            click.echo(f"  {r['number'] or '-'}  {r['head_name']}  {r['village']}  {category_label(r['category'])}  "
+                       f"{last}  {due}  {flags}".rstrip())
+    finally:
+        store.close()
