@@ -159,3 +159,64 @@ def test_snapshot(year_path, snap_compare, lang):
         assert snap_compare(app, terminal_size=(120, 40), run_before=_open_and_settle)
     finally:
         set_language("en")
+
+
+async def test_replacing_a_file_asks_first(year_path, tmp_path):
+    from clinic.ui.report import ConfirmReplace
+
+    target = tmp_path / "r.csv"
+    target.write_text("keep me", encoding="utf-8")
+    app = make_app(year_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#file").value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReplace)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == "keep me"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert target.read_text(encoding="utf-8-sig").startswith("Section,Item")
+
+
+async def test_escape_cancels_a_long_export(year_path, tmp_path, monkeypatch):
+    import threading
+
+    from clinic.core import exports
+
+    started = threading.Event()
+    release = threading.Event()
+    real_rows = exports.dataset_rows
+
+    def slow_rows(*args, **kwargs):
+        for i, row in enumerate(real_rows(*args, **kwargs)):
+            if i == 500:
+                started.set()
+                release.wait(5)
+            yield row
+
+    monkeypatch.setattr(exports, "dataset_rows", slow_rows)
+    target = tmp_path / "visits.csv"
+    app = make_app(year_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#dataset").value = "persons"
+        screen.query_one("#file").value = str(target)
+        await pilot.press("ctrl+s")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        assert started.is_set()
+        await pilot.press("escape")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "cancelled" in str(screen.query_one("#export-message").render())
+    assert not target.exists() and list(tmp_path.glob("*.part")) == []

@@ -153,3 +153,16 @@ def test_csv_round_trip_any_text(cells):
         back = list(csv.reader(io.StringIO(buf.getvalue().decode(encoding), newline="")))[1]
         restored = [b[1:] if b.startswith("'") and b[1:].startswith(("=", "+", "-", "@", "\t", "\r")) else b for b in back]
         assert restored == cells
+
+
+def test_cancel_at_the_last_progress_call_leaves_no_file(tmp_path):
+    path = tmp_path / "t.csv"
+    calls = []
+
+    def stop(n):
+        calls.append(n)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_table(((i,) for i in range(10)), ["i"], path, progress=stop)  # fewer rows than one step
+    assert calls == [10] and list(tmp_path.iterdir()) == []

@@ -92,10 +92,15 @@ def _make_export_command(name: str, help_text: str) -> None:
                         _("An Excel file cannot be written to the terminal; name a file with -o."))
             else:
                 out = output
-            result = export_dataset(
-                store, name, out, filters=_filters(date_from, date_to, villages, orgs), fmt=fmt,
-                encoding=encoding, unmasked=unmasked, actor=app.who,
-            )
+            filters = _filters(date_from, date_to, villages, orgs)
+            update, close = _progress(store, name, filters, output is not None)
+            try:
+                result = export_dataset(
+                    store, name, out, filters=filters, fmt=fmt, encoding=encoding, unmasked=unmasked,
+                    actor=app.who, progress=update,
+                )
+            finally:
+                close()
         finally:
             store.close()
         if output is not None:
@@ -103,6 +108,18 @@ def _make_export_command(name: str, help_text: str) -> None:
         if unmasked:
             click.echo(_("Whole ID numbers and phones were written; this export is recorded in the audit log."),
                        err=True)
+
+
+def _progress(store, name: str, filters, to_file: bool):
+    """A progress bar on stderr for a long export to a file in a terminal."""
+    if not to_file or not click.get_text_stream("stderr").isatty():
+        return None, lambda: None
+    from clinic.cli.registers import progress_bar
+    from clinic.core.exports import count_rows
+
+    total = count_rows(store, name, filters)
+    update, close = progress_bar(_("Exporting"))
+    return (lambda n: update(n, total)), close
 
 
 def _register() -> None:

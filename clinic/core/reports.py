@@ -34,7 +34,7 @@ from typing import Any
 
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
 from clinic.core.errors import InputError, NotFoundError
-from clinic.i18n import N_, _, pick
+from clinic.i18n import N_, _, current_language, pick
 from clinic.store import Store
 from clinic.store import reports as q
 from clinic.store.reports import Scope
@@ -264,6 +264,7 @@ def _pct(value: float | None) -> str:
 def report_lines(report: Report) -> list[str]:
     """The report as plain text lines, in the current language (CLI output)."""
     f = report.filters
+    colon = "：" if current_language() == "zh" else ": "
     lines = []
     period = _("all dates")
     if f["from"] or f["to"]:
@@ -283,28 +284,28 @@ def report_lines(report: Report) -> list[str]:
     lines.append(_("Households served: {served}; registered in these villages: {registered}; coverage {pct}").format(
         served=h["served"], registered=h["registered"], pct=_pct(h["coverage_pct"])))
     for c in h["by_category"]:
-        lines.append("  {label}: {served} / {registered} ({pct})".format(
-            label=c["label"], served=c["served_registered"], registered=c["registered"], pct=_pct(c["coverage_pct"])))
+        lines.append("  {label}{colon}{served} / {registered} ({pct})".format(
+            label=c["label"], colon=colon, served=c["served_registered"], registered=c["registered"], pct=_pct(c["coverage_pct"])))
     lines.append(_("People with a tag:"))
     for t in report.tags:
-        lines.append(f"  {t['label']}: {t['people']}")
+        lines.append(f"  {t['label']}{colon}{t['people']}")
     if report.conditions:
         lines.append(_("People seen by chronic condition on record:"))
         for c in report.conditions:
-            lines.append(f"  {c['label']}: {c['people']}")
+            lines.append(f"  {c['label']}{colon}{c['people']}")
     lines.append(_("Flags raised (visits):"))
     for fl in report.flags or []:
-        lines.append(f"  {fl['label']}: {fl['visits']}")
+        lines.append(f"  {fl['label']}{colon}{fl['visits']}")
     if not report.flags:
         lines.append("  -")
     p = report.prescriptions
     lines.append(_("Health prescriptions: {total} (to {people} people)").format(**p))
     for c in p["by_condition"]:
-        lines.append(f"  {c['label']}: {c['handouts']}")
+        lines.append(f"  {c['label']}{colon}{c['handouts']}")
     r = report.referrals
     lines.append(_("Referrals: {total}").format(total=r["total"]))
     for dest in r["by_destination"]:
-        lines.append(f"  {dest['destination']}: {dest['visits']}")
+        lines.append(f"  {dest['destination']}{colon}{dest['visits']}")
     v = report.volunteers
     lines.append(_("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"]))
     for o in v["by_organisation"]:

@@ -283,6 +283,8 @@ def write_table(
         try:
             with os.fdopen(fd, "wb") as fh:
                 to_stream(fh)
+            # The last progress call may still cancel: before the file is in place.
+            counter.done()
             os.replace(tmp_name, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -290,5 +292,5 @@ def write_table(
             raise
     else:
         to_stream(out)
-    counter.done()
+        counter.done()
     return counter.n

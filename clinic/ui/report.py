@@ -33,7 +33,7 @@ from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, pick
-from clinic.ui.base import ClinicScreen
+from clinic.ui.base import ClinicModal, ClinicScreen
 
 BAR_WIDTH = 20
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -50,6 +50,38 @@ def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
 
 class ExportCancelled(Exception):
     """The user pressed Esc during an export."""
+
+
+class ConfirmReplace(ClinicModal):
+    """Ask before an export replaces a file that is already there."""
+
+    DEFAULT_CSS = """
+    ConfirmReplace { align: center middle; }
+    #confirm { width: 70; height: auto; border: round $warning; background: $panel; padding: 1 2; }
+    #confirm-buttons { height: auto; margin-top: 1; }
+    #confirm-buttons Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", N_("Replace")),
+        Binding("n,escape", "answer(False)", N_("Keep the file")),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(_("{file} already exists. Replace it?").format(file=self.path))
+            with Horizontal(id="confirm-buttons"):
+                yield Button(_("Replace (y)"), id="yes", variant="warning")
+                yield Button(_("Keep the file (n)"), id="no", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class ReportScreen(ClinicScreen):
@@ -308,11 +340,18 @@ class ReportScreen(ClinicScreen):
             path = Path.cwd() / path
         dataset = str(self.query_one("#dataset", Select).value)
         unmasked = self.query_one("#unmasked", Checkbox).value
+        args = (dataset, filters, path, format_for_path(path), unmasked)
+        if path.exists():
+            self.app.push_screen(ConfirmReplace(path), lambda yes: self._start_export(*args) if yes else None)
+            return
+        self._start_export(*args)
+
+    def _start_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
         status = self.query_one("#export-status")
         status.display = True
         self.query_one("#progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#export-message", Static).update(_("Exporting to {file}… (Esc cancels)").format(file=path))
-        self.run_export(dataset, filters, path, format_for_path(path), unmasked)
+        self.run_export(dataset, filters, path, fmt, unmasked)
 
     @work(thread=True, exclusive=True, group="report-export")
     def run_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
