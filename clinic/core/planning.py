@@ -735,3 +735,34 @@ def volunteer_ics(store: Store, volunteer_id: int, date_from: str, date_to: str,
         ))
     name = _("Free clinics: {name}").format(name=vol["name"])
     return ics.calendar(events, name=name, now=now), len(events)
+
+
+@dataclass
+class Candidate:
+    volunteer: dict
+    refusal: str | None  # reason code, None when free
+    reason: str  # the refusal in words, or ""
+    matches: bool  # the volunteer's specialty is the role
+
+
+def candidates(store: Store, day_id: int, role: str | None, name: str = "", limit: int = 200) -> list[Candidate]:
+    """Every volunteer judged for one clinic day: free ones with the role's specialty first."""
+    day = get_day(store, day_id)
+    rd = _rday(store, day)
+    loads = q.month_loads(store, day["date"][:7], day["date"][:7])
+    unavailable = q.all_unavailable(store, day["date"], day["date"])
+    busy = {a["volunteer_id"] for a in q.assignments_between(store, day["date"], day["date"])
+            if a["status"] != "declined" and a["clinic_day_id"] != day_id}
+    out = []
+    for v in q.volunteers(store, name=name or None):
+        rv = rostering.RVolunteer(
+            id=v["id"], name=v["name"], specialty=v["specialty_code"], organisation_id=v["organisation_id"],
+            weekdays=v["weekdays"], holidays=bool(v["holidays"]), max_per_month=v["max_days_per_month"],
+            active=bool(v["active"]), unavailable=frozenset(unavailable.get(v["id"], ())),
+            busy_dates={day["date"]} if v["id"] in busy else set(), month_load=Counter(loads.get(v["id"], {})),
+        )
+        code = rostering.blocker(rv, rd, role, check_specialty=False)
+        out.append(Candidate(v, code, rostering.reason_text(code) if code else "",
+                             role is None or v["specialty_code"] == role))
+    out.sort(key=lambda c: (c.refusal is not None, not c.matches, c.volunteer["days"], c.volunteer["name"]))
+    return out[:limit]

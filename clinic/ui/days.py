@@ -1,0 +1,449 @@
+"""Clinic days: a month calendar and list, the day's needs and team, forms, the roster.
+
+Keys: [ ] month back/forward · n new day · e edit day · a assign a volunteer ·
+c/d/t/x mark the highlighted assignment confirmed/declined/attended/no-show ·
+delete remove it · r roster for the month (preview, then apply).
+Lists here are short (a month of days, one day's team): they are read on
+the main thread's store; the optimiser runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from clinic.core import planning as p
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _, current_language, pick
+from clinic.store import planning as q
+from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.labels import weekday_label
+
+
+def month_title(year: int, month: int) -> str:
+    if current_language() == "zh":
+        return f"{year}年{month}月"
+    return f"{calendar.month_name[month]} {year}"
+
+
+def _short_weekday(index: int) -> str:
+    if current_language() == "zh":
+        return "一二三四五六日"[index]
+    return ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")[index]
+
+
+def _pad(text: str, width: int) -> str:
+    """Centre ``text`` in ``width`` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    room = max(0, width - cell_len(text))
+    return " " * (room - room // 2) + text + " " * (room // 2)
+
+
+class MonthCalendar(Static):
+    """Seven columns, Monday first; a clinic day shows its count of days, the chosen date reversed."""
+
+    def show(self, year: int, month: int, days: list[dict], chosen: str | None, today: dt.date) -> None:
+        by_date: dict[str, list[dict]] = {}
+        for d in days:
+            by_date.setdefault(d["date"], []).append(d)
+        text = Text()
+        text.append(month_title(year, month).center(35) + "\n", style="bold")
+        text.append("".join(_pad(_short_weekday(i), 5) for i in range(7)) + "\n", style="dim")
+        for week in calendar.Calendar(0).monthdayscalendar(year, month):
+            for day in week:
+                if day == 0:
+                    text.append(" " * 5)
+                    continue
+                iso = f"{year:04d}-{month:02d}-{day:02d}"
+                here = by_date.get(iso, [])
+                cell = f"{day:>2}" + ("•" * min(len(here), 2)).ljust(2)
+                style = ""
+                if here:
+                    statuses = {d["status"] for d in here}
+                    style = "bold red strike" if statuses == {"cancelled"} else (
+                        "bold green" if all(d["assigned"] >= d["needed"] for d in here) else "bold yellow")
+                if iso == today.isoformat():
+                    style += " underline"
+                if iso == chosen:
+                    style += " reverse"
+                text.append(" " + cell, style=style.strip() or None)
+            text.append("\n")
+        text.append("\n" + _("• clinic day · green: all places filled · yellow: places open"), style="dim")
+        self.update(text)
+
+
+class ClinicDaysScreen(ClinicScreen):
+    CSS_PATH = "days.tcss"
+    BINDINGS = [
+        Binding("left_square_bracket,pageup", "month(-1)", N_("Previous month"), key_display="["),
+        Binding("right_square_bracket,pagedown", "month(1)", N_("Next month"), key_display="]"),
+        Binding("n", "new_day", N_("New day")),
+        Binding("e", "edit_day", N_("Edit day")),
+        Binding("a", "assign", N_("Assign")),
+        Binding("r", "roster", N_("Roster")),
+        Binding("c", "mark('confirmed')", N_("Confirmed"), show=False),
+        Binding("d", "mark('declined')", N_("Declined"), show=False),
+        Binding("t", "mark('attended')", N_("Attended"), show=False),
+        Binding("x", "mark('no_show')", N_("No-show"), show=False),
+        Binding("delete", "unassign", N_("Remove assignment"), show=False),
+        Binding("tab", "app.focus_next", N_("Next list"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.year = 0
+        self.month = 0
+        self.day_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="days-top"):
+            yield MonthCalendar(id="calendar", classes="panel")
+            with Vertical(id="days-list-box"):
+                yield Static("", id="days-title", classes="title")
+                yield DataTable(id="days-list", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="days-bottom"):
+            with Vertical(id="needs-box"):
+                yield Static(_("Places"), classes="title")
+                yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="team-box"):
+                yield Static(_("Team"), classes="title", id="team-title")
+                yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
+        yield Static(_("a assign · c confirmed · d declined · t attended · x no-show · Del remove · r roster"),
+                     id="days-hint", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.app.today()
+        self.year, self.month = today.year, today.month
+        self.query_one("#days-list", DataTable).add_columns(
+            _("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Filled"))
+        self.query_one("#needs", DataTable).add_columns(_("Role"), _("Needed"), _("Filled"), _("Open"))
+        self.query_one("#team", DataTable).add_columns(
+            _("Volunteer"), _("Role"), _("Organisation"), _("Status"), _("Hours"), _("By"))
+        self.refresh_month()
+        self.query_one("#days-list").focus()
+
+    # -- loading -------------------------------------------------------------
+    @property
+    def store(self):
+        return self.app.store
+
+    def refresh_month(self, keep: int | None = None) -> None:
+        first = dt.date(self.year, self.month, 1)
+        last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        self.month_days = p.list_days(self.store, first.isoformat(), last.isoformat())
+        table = self.query_one("#days-list", DataTable)
+        table.clear()
+        for d in self.month_days:
+            date = dt.date.fromisoformat(d["date"])
+            table.add_row(
+                d["date"], weekday_label(date.weekday()), f"{d['start_time']}–{d['end_time']}",
+                f"{d['township']}{d['village']}", d["organisation"] or "", p.day_status_label(d["status"]),
+                f"{d['assigned']}/{d['needed']}", key=str(d["id"]),
+            )
+        self.query_one("#days-title", Static).update(
+            _("Clinic days in {month}: {n}").format(month=month_title(self.year, self.month), n=len(self.month_days)))
+        target = keep if keep is not None else self.day_id
+        ids = [d["id"] for d in self.month_days]
+        if target in ids:
+            table.move_cursor(row=ids.index(target))
+        self.day_id = target if target in ids else (ids[0] if ids else None)
+        self.show_day()
+
+    def show_day(self) -> None:
+        chosen = None
+        needs_table = self.query_one("#needs", DataTable)
+        team = self.query_one("#team", DataTable)
+        needs_table.clear()
+        team.clear()
+        if self.day_id is not None:
+            day = p.get_day(self.store, self.day_id)
+            chosen = day["date"]
+            for line in p.day_needs(self.store, self.day_id):
+                needs_table.add_row(p.specialty_label(self.store, line.role), line.needed, line.assigned,
+                                    Text(str(line.open), style="bold yellow" if line.open else "green"))
+            for a in q.assignments_of_day(self.store, self.day_id):
+                style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(a["status"])
+                team.add_row(
+                    Text(a["name"], style=style or ""), p.specialty_label(self.store, a["role"]),
+                    a["organisation"] or "", p.assignment_label(a["status"]),
+                    "" if a["hours"] is None else f"{a['hours']:g}",
+                    _("roster") if a["source"] == "roster" else _("by hand"), key=str(a["id"]),
+                )
+            self.query_one("#team-title", Static).update(
+                _("Team of {date} {village} ({venue})").format(
+                    date=day["date"], village=day["village"], venue=day["venue"] or "-"))
+        else:
+            self.query_one("#team-title", Static).update(_("Team"))
+        self.query_one("#calendar", MonthCalendar).show(self.year, self.month, self.month_days, chosen,
+                                                       self.app.today())
+
+    @on(DataTable.RowHighlighted, "#days-list")
+    def day_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            new = int(event.row_key.value)
+            if new != self.day_id:
+                self.day_id = new
+                self.show_day()
+
+    @on(DataTable.RowSelected, "#days-list")
+    def day_selected(self) -> None:
+        self.query_one("#team").focus()
+
+    # -- actions ---------------------------------------------------------------
+    def action_month(self, step: int) -> None:
+        month = self.month + step
+        self.year += (month - 1) // 12
+        self.month = (month - 1) % 12 + 1
+        self.day_id = None
+        self.refresh_month()
+
+    def action_new_day(self) -> None:
+        default = None
+        if self.day_id is None:
+            default = dt.date(self.year, self.month, 1)
+        self.app.push_screen(DayForm(None, default), self._day_saved)
+
+    def action_edit_day(self) -> None:
+        if self.day_id is None:
+            self.notify(_("No clinic day chosen."), severity="warning")
+            return
+        self.app.push_screen(DayForm(self.day_id), self._day_saved)
+
+    def _day_saved(self, day_id: int | None) -> None:
+        if day_id is None:
+            return
+        day = p.get_day(self.store, day_id)
+        date = dt.date.fromisoformat(day["date"])
+        self.year, self.month = date.year, date.month
+        self.refresh_month(keep=day_id)
+
+    def action_assign(self) -> None:
+        if self.day_id is None:
+            self.notify(_("No clinic day chosen."), severity="warning")
+            return
+        self.app.push_screen(AssignDialog(self.day_id), lambda changed: changed and self.refresh_month())
+
+    def _assignment_id(self) -> int | None:
+        team = self.query_one("#team", DataTable)
+        if not team.row_count:
+            return None
+        key = team.coordinate_to_cell_key(team.cursor_coordinate).row_key
+        return int(key.value) if key and key.value else None
+
+    def action_mark(self, status: str) -> None:
+        assignment_id = self._assignment_id()
+        if assignment_id is None:
+            self.notify(_("No assignment chosen."), severity="warning")
+            return
+        try:
+            p.set_assignment(self.store, assignment_id, status=status)
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        row = self.query_one("#team", DataTable).cursor_row
+        self.refresh_month()
+        self.query_one("#team", DataTable).move_cursor(row=row)
+
+    def action_unassign(self) -> None:
+        assignment_id = self._assignment_id()
+        if assignment_id is None:
+            return
+        try:
+            p.remove_assignment(self.store, assignment_id)
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.refresh_month()
+
+    def action_roster(self) -> None:
+        from clinic.ui.roster_preview import RosterPreview
+
+        first = dt.date(self.year, self.month, 1)
+        last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        start = max(first, self.app.today())
+        if start > last:
+            self.notify(_("This month is over; choose a month to come."), severity="warning")
+            return
+        self.app.push_screen(RosterPreview(start.isoformat(), last.isoformat()),
+                             lambda applied: applied and self.refresh_month())
+
+
+class DayForm(ClinicModal):
+    """Create or edit a clinic day; the whole form is checked on save."""
+
+    BINDINGS = [Binding("ctrl+s", "save", N_("Save")), Binding("escape", "cancel", N_("Cancel"))]
+
+    def __init__(self, day_id: int | None, default_date: dt.date | None = None) -> None:
+        super().__init__()
+        self.day_id = day_id
+        self.default_date = default_date
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in q.villages(store)]
+        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
+        statuses = [(p.day_status_label(s), s) for s in p.DAY_STATUSES]
+        with VerticalScroll(classes="dialog", id="day-form"):
+            yield Static(_("Edit clinic day") if self.day_id else _("New clinic day"), classes="title")
+            yield Label(_("Date"))
+            yield Input(id="date", placeholder="2026-12-19")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label(_("Start"))
+                    yield Input("08:30", id="start")
+                with Vertical():
+                    yield Label(_("End"))
+                    yield Input("12:00", id="end")
+            yield Label(_("Village"))
+            yield Select(villages, id="village", prompt=_("Choose a village"))
+            yield Label(_("Venue"))
+            yield Input(id="venue", placeholder=_("village committee hall, health room ..."))
+            yield Label(_("Organising organisation"))
+            yield Select(orgs, id="org", prompt=_("Choose an organisation"))
+            yield Label(_("Needs per specialty"))
+            yield Input(id="needs", placeholder="全科=2,中医=1,护士=2,药师=1")
+            yield Label(_("Status"))
+            yield Select(statuses, id="status", value="planned", allow_blank=False)
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        store = self.app.store
+        if self.day_id is not None:
+            day = p.get_day(store, self.day_id)
+            self.query_one("#date", Input).value = day["date"]
+            self.query_one("#start", Input).value = day["start_time"]
+            self.query_one("#end", Input).value = day["end_time"]
+            self.query_one("#village", Select).value = day["village_id"]
+            self.query_one("#venue", Input).value = day["venue"]
+            if day["organisation_id"]:
+                self.query_one("#org", Select).value = day["organisation_id"]
+            self.query_one("#needs", Input).value = ",".join(
+                f"{p.specialty_label(store, k)}={n}" for k, n in q.needs_of(store, [self.day_id])[self.day_id].items())
+            self.query_one("#status", Select).value = day["status"]
+        elif self.default_date:
+            self.query_one("#date", Input).value = self.default_date.isoformat()
+        self.query_one("#date", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        store = self.app.store
+        try:
+            village = self.query_one("#village", Select).value
+            if not isinstance(village, int):
+                raise p.PlanningError(_("Choose the village."))
+            org = self.query_one("#org", Select).value
+            day = p.DayInput(
+                date=p.iso(self.query_one("#date", Input).value),
+                village_id=village,
+                organisation_id=org if isinstance(org, int) else None,
+                needs=p.parse_needs(store, self.query_one("#needs", Input).value),
+                start_time=p.parse_time(self.query_one("#start", Input).value),
+                end_time=p.parse_time(self.query_one("#end", Input).value),
+                venue=self.query_one("#venue", Input).value.strip(),
+                status=str(self.query_one("#status", Select).value),
+            )
+            if self.day_id is None:
+                day_id = p.add_day(store, day)
+            else:
+                p.edit_day(store, self.day_id, day)
+                day_id = self.day_id
+        except ClinicError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.dismiss(day_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AssignDialog(ClinicModal):
+    """Choose a role and a volunteer; each volunteer shows whether they can come and, if not, why."""
+
+    BINDINGS = [Binding("escape", "close", N_("Close"))]
+
+    def __init__(self, day_id: int) -> None:
+        super().__init__()
+        self.day_id = day_id
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        day = p.get_day(store, self.day_id)
+        lines = p.day_needs(store, self.day_id)
+        roles = [(f"{p.specialty_label(store, n.role)} ({n.assigned}/{n.needed})", n.role) for n in lines]
+        known = {n.role for n in lines}
+        roles += [(pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store) if s["code"] not in known]
+        first_open = next((n.role for n in lines if n.open), lines[0].role if lines else roles[0][1])
+        with Vertical(classes="dialog", id="assign-dialog"):
+            yield Static(_("Assign a volunteer to {date} {village}").format(date=day["date"], village=day["village"]),
+                         classes="title")
+            with Horizontal(classes="row"):
+                yield Select(roles, id="role", value=first_open, allow_blank=False)
+                yield Input(id="filter", placeholder=_("Filter by name"))
+            yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="assign-status")
+            yield Static(_("Enter: assign · Esc: close"), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#candidates", DataTable).add_columns(
+            _("Volunteer"), _("Specialty"), _("Organisation"), _("Days"), _("Can come?"))
+        self.load()
+        self.query_one("#candidates").focus()
+
+    def load(self) -> None:
+        store = self.app.store
+        role = str(self.query_one("#role", Select).value)
+        name = self.query_one("#filter", Input).value.strip()
+        table = self.query_one("#candidates", DataTable)
+        table.clear()
+        for c in p.candidates(store, self.day_id, role, name=name):
+            v = c.volunteer
+            verdict = Text(_("yes"), style="green") if c.refusal is None else Text(c.reason, style="red")
+            if c.refusal is None and not c.matches:
+                verdict = Text(_("yes, other specialty"), style="yellow")
+            table.add_row(v["name"], pick(v["specialty_zh"], v["specialty_en"]) or "", v["organisation"] or "",
+                          v["days"], verdict, key=str(v["id"]))
+
+    @on(Select.Changed, "#role")
+    @on(Input.Changed, "#filter")
+    def refilter(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#filter")
+    def to_table(self) -> None:
+        self.query_one("#candidates").focus()
+
+    @on(DataTable.RowSelected, "#candidates")
+    def chosen(self, event: DataTable.RowSelected) -> None:
+        volunteer_id = int(event.row_key.value)
+        role = str(self.query_one("#role", Select).value)
+        status = self.query_one("#assign-status", Static)
+        try:
+            _id, warnings = p.assign(self.app.store, self.day_id, volunteer_id, role)
+        except ClinicError as exc:
+            status.update(Text(_("Refused: {reason}").format(reason=exc.message), style="bold red"))
+            return
+        self.changed = True
+        name = q.volunteer(self.app.store, volunteer_id)["name"]
+        text = _("{name} assigned.").format(name=name)
+        if warnings:
+            text += " " + _("Warning: {text}").format(text=" ".join(warnings))
+        status.update(Text(text, style="yellow" if warnings else "green"))
+        self.load()
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

@@ -1,0 +1,100 @@
+"""The roster preview: what the optimiser proposes for a period, why places stay open, apply.
+
+The optimiser runs in a thread worker on its own connection; apply plans
+again inside one transaction (so what is written matches the database as it
+is at that moment) and closes the dialog.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from clinic.core import planning as p
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicModal
+
+
+class RosterPreview(ClinicModal):
+    BINDINGS = [
+        Binding("ctrl+a,a", "apply", N_("Apply roster")),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    def __init__(self, date_from: str, date_to: str) -> None:
+        super().__init__()
+        self.date_from = date_from
+        self.date_to = date_to
+        self.plan: p.RosterPlan | None = None
+        self.applied = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="roster-dialog"):
+            yield Static(_("Roster {start} to {end}").format(start=self.date_from, end=self.date_to),
+                         classes="title")
+            yield Static(_("Working out the best roster…"), id="roster-summary")
+            yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Places that stay open"), classes="title")
+            yield DataTable(id="unfilled", cursor_type="row", zebra_stripes=True)
+            yield Static(_("a: apply (write as invitations) · Esc: close without writing"), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#proposals", DataTable).add_columns(
+            _("Date"), _("Village"), _("Role"), _("Volunteer"), _("Organising member"))
+        self.query_one("#unfilled", DataTable).add_columns(_("Date"), _("Village"), _("Places"), _("Why"))
+        self.run_plan()
+
+    @work(thread=True, exclusive=True, group="roster")
+    def run_plan(self) -> None:
+        store = self.app.open_store()
+        try:
+            plan = p.plan_roster(store, self.date_from, self.date_to)
+            data = plan.to_json(store)
+        except ClinicError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self.show_plan, plan, data)
+
+    def show_plan(self, plan: p.RosterPlan, data: dict) -> None:
+        self.plan = plan
+        table = self.query_one("#proposals", DataTable)
+        table.clear()
+        for a in data["assignments"]:
+            table.add_row(a["date"], a["village"], a["role_name"], a["volunteer"],
+                          Text("✓", style="green") if a["organising_member"] else "")
+        unfilled = self.query_one("#unfilled", DataTable)
+        unfilled.clear()
+        for u in data["unfilled"]:
+            unfilled.add_row(u["date"], u["village"], u["places"], u["why"])
+        summary = _("{filled} of {open} open places filled; at most {max} days per volunteer; "
+                    "{pref} places to members of the organising organisation ({seconds} s).").format(
+            filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
+            pref=data["organising_members"], seconds=data["seconds"])
+        if not data["assignments"]:
+            summary += " " + _("Nothing to add.")
+        self.query_one("#roster-summary", Static).update(summary)
+
+    def action_apply(self) -> None:
+        if self.plan is None:
+            return
+        if not self.plan.result.proposals:
+            self.notify(_("Nothing to add."))
+            return
+        try:
+            plan = p.apply_roster(self.app.store, self.date_from, self.date_to)
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.applied = True
+        self.notify(_("Written: {n} new assignments (status invited).").format(n=len(plan.result.proposals)))
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(self.applied)
