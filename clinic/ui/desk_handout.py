@@ -36,7 +36,9 @@ class HandoutDialog(ClinicModal):
         self.suggested = P.suggest(self.all, conditions, flags, ctx["conditions_on_record"])
         self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
         already = {h["code"] for h in ctx["handouts"]}
-        self.picked = {c for c in self.suggested[:2] if c not in already}
+        # Picked from the start: what today's conditions and readings point at
+        # (the person's chronic conditions on record are only suggested).
+        self.picked = {c for c in P.suggest(self.all, conditions, flags) if c not in already}
         order = {c: i for i, c in enumerate(self.suggested)}
         self.all.sort(key=lambda t: order.get(t.code, 100))
         self.current = self.all[0].code if self.all else None

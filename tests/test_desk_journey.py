@@ -1,0 +1,238 @@
+"""The desk driven by keys as a volunteer would: the whole journey, and every refusal.
+
+The journey test counts the key presses for a registered person (find, check
+in, blood pressure, glucose, one prescription, done), not counting the
+characters of the values typed; docs/desk.md reports the number.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from desk_helpers import TODAY, a_volunteer, person, today_day
+
+from clinic.i18n import set_language
+from clinic.ui.app import ClinicApp
+
+SIZE = (120, 40)
+JOURNEY_KEYS = 6  # the number reported in docs/desk.md
+
+
+class Keys:
+    """Presses keys and counts the ones that are not part of a typed value."""
+
+    def __init__(self, app, pilot):
+        self.app, self.pilot, self.count = app, pilot, 0
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            if len(key) != 1:
+                self.count += 1
+            await self.pilot.press(key)
+            await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    async def type(self, text: str) -> None:
+        await self.press(*text)
+
+
+def make_app(path, lang="en"):
+    set_language(lang)
+    return ClinicApp(db_path=path, actor="tester", today=TODAY)
+
+
+async def open_desk(app, pilot) -> Keys:
+    keys = Keys(app, pilot)
+    await keys.press("f4", "enter", "enter")  # the desk, today's clinic day, "that's me"
+    assert type(app.screen).__name__ == "DeskScreen"
+    assert app.screen.day["date"] == TODAY.isoformat()
+    assert app.screen.volunteer_ids
+    keys.count = 0
+    return keys
+
+
+async def test_whole_journey_by_keys(demo_path, demo_store):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        volunteer = app.screen.volunteer_id
+        await keys.type(p["name"])
+        assert app.screen.hits[0].id == p["id"]
+        await keys.press("enter")  # check in
+        await keys.press("ctrl+o")  # the visit form of the person just checked in
+        assert type(app.screen).__name__ == "VisitScreen"
+        await keys.type("150/95")
+        await keys.press("enter")
+        await keys.type("6.2")
+        flags = str(app.screen.query_one("#flags").render())
+        assert "raised" in flags
+        await keys.press("ctrl+r")  # prescriptions: hypertension suggested and picked
+        assert type(app.screen).__name__ == "HandoutDialog"
+        assert app.screen.picked == {"hypertension"}
+        await keys.press("enter")  # hand out, sheet saved
+        await keys.press("ctrl+f")  # done
+        assert type(app.screen).__name__ == "DeskScreen"
+        assert keys.count == JOURNEY_KEYS
+    visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
+    assert (visit["sbp"], visit["dbp"], visit["glucose"], visit["glucose_fasting"]) == (150, 95, 6.2, 0)
+    assert (visit["state"], visit["draft"], visit["flags"]) == ("done", 0, "bp_raised")
+    assert visit["checked_in_by"] == volunteer and visit["seen_by"] == volunteer
+    handouts = demo_store.query("""SELECT t.code, h.ticked, h.given_by FROM handouts h
+                                   JOIN prescription_templates t ON t.id = h.template_id WHERE h.visit_id = ?""",
+                                [visit["id"]])
+    assert [h["code"] for h in handouts] == ["hypertension"]
+    assert json.loads(handouts[0]["ticked"]) and handouts[0]["given_by"] == volunteer
+    sheets = list((demo_path.parent / "sheets" / TODAY.isoformat()).glob("*.html"))
+    assert sheets and p["name"] in sheets[0].read_text(encoding="utf-8")
+
+
+async def test_no_consent_no_check_in(demo_path, demo_store):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=False, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "ConsentDialog"
+        await keys.press("escape")  # the person does not consent
+        assert type(app.screen).__name__ == "DeskScreen"
+        assert demo_store.scalar("SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
+                                 [p["id"], day["id"]]) == 0
+        await keys.press("enter")  # the name is still in the box: try again
+        await keys.press("enter")  # consent given by the person, explained by the desk volunteer
+        assert type(app.screen).__name__ == "DeskScreen"
+    consent = demo_store.one("SELECT signed_by, explained_by FROM consents WHERE person_id = ?", [p["id"]])
+    assert consent["signed_by"] == "self" and consent["explained_by"]
+    assert demo_store.scalar("SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
+                             [p["id"], day["id"]]) == 1
+
+
+async def test_bad_vitals_are_refused_and_the_draft_kept(demo_path, demo_store):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("1500/95")
+        assert "systolic" in str(app.screen.query_one("#bp-error").render())
+        await keys.press("enter")
+        await keys.type("5.5")
+        await keys.press("ctrl+f")  # refused: the screen stays, the form is kept
+        assert type(app.screen).__name__ == "VisitScreen"
+        await keys.press("escape")  # back to the desk; the draft is saved
+    visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
+    assert visit["draft"] == 1 and visit["sbp"] is None and visit["glucose"] == 5.5
+    assert json.loads(visit["draft_form"])["values"]["bp"] == "1500/95"
+
+
+async def test_walk_in_with_duplicate_warning(demo_path, demo_store):
+    existing = demo_store.one("SELECT name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("ctrl+n")
+        assert type(app.screen).__name__ == "WalkInForm"
+        await keys.type(existing["name"])
+        await keys.press("enter")
+        await keys.type("F")
+        await keys.press("enter")
+        await keys.type(existing["birth_date"])
+        app.screen.query_one("#village").value = existing["village_id"]
+        await keys.press("ctrl+s")
+        error = str(app.screen.query_one("#error").render())
+        assert "look like" in error
+        before = demo_store.scalar("SELECT COUNT(*) FROM persons")
+        await keys.press("ctrl+s")  # a new person after all
+        assert demo_store.scalar("SELECT COUNT(*) FROM persons") == before + 1
+        assert type(app.screen).__name__ == "ConsentDialog"
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "DeskScreen"
+    assert demo_store.scalar("SELECT COUNT(*) FROM visits v JOIN persons p ON p.id = v.person_id WHERE p.walk_in = 1") == 1
+
+
+async def test_another_desk_sees_the_queue_change(demo_path, demo_store):
+    from clinic.core import desk
+
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_desk(app, pilot)
+        screen = app.screen
+        rows_before = screen.query_one("#queue").row_count
+        # Another laptop's desk (another connection) checks someone in.
+        desk.check_in(demo_store, day, p["id"], a_volunteer(demo_store, day["id"]), app.now())
+        screen.poll_queue()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#queue").row_count == rows_before + 1
+        await pilot.press("ctrl+t")  # call the highlighted person in
+        await pilot.pause()
+        states = {r["state"] for r in demo_store.query("SELECT state FROM visits WHERE clinic_day_id = ?", [day["id"]])}
+        assert "with_doctor" in states
+
+
+async def test_stock_and_summary_screens(demo_path, demo_store):
+    day = today_day(demo_store)
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("f10")
+        assert type(app.screen).__name__ == "StockDialog"
+        await keys.type("40")
+        await keys.press("ctrl+s")
+        await keys.press("f9")
+        assert type(app.screen).__name__ == "SummaryScreen"
+        assert "Clinic day" in str(app.screen.query_one("#summary").render())
+        await keys.press("escape")
+        assert type(app.screen).__name__ == "DeskScreen"
+    assert demo_store.scalar("SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = 'hypertension'",
+                             [day["id"]]) == 40
+
+
+async def test_past_clinic_day_entry(demo_path, demo_store):
+    app = make_app(demo_path)
+    past = demo_store.one("SELECT id, date FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1",
+                          [TODAY.isoformat()])
+    p = person(demo_store, consent=True, not_on_day=past["id"])
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(app, pilot)
+        await keys.press("f4")
+        box = app.screen.query_one("#days")
+        index = next(i for i in range(box.option_count) if box.get_option_at_index(i).id == str(past["id"]))
+        box.highlighted = index
+        await keys.press("enter", "enter")
+        assert "Past clinic day" in str(app.screen.query_one("#day-bar").render())
+        await keys.type(p["name"])
+        await keys.press("enter")
+    arrived = demo_store.scalar("SELECT arrived_at FROM visits WHERE clinic_day_id = ? AND person_id = ?",
+                                [past["id"], p["id"]])
+    assert arrived.startswith(past["date"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_desk_snapshot(demo_path, snap_compare, lang):
+    app = make_app(demo_path, lang)
+    try:
+        assert snap_compare(app, terminal_size=SIZE, press=["f4", "enter", "enter", *"xqj"])
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_visit_snapshot(demo_path, demo_store, snap_compare, lang):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path, lang)
+    try:
+        assert snap_compare(app, terminal_size=SIZE,
+                            press=["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", "enter", *"3.1"])
+    finally:
+        set_language("en")
