@@ -225,7 +225,9 @@ class ReportScreen(ClinicScreen):
         self.report = report
         self.query_one("#figures-body", Static).update(self.figures_table(report))
         people = [m["people"] for m in report.by_month]
-        self.query_one("#month-spark", Sparkline).data = people or [0]
+        spark = self.query_one("#month-spark", Sparkline)
+        spark.data = people
+        spark.display = len(people) > 1  # a single month is a full block: says nothing
         self.query_one("#month-bars", Static).update(self.month_bars(report))
         self.query_one("#village-bars", Static).update(self.village_bars(report))
 
