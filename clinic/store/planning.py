@@ -272,14 +272,13 @@ def village_overview(store: Store, year_start: str, today: str) -> list[dict]:
                  JOIN clinic_days d ON d.id = vis.clinic_day_id
                  WHERE p.village_id = v.id AND p.household_id IS NOT NULL AND d.date >= ? AND d.date <= ?
               ) AS served,
-              (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date <= ?
+              (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date < ?
                  AND d.status != 'cancelled') AS last_day,
-              (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date > ?
+              (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date >= ?
                  AND d.status != 'cancelled') AS next_day,
               (SELECT COUNT(*) FROM visits vis JOIN persons p ON p.id = vis.person_id
                  WHERE p.village_id = v.id AND vis.follow_up_due IS NOT NULL AND vis.follow_up_due <= ?
-                 AND NOT EXISTS (SELECT 1 FROM visits later JOIN clinic_days ld ON ld.id = later.clinic_day_id
-                                 WHERE later.person_id = vis.person_id AND later.id != vis.id
+                 AND NOT EXISTS (SELECT 1 FROM visits later WHERE later.person_id = vis.person_id
                                  AND later.arrived_at > vis.arrived_at)
               ) AS follow_ups_due
            FROM villages v JOIN townships t ON t.id = v.township_id

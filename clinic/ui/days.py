@@ -81,7 +81,7 @@ class MonthCalendar(Static):
 
 
 class ClinicDaysScreen(ClinicScreen):
-    CSS_PATH = "days.tcss"
+    CSS_PATH = ["planning.tcss", "days.tcss"]
     BINDINGS = [
         Binding("left_square_bracket,pageup", "month(-1)", N_("Previous month"), key_display="["),
         Binding("right_square_bracket,pagedown", "month(1)", N_("Next month"), key_display="]"),
@@ -287,6 +287,7 @@ class DayForm(ClinicModal):
         super().__init__()
         self.day_id = day_id
         self.default_date = default_date
+        self.default_village: int | None = None
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -333,8 +334,11 @@ class DayForm(ClinicModal):
             self.query_one("#needs", Input).value = ",".join(
                 f"{p.specialty_label(store, k)}={n}" for k, n in q.needs_of(store, [self.day_id])[self.day_id].items())
             self.query_one("#status", Select).value = day["status"]
-        elif self.default_date:
-            self.query_one("#date", Input).value = self.default_date.isoformat()
+        else:
+            if self.default_date:
+                self.query_one("#date", Input).value = self.default_date.isoformat()
+            if self.default_village:
+                self.query_one("#village", Select).value = self.default_village
         self.query_one("#date", Input).focus()
 
     @on(Button.Pressed, "#save")

@@ -1,0 +1,118 @@
+"""Villages: registered households and persons, coverage this year, last and next clinic
+day, follow-ups due; and "where next": villages ranked by unmet need, with the reasons.
+
+Keys: w where next / overview · n plan a clinic day in the highlighted village.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from clinic.core import planning as p
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicScreen
+
+
+class VillagesScreen(ClinicScreen):
+    CSS_PATH = ["planning.tcss", "villages.tcss"]
+    BINDINGS = [
+        Binding("w", "toggle", N_("Where next / overview")),
+        Binding("n", "plan_day", N_("Plan a clinic day here")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ranking = False
+        self.village_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="villages-title", classes="title")
+        yield DataTable(id="villages-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="villages-why", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#villages-table").focus()
+
+    def load(self) -> None:
+        table = self.query_one("#villages-table", DataTable)
+        table.clear(columns=True)
+        store = self.app.store
+        today = self.app.today()
+        if self.ranking:
+            self.query_one("#villages-title", Static).update(
+                _("Where next: villages ranked by unmet need (w: overview)"))
+            table.add_columns("#", _("Township"), _("Village"), _("Score"), _("Why"))
+            self.ranks = p.where_next(store, today)
+            self.village_ids = [r.row["id"] for r in self.ranks]
+            for n, r in enumerate(self.ranks, 1):
+                table.add_row(n, r.row["township"], r.row["name"], f"{r.score:g}", "; ".join(r.reasons),
+                              key=str(r.row["id"]))
+        else:
+            self.query_one("#villages-title", Static).update(
+                _("Villages, coverage in {year} (w: where next)").format(year=today.year))
+            table.add_columns(_("Township"), _("Village"), _("Households"), _("Persons"), _("Served"),
+                              _("Coverage"), _("Last clinic day"), _("Next clinic day"), _("Follow-ups due"))
+            rows = p.village_overview(store, today)
+            self.village_ids = [r["id"] for r in rows]
+            for r in rows:
+                cover = Text(f"{r['coverage']:.0f}%", style="green" if r["coverage"] >= 80 else (
+                    "yellow" if r["coverage"] >= 40 else "red"))
+                table.add_row(r["township"], r["name"], r["households"], r["persons"], r["served"], cover,
+                              r["last_day"] or "-", r["next_day"] or "-",
+                              Text(str(r["follow_ups_due"]), style="bold red" if r["follow_ups_due"] else ""),
+                              key=str(r["id"]))
+        self.show_why()
+
+    @on(DataTable.RowHighlighted, "#villages-table")
+    def highlighted(self) -> None:
+        self.show_why()
+
+    def _current(self) -> int | None:
+        table = self.query_one("#villages-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key and key.value else None
+
+    def show_why(self) -> None:
+        why = self.query_one("#villages-why", Static)
+        village = self._current()
+        if village is None:
+            why.update("")
+            return
+        ranks = getattr(self, "ranks", None) or p.where_next(self.app.store, self.app.today())
+        self.ranks = ranks
+        for n, r in enumerate(ranks, 1):
+            if r.row["id"] == village:
+                why.update(_("{village}: rank {n} of {total}, score {score:g}.").format(
+                    village=f"{r.row['township']}{r.row['name']}", n=n, total=len(ranks), score=r.score)
+                    + "\n" + "\n".join("· " + reason for reason in r.reasons))
+                return
+
+    def action_toggle(self) -> None:
+        self.ranking = not self.ranking
+        self.load()
+
+    def action_plan_day(self) -> None:
+        from clinic.ui.days import DayForm
+
+        village = self._current()
+        if village is None:
+            return
+
+        def saved(day_id: int | None) -> None:
+            if day_id is not None:
+                self.notify(_("Clinic day planned; see it under Clinic days (F5)."))
+                self.ranks = None
+                self.load()
+
+        form = DayForm(None, self.app.today())
+        form.default_village = village
+        self.app.push_screen(form, saved)
