@@ -1,0 +1,141 @@
+"""Clinic days and assignments: planning, refusals with reasons, warnings, attendance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from clinic.cli.main import cli
+from clinic.core import planning as p
+from clinic.store.connection import new_uid
+
+
+def _village(store, name="龙山村", township="中峰镇") -> int:
+    t = store.db["townships"].insert({"name": township}, pk="id", ignore=True)
+    tid = store.scalar("SELECT id FROM townships WHERE name = ?", [township]) or t.last_pk
+    store.db["villages"].insert({"township_id": tid, "name": name})
+    return store.scalar("SELECT id FROM villages WHERE name = ? AND township_id = ?", [name, tid])
+
+
+def _volunteer(store, name, specialty="gp", weekdays="0123456", holidays=True, limit=None, org=None) -> int:
+    return p.save_volunteer(store, p.VolunteerInput(
+        name=name, specialty_code=specialty, weekdays=weekdays, holidays=holidays, max_days_per_month=limit,
+        organisation_id=org))
+
+
+def _day(store, village, date="2026-12-05", needs="全科=2,护士=1", status="planned") -> int:
+    return p.add_day(store, p.DayInput(date=date, village_id=village, organisation_id=p.find_organisation(store, "民进"),
+                                       needs=p.parse_needs(store, needs), status=status))
+
+
+def test_parse_needs_accepts_every_spelling(store):
+    assert p.parse_needs(store, "全科=2，中医1、护士：2 药师") == {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
+    assert p.parse_needs(store, "General practice=1,nurse=3") == {"gp": 1, "nurse": 3}
+    assert p.parse_needs(store, "检验/心电图=1") == {"lab": 1}
+    with pytest.raises(p.PlanningError, match="Unknown specialty"):
+        p.parse_needs(store, "外星科=1")
+
+
+def test_day_add_and_list_from_the_command_line(store, tmp_path):
+    _village(store)
+    store.close()
+    db = str(tmp_path / "test.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", db, "day", "add", "--date", "2026/12/19", "--village", "龙山村", "--org", "民进",
+                                 "--needs", "全科=2,护士=1", "--start", "9:00", "--end", "11:30", "--venue", "卫生室"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--json"])
+    rows = json.loads(result.output)
+    assert rows[0]["date"] == "2026-12-19" and rows[0]["start"] == "09:00" and rows[0]["venue"] == "卫生室"
+    assert rows[0]["needs"] == {"gp": 2, "nurse": 1} and rows[0]["organisation"] == "民进"
+    bad = runner.invoke(cli, ["--db", db, "day", "add", "--date", "2026-12-19", "--village", "无此村"])
+    assert bad.exit_code == 1 and "No village" in bad.output and "Traceback" not in bad.output
+
+
+def test_refusals_say_why(store):
+    village = _village(store)
+    day = _day(store, village)  # a Saturday
+    other = _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-05")
+    weekday_only = _volunteer(store, "王工作", weekdays="01234")
+    busy = _volunteer(store, "李忙")
+    away = _volunteer(store, "赵外出")
+    p.save_volunteer(store, p.VolunteerInput(name="赵外出", specialty_code="gp", unavailable=["2026-12-05"]), away)
+    limited = _volunteer(store, "钱有限", limit=1)
+    p.assign(store, other, busy)
+    p.assign(store, _day(store, village, date="2026-12-12"), limited)
+
+    cases = {weekday_only: "weekday", busy: "busy", away: "unavailable", limited: "limit"}
+    for vol, code in cases.items():
+        with pytest.raises(p.AssignmentRefused) as err:
+            p.assign(store, day, vol)
+        assert err.value.code == code
+    with pytest.raises(p.AssignmentRefused, match="does not serve on Saturdays"):
+        p.assign(store, day, weekday_only)
+    with pytest.raises(p.AssignmentRefused, match="高庙村"):
+        p.assign(store, day, busy)
+
+    ok = _volunteer(store, "孙可以")
+    p.assign(store, day, ok)
+    with pytest.raises(p.AssignmentRefused) as err:
+        p.assign(store, day, ok)
+    assert err.value.code == "same_day"
+    p.set_day_status(store, day, "cancelled")
+    with pytest.raises(p.AssignmentRefused) as err:
+        p.assign(store, day, _volunteer(store, "周取消"))
+    assert err.value.code == "cancelled"
+
+
+def test_holiday_rule(store):
+    village = _village(store)
+    day = _day(store, village, date="2026-10-01")  # 国庆节, a Thursday
+    no_holidays = _volunteer(store, "吴不过节", holidays=False)
+    with pytest.raises(p.AssignmentRefused) as err:
+        p.assign(store, day, no_holidays)
+    assert err.value.code == "holiday"
+    # On a holiday the holiday flag decides, not the weekday pattern.
+    weekend_and_holidays = _volunteer(store, "郑过节", weekdays="56", holidays=True)
+    p.assign(store, day, weekend_and_holidays)
+
+
+def test_warnings_for_specialty_and_full_places(store):
+    day = _day(store, _village(store), needs="护士=1")
+    doctor = _volunteer(store, "冯医生", specialty="gp")
+    _id, warnings = p.assign(store, day, doctor, role="nurse")
+    assert any("specialty is General practice, not Nurse" in w for w in warnings)
+    _id, warnings = p.assign(store, day, _volunteer(store, "陈护士", specialty="nurse"))
+    assert any("already taken" in w for w in warnings)
+
+
+def test_attendance_states_and_hours(store):
+    day = _day(store, _village(store))
+    a = _volunteer(store, "褚来了")
+    b = _volunteer(store, "卫没来")
+    ida, _w = p.assign(store, day, a)
+    idb, _w = p.assign(store, day, b)
+    p.set_assignment(store, ida, status="attended")
+    p.set_assignment(store, idb, status="no_show")
+    seen = p.attendance(store, day)
+    assert [r["name"] for r in seen["attended"]] == ["褚来了"]
+    assert [r["name"] for r in seen["no_show"]] == ["卫没来"]
+    assert store.scalar("SELECT hours FROM assignments WHERE id = ?", [ida]) == 3.5  # 08:30-12:00
+    with pytest.raises(p.PlanningError):
+        p.remove_assignment(store, ida)
+    with pytest.raises(p.PlanningError):
+        p.set_assignment(store, idb, hours=30)
+
+
+def test_declined_frees_the_place_but_not_the_volunteer(store):
+    day = _day(store, _village(store), needs="全科=1")
+    a = _volunteer(store, "蒋谢绝")
+    aid, _w = p.assign(store, day, a)
+    p.set_assignment(store, aid, status="declined")
+    assert [line.open for line in p.day_needs(store, day)] == [1]
+    cands = {c.volunteer["name"]: c.refusal for c in p.candidates(store, day, "gp")}
+    assert cands["蒋谢绝"] == "declined"
+
+
+def test_uid_on_every_new_row(store):
+    day = _day(store, _village(store))
+    assert len(store.scalar("SELECT uid FROM clinic_days WHERE id = ?", [day])) == len(new_uid())
