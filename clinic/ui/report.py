@@ -261,15 +261,6 @@ class ReportScreen(ClinicScreen):
         section(_("People with a tag"))
         for t in report.tags:
             grid.add_row(t["label"], f"{t['people']:,}", "")
-        if report.conditions:
-            section(_("People seen by chronic condition on record"))
-            for c in report.conditions:
-                grid.add_row(c["label"], f"{c['people']:,}", "")
-        section(_("Flags raised (visits)"))
-        for f in report.flags:
-            grid.add_row(f["label"], f"{f['visits']:,}", "")
-        if not report.flags:
-            grid.add_row("-", "", "")
         rx = report.prescriptions
         section(_("Health prescriptions"))
         grid.add_row(_("Total"), f"{rx['total']:,}", _("to {people} people").format(people=rx["people"]))
@@ -284,6 +275,16 @@ class ReportScreen(ClinicScreen):
         grid.add_row(_("Volunteers"), f"{v['people']:,}", _("{hours:g} hours").format(hours=v["hours"]))
         for o in v["by_organisation"]:
             grid.add_row(o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"]))
+        # Clinical detail after the programme's figures (what goes upward first).
+        if report.conditions:
+            section(_("People seen by chronic condition on record"))
+            for c in report.conditions:
+                grid.add_row(c["label"], f"{c['people']:,}", "")
+        section(_("Flags raised (visits)"))
+        for f in report.flags:
+            grid.add_row(f["label"], f"{f['visits']:,}", "")
+        if not report.flags:
+            grid.add_row("-", "", "")
         return grid
 
     @staticmethod
