@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from planning_helpers import day as _day
+from planning_helpers import village as _village
+from planning_helpers import volunteer as _volunteer
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
-from tests.test_planning_days import _day, _village, _volunteer
 
 
 def test_plan_respects_existing_assignments_and_limits(store):

@@ -1,0 +1,182 @@
+"""The planning screens driven by keys: clinic days (form, assign, refusals, roster), volunteers, villages."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from clinic.i18n import set_language
+from clinic.ui.app import ClinicApp
+
+from conftest import TODAY
+
+SIZE = (120, 40)
+
+
+def make_app(path, lang: str = "en") -> ClinicApp:
+    set_language(lang)
+    return ClinicApp(db_path=path, actor="tester", today=TODAY)
+
+
+async def settle(pilot, app) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_create_day_assign_and_refusals(demo_path, demo_store):
+    village = demo_store.one("SELECT id, name FROM villages ORDER BY id LIMIT 1")
+    # A Tuesday: weekend-only volunteers are refused with the reason.
+    weekend = demo_store.one("SELECT id, name FROM volunteers WHERE weekdays = '56' AND holidays = 0 "
+                             "AND specialty_code = 'gp' LIMIT 1")
+    if weekend is None:
+        weekend_id = demo_store.db["volunteers"].insert({
+            "uid": "w1", "name": "周末甲", "specialty_code": "gp", "weekdays": "56", "holidays": 0}).last_pk
+        weekend = {"id": weekend_id, "name": "周末甲"}
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot, app)
+        await pilot.press("n")
+        await settle(pilot, app)
+        form = app.screen
+        form.query_one("#date", Input).value = "2026-12-22"
+        form.query_one("#village", Select).value = village["id"]
+        form.query_one("#needs", Input).value = "全科=2,护士=1"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        day = demo_store.one("SELECT * FROM clinic_days WHERE date = '2026-12-22'")
+        assert day and day["village_id"] == village["id"]
+        assert demo_store.scalar("SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day["id"]]) == 3
+        assert app.screen.day_id == day["id"]
+
+        await pilot.press("a")
+        await settle(pilot, app)
+        dialog = app.screen
+        dialog.query_one("#filter", Input).value = weekend["name"]
+        await settle(pilot, app)
+        table = dialog.query_one("#candidates", DataTable)
+        assert "does not serve on that weekday" in str(table.get_row_at(0)[-1])
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Refused" in str(dialog.query_one("#assign-status").render())
+        assert "Tuesday" in str(dialog.query_one("#assign-status").render())
+        # Someone free is accepted.
+        dialog.query_one("#filter", Input).value = ""
+        await settle(pilot, app)
+        first = table.get_row_at(0)
+        assert str(first[-1]) == "yes"
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "assigned" in str(dialog.query_one("#assign-status").render())
+        await pilot.press("escape")
+        await settle(pilot, app)
+        team = app.screen.query_one("#team", DataTable)
+        assert team.row_count == 1
+        team.focus()
+        await pilot.press("c")
+        await settle(pilot, app)
+    assert demo_store.scalar("SELECT status FROM assignments WHERE clinic_day_id = ?", [day["id"]]) == "confirmed"
+
+
+async def test_roster_preview_and_apply(demo_path, demo_store):
+    before = demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot, app)
+        await pilot.press("right_square_bracket")  # December: the month has open places
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        preview = app.screen
+        proposals = preview.query_one("#proposals", DataTable).row_count
+        assert proposals > 0
+        assert "open places filled" in str(preview.query_one("#roster-summary").render())
+        assert demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "ClinicDaysScreen"
+    assert demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before + proposals
+
+
+async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot, app)
+        await pilot.press("n")
+        await settle(pilot, app)
+        form = app.screen
+        form.query_one("#f-name", Input).value = "新志愿者"
+        form.query_one("#f-phone", Input).value = "13812345678"
+        form.query_one("#f-spec", Select).value = "tcm"
+        form.query_one("#f-avail", Input).value = "周六;节假日"
+        form.query_one("#f-max", Input).value = "2"
+        form.query_one("#f-unavailable", Input).value = "2026-12-05, 2026/12/12"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        row = demo_store.one("SELECT * FROM volunteers WHERE name = '新志愿者'")
+        assert row["weekdays"] == "5" and row["holidays"] == 1 and row["max_days_per_month"] == 2
+        assert demo_store.scalar("SELECT COUNT(*) FROM volunteer_unavailable WHERE volunteer_id = ?",
+                                 [row["id"]]) == 2
+        # Editing keeps the phone on record without showing it.
+        app.screen.query_one("#vol-name", Input).value = "新志愿者"
+        await settle(pilot, app)
+        app.screen.query_one("#vol-list").focus()
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert app.screen.query_one("#f-phone", Input).value == ""
+        assert "138****5678" in app.screen.query_one("#f-phone", Input).placeholder
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert demo_store.scalar("SELECT phone FROM volunteers WHERE id = ?", [row["id"]]) == "13812345678"
+
+        await pilot.press("f7")
+        await settle(pilot, app)
+        await pilot.press("w")
+        await settle(pilot, app)
+        assert "households not served" in str(app.screen.query_one("#villages-why").render())
+
+
+async def test_weekend_list_records_a_visit(demo_path, demo_store):
+    from clinic.core import planning as p
+
+    cadre = demo_store.one("SELECT id FROM volunteers WHERE is_cadre = 1 LIMIT 1")["id"]
+    household = demo_store.one("SELECT id FROM households LIMIT 1")["id"]
+    p.pair(demo_store, household, cadre)
+    name = demo_store.scalar("SELECT name FROM volunteers WHERE id = ?", [cadre])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot, app)
+        app.screen.query_one("#vol-name", Input).value = name
+        await settle(pilot, app)
+        app.screen.query_one("#vol-list").focus()
+        await pilot.press("w")
+        await settle(pilot, app)
+        assert app.screen.query_one("#weekend", DataTable).row_count >= 1
+        await pilot.press("v")
+        await settle(pilot, app)
+    assert demo_store.scalar("SELECT COUNT(*) FROM pairing_visits WHERE cadre_id = ?", [cadre]) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_calendar_snapshot(demo_path, snap_compare, lang):
+    app = make_app(demo_path, lang)
+    try:
+        assert snap_compare(app, terminal_size=SIZE, press=["f5", "right_square_bracket"])
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_volunteer_list_snapshot(demo_path, snap_compare, lang):
+    app = make_app(demo_path, lang)
+    try:
+        assert snap_compare(app, terminal_size=SIZE, press=["f6"])
+    finally:
+        set_language("en")
