@@ -220,3 +220,22 @@ async def test_escape_cancels_a_long_export(year_path, tmp_path, monkeypatch):
         await pilot.pause()
         assert "cancelled" in str(screen.query_one("#export-message").render())
     assert not target.exists() and list(tmp_path.glob("*.part")) == []
+
+
+async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(year_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#file").value = "cov.csv"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "Export: Coverage":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#dataset").value == "coverage"
+    assert (tmp_path / "cov.csv").exists()

@@ -10,6 +10,7 @@ behind ``clinic report --json``.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from rich.table import Table
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
@@ -46,6 +48,33 @@ def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
     eighths = round(width * 8 * min(value, maximum) / maximum)
     full, part = divmod(eighths, 8)
     return "█" * full + (BLOCKS[part] if part else "")
+
+
+class ReportCommands(Provider):
+    """The report screen's actions in the command palette (Ctrl+P)."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        from clinic.core.exports import DATASETS
+
+        found = [
+            (_("Show report"), _("Recompute the report with the filters as typed"), "refresh"),
+            (_("Export"), _("Export the chosen dataset with the screen's filters"), "export"),
+            (_("Cancel export"), _("Stop a running export; no file is left"), "cancel_export"),
+        ]
+        for ds in DATASETS.values():
+            found.append((_("Export: {name}").format(name=_(ds.title)), _(ds.help), f"export_dataset('{ds.name}')"))
+        return found
+
+    async def discover(self) -> Hits:
+        for name, help_text, action in self._commands():
+            yield DiscoveryHit(name, partial(self.screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text)
 
 
 class ExportCancelled(Exception):
@@ -88,6 +117,7 @@ class ReportScreen(ClinicScreen):
     """Figures by period, village and organisation; charts; exports."""
 
     CSS_PATH = "report.tcss"
+    COMMANDS = {ReportCommands}
     BINDINGS = [
         Binding("ctrl+r", "refresh", N_("Show report"), key_display="^R"),
         Binding("ctrl+s", "export", N_("Export"), key_display="^S"),
@@ -325,6 +355,11 @@ class ReportScreen(ClinicScreen):
     @on(Button.Pressed, "#export-button")
     @on(Input.Submitted, "#file")
     def _export_pressed(self) -> None:
+        self.action_export()
+
+    def action_export_dataset(self, name: str) -> None:
+        """Choose ``name`` in the dataset list, then export (from the palette)."""
+        self.query_one("#dataset", Select).value = name
         self.action_export()
 
     def action_export(self) -> None:
