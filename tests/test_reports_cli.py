@@ -40,3 +40,12 @@ def test_report_errors(store):
     assert result.exit_code == 1 and result.output.strip() == "No village or township called 没有村."
     result = run(store.path, "report", "--from", "2025-12-01", "--to", "2025-01-01")
     assert result.exit_code == 1 and "before it starts" in result.output
+
+
+def test_year_shortcut(store):
+    build_year(store)
+    year = json.loads(run(store.path, "report", "--year", "2025", "--json").output)
+    spelled = json.loads(run(store.path, "report", "--from", "2025-01-01", "--to", "2025-12-31", "--json").output)
+    assert year == spelled and year["visits"] == 401
+    both = run(store.path, "report", "--year", "2025", "--from", "2025-02-01")
+    assert both.exit_code == 2

@@ -26,7 +26,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 
 def filter_options(func):
-    """--from, --to, --village (repeatable), --org (repeatable)."""
+    """--year, --from, --to, --village (repeatable), --org (repeatable)."""
+    func = click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY",
+                        help=_("A calendar year: the same as --from YYYY-01-01 --to YYYY-12-31."))(func)
     func = click.option("--org", "orgs", multiple=True, metavar="O",
                         help=_("Only clinic days run by this organisation (and its units); repeatable."))(func)
     func = click.option("--village", "villages", multiple=True, metavar="V",
@@ -38,9 +40,13 @@ def filter_options(func):
     return func
 
 
-def _filters(date_from, date_to, villages, orgs):
+def _filters(date_from, date_to, villages, orgs, year=None):
     from clinic.core.reports import ReportFilters
 
+    if year is not None:
+        if date_from or date_to:
+            raise click.UsageError(_("Give either --year or --from/--to, not both."))
+        date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return ReportFilters(date_from=date_from, date_to=date_to, villages=tuple(villages), orgs=tuple(orgs))
 
 
@@ -53,12 +59,12 @@ def _filters(date_from, date_to, villages, orgs):
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
-def summary_command(app: AppContext, date_from, date_to, villages, orgs, as_json: bool) -> None:
+def summary_command(app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool) -> None:
     from clinic.core.reports import build_report, report_lines
 
     store = app.open()
     try:
-        report = build_report(store, _filters(date_from, date_to, villages, orgs))
+        report = build_report(store, _filters(date_from, date_to, villages, orgs, year))
     finally:
         store.close()
     if as_json:
@@ -79,7 +85,7 @@ def _make_export_command(name: str, help_text: str) -> None:
     @click.option("--unmasked", is_flag=True,
                   help=_("Write whole ID numbers and phones (recorded in the audit log)."))
     @pass_app
-    def command(app: AppContext, date_from, date_to, villages, orgs, output, fmt, encoding, unmasked) -> None:
+    def command(app: AppContext, date_from, date_to, villages, orgs, year, output, fmt, encoding, unmasked) -> None:
         from clinic.core.exports import export_dataset
 
         fmt = fmt or (format_for_path(output) if output else "csv")
@@ -92,7 +98,7 @@ def _make_export_command(name: str, help_text: str) -> None:
                         _("An Excel file cannot be written to the terminal; name a file with -o."))
             else:
                 out = output
-            filters = _filters(date_from, date_to, villages, orgs)
+            filters = _filters(date_from, date_to, villages, orgs, year)
             update, close = _progress(store, name, filters, output is not None)
             try:
                 result = export_dataset(
