@@ -344,9 +344,7 @@ def _refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
 
 
 def _weekday_name(date: str) -> str:
-    names = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
-             N_("Sunday"))
-    return _(names[dt.date.fromisoformat(date).weekday()])
+    return _(rostering.WEEKDAY_NAMES[dt.date.fromisoformat(date).weekday()])
 
 
 def assign(store: Store, day_id: int, volunteer_id: int, role: str | None = None,

@@ -73,11 +73,14 @@ REASON_COUNTED: dict[str, str] = {
     "declined": N_("{n} declined"),
     "unavailable": N_("{n} unavailable on that date"),
     "holiday": N_("{n} do not serve on public holidays"),
-    "weekday": N_("{n} do not serve on that weekday"),
+    "weekday": N_("{n} do not serve on {weekday}s"),
     "busy": N_("{n} already on another clinic day that date"),
     "limit": N_("{n} at their monthly limit"),
     "not_chosen": N_("{n} free but not chosen (solver stopped early)"),
 }
+
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday"))
 
 COUNTING_STATUSES = ("invited", "confirmed", "attended", "no_show")
 
@@ -173,8 +176,9 @@ class Unfilled:
         label = role_label or self.role
         if self.candidates == 0:
             return _("Nobody on the volunteer list has the specialty {role}.").format(role=label)
+        weekday = _(WEEKDAY_NAMES[dt.date.fromisoformat(self.date).weekday()])
         parts = [
-            _(REASON_COUNTED[code]).format(n=n)
+            _(REASON_COUNTED[code]).format(n=n, weekday=weekday)
             for code, n in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         return _("{role}: all {n} with this specialty are taken or cannot come: {why}.").format(

@@ -8,7 +8,7 @@ is at that moment) and closes the dialog.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -31,6 +31,7 @@ class RosterPreview(ClinicModal):
         self.date_from = date_from
         self.date_to = date_to
         self.plan: p.RosterPlan | None = None
+        self.reasons: list[str] = []
         self.applied = False
 
     def compose(self) -> ComposeResult:
@@ -41,6 +42,7 @@ class RosterPreview(ClinicModal):
             yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
             yield Static(_("Places that stay open"), classes="title")
             yield DataTable(id="unfilled", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="why-full")
             yield Static(_("a: apply (write as invitations) · Esc: close without writing"), classes="muted")
 
     def on_mount(self) -> None:
@@ -71,8 +73,10 @@ class RosterPreview(ClinicModal):
                           Text("✓", style="green") if a["organising_member"] else "")
         unfilled = self.query_one("#unfilled", DataTable)
         unfilled.clear()
+        self.reasons = [u["why"] for u in data["unfilled"]]
         for u in data["unfilled"]:
             unfilled.add_row(u["date"], u["village"], u["places"], u["why"])
+        self.query_one("#why-full", Static).update(self.reasons[0] if self.reasons else "")
         summary = _("{filled} of {open} open places filled; at most {max} days per volunteer; "
                     "{pref} places to members of the organising organisation ({seconds} s).").format(
             filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
@@ -80,6 +84,12 @@ class RosterPreview(ClinicModal):
         if not data["assignments"]:
             summary += " " + _("Nothing to add.")
         self.query_one("#roster-summary", Static).update(summary)
+
+    @on(DataTable.RowHighlighted, "#unfilled")
+    def show_reason(self, event: DataTable.RowHighlighted) -> None:
+        """The whole explanation of the highlighted open place (the cell may be cut off)."""
+        if 0 <= event.cursor_row < len(self.reasons):
+            self.query_one("#why-full", Static).update(self.reasons[event.cursor_row])
 
     def action_apply(self) -> None:
         if self.plan is None:
