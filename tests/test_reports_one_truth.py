@@ -120,3 +120,25 @@ async def test_one_truth_with_filters(demo_store, demo_path, tmp_path):
     check_sums(demo_store, tmp_path, filters, core)
     shown, _text = await tui_report(demo_path, {"from": first, "to": TODAY.isoformat(), "village": name})
     assert shown == core
+
+
+def test_each_day_agrees_with_the_desk_day_summary(demo_store):
+    """The period report narrowed to one day says what the desk's end-of-day summary says."""
+    from clinic.core.daysummary import summary
+
+    days = demo_store.query(
+        "SELECT d.id, d.date, t.name || '/' || v.name AS village FROM clinic_days d "
+        "JOIN villages v ON v.id = d.village_id JOIN townships t ON t.id = v.township_id "
+        "WHERE EXISTS (SELECT 1 FROM visits WHERE clinic_day_id = d.id)")
+    assert days
+    for day in days:
+        desk = summary(demo_store, day["id"])
+        date = dt.date.fromisoformat(day["date"])
+        ours = build_report(demo_store, ReportFilters(date, date, villages=(day["village"],))).as_dict()
+        assert ours["clinic_days"]["held"] == 1
+        assert ours["visits"] == desk["checked_in"]
+        assert ours["prescriptions"]["total"] == desk["prescriptions_total"]
+        assert ours["referrals"]["total"] == desk["referrals"]
+        assert {f["flag"]: f["visits"] for f in ours["flags"]} == {f["flag"]: f["count"] for f in desk["flags"]}
+        assert {t["tag"]: t["people"] for t in ours["tags"] if t["tag"] != "family_doctor" and t["people"]} == {
+            t["tag"]: t["count"] for t in desk["by_tag"]}
