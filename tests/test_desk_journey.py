@@ -236,3 +236,16 @@ def test_visit_snapshot(demo_path, demo_store, snap_compare, lang):
                             press=["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", "enter", *"3.1"])
     finally:
         set_language("en")
+
+
+async def test_typing_a_name_in_the_volunteer_picker_narrows_it(demo_path, demo_store):
+    name = demo_store.scalar("SELECT name FROM volunteers ORDER BY id DESC LIMIT 1")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(app, pilot)
+        await keys.press("f4", "enter")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        await keys.type(name)
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "DeskScreen"
+        assert app.screen.volunteer_name() == name

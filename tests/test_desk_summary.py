@@ -71,3 +71,12 @@ def test_find_day_latest_up_to_today(demo_store):
     from desk_helpers import TODAY
 
     assert daysummary.find_day(demo_store, None, TODAY)["date"] == TODAY.isoformat()
+
+
+def test_fill_hours_gives_attended_volunteers_the_planned_hours(demo_store):
+    day, vol = run_day(demo_store)
+    assert desk.fill_hours(demo_store, day["id"]) >= 1
+    data = daysummary.summary(demo_store, day["id"])
+    me = next(v for v in data["volunteers"] if v["seen"])
+    assert me["hours"] == 3.5  # 08:30-12:00
+    assert desk.fill_hours(demo_store, day["id"]) == 0  # never overwrites

@@ -121,6 +121,17 @@ def join_desk(store: Store, day_id: int, volunteer_id: int, role: str | None = N
         })
 
 
+def fill_hours(store: Store, day_id: int) -> int:
+    """Give every volunteer who attended the day and has no hours yet the
+    day's planned hours (start to end); returns how many were filled."""
+    day = get_day(store, day_id)
+    start = dt.datetime.strptime(day["start_time"], "%H:%M")
+    end = dt.datetime.strptime(day["end_time"], "%H:%M")
+    hours = round(max(0.0, (end - start).total_seconds() / 3600), 1)
+    with store.transaction():
+        return q.fill_hours(store, day_id, hours)
+
+
 def volunteers_for_day(store: Store, day_id: int) -> list[dict]:
     """The day's assigned volunteers first, then every other active volunteer."""
     assigned = q.day_volunteers(store, day_id)

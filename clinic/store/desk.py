@@ -119,6 +119,13 @@ def update_assignment(store: Store, assignment_id: int, values: dict) -> None:
     store.db["assignments"].update(assignment_id, values)
 
 
+def fill_hours(store: Store, day_id: int, hours: float) -> int:
+    cur = store.conn.execute(
+        "UPDATE assignments SET hours = ? WHERE clinic_day_id = ? AND status = 'attended' AND hours IS NULL",
+        [hours, day_id])
+    return cur.rowcount
+
+
 def seen_counts(store: Store, day_id: int) -> dict[int, int]:
     rows = store.query(
         """SELECT seen_by, COUNT(*) AS n FROM visits

@@ -81,6 +81,7 @@ class SummaryScreen(ClinicScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back")),
         Binding("r", "reload", N_("Refresh")),
+        Binding("h", "hours", N_("Record hours")),
     ]
 
     def __init__(self, day_id: int) -> None:
@@ -105,6 +106,13 @@ class SummaryScreen(ClinicScreen):
             lines = lines[:-2]
         self.query_one("#summary", Static).update("\n".join(lines))
         self.query_one("#thanks", Static).update(message)
+
+    def action_hours(self) -> None:
+        from clinic.core.desk import fill_hours
+
+        n = fill_hours(self.app.store, self.day_id)
+        self.notify(_("Hours recorded for {n} volunteer(s) (the day's planned hours; edit them in Clinic days).").format(n=n))
+        self.action_reload()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -155,6 +155,18 @@ class VolunteerPicker(ClinicModal):
         if box.option_count:
             box.highlighted = 0
 
+    def on_key(self, event) -> None:
+        """Typing a name while the list has the focus narrows it (Space still ticks)."""
+        box = self.query_one("#volunteers", SelectionList)
+        if self.focused is box and event.character and event.character.isprintable() and event.character != " ":
+            self.query_one("#filter", Input).insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+        elif self.focused is box and event.key == "backspace":
+            field = self.query_one("#filter", Input)
+            field.value = field.value[:-1]
+            event.stop()
+
     @on(Input.Changed, "#filter")
     def narrow(self, event: Input.Changed) -> None:
         self._fill(event.value.strip())
