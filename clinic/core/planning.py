@@ -267,14 +267,19 @@ def day_needs(store: Store, day_id: int) -> list[NeedLine]:
 
 
 # -- assignments ----------------------------------------------------------------
-def _rvolunteer(store: Store, vol: dict, months: set[str]) -> rostering.RVolunteer:
-    unavailable = frozenset(q.unavailable_dates(store, vol["id"]))
-    loads = q.month_loads(store, min(months), max(months)).get(vol["id"], {})
+def as_rvolunteer(v: dict, *, unavailable=(), busy=(), loads=None, period_load: int = 0) -> rostering.RVolunteer:
+    """A volunteer row as the roster rules see it."""
     return rostering.RVolunteer(
-        id=vol["id"], name=vol["name"], specialty=vol["specialty_code"], organisation_id=vol["organisation_id"],
-        weekdays=vol["weekdays"], holidays=bool(vol["holidays"]), max_per_month=vol["max_days_per_month"],
-        active=bool(vol["active"]), unavailable=unavailable, month_load=Counter(loads),
+        id=v["id"], name=v["name"], specialty=v["specialty_code"], organisation_id=v["organisation_id"],
+        weekdays=v["weekdays"], holidays=bool(v["holidays"]), max_per_month=v["max_days_per_month"],
+        active=bool(v["active"]), unavailable=frozenset(unavailable), busy_dates=set(busy),
+        month_load=Counter(loads or {}), period_load=period_load,
     )
+
+
+def _rvolunteer(store: Store, vol: dict, months: set[str]) -> rostering.RVolunteer:
+    loads = q.month_loads(store, min(months), max(months)).get(vol["id"], {})
+    return as_rvolunteer(vol, unavailable=q.unavailable_dates(store, vol["id"]), loads=loads)
 
 
 def _rday(store: Store, day: dict, *, exclude_assignment: int | None = None) -> rostering.RDay:
@@ -479,13 +484,8 @@ def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = Fa
             busy.setdefault(a["volunteer_id"], set()).add(a["date"])
             period_load[a["volunteer_id"]] += 1
     vols = [
-        rostering.RVolunteer(
-            id=v["id"], name=v["name"], specialty=v["specialty_code"], organisation_id=v["organisation_id"],
-            weekdays=v["weekdays"], holidays=bool(v["holidays"]), max_per_month=v["max_days_per_month"],
-            active=bool(v["active"]), unavailable=frozenset(unavailable.get(v["id"], ())),
-            busy_dates=busy.get(v["id"], set()), month_load=Counter(loads.get(v["id"], {})),
-            period_load=period_load[v["id"]],
-        )
+        as_rvolunteer(v, unavailable=unavailable.get(v["id"], ()), busy=busy.get(v["id"], ()),
+                      loads=loads.get(v["id"]), period_load=period_load[v["id"]])
         for v in vol_rows.values()
     ]
     by_day: dict[int, list[dict]] = {}
@@ -764,12 +764,8 @@ def candidates(store: Store, day_id: int, role: str | None, name: str = "", limi
             if a["status"] != "declined" and a["clinic_day_id"] != day_id}
     out = []
     for v in q.volunteers(store, name=name or None):
-        rv = rostering.RVolunteer(
-            id=v["id"], name=v["name"], specialty=v["specialty_code"], organisation_id=v["organisation_id"],
-            weekdays=v["weekdays"], holidays=bool(v["holidays"]), max_per_month=v["max_days_per_month"],
-            active=bool(v["active"]), unavailable=frozenset(unavailable.get(v["id"], ())),
-            busy_dates={day["date"]} if v["id"] in busy else set(), month_load=Counter(loads.get(v["id"], {})),
-        )
+        rv = as_rvolunteer(v, unavailable=unavailable.get(v["id"], ()),
+                           busy=[day["date"]] if v["id"] in busy else (), loads=loads.get(v["id"]))
         code = rostering.blocker(rv, rd, role, check_specialty=False)
         out.append(Candidate(v, code, rostering.reason_text(code) if code else "",
                              role is None or v["specialty_code"] == role))

@@ -25,6 +25,7 @@ from clinic.i18n import N_, _, current_language, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.labels import weekday_label
+from clinic.ui.planning_widgets import cursor_id, form_footer
 
 
 def month_title(year: int, month: int) -> str:
@@ -234,11 +235,7 @@ class ClinicDaysScreen(ClinicScreen):
         self.app.push_screen(AssignDialog(self.day_id), lambda changed: changed and self.refresh_month())
 
     def _assignment_id(self) -> int | None:
-        team = self.query_one("#team", DataTable)
-        if not team.row_count:
-            return None
-        key = team.coordinate_to_cell_key(team.cursor_coordinate).row_key
-        return int(key.value) if key and key.value else None
+        return cursor_id(self.query_one("#team", DataTable))
 
     def action_mark(self, status: str) -> None:
         assignment_id = self._assignment_id()
@@ -315,10 +312,7 @@ class DayForm(ClinicModal):
             yield Input(id="needs", placeholder="全科=2,中医=1,护士=2,药师=1")
             yield Label(_("Status"))
             yield Select(statuses, id="status", value="planned", allow_blank=False)
-            yield Static("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Cancel"), id="cancel")
+            yield from form_footer()
 
     def on_mount(self) -> None:
         store = self.app.store

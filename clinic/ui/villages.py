@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from clinic.core import planning as p
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.planning_widgets import cursor_id
 
 
 class VillagesScreen(ClinicScreen):
@@ -75,11 +76,7 @@ class VillagesScreen(ClinicScreen):
         self.show_why()
 
     def _current(self) -> int | None:
-        table = self.query_one("#villages-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key and key.value else None
+        return cursor_id(self.query_one("#villages-table", DataTable))
 
     def show_why(self) -> None:
         why = self.query_one("#villages-why", Static)

@@ -30,6 +30,7 @@ from clinic.core.privacy import mask_phone
 from clinic.i18n import N_, _, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.planning_widgets import cursor_id, form_footer
 
 ALL = "*"
 
@@ -111,11 +112,7 @@ class VolunteersScreen(ClinicScreen):
         self.query_one("#vol-list").focus()
 
     def _current(self) -> int | None:
-        table = self.query_one("#vol-list", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key and key.value else None
+        return cursor_id(self.query_one("#vol-list", DataTable))
 
     @on(DataTable.RowHighlighted, "#vol-list")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -222,10 +219,7 @@ class VolunteerForm(ClinicModal):
             with Horizontal(classes="row"):
                 yield Checkbox(_("Active"), True, id="f-active")
                 yield Checkbox(_("Paired cadre (结对帮扶)"), False, id="f-cadre")
-            yield Static("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Cancel"), id="cancel")
+            yield from form_footer()
 
     def on_mount(self) -> None:
         store = self.app.store
@@ -334,10 +328,10 @@ class WeekendList(ClinicModal):
 
     def action_visit(self) -> None:
         table = self.query_one("#weekend", DataTable)
-        if not table.row_count:
+        household = cursor_id(table)
+        if household is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        p.log_pairing_visit(self.app.store, int(key.value), self.cadre_id, self.app.today().isoformat())
+        p.log_pairing_visit(self.app.store, household, self.cadre_id, self.app.today().isoformat())
         self.notify(_("Visit recorded."))
         row = table.cursor_row
         self.load()
