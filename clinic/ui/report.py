@@ -147,7 +147,7 @@ class ReportScreen(ClinicScreen):
                 yield Static(_("Report"), classes="title")
                 yield Static(_("Loading…"), id="figures-body")
             with Vertical(id="charts"):
-                with Vertical(id="month-panel", classes="panel"):
+                with VerticalScroll(id="month-panel", classes="panel"):
                     yield Static(_("People served per month"), classes="title")
                     yield Sparkline([], id="month-spark")
                     yield Static("", id="month-bars")
@@ -280,7 +280,8 @@ class ReportScreen(ClinicScreen):
                      _("planned {planned}, cancelled {cancelled}").format(**d))
         grid.add_row(_("Visits"), f"{report.visits:,}", "")
         grid.add_row(_("People seen"), f"{report.people:,}",
-                     _("men {men}, women {women}").format(**report.people_detail))
+                     _("men {men}, women {women}").format(
+                         men=f"{report.people_detail['men']:,}", women=f"{report.people_detail['women']:,}"))
         grid.add_row(_("Walk-ins"), f"{report.people_detail['walk_ins']:,}", "")
         grid.add_row(_("Households served"), f"{h['served']:,}", "")
         grid.add_row(_("Households registered in these villages"), f"{h['registered']:,}",
@@ -293,7 +294,7 @@ class ReportScreen(ClinicScreen):
             grid.add_row(t["label"], f"{t['people']:,}", "")
         rx = report.prescriptions
         section(_("Health prescriptions"))
-        grid.add_row(_("Total"), f"{rx['total']:,}", _("to {people} people").format(people=rx["people"]))
+        grid.add_row(_("Total"), f"{rx['total']:,}", _("to {people} people").format(people=f"{rx['people']:,}"))
         for c in rx["by_condition"]:
             grid.add_row(c["label"], f"{c['handouts']:,}", "")
         section(_("Referrals"))
