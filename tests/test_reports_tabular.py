@@ -94,7 +94,8 @@ def test_xlsx_text_columns_and_formulas(tmp_path):
 def test_json_streamed_array(tmp_path):
     path = tmp_path / "t.json"
     write_table(iter(ROWS), HEADERS, path, fmt="json")
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")  # no BOM in JSON, even by default
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert data[0]["姓名"].startswith("=HYPERLINK")  # JSON is data: unchanged
     assert data[2] == {"姓名": "䶮", "身份证号": None, "年龄": None}
     empty = io.StringIO()

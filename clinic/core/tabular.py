@@ -249,6 +249,8 @@ def write_table(
     """
     fmt = check_format(fmt)
     encoding = check_encoding(encoding)
+    if fmt == "json" and encoding == "utf-8-sig":
+        encoding = "utf-8"  # RFC 8259: JSON never starts with a BOM (json.loads refuses it)
     headers = [str(h) for h in headers]
     counter = _Counter(progress, progress_every)
 
