@@ -50,13 +50,16 @@ def test_compiled_catalogues_are_current():
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
+    def key(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     for po in sorted(LOCALE.glob("*.po")):
         mo = po.with_suffix(".mo")
         assert mo.exists(), f"{mo.name} missing: run python -m clinic.i18n compile"
         with po.open("rb") as fh:
-            source = {m.id: m.string for m in read_po(fh) if m.id and m.string and not m.fuzzy}
+            source = {key(m.id): key(m.string) for m in read_po(fh) if m.id and m.string and not m.fuzzy}
         with mo.open("rb") as fh:
-            compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+            compiled = {key(m.id): key(m.string) for m in read_mo(fh) if m.id}
         assert source == compiled, f"{mo.name} is older than {po.name}: run python -m clinic.i18n compile"
 
 
