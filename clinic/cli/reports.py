@@ -14,15 +14,14 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
-from clinic.core.dates import parse_date
 from clinic.core.tabular import ENCODINGS, FORMATS, TableFormatError, format_for_path
 from clinic.i18n import _
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None or not value.strip():
-        return None
-    return parse_date(value)
+    from clinic.core.reports import parse_bound
+
+    return parse_bound(value, end=param.name == "date_to")
 
 
 def filter_options(func):
@@ -34,9 +33,9 @@ def filter_options(func):
     func = click.option("--village", "villages", multiple=True, metavar="V",
                         help=_("Only this village (龙山村, 中峰镇/龙山村) or township; repeatable."))(func)
     func = click.option("--to", "date_to", metavar="D", callback=_date,
-                        help=_("Last day of the period (2025-12-31, 2025/12/31 ...)."))(func)
+                        help=_("Last day of the period (2025-12-31, 2025/12/31 ...; a year or month means its last day)."))(func)
     func = click.option("--from", "date_from", metavar="D", callback=_date,
-                        help=_("First day of the period."))(func)
+                        help=_("First day of the period (a year such as 2025 or a month such as 2025-06 means its first day)."))(func)
     return func
 
 

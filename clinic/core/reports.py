@@ -29,10 +29,13 @@ The report carries counts, never names (PIPL).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
+from clinic.core.dates import parse_date
 from clinic.core.errors import InputError, NotFoundError
 from clinic.i18n import N_, _, current_language, pick
 from clinic.store import Store
@@ -92,6 +95,31 @@ def _ids(names: tuple[str, ...], find, missing: str) -> tuple[int, ...] | None:
             raise NotFoundError(_(missing).format(name=name))
         ids.extend(i for i in found if i not in ids)
     return tuple(ids)
+
+
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
+_MONTH = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$")
+
+
+def parse_bound(text: str | None, *, end: bool) -> dt.date | None:
+    """A period bound as a coordinator types it: a date in any form the app
+    reads, or a whole year ("2025", "2025年") or month ("2025-06", "2025年6月"),
+    which starts on its first day (``end=False``) or ends on its last."""
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    if not value:
+        return None
+    match = _YEAR.match(value)
+    if match:
+        year = int(match.group(1))
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    match = _MONTH.match(value)
+    if match and 1 <= int(match.group(2)) <= 12:
+        year, month = int(match.group(1)), int(match.group(2))
+        if not end:
+            return dt.date(year, month, 1)
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return parse_date(value)
 
 
 def percent(part: int, whole: int) -> float | None:

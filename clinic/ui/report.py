@@ -195,15 +195,14 @@ class ReportScreen(ClinicScreen):
 
     def read_filters(self):
         """The filters as typed; None (and a message) when a date cannot be read."""
-        from clinic.core.dates import parse_date
-        from clinic.core.reports import ReportFilters
+        from clinic.core.reports import ReportFilters, parse_bound
 
         dates = []
         for field in ("from", "to"):
             widget = self.query_one(f"#{field}", Input)
             text = widget.value.strip()
             try:
-                dates.append(parse_date(text) if text else None)
+                dates.append(parse_bound(text, end=field == "to"))
             except ClinicError as exc:
                 widget.add_class("-invalid")
                 self.notify(exc.message, severity="error")
