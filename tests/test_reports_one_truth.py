@@ -42,6 +42,8 @@ def check_sums(store, tmp_path, filters: ReportFilters, report: dict) -> None:
     flags = Counter(f for v in visits for f in v["flags"].split(";") if f)
     assert dict(flags) == {f["flag"]: f["visits"] for f in report["flags"]}
     assert sum(int(v["handouts"]) for v in visits) == report["prescriptions"]["total"]
+    assert Counter(v["organisation"] for v in visits) == Counter(
+        {o["organisation"]: o["visits"] for o in report["by_organiser"] if o["visits"]})
 
     handouts = exported(store, tmp_path, "handouts", filters)
     assert len(handouts) == report["prescriptions"]["total"]

@@ -53,6 +53,8 @@ def test_the_year_in_numbers(store, year):
     assert v["people"] == year.volunteers and v["hours"] == year.hours == 310.0
     assert [(o["organisation"], o["volunteers"], o["hours"]) for o in v["by_organisation"]] == [
         ("民进綦江区委会", 5, 310.0)]
+    assert [(o["organisation"], o["days"], o["visits"], o["people"], o["handouts"]) for o in r["by_organiser"]] == [
+        ("民进綦江区委会", 20, 401, 401, 660)]
     assert sum(m["people"] for m in r["by_month"]) == 401
     assert [m["month"] for m in r["by_month"]] == [f"2025-{m:02d}" for m in range(1, 11)]
 

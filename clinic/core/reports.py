@@ -145,6 +145,7 @@ class Report:
     prescriptions: dict[str, Any]
     referrals: dict[str, Any]
     volunteers: dict[str, Any]
+    by_organiser: list[dict[str, Any]] = field(default_factory=list)
     by_month: list[dict[str, Any]] = field(default_factory=list)
     by_village: list[dict[str, Any]] = field(default_factory=list)
 
@@ -162,6 +163,7 @@ class Report:
             "prescriptions": self.prescriptions,
             "referrals": self.referrals,
             "volunteers": self.volunteers,
+            "by_organiser": self.by_organiser,
             "by_month": self.by_month,
             "by_village": self.by_village,
         }
@@ -280,6 +282,14 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         prescriptions=prescriptions,
         referrals=referrals,
         volunteers=volunteers,
+        by_organiser=[
+            {
+                "organisation": r["short_name"] or "",
+                "label": pick(r["name_zh"], r["name_en"]) if r["short_name"] else _("No organisation"),
+                "days": r["days"], "visits": r["visits"], "people": r["people"], "handouts": r["handouts"],
+            }
+            for r in q.by_organiser(store, scope)
+        ],
         by_month=q.by_month(store, scope),
         by_village=by_village,
     )
@@ -334,6 +344,11 @@ def report_lines(report: Report) -> list[str]:
     lines.append(_("Referrals: {total}").format(total=r["total"]))
     for dest in r["by_destination"]:
         lines.append(f"  {dest['destination']}{colon}{dest['visits']}")
+    if report.by_organiser:
+        lines.append(_("Clinic days by organising organisation:"))
+        for o in report.by_organiser:
+            lines.append("  " + _("{org}: {days} days, {visits} visits, {people} people, {handouts} health prescriptions").format(
+                org=o["label"], days=o["days"], visits=o["visits"], people=o["people"], handouts=o["handouts"]))
     v = report.volunteers
     lines.append(_("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"]))
     for o in v["by_organisation"]:
@@ -387,6 +402,12 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     for o in report.volunteers["by_organisation"]:
         rows.append((section, o["label"] + " — " + _("volunteers"), o["volunteers"], None))
         rows.append((section, o["label"] + " — " + _("hours"), o["hours"], None))
+    section = _("Clinic days by organising organisation")
+    for o in report.by_organiser:
+        rows.append((section, o["label"] + " — " + _("clinic days"), o["days"], None))
+        rows.append((section, o["label"] + " — " + _("visits"), o["visits"], None))
+        rows.append((section, o["label"] + " — " + _("people"), o["people"], None))
+        rows.append((section, o["label"] + " — " + _("health prescriptions"), o["handouts"], None))
     section = _("People seen per month")
     rows += [(section, m["month"], m["people"], None) for m in report.by_month]
     section = _("Coverage per village")

@@ -275,6 +275,18 @@ def volunteer_totals(store: Store, scope: Scope) -> dict[str, Any]:
     """)[0]
 
 
+def by_organiser(store: Store, scope: Scope) -> list[dict]:
+    """Per organising organisation: days held, visits, people, prescriptions."""
+    return _q(store, scope, """
+        SELECT o.short_name, o.name_zh, o.name_en, count(DISTINCT d.id) AS days,
+               count(v.id) AS visits, count(DISTINCT v.person_id) AS people,
+               coalesce(sum((SELECT count(*) FROM handouts h WHERE h.visit_id = v.id)), 0) AS handouts
+        FROM days d LEFT JOIN organisations o ON o.id = d.organisation_id
+        LEFT JOIN visits v ON v.clinic_day_id = d.id
+        GROUP BY d.organisation_id ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name
+    """)
+
+
 def by_month(store: Store, scope: Scope) -> list[dict]:
     return _q(store, scope, """
         SELECT substr(d.date, 1, 7) AS month, count(DISTINCT d.id) AS days,

@@ -305,6 +305,11 @@ class ReportScreen(ClinicScreen):
         grid.add_row(_("Volunteers"), f"{v['people']:,}", _("{hours:g} hours").format(hours=v["hours"]))
         for o in v["by_organisation"]:
             grid.add_row(o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"]))
+        if len(report.by_organiser) > 1 or any(not o["organisation"] for o in report.by_organiser):
+            section(_("Clinic days by organising organisation"))
+            for o in report.by_organiser:
+                grid.add_row(o["label"], f"{o['days']:,}", _("{visits} visits, {people} people").format(
+                    visits=f"{o['visits']:,}", people=f"{o['people']:,}"))
         # Clinical detail after the programme's figures (what goes upward first).
         if report.conditions:
             section(_("People seen by chronic condition on record"))
