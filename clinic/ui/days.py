@@ -180,9 +180,14 @@ class ClinicDaysScreen(ClinicScreen):
                     "" if a["hours"] is None else f"{a['hours']:g}",
                     _("roster") if a["source"] == "roster" else _("by hand"), key=str(a["id"]),
                 )
-            self.query_one("#team-title", Static).update(
-                _("Team of {date} {village} ({venue})").format(
-                    date=day["date"], village=day["village"], venue=day["venue"] or "-"))
+            seen = p.attendance(self.store, self.day_id)
+            signed = sum(len(seen[s]) for s in ("invited", "confirmed", "attended", "no_show"))
+            title = _("Team of {date} {village} ({venue})").format(
+                date=day["date"], village=day["village"], venue=day["venue"] or "-")
+            if seen["attended"] or seen["no_show"]:
+                title += "  " + _("signed up {n}, came {came}, did not come {missed}").format(
+                    n=signed, came=len(seen["attended"]), missed=len(seen["no_show"]))
+            self.query_one("#team-title", Static).update(title)
         else:
             self.query_one("#team-title", Static).update(_("Team"))
         self.query_one("#calendar", MonthCalendar).show(self.year, self.month, self.month_days, chosen,
