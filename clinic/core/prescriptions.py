@@ -245,8 +245,9 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
 
 
 def sheet_text(sheet: Sheet) -> str:
+    heading = _("Health prescription")
     lines = [
-        f"{sheet.organisation} {_('Health prescription')}".strip(),
+        f"{sheet.organisation} {heading}".strip(),
         "=" * 32,
         _("Name: {name}   Sex: {sex}   Age: {age}").format(name=sheet.name, sex=sheet.sex, age=sheet.age or ""),
         _("Village: {village}   Date: {date}").format(village=sheet.village, date=sheet.date),
@@ -254,7 +255,7 @@ def sheet_text(sheet: Sheet) -> str:
     if sheet.diagnosis:
         lines.append(_("Assessed: {conditions}").format(conditions=sheet.diagnosis))
     for label, value in sheet.readings:
-        lines.append(f"{label}: {value}")
+        lines.append(_("{label}: {value}").format(label=label, value=value))
     for tpl, ticked in sheet.blocks:
         lines += ["", f"【{tpl.title}】", tpl.summary]
         for section in tpl.sections:
@@ -288,6 +289,7 @@ section { break-inside: avoid; }
 
 def sheet_html(sheet: Sheet) -> str:
     e = html.escape
+    heading = _("Health prescription")
     lang = "zh-CN" if current_language() == "zh" else "en"
     who = [
         (_("Name"), sheet.name), (_("Sex"), sheet.sex), (_("Age"), str(sheet.age or "")),
@@ -311,8 +313,8 @@ def sheet_html(sheet: Sheet) -> str:
         _("Clinician: {name}   Date: {date}").format(name=sheet.clinician or "-", date=sheet.date))
     return (
         f"<!doctype html><html lang={lang}><head><meta charset=utf-8>"
-        f"<title>{e(_('Health prescription'))} {e(sheet.name)}</title><style>{_CSS}</style></head><body>"
-        f"<div class=org>{e(sheet.organisation)}</div><h1>{e(_('Health prescription'))}</h1>"
+        f"<title>{e(heading)} {e(sheet.name)}</title><style>{_CSS}</style></head><body>"
+        f"<div class=org>{e(sheet.organisation)}</div><h1>{e(heading)}</h1>"
         f"<table class=who>{cells}</table>{''.join(parts)}<div class=foot>{foot}</div></body></html>\n"
     )
 

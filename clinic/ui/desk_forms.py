@@ -145,9 +145,10 @@ class WalkInForm(ClinicModal):
             person_id = desk.add_walk_in(self.app.store, clean, confirm_duplicate=self.confirm_pending is not None)
         except desk.DuplicateWarning as exc:
             lines = [exc.message]
+            household = _("household")
             for d in exc.candidates[:5]:
                 lines.append(f"  {d['name']} {d['birth_date'] or ''} {d['village'] or ''} "
-                             f"{_('household')} {d['household_number'] or '-'} {mask_id(d['id_number'])}")
+                             f"{household} {d['household_number'] or '-'} {mask_id(d['id_number'])}")
             if any(d["id_number"] and d["id_number"] == clean.id_number for d in exc.candidates):
                 lines.append(_("Esc, then find this person by name in the check-in box."))
             else:

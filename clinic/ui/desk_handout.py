@@ -105,9 +105,12 @@ class HandoutDialog(ClinicModal):
             self.notify(exc.message, severity="error")
             return
         try:
-            sheet = P.build_sheet(app.store, self.ctx["visit"]["id"], ids)
-            html_path, _text = P.save_sheet(sheet, P.sheets_folder(app.db_path), self.ctx["visit"]["id"])
-            app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=html_path))
+            # One sheet per visit with every prescription handed out at it.
+            folder = P.sheets_folder(app.db_path)
+            sheet = P.build_sheet(app.store, self.ctx["visit"]["id"])
+            html_path, _text = P.save_sheet(sheet, folder, self.ctx["visit"]["id"])
+            shown = html_path.relative_to(folder.parent)
+            app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=shown))
         except OSError as exc:
             app.notify(_("Handed out {n}; the sheet could not be saved: {reason}").format(
                 n=len(ids), reason=exc.strerror or exc), severity="warning")
