@@ -147,6 +147,8 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store):
 
     cadre = demo_store.one("SELECT id FROM volunteers WHERE is_cadre = 1 LIMIT 1")["id"]
     household = demo_store.one("SELECT id FROM households LIMIT 1")["id"]
+    other = demo_store.one("SELECT id, number FROM households WHERE number IS NOT NULL AND cadre_id IS NULL "
+                           "AND id != ? LIMIT 1", [household])
     p.pair(demo_store, household, cadre)
     name = demo_store.scalar("SELECT name FROM volunteers WHERE id = ?", [cadre])
     app = make_app(demo_path)
@@ -161,7 +163,13 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store):
         assert app.screen.query_one("#weekend", DataTable).row_count >= 1
         await pilot.press("v")
         await settle(pilot, app)
+        rows = app.screen.query_one("#weekend", DataTable).row_count
+        await pilot.press("p")
+        await pilot.press(*other["number"], "enter")
+        await settle(pilot, app)
+        assert app.screen.query_one("#weekend", DataTable).row_count == rows + 1
     assert demo_store.scalar("SELECT COUNT(*) FROM pairing_visits WHERE cadre_id = ?", [cadre]) == 1
+    assert demo_store.scalar("SELECT cadre_id FROM households WHERE id = ?", [other["id"]]) == cadre
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

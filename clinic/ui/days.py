@@ -133,6 +133,11 @@ class ClinicDaysScreen(ClinicScreen):
         self.refresh_month()
         self.query_one("#days-list").focus()
 
+    def on_screen_resume(self) -> None:
+        """Back from another screen (the desk may have changed attendance): read again."""
+        if self.month:
+            self.refresh_month()
+
     # -- loading -------------------------------------------------------------
     @property
     def store(self):

@@ -289,7 +289,12 @@ def _availability_words(weekdays: str, holidays: bool) -> str:
 class WeekendList(ClinicModal):
     """A cadre's paired households, the most urgent first; v records a visit today."""
 
-    BINDINGS = [Binding("v", "visit", N_("Record a visit today")), Binding("escape", "close", N_("Close"))]
+    BINDINGS = [
+        Binding("v", "visit", N_("Record a visit today")),
+        Binding("p", "pair", N_("Pair a household")),
+        Binding("u", "unpair", N_("Unpair the household")),
+        Binding("escape", "close", N_("Close")),
+    ]
 
     def __init__(self, cadre_id: int) -> None:
         super().__init__()
@@ -299,7 +304,9 @@ class WeekendList(ClinicModal):
         with Vertical(classes="dialog", id="weekend-dialog"):
             yield Static("", id="weekend-title", classes="title")
             yield DataTable(id="weekend", cursor_type="row", zebra_stripes=True)
-            yield Static(_("v: record a visit today · Esc: close"), classes="muted")
+            yield Input(id="pair-input", placeholder=_("Household number or head's name, then Enter"))
+            yield Static("", id="pair-status")
+            yield Static(_("v: record a visit today · p: pair a household · u: unpair · Esc: close"), classes="muted")
 
     def on_mount(self) -> None:
         self.query_one("#weekend", DataTable).add_columns(
@@ -336,6 +343,30 @@ class WeekendList(ClinicModal):
         row = table.cursor_row
         self.load()
         table.move_cursor(row=row)
+
+    def action_pair(self) -> None:
+        self.query_one("#pair-input", Input).focus()
+
+    @on(Input.Submitted, "#pair-input")
+    def pair_submitted(self, event: Input.Submitted) -> None:
+        status = self.query_one("#pair-status", Static)
+        try:
+            household = p.find_household(self.app.store, event.value)
+            p.pair(self.app.store, household["id"], self.cadre_id)
+        except ClinicError as exc:
+            status.update(Text(exc.message, style="bold red"))
+            return
+        status.update(Text(_("Paired with the household of {head} ({village}).").format(
+            head=household["head_name"], village=household["village"]), style="green"))
+        event.input.value = ""
+        self.load()
+        self.query_one("#weekend").focus()
+
+    def action_unpair(self) -> None:
+        household = cursor_id(self.query_one("#weekend", DataTable))
+        if household is not None:
+            p.pair(self.app.store, household, None)
+            self.load()
 
     def action_close(self) -> None:
         self.dismiss(None)
