@@ -124,3 +124,26 @@ def test_declined_frees_the_place_but_not_the_volunteer(store):
 def test_uid_on_every_new_row(store):
     day = _day(store, _village(store))
     assert len(store.scalar("SELECT uid FROM clinic_days WHERE id = ?", [day])) == len(new_uid())
+
+
+def test_parse_needs_round_trip(store):
+    """Any needs written with any catalogue spelling and separator read back the same (hypothesis)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    rows = store.query("SELECT code, name_zh, name_en FROM specialties")
+    spellings = {r["code"]: [r["code"], r["name_zh"], r["name_en"]] for r in rows}
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.dictionaries(st.sampled_from(sorted(spellings)), st.integers(1, 9), min_size=1, max_size=6),
+           st.data())
+    def check(needs, data):
+        parts = []
+        for code, n in needs.items():
+            name = data.draw(st.sampled_from(spellings[code]))
+            sep = data.draw(st.sampled_from(["=", ":", "：", "", " = "])) if " " not in name else "="
+            parts.append(f"{name}{sep}{n}" if (sep or not name[-1].isdigit()) else f"{name}={n}")
+        joiner = data.draw(st.sampled_from([",", "，", "、", ";", "；"]))
+        assert p.parse_needs(store, joiner.join(parts)) == needs
+
+    check()

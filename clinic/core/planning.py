@@ -97,21 +97,23 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         return needs
     index = specialty_index(store)
 
-    def one(part: str) -> tuple[str, int] | None:
+    def split(part: str) -> tuple[str, int]:
         m = re.match(r"^(.*?)\s*(?:[=:：*x×])?\s*(\d+)$", part)
-        name, count = (m.group(1), int(m.group(2))) if m and m.group(1) else (part, 1)
-        code = index.get(_norm(name).lower())
-        return None if code is None else (code, count)
+        return (m.group(1), int(m.group(2))) if m and m.group(1) else (part, 1)
 
     for chunk in re.split(r"[,;，；、]+", text):
         chunk = chunk.strip()
         if not chunk:
             continue
         # "General practice=2" has a space in the name; "全科2 护士1" uses spaces between needs.
-        found = one(chunk)
-        parts = [found] if found else [one(word) or (parse_specialty(store, word), 0) for word in chunk.split()]
-        for code, count in parts:
-            if count < 0 or count > 50:
+        name, count = split(chunk)
+        if _norm(name).lower() in index:
+            parts = [(name, count)]
+        else:
+            parts = [split(word) for word in chunk.split()]
+        for name, count in parts:
+            code = parse_specialty(store, name)
+            if count > 50:
                 raise PlanningError(_("{value}: a clinic day needs between 0 and 50 of a specialty.").format(
                     value=chunk))
             needs[code] = needs.get(code, 0) + count
