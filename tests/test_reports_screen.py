@@ -121,6 +121,14 @@ async def test_unmasked_export_from_the_screen_is_audited(year_path, tmp_path):
         screen.query_one("#file").value = str(target)
         screen.query_one("#unmasked").value = True
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n")  # asked first: nothing written on "no"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not target.exists()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         log = app.store.one("SELECT * FROM audit_log ORDER BY id DESC")
@@ -162,7 +170,7 @@ def test_snapshot(year_path, snap_compare, lang):
 
 
 async def test_replacing_a_file_asks_first(year_path, tmp_path):
-    from clinic.ui.report import ConfirmReplace
+    from clinic.ui.report import Confirm
 
     target = tmp_path / "r.csv"
     target.write_text("keep me", encoding="utf-8")
@@ -172,7 +180,7 @@ async def test_replacing_a_file_asks_first(year_path, tmp_path):
         screen.query_one("#file").value = str(target)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmReplace)
+        assert isinstance(app.screen, Confirm)
         await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -81,30 +81,31 @@ class ExportCancelled(Exception):
     """The user pressed Esc during an export."""
 
 
-class ConfirmReplace(ClinicModal):
-    """Ask before an export replaces a file that is already there."""
+class Confirm(ClinicModal):
+    """A yes/no question before an export does something that cannot be taken
+    back: replacing a file, or writing whole ID numbers and phones."""
 
     DEFAULT_CSS = """
-    ConfirmReplace { align: center middle; }
+    Confirm { align: center middle; }
     #confirm { width: 70; height: auto; border: round $warning; background: $panel; padding: 1 2; }
     #confirm-buttons { height: auto; margin-top: 1; }
     #confirm-buttons Button { margin-right: 2; }
     """
     BINDINGS = [
-        Binding("y", "answer(True)", N_("Replace")),
-        Binding("n,escape", "answer(False)", N_("Keep the file")),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, question: str, yes: str, no: str) -> None:
         super().__init__()
-        self.path = path
+        self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(_("{file} already exists. Replace it?").format(file=self.path))
+            yield Static(self.question)
             with Horizontal(id="confirm-buttons"):
-                yield Button(_("Replace (y)"), id="yes", variant="warning")
-                yield Button(_("Keep the file (n)"), id="no", variant="primary")
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
+                yield Button(f"{self.no} (n)", id="no", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -384,10 +385,21 @@ class ReportScreen(ClinicScreen):
         dataset = str(self.query_one("#dataset", Select).value)
         unmasked = self.query_one("#unmasked", Checkbox).value
         args = (dataset, filters, path, format_for_path(path), unmasked)
+        questions = []
+        if unmasked and dataset != "report":
+            questions.append((_("Write whole ID numbers and phones into {file}? The export will be recorded in the audit log.").format(file=path.name),
+                              _("Write them whole"), _("Cancel")))
         if path.exists():
-            self.app.push_screen(ConfirmReplace(path), lambda yes: self._start_export(*args) if yes else None)
+            questions.append((_("{file} already exists. Replace it?").format(file=path), _("Replace"), _("Keep the file")))
+        self._ask(questions, lambda: self._start_export(*args))
+
+    def _ask(self, questions: list[tuple[str, str, str]], then) -> None:
+        """Ask each question in turn; go on only if every answer is yes."""
+        if not questions:
+            then()
             return
-        self._start_export(*args)
+        (question, yes, no), rest = questions[0], questions[1:]
+        self.app.push_screen(Confirm(question, yes, no), lambda ok: self._ask(rest, then) if ok else None)
 
     def _start_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
         status = self.query_one("#export-status")
