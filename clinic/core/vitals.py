@@ -62,6 +62,14 @@ FLAG_TEXT = {
     "glucose_low": N_("Glucose URGENT low (≤3.9): give about 15 g of sugar, re-test in 15 minutes"),
     "glucose_diabetes": N_("Glucose suggests diabetes (fasting ≥7.0, random ≥11.1)"),
 }
+# Short words for a flag where space is tight (the queue).
+FLAG_SHORT = {
+    "bp_raised": N_("BP high"),
+    "bp_urgent": N_("BP URGENT"),
+    "glucose_high": N_("glucose URGENT"),
+    "glucose_low": N_("glucose LOW"),
+    "glucose_diabetes": N_("glucose high"),
+}
 FLAG_LEVEL = {
     "bp_raised": "raised",
     "bp_urgent": "urgent",
@@ -69,6 +77,10 @@ FLAG_LEVEL = {
     "glucose_low": "urgent",
     "glucose_diabetes": "raised",
 }
+
+
+def flag_short(code: str) -> str:
+    return _(FLAG_SHORT[code]) if code in FLAG_SHORT else code
 
 
 def flag_label(code: str) -> str:

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from clinic.core import desk
 from clinic.core.categories import category_label
 from clinic.core.errors import ClinicError
+from clinic.core.vitals import flag_short
 from clinic.i18n import N_, _
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
@@ -79,7 +80,7 @@ class DeskScreen(ClinicScreen):
             with Vertical(id="queue-box"):
                 yield Static(_("Queue"), id="queue-title", classes="title")
                 table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-                table.add_columns(_("Name"), _("State"), _("Waited"), _("Queue"), _("Flags"), _("Doctor"))
+                table.add_columns(_("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags"))
                 yield table
         yield Footer()
 
@@ -315,8 +316,7 @@ class DeskScreen(ClinicScreen):
         names = dict(self.specialties)
         target = 0
         for index, row in enumerate(rows):
-            flags = " ".join(("‼" if f.level == "urgent" else "!") + f.message.split("(")[0].strip()
-                             for f in row["flag_list"])
+            flags = " ".join(("‼" if f.level == "urgent" else "!") + flag_short(f.code) for f in row["flag_list"])
             waited = "" if row["waited"] is None else _("{n} min").format(n=row["waited"])
             style = {"waiting": "", "with_doctor": "bold", "done": "dim"}[row["state"]]
             state = state_label(row["state"])
@@ -324,8 +324,8 @@ class DeskScreen(ClinicScreen):
                 state += " ✎"
             table.add_row(
                 f"[{style}]{row['name']}[/]" if style else row["name"], state, waited,
-                names.get(row["queue"], row["queue"] or ""),
-                f"[red]{flags}[/]" if flags else "", row["seen_by_name"] or "", key=str(row["visit_id"]))
+                names.get(row["queue"], row["queue"] or ""), row["seen_by_name"] or "",
+                f"[red]{flags}[/]" if flags else "", key=str(row["visit_id"]))
             if row["visit_id"] == keep:
                 target = index
         if rows:
