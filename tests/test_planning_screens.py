@@ -56,7 +56,7 @@ async def test_create_day_assign_and_refusals(demo_path, demo_store):
         dialog.query_one("#filter", Input).value = weekend["name"]
         await settle(pilot, app)
         table = dialog.query_one("#candidates", DataTable)
-        assert "does not serve on that weekday" in str(table.get_row_at(0)[-1])
+        assert "does not serve on Tuesdays" in str(table.get_row_at(0)[-1])
         table.focus()
         await pilot.press("enter")
         await settle(pilot, app)

@@ -769,7 +769,9 @@ def candidates(store: Store, day_id: int, role: str | None, name: str = "", limi
         rv = as_rvolunteer(v, unavailable=unavailable.get(v["id"], ()),
                            busy=[day["date"]] if v["id"] in busy else (), loads=loads.get(v["id"]))
         code = rostering.blocker(rv, rd, role, check_specialty=False)
-        out.append(Candidate(v, code, rostering.reason_text(code) if code else "",
-                             role is None or v["specialty_code"] == role))
+        reason = rostering.reason_text(code) if code else ""
+        if code == "weekday":
+            reason = _("does not serve on {weekday}s").format(weekday=_weekday_name(day["date"]))
+        out.append(Candidate(v, code, reason, role is None or v["specialty_code"] == role))
     out.sort(key=lambda c: (c.refusal is not None, not c.matches, c.volunteer["days"], c.volunteer["name"]))
     return out[:limit]
