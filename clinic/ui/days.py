@@ -89,7 +89,8 @@ class ClinicDaysScreen(ClinicScreen):
         Binding("n", "new_day", N_("New day")),
         Binding("e", "edit_day", N_("Edit day")),
         Binding("a", "assign", N_("Assign")),
-        Binding("r", "roster", N_("Roster")),
+        Binding("r", "roster(1)", N_("Roster")),
+        Binding("R", "roster(3)", N_("Roster, three months"), show=False),
         Binding("c", "mark('confirmed')", N_("Confirmed"), show=False),
         Binding("d", "mark('declined')", N_("Declined"), show=False),
         Binding("t", "mark('attended')", N_("Attended"), show=False),
@@ -272,11 +273,15 @@ class ClinicDaysScreen(ClinicScreen):
             return
         self.refresh_month()
 
-    def action_roster(self) -> None:
+    def action_roster(self, months: int = 1) -> None:
+        """The roster for the rest of the shown month (r) or of it and the next two (R)."""
         from clinic.ui.roster_preview import RosterPreview
 
         first = dt.date(self.year, self.month, 1)
-        last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        end_month = self.month + months - 1
+        end_year = self.year + (end_month - 1) // 12
+        end_month = (end_month - 1) % 12 + 1
+        last = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
         start = max(first, self.app.today())
         if start > last:
             self.notify(_("This month is over; choose a month to come."), severity="warning")
