@@ -136,3 +136,19 @@ def test_unfilled_explained():
     assert reasons["tcm"] == {}
     text = {u.role: u.explain() for u in result.unfilled}
     assert "Nobody" in text["tcm"]
+
+
+def test_a_stopped_solver_never_breaks_a_rule():
+    """With no time at all the plan may be empty or partial, never against the rules."""
+    import random
+
+    rng = random.Random(3)
+    vols = [RVolunteer(id=i, name=str(i), specialty=rng.choice(ROLES), max_per_month=rng.choice([None, 1]))
+            for i in range(60)]
+    days = [RDay(id=j, date=rng.choice(DATES[:3]), open={r: rng.randint(1, 3) for r in ROLES}) for j in range(30)]
+    result = roster.solve(vols, days, time_limit=1e-6)
+    pairs = roster.eligible_pairs(vols, days)
+    index = {(vols[i].id, days[j].id, role): k for k, (i, j, role) in enumerate(pairs)}
+    chosen = [index[(p.volunteer_id, p.day_id, p.role)] for p in result.proposals]
+    assert roster.feasible(vols, days, pairs, chosen)
+    assert result.filled + sum(u.count for u in result.unfilled) == result.open_places

@@ -457,11 +457,23 @@ def _solve_mip(volunteers, days, pairs, time_limit) -> tuple[list[int], bool]:
     inf = m.h.getInfinity()
     all_x = list(range(x0, x0 + n))
     exact = True
+    best: list[int] = []
+
+    def keep(values: list[float]) -> None:
+        """Remember a solution that is integral and respects every rule (a stopped solve may not)."""
+        nonlocal best
+        if all(abs(values[x0 + k] - round(values[x0 + k])) <= 1e-6 for k in range(n)):
+            chosen = [k for k in range(n) if values[x0 + k] > 0.5]
+            if feasible(volunteers, days, pairs, chosen):
+                best = chosen
 
     # 1. the most places filled.
     m.set_objective({c: 1.0 for c in all_x}, maximise=True)
     values, obj, ok = m.solve()
     exact &= ok
+    keep(values)
+    if not ok:
+        return best, False  # stopped before the first goal was proven: what is safe, unranked
     filled = round(obj)
     m.add_row(float(filled), inf, all_x, [1.0] * n)  # integer bounds keep vertices integral
 
@@ -509,8 +521,8 @@ def _solve_mip(volunteers, days, pairs, time_limit) -> tuple[list[int], bool]:
         m.set_integer(all_x)
         values, obj, ok = m.solve()
         exact &= ok
-    chosen = [k for k in range(n) if values[x0 + k] > 0.5]
-    return chosen, exact
+    keep(values)
+    return best, exact
 
 
 def explain_unfilled(volunteers, days, pairs, chosen) -> list[Unfilled]:
