@@ -32,7 +32,7 @@ class StockDialog(ClinicModal):
         lines = P.stock(self.app.store, self.day_id)
         with Vertical(classes="dialog wide"):
             yield Static(_("Printed sheets brought today (handouts count down)"), classes="title")
-            with VerticalScroll(id="stock-lines"):
+            with VerticalScroll(id="stock-lines", classes="compact"):
                 for line in lines:
                     with Horizontal(classes="field"):
                         yield Label(line.title, classes="stock-label")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from clinic.core import desk
@@ -89,26 +89,31 @@ class WalkInForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(self.app.store)]
-        with Vertical(classes="dialog"):
+        labels = {
+            "name": _("Name"), "sex": _("Sex (男/女, M/F)"), "birth": _("Birth date or age in years"),
+            "village": _("Village"), "phone": _("Phone (optional)"), "id_number": _("ID number (optional, checked)"),
+        }
+        with Vertical(classes="dialog compact"):
             yield Static(_("Walk-in: a person not on the register"), classes="title")
-            yield Label(_("Name"))
-            yield Input(self.initial_name if not self.initial_name.isascii() else "", id="name")
-            yield Label(_("Sex (男/女, M/F)"))
-            yield Input(id="sex", max_length=6)
-            yield Label(_("Birth date or age in years"))
-            yield Input(placeholder="1956-03-02 / 68", id="birth")
-            yield Label(_("Village"))
-            yield Select(villages, id="village", value=self.village_id if self.village_id else Select.BLANK,
-                         prompt=_("Choose the village"))
-            yield Label(_("Phone (optional)"))
-            yield Input(id="phone")
-            yield Label(_("ID number (optional, checked)"))
-            yield Input(id="id_number")
+            for field in self.FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(labels[field], classes="field-label")
+                    if field == "village":
+                        yield Select(villages, id="village", prompt=_("Choose the village"),
+                                     value=self.village_id if self.village_id else Select.BLANK)
+                    elif field == "name":
+                        yield Input(self.initial_name if not self.initial_name.isascii() else "", id="name")
+                    elif field == "birth":
+                        yield Input(placeholder="1956-03-02 / 68", id="birth")
+                    else:
+                        yield Input(id=field, max_length=6 if field == "sex" else 0)
             yield Static("", id="error", classes="error")
+            yield Static(_("Enter: next field · Ctrl+S: register"), classes="muted")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
+        name = self.query_one("#name", Input)
+        (self.query_one("#sex", Input) if name.value else name).focus()
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:

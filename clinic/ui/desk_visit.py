@@ -67,7 +67,7 @@ class VisitScreen(ClinicScreen):
         self.conditions = desk.conditions_catalogue(store)
         yield Header()
         with Horizontal(id="visit-main"):
-            with VerticalScroll(id="visit-form"):
+            with VerticalScroll(id="visit-form", classes="compact"):
                 for fid, label, placeholder in FIELDS:
                     if fid == "notes":
                         yield Label(_("Conditions assessed (Space ticks, Enter moves on)"))
