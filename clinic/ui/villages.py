@@ -53,7 +53,7 @@ class VillagesScreen(ClinicScreen):
             self.ranks = p.where_next(store, today)
             self.village_ids = [r.row["id"] for r in self.ranks]
             for n, r in enumerate(self.ranks, 1):
-                table.add_row(n, r.row["township"], r.row["name"], f"{r.score:g}", "; ".join(r.reasons),
+                table.add_row(n, r.row["township"], r.row["name"], f"{r.score:g}", _("; ").join(r.reasons),
                               key=str(r.row["id"]))
         else:
             self.query_one("#villages-title", Static).update(
