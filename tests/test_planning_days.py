@@ -147,3 +147,31 @@ def test_parse_needs_round_trip(store):
         assert p.parse_needs(store, joiner.join(parts)) == needs
 
     check()
+
+
+def test_day_show_status_and_assign_from_the_command_line(demo_path, demo_store):
+    day = demo_store.one("SELECT id, date FROM clinic_days WHERE date > '2026-11-24' ORDER BY date LIMIT 1")
+    vol = demo_store.one(
+        "SELECT v.name FROM volunteers v WHERE v.weekdays LIKE '%5%' AND v.name IN "
+        "(SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) AND NOT EXISTS "
+        "(SELECT 1 FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id "
+        " WHERE a.volunteer_id = v.id AND d.date = ?) "
+        "AND (v.max_days_per_month IS NULL OR v.max_days_per_month > 4) LIMIT 1", [day["date"]])
+    runner = CliRunner()
+    db = ["--db", str(demo_path)]
+    if vol is not None:
+        result = runner.invoke(cli, [*db, "day", "assign", str(day["id"]), vol["name"], "--role", "护士"])
+        assert result.exit_code == 0, result.output
+    again = runner.invoke(cli, [*db, "day", "assign", str(day["id"]),
+                                demo_store.scalar("SELECT v.name FROM assignments a JOIN volunteers v ON v.id = "
+                                                  "a.volunteer_id WHERE a.clinic_day_id = ? LIMIT 1", [day["id"]])])
+    assert again.exit_code == 1 and "already on this clinic day" in again.output
+    shown = json.loads(runner.invoke(cli, [*db, "day", "show", str(day["id"]), "--json"]).output)
+    first = shown["assignments"][0]["id"]
+    assert runner.invoke(cli, [*db, "day", "status", str(first), "attended", "--assignment", "--hours", "3"]).exit_code == 0
+    assert runner.invoke(cli, [*db, "day", "status", str(day["id"]), "cancelled"]).exit_code == 0
+    shown = json.loads(runner.invoke(cli, [*db, "day", "show", str(day["id"]), "--json"]).output)
+    assert shown["status"] == "cancelled"
+    assert [a["hours"] for a in shown["assignments"] if a["id"] == first] == [3.0]
+    bad = runner.invoke(cli, [*db, "day", "status", str(day["id"]), "nonsense"])
+    assert bad.exit_code == 1 and "Unknown status" in bad.output
