@@ -209,3 +209,13 @@ def test_cli_xlsx_to_a_pipe(ystore):
     assert ws.max_row == 21
     result = run(ystore.path, "export", "visits", "--from", "2025-13-45")
     assert result.exit_code == 1
+
+
+def test_report_table_says_what_it_covers(ystore, tmp_path):
+    path = tmp_path / "report.csv"
+    export_dataset(ystore, "report", path, today=TODAY,
+                   filters=ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), villages=("中峰镇",)))
+    rows = read_back(path, "csv")
+    assert rows[1][:2] == ["About this report", "Period: 2025-01-01 – 2025-12-31"]
+    assert rows[2][1] == "Villages: 中峰镇"
+    assert ["Overview", "Clinic days held", "5", ""] in rows

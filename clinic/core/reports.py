@@ -299,19 +299,26 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def report_lines(report: Report) -> list[str]:
-    """The report as plain text lines, in the current language (CLI output)."""
-    f = report.filters
-    colon = "：" if current_language() == "zh" else ": "
-    lines = []
+def describe_filters(f: dict[str, Any]) -> list[str]:
+    """The period, then a line for the villages and one for the organisations
+    when the report is narrowed to them."""
     period = _("all dates")
     if f["from"] or f["to"]:
         period = "{} – {}".format(f["from"] or "…", f["to"] or "…")
-    lines.append(_("Report for {period}").format(period=period))
+    lines = [period]
     if f["villages"]:
-        lines.append("  " + _("Villages: {names}").format(names=", ".join(f["villages"])))
+        lines.append(_("Villages: {names}").format(names=", ".join(f["villages"])))
     if f["organisations"]:
-        lines.append("  " + _("Organisations: {names}").format(names=", ".join(f["organisations"])))
+        lines.append(_("Organisations: {names}").format(names=", ".join(f["organisations"])))
+    return lines
+
+
+def report_lines(report: Report) -> list[str]:
+    """The report as plain text lines, in the current language (CLI output)."""
+    colon = "：" if current_language() == "zh" else ": "
+    period, *scope = describe_filters(report.filters)
+    lines = [_("Report for {period}").format(period=period)]
+    lines += ["  " + line for line in scope]
     lines.append("")
     d = report.days
     lines.append(_("Clinic days held: {held} (planned {planned}, cancelled {cancelled})").format(**d))
@@ -364,6 +371,12 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     """The report as a flat table (section, item, number, percent): what the
     report screen shows, for a spreadsheet. Counts only."""
     rows: list[tuple[str, str, float | int | None, float | None]] = []
+    # What the figures cover, first: a spreadsheet passed on must say it.
+    about = _("About this report")
+    period, *scope = describe_filters(report.filters)
+    rows.append((about, _("Period: {period}").format(period=period), None, None))
+    rows += [(about, line, None, None) for line in scope]
+    rows.append((about, _("Counts only; no names."), None, None))
     d, h = report.days, report.households
     general = _("Overview")
     rows += [
