@@ -253,6 +253,16 @@ def visit_for(store: Store, day_id: int, person_id: int) -> dict | None:
     return store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day_id, person_id])
 
 
+def checked_in_among(store: Store, day_id: int, person_ids: list[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    marks = ",".join("?" * len(person_ids))
+    rows = store.conn.execute(
+        f"SELECT person_id FROM visits WHERE clinic_day_id = ? AND person_id IN ({marks})",
+        [day_id, *person_ids]).fetchall()
+    return {r[0] for r in rows}
+
+
 def visit(store: Store, visit_id: int) -> dict | None:
     return store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
 

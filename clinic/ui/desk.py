@@ -190,10 +190,13 @@ class DeskScreen(ClinicScreen):
         if self.query_one("#search", Input).value.strip() != text:
             return  # typing went on; a newer search is coming
         self.hits = hits
+        here = q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits]) if self.day else set()
         table = self.query_one("#results", DataTable)
         table.clear()
+        mark = _("✓ checked in")
         for hit in hits:
-            table.add_row(hit.name, sex_short(hit.sex), "" if hit.age is None else hit.age,
+            name = f"{hit.name} [green]{mark}[/]" if hit.id in here else hit.name
+            table.add_row(name, sex_short(hit.sex), "" if hit.age is None else hit.age,
                           hit.village or "", hit.household_number or "", hit.id_masked,
                           category_label(hit.category) if hit.category else "", key=str(hit.id))
         status = self.query_one("#search-status", Static)
