@@ -251,3 +251,15 @@ async def test_typing_a_name_in_the_volunteer_picker_narrows_it(demo_path, demo_
         await keys.press("enter")
         assert type(app.screen).__name__ == "DeskScreen"
         assert app.screen.volunteer_name() == name
+
+
+async def test_desk_actions_in_the_command_palette(demo_path):
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("ctrl+p")
+        await keys.type("End of day")
+        await pilot.pause(0.3)
+        await keys.press("enter")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "SummaryScreen"

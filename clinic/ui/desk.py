@@ -26,6 +26,7 @@ from clinic.core.vitals import flag_short
 from clinic.i18n import N_, _
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
+from clinic.ui.desk_extra import BindingCommands
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
@@ -38,6 +39,7 @@ def state_label(state: str) -> str:
 
 
 class DeskScreen(ClinicScreen):
+    COMMANDS = {BindingCommands}
     CSS_PATH = "desk.tcss"
     BINDINGS = [
         Binding("ctrl+n", "walk_in", N_("Walk-in")),

@@ -20,6 +20,7 @@ from clinic.core.categories import category_label, tag_label
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.desk_extra import BindingCommands
 from clinic.ui.labels import sex_short
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -40,6 +41,7 @@ ORDER = ("bp", "glucose", "pulse", "weight_kg", "height_cm", "complaint", "condi
 
 
 class VisitScreen(ClinicScreen):
+    COMMANDS = {BindingCommands}
     CSS_PATH = "desk.tcss"
     BINDINGS = [
         Binding("ctrl+r", "prescriptions", N_("Prescriptions")),
