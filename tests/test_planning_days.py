@@ -175,3 +175,22 @@ def test_day_show_status_and_assign_from_the_command_line(demo_path, demo_store)
     assert [a["hours"] for a in shown["assignments"] if a["id"] == first] == [3.0]
     bad = runner.invoke(cli, [*db, "day", "status", str(day["id"]), "nonsense"])
     assert bad.exit_code == 1 and "Unknown status" in bad.output
+
+
+def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
+    import datetime as dt
+
+    plan = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24), weekdays="5")
+    assert plan and all(dt.date.fromisoformat(s.date).weekday() == 5 for s in plan)
+    assert len({s.village_id for s in plan}) == len(plan)
+    assert [s.score for s in plan] == sorted((s.score for s in plan), reverse=True)
+    result = CliRunner().invoke(cli, ["--db", str(demo_path), "day", "season", "--from", "2027-01-01",
+                                      "--to", "2027-03-31", "--weekday", "六,日", "--per-day", "2",
+                                      "--needs", "全科=2,护士=1", "--apply", "--json"])
+    data = json.loads(result.output)
+    assert data["applied"] and len(data["ids"]) == len(data["days"])
+    # Planned villages are not proposed again for the same period.
+    again = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24))
+    assert not {s.village_id for s in again} & {r["village_id"] for r in demo_store.query(
+        "SELECT village_id FROM clinic_days WHERE date BETWEEN '2027-01-01' AND '2027-03-31'")}
+    assert p.parse_weekdays("sat") == "5" and p.parse_weekdays("六 日") == "56" and p.parse_weekdays("06") == "06"

@@ -179,6 +179,44 @@ def day_status(app: AppContext, target_id: int, status: str, assignment: bool, h
         store.close()
 
 
+@groups.day_group.command("season", help=_("Plan a season: one clinic day per chosen weekday in the neediest villages "
+                                             "(the \"where next\" ranking). Shows the plan; --apply creates the days."))
+@click.option("--from", "date_from", callback=_date, metavar="D", help=_("First day (default: today)."))
+@click.option("--to", "date_to", callback=_date, metavar="D", help=_("Last day (default: 3 months after the first)."))
+@click.option("--weekday", "weekday", default="周六", show_default=True, metavar="W", help=_("Which weekdays: 周六, 周六,周日, sat, 56 ..."))
+@click.option("--per-day", type=click.IntRange(1, 20), default=1, show_default=True, help=_("Clinic days on each of those dates."))
+@click.option("--org", default=None, metavar="O", help=_("The organising organisation (民进, 民进綦江区委会 ...)."))
+@click.option("--needs", default="", metavar="LIST", help=_("Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes)."))
+@click.option("--apply", "do_apply", is_flag=True, help=_("Create the clinic days (status planned)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def day_season(app: AppContext, date_from, date_to, weekday, per_day, org, needs, do_apply, as_json) -> None:
+    from clinic.core import planning as p
+
+    start, end = _period(date_from, date_to)
+    store = app.open()
+    try:
+        plan = p.propose_season(store, start, end, _today(), weekdays=p.parse_weekdays(weekday), per_day=per_day)
+        org_id = p.find_organisation(store, org)
+        need = p.parse_needs(store, needs)
+        ids = p.add_season(store, plan, org_id, need) if do_apply else []
+        if as_json:
+            _echo_json({"applied": do_apply, "ids": ids, "days": [
+                {"date": s.date, "township": s.township, "village": s.village, "score": s.score, "why": s.reasons}
+                for s in plan]})
+            return
+        for s in plan:
+            click.echo(f"{s.date}  {s.township}{s.village}  {s.score:g}  {_('; ').join(s.reasons)}")
+        if not plan:
+            click.echo(_("No village left to plan in this period."))
+        elif do_apply:
+            click.echo(_("Created {n} clinic days (status planned).").format(n=len(ids)))
+        else:
+            click.echo(_("Nothing written; run again with --apply to create these clinic days."))
+    finally:
+        store.close()
+
+
 # -- clinic roster ----------------------------------------------------------------------
 @groups.cli.command("roster", help=_("Fill the open places of the clinic days in a period with the optimal roster: "
                                      "most places filled, then the fairest spread, then members of the organising "

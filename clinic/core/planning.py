@@ -775,3 +775,70 @@ def candidates(store: Store, day_id: int, role: str | None, name: str = "", limi
         out.append(Candidate(v, code, reason, role is None or v["specialty_code"] == role))
     out.sort(key=lambda c: (c.refusal is not None, not c.matches, c.volunteer["days"], c.volunteer["name"]))
     return out[:limit]
+
+
+# -- a season at a glance ---------------------------------------------------------------
+@dataclass
+class SeasonDay:
+    date: str
+    village_id: int
+    village: str
+    township: str
+    score: float
+    reasons: list[str]
+
+
+def propose_season(store: Store, date_from: str, date_to: str, today: dt.date, *, weekdays: str = "5",
+                   per_day: int = 1) -> list[SeasonDay]:
+    """Clinic days for a season: the neediest villages ("where next") on the chosen weekdays, in order.
+
+    Dates that already hold ``per_day`` clinic days are skipped, and a village that already has a
+    clinic day in the period (or was just picked) is not picked again.
+    """
+    if date_to < date_from:
+        raise PlanningError(_("The period ends before it starts ({start} to {end}).").format(
+            start=date_from, end=date_to))
+    existing = [d for d in q.days_between(store, date_from, date_to) if d["status"] != "cancelled"]
+    taken_villages = {d["village_id"] for d in existing}
+    per_date = Counter(d["date"] for d in existing)
+    ranks = [r for r in where_next(store, today) if r.row["id"] not in taken_villages]
+    out: list[SeasonDay] = []
+    day = dt.date.fromisoformat(date_from)
+    end = dt.date.fromisoformat(date_to)
+    while day <= end and ranks:
+        if str(day.weekday()) in weekdays:
+            for _slot in range(per_day - per_date[day.isoformat()]):
+                if not ranks:
+                    break
+                r = ranks.pop(0)
+                out.append(SeasonDay(day.isoformat(), r.row["id"], r.row["name"], r.row["township"], r.score,
+                                     r.reasons))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def add_season(store: Store, plan: list[SeasonDay], organisation_id: int | None, needs: dict[str, int],
+               *, start_time: str = "08:30", end_time: str = "12:00", venue: str = "") -> list[int]:
+    """Create the proposed clinic days (status planned) in one transaction."""
+    ids = []
+    with store.transaction():
+        for s in plan:
+            ids.append(q.insert_day(store, {
+                "date": s.date, "start_time": start_time, "end_time": end_time, "village_id": s.village_id,
+                "venue": venue, "organisation_id": organisation_id, "status": "planned"}, needs))
+    return ids
+
+
+def parse_weekdays(text: str) -> str:
+    """"六" / "sat" / "周六,周日" / "56" → weekday digits (0 = Monday)."""
+    from clinic.core.availability import parse_availability
+
+    text = _norm(text)
+    if text and all(c in "0123456" for c in text):
+        return "".join(sorted(set(text)))
+    short = {"一": "周一", "二": "周二", "三": "周三", "四": "周四", "五": "周五", "六": "周六", "日": "周日", "天": "周日"}
+    words = ",".join(short.get(w, w) for w in re.split(r"[,;，；、\s]+", text) if w)
+    days = parse_availability(words).weekdays
+    if not days:
+        raise PlanningError(_("Say which weekdays, e.g. 周六 or sat."))
+    return days
