@@ -145,7 +145,7 @@ class ReportScreen(ClinicScreen):
             yield Button(_("Show"), id="show", variant="primary")
         with Horizontal(id="body"):
             with VerticalScroll(id="figures", classes="panel"):
-                yield Static(_("Report"), classes="title")
+                yield Static(_("Report"), classes="title", id="figures-title")
                 yield Static(_("Loading…"), id="figures-body")
             with Vertical(id="charts"):
                 with VerticalScroll(id="month-panel", classes="panel"):
@@ -253,6 +253,10 @@ class ReportScreen(ClinicScreen):
     def show(self, filters, report) -> None:
         self.filters = filters
         self.report = report
+        from clinic.core.reports import describe_filters
+
+        self.query_one("#figures-title", Static).update(
+            _("Report for {period}").format(period=" · ".join(describe_filters(report.filters))))
         self.query_one("#figures-body", Static).update(self.figures_table(report))
         people = [m["people"] for m in report.by_month]
         spark = self.query_one("#month-spark", Sparkline)
