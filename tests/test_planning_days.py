@@ -194,3 +194,17 @@ def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
     assert not {s.village_id for s in again} & {r["village_id"] for r in demo_store.query(
         "SELECT village_id FROM clinic_days WHERE date BETWEEN '2027-01-01' AND '2027-03-31'")}
     assert p.parse_weekdays("sat") == "5" and p.parse_weekdays("六 日") == "56" and p.parse_weekdays("06") == "06"
+
+
+def test_moving_a_day_reports_who_can_no_longer_come(store):
+    village = _village(store)
+    day = _day(store, village, date="2026-12-05")  # Saturday
+    sat = _volunteer(store, "周六甲", weekdays="5")
+    _volunteer(store, "随时乙")
+    p.assign(store, day, sat)
+    p.assign(store, day, p.find_volunteer(store, "随时乙")["id"])
+    same = p.DayInput(date="2026-12-05", village_id=village, organisation_id=None, needs={"gp": 2})
+    assert p.edit_day(store, day, same) == []
+    moved = p.DayInput(date="2026-12-06", village_id=village, organisation_id=None, needs={"gp": 2})
+    problems = p.edit_day(store, day, moved)
+    assert len(problems) == 1 and "周六甲" in problems[0] and "Sundays" in problems[0]

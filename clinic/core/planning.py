@@ -214,7 +214,9 @@ def add_day(store: Store, day: DayInput) -> int:
         return q.insert_day(store, values, day.needs)
 
 
-def edit_day(store: Store, day_id: int, day: DayInput) -> None:
+def edit_day(store: Store, day_id: int, day: DayInput) -> list[str]:
+    """Save the changes; return what they break for the team already on the day (a new date
+    a volunteer cannot serve, say). The team stays: the coordinator decides."""
     _check_day(day)
     if q.day(store, day_id) is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
@@ -225,6 +227,26 @@ def edit_day(store: Store, day_id: int, day: DayInput) -> None:
     with store.transaction():
         q.update_day(store, day_id, values)
         q.replace_needs(store, day_id, day.needs)
+    return team_problems(store, day_id)
+
+
+def team_problems(store: Store, day_id: int) -> list[str]:
+    """Each assignment on the day that a hard rule would now refuse, in words."""
+    day = get_day(store, day_id)
+    if day["status"] in ("done", "cancelled"):
+        return []
+    problems = []
+    for a in q.assignments_of_day(store, day_id):
+        if a["status"] == "declined":
+            continue
+        vol = q.volunteer(store, a["volunteer_id"])
+        rv = _rvolunteer(store, vol, {day["date"][:7]})
+        rv.month_load[day["date"][:7]] -= 1  # this assignment itself
+        rv.busy_dates = {b["date"] for b in q.busy_dates(store, vol["id"], day["date"], exclude_day=day_id)}
+        code = rostering.blocker(rv, _rday(store, day, exclude_assignment=a["id"]), a["role"], check_specialty=False)
+        if code is not None:
+            problems.append(_refusal_message(store, code, vol, day))
+    return problems
 
 
 def set_day_status(store: Store, day_id: int, status: str) -> None:

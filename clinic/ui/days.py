@@ -371,7 +371,8 @@ class DayForm(ClinicModal):
             if self.day_id is None:
                 day_id = p.add_day(store, day)
             else:
-                p.edit_day(store, self.day_id, day)
+                for problem in p.edit_day(store, self.day_id, day):
+                    self.app.notify(problem, title=_("Check the team"), severity="warning", timeout=10)
                 day_id = self.day_id
         except ClinicError as exc:
             self.query_one("#error", Static).update(exc.message)
