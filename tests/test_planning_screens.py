@@ -188,3 +188,16 @@ def test_volunteer_list_snapshot(demo_path, snap_compare, lang):
         assert snap_compare(app, terminal_size=SIZE, press=["f6"])
     finally:
         set_language("en")
+
+
+async def test_screen_keys_are_in_the_command_palette(demo_path):
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"next month")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen.month == TODAY.month % 12 + 1

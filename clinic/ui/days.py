@@ -25,7 +25,7 @@ from clinic.i18n import N_, _, current_language, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.labels import weekday_label
-from clinic.ui.planning_widgets import cursor_id, form_footer
+from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id, form_footer
 
 
 def month_title(year: int, month: int) -> str:
@@ -82,6 +82,7 @@ class MonthCalendar(Static):
 
 
 class ClinicDaysScreen(ClinicScreen):
+    COMMANDS = {ScreenKeysProvider}
     CSS_PATH = ["planning.tcss", "days.tcss"]
     BINDINGS = [
         Binding("left_square_bracket,pageup", "month(-1)", N_("Previous month"), key_display="["),

@@ -30,12 +30,13 @@ from clinic.core.privacy import mask_phone
 from clinic.i18n import N_, _, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
-from clinic.ui.planning_widgets import cursor_id, form_footer
+from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id, form_footer
 
 ALL = "*"
 
 
 class VolunteersScreen(ClinicScreen):
+    COMMANDS = {ScreenKeysProvider}
     CSS_PATH = ["planning.tcss", "volunteers.tcss"]
     BINDINGS = [
         Binding("slash", "focus_filter", N_("Filter"), key_display="/"),
