@@ -1,8 +1,8 @@
 """The roster preview: what the optimiser proposes for a period, why places stay open, apply.
 
 The optimiser runs in a thread worker on its own connection; apply plans
-again inside one transaction (so what is written matches the database as it
-is at that moment) and closes the dialog.
+again inside one transaction in a worker too (so what is written matches the
+database as it is at that moment) and closes the dialog.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class RosterPreview(ClinicModal):
         self.plan: p.RosterPlan | None = None
         self.reasons: list[str] = []
         self.applied = False
+        self.applying = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="roster-dialog"):
@@ -92,18 +93,35 @@ class RosterPreview(ClinicModal):
             self.query_one("#why-full", Static).update(self.reasons[event.cursor_row])
 
     def action_apply(self) -> None:
-        if self.plan is None:
+        if self.plan is None or self.applying:
             return
         if not self.plan.result.proposals:
             self.notify(_("Nothing to add."))
             return
+        self.applying = True
+        self.query_one("#roster-summary", Static).update(_("Writing the roster…"))
+        self.run_apply()
+
+    @work(thread=True, exclusive=True, group="roster")
+    def run_apply(self) -> None:
+        """Plan again and write in one transaction, on this worker's own connection."""
+        store = self.app.open_store()
         try:
-            plan = p.apply_roster(self.app.store, self.date_from, self.date_to)
+            plan = p.apply_roster(store, self.date_from, self.date_to)
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            self.app.call_from_thread(self.apply_failed, exc.message)
             return
+        finally:
+            store.close()
+        self.app.call_from_thread(self.applied_done, len(plan.result.proposals))
+
+    def apply_failed(self, message: str) -> None:
+        self.applying = False
+        self.notify(message, severity="error")
+
+    def applied_done(self, n: int) -> None:
         self.applied = True
-        self.notify(_("Written: {n} new assignments (status invited).").format(n=len(plan.result.proposals)))
+        self.notify(_("Written: {n} new assignments (status invited).").format(n=n))
         self.dismiss(True)
 
     def action_close(self) -> None:
