@@ -123,7 +123,7 @@ class ReportScreen(ClinicScreen):
         Binding("ctrl+r", "refresh", N_("Show report"), key_display="^R"),
         Binding("ctrl+s", "export", N_("Export"), key_display="^S"),
         Binding("ctrl+o", "focus_file", N_("File name"), key_display="^O", show=False),
-        Binding("escape", "cancel_export", N_("Cancel export"), show=False),
+        Binding("escape", "cancel_export", N_("Cancel export"), key_display="Esc", show=False),
     ]
 
     def __init__(self) -> None:
