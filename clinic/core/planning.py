@@ -252,6 +252,7 @@ def team_problems(store: Store, day_id: int) -> list[str]:
 def set_day_status(store: Store, day_id: int, status: str) -> None:
     if status not in DAY_STATUSES:
         raise PlanningError(_("Unknown status {value}.").format(value=status))
+    get_day(store, day_id)
     with store.transaction():
         q.update_day(store, day_id, {"status": status})
 
