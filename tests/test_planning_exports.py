@@ -66,3 +66,14 @@ def test_export_ics_for_a_volunteer(demo_path, demo_store, tmp_path):
 def test_export_ics_unknown_volunteer(demo_path):
     result = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics", "--volunteer", "无此人"])
     assert result.exit_code == 1 and "No volunteer called" in result.output
+
+
+def test_export_ics_for_everyone(demo_path, tmp_path):
+    folder = tmp_path / "ics"
+    result = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics", "--all", "--from", "2026-11-24",
+                                      "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    files = sorted(folder.glob("*.ics"))
+    assert files and all(ics.unfold(f.read_bytes().decode())[0] == "BEGIN:VCALENDAR" for f in files)
+    both = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics"])
+    assert both.exit_code == 1 and "--all" in both.output

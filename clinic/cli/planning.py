@@ -294,18 +294,34 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
         store.close()
 
 
-@groups.export_group.command("ics", help=_("An iCalendar file (.ics) of one volunteer's clinic days, for a phone calendar."))
-@click.option("--volunteer", required=True, metavar="NAME", help=_("The volunteer's name (or #number when two share a name)."))
+@groups.export_group.command("ics", help=_("iCalendar files (.ics) of volunteers' clinic days, for phone calendars: one volunteer (--volunteer) or everyone with a clinic day in the period (--all, one file each in a folder)."))
+@click.option("--volunteer", default=None, metavar="NAME", help=_("The volunteer's name (or #number when two share a name)."))
+@click.option("--all", "everyone", is_flag=True, help=_("Every volunteer with a clinic day in the period, one file each (needs -o FOLDER)."))
 @click.option("--from", "date_from", callback=_date, metavar="D", help=_("First day (default: today)."))
 @click.option("--to", "date_to", callback=_date, metavar="D", help=_("Last day (default: one year after the first)."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("File to write (default: standard output)."))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help=_("File to write (default: standard output); with --all, the folder."))
 @pass_app
-def export_ics(app: AppContext, volunteer, date_from, date_to, output) -> None:
+def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output) -> None:
     from clinic.core import planning as p
 
+    if bool(volunteer) == bool(everyone):
+        raise p.PlanningError(_("Name one volunteer with --volunteer, or use --all."))
+    if everyone and output is None:
+        raise p.PlanningError(_("With --all, name the folder for the files with -o."))
     start, end = _period(date_from, date_to, days=366)
     store = app.open()
     try:
+        if everyone:
+            output.mkdir(parents=True, exist_ok=True)
+            files = 0
+            for vol in p.volunteers_with_days(store, start, end):
+                text, n = p.volunteer_ics(store, vol["id"], start, end)
+                (output / f"{vol['name']}-{vol['id']}.ics").write_bytes(text.encode("utf-8"))
+                files += 1
+            click.echo(_("Wrote {n} calendar files to {folder}.").format(n=files, folder=output), err=True)
+            p.record_export(store, app.who, "ics", {"all": True, "from": start, "to": end, "file": str(output)},
+                            files, False)
+            return
         vol = p.find_volunteer(store, volunteer)
         text, n = p.volunteer_ics(store, vol["id"], start, end)
         data = text.encode("utf-8")

@@ -743,6 +743,11 @@ def record_export(store: Store, actor: str, dataset: str, detail: dict, rows: in
                                 "rows": rows})
 
 
+def volunteers_with_days(store: Store, date_from: str, date_to: str) -> list[dict]:
+    ids = {r["volunteer_id"] for r in q.roster_rows(store, date_from, date_to)}
+    return [v for v in q.volunteers(store) if v["id"] in ids]
+
+
 def volunteer_ics(store: Store, volunteer_id: int, date_from: str, date_to: str,
                   now: dt.datetime | None = None) -> tuple[str, int]:
     """The volunteer's clinic days as an iCalendar text; cancelled days stay in as CANCELLED."""
