@@ -82,6 +82,7 @@ async def test_whole_journey_by_keys(demo_path, demo_store):
     visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
     assert (visit["sbp"], visit["dbp"], visit["glucose"], visit["glucose_fasting"]) == (150, 95, 6.2, 0)
     assert (visit["state"], visit["draft"], visit["flags"]) == ("done", 0, "bp_raised")
+    assert visit["follow_up_due"] == "2027-02-24"  # proposed: 3 months for raised blood pressure
     assert visit["checked_in_by"] == volunteer and visit["seen_by"] == volunteer
     handouts = demo_store.query("""SELECT t.code, h.ticked, h.given_by FROM handouts h
                                    JOIN prescription_templates t ON t.id = h.template_id WHERE h.visit_id = ?""",

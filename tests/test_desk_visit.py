@@ -46,7 +46,7 @@ def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit):
     form.values["follow_up_due"] = "3m"
     desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
     row = store.one("SELECT state, draft, follow_up_due, done_at FROM visits WHERE id = ?", [visit_id])
-    assert row == {"state": "done", "draft": 0, "follow_up_due": "2027-02-22", "done_at": "2026-11-24 09:30:00"}
+    assert row == {"state": "done", "draft": 0, "follow_up_due": "2027-02-24", "done_at": "2026-11-24 09:30:00"}
 
 
 def test_follow_up_must_be_after_the_visit(visit):
@@ -101,3 +101,13 @@ def test_stock_counts_down_and_warns(visit):
     assert any("left" in w for w in P.low_stock_warnings(store, day["id"], ["diabetes"]))
     with pytest.raises(InputError):
         P.set_stock(store, day["id"], "diabetes", "many")
+
+
+def test_follow_up_delays_and_the_proposed_default():
+    assert desk._parse_follow_up("3m", "2026-11-30") == "2027-02-28"
+    assert desk._parse_follow_up("4w", "2026-11-24") == "2026-12-22"
+    assert desk._parse_follow_up("30天", "2026-11-24") == "2026-12-24"
+    assert desk._parse_follow_up("2026/12/24", "2026-11-24") == "2026-12-24"
+    assert desk.default_follow_up(V.flags_for(150, 90, None, None), []) == "3m"
+    assert desk.default_follow_up([], ["diabetes"]) == "3m"
+    assert desk.default_follow_up([], ["oral"]) is None

@@ -408,6 +408,15 @@ class SaveResult:
     problems: dict[str, str]
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day if shorter)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def _parse_follow_up(text: str, day_date: str) -> str | None:
     value = unicodedata.normalize("NFKC", text or "").strip()
     if not value:
@@ -417,8 +426,9 @@ def _parse_follow_up(text: str, day_date: str) -> str | None:
     if match:
         n = int(match.group(1))
         unit = (match.group(2) or "d").lower()
-        days = n * (7 if unit in ("w", "周") else 30 if unit in ("m", "月", "个月") else 1)
-        return (base + dt.timedelta(days=days)).isoformat()
+        if unit in ("m", "月", "个月"):
+            return _add_months(base, n).isoformat()
+        return (base + dt.timedelta(days=n * (7 if unit in ("w", "周") else 1))).isoformat()
     try:
         found = parse_date(value)
     except InputError:
@@ -426,6 +436,19 @@ def _parse_follow_up(text: str, day_date: str) -> str | None:
     if found <= base:
         raise InputError(_("The follow-up date must be after the visit."))
     return found.isoformat()
+
+
+# Conditions followed up every three months (hypertension at least four times
+# a year, type 2 diabetes likewise in the basic public-health service norms).
+QUARTERLY = {"hypertension", "diabetes"}
+FLAG_FOLLOW_UP = {"bp_raised", "bp_urgent", "glucose_diabetes", "glucose_high"}
+
+
+def default_follow_up(flags: list[V.Flag], conditions: list[str]) -> str | None:
+    """The follow-up the form proposes (as typed: "3m") for these findings, or None."""
+    if any(f.code in FLAG_FOLLOW_UP for f in flags) or QUARTERLY & set(conditions):
+        return "3m"
+    return None
 
 
 def read_visit_form(form: VisitForm, day_date: str) -> tuple[dict, SaveResult]:

@@ -56,6 +56,7 @@ class VisitScreen(ClinicScreen):
         self.visit_id = visit_id
         self.volunteer_id = volunteer_id
         self._loading = True
+        self._follow_up_touched = False
         self.flags: list[V.Flag] = []
 
     def compose(self) -> ComposeResult:
@@ -95,6 +96,7 @@ class VisitScreen(ClinicScreen):
         self.show_fasting()
         self.recompute()
         self.show_handouts()
+        self._follow_up_touched = bool(self.form.values.get("follow_up_due"))
         self.query_one("#bp", Input).focus()
         self._loading = False
 
@@ -164,7 +166,19 @@ class VisitScreen(ClinicScreen):
                 for f in self.flags))
         else:
             box.update(_("No flags"))
+        follow_up = self.query_one("#follow_up_due", Input)
+        if not self._follow_up_touched and not follow_up.has_focus:
+            # A sensible default the volunteer sees and may clear: typing in the field keeps their value.
+            proposed = desk.default_follow_up(self.flags, self.form.conditions) or ""
+            if follow_up.value != proposed:
+                follow_up.value = proposed
+                self.form.values["follow_up_due"] = proposed
         return result.problems
+
+    @on(Input.Changed, "#follow_up_due")
+    def follow_up_typed(self, event: Input.Changed) -> None:
+        if event.input.has_focus:
+            self._follow_up_touched = True
 
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)
