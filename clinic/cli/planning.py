@@ -255,6 +255,9 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
                      "{pref} places to members of the organising organisation ({seconds} s).").format(
             filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
             pref=data["organising_members"], seconds=data["seconds"]))
+        if data["days_per_volunteer"]:
+            click.echo(_("Days per volunteer in the period: {spread}.").format(spread=", ".join(
+                _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items())))
         if not data["optimal"]:
             click.echo(_("The optimiser stopped at its time limit: the plan is good but not proven best."))
         if do_apply:

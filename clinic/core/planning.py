@@ -460,6 +460,8 @@ class RosterPlan:
             "open_places": r.open_places, "filled": r.filled, "max_days_per_volunteer": r.max_load,
             "sum_of_squares": r.sum_squares, "organising_members": r.preferred,
             "seconds": round(r.seconds, 3), "replaced": len(self.released),
+            # How many volunteers (of those who could be rostered) serve 0, 1, 2 ... days in the period.
+            "days_per_volunteer": {str(k): n for k, n in sorted(Counter(r.loads.values()).items())},
             "assignments": [
                 {"day_id": p.day_id, "date": self.days[p.day_id]["date"], "village": self.days[p.day_id]["village"],
                  "role": p.role, "role_name": specialty_label(store, p.role), "volunteer_id": p.volunteer_id,

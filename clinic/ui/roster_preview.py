@@ -82,6 +82,9 @@ class RosterPreview(ClinicModal):
                     "{pref} places to members of the organising organisation ({seconds} s).").format(
             filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
             pref=data["organising_members"], seconds=data["seconds"])
+        if data["days_per_volunteer"]:
+            summary += "\n" + _("Days per volunteer in the period: {spread}.").format(spread=", ".join(
+                _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items()))
         if not data["assignments"]:
             summary += " " + _("Nothing to add.")
         self.query_one("#roster-summary", Static).update(summary)
