@@ -507,8 +507,9 @@ def save_visit(store: Store, day: dict, visit_id: int, form: VisitForm, now: dt.
     return result
 
 
-def load_visit_form(store: Store, visit_id: int) -> VisitForm:
-    """The form as it was left: the raw draft if there is one, else the stored values."""
+def load_visit_form(store: Store, visit_id: int, fasting_default: bool = False) -> VisitForm:
+    """The form as it was left: the raw draft if there is one, else the stored
+    values; a new form takes the desk's last fasting/random choice."""
     visit = q.visit(store, visit_id)
     if not visit:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
@@ -523,7 +524,8 @@ def load_visit_form(store: Store, visit_id: int) -> VisitForm:
                 "follow_up_due"):
         if visit.get(key) not in (None, ""):
             values[key] = f"{visit[key]:g}" if isinstance(visit[key], float) else str(visit[key])
-    return VisitForm(values=values, fasting=bool(visit["glucose_fasting"]),
+    fasting = fasting_default if visit["glucose_fasting"] is None else bool(visit["glucose_fasting"])
+    return VisitForm(values=values, fasting=fasting,
                      conditions=q.visit_conditions(store, visit_id), queue=visit["queue"])
 
 

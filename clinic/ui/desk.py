@@ -65,6 +65,7 @@ class DeskScreen(ClinicScreen):
         self._stamp: tuple | None = None
         self._last_checked_in: int | None = None
         self.specialties = []
+        self.fasting_default = False
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -386,7 +387,14 @@ class DeskScreen(ClinicScreen):
         if not self.volunteer_ids:
             self.action_who()
             return
-        self.app.push_screen(VisitScreen(visit_id, self.volunteer_id), lambda _r: self.refresh_queue(select=visit_id))
+        screen = VisitScreen(visit_id, self.volunteer_id, self.fasting_default)
+
+        def back(_result) -> None:
+            # The next visit form starts with this one's fasting/random choice.
+            self.fasting_default = screen.fasting_default
+            self.refresh_queue(select=visit_id)
+
+        self.app.push_screen(screen, back)
 
     # -- stock and summary ------------------------------------------------------------
     def action_stock(self) -> None:

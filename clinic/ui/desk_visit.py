@@ -51,8 +51,9 @@ class VisitScreen(ClinicScreen):
         Binding("escape", "back", N_("Back (draft kept)")),
     ]
 
-    def __init__(self, visit_id: int, volunteer_id: int | None) -> None:
+    def __init__(self, visit_id: int, volunteer_id: int | None, fasting_default: bool = False) -> None:
         super().__init__()
+        self.fasting_default = fasting_default
         self.visit_id = visit_id
         self.volunteer_id = volunteer_id
         self._loading = True
@@ -62,7 +63,7 @@ class VisitScreen(ClinicScreen):
     def compose(self) -> ComposeResult:
         store = self.app.store
         self.ctx = desk.visit_context(store, self.visit_id, self.app.today())
-        self.form = desk.load_visit_form(store, self.visit_id)
+        self.form = desk.load_visit_form(store, self.visit_id, self.fasting_default)
         self.conditions = desk.conditions_catalogue(store)
         yield Header()
         with Horizontal(id="visit-main"):
@@ -141,6 +142,7 @@ class VisitScreen(ClinicScreen):
 
     def action_toggle_fasting(self) -> None:
         self.form.fasting = not self.form.fasting
+        self.fasting_default = self.form.fasting
         self.show_fasting()
         self.changed()
 
