@@ -201,3 +201,19 @@ async def test_screen_keys_are_in_the_command_palette(demo_path):
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.screen.month == TODAY.month % 12 + 1
+
+
+async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store):
+    before = demo_store.scalar("SELECT COUNT(*) FROM clinic_days")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        proposed = app.screen.query_one("#season", DataTable).row_count
+        assert proposed > 0
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "VillagesScreen"
+    assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days") == before + proposed

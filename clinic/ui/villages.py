@@ -1,7 +1,8 @@
 """Villages: registered households and persons, coverage this year, last and next clinic
 day, follow-ups due; and "where next": villages ranked by unmet need, with the reasons.
 
-Keys: w where next / overview · n plan a clinic day in the highlighted village.
+Keys: w where next / overview · n plan a clinic day in the highlighted village ·
+s plan a season (clinic days on chosen weekdays in the neediest villages).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class VillagesScreen(ClinicScreen):
     BINDINGS = [
         Binding("w", "toggle", N_("Where next / overview")),
         Binding("n", "plan_day", N_("Plan a clinic day here")),
+        Binding("s", "season", N_("Plan a season")),
     ]
 
     def __init__(self) -> None:
@@ -97,6 +99,16 @@ class VillagesScreen(ClinicScreen):
     def action_toggle(self) -> None:
         self.ranking = not self.ranking
         self.load()
+
+    def action_season(self) -> None:
+        from clinic.ui.season import SeasonDialog
+
+        def done(created: bool) -> None:
+            if created:
+                self.ranks = None
+                self.load()
+
+        self.app.push_screen(SeasonDialog(), done)
 
     def action_plan_day(self) -> None:
         from clinic.ui.days import DayForm

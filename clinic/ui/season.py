@@ -1,0 +1,98 @@
+"""Plan a season from the villages screen: clinic days on chosen weekdays in the neediest villages.
+
+The same rules as ``clinic day season``: the "where next" ranking, each village once, dates that
+already hold a clinic day skipped. Enter in any field previews; Ctrl+S creates the days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from clinic.core import planning as p
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _
+from clinic.store import planning as q
+from clinic.ui.base import ClinicModal
+
+
+class SeasonDialog(ClinicModal):
+    BINDINGS = [Binding("ctrl+s", "create", N_("Create the clinic days")), Binding("escape", "close", N_("Close"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: list[p.SeasonDay] = []
+        self.created = False
+
+    def compose(self) -> ComposeResult:
+        today = self.app.today()
+        start = today + dt.timedelta(days=1)
+        end = start + dt.timedelta(days=90)
+        orgs = [(o["short_name"], o["id"]) for o in q.organisations(self.app.store)]
+        with Vertical(classes="dialog", id="season-dialog"):
+            yield Static(_("Plan a season in the neediest villages"), classes="title")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label(_("From"))
+                    yield Input(start.isoformat(), id="s-from")
+                with Vertical():
+                    yield Label(_("To"))
+                    yield Input(end.isoformat(), id="s-to")
+                with Vertical():
+                    yield Label(_("Weekdays"))
+                    yield Input("周六", id="s-weekdays")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label(_("Organising organisation"))
+                    yield Select(orgs, id="s-org", prompt=_("Choose an organisation"))
+                with Vertical():
+                    yield Label(_("Needs per specialty"))
+                    yield Input("全科=2,中医=1,护士=2,药师=1", id="s-needs")
+            yield DataTable(id="season", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="season-status")
+            yield Static(_("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#season", DataTable).add_columns(_("Date"), _("Village"), _("Score"), _("Why"))
+        self.preview()
+
+    @on(Input.Submitted)
+    def preview(self) -> None:
+        status = self.query_one("#season-status", Static)
+        table = self.query_one("#season", DataTable)
+        table.clear()
+        try:
+            self.plan = p.propose_season(
+                self.app.store, p.iso(self.query_one("#s-from", Input).value),
+                p.iso(self.query_one("#s-to", Input).value), self.app.today(),
+                weekdays=p.parse_weekdays(self.query_one("#s-weekdays", Input).value))
+        except ClinicError as exc:
+            self.plan = []
+            status.update(exc.message)
+            return
+        for s in self.plan:
+            table.add_row(s.date, f"{s.township}{s.village}", f"{s.score:g}", _("; ").join(s.reasons))
+        status.update(_("{n} clinic days proposed.").format(n=len(self.plan)) if self.plan
+                      else _("No village left to plan in this period."))
+
+    def action_create(self) -> None:
+        if not self.plan:
+            return
+        try:
+            org = self.query_one("#s-org", Select).value
+            needs = p.parse_needs(self.app.store, self.query_one("#s-needs", Input).value)
+            ids = p.add_season(self.app.store, self.plan, org if isinstance(org, int) else None, needs)
+        except ClinicError as exc:
+            self.query_one("#season-status", Static).update(exc.message)
+            return
+        self.created = True
+        self.notify(_("Created {n} clinic days (status planned).").format(n=len(ids)))
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(self.created)
