@@ -74,6 +74,18 @@ def sample_queries(db_path: Path, n: int, seed: int = 7) -> dict[str, list[str]]
     return out
 
 
+def time_calls(queries: dict[str, list[str]], call) -> dict[str, list[float]]:
+    out = {}
+    for kind, items in queries.items():
+        times = []
+        for text in items:
+            t0 = time.perf_counter()
+            call(text)
+            times.append(time.perf_counter() - t0)
+        out[kind] = times
+    return out
+
+
 def time_raw(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[str, list[float]]:
     """Baseline: the indexed lookups alone (person_keys prefix, name prefix,
     household number, each with LIMIT), then one join fetching the shown
@@ -82,16 +94,10 @@ def time_raw(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[s
     from clinic.store.desk import persons_by_ids, simple_find_ids
 
     store = open_store(db_path, migrate=False)
-    out = {}
-    for kind, items in queries.items():
-        times = []
-        for text in items:
-            t0 = time.perf_counter()
-            persons_by_ids(store, simple_find_ids(store, text, limit))
-            times.append(time.perf_counter() - t0)
-        out[kind] = times
-    store.close()
-    return out
+    try:
+        return time_calls(queries, lambda text: persons_by_ids(store, simple_find_ids(store, text, limit)))
+    finally:
+        store.close()
 
 
 def time_core(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[str, list[float]]:
@@ -99,16 +105,10 @@ def time_core(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[
     from clinic.store import open_store
 
     store = open_store(db_path, migrate=False)
-    out = {}
-    for kind, items in queries.items():
-        times = []
-        for text in items:
-            t0 = time.perf_counter()
-            find_persons(store, text, limit, today=TODAY)
-            times.append(time.perf_counter() - t0)
-        out[kind] = times
-    store.close()
-    return out
+    try:
+        return time_calls(queries, lambda text: find_persons(store, text, limit, today=TODAY))
+    finally:
+        store.close()
 
 
 async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, list[float]]:
