@@ -37,6 +37,10 @@ def test_the_year_in_numbers(store, year):
         assert by_cat[cat]["served"] == served
         assert by_cat[cat]["registered"] == year.registered_by_category[cat]
     assert by_cat["dibao"]["served"] == 80 and by_cat["dibao"]["coverage_pct"] == 100.0
+    # People: every head of a served household, and the spouse in every fourth.
+    assert {c: by_cat[c]["people"] for c in by_cat} == {
+        "lifted": 120 + 40, "monitored": 40, "dibao": 80 + 20, "tekun": 20 + 20, "ordinary": 60}
+    assert sum(c["people"] for c in h["by_category"]) + r["people_detail"]["without_household"] == r["people"]
     assert by_cat["ordinary"]["coverage_pct"] == round(100 * 60 / 140, 1)
     assert h["served_poor"] == 260 and h["registered_poor"] == 260
     tags = {t["tag"]: t["people"] for t in r["tags"]}

@@ -188,6 +188,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
     counts = q.visit_counts(store, scope)
 
     by_cat = {r["category"]: r for r in q.households_by_category(store, scope)}
+    people_cat = q.people_by_category(store, scope)
     categories = []
     for code in CATEGORIES:
         row = by_cat.get(code, {})
@@ -200,6 +201,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
             "served": row.get("served") or 0,
             "served_registered": served_here,
             "coverage_pct": percent(served_here, registered),
+            "people": people_cat.get(code, 0),
         })
     registered = sum(c["registered"] for c in categories)
     served_here = sum(c["served_registered"] for c in categories)
@@ -315,7 +317,7 @@ def describe_filters(f: dict[str, Any]) -> list[str]:
 
 def report_lines(report: Report) -> list[str]:
     """The report as plain text lines, in the current language (CLI output)."""
-    colon = "：" if current_language() == "zh" else ": "
+    colon, semi = ("：", "；") if current_language() == "zh" else (": ", "; ")
     period, *scope = describe_filters(report.filters)
     lines = [_("Report for {period}").format(period=period)]
     lines += ["  " + line for line in scope]
@@ -329,8 +331,9 @@ def report_lines(report: Report) -> list[str]:
     lines.append(_("Households served: {served}; registered in these villages: {registered}; coverage {pct}").format(
         served=h["served"], registered=h["registered"], pct=_pct(h["coverage_pct"])))
     for c in h["by_category"]:
-        lines.append("  {label}{colon}{served} / {registered} ({pct})".format(
-            label=c["label"], colon=colon, served=c["served_registered"], registered=c["registered"], pct=_pct(c["coverage_pct"])))
+        lines.append("  {label}{colon}{served} / {registered} ({pct}){semi}".format(semi=semi,
+            label=c["label"], colon=colon, served=c["served_registered"], registered=c["registered"], pct=_pct(c["coverage_pct"]))
+            + _("{people} people seen").format(people=c["people"]))
     lines.append(_("People with a tag:"))
     for t in report.tags:
         lines.append(f"  {t['label']}{colon}{t['people']}")
@@ -396,6 +399,7 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     for c in h["by_category"]:
         rows.append((section, c["label"], c["served_registered"], c["coverage_pct"]))
         rows.append((section, c["label"] + " — " + _("registered"), c["registered"], None))
+        rows.append((section, c["label"] + " — " + _("people seen"), c["people"], None))
     section = _("People with a tag")
     rows += [(section, t["label"], t["people"], None) for t in report.tags]
     section = _("People seen by chronic condition on record")

@@ -191,6 +191,17 @@ def households_by_category(store: Store, scope: Scope) -> list[dict]:
     """)
 
 
+def people_by_category(store: Store, scope: Scope) -> dict[str, int]:
+    """Distinct people seen, by their household's category (no household: '')."""
+    rows = _q(store, scope, """
+        SELECT coalesce(h.category, '') AS category, count(DISTINCT v.person_id) AS people
+        FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id
+        LEFT JOIN households h ON h.id = p.household_id
+        GROUP BY coalesce(h.category, '')
+    """)
+    return {r["category"]: r["people"] for r in rows}
+
+
 def people_by_tag(store: Store, scope: Scope) -> dict[str, int]:
     rows = _q(store, scope, """
         , seen AS (SELECT DISTINCT v.person_id AS id FROM days d JOIN visits v ON v.clinic_day_id = d.id)

@@ -292,7 +292,8 @@ class ReportScreen(ClinicScreen):
                      pct(h["coverage_pct"]))
         section(_("Households by category (served / registered)"))
         for c in h["by_category"]:
-            grid.add_row(c["label"], f"{c['served_registered']:,} / {c['registered']:,}", pct(c["coverage_pct"]))
+            grid.add_row(c["label"], f"{c['served_registered']:,} / {c['registered']:,}",
+                         _("{people} people · {pct}").format(people=f"{c['people']:,}", pct=pct(c["coverage_pct"]) or "-"))
         section(_("People with a tag"))
         for t in report.tags:
             grid.add_row(t["label"], f"{t['people']:,}", "")
