@@ -24,6 +24,12 @@ async def settle(pilot, app) -> None:
     await pilot.pause()
 
 
+async def go(pilot, app, *keys: str) -> None:
+    """Press the keys, then wait until the screen and its workers have settled."""
+    await pilot.press(*keys)
+    await settle(pilot, app)
+
+
 async def test_create_day_assign_and_refusals(demo_path, demo_store):
     village = demo_store.one("SELECT id, name FROM villages ORDER BY id LIMIT 1")
     # A Tuesday: weekend-only volunteers are refused with the reason.
@@ -35,31 +41,26 @@ async def test_create_day_assign_and_refusals(demo_path, demo_store):
         weekend = {"id": weekend_id, "name": "周末甲"}
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f5")
-        await settle(pilot, app)
-        await pilot.press("n")
-        await settle(pilot, app)
+        await go(pilot, app, "f5")
+        await go(pilot, app, "n")
         form = app.screen
         form.query_one("#date", Input).value = "2026-12-22"
         form.query_one("#village", Select).value = village["id"]
         form.query_one("#needs", Input).value = "全科=2,护士=1"
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await go(pilot, app, "ctrl+s")
         day = demo_store.one("SELECT * FROM clinic_days WHERE date = '2026-12-22'")
         assert day and day["village_id"] == village["id"]
         assert demo_store.scalar("SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day["id"]]) == 3
         assert app.screen.day_id == day["id"]
 
-        await pilot.press("a")
-        await settle(pilot, app)
+        await go(pilot, app, "a")
         dialog = app.screen
         dialog.query_one("#filter", Input).value = weekend["name"]
         await settle(pilot, app)
         table = dialog.query_one("#candidates", DataTable)
         assert "does not serve on Tuesdays" in str(table.get_row_at(0)[-1])
         table.focus()
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await go(pilot, app, "enter")
         assert "Refused" in str(dialog.query_one("#assign-status").render())
         assert "Tuesday" in str(dialog.query_one("#assign-status").render())
         # Someone free is accepted.
@@ -69,16 +70,13 @@ async def test_create_day_assign_and_refusals(demo_path, demo_store):
         assert str(first[-1]) == "yes"
         table.focus()
         table.move_cursor(row=0)
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await go(pilot, app, "enter")
         assert "assigned" in str(dialog.query_one("#assign-status").render())
-        await pilot.press("escape")
-        await settle(pilot, app)
+        await go(pilot, app, "escape")
         team = app.screen.query_one("#team", DataTable)
         assert team.row_count == 1
         team.focus()
-        await pilot.press("c")
-        await settle(pilot, app)
+        await go(pilot, app, "c")
     assert demo_store.scalar("SELECT status FROM assignments WHERE clinic_day_id = ?", [day["id"]]) == "confirmed"
 
 
@@ -86,19 +84,16 @@ async def test_roster_preview_and_apply(demo_path, demo_store):
     before = demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'")
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f5")
-        await settle(pilot, app)
+        await go(pilot, app, "f5")
         await pilot.press("right_square_bracket")  # December: the month has open places
         await settle(pilot, app)
-        await pilot.press("r")
-        await settle(pilot, app)
+        await go(pilot, app, "r")
         preview = app.screen
         proposals = preview.query_one("#proposals", DataTable).row_count
         assert proposals > 0
         assert "open places filled" in str(preview.query_one("#roster-summary").render())
         assert demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before
-        await pilot.press("a")
-        await settle(pilot, app)
+        await go(pilot, app, "a")
         assert app.screen.__class__.__name__ == "ClinicDaysScreen"
     assert demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before + proposals
 
@@ -106,10 +101,8 @@ async def test_roster_preview_and_apply(demo_path, demo_store):
 async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f6")
-        await settle(pilot, app)
-        await pilot.press("n")
-        await settle(pilot, app)
+        await go(pilot, app, "f6")
+        await go(pilot, app, "n")
         form = app.screen
         form.query_one("#f-name", Input).value = "新志愿者"
         form.query_one("#f-phone", Input).value = "13812345678"
@@ -117,8 +110,7 @@ async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
         form.query_one("#f-avail", Input).value = "周六;节假日"
         form.query_one("#f-max", Input).value = "2"
         form.query_one("#f-unavailable", Input).value = "2026-12-05, 2026/12/12"
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await go(pilot, app, "ctrl+s")
         row = demo_store.one("SELECT * FROM volunteers WHERE name = '新志愿者'")
         assert row["weekdays"] == "5" and row["holidays"] == 1 and row["max_days_per_month"] == 2
         assert demo_store.scalar("SELECT COUNT(*) FROM volunteer_unavailable WHERE volunteer_id = ?",
@@ -127,18 +119,14 @@ async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
         app.screen.query_one("#vol-name", Input).value = "新志愿者"
         await settle(pilot, app)
         app.screen.query_one("#vol-list").focus()
-        await pilot.press("e")
-        await settle(pilot, app)
+        await go(pilot, app, "e")
         assert app.screen.query_one("#f-phone", Input).value == ""
         assert "138****5678" in app.screen.query_one("#f-phone", Input).placeholder
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await go(pilot, app, "ctrl+s")
         assert demo_store.scalar("SELECT phone FROM volunteers WHERE id = ?", [row["id"]]) == "13812345678"
 
-        await pilot.press("f7")
-        await settle(pilot, app)
-        await pilot.press("w")
-        await settle(pilot, app)
+        await go(pilot, app, "f7")
+        await go(pilot, app, "w")
         assert "households not served" in str(app.screen.query_one("#villages-why").render())
 
 
@@ -153,20 +141,16 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store):
     name = demo_store.scalar("SELECT name FROM volunteers WHERE id = ?", [cadre])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f6")
-        await settle(pilot, app)
+        await go(pilot, app, "f6")
         app.screen.query_one("#vol-name", Input).value = name
         await settle(pilot, app)
         app.screen.query_one("#vol-list").focus()
-        await pilot.press("w")
-        await settle(pilot, app)
+        await go(pilot, app, "w")
         assert app.screen.query_one("#weekend", DataTable).row_count >= 1
-        await pilot.press("v")
-        await settle(pilot, app)
+        await go(pilot, app, "v")
         rows = app.screen.query_one("#weekend", DataTable).row_count
         await pilot.press("p")
-        await pilot.press(*other["number"], "enter")
-        await settle(pilot, app)
+        await go(pilot, app, *other["number"], "enter")
         assert app.screen.query_one("#weekend", DataTable).row_count == rows + 1
     assert demo_store.scalar("SELECT COUNT(*) FROM pairing_visits WHERE cadre_id = ?", [cadre]) == 1
     assert demo_store.scalar("SELECT cadre_id FROM households WHERE id = ?", [other["id"]]) == cadre
@@ -193,13 +177,11 @@ def test_volunteer_list_snapshot(demo_path, snap_compare, lang):
 async def test_screen_keys_are_in_the_command_palette(demo_path):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f5")
-        await settle(pilot, app)
+        await go(pilot, app, "f5")
         await pilot.press("ctrl+p")
         await pilot.press(*"next month")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await go(pilot, app, "enter")
         assert app.screen.month == TODAY.month % 12 + 1
 
 
@@ -207,13 +189,10 @@ async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store):
     before = demo_store.scalar("SELECT COUNT(*) FROM clinic_days")
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f7")
-        await settle(pilot, app)
-        await pilot.press("s")
-        await settle(pilot, app)
+        await go(pilot, app, "f7")
+        await go(pilot, app, "s")
         proposed = app.screen.query_one("#season", DataTable).row_count
         assert proposed > 0
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        await go(pilot, app, "ctrl+s")
         assert app.screen.__class__.__name__ == "VillagesScreen"
     assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days") == before + proposed
