@@ -102,16 +102,26 @@ def pick(zh: str | None, en: str | None) -> str:
 
 def compile_catalogues() -> list[Path]:
     """Compile every ``.po`` under LOCALE_DIR into its ``.mo`` (needs Babel)."""
-    from babel.messages.mofile import write_mo
+    import io
+
+    from babel.messages.mofile import read_mo, write_mo
     from babel.messages.pofile import read_po
+
+    def messages(catalog) -> dict:
+        return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
     written = []
     for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
         with po_path.open("rb") as fh:
             catalog = read_po(fh)
         mo_path = po_path.with_suffix(".mo")
-        with mo_path.open("wb") as fh:
-            write_mo(fh, catalog)
+        if mo_path.exists():
+            with mo_path.open("rb") as fh:
+                if messages(read_mo(fh)) == messages(catalog):
+                    continue  # unchanged: keep the file (and git) as it is
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        mo_path.write_bytes(buffer.getvalue())
         written.append(mo_path)
     return written
 

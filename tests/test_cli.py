@@ -134,3 +134,15 @@ def test_help_in_chosen_language(lang, word):
     out = subprocess.run([sys.executable, "-m", "clinic", "--lang", lang, "--help"], capture_output=True, text=True)
     assert out.returncode == 0
     assert word in out.stdout
+
+
+def test_output_into_a_closed_pipe_is_not_an_error(demo_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "clinic", "--db", str(demo_path), "find", "z", "--limit", "500"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    assert proc.wait(timeout=60) == 0
+    assert b"Traceback" not in proc.stderr.read()

@@ -138,9 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # Output piped into head and closed early: not an error for the user.
-        sys.stderr.close()
-        return 0
+        return _reader_went_away()
+    except SystemExit as exc:
+        # click answers a closed pipe (EPIPE) with exit(1) after wrapping stdout.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return _reader_went_away()
+        raise exc
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
         if os.environ.get("CLINIC_DEBUG"):
             raise
@@ -150,5 +153,21 @@ def main(argv: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
+def _reader_went_away() -> int:
+    """Output piped into ``head`` that closed early: not an error for the user.
+
+    Point stdout at /dev/null so the interpreter's final flush does not fail
+    (which would turn the exit code into 1 and print a complaint).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
 def entry() -> None:  # pragma: no cover - console script shim
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _reader_went_away()
+    sys.exit(code)

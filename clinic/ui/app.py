@@ -43,7 +43,10 @@ class ClinicApp(App[None]):
         translate_bindings(self)  # Textual's own "palette" binding, among others
 
     # Textual's built-in words, given here so the catalogue translates them.
-    _TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
+    _TEXTUAL_WORDS = (
+        N_("palette"), N_("Open the command palette"), N_("Focus Next"), N_("Focus Previous"),
+        N_("Copy selected text"), N_("Quit the app and return to the command prompt."),
+    )
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
