@@ -140,7 +140,8 @@ def test_output_into_a_closed_pipe_is_not_an_error(demo_path):
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "clinic", "--db", str(demo_path), "find", "z", "--limit", "500"],
+    # 2,000 persons as CSV: far more than a pipe buffer holds
+    proc = subprocess.Popen([sys.executable, "-m", "clinic", "--db", str(demo_path), "export", "persons"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
