@@ -20,7 +20,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clinic.core import desk
-from clinic.core.categories import category_label
 from clinic.core.errors import ClinicError
 from clinic.core.vitals import flag_short
 from clinic.i18n import N_, _
@@ -77,13 +76,14 @@ class DeskScreen(ClinicScreen):
                             id="search")
                 yield Static("", id="search-status", classes="muted")
                 table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-                table.add_columns(_("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number"),
-                                  _("Category"))
+                # No household category here: whether a family is poor is sensitive and
+                # not needed to tell namesakes apart (PIPL: minimum necessary).
+                table.add_columns(_("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number"))
                 yield table
             with Vertical(id="queue-box"):
                 yield Static(_("Queue"), id="queue-title", classes="title")
                 table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-                table.add_columns(_("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags"))
+                table.add_columns(_("Name"), _("State"), _("Waited"), _("Flags"), _("Doctor"), _("Queue"))
                 yield table
         yield Footer()
 
@@ -157,8 +157,7 @@ class DeskScreen(ClinicScreen):
         if names:
             bar += "   " + _("At the desk (seen today): {names}").format(names=", ".join(names))
             if self.volunteer_id and counts.get(self.volunteer_id):
-                bar += "   " + _("{name}, you have seen {n} people today. Thank you!").format(
-                    name=self.volunteer_name(), n=counts[self.volunteer_id])
+                bar += " — " + _("thank you!")
         else:
             bar += "   " + _("Ctrl+Y: say who is at the desk")
         self.query_one("#day-bar", Static).update(bar)
@@ -200,8 +199,7 @@ class DeskScreen(ClinicScreen):
         for hit in hits:
             name = f"{hit.name} [green]{mark}[/]" if hit.id in here else hit.name
             table.add_row(name, sex_short(hit.sex), "" if hit.age is None else hit.age,
-                          hit.village or "", hit.household_number or "", hit.id_masked,
-                          category_label(hit.category) if hit.category else "", key=str(hit.id))
+                          hit.village or "", hit.household_number or "", hit.id_masked, key=str(hit.id))
         status = self.query_one("#search-status", Static)
         if not text:
             status.update("")
@@ -326,12 +324,11 @@ class DeskScreen(ClinicScreen):
             waited = "" if row["waited"] is None else _("{n} min").format(n=row["waited"])
             style = {"waiting": "", "with_doctor": "bold", "done": "dim"}[row["state"]]
             state = state_label(row["state"])
-            if row["draft"] and row["state"] != "waiting" and row["state"] != "done":
-                state += " ✎"
+            queue = names.get(row["queue"], row["queue"] or "")
+            queue = queue if len(queue) <= 12 else queue[:11] + "…"
             table.add_row(
                 f"[{style}]{row['name']}[/]" if style else row["name"], state, waited,
-                names.get(row["queue"], row["queue"] or ""), row["seen_by_name"] or "",
-                f"[red]{flags}[/]" if flags else "", key=str(row["visit_id"]))
+                f"[red]{flags}[/]" if flags else "", row["seen_by_name"] or "", queue, key=str(row["visit_id"]))
             if row["visit_id"] == keep:
                 target = index
         if rows:
