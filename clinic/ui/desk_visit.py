@@ -8,6 +8,7 @@ other fields are still saved. Flags from the readings show as they are typed.
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,15 +27,15 @@ from clinic.ui.labels import sex_short
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
 # the two readings taken at nearly every visit come first.
 FIELDS = (
-    ("bp", N_("Blood pressure (mmHg)"), "135/85"),
-    ("glucose", N_("Glucose (mmol/L)"), "6.1"),
-    ("pulse", N_("Pulse (/min)"), "72"),
+    ("bp", N_("Blood pressure (mmHg)"), N_("e.g. 135/85")),
+    ("glucose", N_("Glucose (mmol/L)"), N_("e.g. 6.1")),
+    ("pulse", N_("Pulse (/min)"), ""),
     ("weight_kg", N_("Weight (kg)"), ""),
     ("height_cm", N_("Height (cm)"), ""),
     ("complaint", N_("Complaint"), ""),
     ("notes", N_("Notes"), ""),
     ("referral_to", N_("Referral to (empty: none)"), N_("e.g. township health centre")),
-    ("follow_up_due", N_("Follow-up (date, or 30d / 4w / 3m)"), "3m"),
+    ("follow_up_due", N_("Follow-up (date or 3m/4w/30d)"), N_("empty: none")),
 )
 ORDER = ("bp", "glucose", "pulse", "weight_kg", "height_cm", "complaint", "conditions", "notes",
          "referral_to", "follow_up_due")
@@ -123,7 +124,7 @@ class VisitScreen(ClinicScreen):
             bp = f"{h['sbp']}/{h['dbp']}" if h["sbp"] else "-"
             glucose = "-" if h["glucose"] is None else f"{h['glucose']:g}" + (
                 _(" fasting") if h["glucose_fasting"] else "")
-            flags = " ".join("!" for _f in V.parse_flags(h["flags"]))
+            flags = " ".join(V.flag_short(f.code) for f in V.parse_flags(h["flags"]))
             table.add_row(h["date"], bp, glucose, flags)
         if not self.ctx["history"]:
             table.add_row(_("first visit"), "", "", "")
@@ -138,7 +139,7 @@ class VisitScreen(ClinicScreen):
 
     def show_fasting(self) -> None:
         label = _("fasting") if self.form.fasting else _("random")
-        self.query_one("#fasting", Static).update(f"[{label}] Ctrl+G")
+        self.query_one("#fasting", Static).update(escape(f"[{label}]") + " Ctrl+G")
 
     def action_toggle_fasting(self) -> None:
         self.form.fasting = not self.form.fasting
