@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -151,7 +152,7 @@ class DeskScreen(ClinicScreen):
             return
         counts = desk.seen_counts(self.app.store, self.day["id"])
         names = [f"{self.volunteer_name(v)} ({counts.get(v, 0)})" for v in self.volunteer_ids]
-        bar = f"[b]{desk.day_label(self.day)}[/b]"
+        bar = f"[b]{escape(desk.day_label(self.day))}[/b]"
         if self.day["date"] != self.app.today().isoformat():
             bar += "  [reverse] " + _("Past clinic day: records take the date {date}").format(date=self.day["date"]) + " [/reverse]"
         if names:
@@ -197,7 +198,7 @@ class DeskScreen(ClinicScreen):
         table.clear()
         mark = _("✓ checked in")
         for hit in hits:
-            name = f"{hit.name} [green]{mark}[/]" if hit.id in here else hit.name
+            name = f"{escape(hit.name)} [green]{mark}[/]" if hit.id in here else escape(hit.name)
             table.add_row(name, sex_short(hit.sex), "" if hit.age is None else hit.age,
                           hit.village or "", hit.household_number or "", hit.id_masked, key=str(hit.id))
         status = self.query_one("#search-status", Static)
@@ -327,7 +328,7 @@ class DeskScreen(ClinicScreen):
             queue = names.get(row["queue"], row["queue"] or "")
             queue = queue if len(queue) <= 12 else queue[:11] + "…"
             table.add_row(
-                f"[{style}]{row['name']}[/]" if style else row["name"], state, waited,
+                f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]), state, waited,
                 f"[red]{flags}[/]" if flags else "", row["seen_by_name"] or "", queue, key=str(row["visit_id"]))
             if row["visit_id"] == keep:
                 target = index

@@ -108,7 +108,7 @@ class VisitScreen(ClinicScreen):
         on_record = dict(self.conditions)
         household = _("Household")
         lines = [
-            f"[b]{p['name']}[/b]  {sex_short(p['sex'])}  " + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
+            f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  " + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
             f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
             + (f" ({category_label(p['category'])})" if p["category"] else ""),
             _("Tags: {tags}").format(tags=", ".join(tag_label(t) for t in self.ctx["tags"]) or "-"),
