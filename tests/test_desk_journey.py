@@ -264,3 +264,19 @@ async def test_desk_actions_in_the_command_palette(demo_path):
         await keys.press("enter")
         await pilot.pause(0.2)
         assert type(app.screen).__name__ == "SummaryScreen"
+
+
+async def test_walk_in_clinic_day_made_at_the_desk(demo_path, demo_store):
+    village = demo_store.scalar("SELECT id FROM villages ORDER BY id DESC LIMIT 1")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(app, pilot)
+        await keys.press("f4", "ctrl+n")
+        assert type(app.screen).__name__ == "WalkInDay"
+        app.screen.query_one("#village").value = village
+        await keys.press("ctrl+s")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        await keys.press("enter")
+        assert app.screen.day["village_id"] == village and app.screen.day["walk_in"] == 1
+    row = demo_store.one("SELECT date, status, walk_in FROM clinic_days WHERE village_id = ? AND walk_in = 1", [village])
+    assert row == {"date": TODAY.isoformat(), "status": "confirmed", "walk_in": 1}

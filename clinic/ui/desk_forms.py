@@ -100,7 +100,7 @@ class WalkInForm(ClinicModal):
                     yield Label(labels[field], classes="field-label")
                     if field == "village":
                         yield Select(villages, id="village", prompt=_("Choose the village"),
-                                     value=self.village_id if self.village_id else Select.BLANK)
+                                     value=self.village_id if self.village_id else Select.NULL)
                     elif field == "name":
                         yield Input(self.initial_name if not self.initial_name.isascii() else "", id="name")
                     elif field == "birth":
@@ -130,7 +130,8 @@ class WalkInForm(ClinicModal):
 
     def action_save(self) -> None:
         values = {f: self.query_one(f"#{f}", Input).value for f in self.FIELDS if f != "village"}
-        village = self.query_one("#village", Select).value
+        village_box = self.query_one("#village", Select)
+        village = None if village_box.is_blank() else village_box.value
         error = self.query_one("#error", Static)
         try:
             sex = parse_sex(values["sex"]) if values["sex"].strip() else None
@@ -138,7 +139,7 @@ class WalkInForm(ClinicModal):
             error.update(exc.message)
             return
         form = desk.WalkIn(name=values["name"], sex=sex, birth=values["birth"],
-                           village_id=None if village is Select.BLANK else int(village),
+                           village_id=None if village is None else int(village),
                            phone=values["phone"], id_number=values["id_number"])
         clean = desk.clean_walk_in(form, self.app.today())
         if clean.problems:

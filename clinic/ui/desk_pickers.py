@@ -92,14 +92,14 @@ class WalkInDay(ClinicModal):
     def action_save(self) -> None:
         from clinic.core.dates import parse_date
 
-        village = self.query_one("#village", Select).value
-        org = self.query_one("#org", Select).value
+        village_box = self.query_one("#village", Select)
+        org_box = self.query_one("#org", Select)
         try:
-            if village is Select.BLANK:
+            if village_box.is_blank():
                 raise InputError(_("Choose the village."))
             date = parse_date(self.query_one("#date", Input).value)
             day_id = desk.create_walk_in_day(
-                self.app.store, int(village), date, None if org is Select.BLANK else int(org))
+                self.app.store, int(village_box.value), date, None if org_box.is_blank() else int(org_box.value))
         except InputError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
