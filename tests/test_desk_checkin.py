@@ -91,8 +91,11 @@ def test_walk_in_is_registered_and_findable(demo_store):
     clean = walk_in(demo_store, phone="13912345678")
     assert not clean.problems
     assert clean.birth_date == "1958-07-01"
-    pid = desk.add_walk_in(demo_store, clean)
+    pid = desk.add_walk_in(demo_store, clean, actor="tester", volunteer_id=3)
     row = demo_store.one("SELECT walk_in, phone FROM persons WHERE id = ?", [pid])
+    audit = demo_store.one("SELECT actor, action, detail FROM audit_log WHERE action = 'walk_in'")
+    assert audit["actor"] == "tester" and f'"person_id": {pid}' in audit["detail"]
+    assert "13912345678" not in audit["detail"]
     assert row == {"walk_in": 1, "phone": "13912345678"}
     assert pid in [h.id for h in desk.find(demo_store, "cs", TODAY, limit=200)] or \
         pid in [h.id for h in desk.find(demo_store, "5678", TODAY, limit=200)]

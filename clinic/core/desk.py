@@ -27,6 +27,7 @@ from clinic.core.search import PersonHit, find_persons, search_keys
 from clinic.i18n import _, pick
 from clinic.store import Store
 from clinic.store import desk as q
+from clinic.store.registers import record_audit
 
 STATES = ("waiting", "with_doctor", "done")
 
@@ -365,8 +366,10 @@ def likely_duplicates(store: Store, clean: CleanWalkIn) -> list[dict]:
     return list(found.values())
 
 
-def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = False) -> int:
-    """Register a walk-in person; refuses a likely duplicate unless confirmed."""
+def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = False,
+                actor: str = "", volunteer_id: int | None = None) -> int:
+    """Register a walk-in person; refuses a likely duplicate unless confirmed.
+    The audit log records who registered them (never the ID or phone number)."""
     if clean.problems:
         raise InputError(next(iter(clean.problems.values())))
     dupes = likely_duplicates(store, clean)
@@ -379,11 +382,14 @@ def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = F
                 n=len(dupes)), dupes)
     keys = sorted(search_keys(clean.name, clean.id_number, clean.phone))
     with store.transaction():
-        return q.insert_person(store, {
+        person_id = q.insert_person(store, {
             "name": clean.name, "sex": clean.sex, "birth_date": clean.birth_date,
             "village_id": clean.village_id, "phone": clean.phone, "id_number": clean.id_number,
             "id_number_old": clean.id_number_old, "walk_in": 1,
         }, keys)
+        detail = {"person_id": person_id, "volunteer_id": volunteer_id, "duplicate_confirmed": bool(dupes)}
+        record_audit(store, actor or "desk", "walk_in", json.dumps(detail), 1)
+        return person_id
 
 
 # -- visits -------------------------------------------------------------------

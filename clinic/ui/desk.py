@@ -287,7 +287,8 @@ class DeskScreen(ClinicScreen):
                 person = q.person(self.app.store, person_id)
                 self.check_in(person_id, person["name"])
 
-        self.app.push_screen(WalkInForm(self.day["village_id"], self.query_one("#search", Input).value.strip()), made)
+        self.app.push_screen(WalkInForm(self.day["village_id"], self.query_one("#search", Input).value.strip(),
+                                        self.volunteer_id), made)
 
     # -- queue ---------------------------------------------------------------------
     def poll_queue(self) -> None:

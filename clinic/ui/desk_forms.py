@@ -81,9 +81,10 @@ class WalkInForm(ClinicModal):
     ]
     FIELDS = ("name", "sex", "birth", "village", "phone", "id_number")
 
-    def __init__(self, village_id: int | None, name: str = "") -> None:
+    def __init__(self, village_id: int | None, name: str = "", volunteer_id: int | None = None) -> None:
         super().__init__()
         self.village_id = village_id
+        self.volunteer_id = volunteer_id
         self.initial_name = name
         self.confirm_pending: list[dict] | None = None
 
@@ -148,7 +149,8 @@ class WalkInForm(ClinicModal):
             self.query_one(f"#{field}").focus()
             return
         try:
-            person_id = desk.add_walk_in(self.app.store, clean, confirm_duplicate=self.confirm_pending is not None)
+            person_id = desk.add_walk_in(self.app.store, clean, confirm_duplicate=self.confirm_pending is not None,
+                                         actor=self.app.actor, volunteer_id=self.volunteer_id)
         except desk.DuplicateWarning as exc:
             lines = [exc.message]
             household = _("household")
