@@ -35,7 +35,10 @@ class Keys:
         await self.pilot.pause()
 
     async def type(self, text: str) -> None:
-        await self.press(*text)
+        """A value, typed as fast as a pilot can (its characters are not counted)."""
+        await self.pilot.press(*text)
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
 
 
 def make_app(path, lang="en"):
