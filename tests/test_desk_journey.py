@@ -283,3 +283,23 @@ async def test_walk_in_clinic_day_made_at_the_desk(demo_path, demo_store):
         assert app.screen.day["village_id"] == village and app.screen.day["walk_in"] == 1
     row = demo_store.one("SELECT date, status, walk_in FROM clinic_days WHERE village_id = ? AND walk_in = 1", [village])
     assert row == {"date": TODAY.isoformat(), "status": "confirmed", "walk_in": 1}
+
+
+async def test_empty_database_offers_a_walk_in_day(tmp_path):
+    from clinic.store import open_store
+
+    store = open_store(tmp_path / "empty.db")
+    township = store.db["townships"].insert({"name": "中峰镇"}).last_pk
+    store.db["villages"].insert({"township_id": township, "name": "龙山村"})
+    store.db["volunteers"].insert({"uid": "v1", "name": "李医生", "specialty_code": "gp"})
+    store.close()
+    app = make_app(tmp_path / "empty.db")
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(app, pilot)
+        await keys.press("f4")
+        assert "No clinic days yet" in str(app.screen.query_one("#days").get_option_at_index(0).prompt)
+        await keys.press("enter")  # nothing to open
+        assert type(app.screen).__name__ == "DayPicker"
+        await keys.press("ctrl+n")
+        await keys.press("ctrl+s")  # no village chosen: refused in words
+        assert "village" in str(app.screen.query_one("#error").render())

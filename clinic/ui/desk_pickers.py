@@ -48,6 +48,8 @@ class DayPicker(ClinicModal):
         box.add_options(options)
         if options:
             box.highlighted = 0
+        else:
+            box.add_option(Option(_("No clinic days yet: Ctrl+N makes one for today."), disabled=True))
         box.focus()
 
     @on(OptionList.OptionSelected, "#days")
