@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from desk_helpers import NOW, a_volunteer, person, today_day
+from desk_helpers import NOW, TODAY, a_volunteer, person, today_day
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clinic.core import desk
 from clinic.core import prescriptions as P
@@ -111,3 +113,25 @@ def test_follow_up_delays_and_the_proposed_default():
     assert desk.default_follow_up(V.flags_for(150, 90, None, None), []) == "3m"
     assert desk.default_follow_up([], ["diabetes"]) == "3m"
     assert desk.default_follow_up([], ["oral"]) is None
+
+
+@given(st.integers(0, 120))
+def test_an_age_gives_a_birth_year(age):
+    born = desk._parse_birth(str(age), TODAY)
+    assert desk.age_on(born, TODAY) in (age - 1, age)
+
+
+@given(st.text(max_size=15))
+def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(text):
+    for parse in (lambda t: desk._parse_birth(t, TODAY), lambda t: desk._parse_follow_up(t, TODAY.isoformat())):
+        try:
+            value = parse(text)
+        except InputError as exc:
+            assert exc.message
+        else:
+            assert value is None or len(value) == 10
+
+
+@given(st.integers(1, 400), st.sampled_from(["d", "w", "m", "天", "周", "月"]))
+def test_a_delay_is_always_after_the_visit(n, unit):
+    assert desk._parse_follow_up(f"{n}{unit}", "2026-01-31") > "2026-01-31"

@@ -116,6 +116,10 @@ class VisitScreen(ClinicScreen):
                 list=", ".join(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"),
             _("Visit on {date}").format(date=day["date"]),
         ]
+        consent = self.ctx["consent"]
+        if consent:
+            who = _("self") if consent["signed_by"] == "self" else _("proxy {name}").format(name=consent["proxy_name"] or "")
+            lines.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
         self.query_one("#person", Static).update("\n".join(lines))
 
     def show_history(self) -> None:
@@ -161,7 +165,10 @@ class VisitScreen(ClinicScreen):
             box.update(message)
             box.set_class(bool(message), "-shown")
             self.query_one(f"#{fid}", Input).set_class(bool(message), "-invalid")
+        urgent_before = {f.code for f in self.flags if f.level == "urgent"}
         self.flags = result.flags
+        if not self._loading and any(f.level == "urgent" and f.code not in urgent_before for f in self.flags):
+            self.app.bell()  # an urgent reading: make sure the desk looks up
         box = self.query_one("#flags", Static)
         if self.flags:
             box.update("\n".join(
