@@ -303,3 +303,16 @@ async def test_empty_database_offers_a_walk_in_day(tmp_path):
         await keys.press("ctrl+n")
         await keys.press("ctrl+s")  # no village chosen: refused in words
         assert "village" in str(app.screen.query_one("#error").render())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_handout_snapshot(demo_path, demo_store, snap_compare, lang):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path, lang)
+    try:
+        assert snap_compare(app, terminal_size=SIZE,
+                            press=["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"150/95", "enter",
+                                   *"12.5", "ctrl+r"])
+    finally:
+        set_language("en")
