@@ -299,7 +299,8 @@ class DeskScreen(ClinicScreen):
     def _poll(self, day_id: int) -> None:
         store = self.app.open_store()
         try:
-            stamp = q.queue_stamp(store, day_id)
+            # The clock's minute is part of it: minutes waited move on even when nothing is written.
+            stamp = (q.queue_stamp(store, day_id), self.app.now().strftime("%H:%M"))
         finally:
             store.close()
         if stamp != self._stamp:
@@ -309,7 +310,7 @@ class DeskScreen(ClinicScreen):
         if self.day is None:
             return
         store = self.app.store
-        self._stamp = q.queue_stamp(store, self.day["id"])
+        self._stamp = (q.queue_stamp(store, self.day["id"]), self.app.now().strftime("%H:%M"))
         rows = desk.queue_rows(store, self.day, self.app.now(), self.queue_filter)
         table = self.query_one("#queue", DataTable)
         keep = select
