@@ -86,3 +86,13 @@ def test_parse_bp_never_crashes(text):
         V.parse_bp(text)
     except V.VitalsError:
         pass
+
+
+@pytest.mark.parametrize("name, text, done", [
+    ("bp", "140/9", False), ("bp", "140/90", True), ("bp", "140/1", False), ("bp", "140/10", False),
+    ("bp", "140/100", True), ("bp", "140 85", True), ("bp", "１４０／９０", True),
+    ("glucose", "6", False), ("glucose", "6.", False), ("glucose", "6.1", True), ("glucose", "16.7", True),
+    ("pulse", "72", False),
+])
+def test_when_a_reading_is_complete(name, text, done):
+    assert V.looks_complete(name, text) is done

@@ -159,6 +159,23 @@ def parse_bp(text: str | None) -> tuple[int | None, int | None]:
     return sbp, dbp  # type: ignore[return-value]
 
 
+_BP_DONE = re.compile(r"^\s*\d{2,3}\s*[/\s\-\\]\s*(\d{3}|[2-9]\d)\s*$")
+_GLUCOSE_DONE = re.compile(r"^\s*\d{1,2}[.,]\d\s*$")
+
+
+def looks_complete(name: str, text: str | None) -> bool:
+    """Whether a reading as typed so far is complete, so the form may move on
+    by itself: a diastolic of two digits (30-99) or three (100-160), a glucose
+    with its one decimal. Ambiguous input (a bare "140/1", a whole-number
+    glucose) waits for Enter."""
+    value = _fold(text)
+    if name == "bp":
+        return bool(_BP_DONE.match(value))
+    if name == "glucose":
+        return bool(_GLUCOSE_DONE.match(value))
+    return False
+
+
 def read_form(values: dict[str, str], fasting: bool | None) -> Vitals:
     """Read the vitals fields of a visit form; problems are collected, not raised,
     so that a draft keeps every valid value while one field is being fixed."""

@@ -59,6 +59,7 @@ class VisitScreen(ClinicScreen):
         self.volunteer_id = volunteer_id
         self._loading = True
         self._follow_up_touched = False
+        self._last: dict[str, str] = {}
         self.flags: list[V.Flag] = []
 
     def compose(self) -> ComposeResult:
@@ -189,6 +190,20 @@ class VisitScreen(ClinicScreen):
     def follow_up_typed(self, event: Input.Changed) -> None:
         if event.input.has_focus:
             self._follow_up_touched = True
+
+    @on(Input.Changed, "#bp, #glucose")
+    def reading_typed(self, event: Input.Changed) -> None:
+        """A complete reading moves on to the next field by itself (typing at the end only)."""
+        field = event.input
+        before = self._last.get(field.id, "")
+        self._last[field.id] = field.value
+        if (not self._loading and field.has_focus and len(field.value) > len(before)
+                and field.cursor_position == len(field.value) and V.looks_complete(field.id, field.value)):
+            try:
+                V.parse_bp(field.value) if field.id == "bp" else V.parse_number(field.value, "glucose")
+            except V.VitalsError:
+                return  # stay: the message beside the field says what is wrong
+            self._advance(field.id)
 
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)
