@@ -26,7 +26,7 @@ from clinic.core.vitals import flag_short
 from clinic.i18n import N_, _
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
-from clinic.ui.desk_extra import BindingCommands
+from clinic.ui.desk_extra import BindingCommands, listing
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
@@ -156,7 +156,7 @@ class DeskScreen(ClinicScreen):
         if self.day["date"] != self.app.today().isoformat():
             bar += "  [reverse] " + _("Past clinic day: records take the date {date}").format(date=self.day["date"]) + " [/reverse]"
         if names:
-            bar += "   " + _("At the desk (seen today): {names}").format(names=", ".join(names))
+            bar += "   " + _("At the desk (seen today): {names}").format(names=listing(names))
             if self.volunteer_id and counts.get(self.volunteer_id):
                 bar += " — " + _("thank you!")
         else:

@@ -18,6 +18,13 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal, ClinicScreen
 
 
+def listing(items) -> str:
+    """Items joined the way the language lists them (、 in Chinese)."""
+    from clinic.i18n import current_language
+
+    return ("、" if current_language() == "zh" else ", ").join(items)
+
+
 class BindingCommands(Provider):
     """Every key of the screen underneath, by its description, in the command
     palette (Ctrl+P): the desk's actions are reachable by name as well."""

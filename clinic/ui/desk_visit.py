@@ -21,7 +21,7 @@ from clinic.core.categories import category_label, tag_label
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.desk_extra import BindingCommands
+from clinic.ui.desk_extra import BindingCommands, listing
 from clinic.ui.labels import sex_short
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -112,9 +112,9 @@ class VisitScreen(ClinicScreen):
             f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  " + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
             f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
             + (f" ({category_label(p['category'])})" if p["category"] else ""),
-            _("Tags: {tags}").format(tags=", ".join(tag_label(t) for t in self.ctx["tags"]) or "-"),
+            _("Tags: {tags}").format(tags=listing(tag_label(t) for t in self.ctx["tags"]) or "-"),
             _("Chronic conditions: {list}").format(
-                list=", ".join(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"),
+                list=listing(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"),
             _("Visit on {date}").format(date=day["date"]),
         ]
         consent = self.ctx["consent"]
@@ -139,7 +139,7 @@ class VisitScreen(ClinicScreen):
         from clinic.i18n import pick
 
         text = _("Handed out: {list}").format(
-            list=", ".join(pick(r["title_zh"], r["title_en"]) for r in rows)) if rows else _("No health prescription yet (Ctrl+R)")
+            list=listing(pick(r["title_zh"], r["title_en"]) for r in rows)) if rows else _("No health prescription yet (Ctrl+R)")
         self.query_one("#handouts", Static).update(text)
 
     def show_fasting(self) -> None:
