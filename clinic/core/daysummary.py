@@ -112,6 +112,10 @@ def thanks(data: dict) -> str:
     return _("Thank you, {names}: {n} people were seen today.").format(names=sep.join(names), n=data["seen"])
 
 
+def _pair(label: str, value) -> str:
+    return "  " + _("{label}: {value}").format(label=label, value=value)
+
+
 def summary_lines(data: dict) -> list[str]:
     """The summary as text lines (the CLI prints them; the screen shows them)."""
     d = data["day"]
@@ -122,17 +126,17 @@ def summary_lines(data: dict) -> list[str]:
         "",
         _("People by household category:"),
     ]
-    out += [f"  {r['label']}: {r['count']}" for r in data["by_category"]] or ["  -"]
+    out += [_pair(r["label"], r["count"]) for r in data["by_category"]] or ["  -"]
     out.append(_("People by tag:"))
-    out += [f"  {r['label']}: {r['count']}" for r in data["by_tag"]] or ["  -"]
+    out += [_pair(r["label"], r["count"]) for r in data["by_tag"]] or ["  -"]
     out.append(_("Flags raised ({urgent} urgent, {raised} raised):").format(**data["people_flagged"]))
-    out += [f"  {r['label']}: {r['count']}" for r in data["flags"]] or ["  -"]
+    out += [_pair(r["label"], r["count"]) for r in data["flags"]] or ["  -"]
     out.append(_("Conditions assessed:"))
-    out += [f"  {r['label']}: {r['count']}" for r in data["conditions_assessed"]] or ["  -"]
+    out += [_pair(r["label"], r["count"]) for r in data["conditions_assessed"]] or ["  -"]
     out.append(_("Health prescriptions by condition ({n} in all):").format(n=data["prescriptions_total"]))
-    out += [f"  {r['label']}: {r['count']}" for r in data["prescriptions"]] or ["  -"]
+    out += [_pair(r["label"], r["count"]) for r in data["prescriptions"]] or ["  -"]
     out.append(_("Referrals: {n}").format(n=data["referrals"]))
-    out += [f"  {r['place']}: {r['count']}" for r in data["referral_places"]]
+    out += [_pair(r["place"], r["count"]) for r in data["referral_places"]]
     out.append(_("Volunteers ({n}, {hours} hours):").format(n=len(data["volunteers"]), hours=f"{data['volunteer_hours']:g}"))
     for v in data["volunteers"]:
         out.append("  " + _("{name} ({role}): seen {seen}, checked in {checked_in}, prescriptions {handouts}, hours {hours}").format(
