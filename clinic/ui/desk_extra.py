@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -139,7 +140,8 @@ class SummaryScreen(ClinicScreen):
         message = daysummary.thanks(data)
         if message and lines and lines[-1] == message:
             lines = lines[:-2]
-        self.query_one("#summary", Static).update("\n".join(lines))
+        shown = [escape(line) if line.startswith(" ") or not line else f"[b]{escape(line)}[/b]" for line in lines]
+        self.query_one("#summary", Static).update("\n".join(shown))
         self.query_one("#thanks", Static).update(message)
 
     def action_hours(self) -> None:
