@@ -315,3 +315,12 @@ def test_handout_snapshot(demo_path, demo_store, snap_compare, lang):
                                    *"12.5", "ctrl+r"])
     finally:
         set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_summary_snapshot(demo_path, snap_compare, lang):
+    app = make_app(demo_path, lang)
+    try:
+        assert snap_compare(app, terminal_size=SIZE, press=["f4", "enter", "enter", "f9"])
+    finally:
+        set_language("en")
