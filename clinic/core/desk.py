@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -178,11 +179,12 @@ class Consent:
 
 def record_consent(store: Store, person_id: int, consent: Consent, at: str) -> int:
     consent.check()
+    proxy = consent.signed_by == "proxy"
     return q.insert_consent(store, {
         "person_id": person_id, "given_at": at, "explained_by": consent.explained_by,
         "signed_by": consent.signed_by,
-        "proxy_name": consent.proxy_name.strip() or None if consent.signed_by == "proxy" else None,
-        "proxy_relation": consent.proxy_relation.strip() or None if consent.signed_by == "proxy" else None,
+        "proxy_name": (consent.proxy_name.strip() or None) if proxy else None,
+        "proxy_relation": (consent.proxy_relation.strip() or None) if proxy else None,
     })
 
 
@@ -193,9 +195,21 @@ def check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None, 
     """Put a person on the day's queue; returns (visit id, whether new).
 
     A person already checked in that day keeps their visit (checking in twice
-    is a slip, not a second visit). Without consent on record, ``consent``
-    must be given; it is written in the same transaction.
+    is a slip, not a second visit), also when two desks check the same person
+    in at the same moment. Without consent on record, ``consent`` must be
+    given; it is written in the same transaction.
     """
+    try:
+        return _check_in(store, day, person_id, volunteer_id, now, queue, consent)
+    except sqlite3.IntegrityError:
+        existing = q.visit_for(store, day["id"], person_id)
+        if existing is None:
+            raise
+        return existing["id"], False
+
+
+def _check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None, now: dt.datetime,
+              queue: str | None, consent: Consent | None) -> tuple[int, bool]:
     with store.transaction():
         if q.person(store, person_id) is None:
             raise NotFoundError(_("There is no person number {id}.").format(id=person_id))
