@@ -395,6 +395,17 @@ def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = F
             _("{n} registered person(s) look like this walk-in. Check one of them in, or confirm a new person.").format(
                 n=len(dupes)), dupes)
     keys = sorted(search_keys(clean.name, clean.id_number, clean.phone))
+    try:
+        return _insert_walk_in(store, clean, keys, dupes, actor, volunteer_id)
+    except sqlite3.IntegrityError:
+        # Another desk registered the same ID number a moment ago.
+        raise DuplicateWarning(
+            _("A person with this ID number is already registered: check them in instead."),
+            likely_duplicates(store, clean)) from None
+
+
+def _insert_walk_in(store: Store, clean: CleanWalkIn, keys: list[str], dupes: list[dict], actor: str,
+                    volunteer_id: int | None) -> int:
     with store.transaction():
         person_id = q.insert_person(store, {
             "name": clean.name, "sex": clean.sex, "birth_date": clean.birth_date,
