@@ -92,7 +92,8 @@ async def test_whole_journey_by_keys(demo_path, demo_store):
     assert [h["code"] for h in handouts] == ["hypertension"]
     assert json.loads(handouts[0]["ticked"]) and handouts[0]["given_by"] == volunteer
     sheets = list((demo_path.parent / "sheets" / TODAY.isoformat()).glob("*.html"))
-    assert sheets and p["name"] in sheets[0].read_text(encoding="utf-8")
+    html = sheets[0].read_text(encoding="utf-8")
+    assert p["name"] in html and "2027-02-24" in html  # saved again when done, with the follow-up
 
 
 async def test_no_consent_no_check_in(demo_path, demo_store):

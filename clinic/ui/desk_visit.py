@@ -276,4 +276,18 @@ class VisitScreen(ClinicScreen):
             self.notify(exc.message, severity="error")
             return
         self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
+        self.resave_sheet()
         self.dismiss(self.visit_id)
+
+    def resave_sheet(self) -> None:
+        """The printable sheet again, now with the final follow-up date and readings."""
+        from clinic.core import prescriptions as P
+
+        if not desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]:
+            return
+        try:
+            P.save_sheet(P.build_sheet(self.app.store, self.visit_id), P.sheets_folder(self.app.db_path),
+                         self.visit_id)
+        except OSError as exc:
+            self.notify(_("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc),
+                        severity="warning")
