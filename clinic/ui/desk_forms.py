@@ -22,7 +22,9 @@ class ConsentDialog(ClinicModal):
 
     CSS_PATH = "desk.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", N_("Cancel")),
+        # Shown in the footer; the fields' own Enter does the same.
+        Binding("enter", "give", N_("Consent given")),
+        Binding("escape", "cancel", N_("No consent")),
     ]
 
     def __init__(self, person_name: str, explained_by: int | None, explained_name: str) -> None:
@@ -56,6 +58,10 @@ class ConsentDialog(ClinicModal):
         if event.input.id == "proxy" and proxy:
             self.query_one("#relation", Input).focus()
             return
+        self.action_give()
+
+    def action_give(self) -> None:
+        proxy = self.query_one("#proxy", Input).value.strip()
         consent = desk.Consent(
             explained_by=self.explained_by, signed_by="proxy" if proxy else "self",
             proxy_name=proxy, proxy_relation=self.query_one("#relation", Input).value.strip())
