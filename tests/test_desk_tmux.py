@@ -1,4 +1,5 @@
-"""The installed `clinic` in a real terminal (tmux): open the desk and check one person in.
+"""The installed `clinic` in a real terminal (tmux): open the desk, check one person in,
+and see a second desk on the same database file pick the change up.
 
 Skipped when tmux or the `clinic` command is missing. Polls the screen for
 the text it expects rather than sleeping a fixed time.
@@ -52,24 +53,33 @@ def test_check_one_person_in_through_a_real_terminal(tmp_path):
                           WHERE v.person_id = p.id AND d.date = ?) LIMIT 1""", [today.isoformat()])
     store.close()
     session = "desk-" + uuid.uuid4().hex[:8]
+    other = session + "-b"  # a second desk on the same database file, in English
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     f"clinic --db {db} --lang zh"], check=True)
+    subprocess.run(["tmux", "new-session", "-d", "-s", other, "-x", "120", "-y", "40",
+                    f"clinic --db {db} --lang en"], check=True)
     try:
-        time.sleep(0.5)
-        keys(session, "F4")
-        wait_for(session, "本服务台在哪个义诊日工作")
-        keys(session, "Enter")
-        wait_for(session, "服务台是谁")
-        keys(session, "Enter")
-        wait_for(session, "排队")
+        for name, day_prompt, who_prompt, queue in ((session, "本服务台在哪个义诊日工作", "服务台是谁", "排队"),
+                                                    (other, "Which clinic day", "Who is at the desk", "Queue:")):
+            wait_for(name, "f1 ")  # the home screen's footer: the app is up
+            keys(name, "F4")
+            wait_for(name, day_prompt)
+            keys(name, "Enter")
+            wait_for(name, who_prompt)
+            keys(name, "Enter")
+            wait_for(name, queue)
         keys(session, person["name"], literal=True)
         wait_for(session, "回车为选中者签到")
         keys(session, "Enter")
         screen = wait_for(session, "候诊 1，")  # the queue title counts the person
         queue_lines = [line for line in screen.splitlines() if person["name"] in line and "候诊" in line]
         assert queue_lines, screen
+        # The other desk reads the queue again from the file within a few seconds.
+        screen = wait_for(other, "Queue: 1 waiting", timeout=10)
+        assert person["name"] in screen
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run(["tmux", "kill-session", "-t", other], capture_output=True)
     store = open_store(db)
     visit = store.one("""SELECT v.state FROM visits v JOIN clinic_days d ON d.id = v.clinic_day_id
                          WHERE v.person_id = ? AND d.date = ?""", [person["id"], today.isoformat()])
