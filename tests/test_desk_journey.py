@@ -132,6 +132,12 @@ async def test_bad_vitals_are_refused_and_the_draft_kept(demo_path, demo_store):
         await keys.type("5.5")
         await keys.press("ctrl+f")  # refused: the screen stays, the form is kept
         assert type(app.screen).__name__ == "VisitScreen"
+        assert app.focused.id == "bp"  # the refusal took the cursor to the wrong value
+        app.screen.query_one("#weight_kg").focus()
+        await keys.type("60")
+        await keys.press("enter")
+        await keys.type("160")  # height
+        assert "BMI 23.4" in str(app.screen.query_one("#flags").render())
         await keys.press("escape")  # back to the desk; the draft is saved
     visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
     assert visit["draft"] == 1 and visit["sbp"] is None and visit["glucose"] == 5.5

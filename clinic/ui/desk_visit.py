@@ -172,11 +172,15 @@ class VisitScreen(ClinicScreen):
             self.app.bell()  # an urgent reading: make sure the desk looks up
         box = self.query_one("#flags", Static)
         if self.flags:
-            box.update("\n".join(
+            text = "\n".join(
                 f"[{'bold reverse red' if f.level == 'urgent' else 'bold yellow'}] {'‼' if f.level == 'urgent' else '!'} {f.message} [/]"
-                for f in self.flags))
+                for f in self.flags)
         else:
-            box.update(_("No flags"))
+            text = _("No flags")
+        bmi = V.bmi(_row.get("weight_kg"), _row.get("height_cm"))
+        if bmi is not None:
+            text += "\n" + _("BMI {bmi}").format(bmi=bmi)
+        box.update(text)
         follow_up = self.query_one("#follow_up_due", Input)
         if not self._follow_up_touched and not follow_up.has_focus:
             # A sensible default the volunteer sees and may clear: typing in the field keeps their value.
