@@ -159,7 +159,7 @@ class VisitScreen(ClinicScreen):
         return self.form
 
     def recompute(self) -> dict[str, str]:
-        _row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
+        row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
             box = self.query_one(f"#{fid}-error", Static)
@@ -177,7 +177,7 @@ class VisitScreen(ClinicScreen):
                 for f in self.flags)
         else:
             text = _("No flags")
-        bmi = V.bmi(_row.get("weight_kg"), _row.get("height_cm"))
+        bmi = V.bmi(row.get("weight_kg"), row.get("height_cm"))
         if bmi is not None:
             text += "\n" + _("BMI {bmi}").format(bmi=bmi)
         box.update(text)
