@@ -28,9 +28,12 @@ def day(store: Store, day_id: int) -> dict | None:
 
 
 def days_around(store: Store, today: str, limit: int = 60) -> list[dict]:
-    """Today's days, then the coming ones, then the past ones (newest first)."""
+    """Today's days, then the coming ones, then the past ones (newest first),
+    with how many people each has checked in."""
+    select = _DAY_SELECT.replace(
+        "SELECT d.id,", "SELECT (SELECT COUNT(*) FROM visits vi WHERE vi.clinic_day_id = d.id) AS checked_in, d.id,", 1)
     return store.query(
-        _DAY_SELECT
+        select
         + """ WHERE d.status != 'cancelled'
         ORDER BY CASE WHEN d.date = :t THEN 0 WHEN d.date > :t THEN 1 ELSE 2 END,
                  CASE WHEN d.date >= :t THEN d.date END ASC,

@@ -42,7 +42,9 @@ class DayPicker(ClinicModal):
         for d in days:
             date = dt.date.fromisoformat(d["date"])
             when = _("today") if date == today else (_("past") if date < today else "")
-            text = f"{d['date']} {weekday_label(date.weekday())}  {desk.day_label(d)[11:]}  [{status_label(d['status'])}] {when}"
+            people = _("{n} checked in").format(n=d["checked_in"]) if d["checked_in"] else ""
+            text = (f"{d['date']} {weekday_label(date.weekday())}  {desk.day_label(d)[11:]}  "
+                    f"\\[{status_label(d['status'])}] {when}  {people}")
             options.append(Option(text, id=str(d["id"])))
         box = self.query_one("#days", OptionList)
         box.add_options(options)
