@@ -202,3 +202,29 @@ def import_volunteers_command(app: AppContext, file: Path, skip_bad: bool, dry_r
         close()
         store.close()
     _report_import(result, as_json, "volunteers")
+
+
+@groups.cli.command("purge", help=_("Erase one person's data on request (PIPL): the record, visits, health prescriptions and consents. Name them by #number (see clinic find --json) or by the whole ID number."))
+@click.argument("person")
+@click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
+@pass_app
+def purge_command(app: AppContext, person: str, yes: bool) -> None:
+    from clinic.core.purge import find_one, purge_person
+    from clinic.core.search import PersonHit
+
+    store = app.open()
+    try:
+        row = find_one(store, person)
+        import datetime as dt
+
+        hit = PersonHit.from_row(row, dt.date.today())
+        click.echo(_("{name}, {village}, household {household}, ID {id}").format(
+            name=hit.name, village=hit.village or "-", household=hit.household_number or "-", id=hit.id_masked or "-"))
+        if not yes and not click.confirm(_("Erase this person and everything recorded about them?"), default=False):
+            click.echo(_("Nothing was erased."))
+            return
+        result = purge_person(store, row["id"], app.who)
+    finally:
+        store.close()
+    click.echo(_("Erased {name}: {visits} visits, {handouts} health prescriptions, {consents} consents.").format(
+        name=result.name, **result.removed))

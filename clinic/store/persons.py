@@ -219,3 +219,23 @@ def visit_history(store: Store, person_id: int, limit: int = 5) -> list[dict]:
 
 def condition_names(store: Store) -> list[dict]:
     return store.query("SELECT code, name_zh, name_en FROM conditions ORDER BY sort_order")
+
+
+def delete_person(store: Store, person_id: int) -> dict[str, int]:
+    """Remove a person and everything recorded about them; returns rows removed per table.
+
+    Visits cascade to their handouts and assessed conditions; tags, conditions,
+    search keys and consents cascade from the person.
+    """
+    removed = {
+        "visits": store.scalar("SELECT count(*) FROM visits WHERE person_id = ?", [person_id]),
+        "handouts": store.scalar(
+            "SELECT count(*) FROM handouts h JOIN visits v ON v.id = h.visit_id WHERE v.person_id = ?", [person_id]),
+        "consents": store.scalar("SELECT count(*) FROM consents WHERE person_id = ?", [person_id]),
+    }
+    store.conn.execute("DELETE FROM persons WHERE id = ?", [person_id])
+    return removed
+
+
+def person_id_by_number(store: Store, number: str) -> int | None:
+    return store.scalar("SELECT id FROM persons WHERE id_number = ? OR id_number_old = ?", [number, number])
