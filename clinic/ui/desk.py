@@ -51,8 +51,11 @@ class DeskScreen(ClinicScreen):
         Binding("f10", "stock", N_("Stock")),
         Binding("ctrl+y", "who", N_("Who's at desk")),
         Binding("ctrl+l", "change_day", N_("Change day")),
-        Binding("slash", "focus_search", N_("Search"), show=False),
-        Binding("escape", "clear", N_("Clear"), show=False),
+        # For F1: the search box's and the lists' own Enter do this.
+        Binding("enter", "check_in_highlighted", N_("Check in (search, results) · open the visit (queue)"),
+                show=False, key_display="Enter"),
+        Binding("slash", "focus_search", N_("Search"), show=False, key_display="/"),
+        Binding("escape", "clear", N_("Clear"), show=False, key_display="Esc"),
     ]
 
     def __init__(self, day_id: int | None = None, volunteer_ids: list[int] | None = None) -> None:
@@ -226,6 +229,9 @@ class DeskScreen(ClinicScreen):
 
     @on(DataTable.RowSelected, "#results")
     def result_chosen(self) -> None:
+        self._check_in_highlighted()
+
+    def action_check_in_highlighted(self) -> None:
         self._check_in_highlighted()
 
     def _check_in_highlighted(self) -> None:
