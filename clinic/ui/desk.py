@@ -11,8 +11,6 @@ desk; every record made here carries that volunteer.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -66,7 +64,6 @@ class DeskScreen(ClinicScreen):
         self.hits: list = []
         self.queue_filter: str | None = None
         self._stamp: tuple | None = None
-        self._last_checked_in: int | None = None
         self.specialties = []
         self.fasting_default = False
 
@@ -272,7 +269,6 @@ class DeskScreen(ClinicScreen):
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
-        self._last_checked_in = visit_id
         if new:
             self.notify(_("{name} checked in.").format(name=name))
         else:
@@ -414,6 +410,3 @@ class DeskScreen(ClinicScreen):
 
         if self.day is not None:
             self.app.push_screen(SummaryScreen(self.day["id"]))
-
-    def now(self) -> dt.datetime:
-        return self.app.now()
