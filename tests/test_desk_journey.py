@@ -331,3 +331,23 @@ def test_summary_snapshot(demo_path, snap_compare, lang):
         assert snap_compare(app, terminal_size=SIZE, press=["f4", "enter", "enter", "f9"])
     finally:
         set_language("en")
+
+
+async def test_handout_dialog_shows_sheets_left_and_warns(demo_path, demo_store):
+    from clinic.core import prescriptions as P
+
+    day = today_day(demo_store)
+    P.set_stock(demo_store, day["id"], "hypertension", 3)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("150/95")
+        await keys.press("ctrl+r")
+        first = str(app.screen.query_one("#templates").get_option_at_index(0).prompt)
+        assert "(3 left)" in first
+        assert "left" in str(app.screen.query_one("#stock-warning").render())
+        await keys.press("enter")
+    assert P.stock(demo_store, day["id"])[0].left == 2

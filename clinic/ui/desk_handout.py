@@ -48,8 +48,11 @@ class HandoutDialog(ClinicModal):
             yield Static(_("Health prescriptions for {name}").format(name=self.ctx["person"]["name"]), classes="title")
             with Horizontal(id="handout-lists"):
                 options = []
+                left = {line.code: line.left for line in P.stock(self.app.store, self.ctx["day"]["id"])}
                 for t in self.all:
                     mark = " ★" if t.code in self.suggested else ""
+                    if left.get(t.code) is not None:
+                        mark += " " + _("({n} left)").format(n=max(left[t.code], 0))
                     options.append((t.title + mark, t.code, t.code in self.picked))
                 yield SelectionList[str](*options, id="templates")
                 yield SelectionList[str](id="items")
