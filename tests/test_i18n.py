@@ -24,6 +24,12 @@ def source_messages() -> dict[str, str]:
         for text in message if isinstance(message, tuple) else (message,):
             if text:
                 found.setdefault(text, f"{filename}:{lineno}")
+    # Babel does not look inside f-strings: find {_("...")} there too.
+    import re
+
+    for path in (ROOT / "clinic").rglob("*.py"):
+        for match in re.finditer(r"""\{_\((['"])(.+?)\1\)""", path.read_text(encoding="utf-8")):
+            found.setdefault(match.group(2), f"{path.relative_to(ROOT / 'clinic')} (f-string)")
     return found
 
 

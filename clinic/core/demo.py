@@ -262,13 +262,16 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
             continue
         doctors = [v for v in team if specialties[v] in ("gp", "internal", "cardiology", "endocrinology", "tcm")] or team
         people = persons_by_village[vid]
-        for pid, _sex, _birth in rng.sample(people, min(len(people), rng.randint(30, 60))):
+        for pid, _sex, birth in rng.sample(people, min(len(people), rng.randint(30, 60))):
             if pid not in consented:
                 consented.add(pid)
                 consents.append((new_uid(), pid, f"{date.isoformat()} 08:45:00", team[0], "self"))
-            sbp = int(rng.gauss(138, 22))
-            dbp = int(rng.gauss(84, 12))
-            glucose = round(rng.gauss(6.8, 2.2), 1) if rng.random() < 0.7 else None
+            adult = (date - dt.date.fromisoformat(birth)).days >= 18 * 365
+            # Plausible readings only: systolic well above diastolic, glucose 2.5–25 mmol/L;
+            # children are not given adult blood pressure or glucose readings.
+            dbp = min(max(int(rng.gauss(84, 12)), 50), 125) if adult else None
+            sbp = min(max(int(rng.gauss(138, 22)), dbp + 25), 230) if adult else None
+            glucose = min(max(round(rng.gauss(6.8, 2.2), 1), 2.5), 25.0) if adult and rng.random() < 0.7 else None
             fasting = rng.random() < 0.5 if glucose is not None else None
             flags = flags_text(flags_for(sbp, dbp, glucose, fasting))
             doctor = rng.choice(doctors)
