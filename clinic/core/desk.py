@@ -24,7 +24,7 @@ from clinic.core.dates import parse_date
 from clinic.core.errors import InputError, NotFoundError
 from clinic.core.idnumbers import parse_id
 from clinic.core.phones import normalise_phone
-from clinic.core.search import PersonHit, find_persons, search_keys
+from clinic.core.search import PersonHit, age_from_iso, find_persons, search_keys
 from clinic.i18n import _, pick
 from clinic.store import Store
 from clinic.store import desk as q
@@ -48,13 +48,8 @@ class DuplicateWarning(InputError):
 # -- small helpers ------------------------------------------------------------
 
 def age_on(birth: str | None, on: dt.date) -> int | None:
-    if not birth:
-        return None
-    try:
-        born = dt.date.fromisoformat(birth[:10])
-    except ValueError:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    """Age on the clinic day (not today: past days are typed in afterwards)."""
+    return age_from_iso(birth, on)
 
 
 def stamp(day: dict, now: dt.datetime) -> str:

@@ -63,7 +63,7 @@ def age_from_iso(birth: str | None, today: dt.date) -> int | None:
     if not birth:
         return None
     try:
-        born = dt.date.fromisoformat(birth)
+        born = dt.date.fromisoformat(birth[:10])
     except ValueError:
         return None
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
