@@ -234,7 +234,16 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
     ticks = bulk.default_ticks(store)
     consented: set[int] = set()
     consents = []
-    specialties = {row["id"]: row["specialty_code"] for row in store.query("SELECT id, specialty_code FROM volunteers")}
+    volunteers = {row["id"]: row for row in store.query(
+        "SELECT id, specialty_code, weekdays, max_days_per_month FROM volunteers")}
+    specialties = {vid: row["specialty_code"] for vid, row in volunteers.items()}
+    days_in_month: dict[tuple[int, str], int] = {}
+
+    def can_serve(vol: int, date: dt.date) -> bool:
+        """The demo keeps the rules a coordinator would: weekday pattern and monthly limit."""
+        row = volunteers[vol]
+        limit = row["max_days_per_month"] or 31
+        return str(date.weekday()) in row["weekdays"] and days_in_month.get((vol, f"{date:%Y-%m}"), 0) < limit
     past = count * 2 // 3
     # Saturdays going back and forward from today, one clinic day each.
     saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7)
@@ -251,21 +260,30 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
         status = "done" if date < today else ("confirmed" if date - today < dt.timedelta(days=14) else "planned")
         org = org_ids[rng.choice(ORGS)]
         days.append((day_id, new_uid(), date.isoformat(), "08:30", "12:00", vid, "村委会活动室", org, status))
-        need = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
+        need = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1, "clerk": 1}
         needs.extend((day_id, code, k) for code, k in need.items())
-        team = rng.sample(volunteer_ids, min(8, len(volunteer_ids)))
+        # The team fills the needs from volunteers of that specialty; days more
+        # than two weeks ahead are only half staffed, for the roster to fill.
+        team = []
+        for code, k in need.items():
+            pool = [v for v in volunteer_ids if specialties[v] == code and v not in team and can_serve(v, date)]
+            wanted = k if status != "planned" else k // 2
+            team += rng.sample(pool, min(wanted, len(pool)))
+        for vol in team:
+            days_in_month[(vol, f"{date:%Y-%m}")] = days_in_month.get((vol, f"{date:%Y-%m}"), 0) + 1
         for vol in team:
             state = ("attended" if rng.random() < 0.9 else "no_show") if date < today else "confirmed"
-            hours = 4.0 if state == "attended" else None
+            hours = 3.5 if state == "attended" else None
             assignments.append((new_uid(), day_id, vol, specialties[vol] or "gp", state, hours))
         if date >= today:
             continue
-        doctors = [v for v in team if specialties[v] in ("gp", "internal", "cardiology", "endocrinology", "tcm")] or team
+        doctors = [v for v in team if specialties[v] in ("gp", "internal", "cardiology", "endocrinology", "tcm")]
+        doctors = doctors or team or volunteer_ids
         people = persons_by_village[vid]
         for pid, _sex, birth in rng.sample(people, min(len(people), rng.randint(30, 60))):
             if pid not in consented:
                 consented.add(pid)
-                consents.append((new_uid(), pid, f"{date.isoformat()} 08:45:00", team[0], "self"))
+                consents.append((new_uid(), pid, f"{date.isoformat()} 08:45:00", doctors[0], "self"))
             adult = (date - dt.date.fromisoformat(birth)).days >= 18 * 365
             # Plausible readings only: systolic well above diastolic, glucose 2.5–25 mmol/L;
             # children are not given adult blood pressure or glucose readings.
