@@ -119,6 +119,9 @@ def test_unexpected_error_never_shows_traceback(monkeypatch, tmp_path, capsys):
     def explode(store):
         raise ZeroDivisionError
 
+    from clinic.store import open_store
+
+    open_store(tmp_path / "x.db").close()
     monkeypatch.setattr(overview, "counts", explode)
     monkeypatch.delenv("CLINIC_DEBUG", raising=False)
     assert main(["--db", str(tmp_path / "x.db"), "status"]) == 1
@@ -147,3 +150,16 @@ def test_output_into_a_closed_pipe_is_not_an_error(demo_path):
     proc.stdout.close()  # like `| head -1`
     assert proc.wait(timeout=60) == 0
     assert b"Traceback" not in proc.stderr.read()
+
+
+def test_a_mistyped_db_path_is_an_error_not_an_empty_clinic(tmp_path):
+    result = run("status", db=tmp_path / "no-such-folder" / "typo.db")
+    assert result.exit_code == 1 and "There is no database" in result.output
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_new_database_is_private(tmp_path, samples):
+    path = tmp_path / "new.db"
+    result = run("import", "volunteers", str(samples / "volunteers_utf8bom.csv"), db=path)
+    assert result.exit_code == 0
+    assert path.stat().st_mode & 0o077 == 0

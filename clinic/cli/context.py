@@ -30,8 +30,11 @@ class AppContext:
     lang: str
     actor: str | None = None
 
-    def open(self) -> Store:
-        return open_store(self.db_path)
+    def open(self, create: bool = False) -> Store:
+        """The database; a file named with --db that does not exist is an error
+        (a typo must not look like an empty clinic) unless ``create``. The
+        default database in the user data folder is always created on demand."""
+        return open_store(self.db_path, create=create or self.db_path == default_db_path())
 
     @property
     def who(self) -> str:

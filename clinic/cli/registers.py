@@ -176,7 +176,7 @@ def import_register_command(app: AppContext, file: Path, skip_bad: bool, dry_run
                             township: str | None, village: str | None) -> None:
     from clinic.core.registers import import_register
 
-    store = app.open()
+    store = app.open(create=True)
     update, close = progress_bar(_("Importing"))
     try:
         result = import_register(store, file, skip_bad=skip_bad, dry_run=dry_run, township=township,
@@ -193,7 +193,7 @@ def import_register_command(app: AppContext, file: Path, skip_bad: bool, dry_run
 def import_volunteers_command(app: AppContext, file: Path, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
     from clinic.core.volunteer_import import import_volunteers
 
-    store = app.open()
+    store = app.open(create=True)
     update, close = progress_bar(_("Importing"))
     try:
         result = import_volunteers(store, file, skip_bad=skip_bad, dry_run=dry_run, actor=app.who,

@@ -8,6 +8,6 @@ from clinic.cli.context import AppContext
 def run_tui(ctx: AppContext) -> None:
     from clinic.ui.app import ClinicApp
 
-    store = ctx.open()  # fail here, with a clear sentence, before the screen takes over
+    store = ctx.open(create=True)  # fail here, with a clear sentence, before the screen takes over
     store.close()
     ClinicApp(db_path=ctx.db_path, actor=ctx.who).run()

@@ -25,6 +25,15 @@ _CATEGORY_LABELS = {
     "ordinary": N_("Ordinary"),
 }
 
+# Short forms for narrow list columns.
+_CATEGORY_SHORT = {
+    "lifted": N_("Lifted"),
+    "monitored": N_("Monitored"),
+    "dibao": N_("Dibao"),
+    "tekun": N_("Tekun"),
+    "ordinary": N_("Ordinary"),
+}
+
 _CATEGORY_WORDS = {
     "lifted": [
         "脱贫户", "建档立卡贫困户", "建卡贫困户", "贫困户",
@@ -116,6 +125,11 @@ def parse_category(text: str | None) -> str:
 def category_label(code: str) -> str:
     """The category's name in the current language."""
     return _(_CATEGORY_LABELS[code])
+
+
+def category_short(code: str) -> str:
+    """The category's name for a narrow column (脱贫户, Lifted)."""
+    return _(_CATEGORY_SHORT[code])
 
 
 def _parse_tag(word: str) -> str | None:

@@ -94,6 +94,31 @@ def _name(rng: random.Random, surname: str | None = None) -> str:
     return surname + given
 
 
+# relation → (sex, youngest and oldest age offset from the head's age)
+MEMBERS = {
+    "之妻": ("F", -6, 4), "之夫": ("M", -4, 6), "之子": ("M", -38, -20), "之女": ("F", -38, -20),
+    "儿媳": ("F", -38, -20), "之父": ("M", 20, 32), "之母": ("F", 20, 32),
+    "孙子": ("M", -65, -42), "孙女": ("F", -65, -42),
+}
+
+
+ONCE = {"之妻", "之夫", "之父", "之母"}
+
+
+def _member(rng: random.Random, head_sex: str, head_age: int, taken: set[str]) -> tuple[str, str, int]:
+    """A household member whose relation, sex and age fit the head's (one spouse, one father, one mother)."""
+    while True:
+        relation = rng.choice(RELATIONS)
+        if relation == "之妻" and head_sex == "F":
+            relation = "之夫"
+        sex, low, high = MEMBERS[relation]
+        age = head_age + rng.randint(low, high)
+        if 0 <= age <= 100 and relation not in taken:
+            if relation in ONCE:
+                taken.add(relation)
+            return relation, sex, age
+
+
 def _village_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
     places = list(NAMED_VILLAGES)
     taken = set(places)
@@ -153,11 +178,15 @@ def build_demo(
                     cadre = rng.choice(cadres) if category in ("lifted", "monitored", "dibao", "tekun") and rng.random() < 0.6 else None
                     households.append((household_id, new_uid(), vid, f"{prefix}{number:04d}", head_name,
                                        rng.randint(1, 12), category, cadre))
+                    head_sex, head_age = rng.choice("MF"), rng.randint(25, 88)
+                    taken: set[str] = set()
                     for member in range(size_h):
-                        name = head_name if member == 0 else _name(rng, surname if rng.random() < 0.5 else None)
-                        relation = "户主" if member == 0 else rng.choice(RELATIONS)
-                        sex = rng.choice("MF")
-                        age = rng.randint(25, 88) if member == 0 else rng.choice((rng.randint(1, 17), rng.randint(18, 60), rng.randint(55, 95)))
+                        if member == 0:
+                            relation, sex, age = "户主", head_sex, head_age
+                        else:
+                            relation, sex, age = _member(rng, head_sex, head_age, taken)
+                        blood = relation in ("之子", "之女", "孙子", "孙女", "之父")
+                        name = head_name if member == 0 else _name(rng, surname if blood else None)
                         birth = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
                         has_id = rng.random() > 0.03
                         id_number = ids.id_number(birth, sex) if has_id else None

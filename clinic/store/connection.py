@@ -7,6 +7,7 @@ sqlite3's ``check_same_thread=True``: each thread opens its own Store.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from clinic.core.errors import DatabaseError
+from clinic.core.errors import DatabaseError, NotFoundError
 from clinic.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
@@ -64,15 +65,30 @@ class Store:
         self.db.close()
 
 
-def open_store(path: str | Path, *, migrate: bool = True) -> Store:
-    """Open (creating if needed) the database at ``path``, ready to use."""
+def _create_private(path: Path) -> None:
+    """A new database file readable by its owner only: it holds health data."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -> Store:
+    """Open the database at ``path``, ready to use; create it when ``create`` allows."""
     from clinic.store.migrations import apply_migrations
     from clinic.store.seeds import apply_seeds
 
     path = Path(path)
+    if not path.exists():
+        if not create:
+            raise NotFoundError(_("There is no database at {path}. Check --db, or create one with clinic demo or clinic import register.").format(path=path))
+        try:
+            _create_private(path)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise DatabaseError(_("Cannot open the database {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc)) from exc
     try:
-        if path.parent and not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

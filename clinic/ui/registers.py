@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
 
-from clinic.core.categories import category_label, tag_label
+from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
 from clinic.store import persons as q
 from clinic.ui.base import ClinicScreen
@@ -49,8 +49,8 @@ class RegistersScreen(ClinicScreen):
             with Vertical(classes="list"):
                 yield Static(_("Villages"), classes="title")
                 yield PagedTable(
-                    [_("Township"), _("Village"), _("Households"), _("Persons")],
-                    cells=lambda r: (r["township"], r["name"], r["households"], r["persons"]),
+                    [_("Village"), _("Households"), _("Persons")],
+                    cells=lambda r: (f"{r['township']} {r['name']}", r["households"], r["persons"]),
                     keyset=lambda r: (r["township"], r["name"]),
                     id="villages",
                 )
@@ -58,7 +58,7 @@ class RegistersScreen(ClinicScreen):
                 yield Static(_("Households"), classes="title", id="households-title")
                 yield PagedTable(
                     [_("Household no."), _("Head"), _("Category"), _("Persons")],
-                    cells=lambda r: (r["number"] or "", r["head_name"], _category(r["category"]), r["persons"]),
+                    cells=lambda r: (r["number"] or "", r["head_name"], category_short(r["category"]), r["persons"]),
                     keyset=lambda r: (r["number"] or "", r["id"]),
                     id="households",
                 )
