@@ -23,6 +23,14 @@ from clinic.i18n import LOCALE_DIR
 _MODULES = (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types)
 
 
+# The names click shows for parameter types ("'abc' is not a valid integer").
+_TYPE_NAMES = {
+    click.types.StringParamType: "text", click.types.IntParamType: "integer",
+    click.types.IntRange: "integer range", click.types.FloatParamType: "float",
+    click.types.FloatRange: "float range", click.types.BoolParamType: "boolean",
+}
+
+
 def install(lang: str) -> None:
     """Make click speak ``lang`` ("zh" or "en")."""
     if lang == "zh":
@@ -34,3 +42,16 @@ def install(lang: str) -> None:
             module._ = translation.gettext
         if hasattr(module, "ngettext"):
             module.ngettext = translation.ngettext
+    for cls, name in _TYPE_NAMES.items():
+        cls.name = translation.gettext(name)
+
+
+def localise_metavars(command: click.Command, lang: str) -> None:
+    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, for every command."""
+    translation = (gettext.translation("click", LOCALE_DIR, languages=["zh_CN"], fallback=True)
+                   if lang == "zh" else gettext.NullTranslations())
+    command.options_metavar = translation.gettext("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = translation.gettext("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            localise_metavars(sub, lang)

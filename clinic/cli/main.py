@@ -81,6 +81,9 @@ _choose_language(_early_language(sys.argv[1:]))
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, lang: str | None, actor: str | None) -> None:
     language = _choose_language(lang)
+    from clinic.cli.click_i18n import localise_metavars
+
+    localise_metavars(ctx.command, language)
     ctx.obj = AppContext(db_path=db_path or default_db_path(), lang=language, actor=actor)
     if ctx.invoked_subcommand is None:
         from clinic.cli.tui import run_tui
@@ -117,6 +120,9 @@ def day_group() -> None:
 
 # Command modules attach themselves to the groups above.
 from clinic.cli import desk, planning, registers, reports  # noqa: E402,F401
+from clinic.cli.click_i18n import localise_metavars  # noqa: E402
+
+localise_metavars(cli, _early_language(sys.argv[1:]) or "en")
 
 
 def main(argv: list[str] | None = None) -> int:
