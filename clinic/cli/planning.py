@@ -77,7 +77,7 @@ def _day_json(store, row: dict) -> dict:
         "id": row["id"], "date": row["date"], "start": row["start_time"], "end": row["end_time"],
         "township": row["township"], "village": row["village"], "venue": row["venue"],
         "organisation": row["organisation"], "status": row["status"],
-        "needed": row["needed"], "assigned": row["assigned"],
+        "needed": row["needed"], "filled": row["filled"], "assigned": row["assigned"],
     }
 
 
@@ -102,7 +102,7 @@ def day_list(app: AppContext, date_from, date_to, as_json) -> None:
         for r in rows:
             click.echo(f"{r['id']:>5}  {r['date']} {r['start_time']}-{r['end_time']}  {r['township']}{r['village']}  "
                        f"{r['organisation'] or '-'}  {p.day_status_label(r['status'])}  "
-                       f"{r['assigned']}/{r['needed']}  {p.format_needs(store, r['needs'])}")
+                       f"{r['filled']}/{r['needed']}  {p.format_needs(store, r['needs'])}")
     finally:
         store.close()
 
@@ -122,7 +122,8 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
         people = q.assignments_of_day(store, day_id)
         if as_json:
             _echo_json({**_day_json(store, row),
-                        "needs": [{"role": n.role, "needed": n.needed, "assigned": n.assigned} for n in lines],
+                        "needs": [{"role": n.role, "needed": n.needed, "filled": n.filled, "assigned": n.assigned}
+                                  for n in lines],
                         "assignments": [{"id": a["id"], "volunteer": a["name"], "role": a["role"],
                                          "status": a["status"], "hours": a["hours"], "source": a["source"]}
                                         for a in people]})
@@ -130,7 +131,8 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
         click.echo(f"{row['date']} {row['start_time']}-{row['end_time']} {row['township']}{row['village']} "
                    f"{row['venue']} {row['organisation'] or ''} {p.day_status_label(row['status'])}")
         for n in lines:
-            click.echo(f"  {p.specialty_label(store, n.role)}: {n.assigned}/{n.needed}")
+            extra = f" (+{n.assigned - n.filled})" if n.assigned > n.filled else ""
+            click.echo(f"  {p.specialty_label(store, n.role)}: {n.filled}/{n.needed}{extra}")
         for a in people:
             click.echo(f"  #{a['id']} {a['name']} {p.specialty_label(store, a['role'])} "
                        f"{p.assignment_label(a['status'])} {a['hours'] if a['hours'] is not None else ''}")

@@ -204,8 +204,21 @@ def _check_day(day: DayInput) -> None:
             start=day.start_time, end=day.end_time))
 
 
+def check_duplicate(store: Store, village_id: int, date: str, *, exclude_day: int | None = None) -> None:
+    """Refuse a second clinic day (not cancelled) in one village on one date, naming the first."""
+    if date_status := q.days_at(store, village_id, date, exclude_day=exclude_day):
+        d = date_status[0]
+        raise PlanningError(_(
+            "There is already a clinic day in {village} on {date} (number {id}, {start}–{end}, {status}); "
+            "edit that day instead of adding another.").format(
+            village=d["village"], date=d["date"], id=d["id"], start=d["start_time"], end=d["end_time"],
+            status=day_status_label(d["status"])))
+
+
 def add_day(store: Store, day: DayInput) -> int:
     _check_day(day)
+    if day.status != "cancelled":
+        check_duplicate(store, day.village_id, day.date)
     values = {
         "date": day.date, "start_time": day.start_time, "end_time": day.end_time, "village_id": day.village_id,
         "venue": day.venue, "organisation_id": day.organisation_id, "status": day.status, "notes": day.notes,
@@ -220,6 +233,8 @@ def edit_day(store: Store, day_id: int, day: DayInput) -> list[str]:
     _check_day(day)
     if q.day(store, day_id) is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
+    if day.status != "cancelled":
+        check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
     values = {
         "date": day.date, "start_time": day.start_time, "end_time": day.end_time, "village_id": day.village_id,
         "venue": day.venue, "organisation_id": day.organisation_id, "status": day.status, "notes": day.notes,
@@ -281,6 +296,11 @@ class NeedLine:
     @property
     def open(self) -> int:
         return max(0, self.needed - self.assigned)
+
+    @property
+    def filled(self) -> int:
+        """Places of this role filled: at most the places needed."""
+        return min(self.needed, self.assigned)
 
 
 def day_needs(store: Store, day_id: int) -> list[NeedLine]:
@@ -853,6 +873,7 @@ def add_season(store: Store, plan: list[SeasonDay], organisation_id: int | None,
     ids = []
     with store.transaction():
         for s in plan:
+            check_duplicate(store, s.village_id, s.date)
             ids.append(q.insert_day(store, {
                 "date": s.date, "start_time": start_time, "end_time": end_time, "village_id": s.village_id,
                 "venue": venue, "organisation_id": organisation_id, "status": "planned"}, needs))

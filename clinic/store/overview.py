@@ -24,15 +24,23 @@ def counts(store: Store) -> dict[str, Any]:
 
 
 def upcoming_days(store: Store, today: str, limit: int = 8) -> list[dict]:
-    """Clinic days from today on, with needs and assignments counted."""
+    """Clinic days from today on, with needs and assignments counted.
+
+    `assigned` is the number of needed places filled: a volunteer counts toward a place of their
+    role only, at most that role's count (so 8 volunteers for 6 places with 3 open is 3/6, not 8/6);
+    `assigned_total` counts everyone on the team."""
     return store.query(
         """
         SELECT d.id, d.date, d.start_time, d.end_time, d.status, d.venue,
                v.name AS village, t.name AS township,
                o.short_name AS organisation,
                (SELECT COALESCE(sum(count), 0) FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS needed,
+               (SELECT COALESCE(sum(min(n.count, (SELECT count(*) FROM assignments a
+                    WHERE a.clinic_day_id = d.id AND a.role = n.specialty_code
+                      AND a.status NOT IN ('declined', 'no_show')))), 0)
+                FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS assigned,
                (SELECT count(*) FROM assignments a WHERE a.clinic_day_id = d.id
-                  AND a.status NOT IN ('declined', 'no_show')) AS assigned
+                  AND a.status NOT IN ('declined', 'no_show')) AS assigned_total
         FROM clinic_days d
         JOIN villages v ON v.id = d.village_id
         JOIN townships t ON t.id = v.township_id

@@ -14,7 +14,10 @@ DAY_SELECT = """
            o.short_name AS organisation, o.name_zh AS org_zh, o.name_en AS org_en,
            (SELECT COALESCE(SUM(n.count), 0) FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS needed,
            (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
-                AND a.status IN ('invited', 'confirmed', 'attended', 'no_show')) AS assigned
+                AND a.status IN ('invited', 'confirmed', 'attended', 'no_show')) AS assigned,
+           (SELECT COALESCE(SUM(MIN(n.count, (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
+                AND a.role = n.specialty_code AND a.status IN ('invited', 'confirmed', 'attended', 'no_show')))), 0)
+            FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS filled
     FROM clinic_days d
     JOIN villages v ON v.id = d.village_id
     JOIN townships t ON t.id = v.township_id
@@ -65,6 +68,13 @@ def replace_needs(store: Store, day_id: int, needs: dict[str, int]) -> None:
         "INSERT INTO clinic_day_needs (clinic_day_id, specialty_code, count) VALUES (?, ?, ?)",
         [(day_id, code, n) for code, n in needs.items() if n > 0],
     )
+
+
+def days_at(store: Store, village_id: int, date: str, *, exclude_day: int | None = None) -> list[dict]:
+    """The clinic days (not cancelled) in a village on a date."""
+    return store.query(
+        DAY_SELECT + " WHERE d.village_id = ? AND d.date = ? AND d.status != 'cancelled' AND d.id != ?"
+        " ORDER BY d.id", [village_id, date, exclude_day or 0])
 
 
 def day(store: Store, day_id: int) -> dict | None:

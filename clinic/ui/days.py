@@ -70,7 +70,7 @@ class MonthCalendar(Static):
                 if here:
                     statuses = {d["status"] for d in here}
                     style = "bold red strike" if statuses == {"cancelled"} else (
-                        "bold green" if all(d["assigned"] >= d["needed"] for d in here) else "bold yellow")
+                        "bold green" if all(d["filled"] >= d["needed"] for d in here) else "bold yellow")
                 if iso == today.isoformat():
                     style += " underline"
                 if iso == chosen:
@@ -156,7 +156,7 @@ class ClinicDaysScreen(ClinicScreen):
             table.add_row(
                 d["date"], weekday_label(date.weekday()), f"{d['start_time']}–{d['end_time']}",
                 f"{d['township']}{d['village']}", d["organisation"] or "", p.day_status_label(d["status"]),
-                f"{d['assigned']}/{d['needed']}", key=str(d["id"]),
+                f"{d['filled']}/{d['needed']}", key=str(d["id"]),
             )
         self.query_one("#days-title", Static).update(
             _("Clinic days in {month}: {n}").format(month=month_title(self.year, self.month), n=len(self.month_days)))
@@ -177,7 +177,9 @@ class ClinicDaysScreen(ClinicScreen):
             day = p.get_day(self.store, self.day_id)
             chosen = day["date"]
             for line in p.day_needs(self.store, self.day_id):
-                needs_table.add_row(p.specialty_label(self.store, line.role), line.needed, line.assigned,
+                extra = line.assigned - line.filled
+                needs_table.add_row(p.specialty_label(self.store, line.role), line.needed,
+                                    f"{line.filled} (+{extra})" if extra else str(line.filled),
                                     Text(str(line.open), style="bold yellow" if line.open else "green"))
             for a in q.assignments_of_day(self.store, self.day_id):
                 style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(a["status"])
@@ -399,7 +401,7 @@ class AssignDialog(ClinicModal):
         store = self.app.store
         day = p.get_day(store, self.day_id)
         lines = p.day_needs(store, self.day_id)
-        roles = [(f"{p.specialty_label(store, n.role)} ({n.assigned}/{n.needed})", n.role) for n in lines]
+        roles = [(f"{p.specialty_label(store, n.role)} ({n.filled}/{n.needed})", n.role) for n in lines]
         known = {n.role for n in lines}
         roles += [(pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store) if s["code"] not in known]
         first_open = next((n.role for n in lines if n.open), lines[0].role if lines else roles[0][1])

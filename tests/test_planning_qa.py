@@ -1,0 +1,70 @@
+"""QA defects in the planning area: duplicate days, filled places, status keys, defaults, wording."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from planning_helpers import day as _day
+from planning_helpers import village as _village
+from planning_helpers import volunteer as _volunteer
+
+from clinic.cli.main import cli
+from clinic.core import planning as p
+from clinic.store import overview
+from clinic.store import planning as q
+
+
+def test_a_second_day_in_one_village_on_one_date_is_refused(store):
+    village = _village(store)
+    first = _day(store, village, date="2026-12-19")
+    with pytest.raises(p.PlanningError, match=rf"already a clinic day in 龙山村 on 2026-12-19 \(number {first}"):
+        _day(store, village, date="2026-12-19")
+    assert store.scalar("SELECT count(*) FROM clinic_days") == 1
+    # Another village that date, or this village another date, is fine; so is moving onto a cancelled day.
+    _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-19")
+    second = _day(store, village, date="2026-12-26")
+    day = p.get_day(store, second)
+    move = p.DayInput(date="2026-12-19", village_id=village, organisation_id=None, needs={})
+    with pytest.raises(p.PlanningError, match="already a clinic day"):
+        p.edit_day(store, second, move)
+    assert p.get_day(store, second)["date"] == day["date"]
+    p.set_day_status(store, first, "cancelled")
+    p.edit_day(store, second, move)
+
+
+def test_duplicate_day_refused_from_the_command_line(store, tmp_path):
+    _village(store)
+    store.close()
+    db = str(tmp_path / "test.db")
+    runner = CliRunner()
+    args = ["--db", db, "day", "add", "--date", "2026-12-19", "--village", "龙山村", "--needs", "全科=1"]
+    assert runner.invoke(cli, args).exit_code == 0
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 1 and "already a clinic day in 龙山村 on 2026-12-19" in again.output
+    assert "Traceback" not in again.output
+
+
+def test_filled_counts_places_of_the_role_only(store, tmp_path):
+    village = _village(store)
+    day_id = _day(store, village, date="2026-12-19", needs="全科=3,护士=3")
+    for i in range(6):  # six GPs for three GP places, no nurse: 3 of 6 filled, not 6/6
+        vol = _volunteer(store, f"医生{i}")
+        p.assign(store, day_id, vol)
+    for i in range(2):  # two pharmacists nobody asked for
+        p.assign(store, day_id, _volunteer(store, f"药师{i}", specialty="pharmacist"))
+    row = p.get_day(store, day_id)
+    assert (row["filled"], row["needed"], row["assigned"]) == (3, 6, 8)
+    home = overview.upcoming_days(store, "2026-12-01")
+    assert (home[0]["assigned"], home[0]["needed"], home[0]["assigned_total"]) == (3, 6, 8)
+    lines = {n.role: n for n in p.day_needs(store, day_id)}
+    assert lines["gp"].filled == 3 and lines["nurse"].filled == 0 and lines["nurse"].open == 3
+    assert q.days_between(store, "2026-12-19", "2026-12-19")[0]["filled"] == 3
+    store.close()
+    db = str(tmp_path / "test.db")
+    out = CliRunner().invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31"]).output
+    assert " 3/6 " in out and "8/6" not in out
+    data = json.loads(CliRunner().invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to",
+                                               "2026-12-31", "--json"]).output)
+    assert data[0]["filled"] == 3 and data[0]["needed"] == 6
