@@ -470,3 +470,11 @@ def summary_volunteers(store: Store, day_id: int) -> list[dict]:
            ORDER BY seen DESC, vo.name""",
         [day_id],
     )
+
+
+def day_queue_codes(store: Store, day_id: int) -> set[str]:
+    """The specialties a clinic day needs (planning) or uses (its visits' queues)."""
+    rows = store.query("""SELECT specialty_code AS code FROM clinic_day_needs WHERE clinic_day_id = ?
+                          UNION SELECT queue FROM visits WHERE clinic_day_id = ? AND queue IS NOT NULL""",
+                       [day_id, day_id])
+    return {r["code"] for r in rows}

@@ -11,6 +11,8 @@ desk; every record made here carries that volunteer.
 
 from __future__ import annotations
 
+import weakref
+
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +30,10 @@ from clinic.ui.desk_extra import BindingCommands, listing
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
+
+# The open desk of each app window (clinic day, volunteers): leaving the desk for
+# another screen and coming back returns to it; Ctrl+L / Ctrl+Y change it.
+_OPEN_DESKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
 
@@ -90,6 +96,10 @@ class DeskScreen(ClinicScreen):
 
     def on_mount(self) -> None:
         self.specialties = desk.specialties_catalogue(self.app.store)
+        if not self._initial_day and self.app in _OPEN_DESKS:
+            self._initial_day, self.volunteer_ids = _OPEN_DESKS[self.app]
+            if not q.day(self.app.store, self._initial_day):
+                self._initial_day, self.volunteer_ids = None, []
         if self._initial_day:
             self.open_day(self._initial_day, self.volunteer_ids)
         else:
@@ -115,8 +125,9 @@ class DeskScreen(ClinicScreen):
         if volunteer_ids:
             for vid in volunteer_ids:
                 desk.join_desk(self.app.store, day_id, vid)
-            self.volunteer_ids = volunteer_ids
+            self.volunteer_ids = list(volunteer_ids)
             self.refresh_bar()
+            self.remember()
         else:
             self.volunteer_ids = []
             self.action_who()
@@ -134,9 +145,14 @@ class DeskScreen(ClinicScreen):
                 for vid in ids:
                     desk.join_desk(self.app.store, self.day["id"], vid)
                 self.volunteer_ids = ids
+                self.remember()
             self.refresh_bar()
 
         self.app.push_screen(VolunteerPicker(self.day["id"], self.volunteer_ids), picked)
+
+    def remember(self) -> None:
+        if self.day is not None:
+            _OPEN_DESKS[self.app] = (self.day["id"], list(self.volunteer_ids))
 
     @property
     def volunteer_id(self) -> int | None:
@@ -341,7 +357,10 @@ class DeskScreen(ClinicScreen):
         counts = {s: sum(1 for r in rows if r["state"] == s) for s in desk.STATES}
         title = _("Queue: {waiting} waiting, {with_doctor} with a doctor, {done} done").format(**counts)
         if self.queue_filter:
-            title += "  [" + _("only {queue}").format(queue=names.get(self.queue_filter, self.queue_filter)) + "]"
+            shown = _("only {queue}").format(queue=names.get(self.queue_filter, self.queue_filter))
+            title = "[reverse] " + escape(shown) + " [/reverse] " + title
+        else:
+            title = escape("[" + _("all queues") + "]") + " " + title
         self.query_one("#queue-title", Static).update(title)
         self.refresh_bar()
 
@@ -351,8 +370,17 @@ class DeskScreen(ClinicScreen):
             return None
         return int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
 
+    def filter_codes(self) -> list[str | None]:
+        """All, then the specialties this day needs or uses (every one if it names none)."""
+        used = q.day_queue_codes(self.app.store, self.day["id"]) if self.day else set()
+        used |= {self.queue_filter} if self.queue_filter else set()
+        codes = [c for c, _label in self.specialties if c in used] or [c for c, _label in self.specialties]
+        return [None, *codes]
+
     def action_filter(self) -> None:
-        codes = [None] + [c for c, _label in self.specialties]
+        codes = self.filter_codes()
+        if self.queue_filter not in codes:
+            self.queue_filter = None
         self.queue_filter = codes[(codes.index(self.queue_filter) + 1) % len(codes)]
         self.refresh_queue()
 

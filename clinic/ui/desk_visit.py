@@ -97,9 +97,14 @@ class VisitScreen(ClinicScreen):
         self.show_person()
         self.show_history()
         self.show_fasting()
+        # A follow-up as it was left is the volunteer's: kept, never replaced by the proposal.
+        # An empty one where a follow-up would have been proposed was cleared on purpose.
+        loaded = self.form.values.get("follow_up_due", "")
+        proposal = desk.default_follow_up(desk.read_visit_form(self.form, self.ctx["day"]["date"])[1].flags,
+                                          self.form.conditions)
+        self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
         self.show_handouts()
-        self._follow_up_touched = bool(self.form.values.get("follow_up_due"))
         self.query_one("#bp", Input).focus()
         self._loading = False
 
