@@ -68,3 +68,54 @@ def test_filled_counts_places_of_the_role_only(store, tmp_path):
     data = json.loads(CliRunner().invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to",
                                                "2026-12-31", "--json"]).output)
     assert data[0]["filled"] == 3 and data[0]["needed"] == 6
+
+
+def test_changing_recorded_attendance_needs_consent(store):
+    village = _village(store)
+    day_id = _day(store, village, date="2026-11-21", status="done")
+    a, _w = p.assign(store, day_id, _volunteer(store, "张到"))
+    p.set_assignment(store, a, status="attended")
+    with pytest.raises(p.AttendanceRecorded, match="张到 is recorded as attended"):
+        p.set_assignment(store, a, status="confirmed")
+    assert store.scalar("SELECT status FROM assignments WHERE id = ?", [a]) == "attended"
+    p.set_assignment(store, a, status="no_show", change_attendance=True)
+    assert store.scalar("SELECT status FROM assignments WHERE id = ?", [a]) == "no_show"
+
+
+async def test_status_keys_act_only_on_a_focused_team_row(demo_path, demo_store):
+    from test_planning_screens import go, make_app
+    from textual.widgets import DataTable
+
+    from clinic.ui.planning_widgets import ConfirmDialog, cursor_id
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await go(pilot, app, "f5")
+        screen = app.screen
+        day_id = screen.day_id
+        a = demo_store.one("SELECT id FROM assignments WHERE clinic_day_id = ? ORDER BY id LIMIT 1", [day_id])
+        if a is None:
+            a = {"id": p.assign(demo_store, day_id, demo_store.scalar("SELECT id FROM volunteers LIMIT 1"))[0]}
+        demo_store.conn.execute("UPDATE assignments SET status = 'attended' WHERE clinic_day_id = ?", [day_id])
+        demo_store.conn.commit()
+        screen.refresh_month()
+        await go(pilot, app)
+        status = "SELECT status FROM assignments WHERE id = ?"
+        assert screen.focused is screen.query_one("#days-list")
+        for key in ("c", "d", "t", "x", "delete"):
+            await go(pilot, app, key)
+        assert demo_store.scalar(status, [a["id"]]) == "attended"
+        team = screen.query_one("#team", DataTable)
+        team.focus()
+        await go(pilot, app)
+        a = {"id": cursor_id(team)}
+        await go(pilot, app, "c")
+        assert isinstance(app.screen, ConfirmDialog)
+        await go(pilot, app, "n")
+        assert demo_store.scalar(status, [a["id"]]) == "attended"
+        assert screen.focused is team
+        await go(pilot, app, "c")
+        assert isinstance(app.screen, ConfirmDialog)
+        await go(pilot, app, "y")
+        assert not isinstance(app.screen, ConfirmDialog), app.screen
+        assert demo_store.scalar(status, [a["id"]]) == "confirmed"

@@ -166,14 +166,20 @@ def day_assign(app: AppContext, day_id: int, volunteer: str, role: str | None, s
 @click.argument("status")
 @click.option("--assignment", is_flag=True, help=_("TARGET_ID is an assignment: invited, confirmed, declined, attended, no_show."))
 @click.option("--hours", type=float, default=None, help=_("Hours served (with --assignment)."))
+@click.option("--change-attendance", is_flag=True,
+              help=_("Allow changing an attendance already recorded (attended or no-show)."))
 @pass_app
-def day_status(app: AppContext, target_id: int, status: str, assignment: bool, hours: float | None) -> None:
+def day_status(app: AppContext, target_id: int, status: str, assignment: bool, hours: float | None,
+               change_attendance: bool) -> None:
     from clinic.core import planning as p
 
     store = app.open()
     try:
         if assignment:
-            p.set_assignment(store, target_id, status=status, hours=hours)
+            try:
+                p.set_assignment(store, target_id, status=status, hours=hours, change_attendance=change_attendance)
+            except p.AttendanceRecorded as exc:
+                raise p.PlanningError(exc.message + " " + _("Add --change-attendance to change it.")) from None
         else:
             p.set_day_status(store, target_id, status)
         click.echo(_("Done."))

@@ -34,6 +34,10 @@ class PlanningError(InputError):
     """A clinic day, need, assignment or roster request that cannot be accepted."""
 
 
+class AttendanceRecorded(PlanningError):
+    """Changing an assignment whose attendance (attended / no-show) is already recorded: ask first."""
+
+
 class AssignmentRefused(PlanningError):
     """A hard rule keeps this volunteer off this clinic day."""
 
@@ -417,7 +421,9 @@ def assign(store: Store, day_id: int, volunteer_id: int, role: str | None = None
 
 
 def set_assignment(store: Store, assignment_id: int, *, status: str | None = None,
-                   hours: float | None = None) -> None:
+                   hours: float | None = None, change_attendance: bool = False) -> None:
+    """Set an assignment's state or hours. Changing a recorded attendance (attended / no-show) to
+    another state raises AttendanceRecorded unless ``change_attendance`` (the user confirmed)."""
     row = q.assignment(store, assignment_id)
     if row is None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
@@ -425,6 +431,13 @@ def set_assignment(store: Store, assignment_id: int, *, status: str | None = Non
     if status is not None:
         if status not in ASSIGNMENT_STATUSES:
             raise PlanningError(_("Unknown status {value}.").format(value=status))
+        if row["status"] in ("attended", "no_show") and status != row["status"] and not change_attendance:
+            vol = q.volunteer(store, row["volunteer_id"])
+            day = get_day(store, row["clinic_day_id"])
+            raise AttendanceRecorded(_(
+                "{name} is recorded as {old} on the clinic day of {date}; change it to {new}?").format(
+                name=vol["name"] if vol else "?", old=assignment_label(row["status"]), date=day["date"],
+                new=assignment_label(status)))
         values["status"] = status
         if status == "attended" and hours is None and row["hours"] is None:
             day = get_day(store, row["clinic_day_id"])

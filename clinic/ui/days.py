@@ -25,7 +25,7 @@ from clinic.i18n import N_, _, current_language, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.labels import weekday_label
-from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id, form_footer
+from clinic.ui.planning_widgets import ConfirmDialog, ScreenKeysProvider, cursor_id, form_footer
 
 
 def month_title(year: int, month: int) -> str:
@@ -251,21 +251,44 @@ class ClinicDaysScreen(ClinicScreen):
     def _assignment_id(self) -> int | None:
         return cursor_id(self.query_one("#team", DataTable))
 
+    def _team_focused(self) -> bool:
+        """Status keys and Delete act on the team only while a team row is focused."""
+        team = self.query_one("#team", DataTable)
+        if self.focused is not team or not team.row_count:
+            self.notify(_("Move to the team first (Tab or Enter), then choose a person."), severity="warning")
+            return False
+        return True
+
     def action_mark(self, status: str) -> None:
+        if not self._team_focused():
+            return
         assignment_id = self._assignment_id()
         if assignment_id is None:
             self.notify(_("No assignment chosen."), severity="warning")
             return
+        self._set_status(assignment_id, status, False)
+
+    def _set_status(self, assignment_id: int, status: str, confirmed: bool) -> None:
         try:
-            p.set_assignment(self.store, assignment_id, status=status)
+            p.set_assignment(self.store, assignment_id, status=status, change_attendance=confirmed)
+        except p.AttendanceRecorded as exc:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._set_status(assignment_id, status, True)
+            self.app.push_screen(ConfirmDialog(exc.message, _("Change"), _("Keep")), answer)
+            return
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
-        row = self.query_one("#team", DataTable).cursor_row
+        team = self.query_one("#team", DataTable)
+        row = team.cursor_row
         self.refresh_month()
-        self.query_one("#team", DataTable).move_cursor(row=row)
+        team.move_cursor(row=row)
+        team.focus()
 
     def action_unassign(self) -> None:
+        if not self._team_focused():
+            return
         assignment_id = self._assignment_id()
         if assignment_id is None:
             return
