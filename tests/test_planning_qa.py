@@ -119,3 +119,32 @@ async def test_status_keys_act_only_on_a_focused_team_row(demo_path, demo_store)
         await go(pilot, app, "y")
         assert not isinstance(app.screen, ConfirmDialog), app.screen
         assert demo_store.scalar(status, [a["id"]]) == "confirmed"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_new_day_and_season_have_real_default_needs(demo_path, demo_store, lang):
+    from test_planning_screens import go, make_app
+    from textual.widgets import Input, Select
+
+    from clinic.i18n import set_language
+
+    app = make_app(demo_path, lang)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await go(pilot, app, "f5")
+            await go(pilot, app, "n")
+            form = app.screen
+            needs = form.query_one("#needs", Input).value
+            assert needs.startswith("General practice=2" if lang == "en" else "全科=2")
+            form.query_one("#date", Input).value = "2026-12-23"
+            form.query_one("#village", Select).value = demo_store.scalar("SELECT id FROM villages ORDER BY id")
+            await go(pilot, app, "ctrl+s")
+            day = demo_store.scalar("SELECT id FROM clinic_days WHERE date = '2026-12-23'")
+            assert demo_store.scalar("SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day]) == 6
+            await go(pilot, app, "f7")
+            await go(pilot, app, "s")
+            dialog = app.screen
+            assert dialog.query_one("#s-weekdays", Input).value == ("Saturday" if lang == "en" else "周六")
+            assert p.parse_needs(demo_store, dialog.query_one("#s-needs", Input).value) == p.DEFAULT_NEEDS
+    finally:
+        set_language("en")

@@ -124,6 +124,15 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
     return {k: v for k, v in needs.items() if v > 0}
 
 
+DEFAULT_NEEDS = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
+
+
+def default_needs_text(store: Store) -> str:
+    """The usual team of a clinic day, in the user's language ("General practice=2, TCM=1, ...")."""
+    known = {r["code"] for r in q.specialties(store)}
+    return format_needs(store, {k: n for k, n in DEFAULT_NEEDS.items() if k in known})
+
+
 def format_needs(store: Store, needs: dict[str, int]) -> str:
     return ", ".join(f"{specialty_label(store, code)}={n}" for code, n in needs.items())
 

@@ -350,7 +350,7 @@ class DayForm(ClinicModal):
             yield Label(_("Organising organisation"))
             yield Select(orgs, id="org", prompt=_("Choose an organisation"))
             yield Label(_("Needs per specialty"))
-            yield Input(id="needs", placeholder="全科=2,中医=1,护士=2,药师=1")
+            yield Input(id="needs")
             yield Label(_("Status"))
             yield Select(statuses, id="status", value="planned", allow_blank=False)
             yield from form_footer()
@@ -366,10 +366,10 @@ class DayForm(ClinicModal):
             self.query_one("#venue", Input).value = day["venue"]
             if day["organisation_id"]:
                 self.query_one("#org", Select).value = day["organisation_id"]
-            self.query_one("#needs", Input).value = ",".join(
-                f"{p.specialty_label(store, k)}={n}" for k, n in q.needs_of(store, [self.day_id])[self.day_id].items())
+            self.query_one("#needs", Input).value = p.format_needs(store, q.needs_of(store, [self.day_id])[self.day_id])
             self.query_one("#status", Select).value = day["status"]
         else:
+            self.query_one("#needs", Input).value = p.default_needs_text(store)
             if self.default_date:
                 self.query_one("#date", Input).value = self.default_date.isoformat()
             if self.default_village:

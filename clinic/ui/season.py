@@ -45,14 +45,14 @@ class SeasonDialog(ClinicModal):
                     yield Input(end.isoformat(), id="s-to")
                 with Vertical():
                     yield Label(_("Weekdays"))
-                    yield Input("周六", id="s-weekdays")
+                    yield Input(_("Saturday"), id="s-weekdays")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label(_("Organising organisation"))
                     yield Select(orgs, id="s-org", prompt=_("Choose an organisation"))
                 with Vertical():
                     yield Label(_("Needs per specialty"))
-                    yield Input("全科=2,中医=1,护士=2,药师=1", id="s-needs")
+                    yield Input(p.default_needs_text(self.app.store), id="s-needs")
             yield DataTable(id="season", cursor_type="row", zebra_stripes=True)
             yield Static("", id="season-status")
             yield Static(_("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted")
