@@ -234,3 +234,43 @@ def build_year(store: Store) -> YearFacts:
         hours=20 * (3.5 + 4 * 3.0),
         tricky_names=tricky,
     )
+
+
+def make_year_db(path) -> None:
+    """Build the year database at ``path`` (a module fixture copies it per test)."""
+    from clinic.store import open_store
+
+    s = open_store(path)
+    build_year(s)
+    s.close()
+
+
+def copy_db(master, target):
+    """A copy of a database file for one test: checkpointed first, so the main
+    file holds everything and no -wal file need be copied."""
+    import shutil
+
+    from clinic.store import open_store
+
+    s = open_store(master)
+    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.close()
+    shutil.copy(master, target)
+    return target
+
+
+def make_app(path):
+    """The TUI on ``path`` as the coordinator, on the tests' fixed day."""
+    import datetime as dt
+
+    from clinic.ui.app import ClinicApp
+
+    return ClinicApp(db_path=path, actor="coordinator", today=dt.date(2026, 11, 24))
+
+
+async def open_report(app, pilot):
+    """Press F8 and wait for the report to be computed; the report screen."""
+    await pilot.press("f8")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from clinic.core.exports import dataset, export_dataset
 from clinic.core.reports import ReportFilters, build_report
+from clinic.core.vitals import flag_short
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -39,8 +40,8 @@ def check_sums(store, tmp_path, filters: ReportFilters, report: dict) -> None:
     visits = exported(store, tmp_path, "visits", filters)
     assert len(visits) == report["visits"]
     assert sum(1 for v in visits if v["referral_to"]) == report["referrals"]["total"]
-    flags = Counter(f for v in visits for f in v["flags"].split(";") if f)
-    assert dict(flags) == {f["flag"]: f["visits"] for f in report["flags"]}
+    flags = Counter(f for v in visits for f in v["flags"].split(";") if f)  # words, not codes
+    assert dict(flags) == {flag_short(f["flag"]): f["visits"] for f in report["flags"]}
     assert sum(int(v["handouts"]) for v in visits) == report["prescriptions"]["total"]
     assert Counter(v["organisation"] for v in visits) == Counter(
         {o["organisation"]: o["visits"] for o in report["by_organiser"] if o["visits"]})

@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 import pytest
-from reports_data import build_year
+from reports_data import build_year, make_app, open_report
 
 from clinic.core.reports import ReportFilters, build_report
 from clinic.i18n import set_language
@@ -26,19 +26,6 @@ def year_path(tmp_path):
     build_year(s)
     s.close()
     return path
-
-
-def make_app(path):
-    from clinic.ui.app import ClinicApp
-
-    return ClinicApp(db_path=path, actor="coordinator", today=TODAY)
-
-
-async def open_report(app, pilot):
-    await pilot.press("f8")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return app.screen
 
 
 def test_bar():
@@ -157,14 +144,19 @@ async def _settle(pilot):
 async def _open_and_settle(pilot):
     await pilot.press("f8")
     await _settle(pilot)
+    # The default file name is beside the (temporary) database: a fixed one
+    # keeps the picture the same from run to run.
+    pilot.app.screen.query_one("#file").value = "/srv/clinic/exports/report-2026-11-24.xlsx"
+    await pilot.pause()
 
 
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_snapshot(year_path, snap_compare, lang):
+def test_snapshot(year_path, snap_compare, lang, size):
     set_language(lang)
     try:
         app = make_app(year_path)
-        assert snap_compare(app, terminal_size=(120, 40), run_before=_open_and_settle)
+        assert snap_compare(app, terminal_size=size, run_before=_open_and_settle)
     finally:
         set_language("en")
 
@@ -231,7 +223,8 @@ async def test_escape_cancels_a_long_export(year_path, tmp_path, monkeypatch):
 
 
 async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     app = make_app(year_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
@@ -246,4 +239,6 @@ async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.query_one("#dataset").value == "coverage"
-    assert (tmp_path / "cov.csv").exists()
+    # A relative name is in the exports folder beside the database, not the working directory.
+    assert (year_path.parent / "exports" / "cov.csv").exists()
+    assert list((tmp_path / "cwd").iterdir()) == []

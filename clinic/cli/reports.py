@@ -14,7 +14,13 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
-from clinic.core.tabular import ENCODINGS, FORMATS, TableFormatError, format_for_path
+from clinic.core.tabular import (
+    ENCODINGS,
+    FORMATS,
+    TableFormatError,
+    UnknownExtensionError,
+    format_from_name,
+)
 from clinic.i18n import _
 
 
@@ -78,7 +84,7 @@ def _make_export_command(name: str, help_text: str) -> None:
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help=_("File to write (default: CSV to standard output)."))
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                  help=_("csv, xlsx or json (default: from the file name, else csv)."))
+                  help=_("csv, xlsx or json (default: from the file name's .csv, .xlsx or .json; csv without a file)."))
     @click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8-sig", show_default=True,
                   help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."))
     @click.option("--unmasked", is_flag=True,
@@ -87,7 +93,14 @@ def _make_export_command(name: str, help_text: str) -> None:
     def command(app: AppContext, date_from, date_to, villages, orgs, year, output, fmt, encoding, unmasked) -> None:
         from clinic.core.exports import export_dataset
 
-        fmt = fmt or (format_for_path(output) if output else "csv")
+        if fmt is None and output is not None:
+            try:
+                fmt = format_from_name(output)
+            except UnknownExtensionError:
+                raise UnknownExtensionError(
+                    _("Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json, "
+                      "or give --format csv, xlsx or json.").format(file=output.name)) from None
+        fmt = fmt or "csv"
         store = app.open()
         try:
             if output is None:

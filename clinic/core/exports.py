@@ -25,6 +25,7 @@ from clinic.core.errors import InputError
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
 from clinic.core.tabular import check_encoding, check_format, write_table
+from clinic.core.vitals import FLAG_SHORT, flag_short
 from clinic.i18n import N_, _, pick
 from clinic.store import Store
 from clinic.store import reports as q
@@ -66,7 +67,7 @@ class Dataset:
 class _Labels:
     """Words for the codes in a row, looked up once per export."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, fmt: str = "csv") -> None:
         self.conditions = {r["code"]: pick(r["name_zh"], r["name_en"])
                            for r in store.query("SELECT code, name_zh, name_en FROM conditions")}
         self.specialties = {r["code"]: pick(r["name_zh"], r["name_en"])
@@ -75,6 +76,9 @@ class _Labels:
         # Looked up once: gettext per cell would cost a fifth of an export.
         self._sexes = {code: sex_label(code) for code in ("M", "F")}
         self._categories = {code: category_label(code) for code in CATEGORIES}
+        # Flags in words of the language for people (CSV, Excel); JSON keeps
+        # the stable codes (bp_raised;glucose_diabetes) for programs.
+        self._flags = {} if fmt == "json" else {code: flag_short(code) for code in FLAG_SHORT}
 
     def sex(self, code: str | None) -> str:
         return self._sexes.get(code, "") if code else ""
@@ -92,6 +96,11 @@ class _Labels:
                 except KeyError:
                     out.append(code)
         return ";".join(out)
+
+    def flags(self, codes: str | None) -> str:
+        if not codes:
+            return ""
+        return ";".join(self._flags.get(c, c) for c in codes.split(";") if c)
 
     def condition_list(self, codes: str | None) -> str:
         return ";".join(self.conditions.get(c, c) for c in (codes or "").split(";") if c)
@@ -126,7 +135,7 @@ def _visit_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
                ctx["phone"](phone), hh_no, lab.category(cat), lab.tags(tags), arrived,
                lab.specialties.get(queue, queue) if queue else "", sbp, dbp, pulse, glucose,
                "" if fasting is None else (_("fasting") if fasting else _("random")),
-               weight, height, flags, lab.condition_list(conds), n_handouts, referral or "",
+               weight, height, lab.flags(flags), lab.condition_list(conds), n_handouts, referral or "",
                follow_up or "", seen_by or "", uid)
 
 
@@ -249,7 +258,7 @@ def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
         (town, village, name, sex, birth, idn, phone, last_visit, due, status, conds, flags,
          referral, next_day, uid) = r
         yield (town, village, name, lab.sex(sex), _age(birth, ctx["today"]), ctx["id"](idn), ctx["phone"](phone),
-               last_visit, due, status_words[status], lab.condition_list(conds), flags, referral or "",
+               last_visit, due, status_words[status], lab.condition_list(conds), lab.flags(flags), referral or "",
                next_day or "", uid)
 
 
@@ -297,15 +306,16 @@ class ExportResult:
 
 def dataset_rows(
     store: Store, name: str, filters: ReportFilters | None = None, *, unmasked: bool = False,
-    today: dt.date | None = None,
+    today: dt.date | None = None, fmt: str = "csv",
 ) -> Iterator[tuple]:
-    """The rows of a dataset, mapped and masked, as a stream (tests sum these)."""
+    """The rows of a dataset, mapped and masked, as a stream (tests sum these).
+    ``fmt`` "json" keeps flag codes instead of words."""
     ds = dataset(name)
     filters = filters or ReportFilters()
     scope = resolve(store, filters)
     ctx = {
         "filters": filters.describe(),
-        "labels": _Labels(store),
+        "labels": _Labels(store, fmt),
         "id": (lambda v: v or "") if unmasked else mask_id,
         "phone": (lambda v: v or "") if unmasked else mask_phone,
         "today": (today or dt.date.today()).isoformat(),
@@ -345,9 +355,9 @@ def export_dataset(
     fmt = check_format(fmt)
     encoding = check_encoding(encoding)
     filters = filters or ReportFilters()
-    rows: Iterable[tuple] = dataset_rows(store, name, filters, unmasked=unmasked, today=today)
+    rows: Iterable[tuple] = dataset_rows(store, name, filters, unmasked=unmasked, today=today, fmt=fmt)
     n = write_table(rows, ds.headers(fmt), out, fmt=fmt, encoding=encoding,
-                    text_columns=ds.text_columns(), progress=progress)
+                    text_columns=ds.text_columns(), progress=progress, sheet_title=_(ds.title))
     target = Path(out).name if isinstance(out, str | Path) else "-"
     record_export(store, actor=actor, dataset=name, filters=filters, fmt=fmt, rows=n,
                   unmasked=unmasked, target=target)

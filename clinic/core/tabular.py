@@ -95,6 +95,24 @@ def format_for_path(path: str | Path, default: str = "csv") -> str:
     return suffix if suffix in FORMATS else default
 
 
+class UnknownExtensionError(TableFormatError):
+    """A file name whose extension is none of the formats (report.pdf)."""
+
+
+def format_from_name(path: str | Path) -> str:
+    """The format a file name asks for: ``.csv``, ``.xlsx`` or ``.json``; a
+    name without an extension is CSV. Any other extension is an error, never
+    CSV text quietly written into ``report.pdf``."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if not suffix:
+        return "csv"
+    if suffix not in FORMATS:
+        raise UnknownExtensionError(
+            _("Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json.").format(
+                file=Path(path).name))
+    return suffix
+
+
 def _plain(value: Any) -> Any:
     """Dates as ISO text (the domain's rule for every export), Decimal as float."""
     if isinstance(value, dt.datetime):
@@ -167,13 +185,24 @@ def _write_json(rows, headers, stream: IO[str], counter: _Counter) -> None:
     stream.write("\n]\n" if not first else "]\n")
 
 
-def _write_xlsx(rows, headers, target: IO[bytes] | str, text_columns, counter: _Counter) -> None:
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str | None) -> str:
+    """``title`` as an Excel sheet name: at most 31 characters, none of
+    ``[ ] : * ? / \\``, not starting or ending with ``'``; "Data" when empty."""
+    name = _SHEET_ILLEGAL.sub(" ", _XLSX_ILLEGAL.sub("", title or "")).strip().strip("'").strip()
+    return name[:31].strip() or "Data"
+
+
+def _write_xlsx(rows, headers, target: IO[bytes] | str, text_columns, counter: _Counter,
+                sheet_title: str | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
+    ws = wb.create_sheet(title=sheet_name(sheet_title) if sheet_title else None)
     ws.freeze_panes = "A2"
     for i, header in enumerate(headers):
         letter = _column_letter(i)
@@ -233,6 +262,7 @@ def write_table(
     *,
     progress: Callable[[int], None] | None = None,
     progress_every: int = PROGRESS_EVERY,
+    sheet_title: str | None = None,
 ) -> int:
     """Write ``headers`` then ``rows`` to ``out``; return the number of rows written.
 
@@ -246,6 +276,7 @@ def write_table(
     written as text (ID numbers, phones, household numbers). ``None`` means
     every string cell is text. ``progress(n)`` is called every
     ``progress_every`` rows and once at the end; it may raise to cancel.
+    ``sheet_title`` names the xlsx sheet (see :func:`sheet_name`).
     """
     fmt = check_format(fmt)
     encoding = check_encoding(encoding)
@@ -258,7 +289,7 @@ def write_table(
         if fmt == "xlsx":
             if isinstance(stream, io.TextIOBase):
                 raise TableFormatError(_("An Excel file cannot be written to the terminal; name a file with -o."))
-            _write_xlsx(rows, headers, stream, text_columns, counter)
+            _write_xlsx(rows, headers, stream, text_columns, counter, sheet_title)
             return
         if isinstance(stream, io.TextIOBase):
             _write_text(stream)

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
@@ -38,6 +38,9 @@ from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal, ClinicScreen
 
 BAR_WIDTH = 20
+# Below this many columns the screen goes compact: one-line fields, the
+# figures over the charts in one scrolling column (80×24 still shows it all).
+NARROW_WIDTH = 100
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -143,7 +146,7 @@ class ReportScreen(ClinicScreen):
             yield Select([], prompt=_("All villages"), id="village")
             yield Select([], prompt=_("All organisations"), id="org")
             yield Button(_("Show"), id="show", variant="primary")
-        with Horizontal(id="body"):
+        with ScrollableContainer(id="body"):
             with VerticalScroll(id="figures", classes="panel"):
                 yield Static(_("Report"), classes="title", id="figures-title")
                 yield Static(_("Loading…"), id="figures-body")
@@ -166,13 +169,36 @@ class ReportScreen(ClinicScreen):
             yield Static("", id="export-message")
         yield Footer()
 
+    def exports_dir(self) -> Path:
+        """Where exports go unless the user names another folder: ``exports/``
+        beside the database, never the folder the app happened to start in."""
+        return Path(self.app.db_path).expanduser().absolute().parent / "exports"
+
     def _default_file(self) -> str:
-        return f"report-{self.app.today().isoformat()}.xlsx"
+        return str(self.exports_dir() / f"report-{self.app.today().isoformat()}.xlsx")
+
+    def target_path(self, name: str) -> Path:
+        """The file a typed name means: a relative name is in :meth:`exports_dir`."""
+        path = Path(name).expanduser()
+        return path if path.is_absolute() else self.exports_dir() / path
 
     def on_mount(self) -> None:
         self.query_one("#export-status").display = False
+        self._fit(self.app.size.width)
         self.load_choices()
         self.action_refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Compact one-line fields and a single column below NARROW_WIDTH."""
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        for widget in self.query("#filters > *, #export > *"):
+            if hasattr(widget, "compact"):
+                widget.compact = narrow
+        self.query_one("#body").can_focus = narrow  # the one column scrolls with the keys
 
     # -- filters -----------------------------------------------------------------
 
@@ -267,10 +293,12 @@ class ReportScreen(ClinicScreen):
 
     @staticmethod
     def figures_table(report) -> Table:
+        # Labels get the larger share and never an ellipsis; the notes beside
+        # the numbers wrap first when the panel is narrow.
         grid = Table.grid(padding=(0, 2), expand=True)
-        grid.add_column(ratio=1)
-        grid.add_column(justify="right", style="bold")
-        grid.add_column(justify="right")
+        grid.add_column(ratio=2, overflow="fold")
+        grid.add_column(justify="right", style="bold", no_wrap=True)
+        grid.add_column(justify="right", ratio=1, overflow="fold")
 
         def section(title: str) -> None:
             grid.add_row(Text(title, style="bold underline"), "", "")
@@ -374,7 +402,7 @@ class ReportScreen(ClinicScreen):
         self.action_export()
 
     def action_export(self) -> None:
-        from clinic.core.tabular import format_for_path
+        from clinic.core.tabular import format_from_name
 
         filters = self.read_filters()
         if filters is None:
@@ -384,12 +412,16 @@ class ReportScreen(ClinicScreen):
             self.notify(_("Type a file name to export to."), severity="warning")
             self.action_focus_file()
             return
-        path = Path(name).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
+        path = self.target_path(name)
+        try:
+            fmt = format_from_name(path)
+        except ClinicError as exc:
+            self.notify(exc.message, severity="error")
+            self.action_focus_file()
+            return
         dataset = str(self.query_one("#dataset", Select).value)
         unmasked = self.query_one("#unmasked", Checkbox).value
-        args = (dataset, filters, path, format_for_path(path), unmasked)
+        args = (dataset, filters, path, fmt, unmasked)
         questions = []
         if unmasked and dataset != "report":
             questions.append((_("Write whole ID numbers and phones into {file}? The export will be recorded in the audit log.").format(file=path.name),
@@ -420,6 +452,9 @@ class ReportScreen(ClinicScreen):
         worker = get_current_worker()
         store = self.app.open_store()
         try:
+            folder = self.exports_dir()
+            if folder in path.parents and not folder.exists():
+                folder.mkdir(mode=0o700)  # exports hold personal data: the owner's only
             total = count_rows(store, dataset, filters, today=self.app.today())
             self.app.call_from_thread(self._progress, 0, total)
 
