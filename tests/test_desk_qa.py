@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from desk_helpers import TODAY, person, today_day
-from test_desk_journey import make_app, open_desk
+from test_desk_journey import Keys, make_app, open_desk
 
 SIZE = (120, 36)
 
@@ -96,3 +96,88 @@ async def test_stock_inputs_are_visible_boxes(demo_path):
         first = list(app.screen.query(Input))[0]
         assert first.region.width >= 8 and first.value == "40"
         assert "40" in "".join(s.text for s in first.render_line(0))
+
+
+async def test_a_broad_search_says_only_the_first_are_shown(demo_path, demo_store):
+    from clinic.core import desk
+
+    assert len(desk.find(demo_store, "V001", TODAY, limit=40)) > 30
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type("V001")  # every household of the first village
+        status = str(app.screen.query_one("#search-status").render())
+        assert "first 30 shown; type more to narrow" in status
+        assert app.screen.query_one("#results").row_count == 30
+
+
+def _unique_initials_volunteer(store):
+    from clinic.core.pinyin import initials
+
+    names = [r["name"] for r in store.query("SELECT name FROM volunteers WHERE active = 1")]
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[initials(name)] = counts.get(initials(name), 0) + 1
+    return next(n for n in names if counts[initials(n)] == 1 and len(initials(n)) >= 2)
+
+
+async def test_volunteer_picker_takes_pinyin_and_says_when_nobody_matches(demo_path, demo_store):
+    from clinic.core.pinyin import initials
+
+    name = _unique_initials_volunteer(demo_store)
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = Keys(app, pilot)
+        await keys.press("f4", "enter")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        await keys.type("qxzq")  # nobody
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        assert any("Nobody matches qxzq" in str(n.message) for n in app._notifications)
+        for _i in range(4):
+            await keys.press("backspace")
+        await keys.type(initials(name))
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "DeskScreen"
+        assert app.screen.volunteer_name() == name
+
+
+def test_sheets_are_private_files_in_private_folders(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from clinic.core import prescriptions as P
+
+    monkeypatch.setattr(P, "sheet_html", lambda sheet: "<p>name, BP</p>")
+    monkeypatch.setattr(P, "sheet_text", lambda sheet: "name, BP")
+    sheet = P.Sheet.__new__(P.Sheet)
+    sheet.date, sheet.name = "2026-11-24", "x"
+    folder = tmp_path / "sheets"
+    (folder / "2026-11-24").mkdir(parents=True, mode=0o755)
+    stale = folder / "2026-11-24" / "2026-11-24_7_x.html"
+    stale.write_text("old")
+    stale.chmod(0o644)  # written by an earlier version: tightened when written again
+    old_umask = os.umask(0o022)
+    try:
+        paths = P.save_sheet(sheet, folder, 7)
+    finally:
+        os.umask(old_umask)
+    assert stale in paths and stale.read_text() == "<p>name, BP</p>"
+    for path in paths:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for path in (folder, folder / "2026-11-24"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700
+
+
+def test_thanks_says_one_person_in_the_singular():
+    from clinic.core import daysummary
+    from clinic.i18n import set_language
+
+    team = {"volunteers": [{"name": "Ann"}]}
+    assert daysummary.thanks({**team, "seen": 1}) == "Thank you, Ann: 1 person was seen today."
+    assert daysummary.thanks({**team, "seen": 2}) == "Thank you, Ann: 2 people were seen today."
+    set_language("zh")
+    try:
+        assert daysummary.thanks({**team, "seen": 1}) == "感谢Ann：今天共服务 1 人。"
+    finally:
+        set_language("en")

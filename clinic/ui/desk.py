@@ -30,6 +30,7 @@ from clinic.ui.desk_extra import BindingCommands, listing
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
+RESULTS_LIMIT = 30  # check-in results shown; one more is fetched to know there are more
 
 # The open desk of each app window (clinic day, volunteers): leaving the desk for
 # another screen and coming back returns to it; Ctrl+L / Ctrl+Y change it.
@@ -200,7 +201,7 @@ class DeskScreen(ClinicScreen):
     def run_search(self, text: str) -> None:
         store = self.app.open_store()
         try:
-            hits = desk.find(store, text, self.app.today(), limit=30)
+            hits = desk.find(store, text, self.app.today(), limit=RESULTS_LIMIT + 1)
         finally:
             store.close()
         self.app.call_from_thread(self.show_hits, text, hits)
@@ -208,6 +209,8 @@ class DeskScreen(ClinicScreen):
     def show_hits(self, text: str, hits: list) -> None:
         if self.query_one("#search", Input).value.strip() != text:
             return  # typing went on; a newer search is coming
+        more = len(hits) > RESULTS_LIMIT
+        hits = hits[:RESULTS_LIMIT]
         self.hits = hits
         here = q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits]) if self.day else set()
         table = self.query_one("#results", DataTable)
@@ -220,6 +223,9 @@ class DeskScreen(ClinicScreen):
         status = self.query_one("#search-status", Static)
         if not text:
             status.update("")
+        elif more:
+            status.update(_("first {n} shown; type more to narrow · Enter checks in the highlighted person").format(
+                n=len(hits)))
         elif hits:
             status.update(_("{n} found · Enter checks in the highlighted person · ↑↓ choose").format(n=len(hits)))
         elif text.isdigit() and len(text) < 4:

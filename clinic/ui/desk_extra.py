@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from clinic.core import daysummary
 from clinic.core import prescriptions as P
 from clinic.core.errors import InputError
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, ngettext
 from clinic.ui.base import ClinicModal, ClinicScreen
 
 
@@ -148,7 +148,9 @@ class SummaryScreen(ClinicScreen):
         from clinic.core.desk import fill_hours
 
         n = fill_hours(self.app.store, self.day_id)
-        self.notify(_("Hours recorded for {n} volunteer(s) (the day's planned hours; edit them in Clinic days).").format(n=n))
+        self.notify(ngettext("Hours recorded for {n} volunteer (the day's planned hours; edit them in Clinic days).",
+                             "Hours recorded for {n} volunteers (the day's planned hours; edit them in Clinic days).",
+                             n).format(n=n))
         self.action_reload()
 
     def action_back(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from clinic.core import desk
 from clinic.core.errors import InputError
+from clinic.core.pinyin import name_keys
 from clinic.i18n import N_, _, pick
 from clinic.store import desk as q
 from clinic.ui.base import ClinicModal
@@ -150,14 +151,23 @@ class VolunteerPicker(ClinicModal):
     def _fill(self, text: str) -> None:
         box = self.query_one("#volunteers", SelectionList)
         box.clear_options()
+        wanted = text.lower()
         for v in self.people:
-            if text and text not in v["name"]:
+            if wanted and wanted not in v["name"].lower() and not any(
+                    key.startswith(wanted) for key in self._keys(v["name"])):
                 continue
             role = pick(v.get("role_zh"), v.get("role_en")) or ""
             mark = _("on the roster") if v.get("status") else ""
             box.add_option((f"{v['name']}  {role}  {mark}", v["id"], v["id"] in self.chosen))
         if box.option_count:
             box.highlighted = 0
+
+    def _keys(self, name: str) -> set[str]:
+        """Pinyin initials and full pinyin of a name ("wf", "weifang" for 魏芳)."""
+        cache = self.__dict__.setdefault("_key_cache", {})
+        if name not in cache:
+            cache[name] = name_keys(name)
+        return cache[name]
 
     def on_key(self, event) -> None:
         """Typing a name while the list has the focus narrows it (Space still ticks)."""
@@ -184,7 +194,12 @@ class VolunteerPicker(ClinicModal):
                 picked.remove(current)
             picked.insert(0, current)
         if not picked:
-            self.notify(_("Pick your name first."), severity="warning")
+            typed = self.query_one("#filter", Input).value.strip()
+            if typed and not box.option_count:
+                self.notify(_("Nobody matches {text}: Backspace to correct it.").format(text=typed),
+                            severity="warning")
+            else:
+                self.notify(_("Pick your name first."), severity="warning")
             return
         self.dismiss(picked)
 
