@@ -293,12 +293,13 @@ class ReportScreen(ClinicScreen):
 
     @staticmethod
     def figures_table(report) -> Table:
-        # Labels get the larger share and never an ellipsis; the notes beside
-        # the numbers wrap first when the panel is narrow.
+        # The labels take the room the numbers and notes leave; when that is
+        # short they wrap rather than end in "…" (below NARROW_WIDTH the panel
+        # has the whole width).
         grid = Table.grid(padding=(0, 2), expand=True)
-        grid.add_column(ratio=2, overflow="fold")
+        grid.add_column(ratio=1, overflow="fold")
         grid.add_column(justify="right", style="bold", no_wrap=True)
-        grid.add_column(justify="right", ratio=1, overflow="fold")
+        grid.add_column(justify="right")
 
         def section(title: str) -> None:
             grid.add_row(Text(title, style="bold underline"), "", "")
