@@ -148,3 +148,50 @@ async def test_new_day_and_season_have_real_default_needs(demo_path, demo_store,
             assert p.parse_needs(demo_store, dialog.query_one("#s-needs", Input).value) == p.DEFAULT_NEEDS
     finally:
         set_language("en")
+
+
+def test_villages_count_today_and_follow_ups_like_the_home_screen(store):
+    import datetime as dt
+
+    from clinic.store.connection import new_uid
+
+    village = _village(store)
+    today = dt.date(2026, 11, 24)
+    day_id = _day(store, village, date=today.isoformat())
+    person = store.db["persons"].insert({"uid": new_uid(), "name": "病人", "village_id": village}).last_pk
+    for due in ("2026-11-20", "2026-12-01", "2027-01-30"):  # overdue, within 14 days, later
+        other = store.db["persons"].insert({"uid": new_uid(), "name": "病人", "village_id": village}).last_pk
+        store.db["visits"].insert({"uid": new_uid(), "clinic_day_id": day_id, "person_id": other,
+                                   "arrived_at": "2026-11-24 09:00", "follow_up_due": due})
+    store.db["visits"].insert({"uid": new_uid(), "clinic_day_id": day_id, "person_id": person,
+                               "arrived_at": "2026-11-24 09:30"})
+    store.conn.commit()
+    row = p.village_overview(store, today)[0]
+    assert row["last_day"] == "2026-11-24" and row["next_day"] is None
+    assert (row["follow_ups_due"], row["follow_ups_overdue"]) == (2, 1)
+    assert row["follow_ups_due"] == overview.follow_ups_due(store, today.isoformat())
+    reasons = p.where_next(store, today)[0].reasons
+    assert "no clinic day yet" not in reasons
+    assert "clinic day today (2026-11-24)" in reasons
+    assert "2 follow-ups due within 14 days (1 overdue)" in reasons
+    plan = p.propose_season(store, "2026-12-01", "2026-12-31", today)
+    assert all("no clinic day yet" not in s.reasons for s in plan)
+
+
+def test_singular_and_plural():
+    from clinic.i18n import set_language
+
+    data = {"filled": 1, "open_places": 1, "max_days_per_volunteer": 1, "organising_members": 1, "seconds": 0.1}
+    assert "at most 1 day per volunteer" in p.roster_summary(data)
+    assert "1 place to members" in p.roster_summary(data)
+    assert "at most 2 days per volunteer" in p.roster_summary({**data, "max_days_per_volunteer": 2})
+    one = p.VolunteerSummary(days=1, attended=0, no_shows=1, hours=1.0, upcoming=[])
+    assert p.volunteer_record(one) == "1 clinic day, 0 attended, 1 no-show, 1 hour served"
+    two = p.VolunteerSummary(days=2, attended=2, no_shows=0, hours=7.0, upcoming=[])
+    assert p.volunteer_record(two) == "2 clinic days, 2 attended, 0 no-shows, 7 hours served"
+    set_language("zh")
+    try:
+        assert p.volunteer_record(one) == "义诊 1 次，到场 0 次，未到 1 次，服务 1 小时"
+        assert "每位志愿者最多 1 天" in p.roster_summary(data)
+    finally:
+        set_language("en")

@@ -14,7 +14,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
-from clinic.i18n import _
+from clinic.i18n import _, ngettext
 
 
 def _echo_json(data: object) -> None:
@@ -218,7 +218,8 @@ def day_season(app: AppContext, date_from, date_to, weekday, per_day, org, needs
         if not plan:
             click.echo(_("No village left to plan in this period."))
         elif do_apply:
-            click.echo(_("Created {n} clinic days (status planned).").format(n=len(ids)))
+            click.echo(ngettext("Created {n} clinic day (status planned).", "Created {n} clinic days (status planned).",
+                                len(ids)).format(n=len(ids)))
         else:
             click.echo(_("Nothing written; run again with --apply to create these clinic days."))
     finally:
@@ -259,10 +260,7 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
             for u in data["unfilled"]:
                 click.echo(f"  {u['date']} {u['village']} ×{u['places']}  {u['why']}")
         click.echo("")
-        click.echo(_("{filled} of {open} open places filled; at most {max} days per volunteer; "
-                     "{pref} places to members of the organising organisation ({seconds} s).").format(
-            filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
-            pref=data["organising_members"], seconds=data["seconds"]))
+        click.echo(p.roster_summary(data))
         if data["days_per_volunteer"]:
             click.echo(_("Days per volunteer in the period: {spread}.").format(spread=", ".join(
                 _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items())))
@@ -340,7 +338,8 @@ def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output)
             click.get_binary_stream("stdout").write(data)
         else:
             output.write_bytes(data)
-            click.echo(_("Wrote {n} clinic days to {file}.").format(n=n, file=output), err=True)
+            click.echo(ngettext("Wrote {n} clinic day to {file}.", "Wrote {n} clinic days to {file}.", n).format(
+                n=n, file=output), err=True)
         p.record_export(store, app.who, "ics", {"volunteer_id": vol["id"], "from": start, "to": end,
                                                 "file": str(output or "-")}, n, False)
     finally:

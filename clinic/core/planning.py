@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from clinic.core import roster as rostering
 from clinic.core.errors import InputError, NotFoundError
-from clinic.i18n import N_, _, pick
+from clinic.i18n import N_, _, ngettext, pick
 from clinic.store import Store
 from clinic.store import planning as q
 
@@ -400,7 +400,9 @@ def _refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
         return _("{name} does not serve on {weekday}s (serves: {when}).").format(
             name=name, weekday=_weekday_name(date), when=describe(vol["weekdays"], bool(vol["holidays"])))
     if code == "limit":
-        return _("{name} has reached the limit of {n} clinic days in {month}.").format(
+        return ngettext("{name} has reached the limit of {n} clinic day in {month}.",
+                        "{name} has reached the limit of {n} clinic days in {month}.",
+                        vol["max_days_per_month"] or 0).format(
             name=name, n=vol["max_days_per_month"], month=date[:7])
     return _("{name} cannot be put on the clinic day of {date}: {reason}.").format(
         name=name, date=date, reason=rostering.reason_text(code))
@@ -574,6 +576,29 @@ def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = Fa
     return RosterPlan(date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released)
 
 
+def roster_summary(data: dict) -> str:
+    """"5 of 7 open places filled; at most 1 day per volunteer; 2 places to members of the organising
+    organisation (0.1 s)." with singular and plural right."""
+    mx, pref = data["max_days_per_volunteer"], data["organising_members"]
+    return _("; ").join([
+        _("{filled} of {open} open places filled").format(filled=data["filled"], open=data["open_places"]),
+        ngettext("at most {max} day per volunteer", "at most {max} days per volunteer", mx).format(max=mx),
+        ngettext("{pref} place to members of the organising organisation",
+                 "{pref} places to members of the organising organisation", pref).format(pref=pref),
+    ]) + _(" ({seconds} s).").format(seconds=data["seconds"])
+
+
+def volunteer_record(summary: VolunteerSummary) -> str:
+    """"1 clinic day, 1 attended, 0 no-shows, 3.5 hours served" with singular and plural right."""
+    hours = summary.hours
+    return _(", ").join([
+        ngettext("{n} clinic day", "{n} clinic days", summary.days).format(n=summary.days),
+        _("{n} attended").format(n=summary.attended),
+        ngettext("{n} no-show", "{n} no-shows", summary.no_shows).format(n=summary.no_shows),
+        ngettext("{n} hour served", "{n} hours served", 1 if hours == 1 else 2).format(n=f"{hours:g}"),
+    ])
+
+
 def apply_roster(store: Store, date_from: str, date_to: str, *, replan: bool = False,
                  time_limit: float | None = 60.0) -> RosterPlan:
     """Plan and write in one transaction, so what is written matches the database as it is now."""
@@ -666,8 +691,12 @@ class VillageRank:
     reasons: list[str]
 
 
+FOLLOW_UP_DAYS = 14  # "follow-ups due" = due within 14 days, overdue included (as on the home screen)
+
+
 def village_overview(store: Store, today: dt.date) -> list[dict]:
-    rows = q.village_overview(store, f"{today.year}-01-01", today.isoformat())
+    due_by = (today + dt.timedelta(days=FOLLOW_UP_DAYS)).isoformat()
+    rows = q.village_overview(store, f"{today.year}-01-01", today.isoformat(), due_by)
     for r in rows:
         r["coverage"] = round(100 * r["served"] / r["households"], 1) if r["households"] else 0.0
     return rows
@@ -684,18 +713,26 @@ def where_next(store: Store, today: dt.date) -> list[VillageRank]:
     ranks = []
     for r in village_overview(store, today):
         unserved = r["households"] - r["served"]
-        months = 12.0 if r["last_day"] is None else (today - dt.date.fromisoformat(r["last_day"])).days / 30.4
+        months = 12.0 if r["last_day"] is None else max(0, (today - dt.date.fromisoformat(r["last_day"])).days) / 30.4
         score = unserved + 3 * r["follow_ups_due"] + months
         reasons = []
         if unserved:
             reasons.append(_("{n} of {total} households not served this year").format(n=unserved, total=r["households"]))
         if r["follow_ups_due"]:
-            reasons.append(_("{n} follow-ups due").format(n=r["follow_ups_due"]))
+            reason = ngettext("{n} follow-up due within 14 days", "{n} follow-ups due within 14 days",
+                              r["follow_ups_due"]).format(n=r["follow_ups_due"])
+            if r["follow_ups_overdue"]:
+                reason += " " + _("({n} overdue)").format(n=r["follow_ups_overdue"])
+            reasons.append(reason)
         if r["last_day"] is None:
             reasons.append(_("no clinic day yet"))
         else:
-            reasons.append(_("last clinic day {date}, {n} days ago").format(
-                date=r["last_day"], n=(today - dt.date.fromisoformat(r["last_day"])).days))
+            ago = (today - dt.date.fromisoformat(r["last_day"])).days
+            if ago <= 0:
+                reasons.append(_("clinic day today ({date})").format(date=r["last_day"]))
+            else:
+                reasons.append(ngettext("last clinic day {date}, {n} day ago", "last clinic day {date}, {n} days ago",
+                                        ago).format(date=r["last_day"], n=ago))
         if r["next_day"]:
             score /= 2
             reasons.append(_("next clinic day already planned on {date}").format(date=r["next_day"]))

@@ -273,7 +273,10 @@ def roster_rows(store: Store, date_from: str, date_to: str) -> list[dict]:
 
 
 # -- villages -----------------------------------------------------------------
-def village_overview(store: Store, year_start: str, today: str) -> list[dict]:
+def village_overview(store: Store, year_start: str, today: str, due_by: str | None = None) -> list[dict]:
+    """Per village: households, persons, served this year, the last clinic day (today's or earlier:
+    a day that has happened or is happening), the next one (after today), and follow-ups of each
+    person's latest visit: due by ``due_by`` (overdue included) and overdue (due by today)."""
     return store.query(
         """SELECT v.id, v.name, t.name AS township,
               (SELECT COUNT(*) FROM households h WHERE h.village_id = v.id) AS households,
@@ -282,18 +285,24 @@ def village_overview(store: Store, year_start: str, today: str) -> list[dict]:
                  JOIN clinic_days d ON d.id = vis.clinic_day_id
                  WHERE p.village_id = v.id AND p.household_id IS NOT NULL AND d.date >= ? AND d.date <= ?
               ) AS served,
-              (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date < ?
-                 AND d.status != 'cancelled') AS last_day,
-              (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date >= ?
-                 AND d.status != 'cancelled') AS next_day,
+              (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.status != 'cancelled'
+                 AND (d.date <= ? OR EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id))) AS last_day,
+              (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date > ?
+                 AND d.status != 'cancelled'
+                 AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id)) AS next_day,
               (SELECT COUNT(*) FROM visits vis JOIN persons p ON p.id = vis.person_id
                  WHERE p.village_id = v.id AND vis.follow_up_due IS NOT NULL AND vis.follow_up_due <= ?
                  AND NOT EXISTS (SELECT 1 FROM visits later WHERE later.person_id = vis.person_id
                                  AND later.arrived_at > vis.arrived_at)
-              ) AS follow_ups_due
+              ) AS follow_ups_due,
+              (SELECT COUNT(*) FROM visits vis JOIN persons p ON p.id = vis.person_id
+                 WHERE p.village_id = v.id AND vis.follow_up_due IS NOT NULL AND vis.follow_up_due <= ?
+                 AND NOT EXISTS (SELECT 1 FROM visits later WHERE later.person_id = vis.person_id
+                                 AND later.arrived_at > vis.arrived_at)
+              ) AS follow_ups_overdue
            FROM villages v JOIN townships t ON t.id = v.township_id
            ORDER BY t.name, v.name""",
-        [year_start, today, today, today, today],
+        [year_start, today, today, today, due_by or today, today],
     )
 
 

@@ -78,10 +78,7 @@ class RosterPreview(ClinicModal):
         for u in data["unfilled"]:
             unfilled.add_row(u["date"], u["village"], u["places"], u["why"])
         self.query_one("#why-full", Static).update(self.reasons[0] if self.reasons else "")
-        summary = _("{filled} of {open} open places filled; at most {max} days per volunteer; "
-                    "{pref} places to members of the organising organisation ({seconds} s).").format(
-            filled=data["filled"], open=data["open_places"], max=data["max_days_per_volunteer"],
-            pref=data["organising_members"], seconds=data["seconds"])
+        summary = p.roster_summary(data)
         if data["days_per_volunteer"]:
             summary += "\n" + _("Days per volunteer in the period: {spread}.").format(spread=", ".join(
                 _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items()))

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from clinic.core import planning as p
 from clinic.core.errors import ClinicError
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, ngettext
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal
 
@@ -77,7 +77,8 @@ class SeasonDialog(ClinicModal):
             return
         for s in self.plan:
             table.add_row(s.date, f"{s.township}{s.village}", f"{s.score:g}", _("; ").join(s.reasons))
-        status.update(_("{n} clinic days proposed.").format(n=len(self.plan)) if self.plan
+        status.update(ngettext("{n} clinic day proposed.", "{n} clinic days proposed.", len(self.plan)).format(
+            n=len(self.plan)) if self.plan
                       else _("No village left to plan in this period."))
 
     def action_create(self) -> None:
@@ -91,7 +92,8 @@ class SeasonDialog(ClinicModal):
             self.query_one("#season-status", Static).update(exc.message)
             return
         self.created = True
-        self.notify(_("Created {n} clinic days (status planned).").format(n=len(ids)))
+        self.notify(ngettext("Created {n} clinic day (status planned).", "Created {n} clinic days (status planned).",
+                             len(ids)).format(n=len(ids)))
         self.dismiss(True)
 
     def action_close(self) -> None:

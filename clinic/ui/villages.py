@@ -52,17 +52,20 @@ class VillagesScreen(ClinicScreen):
         if self.ranking:
             self.query_one("#villages-title", Static).update(
                 _("Where next: villages ranked by unmet need (w: overview)"))
-            table.add_columns("#", _("Township"), _("Village"), _("Score"), _("Why"))
+            table.add_columns("#", _("Township"), _("Village"), _("Score"))
             self.ranks = p.where_next(store, today)
             self.village_ids = [r.row["id"] for r in self.ranks]
+            # The reasons wrap inside a column as wide as the screen allows: never cut off.
+            table.add_column(_("Why"), width=max(30, self.app.size.width - 44), key="why")
             for n, r in enumerate(self.ranks, 1):
                 table.add_row(n, r.row["township"], r.row["name"], f"{r.score:g}", _("; ").join(r.reasons),
-                              key=str(r.row["id"]))
+                              key=str(r.row["id"]), height=None)
         else:
             self.query_one("#villages-title", Static).update(
                 _("Villages, coverage in {year} (w: where next)").format(year=today.year))
             table.add_columns(_("Township"), _("Village"), _("Households"), _("Persons"), _("Served"),
-                              _("Coverage"), _("Last clinic day"), _("Next clinic day"), _("Follow-ups due"))
+                              _("Coverage"), _("Last clinic day"), _("Next clinic day"),
+                              _("Follow-ups due in 14 days"))
             rows = p.village_overview(store, today)
             self.village_ids = [r["id"] for r in rows]
             for r in rows:

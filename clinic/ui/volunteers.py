@@ -27,7 +27,7 @@ from clinic.core import planning as p
 from clinic.core.availability import describe, parse_availability
 from clinic.core.errors import ClinicError
 from clinic.core.privacy import mask_phone
-from clinic.i18n import N_, _, pick
+from clinic.i18n import N_, _, ngettext, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id, form_footer
@@ -96,7 +96,8 @@ class VolunteersScreen(ClinicScreen):
                 f"{v['hours']:g}", key=str(v["id"]),
             )
         self.query_one("#vol-count", Static).update(
-            _("{n} volunteers · ★ paired cadre").format(n=len(rows)))
+            ngettext("{n} volunteer · ★ paired cadre", "{n} volunteers · ★ paired cadre", len(rows)).format(
+                n=len(rows)))
         ids = [v["id"] for v in rows]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -139,12 +140,12 @@ class VolunteersScreen(ClinicScreen):
         lines = [
             f"[b]{v['name']}[/b]  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}",
             _("Licence: {value}").format(value=v["licence_no"] or "-"),
-            _("Serves: {when}; at most {n} days a month").format(
-                when=describe(v["weekdays"], bool(v["holidays"])),
-                n=v["max_days_per_month"] if v["max_days_per_month"] is not None else "∞"),
+            (_("Serves: {when}; no monthly limit") if v["max_days_per_month"] is None else ngettext(
+                "Serves: {when}; at most {n} day a month", "Serves: {when}; at most {n} days a month",
+                v["max_days_per_month"])).format(when=describe(v["weekdays"], bool(v["holidays"])),
+                                                 n=v["max_days_per_month"]),
             _("Unavailable: {dates}").format(dates=", ".join(unavailable[:6]) or "-"),
-            _("{days} clinic days, {attended} attended, {no_shows} no-shows, {hours} hours served").format(
-                days=s.days, attended=s.attended, no_shows=s.no_shows, hours=f"{s.hours:g}"),
+            p.volunteer_record(s),
         ]
         info.update("\n".join(lines))
         for r in reversed(q.schedule(store, volunteer_id)):
