@@ -195,3 +195,17 @@ def test_singular_and_plural():
         assert "每位志愿者最多 1 天" in p.roster_summary(data)
     finally:
         set_language("en")
+
+
+def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path):
+    for text in ("全科=abc", "全科=2.5", "gp：-1"):
+        with pytest.raises(p.PlanningError, match="must be a whole number"):
+            p.parse_needs(store, text)
+    with pytest.raises(p.PlanningError, match="Unknown specialty"):
+        p.parse_needs(store, "外星科=abc")
+    assert p.parse_needs(store, "全科=2 护士=1") == {"gp": 2, "nurse": 1}
+    _village(store)
+    store.close()
+    out = CliRunner().invoke(cli, ["--db", str(tmp_path / "test.db"), "day", "add", "--date", "2026-12-19",
+                                   "--village", "龙山村", "--needs", "全科=abc"])
+    assert out.exit_code == 1 and "whole number" in out.output and "Unknown specialty" not in out.output

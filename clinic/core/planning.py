@@ -109,6 +109,11 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         chunk = chunk.strip()
         if not chunk:
             continue
+        bad = re.match(r"^(.*?)\s*[=:：]\s*(.*)$", chunk)
+        if bad and not re.fullmatch(r"\d+(\s.*)?", bad.group(2)):
+            parse_specialty(store, bad.group(1))  # an unknown name is the first problem
+            raise PlanningError(_("{value}: the number of places must be a whole number, e.g. {name}=2.").format(
+                value=chunk, name=bad.group(1)))
         # "General practice=2" has a space in the name; "全科2 护士1" uses spaces between needs.
         name, count = split(chunk)
         if _norm(name).lower() in index:
