@@ -209,3 +209,28 @@ def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path):
     out = CliRunner().invoke(cli, ["--db", str(tmp_path / "test.db"), "day", "add", "--date", "2026-12-19",
                                    "--village", "龙山村", "--needs", "全科=abc"])
     assert out.exit_code == 1 and "whole number" in out.output and "Unknown specialty" not in out.output
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_tables_fit_at_120_columns(demo_path, lang):
+    from test_planning_screens import go, make_app
+    from textual.widgets import DataTable
+
+    from clinic.i18n import set_language
+
+    app = make_app(demo_path, lang)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            for key, tables in (("f5", ["#team", "#needs", "#days-list"]), ("f6", ["#vol-list"]),
+                                ("f7", ["#villages-table"])):
+                await go(pilot, app, key)
+                if key == "f7":
+                    await go(pilot, app, "w")
+                for name in tables:
+                    table = app.screen.query_one(name, DataTable)
+                    assert table.virtual_size.width <= table.scrollable_content_region.width, (lang, name)
+            await go(pilot, app, "s")
+            table = app.screen.query_one("#season", DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+    finally:
+        set_language("en")

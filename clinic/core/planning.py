@@ -727,7 +727,7 @@ def where_next(store: Store, today: dt.date) -> list[VillageRank]:
             reason = ngettext("{n} follow-up due within 14 days", "{n} follow-ups due within 14 days",
                               r["follow_ups_due"]).format(n=r["follow_ups_due"])
             if r["follow_ups_overdue"]:
-                reason += " " + _("({n} overdue)").format(n=r["follow_ups_overdue"])
+                reason += _(" ({n} overdue)").format(n=r["follow_ups_overdue"])
             reasons.append(reason)
         if r["last_day"] is None:
             reasons.append(_("no clinic day yet"))

@@ -27,6 +27,8 @@ from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.labels import weekday_label
 from clinic.ui.planning_widgets import ConfirmDialog, ScreenKeysProvider, cursor_id, form_footer
 
+ROLE_WIDTH = 16
+
 
 def month_title(year: int, month: int) -> str:
     if current_language() == "zh":
@@ -129,9 +131,15 @@ class ClinicDaysScreen(ClinicScreen):
         self.year, self.month = today.year, today.month
         self.query_one("#days-list", DataTable).add_columns(
             _("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Filled"))
-        self.query_one("#needs", DataTable).add_columns(_("Role"), _("Needed"), _("Filled"), _("Open"))
-        self.query_one("#team", DataTable).add_columns(
-            _("Volunteer"), _("Role"), _("Organisation"), _("Status"), _("Hours"), _("By"))
+        # Long role names ("Traditional Chinese medicine") wrap in a narrow column, so every column
+        # of the team (state, hours, by hand or roster) fits at 120 columns.
+        needs = self.query_one("#needs", DataTable)
+        needs.add_column(_("Role"), width=ROLE_WIDTH)
+        needs.add_columns(_("Needed"), _("Filled"), _("Open"))
+        team = self.query_one("#team", DataTable)
+        team.add_column(_("Volunteer"))
+        team.add_column(_("Role"), width=ROLE_WIDTH)
+        team.add_columns(_("Status"), _("Hours"), _("By"), _("Organisation"))
         self.refresh_month()
         self.query_one("#days-list").focus()
 
@@ -180,21 +188,22 @@ class ClinicDaysScreen(ClinicScreen):
                 extra = line.assigned - line.filled
                 needs_table.add_row(p.specialty_label(self.store, line.role), line.needed,
                                     f"{line.filled} (+{extra})" if extra else str(line.filled),
-                                    Text(str(line.open), style="bold yellow" if line.open else "green"))
+                                    Text(str(line.open), style="bold yellow" if line.open else "green"),
+                                    height=None)
             for a in q.assignments_of_day(self.store, self.day_id):
                 style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(a["status"])
                 team.add_row(
                     Text(a["name"], style=style or ""), p.specialty_label(self.store, a["role"]),
-                    a["organisation"] or "", p.assignment_label(a["status"]),
-                    "" if a["hours"] is None else f"{a['hours']:g}",
-                    _("roster") if a["source"] == "roster" else _("by hand"), key=str(a["id"]),
+                    p.assignment_label(a["status"]), "" if a["hours"] is None else f"{a['hours']:g}",
+                    _("roster") if a["source"] == "roster" else _("by hand"), a["organisation"] or "",
+                    key=str(a["id"]), height=None,
                 )
             seen = p.attendance(self.store, self.day_id)
             signed = sum(len(seen[s]) for s in ("invited", "confirmed", "attended", "no_show"))
             title = _("Team of {date} {village} ({venue})").format(
                 date=day["date"], village=day["village"], venue=day["venue"] or "-")
             if seen["attended"] or seen["no_show"]:
-                title += "  " + _("signed up {n}, came {came}, did not come {missed}").format(
+                title += "\n" + _("signed up {n}, came {came}, did not come {missed}").format(
                     n=signed, came=len(seen["attended"]), missed=len(seen["no_show"]))
             self.query_one("#team-title", Static).update(title)
         else:

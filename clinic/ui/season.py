@@ -58,7 +58,10 @@ class SeasonDialog(ClinicModal):
             yield Static(_("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted")
 
     def on_mount(self) -> None:
-        self.query_one("#season", DataTable).add_columns(_("Date"), _("Village"), _("Score"), _("Why"))
+        table = self.query_one("#season", DataTable)
+        table.add_columns(_("Date"), _("Village"), _("Score"))
+        # The reasons wrap: never cut off.
+        table.add_column(_("Why"), width=max(30, self.app.size.width - 54))
         self.preview()
 
     @on(Input.Submitted)
@@ -76,7 +79,7 @@ class SeasonDialog(ClinicModal):
             status.update(exc.message)
             return
         for s in self.plan:
-            table.add_row(s.date, f"{s.township}{s.village}", f"{s.score:g}", _("; ").join(s.reasons))
+            table.add_row(s.date, f"{s.township}{s.village}", f"{s.score:g}", _("; ").join(s.reasons), height=None)
         status.update(ngettext("{n} clinic day proposed.", "{n} clinic days proposed.", len(self.plan)).format(
             n=len(self.plan)) if self.plan
                       else _("No village left to plan in this period."))

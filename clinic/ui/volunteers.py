@@ -68,9 +68,14 @@ class VolunteersScreen(ClinicScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#vol-list", DataTable).add_columns(
-            _("Name"), _("Specialty"), _("Organisation"), _("Phone"), _("Available"), _("Max/month"), _("Days"),
-            _("Hours"))
+        # Every column fits at 120 columns: long specialties and availabilities wrap in narrow
+        # columns; the organisation is in the filter and the panel on the right.
+        vol_list = self.query_one("#vol-list", DataTable)
+        vol_list.add_columns(_("Name"))
+        vol_list.add_column(_("Specialty"), width=14)
+        vol_list.add_columns(_("Phone"))
+        vol_list.add_column(_("Available"), width=9)
+        vol_list.add_columns(_("Max/month"), _("Days"), _("Hours"))
         self.query_one("#vol-schedule", DataTable).add_columns(
             _("Date"), _("Village"), _("Role"), _("Status"), _("Hours"))
         self.load()
@@ -91,9 +96,9 @@ class VolunteersScreen(ClinicScreen):
             name = v["name"] + (" ★" if v["is_cadre"] else "")
             table.add_row(
                 Text(name, style="" if v["active"] else "dim"), pick(v["specialty_zh"], v["specialty_en"]) or "",
-                v["organisation"] or "", mask_phone(v["phone"]), describe(v["weekdays"], bool(v["holidays"])),
+                mask_phone(v["phone"]), describe(v["weekdays"], bool(v["holidays"])),
                 "" if v["max_days_per_month"] is None else v["max_days_per_month"], v["days"],
-                f"{v['hours']:g}", key=str(v["id"]),
+                f"{v['hours']:g}", key=str(v["id"]), height=None,
             )
         self.query_one("#vol-count", Static).update(
             ngettext("{n} volunteer · ★ paired cadre", "{n} volunteers · ★ paired cadre", len(rows)).format(
