@@ -52,7 +52,7 @@ class HomeScreen(ClinicScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#days", DataTable)
-        table.add_columns(_("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Volunteers"))
+        table.add_columns(_("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Places filled"))
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
