@@ -80,7 +80,8 @@ async def test_whole_journey_by_keys(demo_path, demo_store):
         assert type(app.screen).__name__ == "DeskScreen"
         assert keys.count == JOURNEY_KEYS
         await keys.type(p["name"])  # found again: marked as checked in today
-        assert "checked in" in str(app.screen.query_one("#results").get_row_at(0)[0])
+        assert "✓" in str(app.screen.query_one("#results").get_row_at(0)[0])  # its own narrow column
+        assert "✓ checked in today" in str(app.screen.query_one("#search-status").render())
     visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
     assert (visit["sbp"], visit["dbp"], visit["glucose"], visit["glucose_fasting"]) == (150, 95, 6.2, 0)
     assert (visit["state"], visit["draft"], visit["flags"]) == ("done", 0, "bp_raised")

@@ -181,3 +181,73 @@ def test_thanks_says_one_person_in_the_singular():
         assert daysummary.thanks({**team, "seen": 1}) == "感谢Ann：今天共服务 1 人。"
     finally:
         set_language("en")
+
+
+def screen_lines(app) -> list[str]:
+    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_desk_fits_120_columns_in_chinese(demo_path, demo_store):
+    from clinic.i18n import set_language
+
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path, "zh")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            keys = await open_desk(app, pilot)
+            footer = screen_lines(app)[-1]
+            for whole in ("现场登记", "筛选", "当日小结", "库存", "命令面板"):
+                assert whole in footer, footer
+            await keys.type(p["name"])
+            await keys.press("enter", "ctrl+o")
+            await keys.type("185/115")
+            await keys.type("20.1")  # urgent BP and glucose: the longest flags
+            await keys.press("escape")
+            app.screen.specialties.sort(key=lambda s: s[0] != "tcm")
+            await keys.press("tab", "tab", "ctrl+g")  # into the TCM queue
+            app.screen.action_focus_search()
+            await keys.type(p["name"])  # results with a ✓ row
+            lines = screen_lines(app)
+            row = next(line for line in lines if p["name"] in line and "就诊中" in line)
+            assert "‼血压 ‼血糖" in row and "中医" in row  # the last column whole: nothing pushed out
+            ticked = next(line.split("│")[0] for line in lines if line.lstrip().startswith("✓") and "…" in line)
+            masked = app.screen.hits[0].id_masked
+            assert ticked.split()[-1] == masked[:4] + "…" + masked[-4:], ticked  # whole beside a ✓
+    finally:
+        set_language("en")
+
+
+async def test_handout_list_shows_condition_names_with_the_star_first(demo_path, demo_store):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("150/95")
+        await keys.press("ctrl+r")
+        box = app.screen.query_one("#templates")
+        first = str(box.get_option_at_index(0).prompt)
+        assert first.startswith("★ ") and "Health prescription" not in first
+        lines = screen_lines(app)
+        assert any("★ Hypertension" in line for line in lines)
+        items = [str(app.screen.query_one("#items").get_option_at_index(i).prompt)
+                 for i in range(app.screen.query_one("#items").option_count)]
+        heads = [item.split("│")[0].strip() for item in items if item.split("│")[0].strip()]
+        assert "Treatment and" in heads and "rehabilitation" in heads, heads  # the whole name, wrapped
+        assert not any(h.startswith("Treatm ") for h in heads)
+
+
+async def test_queue_columns_fit_their_contents_after_a_check_in(demo_path, demo_store):
+    day = today_day(demo_store)
+    p = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter")
+        await pilot.pause(0.1)
+        row = next(line.split("│")[1] for line in screen_lines(app) if "│" in line and p["name"] in line.split("│")[1])
+        assert f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip(), row

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import weakref
 
+from rich.cells import cell_len
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,8 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clinic.core import desk
 from clinic.core.errors import ClinicError
-from clinic.core.vitals import flag_short
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, current_language
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.desk_extra import BindingCommands, listing
@@ -39,6 +40,56 @@ _OPEN_DESKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
 
 
+# Short English names of the long specialty names, for the queue column (the
+# Chinese names are short already).
+QUEUE_SHORT_EN = {"gp": "GP", "internal": "Internal", "tcm": "TCM", "endocrinology": "Endocrine",
+                  "ophthalmology": "Eyes", "paediatrics": "Children", "gynaecology": "Gynaecol.",
+                  "orthopaedics": "Orthopaed.", "dermatology": "Skin", "rehabilitation": "Rehab.",
+                  "lab": "Lab/ECG"}
+
+
+def queue_label(code: str | None, name: str) -> str:
+    if code and current_language() != "zh" and code in QUEUE_SHORT_EN:
+        return QUEUE_SHORT_EN[code]
+    return name if cell_len(name) <= 10 else name[:9] + "…"
+
+
+# The queue's Flags column, in a word each (‼ urgent, ! raised); the visit form says them in full.
+QUEUE_FLAG = {"bp_raised": N_("BP"), "bp_urgent": N_("BP"), "glucose_high": N_("Glu"),
+              "glucose_diabetes": N_("Glu"), "glucose_low": N_("Glu low")}
+
+
+def queue_flags(flags: list) -> str:
+    shown: dict[str, str] = {}  # word → its mark, the most serious first
+    for f in sorted(flags, key=lambda f: f.level != "urgent"):
+        word = _(QUEUE_FLAG[f.code]) if f.code in QUEUE_FLAG else f.code
+        shown.setdefault(word, "‼" if f.level == "urgent" else "!")
+    return " ".join(mark + word for word, mark in shown.items())
+
+
+def fit_columns(table: DataTable, rows: list[tuple]) -> None:
+    """Size the auto-width columns to these rows before they are added.
+
+    Textual measures new cells only when idle, after a first render has cached the
+    rows at the old widths: a refilled table showed "万才" for 万才红 and "waiti".
+    """
+    fitted = table.__dict__.setdefault("_desk_fitted", set())  # columns this sizes (not fixed ones)
+    for column, *cells in zip(table.ordered_columns, *rows, strict=True) if rows else ():
+        if column.auto_width or column.key in fitted:
+            widths = [Text.from_markup(c).cell_len if isinstance(c, str) else len(str(c)) for c in cells]
+            fitted.add(column.key)
+            column.auto_width = False
+            column.width = max([column.label.cell_len, *widths])
+
+
+def short_masked(masked: str | None) -> str:
+    """The masked ID number in 9 cells ("5102…9089"): the region and the last four digits
+    tell namesakes apart; the stars between took room the results did not have."""
+    if masked and "*" in masked and len(masked) > 9:
+        return masked[:4] + "…" + masked[-4:]
+    return masked or ""
+
+
 def state_label(state: str) -> str:
     return _(STATE_LABELS.get(state, state))
 
@@ -46,16 +97,18 @@ def state_label(state: str) -> str:
 class DeskScreen(ClinicScreen):
     COMMANDS = {BindingCommands}
     CSS_PATH = "desk.tcss"
+    # The footer shows the keys of every minute; Ctrl+G, Ctrl+Y and Ctrl+L are in F1 and
+    # the palette (Ctrl+P), so that the footer fits 120 columns in Chinese too.
     BINDINGS = [
         Binding("ctrl+n", "walk_in", N_("Walk-in")),
         Binding("ctrl+o", "open_visit", N_("Visit form")),
         Binding("ctrl+t", "next_state", N_("Next state")),
-        Binding("ctrl+g", "queue_specialty", N_("Queue")),
+        Binding("ctrl+g", "queue_specialty", N_("Queue"), show=False),
         Binding("ctrl+f", "filter", N_("Filter")),
         Binding("f9", "summary", N_("End of day")),
         Binding("f10", "stock", N_("Stock")),
-        Binding("ctrl+y", "who", N_("Who's at desk")),
-        Binding("ctrl+l", "change_day", N_("Change day")),
+        Binding("ctrl+y", "who", N_("Who's at desk"), show=False),
+        Binding("ctrl+l", "change_day", N_("Change day"), show=False),
         # For F1: the search box's and the lists' own Enter do this.
         Binding("enter", "check_in_highlighted", N_("Check in (search, results) · open the visit (queue)"),
                 show=False, key_display="Enter"),
@@ -86,12 +139,15 @@ class DeskScreen(ClinicScreen):
                 table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
                 # No household category here: whether a family is poor is sensitive and
                 # not needed to tell namesakes apart (PIPL: minimum necessary).
+                # A narrow first column marks who is checked in today (✓), so no other column is pushed out.
+                table.add_column("✓", width=1, key="here")
                 table.add_columns(_("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number"))
                 yield table
             with Vertical(id="queue-box"):
                 yield Static(_("Queue"), id="queue-title", classes="title")
                 table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-                table.add_columns(_("Name"), _("State"), _("Waited"), _("Flags"), _("Doctor"), _("Queue"))
+                # Flags last: the one column of any length; the others keep their room at 120 columns.
+                table.add_columns(_("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags"))
                 yield table
         yield Footer()
 
@@ -215,23 +271,26 @@ class DeskScreen(ClinicScreen):
         here = q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits]) if self.day else set()
         table = self.query_one("#results", DataTable)
         table.clear()
-        mark = _("✓ checked in")
-        for hit in hits:
-            name = f"{escape(hit.name)} [green]{mark}[/]" if hit.id in here else escape(hit.name)
-            table.add_row(name, sex_short(hit.sex), "" if hit.age is None else hit.age,
-                          hit.village or "", hit.household_number or "", hit.id_masked, key=str(hit.id))
-        status = self.query_one("#search-status", Static)
+        rows = [("[b green]✓[/]" if hit.id in here else "", escape(hit.name), sex_short(hit.sex),
+                 "" if hit.age is None else hit.age, escape(hit.village or ""), escape(hit.household_number or ""),
+                 short_masked(hit.id_masked)) for hit in hits]
+        fit_columns(table, rows)
+        for hit, row in zip(hits, rows, strict=True):
+            table.add_row(*row, key=str(hit.id))
         if not text:
-            status.update("")
+            message = ""
         elif more:
-            status.update(_("first {n} shown; type more to narrow · Enter checks in the highlighted person").format(
-                n=len(hits)))
+            message = _("first {n} shown; type more to narrow · Enter checks in the highlighted person").format(
+                n=len(hits))
         elif hits:
-            status.update(_("{n} found · Enter checks in the highlighted person · ↑↓ choose").format(n=len(hits)))
+            message = _("{n} found · Enter checks in the highlighted person · ↑↓ choose").format(n=len(hits))
         elif text.isdigit() and len(text) < 4:
-            status.update(_("Type at least 4 digits of the ID number or phone."))
+            message = _("Type at least 4 digits of the ID number or phone.")
         else:
-            status.update(_("Nobody found for {query}. Ctrl+N registers a walk-in.").format(query=text))
+            message = _("Nobody found for {query}. Ctrl+N registers a walk-in.").format(query=text)
+        if here:
+            message += " · " + _("✓ checked in today")
+        self.query_one("#search-status", Static).update(escape(message))
 
     def on_key(self, event) -> None:
         """Up and down in the search box move the highlight in the results."""
@@ -346,18 +405,21 @@ class DeskScreen(ClinicScreen):
         table.clear()
         names = dict(self.specialties)
         target = 0
+        cells = []
         for index, row in enumerate(rows):
-            flags = " ".join(("‼" if f.level == "urgent" else "!") + flag_short(f.code) for f in row["flag_list"])
+            flags = queue_flags(row["flag_list"])
             waited = "" if row["waited"] is None else _("{n} min").format(n=row["waited"])
             style = {"waiting": "", "with_doctor": "bold", "done": "dim"}[row["state"]]
             state = state_label(row["state"])
-            queue = names.get(row["queue"], row["queue"] or "")
-            queue = queue if len(queue) <= 12 else queue[:11] + "…"
-            table.add_row(
-                f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]), state, waited,
-                f"[red]{flags}[/]" if flags else "", row["seen_by_name"] or "", queue, key=str(row["visit_id"]))
+            queue = queue_label(row["queue"], names.get(row["queue"], row["queue"] or ""))
+            cells.append((f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]), state, waited,
+                          escape(queue), escape(row["seen_by_name"] or ""),
+                          f"[red]{escape(flags)}[/]" if flags else ""))
             if row["visit_id"] == keep:
                 target = index
+        fit_columns(table, cells)
+        for row, cell_row in zip(rows, cells, strict=True):
+            table.add_row(*cell_row, key=str(row["visit_id"]))
         if rows:
             table.move_cursor(row=target)
         counts = {s: sum(1 for r in rows if r["state"] == s) for s in desk.STATES}

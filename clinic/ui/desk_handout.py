@@ -8,17 +8,39 @@ templates and the items of the highlighted template.
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, SelectionList, Static
 
+from clinic.core import desk
 from clinic.core import prescriptions as P
 from clinic.core import vitals as V
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
+
+HEAD_WIDTH = 14  # cells for the section names beside the items
+
+
+def _wrap(title: str, width: int, lines: int) -> list[str]:
+    """A section name over at most ``lines`` lines of ``width`` cells (words kept whole
+    where they fit; Chinese breaks anywhere); the last line is cut with … if need be."""
+    out, line = [], ""
+    for word in re.findall(r"[A-Za-z0-9'’-]+\s*|\S\s*|\s+", title):
+        if line and cell_len((line + word).rstrip()) > width:
+            out.append(line.rstrip())
+            line = ""
+        line += word.lstrip() if not line else word
+    if line.strip():
+        out.append(line.rstrip())
+    if len(out) > lines:
+        out = out[:lines - 1] + [" ".join(out[lines - 1:])]
+    return [w if cell_len(w) <= width else set_cell_size(w, width - 1) + "…" for w in out]
 
 
 class HandoutDialog(ClinicModal):
@@ -49,11 +71,13 @@ class HandoutDialog(ClinicModal):
             with Horizontal(id="handout-lists"):
                 options = []
                 left = {line.code: line.left for line in P.stock(self.app.store, self.ctx["day"]["id"])}
+                # The condition's short name, ★ first: a long title cut at the edge hid the ★.
+                names = dict(desk.conditions_catalogue(self.app.store))
                 for t in self.all:
-                    mark = " ★" if t.code in self.suggested else ""
+                    label = ("★ " if t.code in self.suggested else "  ") + (names.get(t.condition or "") or t.title)
                     if left.get(t.code) is not None:
-                        mark += " " + _("({n} left)").format(n=max(left[t.code], 0))
-                    options.append((t.title + mark, t.code, t.code in self.picked))
+                        label += " " + _("({n} left)").format(n=max(left[t.code], 0))
+                    options.append((label, t.code, t.code in self.picked))
                 yield SelectionList[str](*options, id="templates")
                 yield SelectionList[str](id="items")
             yield Static("", id="stock-warning", classes="error")
@@ -79,9 +103,15 @@ class HandoutDialog(ClinicModal):
         if self.current is None:
             return
         tpl = self.template(self.current)
+        # The section's whole name beside its first items, wrapped over them when long
+        # (a name cut to "Treatm ·" read badly; a 28-cell column left the advice no room).
+        width = min(max((cell_len(s.title) for s in tpl.sections), default=0), HEAD_WIDTH)
         for section in tpl.sections:
-            for item in section.items:
-                box.add_option((f"{section.title[:6]} · {item.text}", item.code, item.code in self.ticks[tpl.code]))
+            heads = _wrap(section.title, width, len(section.items))
+            for index, item in enumerate(section.items):
+                head = heads[index] if index < len(heads) else ""
+                prefix = head + " " * max(width - cell_len(head), 0)
+                box.add_option((f"{prefix} │ {item.text}", item.code, item.code in self.ticks[tpl.code]))
 
     @on(SelectionList.SelectionHighlighted, "#templates")
     def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
