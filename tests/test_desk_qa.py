@@ -251,3 +251,38 @@ async def test_queue_columns_fit_their_contents_after_a_check_in(demo_path, demo
         await pilot.pause(0.1)
         row = next(line.split("│")[1] for line in screen_lines(app) if "│" in line and p["name"] in line.split("│")[1])
         assert f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip(), row
+
+
+def test_age_with_a_unit_and_an_id_number_agree():
+    import datetime as dt
+
+    from clinic.core import desk
+    from clinic.core.idnumbers import check_character
+
+    today = dt.date(2026, 3, 1)
+    first = "50011019690815" + "123"
+    number = first + check_character(first)
+    for typed in ("56岁", "56 y", "56"):
+        form = desk.WalkIn(name="张三", sex="M", birth=typed, village_id=1, phone="", id_number=number)
+        assert "birth" not in desk.clean_walk_in(form, today).problems, typed
+    wrong = desk.WalkIn(name="张三", sex="M", birth="40岁", village_id=1, phone="", id_number=number)
+    assert "birth" in desk.clean_walk_in(wrong, today).problems
+
+
+def test_an_age_is_right_all_year():
+    import datetime as dt
+
+    from clinic.core import desk
+
+    for today in (dt.date(2026, 3, 1), dt.date(2026, 11, 24)):
+        assert desk.age_on(desk._parse_birth("68", today), today) == 68
+
+
+def test_a_zero_delay_follow_up_is_refused():
+    import pytest
+
+    from clinic.core import desk
+    from clinic.core.errors import InputError
+
+    with pytest.raises(InputError):
+        desk._parse_follow_up("0d", "2026-11-24")

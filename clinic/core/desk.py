@@ -289,6 +289,17 @@ class CleanWalkIn:
 _AGE = re.compile(r"^(\d{1,3})\s*(岁|周岁|y|yrs?|years?)?$", re.I)
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _is_age(text: str) -> bool:
+    return bool(_AGE.match(unicodedata.normalize("NFKC", text or "").strip()))
+
+
 def _parse_birth(text: str, today: dt.date) -> str | None:
     value = unicodedata.normalize("NFKC", text or "").strip()
     if not value:
@@ -298,8 +309,10 @@ def _parse_birth(text: str, today: dt.date) -> str | None:
         age = int(match.group(1))
         if not 0 <= age <= 120:
             raise InputError(_("An age of {age} years is not plausible.").format(age=age))
-        # Only the year is known: 1 July of that year keeps the age right for half the year on either side.
-        return f"{today.year - age:04d}-07-01"
+        # Only the age is known: half a year past that birthday keeps the age
+        # right today and for the six months on either side.
+        born = _years_before(today, age) - dt.timedelta(days=182)
+        return born.isoformat()
     try:
         born = parse_date(value)
     except InputError:
@@ -341,7 +354,11 @@ def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
                 problems["sex"] = _("The ID number says the person is {sex}.").format(
                     sex=_("male") if idn.sex == "M" else _("female"))
             sex = sex or idn.sex
-            if birth and not form.birth.strip().isdigit() and birth != idn.birth_date.isoformat():
+            if birth and _is_age(form.birth):
+                if age_on(idn.birth_date.isoformat(), today) != age_on(birth, today):
+                    problems["birth"] = _("The ID number gives the birth date as {date}.").format(
+                        date=idn.birth_date.isoformat())
+            elif birth and birth != idn.birth_date.isoformat():
                 problems["birth"] = _("The ID number gives the birth date as {date}.").format(
                     date=idn.birth_date.isoformat())
             birth = idn.birth_date.isoformat()
@@ -451,6 +468,8 @@ def _parse_follow_up(text: str, day_date: str) -> str | None:
     match = re.fullmatch(r"(\d{1,3})\s*(d|天|w|周|m|月|个月)?", value, re.I)
     if match:
         n = int(match.group(1))
+        if n == 0:
+            raise InputError(_("The follow-up date must be after the visit."))
         unit = (match.group(2) or "d").lower()
         if unit in ("m", "月", "个月"):
             return _add_months(base, n).isoformat()

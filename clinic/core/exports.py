@@ -359,8 +359,14 @@ def export_dataset(
     n = write_table(rows, ds.headers(fmt), out, fmt=fmt, encoding=encoding,
                     text_columns=ds.text_columns(), progress=progress, sheet_title=_(ds.title))
     target = Path(out).name if isinstance(out, str | Path) else "-"
-    record_export(store, actor=actor, dataset=name, filters=filters, fmt=fmt, rows=n,
-                  unmasked=unmasked, target=target)
+    try:
+        record_export(store, actor=actor, dataset=name, filters=filters, fmt=fmt, rows=n,
+                      unmasked=unmasked, target=target)
+    except Exception:
+        # No export without its audit record: take the file back.
+        if isinstance(out, str | Path):
+            Path(out).unlink(missing_ok=True)
+        raise
     return ExportResult(dataset=name, rows=n, unmasked=unmasked, target=target)
 
 
@@ -369,12 +375,8 @@ def record_export(
     unmasked: bool, target: str,
 ) -> None:
     """One audit_log row per export: never a value from the rows themselves."""
+    from clinic.store import audit
+
     detail = {"dataset": dataset, "format": fmt, "filters": filters.describe(), "file": target,
               "unmasked": unmasked}
-    with store.transaction() as db:
-        db["audit_log"].insert({
-            "actor": actor or "unknown",
-            "action": "export_unmasked" if unmasked else "export",
-            "detail": json.dumps(detail, ensure_ascii=False),
-            "rows": rows,
-        })
+    audit.record(store, actor, "export_unmasked" if unmasked else "export", detail, rows)

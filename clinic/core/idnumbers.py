@@ -82,8 +82,12 @@ def upgrade_15(old: str) -> str:
 
 
 def _excel_error(value: str) -> IdNumberError:
+    from clinic.core.privacy import mask_id
+
+    # Scientific notation keeps only a few digits; a whole damaged number is masked.
+    shown = value if "E" in value.upper() else mask_id(value)
     return IdNumberError(
-        _("Excel damaged the ID number {value} (it stored it as a number and lost the last digits); re-enter it as text in the source file.").format(value=value),
+        _("Excel damaged the ID number {value} (it stored it as a number and lost the last digits); re-enter it as text in the source file.").format(value=shown),
         "excel",
     )
 

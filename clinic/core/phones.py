@@ -45,6 +45,13 @@ def _strip_country(digits: str, had_plus: bool) -> str:
     return digits
 
 
+def _masked(raw: str) -> str:
+    """Messages never repeat a whole phone number (they reach logs and rejected-row files):
+    the first three and last four characters only."""
+    text = raw.strip()
+    return text[:3] + "*" * (len(text) - 7) + text[-4:] if len(text) > 7 else text
+
+
 def normalise_phone(text: str | int) -> str:
     """The stored form of a phone number: 11-digit mobile or 023 + 8 digits.
 
@@ -75,7 +82,7 @@ def normalise_phone(text: str | int) -> str:
         if len(digits) == 8:
             return LOCAL_AREA_CODE + digits
     raise PhoneError(
-        _("{value} is not a mobile number (11 digits starting with 13 to 19) or a Chongqing landline (023 and 8 digits).").format(value=raw)
+        _("{value} is not a mobile number (11 digits starting with 13 to 19) or a Chongqing landline (023 and 8 digits).").format(value=_masked(raw))
     )
 
 

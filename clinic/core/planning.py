@@ -606,9 +606,16 @@ def volunteer_record(summary: VolunteerSummary) -> str:
 
 def apply_roster(store: Store, date_from: str, date_to: str, *, replan: bool = False,
                  time_limit: float | None = 60.0) -> RosterPlan:
-    """Plan and write in one transaction, so what is written matches the database as it is now."""
+    """Plan, then write in one transaction that matches the database as it is now.
+
+    The solve runs outside the write lock (desks keep working meanwhile); if
+    anyone committed during it, the plan is made again inside the transaction.
+    """
+    version = store.scalar("PRAGMA data_version")
+    plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
     with store.transaction():
-        plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
+        if store.scalar("PRAGMA data_version") != version:
+            plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
         q.delete_assignments(store, plan.released)
         for p in plan.result.proposals:
             q.insert_assignment(store, p.day_id, p.volunteer_id, p.role, status="invited", source="roster")
@@ -821,12 +828,9 @@ def roster_table(store: Store, date_from: str, date_to: str, *, by: str = "day",
 
 
 def record_export(store: Store, actor: str, dataset: str, detail: dict, rows: int, unmasked: bool) -> None:
-    import json
+    from clinic.store import audit
 
-    with store.transaction() as db:
-        db["audit_log"].insert({"actor": actor or "unknown", "action": "export_unmasked" if unmasked else "export",
-                                "detail": json.dumps({"dataset": dataset, **detail}, ensure_ascii=False),
-                                "rows": rows})
+    audit.record(store, actor, "export_unmasked" if unmasked else "export", {"dataset": dataset, **detail}, rows)
 
 
 def volunteers_with_days(store: Store, date_from: str, date_to: str) -> list[dict]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
-from clinic.core.dates import parse_date
+from clinic.core.dates import DateError, parse_date
 from clinic.core.errors import InputError, NotFoundError
 from clinic.i18n import N_, _, current_language, pick
 from clinic.store import Store
@@ -108,6 +108,9 @@ def parse_bound(text: str | None, *, end: bool) -> dt.date | None:
     value = unicodedata.normalize("NFKC", text or "").strip()
     if not value:
         return None
+    match = _YEAR.match(value) or _MONTH.match(value)
+    if match and not 1900 <= int(match.group(1)) <= 2100:
+        raise DateError(_("The year {year} is outside 1900–2100.").format(year=match.group(1)))
     match = _YEAR.match(value)
     if match:
         year = int(match.group(1))

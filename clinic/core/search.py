@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from clinic.core.dates import age_on
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.store import Store
 from clinic.store import persons as q
@@ -66,7 +67,7 @@ def age_from_iso(birth: str | None, today: dt.date) -> int | None:
         born = dt.date.fromisoformat(birth[:10])
     except ValueError:
         return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age_on(born, today) if born <= today else None
 
 
 def normalise_query(text: str) -> str:

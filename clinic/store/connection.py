@@ -42,10 +42,26 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One user action, one transaction: all of it is written or none."""
+        """One user action, one transaction: all of it is written or none.
+
+        ``BEGIN IMMEDIATE`` takes the write lock up front (waiting up to the
+        busy timeout), so a transaction that read first never fails later
+        because another desk wrote in between. Nested calls are savepoints.
+        """
+        conn = self.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            conn.commit()
         except sqlite3.OperationalError as exc:
             raise DatabaseError.from_sqlite(exc, self.path) from exc
 

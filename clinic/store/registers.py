@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic.store.audit import record as record_audit  # noqa: F401 - the one audit writer
 from clinic.store.connection import Store, new_uid
 
 HOUSEHOLD_FIELDS = ("head_name", "group_no", "category")
@@ -80,5 +81,3 @@ def tags_and_conditions(store: Store, person_id: int) -> tuple[set[str], set[str
     return tags, conds
 
 
-def record_audit(store: Store, actor: str, action: str, detail: str, rows: int | None = None) -> None:
-    store.db["audit_log"].insert({"actor": actor, "action": action, "detail": detail, "rows": rows})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.store import Store, open_store
 from clinic.ui import registry
@@ -106,6 +108,20 @@ class ClinicApp(App[None]):
             yield SystemCommand(_(entry.title), _(entry.description), partial(self.action_open, entry.name))
         yield SystemCommand(_("Help"), _("Keys and what they do"), self.action_help)
         yield SystemCommand(_("Quit"), _("Quit the application"), self.exit)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """No traceback reaches a user: the sentence of a user error (a busy
+        database, a bad value) is shown and the app goes on; so is the name of
+        anything unexpected, since every saved action is already committed.
+        Headless runs (tests) and CLINIC_DEBUG keep Textual's behaviour."""
+        if self.is_headless or os.environ.get("CLINIC_DEBUG"):
+            super()._handle_exception(error)
+            return
+        if isinstance(error, ClinicError):
+            self.notify(error.message, severity="error", timeout=10)
+        else:
+            self.notify(_("Unexpected error: {error}. What was saved before is safe; set CLINIC_DEBUG=1 to see the details.").format(
+                error=type(error).__name__), severity="error", timeout=15)
 
     def on_unmount(self) -> None:
         self.store.close()
