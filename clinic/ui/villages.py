@@ -8,7 +8,7 @@ s plan a season (clinic days on chosen weekdays in the neediest villages).
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
@@ -45,15 +45,32 @@ class VillagesScreen(ClinicScreen):
         self.query_one("#villages-table").focus()
 
     def load(self) -> None:
+        """Read the figures in a worker (they scan visits: large databases take a while)."""
+        self.query_one("#villages-why", Static).update(_("Loading…"))
+        self._read(self.ranking)
+
+    @work(thread=True, exclusive=True, group="villages")
+    def _read(self, ranking: bool) -> None:
+        store = self.app.open_store()
+        try:
+            today = self.app.today()
+            ranks = p.where_next(store, today)
+            rows = None if ranking else p.village_overview(store, today)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._fill, ranking, ranks, rows)
+
+    def _fill(self, ranking: bool, ranks: list, rows: list[dict] | None) -> None:
+        if ranking != self.ranking:
+            return  # the view was switched while this one loaded
+        self.ranks = ranks
         table = self.query_one("#villages-table", DataTable)
         table.clear(columns=True)
-        store = self.app.store
         today = self.app.today()
         if self.ranking:
             self.query_one("#villages-title", Static).update(
                 _("Where next: villages ranked by unmet need (w: overview)"))
             table.add_columns("#", _("Township"), _("Village"), _("Score"))
-            self.ranks = p.where_next(store, today)
             self.village_ids = [r.row["id"] for r in self.ranks]
             # The reasons wrap inside a column as wide as the screen allows: never cut off.
             table.add_column(_("Why"), width=max(30, self.app.size.width - 44), key="why")
@@ -66,9 +83,8 @@ class VillagesScreen(ClinicScreen):
             table.add_columns(_("Township"), _("Village"), _("Households"), _("Persons"), _("Served"),
                               _("Coverage"), _("Last clinic day"), _("Next clinic day"),
                               _("Follow-ups due in 14 days"))
-            rows = p.village_overview(store, today)
-            self.village_ids = [r["id"] for r in rows]
-            for r in rows:
+            self.village_ids = [r["id"] for r in rows or []]
+            for r in rows or []:
                 cover = Text(f"{r['coverage']:.0f}%", style="green" if r["coverage"] >= 80 else (
                     "yellow" if r["coverage"] >= 40 else "red"))
                 table.add_row(r["township"], r["name"], r["households"], r["persons"], r["served"], cover,
@@ -90,8 +106,7 @@ class VillagesScreen(ClinicScreen):
         if village is None:
             why.update("")
             return
-        ranks = getattr(self, "ranks", None) or p.where_next(self.app.store, self.app.today())
-        self.ranks = ranks
+        ranks = getattr(self, "ranks", None) or []
         for n, r in enumerate(ranks, 1):
             if r.row["id"] == village:
                 why.update(_("{village}: rank {n} of {total}, score {score:g}.").format(
