@@ -162,7 +162,7 @@ def test_snapshot(year_path, snap_compare, lang, size):
 
 
 async def test_replacing_a_file_asks_first(year_path, tmp_path):
-    from clinic.ui.report import Confirm
+    from clinic.ui.confirm import ConfirmDialog as Confirm
 
     target = tmp_path / "r.csv"
     target.write_text("keep me", encoding="utf-8")

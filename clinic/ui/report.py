@@ -35,7 +35,8 @@ from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, pick
-from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.base import ClinicScreen
+from clinic.ui.confirm import ConfirmDialog
 
 BAR_WIDTH = 20
 # Below this many columns the screen goes compact: one-line fields, the
@@ -84,37 +85,6 @@ class ExportCancelled(Exception):
     """The user pressed Esc during an export."""
 
 
-class Confirm(ClinicModal):
-    """A yes/no question before an export does something that cannot be taken
-    back: replacing a file, or writing whole ID numbers and phones."""
-
-    DEFAULT_CSS = """
-    Confirm { align: center middle; }
-    #confirm { width: 70; height: auto; border: round $warning; background: $panel; padding: 1 2; }
-    #confirm-buttons { height: auto; margin-top: 1; }
-    #confirm-buttons Button { margin-right: 2; }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", N_("Yes")),
-        Binding("n,escape", "answer(False)", N_("No")),
-    ]
-
-    def __init__(self, question: str, yes: str, no: str) -> None:
-        super().__init__()
-        self.question, self.yes, self.no = question, yes, no
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
-            yield Static(self.question)
-            with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class ReportScreen(ClinicScreen):
@@ -437,7 +407,7 @@ class ReportScreen(ClinicScreen):
             then()
             return
         (question, yes, no), rest = questions[0], questions[1:]
-        self.app.push_screen(Confirm(question, yes, no), lambda ok: self._ask(rest, then) if ok else None)
+        self.app.push_screen(ConfirmDialog(question, yes, no), lambda ok: self._ask(rest, then) if ok else None)
 
     def _start_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
         status = self.query_one("#export-status")
