@@ -52,7 +52,9 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
         from clinic.store import open_store
 
         store = open_store(path)
-        has_data = store.scalar("SELECT count(*) FROM persons")
+        from clinic.store.overview import count
+
+        has_data = count(store, "persons")
         store.close()
         if has_data:
             click.echo(_("{path} already holds data; opening it as it is (use --force to rebuild the demo).").format(path=path), err=True)

@@ -22,6 +22,7 @@ from clinic.core.search import search_keys
 from clinic.core.vitals import flags_for, flags_text
 from clinic.store import bulk, open_store
 from clinic.store.connection import new_uid
+from clinic.store.overview import count
 
 SURNAMES = (
     "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林郑梁谢唐许冯宋韩邓彭曹曾田萧潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃单仇解查区朴"
@@ -219,11 +220,10 @@ def build_demo(
                                 persons_by_village)
             if progress:
                 progress(total_steps, total_steps)
-            store.db["settings"].upsert({"key": "demo", "value": json.dumps(
-                {"size": size, "seed": seed, "synthetic": True})}, pk="key")
+            bulk.set_setting(store, "demo", json.dumps({"size": size, "seed": seed, "synthetic": True}))
         return {
-            "villages": len(village_list), "households": store.scalar("SELECT count(*) FROM households"),
-            "persons": store.scalar("SELECT count(*) FROM persons"), "volunteers": len(volunteer_ids),
+            "villages": len(village_list), "households": count(store, "households"),
+            "persons": count(store, "persons"), "volunteers": len(volunteer_ids),
             "days": days,
         }
     finally:
@@ -263,8 +263,7 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
     ticks = bulk.default_ticks(store)
     consented: set[int] = set()
     consents = []
-    volunteers = {row["id"]: row for row in store.query(
-        "SELECT id, specialty_code, weekdays, max_days_per_month FROM volunteers")}
+    volunteers = {row["id"]: row for row in bulk.rows(store, "volunteers")}
     specialties = {vid: row["specialty_code"] for vid, row in volunteers.items()}
     days_in_month: dict[tuple[int, str], int] = {}
 

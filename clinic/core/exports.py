@@ -68,10 +68,11 @@ class _Labels:
     """Words for the codes in a row, looked up once per export."""
 
     def __init__(self, store: Store, fmt: str = "csv") -> None:
-        self.conditions = {r["code"]: pick(r["name_zh"], r["name_en"])
-                           for r in store.query("SELECT code, name_zh, name_en FROM conditions")}
-        self.specialties = {r["code"]: pick(r["name_zh"], r["name_en"])
-                            for r in store.query("SELECT code, name_zh, name_en FROM specialties")}
+        from clinic.store.persons import condition_names
+        from clinic.store.volunteers import specialty_names
+
+        self.conditions = {r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store)}
+        self.specialties = {code: pick(*names) for code, names in specialty_names(store).items()}
 
         # Looked up once: gettext per cell would cost a fifth of an export.
         self._sexes = {code: sex_label(code) for code in ("M", "F")}

@@ -75,14 +75,12 @@ def specialty_index(store: Store) -> dict[str, str]:
     return index
 
 
-def specialty_label(store: Store, code: str | None, _cache: dict = {}) -> str:  # noqa: B006 - tiny cache
+def specialty_label(store: Store, code: str | None) -> str:
     if not code:
         return ""
-    key = (id(store), code)
-    if key not in _cache:
-        row = store.one("SELECT name_zh, name_en FROM specialties WHERE code = ?", [code])
-        _cache[key] = (row["name_zh"], row["name_en"]) if row else (code, code)
-    return pick(*_cache[key])
+    from clinic.store.volunteers import specialty_names
+
+    return pick(*specialty_names(store).get(code, (code, code)))
 
 
 def parse_specialty(store: Store, text: str) -> str:
@@ -611,10 +609,10 @@ def apply_roster(store: Store, date_from: str, date_to: str, *, replan: bool = F
     The solve runs outside the write lock (desks keep working meanwhile); if
     anyone committed during it, the plan is made again inside the transaction.
     """
-    version = store.scalar("PRAGMA data_version")
+    version = store.data_version()
     plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
     with store.transaction():
-        if store.scalar("PRAGMA data_version") != version:
+        if store.data_version() != version:
             plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
         q.delete_assignments(store, plan.released)
         for p in plan.result.proposals:
@@ -657,8 +655,9 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
         "max_days_per_month": vol.max_days_per_month, "active": int(vol.active), "is_cadre": int(vol.is_cadre),
         "notes": vol.notes,
     }
-    other = store.one("SELECT id FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ?",
-                      [name, phone, volunteer_id])
+    from clinic.store.volunteers import same_name_and_phone
+
+    other = same_name_and_phone(store, name, phone, volunteer_id)
     if other:
         raise PlanningError(_("A volunteer called {name} with this phone is already on the list.").format(name=name))
     with store.transaction():
@@ -767,7 +766,9 @@ def pair(store: Store, household_id: int, cadre_id: int | None) -> None:
     """Make a volunteer the household's paired cadre (帮扶责任人); None unpairs."""
     with store.transaction():
         if cadre_id is not None:
-            store.conn.execute("UPDATE volunteers SET is_cadre = 1 WHERE id = ?", [cadre_id])
+            from clinic.store.volunteers import mark_cadre
+
+            mark_cadre(store, cadre_id)
         q.set_cadre(store, household_id, cadre_id)
 
 

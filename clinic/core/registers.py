@@ -27,6 +27,7 @@ from clinic.i18n import N_, _
 from clinic.store import Store
 from clinic.store import persons as place_q
 from clinic.store import registers as q
+from clinic.store.overview import count
 
 Progress = Callable[[int, int], None]
 
@@ -293,7 +294,7 @@ def _write(store: Store, rows: list[PersonRow], result: ImportResult, actor: str
     households = _grouped(rows)
     done = 0
     with store.transaction():
-        villages_before = store.scalar("SELECT count(*) FROM villages")
+        villages_before = count(store, "villages")
         for (town, vil, number, _head), members in households.items():
             village_id = place_q.village_id(store, town, vil)
             household_id, state = q.save_household(store, village_id, number, _household_values(members))
@@ -303,7 +304,7 @@ def _write(store: Store, rows: list[PersonRow], result: ImportResult, actor: str
                 done += 1
             if progress:
                 progress(done, len(rows))
-        result.villages_created = store.scalar("SELECT count(*) FROM villages") - villages_before
+        result.villages_created = count(store, "villages") - villages_before
         q.record_audit(store, actor, "import_register", json.dumps({"file": result.file.name}, ensure_ascii=False), len(rows))
 
 
@@ -318,8 +319,7 @@ def _save_member(store: Store, row: PersonRow, village_id: int, household_id: in
         if state == "unchanged":
             state = "updated"
     if row.disability_cert:
-        store.conn.execute("UPDATE person_tags SET detail = ? WHERE person_id = ? AND tag = 'disabled'",
-                           [row.disability_cert, person_id])
+        place_q.set_disability_detail(store, person_id, row.disability_cert)
     if state != "unchanged":
         place_q.replace_keys(store, person_id, search_keys(values["name"], values["id_number"], values["phone"]))
     result.persons[state] += 1

@@ -22,6 +22,7 @@ from clinic.i18n import N_, _
 from clinic.store import Store
 from clinic.store import registers as audit_q
 from clinic.store import volunteers as q
+from clinic.store.overview import count
 
 VOLUNTEER_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "志愿者姓名", "name"),
@@ -138,7 +139,7 @@ def import_volunteers(
             setattr(result, state, getattr(result, state) + 1)
         return result
     with store.transaction():
-        before = store.scalar("SELECT count(*) FROM organisations")
+        before = count(store, "organisations")
         for done, (_line, values) in enumerate(good, start=1):
             org_text = values.pop("organisation_text")
             if org_text:
@@ -147,7 +148,7 @@ def import_volunteers(
             setattr(result, state, getattr(result, state) + 1)
             if progress:
                 progress(done, len(good))
-        result.organisations_created = store.scalar("SELECT count(*) FROM organisations") - before
+        result.organisations_created = count(store, "organisations") - before
         audit_q.record_audit(store, actor, "import_volunteers", json.dumps({"file": table.path.name}, ensure_ascii=False), len(good))
     if rejected:
         result.rejected_file = _write_rejected(table, rejected)

@@ -41,3 +41,11 @@ def default_ticks(store: Store) -> dict[int, str]:
                  if item.get("default")]
         ticks[row["id"]] = json.dumps(codes)
     return ticks
+
+
+def rows(store: Store, table: str) -> list[dict]:
+    return store.query(f"SELECT * FROM {table}")
+
+
+def set_setting(store: Store, key: str, value: str) -> None:
+    store.db["settings"].upsert({"key": key, "value": value}, pk="key")

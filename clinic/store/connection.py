@@ -35,6 +35,7 @@ class Store:
 
     path: Path
     db: sqlite_utils.Database = field(repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # catalogues read once per connection
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -76,6 +77,10 @@ class Store:
     def scalar(self, sql: str, params: Any = None) -> Any:
         row = self.conn.execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (SQLite's PRAGMA data_version)."""
+        return self.scalar("PRAGMA data_version")
 
     def close(self) -> None:
         self.db.close()

@@ -23,6 +23,17 @@ def counts(store: Store) -> dict[str, Any]:
     return {key: store.scalar(f"SELECT count(*) FROM {table}") for key, table in tables.items()}
 
 
+COUNTED = ("townships", "villages", "households", "persons", "volunteers", "organisations", "clinic_days",
+           "assignments", "visits", "handouts")
+
+
+def count(store: Store, table: str) -> int:
+    """Rows in one of the tables the app counts (a fixed list: never a name from input)."""
+    if table not in COUNTED:
+        raise ValueError(table)
+    return store.scalar(f"SELECT count(*) FROM {table}")
+
+
 def upcoming_days(store: Store, today: str, limit: int = 8) -> list[dict]:
     """Clinic days from today on, with needs and assignments counted.
 

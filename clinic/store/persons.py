@@ -239,3 +239,8 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
 
 def person_id_by_number(store: Store, number: str) -> int | None:
     return store.scalar("SELECT id FROM persons WHERE id_number = ? OR id_number_old = ?", [number, number])
+
+
+def set_disability_detail(store: Store, person_id: int, certificate: str) -> None:
+    store.conn.execute("UPDATE person_tags SET detail = ? WHERE person_id = ? AND tag = 'disabled'",
+                       [certificate, person_id])

@@ -39,3 +39,20 @@ def save_volunteer(store: Store, values: dict[str, Any]) -> str:
         return "unchanged"
     store.db["volunteers"].update(existing["id"], changes)
     return "updated"
+
+
+def same_name_and_phone(store: Store, name: str, phone: str | None, other_than: int | None) -> dict | None:
+    """Another volunteer with this name and phone (the roster's identity)."""
+    return store.one("SELECT id FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ?",
+                     [name, phone, other_than])
+
+
+def mark_cadre(store: Store, volunteer_id: int) -> None:
+    store.conn.execute("UPDATE volunteers SET is_cadre = 1 WHERE id = ?", [volunteer_id])
+
+
+def specialty_names(store: Store) -> dict[str, tuple[str, str]]:
+    """code → (name_zh, name_en), read once per connection (seeds change only at start)."""
+    if "specialty_names" not in store.cache:
+        store.cache["specialty_names"] = {r["code"]: (r["name_zh"], r["name_en"]) for r in specialties(store)}
+    return store.cache["specialty_names"]
