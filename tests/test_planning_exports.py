@@ -77,3 +77,13 @@ def test_export_ics_for_everyone(demo_path, tmp_path):
     assert files and all(ics.unfold(f.read_bytes().decode())[0] == "BEGIN:VCALENDAR" for f in files)
     both = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics"])
     assert both.exit_code == 1 and "--all" in both.output
+
+
+def test_export_roster_xlsx_sheet_is_named(demo_path, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "roster.xlsx"
+    result = CliRunner().invoke(cli, ["--db", str(demo_path), "--lang", "zh", "export", "roster", "--from", "2026-11-01",
+                                      "--to", "2026-12-31", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames == ["自动排班"]  # the roster, named in Chinese

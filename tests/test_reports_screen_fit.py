@@ -60,6 +60,20 @@ async def test_relative_name_is_in_the_exports_folder(year_path, tmp_path, monke
     assert not (tmp_path / "cov.json").exists()
 
 
+async def test_relative_name_with_a_subfolder(year_path):
+    app = make_app(year_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#dataset").value = "coverage"
+        screen.query_one("#file").value = "2025/cov.csv"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    target = year_path.parent / "exports" / "2025" / "cov.csv"
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+
+
 async def test_unknown_extension_is_refused_on_the_screen(year_path):
     app = make_app(year_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -294,7 +294,8 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
     try:
         headers, rows = p.roster_table(store, start, end, by=by, unmasked=unmasked)
         out = output if output is not None else click.get_binary_stream("stdout")
-        n = write_table(rows, headers, out, fmt=fmt, encoding=encoding, text_columns=p.ROSTER_TEXT_COLUMNS)
+        n = write_table(rows, headers, out, fmt=fmt, encoding=encoding, text_columns=p.ROSTER_TEXT_COLUMNS,
+                        sheet_title=_("Roster"))
         p.record_export(store, app.who, "roster", {"from": start, "to": end, "by": by, "format": fmt,
                                                    "file": str(output or "-"), "unmasked": unmasked}, n, unmasked)
         if output is not None:

@@ -424,8 +424,10 @@ class ReportScreen(ClinicScreen):
         store = self.app.open_store()
         try:
             folder = self.exports_dir()
-            if folder in path.parents and not folder.exists():
-                folder.mkdir(mode=0o700)  # exports hold personal data: the owner's only
+            if folder in path.parents:
+                # exports hold personal data: folders are the owner's only
+                folder.mkdir(mode=0o700, exist_ok=True)
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             total = count_rows(store, dataset, filters, today=self.app.today())
             self.app.call_from_thread(self._progress, 0, total)
 
