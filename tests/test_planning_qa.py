@@ -234,3 +234,11 @@ async def test_tables_fit_at_120_columns(demo_path, lang):
             assert table.virtual_size.width <= table.scrollable_content_region.width
     finally:
         set_language("en")
+
+
+def test_volunteer_phone_kept_replaced_or_removed():
+    from clinic.ui.volunteers import _phone_field
+
+    assert _phone_field("", "13800001111") == "13800001111"
+    assert _phone_field("13900002222", "13800001111") == "13900002222"
+    assert _phone_field(" - ", "13800001111") is None

@@ -35,6 +35,14 @@ from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id, form_foote
 ALL = "*"
 
 
+def _phone_field(typed: str, old: str | None) -> str | None:
+    """The phone stays masked on screen: empty keeps the old number, "-" removes it."""
+    typed = typed.strip()
+    if typed == "-":
+        return None
+    return typed or old
+
+
 class VolunteersScreen(ClinicScreen):
     COMMANDS = {ScreenKeysProvider}
     CSS_PATH = ["planning.tcss", "volunteers.tcss"]
@@ -236,7 +244,7 @@ class VolunteerForm(ClinicModal):
             # Phones stay masked on screen: an empty field keeps the number on record.
             self.old_phone = v["phone"]
             if v["phone"]:
-                self.query_one("#f-phone", Input).placeholder = _("{phone} (type to replace)").format(
+                self.query_one("#f-phone", Input).placeholder = _("{phone} (type to replace, - to remove)").format(
                     phone=mask_phone(v["phone"]))
             if v["organisation_id"]:
                 self.query_one("#f-org", Select).value = v["organisation_id"]
@@ -261,7 +269,7 @@ class VolunteerForm(ClinicModal):
             spec = self.query_one("#f-spec", Select).value
             vol = p.VolunteerInput(
                 name=self.query_one("#f-name", Input).value,
-                phone=self.query_one("#f-phone", Input).value.strip() or self.old_phone,
+                phone=_phone_field(self.query_one("#f-phone", Input).value, self.old_phone),
                 organisation_id=org if isinstance(org, int) else None,
                 specialty_code=spec if isinstance(spec, str) else None,
                 licence_no=self.query_one("#f-licence", Input).value,
