@@ -20,13 +20,6 @@ from clinic.core.categories import (
 from clinic.i18n import set_language
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 @pytest.mark.parametrize(
     "text,code",
     [

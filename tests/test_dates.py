@@ -20,12 +20,6 @@ from clinic.i18n import set_language
 D = date(2024, 5, 31)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
 
 @pytest.mark.parametrize(
     "value",

@@ -10,13 +10,6 @@ from clinic.core.groups import GroupError, chinese_to_int, group_label, int_to_c
 from clinic.i18n import set_language
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 @pytest.mark.parametrize(
     "text,n",
     [

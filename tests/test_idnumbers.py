@@ -30,12 +30,6 @@ def make_id(area: str, born: date, seq: int) -> str:
     return first17 + ric.calc_check_digit(first17 + "0")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
 
 # --- concrete cases -------------------------------------------------------
 

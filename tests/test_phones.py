@@ -10,13 +10,6 @@ from clinic.core.phones import PhoneError, is_mobile, normalise_phone
 from clinic.i18n import set_language
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 @pytest.mark.parametrize(
     "text,expected",
     [

@@ -28,12 +28,9 @@ def report_day(app: AppContext, date_text: str | None, as_json: bool) -> None:
     from clinic.core.daysummary import find_day, summary, summary_lines
 
     on = parse_date(date_text) if date_text else None
-    store = app.open()
-    try:
+    with app.open() as store:
         day = find_day(store, on, dt.date.today())
         data = summary(store, day["id"])
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:

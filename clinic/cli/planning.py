@@ -54,8 +54,7 @@ def _period(date_from: str | None, date_to: str | None, days: int = 91) -> tuple
 def day_add(app: AppContext, date, village, org, needs, start, end, venue, status, as_json) -> None:
     from clinic.core import planning as p
 
-    store = app.open()
-    try:
+    with app.open() as store:
         day = p.DayInput(
             date=date, village_id=p.find_village(store, village), organisation_id=p.find_organisation(store, org),
             needs=p.parse_needs(store, needs), start_time=p.parse_time(start), end_time=p.parse_time(end),
@@ -68,8 +67,6 @@ def day_add(app: AppContext, date, village, org, needs, start, end, venue, statu
         else:
             click.echo(_("Clinic day {id} planned: {date} {village}, needs {needs}.").format(
                 id=day_id, date=date, village=row["village"], needs=p.format_needs(store, day.needs) or "-"))
-    finally:
-        store.close()
 
 
 def _day_json(store, row: dict) -> dict:
@@ -90,8 +87,7 @@ def day_list(app: AppContext, date_from, date_to, as_json) -> None:
     from clinic.core import planning as p
 
     start, end = _period(date_from, date_to)
-    store = app.open()
-    try:
+    with app.open() as store:
         rows = p.list_days(store, start, end)
         if as_json:
             _echo_json([{**_day_json(store, r), "needs": r["needs"]} for r in rows])
@@ -103,8 +99,6 @@ def day_list(app: AppContext, date_from, date_to, as_json) -> None:
             click.echo(f"{r['id']:>5}  {r['date']} {r['start_time']}-{r['end_time']}  {r['township']}{r['village']}  "
                        f"{r['organisation'] or '-'}  {p.day_status_label(r['status'])}  "
                        f"{r['filled']}/{r['needed']}  {p.format_needs(store, r['needs'])}")
-    finally:
-        store.close()
 
 
 @groups.day_group.command("show", help=_("One clinic day: needs, who is on it, and attendance."))
@@ -115,8 +109,7 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
     from clinic.core import planning as p
     from clinic.store import planning as q
 
-    store = app.open()
-    try:
+    with app.open() as store:
         row = p.get_day(store, day_id)
         lines = p.day_needs(store, day_id)
         people = q.assignments_of_day(store, day_id)
@@ -136,8 +129,6 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
         for a in people:
             click.echo(f"  #{a['id']} {a['name']} {p.specialty_label(store, a['role'])} "
                        f"{p.assignment_label(a['status'])} {a['hours'] if a['hours'] is not None else ''}")
-    finally:
-        store.close()
 
 
 @groups.day_group.command("assign", help=_("Put a volunteer on a clinic day; refused with the reason when a rule forbids it."))
@@ -149,16 +140,13 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
 def day_assign(app: AppContext, day_id: int, volunteer: str, role: str | None, status: str) -> None:
     from clinic.core import planning as p
 
-    store = app.open()
-    try:
+    with app.open() as store:
         vol = p.find_volunteer(store, volunteer)
         code = p.parse_specialty(store, role) if role else None
         new_id, warnings = p.assign(store, day_id, vol["id"], code, status=status)
         for w in warnings:
             click.echo(_("Warning: {text}").format(text=w), err=True)
         click.echo(_("{name} is on clinic day {day} (assignment {id}).").format(name=vol["name"], day=day_id, id=new_id))
-    finally:
-        store.close()
 
 
 @groups.day_group.command("status", help=_("Set a clinic day's status (planned, confirmed, done, cancelled) or an assignment's (--assignment)."))
@@ -173,8 +161,7 @@ def day_status(app: AppContext, target_id: int, status: str, assignment: bool, h
                change_attendance: bool) -> None:
     from clinic.core import planning as p
 
-    store = app.open()
-    try:
+    with app.open() as store:
         if assignment:
             try:
                 p.set_assignment(store, target_id, status=status, hours=hours, change_attendance=change_attendance)
@@ -183,8 +170,6 @@ def day_status(app: AppContext, target_id: int, status: str, assignment: bool, h
         else:
             p.set_day_status(store, target_id, status)
         click.echo(_("Done."))
-    finally:
-        store.close()
 
 
 @groups.day_group.command("season", help=_("Plan a season: one clinic day per chosen weekday in the neediest villages "
@@ -202,8 +187,7 @@ def day_season(app: AppContext, date_from, date_to, weekday, per_day, org, needs
     from clinic.core import planning as p
 
     start, end = _period(date_from, date_to)
-    store = app.open()
-    try:
+    with app.open() as store:
         plan = p.propose_season(store, start, end, _today(), weekdays=p.parse_weekdays(weekday), per_day=per_day)
         org_id = p.find_organisation(store, org)
         need = p.parse_needs(store, needs)
@@ -222,8 +206,6 @@ def day_season(app: AppContext, date_from, date_to, weekday, per_day, org, needs
                                 len(ids)).format(n=len(ids)))
         else:
             click.echo(_("Nothing written; run again with --apply to create these clinic days."))
-    finally:
-        store.close()
 
 
 # -- clinic roster ----------------------------------------------------------------------
@@ -240,8 +222,7 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
     from clinic.core import planning as p
 
     start, end = _period(date_from, date_to)
-    store = app.open()
-    try:
+    with app.open() as store:
         if do_apply:
             plan = p.apply_roster(store, start, end, replan=replan)
         else:
@@ -270,8 +251,6 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
             click.echo(_("Written: {n} new assignments (status invited).").format(n=len(data["assignments"])))
         else:
             click.echo(_("Nothing written; run again with --apply to write this roster."))
-    finally:
-        store.close()
 
 
 # -- exports ---------------------------------------------------------------------------
@@ -290,8 +269,7 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
 
     start, end = _period(date_from, date_to)
     fmt = fmt or (format_for_path(output) if output else "csv")
-    store = app.open()
-    try:
+    with app.open() as store:
         headers, rows = p.roster_table(store, start, end, by=by, unmasked=unmasked)
         out = output if output is not None else click.get_binary_stream("stdout")
         n = write_table(rows, headers, out, fmt=fmt, encoding=encoding, text_columns=p.ROSTER_TEXT_COLUMNS,
@@ -300,8 +278,6 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
                                                    "file": str(output or "-"), "unmasked": unmasked}, n, unmasked)
         if output is not None:
             click.echo(_("Wrote {rows} rows to {file}.").format(rows=n, file=output), err=True)
-    finally:
-        store.close()
 
 
 @groups.export_group.command("ics", help=_("iCalendar files (.ics) of volunteers' clinic days, for phone calendars: one volunteer (--volunteer) or everyone with a clinic day in the period (--all, one file each in a folder)."))
@@ -319,8 +295,7 @@ def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output)
     if everyone and output is None:
         raise p.PlanningError(_("With --all, name the folder for the files with -o."))
     start, end = _period(date_from, date_to, days=366)
-    store = app.open()
-    try:
+    with app.open() as store:
         if everyone:
             output.mkdir(parents=True, exist_ok=True)
             files = 0
@@ -343,8 +318,6 @@ def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output)
                 n=n, file=output), err=True)
         p.record_export(store, app.who, "ics", {"volunteer_id": vol["id"], "from": start, "to": end,
                                                 "file": str(output or "-")}, n, False)
-    finally:
-        store.close()
 
 
 # -- pairing (结对帮扶) -----------------------------------------------------------------
@@ -360,15 +333,12 @@ def pairing_group() -> None:
 def pairing_pair(app: AppContext, cadre: str, household: str) -> None:
     from clinic.core import planning as p
 
-    store = app.open()
-    try:
+    with app.open() as store:
         vol = p.find_volunteer(store, cadre)
         hh = p.find_household(store, household)
         p.pair(store, hh["id"], vol["id"])
         click.echo(_("{cadre} is paired with the household of {head} ({village}).").format(
             cadre=vol["name"], head=hh["head_name"], village=hh["village"]))
-    finally:
-        store.close()
 
 
 @pairing_group.command("visit", help=_("Record a cadre's visit to a paired household."))
@@ -380,14 +350,11 @@ def pairing_pair(app: AppContext, cadre: str, household: str) -> None:
 def pairing_visit(app: AppContext, cadre: str, household: str, date: str | None, notes: str) -> None:
     from clinic.core import planning as p
 
-    store = app.open()
-    try:
+    with app.open() as store:
         vol = p.find_volunteer(store, cadre)
         hh = p.find_household(store, household)
         p.log_pairing_visit(store, hh["id"], vol["id"], date or _today().isoformat(), notes)
         click.echo(_("Visit recorded."))
-    finally:
-        store.close()
 
 
 @pairing_group.command("list", help=_("A cadre's weekend list: paired households, flags and follow-ups due, the most urgent first."))
@@ -398,8 +365,7 @@ def pairing_list(app: AppContext, cadre: str, as_json: bool) -> None:
     from clinic.core import planning as p
     from clinic.core.categories import category_label
 
-    store = app.open()
-    try:
+    with app.open() as store:
         vol = p.find_volunteer(store, cadre)
         rows = p.weekend_list(store, vol["id"], _today())
         if as_json:
@@ -417,5 +383,3 @@ def pairing_list(app: AppContext, cadre: str, as_json: bool) -> None:
             last = _("last visit {date}").format(date=r["last_visit"]) if r["last_visit"] else _("never visited")
             click.echo(f"  {r['number'] or '-'}  {r['head_name']}  {r['village']}  {category_label(r['category'])}  "
                        f"{last}  {due}  {flags}".rstrip())
-    finally:
-        store.close()

@@ -50,12 +50,10 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
     path = app.db_path
     if path.exists() and not force:
         from clinic.store import open_store
-
-        store = open_store(path)
         from clinic.store.overview import count
 
-        has_data = count(store, "persons")
-        store.close()
+        with open_store(path) as store:
+            has_data = count(store, "persons")
         if has_data:
             click.echo(_("{path} already holds data; opening it as it is (use --force to rebuild the demo).").format(path=path), err=True)
             if not no_tui:
@@ -82,11 +80,8 @@ def status_command(app: AppContext, as_json: bool) -> None:
     from clinic.store.migrations import schema_version
     from clinic.store.overview import counts
 
-    store = app.open()
-    try:
+    with app.open() as store:
         data = {"database": str(app.db_path), "schema_version": schema_version(store), "counts": counts(store)}
-    finally:
-        store.close()
     if as_json:
         echo_json(data)
         return
@@ -112,11 +107,8 @@ def find_command(app: AppContext, query: str, limit: int, as_json: bool) -> None
     from clinic.core.categories import category_label
     from clinic.core.search import find_persons
 
-    store = app.open()
-    try:
+    with app.open() as store:
         hits = find_persons(store, query, limit=limit)
-    finally:
-        store.close()
     if as_json:
         echo_json([asdict(hit) for hit in hits])
         return
@@ -178,14 +170,13 @@ def import_register_command(app: AppContext, file: Path, skip_bad: bool, dry_run
                             township: str | None, village: str | None) -> None:
     from clinic.core.registers import import_register
 
-    store = app.open(create=True)
     update, close = progress_bar(_("Importing"))
-    try:
-        result = import_register(store, file, skip_bad=skip_bad, dry_run=dry_run, township=township,
-                                 village=village, actor=app.who, progress=None if as_json else update)
-    finally:
-        close()
-        store.close()
+    with app.open(create=True) as store:
+        try:
+            result = import_register(store, file, skip_bad=skip_bad, dry_run=dry_run, township=township,
+                                     village=village, actor=app.who, progress=None if as_json else update)
+        finally:
+            close()
     _report_import(result, as_json, "register")
 
 
@@ -195,14 +186,13 @@ def import_register_command(app: AppContext, file: Path, skip_bad: bool, dry_run
 def import_volunteers_command(app: AppContext, file: Path, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
     from clinic.core.volunteer_import import import_volunteers
 
-    store = app.open(create=True)
     update, close = progress_bar(_("Importing"))
-    try:
-        result = import_volunteers(store, file, skip_bad=skip_bad, dry_run=dry_run, actor=app.who,
-                                   progress=None if as_json else update)
-    finally:
-        close()
-        store.close()
+    with app.open(create=True) as store:
+        try:
+            result = import_volunteers(store, file, skip_bad=skip_bad, dry_run=dry_run, actor=app.who,
+                                       progress=None if as_json else update)
+        finally:
+            close()
     _report_import(result, as_json, "volunteers")
 
 
@@ -214,8 +204,7 @@ def purge_command(app: AppContext, person: str, yes: bool) -> None:
     from clinic.core.purge import find_one, purge_person
     from clinic.core.search import PersonHit
 
-    store = app.open()
-    try:
+    with app.open() as store:
         row = find_one(store, person)
         import datetime as dt
 
@@ -226,7 +215,5 @@ def purge_command(app: AppContext, person: str, yes: bool) -> None:
             click.echo(_("Nothing was erased."))
             return
         result = purge_person(store, row["id"], app.who)
-    finally:
-        store.close()
     click.echo(_("Erased {name}: {visits} visits, {handouts} health prescriptions, {consents} consents.").format(
         name=result.name, **result.removed))

@@ -67,11 +67,8 @@ def _filters(date_from, date_to, villages, orgs, year=None):
 def summary_command(app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool) -> None:
     from clinic.core.reports import build_report, report_lines
 
-    store = app.open()
-    try:
+    with app.open() as store:
         report = build_report(store, _filters(date_from, date_to, villages, orgs, year))
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -101,8 +98,7 @@ def _make_export_command(name: str, help_text: str) -> None:
                     _("Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json, "
                       "or give --format csv, xlsx or json.").format(file=output.name)) from None
         fmt = fmt or "csv"
-        store = app.open()
-        try:
+        with app.open() as store:
             if output is None:
                 out = click.get_binary_stream("stdout")
                 if fmt == "xlsx" and out.isatty():
@@ -119,8 +115,6 @@ def _make_export_command(name: str, help_text: str) -> None:
                 )
             finally:
                 close()
-        finally:
-            store.close()
         if output is not None:
             click.echo(_("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True)
         if unmasked:

@@ -85,6 +85,13 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """``with open_store(path) as store:`` closes the connection however the block ends."""
+        self.close()
+
 
 def _create_private(path: Path) -> None:
     """A new database file readable by its owner only: it holds health data."""

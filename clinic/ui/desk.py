@@ -255,11 +255,8 @@ class DeskScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             hits = desk.find(store, text, self.app.today(), limit=RESULTS_LIMIT + 1)
-        finally:
-            store.close()
         self.app.call_from_thread(self.show_hits, text, hits)
 
     def show_hits(self, text: str, hits: list) -> None:
@@ -380,12 +377,9 @@ class DeskScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="queue")
     def _poll(self, day_id: int) -> None:
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             # The clock's minute is part of it: minutes waited move on even when nothing is written.
             stamp = (q.queue_stamp(store, day_id), self.app.now().strftime("%H:%M"))
-        finally:
-            store.close()
         if stamp != self._stamp:
             self.app.call_from_thread(self.refresh_queue)
 

@@ -65,12 +65,9 @@ class HomeScreen(ClinicScreen):
     def load(self) -> None:
         from clinic.store.overview import counts, follow_ups_due, upcoming_days
 
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             today = self.app.today().isoformat()
             data = counts(store), upcoming_days(store, today), follow_ups_due(store, today)
-        finally:
-            store.close()
         self.app.call_from_thread(self.show, *data)
 
     def show(self, numbers: dict, days: list[dict], follow_ups: int) -> None:

@@ -86,11 +86,8 @@ class PagedTable(DataTable):
         generation, fetch, after = self._generation, self._fetch, self._after
 
         def work() -> None:
-            store = self.app.open_store()
-            try:
+            with self.app.open_store() as store:
                 rows = fetch(store, after, self.PAGE)
-            finally:
-                store.close()
             self.app.call_from_thread(self._receive, generation, rows)
 
         self.run_worker(work, thread=True, group=f"page-{id(self)}", exit_on_error=False)

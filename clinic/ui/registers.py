@@ -166,11 +166,8 @@ class RegistersScreen(ClinicScreen):
     def run_search(self, text: str) -> None:
         from clinic.core.search import find_persons
 
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             hits = find_persons(store, text, limit=50, today=self.app.today())
-        finally:
-            store.close()
         self.app.call_from_thread(self.show_hits, text, hits)
 
     def show_hits(self, text: str, hits: list) -> None:
@@ -192,11 +189,8 @@ class RegistersScreen(ClinicScreen):
     def load_detail(self, person_id: int) -> None:
         from clinic.core.persons import person_detail
 
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             detail = person_detail(store, person_id, self.app.today())
-        finally:
-            store.close()
         self.app.call_from_thread(self.show_detail, detail)
 
     def show_detail(self, detail) -> None:

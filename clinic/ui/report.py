@@ -176,12 +176,9 @@ class ReportScreen(ClinicScreen):
     def load_choices(self) -> None:
         from clinic.store.reports import organisation_choices, village_choices
 
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             villages = village_choices(store)
             orgs = organisation_choices(store)
-        finally:
-            store.close()
         self.app.call_from_thread(self._show_choices, villages, orgs)
 
     def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
@@ -236,14 +233,12 @@ class ReportScreen(ClinicScreen):
     def load(self, filters) -> None:
         from clinic.core.reports import build_report
 
-        store = self.app.open_store()
-        try:
-            report = build_report(store, filters)
-        except ClinicError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        finally:
-            store.close()
+        with self.app.open_store() as store:
+            try:
+                report = build_report(store, filters)
+            except ClinicError as exc:
+                self.app.call_from_thread(self.notify, exc.message, severity="error")
+                return
         self.app.call_from_thread(self.show, filters, report)
 
     def show(self, filters, report) -> None:
@@ -421,38 +416,36 @@ class ReportScreen(ClinicScreen):
         from clinic.core.exports import count_rows, export_dataset
 
         worker = get_current_worker()
-        store = self.app.open_store()
-        try:
-            folder = self.exports_dir()
-            if folder in path.parents:
-                # exports hold personal data: folders are the owner's only
-                folder.mkdir(mode=0o700, exist_ok=True)
-                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            total = count_rows(store, dataset, filters, today=self.app.today())
-            self.app.call_from_thread(self._progress, 0, total)
+        with self.app.open_store() as store:
+            try:
+                folder = self.exports_dir()
+                if folder in path.parents:
+                    # exports hold personal data: folders are the owner's only
+                    folder.mkdir(mode=0o700, exist_ok=True)
+                    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                total = count_rows(store, dataset, filters, today=self.app.today())
+                self.app.call_from_thread(self._progress, 0, total)
 
-            def progress(n: int) -> None:
-                if worker.is_cancelled:
-                    raise ExportCancelled
-                self.app.call_from_thread(self._progress, n, total)
+                def progress(n: int) -> None:
+                    if worker.is_cancelled:
+                        raise ExportCancelled
+                    self.app.call_from_thread(self._progress, n, total)
 
-            result = export_dataset(
-                store, dataset, path, filters=filters, fmt=fmt, unmasked=unmasked,
-                actor=self.app.actor, today=self.app.today(), progress=progress,
-            )
-        except ExportCancelled:
-            self.app.call_from_thread(self._export_done, _("Export cancelled; no file was written."), "warning")
-            return
-        except ClinicError as exc:
-            self.app.call_from_thread(self._export_done, exc.message, "error")
-            return
-        except OSError as exc:
-            self.app.call_from_thread(
-                self._export_done,
-                _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc), "error")
-            return
-        finally:
-            store.close()
+                result = export_dataset(
+                    store, dataset, path, filters=filters, fmt=fmt, unmasked=unmasked,
+                    actor=self.app.actor, today=self.app.today(), progress=progress,
+                )
+            except ExportCancelled:
+                self.app.call_from_thread(self._export_done, _("Export cancelled; no file was written."), "warning")
+                return
+            except ClinicError as exc:
+                self.app.call_from_thread(self._export_done, exc.message, "error")
+                return
+            except OSError as exc:
+                self.app.call_from_thread(
+                    self._export_done,
+                    _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc), "error")
+                return
         self.app.call_from_thread(
             self._export_done, _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=path), "information")
 

@@ -54,15 +54,13 @@ class RosterPreview(ClinicModal):
 
     @work(thread=True, exclusive=True, group="roster")
     def run_plan(self) -> None:
-        store = self.app.open_store()
-        try:
-            plan = p.plan_roster(store, self.date_from, self.date_to)
-            data = plan.to_json(store)
-        except ClinicError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        finally:
-            store.close()
+        with self.app.open_store() as store:
+            try:
+                plan = p.plan_roster(store, self.date_from, self.date_to)
+                data = plan.to_json(store)
+            except ClinicError as exc:
+                self.app.call_from_thread(self.notify, exc.message, severity="error")
+                return
         self.app.call_from_thread(self.show_plan, plan, data)
 
     def show_plan(self, plan: p.RosterPlan, data: dict) -> None:
@@ -105,14 +103,12 @@ class RosterPreview(ClinicModal):
     @work(thread=True, exclusive=True, group="roster")
     def run_apply(self) -> None:
         """Plan again and write in one transaction, on this worker's own connection."""
-        store = self.app.open_store()
-        try:
-            plan = p.apply_roster(store, self.date_from, self.date_to)
-        except ClinicError as exc:
-            self.app.call_from_thread(self.apply_failed, exc.message)
-            return
-        finally:
-            store.close()
+        with self.app.open_store() as store:
+            try:
+                plan = p.apply_roster(store, self.date_from, self.date_to)
+            except ClinicError as exc:
+                self.app.call_from_thread(self.apply_failed, exc.message)
+                return
         self.app.call_from_thread(self.applied_done, len(plan.result.proposals))
 
     def apply_failed(self, message: str) -> None:

@@ -51,13 +51,10 @@ class VillagesScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="villages")
     def _read(self, ranking: bool) -> None:
-        store = self.app.open_store()
-        try:
+        with self.app.open_store() as store:
             today = self.app.today()
             ranks = p.where_next(store, today)
             rows = None if ranking else p.village_overview(store, today)
-        finally:
-            store.close()
         self.app.call_from_thread(self._fill, ranking, ranks, rows)
 
     def _fill(self, ranking: bool, ranks: list, rows: list[dict] | None) -> None:
