@@ -163,3 +163,4 @@ async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch
         assert "The database x.db is busy." in messages
         assert any("ZeroDivisionError" in m and "safe" in m for m in messages)
         assert app.return_code is None and app.is_running
+

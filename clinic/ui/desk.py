@@ -15,7 +15,6 @@ import weakref
 
 from rich.cells import cell_len
 from rich.markup import escape
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +26,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, current_language
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
+from clinic.ui.columns import fit_columns
 from clinic.ui.desk_extra import BindingCommands, listing
 from clinic.ui.labels import sex_short
 
@@ -65,21 +65,6 @@ def queue_flags(flags: list) -> str:
         word = _(QUEUE_FLAG[f.code]) if f.code in QUEUE_FLAG else f.code
         shown.setdefault(word, "‼" if f.level == "urgent" else "!")
     return " ".join(mark + word for word, mark in shown.items())
-
-
-def fit_columns(table: DataTable, rows: list[tuple]) -> None:
-    """Size the auto-width columns to these rows before they are added.
-
-    Textual measures new cells only when idle, after a first render has cached the
-    rows at the old widths: a refilled table showed "万才" for 万才红 and "waiti".
-    """
-    fitted = table.__dict__.setdefault("_desk_fitted", set())  # columns this sizes (not fixed ones)
-    for column, *cells in zip(table.ordered_columns, *rows, strict=True) if rows else ():
-        if column.auto_width or column.key in fitted:
-            widths = [Text.from_markup(c).cell_len if isinstance(c, str) else len(str(c)) for c in cells]
-            fitted.add(column.key)
-            column.auto_width = False
-            column.width = max([column.label.cell_len, *widths])
 
 
 def short_masked(masked: str | None) -> str:

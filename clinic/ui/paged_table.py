@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from clinic.store import Store
+from clinic.ui.columns import fit_columns
 
 Fetch = Callable[[Store, Any, int], list[dict]]
 
@@ -104,12 +105,13 @@ class PagedTable(DataTable):
         self.post_message(PagedTable.PageLoaded(self, len(rows)))
 
     def _append(self, rows: list[dict]) -> None:
-        for row in rows:
+        fresh = [row for row in rows if str(row["id"]) not in self._rows]
+        cells = [self._cells(row) for row in fresh]
+        fit_columns(self, cells, grow_only=bool(self._rows))
+        for row, row_cells in zip(fresh, cells, strict=True):
             key = str(row["id"])
-            if key in self._rows:
-                continue
             self._rows[key] = row
-            self.add_row(*self._cells(row), key=key)
+            self.add_row(*row_cells, key=key)
 
     class PageLoaded(Message):
         def __init__(self, table: PagedTable, count: int) -> None:
