@@ -56,7 +56,9 @@ def sample_queries(db_path: Path, n: int, seed: int = 7) -> dict[str, list[str]]
         marks = ",".join("?" * len(ids))
         rows += store.query(
             f"""SELECT p.name, p.id_number, p.phone, h.number FROM persons p
-                LEFT JOIN households h ON h.id = p.household_id WHERE p.id IN ({marks})""", ids)
+                LEFT JOIN households h ON h.id = p.household_id WHERE p.id IN ({marks})""",
+            ids,
+        )
     store.close()
     rng.shuffle(rows)
     out: dict[str, list[str]] = {k: [] for k in KINDS}
@@ -95,7 +97,9 @@ def time_raw(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[s
 
     store = open_store(db_path, migrate=False)
     try:
-        return time_calls(queries, lambda text: persons_by_ids(store, simple_find_ids(store, text, limit)))
+        return time_calls(
+            queries, lambda text: persons_by_ids(store, simple_find_ids(store, text, limit))
+        )
     finally:
         store.close()
 
@@ -118,8 +122,10 @@ async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, lis
     from clinic.ui.desk import DeskScreen
 
     store_probe = __import__("clinic.store", fromlist=["open_store"]).open_store(db_path)
-    day = store_probe.one("SELECT id FROM clinic_days ORDER BY ABS(julianday(date) - julianday(?)) LIMIT 1",
-                          [TODAY.isoformat()])
+    day = store_probe.one(
+        "SELECT id FROM clinic_days ORDER BY ABS(julianday(date) - julianday(?)) LIMIT 1",
+        [TODAY.isoformat()],
+    )
     volunteer = store_probe.scalar("SELECT id FROM volunteers LIMIT 1")
     store_probe.close()
 
@@ -161,7 +167,9 @@ async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, lis
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="a demo database (default: build one in a temp folder)")
+    parser.add_argument(
+        "--db", type=Path, help="a demo database (default: build one in a temp folder)"
+    )
     parser.add_argument("--size", default="large", choices=["small", "large"])
     parser.add_argument("--n", type=int, default=300, help="searches of each kind")
     args = parser.parse_args()
@@ -198,14 +206,18 @@ def main() -> int:
     for kind in KINDS:
         if not queries[kind]:
             continue
-        r50, r95 = pct(raw[kind], .5) * 1e3, pct(raw[kind], .95) * 1e3
-        c50, c95 = pct(core[kind], .5) * 1e3, pct(core[kind], .95) * 1e3
-        u50, u95 = pct(ui[kind], .5) * 1e3, pct(ui[kind], .95) * 1e3
-        print(f"{kind:<13}{r50:>9.2f}{r95:>9.2f}{c50:>10.2f}{c95:>10.2f}{u50:>15.1f}{u95:>8.1f}"
-              f"{u50 / r50:>10.0f}x{u95 / r95:>10.0f}x")
+        r50, r95 = pct(raw[kind], 0.5) * 1e3, pct(raw[kind], 0.95) * 1e3
+        c50, c95 = pct(core[kind], 0.5) * 1e3, pct(core[kind], 0.95) * 1e3
+        u50, u95 = pct(ui[kind], 0.5) * 1e3, pct(ui[kind], 0.95) * 1e3
+        print(
+            f"{kind:<13}{r50:>9.2f}{r95:>9.2f}{c50:>10.2f}{c95:>10.2f}{u50:>15.1f}{u95:>8.1f}"
+            f"{u50 / r50:>10.0f}x{u95 / r95:>10.0f}x"
+        )
     every = [t for k in KINDS for t in ui[k]]
-    print(f"\nall kinds: key press → results shown p50 {statistics.median(every) * 1e3:.1f} ms, "
-          f"p95 {pct(every, .95) * 1e3:.1f} ms, max {max(every) * 1e3:.1f} ms")
+    print(
+        f"\nall kinds: key press → results shown p50 {statistics.median(every) * 1e3:.1f} ms, "
+        f"p95 {pct(every, 0.95) * 1e3:.1f} ms, max {max(every) * 1e3:.1f} ms"
+    )
     return 0
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import shutil
 import sqlite3
@@ -56,24 +55,39 @@ def build(path: Path, n_visits: int, seed: int = 1) -> None:
     n_days = max(50, min(5000, n_visits // 200))
     per_day = -(-n_visits // n_days)
     with conn:
-        conn.executemany("INSERT INTO townships (id, name) VALUES (?, ?)",
-                         [(t, f"镇{t}") for t in range(1, 21)])
-        conn.executemany("INSERT INTO villages (id, township_id, name) VALUES (?, ?, ?)",
-                         [(v, 1 + v % 20, f"村{v}") for v in range(1, n_villages + 1)])
+        conn.executemany(
+            "INSERT INTO townships (id, name) VALUES (?, ?)", [(t, f"镇{t}") for t in range(1, 21)]
+        )
+        conn.executemany(
+            "INSERT INTO villages (id, township_id, name) VALUES (?, ?, ?)",
+            [(v, 1 + v % 20, f"村{v}") for v in range(1, n_villages + 1)],
+        )
         households = n_persons // 2
         cats = ["lifted", "monitored", "dibao", "tekun", "ordinary", "ordinary", "ordinary"]
         conn.executemany(
             "INSERT INTO households (id, uid, village_id, number, head_name, category) VALUES (?, ?, ?, ?, ?, ?)",
-            ((h, f"h{h}", 1 + h % n_villages, f"{h:08d}", f"户主{h}", cats[h % len(cats)])
-             for h in range(1, households + 1)))
+            (
+                (h, f"h{h}", 1 + h % n_villages, f"{h:08d}", f"户主{h}", cats[h % len(cats)])
+                for h in range(1, households + 1)
+            ),
+        )
 
         def person(p: int) -> tuple:
             birth = START.replace(year=1930 + p % 70) + dt.timedelta(days=p % 300)
             first17 = f"500110{birth:%Y%m%d}{p % 1000:03d}"
             idn = first17 + check_character(first17) if p % 10 else None  # some have none
             name = "=HYPERLINK(1)" if p == 7 else f"张{p}"
-            return (p, f"p{p}", 1 + p % households, 1 + (1 + p % households) % n_villages, name,
-                    "M" if p % 2 else "F", birth.isoformat(), idn, f"139{p:08d}")
+            return (
+                p,
+                f"p{p}",
+                1 + p % households,
+                1 + (1 + p % households) % n_villages,
+                name,
+                "M" if p % 2 else "F",
+                birth.isoformat(),
+                idn,
+                f"139{p:08d}",
+            )
 
         seen_ids: set[str] = set()
 
@@ -88,15 +102,31 @@ def build(path: Path, n_visits: int, seed: int = 1) -> None:
 
         conn.executemany(
             "INSERT INTO persons (id, uid, household_id, village_id, name, sex, birth_date, id_number, phone) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", persons())
-        conn.executemany("INSERT INTO person_tags (person_id, tag) VALUES (?, 'disabled')",
-                         ((p,) for p in range(1, n_persons + 1, 17)))
-        conn.execute("INSERT INTO volunteers (id, uid, name, organisation_id) VALUES (1, 'v1', '医生', 4)")
-        days = [(d, f"d{d}", (START + dt.timedelta(days=7 * (d // 10))).isoformat(), 1 + d % n_villages, 4, "done")
-                for d in range(1, n_days + 1)]
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            persons(),
+        )
+        conn.executemany(
+            "INSERT INTO person_tags (person_id, tag) VALUES (?, 'disabled')",
+            ((p,) for p in range(1, n_persons + 1, 17)),
+        )
+        conn.execute(
+            "INSERT INTO volunteers (id, uid, name, organisation_id) VALUES (1, 'v1', '医生', 4)"
+        )
+        days = [
+            (
+                d,
+                f"d{d}",
+                (START + dt.timedelta(days=7 * (d // 10))).isoformat(),
+                1 + d % n_villages,
+                4,
+                "done",
+            )
+            for d in range(1, n_days + 1)
+        ]
         conn.executemany(
             "INSERT INTO clinic_days (id, uid, date, village_id, organisation_id, status) VALUES (?, ?, ?, ?, ?, ?)",
-            days)
+            days,
+        )
 
         def visits():
             v = 0
@@ -108,18 +138,35 @@ def build(path: Path, n_visits: int, seed: int = 1) -> None:
                     if v > n_visits:
                         return
                     p = 1 + (offset + k) % n_persons
-                    yield (v, f"x{v}", d, p, f"{date} 09:{k % 60:02d}", "done", 120 + v % 60, 70 + v % 40,
-                           round(4 + (v % 90) / 10, 1), v % 2, "bp_raised" if v % 5 == 0 else "",
-                           "乡镇卫生院" if v % 97 == 0 else None, 0)
+                    yield (
+                        v,
+                        f"x{v}",
+                        d,
+                        p,
+                        f"{date} 09:{k % 60:02d}",
+                        "done",
+                        120 + v % 60,
+                        70 + v % 40,
+                        round(4 + (v % 90) / 10, 1),
+                        v % 2,
+                        "bp_raised" if v % 5 == 0 else "",
+                        "乡镇卫生院" if v % 97 == 0 else None,
+                        0,
+                    )
 
         conn.executemany(
             "INSERT INTO visits (id, uid, clinic_day_id, person_id, arrived_at, state, sbp, dbp, glucose, "
             "glucose_fasting, flags, referral_to, draft) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            visits())
-        template = conn.execute("SELECT id FROM prescription_templates WHERE code = 'hypertension'").fetchone()[0]
+            visits(),
+        )
+        template = conn.execute(
+            "SELECT id FROM prescription_templates WHERE code = 'hypertension'"
+        ).fetchone()[0]
         conn.execute(
             "INSERT INTO handouts (uid, visit_id, template_id, given_at) "
-            "SELECT 'h' || id, id, ?, arrived_at FROM visits", [template])
+            "SELECT 'h' || id, id, ?, arrived_at FROM visits",
+            [template],
+        )
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
 
@@ -187,17 +234,23 @@ def main() -> int:
         ours, rows = time_clinic(db, folder / "clinic.csv")
         theirs, their_rows = time_sqlite3(db, folder / "sqlite3.csv")
         assert rows == their_rows, (rows, their_rows)
-        print(f"clinic export visits: {rows:,} rows in {ours:.2f} s = {rows / ours:,.0f} rows/s "
-              f"({(folder / 'clinic.csv').stat().st_size / 1e6:.0f} MB)")
-        print(f"sqlite3 -csv, same query: {their_rows:,} rows in {theirs:.2f} s = {their_rows / theirs:,.0f} rows/s")
+        print(
+            f"clinic export visits: {rows:,} rows in {ours:.2f} s = {rows / ours:,.0f} rows/s "
+            f"({(folder / 'clinic.csv').stat().st_size / 1e6:.0f} MB)"
+        )
+        print(
+            f"sqlite3 -csv, same query: {their_rows:,} rows in {theirs:.2f} s = {their_rows / theirs:,.0f} rows/s"
+        )
         print(f"ratio clinic / sqlite3: {ours / theirs:.2f}x the time")
         dates = sqlite3.connect(db).execute("SELECT date FROM clinic_days ORDER BY date").fetchall()
         tenth = dates[len(dates) // 10][0]
         small = peak_rss(db, folder / "small.csv", tenth)
         large = peak_rss(db, folder / "large.csv", None)
-        print(f"peak RSS: {small['rows']:,} rows {small['peak_kb'] / 1024:.0f} MB; "
-              f"{large['rows']:,} rows {large['peak_kb'] / 1024:.0f} MB "
-              f"(x{large['rows'] / max(small['rows'], 1):.1f} rows, x{large['peak_kb'] / small['peak_kb']:.2f} memory)")
+        print(
+            f"peak RSS: {small['rows']:,} rows {small['peak_kb'] / 1024:.0f} MB; "
+            f"{large['rows']:,} rows {large['peak_kb'] / 1024:.0f} MB "
+            f"(x{large['rows'] / max(small['rows'], 1):.1f} rows, x{large['peak_kb'] / small['peak_kb']:.2f} memory)"
+        )
     finally:
         if not args.keep and args.db is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -26,9 +26,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from clinic.core import roster  # noqa: E402
 from clinic.core.roster import RDay, RVolunteer  # noqa: E402
 
-ROLES = ["gp", "internal", "cardiology", "endocrinology", "tcm", "ophthalmology", "dentistry",
-         "paediatrics", "gynaecology", "orthopaedics", "rehabilitation", "lab", "nurse",
-         "pharmacist", "coordinator", "clerk", "educator"]
+ROLES = [
+    "gp",
+    "internal",
+    "cardiology",
+    "endocrinology",
+    "tcm",
+    "ophthalmology",
+    "dentistry",
+    "paediatrics",
+    "gynaecology",
+    "orthopaedics",
+    "rehabilitation",
+    "lab",
+    "nurse",
+    "pharmacist",
+    "coordinator",
+    "clerk",
+    "educator",
+]
 # Nurses, GPs, clerks and pharmacists are needed (and present) far more often.
 WEIGHTS = [6, 3, 2, 2, 4, 1, 1, 1, 1, 1, 1, 2, 8, 4, 2, 4, 2]
 START = dt.date(2027, 1, 1)
@@ -36,22 +52,40 @@ START = dt.date(2027, 1, 1)
 
 def build(n_vol: int, n_days: int, seed: int) -> tuple[list[RVolunteer], list[RDay]]:
     rng = random.Random(seed)
-    weekend = [START + dt.timedelta(days=i) for i in range(90) if (START + dt.timedelta(days=i)).weekday() >= 5]
+    weekend = [
+        START + dt.timedelta(days=i)
+        for i in range(90)
+        if (START + dt.timedelta(days=i)).weekday() >= 5
+    ]
     vols = []
     for i in range(n_vol):
         unav = frozenset(d.isoformat() for d in rng.sample(weekend, rng.randint(0, 4)))
-        vols.append(RVolunteer(
-            id=i + 1, name=f"v{i}", specialty=rng.choices(ROLES, WEIGHTS)[0],
-            organisation_id=rng.randint(1, 10), weekdays=rng.choice(["0123456", "56", "5", "6", "0123456"]),
-            holidays=rng.random() < 0.7, max_per_month=rng.choice([None, 1, 2, 2, 3]),
-            unavailable=unav, month_load=Counter(), period_load=0,
-        ))
+        vols.append(
+            RVolunteer(
+                id=i + 1,
+                name=f"v{i}",
+                specialty=rng.choices(ROLES, WEIGHTS)[0],
+                organisation_id=rng.randint(1, 10),
+                weekdays=rng.choice(["0123456", "56", "5", "6", "0123456"]),
+                holidays=rng.random() < 0.7,
+                max_per_month=rng.choice([None, 1, 2, 2, 3]),
+                unavailable=unav,
+                month_load=Counter(),
+                period_load=0,
+            )
+        )
     days = []
     for j in range(n_days):
         date = rng.choice(weekend)
         roles = rng.sample(ROLES, rng.randint(4, 6))
-        days.append(RDay(id=j + 1, date=date.isoformat(), organisation_id=rng.randint(1, 10),
-                         open={r: rng.randint(1, 3) for r in roles}))
+        days.append(
+            RDay(
+                id=j + 1,
+                date=date.isoformat(),
+                organisation_id=rng.randint(1, 10),
+                open={r: rng.randint(1, 3) for r in roles},
+            )
+        )
     return vols, days
 
 
@@ -63,19 +97,41 @@ def to_database(path: Path, vols: list[RVolunteer], days: list[RDay]) -> None:
     store = open_store(path)
     with store.transaction() as db:
         tid = db["townships"].insert({"name": "测试镇"}).last_pk
-        villages = [db["villages"].insert({"township_id": tid, "name": f"村{i}"}).last_pk for i in range(50)]
+        villages = [
+            db["villages"].insert({"township_id": tid, "name": f"村{i}"}).last_pk for i in range(50)
+        ]
         org_ids = [r["id"] for r in store.query("SELECT id FROM organisations ORDER BY id")]
-        db["volunteers"].insert_all({
-            "id": v.id, "uid": new_uid(), "name": v.name, "specialty_code": v.specialty,
-            "organisation_id": org_ids[(v.organisation_id or 1) - 1], "weekdays": v.weekdays,
-            "holidays": int(v.holidays), "max_days_per_month": v.max_per_month} for v in vols)
+        db["volunteers"].insert_all(
+            {
+                "id": v.id,
+                "uid": new_uid(),
+                "name": v.name,
+                "specialty_code": v.specialty,
+                "organisation_id": org_ids[(v.organisation_id or 1) - 1],
+                "weekdays": v.weekdays,
+                "holidays": int(v.holidays),
+                "max_days_per_month": v.max_per_month,
+            }
+            for v in vols
+        )
         db["volunteer_unavailable"].insert_all(
-            {"volunteer_id": v.id, "date": d} for v in vols for d in v.unavailable)
-        db["clinic_days"].insert_all({
-            "id": d.id, "uid": new_uid(), "date": d.date, "village_id": villages[d.id % len(villages)],
-            "organisation_id": org_ids[(d.organisation_id or 1) - 1]} for d in days)
+            {"volunteer_id": v.id, "date": d} for v in vols for d in v.unavailable
+        )
+        db["clinic_days"].insert_all(
+            {
+                "id": d.id,
+                "uid": new_uid(),
+                "date": d.date,
+                "village_id": villages[d.id % len(villages)],
+                "organisation_id": org_ids[(d.organisation_id or 1) - 1],
+            }
+            for d in days
+        )
         db["clinic_day_needs"].insert_all(
-            {"clinic_day_id": d.id, "specialty_code": role, "count": n} for d in days for role, n in d.open.items())
+            {"clinic_day_id": d.id, "specialty_code": role, "count": n}
+            for d in days
+            for role, n in d.open.items()
+        )
     store.close()
 
 
@@ -100,9 +156,11 @@ def run(n_vol: int, n_days: int, seed: int, through_db: bool = False) -> float:
         result = roster.solve(vols, days, time_limit=600)
         seconds = time.perf_counter() - t0
     pairs = len(roster.eligible_pairs(vols, days))
-    print(f"{n_vol} volunteers, {n_days} days, {result.open_places} places, {pairs} variables: "
-          f"filled {result.filled}, max load {result.max_load}, preferred {result.preferred}, "
-          f"optimal {result.optimal}: {seconds:.2f} s")
+    print(
+        f"{n_vol} volunteers, {n_days} days, {result.open_places} places, {pairs} variables: "
+        f"filled {result.filled}, max load {result.max_load}, preferred {result.preferred}, "
+        f"optimal {result.optimal}: {seconds:.2f} s"
+    )
     return seconds
 
 
@@ -110,8 +168,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=int, default=4)
-    parser.add_argument("--db", action="store_true",
-                        help="through a SQLite clinic database: load, solve and explain (clinic roster's path)")
+    parser.add_argument(
+        "--db",
+        action="store_true",
+        help="through a SQLite clinic database: load, solve and explain (clinic roster's path)",
+    )
     args = parser.parse_args()
     small = run(500, 200, args.seed, args.db)
     large = run(500 * args.scale, 200 * args.scale, args.seed, args.db)

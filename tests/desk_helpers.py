@@ -18,16 +18,22 @@ def today_day(store) -> dict:
 def past_day(store) -> dict:
     from clinic.core import desk
 
-    row = store.one("SELECT id FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1", [TODAY.isoformat()])
+    row = store.one(
+        "SELECT id FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1", [TODAY.isoformat()]
+    )
     return desk.get_day(store, row["id"])
 
 
 def a_volunteer(store, day_id: int) -> int:
-    row = store.one("SELECT volunteer_id FROM assignments WHERE clinic_day_id = ? ORDER BY id LIMIT 1", [day_id])
+    row = store.one(
+        "SELECT volunteer_id FROM assignments WHERE clinic_day_id = ? ORDER BY id LIMIT 1", [day_id]
+    )
     return row["volunteer_id"]
 
 
-def person(store, *, consent: bool, unique_name: bool = True, not_on_day: int | None = None) -> dict:
+def person(
+    store, *, consent: bool, unique_name: bool = True, not_on_day: int | None = None
+) -> dict:
     """A person with (or without) consent on record, with a name nobody else has."""
     sql = """SELECT p.id, p.name FROM persons p
              WHERE {consent} EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)

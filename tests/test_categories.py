@@ -23,15 +23,37 @@ from clinic.i18n import set_language
 @pytest.mark.parametrize(
     "text,code",
     [
-        ("脱贫户", "lifted"), ("建档立卡贫困户", "lifted"), ("建卡贫困户", "lifted"), ("贫困户", "lifted"),
-        ("Lifted out of poverty", "lifted"), ("registered poor", "lifted"), ("LIFTED", "lifted"),
-        ("监测对象", "monitored"), ("监测户", "monitored"), ("边缘易致贫户", "monitored"),
-        ("突发严重困难户", "monitored"), ("脱贫不稳定户", "monitored"), ("Under monitoring", "monitored"),
-        ("低保户", "dibao"), ("低保", "dibao"), ("农村低保户", "dibao"), ("Minimum-income (dibao)", "dibao"),
-        ("特困供养", "tekun"), ("特困户", "tekun"), ("特困人员", "tekun"), ("五保户", "tekun"),
+        ("脱贫户", "lifted"),
+        ("建档立卡贫困户", "lifted"),
+        ("建卡贫困户", "lifted"),
+        ("贫困户", "lifted"),
+        ("Lifted out of poverty", "lifted"),
+        ("registered poor", "lifted"),
+        ("LIFTED", "lifted"),
+        ("监测对象", "monitored"),
+        ("监测户", "monitored"),
+        ("边缘易致贫户", "monitored"),
+        ("突发严重困难户", "monitored"),
+        ("脱贫不稳定户", "monitored"),
+        ("Under monitoring", "monitored"),
+        ("低保户", "dibao"),
+        ("低保", "dibao"),
+        ("农村低保户", "dibao"),
+        ("Minimum-income (dibao)", "dibao"),
+        ("特困供养", "tekun"),
+        ("特困户", "tekun"),
+        ("特困人员", "tekun"),
+        ("五保户", "tekun"),
         ("Destitute support (tekun)", "tekun"),
-        ("一般农户", "ordinary"), ("一般户", "ordinary"), ("普通农户", "ordinary"), ("非贫困户", "ordinary"),
-        ("", "ordinary"), (None, "ordinary"), ("  ", "ordinary"), (" 低保户 ", "dibao"), ("低保 户", "dibao"),
+        ("一般农户", "ordinary"),
+        ("一般户", "ordinary"),
+        ("普通农户", "ordinary"),
+        ("非贫困户", "ordinary"),
+        ("", "ordinary"),
+        (None, "ordinary"),
+        ("  ", "ordinary"),
+        (" 低保户 ", "dibao"),
+        ("低保 户", "dibao"),
     ],
 )
 def test_parse_category(text, code):
@@ -48,11 +70,20 @@ def test_unknown_category(text):
 def test_category_labels():
     assert CATEGORIES == ("lifted", "monitored", "dibao", "tekun", "ordinary")
     assert [category_label(c) for c in CATEGORIES] == [
-        "Lifted out of poverty", "Under monitoring", "Minimum-income (dibao)",
-        "Destitute support (tekun)", "Ordinary",
+        "Lifted out of poverty",
+        "Under monitoring",
+        "Minimum-income (dibao)",
+        "Destitute support (tekun)",
+        "Ordinary",
     ]
     set_language("zh")
-    assert [category_label(c) for c in CATEGORIES] == ["脱贫户", "监测对象", "低保户", "特困供养", "一般农户"]
+    assert [category_label(c) for c in CATEGORIES] == [
+        "脱贫户",
+        "监测对象",
+        "低保户",
+        "特困供养",
+        "一般农户",
+    ]
     with pytest.raises(CategoryError) as err:
         parse_category("富裕户")
     assert "脱贫户、监测对象" in err.value.message
@@ -97,15 +128,29 @@ def test_unknown_tag():
 
 
 def test_tag_labels():
-    assert [tag_label(t) for t in TAGS] == ["Disabled", "Left-behind elderly", "Family-doctor contract"]
+    assert [tag_label(t) for t in TAGS] == [
+        "Disabled",
+        "Left-behind elderly",
+        "Family-doctor contract",
+    ]
     set_language("zh")
     assert [tag_label(t) for t in TAGS] == ["残疾人", "留守老人", "家庭医生签约"]
 
 
 @pytest.mark.parametrize(
     "text,code",
-    [("男", "M"), ("女", "F"), ("M", "M"), ("f", "F"), ("Male", "M"), ("FEMALE", "F"),
-     (" 男 ", "M"), ("", None), (None, None), ("  ", None)],
+    [
+        ("男", "M"),
+        ("女", "F"),
+        ("M", "M"),
+        ("f", "F"),
+        ("Male", "M"),
+        ("FEMALE", "F"),
+        (" 男 ", "M"),
+        ("", None),
+        (None, None),
+        ("  ", None),
+    ],
 )
 def test_parse_sex(text, code):
     assert parse_sex(text) == code
@@ -124,8 +169,15 @@ def test_sex_labels():
 
 
 @settings(max_examples=200)
-@given(st.lists(st.sampled_from(["残疾人", "残疾", "留守老人", "签约", "家庭医生签约", "已签约"]), max_size=6),
-       st.lists(st.sampled_from([";", "；", ",", "，", "、", "/", " ", "　", " ; "]), min_size=6, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(["残疾人", "残疾", "留守老人", "签约", "家庭医生签约", "已签约"]),
+        max_size=6,
+    ),
+    st.lists(
+        st.sampled_from([";", "；", ",", "，", "、", "/", " ", "　", " ; "]), min_size=6, max_size=6
+    ),
+)
 def test_tags_any_separator(words, seps):
     text = "".join(w + s for w, s in zip(words, seps, strict=False))
     codes = parse_tags(text)

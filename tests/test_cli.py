@@ -28,7 +28,15 @@ def test_status_json_counts_every_kind(demo_path):
     assert data["database"] == str(demo_path)
     assert data["schema_version"] >= 1
     counts = data["counts"]
-    for key in ("villages", "households", "persons", "volunteers", "clinic_days", "visits", "handouts"):
+    for key in (
+        "villages",
+        "households",
+        "persons",
+        "volunteers",
+        "clinic_days",
+        "visits",
+        "handouts",
+    ):
         assert isinstance(counts[key], int)
     assert counts["persons"] == 2000 and counts["volunteers"] == 40 and counts["villages"] >= 8
 
@@ -61,7 +69,9 @@ def test_demo_no_tui_builds_database(tmp_path):
 
 
 def test_find_is_masked(demo_store, demo_path):
-    row = demo_store.one("SELECT name, id_number, phone FROM persons WHERE phone IS NOT NULL AND id_number IS NOT NULL LIMIT 1")
+    row = demo_store.one(
+        "SELECT name, id_number, phone FROM persons WHERE phone IS NOT NULL AND id_number IS NOT NULL LIMIT 1"
+    )
     result = run("find", row["id_number"][-6:], "--json", db=demo_path)
     hits = json.loads(result.output)
     assert any(hit["name"] == row["name"] for hit in hits)
@@ -92,7 +102,9 @@ def test_every_command_has_help_and_is_in_readme():
             if isinstance(param, click.Option) and not param.hidden:
                 assert param.help, f"clinic {' '.join(path)} {param.opts[0]} has no help"
         if path:
-            assert f"clinic {' '.join(path)}" in readme, f"clinic {' '.join(path)} missing from README"
+            assert f"clinic {' '.join(path)}" in readme, (
+                f"clinic {' '.join(path)} missing from README"
+            )
 
 
 def test_usage_error_exit_code_2(capsys):
@@ -100,7 +112,9 @@ def test_usage_error_exit_code_2(capsys):
 
 
 def test_bad_input_exit_code_1_one_sentence(tmp_path, capsys):
-    code = main(["--db", str(tmp_path / "x.db"), "import", "register", str(tmp_path / "missing.csv")])
+    code = main(
+        ["--db", str(tmp_path / "x.db"), "import", "register", str(tmp_path / "missing.csv")]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert "missing.csv" in captured.err and "Traceback" not in captured.err
@@ -134,7 +148,9 @@ def test_help_in_chosen_language(lang, word):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "clinic", "--lang", lang, "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "clinic", "--lang", lang, "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0
     assert word in out.stdout
 
@@ -144,8 +160,11 @@ def test_output_into_a_closed_pipe_is_not_an_error(demo_path):
     import sys
 
     # 2,000 persons as CSV: far more than a pipe buffer holds
-    proc = subprocess.Popen([sys.executable, "-m", "clinic", "--db", str(demo_path), "export", "persons"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clinic", "--db", str(demo_path), "export", "persons"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
     assert proc.wait(timeout=60) == 0

@@ -20,15 +20,30 @@ from clinic.i18n import set_language
 D = date(2024, 5, 31)
 
 
-
 @pytest.mark.parametrize(
     "value",
     [
-        "2024-05-31", "2024/5/31", "2024.5.31", "2024年5月31日", "2024年05月31日",
-        "2024年5月31号", "20240531", "45443", "45443.0", "45443.75", 45443, 45443.0,
-        "2024-05-31 00:00:00", "2024/5/31 0:00", "2024-05-31T08:30:00", "2024年5月31日 00:00:00",
-        "２０２４－０５－３１", "２０２４年５月３１日", " 2024-05-31 ",
-        D, datetime(2024, 5, 31, 14, 5),
+        "2024-05-31",
+        "2024/5/31",
+        "2024.5.31",
+        "2024年5月31日",
+        "2024年05月31日",
+        "2024年5月31号",
+        "20240531",
+        "45443",
+        "45443.0",
+        "45443.75",
+        45443,
+        45443.0,
+        "2024-05-31 00:00:00",
+        "2024/5/31 0:00",
+        "2024-05-31T08:30:00",
+        "2024年5月31日 00:00:00",
+        "２０２４－０５－３１",
+        "２０２４年５月３１日",
+        " 2024-05-31 ",
+        D,
+        datetime(2024, 5, 31, 14, 5),
     ],
 )
 def test_accepted_forms(value):
@@ -117,7 +132,10 @@ def test_excel_serial_round_trip(serial):
 
 
 @settings(max_examples=200)
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+)
 def test_age_is_monotonic_and_matches_birthdays(a, b):
     birth, on = min(a, b), max(a, b)
     age = age_on(birth, on)

@@ -17,16 +17,38 @@ def test_check_in_needs_consent(demo_store):
     p = person(demo_store, consent=False, not_on_day=day["id"])
     with pytest.raises(desk.ConsentMissing):
         desk.check_in(demo_store, day, p["id"], vol, NOW)
-    assert demo_store.scalar("SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
-                             [p["id"], day["id"]]) == 0
-    visit_id, new = desk.check_in(demo_store, day, p["id"], vol, NOW,
-                                  consent=desk.Consent(explained_by=vol, signed_by="proxy",
-                                                       proxy_name="李二", proxy_relation="儿子"))
+    assert (
+        demo_store.scalar(
+            "SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
+            [p["id"], day["id"]],
+        )
+        == 0
+    )
+    visit_id, new = desk.check_in(
+        demo_store,
+        day,
+        p["id"],
+        vol,
+        NOW,
+        consent=desk.Consent(
+            explained_by=vol, signed_by="proxy", proxy_name="李二", proxy_relation="儿子"
+        ),
+    )
     assert new
-    consent = demo_store.one("SELECT * FROM consents WHERE person_id = ? ORDER BY id DESC", [p["id"]])
-    assert (consent["signed_by"], consent["proxy_name"], consent["explained_by"]) == ("proxy", "李二", vol)
+    consent = demo_store.one(
+        "SELECT * FROM consents WHERE person_id = ? ORDER BY id DESC", [p["id"]]
+    )
+    assert (consent["signed_by"], consent["proxy_name"], consent["explained_by"]) == (
+        "proxy",
+        "李二",
+        vol,
+    )
     visit = demo_store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
-    assert (visit["state"], visit["checked_in_by"], visit["arrived_at"]) == ("waiting", vol, "2026-11-24 09:30:00")
+    assert (visit["state"], visit["checked_in_by"], visit["arrived_at"]) == (
+        "waiting",
+        vol,
+        "2026-11-24 09:30:00",
+    )
 
 
 def test_proxy_consent_needs_the_proxy_name(demo_store):
@@ -34,7 +56,14 @@ def test_proxy_consent_needs_the_proxy_name(demo_store):
     vol = a_volunteer(demo_store, day["id"])
     p = person(demo_store, consent=False, not_on_day=day["id"])
     with pytest.raises(InputError, match="proxy"):
-        desk.check_in(demo_store, day, p["id"], vol, NOW, consent=desk.Consent(explained_by=vol, signed_by="proxy"))
+        desk.check_in(
+            demo_store,
+            day,
+            p["id"],
+            vol,
+            NOW,
+            consent=desk.Consent(explained_by=vol, signed_by="proxy"),
+        )
 
 
 def test_checking_in_twice_keeps_one_visit(demo_store):
@@ -51,9 +80,13 @@ def test_no_health_data_without_consent(demo_store):
     vol = a_volunteer(demo_store, day["id"])
     p = person(demo_store, consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, p["id"], vol, NOW)
-    demo_store.conn.execute("UPDATE consents SET withdrawn_at = '2026-11-24' WHERE person_id = ?", [p["id"]])
+    demo_store.conn.execute(
+        "UPDATE consents SET withdrawn_at = '2026-11-24' WHERE person_id = ?", [p["id"]]
+    )
     with pytest.raises(desk.ConsentMissing):
-        desk.save_visit(demo_store, day, visit_id, desk.VisitForm(values={"bp": "150/90"}), NOW, vol)
+        desk.save_visit(
+            demo_store, day, visit_id, desk.VisitForm(values={"bp": "150/90"}), NOW, vol
+        )
     assert demo_store.scalar("SELECT sbp FROM visits WHERE id = ?", [visit_id]) is None
 
 
@@ -61,10 +94,14 @@ def test_past_day_records_take_the_day_date(demo_store):
     day = past_day(demo_store)
     vol = a_volunteer(demo_store, day["id"])
     p = person(demo_store, consent=False, not_on_day=day["id"])
-    visit_id, _ = desk.check_in(demo_store, day, p["id"], vol, NOW, consent=desk.Consent(explained_by=vol))
+    visit_id, _ = desk.check_in(
+        demo_store, day, p["id"], vol, NOW, consent=desk.Consent(explained_by=vol)
+    )
     visit = demo_store.one("SELECT arrived_at FROM visits WHERE id = ?", [visit_id])
     assert visit["arrived_at"].startswith(day["date"])
-    given = demo_store.scalar("SELECT given_at FROM consents WHERE person_id = ? ORDER BY id DESC", [p["id"]])
+    given = demo_store.scalar(
+        "SELECT given_at FROM consents WHERE person_id = ? ORDER BY id DESC", [p["id"]]
+    )
     assert given.startswith(day["date"])
     assert day["date"] != TODAY.isoformat()
 
@@ -97,14 +134,22 @@ def test_walk_in_is_registered_and_findable(demo_store):
     assert audit["actor"] == "tester" and f'"person_id": {pid}' in audit["detail"]
     assert "13912345678" not in audit["detail"]
     assert row == {"walk_in": 1, "phone": "13912345678"}
-    assert pid in [h.id for h in desk.find(demo_store, "cs", TODAY, limit=200)] or \
-        pid in [h.id for h in desk.find(demo_store, "5678", TODAY, limit=200)]
+    assert pid in [h.id for h in desk.find(demo_store, "cs", TODAY, limit=200)] or pid in [
+        h.id for h in desk.find(demo_store, "5678", TODAY, limit=200)
+    ]
     assert pid in [h.id for h in desk.find(demo_store, "测试员", TODAY)]
 
 
 def test_walk_in_duplicate_warning(demo_store):
-    existing = demo_store.one("SELECT id, name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1")
-    form = desk.WalkIn(name=existing["name"], sex="M", birth=existing["birth_date"], village_id=existing["village_id"])
+    existing = demo_store.one(
+        "SELECT id, name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1"
+    )
+    form = desk.WalkIn(
+        name=existing["name"],
+        sex="M",
+        birth=existing["birth_date"],
+        village_id=existing["village_id"],
+    )
     clean = desk.clean_walk_in(form, TODAY)
     clean.problems.pop("sex", None)
     with pytest.raises(desk.DuplicateWarning) as info:
@@ -123,16 +168,19 @@ def test_walk_in_with_a_registered_id_number_is_refused_even_when_confirmed(demo
         desk.add_walk_in(demo_store, clean, confirm_duplicate=True)
 
 
-@pytest.mark.parametrize("fields, problem", [
-    ({"id_number": "500110195001010000"}, "id_number"),
-    ({"id_number": "12345"}, "id_number"),
-    ({"name": ""}, "name"),
-    ({"birth": "150"}, "birth"),
-    ({"birth": "2030-01-01"}, "birth"),
-    ({"phone": "12345"}, "phone"),
-    ({"village_id": None}, "village"),
-    ({"sex": None}, "sex"),
-])
+@pytest.mark.parametrize(
+    "fields, problem",
+    [
+        ({"id_number": "500110195001010000"}, "id_number"),
+        ({"id_number": "12345"}, "id_number"),
+        ({"name": ""}, "name"),
+        ({"birth": "150"}, "birth"),
+        ({"birth": "2030-01-01"}, "birth"),
+        ({"phone": "12345"}, "phone"),
+        ({"village_id": None}, "village"),
+        ({"sex": None}, "sex"),
+    ],
+)
 def test_walk_in_refusals(demo_store, fields, problem):
     clean = walk_in(demo_store, **fields)
     assert problem in clean.problems
@@ -152,7 +200,11 @@ def test_queue_states_and_waiting_time(demo_store):
     assert visit_id not in [r["visit_id"] for r in desk.queue_rows(demo_store, day, later, "tcm")]
     desk.set_state(demo_store, day, visit_id, "with_doctor", vol, later)
     desk.set_state(demo_store, day, visit_id, "done", vol, later + dt.timedelta(minutes=10))
-    row = next(r for r in desk.queue_rows(demo_store, day, later + dt.timedelta(hours=1)) if r["visit_id"] == visit_id)
+    row = next(
+        r
+        for r in desk.queue_rows(demo_store, day, later + dt.timedelta(hours=1))
+        if r["visit_id"] == visit_id
+    )
     assert (row["state"], row["waited"]) == ("done", 25)
     assert desk.seen_counts(demo_store, day["id"]).get(vol, 0) >= 1
 
@@ -175,6 +227,12 @@ def test_two_desks_checking_in_the_same_person_make_one_visit(demo_path, monkeyp
     monkeypatch.setattr(q, "visit_for", visit_for)
     second, new = desk.check_in(b, day, p["id"], None, NOW)
     assert (second, new) == (first, False)
-    assert a.scalar("SELECT COUNT(*) FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]) == 1
+    assert (
+        a.scalar(
+            "SELECT COUNT(*) FROM visits WHERE clinic_day_id = ? AND person_id = ?",
+            [day["id"], p["id"]],
+        )
+        == 1
+    )
     a.close()
     b.close()

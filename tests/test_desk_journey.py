@@ -80,16 +80,27 @@ async def test_whole_journey_by_keys(demo_path, demo_store):
         assert type(app.screen).__name__ == "DeskScreen"
         assert keys.count == JOURNEY_KEYS
         await keys.type(p["name"])  # found again: marked as checked in today
-        assert "✓" in str(app.screen.query_one("#results").get_row_at(0)[0])  # its own narrow column
+        assert "✓" in str(
+            app.screen.query_one("#results").get_row_at(0)[0]
+        )  # its own narrow column
         assert "✓ checked in today" in str(app.screen.query_one("#search-status").render())
-    visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
-    assert (visit["sbp"], visit["dbp"], visit["glucose"], visit["glucose_fasting"]) == (150, 95, 6.2, 0)
+    visit = demo_store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]
+    )
+    assert (visit["sbp"], visit["dbp"], visit["glucose"], visit["glucose_fasting"]) == (
+        150,
+        95,
+        6.2,
+        0,
+    )
     assert (visit["state"], visit["draft"], visit["flags"]) == ("done", 0, "bp_raised")
     assert visit["follow_up_due"] == "2027-02-24"  # proposed: 3 months for raised blood pressure
     assert visit["checked_in_by"] == volunteer and visit["seen_by"] == volunteer
-    handouts = demo_store.query("""SELECT t.code, h.ticked, h.given_by FROM handouts h
+    handouts = demo_store.query(
+        """SELECT t.code, h.ticked, h.given_by FROM handouts h
                                    JOIN prescription_templates t ON t.id = h.template_id WHERE h.visit_id = ?""",
-                                [visit["id"]])
+        [visit["id"]],
+    )
     assert [h["code"] for h in handouts] == ["hypertension"]
     assert json.loads(handouts[0]["ticked"]) and handouts[0]["given_by"] == volunteer
     sheets = list((demo_path.parent / "sheets" / TODAY.isoformat()).glob("*.html"))
@@ -108,15 +119,27 @@ async def test_no_consent_no_check_in(demo_path, demo_store):
         assert type(app.screen).__name__ == "ConsentDialog"
         await keys.press("escape")  # the person does not consent
         assert type(app.screen).__name__ == "DeskScreen"
-        assert demo_store.scalar("SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
-                                 [p["id"], day["id"]]) == 0
+        assert (
+            demo_store.scalar(
+                "SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
+                [p["id"], day["id"]],
+            )
+            == 0
+        )
         await keys.press("enter")  # the name is still in the box: try again
         await keys.press("enter")  # consent given by the person, explained by the desk volunteer
         assert type(app.screen).__name__ == "DeskScreen"
-    consent = demo_store.one("SELECT signed_by, explained_by FROM consents WHERE person_id = ?", [p["id"]])
+    consent = demo_store.one(
+        "SELECT signed_by, explained_by FROM consents WHERE person_id = ?", [p["id"]]
+    )
     assert consent["signed_by"] == "self" and consent["explained_by"]
-    assert demo_store.scalar("SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
-                             [p["id"], day["id"]]) == 1
+    assert (
+        demo_store.scalar(
+            "SELECT COUNT(*) FROM visits WHERE person_id = ? AND clinic_day_id = ?",
+            [p["id"], day["id"]],
+        )
+        == 1
+    )
 
 
 async def test_bad_vitals_are_refused_and_the_draft_kept(demo_path, demo_store):
@@ -140,13 +163,17 @@ async def test_bad_vitals_are_refused_and_the_draft_kept(demo_path, demo_store):
         await keys.type("160")  # height
         assert "BMI 23.4" in str(app.screen.query_one("#flags").render())
         await keys.press("escape")  # back to the desk; the draft is saved
-    visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
+    visit = demo_store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]
+    )
     assert visit["draft"] == 1 and visit["sbp"] is None and visit["glucose"] == 5.5
     assert json.loads(visit["draft_form"])["values"]["bp"] == "1500/95"
 
 
 async def test_walk_in_with_duplicate_warning(demo_path, demo_store):
-    existing = demo_store.one("SELECT name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1")
+    existing = demo_store.one(
+        "SELECT name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1"
+    )
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -167,7 +194,12 @@ async def test_walk_in_with_duplicate_warning(demo_path, demo_store):
         assert type(app.screen).__name__ == "ConsentDialog"
         await keys.press("enter")
         assert type(app.screen).__name__ == "DeskScreen"
-    assert demo_store.scalar("SELECT COUNT(*) FROM visits v JOIN persons p ON p.id = v.person_id WHERE p.walk_in = 1") == 1
+    assert (
+        demo_store.scalar(
+            "SELECT COUNT(*) FROM visits v JOIN persons p ON p.id = v.person_id WHERE p.walk_in = 1"
+        )
+        == 1
+    )
 
 
 async def test_another_desk_sees_the_queue_change(demo_path, demo_store):
@@ -188,7 +220,12 @@ async def test_another_desk_sees_the_queue_change(demo_path, demo_store):
         assert screen.query_one("#queue").row_count == rows_before + 1
         await pilot.press("ctrl+t")  # call the highlighted person in
         await pilot.pause()
-        states = {r["state"] for r in demo_store.query("SELECT state FROM visits WHERE clinic_day_id = ?", [day["id"]])}
+        states = {
+            r["state"]
+            for r in demo_store.query(
+                "SELECT state FROM visits WHERE clinic_day_id = ?", [day["id"]]
+            )
+        }
         assert "with_doctor" in states
 
 
@@ -206,27 +243,38 @@ async def test_stock_and_summary_screens(demo_path, demo_store):
         assert "Clinic day" in str(app.screen.query_one("#summary").render())
         await keys.press("escape")
         assert type(app.screen).__name__ == "DeskScreen"
-    assert demo_store.scalar("SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = 'hypertension'",
-                             [day["id"]]) == 40
+    assert (
+        demo_store.scalar(
+            "SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = 'hypertension'",
+            [day["id"]],
+        )
+        == 40
+    )
 
 
 async def test_past_clinic_day_entry(demo_path, demo_store):
     app = make_app(demo_path)
-    past = demo_store.one("SELECT id, date FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1",
-                          [TODAY.isoformat()])
+    past = demo_store.one(
+        "SELECT id, date FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1",
+        [TODAY.isoformat()],
+    )
     p = person(demo_store, consent=True, not_on_day=past["id"])
     async with app.run_test(size=SIZE) as pilot:
         keys = Keys(app, pilot)
         await keys.press("f4")
         box = app.screen.query_one("#days")
-        index = next(i for i in range(box.option_count) if box.get_option_at_index(i).id == str(past["id"]))
+        index = next(
+            i for i in range(box.option_count) if box.get_option_at_index(i).id == str(past["id"])
+        )
         box.highlighted = index
         await keys.press("enter", "enter")
         assert "Past clinic day" in str(app.screen.query_one("#day-bar").render())
         await keys.type(p["name"])
         await keys.press("enter")
-    arrived = demo_store.scalar("SELECT arrived_at FROM visits WHERE clinic_day_id = ? AND person_id = ?",
-                                [past["id"], p["id"]])
+    arrived = demo_store.scalar(
+        "SELECT arrived_at FROM visits WHERE clinic_day_id = ? AND person_id = ?",
+        [past["id"], p["id"]],
+    )
     assert arrived.startswith(past["date"])
 
 
@@ -245,8 +293,11 @@ def test_visit_snapshot(demo_path, demo_store, snap_compare, lang):
     p = person(demo_store, consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     try:
-        assert snap_compare(app, terminal_size=SIZE,
-                            press=["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", *"3.1"])
+        assert snap_compare(
+            app,
+            terminal_size=SIZE,
+            press=["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", *"3.1"],
+        )
     finally:
         set_language("en")
 
@@ -288,7 +339,10 @@ async def test_walk_in_clinic_day_made_at_the_desk(demo_path, demo_store):
         assert type(app.screen).__name__ == "VolunteerPicker"
         await keys.press("enter")
         assert app.screen.day["village_id"] == village and app.screen.day["walk_in"] == 1
-    row = demo_store.one("SELECT date, status, walk_in FROM clinic_days WHERE village_id = ? AND walk_in = 1", [village])
+    row = demo_store.one(
+        "SELECT date, status, walk_in FROM clinic_days WHERE village_id = ? AND walk_in = 1",
+        [village],
+    )
     assert row == {"date": TODAY.isoformat(), "status": "confirmed", "walk_in": 1}
 
 
@@ -304,7 +358,9 @@ async def test_empty_database_offers_a_walk_in_day(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         keys = Keys(app, pilot)
         await keys.press("f4")
-        assert "No clinic days yet" in str(app.screen.query_one("#days").get_option_at_index(0).prompt)
+        assert "No clinic days yet" in str(
+            app.screen.query_one("#days").get_option_at_index(0).prompt
+        )
         await keys.press("enter")  # nothing to open
         assert type(app.screen).__name__ == "DayPicker"
         await keys.press("ctrl+n")
@@ -318,9 +374,21 @@ def test_handout_snapshot(demo_path, demo_store, snap_compare, lang):
     p = person(demo_store, consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     try:
-        assert snap_compare(app, terminal_size=SIZE,
-                            press=["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"150/95",
-                                   *"12.5", "ctrl+r"])
+        assert snap_compare(
+            app,
+            terminal_size=SIZE,
+            press=[
+                "f4",
+                "enter",
+                "enter",
+                *p["name"],
+                "enter",
+                "ctrl+o",
+                *"150/95",
+                *"12.5",
+                "ctrl+r",
+            ],
+        )
     finally:
         set_language("en")
 

@@ -25,7 +25,9 @@ async def test_follow_up_survives_reopening_a_draft(demo_path, demo_store):
         assert type(app.screen).__name__ == "VisitScreen"
         assert app.screen.query_one("#follow_up_due").value == "3m"
         await keys.press("ctrl+s", "escape")
-    visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
+    visit = demo_store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]
+    )
     assert visit["follow_up_due"] == "2027-02-24"
     assert json.loads(visit["draft_form"])["values"]["follow_up_due"] == "3m"
 
@@ -45,7 +47,9 @@ async def test_a_cleared_proposal_stays_cleared_on_reopening(demo_path, demo_sto
         await keys.press("escape", "ctrl+o")
         assert app.screen.query_one("#follow_up_due").value == ""
         await keys.press("escape")
-    visit = demo_store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]])
+    visit = demo_store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]
+    )
     assert visit["follow_up_due"] is None
 
 
@@ -210,8 +214,14 @@ async def test_desk_fits_120_columns_in_chinese(demo_path, demo_store):
             await keys.type(p["name"])  # results with a ✓ row
             lines = screen_lines(app)
             row = next(line for line in lines if p["name"] in line and "就诊中" in line)
-            assert "‼血压 ‼血糖" in row and "中医" in row  # the last column whole: nothing pushed out
-            ticked = next(line.split("│")[0] for line in lines if line.lstrip().startswith("✓") and "…" in line)
+            assert (
+                "‼血压 ‼血糖" in row and "中医" in row
+            )  # the last column whole: nothing pushed out
+            ticked = next(
+                line.split("│")[0]
+                for line in lines
+                if line.lstrip().startswith("✓") and "…" in line
+            )
             masked = app.screen.hits[0].id_masked
             assert ticked.split()[-1] == masked[:4] + "…" + masked[-4:], ticked  # whole beside a ✓
     finally:
@@ -233,10 +243,14 @@ async def test_handout_list_shows_condition_names_with_the_star_first(demo_path,
         assert first.startswith("★ ") and "Health prescription" not in first
         lines = screen_lines(app)
         assert any("★ Hypertension" in line for line in lines)
-        items = [str(app.screen.query_one("#items").get_option_at_index(i).prompt)
-                 for i in range(app.screen.query_one("#items").option_count)]
+        items = [
+            str(app.screen.query_one("#items").get_option_at_index(i).prompt)
+            for i in range(app.screen.query_one("#items").option_count)
+        ]
         heads = [item.split("│")[0].strip() for item in items if item.split("│")[0].strip()]
-        assert "Treatment and" in heads and "rehabilitation" in heads, heads  # the whole name, wrapped
+        assert "Treatment and" in heads and "rehabilitation" in heads, (
+            heads
+        )  # the whole name, wrapped
         assert not any(h.startswith("Treatm ") for h in heads)
 
 
@@ -249,8 +263,14 @@ async def test_queue_columns_fit_their_contents_after_a_check_in(demo_path, demo
         await keys.type(p["name"])
         await keys.press("enter")
         await pilot.pause(0.1)
-        row = next(line.split("│")[1] for line in screen_lines(app) if "│" in line and p["name"] in line.split("│")[1])
-        assert f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip(), row
+        row = next(
+            line.split("│")[1]
+            for line in screen_lines(app)
+            if "│" in line and p["name"] in line.split("│")[1]
+        )
+        assert (
+            f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip()
+        ), row
 
 
 def test_age_with_a_unit_and_an_id_number_agree():
@@ -263,9 +283,13 @@ def test_age_with_a_unit_and_an_id_number_agree():
     first = "50011019690815" + "123"
     number = first + check_character(first)
     for typed in ("56岁", "56 y", "56"):
-        form = desk.WalkIn(name="张三", sex="M", birth=typed, village_id=1, phone="", id_number=number)
+        form = desk.WalkIn(
+            name="张三", sex="M", birth=typed, village_id=1, phone="", id_number=number
+        )
         assert "birth" not in desk.clean_walk_in(form, today).problems, typed
-    wrong = desk.WalkIn(name="张三", sex="M", birth="40岁", village_id=1, phone="", id_number=number)
+    wrong = desk.WalkIn(
+        name="张三", sex="M", birth="40岁", village_id=1, phone="", id_number=number
+    )
     assert "birth" in desk.clean_walk_in(wrong, today).problems
 
 

@@ -17,8 +17,10 @@ def run_day(store):
     desk.join_desk(store, day["id"], vol)
     p = person(store, consent=True, not_on_day=day["id"])
     visit_id, _ = desk.check_in(store, day, p["id"], vol, NOW)
-    form = desk.VisitForm(values={"bp": "185/100", "glucose": "12.5", "referral_to": "中峰镇卫生院"},
-                          conditions=["hypertension"])
+    form = desk.VisitForm(
+        values={"bp": "185/100", "glucose": "12.5", "referral_to": "中峰镇卫生院"},
+        conditions=["hypertension"],
+    )
     desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
     tpl = next(t for t in P.templates(store) if t.code == "hypertension")
     P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, NOW)
@@ -29,7 +31,9 @@ def test_summary_counts(demo_store):
     day, vol = run_day(demo_store)
     data = daysummary.summary(demo_store, day["id"])
     assert data["checked_in"] == 1 and data["seen"] == 1
-    assert data["referrals"] == 1 and data["referral_places"] == [{"place": "中峰镇卫生院", "count": 1}]
+    assert data["referrals"] == 1 and data["referral_places"] == [
+        {"place": "中峰镇卫生院", "count": 1}
+    ]
     assert {f["flag"] for f in data["flags"]} == {"bp_urgent", "glucose_diabetes"}
     assert data["people_flagged"] == {"urgent": 1, "raised": 0}
     assert data["prescriptions"][0]["condition"] == "hypertension"
@@ -50,7 +54,9 @@ def test_report_day_cli_matches(demo_path):
     expected = daysummary.summary(store, day["id"])
     store.close()
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", str(demo_path), "report", "day", "--date", day["date"], "--json"])
+    result = runner.invoke(
+        cli, ["--db", str(demo_path), "report", "day", "--date", day["date"], "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == json.loads(json.dumps(expected))
     text = runner.invoke(cli, ["--db", str(demo_path), "report", "day", "--date", day["date"]])

@@ -26,16 +26,27 @@ def visit(demo_store):
 
 def test_draft_keeps_everything_typed_even_a_wrong_value(visit):
     store, day, vol, visit_id = visit
-    form = desk.VisitForm(values={"bp": "150/95", "glucose": "110", "complaint": "头晕"}, fasting=True,
-                          conditions=["hypertension"])
+    form = desk.VisitForm(
+        values={"bp": "150/95", "glucose": "110", "complaint": "头晕"},
+        fasting=True,
+        conditions=["hypertension"],
+    )
     result = desk.save_visit(store, day, visit_id, form, NOW, vol)
     assert set(result.problems) == {"glucose"}
     row = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
-    assert (row["sbp"], row["dbp"], row["glucose"], row["draft"], row["complaint"]) == (150, 95, None, 1, "头晕")
+    assert (row["sbp"], row["dbp"], row["glucose"], row["draft"], row["complaint"]) == (
+        150,
+        95,
+        None,
+        1,
+        "头晕",
+    )
     assert row["state"] == "with_doctor" and row["seen_by"] == vol
     assert row["flags"] == "bp_raised"
     again = desk.load_visit_form(store, visit_id)
-    assert again.values["glucose"] == "110" and again.fasting and again.conditions == ["hypertension"]
+    assert (
+        again.values["glucose"] == "110" and again.fasting and again.conditions == ["hypertension"]
+    )
 
 
 def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit):
@@ -47,13 +58,22 @@ def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit):
     form.values["bp"] = "150/95"
     form.values["follow_up_due"] = "3m"
     desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
-    row = store.one("SELECT state, draft, follow_up_due, done_at FROM visits WHERE id = ?", [visit_id])
-    assert row == {"state": "done", "draft": 0, "follow_up_due": "2027-02-24", "done_at": "2026-11-24 09:30:00"}
+    row = store.one(
+        "SELECT state, draft, follow_up_due, done_at FROM visits WHERE id = ?", [visit_id]
+    )
+    assert row == {
+        "state": "done",
+        "draft": 0,
+        "follow_up_due": "2027-02-24",
+        "done_at": "2026-11-24 09:30:00",
+    }
 
 
 def test_follow_up_must_be_after_the_visit(visit):
     store, day, vol, visit_id = visit
-    result = desk.save_visit(store, day, visit_id, desk.VisitForm(values={"follow_up_due": "2026-01-01"}), NOW, vol)
+    result = desk.save_visit(
+        store, day, visit_id, desk.VisitForm(values={"follow_up_due": "2026-01-01"}), NOW, vol
+    )
     assert "follow_up_due" in result.problems
 
 
@@ -66,14 +86,26 @@ def test_suggestions_from_flags_and_conditions(demo_store):
 
 def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path):
     store, day, vol, visit_id = visit
-    desk.save_visit(store, day, visit_id, desk.VisitForm(values={"bp": "150/95", "follow_up_due": "30d"},
-                                                         conditions=["hypertension"]), NOW, vol)
+    desk.save_visit(
+        store,
+        day,
+        visit_id,
+        desk.VisitForm(
+            values={"bp": "150/95", "follow_up_due": "30d"}, conditions=["hypertension"]
+        ),
+        NOW,
+        vol,
+    )
     tpl = next(t for t in P.templates(store) if t.code == "hypertension")
     ticks = tpl.default_ticks()[:2] + ["no-such-item"]
     (handout_id,) = P.hand_out(store, day, visit_id, [P.Pick(tpl.id, ticks)], vol, NOW)
     row = store.one("SELECT * FROM handouts WHERE id = ?", [handout_id])
     assert json.loads(row["ticked"]) == tpl.default_ticks()[:2]
-    assert (row["template_id"], row["given_by"], row["given_at"]) == (tpl.id, vol, "2026-11-24 09:30:00")
+    assert (row["template_id"], row["given_by"], row["given_at"]) == (
+        tpl.id,
+        vol,
+        "2026-11-24 09:30:00",
+    )
     sheet = P.build_sheet(store, visit_id, [handout_id])
     html_path, text_path = P.save_sheet(sheet, tmp_path, visit_id)
     html = html_path.read_text(encoding="utf-8")
@@ -123,7 +155,10 @@ def test_an_age_gives_a_birth_year(age):
 
 @given(st.text(max_size=15))
 def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(text):
-    for parse in (lambda t: desk._parse_birth(t, TODAY), lambda t: desk._parse_follow_up(t, TODAY.isoformat())):
+    for parse in (
+        lambda t: desk._parse_birth(t, TODAY),
+        lambda t: desk._parse_follow_up(t, TODAY.isoformat()),
+    ):
         try:
             value = parse(text)
         except InputError as exc:

@@ -41,9 +41,16 @@ def test_bp_spellings(text):
     assert V.parse_bp(text) == (140, 90)
 
 
-@pytest.mark.parametrize("text, field", [
-    ("1400/90", "bp"), ("140", "bp"), ("90/140", "bp"), ("300/90", "sbp"), ("140/20", "dbp"),
-])
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("1400/90", "bp"),
+        ("140", "bp"),
+        ("90/140", "bp"),
+        ("300/90", "sbp"),
+        ("140/20", "dbp"),
+    ],
+)
 def test_bp_refusals(text, field):
     with pytest.raises(V.VitalsError) as info:
         V.parse_bp(text)
@@ -51,14 +58,17 @@ def test_bp_refusals(text, field):
     assert info.value.message
 
 
-@pytest.mark.parametrize("name, text", [
-    ("glucose", "110"),  # mg/dL typed into a mmol/L field
-    ("glucose", "0.5"),
-    ("pulse", "500"),
-    ("weight_kg", "600"),
-    ("height_cm", "16"),
-    ("pulse", "abc"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("glucose", "110"),  # mg/dL typed into a mmol/L field
+        ("glucose", "0.5"),
+        ("pulse", "500"),
+        ("weight_kg", "600"),
+        ("height_cm", "16"),
+        ("pulse", "abc"),
+    ],
+)
 def test_out_of_range_refused_in_words(name, text):
     with pytest.raises(V.VitalsError) as info:
         V.parse_number(text, name)
@@ -88,11 +98,22 @@ def test_parse_bp_never_crashes(text):
         pass
 
 
-@pytest.mark.parametrize("name, text, done", [
-    ("bp", "140/9", False), ("bp", "140/90", True), ("bp", "140/1", False), ("bp", "140/10", False),
-    ("bp", "140/100", True), ("bp", "140 85", True), ("bp", "１４０／９０", True),
-    ("glucose", "6", False), ("glucose", "6.", False), ("glucose", "6.1", True), ("glucose", "16.7", True),
-    ("pulse", "72", False),
-])
+@pytest.mark.parametrize(
+    "name, text, done",
+    [
+        ("bp", "140/9", False),
+        ("bp", "140/90", True),
+        ("bp", "140/1", False),
+        ("bp", "140/10", False),
+        ("bp", "140/100", True),
+        ("bp", "140 85", True),
+        ("bp", "１４０／９０", True),
+        ("glucose", "6", False),
+        ("glucose", "6.", False),
+        ("glucose", "6.1", True),
+        ("glucose", "16.7", True),
+        ("pulse", "72", False),
+    ],
+)
 def test_when_a_reading_is_complete(name, text, done):
     assert V.looks_complete(name, text) is done

@@ -43,8 +43,10 @@ def _cells(path, fmt, column):
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
     else:
-        rows = [["" if v is None else v for v in r]
-                for r in openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+        rows = [
+            ["" if v is None else v for v in r]
+            for r in openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True)
+        ]
     i = rows[0].index(column)
     return [r[i] for r in rows[1:] if len(r) > i and r[i]]
 
@@ -83,14 +85,24 @@ def _flag_header():
 def test_json_keeps_flag_codes(ystore, tmp_path):
     path = tmp_path / "visits.json"
     export_dataset(ystore, "visits", path, fmt="json", today=TODAY)
-    flags = {f for item in json.loads(path.read_text(encoding="utf-8")) for f in item["flags"].split(";") if f}
+    flags = {
+        f
+        for item in json.loads(path.read_text(encoding="utf-8"))
+        for f in item["flags"].split(";")
+        if f
+    }
     assert flags and flags <= CODES
 
 
-@pytest.mark.parametrize("lang,name,title", [
-    ("en", "visits", "Visits"), ("en", "volunteer-hours", "Volunteer hours"),
-    ("zh", "visits", "就诊"), ("zh", "report", "统计报告"),
-])
+@pytest.mark.parametrize(
+    "lang,name,title",
+    [
+        ("en", "visits", "Visits"),
+        ("en", "volunteer-hours", "Volunteer hours"),
+        ("zh", "visits", "就诊"),
+        ("zh", "report", "统计报告"),
+    ],
+)
 def test_sheet_is_named_after_the_dataset(ystore, tmp_path, lang, name, title):
     set_language(lang)
     try:
@@ -120,7 +132,9 @@ def test_format_from_name():
 def run(db, *args):
     from clinic.cli.main import cli
 
-    return CliRunner().invoke(cli, ["--db", str(db), "--as", "tester", *args], catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, ["--db", str(db), "--as", "tester", *args], catch_exceptions=False
+    )
 
 
 def test_cli_refuses_an_unknown_extension(ystore, tmp_path):
@@ -135,4 +149,6 @@ def test_cli_refuses_an_unknown_extension(ystore, tmp_path):
     assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
     # No extension at all: CSV, as documented.
     result = run(ystore.path, "export", "coverage", "-o", str(tmp_path / "coverage"))
-    assert result.exit_code == 0 and (tmp_path / "coverage").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert result.exit_code == 0 and (tmp_path / "coverage").read_bytes().startswith(
+        b"\xef\xbb\xbf"
+    )

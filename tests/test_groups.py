@@ -13,10 +13,29 @@ from clinic.i18n import set_language
 @pytest.mark.parametrize(
     "text,n",
     [
-        ("3组", 3), ("三组", 3), ("3社", 3), ("三社", 3), ("第三村民小组", 3), ("第3村民小组", 3),
-        ("十二组", 12), ("二十一社", 21), ("3", 3), ("03组", 3), ("３组", 3), (" 3 组 ", 3),
-        ("第十村民小组", 10), ("九十九组", 99), ("两组", 2), ("3小组", 3), ("三村民组", 3),
-        ("3队", 3), ("第3生产队", 3), ("Group 3", 3), ("group 12", 12), (3, 3), ("3.0", 3),
+        ("3组", 3),
+        ("三组", 3),
+        ("3社", 3),
+        ("三社", 3),
+        ("第三村民小组", 3),
+        ("第3村民小组", 3),
+        ("十二组", 12),
+        ("二十一社", 21),
+        ("3", 3),
+        ("03组", 3),
+        ("３组", 3),
+        (" 3 组 ", 3),
+        ("第十村民小组", 10),
+        ("九十九组", 99),
+        ("两组", 2),
+        ("3小组", 3),
+        ("三村民组", 3),
+        ("3队", 3),
+        ("第3生产队", 3),
+        ("Group 3", 3),
+        ("group 12", 12),
+        (3, 3),
+        ("3.0", 3),
     ],
 )
 def test_accepted(text, n):
@@ -24,7 +43,21 @@ def test_accepted(text, n):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "0组", "100组", "组", "三十十组", "十十组", "3组4", "abc", "三四组", "一百组", "-3", "3.5"]
+    "text",
+    [
+        "",
+        "0组",
+        "100组",
+        "组",
+        "三十十组",
+        "十十组",
+        "3组4",
+        "abc",
+        "三四组",
+        "一百组",
+        "-3",
+        "3.5",
+    ],
 )
 def test_rejected(text):
     with pytest.raises(GroupError):
@@ -41,7 +74,14 @@ def test_labels():
 
 
 def test_chinese_numerals():
-    assert [int_to_chinese(n) for n in (1, 10, 11, 20, 21, 99)] == ["一", "十", "十一", "二十", "二十一", "九十九"]
+    assert [int_to_chinese(n) for n in (1, 10, 11, 20, 21, 99)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "九十九",
+    ]
     assert chinese_to_int("二十") == 20
     assert chinese_to_int("二二") is None
 
@@ -60,7 +100,12 @@ groups = st.integers(1, 99)
 
 
 @settings(max_examples=200)
-@given(groups, st.sampled_from(["{n}组", "{n}社", "第{n}村民小组", "{n}", "0{n}组", "{c}组", "{c}社", "第{c}村民小组"]))
+@given(
+    groups,
+    st.sampled_from(
+        ["{n}组", "{n}社", "第{n}村民小组", "{n}", "0{n}组", "{c}组", "{c}社", "第{c}村民小组"]
+    ),
+)
 def test_every_spelling_reads_back(n, form):
     assert parse_group(form.format(n=n, c=_chinese(n))) == n
 

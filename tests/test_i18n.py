@@ -51,7 +51,9 @@ def catalogue_messages() -> dict[str, str]:
 def test_every_message_has_chinese():
     translated = catalogue_messages()
     missing = {msg: where for msg, where in source_messages().items() if msg not in translated}
-    assert not missing, "messages without zh_CN text:\n" + "\n".join(f"{w}: {m!r}" for m, w in missing.items())
+    assert not missing, "messages without zh_CN text:\n" + "\n".join(
+        f"{w}: {m!r}" for m, w in missing.items()
+    )
 
 
 def test_compiled_catalogues_are_current():
@@ -65,10 +67,14 @@ def test_compiled_catalogues_are_current():
         mo = po.with_suffix(".mo")
         assert mo.exists(), f"{mo.name} missing: run python -m clinic.i18n compile"
         with po.open("rb") as fh:
-            source = {key(m.id): key(m.string) for m in read_po(fh) if m.id and m.string and not m.fuzzy}
+            source = {
+                key(m.id): key(m.string) for m in read_po(fh) if m.id and m.string and not m.fuzzy
+            }
         with mo.open("rb") as fh:
             compiled = {key(m.id): key(m.string) for m in read_mo(fh) if m.id}
-        assert source == compiled, f"{mo.name} is older than {po.name}: run python -m clinic.i18n compile"
+        assert source == compiled, (
+            f"{mo.name} is older than {po.name}: run python -m clinic.i18n compile"
+        )
 
 
 def test_placeholders_survive_translation():
@@ -82,13 +88,22 @@ def test_placeholders_survive_translation():
                 if not message.id or not message.string or not isinstance(message.id, str):
                     continue  # plural entries: Chinese has one form for every count
                 placeholders = set(re.findall(r"{[\w!]*}", message.id))
-                assert placeholders == set(re.findall(r"{[\w!]*}", message.string)), (po.name, message.id)
+                assert placeholders == set(re.findall(r"{[\w!]*}", message.string)), (
+                    po.name,
+                    message.id,
+                )
 
 
 @pytest.mark.parametrize(
     ("explicit", "env", "expected"),
-    [("zh", {}, "zh"), ("en", {"LANG": "zh_CN.UTF-8"}, "en"), (None, {"LANG": "zh_CN.UTF-8"}, "zh"),
-     (None, {"LANG": "en_US.UTF-8"}, "en"), (None, {"CLINIC_LANG": "zh"}, "zh"), (None, {}, "en")],
+    [
+        ("zh", {}, "zh"),
+        ("en", {"LANG": "zh_CN.UTF-8"}, "en"),
+        (None, {"LANG": "zh_CN.UTF-8"}, "zh"),
+        (None, {"LANG": "en_US.UTF-8"}, "en"),
+        (None, {"CLINIC_LANG": "zh"}, "zh"),
+        (None, {}, "en"),
+    ],
 )
 def test_language_follows_flag_then_locale(monkeypatch, explicit, env, expected):
     for name in ("CLINIC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):

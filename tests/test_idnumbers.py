@@ -30,8 +30,8 @@ def make_id(area: str, born: date, seq: int) -> str:
     return first17 + ric.calc_check_digit(first17 + "0")
 
 
-
 # --- concrete cases -------------------------------------------------------
+
 
 def test_known_check_characters():
     # Verified against the ISO 7064 MOD 11-2 definition via stdnum.
@@ -137,8 +137,14 @@ def test_fifteen_digit_impossible_date():
 
 @pytest.mark.parametrize(
     "text",
-    ["5.00222E+17", "5.00110196911269E+17", "5.00110196911269e+17", "5.0011E17",
-     " 5.00222E+17 ", "500110196911269646.0"],
+    [
+        "5.00222E+17",
+        "5.00110196911269E+17",
+        "5.00110196911269e+17",
+        "5.0011E17",
+        " 5.00222E+17 ",
+        "500110196911269646.0",
+    ],
 )
 def test_excel_scientific_notation(text):
     with pytest.raises(IdNumberError) as err:
@@ -228,7 +234,9 @@ def test_survives_typing_noise(area, born, seq, data):
         noisy = _fullwidth(noisy)
     # Insert spaces or hyphens at random positions.
     cuts = sorted(data.draw(st.lists(st.integers(0, 18), max_size=4)))
-    seps = data.draw(st.lists(st.sampled_from([" ", "-", "　", "\t", "－"]), min_size=4, max_size=4))
+    seps = data.draw(
+        st.lists(st.sampled_from([" ", "-", "　", "\t", "－"]), min_size=4, max_size=4)
+    )
     parts, last = [], 0
     for i, cut in enumerate(cuts):
         parts += [noisy[last:cut], seps[i]]
@@ -246,7 +254,7 @@ def test_any_single_character_change_is_rejected(area, born, seq, pos, delta):
     changed = alphabet[(old + delta) % len(alphabet)]
     if changed == number[pos]:
         return
-    mutated = number[:pos] + changed + number[pos + 1:]
+    mutated = number[:pos] + changed + number[pos + 1 :]
     with pytest.raises(IdNumberError):
         parse_id(mutated, today=TODAY)
 

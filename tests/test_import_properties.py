@@ -18,8 +18,12 @@ from clinic.store import open_store
 from conftest import TODAY
 
 NAMES = st.text(alphabet="张王李赵曾单覃欧阳伟芳娜敏静丽强磊军", min_size=2, max_size=4)
-CATEGORIES = st.sampled_from(["脱贫户", "建档立卡贫困户", "监测对象", "低保户", "特困供养", "一般农户", ""])
-GROUPS = st.integers(1, 30).flatmap(lambda n: st.sampled_from([f"{n}组", f"{n}社", f"第{n}村民小组", str(n)]))
+CATEGORIES = st.sampled_from(
+    ["脱贫户", "建档立卡贫困户", "监测对象", "低保户", "特困供养", "一般农户", ""]
+)
+GROUPS = st.integers(1, 30).flatmap(
+    lambda n: st.sampled_from([f"{n}组", f"{n}社", f"第{n}村民小组", str(n)])
+)
 
 
 @st.composite
@@ -36,10 +40,27 @@ def person_rows(draw):
             continue
         used.add(number)
         household = f"H{draw(st.integers(1, 4)):03d}"
-        date_text = draw(st.sampled_from([birth.isoformat(), f"{birth.year}/{birth.month}/{birth.day}",
-                                          f"{birth.year}年{birth.month}月{birth.day}日", birth.strftime("%Y%m%d")]))
-        rows.append([household, draw(NAMES) + str(i), "男" if male else "女", number, date_text,
-                     draw(GROUPS), draw(CATEGORIES)])
+        date_text = draw(
+            st.sampled_from(
+                [
+                    birth.isoformat(),
+                    f"{birth.year}/{birth.month}/{birth.day}",
+                    f"{birth.year}年{birth.month}月{birth.day}日",
+                    birth.strftime("%Y%m%d"),
+                ]
+            )
+        )
+        rows.append(
+            [
+                household,
+                draw(NAMES) + str(i),
+                "男" if male else "女",
+                number,
+                date_text,
+                draw(GROUPS),
+                draw(CATEGORIES),
+            ]
+        )
     return rows
 
 
@@ -48,11 +69,15 @@ def register_csv(rows, encoding: str) -> bytes:
     categories: dict[str, str] = {}
     for household, name, sex, number, date_text, group, category in rows:
         category = categories.setdefault(household, category)  # one category per household
-        lines.append(",".join([household, name, sex, number, date_text, "中峰镇", "龙山村", group, category]))
+        lines.append(
+            ",".join([household, name, sex, number, date_text, "中峰镇", "龙山村", group, category])
+        )
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=person_rows(), encoding=st.sampled_from(["utf-8-sig", "utf-8", "gbk", "gb18030"]))
 def test_any_valid_register_imports_exactly_and_idempotently(rows, encoding):
     with tempfile.TemporaryDirectory() as folder:
@@ -66,7 +91,10 @@ def test_any_valid_register_imports_exactly_and_idempotently(rows, encoding):
             for _h, name, sex, number, _d, _g, _c in rows:
                 assert stored[number]["name"] == name
                 assert stored[number]["sex"] == ("M" if sex == "男" else "F")
-                assert stored[number]["birth_date"] == f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+                assert (
+                    stored[number]["birth_date"]
+                    == f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+                )
             again = import_register(store, path, today=TODAY)
             assert again.persons["unchanged"] == len(rows)
         finally:

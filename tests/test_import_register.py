@@ -39,7 +39,15 @@ def good_rows() -> list[str]:
 
 
 def snapshot(store) -> dict:
-    tables = ("townships", "villages", "households", "persons", "person_tags", "person_conditions", "person_keys")
+    tables = (
+        "townships",
+        "villages",
+        "households",
+        "persons",
+        "person_tags",
+        "person_conditions",
+        "person_keys",
+    )
     return {t: store.query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
 
 
@@ -52,8 +60,13 @@ def test_sample_register_imports_cleanly_and_twice_changes_nothing(store, sample
     first = import_register(store, path, today=TODAY)
     assert first.rejected == 0 and first.persons["created"] == 180
     assert first.households["created"] == 60
-    assert store.scalar("SELECT count(*) FROM villages v JOIN townships t ON t.id = v.township_id "
-                        "WHERE v.name = '龙山村' AND t.name = '中峰镇'") == 1
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM villages v JOIN townships t ON t.id = v.township_id "
+            "WHERE v.name = '龙山村' AND t.name = '中峰镇'"
+        )
+        == 1
+    )
     before = snapshot(store)
     second = import_register(store, path, today=TODAY)
     assert second.persons == {"created": 0, "updated": 0, "unchanged": 180}
@@ -63,7 +76,9 @@ def test_sample_register_imports_cleanly_and_twice_changes_nothing(store, sample
 
 def test_rows_become_households_with_categories_tags_conditions(store, tmp_path):
     import_register(store, write(tmp_path / "r.csv", good_rows()), today=TODAY)
-    households = store.query("SELECT number, head_name, category, group_no FROM households ORDER BY number")
+    households = store.query(
+        "SELECT number, head_name, category, group_no FROM households ORDER BY number"
+    )
     assert households == [
         {"number": "T0001", "head_name": "张三", "category": "lifted", "group_no": 3},
         {"number": "T0002", "head_name": "曾五", "category": "dibao", "group_no": 5},
@@ -72,10 +87,16 @@ def test_rows_become_households_with_categories_tags_conditions(store, tmp_path)
     assert li["birth_date"] == "1958-01-01" and li["sex"] == "F"
     zeng = store.one("SELECT * FROM persons WHERE name = '曾五'")
     assert zeng["phone"] == "02348123456"
-    tags = {(r["name"], r["tag"]) for r in store.query(
-        "SELECT p.name, t.tag FROM person_tags t JOIN persons p ON p.id = t.person_id")}
+    tags = {
+        (r["name"], r["tag"])
+        for r in store.query(
+            "SELECT p.name, t.tag FROM person_tags t JOIN persons p ON p.id = t.person_id"
+        )
+    }
     assert tags == {("张三", "disabled"), ("李四", "left_behind_elderly")}
-    conds = {r["condition_code"] for r in store.query("SELECT condition_code FROM person_conditions")}
+    conds = {
+        r["condition_code"] for r in store.query("SELECT condition_code FROM person_conditions")
+    }
     assert conds == {"hypertension", "diabetes", "copd"}
 
 
@@ -100,7 +121,11 @@ def test_fifteen_digit_number_is_converted_and_kept(store, tmp_path):
 
 
 BAD_CASES = {
-    "wrong check character": (lambda id_: id_[:-1] + ("0" if id_[-1] != "0" else "1"), "身份证号", 2),
+    "wrong check character": (
+        lambda id_: id_[:-1] + ("0" if id_[-1] != "0" else "1"),
+        "身份证号",
+        2,
+    ),
     "excel damaged": (lambda id_: "5.00110195603E+17", "身份证号", 2),
     "impossible birth date": (lambda id_: id_[:6] + "19561332" + id_[14:], "身份证号", 2),
 }
@@ -125,7 +150,9 @@ def test_bad_id_numbers_reject_the_file(tmp_path, case):
 def test_bad_rows_list_every_problem_and_write_nothing(store, tmp_path):
     rows = good_rows()
     rows.append("T0003,,户主,男,,1950-01-01,12345,中峰镇,龙山村,3组,富裕户,,,")
-    rows.append(f"T0004,赵六,户主,女,{valid_id('500110', '19600101', 11)},1960-01-01,,中峰镇,龙山村,3组,一般农户,,,赵六")
+    rows.append(
+        f"T0004,赵六,户主,女,{valid_id('500110', '19600101', 11)},1960-01-01,,中峰镇,龙山村,3组,一般农户,,,赵六"
+    )
     with pytest.raises(ImportFileError) as err:
         import_register(store, write(tmp_path / "bad.csv", rows), today=TODAY)
     problems = {(p.line, p.column) for p in err.value.problems}
@@ -138,8 +165,18 @@ def test_messages_in_chinese(tmp_path):
     rows = good_rows()
     rows.append("T0003,,户主,男,,1950-01-01,,中峰镇,龙山村,3组,一般农户,,,")
     result = invoke(tmp_path / "x.db", str(write(tmp_path / "坏.csv", rows)))
-    result = CliRunner().invoke(cli, ["--lang", "zh", "--db", str(tmp_path / "x.db"), "import", "register",
-                                      str(tmp_path / "坏.csv")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--lang",
+            "zh",
+            "--db",
+            str(tmp_path / "x.db"),
+            "import",
+            "register",
+            str(tmp_path / "坏.csv"),
+        ],
+    )
     assert result.exit_code == 1
     assert "坏.csv 第 5 行，“姓名”列：姓名为空。" in result.output
 
@@ -158,18 +195,24 @@ def test_skip_bad_imports_good_rows_and_writes_rejected_csv(store, tmp_path):
 
 
 def test_dry_run_writes_nothing(store, tmp_path):
-    result = import_register(store, write(tmp_path / "r.csv", good_rows()), dry_run=True, today=TODAY)
+    result = import_register(
+        store, write(tmp_path / "r.csv", good_rows()), dry_run=True, today=TODAY
+    )
     assert result.persons["created"] == 3 and result.dry_run
     assert store.scalar("SELECT count(*) FROM persons") == 0
     assert store.scalar("SELECT count(*) FROM townships") == 0
 
 
-@pytest.mark.parametrize("content,expected", [
-    (b"", "empty"),
-    (b"\x00\x01\x02binary\xff\xfe" * 50, "Cannot read the text"),
-    ("姓名,出生日期\r\n张三,1950-01-01\r\n".encode(), "township"),
-    ('户编号,姓名,乡镇,村\r\nT1,"张三,中峰镇,龙山村\r\n'.encode(), "line"),
-], ids=["empty", "binary", "no-township", "unclosed-quote"])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\xff\xfe" * 50, "Cannot read the text"),
+        ("姓名,出生日期\r\n张三,1950-01-01\r\n".encode(), "township"),
+        ('户编号,姓名,乡镇,村\r\nT1,"张三,中峰镇,龙山村\r\n'.encode(), "line"),
+    ],
+    ids=["empty", "binary", "no-township", "unclosed-quote"],
+)
 def test_malformed_files_are_refused_clearly(tmp_path, content, expected):
     path = tmp_path / "odd.csv"
     path.write_bytes(content)
@@ -180,8 +223,10 @@ def test_malformed_files_are_refused_clearly(tmp_path, content, expected):
 
 
 def test_english_headers_and_variants(store, tmp_path):
-    rows = ["Household No,Name,Relation,Sex,ID number,Date of birth,Mobile,Town,Village,Group,Category,Tags,Conditions,Head",
-            f"E1,王五,户主,M,{valid_id('500110', '19700101', 11)},25569,,中峰镇,龙山村,2,一般户,,,王五"]
+    rows = [
+        "Household No,Name,Relation,Sex,ID number,Date of birth,Mobile,Town,Village,Group,Category,Tags,Conditions,Head",
+        f"E1,王五,户主,M,{valid_id('500110', '19700101', 11)},25569,,中峰镇,龙山村,2,一般户,,,王五",
+    ]
     result = import_register(store, write(tmp_path / "en.csv", rows), today=TODAY)
     assert result.persons["created"] == 1
     # 25569 is the Excel serial number of 1970-01-01
@@ -201,8 +246,24 @@ def test_xlsx_register_keeps_id_numbers(store, tmp_path):
     sheet = book.active
     for line in good_rows():
         sheet.append(line.split(","))
-    sheet.append(["T0009", "钱七", "户主", "男", 5.00110195603e17, "1956-03-12", None, "中峰镇", "龙山村", "3组",
-                  "一般农户", None, None, "钱七"])
+    sheet.append(
+        [
+            "T0009",
+            "钱七",
+            "户主",
+            "男",
+            5.00110195603e17,
+            "1956-03-12",
+            None,
+            "中峰镇",
+            "龙山村",
+            "3组",
+            "一般农户",
+            None,
+            None,
+            "钱七",
+        ]
+    )
     path = tmp_path / "r.xlsx"
     book.save(path)
     with pytest.raises(ImportFileError) as err:
@@ -215,13 +276,17 @@ def test_xlsx_register_keeps_id_numbers(store, tmp_path):
 
 def test_gbk_and_plain_utf8_files(store, tmp_path):
     import_register(store, write(tmp_path / "g.csv", good_rows(), encoding="gbk"), today=TODAY)
-    result = import_register(store, write(tmp_path / "u.csv", good_rows(), encoding="utf-8"), today=TODAY)
+    result = import_register(
+        store, write(tmp_path / "u.csv", good_rows(), encoding="utf-8"), today=TODAY
+    )
     assert result.persons["unchanged"] == 3
 
 
 def test_township_and_village_options(store, tmp_path):
     rows = ["户编号,姓名,户主姓名", "A1,张三,张三", "A1,李四,张三"]
-    result = import_register(store, write(tmp_path / "v.csv", rows), township="郭扶镇", village="高庙村", today=TODAY)
+    result = import_register(
+        store, write(tmp_path / "v.csv", rows), township="郭扶镇", village="高庙村", today=TODAY
+    )
     assert result.households["created"] == 1 and result.persons["created"] == 2
 
 

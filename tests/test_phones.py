@@ -96,14 +96,19 @@ def test_stored_form_is_idempotent(phone):
 
 
 @settings(max_examples=200)
-@given(mobiles, st.sampled_from(["", "+86", "+86 ", "86", "0086 "]), st.sampled_from(["", " ", "-"]))
+@given(
+    mobiles, st.sampled_from(["", "+86", "+86 ", "86", "0086 "]), st.sampled_from(["", " ", "-"])
+)
 def test_mobile_spellings(mobile, prefix, sep):
     text = prefix + mobile[:3] + sep + mobile[3:7] + sep + mobile[7:]
     assert normalise_phone(text) == mobile
 
 
 @settings(max_examples=200)
-@given(st.from_regex(r"[0-9]{8}", fullmatch=True), st.sampled_from(["023-{}", "(023){}", "023 {}", "{}", "023{}"]))
+@given(
+    st.from_regex(r"[0-9]{8}", fullmatch=True),
+    st.sampled_from(["023-{}", "(023){}", "023 {}", "{}", "023{}"]),
+)
 def test_landline_spellings(local, form):
     assert normalise_phone(form.format(local)) == "023" + local
 

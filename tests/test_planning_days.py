@@ -16,7 +16,12 @@ from clinic.store.connection import new_uid
 
 
 def test_parse_needs_accepts_every_spelling(store):
-    assert p.parse_needs(store, "全科=2，中医1、护士：2 药师") == {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
+    assert p.parse_needs(store, "全科=2，中医1、护士：2 药师") == {
+        "gp": 2,
+        "tcm": 1,
+        "nurse": 2,
+        "pharmacist": 1,
+    }
     assert p.parse_needs(store, "General practice=1,nurse=3") == {"gp": 1, "nurse": 3}
     assert p.parse_needs(store, "检验/心电图=1") == {"lab": 1}
     with pytest.raises(p.PlanningError, match="Unknown specialty"):
@@ -28,14 +33,43 @@ def test_day_add_and_list_from_the_command_line(store, tmp_path):
     store.close()
     db = str(tmp_path / "test.db")
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", db, "day", "add", "--date", "2026/12/19", "--village", "龙山村", "--org", "民进",
-                                 "--needs", "全科=2,护士=1", "--start", "9:00", "--end", "11:30", "--venue", "卫生室"])
+    result = runner.invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "day",
+            "add",
+            "--date",
+            "2026/12/19",
+            "--village",
+            "龙山村",
+            "--org",
+            "民进",
+            "--needs",
+            "全科=2,护士=1",
+            "--start",
+            "9:00",
+            "--end",
+            "11:30",
+            "--venue",
+            "卫生室",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--json"])
+    result = runner.invoke(
+        cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--json"]
+    )
     rows = json.loads(result.output)
-    assert rows[0]["date"] == "2026-12-19" and rows[0]["start"] == "09:00" and rows[0]["venue"] == "卫生室"
+    assert (
+        rows[0]["date"] == "2026-12-19"
+        and rows[0]["start"] == "09:00"
+        and rows[0]["venue"] == "卫生室"
+    )
     assert rows[0]["needs"] == {"gp": 2, "nurse": 1} and rows[0]["organisation"] == "民进"
-    bad = runner.invoke(cli, ["--db", db, "day", "add", "--date", "2026-12-19", "--village", "无此村"])
+    bad = runner.invoke(
+        cli, ["--db", db, "day", "add", "--date", "2026-12-19", "--village", "无此村"]
+    )
     assert bad.exit_code == 1 and "No village" in bad.output and "Traceback" not in bad.output
 
 
@@ -46,7 +80,11 @@ def test_refusals_say_why(store):
     weekday_only = _volunteer(store, "王工作", weekdays="01234")
     busy = _volunteer(store, "李忙")
     away = _volunteer(store, "赵外出")
-    p.save_volunteer(store, p.VolunteerInput(name="赵外出", specialty_code="gp", unavailable=["2026-12-05"]), away)
+    p.save_volunteer(
+        store,
+        p.VolunteerInput(name="赵外出", specialty_code="gp", unavailable=["2026-12-05"]),
+        away,
+    )
     limited = _volunteer(store, "钱有限", limit=1)
     p.assign(store, other, busy)
     p.assign(store, _day(store, village, date="2026-12-12"), limited)
@@ -135,13 +173,19 @@ def test_parse_needs_round_trip(store):
     spellings = {r["code"]: [r["code"], r["name_zh"], r["name_en"]] for r in rows}
 
     @settings(max_examples=80, deadline=None)
-    @given(st.dictionaries(st.sampled_from(sorted(spellings)), st.integers(1, 9), min_size=1, max_size=6),
-           st.data())
+    @given(
+        st.dictionaries(
+            st.sampled_from(sorted(spellings)), st.integers(1, 9), min_size=1, max_size=6
+        ),
+        st.data(),
+    )
     def check(needs, data):
         parts = []
         for code, n in needs.items():
             name = data.draw(st.sampled_from(spellings[code]))
-            sep = data.draw(st.sampled_from(["=", ":", "：", "", " = "])) if " " not in name else "="
+            sep = (
+                data.draw(st.sampled_from(["=", ":", "：", "", " = "])) if " " not in name else "="
+            )
             parts.append(f"{name}{sep}{n}" if (sep or not name[-1].isdigit()) else f"{name}={n}")
         joiner = data.draw(st.sampled_from([",", "，", "、", ";", "；"]))
         assert p.parse_needs(store, joiner.join(parts)) == needs
@@ -150,25 +194,47 @@ def test_parse_needs_round_trip(store):
 
 
 def test_day_show_status_and_assign_from_the_command_line(demo_path, demo_store):
-    day = demo_store.one("SELECT id, date FROM clinic_days WHERE date > '2026-11-24' ORDER BY date LIMIT 1")
+    day = demo_store.one(
+        "SELECT id, date FROM clinic_days WHERE date > '2026-11-24' ORDER BY date LIMIT 1"
+    )
     vol = demo_store.one(
         "SELECT v.name FROM volunteers v WHERE v.weekdays LIKE '%5%' AND v.name IN "
         "(SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) AND NOT EXISTS "
         "(SELECT 1 FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id "
         " WHERE a.volunteer_id = v.id AND d.date = ?) "
-        "AND (v.max_days_per_month IS NULL OR v.max_days_per_month > 4) LIMIT 1", [day["date"]])
+        "AND (v.max_days_per_month IS NULL OR v.max_days_per_month > 4) LIMIT 1",
+        [day["date"]],
+    )
     runner = CliRunner()
     db = ["--db", str(demo_path)]
     if vol is not None:
-        result = runner.invoke(cli, [*db, "day", "assign", str(day["id"]), vol["name"], "--role", "护士"])
+        result = runner.invoke(
+            cli, [*db, "day", "assign", str(day["id"]), vol["name"], "--role", "护士"]
+        )
         assert result.exit_code == 0, result.output
-    again = runner.invoke(cli, [*db, "day", "assign", str(day["id"]),
-                                demo_store.scalar("SELECT v.name FROM assignments a JOIN volunteers v ON v.id = "
-                                                  "a.volunteer_id WHERE a.clinic_day_id = ? LIMIT 1", [day["id"]])])
+    again = runner.invoke(
+        cli,
+        [
+            *db,
+            "day",
+            "assign",
+            str(day["id"]),
+            demo_store.scalar(
+                "SELECT v.name FROM assignments a JOIN volunteers v ON v.id = "
+                "a.volunteer_id WHERE a.clinic_day_id = ? LIMIT 1",
+                [day["id"]],
+            ),
+        ],
+    )
     assert again.exit_code == 1 and "already on this clinic day" in again.output
     shown = json.loads(runner.invoke(cli, [*db, "day", "show", str(day["id"]), "--json"]).output)
     first = shown["assignments"][0]["id"]
-    assert runner.invoke(cli, [*db, "day", "status", str(first), "attended", "--assignment", "--hours", "3"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, [*db, "day", "status", str(first), "attended", "--assignment", "--hours", "3"]
+        ).exit_code
+        == 0
+    )
     assert runner.invoke(cli, [*db, "day", "status", str(day["id"]), "cancelled"]).exit_code == 0
     shown = json.loads(runner.invoke(cli, [*db, "day", "show", str(day["id"]), "--json"]).output)
     assert shown["status"] == "cancelled"
@@ -180,20 +246,48 @@ def test_day_show_status_and_assign_from_the_command_line(demo_path, demo_store)
 def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
     import datetime as dt
 
-    plan = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24), weekdays="5")
+    plan = p.propose_season(
+        demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24), weekdays="5"
+    )
     assert plan and all(dt.date.fromisoformat(s.date).weekday() == 5 for s in plan)
     assert len({s.village_id for s in plan}) == len(plan)
     assert [s.score for s in plan] == sorted((s.score for s in plan), reverse=True)
-    result = CliRunner().invoke(cli, ["--db", str(demo_path), "day", "season", "--from", "2027-01-01",
-                                      "--to", "2027-03-31", "--weekday", "六,日", "--per-day", "2",
-                                      "--needs", "全科=2,护士=1", "--apply", "--json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(demo_path),
+            "day",
+            "season",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-03-31",
+            "--weekday",
+            "六,日",
+            "--per-day",
+            "2",
+            "--needs",
+            "全科=2,护士=1",
+            "--apply",
+            "--json",
+        ],
+    )
     data = json.loads(result.output)
     assert data["applied"] and len(data["ids"]) == len(data["days"])
     # Planned villages are not proposed again for the same period.
     again = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24))
-    assert not {s.village_id for s in again} & {r["village_id"] for r in demo_store.query(
-        "SELECT village_id FROM clinic_days WHERE date BETWEEN '2027-01-01' AND '2027-03-31'")}
-    assert p.parse_weekdays("sat") == "5" and p.parse_weekdays("六 日") == "56" and p.parse_weekdays("06") == "06"
+    assert not {s.village_id for s in again} & {
+        r["village_id"]
+        for r in demo_store.query(
+            "SELECT village_id FROM clinic_days WHERE date BETWEEN '2027-01-01' AND '2027-03-31'"
+        )
+    }
+    assert (
+        p.parse_weekdays("sat") == "5"
+        and p.parse_weekdays("六 日") == "56"
+        and p.parse_weekdays("06") == "06"
+    )
 
 
 def test_moving_a_day_reports_who_can_no_longer_come(store):

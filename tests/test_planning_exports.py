@@ -15,24 +15,52 @@ from clinic.core import planning as p
 
 def test_export_roster_csv(demo_path):
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", str(demo_path), "export", "roster", "--from", "2026-11-24",
-                                 "--to", "2027-02-28"])
+    result = runner.invoke(
+        cli,
+        ["--db", str(demo_path), "export", "roster", "--from", "2026-11-24", "--to", "2027-02-28"],
+    )
     assert result.exit_code == 0, result.output
     raw = result.stdout_bytes
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == "Date" and len(rows) > 5
     assert all("****" in r[9] for r in rows[1:] if r[9])
-    by_vol = runner.invoke(cli, ["--db", str(demo_path), "export", "roster", "--by", "volunteer",
-                                 "--from", "2026-11-24", "--to", "2027-02-28", "--format", "json"])
+    by_vol = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(demo_path),
+            "export",
+            "roster",
+            "--by",
+            "volunteer",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2027-02-28",
+            "--format",
+            "json",
+        ],
+    )
     assert by_vol.exit_code == 0 and '"Volunteer"' in by_vol.output
 
 
 def test_ics_lines_are_folded_and_crlf():
     long = "义诊" * 60
-    text = ics.calendar([ics.Event(uid="x@clinic", date="2026-12-05", start="08:30", end="12:00",
-                                   summary=long, location="中峰镇龙山村, 村委会; 活动室")],
-                        name="测试", now=dt.datetime(2026, 11, 24, 1, 2, 3, tzinfo=dt.UTC))
+    text = ics.calendar(
+        [
+            ics.Event(
+                uid="x@clinic",
+                date="2026-12-05",
+                start="08:30",
+                end="12:00",
+                summary=long,
+                location="中峰镇龙山村, 村委会; 活动室",
+            )
+        ],
+        name="测试",
+        now=dt.datetime(2026, 11, 24, 1, 2, 3, tzinfo=dt.UTC),
+    )
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
@@ -49,10 +77,24 @@ def test_export_ics_for_a_volunteer(demo_path, demo_store, tmp_path):
     vol = demo_store.one(
         "SELECT v.id, v.name FROM volunteers v JOIN assignments a ON a.volunteer_id = v.id "
         "JOIN clinic_days d ON d.id = a.clinic_day_id WHERE d.date >= '2026-11-24' "
-        "AND v.name IN (SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) LIMIT 1")
+        "AND v.name IN (SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) LIMIT 1"
+    )
     out = tmp_path / "me.ics"
-    result = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics", "--volunteer", vol["name"],
-                                      "--from", "2026-11-24", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(demo_path),
+            "export",
+            "ics",
+            "--volunteer",
+            vol["name"],
+            "--from",
+            "2026-11-24",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = ics.unfold(out.read_bytes().decode("utf-8"))
     uids = [line for line in lines if line.startswith("UID:")]
@@ -64,14 +106,28 @@ def test_export_ics_for_a_volunteer(demo_path, demo_store, tmp_path):
 
 
 def test_export_ics_unknown_volunteer(demo_path):
-    result = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics", "--volunteer", "无此人"])
+    result = CliRunner().invoke(
+        cli, ["--db", str(demo_path), "export", "ics", "--volunteer", "无此人"]
+    )
     assert result.exit_code == 1 and "No volunteer called" in result.output
 
 
 def test_export_ics_for_everyone(demo_path, tmp_path):
     folder = tmp_path / "ics"
-    result = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics", "--all", "--from", "2026-11-24",
-                                      "-o", str(folder)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(demo_path),
+            "export",
+            "ics",
+            "--all",
+            "--from",
+            "2026-11-24",
+            "-o",
+            str(folder),
+        ],
+    )
     assert result.exit_code == 0, result.output
     files = sorted(folder.glob("*.ics"))
     assert files and all(ics.unfold(f.read_bytes().decode())[0] == "BEGIN:VCALENDAR" for f in files)
@@ -83,7 +139,22 @@ def test_export_roster_xlsx_sheet_is_named(demo_path, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "roster.xlsx"
-    result = CliRunner().invoke(cli, ["--db", str(demo_path), "--lang", "zh", "export", "roster", "--from", "2026-11-01",
-                                      "--to", "2026-12-31", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(demo_path),
+            "--lang",
+            "zh",
+            "export",
+            "roster",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-12-31",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert load_workbook(out).sheetnames == ["自动排班"]  # the roster, named in Chinese

@@ -12,22 +12,38 @@ from clinic.core import planning as p
 
 
 def test_pair_visit_and_weekend_list(demo_path, demo_store):
-    cadre = demo_store.one("SELECT id, name FROM volunteers WHERE name IN "
-                           "(SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) LIMIT 1")
+    cadre = demo_store.one(
+        "SELECT id, name FROM volunteers WHERE name IN "
+        "(SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) LIMIT 1"
+    )
     flagged = demo_store.one(
         "SELECT h.number FROM households h JOIN persons pe ON pe.household_id = h.id "
-        "JOIN visits v ON v.person_id = pe.id WHERE v.follow_up_due IS NOT NULL AND h.number IS NOT NULL LIMIT 1")
+        "JOIN visits v ON v.person_id = pe.id WHERE v.follow_up_due IS NOT NULL AND h.number IS NOT NULL LIMIT 1"
+    )
     quiet = demo_store.one(
         "SELECT h.number FROM households h WHERE h.number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM persons pe "
-        "JOIN visits v ON v.person_id = pe.id WHERE pe.household_id = h.id) LIMIT 1")
+        "JOIN visits v ON v.person_id = pe.id WHERE pe.household_id = h.id) LIMIT 1"
+    )
     runner = CliRunner()
     db = ["--db", str(demo_path)]
     for number in (quiet["number"], flagged["number"]):
         result = runner.invoke(cli, [*db, "pairing", "pair", cadre["name"], number])
         assert result.exit_code == 0, result.output
     assert demo_store.scalar("SELECT is_cadre FROM volunteers WHERE id = ?", [cadre["id"]]) == 1
-    result = runner.invoke(cli, [*db, "pairing", "visit", cadre["name"], quiet["number"], "--date", "2026-11-21",
-                                 "--notes", "送药上门"])
+    result = runner.invoke(
+        cli,
+        [
+            *db,
+            "pairing",
+            "visit",
+            cadre["name"],
+            quiet["number"],
+            "--date",
+            "2026-11-21",
+            "--notes",
+            "送药上门",
+        ],
+    )
     assert result.exit_code == 0
     rows = json.loads(runner.invoke(cli, [*db, "pairing", "list", cadre["name"], "--json"]).output)
     assert [r["number"] for r in rows][0] == flagged["number"]  # follow-up due comes first

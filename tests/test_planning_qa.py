@@ -19,7 +19,9 @@ from clinic.store import planning as q
 def test_a_second_day_in_one_village_on_one_date_is_refused(store):
     village = _village(store)
     first = _day(store, village, date="2026-12-19")
-    with pytest.raises(p.PlanningError, match=rf"already a clinic day in 龙山村 on 2026-12-19 \(number {first}"):
+    with pytest.raises(
+        p.PlanningError, match=rf"already a clinic day in 龙山村 on 2026-12-19 \(number {first}"
+    ):
         _day(store, village, date="2026-12-19")
     assert store.scalar("SELECT count(*) FROM clinic_days") == 1
     # Another village that date, or this village another date, is fine; so is moving onto a cancelled day.
@@ -39,7 +41,18 @@ def test_duplicate_day_refused_from_the_command_line(store, tmp_path):
     store.close()
     db = str(tmp_path / "test.db")
     runner = CliRunner()
-    args = ["--db", db, "day", "add", "--date", "2026-12-19", "--village", "龙山村", "--needs", "全科=1"]
+    args = [
+        "--db",
+        db,
+        "day",
+        "add",
+        "--date",
+        "2026-12-19",
+        "--village",
+        "龙山村",
+        "--needs",
+        "全科=1",
+    ]
     assert runner.invoke(cli, args).exit_code == 0
     again = runner.invoke(cli, args)
     assert again.exit_code == 1 and "already a clinic day in 龙山村 on 2026-12-19" in again.output
@@ -63,10 +76,19 @@ def test_filled_counts_places_of_the_role_only(store, tmp_path):
     assert q.days_between(store, "2026-12-19", "2026-12-19")[0]["filled"] == 3
     store.close()
     db = str(tmp_path / "test.db")
-    out = CliRunner().invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31"]).output
+    out = (
+        CliRunner()
+        .invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31"])
+        .output
+    )
     assert " 3/6 " in out and "8/6" not in out
-    data = json.loads(CliRunner().invoke(cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to",
-                                               "2026-12-31", "--json"]).output)
+    data = json.loads(
+        CliRunner()
+        .invoke(
+            cli, ["--db", db, "day", "list", "--from", "2026-12-01", "--to", "2026-12-31", "--json"]
+        )
+        .output
+    )
     assert data[0]["filled"] == 3 and data[0]["needed"] == 6
 
 
@@ -93,10 +115,18 @@ async def test_status_keys_act_only_on_a_focused_team_row(demo_path, demo_store)
         await go(pilot, app, "f5")
         screen = app.screen
         day_id = screen.day_id
-        a = demo_store.one("SELECT id FROM assignments WHERE clinic_day_id = ? ORDER BY id LIMIT 1", [day_id])
+        a = demo_store.one(
+            "SELECT id FROM assignments WHERE clinic_day_id = ? ORDER BY id LIMIT 1", [day_id]
+        )
         if a is None:
-            a = {"id": p.assign(demo_store, day_id, demo_store.scalar("SELECT id FROM volunteers LIMIT 1"))[0]}
-        demo_store.conn.execute("UPDATE assignments SET status = 'attended' WHERE clinic_day_id = ?", [day_id])
+            a = {
+                "id": p.assign(
+                    demo_store, day_id, demo_store.scalar("SELECT id FROM volunteers LIMIT 1")
+                )[0]
+            }
+        demo_store.conn.execute(
+            "UPDATE assignments SET status = 'attended' WHERE clinic_day_id = ?", [day_id]
+        )
         demo_store.conn.commit()
         screen.refresh_month()
         await go(pilot, app)
@@ -137,15 +167,27 @@ async def test_new_day_and_season_have_real_default_needs(demo_path, demo_store,
             needs = form.query_one("#needs", Input).value
             assert needs.startswith("General practice=2" if lang == "en" else "全科=2")
             form.query_one("#date", Input).value = "2026-12-23"
-            form.query_one("#village", Select).value = demo_store.scalar("SELECT id FROM villages ORDER BY id")
+            form.query_one("#village", Select).value = demo_store.scalar(
+                "SELECT id FROM villages ORDER BY id"
+            )
             await go(pilot, app, "ctrl+s")
             day = demo_store.scalar("SELECT id FROM clinic_days WHERE date = '2026-12-23'")
-            assert demo_store.scalar("SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day]) == 6
+            assert (
+                demo_store.scalar(
+                    "SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day]
+                )
+                == 6
+            )
             await go(pilot, app, "f7")
             await go(pilot, app, "s")
             dialog = app.screen
-            assert dialog.query_one("#s-weekdays", Input).value == ("Saturday" if lang == "en" else "周六")
-            assert p.parse_needs(demo_store, dialog.query_one("#s-needs", Input).value) == p.DEFAULT_NEEDS
+            assert dialog.query_one("#s-weekdays", Input).value == (
+                "Saturday" if lang == "en" else "周六"
+            )
+            assert (
+                p.parse_needs(demo_store, dialog.query_one("#s-needs", Input).value)
+                == p.DEFAULT_NEEDS
+            )
     finally:
         set_language("en")
 
@@ -158,13 +200,34 @@ def test_villages_count_today_and_follow_ups_like_the_home_screen(store):
     village = _village(store)
     today = dt.date(2026, 11, 24)
     day_id = _day(store, village, date=today.isoformat())
-    person = store.db["persons"].insert({"uid": new_uid(), "name": "病人", "village_id": village}).last_pk
+    person = (
+        store.db["persons"]
+        .insert({"uid": new_uid(), "name": "病人", "village_id": village})
+        .last_pk
+    )
     for due in ("2026-11-20", "2026-12-01", "2027-01-30"):  # overdue, within 14 days, later
-        other = store.db["persons"].insert({"uid": new_uid(), "name": "病人", "village_id": village}).last_pk
-        store.db["visits"].insert({"uid": new_uid(), "clinic_day_id": day_id, "person_id": other,
-                                   "arrived_at": "2026-11-24 09:00", "follow_up_due": due})
-    store.db["visits"].insert({"uid": new_uid(), "clinic_day_id": day_id, "person_id": person,
-                               "arrived_at": "2026-11-24 09:30"})
+        other = (
+            store.db["persons"]
+            .insert({"uid": new_uid(), "name": "病人", "village_id": village})
+            .last_pk
+        )
+        store.db["visits"].insert(
+            {
+                "uid": new_uid(),
+                "clinic_day_id": day_id,
+                "person_id": other,
+                "arrived_at": "2026-11-24 09:00",
+                "follow_up_due": due,
+            }
+        )
+    store.db["visits"].insert(
+        {
+            "uid": new_uid(),
+            "clinic_day_id": day_id,
+            "person_id": person,
+            "arrived_at": "2026-11-24 09:30",
+        }
+    )
     store.conn.commit()
     row = p.village_overview(store, today)[0]
     assert row["last_day"] == "2026-11-24" and row["next_day"] is None
@@ -181,7 +244,13 @@ def test_villages_count_today_and_follow_ups_like_the_home_screen(store):
 def test_singular_and_plural():
     from clinic.i18n import set_language
 
-    data = {"filled": 1, "open_places": 1, "max_days_per_volunteer": 1, "organising_members": 1, "seconds": 0.1}
+    data = {
+        "filled": 1,
+        "open_places": 1,
+        "max_days_per_volunteer": 1,
+        "organising_members": 1,
+        "seconds": 0.1,
+    }
     assert "at most 1 day per volunteer" in p.roster_summary(data)
     assert "1 place to members" in p.roster_summary(data)
     assert "at most 2 days per volunteer" in p.roster_summary({**data, "max_days_per_volunteer": 2})
@@ -206,9 +275,26 @@ def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path):
     assert p.parse_needs(store, "全科=2 护士=1") == {"gp": 2, "nurse": 1}
     _village(store)
     store.close()
-    out = CliRunner().invoke(cli, ["--db", str(tmp_path / "test.db"), "day", "add", "--date", "2026-12-19",
-                                   "--village", "龙山村", "--needs", "全科=abc"])
-    assert out.exit_code == 1 and "whole number" in out.output and "Unknown specialty" not in out.output
+    out = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "test.db"),
+            "day",
+            "add",
+            "--date",
+            "2026-12-19",
+            "--village",
+            "龙山村",
+            "--needs",
+            "全科=abc",
+        ],
+    )
+    assert (
+        out.exit_code == 1
+        and "whole number" in out.output
+        and "Unknown specialty" not in out.output
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -221,14 +307,20 @@ async def test_tables_fit_at_120_columns(demo_path, lang):
     app = make_app(demo_path, lang)
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            for key, tables in (("f5", ["#team", "#needs", "#days-list"]), ("f6", ["#vol-list"]),
-                                ("f7", ["#villages-table"])):
+            for key, tables in (
+                ("f5", ["#team", "#needs", "#days-list"]),
+                ("f6", ["#vol-list"]),
+                ("f7", ["#villages-table"]),
+            ):
                 await go(pilot, app, key)
                 if key == "f7":
                     await go(pilot, app, "w")
                 for name in tables:
                     table = app.screen.query_one(name, DataTable)
-                    assert table.virtual_size.width <= table.scrollable_content_region.width, (lang, name)
+                    assert table.virtual_size.width <= table.scrollable_content_region.width, (
+                        lang,
+                        name,
+                    )
             await go(pilot, app, "s")
             table = app.screen.query_one("#season", DataTable)
             assert table.virtual_size.width <= table.scrollable_content_region.width

@@ -33,11 +33,24 @@ async def go(pilot, app, *keys: str) -> None:
 async def test_create_day_assign_and_refusals(demo_path, demo_store):
     village = demo_store.one("SELECT id, name FROM villages ORDER BY id LIMIT 1")
     # A Tuesday: weekend-only volunteers are refused with the reason.
-    weekend = demo_store.one("SELECT id, name FROM volunteers WHERE weekdays = '56' AND holidays = 0 "
-                             "AND specialty_code = 'gp' LIMIT 1")
+    weekend = demo_store.one(
+        "SELECT id, name FROM volunteers WHERE weekdays = '56' AND holidays = 0 "
+        "AND specialty_code = 'gp' LIMIT 1"
+    )
     if weekend is None:
-        weekend_id = demo_store.db["volunteers"].insert({
-            "uid": "w1", "name": "周末甲", "specialty_code": "gp", "weekdays": "56", "holidays": 0}).last_pk
+        weekend_id = (
+            demo_store.db["volunteers"]
+            .insert(
+                {
+                    "uid": "w1",
+                    "name": "周末甲",
+                    "specialty_code": "gp",
+                    "weekdays": "56",
+                    "holidays": 0,
+                }
+            )
+            .last_pk
+        )
         weekend = {"id": weekend_id, "name": "周末甲"}
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -50,7 +63,12 @@ async def test_create_day_assign_and_refusals(demo_path, demo_store):
         await go(pilot, app, "ctrl+s")
         day = demo_store.one("SELECT * FROM clinic_days WHERE date = '2026-12-22'")
         assert day and day["village_id"] == village["id"]
-        assert demo_store.scalar("SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day["id"]]) == 3
+        assert (
+            demo_store.scalar(
+                "SELECT SUM(count) FROM clinic_day_needs WHERE clinic_day_id = ?", [day["id"]]
+            )
+            == 3
+        )
         assert app.screen.day_id == day["id"]
 
         await go(pilot, app, "a")
@@ -77,7 +95,10 @@ async def test_create_day_assign_and_refusals(demo_path, demo_store):
         assert team.row_count == 1
         team.focus()
         await go(pilot, app, "c")
-    assert demo_store.scalar("SELECT status FROM assignments WHERE clinic_day_id = ?", [day["id"]]) == "confirmed"
+    assert (
+        demo_store.scalar("SELECT status FROM assignments WHERE clinic_day_id = ?", [day["id"]])
+        == "confirmed"
+    )
 
 
 async def test_roster_preview_and_apply(demo_path, demo_store):
@@ -92,10 +113,15 @@ async def test_roster_preview_and_apply(demo_path, demo_store):
         proposals = preview.query_one("#proposals", DataTable).row_count
         assert proposals > 0
         assert "open places filled" in str(preview.query_one("#roster-summary").render())
-        assert demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before
+        assert (
+            demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before
+        )
         await go(pilot, app, "a")
         assert app.screen.__class__.__name__ == "ClinicDaysScreen"
-    assert demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'") == before + proposals
+    assert (
+        demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'")
+        == before + proposals
+    )
 
 
 async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
@@ -113,8 +139,12 @@ async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
         await go(pilot, app, "ctrl+s")
         row = demo_store.one("SELECT * FROM volunteers WHERE name = '新志愿者'")
         assert row["weekdays"] == "5" and row["holidays"] == 1 and row["max_days_per_month"] == 2
-        assert demo_store.scalar("SELECT COUNT(*) FROM volunteer_unavailable WHERE volunteer_id = ?",
-                                 [row["id"]]) == 2
+        assert (
+            demo_store.scalar(
+                "SELECT COUNT(*) FROM volunteer_unavailable WHERE volunteer_id = ?", [row["id"]]
+            )
+            == 2
+        )
         # Editing keeps the phone on record without showing it.
         app.screen.query_one("#vol-name", Input).value = "新志愿者"
         await settle(pilot, app)
@@ -123,7 +153,10 @@ async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
         assert app.screen.query_one("#f-phone", Input).value == ""
         assert "138****5678" in app.screen.query_one("#f-phone", Input).placeholder
         await go(pilot, app, "ctrl+s")
-        assert demo_store.scalar("SELECT phone FROM volunteers WHERE id = ?", [row["id"]]) == "13812345678"
+        assert (
+            demo_store.scalar("SELECT phone FROM volunteers WHERE id = ?", [row["id"]])
+            == "13812345678"
+        )
 
         await go(pilot, app, "f7")
         await go(pilot, app, "w")
@@ -135,8 +168,11 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store):
 
     cadre = demo_store.one("SELECT id FROM volunteers WHERE is_cadre = 1 LIMIT 1")["id"]
     household = demo_store.one("SELECT id FROM households LIMIT 1")["id"]
-    other = demo_store.one("SELECT id, number FROM households WHERE number IS NOT NULL AND cadre_id IS NULL "
-                           "AND id != ? LIMIT 1", [household])
+    other = demo_store.one(
+        "SELECT id, number FROM households WHERE number IS NOT NULL AND cadre_id IS NULL "
+        "AND id != ? LIMIT 1",
+        [household],
+    )
     p.pair(demo_store, household, cadre)
     name = demo_store.scalar("SELECT name FROM volunteers WHERE id = ?", [cadre])
     app = make_app(demo_path)

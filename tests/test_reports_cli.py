@@ -20,7 +20,9 @@ def test_report_text_and_json(store):
     assert text.exit_code == 0
     assert "Clinic days held: 20 (planned 1, cancelled 1)" in text.output
     assert "Health prescriptions: 660 (to 400 people)" in text.output
-    assert "Households served: 320; registered in these villages: 400; coverage 80.0%" in text.output
+    assert (
+        "Households served: 320; registered in these villages: 400; coverage 80.0%" in text.output
+    )
     assert "王" not in text.output  # counts, never names
     default = json.loads(run(store.path, "report", "--json").output)
     explicit = json.loads(run(store.path, "report", "summary", "--json").output)
@@ -37,7 +39,9 @@ def test_report_in_chinese(store):
 def test_report_errors(store):
     build_year(store)
     result = run(store.path, "report", "--village", "没有村")
-    assert result.exit_code == 1 and result.output.strip() == "No village or township called 没有村."
+    assert (
+        result.exit_code == 1 and result.output.strip() == "No village or township called 没有村."
+    )
     result = run(store.path, "report", "--from", "2025-12-01", "--to", "2025-01-01")
     assert result.exit_code == 1 and "before it starts" in result.output
 
@@ -45,7 +49,9 @@ def test_report_errors(store):
 def test_year_shortcut(store):
     build_year(store)
     year = json.loads(run(store.path, "report", "--year", "2025", "--json").output)
-    spelled = json.loads(run(store.path, "report", "--from", "2025-01-01", "--to", "2025-12-31", "--json").output)
+    spelled = json.loads(
+        run(store.path, "report", "--from", "2025-01-01", "--to", "2025-12-31", "--json").output
+    )
     assert year == spelled and year["visits"] == 401
     both = run(store.path, "report", "--year", "2025", "--from", "2025-02-01")
     assert both.exit_code == 2

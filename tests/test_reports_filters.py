@@ -12,18 +12,21 @@ from clinic.core.errors import InputError
 from clinic.core.reports import parse_bound
 
 
-@pytest.mark.parametrize("text,end,expected", [
-    ("2025", False, dt.date(2025, 1, 1)),
-    ("2025", True, dt.date(2025, 12, 31)),
-    ("２０２５年", True, dt.date(2025, 12, 31)),
-    ("2024年2月", True, dt.date(2024, 2, 29)),
-    ("2025-02", True, dt.date(2025, 2, 28)),
-    ("2025/12", True, dt.date(2025, 12, 31)),
-    ("2025.6", False, dt.date(2025, 6, 1)),
-    ("2025年5月31日", True, dt.date(2025, 5, 31)),
-    ("", True, None),
-    (None, False, None),
-])
+@pytest.mark.parametrize(
+    "text,end,expected",
+    [
+        ("2025", False, dt.date(2025, 1, 1)),
+        ("2025", True, dt.date(2025, 12, 31)),
+        ("２０２５年", True, dt.date(2025, 12, 31)),
+        ("2024年2月", True, dt.date(2024, 2, 29)),
+        ("2025-02", True, dt.date(2025, 2, 28)),
+        ("2025/12", True, dt.date(2025, 12, 31)),
+        ("2025.6", False, dt.date(2025, 6, 1)),
+        ("2025年5月31日", True, dt.date(2025, 5, 31)),
+        ("", True, None),
+        (None, False, None),
+    ],
+)
 def test_bounds(text, end, expected):
     assert parse_bound(text, end=end) == expected
 

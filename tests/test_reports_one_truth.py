@@ -21,7 +21,9 @@ TODAY = dt.date(2026, 11, 24)
 def cli_report(path, *args) -> dict:
     from clinic.cli.main import cli
 
-    result = CliRunner().invoke(cli, ["--db", str(path), "report", *args, "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["--db", str(path), "report", *args, "--json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -44,12 +46,14 @@ def check_sums(store, tmp_path, filters: ReportFilters, report: dict) -> None:
     assert dict(flags) == {flag_short(f["flag"]): f["visits"] for f in report["flags"]}
     assert sum(int(v["handouts"]) for v in visits) == report["prescriptions"]["total"]
     assert Counter(v["organisation"] for v in visits) == Counter(
-        {o["organisation"]: o["visits"] for o in report["by_organiser"] if o["visits"]})
+        {o["organisation"]: o["visits"] for o in report["by_organiser"] if o["visits"]}
+    )
 
     handouts = exported(store, tmp_path, "handouts", filters)
     assert len(handouts) == report["prescriptions"]["total"]
     assert Counter(h["condition"] for h in handouts) == Counter(
-        {c["label"]: c["handouts"] for c in report["prescriptions"]["by_condition"]})
+        {c["label"]: c["handouts"] for c in report["prescriptions"]["by_condition"]}
+    )
 
     coverage = exported(store, tmp_path, "coverage", filters)
     assert len(coverage) == len(report["by_village"])
@@ -60,13 +64,20 @@ def check_sums(store, tmp_path, filters: ReportFilters, report: dict) -> None:
 
     hours = exported(store, tmp_path, "volunteer-hours", filters)
     assert len(hours) == report["volunteers"]["people"]
-    assert sum(float(h["hours"]) for h in hours) == pytest.approx(report["volunteers"]["hours"], abs=0.05)
+    assert sum(float(h["hours"]) for h in hours) == pytest.approx(
+        report["volunteers"]["hours"], abs=0.05
+    )
     by_org = Counter(h["organisation"] for h in hours)
-    assert dict(by_org) == {o["organisation"]: o["volunteers"] for o in report["volunteers"]["by_organisation"]}
+    assert dict(by_org) == {
+        o["organisation"]: o["volunteers"] for o in report["volunteers"]["by_organisation"]
+    }
 
     table = exported(store, tmp_path, "report", filters)
     overview = {r["item"]: r["number"] for r in table if r["section"] == "Overview"}
-    assert int(overview["Visits"]) == report["visits"] and int(overview["People seen"]) == report["people"]
+    assert (
+        int(overview["Visits"]) == report["visits"]
+        and int(overview["People seen"]) == report["people"]
+    )
 
 
 async def tui_report(path, filters_typed: dict[str, str] | None = None):
@@ -113,15 +124,22 @@ async def test_one_truth_with_filters(demo_store, demo_path, tmp_path):
     village = demo_store.one(
         "SELECT t.name AS town, v.name FROM clinic_days d JOIN villages v ON v.id = d.village_id "
         "JOIN townships t ON t.id = v.township_id JOIN visits x ON x.clinic_day_id = d.id "
-        "GROUP BY d.village_id ORDER BY count(*) DESC LIMIT 1")
+        "GROUP BY d.village_id ORDER BY count(*) DESC LIMIT 1"
+    )
     name = f"{village['town']}/{village['name']}"
-    first = demo_store.scalar("SELECT min(date) FROM clinic_days d WHERE EXISTS (SELECT 1 FROM visits WHERE clinic_day_id = d.id)")
+    first = demo_store.scalar(
+        "SELECT min(date) FROM clinic_days d WHERE EXISTS (SELECT 1 FROM visits WHERE clinic_day_id = d.id)"
+    )
     filters = ReportFilters(date_from=dt.date.fromisoformat(first), date_to=TODAY, villages=(name,))
     core = build_report(demo_store, filters).as_dict()
     assert core["visits"] > 0
-    assert cli_report(demo_path, "--from", first, "--to", TODAY.isoformat(), "--village", name) == core
+    assert (
+        cli_report(demo_path, "--from", first, "--to", TODAY.isoformat(), "--village", name) == core
+    )
     check_sums(demo_store, tmp_path, filters, core)
-    shown, _text = await tui_report(demo_path, {"from": first, "to": TODAY.isoformat(), "village": name})
+    shown, _text = await tui_report(
+        demo_path, {"from": first, "to": TODAY.isoformat(), "village": name}
+    )
     assert shown == core
 
 
@@ -132,16 +150,24 @@ def test_each_day_agrees_with_the_desk_day_summary(demo_store):
     days = demo_store.query(
         "SELECT d.id, d.date, t.name || '/' || v.name AS village FROM clinic_days d "
         "JOIN villages v ON v.id = d.village_id JOIN townships t ON t.id = v.township_id "
-        "WHERE EXISTS (SELECT 1 FROM visits WHERE clinic_day_id = d.id)")
+        "WHERE EXISTS (SELECT 1 FROM visits WHERE clinic_day_id = d.id)"
+    )
     assert days
     for day in days:
         desk = summary(demo_store, day["id"])
         date = dt.date.fromisoformat(day["date"])
-        ours = build_report(demo_store, ReportFilters(date, date, villages=(day["village"],))).as_dict()
+        ours = build_report(
+            demo_store, ReportFilters(date, date, villages=(day["village"],))
+        ).as_dict()
         assert ours["clinic_days"]["held"] == 1
         assert ours["visits"] == desk["checked_in"]
         assert ours["prescriptions"]["total"] == desk["prescriptions_total"]
         assert ours["referrals"]["total"] == desk["referrals"]
-        assert {f["flag"]: f["visits"] for f in ours["flags"]} == {f["flag"]: f["count"] for f in desk["flags"]}
-        assert {t["tag"]: t["people"] for t in ours["tags"] if t["tag"] != "family_doctor" and t["people"]} == {
-            t["tag"]: t["count"] for t in desk["by_tag"]}
+        assert {f["flag"]: f["visits"] for f in ours["flags"]} == {
+            f["flag"]: f["count"] for f in desk["flags"]
+        }
+        assert {
+            t["tag"]: t["people"]
+            for t in ours["tags"]
+            if t["tag"] != "family_doctor" and t["people"]
+        } == {t["tag"]: t["count"] for t in desk["by_tag"]}

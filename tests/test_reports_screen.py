@@ -48,8 +48,12 @@ async def test_filters_change_the_report(year_path):
         await pilot.pause()
         assert screen.report.visits == 401
         assert screen.report.volunteers["hours"] == 310.0
-        assert screen.report.as_dict() == build_report(
-            app.store, ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), orgs=("民进",))).as_dict()
+        assert (
+            screen.report.as_dict()
+            == build_report(
+                app.store, ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), orgs=("民进",))
+            ).as_dict()
+        )
         bars = str(screen.query_one("#month-bars").render())
         assert bars  # the chart was drawn
 

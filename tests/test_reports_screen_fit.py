@@ -40,7 +40,9 @@ async def test_default_export_goes_beside_the_database(year_path, tmp_path, monk
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert str(folder / "report-2026-11-24.xlsx") in str(screen.query_one("#export-message").render())
+        assert str(folder / "report-2026-11-24.xlsx") in str(
+            screen.query_one("#export-message").render()
+        )
     assert (folder / "report-2026-11-24.xlsx").is_file()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert list((tmp_path / "cwd").iterdir()) == []

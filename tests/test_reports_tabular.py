@@ -21,7 +21,7 @@ from clinic.core.tabular import (
 
 HEADERS = ["姓名", "身份证号", "年龄"]
 ROWS = [
-    ("=HYPERLINK(\"http://x\",\"点我\")", "500110195001010018", 76),
+    ('=HYPERLINK("http://x","点我")', "500110195001010018", 76),
     ("+123", "050110195001010018", -3),
     ("䶮", None, None),
     ("@SUM(A1)", "-1", 1.5),
@@ -146,13 +146,22 @@ def test_bad_format_and_encoding():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_csv_round_trip_any_text(cells):
     for encoding in ("utf-8-sig", "gb18030"):
         buf = io.BytesIO()
         write_table([cells], [f"c{i}" for i in range(len(cells))], buf, encoding=encoding)
         back = list(csv.reader(io.StringIO(buf.getvalue().decode(encoding), newline="")))[1]
-        restored = [b[1:] if b.startswith("'") and b[1:].startswith(("=", "+", "-", "@", "\t", "\r")) else b for b in back]
+        restored = [
+            b[1:] if b.startswith("'") and b[1:].startswith(("=", "+", "-", "@", "\t", "\r")) else b
+            for b in back
+        ]
         assert restored == cells
 
 
@@ -165,5 +174,7 @@ def test_cancel_at_the_last_progress_call_leaves_no_file(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_table(((i,) for i in range(10)), ["i"], path, progress=stop)  # fewer rows than one step
+        write_table(
+            ((i,) for i in range(10)), ["i"], path, progress=stop
+        )  # fewer rows than one step
     assert calls == [10] and list(tmp_path.iterdir()) == []

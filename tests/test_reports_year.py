@@ -39,26 +39,45 @@ def test_the_year_in_numbers(store, year):
     assert by_cat["dibao"]["served"] == 80 and by_cat["dibao"]["coverage_pct"] == 100.0
     # People: every head of a served household, and the spouse in every fourth.
     assert {c: by_cat[c]["people"] for c in by_cat} == {
-        "lifted": 120 + 40, "monitored": 40, "dibao": 80 + 20, "tekun": 20 + 20, "ordinary": 60}
-    assert sum(c["people"] for c in h["by_category"]) + r["people_detail"]["without_household"] == r["people"]
+        "lifted": 120 + 40,
+        "monitored": 40,
+        "dibao": 80 + 20,
+        "tekun": 20 + 20,
+        "ordinary": 60,
+    }
+    assert (
+        sum(c["people"] for c in h["by_category"]) + r["people_detail"]["without_household"]
+        == r["people"]
+    )
     assert by_cat["ordinary"]["coverage_pct"] == round(100 * 60 / 140, 1)
     assert h["served_poor"] == 260 and h["registered_poor"] == 260
     tags = {t["tag"]: t["people"] for t in r["tags"]}
-    assert tags == {"disabled": year.disabled_seen, "left_behind_elderly": year.left_behind_seen,
-                    "family_doctor": year.family_doctor_seen}
+    assert tags == {
+        "disabled": year.disabled_seen,
+        "left_behind_elderly": year.left_behind_seen,
+        "family_doctor": year.family_doctor_seen,
+    }
     assert tags["disabled"] == 80 and tags["left_behind_elderly"] == 20
     assert {f["flag"]: f["visits"] for f in r["flags"]} == year.flags
     rx = r["prescriptions"]
     assert rx["total"] == year.prescriptions == 660
-    assert {c["condition"]: c["handouts"] for c in rx["by_condition"]} == year.prescriptions_by_condition
+    assert {
+        c["condition"]: c["handouts"] for c in rx["by_condition"]
+    } == year.prescriptions_by_condition
     assert rx["people"] == 400
-    assert r["referrals"] == {"total": 20, "by_destination": [{"destination": "中峰镇卫生院", "visits": 20}]}
+    assert r["referrals"] == {
+        "total": 20,
+        "by_destination": [{"destination": "中峰镇卫生院", "visits": 20}],
+    }
     v = r["volunteers"]
     assert v["people"] == year.volunteers and v["hours"] == year.hours == 310.0
     assert [(o["organisation"], o["volunteers"], o["hours"]) for o in v["by_organisation"]] == [
-        ("民进綦江区委会", 5, 310.0)]
-    assert [(o["organisation"], o["days"], o["visits"], o["people"], o["handouts"]) for o in r["by_organiser"]] == [
-        ("民进綦江区委会", 20, 401, 401, 660)]
+        ("民进綦江区委会", 5, 310.0)
+    ]
+    assert [
+        (o["organisation"], o["days"], o["visits"], o["people"], o["handouts"])
+        for o in r["by_organiser"]
+    ] == [("民进綦江区委会", 20, 401, 401, 660)]
     assert sum(m["people"] for m in r["by_month"]) == 401
     assert [m["month"] for m in r["by_month"]] == [f"2025-{m:02d}" for m in range(1, 11)]
 
@@ -71,15 +90,28 @@ def test_filters_narrow_the_report(store, year):
     other = build_report(store, ReportFilters(orgs=("民盟",))).as_dict()
     assert other["clinic_days"]["held"] == 1 and other["visits"] == 1
     assert other["households"]["registered"] == 20 and other["households"]["served"] == 0
-    village = build_report(store, ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31),
-                                                villages=("中峰镇/龙山村",))).as_dict()
+    village = build_report(
+        store,
+        ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), villages=("中峰镇/龙山村",)),
+    ).as_dict()
     assert village["clinic_days"]["held"] == 1
     assert village["households"] | {"by_category": None} == {
-        "served": 16, "registered": 20, "served_registered": 16, "coverage_pct": 80.0,
-        "served_poor": 13, "registered_poor": 13, "coverage_poor_pct": 100.0, "by_category": None}
-    township = build_report(store, ReportFilters(villages=("中峰镇",), date_to=dt.date(2025, 12, 31))).as_dict()
+        "served": 16,
+        "registered": 20,
+        "served_registered": 16,
+        "coverage_pct": 80.0,
+        "served_poor": 13,
+        "registered_poor": 13,
+        "coverage_poor_pct": 100.0,
+        "by_category": None,
+    }
+    township = build_report(
+        store, ReportFilters(villages=("中峰镇",), date_to=dt.date(2025, 12, 31))
+    ).as_dict()
     assert township["clinic_days"]["held"] == 5 and township["households"]["registered"] == 100
-    nothing = build_report(store, ReportFilters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))).as_dict()
+    nothing = build_report(
+        store, ReportFilters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    ).as_dict()
     assert nothing["visits"] == 0 and nothing["households"]["coverage_pct"] is None
 
 

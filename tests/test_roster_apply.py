@@ -34,8 +34,15 @@ def test_plan_respects_existing_assignments_and_limits(store):
     assert open_d2.reasons == {"limit": 1, "weekday": 1}
 
     p.apply_roster(store, "2026-12-01", "2026-12-31")
-    rows = store.query("SELECT clinic_day_id, volunteer_id, status, source FROM assignments ORDER BY id")
-    assert rows[0] == {"clinic_day_id": d1, "volunteer_id": fixed, "status": "confirmed", "source": "manual"}
+    rows = store.query(
+        "SELECT clinic_day_id, volunteer_id, status, source FROM assignments ORDER BY id"
+    )
+    assert rows[0] == {
+        "clinic_day_id": d1,
+        "volunteer_id": fixed,
+        "status": "confirmed",
+        "source": "manual",
+    }
     assert all(r["status"] == "invited" and r["source"] == "roster" for r in rows[1:])
     # A second run finds nothing more to add and moves nobody.
     again = p.plan_roster(store, "2026-12-01", "2026-12-31")
@@ -49,7 +56,9 @@ def test_replan_moves_only_unconfirmed_roster_invitations(store):
     p.apply_roster(store, "2026-12-01", "2026-12-31")
     made = store.one("SELECT id FROM assignments")["id"]
     plan = p.plan_roster(store, "2026-12-01", "2026-12-31", replan=True)
-    assert plan.released == [made] and [(x.day_id, x.volunteer_id) for x in plan.result.proposals] == [(d1, a)]
+    assert plan.released == [made] and [
+        (x.day_id, x.volunteer_id) for x in plan.result.proposals
+    ] == [(d1, a)]
     p.set_assignment(store, made, status="confirmed")
     assert p.plan_roster(store, "2026-12-01", "2026-12-31", replan=True).released == []
 
@@ -70,7 +79,10 @@ def test_roster_command_json_and_apply(demo_path):
     result = runner.invoke(cli, [*args, "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)  # nothing but JSON on stdout (no solver banner)
-    assert data["optimal"] and data["filled"] + sum(u["places"] for u in data["unfilled"]) == data["open_places"]
+    assert (
+        data["optimal"]
+        and data["filled"] + sum(u["places"] for u in data["unfilled"]) == data["open_places"]
+    )
     for u in data["unfilled"]:
         assert u["why"]
     applied = runner.invoke(cli, [*args, "--apply"])
@@ -80,6 +92,18 @@ def test_roster_command_json_and_apply(demo_path):
 
 
 def test_roster_text_in_chinese(demo_path):
-    result = CliRunner().invoke(cli, ["--db", str(demo_path), "--lang", "zh", "roster", "--from", "2026-11-24",
-                                      "--to", "2027-02-28"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(demo_path),
+            "--lang",
+            "zh",
+            "roster",
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2027-02-28",
+        ],
+    )
     assert "未写入" in result.output

@@ -29,34 +29,44 @@ def problems(draw):
         month_load = Counter()
         if draw(st.booleans()):
             month_load["2026-12"] = draw(st.integers(0, 2))
-        vols.append(RVolunteer(
-            id=100 + i,
-            name=f"v{i}",
-            specialty=draw(st.sampled_from(ROLES)),
-            organisation_id=draw(st.sampled_from([None, 1, 2])),
-            weekdays=draw(st.sampled_from(["0123456", "0123456", "56", "5", "6", "01234"])),
-            holidays=draw(st.integers(0, 3)) > 0,
-            max_per_month=draw(st.sampled_from([None, 1, 2, 3])),
-            active=draw(st.integers(0, 5)) > 0,
-            unavailable=frozenset(draw(st.sets(st.sampled_from(DATES), max_size=1))) if draw(st.integers(0, 3)) == 0 else frozenset(),
-            busy_dates=set(draw(st.sets(st.sampled_from(DATES), max_size=1))) if draw(st.integers(0, 3)) == 0 else set(),
-            month_load=month_load,
-            period_load=draw(st.integers(0, 2)),
-        ))
+        vols.append(
+            RVolunteer(
+                id=100 + i,
+                name=f"v{i}",
+                specialty=draw(st.sampled_from(ROLES)),
+                organisation_id=draw(st.sampled_from([None, 1, 2])),
+                weekdays=draw(st.sampled_from(["0123456", "0123456", "56", "5", "6", "01234"])),
+                holidays=draw(st.integers(0, 3)) > 0,
+                max_per_month=draw(st.sampled_from([None, 1, 2, 3])),
+                active=draw(st.integers(0, 5)) > 0,
+                unavailable=frozenset(draw(st.sets(st.sampled_from(DATES), max_size=1)))
+                if draw(st.integers(0, 3)) == 0
+                else frozenset(),
+                busy_dates=set(draw(st.sets(st.sampled_from(DATES), max_size=1)))
+                if draw(st.integers(0, 3)) == 0
+                else set(),
+                month_load=month_load,
+                period_load=draw(st.integers(0, 2)),
+            )
+        )
     ndays = draw(st.integers(1, 5))
     days = []
     for j in range(ndays):
         date = draw(st.sampled_from(DATES))
         roles = draw(st.sets(st.sampled_from(ROLES), min_size=1, max_size=2))
-        days.append(RDay(
-            id=j + 1,
-            date=date,
-            organisation_id=draw(st.sampled_from([None, 1, 2])),
-            holiday=date == "2027-01-01",
-            cancelled=draw(st.integers(0, 15)) == 0,
-            open={r: draw(st.integers(1, 2)) for r in roles},
-            declined=frozenset(draw(st.sets(st.sampled_from([v.id for v in vols]), max_size=1))) if draw(st.integers(0, 3)) == 0 else frozenset(),
-        ))
+        days.append(
+            RDay(
+                id=j + 1,
+                date=date,
+                organisation_id=draw(st.sampled_from([None, 1, 2])),
+                holiday=date == "2027-01-01",
+                cancelled=draw(st.integers(0, 15)) == 0,
+                open={r: draw(st.integers(1, 2)) for r in roles},
+                declined=frozenset(draw(st.sets(st.sampled_from([v.id for v in vols]), max_size=1)))
+                if draw(st.integers(0, 3)) == 0
+                else frozenset(),
+            )
+        )
     return vols, days
 
 
@@ -79,9 +89,12 @@ def test_roster_matches_brute_force(problem):
     result = roster.solve(vols, days)
     assert result.optimal
     chosen = [
-        k for k, (i, j, role) in enumerate(pairs)
-        if any(p.volunteer_id == vols[i].id and p.day_id == days[j].id and p.role == role
-               for p in result.proposals)
+        k
+        for k, (i, j, role) in enumerate(pairs)
+        if any(
+            p.volunteer_id == vols[i].id and p.day_id == days[j].id and p.role == role
+            for p in result.proposals
+        )
     ]
     assert len(chosen) == len(result.proposals)
     assert roster.feasible(vols, days, pairs, chosen)
@@ -102,7 +115,10 @@ def test_roster_matches_brute_force(problem):
 def test_lexicographic_order_fill_before_fairness():
     """Filling a place beats fairness: the only nurse serves both days."""
     v = RVolunteer(id=1, name="a", specialty="nurse")
-    days = [RDay(id=1, date="2026-12-05", open={"nurse": 1}), RDay(id=2, date="2026-12-06", open={"nurse": 1})]
+    days = [
+        RDay(id=1, date="2026-12-05", open={"nurse": 1}),
+        RDay(id=2, date="2026-12-06", open={"nurse": 1}),
+    ]
     result = roster.solve([v], days)
     assert result.filled == 2 and result.max_load == 2
 
@@ -111,8 +127,10 @@ def test_fairness_before_organisation():
     """Two days, two gp: each gets one day even though one of them is the organiser's member."""
     a = RVolunteer(id=1, name="a", specialty="gp", organisation_id=7)
     b = RVolunteer(id=2, name="b", specialty="gp", organisation_id=8)
-    days = [RDay(id=1, date="2026-12-05", organisation_id=7, open={"gp": 1}),
-            RDay(id=2, date="2026-12-06", organisation_id=7, open={"gp": 1})]
+    days = [
+        RDay(id=1, date="2026-12-05", organisation_id=7, open={"gp": 1}),
+        RDay(id=2, date="2026-12-06", organisation_id=7, open={"gp": 1}),
+    ]
     result = roster.solve([a, b], days)
     assert result.filled == 2 and result.max_load == 1 and result.preferred == 1
 
@@ -143,9 +161,16 @@ def test_a_stopped_solver_never_breaks_a_rule():
     import random
 
     rng = random.Random(3)
-    vols = [RVolunteer(id=i, name=str(i), specialty=rng.choice(ROLES), max_per_month=rng.choice([None, 1]))
-            for i in range(60)]
-    days = [RDay(id=j, date=rng.choice(DATES[:3]), open={r: rng.randint(1, 3) for r in ROLES}) for j in range(30)]
+    vols = [
+        RVolunteer(
+            id=i, name=str(i), specialty=rng.choice(ROLES), max_per_month=rng.choice([None, 1])
+        )
+        for i in range(60)
+    ]
+    days = [
+        RDay(id=j, date=rng.choice(DATES[:3]), open={r: rng.randint(1, 3) for r in ROLES})
+        for j in range(30)
+    ]
     result = roster.solve(vols, days, time_limit=1e-6)
     pairs = roster.eligible_pairs(vols, days)
     index = {(vols[i].id, days[j].id, role): k for k, (i, j, role) in enumerate(pairs)}

@@ -17,11 +17,33 @@ def add(store, name, id_number=None, phone=None, household=None):
         village = q.village_id(store, "中峰镇", "龙山村")
         hid = None
         if household:
-            hid = store.db["households"].insert({"uid": new_uid(), "village_id": village, "number": household,
-                                                "head_name": name}).last_pk
-        pid = store.db["persons"].insert({"uid": new_uid(), "name": name, "id_number": id_number, "phone": phone,
-                                          "village_id": village, "household_id": hid,
-                                          "birth_date": "1950-06-01"}).last_pk
+            hid = (
+                store.db["households"]
+                .insert(
+                    {
+                        "uid": new_uid(),
+                        "village_id": village,
+                        "number": household,
+                        "head_name": name,
+                    }
+                )
+                .last_pk
+            )
+        pid = (
+            store.db["persons"]
+            .insert(
+                {
+                    "uid": new_uid(),
+                    "name": name,
+                    "id_number": id_number,
+                    "phone": phone,
+                    "village_id": village,
+                    "household_id": hid,
+                    "birth_date": "1950-06-01",
+                }
+            )
+            .last_pk
+        )
         q.replace_keys(store, pid, search_keys(name, id_number, phone))
     return pid
 
@@ -41,18 +63,35 @@ def names(store, query):
     return [hit.name for hit in find_persons(store, query, today=TODAY)]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("zs", ["张三", "张三丰"]), ("zhangsan", ["张三", "张三丰"]), ("ZS", ["张三", "张三丰"]),
-    ("zsf", ["张三丰"]),
-    ("张", ["张三", "张三丰"]), ("张三丰", ["张三丰"]), ("三", ["张三", "张三丰"]),
-    ("zgq", ["曾国强"]), ("cgq", ["曾国强"]), ("zengguoqiang", ["曾国强"]),
-    ("sl", ["单丽"]), ("dl", ["单丽"]), ("shanli", ["单丽"]),
-    ("oyn", ["欧阳娜"]), ("ouyangna", ["欧阳娜"]),
-    ("lvmin", ["吕敏"]), ("lm", ["吕敏"]),
-    ("7995", ["张三"]), ("887x", ["曾国强"]), ("5678", ["张三"]), ("8123456", ["单丽"]),
-    ("LS0001", ["张三"]), ("ls0001", ["张三"]),
-    ("１２３４５６７８", ["张三"]),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("zs", ["张三", "张三丰"]),
+        ("zhangsan", ["张三", "张三丰"]),
+        ("ZS", ["张三", "张三丰"]),
+        ("zsf", ["张三丰"]),
+        ("张", ["张三", "张三丰"]),
+        ("张三丰", ["张三丰"]),
+        ("三", ["张三", "张三丰"]),
+        ("zgq", ["曾国强"]),
+        ("cgq", ["曾国强"]),
+        ("zengguoqiang", ["曾国强"]),
+        ("sl", ["单丽"]),
+        ("dl", ["单丽"]),
+        ("shanli", ["单丽"]),
+        ("oyn", ["欧阳娜"]),
+        ("ouyangna", ["欧阳娜"]),
+        ("lvmin", ["吕敏"]),
+        ("lm", ["吕敏"]),
+        ("7995", ["张三"]),
+        ("887x", ["曾国强"]),
+        ("5678", ["张三"]),
+        ("8123456", ["单丽"]),
+        ("LS0001", ["张三"]),
+        ("ls0001", ["张三"]),
+        ("１２３４５６７８", ["张三"]),
+    ],
+)
 def test_search_finds(people, query, expected):
     assert sorted(names(people, query)) == sorted(expected)
 

@@ -17,10 +17,21 @@ def test_new_database_is_migrated_and_seeded(store):
     assert store.scalar("PRAGMA foreign_keys") == 1
     assert store.scalar("PRAGMA busy_timeout") >= 5000
     assert store.scalar("SELECT count(*) FROM organisations") == 10
-    assert store.scalar("SELECT short_name FROM organisations ORDER BY sort_order LIMIT 1") == "民革"
+    assert (
+        store.scalar("SELECT short_name FROM organisations ORDER BY sort_order LIMIT 1") == "民革"
+    )
     assert store.scalar("SELECT count(*) FROM specialties WHERE clinical = 1") >= 15
     codes = {r["code"] for r in store.query("SELECT code FROM prescription_templates")}
-    assert {"hypertension", "diabetes", "chd", "stroke", "copd", "osteoporosis", "arthritis", "oral"} <= codes
+    assert {
+        "hypertension",
+        "diabetes",
+        "chd",
+        "stroke",
+        "copd",
+        "osteoporosis",
+        "arthritis",
+        "oral",
+    } <= codes
 
 
 def test_templates_have_both_languages_sections_and_items(store):

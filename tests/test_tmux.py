@@ -8,8 +8,13 @@ import time
 
 import pytest
 
-pytestmark = [pytest.mark.tmux, pytest.mark.skipif(not shutil.which("tmux") or not shutil.which("clinic"),
-                                                    reason="needs tmux and an installed clinic")]
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(
+        not shutil.which("tmux") or not shutil.which("clinic"),
+        reason="needs tmux and an installed clinic",
+    ),
+]
 
 
 class Terminal:
@@ -19,7 +24,9 @@ class Terminal:
         self.tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command)
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        ).stdout
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-t", self.name, "-p")
@@ -55,7 +62,9 @@ def terminal(request):
 
 
 def test_installed_clinic_in_chinese_finds_a_person(terminal, demo_path, demo_store):
-    person = demo_store.one("SELECT name, id_number FROM persons WHERE id_number IS NOT NULL LIMIT 1")
+    person = demo_store.one(
+        "SELECT name, id_number FROM persons WHERE id_number IS NOT NULL LIMIT 1"
+    )
     term = terminal(f"clinic --db {demo_path} --lang zh")
     home = term.wait_for("数据库概况")
     assert "即将到来的义诊日" in home and "2,000" in home

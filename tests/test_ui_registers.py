@@ -35,8 +35,10 @@ async def test_home_shows_counts_and_coming_days(demo_path, demo_store):
         counts = str(app.screen.query_one("#counts-body").render())
         assert "2,000" in counts and "Persons" in counts
         table = app.screen.query_one("#days")
-        coming = demo_store.scalar("SELECT count(*) FROM clinic_days WHERE date >= ? AND status != 'cancelled'",
-                                   [TODAY.isoformat()])
+        coming = demo_store.scalar(
+            "SELECT count(*) FROM clinic_days WHERE date >= ? AND status != 'cancelled'",
+            [TODAY.isoformat()],
+        )
         assert table.row_count == min(coming, 8)
         assert table.get_row_at(0)[0] == TODAY.isoformat()
 
@@ -56,7 +58,9 @@ async def test_help_and_quit(demo_path):
 
 
 async def test_search_as_you_type_finds_by_pinyin_and_digits(demo_path, demo_store):
-    target = demo_store.one("SELECT name, id_number FROM persons WHERE id_number IS NOT NULL ORDER BY id LIMIT 1 OFFSET 5")
+    target = demo_store.one(
+        "SELECT name, id_number FROM persons WHERE id_number IS NOT NULL ORDER BY id LIMIT 1 OFFSET 5"
+    )
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -77,7 +81,9 @@ async def test_search_as_you_type_finds_by_pinyin_and_digits(demo_path, demo_sto
         for _ in range(8):
             await pilot.press("backspace")
         await pilot.press("escape")
-        await pilot.press("s", "l")  # 单 read shan: sl finds 单丽-like names if any; at least no crash
+        await pilot.press(
+            "s", "l"
+        )  # 单 read shan: sl finds 单丽-like names if any; at least no crash
         await settle(app, pilot)
 
 
@@ -93,13 +99,17 @@ async def test_browse_village_households_members(demo_path, demo_store):
         assert villages.row_count == demo_store.scalar("SELECT count(*) FROM villages")
         first = villages.current
         households = app.screen.query_one("#households", PagedTable)
-        expected = demo_store.scalar("SELECT count(*) FROM households WHERE village_id = ?", [first["id"]])
+        expected = demo_store.scalar(
+            "SELECT count(*) FROM households WHERE village_id = ?", [first["id"]]
+        )
         assert households.row_count == min(expected, PagedTable.PAGE)
         await pilot.press("enter")  # into households
         await settle(app, pilot)
         members = app.screen.query_one("#persons", PagedTable)
         hh = households.current
-        assert members.row_count == demo_store.scalar("SELECT count(*) FROM persons WHERE household_id = ?", [hh["id"]])
+        assert members.row_count == demo_store.scalar(
+            "SELECT count(*) FROM persons WHERE household_id = ?", [hh["id"]]
+        )
 
 
 async def test_long_lists_load_page_by_page(store, tmp_path):
@@ -109,7 +119,14 @@ async def test_long_lists_load_page_by_page(store, tmp_path):
     with store.transaction():
         village = q.village_id(store, "石角镇", "新华村")
         store.db["households"].insert_all(
-            {"uid": new_uid(), "village_id": village, "number": f"X{i:04d}", "head_name": f"户主{i}"} for i in range(250))
+            {
+                "uid": new_uid(),
+                "village_id": village,
+                "number": f"X{i:04d}",
+                "head_name": f"户主{i}",
+            }
+            for i in range(250)
+        )
     app = make_app(store.path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -163,4 +180,3 @@ async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch
         assert "The database x.db is busy." in messages
         assert any("ZeroDivisionError" in m and "safe" in m for m in messages)
         assert app.return_code is None and app.is_running
-

@@ -22,29 +22,70 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     dist = work / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-                   check=True, capture_output=True, cwd=work)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=work,
+    )
     wheel = next(dist.glob("clinic-*.whl"))
     env_dir = work / "venv"
     # Dependencies come from this interpreter's site-packages (no network);
     # the clinic package itself only from the wheel.
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-                    "--quiet", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return env_dir
 
 
 def run(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("CLINIC_DB", "PYTHONPATH")}
-    return subprocess.run([str(env_dir / "bin" / "clinic"), *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [str(env_dir / "bin" / "clinic"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_wheel_contents(installed):
     python = installed / "bin" / "python"
-    out = subprocess.run([str(python), "-c", "import clinic, clinic.db; print(clinic.__file__); print(clinic.db.__file__)"],
-                         capture_output=True, text=True, cwd="/")
+    out = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import clinic, clinic.db; print(clinic.__file__); print(clinic.db.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     assert str(installed) in out.stdout, "clinic was not imported from the wheel"
 
 

@@ -20,14 +20,25 @@ import click.types
 
 from clinic.i18n import LOCALE_DIR
 
-_MODULES = (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types)
+_MODULES = (
+    click.core,
+    click.decorators,
+    click.exceptions,
+    click.formatting,
+    click.parser,
+    click.termui,
+    click.types,
+)
 
 
 # The names click shows for parameter types ("'abc' is not a valid integer").
 _TYPE_NAMES = {
-    click.types.StringParamType: "text", click.types.IntParamType: "integer",
-    click.types.IntRange: "integer range", click.types.FloatParamType: "float",
-    click.types.FloatRange: "float range", click.types.BoolParamType: "boolean",
+    click.types.StringParamType: "text",
+    click.types.IntParamType: "integer",
+    click.types.IntRange: "integer range",
+    click.types.FloatParamType: "float",
+    click.types.FloatRange: "float range",
+    click.types.BoolParamType: "boolean",
 }
 
 
@@ -48,8 +59,11 @@ def install(lang: str) -> None:
 
 def localise_metavars(command: click.Command, lang: str) -> None:
     """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, for every command."""
-    translation = (gettext.translation("click", LOCALE_DIR, languages=["zh_CN"], fallback=True)
-                   if lang == "zh" else gettext.NullTranslations())
+    translation = (
+        gettext.translation("click", LOCALE_DIR, languages=["zh_CN"], fallback=True)
+        if lang == "zh"
+        else gettext.NullTranslations()
+    )
     command.options_metavar = translation.gettext("[OPTIONS]")
     if isinstance(command, click.Group):
         command.subcommand_metavar = translation.gettext("COMMAND [ARGS]...")

@@ -18,9 +18,16 @@ from clinic.i18n import _
 
 @_m.report_group.command(
     "day",
-    help=_("The end-of-day summary of one clinic day: people seen by household category and tag, flags, health prescriptions by condition, referrals, volunteers and hours. Without --date: the most recent clinic day up to today."),
+    help=_(
+        "The end-of-day summary of one clinic day: people seen by household category and tag, flags, health prescriptions by condition, referrals, volunteers and hours. Without --date: the most recent clinic day up to today."
+    ),
 )
-@click.option("--date", "date_text", metavar="DATE", help=_("The clinic day's date (2026-11-24, 2026/11/24, 20261124 ...)."))
+@click.option(
+    "--date",
+    "date_text",
+    metavar="DATE",
+    help=_("The clinic day's date (2026-11-24, 2026/11/24, 20261124 ...)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the figures as JSON."))
 @pass_app
 def report_day(app: AppContext, date_text: str | None, as_json: bool) -> None:

@@ -62,7 +62,9 @@ _choose_language(_early_language(sys.argv[1:]))
     cls=ClinicGroup,
     invoke_without_command=True,
     context_settings=CONTEXT_SETTINGS,
-    help=_("Free village clinics (义诊): registers, clinic days, health prescriptions and reports.\n\nWithout a command, opens the terminal app."),
+    help=_(
+        "Free village clinics (义诊): registers, clinic days, health prescriptions and reports.\n\nWithout a command, opens the terminal app."
+    ),
 )
 @click.option(
     "--db",
@@ -76,7 +78,12 @@ _choose_language(_early_language(sys.argv[1:]))
     type=click.Choice(["zh", "en"]),
     help=_("Language of the app: zh (简体中文) or en. Default: the locale."),
 )
-@click.option("--as", "actor", default=None, help=_("Name recorded in the audit log for this session (default: the login name)."))
+@click.option(
+    "--as",
+    "actor",
+    default=None,
+    help=_("Name recorded in the audit log for this session (default: the login name)."),
+)
 @click.version_option(package_name="clinic", message="clinic %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, lang: str | None, actor: str | None) -> None:
@@ -91,12 +98,22 @@ def cli(ctx: click.Context, db_path: Path | None, lang: str | None, actor: str |
         run_tui(ctx.obj)
 
 
-@cli.group("import", context_settings=CONTEXT_SETTINGS, help=_("Import registers and rosters from CSV or Excel files."))
+@cli.group(
+    "import",
+    context_settings=CONTEXT_SETTINGS,
+    help=_("Import registers and rosters from CSV or Excel files."),
+)
 def import_group() -> None:
     pass
 
 
-@cli.group("export", context_settings=CONTEXT_SETTINGS, help=_("Export data sets to CSV, Excel or JSON (ID and phone numbers masked unless --unmasked)."))
+@cli.group(
+    "export",
+    context_settings=CONTEXT_SETTINGS,
+    help=_(
+        "Export data sets to CSV, Excel or JSON (ID and phone numbers masked unless --unmasked)."
+    ),
+)
 def export_group() -> None:
     pass
 
@@ -153,7 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
         if os.environ.get("CLINIC_DEBUG"):
             raise
-        click.echo(_("Unexpected error: {error}. Set CLINIC_DEBUG=1 to see the details.").format(error=type(exc).__name__), err=True)
+        click.echo(
+            _("Unexpected error: {error}. Set CLINIC_DEBUG=1 to see the details.").format(
+                error=type(exc).__name__
+            ),
+            err=True,
+        )
         return 1
     # With standalone_mode off, click returns the exit code of ctx.exit().
     return code if isinstance(code, int) else 0

@@ -24,7 +24,9 @@ def progress_bar(label: str):
         if not click.get_text_stream("stderr").isatty():
             return
         if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            state["bar"] = click.progressbar(
+                length=total, label=label, file=click.get_text_stream("stderr")
+            )
             state["bar"].__enter__()
             state["done"] = 0
         state["bar"].update(done - state["done"])
@@ -37,11 +39,24 @@ def progress_bar(label: str):
     return update, close
 
 
-@groups.cli.command("demo", help=_("Create a synthetic demo database and open it (no real person is in it)."))
-@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True,
-              help=_("small: 8+ villages, ~2,000 persons; large: 200,000 persons in ~400 villages."))
+@groups.cli.command(
+    "demo", help=_("Create a synthetic demo database and open it (no real person is in it).")
+)
+@click.option(
+    "--size",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help=_("small: 8+ villages, ~2,000 persons; large: 200,000 persons in ~400 villages."),
+)
 @click.option("--no-tui", is_flag=True, help=_("Only create the database; do not open the app."))
-@click.option("--seed", type=int, default=1, show_default=True, help=_("Random seed (the same seed gives the same data)."))
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help=_("Random seed (the same seed gives the same data)."),
+)
 @click.option("--force", is_flag=True, help=_("Replace the database file if it exists."))
 @pass_app
 def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: bool) -> None:
@@ -55,7 +70,12 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
         with open_store(path) as store:
             has_data = count(store, "persons")
         if has_data:
-            click.echo(_("{path} already holds data; opening it as it is (use --force to rebuild the demo).").format(path=path), err=True)
+            click.echo(
+                _(
+                    "{path} already holds data; opening it as it is (use --force to rebuild the demo)."
+                ).format(path=path),
+                err=True,
+            )
             if not no_tui:
                 from clinic.cli.tui import run_tui
 
@@ -66,14 +86,21 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
         summary = build_demo(path, size=size, seed=seed, progress=update, replace=True)
     finally:
         close()
-    click.echo(_("Demo database {path}: {persons} persons in {households} households, {villages} villages, {volunteers} volunteers, {days} clinic days.").format(path=path, **summary))
+    click.echo(
+        _(
+            "Demo database {path}: {persons} persons in {households} households, {villages} villages, {volunteers} volunteers, {days} clinic days."
+        ).format(path=path, **summary)
+    )
     if not no_tui:
         from clinic.cli.tui import run_tui
 
         run_tui(app)
 
 
-@groups.cli.command("status", help=_("Show the database path, schema version and how many records of each kind it holds."))
+@groups.cli.command(
+    "status",
+    help=_("Show the database path, schema version and how many records of each kind it holds."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def status_command(app: AppContext, as_json: bool) -> None:
@@ -81,14 +108,24 @@ def status_command(app: AppContext, as_json: bool) -> None:
     from clinic.store.overview import counts
 
     with app.open() as store:
-        data = {"database": str(app.db_path), "schema_version": schema_version(store), "counts": counts(store)}
+        data = {
+            "database": str(app.db_path),
+            "schema_version": schema_version(store),
+            "counts": counts(store),
+        }
     if as_json:
         echo_json(data)
         return
     labels = {
-        "townships": _("Townships"), "villages": _("Villages"), "households": _("Households"),
-        "persons": _("Persons"), "volunteers": _("Volunteers"), "clinic_days": _("Clinic days"),
-        "assignments": _("Assignments"), "visits": _("Visits"), "handouts": _("Health prescriptions handed out"),
+        "townships": _("Townships"),
+        "villages": _("Villages"),
+        "households": _("Households"),
+        "persons": _("Persons"),
+        "volunteers": _("Volunteers"),
+        "clinic_days": _("Clinic days"),
+        "assignments": _("Assignments"),
+        "visits": _("Visits"),
+        "handouts": _("Health prescriptions handed out"),
     }
     click.echo(_("Database: {path}").format(path=data["database"]))
     click.echo(_("Schema version: {version}").format(version=data["schema_version"]))
@@ -96,9 +133,20 @@ def status_command(app: AppContext, as_json: bool) -> None:
         click.echo(f"  {label}: {data['counts'][key]}")
 
 
-@groups.cli.command("find", help=_("Find persons by name, pinyin initials or full pinyin, last 4+ digits of the ID number or phone, or household number. Numbers are masked."))
+@groups.cli.command(
+    "find",
+    help=_(
+        "Find persons by name, pinyin initials or full pinyin, last 4+ digits of the ID number or phone, or household number. Numbers are masked."
+    ),
+)
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help=_("At most this many results."))
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help=_("At most this many results."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def find_command(app: AppContext, query: str, limit: int, as_json: bool) -> None:
@@ -121,7 +169,9 @@ def find_command(app: AppContext, query: str, limit: int, as_json: bool) -> None
         place = f"{hit.township or ''}{hit.village or ''}"
         household = hit.household_number or ""
         category = category_label(hit.category) if hit.category else ""
-        click.echo(f"{hit.name}\t{sex}\t{age}\t{place}\t{household}\t{category}\t{hit.id_masked}\t{hit.phone_masked}")
+        click.echo(
+            f"{hit.name}\t{sex}\t{age}\t{place}\t{household}\t{category}\t{hit.id_masked}\t{hit.phone_masked}"
+        )
 
 
 def _report_import(result, as_json: bool, kind: str) -> None:
@@ -130,27 +180,65 @@ def _report_import(result, as_json: bool, kind: str) -> None:
         echo_json(data)
         return
     if result.ignored_columns:
-        click.echo(_("Columns not recognised (ignored): {columns}").format(columns=", ".join(result.ignored_columns)), err=True)
+        click.echo(
+            _("Columns not recognised (ignored): {columns}").format(
+                columns=", ".join(result.ignored_columns)
+            ),
+            err=True,
+        )
     if result.problems:
         for problem in result.problems:
             click.echo(problem.describe(result.file), err=True)
     prefix = _("Dry run, nothing written: ") if result.dry_run else ""
     if kind == "register":
-        click.echo(prefix + _("{rows} rows: households {hc} new, {hu} updated, {hn} unchanged; persons {pc} new, {pu} updated, {pn} unchanged; {rejected} rejected.").format(
-            rows=result.rows, hc=result.households["created"], hu=result.households["updated"],
-            hn=result.households["unchanged"], pc=result.persons["created"], pu=result.persons["updated"],
-            pn=result.persons["unchanged"], rejected=result.rejected))
+        click.echo(
+            prefix
+            + _(
+                "{rows} rows: households {hc} new, {hu} updated, {hn} unchanged; persons {pc} new, {pu} updated, {pn} unchanged; {rejected} rejected."
+            ).format(
+                rows=result.rows,
+                hc=result.households["created"],
+                hu=result.households["updated"],
+                hn=result.households["unchanged"],
+                pc=result.persons["created"],
+                pu=result.persons["updated"],
+                pn=result.persons["unchanged"],
+                rejected=result.rejected,
+            )
+        )
     else:
-        click.echo(prefix + _("{rows} rows: volunteers {c} new, {u} updated, {n} unchanged; {rejected} rejected.").format(
-            rows=result.rows, c=result.created, u=result.updated, n=result.unchanged, rejected=result.rejected))
+        click.echo(
+            prefix
+            + _(
+                "{rows} rows: volunteers {c} new, {u} updated, {n} unchanged; {rejected} rejected."
+            ).format(
+                rows=result.rows,
+                c=result.created,
+                u=result.updated,
+                n=result.unchanged,
+                rejected=result.rejected,
+            )
+        )
     if result.rejected_file:
-        click.echo(_("Rejected rows, with the reason, are in {file}").format(file=result.rejected_file))
+        click.echo(
+            _("Rejected rows, with the reason, are in {file}").format(file=result.rejected_file)
+        )
 
 
 IMPORT_OPTIONS = [
     click.argument("file", type=click.Path(path_type=Path)),
-    click.option("--skip-bad", is_flag=True, help=_("Import the good rows; write the rejected ones with a reason column to FILE.rejected.csv beside the input.")),
-    click.option("--dry-run", is_flag=True, help=_("Check the file and report what would change, without writing.")),
+    click.option(
+        "--skip-bad",
+        is_flag=True,
+        help=_(
+            "Import the good rows; write the rejected ones with a reason column to FILE.rejected.csv beside the input."
+        ),
+    ),
+    click.option(
+        "--dry-run",
+        is_flag=True,
+        help=_("Check the file and report what would change, without writing."),
+    ),
     click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON.")),
 ]
 
@@ -161,42 +249,82 @@ def import_options(func):
     return func
 
 
-@groups.import_group.command("register", help=_("Import a village household register (.csv or .xlsx, one row per person). See the README for the columns."))
+@groups.import_group.command(
+    "register",
+    help=_(
+        "Import a village household register (.csv or .xlsx, one row per person). See the README for the columns."
+    ),
+)
 @import_options
-@click.option("--township", help=_("Township for every row (when the file has no township column)."))
+@click.option(
+    "--township", help=_("Township for every row (when the file has no township column).")
+)
 @click.option("--village", help=_("Village for every row (when the file has no village column)."))
 @pass_app
-def import_register_command(app: AppContext, file: Path, skip_bad: bool, dry_run: bool, as_json: bool,
-                            township: str | None, village: str | None) -> None:
+def import_register_command(
+    app: AppContext,
+    file: Path,
+    skip_bad: bool,
+    dry_run: bool,
+    as_json: bool,
+    township: str | None,
+    village: str | None,
+) -> None:
     from clinic.core.registers import import_register
 
     update, close = progress_bar(_("Importing"))
     with app.open(create=True) as store:
         try:
-            result = import_register(store, file, skip_bad=skip_bad, dry_run=dry_run, township=township,
-                                     village=village, actor=app.who, progress=None if as_json else update)
+            result = import_register(
+                store,
+                file,
+                skip_bad=skip_bad,
+                dry_run=dry_run,
+                township=township,
+                village=village,
+                actor=app.who,
+                progress=None if as_json else update,
+            )
         finally:
             close()
     _report_import(result, as_json, "register")
 
 
-@groups.import_group.command("volunteers", help=_("Import a volunteer roster (.csv or .xlsx, one row per volunteer). See the README for the columns."))
+@groups.import_group.command(
+    "volunteers",
+    help=_(
+        "Import a volunteer roster (.csv or .xlsx, one row per volunteer). See the README for the columns."
+    ),
+)
 @import_options
 @pass_app
-def import_volunteers_command(app: AppContext, file: Path, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
+def import_volunteers_command(
+    app: AppContext, file: Path, skip_bad: bool, dry_run: bool, as_json: bool
+) -> None:
     from clinic.core.volunteer_import import import_volunteers
 
     update, close = progress_bar(_("Importing"))
     with app.open(create=True) as store:
         try:
-            result = import_volunteers(store, file, skip_bad=skip_bad, dry_run=dry_run, actor=app.who,
-                                       progress=None if as_json else update)
+            result = import_volunteers(
+                store,
+                file,
+                skip_bad=skip_bad,
+                dry_run=dry_run,
+                actor=app.who,
+                progress=None if as_json else update,
+            )
         finally:
             close()
     _report_import(result, as_json, "volunteers")
 
 
-@groups.cli.command("purge", help=_("Erase one person's data on request (PIPL): the record, visits, health prescriptions and consents. Name them by #number (see clinic find --json) or by the whole ID number."))
+@groups.cli.command(
+    "purge",
+    help=_(
+        "Erase one person's data on request (PIPL): the record, visits, health prescriptions and consents. Name them by #number (see clinic find --json) or by the whole ID number."
+    ),
+)
 @click.argument("person")
 @click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
 @pass_app
@@ -209,11 +337,22 @@ def purge_command(app: AppContext, person: str, yes: bool) -> None:
         import datetime as dt
 
         hit = PersonHit.from_row(row, dt.date.today())
-        click.echo(_("{name}, {village}, household {household}, ID {id}").format(
-            name=hit.name, village=hit.village or "-", household=hit.household_number or "-", id=hit.id_masked or "-"))
-        if not yes and not click.confirm(_("Erase this person and everything recorded about them?"), default=False):
+        click.echo(
+            _("{name}, {village}, household {household}, ID {id}").format(
+                name=hit.name,
+                village=hit.village or "-",
+                household=hit.household_number or "-",
+                id=hit.id_masked or "-",
+            )
+        )
+        if not yes and not click.confirm(
+            _("Erase this person and everything recorded about them?"), default=False
+        ):
             click.echo(_("Nothing was erased."))
             return
         result = purge_person(store, row["id"], app.who)
-    click.echo(_("Erased {name}: {visits} visits, {handouts} health prescriptions, {consents} consents.").format(
-        name=result.name, **result.removed))
+    click.echo(
+        _(
+            "Erased {name}: {visits} visits, {handouts} health prescriptions, {consents} consents."
+        ).format(name=result.name, **result.removed)
+    )

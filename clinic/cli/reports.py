@@ -32,16 +32,45 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 def filter_options(func):
     """--year, --from, --to, --village (repeatable), --org (repeatable)."""
-    func = click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="YYYY",
-                        help=_("A calendar year: the same as --from YYYY-01-01 --to YYYY-12-31."))(func)
-    func = click.option("--org", "orgs", multiple=True, metavar="O",
-                        help=_("Only clinic days run by this organisation (and its units); repeatable."))(func)
-    func = click.option("--village", "villages", multiple=True, metavar="V",
-                        help=_("Only this village (龙山村, 中峰镇/龙山村) or township; repeatable."))(func)
-    func = click.option("--to", "date_to", metavar="D", callback=_date,
-                        help=_("Last day of the period (2025-12-31, 2025/12/31 ...; a year or month means its last day)."))(func)
-    func = click.option("--from", "date_from", metavar="D", callback=_date,
-                        help=_("First day of the period (a year such as 2025 or a month such as 2025-06 means its first day)."))(func)
+    func = click.option(
+        "--year",
+        type=click.IntRange(2000, 2100),
+        default=None,
+        metavar="YYYY",
+        help=_("A calendar year: the same as --from YYYY-01-01 --to YYYY-12-31."),
+    )(func)
+    func = click.option(
+        "--org",
+        "orgs",
+        multiple=True,
+        metavar="O",
+        help=_("Only clinic days run by this organisation (and its units); repeatable."),
+    )(func)
+    func = click.option(
+        "--village",
+        "villages",
+        multiple=True,
+        metavar="V",
+        help=_("Only this village (龙山村, 中峰镇/龙山村) or township; repeatable."),
+    )(func)
+    func = click.option(
+        "--to",
+        "date_to",
+        metavar="D",
+        callback=_date,
+        help=_(
+            "Last day of the period (2025-12-31, 2025/12/31 ...; a year or month means its last day)."
+        ),
+    )(func)
+    func = click.option(
+        "--from",
+        "date_from",
+        metavar="D",
+        callback=_date,
+        help=_(
+            "First day of the period (a year such as 2025 or a month such as 2025-06 means its first day)."
+        ),
+    )(func)
     return func
 
 
@@ -52,19 +81,25 @@ def _filters(date_from, date_to, villages, orgs, year=None):
         if date_from or date_to:
             raise click.UsageError(_("Give either --year or --from/--to, not both."))
         date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return ReportFilters(date_from=date_from, date_to=date_to, villages=tuple(villages), orgs=tuple(orgs))
+    return ReportFilters(
+        date_from=date_from, date_to=date_to, villages=tuple(villages), orgs=tuple(orgs)
+    )
 
 
 @groups.report_group.command(
     "summary",
-    help=_("The coordinator's report: clinic days held, visits, people, households served and coverage "
-           "by category, people with each tag, flags, health prescriptions by condition, referrals, "
-           "volunteers and hours by organisation. Counts only, never names."),
+    help=_(
+        "The coordinator's report: clinic days held, visits, people, households served and coverage "
+        "by category, people with each tag, flags, health prescriptions by condition, referrals, "
+        "volunteers and hours by organisation. Counts only, never names."
+    ),
 )
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
-def summary_command(app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool) -> None:
+def summary_command(
+    app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool
+) -> None:
     from clinic.core.reports import build_report, report_lines
 
     with app.open() as store:
@@ -78,16 +113,38 @@ def summary_command(app: AppContext, date_from, date_to, villages, orgs, year, a
 def _make_export_command(name: str, help_text: str) -> None:
     @groups.export_group.command(name, help=help_text)
     @filter_options
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help=_("File to write (default: CSV to standard output)."))
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                  help=_("csv, xlsx or json (default: from the file name's .csv, .xlsx or .json; csv without a file)."))
-    @click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8-sig", show_default=True,
-                  help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."))
-    @click.option("--unmasked", is_flag=True,
-                  help=_("Write whole ID numbers and phones (recorded in the audit log)."))
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=_("File to write (default: CSV to standard output)."),
+    )
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=None,
+        help=_(
+            "csv, xlsx or json (default: from the file name's .csv, .xlsx or .json; csv without a file)."
+        ),
+    )
+    @click.option(
+        "--encoding",
+        type=click.Choice(ENCODINGS),
+        default="utf-8-sig",
+        show_default=True,
+        help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."),
+    )
+    @click.option(
+        "--unmasked",
+        is_flag=True,
+        help=_("Write whole ID numbers and phones (recorded in the audit log)."),
+    )
     @pass_app
-    def command(app: AppContext, date_from, date_to, villages, orgs, year, output, fmt, encoding, unmasked) -> None:
+    def command(
+        app: AppContext, date_from, date_to, villages, orgs, year, output, fmt, encoding, unmasked
+    ) -> None:
         from clinic.core.exports import export_dataset
 
         if fmt is None and output is not None:
@@ -95,31 +152,48 @@ def _make_export_command(name: str, help_text: str) -> None:
                 fmt = format_from_name(output)
             except UnknownExtensionError:
                 raise UnknownExtensionError(
-                    _("Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json, "
-                      "or give --format csv, xlsx or json.").format(file=output.name)) from None
+                    _(
+                        "Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json, "
+                        "or give --format csv, xlsx or json."
+                    ).format(file=output.name)
+                ) from None
         fmt = fmt or "csv"
         with app.open() as store:
             if output is None:
                 out = click.get_binary_stream("stdout")
                 if fmt == "xlsx" and out.isatty():
                     raise TableFormatError(
-                        _("An Excel file cannot be written to the terminal; name a file with -o."))
+                        _("An Excel file cannot be written to the terminal; name a file with -o.")
+                    )
             else:
                 out = output
             filters = _filters(date_from, date_to, villages, orgs, year)
             update, close = _progress(store, name, filters, output is not None)
             try:
                 result = export_dataset(
-                    store, name, out, filters=filters, fmt=fmt, encoding=encoding, unmasked=unmasked,
-                    actor=app.who, progress=update,
+                    store,
+                    name,
+                    out,
+                    filters=filters,
+                    fmt=fmt,
+                    encoding=encoding,
+                    unmasked=unmasked,
+                    actor=app.who,
+                    progress=update,
                 )
             finally:
                 close()
         if output is not None:
-            click.echo(_("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True)
+            click.echo(
+                _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True
+            )
         if unmasked:
-            click.echo(_("Whole ID numbers and phones were written; this export is recorded in the audit log."),
-                       err=True)
+            click.echo(
+                _(
+                    "Whole ID numbers and phones were written; this export is recorded in the audit log."
+                ),
+                err=True,
+            )
 
 
 def _progress(store, name: str, filters, to_file: bool):

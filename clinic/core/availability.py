@@ -14,15 +14,50 @@ from clinic.core.errors import InputError
 from clinic.i18n import _
 
 WEEKDAY_WORDS = {
-    "周一": "0", "星期一": "0", "礼拜一": "0", "mon": "0", "monday": "0",
-    "周二": "1", "星期二": "1", "礼拜二": "1", "tue": "1", "tuesday": "1",
-    "周三": "2", "星期三": "2", "礼拜三": "2", "wed": "2", "wednesday": "2",
-    "周四": "3", "星期四": "3", "礼拜四": "3", "thu": "3", "thursday": "3",
-    "周五": "4", "星期五": "4", "礼拜五": "4", "fri": "4", "friday": "4",
-    "周六": "5", "星期六": "5", "礼拜六": "5", "sat": "5", "saturday": "5",
-    "周日": "6", "周天": "6", "星期日": "6", "星期天": "6", "礼拜天": "6", "sun": "6", "sunday": "6",
-    "周末": "56", "双休日": "56", "weekend": "56", "weekends": "56",
-    "工作日": "01234", "weekday": "01234", "weekdays": "01234",
+    "周一": "0",
+    "星期一": "0",
+    "礼拜一": "0",
+    "mon": "0",
+    "monday": "0",
+    "周二": "1",
+    "星期二": "1",
+    "礼拜二": "1",
+    "tue": "1",
+    "tuesday": "1",
+    "周三": "2",
+    "星期三": "2",
+    "礼拜三": "2",
+    "wed": "2",
+    "wednesday": "2",
+    "周四": "3",
+    "星期四": "3",
+    "礼拜四": "3",
+    "thu": "3",
+    "thursday": "3",
+    "周五": "4",
+    "星期五": "4",
+    "礼拜五": "4",
+    "fri": "4",
+    "friday": "4",
+    "周六": "5",
+    "星期六": "5",
+    "礼拜六": "5",
+    "sat": "5",
+    "saturday": "5",
+    "周日": "6",
+    "周天": "6",
+    "星期日": "6",
+    "星期天": "6",
+    "礼拜天": "6",
+    "sun": "6",
+    "sunday": "6",
+    "周末": "56",
+    "双休日": "56",
+    "weekend": "56",
+    "weekends": "56",
+    "工作日": "01234",
+    "weekday": "01234",
+    "weekdays": "01234",
 }
 HOLIDAY_WORDS = {"节假日", "法定节假日", "假日", "节日", "holiday", "holidays", "public holidays"}
 ANY_WORDS = {"不限", "均可", "随时", "都可以", "任意", "any", "anytime", "any time"}
@@ -61,7 +96,9 @@ def parse_availability(text: str | None) -> Availability:
             days.update(WEEKDAY_WORDS[word])
         else:
             raise AvailabilityError(
-                _("Unknown time {value}; use 周末, 工作日, 周一…周日, 节假日 or 不限.").format(value=word)
+                _("Unknown time {value}; use 周末, 工作日, 周一…周日, 节假日 or 不限.").format(
+                    value=word
+                )
             )
     return Availability("".join(sorted(days)), holidays)
 

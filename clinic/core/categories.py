@@ -36,18 +36,33 @@ _CATEGORY_SHORT = {
 
 _CATEGORY_WORDS = {
     "lifted": [
-        "脱贫户", "建档立卡贫困户", "建卡贫困户", "贫困户",
-        "lifted", "lifted out of poverty", "registered poor",
+        "脱贫户",
+        "建档立卡贫困户",
+        "建卡贫困户",
+        "贫困户",
+        "lifted",
+        "lifted out of poverty",
+        "registered poor",
     ],
     "monitored": [
         # 脱贫不稳定户 is one of the three kinds of 防止返贫监测对象.
-        "监测对象", "监测户", "边缘易致贫户", "突发严重困难户", "脱贫不稳定户",
-        "monitored", "under monitoring",
+        "监测对象",
+        "监测户",
+        "边缘易致贫户",
+        "突发严重困难户",
+        "脱贫不稳定户",
+        "monitored",
+        "under monitoring",
     ],
     "dibao": ["低保户", "低保", "农村低保户", "dibao", "minimum-income", "minimum income"],
     "tekun": [
-        "特困供养", "特困户", "特困人员", "五保户",
-        "tekun", "destitute support", "destitute",
+        "特困供养",
+        "特困户",
+        "特困人员",
+        "五保户",
+        "tekun",
+        "destitute support",
+        "destitute",
     ],
     "ordinary": ["一般农户", "一般户", "普通农户", "非贫困户", "ordinary"],
 }
@@ -63,11 +78,20 @@ _TAG_LABELS = {
 _TAG_WORDS = {
     "disabled": ["残疾人", "残疾", "disabled"],
     "left_behind_elderly": [
-        "留守老人", "left_behind_elderly", "left-behind elderly", "left-behind", "left behind elderly",
+        "留守老人",
+        "left_behind_elderly",
+        "left-behind elderly",
+        "left-behind",
+        "left behind elderly",
     ],
     "family_doctor": [
-        "签约", "家庭医生签约", "已签约", "family_doctor",
-        "family doctor", "family-doctor contract", "family doctor contract",
+        "签约",
+        "家庭医生签约",
+        "已签约",
+        "family_doctor",
+        "family doctor",
+        "family-doctor contract",
+        "family doctor contract",
     ],
 }
 
@@ -167,17 +191,19 @@ def tag_label(code: str) -> str:
 
 
 def parse_sex(text: str | None) -> str | None:
-    """"M", "F", or None for a blank cell. Only 男/女/M/F/male/female:
+    """ "M", "F", or None for a blank cell. Only 男/女/M/F/male/female:
     codes like 1/2 differ between systems, so they are refused."""
     key = _key(text or "")
     if not key:
         return None
     code = _SEX_WORDS.get(key)
     if code is None:
-        raise CategoryError(_("Unknown sex {value}; write 男 or 女 (M or F).").format(value=text.strip()))
+        raise CategoryError(
+            _("Unknown sex {value}; write 男 or 女 (M or F).").format(value=text.strip())
+        )
     return code
 
 
 def sex_label(code: str) -> str:
-    """"男"/"女" in Chinese, "male"/"female" in English."""
+    """ "男"/"女" in Chinese, "male"/"female" in English."""
     return _(_SEX_LABELS[code])

@@ -41,7 +41,9 @@ def from_excel_serial(serial: float) -> date:
     time of day and is dropped."""
     days = int(serial) if math.isfinite(serial) else 0
     if not SERIAL_MIN <= days <= SERIAL_MAX or days == _FAKE_LEAP_DAY:
-        raise DateError(_("{value} is not a date; write it like 2024-05-31.").format(value=_show(serial)))
+        raise DateError(
+            _("{value} is not a date; write it like 2024-05-31.").format(value=_show(serial))
+        )
     if days < _FAKE_LEAP_DAY:
         return _EPOCH_BEFORE_MARCH_1900 + timedelta(days=days)
     return _EPOCH + timedelta(days=days)
@@ -100,7 +102,9 @@ def age_on(birth: date, on: date) -> int:
     before the birth date: one of the two was mistyped."""
     if on < birth:
         raise DateError(
-            _("The birth date {birth} is after {date}.").format(birth=birth.isoformat(), date=on.isoformat())
+            _("The birth date {birth} is after {date}.").format(
+                birth=birth.isoformat(), date=on.isoformat()
+            )
         )
     years = on.year - birth.year
     if (on.month, on.day) < (birth.month, birth.day):

@@ -24,34 +24,97 @@ from clinic.store import bulk, open_store
 from clinic.store.connection import new_uid
 from clinic.store.overview import count
 
-SURNAMES = (
-    "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林郑梁谢唐许冯宋韩邓彭曹曾田萧潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃单仇解查区朴"
-)
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林郑梁谢唐许冯宋韩邓彭曹曾田萧潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃单仇解查区朴"
 COMPOUND = ("欧阳", "司马", "上官", "诸葛")
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鹏辉建国兵志文云飞凤琴珍淑贵福荣林成德才"
 
 NAMED_VILLAGES = (
-    ("中峰镇", "中峰村"), ("中峰镇", "龙山村"), ("郭扶镇", "高庙村"), ("郭扶镇", "龙泉村"),
-    ("永新镇", "三河村"), ("永新镇", "石坪村"), ("永新镇", "双池村"), ("东溪镇", "竹园村"),
-    ("郭扶镇", "平等村"), ("郭扶镇", "同心村"),
+    ("中峰镇", "中峰村"),
+    ("中峰镇", "龙山村"),
+    ("郭扶镇", "高庙村"),
+    ("郭扶镇", "龙泉村"),
+    ("永新镇", "三河村"),
+    ("永新镇", "石坪村"),
+    ("永新镇", "双池村"),
+    ("东溪镇", "竹园村"),
+    ("郭扶镇", "平等村"),
+    ("郭扶镇", "同心村"),
 )
-TOWNS = ("古南街道", "文龙街道", "通惠街道", "三江街道", "新盛街道", "石角镇", "东溪镇", "赶水镇", "打通镇",
-         "石壕镇", "永新镇", "三角镇", "隆盛镇", "郭扶镇", "篆塘镇", "丁山镇", "安稳镇", "扶欢镇", "永城镇",
-         "中峰镇", "横山镇")
+TOWNS = (
+    "古南街道",
+    "文龙街道",
+    "通惠街道",
+    "三江街道",
+    "新盛街道",
+    "石角镇",
+    "东溪镇",
+    "赶水镇",
+    "打通镇",
+    "石壕镇",
+    "永新镇",
+    "三角镇",
+    "隆盛镇",
+    "郭扶镇",
+    "篆塘镇",
+    "丁山镇",
+    "安稳镇",
+    "扶欢镇",
+    "永城镇",
+    "中峰镇",
+    "横山镇",
+)
 VILLAGE_PARTS = "红岩石新华龙凤天星金桥马鞍青杠柏林双河桂花长田清水白果太平高峰大坪松林梨园"
 AREA_CODES = ("500110", "500222", "510223")
 CATEGORY_WEIGHTS = (("lifted", 22), ("monitored", 6), ("dibao", 10), ("tekun", 3), ("ordinary", 59))
 RELATIONS = ("之妻", "之子", "之女", "之母", "之父", "孙子", "孙女", "儿媳")
-CONDITION_WEIGHTS = (("hypertension", 28), ("diabetes", 12), ("copd", 6), ("chd", 5), ("stroke", 3),
-                     ("arthritis", 9), ("osteoporosis", 4), ("oral", 3), ("tb", 1))
-SPECIALTY_MIX = ("gp", "gp", "gp", "gp", "internal", "cardiology", "endocrinology", "tcm", "tcm", "tcm",
-                 "ophthalmology", "dentistry", "paediatrics", "gynaecology", "orthopaedics", "rehabilitation",
-                 "lab", "nurse", "nurse", "nurse", "nurse", "pharmacist", "pharmacist", "pharmacist", "clerk",
-                 "clerk", "cadre", "educator", "coordinator")
+CONDITION_WEIGHTS = (
+    ("hypertension", 28),
+    ("diabetes", 12),
+    ("copd", 6),
+    ("chd", 5),
+    ("stroke", 3),
+    ("arthritis", 9),
+    ("osteoporosis", 4),
+    ("oral", 3),
+    ("tb", 1),
+)
+SPECIALTY_MIX = (
+    "gp",
+    "gp",
+    "gp",
+    "gp",
+    "internal",
+    "cardiology",
+    "endocrinology",
+    "tcm",
+    "tcm",
+    "tcm",
+    "ophthalmology",
+    "dentistry",
+    "paediatrics",
+    "gynaecology",
+    "orthopaedics",
+    "rehabilitation",
+    "lab",
+    "nurse",
+    "nurse",
+    "nurse",
+    "nurse",
+    "pharmacist",
+    "pharmacist",
+    "pharmacist",
+    "clerk",
+    "clerk",
+    "cadre",
+    "educator",
+    "coordinator",
+)
 AVAILABILITY = (("56", 1), ("56", 0), ("5", 0), ("6", 0), ("01234", 0), ("0123456", 1))
 ORGS = ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "工商联", "无党派人士")
-SIZES = {"small": {"villages": 10, "persons": 2000, "volunteers": 40, "days": 12},
-         "large": {"villages": 400, "persons": 200_000, "volunteers": 500, "days": 60}}
+SIZES = {
+    "small": {"villages": 10, "persons": 2000, "volunteers": 40, "days": 12},
+    "large": {"villages": 400, "persons": 200_000, "volunteers": 500, "days": 60},
+}
 
 
 @dataclass
@@ -97,16 +160,24 @@ def _name(rng: random.Random, surname: str | None = None) -> str:
 
 # relation → (sex, youngest and oldest age offset from the head's age)
 MEMBERS = {
-    "之妻": ("F", -6, 4), "之夫": ("M", -4, 6), "之子": ("M", -38, -20), "之女": ("F", -38, -20),
-    "儿媳": ("F", -38, -20), "之父": ("M", 20, 32), "之母": ("F", 20, 32),
-    "孙子": ("M", -65, -42), "孙女": ("F", -65, -42),
+    "之妻": ("F", -6, 4),
+    "之夫": ("M", -4, 6),
+    "之子": ("M", -38, -20),
+    "之女": ("F", -38, -20),
+    "儿媳": ("F", -38, -20),
+    "之父": ("M", 20, 32),
+    "之母": ("F", 20, 32),
+    "孙子": ("M", -65, -42),
+    "孙女": ("F", -65, -42),
 }
 
 
 ONCE = {"之妻", "之夫", "之父", "之母"}
 
 
-def _member(rng: random.Random, head_sex: str, head_age: int, taken: set[str]) -> tuple[str, str, int]:
+def _member(
+    rng: random.Random, head_sex: str, head_age: int, taken: set[str]
+) -> tuple[str, str, int]:
     """A household member whose relation, sex and age fit the head's (one spouse, one father, one mother)."""
     while True:
         relation = rng.choice(RELATIONS)
@@ -161,7 +232,9 @@ def build_demo(
             village_list = list(village_ids.values())
             volunteer_ids = _volunteers(store, rng, ids, spec["volunteers"], org_ids)
             cadres = volunteer_ids[: max(4, len(volunteer_ids) // 10)]
-            persons_by_village: dict[int, list[tuple[int, str, str | None]]] = {v: [] for v in village_list}
+            persons_by_village: dict[int, list[tuple[int, str, str | None]]] = {
+                v: [] for v in village_list
+            }
             person_id = bulk.next_id(store, "persons")
             household_id = bulk.next_id(store, "households")
             households, persons, tags, conditions, keys = [], [], [], [], []
@@ -176,9 +249,24 @@ def build_demo(
                     size_h = min(target - made, rng.choice((1, 2, 2, 3, 3, 4, 5)))
                     surname = rng.choice(SURNAMES)
                     head_name = _name(rng, surname)
-                    cadre = rng.choice(cadres) if category in ("lifted", "monitored", "dibao", "tekun") and rng.random() < 0.6 else None
-                    households.append((household_id, new_uid(), vid, f"{prefix}{number:04d}", head_name,
-                                       rng.randint(1, 12), category, cadre))
+                    cadre = (
+                        rng.choice(cadres)
+                        if category in ("lifted", "monitored", "dibao", "tekun")
+                        and rng.random() < 0.6
+                        else None
+                    )
+                    households.append(
+                        (
+                            household_id,
+                            new_uid(),
+                            vid,
+                            f"{prefix}{number:04d}",
+                            head_name,
+                            rng.randint(1, 12),
+                            category,
+                            cadre,
+                        )
+                    )
                     head_sex, head_age = rng.choice("MF"), rng.randint(25, 88)
                     taken: set[str] = set()
                     for member in range(size_h):
@@ -192,14 +280,30 @@ def build_demo(
                         has_id = rng.random() > 0.03
                         id_number = ids.id_number(birth, sex) if has_id else None
                         phone = ids.phone() if (member == 0 or rng.random() < 0.3) else None
-                        persons.append((person_id, new_uid(), household_id, vid, name, relation, sex,
-                                        birth.isoformat(), id_number, phone, rng.random() < 0.4 and age > 60))
+                        persons.append(
+                            (
+                                person_id,
+                                new_uid(),
+                                household_id,
+                                vid,
+                                name,
+                                relation,
+                                sex,
+                                birth.isoformat(),
+                                id_number,
+                                phone,
+                                rng.random() < 0.4 and age > 60,
+                            )
+                        )
                         if rng.random() < 0.06:
                             tags.append((person_id, "disabled"))
                         if age >= 65 and rng.random() < 0.25:
                             tags.append((person_id, "left_behind_elderly"))
                         if age >= 35:
-                            for code in {_weighted(rng, CONDITION_WEIGHTS) for _ in range(rng.choice((0, 0, 1, 1, 2)))}:
+                            for code in {
+                                _weighted(rng, CONDITION_WEIGHTS)
+                                for _ in range(rng.choice((0, 0, 1, 1, 2)))
+                            }:
                                 conditions.append((person_id, code))
                         if name not in keys_cache:
                             keys_cache[name] = search_keys(name, None, None)
@@ -216,14 +320,26 @@ def build_demo(
                     progress(min(done + len(persons), spec["persons"]), total_steps)
             _flush(store, households, persons, tags, conditions, keys)
             done = spec["persons"]
-            days = _clinic_days(store, rng, today, spec["days"], village_list, org_ids, volunteer_ids,
-                                persons_by_village)
+            days = _clinic_days(
+                store,
+                rng,
+                today,
+                spec["days"],
+                village_list,
+                org_ids,
+                volunteer_ids,
+                persons_by_village,
+            )
             if progress:
                 progress(total_steps, total_steps)
-            bulk.set_setting(store, "demo", json.dumps({"size": size, "seed": seed, "synthetic": True}))
+            bulk.set_setting(
+                store, "demo", json.dumps({"size": size, "seed": seed, "synthetic": True})
+            )
         return {
-            "villages": len(village_list), "households": count(store, "households"),
-            "persons": count(store, "persons"), "volunteers": len(volunteer_ids),
+            "villages": len(village_list),
+            "households": count(store, "households"),
+            "persons": count(store, "persons"),
+            "volunteers": len(volunteer_ids),
             "days": days,
         }
     finally:
@@ -231,10 +347,30 @@ def build_demo(
 
 
 def _flush(store, households, persons, tags, conditions, keys) -> None:
-    bulk.insert_rows(store, "households", ("id", "uid", "village_id", "number", "head_name", "group_no",
-                                           "category", "cadre_id"), households)
-    bulk.insert_rows(store, "persons", ("id", "uid", "household_id", "village_id", "name", "relation", "sex",
-                                        "birth_date", "id_number", "phone", "family_doctor"), persons)
+    bulk.insert_rows(
+        store,
+        "households",
+        ("id", "uid", "village_id", "number", "head_name", "group_no", "category", "cadre_id"),
+        households,
+    )
+    bulk.insert_rows(
+        store,
+        "persons",
+        (
+            "id",
+            "uid",
+            "household_id",
+            "village_id",
+            "name",
+            "relation",
+            "sex",
+            "birth_date",
+            "id_number",
+            "phone",
+            "family_doctor",
+        ),
+        persons,
+    )
     bulk.insert_rows(store, "person_tags", ("person_id", "tag"), tags)
     bulk.insert_rows(store, "person_conditions", ("person_id", "condition_code"), conditions)
     bulk.insert_rows(store, "person_keys", ("key", "person_id"), keys, ignore=True)
@@ -246,18 +382,58 @@ def _volunteers(store, rng, ids, count, org_ids) -> list[int]:
     rows = []
     first = bulk.next_id(store, "volunteers")
     for index in range(count):
-        specialty = SPECIALTY_MIX[index % len(SPECIALTY_MIX)] if index < len(SPECIALTY_MIX) else rng.choice(SPECIALTY_MIX)
+        specialty = (
+            SPECIALTY_MIX[index % len(SPECIALTY_MIX)]
+            if index < len(SPECIALTY_MIX)
+            else rng.choice(SPECIALTY_MIX)
+        )
         weekdays, holidays = rng.choice(AVAILABILITY)
-        licence = f"1105001{rng.randrange(10**8):08d}" if specialty not in ("clerk", "cadre", "educator", "coordinator") else None
-        rows.append((first + index, new_uid(), _name(rng), ids.phone(), org_ids[rng.choice(ORGS)], specialty, licence,
-                     weekdays, holidays, rng.choice((None, 2, 3, 4)), 1, 1 if index % 10 == 0 else 0))
-    bulk.insert_rows(store, "volunteers", ("id", "uid", "name", "phone", "organisation_id", "specialty_code",
-                                           "licence_no", "weekdays", "holidays", "max_days_per_month", "active",
-                                           "is_cadre"), rows)
+        licence = (
+            f"1105001{rng.randrange(10**8):08d}"
+            if specialty not in ("clerk", "cadre", "educator", "coordinator")
+            else None
+        )
+        rows.append(
+            (
+                first + index,
+                new_uid(),
+                _name(rng),
+                ids.phone(),
+                org_ids[rng.choice(ORGS)],
+                specialty,
+                licence,
+                weekdays,
+                holidays,
+                rng.choice((None, 2, 3, 4)),
+                1,
+                1 if index % 10 == 0 else 0,
+            )
+        )
+    bulk.insert_rows(
+        store,
+        "volunteers",
+        (
+            "id",
+            "uid",
+            "name",
+            "phone",
+            "organisation_id",
+            "specialty_code",
+            "licence_no",
+            "weekdays",
+            "holidays",
+            "max_days_per_month",
+            "active",
+            "is_cadre",
+        ),
+        rows,
+    )
     return [row[0] for row in rows]
 
 
-def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, persons_by_village) -> int:
+def _clinic_days(
+    store, rng, today, count, villages, org_ids, volunteer_ids, persons_by_village
+) -> int:
     """Past days (done, with visits and handouts) and future days (planned)."""
     templates = bulk.ids_by(store, "prescription_templates", "code")
     ticks = bulk.default_ticks(store)
@@ -271,7 +447,11 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
         """The demo keeps the rules a coordinator would: weekday pattern and monthly limit."""
         row = volunteers[vol]
         limit = row["max_days_per_month"] or 31
-        return str(date.weekday()) in row["weekdays"] and days_in_month.get((vol, f"{date:%Y-%m}"), 0) < limit
+        return (
+            str(date.weekday()) in row["weekdays"]
+            and days_in_month.get((vol, f"{date:%Y-%m}"), 0) < limit
+        )
+
     past = count * 2 // 3
     # Saturdays going back and forward from today, one clinic day each.
     saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7)
@@ -285,47 +465,99 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
     for n, date in enumerate(dates):
         day_id = first_day + n
         vid = villages[n % len(villages)]
-        status = "done" if date < today else ("confirmed" if date - today < dt.timedelta(days=14) else "planned")
+        status = (
+            "done"
+            if date < today
+            else ("confirmed" if date - today < dt.timedelta(days=14) else "planned")
+        )
         org = org_ids[rng.choice(ORGS)]
-        days.append((day_id, new_uid(), date.isoformat(), "08:30", "12:00", vid, "村委会活动室", org, status))
+        days.append(
+            (
+                day_id,
+                new_uid(),
+                date.isoformat(),
+                "08:30",
+                "12:00",
+                vid,
+                "村委会活动室",
+                org,
+                status,
+            )
+        )
         need = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1, "clerk": 1}
         needs.extend((day_id, code, k) for code, k in need.items())
         # The team fills the needs from volunteers of that specialty; days more
         # than two weeks ahead are only half staffed, for the roster to fill.
         team = []
         for code, k in need.items():
-            pool = [v for v in volunteer_ids if specialties[v] == code and v not in team and can_serve(v, date)]
+            pool = [
+                v
+                for v in volunteer_ids
+                if specialties[v] == code and v not in team and can_serve(v, date)
+            ]
             wanted = k if status != "planned" else k // 2
             team += rng.sample(pool, min(wanted, len(pool)))
         for vol in team:
             days_in_month[(vol, f"{date:%Y-%m}")] = days_in_month.get((vol, f"{date:%Y-%m}"), 0) + 1
         for vol in team:
-            state = ("attended" if rng.random() < 0.9 else "no_show") if date < today else "confirmed"
+            state = (
+                ("attended" if rng.random() < 0.9 else "no_show") if date < today else "confirmed"
+            )
             hours = 3.5 if state == "attended" else None
             assignments.append((new_uid(), day_id, vol, specialties[vol] or "gp", state, hours))
         if date >= today:
             continue
-        doctors = [v for v in team if specialties[v] in ("gp", "internal", "cardiology", "endocrinology", "tcm")]
+        doctors = [
+            v
+            for v in team
+            if specialties[v] in ("gp", "internal", "cardiology", "endocrinology", "tcm")
+        ]
         doctors = doctors or team or volunteer_ids
         people = persons_by_village[vid]
         for pid, _sex, birth in rng.sample(people, min(len(people), rng.randint(30, 60))):
             if pid not in consented:
                 consented.add(pid)
-                consents.append((new_uid(), pid, f"{date.isoformat()} 08:45:00", doctors[0], "self"))
+                consents.append(
+                    (new_uid(), pid, f"{date.isoformat()} 08:45:00", doctors[0], "self")
+                )
             adult = (date - dt.date.fromisoformat(birth)).days >= 18 * 365
             # Plausible readings only: systolic well above diastolic, glucose 2.5–25 mmol/L;
             # children are not given adult blood pressure or glucose readings.
             dbp = min(max(int(rng.gauss(84, 12)), 50), 125) if adult else None
             sbp = min(max(int(rng.gauss(138, 22)), dbp + 25), 230) if adult else None
-            glucose = min(max(round(rng.gauss(6.8, 2.2), 1), 2.5), 25.0) if adult and rng.random() < 0.7 else None
+            glucose = (
+                min(max(round(rng.gauss(6.8, 2.2), 1), 2.5), 25.0)
+                if adult and rng.random() < 0.7
+                else None
+            )
             fasting = rng.random() < 0.5 if glucose is not None else None
             flags = flags_text(flags_for(sbp, dbp, glucose, fasting))
             doctor = rng.choice(doctors)
-            follow = (date + dt.timedelta(days=rng.choice((28, 42, 90)))).isoformat() if flags else None
+            follow = (
+                (date + dt.timedelta(days=rng.choice((28, 42, 90)))).isoformat() if flags else None
+            )
             referral = "乡镇卫生院" if "urgent" in flags or "glucose_high" in flags else None
-            visits.append((visit_id, new_uid(), day_id, pid, f"{date.isoformat()} 09:{rng.randint(0, 59):02d}:00",
-                           "done", "gp", doctor, sbp, dbp, rng.randint(58, 96), glucose,
-                           None if fasting is None else int(fasting), flags, referral, follow, 0))
+            visits.append(
+                (
+                    visit_id,
+                    new_uid(),
+                    day_id,
+                    pid,
+                    f"{date.isoformat()} 09:{rng.randint(0, 59):02d}:00",
+                    "done",
+                    "gp",
+                    doctor,
+                    sbp,
+                    dbp,
+                    rng.randint(58, 96),
+                    glucose,
+                    None if fasting is None else int(fasting),
+                    flags,
+                    referral,
+                    follow,
+                    0,
+                )
+            )
             assessed = []
             if "bp_" in flags:
                 assessed.append("hypertension")
@@ -336,19 +568,72 @@ def _clinic_days(store, rng, today, count, villages, org_ids, volunteer_ids, per
             for code in assessed:
                 conds.append((visit_id, code))
                 if code in templates:
-                    handouts.append((new_uid(), visit_id, templates[code], ticks[templates[code]], doctor,
-                                     f"{date.isoformat()} 10:{rng.randint(0, 59):02d}:00"))
+                    handouts.append(
+                        (
+                            new_uid(),
+                            visit_id,
+                            templates[code],
+                            ticks[templates[code]],
+                            doctor,
+                            f"{date.isoformat()} 10:{rng.randint(0, 59):02d}:00",
+                        )
+                    )
             visit_id += 1
-    bulk.insert_rows(store, "clinic_days", ("id", "uid", "date", "start_time", "end_time", "village_id", "venue",
-                                            "organisation_id", "status"), days)
+    bulk.insert_rows(
+        store,
+        "clinic_days",
+        (
+            "id",
+            "uid",
+            "date",
+            "start_time",
+            "end_time",
+            "village_id",
+            "venue",
+            "organisation_id",
+            "status",
+        ),
+        days,
+    )
     bulk.insert_rows(store, "clinic_day_needs", ("clinic_day_id", "specialty_code", "count"), needs)
-    bulk.insert_rows(store, "assignments", ("uid", "clinic_day_id", "volunteer_id", "role", "status", "hours"),
-                     assignments)
-    bulk.insert_rows(store, "consents", ("uid", "person_id", "given_at", "explained_by", "signed_by"), consents)
-    bulk.insert_rows(store, "visits", ("id", "uid", "clinic_day_id", "person_id", "arrived_at", "state", "queue",
-                                       "seen_by", "sbp", "dbp", "pulse", "glucose", "glucose_fasting", "flags",
-                                       "referral_to", "follow_up_due", "draft"), visits)
+    bulk.insert_rows(
+        store,
+        "assignments",
+        ("uid", "clinic_day_id", "volunteer_id", "role", "status", "hours"),
+        assignments,
+    )
+    bulk.insert_rows(
+        store, "consents", ("uid", "person_id", "given_at", "explained_by", "signed_by"), consents
+    )
+    bulk.insert_rows(
+        store,
+        "visits",
+        (
+            "id",
+            "uid",
+            "clinic_day_id",
+            "person_id",
+            "arrived_at",
+            "state",
+            "queue",
+            "seen_by",
+            "sbp",
+            "dbp",
+            "pulse",
+            "glucose",
+            "glucose_fasting",
+            "flags",
+            "referral_to",
+            "follow_up_due",
+            "draft",
+        ),
+        visits,
+    )
     bulk.insert_rows(store, "visit_conditions", ("visit_id", "condition_code"), conds)
-    bulk.insert_rows(store, "handouts", ("uid", "visit_id", "template_id", "ticked", "given_by", "given_at"),
-                     handouts)
+    bulk.insert_rows(
+        store,
+        "handouts",
+        ("uid", "visit_id", "template_id", "ticked", "given_by", "given_at"),
+        handouts,
+    )
     return len(days)

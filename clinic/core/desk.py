@@ -47,6 +47,7 @@ class DuplicateWarning(InputError):
 
 # -- small helpers ------------------------------------------------------------
 
+
 def age_on(birth: str | None, on: dt.date) -> int | None:
     """Age on the clinic day (not today: past days are typed in afterwards)."""
     return age_from_iso(birth, on)
@@ -74,6 +75,7 @@ def minutes_between(start: str | None, end: str | dt.datetime) -> int | None:
 
 # -- clinic days --------------------------------------------------------------
 
+
 def day_label(day: dict) -> str:
     place = f"{day['township']} {day['village']}"
     return f"{day['date']} {place}" + (f" · {day['venue']}" if day.get("venue") else "")
@@ -90,14 +92,26 @@ def get_day(store: Store, day_id: int) -> dict:
     return found
 
 
-def create_walk_in_day(store: Store, village_id: int, date: dt.date, organisation_id: int | None = None,
-                       venue: str = "") -> int:
+def create_walk_in_day(
+    store: Store,
+    village_id: int,
+    date: dt.date,
+    organisation_id: int | None = None,
+    venue: str = "",
+) -> int:
     """A clinic day made on the spot at the desk (nobody planned it in advance)."""
     with store.transaction():
-        return q.insert_day(store, {
-            "date": date.isoformat(), "village_id": village_id, "organisation_id": organisation_id,
-            "venue": venue, "status": "confirmed", "walk_in": 1,
-        })
+        return q.insert_day(
+            store,
+            {
+                "date": date.isoformat(),
+                "village_id": village_id,
+                "organisation_id": organisation_id,
+                "venue": venue,
+                "status": "confirmed",
+                "walk_in": 1,
+            },
+        )
 
 
 def join_desk(store: Store, day_id: int, volunteer_id: int, role: str | None = None) -> None:
@@ -112,10 +126,15 @@ def join_desk(store: Store, day_id: int, volunteer_id: int, role: str | None = N
         vol = q.volunteer(store, volunteer_id)
         if not vol:
             raise NotFoundError(_("There is no volunteer number {id}.").format(id=volunteer_id))
-        q.insert_assignment(store, {
-            "clinic_day_id": day_id, "volunteer_id": volunteer_id,
-            "role": role or vol["specialty_code"] or "clerk", "status": "attended",
-        })
+        q.insert_assignment(
+            store,
+            {
+                "clinic_day_id": day_id,
+                "volunteer_id": volunteer_id,
+                "role": role or vol["specialty_code"] or "clerk",
+                "status": "attended",
+            },
+        )
 
 
 def fill_hours(store: Store, day_id: int) -> int:
@@ -143,6 +162,7 @@ def seen_counts(store: Store, day_id: int) -> dict[int, int]:
 
 # -- search -------------------------------------------------------------------
 
+
 def find(store: Store, query: str, today: dt.date, limit: int = 30) -> list[PersonHit]:
     """Persons matching what was typed in the check-in box, best first (the
     lead's search: name, pinyin initials or full pinyin, last digits of the ID
@@ -151,6 +171,7 @@ def find(store: Store, query: str, today: dt.date, limit: int = 30) -> list[Pers
 
 
 # -- consent ------------------------------------------------------------------
+
 
 def has_consent(store: Store, person_id: int) -> bool:
     return q.current_consent(store, person_id) is not None
@@ -175,18 +196,31 @@ class Consent:
 def record_consent(store: Store, person_id: int, consent: Consent, at: str) -> int:
     consent.check()
     proxy = consent.signed_by == "proxy"
-    return q.insert_consent(store, {
-        "person_id": person_id, "given_at": at, "explained_by": consent.explained_by,
-        "signed_by": consent.signed_by,
-        "proxy_name": (consent.proxy_name.strip() or None) if proxy else None,
-        "proxy_relation": (consent.proxy_relation.strip() or None) if proxy else None,
-    })
+    return q.insert_consent(
+        store,
+        {
+            "person_id": person_id,
+            "given_at": at,
+            "explained_by": consent.explained_by,
+            "signed_by": consent.signed_by,
+            "proxy_name": (consent.proxy_name.strip() or None) if proxy else None,
+            "proxy_relation": (consent.proxy_relation.strip() or None) if proxy else None,
+        },
+    )
 
 
 # -- check-in -----------------------------------------------------------------
 
-def check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None, now: dt.datetime,
-             queue: str | None = None, consent: Consent | None = None) -> tuple[int, bool]:
+
+def check_in(
+    store: Store,
+    day: dict,
+    person_id: int,
+    volunteer_id: int | None,
+    now: dt.datetime,
+    queue: str | None = None,
+    consent: Consent | None = None,
+) -> tuple[int, bool]:
     """Put a person on the day's queue; returns (visit id, whether new).
 
     A person already checked in that day keeps their visit (checking in twice
@@ -203,8 +237,15 @@ def check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None, 
         return existing["id"], False
 
 
-def _check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None, now: dt.datetime,
-              queue: str | None, consent: Consent | None) -> tuple[int, bool]:
+def _check_in(
+    store: Store,
+    day: dict,
+    person_id: int,
+    volunteer_id: int | None,
+    now: dt.datetime,
+    queue: str | None,
+    consent: Consent | None,
+) -> tuple[int, bool]:
     with store.transaction():
         if q.person(store, person_id) is None:
             raise NotFoundError(_("There is no person number {id}.").format(id=person_id))
@@ -214,17 +255,28 @@ def _check_in(store: Store, day: dict, person_id: int, volunteer_id: int | None,
         at = stamp(day, now)
         if not has_consent(store, person_id):
             if consent is None:
-                raise ConsentMissing(_("This person has no consent on record: record it before check-in."))
+                raise ConsentMissing(
+                    _("This person has no consent on record: record it before check-in.")
+                )
             record_consent(store, person_id, consent, at)
-        visit_id = q.insert_visit(store, {
-            "clinic_day_id": day["id"], "person_id": person_id, "arrived_at": at,
-            "state": "waiting", "queue": queue or None, "checked_in_by": volunteer_id,
-            "updated_at": at,
-        })
+        visit_id = q.insert_visit(
+            store,
+            {
+                "clinic_day_id": day["id"],
+                "person_id": person_id,
+                "arrived_at": at,
+                "state": "waiting",
+                "queue": queue or None,
+                "checked_in_by": volunteer_id,
+                "updated_at": at,
+            },
+        )
         return visit_id, True
 
 
-def queue_rows(store: Store, day: dict, now: dt.datetime, specialty: str | None = None) -> list[dict]:
+def queue_rows(
+    store: Store, day: dict, now: dt.datetime, specialty: str | None = None
+) -> list[dict]:
     """The day's queue with minutes waited (until called, or until now)."""
     rows = q.queue(store, day["id"], specialty)
     clock = now if day["date"] == now.date().isoformat() else None
@@ -235,8 +287,9 @@ def queue_rows(store: Store, day: dict, now: dt.datetime, specialty: str | None 
     return rows
 
 
-def set_state(store: Store, day: dict, visit_id: int, state: str, volunteer_id: int | None,
-              now: dt.datetime) -> None:
+def set_state(
+    store: Store, day: dict, visit_id: int, state: str, volunteer_id: int | None, now: dt.datetime
+) -> None:
     if state not in STATES:
         raise InputError(_("Unknown queue state {state}.").format(state=state))
     with store.transaction():
@@ -263,6 +316,7 @@ def set_queue(store: Store, visit_id: int, specialty: str | None) -> None:
 
 
 # -- walk-ins -----------------------------------------------------------------
+
 
 @dataclass
 class WalkIn:
@@ -352,15 +406,18 @@ def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
             number, old = idn.number, idn.old
             if sex and sex != idn.sex:
                 problems["sex"] = _("The ID number says the person is {sex}.").format(
-                    sex=_("male") if idn.sex == "M" else _("female"))
+                    sex=_("male") if idn.sex == "M" else _("female")
+                )
             sex = sex or idn.sex
             if birth and _is_age(form.birth):
                 if age_on(idn.birth_date.isoformat(), today) != age_on(birth, today):
                     problems["birth"] = _("The ID number gives the birth date as {date}.").format(
-                        date=idn.birth_date.isoformat())
+                        date=idn.birth_date.isoformat()
+                    )
             elif birth and birth != idn.birth_date.isoformat():
                 problems["birth"] = _("The ID number gives the birth date as {date}.").format(
-                    date=idn.birth_date.isoformat())
+                    date=idn.birth_date.isoformat()
+                )
             birth = idn.birth_date.isoformat()
         except InputError as exc:
             problems["id_number"] = exc.message
@@ -385,15 +442,24 @@ def likely_duplicates(store: Store, clean: CleanWalkIn) -> list[dict]:
                 found[row["id"]] = row
     for row in q.persons_named(store, clean.name):
         same_village = clean.village_id is not None and row["village_id"] == clean.village_id
-        close_year = (clean.birth_date and row["birth_date"]
-                      and abs(int(row["birth_date"][:4]) - int(clean.birth_date[:4])) <= 1)
+        close_year = (
+            clean.birth_date
+            and row["birth_date"]
+            and abs(int(row["birth_date"][:4]) - int(clean.birth_date[:4])) <= 1
+        )
         if same_village or close_year:
             found[row["id"]] = row
     return list(found.values())
 
 
-def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = False,
-                actor: str = "", volunteer_id: int | None = None) -> int:
+def add_walk_in(
+    store: Store,
+    clean: CleanWalkIn,
+    *,
+    confirm_duplicate: bool = False,
+    actor: str = "",
+    volunteer_id: int | None = None,
+) -> int:
     """Register a walk-in person; refuses a likely duplicate unless confirmed.
     The audit log records who registered them (never the ID or phone number)."""
     if clean.problems:
@@ -401,11 +467,15 @@ def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = F
     dupes = likely_duplicates(store, clean)
     if clean.id_number and any(d["id_number"] == clean.id_number for d in dupes):
         raise DuplicateWarning(
-            _("A person with this ID number is already registered: check them in instead."), dupes)
+            _("A person with this ID number is already registered: check them in instead."), dupes
+        )
     if dupes and not confirm_duplicate:
         raise DuplicateWarning(
-            _("{n} registered person(s) look like this walk-in. Check one of them in, or confirm a new person.").format(
-                n=len(dupes)), dupes)
+            _(
+                "{n} registered person(s) look like this walk-in. Check one of them in, or confirm a new person."
+            ).format(n=len(dupes)),
+            dupes,
+        )
     keys = sorted(search_keys(clean.name, clean.id_number, clean.phone))
     try:
         return _insert_walk_in(store, clean, keys, dupes, actor, volunteer_id)
@@ -413,26 +483,55 @@ def add_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = F
         # Another desk registered the same ID number a moment ago.
         raise DuplicateWarning(
             _("A person with this ID number is already registered: check them in instead."),
-            likely_duplicates(store, clean)) from None
+            likely_duplicates(store, clean),
+        ) from None
 
 
-def _insert_walk_in(store: Store, clean: CleanWalkIn, keys: list[str], dupes: list[dict], actor: str,
-                    volunteer_id: int | None) -> int:
+def _insert_walk_in(
+    store: Store,
+    clean: CleanWalkIn,
+    keys: list[str],
+    dupes: list[dict],
+    actor: str,
+    volunteer_id: int | None,
+) -> int:
     with store.transaction():
-        person_id = q.insert_person(store, {
-            "name": clean.name, "sex": clean.sex, "birth_date": clean.birth_date,
-            "village_id": clean.village_id, "phone": clean.phone, "id_number": clean.id_number,
-            "id_number_old": clean.id_number_old, "walk_in": 1,
-        }, keys)
-        detail = {"person_id": person_id, "volunteer_id": volunteer_id, "duplicate_confirmed": bool(dupes)}
+        person_id = q.insert_person(
+            store,
+            {
+                "name": clean.name,
+                "sex": clean.sex,
+                "birth_date": clean.birth_date,
+                "village_id": clean.village_id,
+                "phone": clean.phone,
+                "id_number": clean.id_number,
+                "id_number_old": clean.id_number_old,
+                "walk_in": 1,
+            },
+            keys,
+        )
+        detail = {
+            "person_id": person_id,
+            "volunteer_id": volunteer_id,
+            "duplicate_confirmed": bool(dupes),
+        }
         record_audit(store, actor or "desk", "walk_in", json.dumps(detail), 1)
         return person_id
 
 
 # -- visits -------------------------------------------------------------------
 
-FORM_FIELDS = ("bp", "pulse", "glucose", "weight_kg", "height_cm", "complaint", "notes",
-               "referral_to", "follow_up_due")
+FORM_FIELDS = (
+    "bp",
+    "pulse",
+    "glucose",
+    "weight_kg",
+    "height_cm",
+    "complaint",
+    "notes",
+    "referral_to",
+    "follow_up_due",
+)
 
 
 @dataclass
@@ -521,8 +620,16 @@ def read_visit_form(form: VisitForm, day_date: str) -> tuple[dict, SaveResult]:
     return row, SaveResult(flags, problems)
 
 
-def save_visit(store: Store, day: dict, visit_id: int, form: VisitForm, now: dt.datetime,
-               volunteer_id: int | None = None, *, finish: bool = False) -> SaveResult:
+def save_visit(
+    store: Store,
+    day: dict,
+    visit_id: int,
+    form: VisitForm,
+    now: dt.datetime,
+    volunteer_id: int | None = None,
+    *,
+    finish: bool = False,
+) -> SaveResult:
     """Save the form as it stands: valid values are stored, the raw text of the
     whole form is kept in ``draft_form`` so nothing typed is lost. ``finish``
     closes the visit (refused while a value is wrong)."""
@@ -532,21 +639,33 @@ def save_visit(store: Store, day: dict, visit_id: int, form: VisitForm, now: dt.
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         if not has_consent(store, visit["person_id"]):
-            raise ConsentMissing(_("No consent on record for this person: no health data can be stored."))
+            raise ConsentMissing(
+                _("No consent on record for this person: no health data can be stored.")
+            )
         if finish and result.problems:
             raise V.VitalsError(next(iter(result.problems.values())), next(iter(result.problems)))
         row["draft_form"] = json.dumps(
             {"values": form.values, "fasting": form.fasting, "conditions": form.conditions},
-            ensure_ascii=False)
+            ensure_ascii=False,
+        )
         row["updated_at"] = stamp(day, now)
         row["queue"] = form.queue if form.queue is not None else visit["queue"]
         if finish:
-            row.update(draft=0, state="done", done_at=stamp(day, now),
-                       called_at=visit["called_at"] or stamp(day, now),
-                       seen_by=visit["seen_by"] or volunteer_id)
-        elif visit["state"] == "waiting" and any(form.values.get(k) for k in ("bp", "glucose", "pulse")):
-            row.update(state="with_doctor", called_at=stamp(day, now),
-                       seen_by=visit["seen_by"] or volunteer_id)
+            row.update(
+                draft=0,
+                state="done",
+                done_at=stamp(day, now),
+                called_at=visit["called_at"] or stamp(day, now),
+                seen_by=visit["seen_by"] or volunteer_id,
+            )
+        elif visit["state"] == "waiting" and any(
+            form.values.get(k) for k in ("bp", "glucose", "pulse")
+        ):
+            row.update(
+                state="with_doctor",
+                called_at=stamp(day, now),
+                seen_by=visit["seen_by"] or volunteer_id,
+            )
         q.update_visit(store, visit_id, row)
         q.set_visit_conditions(store, visit_id, form.conditions)
     return result
@@ -560,18 +679,36 @@ def load_visit_form(store: Store, visit_id: int, fasting_default: bool = False) 
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     draft = json.loads(visit.get("draft_form") or "{}")
     if draft.get("values"):
-        return VisitForm(values=dict(draft["values"]), fasting=bool(draft.get("fasting")),
-                         conditions=list(draft.get("conditions", [])), queue=visit["queue"])
+        return VisitForm(
+            values=dict(draft["values"]),
+            fasting=bool(draft.get("fasting")),
+            conditions=list(draft.get("conditions", [])),
+            queue=visit["queue"],
+        )
     values = {}
     if visit["sbp"] and visit["dbp"]:
         values["bp"] = f"{visit['sbp']}/{visit['dbp']}"
-    for key in ("pulse", "glucose", "weight_kg", "height_cm", "complaint", "notes", "referral_to",
-                "follow_up_due"):
+    for key in (
+        "pulse",
+        "glucose",
+        "weight_kg",
+        "height_cm",
+        "complaint",
+        "notes",
+        "referral_to",
+        "follow_up_due",
+    ):
         if visit.get(key) not in (None, ""):
             values[key] = f"{visit[key]:g}" if isinstance(visit[key], float) else str(visit[key])
-    fasting = fasting_default if visit["glucose_fasting"] is None else bool(visit["glucose_fasting"])
-    return VisitForm(values=values, fasting=fasting,
-                     conditions=q.visit_conditions(store, visit_id), queue=visit["queue"])
+    fasting = (
+        fasting_default if visit["glucose_fasting"] is None else bool(visit["glucose_fasting"])
+    )
+    return VisitForm(
+        values=values,
+        fasting=fasting,
+        conditions=q.visit_conditions(store, visit_id),
+        queue=visit["queue"],
+    )
 
 
 def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
@@ -582,7 +719,9 @@ def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
     day = get_day(store, visit["clinic_day_id"])
     person = q.person(store, visit["person_id"])
     return {
-        "visit": visit, "day": day, "person": person,
+        "visit": visit,
+        "day": day,
+        "person": person,
         "age": age_on(person["birth_date"], dt.date.fromisoformat(day["date"])),
         "tags": q.person_tags(store, person["id"]),
         "conditions_on_record": q.person_conditions(store, person["id"]),

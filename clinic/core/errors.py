@@ -75,9 +75,13 @@ class DatabaseError(ClinicError):
     def from_sqlite(cls, exc: sqlite3.Error, path: Path | str) -> DatabaseError:
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            msg = _("The database {path} is busy (another program is writing to it); nothing was changed. Try again in a moment.")
+            msg = _(
+                "The database {path} is busy (another program is writing to it); nothing was changed. Try again in a moment."
+            )
         elif "full" in text:
-            msg = _("The disk holding {path} is full; nothing was changed. Free some space and try again.")
+            msg = _(
+                "The disk holding {path} is full; nothing was changed. Free some space and try again."
+            )
         elif "readonly" in text or "read-only" in text:
             msg = _("The database {path} is read-only; nothing was changed.")
         elif "not a database" in text or "malformed" in text or "corrupt" in text:

@@ -71,7 +71,9 @@ class _Labels:
         from clinic.store.persons import condition_names
         from clinic.store.volunteers import specialty_names
 
-        self.conditions = {r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store)}
+        self.conditions = {
+            r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store)
+        }
         self.specialties = {code: pick(*names) for code, names in specialty_names(store).items()}
 
         # Looked up once: gettext per cell would cost a fifth of an export.
@@ -129,147 +131,428 @@ def _yes(value: Any) -> str:
 def _visit_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     for r in q.visit_rows(store, scope):
-        (date, town, village, org, name, sex, birth, idn, phone, hh_no, cat, tags, arrived, queue,
-         sbp, dbp, pulse, glucose, fasting, weight, height, flags, conds, n_handouts, referral,
-         follow_up, seen_by, uid) = r
-        yield (date, town, village, org, name, lab.sex(sex), _age(birth, date), ctx["id"](idn),
-               ctx["phone"](phone), hh_no, lab.category(cat), lab.tags(tags), arrived,
-               lab.specialties.get(queue, queue) if queue else "", sbp, dbp, pulse, glucose,
-               "" if fasting is None else (_("fasting") if fasting else _("random")),
-               weight, height, lab.flags(flags), lab.condition_list(conds), n_handouts, referral or "",
-               follow_up or "", seen_by or "", uid)
+        (
+            date,
+            town,
+            village,
+            org,
+            name,
+            sex,
+            birth,
+            idn,
+            phone,
+            hh_no,
+            cat,
+            tags,
+            arrived,
+            queue,
+            sbp,
+            dbp,
+            pulse,
+            glucose,
+            fasting,
+            weight,
+            height,
+            flags,
+            conds,
+            n_handouts,
+            referral,
+            follow_up,
+            seen_by,
+            uid,
+        ) = r
+        yield (
+            date,
+            town,
+            village,
+            org,
+            name,
+            lab.sex(sex),
+            _age(birth, date),
+            ctx["id"](idn),
+            ctx["phone"](phone),
+            hh_no,
+            lab.category(cat),
+            lab.tags(tags),
+            arrived,
+            lab.specialties.get(queue, queue) if queue else "",
+            sbp,
+            dbp,
+            pulse,
+            glucose,
+            "" if fasting is None else (_("fasting") if fasting else _("random")),
+            weight,
+            height,
+            lab.flags(flags),
+            lab.condition_list(conds),
+            n_handouts,
+            referral or "",
+            follow_up or "",
+            seen_by or "",
+            uid,
+        )
 
 
-VISITS = Dataset("visits", N_("Visits"), (
-    _c("date", N_("Date")), _c("township", N_("Township")), _c("village", N_("Village")),
-    _c("organisation", N_("Organisation")), _c("name", N_("Name")), _c("sex", N_("Sex")),
-    _c("age", N_("Age"), "number"), _c("id_number", N_("ID number"), "id"), _c("phone", N_("Phone"), "phone"),
-    _c("household_number", N_("Household number")), _c("category", N_("Household category")),
-    _c("tags", N_("Tags")), _c("arrived_at", N_("Arrived at")), _c("queue", N_("Queue")),
-    _c("sbp", N_("Systolic (mmHg)"), "number"), _c("dbp", N_("Diastolic (mmHg)"), "number"),
-    _c("pulse", N_("Pulse (/min)"), "number"), _c("glucose", N_("Glucose (mmol/L)"), "number"),
-    _c("glucose_kind", N_("Glucose fasting or random")), _c("weight_kg", N_("Weight (kg)"), "number"),
-    _c("height_cm", N_("Height (cm)"), "number"), _c("flags", N_("Flags")),
-    _c("conditions", N_("Conditions assessed")), _c("handouts", N_("Health prescriptions"), "number"),
-    _c("referral_to", N_("Referred to")), _c("follow_up_due", N_("Follow-up due")),
-    _c("seen_by", N_("Seen by")), _c("uid", N_("Record id")),
-), _visit_rows, N_("One row per visit on the clinic days held in the period."))
+VISITS = Dataset(
+    "visits",
+    N_("Visits"),
+    (
+        _c("date", N_("Date")),
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("organisation", N_("Organisation")),
+        _c("name", N_("Name")),
+        _c("sex", N_("Sex")),
+        _c("age", N_("Age"), "number"),
+        _c("id_number", N_("ID number"), "id"),
+        _c("phone", N_("Phone"), "phone"),
+        _c("household_number", N_("Household number")),
+        _c("category", N_("Household category")),
+        _c("tags", N_("Tags")),
+        _c("arrived_at", N_("Arrived at")),
+        _c("queue", N_("Queue")),
+        _c("sbp", N_("Systolic (mmHg)"), "number"),
+        _c("dbp", N_("Diastolic (mmHg)"), "number"),
+        _c("pulse", N_("Pulse (/min)"), "number"),
+        _c("glucose", N_("Glucose (mmol/L)"), "number"),
+        _c("glucose_kind", N_("Glucose fasting or random")),
+        _c("weight_kg", N_("Weight (kg)"), "number"),
+        _c("height_cm", N_("Height (cm)"), "number"),
+        _c("flags", N_("Flags")),
+        _c("conditions", N_("Conditions assessed")),
+        _c("handouts", N_("Health prescriptions"), "number"),
+        _c("referral_to", N_("Referred to")),
+        _c("follow_up_due", N_("Follow-up due")),
+        _c("seen_by", N_("Seen by")),
+        _c("uid", N_("Record id")),
+    ),
+    _visit_rows,
+    N_("One row per visit on the clinic days held in the period."),
+)
 
 
 def _handout_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     for r in q.handout_rows(store, scope):
-        date, town, village, name, idn, cond, code, version, title_zh, title_en, ticked, given_by, given_at, uid = r
+        (
+            date,
+            town,
+            village,
+            name,
+            idn,
+            cond,
+            code,
+            version,
+            title_zh,
+            title_en,
+            ticked,
+            given_by,
+            given_at,
+            uid,
+        ) = r
         try:
             items = ";".join(str(i) for i in json.loads(ticked or "[]"))
         except ValueError:
             items = ticked or ""
-        yield (date, town, village, name, ctx["id"](idn), lab.conditions.get(cond, cond), code, version,
-               pick(title_zh, title_en), items, given_by or "", given_at, uid)
+        yield (
+            date,
+            town,
+            village,
+            name,
+            ctx["id"](idn),
+            lab.conditions.get(cond, cond),
+            code,
+            version,
+            pick(title_zh, title_en),
+            items,
+            given_by or "",
+            given_at,
+            uid,
+        )
 
 
-HANDOUTS = Dataset("handouts", N_("Health prescriptions"), (
-    _c("date", N_("Date")), _c("township", N_("Township")), _c("village", N_("Village")),
-    _c("name", N_("Name")), _c("id_number", N_("ID number"), "id"), _c("condition", N_("Condition")),
-    _c("template", N_("Template")), _c("version", N_("Version")), _c("title", N_("Title")),
-    _c("ticked", N_("Items ticked")), _c("given_by", N_("Given by")), _c("given_at", N_("Given at")),
-    _c("uid", N_("Record id")),
-), _handout_rows, N_("One row per health prescription handed out on the clinic days held in the period."))
+HANDOUTS = Dataset(
+    "handouts",
+    N_("Health prescriptions"),
+    (
+        _c("date", N_("Date")),
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("name", N_("Name")),
+        _c("id_number", N_("ID number"), "id"),
+        _c("condition", N_("Condition")),
+        _c("template", N_("Template")),
+        _c("version", N_("Version")),
+        _c("title", N_("Title")),
+        _c("ticked", N_("Items ticked")),
+        _c("given_by", N_("Given by")),
+        _c("given_at", N_("Given at")),
+        _c("uid", N_("Record id")),
+    ),
+    _handout_rows,
+    N_("One row per health prescription handed out on the clinic days held in the period."),
+)
 
 
 def _person_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     for r in q.person_rows(store, scope):
-        (town, village, group, hh_no, cat, name, relation, sex, birth, idn, phone, tags, fd, conds,
-         other, walk_in, n_visits, last, uid) = r
-        yield (town or "", village or "", group, hh_no or "", lab.category(cat), name, relation or "",
-               lab.sex(sex), birth or "", ctx["id"](idn), ctx["phone"](phone), lab.tags(tags), _yes(fd),
-               ";".join(x for x in (lab.condition_list(conds), other) if x), _yes(walk_in), n_visits,
-               last or "", uid)
+        (
+            town,
+            village,
+            group,
+            hh_no,
+            cat,
+            name,
+            relation,
+            sex,
+            birth,
+            idn,
+            phone,
+            tags,
+            fd,
+            conds,
+            other,
+            walk_in,
+            n_visits,
+            last,
+            uid,
+        ) = r
+        yield (
+            town or "",
+            village or "",
+            group,
+            hh_no or "",
+            lab.category(cat),
+            name,
+            relation or "",
+            lab.sex(sex),
+            birth or "",
+            ctx["id"](idn),
+            ctx["phone"](phone),
+            lab.tags(tags),
+            _yes(fd),
+            ";".join(x for x in (lab.condition_list(conds), other) if x),
+            _yes(walk_in),
+            n_visits,
+            last or "",
+            uid,
+        )
 
 
-PERSONS = Dataset("persons", N_("Persons"), (
-    _c("township", N_("Township")), _c("village", N_("Village")), _c("group", N_("Group"), "number"),
-    _c("household_number", N_("Household number")), _c("category", N_("Household category")),
-    _c("name", N_("Name")), _c("relation", N_("Relation to head")), _c("sex", N_("Sex")),
-    _c("birth_date", N_("Birth date")), _c("id_number", N_("ID number"), "id"), _c("phone", N_("Phone"), "phone"),
-    _c("tags", N_("Tags")), _c("family_doctor", N_("Family-doctor contract")),
-    _c("conditions", N_("Chronic conditions")), _c("walk_in", N_("Walk-in")),
-    _c("visits", N_("Visits in the period"), "number"), _c("last_visit", N_("Last visit")),
-    _c("uid", N_("Record id")),
-), _person_rows, N_("The register of persons (filtered by village) with their visits in the period."))
+PERSONS = Dataset(
+    "persons",
+    N_("Persons"),
+    (
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("group", N_("Group"), "number"),
+        _c("household_number", N_("Household number")),
+        _c("category", N_("Household category")),
+        _c("name", N_("Name")),
+        _c("relation", N_("Relation to head")),
+        _c("sex", N_("Sex")),
+        _c("birth_date", N_("Birth date")),
+        _c("id_number", N_("ID number"), "id"),
+        _c("phone", N_("Phone"), "phone"),
+        _c("tags", N_("Tags")),
+        _c("family_doctor", N_("Family-doctor contract")),
+        _c("conditions", N_("Chronic conditions")),
+        _c("walk_in", N_("Walk-in")),
+        _c("visits", N_("Visits in the period"), "number"),
+        _c("last_visit", N_("Last visit")),
+        _c("uid", N_("Record id")),
+    ),
+    _person_rows,
+    N_("The register of persons (filtered by village) with their visits in the period."),
+)
 
 
 def _household_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     for r in q.household_rows(store, scope):
         town, village, group, number, head, cat, members, seen, last, cadre, uid = r
-        yield (town, village, group, number or "", head, lab.category(cat), members, seen,
-               _yes(seen), last or "", cadre or "", uid)
+        yield (
+            town,
+            village,
+            group,
+            number or "",
+            head,
+            lab.category(cat),
+            members,
+            seen,
+            _yes(seen),
+            last or "",
+            cadre or "",
+            uid,
+        )
 
 
-HOUSEHOLDS = Dataset("households", N_("Households"), (
-    _c("township", N_("Township")), _c("village", N_("Village")), _c("group", N_("Group"), "number"),
-    _c("number", N_("Household number")), _c("head", N_("Head of household")),
-    _c("category", N_("Household category")), _c("members", N_("Members"), "number"),
-    _c("members_seen", N_("Members seen in the period"), "number"), _c("served", N_("Served")),
-    _c("last_visit", N_("Last visit")), _c("cadre", N_("Paired cadre")), _c("uid", N_("Record id")),
-), _household_rows, N_("The register of households (filtered by village) and whether each was served in the period."))
+HOUSEHOLDS = Dataset(
+    "households",
+    N_("Households"),
+    (
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("group", N_("Group"), "number"),
+        _c("number", N_("Household number")),
+        _c("head", N_("Head of household")),
+        _c("category", N_("Household category")),
+        _c("members", N_("Members"), "number"),
+        _c("members_seen", N_("Members seen in the period"), "number"),
+        _c("served", N_("Served")),
+        _c("last_visit", N_("Last visit")),
+        _c("cadre", N_("Paired cadre")),
+        _c("uid", N_("Record id")),
+    ),
+    _household_rows,
+    N_(
+        "The register of households (filtered by village) and whether each was served in the period."
+    ),
+)
 
 
 def _coverage_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     for r in q.coverage_rows(store, scope):
-        yield (r["township"], r["village"], r["days"], r["visits"], r["people"], r["registered"], r["served"],
-               percent(r["served"], r["registered"]), r["registered_poor"], r["served_poor"],
-               percent(r["served_poor"], r["registered_poor"]), r["last_day"] or "")
+        yield (
+            r["township"],
+            r["village"],
+            r["days"],
+            r["visits"],
+            r["people"],
+            r["registered"],
+            r["served"],
+            percent(r["served"], r["registered"]),
+            r["registered_poor"],
+            r["served_poor"],
+            percent(r["served_poor"], r["registered_poor"]),
+            r["last_day"] or "",
+        )
 
 
-COVERAGE = Dataset("coverage", N_("Coverage"), (
-    _c("township", N_("Township")), _c("village", N_("Village")), _c("days", N_("Clinic days held"), "number"),
-    _c("visits", N_("Visits"), "number"), _c("people", N_("People seen"), "number"),
-    _c("registered", N_("Households registered"), "number"), _c("served", N_("Households served"), "number"),
-    _c("coverage_pct", N_("Coverage %"), "number"),
-    _c("registered_poor", N_("Registered households in a poverty category"), "number"),
-    _c("served_poor", N_("Of them served"), "number"),
-    _c("coverage_poor_pct", N_("Coverage of poverty categories %"), "number"),
-    _c("last_day", N_("Last clinic day")),
-), _coverage_rows, N_("One row per village: clinic days, people seen, households registered and served."))
+COVERAGE = Dataset(
+    "coverage",
+    N_("Coverage"),
+    (
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("days", N_("Clinic days held"), "number"),
+        _c("visits", N_("Visits"), "number"),
+        _c("people", N_("People seen"), "number"),
+        _c("registered", N_("Households registered"), "number"),
+        _c("served", N_("Households served"), "number"),
+        _c("coverage_pct", N_("Coverage %"), "number"),
+        _c("registered_poor", N_("Registered households in a poverty category"), "number"),
+        _c("served_poor", N_("Of them served"), "number"),
+        _c("coverage_poor_pct", N_("Coverage of poverty categories %"), "number"),
+        _c("last_day", N_("Last clinic day")),
+    ),
+    _coverage_rows,
+    N_("One row per village: clinic days, people seen, households registered and served."),
+)
 
 
 def _volunteer_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     for r in q.volunteer_hour_rows(store, scope):
         org, name, phone, specialty, days, hours, first, last, uid = r
-        yield (org or "", name, ctx["phone"](phone), lab.specialties.get(specialty, specialty or ""),
-               days, hours, first, last, uid)
+        yield (
+            org or "",
+            name,
+            ctx["phone"](phone),
+            lab.specialties.get(specialty, specialty or ""),
+            days,
+            hours,
+            first,
+            last,
+            uid,
+        )
 
 
-VOLUNTEER_HOURS = Dataset("volunteer-hours", N_("Volunteer hours"), (
-    _c("organisation", N_("Organisation")), _c("name", N_("Name")), _c("phone", N_("Phone"), "phone"),
-    _c("specialty", N_("Specialty")), _c("days", N_("Clinic days attended"), "number"),
-    _c("hours", N_("Hours"), "number"), _c("first_day", N_("First day")), _c("last_day", N_("Last day")),
-    _c("uid", N_("Record id")),
-), _volunteer_rows, N_("One row per volunteer: clinic days attended and hours in the period."))
+VOLUNTEER_HOURS = Dataset(
+    "volunteer-hours",
+    N_("Volunteer hours"),
+    (
+        _c("organisation", N_("Organisation")),
+        _c("name", N_("Name")),
+        _c("phone", N_("Phone"), "phone"),
+        _c("specialty", N_("Specialty")),
+        _c("days", N_("Clinic days attended"), "number"),
+        _c("hours", N_("Hours"), "number"),
+        _c("first_day", N_("First day")),
+        _c("last_day", N_("Last day")),
+        _c("uid", N_("Record id")),
+    ),
+    _volunteer_rows,
+    N_("One row per volunteer: clinic days attended and hours in the period."),
+)
 
 
 def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     status_words = {"overdue": _("overdue"), "due": _("due")}
     for r in q.follow_up_rows(store, scope, ctx["today"]):
-        (town, village, name, sex, birth, idn, phone, last_visit, due, status, conds, flags,
-         referral, next_day, uid) = r
-        yield (town, village, name, lab.sex(sex), _age(birth, ctx["today"]), ctx["id"](idn), ctx["phone"](phone),
-               last_visit, due, status_words[status], lab.condition_list(conds), lab.flags(flags), referral or "",
-               next_day or "", uid)
+        (
+            town,
+            village,
+            name,
+            sex,
+            birth,
+            idn,
+            phone,
+            last_visit,
+            due,
+            status,
+            conds,
+            flags,
+            referral,
+            next_day,
+            uid,
+        ) = r
+        yield (
+            town,
+            village,
+            name,
+            lab.sex(sex),
+            _age(birth, ctx["today"]),
+            ctx["id"](idn),
+            ctx["phone"](phone),
+            last_visit,
+            due,
+            status_words[status],
+            lab.condition_list(conds),
+            lab.flags(flags),
+            referral or "",
+            next_day or "",
+            uid,
+        )
 
 
-FOLLOW_UPS = Dataset("follow-ups", N_("Follow-ups"), (
-    _c("township", N_("Township")), _c("village", N_("Village")), _c("name", N_("Name")), _c("sex", N_("Sex")),
-    _c("age", N_("Age"), "number"), _c("id_number", N_("ID number"), "id"), _c("phone", N_("Phone"), "phone"),
-    _c("last_visit", N_("Last visit")), _c("due", N_("Follow-up due")), _c("status", N_("Status")),
-    _c("conditions", N_("Conditions assessed")), _c("flags", N_("Flags")), _c("referral_to", N_("Referred to")),
-    _c("next_clinic_day", N_("Next clinic day in the village")), _c("uid", N_("Record id")),
-), _follow_up_rows, N_("Follow-ups still open (the person's latest visit asked for one), due and overdue, by village; --to bounds the due date."))
+FOLLOW_UPS = Dataset(
+    "follow-ups",
+    N_("Follow-ups"),
+    (
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("name", N_("Name")),
+        _c("sex", N_("Sex")),
+        _c("age", N_("Age"), "number"),
+        _c("id_number", N_("ID number"), "id"),
+        _c("phone", N_("Phone"), "phone"),
+        _c("last_visit", N_("Last visit")),
+        _c("due", N_("Follow-up due")),
+        _c("status", N_("Status")),
+        _c("conditions", N_("Conditions assessed")),
+        _c("flags", N_("Flags")),
+        _c("referral_to", N_("Referred to")),
+        _c("next_clinic_day", N_("Next clinic day in the village")),
+        _c("uid", N_("Record id")),
+    ),
+    _follow_up_rows,
+    N_(
+        "Follow-ups still open (the person's latest visit asked for one), due and overdue, by village; --to bounds the due date."
+    ),
+)
 
 
 def _report_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
@@ -278,14 +561,24 @@ def _report_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     yield from report_rows(report_for_scope(store, scope, ctx["filters"]))
 
 
-REPORT = Dataset("report", N_("Report"), (
-    _c("section", REPORT_COLUMNS[0]), _c("item", REPORT_COLUMNS[1]),
-    _c("number", REPORT_COLUMNS[2], "number"), _c("percent", REPORT_COLUMNS[3], "number"),
-), _report_rows, N_("The report's figures as a table (section, item, number, percent): counts only."))
+REPORT = Dataset(
+    "report",
+    N_("Report"),
+    (
+        _c("section", REPORT_COLUMNS[0]),
+        _c("item", REPORT_COLUMNS[1]),
+        _c("number", REPORT_COLUMNS[2], "number"),
+        _c("percent", REPORT_COLUMNS[3], "number"),
+    ),
+    _report_rows,
+    N_("The report's figures as a table (section, item, number, percent): counts only."),
+)
 
 
-DATASETS: dict[str, Dataset] = {d.name: d for d in (
-    REPORT, VISITS, HANDOUTS, PERSONS, HOUSEHOLDS, COVERAGE, VOLUNTEER_HOURS, FOLLOW_UPS)}
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (REPORT, VISITS, HANDOUTS, PERSONS, HOUSEHOLDS, COVERAGE, VOLUNTEER_HOURS, FOLLOW_UPS)
+}
 
 
 def dataset(name: str) -> Dataset:
@@ -293,7 +586,9 @@ def dataset(name: str) -> Dataset:
         return DATASETS[name]
     except KeyError:
         raise UnknownDatasetError(
-            _("Unknown dataset {name}; use one of: {choices}.").format(name=name, choices=", ".join(DATASETS))
+            _("Unknown dataset {name}; use one of: {choices}.").format(
+                name=name, choices=", ".join(DATASETS)
+            )
         ) from None
 
 
@@ -306,8 +601,13 @@ class ExportResult:
 
 
 def dataset_rows(
-    store: Store, name: str, filters: ReportFilters | None = None, *, unmasked: bool = False,
-    today: dt.date | None = None, fmt: str = "csv",
+    store: Store,
+    name: str,
+    filters: ReportFilters | None = None,
+    *,
+    unmasked: bool = False,
+    today: dt.date | None = None,
+    fmt: str = "csv",
 ) -> Iterator[tuple]:
     """The rows of a dataset, mapped and masked, as a stream (tests sum these).
     ``fmt`` "json" keeps flag codes instead of words."""
@@ -324,8 +624,9 @@ def dataset_rows(
     return ds.rows(store, scope, ctx)
 
 
-def count_rows(store: Store, name: str, filters: ReportFilters | None = None, *,
-               today: dt.date | None = None) -> int:
+def count_rows(
+    store: Store, name: str, filters: ReportFilters | None = None, *, today: dt.date | None = None
+) -> int:
     """How many rows an export will write (for a progress bar): a count query
     for the large datasets, a pass over the small ones."""
     filters = filters or ReportFilters()
@@ -356,13 +657,31 @@ def export_dataset(
     fmt = check_format(fmt)
     encoding = check_encoding(encoding)
     filters = filters or ReportFilters()
-    rows: Iterable[tuple] = dataset_rows(store, name, filters, unmasked=unmasked, today=today, fmt=fmt)
-    n = write_table(rows, ds.headers(fmt), out, fmt=fmt, encoding=encoding,
-                    text_columns=ds.text_columns(), progress=progress, sheet_title=_(ds.title))
+    rows: Iterable[tuple] = dataset_rows(
+        store, name, filters, unmasked=unmasked, today=today, fmt=fmt
+    )
+    n = write_table(
+        rows,
+        ds.headers(fmt),
+        out,
+        fmt=fmt,
+        encoding=encoding,
+        text_columns=ds.text_columns(),
+        progress=progress,
+        sheet_title=_(ds.title),
+    )
     target = Path(out).name if isinstance(out, str | Path) else "-"
     try:
-        record_export(store, actor=actor, dataset=name, filters=filters, fmt=fmt, rows=n,
-                      unmasked=unmasked, target=target)
+        record_export(
+            store,
+            actor=actor,
+            dataset=name,
+            filters=filters,
+            fmt=fmt,
+            rows=n,
+            unmasked=unmasked,
+            target=target,
+        )
     except Exception:
         # No export without its audit record: take the file back.
         if isinstance(out, str | Path):
@@ -372,12 +691,24 @@ def export_dataset(
 
 
 def record_export(
-    store: Store, *, actor: str, dataset: str, filters: ReportFilters, fmt: str, rows: int,
-    unmasked: bool, target: str,
+    store: Store,
+    *,
+    actor: str,
+    dataset: str,
+    filters: ReportFilters,
+    fmt: str,
+    rows: int,
+    unmasked: bool,
+    target: str,
 ) -> None:
     """One audit_log row per export: never a value from the rows themselves."""
     from clinic.store import audit
 
-    detail = {"dataset": dataset, "format": fmt, "filters": filters.describe(), "file": target,
-              "unmasked": unmasked}
+    detail = {
+        "dataset": dataset,
+        "format": fmt,
+        "filters": filters.describe(),
+        "file": target,
+        "unmasked": unmasked,
+    }
     audit.record(store, actor, "export_unmasked" if unmasked else "export", detail, rows)

@@ -15,8 +15,20 @@ from clinic.i18n import _
 
 MAX_GROUP = 99
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 # Suffixes, longest first. 生产队/队 are the pre-1980s names of the same unit
 # and survive in old records.
@@ -64,11 +76,13 @@ def parse_group(text: str | int) -> int:
         number = int(digits) if digits.isdigit() else chinese_to_int(digits)
     if number is None or not 1 <= number <= MAX_GROUP:
         raise GroupError(
-            _("{value} is not a group number; write it like 3组, 三组 or 第三村民小组.").format(value=raw)
+            _("{value} is not a group number; write it like 3组, 三组 or 第三村民小组.").format(
+                value=raw
+            )
         )
     return number
 
 
 def group_label(n: int) -> str:
-    """"3组" in Chinese, "Group 3" in English."""
+    """ "3组" in Chinese, "Group 3" in English."""
     return _("Group {n}").format(n=n)

@@ -44,8 +44,14 @@ class Event:
 
 def escape_text(value: str) -> str:
     """RFC 5545 3.3.11: backslash, semicolon, comma escaped; newlines as \\n."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -72,7 +78,13 @@ def _local(date: str, time: str) -> str:
 def calendar(events: Iterable[Event], *, name: str = "", now: dt.datetime | None = None) -> str:
     """The whole VCALENDAR as text with CRLF line ends."""
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     if name:
         lines.append(f"X-WR-CALNAME:{escape_text(name)}")
         lines.append(f"X-WR-TIMEZONE:{TZID}")

@@ -87,7 +87,9 @@ def _excel_error(value: str) -> IdNumberError:
     # Scientific notation keeps only a few digits; a whole damaged number is masked.
     shown = value if "E" in value.upper() else mask_id(value)
     return IdNumberError(
-        _("Excel damaged the ID number {value} (it stored it as a number and lost the last digits); re-enter it as text in the source file.").format(value=shown),
+        _(
+            "Excel damaged the ID number {value} (it stored it as a number and lost the last digits); re-enter it as text in the source file."
+        ).format(value=shown),
         "excel",
     )
 
@@ -145,7 +147,9 @@ def parse_id(text: str, today: date | None = None) -> IdNumber:
         number = value
     else:
         raise IdNumberError(
-            _("The ID number has {n} characters; it must have 18 (or 15 for an old first-generation number).").format(n=len(value)),
+            _(
+                "The ID number has {n} characters; it must have 18 (or 15 for an old first-generation number)."
+            ).format(n=len(value)),
             "length",
         )
     born = _birth_date(number, today)
@@ -153,7 +157,9 @@ def parse_id(text: str, today: date | None = None) -> IdNumber:
         if number.endswith("000"):
             raise _excel_error(value)
         raise IdNumberError(
-            _("The check character (the last character) of the ID number is wrong; the number was probably mistyped."),
+            _(
+                "The check character (the last character) of the ID number is wrong; the number was probably mistyped."
+            ),
             "check",
         )
     return IdNumber(
@@ -179,9 +185,9 @@ def check_against(idn: IdNumber, sex: str | None, birth_date: date | None) -> li
         )
     if birth_date is not None and birth_date != idn.birth_date:
         messages.append(
-            _("The ID number gives the birth date as {id_date}, but the birth date column says {date}.").format(
-                id_date=idn.birth_date.isoformat(), date=birth_date.isoformat()
-            )
+            _(
+                "The ID number gives the birth date as {id_date}, but the birth date column says {date}."
+            ).format(id_date=idn.birth_date.isoformat(), date=birth_date.isoformat())
         )
     return messages
 

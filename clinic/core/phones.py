@@ -32,7 +32,7 @@ def _strip_country(digits: str, had_plus: bool) -> str:
     """Drop the +86 / 0086 / 86 country code in front of a Chinese number."""
     for prefix in ("0086", "86"):
         if digits.startswith(prefix):
-            rest = digits[len(prefix):]
+            rest = digits[len(prefix) :]
             if MOBILE.fullmatch(rest):
                 return rest
             # Landlines after a country code drop the trunk 0: +86 23 xxxxxxxx.
@@ -63,7 +63,9 @@ def normalise_phone(text: str | int) -> str:
         raise PhoneError(_("The phone number is empty."))
     compact = "".join(raw.split())
     if _SCIENTIFIC.fullmatch(compact):
-        raise PhoneError(_("Excel turned the phone number into {value}; re-enter it as text.").format(value=raw))
+        raise PhoneError(
+            _("Excel turned the phone number into {value}; re-enter it as text.").format(value=raw)
+        )
     # A number read back from a spreadsheet as a float: 13812345678.0
     whole = _FLOAT_TEXT.fullmatch(compact)
     if whole:
@@ -82,7 +84,9 @@ def normalise_phone(text: str | int) -> str:
         if len(digits) == 8:
             return LOCAL_AREA_CODE + digits
     raise PhoneError(
-        _("{value} is not a mobile number (11 digits starting with 13 to 19) or a Chongqing landline (023 and 8 digits).").format(value=_masked(raw))
+        _(
+            "{value} is not a mobile number (11 digits starting with 13 to 19) or a Chongqing landline (023 and 8 digits)."
+        ).format(value=_masked(raw))
     )
 
 

@@ -130,7 +130,9 @@ def name_keys(name: str) -> set[str]:
         full = "".join(syllables)
         keys.add(initials)
         keys.add(full)
-        pinyin_part = [s for s in surname if s] + [t[0] for t in rest_tokens if isinstance(t, tuple)]
+        pinyin_part = [s for s in surname if s] + [
+            t[0] for t in rest_tokens if isinstance(t, tuple)
+        ]
         if any("v" in s for s in pinyin_part):
             keys.add(_v_to_u(surname, rest_tokens))
     keys.discard("")

@@ -22,11 +22,18 @@ from clinic.store import planning as q
 DAY_STATUSES = ("planned", "confirmed", "done", "cancelled")
 ASSIGNMENT_STATUSES = ("invited", "confirmed", "declined", "attended", "no_show")
 ASSIGNMENT_LABELS = {
-    "invited": N_("invited"), "confirmed": N_("confirmed"), "declined": N_("declined"),
-    "attended": N_("attended"), "no_show": N_("no-show"),
+    "invited": N_("invited"),
+    "confirmed": N_("confirmed"),
+    "declined": N_("declined"),
+    "attended": N_("attended"),
+    "no_show": N_("no-show"),
 }
-DAY_LABELS = {"planned": N_("planned"), "confirmed": N_("confirmed"), "done": N_("done"),
-              "cancelled": N_("cancelled")}
+DAY_LABELS = {
+    "planned": N_("planned"),
+    "confirmed": N_("confirmed"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+}
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
@@ -87,12 +94,14 @@ def parse_specialty(store: Store, text: str) -> str:
     code = specialty_index(store).get(_norm(text).lower())
     if code is None:
         names = "、".join(pick(r["name_zh"], r["name_en"]) for r in q.specialties(store))
-        raise PlanningError(_("Unknown specialty {value}; known: {names}.").format(value=text, names=names))
+        raise PlanningError(
+            _("Unknown specialty {value}; known: {names}.").format(value=text, names=names)
+        )
     return code
 
 
 def parse_needs(store: Store, text: str) -> dict[str, int]:
-    """"全科=2,中医1,护士=2,药师" → {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}."""
+    """ "全科=2,中医1,护士=2,药师" → {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}."""
     needs: dict[str, int] = {}
     text = _norm(text)
     if not text:
@@ -110,8 +119,11 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         bad = re.match(r"^(.*?)\s*[=:：]\s*(.*)$", chunk)
         if bad and not re.fullmatch(r"\d+(\s.*)?", bad.group(2)):
             parse_specialty(store, bad.group(1))  # an unknown name is the first problem
-            raise PlanningError(_("{value}: the number of places must be a whole number, e.g. {name}=2.").format(
-                value=chunk, name=bad.group(1)))
+            raise PlanningError(
+                _("{value}: the number of places must be a whole number, e.g. {name}=2.").format(
+                    value=chunk, name=bad.group(1)
+                )
+            )
         # "General practice=2" has a space in the name; "全科2 护士1" uses spaces between needs.
         name, count = split(chunk)
         if _norm(name).lower() in index:
@@ -121,8 +133,11 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         for name, count in parts:
             code = parse_specialty(store, name)
             if count > 50:
-                raise PlanningError(_("{value}: a clinic day needs between 0 and 50 of a specialty.").format(
-                    value=chunk))
+                raise PlanningError(
+                    _("{value}: a clinic day needs between 0 and 50 of a specialty.").format(
+                        value=chunk
+                    )
+                )
             needs[code] = needs.get(code, 0) + count
     return {k: v for k, v in needs.items() if v > 0}
 
@@ -145,7 +160,11 @@ def find_village(store: Store, text: str) -> int:
     rows = q.villages(store)
     if text.isdigit() and any(r["id"] == int(text) for r in rows):
         return int(text)
-    hits = [r for r in rows if text in (r["name"], f"{r['township']}{r['name']}", f"{r['township']} {r['name']}")]
+    hits = [
+        r
+        for r in rows
+        if text in (r["name"], f"{r['township']}{r['name']}", f"{r['township']} {r['name']}")
+    ]
     if not hits:
         hits = [r for r in rows if r["name"].startswith(text) or r["name"].rstrip("村社区") == text]
     if len(hits) == 1:
@@ -153,8 +172,11 @@ def find_village(store: Store, text: str) -> int:
     if not hits:
         raise NotFoundError(_("No village called {value}.").format(value=text))
     names = "、".join(f"{r['township']}{r['name']}" for r in hits[:10])
-    raise PlanningError(_("{value} could be several villages: {names}. Give the township too.").format(
-        value=text, names=names))
+    raise PlanningError(
+        _("{value} could be several villages: {names}. Give the township too.").format(
+            value=text, names=names
+        )
+    )
 
 
 def find_organisation(store: Store, text: str | None) -> int | None:
@@ -186,9 +208,14 @@ def find_volunteer(store: Store, text: str) -> dict:
         return rows[0]
     if not rows:
         raise NotFoundError(_("No volunteer called {value}.").format(value=text))
-    names = "; ".join(f"#{r['id']} {r['name']} {mask_phone(r['phone'])} {r['organisation'] or ''}" for r in rows)
-    raise PlanningError(_("Several volunteers are called {value}: {names}. Give the number, e.g. #{id}.").format(
-        value=text, names=names, id=rows[0]["id"]))
+    names = "; ".join(
+        f"#{r['id']} {r['name']} {mask_phone(r['phone'])} {r['organisation'] or ''}" for r in rows
+    )
+    raise PlanningError(
+        _("Several volunteers are called {value}: {names}. Give the number, e.g. #{id}.").format(
+            value=text, names=names, id=rows[0]["id"]
+        )
+    )
 
 
 def parse_time(text: str) -> str:
@@ -216,19 +243,32 @@ def _check_day(day: DayInput) -> None:
     if day.status not in DAY_STATUSES:
         raise PlanningError(_("Unknown status {value}.").format(value=day.status))
     if day.end_time <= day.start_time:
-        raise PlanningError(_("The clinic day must end after it starts ({start}–{end}).").format(
-            start=day.start_time, end=day.end_time))
+        raise PlanningError(
+            _("The clinic day must end after it starts ({start}–{end}).").format(
+                start=day.start_time, end=day.end_time
+            )
+        )
 
 
-def check_duplicate(store: Store, village_id: int, date: str, *, exclude_day: int | None = None) -> None:
+def check_duplicate(
+    store: Store, village_id: int, date: str, *, exclude_day: int | None = None
+) -> None:
     """Refuse a second clinic day (not cancelled) in one village on one date, naming the first."""
     if date_status := q.days_at(store, village_id, date, exclude_day=exclude_day):
         d = date_status[0]
-        raise PlanningError(_(
-            "There is already a clinic day in {village} on {date} (number {id}, {start}–{end}, {status}); "
-            "edit that day instead of adding another.").format(
-            village=d["village"], date=d["date"], id=d["id"], start=d["start_time"], end=d["end_time"],
-            status=day_status_label(d["status"])))
+        raise PlanningError(
+            _(
+                "There is already a clinic day in {village} on {date} (number {id}, {start}–{end}, {status}); "
+                "edit that day instead of adding another."
+            ).format(
+                village=d["village"],
+                date=d["date"],
+                id=d["id"],
+                start=d["start_time"],
+                end=d["end_time"],
+                status=day_status_label(d["status"]),
+            )
+        )
 
 
 def add_day(store: Store, day: DayInput) -> int:
@@ -236,8 +276,14 @@ def add_day(store: Store, day: DayInput) -> int:
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date)
     values = {
-        "date": day.date, "start_time": day.start_time, "end_time": day.end_time, "village_id": day.village_id,
-        "venue": day.venue, "organisation_id": day.organisation_id, "status": day.status, "notes": day.notes,
+        "date": day.date,
+        "start_time": day.start_time,
+        "end_time": day.end_time,
+        "village_id": day.village_id,
+        "venue": day.venue,
+        "organisation_id": day.organisation_id,
+        "status": day.status,
+        "notes": day.notes,
     }
     with store.transaction():
         return q.insert_day(store, values, day.needs)
@@ -252,8 +298,14 @@ def edit_day(store: Store, day_id: int, day: DayInput) -> list[str]:
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
     values = {
-        "date": day.date, "start_time": day.start_time, "end_time": day.end_time, "village_id": day.village_id,
-        "venue": day.venue, "organisation_id": day.organisation_id, "status": day.status, "notes": day.notes,
+        "date": day.date,
+        "start_time": day.start_time,
+        "end_time": day.end_time,
+        "village_id": day.village_id,
+        "venue": day.venue,
+        "organisation_id": day.organisation_id,
+        "status": day.status,
+        "notes": day.notes,
     }
     with store.transaction():
         q.update_day(store, day_id, values)
@@ -273,8 +325,12 @@ def team_problems(store: Store, day_id: int) -> list[str]:
         vol = q.volunteer(store, a["volunteer_id"])
         rv = _rvolunteer(store, vol, {day["date"][:7]})
         rv.month_load[day["date"][:7]] -= 1  # this assignment itself
-        rv.busy_dates = {b["date"] for b in q.busy_dates(store, vol["id"], day["date"], exclude_day=day_id)}
-        code = rostering.blocker(rv, _rday(store, day, exclude_assignment=a["id"]), a["role"], check_specialty=False)
+        rv.busy_dates = {
+            b["date"] for b in q.busy_dates(store, vol["id"], day["date"], exclude_day=day_id)
+        }
+        code = rostering.blocker(
+            rv, _rday(store, day, exclude_assignment=a["id"]), a["role"], check_specialty=False
+        )
         if code is not None:
             problems.append(_refusal_message(store, code, vol, day))
     return problems
@@ -321,20 +377,32 @@ class NeedLine:
 
 def day_needs(store: Store, day_id: int) -> list[NeedLine]:
     needs = q.needs_of(store, [day_id])[day_id]
-    counts = Counter(a["role"] for a in q.assignments_of_day(store, day_id) if a["status"] != "declined")
+    counts = Counter(
+        a["role"] for a in q.assignments_of_day(store, day_id) if a["status"] != "declined"
+    )
     lines = [NeedLine(role, n, counts.get(role, 0)) for role, n in needs.items()]
     lines += [NeedLine(role, 0, n) for role, n in counts.items() if role not in needs]
     return lines
 
 
 # -- assignments ----------------------------------------------------------------
-def as_rvolunteer(v: dict, *, unavailable=(), busy=(), loads=None, period_load: int = 0) -> rostering.RVolunteer:
+def as_rvolunteer(
+    v: dict, *, unavailable=(), busy=(), loads=None, period_load: int = 0
+) -> rostering.RVolunteer:
     """A volunteer row as the roster rules see it."""
     return rostering.RVolunteer(
-        id=v["id"], name=v["name"], specialty=v["specialty_code"], organisation_id=v["organisation_id"],
-        weekdays=v["weekdays"], holidays=bool(v["holidays"]), max_per_month=v["max_days_per_month"],
-        active=bool(v["active"]), unavailable=frozenset(unavailable), busy_dates=set(busy),
-        month_load=Counter(loads or {}), period_load=period_load,
+        id=v["id"],
+        name=v["name"],
+        specialty=v["specialty_code"],
+        organisation_id=v["organisation_id"],
+        weekdays=v["weekdays"],
+        holidays=bool(v["holidays"]),
+        max_per_month=v["max_days_per_month"],
+        active=bool(v["active"]),
+        unavailable=frozenset(unavailable),
+        busy_dates=set(busy),
+        month_load=Counter(loads or {}),
+        period_load=period_load,
     )
 
 
@@ -346,8 +414,11 @@ def _rvolunteer(store: Store, vol: dict, months: set[str]) -> rostering.RVolunte
 def _rday(store: Store, day: dict, *, exclude_assignment: int | None = None) -> rostering.RDay:
     rows = [a for a in q.assignments_of_day(store, day["id"]) if a["id"] != exclude_assignment]
     return rostering.RDay(
-        id=day["id"], date=day["date"], organisation_id=day["organisation_id"],
-        holiday=q.is_holiday(store, day["date"]), cancelled=day["status"] == "cancelled",
+        id=day["id"],
+        date=day["date"],
+        organisation_id=day["organisation_id"],
+        holiday=q.is_holiday(store, day["date"]),
+        cancelled=day["status"] == "cancelled",
         on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
         declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
     )
@@ -360,7 +431,9 @@ class AssignmentCheck:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_assignment(store: Store, day_id: int, volunteer_id: int, role: str | None) -> AssignmentCheck:
+def check_assignment(
+    store: Store, day_id: int, volunteer_id: int, role: str | None
+) -> AssignmentCheck:
     """Would this assignment be accepted? The refusal (a hard rule) or warnings."""
     day = get_day(store, day_id)
     vol = q.volunteer(store, volunteer_id)
@@ -368,7 +441,9 @@ def check_assignment(store: Store, day_id: int, volunteer_id: int, role: str | N
         raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
     role = role or vol["specialty_code"]
     rv = _rvolunteer(store, vol, {day["date"][:7]})
-    rv.busy_dates = {b["date"] for b in q.busy_dates(store, volunteer_id, day["date"], exclude_day=day_id)}
+    rv.busy_dates = {
+        b["date"] for b in q.busy_dates(store, volunteer_id, day["date"], exclude_day=day_id)
+    }
     rd = _rday(store, day)
     code = rostering.blocker(rv, rd, role, check_specialty=False)
     check = AssignmentCheck()
@@ -377,16 +452,25 @@ def check_assignment(store: Store, day_id: int, volunteer_id: int, role: str | N
         check.message = _refusal_message(store, code, vol, day)
         return check
     if role and vol["specialty_code"] != role:
-        check.warnings.append(_("{name}'s specialty is {has}, not {role}.").format(
-            name=vol["name"], has=specialty_label(store, vol["specialty_code"]) or _("none"),
-            role=specialty_label(store, role)))
+        check.warnings.append(
+            _("{name}'s specialty is {has}, not {role}.").format(
+                name=vol["name"],
+                has=specialty_label(store, vol["specialty_code"]) or _("none"),
+                role=specialty_label(store, role),
+            )
+        )
     needs = {line.role: line for line in day_needs(store, day_id)}
     line = needs.get(role)
     if line is None or line.needed == 0:
-        check.warnings.append(_("This clinic day does not ask for {role}.").format(role=specialty_label(store, role)))
+        check.warnings.append(
+            _("This clinic day does not ask for {role}.").format(role=specialty_label(store, role))
+        )
     elif line.open == 0:
-        check.warnings.append(_("All {n} places for {role} are already taken.").format(
-            n=line.needed, role=specialty_label(store, role)))
+        check.warnings.append(
+            _("All {n} places for {role} are already taken.").format(
+                n=line.needed, role=specialty_label(store, role)
+            )
+        )
     return check
 
 
@@ -398,25 +482,32 @@ def _refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
         other = q.busy_dates(store, vol["id"], date, exclude_day=day["id"])
         where = other[0]["village"] if other else "?"
         return _("{name} is already on the clinic day in {village} on {date}.").format(
-            name=name, village=where, date=date)
+            name=name, village=where, date=date
+        )
     if code == "weekday":
         return _("{name} does not serve on {weekday}s (serves: {when}).").format(
-            name=name, weekday=_weekday_name(date), when=describe(vol["weekdays"], bool(vol["holidays"])))
+            name=name,
+            weekday=_weekday_name(date),
+            when=describe(vol["weekdays"], bool(vol["holidays"])),
+        )
     if code == "limit":
-        return ngettext("{name} has reached the limit of {n} clinic day in {month}.",
-                        "{name} has reached the limit of {n} clinic days in {month}.",
-                        vol["max_days_per_month"] or 0).format(
-            name=name, n=vol["max_days_per_month"], month=date[:7])
+        return ngettext(
+            "{name} has reached the limit of {n} clinic day in {month}.",
+            "{name} has reached the limit of {n} clinic days in {month}.",
+            vol["max_days_per_month"] or 0,
+        ).format(name=name, n=vol["max_days_per_month"], month=date[:7])
     return _("{name} cannot be put on the clinic day of {date}: {reason}.").format(
-        name=name, date=date, reason=rostering.reason_text(code))
+        name=name, date=date, reason=rostering.reason_text(code)
+    )
 
 
 def _weekday_name(date: str) -> str:
     return _(rostering.WEEKDAY_NAMES[dt.date.fromisoformat(date).weekday()])
 
 
-def assign(store: Store, day_id: int, volunteer_id: int, role: str | None = None,
-           status: str = "invited") -> tuple[int, list[str]]:
+def assign(
+    store: Store, day_id: int, volunteer_id: int, role: str | None = None, status: str = "invited"
+) -> tuple[int, list[str]]:
     """Put a volunteer on a clinic day; refused (AssignmentRefused) when a hard rule forbids it."""
     if status not in ASSIGNMENT_STATUSES:
         raise PlanningError(_("Unknown status {value}.").format(value=status))
@@ -425,7 +516,9 @@ def assign(store: Store, day_id: int, volunteer_id: int, role: str | None = None
         raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
     role = role or vol["specialty_code"]
     if not role:
-        raise PlanningError(_("{name} has no specialty on record: say which role.").format(name=vol["name"]))
+        raise PlanningError(
+            _("{name} has no specialty on record: say which role.").format(name=vol["name"])
+        )
     with store.transaction():
         check = check_assignment(store, day_id, volunteer_id, role)
         if check.refusal:
@@ -434,8 +527,14 @@ def assign(store: Store, day_id: int, volunteer_id: int, role: str | None = None
     return new_id, check.warnings
 
 
-def set_assignment(store: Store, assignment_id: int, *, status: str | None = None,
-                   hours: float | None = None, change_attendance: bool = False) -> None:
+def set_assignment(
+    store: Store,
+    assignment_id: int,
+    *,
+    status: str | None = None,
+    hours: float | None = None,
+    change_attendance: bool = False,
+) -> None:
     """Set an assignment's state or hours. Changing a recorded attendance (attended / no-show) to
     another state raises AttendanceRecorded unless ``change_attendance`` (the user confirmed)."""
     row = q.assignment(store, assignment_id)
@@ -445,13 +544,23 @@ def set_assignment(store: Store, assignment_id: int, *, status: str | None = Non
     if status is not None:
         if status not in ASSIGNMENT_STATUSES:
             raise PlanningError(_("Unknown status {value}.").format(value=status))
-        if row["status"] in ("attended", "no_show") and status != row["status"] and not change_attendance:
+        if (
+            row["status"] in ("attended", "no_show")
+            and status != row["status"]
+            and not change_attendance
+        ):
             vol = q.volunteer(store, row["volunteer_id"])
             day = get_day(store, row["clinic_day_id"])
-            raise AttendanceRecorded(_(
-                "{name} is recorded as {old} on the clinic day of {date}; change it to {new}?").format(
-                name=vol["name"] if vol else "?", old=assignment_label(row["status"]), date=day["date"],
-                new=assignment_label(status)))
+            raise AttendanceRecorded(
+                _(
+                    "{name} is recorded as {old} on the clinic day of {date}; change it to {new}?"
+                ).format(
+                    name=vol["name"] if vol else "?",
+                    old=assignment_label(row["status"]),
+                    date=day["date"],
+                    new=assignment_label(status),
+                )
+            )
         values["status"] = status
         if status == "attended" and hours is None and row["hours"] is None:
             day = get_day(store, row["clinic_day_id"])
@@ -503,29 +612,56 @@ class RosterPlan:
     def to_json(self, store: Store) -> dict:
         r = self.result
         return {
-            "from": self.date_from, "to": self.date_to, "optimal": r.optimal,
-            "open_places": r.open_places, "filled": r.filled, "max_days_per_volunteer": r.max_load,
-            "sum_of_squares": r.sum_squares, "organising_members": r.preferred,
-            "seconds": round(r.seconds, 3), "replaced": len(self.released),
+            "from": self.date_from,
+            "to": self.date_to,
+            "optimal": r.optimal,
+            "open_places": r.open_places,
+            "filled": r.filled,
+            "max_days_per_volunteer": r.max_load,
+            "sum_of_squares": r.sum_squares,
+            "organising_members": r.preferred,
+            "seconds": round(r.seconds, 3),
+            "replaced": len(self.released),
             # How many volunteers (of those who could be rostered) serve 0, 1, 2 ... days in the period.
             "days_per_volunteer": {str(k): n for k, n in sorted(Counter(r.loads.values()).items())},
             "assignments": [
-                {"day_id": p.day_id, "date": self.days[p.day_id]["date"], "village": self.days[p.day_id]["village"],
-                 "role": p.role, "role_name": specialty_label(store, p.role), "volunteer_id": p.volunteer_id,
-                 "volunteer": self.volunteers[p.volunteer_id]["name"], "organising_member": p.preferred}
+                {
+                    "day_id": p.day_id,
+                    "date": self.days[p.day_id]["date"],
+                    "village": self.days[p.day_id]["village"],
+                    "role": p.role,
+                    "role_name": specialty_label(store, p.role),
+                    "volunteer_id": p.volunteer_id,
+                    "volunteer": self.volunteers[p.volunteer_id]["name"],
+                    "organising_member": p.preferred,
+                }
                 for p in r.proposals
             ],
             "unfilled": [
-                {"day_id": u.day_id, "date": u.date, "village": self.days[u.day_id]["village"], "role": u.role,
-                 "role_name": specialty_label(store, u.role), "places": u.count, "candidates": u.candidates,
-                 "reasons": u.reasons, "why": u.explain(specialty_label(store, u.role))}
+                {
+                    "day_id": u.day_id,
+                    "date": u.date,
+                    "village": self.days[u.day_id]["village"],
+                    "role": u.role,
+                    "role_name": specialty_label(store, u.role),
+                    "places": u.count,
+                    "candidates": u.candidates,
+                    "reasons": u.reasons,
+                    "why": u.explain(specialty_label(store, u.role)),
+                }
                 for u in r.unfilled
             ],
         }
 
 
-def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = False,
-                time_limit: float | None = 60.0) -> RosterPlan:
+def plan_roster(
+    store: Store,
+    date_from: str,
+    date_to: str,
+    *,
+    replan: bool = False,
+    time_limit: float | None = 60.0,
+) -> RosterPlan:
     """The optimal roster for the open places of the clinic days in the period (nothing written).
 
     Existing assignments are never moved; with ``replan`` the unconfirmed
@@ -533,14 +669,26 @@ def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = Fa
     planned again. Done and cancelled days are left alone.
     """
     if date_to < date_from:
-        raise PlanningError(_("The period ends before it starts ({start} to {end}).").format(
-            start=date_from, end=date_to))
-    day_rows = [d for d in q.days_between(store, date_from, date_to) if d["status"] in ("planned", "confirmed")]
+        raise PlanningError(
+            _("The period ends before it starts ({start} to {end}).").format(
+                start=date_from, end=date_to
+            )
+        )
+    day_rows = [
+        d
+        for d in q.days_between(store, date_from, date_to)
+        if d["status"] in ("planned", "confirmed")
+    ]
     needs = q.needs_of(store, [d["id"] for d in day_rows])
     existing = q.assignments_between(store, date_from, date_to)
-    released = [a["id"] for a in existing
-                if replan and a["status"] == "invited" and a["source"] == "roster"
-                and a["clinic_day_id"] in needs]
+    released = [
+        a["id"]
+        for a in existing
+        if replan
+        and a["status"] == "invited"
+        and a["source"] == "roster"
+        and a["clinic_day_id"] in needs
+    ]
     released_set = set(released)
     kept = [a for a in existing if a["id"] not in released_set]
     holidays = q.holidays_between(store, date_from, date_to)
@@ -558,8 +706,13 @@ def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = Fa
             busy.setdefault(a["volunteer_id"], set()).add(a["date"])
             period_load[a["volunteer_id"]] += 1
     vols = [
-        as_rvolunteer(v, unavailable=unavailable.get(v["id"], ()), busy=busy.get(v["id"], ()),
-                      loads=loads.get(v["id"]), period_load=period_load[v["id"]])
+        as_rvolunteer(
+            v,
+            unavailable=unavailable.get(v["id"], ()),
+            busy=busy.get(v["id"], ()),
+            loads=loads.get(v["id"]),
+            period_load=period_load[v["id"]],
+        )
         for v in vol_rows.values()
     ]
     by_day: dict[int, list[dict]] = {}
@@ -569,41 +722,71 @@ def plan_roster(store: Store, date_from: str, date_to: str, *, replan: bool = Fa
     for d in day_rows:
         rows = by_day.get(d["id"], [])
         taken = Counter(a["role"] for a in rows if a["status"] != "declined")
-        days.append(rostering.RDay(
-            id=d["id"], date=d["date"], organisation_id=d["organisation_id"], holiday=d["date"] in holidays,
-            open={role: n - taken[role] for role, n in needs[d["id"]].items() if n - taken[role] > 0},
-            on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
-            declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
-        ))
+        days.append(
+            rostering.RDay(
+                id=d["id"],
+                date=d["date"],
+                organisation_id=d["organisation_id"],
+                holiday=d["date"] in holidays,
+                open={
+                    role: n - taken[role]
+                    for role, n in needs[d["id"]].items()
+                    if n - taken[role] > 0
+                },
+                on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
+                declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
+            )
+        )
     result = rostering.solve(vols, days, time_limit=time_limit)
-    return RosterPlan(date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released)
+    return RosterPlan(
+        date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released
+    )
 
 
 def roster_summary(data: dict) -> str:
-    """"5 of 7 open places filled; at most 1 day per volunteer; 2 places to members of the organising
+    """ "5 of 7 open places filled; at most 1 day per volunteer; 2 places to members of the organising
     organisation (0.1 s)." with singular and plural right."""
     mx, pref = data["max_days_per_volunteer"], data["organising_members"]
-    return _("; ").join([
-        _("{filled} of {open} open places filled").format(filled=data["filled"], open=data["open_places"]),
-        ngettext("at most {max} day per volunteer", "at most {max} days per volunteer", mx).format(max=mx),
-        ngettext("{pref} place to members of the organising organisation",
-                 "{pref} places to members of the organising organisation", pref).format(pref=pref),
-    ]) + _(" ({seconds} s).").format(seconds=data["seconds"])
+    return _("; ").join(
+        [
+            _("{filled} of {open} open places filled").format(
+                filled=data["filled"], open=data["open_places"]
+            ),
+            ngettext(
+                "at most {max} day per volunteer", "at most {max} days per volunteer", mx
+            ).format(max=mx),
+            ngettext(
+                "{pref} place to members of the organising organisation",
+                "{pref} places to members of the organising organisation",
+                pref,
+            ).format(pref=pref),
+        ]
+    ) + _(" ({seconds} s).").format(seconds=data["seconds"])
 
 
 def volunteer_record(summary: VolunteerSummary) -> str:
-    """"1 clinic day, 1 attended, 0 no-shows, 3.5 hours served" with singular and plural right."""
+    """ "1 clinic day, 1 attended, 0 no-shows, 3.5 hours served" with singular and plural right."""
     hours = summary.hours
-    return _(", ").join([
-        ngettext("{n} clinic day", "{n} clinic days", summary.days).format(n=summary.days),
-        _("{n} attended").format(n=summary.attended),
-        ngettext("{n} no-show", "{n} no-shows", summary.no_shows).format(n=summary.no_shows),
-        ngettext("{n} hour served", "{n} hours served", 1 if hours == 1 else 2).format(n=f"{hours:g}"),
-    ])
+    return _(", ").join(
+        [
+            ngettext("{n} clinic day", "{n} clinic days", summary.days).format(n=summary.days),
+            _("{n} attended").format(n=summary.attended),
+            ngettext("{n} no-show", "{n} no-shows", summary.no_shows).format(n=summary.no_shows),
+            ngettext("{n} hour served", "{n} hours served", 1 if hours == 1 else 2).format(
+                n=f"{hours:g}"
+            ),
+        ]
+    )
 
 
-def apply_roster(store: Store, date_from: str, date_to: str, *, replan: bool = False,
-                 time_limit: float | None = 60.0) -> RosterPlan:
+def apply_roster(
+    store: Store,
+    date_from: str,
+    date_to: str,
+    *,
+    replan: bool = False,
+    time_limit: float | None = 60.0,
+) -> RosterPlan:
     """Plan, then write in one transaction that matches the database as it is now.
 
     The solve runs outside the write lock (desks keep working meanwhile); if
@@ -616,7 +799,9 @@ def apply_roster(store: Store, date_from: str, date_to: str, *, replan: bool = F
             plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
         q.delete_assignments(store, plan.released)
         for p in plan.result.proposals:
-            q.insert_assignment(store, p.day_id, p.volunteer_id, p.role, status="invited", source="roster")
+            q.insert_assignment(
+                store, p.day_id, p.volunteer_id, p.role, status="invited", source="roster"
+            )
     return plan
 
 
@@ -650,16 +835,25 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
     if vol.max_days_per_month is not None and not 0 <= vol.max_days_per_month <= 31:
         raise PlanningError(_("The most clinic days a month must be between 0 and 31."))
     values = {
-        "name": name, "phone": phone, "organisation_id": vol.organisation_id, "specialty_code": vol.specialty_code,
-        "licence_no": _norm(vol.licence_no or "") or None, "weekdays": weekdays, "holidays": int(vol.holidays),
-        "max_days_per_month": vol.max_days_per_month, "active": int(vol.active), "is_cadre": int(vol.is_cadre),
+        "name": name,
+        "phone": phone,
+        "organisation_id": vol.organisation_id,
+        "specialty_code": vol.specialty_code,
+        "licence_no": _norm(vol.licence_no or "") or None,
+        "weekdays": weekdays,
+        "holidays": int(vol.holidays),
+        "max_days_per_month": vol.max_days_per_month,
+        "active": int(vol.active),
+        "is_cadre": int(vol.is_cadre),
         "notes": vol.notes,
     }
     from clinic.store.volunteers import same_name_and_phone
 
     other = same_name_and_phone(store, name, phone, volunteer_id)
     if other:
-        raise PlanningError(_("A volunteer called {name} with this phone is already on the list.").format(name=name))
+        raise PlanningError(
+            _("A volunteer called {name} with this phone is already on the list.").format(name=name)
+        )
     with store.transaction():
         if volunteer_id is None:
             volunteer_id = q.insert_volunteer(store, values)
@@ -670,7 +864,7 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
 
 
 def parse_dates(text: str) -> list[str]:
-    """"2026-12-05, 2026/12/12" → ISO dates (for the unavailable field)."""
+    """ "2026-12-05, 2026/12/12" → ISO dates (for the unavailable field)."""
     return [iso(part) for part in re.split(r"[,;，；、\s]+", _norm(text)) if part]
 
 
@@ -702,7 +896,9 @@ class VillageRank:
     reasons: list[str]
 
 
-FOLLOW_UP_DAYS = 14  # "follow-ups due" = due within 14 days, overdue included (as on the home screen)
+FOLLOW_UP_DAYS = (
+    14  # "follow-ups due" = due within 14 days, overdue included (as on the home screen)
+)
 
 
 def village_overview(store: Store, today: dt.date) -> list[dict]:
@@ -724,14 +920,25 @@ def where_next(store: Store, today: dt.date) -> list[VillageRank]:
     ranks = []
     for r in village_overview(store, today):
         unserved = r["households"] - r["served"]
-        months = 12.0 if r["last_day"] is None else max(0, (today - dt.date.fromisoformat(r["last_day"])).days) / 30.4
+        months = (
+            12.0
+            if r["last_day"] is None
+            else max(0, (today - dt.date.fromisoformat(r["last_day"])).days) / 30.4
+        )
         score = unserved + 3 * r["follow_ups_due"] + months
         reasons = []
         if unserved:
-            reasons.append(_("{n} of {total} households not served this year").format(n=unserved, total=r["households"]))
+            reasons.append(
+                _("{n} of {total} households not served this year").format(
+                    n=unserved, total=r["households"]
+                )
+            )
         if r["follow_ups_due"]:
-            reason = ngettext("{n} follow-up due within 14 days", "{n} follow-ups due within 14 days",
-                              r["follow_ups_due"]).format(n=r["follow_ups_due"])
+            reason = ngettext(
+                "{n} follow-up due within 14 days",
+                "{n} follow-ups due within 14 days",
+                r["follow_ups_due"],
+            ).format(n=r["follow_ups_due"])
             if r["follow_ups_overdue"]:
                 reason += _(" ({n} overdue)").format(n=r["follow_ups_overdue"])
             reasons.append(reason)
@@ -742,11 +949,18 @@ def where_next(store: Store, today: dt.date) -> list[VillageRank]:
             if ago <= 0:
                 reasons.append(_("clinic day today ({date})").format(date=r["last_day"]))
             else:
-                reasons.append(ngettext("last clinic day {date}, {n} day ago", "last clinic day {date}, {n} days ago",
-                                        ago).format(date=r["last_day"], n=ago))
+                reasons.append(
+                    ngettext(
+                        "last clinic day {date}, {n} day ago",
+                        "last clinic day {date}, {n} days ago",
+                        ago,
+                    ).format(date=r["last_day"], n=ago)
+                )
         if r["next_day"]:
             score /= 2
-            reasons.append(_("next clinic day already planned on {date}").format(date=r["next_day"]))
+            reasons.append(
+                _("next clinic day already planned on {date}").format(date=r["next_day"])
+            )
         ranks.append(VillageRank(r, round(score, 1), reasons))
     ranks.sort(key=lambda v: (-v.score, v.row["township"], v.row["name"]))
     return ranks
@@ -759,7 +973,11 @@ def find_household(store: Store, text: str) -> dict:
         return rows[0]
     if not rows:
         raise NotFoundError(_("No household with number or head {value}.").format(value=text))
-    raise PlanningError(_("{value} matches {n} households; give the household number.").format(value=text, n=len(rows)))
+    raise PlanningError(
+        _("{value} matches {n} households; give the household number.").format(
+            value=text, n=len(rows)
+        )
+    )
 
 
 def pair(store: Store, household_id: int, cadre_id: int | None) -> None:
@@ -772,7 +990,9 @@ def pair(store: Store, household_id: int, cadre_id: int | None) -> None:
         q.set_cadre(store, household_id, cadre_id)
 
 
-def log_pairing_visit(store: Store, household_id: int, cadre_id: int, date: str, notes: str = "") -> int:
+def log_pairing_visit(
+    store: Store, household_id: int, cadre_id: int, date: str, notes: str = ""
+) -> int:
     with store.transaction():
         return q.insert_pairing_visit(store, household_id, cadre_id, date, _norm(notes))
 
@@ -781,7 +1001,9 @@ def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:
     """A cadre's households, most urgent first: follow-ups due, flags, longest since a visit."""
     rows = q.cadre_households(store, cadre_id, today.isoformat())
     for r in rows:
-        r["flags"] = sorted({f for part in (r["flags"] or "").split(",") for f in part.split(";") if f})
+        r["flags"] = sorted(
+            {f for part in (r["flags"] or "").split(",") for f in part.split(";") if f}
+        )
         r["overdue"] = bool(r["follow_up_due"] and r["follow_up_due"] <= today.isoformat())
     rows.sort(key=lambda r: (not r["overdue"], not r["flags"], r["last_visit"] or ""))
     return rows
@@ -799,14 +1021,28 @@ def flag_label(code: str) -> str:
 
 
 # -- schedules out -------------------------------------------------------------------
-ROSTER_HEADERS = (N_("Date"), N_("Start"), N_("End"), N_("Township"), N_("Village"), N_("Venue"),
-                  N_("Organising organisation"), N_("Role"), N_("Volunteer"), N_("Phone"),
-                  N_("Volunteer's organisation"), N_("Status"), N_("Hours"), N_("Clinic day"))
+ROSTER_HEADERS = (
+    N_("Date"),
+    N_("Start"),
+    N_("End"),
+    N_("Township"),
+    N_("Village"),
+    N_("Venue"),
+    N_("Organising organisation"),
+    N_("Role"),
+    N_("Volunteer"),
+    N_("Phone"),
+    N_("Volunteer's organisation"),
+    N_("Status"),
+    N_("Hours"),
+    N_("Clinic day"),
+)
 ROSTER_TEXT_COLUMNS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 
 
-def roster_table(store: Store, date_from: str, date_to: str, *, by: str = "day",
-                 unmasked: bool = False) -> tuple[list[str], list[list]]:
+def roster_table(
+    store: Store, date_from: str, date_to: str, *, by: str = "day", unmasked: bool = False
+) -> tuple[list[str], list[list]]:
     """The roster as rows for :func:`clinic.core.tabular.write_table`, by day or by volunteer."""
     from clinic.core.privacy import mask_phone
 
@@ -814,10 +1050,22 @@ def roster_table(store: Store, date_from: str, date_to: str, *, by: str = "day",
     if by == "volunteer":
         rows.sort(key=lambda r: (r["volunteer"], r["volunteer_id"], r["date"], r["start_time"]))
     out = [
-        [r["date"], r["start_time"], r["end_time"], r["township"], r["village"], r["venue"], r["organisation"] or "",
-         pick(r["role_zh"], r["role_en"]) or r["role"], r["volunteer"],
-         (r["phone"] or "") if unmasked else mask_phone(r["phone"]), r["volunteer_org"] or "",
-         assignment_label(r["status"]), r["hours"] if r["hours"] is not None else "", r["day_id"]]
+        [
+            r["date"],
+            r["start_time"],
+            r["end_time"],
+            r["township"],
+            r["village"],
+            r["venue"],
+            r["organisation"] or "",
+            pick(r["role_zh"], r["role_en"]) or r["role"],
+            r["volunteer"],
+            (r["phone"] or "") if unmasked else mask_phone(r["phone"]),
+            r["volunteer_org"] or "",
+            assignment_label(r["status"]),
+            r["hours"] if r["hours"] is not None else "",
+            r["day_id"],
+        ]
         for r in rows
     ]
     headers = [_(h) for h in ROSTER_HEADERS]
@@ -828,10 +1076,18 @@ def roster_table(store: Store, date_from: str, date_to: str, *, by: str = "day",
     return headers, out
 
 
-def record_export(store: Store, actor: str, dataset: str, detail: dict, rows: int, unmasked: bool) -> None:
+def record_export(
+    store: Store, actor: str, dataset: str, detail: dict, rows: int, unmasked: bool
+) -> None:
     from clinic.store import audit
 
-    audit.record(store, actor, "export_unmasked" if unmasked else "export", {"dataset": dataset, **detail}, rows)
+    audit.record(
+        store,
+        actor,
+        "export_unmasked" if unmasked else "export",
+        {"dataset": dataset, **detail},
+        rows,
+    )
 
 
 def volunteers_with_days(store: Store, date_from: str, date_to: str) -> list[dict]:
@@ -839,8 +1095,9 @@ def volunteers_with_days(store: Store, date_from: str, date_to: str) -> list[dic
     return [v for v in q.volunteers(store) if v["id"] in ids]
 
 
-def volunteer_ics(store: Store, volunteer_id: int, date_from: str, date_to: str,
-                  now: dt.datetime | None = None) -> tuple[str, int]:
+def volunteer_ics(
+    store: Store, volunteer_id: int, date_from: str, date_to: str, now: dt.datetime | None = None
+) -> tuple[str, int]:
     """The volunteer's clinic days as an iCalendar text; cancelled days stay in as CANCELLED."""
     from clinic.core import ics
 
@@ -852,17 +1109,25 @@ def volunteer_ics(store: Store, volunteer_id: int, date_from: str, date_to: str,
         if r["status"] == "declined":
             continue
         role = specialty_label(store, r["role"])
-        status = "CANCELLED" if r["day_status"] == "cancelled" else (
-            "CONFIRMED" if r["status"] in ("confirmed", "attended") else "TENTATIVE")
-        events.append(ics.Event(
-            uid=f"{r['uid']}@clinic",
-            date=r["date"], start=r["start_time"], end=r["end_time"],
-            summary=_("Free clinic {village}: {role}").format(village=r["village"], role=role),
-            location=f"{r['township']}{r['village']} {r['venue']}".strip(),
-            description=_("Organised by {org}. Your role: {role}. Status: {status}.").format(
-                org=r["organisation"] or "-", role=role, status=assignment_label(r["status"])),
-            status=status,
-        ))
+        status = (
+            "CANCELLED"
+            if r["day_status"] == "cancelled"
+            else ("CONFIRMED" if r["status"] in ("confirmed", "attended") else "TENTATIVE")
+        )
+        events.append(
+            ics.Event(
+                uid=f"{r['uid']}@clinic",
+                date=r["date"],
+                start=r["start_time"],
+                end=r["end_time"],
+                summary=_("Free clinic {village}: {role}").format(village=r["village"], role=role),
+                location=f"{r['township']}{r['village']} {r['venue']}".strip(),
+                description=_("Organised by {org}. Your role: {role}. Status: {status}.").format(
+                    org=r["organisation"] or "-", role=role, status=assignment_label(r["status"])
+                ),
+                status=status,
+            )
+        )
     name = _("Free clinics: {name}").format(name=vol["name"])
     return ics.calendar(events, name=name, now=now), len(events)
 
@@ -875,24 +1140,40 @@ class Candidate:
     matches: bool  # the volunteer's specialty is the role
 
 
-def candidates(store: Store, day_id: int, role: str | None, name: str = "", limit: int = 200) -> list[Candidate]:
+def candidates(
+    store: Store, day_id: int, role: str | None, name: str = "", limit: int = 200
+) -> list[Candidate]:
     """Every volunteer judged for one clinic day: free ones with the role's specialty first."""
     day = get_day(store, day_id)
     rd = _rday(store, day)
     loads = q.month_loads(store, day["date"][:7], day["date"][:7])
     unavailable = q.all_unavailable(store, day["date"], day["date"])
-    busy = {a["volunteer_id"] for a in q.assignments_between(store, day["date"], day["date"])
-            if a["status"] != "declined" and a["clinic_day_id"] != day_id}
+    busy = {
+        a["volunteer_id"]
+        for a in q.assignments_between(store, day["date"], day["date"])
+        if a["status"] != "declined" and a["clinic_day_id"] != day_id
+    }
     out = []
     for v in q.volunteers(store, name=name or None):
-        rv = as_rvolunteer(v, unavailable=unavailable.get(v["id"], ()),
-                           busy=[day["date"]] if v["id"] in busy else (), loads=loads.get(v["id"]))
+        rv = as_rvolunteer(
+            v,
+            unavailable=unavailable.get(v["id"], ()),
+            busy=[day["date"]] if v["id"] in busy else (),
+            loads=loads.get(v["id"]),
+        )
         code = rostering.blocker(rv, rd, role, check_specialty=False)
         reason = rostering.reason_text(code) if code else ""
         if code == "weekday":
             reason = _("does not serve on {weekday}s").format(weekday=_weekday_name(day["date"]))
         out.append(Candidate(v, code, reason, role is None or v["specialty_code"] == role))
-    out.sort(key=lambda c: (c.refusal is not None, not c.matches, c.volunteer["days"], c.volunteer["name"]))
+    out.sort(
+        key=lambda c: (
+            c.refusal is not None,
+            not c.matches,
+            c.volunteer["days"],
+            c.volunteer["name"],
+        )
+    )
     return out[:limit]
 
 
@@ -907,16 +1188,26 @@ class SeasonDay:
     reasons: list[str]
 
 
-def propose_season(store: Store, date_from: str, date_to: str, today: dt.date, *, weekdays: str = "5",
-                   per_day: int = 1) -> list[SeasonDay]:
+def propose_season(
+    store: Store,
+    date_from: str,
+    date_to: str,
+    today: dt.date,
+    *,
+    weekdays: str = "5",
+    per_day: int = 1,
+) -> list[SeasonDay]:
     """Clinic days for a season: the neediest villages ("where next") on the chosen weekdays, in order.
 
     Dates that already hold ``per_day`` clinic days are skipped, and a village that already has a
     clinic day in the period (or was just picked) is not picked again.
     """
     if date_to < date_from:
-        raise PlanningError(_("The period ends before it starts ({start} to {end}).").format(
-            start=date_from, end=date_to))
+        raise PlanningError(
+            _("The period ends before it starts ({start} to {end}).").format(
+                start=date_from, end=date_to
+            )
+        )
     existing = [d for d in q.days_between(store, date_from, date_to) if d["status"] != "cancelled"]
     taken_villages = {d["village_id"] for d in existing}
     per_date = Counter(d["date"] for d in existing)
@@ -930,33 +1221,70 @@ def propose_season(store: Store, date_from: str, date_to: str, today: dt.date, *
                 if not ranks:
                     break
                 r = ranks.pop(0)
-                out.append(SeasonDay(day.isoformat(), r.row["id"], r.row["name"], r.row["township"], r.score,
-                                     r.reasons))
+                out.append(
+                    SeasonDay(
+                        day.isoformat(),
+                        r.row["id"],
+                        r.row["name"],
+                        r.row["township"],
+                        r.score,
+                        r.reasons,
+                    )
+                )
         day += dt.timedelta(days=1)
     return out
 
 
-def add_season(store: Store, plan: list[SeasonDay], organisation_id: int | None, needs: dict[str, int],
-               *, start_time: str = "08:30", end_time: str = "12:00", venue: str = "") -> list[int]:
+def add_season(
+    store: Store,
+    plan: list[SeasonDay],
+    organisation_id: int | None,
+    needs: dict[str, int],
+    *,
+    start_time: str = "08:30",
+    end_time: str = "12:00",
+    venue: str = "",
+) -> list[int]:
     """Create the proposed clinic days (status planned) in one transaction."""
     ids = []
     with store.transaction():
         for s in plan:
             check_duplicate(store, s.village_id, s.date)
-            ids.append(q.insert_day(store, {
-                "date": s.date, "start_time": start_time, "end_time": end_time, "village_id": s.village_id,
-                "venue": venue, "organisation_id": organisation_id, "status": "planned"}, needs))
+            ids.append(
+                q.insert_day(
+                    store,
+                    {
+                        "date": s.date,
+                        "start_time": start_time,
+                        "end_time": end_time,
+                        "village_id": s.village_id,
+                        "venue": venue,
+                        "organisation_id": organisation_id,
+                        "status": "planned",
+                    },
+                    needs,
+                )
+            )
     return ids
 
 
 def parse_weekdays(text: str) -> str:
-    """"六" / "sat" / "周六,周日" / "56" → weekday digits (0 = Monday)."""
+    """ "六" / "sat" / "周六,周日" / "56" → weekday digits (0 = Monday)."""
     from clinic.core.availability import parse_availability
 
     text = _norm(text)
     if text and all(c in "0123456" for c in text):
         return "".join(sorted(set(text)))
-    short = {"一": "周一", "二": "周二", "三": "周三", "四": "周四", "五": "周五", "六": "周六", "日": "周日", "天": "周日"}
+    short = {
+        "一": "周一",
+        "二": "周二",
+        "三": "周三",
+        "四": "周四",
+        "五": "周五",
+        "六": "周六",
+        "日": "周日",
+        "天": "周日",
+    }
     words = ",".join(short.get(w, w) for w in re.split(r"[,;，；、\s]+", text) if w)
     days = parse_availability(words).weekdays
     if not days:

@@ -78,14 +78,20 @@ def template_from_row(row: dict, lang: str | None = None) -> Template:
         Section(
             code=s.get("code", ""),
             title=_text(s, lang),
-            items=[Item(i["code"], _text(i, lang), bool(i.get("default"))) for i in s.get("items", [])],
+            items=[
+                Item(i["code"], _text(i, lang), bool(i.get("default"))) for i in s.get("items", [])
+            ],
         )
         for s in body.get("sections", [])
     ]
     return Template(
-        id=row["id"], code=row["code"], version=row["version"], condition=row["condition_code"],
+        id=row["id"],
+        code=row["code"],
+        version=row["version"],
+        condition=row["condition_code"],
         title=row["title_zh"] if lang == "zh" else row["title_en"],
-        summary=_text(body.get("summary", {}), lang), sections=sections,
+        summary=_text(body.get("summary", {}), lang),
+        sections=sections,
     )
 
 
@@ -93,13 +99,19 @@ def templates(store: Store, lang: str | None = None) -> list[Template]:
     return [template_from_row(r, lang) for r in q.templates(store)]
 
 
-def suggest(all_templates: list[Template], conditions: list[str], flags: list[V.Flag],
-            on_record: list[str] = ()) -> list[str]:
+def suggest(
+    all_templates: list[Template],
+    conditions: list[str],
+    flags: list[V.Flag],
+    on_record: list[str] = (),
+) -> list[str]:
     """Template codes to offer first: from the conditions assessed, then from the
     flags (raised blood pressure → hypertension ...), then from the person's
     chronic conditions on record."""
     wanted: list[str] = []
-    for code in list(conditions) + [FLAG_CONDITIONS.get(f.code, "") for f in flags] + list(on_record):
+    for code in (
+        list(conditions) + [FLAG_CONDITIONS.get(f.code, "") for f in flags] + list(on_record)
+    ):
         if code and code not in wanted:
             wanted.append(code)
     by_condition = {t.condition or t.code: t.code for t in all_templates}
@@ -112,8 +124,14 @@ class Pick:
     ticked: list[str] = field(default_factory=list)
 
 
-def hand_out(store: Store, day: dict, visit_id: int, picks: list[Pick], volunteer_id: int | None,
-             now: dt.datetime) -> list[int]:
+def hand_out(
+    store: Store,
+    day: dict,
+    visit_id: int,
+    picks: list[Pick],
+    volunteer_id: int | None,
+    now: dt.datetime,
+) -> list[int]:
     """Record one handout per picked template (template and version, ticked
     items, who, when) in one transaction. Refused without consent or ticks."""
     if not picks:
@@ -123,25 +141,43 @@ def hand_out(store: Store, day: dict, visit_id: int, picks: list[Pick], voluntee
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         if not desk.has_consent(store, visit["person_id"]):
-            raise desk.ConsentMissing(_("No consent on record for this person: no health data can be stored."))
+            raise desk.ConsentMissing(
+                _("No consent on record for this person: no health data can be stored.")
+            )
         ids = []
         for choice in picks:
             row = q.template(store, choice.template_id)
             if not row:
-                raise NotFoundError(_("There is no health prescription template {id}.").format(id=choice.template_id))
+                raise NotFoundError(
+                    _("There is no health prescription template {id}.").format(
+                        id=choice.template_id
+                    )
+                )
             known = template_from_row(row).item_codes()
             ticked = [c for c in choice.ticked if c in known]
             if not ticked:
-                raise InputError(_("Tick at least one item of \"{title}\".").format(
-                    title=pick(row["title_zh"], row["title_en"])))
-            ids.append(q.insert_handout(store, {
-                "visit_id": visit_id, "template_id": row["id"], "ticked": ticked,
-                "given_by": volunteer_id, "given_at": desk.stamp(day, now),
-            }))
+                raise InputError(
+                    _('Tick at least one item of "{title}".').format(
+                        title=pick(row["title_zh"], row["title_en"])
+                    )
+                )
+            ids.append(
+                q.insert_handout(
+                    store,
+                    {
+                        "visit_id": visit_id,
+                        "template_id": row["id"],
+                        "ticked": ticked,
+                        "given_by": volunteer_id,
+                        "given_at": desk.stamp(day, now),
+                    },
+                )
+            )
         return ids
 
 
 # -- stock --------------------------------------------------------------------
+
 
 @dataclass
 class StockLine:
@@ -163,8 +199,10 @@ class StockLine:
 
 def stock(store: Store, day_id: int) -> list[StockLine]:
     titles = {t["code"]: pick(t["title_zh"], t["title_en"]) for t in q.templates(store)}
-    lines = {r["code"]: StockLine(r["code"], titles.get(r["code"], r["code"]), r["brought"], r["given"])
-             for r in q.stock(store, day_id)}
+    lines = {
+        r["code"]: StockLine(r["code"], titles.get(r["code"], r["code"]), r["brought"], r["given"])
+        for r in q.stock(store, day_id)
+    }
     for code, title in titles.items():
         lines.setdefault(code, StockLine(code, title, None, 0))
     order = list(titles)
@@ -186,11 +224,16 @@ def low_stock_warnings(store: Store, day_id: int, codes: list[str] | None = None
     out = []
     for line in stock(store, day_id):
         if line.low and (codes is None or line.code in codes):
-            out.append(_("Only {left} printed sheet(s) of \"{title}\" left.").format(left=max(line.left, 0), title=line.title))
+            out.append(
+                _('Only {left} printed sheet(s) of "{title}" left.').format(
+                    left=max(line.left, 0), title=line.title
+                )
+            )
     return out
 
 
 # -- sheets -------------------------------------------------------------------
+
 
 @dataclass
 class Sheet:
@@ -237,11 +280,18 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
     diagnosis = "、".join(names.get(c, c) for c in q.visit_conditions(store, visit_id))
     org = pick(day.get("organisation_zh"), day.get("organisation_en")) or ""
     return Sheet(
-        organisation=org, name=person["name"],
+        organisation=org,
+        name=person["name"],
         sex=_("male") if person["sex"] == "M" else _("female") if person["sex"] == "F" else "",
-        age=ctx["age"], village=f"{person['township'] or ''} {person['village'] or ''}".strip() or f"{day['township']} {day['village']}",
-        date=day["date"], readings=readings, diagnosis=diagnosis, blocks=blocks,
-        follow_up=visit["follow_up_due"] or "", clinician=clinician,
+        age=ctx["age"],
+        village=f"{person['township'] or ''} {person['village'] or ''}".strip()
+        or f"{day['township']} {day['village']}",
+        date=day["date"],
+        readings=readings,
+        diagnosis=diagnosis,
+        blocks=blocks,
+        follow_up=visit["follow_up_due"] or "",
+        clinician=clinician,
     )
 
 
@@ -250,7 +300,9 @@ def sheet_text(sheet: Sheet) -> str:
     lines = [
         f"{sheet.organisation} {heading}".strip(),
         "=" * 32,
-        _("Name: {name}   Sex: {sex}   Age: {age}").format(name=sheet.name, sex=sheet.sex, age=sheet.age or ""),
+        _("Name: {name}   Sex: {sex}   Age: {age}").format(
+            name=sheet.name, sex=sheet.sex, age=sheet.age or ""
+        ),
         _("Village: {village}   Date: {date}").format(village=sheet.village, date=sheet.date),
     ]
     if sheet.diagnosis:
@@ -293,8 +345,11 @@ def sheet_html(sheet: Sheet) -> str:
     heading = _("Health prescription")
     lang = "zh-CN" if current_language() == "zh" else "en"
     who = [
-        (_("Name"), sheet.name), (_("Sex"), sheet.sex), (_("Age"), str(sheet.age or "")),
-        (_("Village"), sheet.village), (_("Date"), sheet.date),
+        (_("Name"), sheet.name),
+        (_("Sex"), sheet.sex),
+        (_("Age"), str(sheet.age or "")),
+        (_("Village"), sheet.village),
+        (_("Date"), sheet.date),
     ]
     if sheet.diagnosis:
         who.append((_("Assessed"), sheet.diagnosis))
@@ -306,12 +361,22 @@ def sheet_html(sheet: Sheet) -> str:
         for section in tpl.sections:
             items = [i for i in section.items if i.code in ticked]
             if items:
-                body.append(f"<h3>{e(section.title)}</h3><ul>"
-                            + "".join(f"<li>☑ {e(i.text)}</li>" for i in items) + "</ul>")
+                body.append(
+                    f"<h3>{e(section.title)}</h3><ul>"
+                    + "".join(f"<li>☑ {e(i.text)}</li>" for i in items)
+                    + "</ul>"
+                )
         body.append("</section>")
         parts.append("".join(body))
-    foot = e(_("Next follow-up: {date}").format(date=sheet.follow_up or "-")) + "<br>" + e(
-        _("Clinician: {name}   Date: {date}").format(name=sheet.clinician or "-", date=sheet.date))
+    foot = (
+        e(_("Next follow-up: {date}").format(date=sheet.follow_up or "-"))
+        + "<br>"
+        + e(
+            _("Clinician: {name}   Date: {date}").format(
+                name=sheet.clinician or "-", date=sheet.date
+            )
+        )
+    )
     return (
         f"<!doctype html><html lang={lang}><head><meta charset=utf-8>"
         f"<title>{e(heading)} {e(sheet.name)}</title><style>{_CSS}</style></head><body>"

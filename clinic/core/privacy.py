@@ -23,14 +23,14 @@ def _mask(value: str, head: int, tail: int) -> str:
 
 
 def mask_id(number: str | None) -> str:
-    """"500110196911269646" → "5001**********9646"; "" for None."""
+    """ "500110196911269646" → "5001**********9646"; "" for None."""
     if not number:
         return ""
     return _mask("".join(number.split()), 4, 4)
 
 
 def mask_phone(phone: str | None) -> str:
-    """"13812345678" → "138****5678", "02312345678" → "023****5678"; "" for None.
+    """ "13812345678" → "138****5678", "02312345678" → "023****5678"; "" for None.
 
     A value that is not a valid phone is masked the same way on its letters
     and digits, so a bad number is never shown in full either.

@@ -32,11 +32,15 @@ def find_one(store: Store, who: str) -> dict:
     else:
         number = normalise_id(who)
         if len(number) not in (15, 18):
-            raise InputError(_("Name the person by #number (from clinic find --json) or by the whole ID number."))
+            raise InputError(
+                _("Name the person by #number (from clinic find --json) or by the whole ID number.")
+            )
         found = q.person_id_by_number(store, number)
         row = q.person_row(store, found) if found else None
     if row is None:
-        raise NotFoundError(_("No person {who} in this database.").format(who=who if who.startswith("#") else "…"))
+        raise NotFoundError(
+            _("No person {who} in this database.").format(who=who if who.startswith("#") else "…")
+        )
     return row
 
 
@@ -46,5 +50,7 @@ def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
         if row is None:
             raise NotFoundError(_("No person {who} in this database.").format(who=f"#{person_id}"))
         removed = q.delete_person(store, person_id)
-        record_audit(store, actor, "purge_person", json.dumps({"person_uid": row["uid"], **removed}), 1)
+        record_audit(
+            store, actor, "purge_person", json.dumps({"person_uid": row["uid"], **removed}), 1
+        )
     return PurgeResult(person_id, row["name"], removed)

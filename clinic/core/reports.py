@@ -77,10 +77,16 @@ def resolve(store: Store, filters: ReportFilters) -> Scope:
     return Scope(
         date_from=filters.date_from.isoformat() if filters.date_from else None,
         date_to=filters.date_to.isoformat() if filters.date_to else None,
-        village_ids=_ids(filters.villages, lambda n: q.villages_named(store, n),
-                         N_("No village or township called {name}.")),
-        org_ids=_ids(filters.orgs, lambda n: q.organisations_named(store, n),
-                     N_("No organisation called {name}.")),
+        village_ids=_ids(
+            filters.villages,
+            lambda n: q.villages_named(store, n),
+            N_("No village or township called {name}."),
+        ),
+        org_ids=_ids(
+            filters.orgs,
+            lambda n: q.organisations_named(store, n),
+            N_("No organisation called {name}."),
+        ),
     )
 
 
@@ -197,15 +203,17 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         row = by_cat.get(code, {})
         registered = row.get("registered") or 0
         served_here = row.get("served_here") or 0
-        categories.append({
-            "category": code,
-            "label": category_label(code),
-            "registered": registered,
-            "served": row.get("served") or 0,
-            "served_registered": served_here,
-            "coverage_pct": percent(served_here, registered),
-            "people": people_cat.get(code, 0),
-        })
+        categories.append(
+            {
+                "category": code,
+                "label": category_label(code),
+                "registered": registered,
+                "served": row.get("served") or 0,
+                "served_registered": served_here,
+                "coverage_pct": percent(served_here, registered),
+                "people": people_cat.get(code, 0),
+            }
+        )
     registered = sum(c["registered"] for c in categories)
     served_here = sum(c["served_registered"] for c in categories)
     poor = [c for c in categories if c["category"] != "ordinary"]
@@ -216,7 +224,9 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         "coverage_pct": percent(served_here, registered),
         "served_poor": sum(c["served"] for c in poor),
         "registered_poor": sum(c["registered"] for c in poor),
-        "coverage_poor_pct": percent(sum(c["served_registered"] for c in poor), sum(c["registered"] for c in poor)),
+        "coverage_poor_pct": percent(
+            sum(c["served_registered"] for c in poor), sum(c["registered"] for c in poor)
+        ),
         "by_category": categories,
     }
 
@@ -233,7 +243,9 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
     by_condition = [
         {
             "condition": r["code"],
-            "label": pick(r["name_zh"], r["name_en"]) if r["name_zh"] else pick(r["title_zh"], r["title_en"]),
+            "label": pick(r["name_zh"], r["name_en"])
+            if r["name_zh"]
+            else pick(r["title_zh"], r["title_en"]),
             "handouts": r["handouts"],
             "people": r["people"],
         }
@@ -245,7 +257,8 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         "by_condition": by_condition,
     }
     destinations = [
-        {"destination": r["destination"], "visits": r["visits"]} for r in q.referrals_by_destination(store, scope)
+        {"destination": r["destination"], "visits": r["visits"]}
+        for r in q.referrals_by_destination(store, scope)
     ]
     referrals = {"total": counts["referrals"], "by_destination": destinations}
 
@@ -260,7 +273,11 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         for r in q.volunteer_hours_by_org(store, scope)
     ]
     totals = q.volunteer_totals(store, scope)
-    volunteers = {"people": totals["volunteers"], "hours": totals["hours"] or 0.0, "by_organisation": orgs}
+    volunteers = {
+        "people": totals["volunteers"],
+        "hours": totals["hours"] or 0.0,
+        "by_organisation": orgs,
+    }
 
     by_village = []
     for r in q.coverage_rows(store, scope):
@@ -290,8 +307,13 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         by_organiser=[
             {
                 "organisation": r["short_name"] or "",
-                "label": pick(r["name_zh"], r["name_en"]) if r["short_name"] else _("No organisation"),
-                "days": r["days"], "visits": r["visits"], "people": r["people"], "handouts": r["handouts"],
+                "label": pick(r["name_zh"], r["name_en"])
+                if r["short_name"]
+                else _("No organisation"),
+                "days": r["days"],
+                "visits": r["visits"],
+                "people": r["people"],
+                "handouts": r["handouts"],
             }
             for r in q.by_organiser(store, scope)
         ],
@@ -326,17 +348,33 @@ def report_lines(report: Report) -> list[str]:
     lines += ["  " + line for line in scope]
     lines.append("")
     d = report.days
-    lines.append(_("Clinic days held: {held} (planned {planned}, cancelled {cancelled})").format(**d))
+    lines.append(
+        _("Clinic days held: {held} (planned {planned}, cancelled {cancelled})").format(**d)
+    )
     lines.append(_("Visits: {visits}").format(visits=report.visits))
-    lines.append(_("People seen: {people} (men {men}, women {women}, walk-ins {walk_ins})").format(
-        people=report.people, **report.people_detail))
+    lines.append(
+        _("People seen: {people} (men {men}, women {women}, walk-ins {walk_ins})").format(
+            people=report.people, **report.people_detail
+        )
+    )
     h = report.households
-    lines.append(_("Households served: {served}; registered in these villages: {registered}; coverage {pct}").format(
-        served=h["served"], registered=h["registered"], pct=_pct(h["coverage_pct"])))
+    lines.append(
+        _(
+            "Households served: {served}; registered in these villages: {registered}; coverage {pct}"
+        ).format(served=h["served"], registered=h["registered"], pct=_pct(h["coverage_pct"]))
+    )
     for c in h["by_category"]:
-        lines.append("  {label}{colon}{served} / {registered} ({pct}){semi}".format(semi=semi,
-            label=c["label"], colon=colon, served=c["served_registered"], registered=c["registered"], pct=_pct(c["coverage_pct"]))
-            + _("{people} people seen").format(people=c["people"]))
+        lines.append(
+            "  {label}{colon}{served} / {registered} ({pct}){semi}".format(
+                semi=semi,
+                label=c["label"],
+                colon=colon,
+                served=c["served_registered"],
+                registered=c["registered"],
+                pct=_pct(c["coverage_pct"]),
+            )
+            + _("{people} people seen").format(people=c["people"])
+        )
     lines.append(_("People with a tag:"))
     for t in report.tags:
         lines.append(f"  {t['label']}{colon}{t['people']}")
@@ -360,13 +398,29 @@ def report_lines(report: Report) -> list[str]:
     if report.by_organiser:
         lines.append(_("Clinic days by organising organisation:"))
         for o in report.by_organiser:
-            lines.append("  " + _("{org}: {days} days, {visits} visits, {people} people, {handouts} health prescriptions").format(
-                org=o["label"], days=o["days"], visits=o["visits"], people=o["people"], handouts=o["handouts"]))
+            lines.append(
+                "  "
+                + _(
+                    "{org}: {days} days, {visits} visits, {people} people, {handouts} health prescriptions"
+                ).format(
+                    org=o["label"],
+                    days=o["days"],
+                    visits=o["visits"],
+                    people=o["people"],
+                    handouts=o["handouts"],
+                )
+            )
     v = report.volunteers
-    lines.append(_("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"]))
+    lines.append(
+        _("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"])
+    )
     for o in v["by_organisation"]:
-        lines.append("  " + _("{org}: {volunteers} volunteers, {hours:g} hours").format(
-            org=o["label"], volunteers=o["volunteers"], hours=o["hours"]))
+        lines.append(
+            "  "
+            + _("{org}: {volunteers} volunteers, {hours:g} hours").format(
+                org=o["label"], volunteers=o["volunteers"], hours=o["hours"]
+            )
+        )
     return lines
 
 
@@ -412,10 +466,14 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     section = _("Health prescriptions")
     rows.append((section, _("Total"), report.prescriptions["total"], None))
     rows.append((section, _("People who received one"), report.prescriptions["people"], None))
-    rows += [(section, c["label"], c["handouts"], None) for c in report.prescriptions["by_condition"]]
+    rows += [
+        (section, c["label"], c["handouts"], None) for c in report.prescriptions["by_condition"]
+    ]
     section = _("Referrals")
     rows.append((section, _("Total"), report.referrals["total"], None))
-    rows += [(section, r["destination"], r["visits"], None) for r in report.referrals["by_destination"]]
+    rows += [
+        (section, r["destination"], r["visits"], None) for r in report.referrals["by_destination"]
+    ]
     section = _("Volunteers")
     rows.append((section, _("Volunteers"), report.volunteers["people"], None))
     rows.append((section, _("Hours"), report.volunteers["hours"], None))
@@ -431,5 +489,8 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     section = _("People seen per month")
     rows += [(section, m["month"], m["people"], None) for m in report.by_month]
     section = _("Coverage per village")
-    rows += [(section, f"{v['township']} {v['village']}", v["served"], v["coverage_pct"]) for v in report.by_village]
+    rows += [
+        (section, f"{v['township']} {v['village']}", v["served"], v["coverage_pct"])
+        for v in report.by_village
+    ]
     return rows

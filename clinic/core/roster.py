@@ -79,8 +79,15 @@ REASON_COUNTED: dict[str, str] = {
     "not_chosen": N_("{n} free but not chosen (solver stopped early)"),
 }
 
-WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
-                 N_("Sunday"))
+WEEKDAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 COUNTING_STATUSES = ("invited", "confirmed", "attended", "no_show")
 
@@ -129,7 +136,9 @@ class RDay:
         return self.date[:7]
 
 
-def blocker(v: RVolunteer, day: RDay, role: str | None, *, check_specialty: bool = True) -> str | None:
+def blocker(
+    v: RVolunteer, day: RDay, role: str | None, *, check_specialty: bool = True
+) -> str | None:
     """The first hard rule that keeps ``v`` off ``day`` in ``role``, or None if they may serve."""
     if day.cancelled:
         return "cancelled"
@@ -204,7 +213,9 @@ class RosterResult:
         return (self.filled, -self.max_load, -self.sum_squares, self.preferred)
 
 
-def eligible_pairs(volunteers: Sequence[RVolunteer], days: Sequence[RDay]) -> list[tuple[int, int, str]]:
+def eligible_pairs(
+    volunteers: Sequence[RVolunteer], days: Sequence[RDay]
+) -> list[tuple[int, int, str]]:
     """(volunteer index, day index, role) for every place a volunteer may fill."""
     by_spec: dict[str, list[int]] = defaultdict(list)
     for i, v in enumerate(volunteers):
@@ -230,14 +241,17 @@ def _loads(volunteers, pairs, chosen, relevant) -> dict[int, int]:
     return load
 
 
-def evaluate(volunteers: Sequence[RVolunteer], days: Sequence[RDay], pairs, chosen) -> tuple[int, int, int, int]:
+def evaluate(
+    volunteers: Sequence[RVolunteer], days: Sequence[RDay], pairs, chosen
+) -> tuple[int, int, int, int]:
     """The objective key of a set of chosen pairs (indices into ``pairs``)."""
     relevant = {p[0] for p in pairs}
     load = _loads(volunteers, pairs, chosen, relevant)
     max_load = max(load.values(), default=0)
     sq = sum(n * n for n in load.values())
     preferred = sum(
-        1 for k in chosen
+        1
+        for k in chosen
         if days[pairs[k][1]].organisation_id is not None
         and volunteers[pairs[k][0]].organisation_id == days[pairs[k][1]].organisation_id
     )
@@ -330,12 +344,18 @@ class _Model:
         import numpy as np
 
         idx = np.asarray(cols, dtype=np.int32)
-        self.h.changeColsIntegrality(len(idx), idx, np.full(len(idx), self.hs.HighsVarType.kInteger))
+        self.h.changeColsIntegrality(
+            len(idx), idx, np.full(len(idx), self.hs.HighsVarType.kInteger)
+        )
 
-    def add_row(self, lower: float, upper: float, cols: Sequence[int], vals: Sequence[float]) -> None:
+    def add_row(
+        self, lower: float, upper: float, cols: Sequence[int], vals: Sequence[float]
+    ) -> None:
         import numpy as np
 
-        self.h.addRow(lower, upper, len(cols), np.asarray(cols, dtype=np.int32), np.asarray(vals, dtype=float))
+        self.h.addRow(
+            lower, upper, len(cols), np.asarray(cols, dtype=np.int32), np.asarray(vals, dtype=float)
+        )
 
     def add_rows(self, rows: list[tuple[float, float, list[int], list[float]]]) -> None:
         import numpy as np
@@ -349,8 +369,15 @@ class _Model:
             starts.append(len(idx))
             idx.extend(r[2])
             vals.extend(r[3])
-        self.h.addRows(len(rows), lower, upper, len(idx), np.array(starts, dtype=np.int32),
-                       np.array(idx, dtype=np.int32), np.array(vals, dtype=float))
+        self.h.addRows(
+            len(rows),
+            lower,
+            upper,
+            len(idx),
+            np.array(starts, dtype=np.int32),
+            np.array(idx, dtype=np.int32),
+            np.array(vals, dtype=float),
+        )
 
     def set_objective(self, costs: dict[int, float], maximise: bool) -> None:
         import numpy as np
@@ -394,7 +421,9 @@ def solve(
             preferred=days[pairs[k][1]].organisation_id is not None
             and volunteers[pairs[k][0]].organisation_id == days[pairs[k][1]].organisation_id,
         )
-        for k in sorted(chosen, key=lambda k: (days[pairs[k][1]].date, days[pairs[k][1]].id, pairs[k][2]))
+        for k in sorted(
+            chosen, key=lambda k: (days[pairs[k][1]].date, days[pairs[k][1]].id, pairs[k][2])
+        )
     ]
     relevant = {p[0] for p in pairs}
     loads = {volunteers[i].id: n for i, n in _loads(volunteers, pairs, chosen, relevant).items()}
@@ -481,10 +510,17 @@ def _solve_mip(volunteers, days, pairs, time_limit) -> tuple[list[int], bool]:
     mcol = m.add_cols(1, 0.0, inf, integer=False)
     floor = max(volunteers[i].period_load for i in by_vol)
     m.h.changeColBounds(mcol, float(floor), inf)
-    m.add_rows([
-        (-inf, -float(volunteers[i].period_load), [x0 + k for k in ks] + [mcol], [1.0] * len(ks) + [-1.0])
-        for i, ks in by_vol.items()
-    ])
+    m.add_rows(
+        [
+            (
+                -inf,
+                -float(volunteers[i].period_load),
+                [x0 + k for k in ks] + [mcol],
+                [1.0] * len(ks) + [-1.0],
+            )
+            for i, ks in by_vol.items()
+        ]
+    )
     m.set_objective({mcol: 1.0}, maximise=False)
     values, obj, ok = m.solve()
     exact &= ok
@@ -508,11 +544,20 @@ def _solve_mip(volunteers, days, pairs, time_limit) -> tuple[list[int], bool]:
         z0 = m.add_cols(steps, 0.0, 1.0, integer=False)
         for s in range(steps):
             costs[z0 + s] = weight * (2 * (e + s + 1) - 1)
-        link_rows.append((0.0, 0.0, [x0 + k for k in ks] + list(range(z0, z0 + steps)),
-                          [1.0] * len(ks) + [-1.0] * steps))
+        link_rows.append(
+            (
+                0.0,
+                0.0,
+                [x0 + k for k in ks] + list(range(z0, z0 + steps)),
+                [1.0] * len(ks) + [-1.0] * steps,
+            )
+        )
     m.add_rows(link_rows)
     for k, (i, j, _role) in enumerate(pairs):
-        if days[j].organisation_id is not None and volunteers[i].organisation_id == days[j].organisation_id:
+        if (
+            days[j].organisation_id is not None
+            and volunteers[i].organisation_id == days[j].organisation_id
+        ):
             costs[x0 + k] = -1.0
     m.set_objective(costs, maximise=False)
     values, obj, ok = m.solve()

@@ -42,7 +42,9 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise InputError(_("Cannot read the text of the file: it is neither UTF-8 nor GBK/GB18030.")) from exc
+        raise InputError(
+            _("Cannot read the text of the file: it is neither UTF-8 nor GBK/GB18030.")
+        ) from exc
 
 
 def read_table(path: str | Path) -> Table:
@@ -52,7 +54,9 @@ def read_table(path: str | Path) -> Table:
         raise InputError(_("File not found: {file}").format(file=path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise InputError(_("{file}: only .csv and .xlsx files can be imported.").format(file=path.name))
+        raise InputError(
+            _("{file}: only .csv and .xlsx files can be imported.").format(file=path.name)
+        )
     try:
         table = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
     except InputError as exc:
@@ -60,7 +64,9 @@ def read_table(path: str | Path) -> Table:
             raise
         raise ImportFileError(path, headline=f"{path.name}: {exc.message}") from exc
     if not table.headers:
-        raise ImportFileError(path, headline=_("{file}: the file is empty (no header row).").format(file=path.name))
+        raise ImportFileError(
+            path, headline=_("{file}: the file is empty (no header row).").format(file=path.name)
+        )
     return table
 
 
@@ -85,7 +91,11 @@ def _read_csv(path: Path) -> Table:
             if any(c.strip() for c in cells):
                 table.rows.append((line, [clean_cell(c) for c in cells]))
     except csv.Error as exc:
-        raise InputError(_("line {line}: the CSV is malformed ({reason}).").format(line=reader.line_num, reason=exc)) from exc
+        raise InputError(
+            _("line {line}: the CSV is malformed ({reason}).").format(
+                line=reader.line_num, reason=exc
+            )
+        ) from exc
     return table
 
 
@@ -155,7 +165,9 @@ def map_headers(
     table: Table, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
 ) -> HeaderMap:
     """Match the file's headers to fields through their accepted spellings."""
-    lookup = {header_key(alias): name for name, names in aliases.items() for alias in (name, *names)}
+    lookup = {
+        header_key(alias): name for name, names in aliases.items() for alias in (name, *names)
+    }
     result = HeaderMap(columns={}, unknown=[], duplicate=[], missing=[])
     for index, header in enumerate(table.headers):
         if not header:

@@ -108,8 +108,10 @@ def format_from_name(path: str | Path) -> str:
         return "csv"
     if suffix not in FORMATS:
         raise UnknownExtensionError(
-            _("Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json.").format(
-                file=Path(path).name))
+            _(
+                "Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json."
+            ).format(file=Path(path).name)
+        )
     return suffix
 
 
@@ -195,8 +197,14 @@ def sheet_name(title: str | None) -> str:
     return name[:31].strip() or "Data"
 
 
-def _write_xlsx(rows, headers, target: IO[bytes] | str, text_columns, counter: _Counter,
-                sheet_title: str | None = None) -> None:
+def _write_xlsx(
+    rows,
+    headers,
+    target: IO[bytes] | str,
+    text_columns,
+    counter: _Counter,
+    sheet_title: str | None = None,
+) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -288,7 +296,9 @@ def write_table(
     def to_stream(stream: IO) -> None:
         if fmt == "xlsx":
             if isinstance(stream, io.TextIOBase):
-                raise TableFormatError(_("An Excel file cannot be written to the terminal; name a file with -o."))
+                raise TableFormatError(
+                    _("An Excel file cannot be written to the terminal; name a file with -o.")
+                )
             _write_xlsx(rows, headers, stream, text_columns, counter, sheet_title)
             return
         if isinstance(stream, io.TextIOBase):

@@ -123,12 +123,14 @@ def parse_number(text: str | None, name: str, *, integer: bool = False) -> float
     try:
         number = float(value)
     except ValueError:
-        raise VitalsError(_("{label}: \"{value}\" is not a number.").format(label=_(label), value=value), name) from None
+        raise VitalsError(
+            _('{label}: "{value}" is not a number.').format(label=_(label), value=value), name
+        ) from None
     if not (low <= number <= high):
         raise VitalsError(
-            _("{label} {value} {unit} is outside the plausible range {low:g}–{high:g} {unit}; check the reading.").format(
-                label=_(label), value=f"{number:g}", unit=unit, low=low, high=high
-            ),
+            _(
+                "{label} {value} {unit} is outside the plausible range {low:g}–{high:g} {unit}; check the reading."
+            ).format(label=_(label), value=f"{number:g}", unit=unit, low=low, high=high),
             name,
         )
     if integer:
@@ -140,7 +142,7 @@ _BP = re.compile(r"^\s*(\d{2,3})\s*(?:/|\s|-|\\)\s*(\d{2,3})\s*$")
 
 
 def parse_bp(text: str | None) -> tuple[int | None, int | None]:
-    """"140/90" (also "140 90", "140-90") into (systolic, diastolic)."""
+    """ "140/90" (also "140 90", "140-90") into (systolic, diastolic)."""
     value = _fold(text)
     if not value:
         return None, None
@@ -153,7 +155,9 @@ def parse_bp(text: str | None) -> tuple[int | None, int | None]:
     dbp = parse_number(match.group(2), "dbp", integer=True)
     if sbp is not None and dbp is not None and sbp <= dbp:
         raise VitalsError(
-            _("Blood pressure {sbp}/{dbp}: the systolic (first) value must be higher than the diastolic.").format(sbp=sbp, dbp=dbp),
+            _(
+                "Blood pressure {sbp}/{dbp}: the systolic (first) value must be higher than the diastolic."
+            ).format(sbp=sbp, dbp=dbp),
             "bp",
         )
     return sbp, dbp  # type: ignore[return-value]
@@ -184,7 +188,12 @@ def read_form(values: dict[str, str], fasting: bool | None) -> Vitals:
         vitals.sbp, vitals.dbp = parse_bp(values.get("bp"))
     except VitalsError as exc:
         vitals.problems["bp"] = exc.message
-    for name, integer in (("pulse", True), ("glucose", False), ("weight_kg", False), ("height_cm", False)):
+    for name, integer in (
+        ("pulse", True),
+        ("glucose", False),
+        ("weight_kg", False),
+        ("height_cm", False),
+    ):
         try:
             setattr(vitals, name, parse_number(values.get(name), name, integer=integer))
         except VitalsError as exc:
@@ -193,7 +202,9 @@ def read_form(values: dict[str, str], fasting: bool | None) -> Vitals:
     return vitals
 
 
-def flags_for(sbp: int | None, dbp: int | None, glucose: float | None, fasting: bool | None) -> list[Flag]:
+def flags_for(
+    sbp: int | None, dbp: int | None, glucose: float | None, fasting: bool | None
+) -> list[Flag]:
     """The flags these readings raise, most urgent first."""
     found: list[Flag] = []
     if sbp is not None or dbp is not None:

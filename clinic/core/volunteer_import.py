@@ -27,17 +27,41 @@ from clinic.store.overview import count
 VOLUNTEER_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "志愿者姓名", "name"),
     "phone": ("手机号", "手机号码", "联系电话", "电话", "联系方式", "phone", "mobile"),
-    "organisation": ("所属组织", "组织", "所属党派", "党派", "单位", "所属单位", "organisation", "organization", "org"),
+    "organisation": (
+        "所属组织",
+        "组织",
+        "所属党派",
+        "党派",
+        "单位",
+        "所属单位",
+        "organisation",
+        "organization",
+        "org",
+    ),
     "specialty": ("专业", "专科", "科室", "专长", "岗位", "specialty", "speciality", "role"),
-    "licence": ("执业证号", "执业证书编号", "执业证书号", "资格证号", "证书编号", "licence", "license", "licence number"),
+    "licence": (
+        "执业证号",
+        "执业证书编号",
+        "执业证书号",
+        "资格证号",
+        "证书编号",
+        "licence",
+        "license",
+        "licence number",
+    ),
     "availability": ("可服务时间", "服务时间", "可服务", "可参加时间", "availability", "available"),
     "max_days": ("每月最多天数", "每月上限", "每月最多", "max days per month", "max days"),
     "notes": ("备注", "说明", "notes", "remarks"),
 }
 LABELS = {
-    "name": N_("name"), "phone": N_("phone"), "organisation": N_("organisation"),
-    "specialty": N_("specialty"), "licence": N_("licence number"), "availability": N_("availability"),
-    "max_days": N_("max days per month"), "notes": N_("notes"),
+    "name": N_("name"),
+    "phone": N_("phone"),
+    "organisation": N_("organisation"),
+    "specialty": N_("specialty"),
+    "licence": N_("licence number"),
+    "availability": N_("availability"),
+    "max_days": N_("max days per month"),
+    "notes": N_("notes"),
 }
 
 
@@ -57,12 +81,19 @@ class VolunteerImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "file": str(self.file), "rows": self.rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "rejected": self.rejected,
+            "file": str(self.file),
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
             "rejected_file": str(self.rejected_file) if self.rejected_file else None,
             "organisations_created": self.organisations_created,
-            "ignored_columns": self.ignored_columns, "dry_run": self.dry_run,
-            "problems": [{"line": p.line, "column": p.column, "message": p.message} for p in self.problems],
+            "ignored_columns": self.ignored_columns,
+            "dry_run": self.dry_run,
+            "problems": [
+                {"line": p.line, "column": p.column, "message": p.message} for p in self.problems
+            ],
         }
 
 
@@ -87,7 +118,9 @@ def organisation_lookup(store: Store) -> dict[str, int]:
     return table
 
 
-def resolve_organisation(store: Store, text: str, lookup: dict[str, int], create: bool) -> int | None:
+def resolve_organisation(
+    store: Store, text: str, lookup: dict[str, int], create: bool
+) -> int | None:
     """A catalogued organisation, or a local unit of one (民进綦江区委会 → child of 民进)."""
     key = _word_key(text)
     if key in lookup:
@@ -103,16 +136,25 @@ def resolve_organisation(store: Store, text: str, lookup: dict[str, int], create
 
 
 def import_volunteers(
-    store: Store, path: str | Path, *, skip_bad: bool = False, dry_run: bool = False, actor: str = "",
+    store: Store,
+    path: str | Path,
+    *,
+    skip_bad: bool = False,
+    dry_run: bool = False,
+    actor: str = "",
     progress=None,
 ) -> VolunteerImportResult:
     table = read_table(path)
     headers = map_headers(table, VOLUNTEER_COLUMNS, ("name",))
     problems = [Problem(1, _(LABELS[m]), _("required column is missing.")) for m in headers.missing]
-    problems += [Problem(1, h, _("the same information appears in two columns.")) for h in headers.duplicate]
+    problems += [
+        Problem(1, h, _("the same information appears in two columns.")) for h in headers.duplicate
+    ]
     if problems:
         raise ImportFileError(table.path, problems)
-    result = VolunteerImportResult(file=table.path, rows=len(table.rows), ignored_columns=headers.unknown, dry_run=dry_run)
+    result = VolunteerImportResult(
+        file=table.path, rows=len(table.rows), ignored_columns=headers.unknown, dry_run=dry_run
+    )
     specialties = specialty_lookup(store)
     orgs = organisation_lookup(store)
     good, rejected = [], []
@@ -122,7 +164,13 @@ def import_volunteers(
         if not row_problems:
             key = (values["name"], values["phone"])
             if key in seen:
-                row_problems.append(Problem(line, _(LABELS["name"]), _("the same volunteer is already on line {line}.").format(line=seen[key])))
+                row_problems.append(
+                    Problem(
+                        line,
+                        _(LABELS["name"]),
+                        _("the same volunteer is already on line {line}.").format(line=seen[key]),
+                    )
+                )
             seen.setdefault(key, line)
         if row_problems:
             rejected.append((line, row_problems))
@@ -135,7 +183,11 @@ def import_volunteers(
     if dry_run:
         for _line, values in good:
             existing = q.find_volunteer(store, values["name"], values["phone"])
-            state = "created" if existing is None else ("unchanged" if _same(existing, values) else "updated")
+            state = (
+                "created"
+                if existing is None
+                else ("unchanged" if _same(existing, values) else "updated")
+            )
             setattr(result, state, getattr(result, state) + 1)
         return result
     with store.transaction():
@@ -149,7 +201,13 @@ def import_volunteers(
             if progress:
                 progress(done, len(good))
         result.organisations_created = count(store, "organisations") - before
-        audit_q.record_audit(store, actor, "import_volunteers", json.dumps({"file": table.path.name}, ensure_ascii=False), len(good))
+        audit_q.record_audit(
+            store,
+            actor,
+            "import_volunteers",
+            json.dumps({"file": table.path.name}, ensure_ascii=False),
+            len(good),
+        )
     if rejected:
         result.rejected_file = _write_rejected(table, rejected)
     return result
@@ -184,7 +242,12 @@ def _check(store, table: Table, columns, line, raw, specialties, orgs):
             values["organisation_id"] = orgs[key]
             values["organisation_text"] = ""
         elif resolve_organisation(store, org_text, orgs, create=False) is None:
-            bad("organisation", _("unknown organisation {value}; use a short name such as 民进 or 九三学社.").format(value=org_text))
+            bad(
+                "organisation",
+                _(
+                    "unknown organisation {value}; use a short name such as 民进 or 九三学社."
+                ).format(value=org_text),
+            )
     spec = raw.get("specialty", "").strip()
     values["specialty_code"] = None
     if spec:

@@ -12,8 +12,12 @@ from typing import Any
 from clinic.store.connection import Store
 
 
-def record(store: Store, actor: str, action: str, detail: dict[str, Any] | str, rows: int | None = None) -> None:
+def record(
+    store: Store, actor: str, action: str, detail: dict[str, Any] | str, rows: int | None = None
+) -> None:
     """Add one row, inside the caller's transaction when there is one."""
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)
     with store.transaction() as db:
-        db["audit_log"].insert({"actor": actor or "unknown", "action": action, "detail": text, "rows": rows})
+        db["audit_log"].insert(
+            {"actor": actor or "unknown", "action": action, "detail": text, "rows": rows}
+        )

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from clinic.store.connection import Store
 
 
-def insert_rows(store: Store, table: str, columns: Sequence[str], rows: Sequence[Sequence], ignore: bool = False) -> None:
+def insert_rows(
+    store: Store, table: str, columns: Sequence[str], rows: Sequence[Sequence], ignore: bool = False
+) -> None:
     if not rows:
         return
     verb = "INSERT OR IGNORE" if ignore else "INSERT"
@@ -37,8 +39,12 @@ def default_ticks(store: Store) -> dict[int, str]:
     ticks = {}
     for row in store.query("SELECT id, body FROM prescription_templates"):
         body = json.loads(row["body"])
-        codes = [item["code"] for section in body.get("sections", []) for item in section.get("items", [])
-                 if item.get("default")]
+        codes = [
+            item["code"]
+            for section in body.get("sections", [])
+            for item in section.get("items", [])
+            if item.get("default")
+        ]
         ticks[row["id"]] = json.dumps(codes)
     return ticks
 

@@ -108,14 +108,21 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
     path = Path(path)
     if not path.exists():
         if not create:
-            raise NotFoundError(_("There is no database at {path}. Check --db, or create one with clinic demo or clinic import register.").format(path=path))
+            raise NotFoundError(
+                _(
+                    "There is no database at {path}. Check --db, or create one with clinic demo or clinic import register."
+                ).format(path=path)
+            )
         try:
             _create_private(path)
         except FileExistsError:
             pass
         except OSError as exc:
-            raise DatabaseError(_("Cannot open the database {path}: {reason}").format(
-                path=path, reason=exc.strerror or exc)) from exc
+            raise DatabaseError(
+                _("Cannot open the database {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                )
+            ) from exc
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)
@@ -132,5 +139,8 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
     except sqlite3.DatabaseError as exc:
         raise DatabaseError.from_sqlite(exc, path) from exc
     except OSError as exc:
-        raise DatabaseError(_("Cannot open the database {path}: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+        raise DatabaseError(
+            _("Cannot open the database {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc

@@ -31,7 +31,10 @@ def days_around(store: Store, today: str, limit: int = 60) -> list[dict]:
     """Today's days, then the coming ones, then the past ones (newest first),
     with how many people each has checked in."""
     select = _DAY_SELECT.replace(
-        "SELECT d.id,", "SELECT (SELECT COUNT(*) FROM visits vi WHERE vi.clinic_day_id = d.id) AS checked_in, d.id,", 1)
+        "SELECT d.id,",
+        "SELECT (SELECT COUNT(*) FROM visits vi WHERE vi.clinic_day_id = d.id) AS checked_in, d.id,",
+        1,
+    )
     return store.query(
         select
         + """ WHERE d.status != 'cancelled'
@@ -45,7 +48,8 @@ def days_around(store: Store, today: str, limit: int = 60) -> list[dict]:
 
 def latest_day_up_to(store: Store, date: str) -> dict | None:
     return store.one(
-        _DAY_SELECT + " WHERE d.date <= ? AND d.status != 'cancelled' ORDER BY d.date DESC, d.id DESC LIMIT 1",
+        _DAY_SELECT
+        + " WHERE d.date <= ? AND d.status != 'cancelled' ORDER BY d.date DESC, d.id DESC LIMIT 1",
         [date],
     )
 
@@ -67,12 +71,16 @@ def villages(store: Store) -> list[dict]:
 
 
 def organisations(store: Store) -> list[dict]:
-    return store.query("SELECT id, short_name, name_zh, name_en FROM organisations ORDER BY sort_order, id")
+    return store.query(
+        "SELECT id, short_name, name_zh, name_en FROM organisations ORDER BY sort_order, id"
+    )
 
 
 def specialties(store: Store, clinical_only: bool = True) -> list[dict]:
     where = "WHERE clinical = 1" if clinical_only else ""
-    return store.query(f"SELECT code, name_zh, name_en FROM specialties {where} ORDER BY sort_order")
+    return store.query(
+        f"SELECT code, name_zh, name_en FROM specialties {where} ORDER BY sort_order"
+    )
 
 
 def conditions(store: Store) -> list[dict]:
@@ -80,6 +88,7 @@ def conditions(store: Store) -> list[dict]:
 
 
 # -- volunteers ------------------------------------------------------------------
+
 
 def day_volunteers(store: Store, day_id: int) -> list[dict]:
     return store.query(
@@ -104,7 +113,9 @@ def all_volunteers(store: Store, query: str = "", limit: int = 200) -> list[dict
 
 
 def volunteer(store: Store, volunteer_id: int) -> dict | None:
-    return store.one("SELECT id, name, specialty_code, licence_no FROM volunteers WHERE id = ?", [volunteer_id])
+    return store.one(
+        "SELECT id, name, specialty_code, licence_no FROM volunteers WHERE id = ?", [volunteer_id]
+    )
 
 
 def assignment(store: Store, day_id: int, volunteer_id: int) -> dict | None:
@@ -125,7 +136,8 @@ def update_assignment(store: Store, assignment_id: int, values: dict) -> None:
 def fill_hours(store: Store, day_id: int, hours: float) -> int:
     cur = store.conn.execute(
         "UPDATE assignments SET hours = ? WHERE clinic_day_id = ? AND status = 'attended' AND hours IS NULL",
-        [hours, day_id])
+        [hours, day_id],
+    )
     return cur.rowcount
 
 
@@ -185,24 +197,39 @@ def simple_find_ids(store: Store, query: str, limit: int) -> list[int]:
     if q.isdigit():
         rev = q[::-1]
         for prefix in ("i:", "p:"):
-            add(conn.execute(
-                "SELECT person_id FROM person_keys WHERE key >= ? AND key < ? LIMIT ?",
-                [prefix + rev, prefix + rev + "\uffff", limit]).fetchall())
-        add(conn.execute(
-            "SELECT p.id FROM households h JOIN persons p ON p.household_id = h.id WHERE h.number = ? LIMIT ?",
-            [q, limit]).fetchall())
+            add(
+                conn.execute(
+                    "SELECT person_id FROM person_keys WHERE key >= ? AND key < ? LIMIT ?",
+                    [prefix + rev, prefix + rev + "\uffff", limit],
+                ).fetchall()
+            )
+        add(
+            conn.execute(
+                "SELECT p.id FROM households h JOIN persons p ON p.household_id = h.id WHERE h.number = ? LIMIT ?",
+                [q, limit],
+            ).fetchall()
+        )
     elif q.isascii():
         low = q.lower().replace(" ", "")
-        add(conn.execute(
-            "SELECT person_id FROM person_keys WHERE key >= ? AND key < ? LIMIT ?",
-            ["y:" + low, "y:" + low + "\uffff", limit]).fetchall())
-        add(conn.execute(
-            "SELECT p.id FROM households h JOIN persons p ON p.household_id = h.id WHERE h.number = ? LIMIT ?",
-            [q, limit]).fetchall())
+        add(
+            conn.execute(
+                "SELECT person_id FROM person_keys WHERE key >= ? AND key < ? LIMIT ?",
+                ["y:" + low, "y:" + low + "\uffff", limit],
+            ).fetchall()
+        )
+        add(
+            conn.execute(
+                "SELECT p.id FROM households h JOIN persons p ON p.household_id = h.id WHERE h.number = ? LIMIT ?",
+                [q, limit],
+            ).fetchall()
+        )
     else:
-        add(conn.execute(
-            "SELECT id FROM persons WHERE name >= ? AND name < ? LIMIT ?",
-            [q, q + "\uffff", limit]).fetchall())
+        add(
+            conn.execute(
+                "SELECT id FROM persons WHERE name >= ? AND name < ? LIMIT ?",
+                [q, q + "\uffff", limit],
+            ).fetchall()
+        )
     return ids[:limit]
 
 
@@ -228,15 +255,23 @@ def insert_person(store: Store, row: dict, keys: list[str]) -> int:
 
 
 def person_tags(store: Store, person_id: int) -> list[str]:
-    return [r["tag"] for r in store.query("SELECT tag FROM person_tags WHERE person_id = ?", [person_id])]
+    return [
+        r["tag"]
+        for r in store.query("SELECT tag FROM person_tags WHERE person_id = ?", [person_id])
+    ]
 
 
 def person_conditions(store: Store, person_id: int) -> list[str]:
-    return [r["condition_code"] for r in store.query(
-        "SELECT condition_code FROM person_conditions WHERE person_id = ?", [person_id])]
+    return [
+        r["condition_code"]
+        for r in store.query(
+            "SELECT condition_code FROM person_conditions WHERE person_id = ?", [person_id]
+        )
+    ]
 
 
 # -- consent -------------------------------------------------------------------
+
 
 def current_consent(store: Store, person_id: int) -> dict | None:
     return store.one(
@@ -252,8 +287,11 @@ def insert_consent(store: Store, row: dict) -> int:
 
 # -- visits --------------------------------------------------------------------
 
+
 def visit_for(store: Store, day_id: int, person_id: int) -> dict | None:
-    return store.one("SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day_id, person_id])
+    return store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day_id, person_id]
+    )
 
 
 def checked_in_among(store: Store, day_id: int, person_ids: list[int]) -> set[int]:
@@ -262,7 +300,8 @@ def checked_in_among(store: Store, day_id: int, person_ids: list[int]) -> set[in
     marks = ",".join("?" * len(person_ids))
     rows = store.conn.execute(
         f"SELECT person_id FROM visits WHERE clinic_day_id = ? AND person_id IN ({marks})",
-        [day_id, *person_ids]).fetchall()
+        [day_id, *person_ids],
+    ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -282,12 +321,17 @@ def set_visit_conditions(store: Store, visit_id: int, codes: list[str]) -> None:
     store.conn.execute("DELETE FROM visit_conditions WHERE visit_id = ?", [visit_id])
     if codes:
         store.db["visit_conditions"].insert_all(
-            [{"visit_id": visit_id, "condition_code": c} for c in dict.fromkeys(codes)])
+            [{"visit_id": visit_id, "condition_code": c} for c in dict.fromkeys(codes)]
+        )
 
 
 def visit_conditions(store: Store, visit_id: int) -> list[str]:
-    return [r["condition_code"] for r in store.query(
-        "SELECT condition_code FROM visit_conditions WHERE visit_id = ?", [visit_id])]
+    return [
+        r["condition_code"]
+        for r in store.query(
+            "SELECT condition_code FROM visit_conditions WHERE visit_id = ?", [visit_id]
+        )
+    ]
 
 
 def queue(store: Store, day_id: int, specialty: str | None = None) -> list[dict]:
@@ -334,6 +378,7 @@ def history(store: Store, person_id: int, before_date: str, limit: int = 8) -> l
 
 
 # -- templates, handouts, stock ---------------------------------------------
+
 
 def templates(store: Store) -> list[dict]:
     """The newest version of every template."""
@@ -389,6 +434,7 @@ def set_stock(store: Store, day_id: int, code: str, brought: int) -> None:
 
 # -- day summary -----------------------------------------------------------
 
+
 def summary_counts(store: Store, day_id: int) -> dict:
     one = store.one(
         """SELECT COUNT(*) AS checked_in,
@@ -421,8 +467,12 @@ def summary_by_tag(store: Store, day_id: int) -> list[dict]:
 
 
 def summary_flags(store: Store, day_id: int) -> list[str]:
-    return [r["flags"] for r in store.query(
-        "SELECT flags FROM visits WHERE clinic_day_id = ? AND flags != ''", [day_id])]
+    return [
+        r["flags"]
+        for r in store.query(
+            "SELECT flags FROM visits WHERE clinic_day_id = ? AND flags != ''", [day_id]
+        )
+    ]
 
 
 def summary_handouts(store: Store, day_id: int) -> list[dict]:
@@ -474,7 +524,9 @@ def summary_volunteers(store: Store, day_id: int) -> list[dict]:
 
 def day_queue_codes(store: Store, day_id: int) -> set[str]:
     """The specialties a clinic day needs (planning) or uses (its visits' queues)."""
-    rows = store.query("""SELECT specialty_code AS code FROM clinic_day_needs WHERE clinic_day_id = ?
+    rows = store.query(
+        """SELECT specialty_code AS code FROM clinic_day_needs WHERE clinic_day_id = ?
                           UNION SELECT queue FROM visits WHERE clinic_day_id = ? AND queue IS NOT NULL""",
-                       [day_id, day_id])
+        [day_id, day_id],
+    )
     return {r["code"] for r in rows}

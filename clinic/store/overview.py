@@ -23,8 +23,18 @@ def counts(store: Store) -> dict[str, Any]:
     return {key: store.scalar(f"SELECT count(*) FROM {table}") for key, table in tables.items()}
 
 
-COUNTED = ("townships", "villages", "households", "persons", "volunteers", "organisations", "clinic_days",
-           "assignments", "visits", "handouts")
+COUNTED = (
+    "townships",
+    "villages",
+    "households",
+    "persons",
+    "volunteers",
+    "organisations",
+    "clinic_days",
+    "assignments",
+    "visits",
+    "handouts",
+)
 
 
 def count(store: Store, table: str) -> int:

@@ -93,14 +93,22 @@ def replace_keys(store: Store, person_id: int, keys: Iterable[str]) -> None:
 
 
 def person_tags(store: Store, person_id: int) -> list[str]:
-    return [r["tag"] for r in store.query(
-        "SELECT tag FROM person_tags WHERE person_id = ? ORDER BY tag", [person_id])]
+    return [
+        r["tag"]
+        for r in store.query(
+            "SELECT tag FROM person_tags WHERE person_id = ? ORDER BY tag", [person_id]
+        )
+    ]
 
 
 def person_conditions(store: Store, person_id: int) -> list[str]:
-    return [r["condition_code"] for r in store.query(
-        "SELECT condition_code FROM person_conditions WHERE person_id = ? ORDER BY condition_code",
-        [person_id])]
+    return [
+        r["condition_code"]
+        for r in store.query(
+            "SELECT condition_code FROM person_conditions WHERE person_id = ? ORDER BY condition_code",
+            [person_id],
+        )
+    ]
 
 
 def set_person_tags(store: Store, person_id: int, tags: Iterable[str]) -> None:
@@ -120,6 +128,7 @@ def set_person_conditions(store: Store, person_id: int, codes: Iterable[str]) ->
 
 
 # -- places -----------------------------------------------------------------
+
 
 def township_id(store: Store, name: str, create: bool = True) -> int | None:
     row = store.one("SELECT id FROM townships WHERE name = ?", [name])
@@ -150,10 +159,14 @@ def find_villages(store: Store, name: str) -> list[dict]:
             town, _, vil = name.partition(sep)
             return store.query(
                 "SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id "
-                "WHERE v.name = ? AND t.name = ?", [vil.strip(), town.strip()])
+                "WHERE v.name = ? AND t.name = ?",
+                [vil.strip(), town.strip()],
+            )
     return store.query(
         "SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id "
-        "WHERE v.name = ?", [name])
+        "WHERE v.name = ?",
+        [name],
+    )
 
 
 def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> list[dict]:
@@ -175,7 +188,9 @@ def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> lis
     )
 
 
-def household_rows(store: Store, village: int, after: tuple[str, int] | None, limit: int) -> list[dict]:
+def household_rows(
+    store: Store, village: int, after: tuple[str, int] | None, limit: int
+) -> list[dict]:
     """Households of a village, keyset-paged by (number, id)."""
     where, params = "", []
     if after:
@@ -201,20 +216,27 @@ def household_members(store: Store, household: int) -> list[dict]:
 
 
 def person_row(store: Store, person_id: int) -> dict | None:
-    return store.one(f"SELECT {PERSON_COLUMNS}, p.group_no, p.other_conditions, p.family_doctor {PERSON_FROM} WHERE p.id = ?", [person_id])
+    return store.one(
+        f"SELECT {PERSON_COLUMNS}, p.group_no, p.other_conditions, p.family_doctor {PERSON_FROM} WHERE p.id = ?",
+        [person_id],
+    )
 
 
 def latest_consent(store: Store, person_id: int) -> dict | None:
     return store.one(
         "SELECT given_at, signed_by, proxy_name FROM consents WHERE person_id = ? AND withdrawn_at IS NULL "
-        "ORDER BY given_at DESC LIMIT 1", [person_id])
+        "ORDER BY given_at DESC LIMIT 1",
+        [person_id],
+    )
 
 
 def visit_history(store: Store, person_id: int, limit: int = 5) -> list[dict]:
     return store.query(
         "SELECT d.date, vi.sbp, vi.dbp, vi.glucose, vi.glucose_fasting, vi.flags, vi.follow_up_due "
         "FROM visits vi JOIN clinic_days d ON d.id = vi.clinic_day_id WHERE vi.person_id = ? "
-        "ORDER BY d.date DESC LIMIT ?", [person_id, limit])
+        "ORDER BY d.date DESC LIMIT ?",
+        [person_id, limit],
+    )
 
 
 def condition_names(store: Store) -> list[dict]:
@@ -230,7 +252,9 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
     removed = {
         "visits": store.scalar("SELECT count(*) FROM visits WHERE person_id = ?", [person_id]),
         "handouts": store.scalar(
-            "SELECT count(*) FROM handouts h JOIN visits v ON v.id = h.visit_id WHERE v.person_id = ?", [person_id]),
+            "SELECT count(*) FROM handouts h JOIN visits v ON v.id = h.visit_id WHERE v.person_id = ?",
+            [person_id],
+        ),
         "consents": store.scalar("SELECT count(*) FROM consents WHERE person_id = ?", [person_id]),
     }
     store.conn.execute("DELETE FROM persons WHERE id = ?", [person_id])
@@ -238,9 +262,13 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
 
 
 def person_id_by_number(store: Store, number: str) -> int | None:
-    return store.scalar("SELECT id FROM persons WHERE id_number = ? OR id_number_old = ?", [number, number])
+    return store.scalar(
+        "SELECT id FROM persons WHERE id_number = ? OR id_number_old = ?", [number, number]
+    )
 
 
 def set_disability_detail(store: Store, person_id: int, certificate: str) -> None:
-    store.conn.execute("UPDATE person_tags SET detail = ? WHERE person_id = ? AND tag = 'disabled'",
-                       [certificate, person_id])
+    store.conn.execute(
+        "UPDATE person_tags SET detail = ? WHERE person_id = ? AND tag = 'disabled'",
+        [certificate, person_id],
+    )

@@ -42,7 +42,9 @@ def villages(store: Store) -> list[dict]:
 
 
 def holidays_between(store: Store, date_from: str, date_to: str) -> set[str]:
-    rows = store.conn.execute("SELECT date FROM holidays WHERE date BETWEEN ? AND ?", [date_from, date_to])
+    rows = store.conn.execute(
+        "SELECT date FROM holidays WHERE date BETWEEN ? AND ?", [date_from, date_to]
+    )
     return {r[0] for r in rows}
 
 
@@ -70,18 +72,25 @@ def replace_needs(store: Store, day_id: int, needs: dict[str, int]) -> None:
     )
 
 
-def days_at(store: Store, village_id: int, date: str, *, exclude_day: int | None = None) -> list[dict]:
+def days_at(
+    store: Store, village_id: int, date: str, *, exclude_day: int | None = None
+) -> list[dict]:
     """The clinic days (not cancelled) in a village on a date."""
     return store.query(
-        DAY_SELECT + " WHERE d.village_id = ? AND d.date = ? AND d.status != 'cancelled' AND d.id != ?"
-        " ORDER BY d.id", [village_id, date, exclude_day or 0])
+        DAY_SELECT
+        + " WHERE d.village_id = ? AND d.date = ? AND d.status != 'cancelled' AND d.id != ?"
+        " ORDER BY d.id",
+        [village_id, date, exclude_day or 0],
+    )
 
 
 def day(store: Store, day_id: int) -> dict | None:
     return store.one(DAY_SELECT + " WHERE d.id = ?", [day_id])
 
 
-def days_between(store: Store, date_from: str, date_to: str, *, include_cancelled: bool = True) -> list[dict]:
+def days_between(
+    store: Store, date_from: str, date_to: str, *, include_cancelled: bool = True
+) -> list[dict]:
     sql = DAY_SELECT + " WHERE d.date BETWEEN ? AND ?"
     if not include_cancelled:
         sql += " AND d.status != 'cancelled'"
@@ -92,12 +101,13 @@ def needs_of(store: Store, day_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     ids = list(day_ids)
     out: dict[int, dict[str, int]] = {i: {} for i in ids}
     for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
+        part = ids[chunk : chunk + 500]
         marks = ",".join("?" * len(part))
         for row in store.conn.execute(
             f"SELECT n.clinic_day_id, n.specialty_code, n.count FROM clinic_day_needs n"
             f" JOIN specialties s ON s.code = n.specialty_code"
-            f" WHERE n.clinic_day_id IN ({marks}) ORDER BY s.sort_order", part
+            f" WHERE n.clinic_day_id IN ({marks}) ORDER BY s.sort_order",
+            part,
         ):
             out[row[0]][row[1]] = row[2]
     return out
@@ -124,12 +134,30 @@ def assignments_between(store: Store, date_from: str, date_to: str) -> list[dict
     )
 
 
-def insert_assignment(store: Store, day_id: int, volunteer_id: int, role: str,
-                      status: str = "invited", source: str = "manual", hours: float | None = None) -> int:
-    return store.db["assignments"].insert({
-        "uid": new_uid(), "clinic_day_id": day_id, "volunteer_id": volunteer_id, "role": role,
-        "status": status, "source": source, "hours": hours,
-    }).last_pk
+def insert_assignment(
+    store: Store,
+    day_id: int,
+    volunteer_id: int,
+    role: str,
+    status: str = "invited",
+    source: str = "manual",
+    hours: float | None = None,
+) -> int:
+    return (
+        store.db["assignments"]
+        .insert(
+            {
+                "uid": new_uid(),
+                "clinic_day_id": day_id,
+                "volunteer_id": volunteer_id,
+                "role": role,
+                "status": status,
+                "source": source,
+                "hours": hours,
+            }
+        )
+        .last_pk
+    )
 
 
 def assignment(store: Store, assignment_id: int) -> dict | None:
@@ -157,8 +185,15 @@ VOLUNTEER_SELECT = """
 """
 
 
-def volunteers(store: Store, *, organisation_id: int | None = None, specialty: str | None = None,
-               active: bool | None = None, name: str | None = None, cadres: bool = False) -> list[dict]:
+def volunteers(
+    store: Store,
+    *,
+    organisation_id: int | None = None,
+    specialty: str | None = None,
+    active: bool | None = None,
+    name: str | None = None,
+    cadres: bool = False,
+) -> list[dict]:
     where, params = [], []
     if organisation_id is not None:
         where.append("(v.organisation_id = ? OR o.parent_id = ?)")
@@ -174,7 +209,11 @@ def volunteers(store: Store, *, organisation_id: int | None = None, specialty: s
         params.append(f"%{name}%")
     if cadres:
         where.append("v.is_cadre = 1")
-    sql = VOLUNTEER_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY v.name, v.id"
+    sql = (
+        VOLUNTEER_SELECT
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY v.name, v.id"
+    )
     return store.query(sql, params)
 
 
@@ -196,20 +235,28 @@ def update_volunteer(store: Store, volunteer_id: int, values: dict[str, Any]) ->
 
 
 def unavailable_dates(store: Store, volunteer_id: int) -> list[str]:
-    return [r[0] for r in store.conn.execute(
-        "SELECT date FROM volunteer_unavailable WHERE volunteer_id = ? ORDER BY date", [volunteer_id])]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT date FROM volunteer_unavailable WHERE volunteer_id = ? ORDER BY date",
+            [volunteer_id],
+        )
+    ]
 
 
 def replace_unavailable(store: Store, volunteer_id: int, dates: Iterable[str]) -> None:
     store.conn.execute("DELETE FROM volunteer_unavailable WHERE volunteer_id = ?", [volunteer_id])
-    store.conn.executemany("INSERT OR IGNORE INTO volunteer_unavailable (volunteer_id, date) VALUES (?, ?)",
-                           [(volunteer_id, d) for d in dates])
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO volunteer_unavailable (volunteer_id, date) VALUES (?, ?)",
+        [(volunteer_id, d) for d in dates],
+    )
 
 
 def all_unavailable(store: Store, date_from: str, date_to: str) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     for vid, date in store.conn.execute(
-        "SELECT volunteer_id, date FROM volunteer_unavailable WHERE date BETWEEN ? AND ?", [date_from, date_to]
+        "SELECT volunteer_id, date FROM volunteer_unavailable WHERE date BETWEEN ? AND ?",
+        [date_from, date_to],
     ):
         out.setdefault(vid, set()).add(date)
     return out
@@ -229,7 +276,9 @@ def month_loads(store: Store, month_from: str, month_to: str) -> dict[int, dict[
     return out
 
 
-def busy_dates(store: Store, volunteer_id: int, date: str, exclude_day: int | None = None) -> list[dict]:
+def busy_dates(
+    store: Store, volunteer_id: int, date: str, exclude_day: int | None = None
+) -> list[dict]:
     return store.query(
         f"""SELECT d.id, d.date, v.name AS village FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id
             JOIN villages v ON v.id = d.village_id
@@ -238,7 +287,9 @@ def busy_dates(store: Store, volunteer_id: int, date: str, exclude_day: int | No
     )
 
 
-def schedule(store: Store, volunteer_id: int, date_from: str | None = None, date_to: str | None = None) -> list[dict]:
+def schedule(
+    store: Store, volunteer_id: int, date_from: str | None = None, date_to: str | None = None
+) -> list[dict]:
     return store.query(
         """SELECT a.id AS assignment_id, a.role, a.status, a.hours, a.source, d.id AS day_id, d.date,
                   d.start_time, d.end_time, d.venue, d.status AS day_status, d.uid AS day_uid, a.uid,
@@ -273,7 +324,9 @@ def roster_rows(store: Store, date_from: str, date_to: str) -> list[dict]:
 
 
 # -- villages -----------------------------------------------------------------
-def village_overview(store: Store, year_start: str, today: str, due_by: str | None = None) -> list[dict]:
+def village_overview(
+    store: Store, year_start: str, today: str, due_by: str | None = None
+) -> list[dict]:
     """Per village: households, persons, served this year, the last clinic day (today's or earlier:
     a day that has happened or is happening), the next one (after today), and follow-ups of each
     person's latest visit: due by ``due_by`` (overdue included) and overdue (due by today)."""
@@ -339,10 +392,22 @@ def set_cadre(store: Store, household_id: int, cadre_id: int | None) -> None:
     store.conn.execute("UPDATE households SET cadre_id = ? WHERE id = ?", [cadre_id, household_id])
 
 
-def insert_pairing_visit(store: Store, household_id: int, cadre_id: int, date: str, notes: str) -> int:
-    return store.db["pairing_visits"].insert({
-        "uid": new_uid(), "household_id": household_id, "cadre_id": cadre_id, "date": date, "notes": notes,
-    }).last_pk
+def insert_pairing_visit(
+    store: Store, household_id: int, cadre_id: int, date: str, notes: str
+) -> int:
+    return (
+        store.db["pairing_visits"]
+        .insert(
+            {
+                "uid": new_uid(),
+                "household_id": household_id,
+                "cadre_id": cadre_id,
+                "date": date,
+                "notes": notes,
+            }
+        )
+        .last_pk
+    )
 
 
 def pairing_visits(store: Store, cadre_id: int, limit: int = 200) -> list[dict]:

@@ -20,7 +20,9 @@ from clinic.store.connection import Store
 
 # Hours of an attended assignment whose hours were not typed: the clinic
 # day's opening hours.
-DAY_HOURS_SQL = "(julianday('2000-01-01 ' || d.end_time) - julianday('2000-01-01 ' || d.start_time)) * 24"
+DAY_HOURS_SQL = (
+    "(julianday('2000-01-01 ' || d.end_time) - julianday('2000-01-01 ' || d.start_time)) * 24"
+)
 
 
 @dataclass(frozen=True)
@@ -98,35 +100,51 @@ def villages_named(store: Store, name: str) -> list[int]:
     for sep in ("/", " ", "·"):
         if sep in name:
             town, _, village = name.partition(sep)
-            return [r["id"] for r in store.query(
-                "SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id "
-                "WHERE v.name = ? AND t.name = ?", [village.strip(), town.strip()])]
+            return [
+                r["id"]
+                for r in store.query(
+                    "SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id "
+                    "WHERE v.name = ? AND t.name = ?",
+                    [village.strip(), town.strip()],
+                )
+            ]
     ids = [r["id"] for r in store.query("SELECT id FROM villages WHERE name = ?", [name])]
     if ids:
         return ids
-    return [r["id"] for r in store.query(
-        "SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id WHERE t.name = ?", [name])]
+    return [
+        r["id"]
+        for r in store.query(
+            "SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id WHERE t.name = ?",
+            [name],
+        )
+    ]
 
 
 def organisations_named(store: Store, name: str) -> list[int]:
     """Ids of the organisation called ``name`` (short, Chinese or English
     name) and of every unit under it: "民进" counts 民进綦江区委会 too."""
-    return [r["id"] for r in store.query(
-        """
+    return [
+        r["id"]
+        for r in store.query(
+            """
         WITH RECURSIVE tree(id) AS (
             SELECT id FROM organisations
             WHERE short_name = ?1 OR name_zh = ?1 OR lower(name_en) = lower(?1)
             UNION SELECT o.id FROM organisations o JOIN tree ON o.parent_id = tree.id
         )
         SELECT id FROM tree ORDER BY id
-        """, [name.strip()])]
+        """,
+            [name.strip()],
+        )
+    ]
 
 
 def village_choices(store: Store) -> list[dict]:
     return store.query(
         "SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id "
         "WHERE EXISTS (SELECT 1 FROM clinic_days d WHERE d.village_id = v.id) "
-        "ORDER BY t.name, v.name")
+        "ORDER BY t.name, v.name"
+    )
 
 
 def organisation_choices(store: Store) -> list[dict]:
@@ -149,15 +167,27 @@ def day_counts(store: Store, scope: Scope) -> dict[str, int]:
     filters (they are not "held" but a coordinator wants to see them)."""
     held = _scalar(store, scope, "SELECT count(*) FROM days") or 0
     where, params = _day_filters(scope)
-    row = store.one(
-        "SELECT sum(d.status = 'cancelled') AS cancelled, count(*) AS total FROM clinic_days d WHERE "
-        + " AND ".join(["1", *where]), params) or {}
+    row = (
+        store.one(
+            "SELECT sum(d.status = 'cancelled') AS cancelled, count(*) AS total FROM clinic_days d WHERE "
+            + " AND ".join(["1", *where]),
+            params,
+        )
+        or {}
+    )
     cancelled = row.get("cancelled") or 0
-    return {"held": held, "cancelled": cancelled, "planned": (row.get("total") or 0) - held - cancelled}
+    return {
+        "held": held,
+        "cancelled": cancelled,
+        "planned": (row.get("total") or 0) - held - cancelled,
+    }
 
 
 def visit_counts(store: Store, scope: Scope) -> dict[str, int]:
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         SELECT count(*) AS visits,
                count(DISTINCT v.person_id) AS people,
                count(DISTINCT CASE WHEN p.household_id IS NULL THEN v.person_id END) AS people_without_household,
@@ -169,13 +199,17 @@ def visit_counts(store: Store, scope: Scope) -> dict[str, int]:
                count(CASE WHEN v.flags != '' THEN 1 END) AS flagged_visits,
                count(CASE WHEN v.follow_up_due IS NOT NULL THEN 1 END) AS follow_ups
         FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id
-    """)[0]
+    """,
+    )[0]
 
 
 def households_by_category(store: Store, scope: Scope) -> list[dict]:
     """Per category: households registered in the scope's villages, those of
     them with a member seen, and all households seen (from anywhere)."""
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         , seen AS (
             SELECT DISTINCT p.household_id AS id
             FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id
@@ -188,43 +222,59 @@ def households_by_category(store: Store, scope: Scope) -> list[dict]:
         FROM households h
         WHERE h.village_id IN (SELECT village_id FROM scope_villages) OR h.id IN (SELECT id FROM seen)
         GROUP BY h.category
-    """)
+    """,
+    )
 
 
 def people_by_category(store: Store, scope: Scope) -> dict[str, int]:
     """Distinct people seen, by their household's category (no household: '')."""
-    rows = _q(store, scope, """
+    rows = _q(
+        store,
+        scope,
+        """
         SELECT coalesce(h.category, '') AS category, count(DISTINCT v.person_id) AS people
         FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id
         LEFT JOIN households h ON h.id = p.household_id
         GROUP BY coalesce(h.category, '')
-    """)
+    """,
+    )
     return {r["category"]: r["people"] for r in rows}
 
 
 def people_by_tag(store: Store, scope: Scope) -> dict[str, int]:
-    rows = _q(store, scope, """
+    rows = _q(
+        store,
+        scope,
+        """
         , seen AS (SELECT DISTINCT v.person_id AS id FROM days d JOIN visits v ON v.clinic_day_id = d.id)
         SELECT t.tag, count(*) AS people FROM person_tags t JOIN seen ON seen.id = t.person_id GROUP BY t.tag
         UNION ALL
         SELECT 'family_doctor', count(*) FROM persons p JOIN seen ON seen.id = p.id WHERE p.family_doctor = 1
-    """)
+    """,
+    )
     return {r["tag"]: r["people"] for r in rows}
 
 
 def people_by_condition(store: Store, scope: Scope) -> list[dict]:
     """People seen by chronic condition on record (what the register says)."""
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         , seen AS (SELECT DISTINCT v.person_id AS id FROM days d JOIN visits v ON v.clinic_day_id = d.id)
         SELECT c.code, c.name_zh, c.name_en, count(*) AS people
         FROM person_conditions pc JOIN seen ON seen.id = pc.person_id JOIN conditions c ON c.code = pc.condition_code
         GROUP BY c.code ORDER BY c.sort_order, c.code
-    """)
+    """,
+    )
 
 
 def flag_counts(store: Store, scope: Scope) -> list[dict]:
     """Visits per flag code (a visit may carry several, ';'-separated)."""
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         , split(visit_id, flag, rest) AS (
             SELECT v.id, '', v.flags || ';' FROM days d JOIN visits v ON v.clinic_day_id = d.id WHERE v.flags != ''
             UNION ALL
@@ -232,11 +282,15 @@ def flag_counts(store: Store, scope: Scope) -> list[dict]:
             FROM split WHERE rest != ''
         )
         SELECT flag, count(DISTINCT visit_id) AS visits FROM split WHERE flag != '' GROUP BY flag ORDER BY visits DESC, flag
-    """)
+    """,
+    )
 
 
 def handouts_by_condition(store: Store, scope: Scope) -> list[dict]:
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         SELECT coalesce(t.condition_code, t.code) AS code, c.name_zh, c.name_en,
                min(t.title_zh) AS title_zh, min(t.title_en) AS title_en,
                count(*) AS handouts, count(DISTINCT v.person_id) AS people
@@ -246,27 +300,42 @@ def handouts_by_condition(store: Store, scope: Scope) -> list[dict]:
         LEFT JOIN conditions c ON c.code = t.condition_code
         GROUP BY coalesce(t.condition_code, t.code)
         ORDER BY handouts DESC, code
-    """)
+    """,
+    )
 
 
 def handout_people(store: Store, scope: Scope) -> int:
-    return _scalar(store, scope, """
+    return (
+        _scalar(
+            store,
+            scope,
+            """
         SELECT count(DISTINCT v.person_id) FROM days d JOIN visits v ON v.clinic_day_id = d.id
-        JOIN handouts h ON h.visit_id = v.id""") or 0
+        JOIN handouts h ON h.visit_id = v.id""",
+        )
+        or 0
+    )
 
 
 def referrals_by_destination(store: Store, scope: Scope) -> list[dict]:
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         SELECT trim(v.referral_to) AS destination, count(*) AS visits
         FROM days d JOIN visits v ON v.clinic_day_id = d.id
         WHERE v.referral_to IS NOT NULL AND trim(v.referral_to) != ''
         GROUP BY trim(v.referral_to) ORDER BY visits DESC, destination
-    """)
+    """,
+    )
 
 
 def volunteer_hours_by_org(store: Store, scope: Scope) -> list[dict]:
     """Attended assignments on the days in scope, by the volunteer's organisation."""
-    return _q(store, scope, f"""
+    return _q(
+        store,
+        scope,
+        f"""
         SELECT o.id AS organisation_id, o.short_name, o.name_zh, o.name_en,
                count(DISTINCT a.volunteer_id) AS volunteers,
                count(*) AS assignments,
@@ -275,42 +344,58 @@ def volunteer_hours_by_org(store: Store, scope: Scope) -> list[dict]:
         JOIN volunteers vol ON vol.id = a.volunteer_id
         LEFT JOIN organisations o ON o.id = vol.organisation_id
         GROUP BY o.id ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name
-    """)
+    """,
+    )
 
 
 def volunteer_totals(store: Store, scope: Scope) -> dict[str, Any]:
-    return _q(store, scope, f"""
+    return _q(
+        store,
+        scope,
+        f"""
         SELECT count(DISTINCT a.volunteer_id) AS volunteers,
                round(coalesce(sum(coalesce(a.hours, {DAY_HOURS_SQL})), 0), 2) AS hours
         FROM days d JOIN assignments a ON a.clinic_day_id = d.id AND a.status = 'attended'
-    """)[0]
+    """,
+    )[0]
 
 
 def by_organiser(store: Store, scope: Scope) -> list[dict]:
     """Per organising organisation: days held, visits, people, prescriptions."""
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         SELECT o.short_name, o.name_zh, o.name_en, count(DISTINCT d.id) AS days,
                count(v.id) AS visits, count(DISTINCT v.person_id) AS people,
                coalesce(sum((SELECT count(*) FROM handouts h WHERE h.visit_id = v.id)), 0) AS handouts
         FROM days d LEFT JOIN organisations o ON o.id = d.organisation_id
         LEFT JOIN visits v ON v.clinic_day_id = d.id
         GROUP BY d.organisation_id ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name
-    """)
+    """,
+    )
 
 
 def by_month(store: Store, scope: Scope) -> list[dict]:
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         SELECT substr(d.date, 1, 7) AS month, count(DISTINCT d.id) AS days,
                count(v.id) AS visits, count(DISTINCT v.person_id) AS people
         FROM days d LEFT JOIN visits v ON v.clinic_day_id = d.id
         GROUP BY month ORDER BY month
-    """)
+    """,
+    )
 
 
 def coverage_rows(store: Store, scope: Scope) -> list[dict]:
     """One row per village in scope: days held, visits, people, registered
     and served households (served = a member seen on a day in scope)."""
-    return _q(store, scope, """
+    return _q(
+        store,
+        scope,
+        """
         , seen AS (
             SELECT DISTINCT p.household_id AS id
             FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id
@@ -339,7 +424,8 @@ def coverage_rows(store: Store, scope: Scope) -> list[dict]:
         LEFT JOIN dv ON dv.village_id = sv.village_id
         LEFT JOIN hh ON hh.village_id = sv.village_id
         ORDER BY t.name, vg.name
-    """)
+    """,
+    )
 
 
 # -- export rows (cursors) ----------------------------------------------------------
@@ -363,7 +449,9 @@ def visit_query(scope: Scope) -> tuple[str, list[Any]]:
     """The SQL behind the visits export (bench/bench_export.py hands the same
     text to ``sqlite3 -csv``)."""
     cte, params = scope_cte(scope)
-    return cte + """
+    return (
+        cte
+        + """
         SELECT d.date, t.name, vg.name, o.short_name, p.name, p.sex, p.birth_date,
                p.id_number, p.phone, h.number, h.category,
                (SELECT group_concat(tag, ';') FROM (SELECT tag FROM person_tags WHERE person_id = p.id ORDER BY tag)),
@@ -379,16 +467,24 @@ def visit_query(scope: Scope) -> tuple[str, list[Any]]:
         LEFT JOIN households h ON h.id = p.household_id
         LEFT JOIN volunteers sb ON sb.id = v.seen_by
         ORDER BY d.date, d.id, v.arrived_at, v.id
-    """, params
+    """,
+        params,
+    )
 
 
 def count_visits(store: Store, scope: Scope) -> int:
-    return _scalar(store, scope, "SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id") or 0
+    return (
+        _scalar(store, scope, "SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id")
+        or 0
+    )
 
 
 def handout_rows(store: Store, scope: Scope) -> Iterator[tuple]:
     cte, params = scope_cte(scope)
-    return _cursor(store, cte + """
+    return _cursor(
+        store,
+        cte
+        + """
         SELECT d.date, t.name, vg.name, p.name, p.id_number, coalesce(pt.condition_code, pt.code),
                pt.code, pt.version, pt.title_zh, pt.title_en, hd.ticked, gb.name, hd.given_at, hd.uid
         FROM days d JOIN visits v ON v.clinic_day_id = d.id
@@ -398,12 +494,21 @@ def handout_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         JOIN villages vg ON vg.id = d.village_id JOIN townships t ON t.id = vg.township_id
         LEFT JOIN volunteers gb ON gb.id = hd.given_by
         ORDER BY d.date, d.id, hd.given_at, hd.id
-    """, params)
+    """,
+        params,
+    )
 
 
 def count_handouts(store: Store, scope: Scope) -> int:
-    return _scalar(store, scope, """SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id
-        JOIN handouts hd ON hd.visit_id = v.id""") or 0
+    return (
+        _scalar(
+            store,
+            scope,
+            """SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id
+        JOIN handouts hd ON hd.visit_id = v.id""",
+        )
+        or 0
+    )
 
 
 def _register_where(scope: Scope, column: str) -> str:
@@ -415,7 +520,10 @@ def _register_where(scope: Scope, column: str) -> str:
 def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
     """The register (filtered by village), with each person's visits in the period."""
     cte, params = scope_cte(Scope(scope.date_from, scope.date_to, None, scope.org_ids))
-    return _cursor(store, cte + f"""
+    return _cursor(
+        store,
+        cte
+        + f"""
         , seen AS (SELECT v.person_id, count(*) AS n, max(d.date) AS last
                    FROM days d JOIN visits v ON v.clinic_day_id = d.id GROUP BY v.person_id)
         SELECT t.name, vg.name, coalesce(p.group_no, h.group_no), h.number, h.category, p.name, p.relation,
@@ -429,23 +537,37 @@ def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         LEFT JOIN villages vg ON vg.id = coalesce(p.village_id, h.village_id)
         LEFT JOIN townships t ON t.id = vg.township_id
         LEFT JOIN seen ON seen.person_id = p.id
-        WHERE {_register_where(scope, 'vg.id')}
+        WHERE {_register_where(scope, "vg.id")}
         ORDER BY t.name, vg.name, h.number, p.id
-    """, params)
+    """,
+        params,
+    )
 
 
 def count_register(store: Store, scope: Scope, table: str) -> int:
     """Rows of the persons or households register that the village filter keeps."""
     if table == "persons":
-        return store.scalar(
-            "SELECT count(*) FROM persons p LEFT JOIN households h ON h.id = p.household_id "
-            "WHERE " + _register_where(scope, "coalesce(p.village_id, h.village_id)")) or 0
-    return store.scalar("SELECT count(*) FROM households h WHERE " + _register_where(scope, "h.village_id")) or 0
+        return (
+            store.scalar(
+                "SELECT count(*) FROM persons p LEFT JOIN households h ON h.id = p.household_id "
+                "WHERE " + _register_where(scope, "coalesce(p.village_id, h.village_id)")
+            )
+            or 0
+        )
+    return (
+        store.scalar(
+            "SELECT count(*) FROM households h WHERE " + _register_where(scope, "h.village_id")
+        )
+        or 0
+    )
 
 
 def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:
     cte, params = scope_cte(Scope(scope.date_from, scope.date_to, None, scope.org_ids))
-    return _cursor(store, cte + f"""
+    return _cursor(
+        store,
+        cte
+        + f"""
         , seen AS (SELECT DISTINCT v.person_id, d.date FROM days d JOIN visits v ON v.clinic_day_id = d.id)
         SELECT t.name, vg.name, h.group_no, h.number, h.head_name, h.category,
                (SELECT count(*) FROM persons WHERE household_id = h.id),
@@ -454,15 +576,20 @@ def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:
                c.name, h.uid
         FROM households h JOIN villages vg ON vg.id = h.village_id JOIN townships t ON t.id = vg.township_id
         LEFT JOIN volunteers c ON c.id = h.cadre_id
-        WHERE {_register_where(scope, 'h.village_id')}
+        WHERE {_register_where(scope, "h.village_id")}
         ORDER BY t.name, vg.name, h.group_no, h.number, h.id
-    """, params)
+    """,
+        params,
+    )
 
 
 def volunteer_hour_rows(store: Store, scope: Scope) -> Iterator[tuple]:
     """One row per volunteer: attended days and hours on the days in scope."""
     cte, params = scope_cte(scope)
-    return _cursor(store, cte + f"""
+    return _cursor(
+        store,
+        cte
+        + f"""
         SELECT o.short_name, vol.name, vol.phone, vol.specialty_code,
                count(*) AS days, round(sum(coalesce(a.hours, {DAY_HOURS_SQL})), 2) AS hours,
                min(d.date), max(d.date), vol.uid
@@ -470,7 +597,9 @@ def volunteer_hour_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         JOIN volunteers vol ON vol.id = a.volunteer_id
         LEFT JOIN organisations o ON o.id = vol.organisation_id
         GROUP BY vol.id ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name, vol.name, vol.id
-    """, params)
+    """,
+        params,
+    )
 
 
 def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
@@ -485,7 +614,9 @@ def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
         where.append(_in("vg.id", scope.village_ids))
     if scope.org_ids is not None:
         where.append(_in("d.organisation_id", scope.org_ids))
-    return _cursor(store, f"""
+    return _cursor(
+        store,
+        f"""
         WITH latest AS (
             SELECT v.*, row_number() OVER (PARTITION BY v.person_id ORDER BY dd.date DESC, v.arrived_at DESC, v.id DESC) AS rn
             FROM visits v JOIN clinic_days dd ON dd.id = v.clinic_day_id WHERE dd.status != 'cancelled'
@@ -504,6 +635,8 @@ def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
         LEFT JOIN households h ON h.id = p.household_id
         JOIN villages vg ON vg.id = coalesce(p.village_id, h.village_id, d.village_id)
         JOIN townships t ON t.id = vg.township_id
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         ORDER BY t.name, vg.name, lv.follow_up_due, p.name
-    """, params)
+    """,
+        params,
+    )

@@ -17,11 +17,25 @@ def organisations(store: Store) -> list[dict]:
 
 def add_local_unit(store: Store, name: str, parent: dict) -> int:
     """A local unit (民进綦江区委会) of a catalogued organisation."""
-    level = "district" if "区委" in name or "县委" in name else ("general_branch" if "总支" in name else "branch")
-    return store.db["organisations"].insert({
-        "short_name": name, "name_zh": name, "name_en": f"{parent['name_en']} ({name})",
-        "level": level, "parent_id": parent["id"], "sort_order": parent["sort_order"],
-    }).last_pk
+    level = (
+        "district"
+        if "区委" in name or "县委" in name
+        else ("general_branch" if "总支" in name else "branch")
+    )
+    return (
+        store.db["organisations"]
+        .insert(
+            {
+                "short_name": name,
+                "name_zh": name,
+                "name_en": f"{parent['name_en']} ({name})",
+                "level": level,
+                "parent_id": parent["id"],
+                "sort_order": parent["sort_order"],
+            }
+        )
+        .last_pk
+    )
 
 
 def find_volunteer(store: Store, name: str, phone: str | None) -> dict | None:
@@ -41,10 +55,14 @@ def save_volunteer(store: Store, values: dict[str, Any]) -> str:
     return "updated"
 
 
-def same_name_and_phone(store: Store, name: str, phone: str | None, other_than: int | None) -> dict | None:
+def same_name_and_phone(
+    store: Store, name: str, phone: str | None, other_than: int | None
+) -> dict | None:
     """Another volunteer with this name and phone (the roster's identity)."""
-    return store.one("SELECT id FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ?",
-                     [name, phone, other_than])
+    return store.one(
+        "SELECT id FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ?",
+        [name, phone, other_than],
+    )
 
 
 def mark_cadre(store: Store, volunteer_id: int) -> None:
@@ -54,5 +72,7 @@ def mark_cadre(store: Store, volunteer_id: int) -> None:
 def specialty_names(store: Store) -> dict[str, tuple[str, str]]:
     """code → (name_zh, name_en), read once per connection (seeds change only at start)."""
     if "specialty_names" not in store.cache:
-        store.cache["specialty_names"] = {r["code"]: (r["name_zh"], r["name_en"]) for r in specialties(store)}
+        store.cache["specialty_names"] = {
+            r["code"]: (r["name_zh"], r["name_en"]) for r in specialties(store)
+        }
     return store.cache["specialty_names"]

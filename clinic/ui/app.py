@@ -46,15 +46,21 @@ class ClinicApp(App[None]):
 
     # Textual's built-in words, given here so the catalogue translates them.
     _TEXTUAL_WORDS = (
-        N_("palette"), N_("Open the command palette"), N_("Focus Next"), N_("Focus Previous"),
-        N_("Copy selected text"), N_("Quit the app and return to the command prompt."),
+        N_("palette"),
+        N_("Open the command palette"),
+        N_("Focus Next"),
+        N_("Focus Previous"),
+        N_("Copy selected text"),
+        N_("Quit the app and return to the command prompt."),
     )
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
 
     # -- time -------------------------------------------------------------
     def today(self) -> dt.date:
@@ -105,7 +111,9 @@ class ClinicApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen and action reachable from the palette, in the user's language."""
         for entry in registry.available():
-            yield SystemCommand(_(entry.title), _(entry.description), partial(self.action_open, entry.name))
+            yield SystemCommand(
+                _(entry.title), _(entry.description), partial(self.action_open, entry.name)
+            )
         yield SystemCommand(_("Help"), _("Keys and what they do"), self.action_help)
         yield SystemCommand(_("Quit"), _("Quit the application"), self.exit)
 
@@ -120,8 +128,13 @@ class ClinicApp(App[None]):
         if isinstance(error, ClinicError):
             self.notify(error.message, severity="error", timeout=10)
         else:
-            self.notify(_("Unexpected error: {error}. What was saved before is safe; set CLINIC_DEBUG=1 to see the details.").format(
-                error=type(error).__name__), severity="error", timeout=15)
+            self.notify(
+                _(
+                    "Unexpected error: {error}. What was saved before is safe; set CLINIC_DEBUG=1 to see the details."
+                ).format(error=type(error).__name__),
+                severity="error",
+                timeout=15,
+            )
 
     def on_unmount(self) -> None:
         self.store.close()

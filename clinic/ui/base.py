@@ -19,8 +19,11 @@ def translate_bindings(node: DOMNode) -> None:
     table = node._bindings.key_to_bindings
     for key, bindings in list(table.items()):
         table[key] = [
-            replace(b, description=_(b.description) if b.description else "",
-                    tooltip=_(b.tooltip) if b.tooltip else "")
+            replace(
+                b,
+                description=_(b.description) if b.description else "",
+                tooltip=_(b.tooltip) if b.tooltip else "",
+            )
             for b in bindings
         ]
 

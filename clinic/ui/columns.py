@@ -23,7 +23,9 @@ def _cell_width(cell: object) -> int:
 def fit_columns(table: DataTable, rows: list[tuple], grow_only: bool = False) -> None:
     """Size the auto-width columns to ``rows`` (added next); ``grow_only`` when they
     are appended to rows already shown (a further page), never narrowing a column."""
-    fitted = table.__dict__.setdefault("_fitted_columns", set())  # columns this sizes (not fixed ones)
+    fitted = table.__dict__.setdefault(
+        "_fitted_columns", set()
+    )  # columns this sizes (not fixed ones)
     for column, *cells in zip(table.ordered_columns, *rows, strict=True) if rows else ():
         if column.auto_width or column.key in fitted:
             widest = max([column.label.cell_len, *(_cell_width(c) for c in cells)])

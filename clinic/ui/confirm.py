@@ -21,7 +21,10 @@ class ConfirmDialog(ClinicModal):
     #confirm-buttons { height: auto; margin-top: 1; }
     #confirm-buttons Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("y", "answer(True)", N_("Yes")), Binding("n,escape", "answer(False)", N_("No"))]
+    BINDINGS = [
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
+    ]
 
     def __init__(self, question: str, yes: str, no: str) -> None:
         super().__init__()

@@ -53,7 +53,9 @@ def _pad(text: str, width: int) -> str:
 class MonthCalendar(Static):
     """Seven columns, Monday first; a clinic day shows its count of days, the chosen date reversed."""
 
-    def show(self, year: int, month: int, days: list[dict], chosen: str | None, today: dt.date) -> None:
+    def show(
+        self, year: int, month: int, days: list[dict], chosen: str | None, today: dt.date
+    ) -> None:
         by_date: dict[str, list[dict]] = {}
         for d in days:
             by_date.setdefault(d["date"], []).append(d)
@@ -71,15 +73,24 @@ class MonthCalendar(Static):
                 style = ""
                 if here:
                     statuses = {d["status"] for d in here}
-                    style = "bold red strike" if statuses == {"cancelled"} else (
-                        "bold green" if all(d["filled"] >= d["needed"] for d in here) else "bold yellow")
+                    style = (
+                        "bold red strike"
+                        if statuses == {"cancelled"}
+                        else (
+                            "bold green"
+                            if all(d["filled"] >= d["needed"] for d in here)
+                            else "bold yellow"
+                        )
+                    )
                 if iso == today.isoformat():
                     style += " underline"
                 if iso == chosen:
                     style += " reverse"
                 text.append(" " + cell, style=style.strip() or None)
             text.append("\n")
-        text.append("\n" + _("• clinic day · green: all places filled · yellow: places open"), style="dim")
+        text.append(
+            "\n" + _("• clinic day · green: all places filled · yellow: places open"), style="dim"
+        )
         self.update(text)
 
 
@@ -122,15 +133,27 @@ class ClinicDaysScreen(ClinicScreen):
             with Vertical(id="team-box"):
                 yield Static(_("Team"), classes="title", id="team-title")
                 yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
-        yield Static(_("a assign · c confirmed · d declined · t attended · x no-show · Del remove · r roster"),
-                     id="days-hint", classes="muted")
+        yield Static(
+            _(
+                "a assign · c confirmed · d declined · t attended · x no-show · Del remove · r roster"
+            ),
+            id="days-hint",
+            classes="muted",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
         today = self.app.today()
         self.year, self.month = today.year, today.month
         self.query_one("#days-list", DataTable).add_columns(
-            _("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Filled"))
+            _("Date"),
+            _("Day"),
+            _("Time"),
+            _("Village"),
+            _("Organisation"),
+            _("Status"),
+            _("Filled"),
+        )
         # Long role names ("Traditional Chinese medicine") wrap in a narrow column, so every column
         # of the team (state, hours, by hand or roster) fits at 120 columns.
         needs = self.query_one("#needs", DataTable)
@@ -162,12 +185,20 @@ class ClinicDaysScreen(ClinicScreen):
         for d in self.month_days:
             date = dt.date.fromisoformat(d["date"])
             table.add_row(
-                d["date"], weekday_label(date.weekday()), f"{d['start_time']}–{d['end_time']}",
-                f"{d['township']}{d['village']}", d["organisation"] or "", p.day_status_label(d["status"]),
-                f"{d['filled']}/{d['needed']}", key=str(d["id"]),
+                d["date"],
+                weekday_label(date.weekday()),
+                f"{d['start_time']}–{d['end_time']}",
+                f"{d['township']}{d['village']}",
+                d["organisation"] or "",
+                p.day_status_label(d["status"]),
+                f"{d['filled']}/{d['needed']}",
+                key=str(d["id"]),
             )
         self.query_one("#days-title", Static).update(
-            _("Clinic days in {month}: {n}").format(month=month_title(self.year, self.month), n=len(self.month_days)))
+            _("Clinic days in {month}: {n}").format(
+                month=month_title(self.year, self.month), n=len(self.month_days)
+            )
+        )
         target = keep if keep is not None else self.day_id
         ids = [d["id"] for d in self.month_days]
         if target in ids:
@@ -186,30 +217,42 @@ class ClinicDaysScreen(ClinicScreen):
             chosen = day["date"]
             for line in p.day_needs(self.store, self.day_id):
                 extra = line.assigned - line.filled
-                needs_table.add_row(p.specialty_label(self.store, line.role), line.needed,
-                                    f"{line.filled} (+{extra})" if extra else str(line.filled),
-                                    Text(str(line.open), style="bold yellow" if line.open else "green"),
-                                    height=None)
+                needs_table.add_row(
+                    p.specialty_label(self.store, line.role),
+                    line.needed,
+                    f"{line.filled} (+{extra})" if extra else str(line.filled),
+                    Text(str(line.open), style="bold yellow" if line.open else "green"),
+                    height=None,
+                )
             for a in q.assignments_of_day(self.store, self.day_id):
-                style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(a["status"])
+                style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(
+                    a["status"]
+                )
                 team.add_row(
-                    Text(a["name"], style=style or ""), p.specialty_label(self.store, a["role"]),
-                    p.assignment_label(a["status"]), "" if a["hours"] is None else f"{a['hours']:g}",
-                    _("roster") if a["source"] == "roster" else _("by hand"), a["organisation"] or "",
-                    key=str(a["id"]), height=None,
+                    Text(a["name"], style=style or ""),
+                    p.specialty_label(self.store, a["role"]),
+                    p.assignment_label(a["status"]),
+                    "" if a["hours"] is None else f"{a['hours']:g}",
+                    _("roster") if a["source"] == "roster" else _("by hand"),
+                    a["organisation"] or "",
+                    key=str(a["id"]),
+                    height=None,
                 )
             seen = p.attendance(self.store, self.day_id)
             signed = sum(len(seen[s]) for s in ("invited", "confirmed", "attended", "no_show"))
             title = _("Team of {date} {village} ({venue})").format(
-                date=day["date"], village=day["village"], venue=day["venue"] or "-")
+                date=day["date"], village=day["village"], venue=day["venue"] or "-"
+            )
             if seen["attended"] or seen["no_show"]:
                 title += "\n" + _("signed up {n}, came {came}, did not come {missed}").format(
-                    n=signed, came=len(seen["attended"]), missed=len(seen["no_show"]))
+                    n=signed, came=len(seen["attended"]), missed=len(seen["no_show"])
+                )
             self.query_one("#team-title", Static).update(title)
         else:
             self.query_one("#team-title", Static).update(_("Team"))
-        self.query_one("#calendar", MonthCalendar).show(self.year, self.month, self.month_days, chosen,
-                                                       self.app.today())
+        self.query_one("#calendar", MonthCalendar).show(
+            self.year, self.month, self.month_days, chosen, self.app.today()
+        )
 
     @on(DataTable.RowHighlighted, "#days-list")
     def day_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -255,7 +298,9 @@ class ClinicDaysScreen(ClinicScreen):
         if self.day_id is None:
             self.notify(_("No clinic day chosen."), severity="warning")
             return
-        self.app.push_screen(AssignDialog(self.day_id), lambda changed: changed and self.refresh_month())
+        self.app.push_screen(
+            AssignDialog(self.day_id), lambda changed: changed and self.refresh_month()
+        )
 
     def _assignment_id(self) -> int | None:
         return cursor_id(self.query_one("#team", DataTable))
@@ -264,7 +309,10 @@ class ClinicDaysScreen(ClinicScreen):
         """Status keys and Delete act on the team only while a team row is focused."""
         team = self.query_one("#team", DataTable)
         if self.focused is not team or not team.row_count:
-            self.notify(_("Move to the team first (Tab or Enter), then choose a person."), severity="warning")
+            self.notify(
+                _("Move to the team first (Tab or Enter), then choose a person."),
+                severity="warning",
+            )
             return False
         return True
 
@@ -281,9 +329,11 @@ class ClinicDaysScreen(ClinicScreen):
         try:
             p.set_assignment(self.store, assignment_id, status=status, change_attendance=confirmed)
         except p.AttendanceRecorded as exc:
+
             def answer(yes: bool | None) -> None:
                 if yes:
                     self._set_status(assignment_id, status, True)
+
             self.app.push_screen(ConfirmDialog(exc.message, _("Change"), _("Keep")), answer)
             return
         except ClinicError as exc:
@@ -321,8 +371,10 @@ class ClinicDaysScreen(ClinicScreen):
         if start > last:
             self.notify(_("This month is over; choose a month to come."), severity="warning")
             return
-        self.app.push_screen(RosterPreview(start.isoformat(), last.isoformat()),
-                             lambda applied: applied and self.refresh_month())
+        self.app.push_screen(
+            RosterPreview(start.isoformat(), last.isoformat()),
+            lambda applied: applied and self.refresh_month(),
+        )
 
 
 class DayForm(ClinicModal):
@@ -342,7 +394,9 @@ class DayForm(ClinicModal):
         orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
         statuses = [(p.day_status_label(s), s) for s in p.DAY_STATUSES]
         with VerticalScroll(classes="dialog", id="day-form"):
-            yield Static(_("Edit clinic day") if self.day_id else _("New clinic day"), classes="title")
+            yield Static(
+                _("Edit clinic day") if self.day_id else _("New clinic day"), classes="title"
+            )
             yield Label(_("Date"))
             yield Input(id="date", placeholder="2026-12-19")
             with Horizontal(classes="row"):
@@ -375,7 +429,9 @@ class DayForm(ClinicModal):
             self.query_one("#venue", Input).value = day["venue"]
             if day["organisation_id"]:
                 self.query_one("#org", Select).value = day["organisation_id"]
-            self.query_one("#needs", Input).value = p.format_needs(store, q.needs_of(store, [self.day_id])[self.day_id])
+            self.query_one("#needs", Input).value = p.format_needs(
+                store, q.needs_of(store, [self.day_id])[self.day_id]
+            )
             self.query_one("#status", Select).value = day["status"]
         else:
             self.query_one("#needs", Input).value = p.default_needs_text(store)
@@ -407,7 +463,9 @@ class DayForm(ClinicModal):
                 day_id = p.add_day(store, day)
             else:
                 for problem in p.edit_day(store, self.day_id, day):
-                    self.app.notify(problem, title=_("Check the team"), severity="warning", timeout=10)
+                    self.app.notify(
+                        problem, title=_("Check the team"), severity="warning", timeout=10
+                    )
                 day_id = self.day_id
         except ClinicError as exc:
             self.query_one("#error", Static).update(exc.message)
@@ -433,13 +491,25 @@ class AssignDialog(ClinicModal):
         store = self.app.store
         day = p.get_day(store, self.day_id)
         lines = p.day_needs(store, self.day_id)
-        roles = [(f"{p.specialty_label(store, n.role)} ({n.filled}/{n.needed})", n.role) for n in lines]
+        roles = [
+            (f"{p.specialty_label(store, n.role)} ({n.filled}/{n.needed})", n.role) for n in lines
+        ]
         known = {n.role for n in lines}
-        roles += [(pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store) if s["code"] not in known]
-        first_open = next((n.role for n in lines if n.open), lines[0].role if lines else roles[0][1])
+        roles += [
+            (pick(s["name_zh"], s["name_en"]), s["code"])
+            for s in q.specialties(store)
+            if s["code"] not in known
+        ]
+        first_open = next(
+            (n.role for n in lines if n.open), lines[0].role if lines else roles[0][1]
+        )
         with Vertical(classes="dialog", id="assign-dialog"):
-            yield Static(_("Assign a volunteer to {date} {village}").format(date=day["date"], village=day["village"]),
-                         classes="title")
+            yield Static(
+                _("Assign a volunteer to {date} {village}").format(
+                    date=day["date"], village=day["village"]
+                ),
+                classes="title",
+            )
             with Horizontal(classes="row"):
                 yield Select(roles, id="role", value=first_open, allow_blank=False)
                 yield Input(id="filter", placeholder=_("Filter by name"))
@@ -449,7 +519,8 @@ class AssignDialog(ClinicModal):
 
     def on_mount(self) -> None:
         self.query_one("#candidates", DataTable).add_columns(
-            _("Volunteer"), _("Specialty"), _("Organisation"), _("Days"), _("Can come?"))
+            _("Volunteer"), _("Specialty"), _("Organisation"), _("Days"), _("Can come?")
+        )
         self.load()
         self.query_one("#candidates").focus()
 
@@ -461,11 +532,19 @@ class AssignDialog(ClinicModal):
         table.clear()
         for c in p.candidates(store, self.day_id, role, name=name):
             v = c.volunteer
-            verdict = Text(_("yes"), style="green") if c.refusal is None else Text(c.reason, style="red")
+            verdict = (
+                Text(_("yes"), style="green") if c.refusal is None else Text(c.reason, style="red")
+            )
             if c.refusal is None and not c.matches:
                 verdict = Text(_("yes, other specialty"), style="yellow")
-            table.add_row(v["name"], pick(v["specialty_zh"], v["specialty_en"]) or "", v["organisation"] or "",
-                          v["days"], verdict, key=str(v["id"]))
+            table.add_row(
+                v["name"],
+                pick(v["specialty_zh"], v["specialty_en"]) or "",
+                v["organisation"] or "",
+                v["days"],
+                verdict,
+                key=str(v["id"]),
+            )
 
     @on(Select.Changed, "#role")
     @on(Input.Changed, "#filter")

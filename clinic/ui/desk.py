@@ -42,10 +42,19 @@ STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "don
 
 # Short English names of the long specialty names, for the queue column (the
 # Chinese names are short already).
-QUEUE_SHORT_EN = {"gp": "GP", "internal": "Internal", "tcm": "TCM", "endocrinology": "Endocrine",
-                  "ophthalmology": "Eyes", "paediatrics": "Children", "gynaecology": "Gynaecol.",
-                  "orthopaedics": "Orthopaed.", "dermatology": "Skin", "rehabilitation": "Rehab.",
-                  "lab": "Lab/ECG"}
+QUEUE_SHORT_EN = {
+    "gp": "GP",
+    "internal": "Internal",
+    "tcm": "TCM",
+    "endocrinology": "Endocrine",
+    "ophthalmology": "Eyes",
+    "paediatrics": "Children",
+    "gynaecology": "Gynaecol.",
+    "orthopaedics": "Orthopaed.",
+    "dermatology": "Skin",
+    "rehabilitation": "Rehab.",
+    "lab": "Lab/ECG",
+}
 
 
 def queue_label(code: str | None, name: str) -> str:
@@ -55,8 +64,13 @@ def queue_label(code: str | None, name: str) -> str:
 
 
 # The queue's Flags column, in a word each (‼ urgent, ! raised); the visit form says them in full.
-QUEUE_FLAG = {"bp_raised": N_("BP"), "bp_urgent": N_("BP"), "glucose_high": N_("Glu"),
-              "glucose_diabetes": N_("Glu"), "glucose_low": N_("Glu low")}
+QUEUE_FLAG = {
+    "bp_raised": N_("BP"),
+    "bp_urgent": N_("BP"),
+    "glucose_high": N_("Glu"),
+    "glucose_diabetes": N_("Glu"),
+    "glucose_low": N_("Glu low"),
+}
 
 
 def queue_flags(flags: list) -> str:
@@ -95,8 +109,13 @@ class DeskScreen(ClinicScreen):
         Binding("ctrl+y", "who", N_("Who's at desk"), show=False),
         Binding("ctrl+l", "change_day", N_("Change day"), show=False),
         # For F1: the search box's and the lists' own Enter do this.
-        Binding("enter", "check_in_highlighted", N_("Check in (search, results) · open the visit (queue)"),
-                show=False, key_display="Enter"),
+        Binding(
+            "enter",
+            "check_in_highlighted",
+            N_("Check in (search, results) · open the visit (queue)"),
+            show=False,
+            key_display="Enter",
+        ),
         Binding("slash", "focus_search", N_("Search"), show=False, key_display="/"),
         Binding("escape", "clear", N_("Clear"), show=False, key_display="Esc"),
     ]
@@ -118,21 +137,29 @@ class DeskScreen(ClinicScreen):
         yield Static("", id="day-bar")
         with Horizontal(id="desk-main"):
             with Vertical(id="checkin"):
-                yield Input(placeholder=_("Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."),
-                            id="search")
+                yield Input(
+                    placeholder=_(
+                        "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
+                    ),
+                    id="search",
+                )
                 yield Static("", id="search-status", classes="muted")
                 table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
                 # No household category here: whether a family is poor is sensitive and
                 # not needed to tell namesakes apart (PIPL: minimum necessary).
                 # A narrow first column marks who is checked in today (✓), so no other column is pushed out.
                 table.add_column("✓", width=1, key="here")
-                table.add_columns(_("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number"))
+                table.add_columns(
+                    _("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number")
+                )
                 yield table
             with Vertical(id="queue-box"):
                 yield Static(_("Queue"), id="queue-title", classes="title")
                 table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
                 # Flags last: the one column of any length; the others keep their room at 120 columns.
-                table.add_columns(_("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags"))
+                table.add_columns(
+                    _("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags")
+                )
                 yield table
         yield Footer()
 
@@ -212,7 +239,11 @@ class DeskScreen(ClinicScreen):
         names = [f"{self.volunteer_name(v)} ({counts.get(v, 0)})" for v in self.volunteer_ids]
         bar = f"[b]{escape(desk.day_label(self.day))}[/b]"
         if self.day["date"] != self.app.today().isoformat():
-            bar += "  [reverse] " + _("Past clinic day: records take the date {date}").format(date=self.day["date"]) + " [/reverse]"
+            bar += (
+                "  [reverse] "
+                + _("Past clinic day: records take the date {date}").format(date=self.day["date"])
+                + " [/reverse]"
+            )
         if names:
             bar += "   " + _("At the desk (seen today): {names}").format(names=listing(names))
             if self.volunteer_id and counts.get(self.volunteer_id):
@@ -250,22 +281,38 @@ class DeskScreen(ClinicScreen):
         more = len(hits) > RESULTS_LIMIT
         hits = hits[:RESULTS_LIMIT]
         self.hits = hits
-        here = q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits]) if self.day else set()
+        here = (
+            q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits])
+            if self.day
+            else set()
+        )
         table = self.query_one("#results", DataTable)
         table.clear()
-        rows = [("[b green]✓[/]" if hit.id in here else "", escape(hit.name), sex_short(hit.sex),
-                 "" if hit.age is None else hit.age, escape(hit.village or ""), escape(hit.household_number or ""),
-                 short_masked(hit.id_masked)) for hit in hits]
+        rows = [
+            (
+                "[b green]✓[/]" if hit.id in here else "",
+                escape(hit.name),
+                sex_short(hit.sex),
+                "" if hit.age is None else hit.age,
+                escape(hit.village or ""),
+                escape(hit.household_number or ""),
+                short_masked(hit.id_masked),
+            )
+            for hit in hits
+        ]
         fit_columns(table, rows)
         for hit, row in zip(hits, rows, strict=True):
             table.add_row(*row, key=str(hit.id))
         if not text:
             message = ""
         elif more:
-            message = _("first {n} shown; type more to narrow · Enter checks in the highlighted person").format(
-                n=len(hits))
+            message = _(
+                "first {n} shown; type more to narrow · Enter checks in the highlighted person"
+            ).format(n=len(hits))
         elif hits:
-            message = _("{n} found · Enter checks in the highlighted person · ↑↓ choose").format(n=len(hits))
+            message = _("{n} found · Enter checks in the highlighted person · ↑↓ choose").format(
+                n=len(hits)
+            )
         elif text.isdigit() and len(text) < 4:
             message = _("Type at least 4 digits of the ID number or phone.")
         else:
@@ -298,7 +345,9 @@ class DeskScreen(ClinicScreen):
         table = self.query_one("#results", DataTable)
         if not self.hits or table.cursor_row < 0 or table.cursor_row >= len(self.hits):
             if self.query_one("#search", Input).value.strip():
-                self.notify(_("Nobody to check in; Ctrl+N registers a walk-in."), severity="warning")
+                self.notify(
+                    _("Nobody to check in; Ctrl+N registers a walk-in."), severity="warning"
+                )
             return
         hit = self.hits[table.cursor_row]
         self.check_in(hit.id, hit.name)
@@ -318,24 +367,39 @@ class DeskScreen(ClinicScreen):
 
         def answered(consent: desk.Consent | None) -> None:
             if consent is None:
-                self.notify(_("No consent: {name} is not checked in and no health data is recorded.").format(name=name),
-                            severity="warning")
+                self.notify(
+                    _(
+                        "No consent: {name} is not checked in and no health data is recorded."
+                    ).format(name=name),
+                    severity="warning",
+                )
                 return
             self._do_check_in(person_id, name, consent)
 
-        self.app.push_screen(ConsentDialog(name, self.volunteer_id, self.volunteer_name()), answered)
+        self.app.push_screen(
+            ConsentDialog(name, self.volunteer_id, self.volunteer_name()), answered
+        )
 
     def _do_check_in(self, person_id: int, name: str, consent: desk.Consent | None) -> None:
         try:
-            visit_id, new = desk.check_in(self.app.store, self.day, person_id, self.volunteer_id, self.app.now(),
-                                          queue=self.queue_filter, consent=consent)
+            visit_id, new = desk.check_in(
+                self.app.store,
+                self.day,
+                person_id,
+                self.volunteer_id,
+                self.app.now(),
+                queue=self.queue_filter,
+                consent=consent,
+            )
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
         if new:
             self.notify(_("{name} checked in.").format(name=name))
         else:
-            self.notify(_("{name} was already checked in today.").format(name=name), severity="warning")
+            self.notify(
+                _("{name} was already checked in today.").format(name=name), severity="warning"
+            )
         search = self.query_one("#search", Input)
         search.value = ""
         search.focus()
@@ -352,8 +416,14 @@ class DeskScreen(ClinicScreen):
                 person = q.person(self.app.store, person_id)
                 self.check_in(person_id, person["name"])
 
-        self.app.push_screen(WalkInForm(self.day["village_id"], self.query_one("#search", Input).value.strip(),
-                                        self.volunteer_id), made)
+        self.app.push_screen(
+            WalkInForm(
+                self.day["village_id"],
+                self.query_one("#search", Input).value.strip(),
+                self.volunteer_id,
+            ),
+            made,
+        )
 
     # -- queue ---------------------------------------------------------------------
     def poll_queue(self) -> None:
@@ -391,9 +461,16 @@ class DeskScreen(ClinicScreen):
             style = {"waiting": "", "with_doctor": "bold", "done": "dim"}[row["state"]]
             state = state_label(row["state"])
             queue = queue_label(row["queue"], names.get(row["queue"], row["queue"] or ""))
-            cells.append((f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]), state, waited,
-                          escape(queue), escape(row["seen_by_name"] or ""),
-                          f"[red]{escape(flags)}[/]" if flags else ""))
+            cells.append(
+                (
+                    f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]),
+                    state,
+                    waited,
+                    escape(queue),
+                    escape(row["seen_by_name"] or ""),
+                    f"[red]{escape(flags)}[/]" if flags else "",
+                )
+            )
             if row["visit_id"] == keep:
                 target = index
         fit_columns(table, cells)
@@ -402,7 +479,9 @@ class DeskScreen(ClinicScreen):
         if rows:
             table.move_cursor(row=target)
         counts = {s: sum(1 for r in rows if r["state"] == s) for s in desk.STATES}
-        title = _("Queue: {waiting} waiting, {with_doctor} with a doctor, {done} done").format(**counts)
+        title = _("Queue: {waiting} waiting, {with_doctor} with a doctor, {done} done").format(
+            **counts
+        )
         if self.queue_filter:
             shown = _("only {queue}").format(queue=names.get(self.queue_filter, self.queue_filter))
             title = "[reverse] " + escape(shown) + " [/reverse] " + title
@@ -421,7 +500,9 @@ class DeskScreen(ClinicScreen):
         """All, then the specialties this day needs or uses (every one if it names none)."""
         used = q.day_queue_codes(self.app.store, self.day["id"]) if self.day else set()
         used |= {self.queue_filter} if self.queue_filter else set()
-        codes = [c for c, _label in self.specialties if c in used] or [c for c, _label in self.specialties]
+        codes = [c for c, _label in self.specialties if c in used] or [
+            c for c, _label in self.specialties
+        ]
         return [None, *codes]
 
     def action_filter(self) -> None:
@@ -446,8 +527,12 @@ class DeskScreen(ClinicScreen):
         if visit_id is None or self.day is None:
             return
         visit = q.visit(self.app.store, visit_id)
-        following = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}[visit["state"]]
-        desk.set_state(self.app.store, self.day, visit_id, following, self.volunteer_id, self.app.now())
+        following = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}[
+            visit["state"]
+        ]
+        desk.set_state(
+            self.app.store, self.day, visit_id, following, self.volunteer_id, self.app.now()
+        )
         self.refresh_queue(select=visit_id)
 
     @on(DataTable.RowSelected, "#queue")

@@ -48,7 +48,12 @@ class BindingCommands(Provider):
         for name, key, action in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=key)
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    partial(self.screen.run_action, action),
+                    help=key,
+                )
 
 
 class StockDialog(ClinicModal):
@@ -72,13 +77,21 @@ class StockDialog(ClinicModal):
                 for line in lines:
                     with Horizontal(classes="field"):
                         yield Label(line.title, classes="stock-label")
-                        yield Input("" if line.brought is None else str(line.brought), id=f"s-{line.code}",
-                                    classes="stock-input", type="integer")
+                        yield Input(
+                            "" if line.brought is None else str(line.brought),
+                            id=f"s-{line.code}",
+                            classes="stock-input",
+                            type="integer",
+                        )
                         left = "-" if line.left is None else str(line.left)
                         text = _("given {given}, left {left}").format(given=line.given, left=left)
-                        yield Static(f"[bold red]{text}[/]" if line.low else text, classes="stock-left")
+                        yield Static(
+                            f"[bold red]{text}[/]" if line.low else text, classes="stock-left"
+                        )
             yield Static("", id="error", classes="error")
-            yield Static(_("Type the number brought; Enter moves on; Ctrl+S saves."), classes="muted")
+            yield Static(
+                _("Type the number brought; Enter moves on; Ctrl+S saves."), classes="muted"
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -140,7 +153,10 @@ class SummaryScreen(ClinicScreen):
         message = daysummary.thanks(data)
         if message and lines and lines[-1] == message:
             lines = lines[:-2]
-        shown = [escape(line) if line.startswith(" ") or not line else f"[b]{escape(line)}[/b]" for line in lines]
+        shown = [
+            escape(line) if line.startswith(" ") or not line else f"[b]{escape(line)}[/b]"
+            for line in lines
+        ]
         self.query_one("#summary", Static).update("\n".join(shown))
         self.query_one("#thanks", Static).update(message)
 
@@ -148,9 +164,13 @@ class SummaryScreen(ClinicScreen):
         from clinic.core.desk import fill_hours
 
         n = fill_hours(self.app.store, self.day_id)
-        self.notify(ngettext("Hours recorded for {n} volunteer (the day's planned hours; edit them in Clinic days).",
-                             "Hours recorded for {n} volunteers (the day's planned hours; edit them in Clinic days).",
-                             n).format(n=n))
+        self.notify(
+            ngettext(
+                "Hours recorded for {n} volunteer (the day's planned hours; edit them in Clinic days).",
+                "Hours recorded for {n} volunteers (the day's planned hours; edit them in Clinic days).",
+                n,
+            ).format(n=n)
+        )
         self.action_reload()
 
     def action_back(self) -> None:

@@ -35,17 +35,26 @@ class ConsentDialog(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(_("Consent for health data: {name}").format(name=self.person_name), classes="title")
-            yield Static(_(
-                "Explain: the clinic records blood pressure, glucose and advice to look after the person; "
-                "it is kept on this laptop, shown to the clinic team only, and never published with names. "
-                "The person may refuse or withdraw at any time and will still be seen."))
-            yield Static(_("Explained by: {name}").format(name=self.explained_name or "-"), classes="muted")
+            yield Static(
+                _("Consent for health data: {name}").format(name=self.person_name), classes="title"
+            )
+            yield Static(
+                _(
+                    "Explain: the clinic records blood pressure, glucose and advice to look after the person; "
+                    "it is kept on this laptop, shown to the clinic team only, and never published with names. "
+                    "The person may refuse or withdraw at any time and will still be seen."
+                )
+            )
+            yield Static(
+                _("Explained by: {name}").format(name=self.explained_name or "-"), classes="muted"
+            )
             yield Label(_("Signed by a proxy? Their name (leave empty when the person signs)"))
             yield Input(id="proxy")
             yield Label(_("Proxy's relation to the person"))
             yield Input(placeholder=_("e.g. son, daughter, spouse"), id="relation")
-            yield Static(_("Enter: consent given · Esc: no consent (nothing is recorded)"), classes="muted")
+            yield Static(
+                _("Enter: consent given · Esc: no consent (nothing is recorded)"), classes="muted"
+            )
             yield Static("", id="error", classes="error")
         yield Footer()
 
@@ -63,8 +72,11 @@ class ConsentDialog(ClinicModal):
     def action_give(self) -> None:
         proxy = self.query_one("#proxy", Input).value.strip()
         consent = desk.Consent(
-            explained_by=self.explained_by, signed_by="proxy" if proxy else "self",
-            proxy_name=proxy, proxy_relation=self.query_one("#relation", Input).value.strip())
+            explained_by=self.explained_by,
+            signed_by="proxy" if proxy else "self",
+            proxy_name=proxy,
+            proxy_relation=self.query_one("#relation", Input).value.strip(),
+        )
         try:
             consent.check()
         except InputError as exc:
@@ -87,7 +99,9 @@ class WalkInForm(ClinicModal):
     ]
     FIELDS = ("name", "sex", "birth", "village", "phone", "id_number")
 
-    def __init__(self, village_id: int | None, name: str = "", volunteer_id: int | None = None) -> None:
+    def __init__(
+        self, village_id: int | None, name: str = "", volunteer_id: int | None = None
+    ) -> None:
         super().__init__()
         self.village_id = village_id
         self.volunteer_id = volunteer_id
@@ -97,8 +111,12 @@ class WalkInForm(ClinicModal):
     def compose(self) -> ComposeResult:
         villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(self.app.store)]
         labels = {
-            "name": _("Name"), "sex": _("Sex (男/女, M/F)"), "birth": _("Birth date or age in years"),
-            "village": _("Village"), "phone": _("Phone (optional)"), "id_number": _("ID number (optional, checked)"),
+            "name": _("Name"),
+            "sex": _("Sex (男/女, M/F)"),
+            "birth": _("Birth date or age in years"),
+            "village": _("Village"),
+            "phone": _("Phone (optional)"),
+            "id_number": _("ID number (optional, checked)"),
         }
         with Vertical(classes="dialog compact"):
             yield Static(_("Walk-in: a person not on the register"), classes="title")
@@ -106,10 +124,16 @@ class WalkInForm(ClinicModal):
                 with Horizontal(classes="field"):
                     yield Label(labels[field], classes="field-label")
                     if field == "village":
-                        yield Select(villages, id="village", prompt=_("Choose the village"),
-                                     value=self.village_id if self.village_id else Select.NULL)
+                        yield Select(
+                            villages,
+                            id="village",
+                            prompt=_("Choose the village"),
+                            value=self.village_id if self.village_id else Select.NULL,
+                        )
                     elif field == "name":
-                        yield Input(self.initial_name if not self.initial_name.isascii() else "", id="name")
+                        yield Input(
+                            self.initial_name if not self.initial_name.isascii() else "", id="name"
+                        )
                     elif field == "birth":
                         yield Input(placeholder="1956-03-02 / 68", id="birth")
                     else:
@@ -145,9 +169,14 @@ class WalkInForm(ClinicModal):
         except InputError as exc:
             error.update(exc.message)
             return
-        form = desk.WalkIn(name=values["name"], sex=sex, birth=values["birth"],
-                           village_id=None if village is None else int(village),
-                           phone=values["phone"], id_number=values["id_number"])
+        form = desk.WalkIn(
+            name=values["name"],
+            sex=sex,
+            birth=values["birth"],
+            village_id=None if village is None else int(village),
+            phone=values["phone"],
+            id_number=values["id_number"],
+        )
         clean = desk.clean_walk_in(form, self.app.today())
         if clean.problems:
             error.update("\n".join(clean.problems.values()))
@@ -155,18 +184,27 @@ class WalkInForm(ClinicModal):
             self.query_one(f"#{field}").focus()
             return
         try:
-            person_id = desk.add_walk_in(self.app.store, clean, confirm_duplicate=self.confirm_pending is not None,
-                                         actor=self.app.actor, volunteer_id=self.volunteer_id)
+            person_id = desk.add_walk_in(
+                self.app.store,
+                clean,
+                confirm_duplicate=self.confirm_pending is not None,
+                actor=self.app.actor,
+                volunteer_id=self.volunteer_id,
+            )
         except desk.DuplicateWarning as exc:
             lines = [exc.message]
             household = _("household")
             for d in exc.candidates[:5]:
-                lines.append(f"  {d['name']} {d['birth_date'] or ''} {d['village'] or ''} "
-                             f"{household} {d['household_number'] or '-'} {mask_id(d['id_number'])}")
+                lines.append(
+                    f"  {d['name']} {d['birth_date'] or ''} {d['village'] or ''} "
+                    f"{household} {d['household_number'] or '-'} {mask_id(d['id_number'])}"
+                )
             if any(d["id_number"] and d["id_number"] == clean.id_number for d in exc.candidates):
                 lines.append(_("Esc, then find this person by name in the check-in box."))
             else:
-                lines.append(_("Ctrl+S again registers a new person anyway; Esc goes back to the search."))
+                lines.append(
+                    _("Ctrl+S again registers a new person anyway; Esc goes back to the search.")
+                )
                 self.confirm_pending = exc.candidates
             error.update("\n".join(lines))
             return

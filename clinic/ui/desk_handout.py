@@ -39,7 +39,7 @@ def _wrap(title: str, width: int, lines: int) -> list[str]:
     if line.strip():
         out.append(line.rstrip())
     if len(out) > lines:
-        out = out[:lines - 1] + [" ".join(out[lines - 1:])]
+        out = out[: lines - 1] + [" ".join(out[lines - 1 :])]
     return [w if cell_len(w) <= width else set_cell_size(w, width - 1) + "…" for w in out]
 
 
@@ -50,7 +50,9 @@ class HandoutDialog(ClinicModal):
         Binding("escape", "cancel", N_("Cancel")),
     ]
 
-    def __init__(self, ctx: dict, conditions: list[str], flags: list[V.Flag], volunteer_id: int | None) -> None:
+    def __init__(
+        self, ctx: dict, conditions: list[str], flags: list[V.Flag], volunteer_id: int | None
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.volunteer_id = volunteer_id
@@ -67,22 +69,33 @@ class HandoutDialog(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(_("Health prescriptions for {name}").format(name=self.ctx["person"]["name"]), classes="title")
+            yield Static(
+                _("Health prescriptions for {name}").format(name=self.ctx["person"]["name"]),
+                classes="title",
+            )
             with Horizontal(id="handout-lists"):
                 options = []
-                left = {line.code: line.left for line in P.stock(self.app.store, self.ctx["day"]["id"])}
+                left = {
+                    line.code: line.left for line in P.stock(self.app.store, self.ctx["day"]["id"])
+                }
                 # The condition's short name, ★ first: a long title cut at the edge hid the ★.
                 names = dict(desk.conditions_catalogue(self.app.store))
                 for t in self.all:
-                    label = ("★ " if t.code in self.suggested else "  ") + (names.get(t.condition or "") or t.title)
+                    label = ("★ " if t.code in self.suggested else "  ") + (
+                        names.get(t.condition or "") or t.title
+                    )
                     if left.get(t.code) is not None:
                         label += " " + _("({n} left)").format(n=max(left[t.code], 0))
                     options.append((label, t.code, t.code in self.picked))
                 yield SelectionList[str](*options, id="templates")
                 yield SelectionList[str](id="items")
             yield Static("", id="stock-warning", classes="error")
-            yield Static(_("★ suggested · Space: pick/tick · Tab: items · Enter: hand out and save the sheet"),
-                         classes="muted")
+            yield Static(
+                _(
+                    "★ suggested · Space: pick/tick · Tab: items · Enter: hand out and save the sheet"
+                ),
+                classes="muted",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,7 +104,9 @@ class HandoutDialog(ClinicModal):
         self.show_stock()
 
     def show_stock(self) -> None:
-        warnings = P.low_stock_warnings(self.app.store, self.ctx["day"]["id"], list(self.picked) or None)
+        warnings = P.low_stock_warnings(
+            self.app.store, self.ctx["day"]["id"], list(self.picked) or None
+        )
         self.query_one("#stock-warning", Static).update("\n".join(warnings))
 
     def template(self, code: str) -> P.Template:
@@ -111,7 +126,9 @@ class HandoutDialog(ClinicModal):
             for index, item in enumerate(section.items):
                 head = heads[index] if index < len(heads) else ""
                 prefix = head + " " * max(width - cell_len(head), 0)
-                box.add_option((f"{prefix} │ {item.text}", item.code, item.code in self.ticks[tpl.code]))
+                box.add_option(
+                    (f"{prefix} │ {item.text}", item.code, item.code in self.ticks[tpl.code])
+                )
 
     @on(SelectionList.SelectionHighlighted, "#templates")
     def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
@@ -131,9 +148,18 @@ class HandoutDialog(ClinicModal):
     def action_hand_out(self) -> None:
         app = self.app
         chosen = [t for t in self.all if t.code in self.picked]
-        picks = [P.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]]) for t in chosen]
+        picks = [
+            P.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]]) for t in chosen
+        ]
         try:
-            ids = P.hand_out(app.store, self.ctx["day"], self.ctx["visit"]["id"], picks, self.volunteer_id, app.now())
+            ids = P.hand_out(
+                app.store,
+                self.ctx["day"],
+                self.ctx["visit"]["id"],
+                picks,
+                self.volunteer_id,
+                app.now(),
+            )
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -145,9 +171,15 @@ class HandoutDialog(ClinicModal):
             shown = html_path.relative_to(folder.parent)
             app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=shown))
         except OSError as exc:
-            app.notify(_("Handed out {n}; the sheet could not be saved: {reason}").format(
-                n=len(ids), reason=exc.strerror or exc), severity="warning")
-        for warning in P.low_stock_warnings(app.store, self.ctx["day"]["id"], [t.code for t in chosen]):
+            app.notify(
+                _("Handed out {n}; the sheet could not be saved: {reason}").format(
+                    n=len(ids), reason=exc.strerror or exc
+                ),
+                severity="warning",
+            )
+        for warning in P.low_stock_warnings(
+            app.store, self.ctx["day"]["id"], [t.code for t in chosen]
+        ):
             app.notify(warning, severity="warning")
         self.dismiss(ids)
 

@@ -33,7 +33,9 @@ class DayPicker(ClinicModal):
         with Vertical(classes="dialog"):
             yield Static(_("Which clinic day is this desk working on?"), classes="title")
             yield OptionList(id="days")
-            yield Static(_("Enter: open the day · Ctrl+N: a clinic day made on the spot"), classes="muted")
+            yield Static(
+                _("Enter: open the day · Ctrl+N: a clinic day made on the spot"), classes="muted"
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -44,15 +46,19 @@ class DayPicker(ClinicModal):
             date = dt.date.fromisoformat(d["date"])
             when = _("today") if date == today else (_("past") if date < today else "")
             people = _("{n} checked in").format(n=d["checked_in"]) if d["checked_in"] else ""
-            text = (f"{d['date']} {weekday_label(date.weekday())}  {desk.day_label(d)[11:]}  "
-                    f"\\[{status_label(d['status'])}] {when}  {people}")
+            text = (
+                f"{d['date']} {weekday_label(date.weekday())}  {desk.day_label(d)[11:]}  "
+                f"\\[{status_label(d['status'])}] {when}  {people}"
+            )
             options.append(Option(text, id=str(d["id"])))
         box = self.query_one("#days", OptionList)
         box.add_options(options)
         if options:
             box.highlighted = 0
         else:
-            box.add_option(Option(_("No clinic days yet: Ctrl+N makes one for today."), disabled=True))
+            box.add_option(
+                Option(_("No clinic days yet: Ctrl+N makes one for today."), disabled=True)
+            )
         box.focus()
 
     @on(OptionList.OptionSelected, "#days")
@@ -104,7 +110,11 @@ class WalkInDay(ClinicModal):
                 raise InputError(_("Choose the village."))
             date = parse_date(self.query_one("#date", Input).value)
             day_id = desk.create_walk_in_day(
-                self.app.store, int(village_box.value), date, None if org_box.is_blank() else int(org_box.value))
+                self.app.store,
+                int(village_box.value),
+                date,
+                None if org_box.is_blank() else int(org_box.value),
+            )
         except InputError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
@@ -138,7 +148,9 @@ class VolunteerPicker(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(_("Who is at the desk? (Space ticks several, Enter confirms)"), classes="title")
+            yield Static(
+                _("Who is at the desk? (Space ticks several, Enter confirms)"), classes="title"
+            )
             yield Input(placeholder=_("Type to narrow the names"), id="filter")
             yield SelectionList[int](id="volunteers")
         yield Footer()
@@ -153,8 +165,11 @@ class VolunteerPicker(ClinicModal):
         box.clear_options()
         wanted = text.lower()
         for v in self.people:
-            if wanted and wanted not in v["name"].lower() and not any(
-                    key.startswith(wanted) for key in self._keys(v["name"])):
+            if (
+                wanted
+                and wanted not in v["name"].lower()
+                and not any(key.startswith(wanted) for key in self._keys(v["name"]))
+            ):
                 continue
             role = pick(v.get("role_zh"), v.get("role_en")) or ""
             mark = _("on the roster") if v.get("status") else ""
@@ -172,7 +187,12 @@ class VolunteerPicker(ClinicModal):
     def on_key(self, event) -> None:
         """Typing a name while the list has the focus narrows it (Space still ticks)."""
         box = self.query_one("#volunteers", SelectionList)
-        if self.focused is box and event.character and event.character.isprintable() and event.character != " ":
+        if (
+            self.focused is box
+            and event.character
+            and event.character.isprintable()
+            and event.character != " "
+        ):
             self.query_one("#filter", Input).insert_text_at_cursor(event.character)
             event.stop()
             event.prevent_default()
@@ -196,8 +216,10 @@ class VolunteerPicker(ClinicModal):
         if not picked:
             typed = self.query_one("#filter", Input).value.strip()
             if typed and not box.option_count:
-                self.notify(_("Nobody matches {text}: Backspace to correct it.").format(text=typed),
-                            severity="warning")
+                self.notify(
+                    _("Nobody matches {text}: Backspace to correct it.").format(text=typed),
+                    severity="warning",
+                )
             else:
                 self.notify(_("Pick your name first."), severity="warning")
             return

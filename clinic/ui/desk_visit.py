@@ -37,8 +37,18 @@ FIELDS = (
     ("referral_to", N_("Referral to (empty: none)"), N_("e.g. township health centre")),
     ("follow_up_due", N_("Follow-up (date or 3m/4w/30d)"), N_("empty: none")),
 )
-ORDER = ("bp", "glucose", "pulse", "weight_kg", "height_cm", "complaint", "conditions", "notes",
-         "referral_to", "follow_up_due")
+ORDER = (
+    "bp",
+    "glucose",
+    "pulse",
+    "weight_kg",
+    "height_cm",
+    "complaint",
+    "conditions",
+    "notes",
+    "referral_to",
+    "follow_up_due",
+)
 
 
 class VisitScreen(ClinicScreen):
@@ -52,7 +62,9 @@ class VisitScreen(ClinicScreen):
         Binding("escape", "back", N_("Back (draft kept)")),
     ]
 
-    def __init__(self, visit_id: int, volunteer_id: int | None, fasting_default: bool = False) -> None:
+    def __init__(
+        self, visit_id: int, volunteer_id: int | None, fasting_default: bool = False
+    ) -> None:
         super().__init__()
         self.fasting_default = fasting_default
         self.visit_id = visit_id
@@ -74,12 +86,19 @@ class VisitScreen(ClinicScreen):
                     if fid == "notes":
                         yield Label(_("Conditions assessed (Space ticks, Enter moves on)"))
                         yield SelectionList[str](
-                            *[(name, code, code in self.form.conditions) for code, name in self.conditions],
-                            id="conditions")
+                            *[
+                                (name, code, code in self.form.conditions)
+                                for code, name in self.conditions
+                            ],
+                            id="conditions",
+                        )
                     with Horizontal(classes="field"):
                         yield Label(_(label), classes="field-label")
-                        yield Input(self.form.values.get(fid, ""), placeholder=_(placeholder) if placeholder else "",
-                                    id=fid)
+                        yield Input(
+                            self.form.values.get(fid, ""),
+                            placeholder=_(placeholder) if placeholder else "",
+                            id=fid,
+                        )
                         if fid == "glucose":
                             yield Static("", id="fasting", classes="fasting")
                     yield Static("", id=f"{fid}-error", classes="error")
@@ -100,8 +119,9 @@ class VisitScreen(ClinicScreen):
         # A follow-up as it was left is the volunteer's: kept, never replaced by the proposal.
         # An empty one where a follow-up would have been proposed was cleared on purpose.
         loaded = self.form.values.get("follow_up_due", "")
-        proposal = desk.default_follow_up(desk.read_visit_form(self.form, self.ctx["day"]["date"])[1].flags,
-                                          self.form.conditions)
+        proposal = desk.default_follow_up(
+            desk.read_visit_form(self.form, self.ctx["day"]["date"])[1].flags, self.form.conditions
+        )
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
         self.show_handouts()
@@ -114,17 +134,23 @@ class VisitScreen(ClinicScreen):
         on_record = dict(self.conditions)
         household = _("Household")
         lines = [
-            f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  " + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
+            f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  "
+            + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
             f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
             + (f" ({category_label(p['category'])})" if p["category"] else ""),
             _("Tags: {tags}").format(tags=listing(tag_label(t) for t in self.ctx["tags"]) or "-"),
             _("Chronic conditions: {list}").format(
-                list=listing(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"),
+                list=listing(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"
+            ),
             _("Visit on {date}").format(date=day["date"]),
         ]
         consent = self.ctx["consent"]
         if consent:
-            who = _("self") if consent["signed_by"] == "self" else _("proxy {name}").format(name=consent["proxy_name"] or "")
+            who = (
+                _("self")
+                if consent["signed_by"] == "self"
+                else _("proxy {name}").format(name=consent["proxy_name"] or "")
+            )
             lines.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
         self.query_one("#person", Static).update("\n".join(lines))
 
@@ -132,8 +158,11 @@ class VisitScreen(ClinicScreen):
         table = self.query_one("#history", DataTable)
         for h in self.ctx["history"]:
             bp = f"{h['sbp']}/{h['dbp']}" if h["sbp"] else "-"
-            glucose = "-" if h["glucose"] is None else f"{h['glucose']:g}" + (
-                _(" fasting") if h["glucose_fasting"] else "")
+            glucose = (
+                "-"
+                if h["glucose"] is None
+                else f"{h['glucose']:g}" + (_(" fasting") if h["glucose_fasting"] else "")
+            )
             flags = " ".join(V.flag_short(f.code) for f in V.parse_flags(h["flags"]))
             table.add_row(h["date"], bp, glucose, flags)
         if not self.ctx["history"]:
@@ -143,8 +172,13 @@ class VisitScreen(ClinicScreen):
         rows = desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]
         from clinic.i18n import pick
 
-        text = _("Handed out: {list}").format(
-            list=listing(pick(r["title_zh"], r["title_en"]) for r in rows)) if rows else _("No health prescription yet (Ctrl+R)")
+        text = (
+            _("Handed out: {list}").format(
+                list=listing(pick(r["title_zh"], r["title_en"]) for r in rows)
+            )
+            if rows
+            else _("No health prescription yet (Ctrl+R)")
+        )
         self.query_one("#handouts", Static).update(text)
 
     def show_fasting(self) -> None:
@@ -173,13 +207,16 @@ class VisitScreen(ClinicScreen):
             self.query_one(f"#{fid}", Input).set_class(bool(message), "-invalid")
         urgent_before = {f.code for f in self.flags if f.level == "urgent"}
         self.flags = result.flags
-        if not self._loading and any(f.level == "urgent" and f.code not in urgent_before for f in self.flags):
+        if not self._loading and any(
+            f.level == "urgent" and f.code not in urgent_before for f in self.flags
+        ):
             self.app.bell()  # an urgent reading: make sure the desk looks up
         box = self.query_one("#flags", Static)
         if self.flags:
             text = "\n".join(
                 f"[{'bold reverse red' if f.level == 'urgent' else 'bold yellow'}] {'‼' if f.level == 'urgent' else '!'} {f.message} [/]"
-                for f in self.flags)
+                for f in self.flags
+            )
         else:
             text = _("No flags")
         bmi = V.bmi(row.get("weight_kg"), row.get("height_cm"))
@@ -206,10 +243,17 @@ class VisitScreen(ClinicScreen):
         field = event.input
         before = self._last.get(field.id, "")
         self._last[field.id] = field.value
-        if (not self._loading and field.has_focus and len(field.value) > len(before)
-                and field.cursor_position == len(field.value) and V.looks_complete(field.id, field.value)):
+        if (
+            not self._loading
+            and field.has_focus
+            and len(field.value) > len(before)
+            and field.cursor_position == len(field.value)
+            and V.looks_complete(field.id, field.value)
+        ):
             try:
-                V.parse_bp(field.value) if field.id == "bp" else V.parse_number(field.value, "glucose")
+                V.parse_bp(field.value) if field.id == "bp" else V.parse_number(
+                    field.value, "glucose"
+                )
             except V.VitalsError:
                 return  # stay: the message beside the field says what is wrong
             self._advance(field.id)
@@ -226,8 +270,14 @@ class VisitScreen(ClinicScreen):
 
     def save_draft(self) -> bool:
         try:
-            desk.save_visit(self.app.store, self.ctx["day"], self.visit_id, self.read(), self.app.now(),
-                            self.volunteer_id)
+            desk.save_visit(
+                self.app.store,
+                self.ctx["day"],
+                self.visit_id,
+                self.read(),
+                self.app.now(),
+                self.volunteer_id,
+            )
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return False
@@ -269,12 +319,20 @@ class VisitScreen(ClinicScreen):
                 self.show_handouts()
 
         self.app.push_screen(
-            HandoutDialog(self.ctx, self.form.conditions, self.flags, self.volunteer_id), given)
+            HandoutDialog(self.ctx, self.form.conditions, self.flags, self.volunteer_id), given
+        )
 
     def action_finish(self) -> None:
         try:
-            desk.save_visit(self.app.store, self.ctx["day"], self.visit_id, self.read(), self.app.now(),
-                            self.volunteer_id, finish=True)
+            desk.save_visit(
+                self.app.store,
+                self.ctx["day"],
+                self.visit_id,
+                self.read(),
+                self.app.now(),
+                self.volunteer_id,
+                finish=True,
+            )
         except V.VitalsError as exc:
             self.notify(exc.message, severity="error")
             target = "bp" if exc.field in ("sbp", "dbp") else exc.field
@@ -295,8 +353,13 @@ class VisitScreen(ClinicScreen):
         if not desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]:
             return
         try:
-            P.save_sheet(P.build_sheet(self.app.store, self.visit_id), P.sheets_folder(self.app.db_path),
-                         self.visit_id)
+            P.save_sheet(
+                P.build_sheet(self.app.store, self.visit_id),
+                P.sheets_folder(self.app.db_path),
+                self.visit_id,
+            )
         except OSError as exc:
-            self.notify(_("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc),
-                        severity="warning")
+            self.notify(
+                _("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc),
+                severity="warning",
+            )

@@ -41,7 +41,9 @@ class HelpScreen(ClinicModal):
             lines.append("")
         lines.append(f"[b]{_('Everywhere')}[/b]")
         for entry in registry.available():
-            lines.append(f"  [b]{entry.key.upper():<10}[/b] {_(entry.title)} — {_(entry.description)}")
+            lines.append(
+                f"  [b]{entry.key.upper():<10}[/b] {_(entry.title)} — {_(entry.description)}"
+            )
         lines += [
             f"  [b]{'F1':<10}[/b] {_('Help')}",
             f"  [b]{'Ctrl+P':<10}[/b] {_('Command palette: every screen and action by name')}",

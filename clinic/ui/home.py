@@ -45,14 +45,24 @@ class HomeScreen(ClinicScreen):
         for entry in registry.available():
             if entry.name == "home":
                 continue
-            lines.append(f"[b]{entry.key.upper():>3}[/b]  {_(entry.title)} — [dim]{_(entry.description)}[/dim]")
+            lines.append(
+                f"[b]{entry.key.upper():>3}[/b]  {_(entry.title)} — [dim]{_(entry.description)}[/dim]"
+            )
         lines.append(f"[b]{'F1':>3}[/b]  {_('Help')} — [dim]{_('Keys and what they do')}[/dim]")
         lines.append(f"[b]{'^Q':>3}[/b]  {_('Quit')}")
         return "\n".join(lines)
 
     def on_mount(self) -> None:
         table = self.query_one("#days", DataTable)
-        table.add_columns(_("Date"), _("Day"), _("Time"), _("Village"), _("Organisation"), _("Status"), _("Places filled"))
+        table.add_columns(
+            _("Date"),
+            _("Day"),
+            _("Time"),
+            _("Village"),
+            _("Organisation"),
+            _("Status"),
+            _("Places filled"),
+        )
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -87,7 +97,9 @@ class HomeScreen(ClinicScreen):
 
         width = max(cell_len(label) for label, _n in labels)
         text = "\n".join(
-            f"{label}{' ' * (width - cell_len(label))}  [b]{value:>8,}[/b]" for label, value in labels)
+            f"{label}{' ' * (width - cell_len(label))}  [b]{value:>8,}[/b]"
+            for label, value in labels
+        )
         self.query_one("#counts-body", Static).update(text)
         table = self.query_one("#days", DataTable)
         table.clear()

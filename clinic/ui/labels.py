@@ -5,7 +5,10 @@ from __future__ import annotations
 from clinic.i18n import N_, _
 
 STATUS = {
-    "planned": N_("planned"), "confirmed": N_("confirmed"), "done": N_("done"), "cancelled": N_("cancelled"),
+    "planned": N_("planned"),
+    "confirmed": N_("confirmed"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
 }
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 

@@ -57,5 +57,3 @@ class ScreenKeysProvider(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), run, help=shown)
-
-

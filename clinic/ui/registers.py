@@ -41,7 +41,9 @@ class RegistersScreen(ClinicScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder=_("Search: name, pinyin (zs, zhangsan), last 4+ digits of ID or phone, household number"),
+            placeholder=_(
+                "Search: name, pinyin (zs, zhangsan), last 4+ digits of ID or phone, household number"
+            ),
             id="search",
         )
         yield Static("", id="search-status", classes="muted")
@@ -58,14 +60,27 @@ class RegistersScreen(ClinicScreen):
                 yield Static(_("Households"), classes="title", id="households-title")
                 yield PagedTable(
                     [_("Household no."), _("Head"), _("Category"), _("Persons")],
-                    cells=lambda r: (r["number"] or "", r["head_name"], category_short(r["category"]), r["persons"]),
+                    cells=lambda r: (
+                        r["number"] or "",
+                        r["head_name"],
+                        category_short(r["category"]),
+                        r["persons"],
+                    ),
                     keyset=lambda r: (r["number"] or "", r["id"]),
                     id="households",
                 )
             with Vertical(classes="list wide"):
                 yield Static(_("Persons"), classes="title", id="persons-title")
                 yield PagedTable(
-                    [_("Name"), _("Sex"), _("Age"), _("ID number"), _("Phone"), _("Household no."), _("Village")],
+                    [
+                        _("Name"),
+                        _("Sex"),
+                        _("Age"),
+                        _("ID number"),
+                        _("Phone"),
+                        _("Household no."),
+                        _("Village"),
+                    ],
                     cells=self._person_cells,
                     keyset=lambda r: r["id"],
                     id="persons",
@@ -77,8 +92,15 @@ class RegistersScreen(ClinicScreen):
         from clinic.core.search import PersonHit
 
         hit = PersonHit.from_row(row, self.app.today()) if "id_number" in row else row["hit"]
-        return (hit.name, _sex(hit.sex), "" if hit.age is None else hit.age, hit.id_masked, hit.phone_masked,
-                hit.household_number or "", hit.village or "")
+        return (
+            hit.name,
+            _sex(hit.sex),
+            "" if hit.age is None else hit.age,
+            hit.id_masked,
+            hit.phone_masked,
+            hit.household_number or "",
+            hit.village or "",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#villages", PagedTable).show_query(q.village_rows)
@@ -114,9 +136,11 @@ class RegistersScreen(ClinicScreen):
             return
         village = row["id"]
         self.query_one("#households-title", Static).update(
-            _("Households of {village}").format(village=row["name"]))
+            _("Households of {village}").format(village=row["name"])
+        )
         self.query_one("#households", PagedTable).show_query(
-            lambda store, after, limit: q.household_rows(store, village, after, limit))
+            lambda store, after, limit: q.household_rows(store, village, after, limit)
+        )
 
     @on(PagedTable.RowHighlighted, "#households")
     def household_chosen(self, event: PagedTable.RowHighlighted) -> None:
@@ -127,9 +151,13 @@ class RegistersScreen(ClinicScreen):
             return
         household = row["id"]
         self.query_one("#persons-title", Static).update(
-            _("Members of household {number}").format(number=row["number"] or row["head_name"]))
+            _("Members of household {number}").format(number=row["number"] or row["head_name"])
+        )
         self.query_one("#persons", PagedTable).show_query(
-            lambda store, after, limit: q.household_members(store, household) if after is None else [])
+            lambda store, after, limit: (
+                q.household_members(store, household) if after is None else []
+            )
+        )
 
     @on(PagedTable.RowSelected, "#villages")
     def village_entered(self) -> None:
@@ -177,7 +205,11 @@ class RegistersScreen(ClinicScreen):
         self.query_one("#persons", PagedTable).show_rows(rows)
         self.query_one("#persons-title", Static).update(_("Search results"))
         if hits:
-            status = _("{n} found").format(n=len(hits)) if len(hits) < 50 else _("first 50 shown; type more to narrow")
+            status = (
+                _("{n} found").format(n=len(hits))
+                if len(hits) < 50
+                else _("first 50 shown; type more to narrow")
+            )
         elif text.isdigit() and len(text) < 4:
             status = _("Type at least 4 digits of the ID number or phone.")
         else:
@@ -212,13 +244,18 @@ class RegistersScreen(ClinicScreen):
             f"{_('Tags')}: {', '.join(tag_label(t) for t in detail.tags) or '-'}"
             + (f"   {_('Family doctor contract')}" if detail.family_doctor else ""),
             f"{_('Chronic conditions')}: {', '.join(conditions) or '-'}",
-            f"{_('Consent')}: " + (_("given {date}").format(date=detail.consent['given_at'][:10])
-                                  if detail.consent else _("not recorded")),
+            f"{_('Consent')}: "
+            + (
+                _("given {date}").format(date=detail.consent["given_at"][:10])
+                if detail.consent
+                else _("not recorded")
+            ),
         ]
         if detail.visits:
             visits = "; ".join(
                 f"{v['date']} {_('BP')} {v['sbp'] or '-'}/{v['dbp'] or '-'}"
                 + (f" {_('glucose')} {v['glucose']}" if v["glucose"] is not None else "")
-                for v in detail.visits[:3])
+                for v in detail.visits[:3]
+            )
             parts.append(f"{_('Visits')}: {visits}")
         panel.update("\n".join(parts))

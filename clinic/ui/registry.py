@@ -35,20 +35,55 @@ class ScreenEntry:
 
 
 SCREENS: tuple[ScreenEntry, ...] = (
-    ScreenEntry("home", "f2", N_("Home"), "clinic.ui.home:HomeScreen",
-                N_("What is in the database and what is coming")),
-    ScreenEntry("registers", "f3", N_("Registers"), "clinic.ui.registers:RegistersScreen",
-                N_("Villages, households and persons; search")),
-    ScreenEntry("desk", "f4", N_("Clinic desk"), "clinic.ui.desk:DeskScreen",
-                N_("Check-in, vitals, consult and health prescriptions")),
-    ScreenEntry("days", "f5", N_("Clinic days"), "clinic.ui.days:ClinicDaysScreen",
-                N_("Plan clinic days and put volunteers on them")),
-    ScreenEntry("volunteers", "f6", N_("Volunteers"), "clinic.ui.volunteers:VolunteersScreen",
-                N_("The volunteer roster, schedules and hours")),
-    ScreenEntry("villages", "f7", N_("Villages"), "clinic.ui.villages:VillagesScreen",
-                N_("Coverage per village and where to go next")),
-    ScreenEntry("report", "f8", N_("Reports"), "clinic.ui.report:ReportScreen",
-                N_("Figures by village, organisation and period; exports")),
+    ScreenEntry(
+        "home",
+        "f2",
+        N_("Home"),
+        "clinic.ui.home:HomeScreen",
+        N_("What is in the database and what is coming"),
+    ),
+    ScreenEntry(
+        "registers",
+        "f3",
+        N_("Registers"),
+        "clinic.ui.registers:RegistersScreen",
+        N_("Villages, households and persons; search"),
+    ),
+    ScreenEntry(
+        "desk",
+        "f4",
+        N_("Clinic desk"),
+        "clinic.ui.desk:DeskScreen",
+        N_("Check-in, vitals, consult and health prescriptions"),
+    ),
+    ScreenEntry(
+        "days",
+        "f5",
+        N_("Clinic days"),
+        "clinic.ui.days:ClinicDaysScreen",
+        N_("Plan clinic days and put volunteers on them"),
+    ),
+    ScreenEntry(
+        "volunteers",
+        "f6",
+        N_("Volunteers"),
+        "clinic.ui.volunteers:VolunteersScreen",
+        N_("The volunteer roster, schedules and hours"),
+    ),
+    ScreenEntry(
+        "villages",
+        "f7",
+        N_("Villages"),
+        "clinic.ui.villages:VillagesScreen",
+        N_("Coverage per village and where to go next"),
+    ),
+    ScreenEntry(
+        "report",
+        "f8",
+        N_("Reports"),
+        "clinic.ui.report:ReportScreen",
+        N_("Figures by village, organisation and period; exports"),
+    ),
 )
 
 

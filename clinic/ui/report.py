@@ -66,7 +66,13 @@ class ReportCommands(Provider):
             (_("Cancel export"), _("Stop a running export; no file is left"), "cancel_export"),
         ]
         for ds in DATASETS.values():
-            found.append((_("Export: {name}").format(name=_(ds.title)), _(ds.help), f"export_dataset('{ds.name}')"))
+            found.append(
+                (
+                    _("Export: {name}").format(name=_(ds.title)),
+                    _(ds.help),
+                    f"export_dataset('{ds.name}')",
+                )
+            )
         return found
 
     async def discover(self) -> Hits:
@@ -78,13 +84,16 @@ class ReportCommands(Provider):
         for name, help_text, action in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    partial(self.screen.run_action, action),
+                    help=help_text,
+                )
 
 
 class ExportCancelled(Exception):
     """The user pressed Esc during an export."""
-
-
 
 
 class ReportScreen(ClinicScreen):
@@ -126,12 +135,22 @@ class ReportScreen(ClinicScreen):
                     yield Sparkline([], id="month-spark")
                     yield Static("", id="month-bars")
                 with VerticalScroll(id="village-panel", classes="panel"):
-                    yield Static(_("Coverage per village (households served / registered)"), classes="title")
+                    yield Static(
+                        _("Coverage per village (households served / registered)"), classes="title"
+                    )
                     yield Static("", id="village-bars")
         with Horizontal(id="export"):
-            yield Select([(_(ds.title), ds.name) for ds in DATASETS.values()], value="report",
-                         allow_blank=False, id="dataset")
-            yield Input(value=self._default_file(), placeholder=_("File name (.csv, .xlsx or .json)"), id="file")
+            yield Select(
+                [(_(ds.title), ds.name) for ds in DATASETS.values()],
+                value="report",
+                allow_blank=False,
+                id="dataset",
+            )
+            yield Input(
+                value=self._default_file(),
+                placeholder=_("File name (.csv, .xlsx or .json)"),
+                id="file",
+            )
             yield Checkbox(_("Whole ID numbers and phones"), id="unmasked")
             yield Button(_("Export"), id="export-button")
         with Horizontal(id="export-status"):
@@ -183,9 +202,14 @@ class ReportScreen(ClinicScreen):
 
     def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
         self.query_one("#village", Select).set_options(
-            [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages])
+            [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages]
+        )
         self.query_one("#org", Select).set_options(
-            [(f"{o['short_name']} {pick(o['name_zh'], o['name_en'])}", o["short_name"]) for o in orgs])
+            [
+                (f"{o['short_name']} {pick(o['name_zh'], o['name_en'])}", o["short_name"])
+                for o in orgs
+            ]
+        )
 
     def read_filters(self):
         """The filters as typed; None (and a message) when a date cannot be read."""
@@ -247,7 +271,8 @@ class ReportScreen(ClinicScreen):
         from clinic.core.reports import describe_filters
 
         self.query_one("#figures-title", Static).update(
-            _("Report for {period}").format(period=" · ".join(describe_filters(report.filters))))
+            _("Report for {period}").format(period=" · ".join(describe_filters(report.filters)))
+        )
         self.query_one("#figures-body", Static).update(self.figures_table(report))
         people = [m["people"] for m in report.by_month]
         spark = self.query_one("#month-spark", Sparkline)
@@ -274,26 +299,45 @@ class ReportScreen(ClinicScreen):
 
         d, h = report.days, report.households
         section(_("Overview"))
-        grid.add_row(_("Clinic days held"), f"{d['held']:,}",
-                     _("planned {planned}, cancelled {cancelled}").format(**d))
+        grid.add_row(
+            _("Clinic days held"),
+            f"{d['held']:,}",
+            _("planned {planned}, cancelled {cancelled}").format(**d),
+        )
         grid.add_row(_("Visits"), f"{report.visits:,}", "")
-        grid.add_row(_("People seen"), f"{report.people:,}",
-                     _("men {men}, women {women}").format(
-                         men=f"{report.people_detail['men']:,}", women=f"{report.people_detail['women']:,}"))
+        grid.add_row(
+            _("People seen"),
+            f"{report.people:,}",
+            _("men {men}, women {women}").format(
+                men=f"{report.people_detail['men']:,}", women=f"{report.people_detail['women']:,}"
+            ),
+        )
         grid.add_row(_("Walk-ins"), f"{report.people_detail['walk_ins']:,}", "")
         grid.add_row(_("Households served"), f"{h['served']:,}", "")
-        grid.add_row(_("Households registered in these villages"), f"{h['registered']:,}",
-                     pct(h["coverage_pct"]))
+        grid.add_row(
+            _("Households registered in these villages"),
+            f"{h['registered']:,}",
+            pct(h["coverage_pct"]),
+        )
         section(_("Households by category (served / registered)"))
         for c in h["by_category"]:
-            grid.add_row(c["label"], f"{c['served_registered']:,} / {c['registered']:,}",
-                         _("{people} people · {pct}").format(people=f"{c['people']:,}", pct=pct(c["coverage_pct"]) or "-"))
+            grid.add_row(
+                c["label"],
+                f"{c['served_registered']:,} / {c['registered']:,}",
+                _("{people} people · {pct}").format(
+                    people=f"{c['people']:,}", pct=pct(c["coverage_pct"]) or "-"
+                ),
+            )
         section(_("People with a tag"))
         for t in report.tags:
             grid.add_row(t["label"], f"{t['people']:,}", "")
         rx = report.prescriptions
         section(_("Health prescriptions"))
-        grid.add_row(_("Total"), f"{rx['total']:,}", _("to {people} people").format(people=f"{rx['people']:,}"))
+        grid.add_row(
+            _("Total"),
+            f"{rx['total']:,}",
+            _("to {people} people").format(people=f"{rx['people']:,}"),
+        )
         for c in rx["by_condition"]:
             grid.add_row(c["label"], f"{c['handouts']:,}", "")
         section(_("Referrals"))
@@ -302,14 +346,23 @@ class ReportScreen(ClinicScreen):
             grid.add_row(r["destination"], f"{r['visits']:,}", "")
         v = report.volunteers
         section(_("Volunteers"))
-        grid.add_row(_("Volunteers"), f"{v['people']:,}", _("{hours:g} hours").format(hours=v["hours"]))
+        grid.add_row(
+            _("Volunteers"), f"{v['people']:,}", _("{hours:g} hours").format(hours=v["hours"])
+        )
         for o in v["by_organisation"]:
-            grid.add_row(o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"]))
+            grid.add_row(
+                o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"])
+            )
         if len(report.by_organiser) > 1 or any(not o["organisation"] for o in report.by_organiser):
             section(_("Clinic days by organising organisation"))
             for o in report.by_organiser:
-                grid.add_row(o["label"], f"{o['days']:,}", _("{visits} visits, {people} people").format(
-                    visits=f"{o['visits']:,}", people=f"{o['people']:,}"))
+                grid.add_row(
+                    o["label"],
+                    f"{o['days']:,}",
+                    _("{visits} visits, {people} people").format(
+                        visits=f"{o['visits']:,}", people=f"{o['people']:,}"
+                    ),
+                )
         # Clinical detail after the programme's figures (what goes upward first).
         if report.conditions:
             section(_("People seen by chronic condition on record"))
@@ -390,10 +443,23 @@ class ReportScreen(ClinicScreen):
         args = (dataset, filters, path, fmt, unmasked)
         questions = []
         if unmasked and dataset != "report":
-            questions.append((_("Write whole ID numbers and phones into {file}? The export will be recorded in the audit log.").format(file=path.name),
-                              _("Write them whole"), _("Cancel")))
+            questions.append(
+                (
+                    _(
+                        "Write whole ID numbers and phones into {file}? The export will be recorded in the audit log."
+                    ).format(file=path.name),
+                    _("Write them whole"),
+                    _("Cancel"),
+                )
+            )
         if path.exists():
-            questions.append((_("{file} already exists. Replace it?").format(file=path), _("Replace"), _("Keep the file")))
+            questions.append(
+                (
+                    _("{file} already exists. Replace it?").format(file=path),
+                    _("Replace"),
+                    _("Keep the file"),
+                )
+            )
         self._ask(questions, lambda: self._start_export(*args))
 
     def _ask(self, questions: list[tuple[str, str, str]], then) -> None:
@@ -402,13 +468,17 @@ class ReportScreen(ClinicScreen):
             then()
             return
         (question, yes, no), rest = questions[0], questions[1:]
-        self.app.push_screen(ConfirmDialog(question, yes, no), lambda ok: self._ask(rest, then) if ok else None)
+        self.app.push_screen(
+            ConfirmDialog(question, yes, no), lambda ok: self._ask(rest, then) if ok else None
+        )
 
     def _start_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
         status = self.query_one("#export-status")
         status.display = True
         self.query_one("#progress", ProgressBar).update(total=None, progress=0)
-        self.query_one("#export-message", Static).update(_("Exporting to {file}… (Esc cancels)").format(file=path))
+        self.query_one("#export-message", Static).update(
+            _("Exporting to {file}… (Esc cancels)").format(file=path)
+        )
         self.run_export(dataset, filters, path, fmt, unmasked)
 
     @work(thread=True, exclusive=True, group="report-export")
@@ -432,11 +502,20 @@ class ReportScreen(ClinicScreen):
                     self.app.call_from_thread(self._progress, n, total)
 
                 result = export_dataset(
-                    store, dataset, path, filters=filters, fmt=fmt, unmasked=unmasked,
-                    actor=self.app.actor, today=self.app.today(), progress=progress,
+                    store,
+                    dataset,
+                    path,
+                    filters=filters,
+                    fmt=fmt,
+                    unmasked=unmasked,
+                    actor=self.app.actor,
+                    today=self.app.today(),
+                    progress=progress,
                 )
             except ExportCancelled:
-                self.app.call_from_thread(self._export_done, _("Export cancelled; no file was written."), "warning")
+                self.app.call_from_thread(
+                    self._export_done, _("Export cancelled; no file was written."), "warning"
+                )
                 return
             except ClinicError as exc:
                 self.app.call_from_thread(self._export_done, exc.message, "error")
@@ -444,10 +523,17 @@ class ReportScreen(ClinicScreen):
             except OSError as exc:
                 self.app.call_from_thread(
                     self._export_done,
-                    _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc), "error")
+                    _("Cannot write {file}: {reason}").format(
+                        file=path, reason=exc.strerror or exc
+                    ),
+                    "error",
+                )
                 return
         self.app.call_from_thread(
-            self._export_done, _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=path), "information")
+            self._export_done,
+            _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=path),
+            "information",
+        )
 
     def _progress(self, n: int, total: int) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(total, n, 1), progress=n)

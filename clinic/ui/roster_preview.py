@@ -37,19 +37,26 @@ class RosterPreview(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="roster-dialog"):
-            yield Static(_("Roster {start} to {end}").format(start=self.date_from, end=self.date_to),
-                         classes="title")
+            yield Static(
+                _("Roster {start} to {end}").format(start=self.date_from, end=self.date_to),
+                classes="title",
+            )
             yield Static(_("Working out the best roster…"), id="roster-summary")
             yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
             yield Static(_("Places that stay open"), classes="title")
             yield DataTable(id="unfilled", cursor_type="row", zebra_stripes=True)
             yield Static("", id="why-full")
-            yield Static(_("a: apply (write as invitations) · Esc: close without writing"), classes="muted")
+            yield Static(
+                _("a: apply (write as invitations) · Esc: close without writing"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#proposals", DataTable).add_columns(
-            _("Date"), _("Village"), _("Role"), _("Volunteer"), _("Organising member"))
-        self.query_one("#unfilled", DataTable).add_columns(_("Date"), _("Village"), _("Places"), _("Why"))
+            _("Date"), _("Village"), _("Role"), _("Volunteer"), _("Organising member")
+        )
+        self.query_one("#unfilled", DataTable).add_columns(
+            _("Date"), _("Village"), _("Places"), _("Why")
+        )
         self.run_plan()
 
     @work(thread=True, exclusive=True, group="roster")
@@ -68,8 +75,13 @@ class RosterPreview(ClinicModal):
         table = self.query_one("#proposals", DataTable)
         table.clear()
         for a in data["assignments"]:
-            table.add_row(a["date"], a["village"], a["role_name"], a["volunteer"],
-                          Text("✓", style="green") if a["organising_member"] else "")
+            table.add_row(
+                a["date"],
+                a["village"],
+                a["role_name"],
+                a["volunteer"],
+                Text("✓", style="green") if a["organising_member"] else "",
+            )
         unfilled = self.query_one("#unfilled", DataTable)
         unfilled.clear()
         self.reasons = [u["why"] for u in data["unfilled"]]
@@ -78,8 +90,12 @@ class RosterPreview(ClinicModal):
         self.query_one("#why-full", Static).update(self.reasons[0] if self.reasons else "")
         summary = p.roster_summary(data)
         if data["days_per_volunteer"]:
-            summary += "\n" + _("Days per volunteer in the period: {spread}.").format(spread=", ".join(
-                _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items()))
+            summary += "\n" + _("Days per volunteer in the period: {spread}.").format(
+                spread=", ".join(
+                    _("{n} × {days}").format(n=n, days=k)
+                    for k, n in data["days_per_volunteer"].items()
+                )
+            )
         if not data["assignments"]:
             summary += " " + _("Nothing to add.")
         self.query_one("#roster-summary", Static).update(summary)

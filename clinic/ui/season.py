@@ -22,7 +22,10 @@ from clinic.ui.base import ClinicModal
 
 
 class SeasonDialog(ClinicModal):
-    BINDINGS = [Binding("ctrl+s", "create", N_("Create the clinic days")), Binding("escape", "close", N_("Close"))]
+    BINDINGS = [
+        Binding("ctrl+s", "create", N_("Create the clinic days")),
+        Binding("escape", "close", N_("Close")),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,7 +58,9 @@ class SeasonDialog(ClinicModal):
                     yield Input(p.default_needs_text(self.app.store), id="s-needs")
             yield DataTable(id="season", cursor_type="row", zebra_stripes=True)
             yield Static("", id="season-status")
-            yield Static(_("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted")
+            yield Static(
+                _("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         table = self.query_one("#season", DataTable)
@@ -71,18 +76,31 @@ class SeasonDialog(ClinicModal):
         table.clear()
         try:
             self.plan = p.propose_season(
-                self.app.store, p.iso(self.query_one("#s-from", Input).value),
-                p.iso(self.query_one("#s-to", Input).value), self.app.today(),
-                weekdays=p.parse_weekdays(self.query_one("#s-weekdays", Input).value))
+                self.app.store,
+                p.iso(self.query_one("#s-from", Input).value),
+                p.iso(self.query_one("#s-to", Input).value),
+                self.app.today(),
+                weekdays=p.parse_weekdays(self.query_one("#s-weekdays", Input).value),
+            )
         except ClinicError as exc:
             self.plan = []
             status.update(exc.message)
             return
         for s in self.plan:
-            table.add_row(s.date, f"{s.township}{s.village}", f"{s.score:g}", _("; ").join(s.reasons), height=None)
-        status.update(ngettext("{n} clinic day proposed.", "{n} clinic days proposed.", len(self.plan)).format(
-            n=len(self.plan)) if self.plan
-                      else _("No village left to plan in this period."))
+            table.add_row(
+                s.date,
+                f"{s.township}{s.village}",
+                f"{s.score:g}",
+                _("; ").join(s.reasons),
+                height=None,
+            )
+        status.update(
+            ngettext(
+                "{n} clinic day proposed.", "{n} clinic days proposed.", len(self.plan)
+            ).format(n=len(self.plan))
+            if self.plan
+            else _("No village left to plan in this period.")
+        )
 
     def action_create(self) -> None:
         if not self.plan:
@@ -90,13 +108,20 @@ class SeasonDialog(ClinicModal):
         try:
             org = self.query_one("#s-org", Select).value
             needs = p.parse_needs(self.app.store, self.query_one("#s-needs", Input).value)
-            ids = p.add_season(self.app.store, self.plan, org if isinstance(org, int) else None, needs)
+            ids = p.add_season(
+                self.app.store, self.plan, org if isinstance(org, int) else None, needs
+            )
         except ClinicError as exc:
             self.query_one("#season-status", Static).update(exc.message)
             return
         self.created = True
-        self.notify(ngettext("Created {n} clinic day (status planned).", "Created {n} clinic days (status planned).",
-                             len(ids)).format(n=len(ids)))
+        self.notify(
+            ngettext(
+                "Created {n} clinic day (status planned).",
+                "Created {n} clinic days (status planned).",
+                len(ids),
+            ).format(n=len(ids))
+        )
         self.dismiss(True)
 
     def action_close(self) -> None:

@@ -66,28 +66,57 @@ class VillagesScreen(ClinicScreen):
         today = self.app.today()
         if self.ranking:
             self.query_one("#villages-title", Static).update(
-                _("Where next: villages ranked by unmet need (w: overview)"))
+                _("Where next: villages ranked by unmet need (w: overview)")
+            )
             table.add_columns("#", _("Township"), _("Village"), _("Score"))
             self.village_ids = [r.row["id"] for r in self.ranks]
             # The reasons wrap inside a column as wide as the screen allows: never cut off.
             table.add_column(_("Why"), width=max(30, self.app.size.width - 44), key="why")
             for n, r in enumerate(self.ranks, 1):
-                table.add_row(n, r.row["township"], r.row["name"], f"{r.score:g}", _("; ").join(r.reasons),
-                              key=str(r.row["id"]), height=None)
+                table.add_row(
+                    n,
+                    r.row["township"],
+                    r.row["name"],
+                    f"{r.score:g}",
+                    _("; ").join(r.reasons),
+                    key=str(r.row["id"]),
+                    height=None,
+                )
         else:
             self.query_one("#villages-title", Static).update(
-                _("Villages, coverage in {year} (w: where next)").format(year=today.year))
-            table.add_columns(_("Township"), _("Village"), _("Households"), _("Persons"), _("Served"),
-                              _("Coverage"), _("Last clinic day"), _("Next clinic day"),
-                              _("Follow-ups due in 14 days"))
+                _("Villages, coverage in {year} (w: where next)").format(year=today.year)
+            )
+            table.add_columns(
+                _("Township"),
+                _("Village"),
+                _("Households"),
+                _("Persons"),
+                _("Served"),
+                _("Coverage"),
+                _("Last clinic day"),
+                _("Next clinic day"),
+                _("Follow-ups due in 14 days"),
+            )
             self.village_ids = [r["id"] for r in rows or []]
             for r in rows or []:
-                cover = Text(f"{r['coverage']:.0f}%", style="green" if r["coverage"] >= 80 else (
-                    "yellow" if r["coverage"] >= 40 else "red"))
-                table.add_row(r["township"], r["name"], r["households"], r["persons"], r["served"], cover,
-                              r["last_day"] or "-", r["next_day"] or "-",
-                              Text(str(r["follow_ups_due"]), style="bold red" if r["follow_ups_due"] else ""),
-                              key=str(r["id"]))
+                cover = Text(
+                    f"{r['coverage']:.0f}%",
+                    style="green"
+                    if r["coverage"] >= 80
+                    else ("yellow" if r["coverage"] >= 40 else "red"),
+                )
+                table.add_row(
+                    r["township"],
+                    r["name"],
+                    r["households"],
+                    r["persons"],
+                    r["served"],
+                    cover,
+                    r["last_day"] or "-",
+                    r["next_day"] or "-",
+                    Text(str(r["follow_ups_due"]), style="bold red" if r["follow_ups_due"] else ""),
+                    key=str(r["id"]),
+                )
         self.show_why()
 
     @on(DataTable.RowHighlighted, "#villages-table")
@@ -106,9 +135,16 @@ class VillagesScreen(ClinicScreen):
         ranks = getattr(self, "ranks", None) or []
         for n, r in enumerate(ranks, 1):
             if r.row["id"] == village:
-                why.update(_("{village}: rank {n} of {total}, score {score:g}.").format(
-                    village=f"{r.row['township']}{r.row['name']}", n=n, total=len(ranks), score=r.score)
-                    + "\n" + "\n".join("· " + reason for reason in r.reasons))
+                why.update(
+                    _("{village}: rank {n} of {total}, score {score:g}.").format(
+                        village=f"{r.row['township']}{r.row['name']}",
+                        n=n,
+                        total=len(ranks),
+                        score=r.score,
+                    )
+                    + "\n"
+                    + "\n".join("· " + reason for reason in r.reasons)
+                )
                 return
 
     def action_toggle(self) -> None:

@@ -56,17 +56,23 @@ class VolunteersScreen(ClinicScreen):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        orgs = [(_("All organisations"), ALL)] + [(o["short_name"], o["id"]) for o in q.organisations(store)
-                                                 if o["parent_id"] is None]
-        specs = [(_("All specialties"), ALL)] + [(pick(s["name_zh"], s["name_en"]), s["code"])
-                                                for s in q.specialties(store)]
+        orgs = [(_("All organisations"), ALL)] + [
+            (o["short_name"], o["id"]) for o in q.organisations(store) if o["parent_id"] is None
+        ]
+        specs = [(_("All specialties"), ALL)] + [
+            (pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store)
+        ]
         yield Header()
         with Horizontal(id="vol-filters"):
             yield Input(id="vol-name", placeholder=_("Name"))
             yield Select(orgs, id="vol-org", value=ALL, allow_blank=False)
             yield Select(specs, id="vol-spec", value=ALL, allow_blank=False)
-            yield Select([(_("Active"), "1"), (_("Inactive"), "0"), (_("All"), ALL)], id="vol-active",
-                         value="1", allow_blank=False)
+            yield Select(
+                [(_("Active"), "1"), (_("Inactive"), "0"), (_("All"), ALL)],
+                id="vol-active",
+                value="1",
+                allow_blank=False,
+            )
         yield Static("", id="vol-count", classes="muted")
         with Horizontal(id="vol-main"):
             yield DataTable(id="vol-list", cursor_type="row", zebra_stripes=True)
@@ -85,7 +91,8 @@ class VolunteersScreen(ClinicScreen):
         vol_list.add_column(_("Available"), width=9)
         vol_list.add_columns(_("Max/month"), _("Days"), _("Hours"))
         self.query_one("#vol-schedule", DataTable).add_columns(
-            _("Date"), _("Village"), _("Role"), _("Status"), _("Hours"))
+            _("Date"), _("Village"), _("Role"), _("Status"), _("Hours")
+        )
         self.load()
         self.query_one("#vol-list").focus()
 
@@ -95,22 +102,32 @@ class VolunteersScreen(ClinicScreen):
         spec = self.query_one("#vol-spec", Select).value
         active = self.query_one("#vol-active", Select).value
         rows = q.volunteers(
-            store, organisation_id=None if org == ALL else int(org), specialty=None if spec == ALL else str(spec),
-            active=None if active == ALL else active == "1", name=self.query_one("#vol-name", Input).value.strip(),
+            store,
+            organisation_id=None if org == ALL else int(org),
+            specialty=None if spec == ALL else str(spec),
+            active=None if active == ALL else active == "1",
+            name=self.query_one("#vol-name", Input).value.strip(),
         )
         table = self.query_one("#vol-list", DataTable)
         table.clear()
         for v in rows:
             name = v["name"] + (" ★" if v["is_cadre"] else "")
             table.add_row(
-                Text(name, style="" if v["active"] else "dim"), pick(v["specialty_zh"], v["specialty_en"]) or "",
-                mask_phone(v["phone"]), describe(v["weekdays"], bool(v["holidays"])),
-                "" if v["max_days_per_month"] is None else v["max_days_per_month"], v["days"],
-                f"{v['hours']:g}", key=str(v["id"]), height=None,
+                Text(name, style="" if v["active"] else "dim"),
+                pick(v["specialty_zh"], v["specialty_en"]) or "",
+                mask_phone(v["phone"]),
+                describe(v["weekdays"], bool(v["holidays"])),
+                "" if v["max_days_per_month"] is None else v["max_days_per_month"],
+                v["days"],
+                f"{v['hours']:g}",
+                key=str(v["id"]),
+                height=None,
             )
         self.query_one("#vol-count", Static).update(
-            ngettext("{n} volunteer · ★ paired cadre", "{n} volunteers · ★ paired cadre", len(rows)).format(
-                n=len(rows)))
+            ngettext(
+                "{n} volunteer · ★ paired cadre", "{n} volunteers · ★ paired cadre", len(rows)
+            ).format(n=len(rows))
+        )
         ids = [v["id"] for v in rows]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -153,17 +170,27 @@ class VolunteersScreen(ClinicScreen):
         lines = [
             f"[b]{v['name']}[/b]  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}",
             _("Licence: {value}").format(value=v["licence_no"] or "-"),
-            (_("Serves: {when}; no monthly limit") if v["max_days_per_month"] is None else ngettext(
-                "Serves: {when}; at most {n} day a month", "Serves: {when}; at most {n} days a month",
-                v["max_days_per_month"])).format(when=describe(v["weekdays"], bool(v["holidays"])),
-                                                 n=v["max_days_per_month"]),
+            (
+                _("Serves: {when}; no monthly limit")
+                if v["max_days_per_month"] is None
+                else ngettext(
+                    "Serves: {when}; at most {n} day a month",
+                    "Serves: {when}; at most {n} days a month",
+                    v["max_days_per_month"],
+                )
+            ).format(when=describe(v["weekdays"], bool(v["holidays"])), n=v["max_days_per_month"]),
             _("Unavailable: {dates}").format(dates=", ".join(unavailable[:6]) or "-"),
             p.volunteer_record(s),
         ]
         info.update("\n".join(lines))
         for r in reversed(q.schedule(store, volunteer_id)):
-            schedule.add_row(r["date"], r["village"], p.specialty_label(store, r["role"]),
-                             p.assignment_label(r["status"]), "" if r["hours"] is None else f"{r['hours']:g}")
+            schedule.add_row(
+                r["date"],
+                r["village"],
+                p.specialty_label(store, r["role"]),
+                p.assignment_label(r["status"]),
+                "" if r["hours"] is None else f"{r['hours']:g}",
+            )
 
     # -- actions ---------------------------------------------------------------
     def action_focus_filter(self) -> None:
@@ -205,7 +232,9 @@ class VolunteerForm(ClinicModal):
         orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
         specs = [(pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store)]
         with VerticalScroll(classes="dialog", id="vol-form"):
-            yield Static(_("Edit volunteer") if self.volunteer_id else _("New volunteer"), classes="title")
+            yield Static(
+                _("Edit volunteer") if self.volunteer_id else _("New volunteer"), classes="title"
+            )
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label(_("Name"))
@@ -244,16 +273,23 @@ class VolunteerForm(ClinicModal):
             # Phones stay masked on screen: an empty field keeps the number on record.
             self.old_phone = v["phone"]
             if v["phone"]:
-                self.query_one("#f-phone", Input).placeholder = _("{phone} (type to replace, - to remove)").format(
-                    phone=mask_phone(v["phone"]))
+                self.query_one("#f-phone", Input).placeholder = _(
+                    "{phone} (type to replace, - to remove)"
+                ).format(phone=mask_phone(v["phone"]))
             if v["organisation_id"]:
                 self.query_one("#f-org", Select).value = v["organisation_id"]
             if v["specialty_code"]:
                 self.query_one("#f-spec", Select).value = v["specialty_code"]
             self.query_one("#f-licence", Input).value = v["licence_no"] or ""
-            self.query_one("#f-max", Input).value = "" if v["max_days_per_month"] is None else str(v["max_days_per_month"])
-            self.query_one("#f-avail", Input).value = _availability_words(v["weekdays"], bool(v["holidays"]))
-            self.query_one("#f-unavailable", Input).value = ", ".join(q.unavailable_dates(store, self.volunteer_id))
+            self.query_one("#f-max", Input).value = (
+                "" if v["max_days_per_month"] is None else str(v["max_days_per_month"])
+            )
+            self.query_one("#f-avail", Input).value = _availability_words(
+                v["weekdays"], bool(v["holidays"])
+            )
+            self.query_one("#f-unavailable", Input).value = ", ".join(
+                q.unavailable_dates(store, self.volunteer_id)
+            )
             self.query_one("#f-active", Checkbox).value = bool(v["active"])
             self.query_one("#f-cadre", Checkbox).value = bool(v["is_cadre"])
         self.query_one("#f-name", Input).focus()
@@ -273,7 +309,8 @@ class VolunteerForm(ClinicModal):
                 organisation_id=org if isinstance(org, int) else None,
                 specialty_code=spec if isinstance(spec, str) else None,
                 licence_no=self.query_one("#f-licence", Input).value,
-                weekdays=avail.weekdays, holidays=avail.holidays,
+                weekdays=avail.weekdays,
+                holidays=avail.holidays,
                 max_days_per_month=int(max_text) if max_text else None,
                 active=self.query_one("#f-active", Checkbox).value,
                 is_cadre=self.query_one("#f-cadre", Checkbox).value,
@@ -295,7 +332,11 @@ def _availability_words(weekdays: str, holidays: bool) -> str:
     if weekdays == "0123456" and holidays:
         return "不限"
     names = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-    parts = ["周末"] if weekdays == "56" else (["工作日"] if weekdays == "01234" else [names[int(d)] for d in weekdays])
+    parts = (
+        ["周末"]
+        if weekdays == "56"
+        else (["工作日"] if weekdays == "01234" else [names[int(d)] for d in weekdays])
+    )
     if holidays:
         parts.append("节假日")
     return ", ".join(parts)
@@ -319,14 +360,26 @@ class WeekendList(ClinicModal):
         with Vertical(classes="dialog", id="weekend-dialog"):
             yield Static("", id="weekend-title", classes="title")
             yield DataTable(id="weekend", cursor_type="row", zebra_stripes=True)
-            yield Input(id="pair-input", placeholder=_("Household number or head's name, then Enter"))
+            yield Input(
+                id="pair-input", placeholder=_("Household number or head's name, then Enter")
+            )
             yield Static("", id="pair-status")
-            yield Static(_("v: record a visit today · p: pair a household · u: unpair · Esc: close"), classes="muted")
+            yield Static(
+                _("v: record a visit today · p: pair a household · u: unpair · Esc: close"),
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#weekend", DataTable).add_columns(
-            _("Household no."), _("Head"), _("Village"), _("Category"), _("Persons"), _("Last visit"),
-            _("Follow-up due"), _("Flags"))
+            _("Household no."),
+            _("Head"),
+            _("Village"),
+            _("Category"),
+            _("Persons"),
+            _("Last visit"),
+            _("Follow-up due"),
+            _("Flags"),
+        )
         self.load()
         self.query_one("#weekend").focus()
 
@@ -338,15 +391,27 @@ class WeekendList(ClinicModal):
         rows = p.weekend_list(store, self.cadre_id, self.app.today())
         sat, sun = p.next_weekend(self.app.today())
         self.query_one("#weekend-title", Static).update(
-            _("{name}: {n} households; next weekend {sat}–{sun}.").format(name=v["name"], n=len(rows), sat=sat, sun=sun)
-            if rows else _("{name} is not paired with any household.").format(name=v["name"]))
+            _("{name}: {n} households; next weekend {sat}–{sun}.").format(
+                name=v["name"], n=len(rows), sat=sat, sun=sun
+            )
+            if rows
+            else _("{name} is not paired with any household.").format(name=v["name"])
+        )
         table = self.query_one("#weekend", DataTable)
         table.clear()
         for r in rows:
             due = Text(r["follow_up_due"] or "", style="bold red" if r["overdue"] else "")
-            table.add_row(r["number"] or "", r["head_name"], r["village"], category_label(r["category"]),
-                          r["persons"], r["last_visit"] or _("never"), due,
-                          ", ".join(p.flag_label(f) for f in r["flags"]), key=str(r["id"]))
+            table.add_row(
+                r["number"] or "",
+                r["head_name"],
+                r["village"],
+                category_label(r["category"]),
+                r["persons"],
+                r["last_visit"] or _("never"),
+                due,
+                ", ".join(p.flag_label(f) for f in r["flags"]),
+                key=str(r["id"]),
+            )
 
     def action_visit(self) -> None:
         table = self.query_one("#weekend", DataTable)
@@ -371,8 +436,14 @@ class WeekendList(ClinicModal):
         except ClinicError as exc:
             status.update(Text(exc.message, style="bold red"))
             return
-        status.update(Text(_("Paired with the household of {head} ({village}).").format(
-            head=household["head_name"], village=household["village"]), style="green"))
+        status.update(
+            Text(
+                _("Paired with the household of {head} ({village}).").format(
+                    head=household["head_name"], village=household["village"]
+                ),
+                style="green",
+            )
+        )
         event.input.value = ""
         self.load()
         self.query_one("#weekend").focus()
