@@ -7,6 +7,7 @@ each test that wants it, so tests never see each other's writes.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import shutil
 from pathlib import Path
 
@@ -15,11 +16,62 @@ import pytest
 from clinic.i18n import set_language
 
 TODAY = dt.date(2026, 11, 24)
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-if not SAMPLES.exists():  # CI clones next to shared/ as well; fall back to an env var
-    import os
+# Copies of the synthetic sample files in ../shared/samples, kept with the
+# tests so a clone alone runs every test.
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
-    SAMPLES = Path(os.environ.get("CLINIC_SAMPLES", SAMPLES))
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives a screen ``ui``, so ``pytest -m "not ui"``
+    runs the domain tests alone: Pilot tests (coroutines), SVG snapshots and
+    the real terminal (tmux)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        drives_a_screen = (
+            inspect.iscoroutinefunction(function)
+            or "snap_compare" in getattr(item, "fixturenames", ())
+            or item.get_closest_marker("tmux") is not None
+        )
+        if drives_a_screen:
+            item.add_marker(pytest.mark.ui)
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """A text cursor that does not blink, so a snapshot does not depend on when it is taken."""
+    monkeypatch.setenv("CLINIC_CURSOR_BLINK", "0")
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's ``snap_compare``, made independent of timing.
+
+    Each key waits for the work it started (database workers) before the next,
+    the picture waits for the last, and toasts stay until it is taken: on a
+    loaded machine a toast could otherwise expire, or a worker finish, either
+    side of the moment of the screenshot.
+    """
+
+    def compare(app, *, press=(), run_before=None, **kwargs):
+        app.NOTIFICATION_TIMEOUT = 3600
+
+        async def settle(pilot):
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            for key in press:
+                if key == "_":
+                    await pilot.pause(0.1)
+                else:
+                    await pilot.press(key)
+                await pilot.app.workers.wait_for_complete()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+        return snap_compare(app, run_before=settle, **kwargs)
+
+    return compare
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +125,21 @@ def demo_store(demo_path):
 
 @pytest.fixture
 def samples() -> Path:
-    if not SAMPLES.exists():
-        pytest.skip("shared/samples not found beside the repository")
     return SAMPLES
+
+
+@pytest.fixture
+def terminal():
+    """Open real terminals (tmux) running a command; every one is closed at the end."""
+    from terminal import Terminal
+
+    opened: list[Terminal] = []
+
+    def open_(command: str, width: int = 120, height: int = 36) -> Terminal:
+        term = Terminal(command, width, height)
+        opened.append(term)
+        return term
+
+    yield open_
+    for term in opened:
+        term.close()

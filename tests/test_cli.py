@@ -182,3 +182,41 @@ def test_new_database_is_private(tmp_path, samples):
     result = run("import", "volunteers", str(samples / "volunteers_utf8bom.csv"), db=path)
     assert result.exit_code == 0
     assert path.stat().st_mode & 0o077 == 0
+
+
+def _leaf_commands(group: click.Group, path: tuple[str, ...] = ()):
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _leaf_commands(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+@pytest.mark.parametrize("path", list(_leaf_commands(cli)), ids=" ".join)
+def test_global_options_after_the_command(path, tmp_path):
+    """`clinic CMD --db FILE --lang zh` means `clinic --db FILE --lang zh CMD`, for every command."""
+    result = run(*path, "--help", "--db", str(tmp_path / "x.db"), "--lang=zh", "--as", "me")
+    assert result.exit_code == 0, result.output
+    assert "用法" in result.output
+
+
+def test_global_options_after_the_command_are_used(demo_path):
+    result = run("status", "--json", "--db", str(demo_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["database"] == str(demo_path)
+    result = run("find", "张", "--lang", "zh", f"--db={demo_path}", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    # Anything after `--` is the command's own
+    result = run("find", "--db", str(demo_path), "--", "--db")
+    assert result.exit_code == 0, result.output
+
+
+def test_status_of_a_missing_default_database_says_so(tmp_path, monkeypatch):
+    import clinic.cli.main as main_module
+
+    missing = tmp_path / "data" / "clinic.db"
+    monkeypatch.setattr(main_module, "default_db_path", lambda: missing)
+    result = CliRunner().invoke(cli, ["status"], env={"CLINIC_DB": None})
+    assert result.exit_code == 1
+    assert "There is no database" in result.output
+    assert not missing.exists()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from pathlib import Path
 
-import pytest
+from terminal import require
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_export.py"
 
 
-@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
 def test_bench_export_small(tmp_path):
+    require("sqlite3")  # the baseline is the sqlite3 shell
     spec = importlib.util.spec_from_file_location("bench_export", BENCH)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

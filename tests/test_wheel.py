@@ -1,6 +1,13 @@
-"""The wheel carries everything: built, installed in a fresh virtual environment,
-it creates a demo and reports its status (schema and catalogues found inside
-the installed package, not in this source tree)."""
+"""The wheel carries everything: built, installed in a brand-new virtual
+environment with its declared dependencies only, it creates a demo, reports
+its status and opens the terminal app (schema and catalogues found inside the
+installed package, not in this source tree).
+
+The environment is isolated from the interpreter running the tests: no system
+site-packages, no PYTHONPATH, no user site, and a working folder outside the
+checkout, so an undeclared dependency fails here as it would for a user.
+Dependencies come from the package index (pip's cache makes repeats quick).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
+
+_LEAKY = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV", "CLINIC_DB")
+
+
+def isolated_env() -> dict[str, str]:
+    """The caller's environment without anything that would let the outer Python leak in."""
+    env = {k: v for k, v in os.environ.items() if k not in _LEAKY}
+    env["PYTHONNOUSERSITE"] = "1"
+    return env
 
 
 @pytest.fixture(scope="module")
@@ -39,37 +55,26 @@ def installed(tmp_path_factory) -> Path:
     )
     wheel = next(dist.glob("clinic-*.whl"))
     env_dir = work / "venv"
-    # Dependencies come from this interpreter's site-packages (no network);
-    # the clinic package itself only from the wheel.
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(system_site_packages=False, with_pip=True, clear=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--no-deps",
-            "--no-index",
-            "--quiet",
-            str(wheel),
-        ],
-        check=True,
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
         capture_output=True,
+        text=True,
+        cwd=work,
+        env=isolated_env(),
     )
+    assert done.returncode == 0, done.stderr
     return env_dir
 
 
 def run(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("CLINIC_DB", "PYTHONPATH")}
     return subprocess.run(
         [str(env_dir / "bin" / "clinic"), *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env=isolated_env(),
         timeout=120,
     )
 
@@ -85,8 +90,25 @@ def test_wheel_contents(installed):
         capture_output=True,
         text=True,
         cwd="/",
+        env=isolated_env(),
     )
     assert str(installed) in out.stdout, "clinic was not imported from the wheel"
+
+
+def test_only_the_wheel_and_its_dependencies_are_seen(installed):
+    """Nothing from the interpreter running the tests is importable in the new venv."""
+    python = installed / "bin" / "python"
+    out = subprocess.run(
+        [str(python), "-c", "import json, sys; print(json.dumps(sys.path))"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env=isolated_env(),
+    )
+    outer = {p for p in sys.path if "site-packages" in p}
+    inner = json.loads(out.stdout)
+    assert not outer & set(inner), inner
+    assert all(str(installed) in p for p in inner if "site-packages" in p), inner
 
 
 def test_installed_demo_and_status(installed, tmp_path):
@@ -99,3 +121,16 @@ def test_installed_demo_and_status(installed, tmp_path):
     assert data["schema_version"] >= 1 and data["counts"]["persons"] == 2000
     zh = run(installed, "--lang", "zh", "--db", str(db), "status", cwd=tmp_path)
     assert "人员" in zh.stdout
+
+
+def test_readme_first_command_opens_the_demo(installed, tmp_path, terminal):
+    """The README's first command, `clinic demo`, builds the demo and opens the app on it."""
+    env = " ".join(f"{k}=''" for k in _LEAKY)
+    term = terminal(
+        f"cd {tmp_path} && env {env} PYTHONNOUSERSITE=1 CLINIC_DB={tmp_path / 'd.db'} "
+        f"{installed / 'bin' / 'clinic'} --lang en demo",
+        120,
+        36,
+    )
+    term.wait_for("In this database", timeout=90)
+    term.keys("C-q")

@@ -1,35 +1,22 @@
 """Click's own words (Usage:, Options, Error: ...) in the user's language.
 
-Click marks its strings for the stdlib ``gettext`` default domain, read from
-the process locale. We ship a ``click`` catalogue and point click's modules at
-it when the app runs in Chinese, so a volunteer never meets an English usage
-error in an otherwise Chinese tool.
+Click marks its strings with the standard library's ``gettext.gettext``,
+which reads the process's default text domain in the language the
+``LANGUAGE`` variable names. We ship a ``click`` catalogue, make it the
+default domain and set ``LANGUAGE`` to the chosen language, so a volunteer
+never meets an English usage error in an otherwise Chinese tool. Only public
+interfaces are used: gettext's domain functions and the ``name`` of click's
+parameter types.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
 
-import click.core
-import click.decorators
-import click.exceptions
-import click.formatting
-import click.parser
-import click.termui
-import click.types
+import click
 
 from clinic.i18n import LOCALE_DIR
-
-_MODULES = (
-    click.core,
-    click.decorators,
-    click.exceptions,
-    click.formatting,
-    click.parser,
-    click.termui,
-    click.types,
-)
-
 
 # The names click shows for parameter types ("'abc' is not a valid integer").
 _TYPE_NAMES = {
@@ -41,29 +28,28 @@ _TYPE_NAMES = {
     click.types.BoolParamType: "boolean",
 }
 
+_GETTEXT_LANGUAGE = {"zh": "zh_CN", "en": "en"}
+
 
 def install(lang: str) -> None:
     """Make click speak ``lang`` ("zh" or "en")."""
-    if lang == "zh":
-        translation = gettext.translation("click", LOCALE_DIR, languages=["zh_CN"], fallback=True)
-    else:
-        translation = gettext.NullTranslations()
-    for module in _MODULES:
-        if hasattr(module, "_"):
-            module._ = translation.gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = translation.ngettext
+    os.environ["LANGUAGE"] = _GETTEXT_LANGUAGE.get(lang, "en")
+    gettext.bindtextdomain("click", str(LOCALE_DIR))
+    gettext.textdomain("click")
+    translation = _translation(lang)
     for cls, name in _TYPE_NAMES.items():
         cls.name = translation.gettext(name)
 
 
+def _translation(lang: str) -> gettext.NullTranslations:
+    if lang == "zh":
+        return gettext.translation("click", LOCALE_DIR, languages=["zh_CN"], fallback=True)
+    return gettext.NullTranslations()
+
+
 def localise_metavars(command: click.Command, lang: str) -> None:
     """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, for every command."""
-    translation = (
-        gettext.translation("click", LOCALE_DIR, languages=["zh_CN"], fallback=True)
-        if lang == "zh"
-        else gettext.NullTranslations()
-    )
+    translation = _translation(lang)
     command.options_metavar = translation.gettext("[OPTIONS]")
     if isinstance(command, click.Group):
         command.subcommand_metavar = translation.gettext("COMMAND [ARGS]...")

@@ -31,10 +31,11 @@ class AppContext:
     actor: str | None = None
 
     def open(self, create: bool = False) -> Store:
-        """The database; a file named with --db that does not exist is an error
-        (a typo must not look like an empty clinic) unless ``create``. The
-        default database in the user data folder is always created on demand."""
-        return open_store(self.db_path, create=create or self.db_path == default_db_path())
+        """The database. A file that does not exist is an error (a typo in
+        --db, or ``clinic status`` before anything was made, must not look like
+        an empty clinic) unless ``create``: only the commands that bring data
+        in (the TUI, ``demo``, ``import``) make a new database."""
+        return open_store(self.db_path, create=create)
 
     @property
     def who(self) -> str:

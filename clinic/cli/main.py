@@ -22,12 +22,51 @@ from clinic.i18n import _, set_language
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class ClinicGroup(DefaultGroup):
-    """A click group that turns a ClinicError into its sentence and exit code.
+GLOBAL_OPTIONS = ("--db", "--lang", "--as")
 
-    Done here rather than only in ``main`` so that click's CliRunner (the
-    tests) sees the same output and exit codes as a user does.
+
+class ReaderWentAway(Exception):
+    """Standard output was closed by its reader (``clinic export persons | head``)."""
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move ``--db``/``--lang``/``--as`` typed after the command to the front.
+
+    Users type ``clinic status --db FILE`` as often as ``clinic --db FILE
+    status``; both mean the same. Everything after ``--`` is left alone.
     """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and i > 0:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(args[i : i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+class ClinicGroup(DefaultGroup):
+    """The ``clinic`` group: global options anywhere, and user errors as sentences.
+
+    A ClinicError becomes its sentence and exit code here rather than only in
+    ``main`` so that click's CliRunner (the tests) sees the same output and
+    exit codes as a user does. A closed pipe is caught here too, before click
+    would turn it into exit code 1.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,6 +74,8 @@ class ClinicGroup(DefaultGroup):
         except ClinicError as exc:
             click.echo(exc.message, err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError as exc:
+            raise ReaderWentAway() from exc
 
 
 def _early_language(argv: list[str]) -> str | None:
@@ -160,13 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderWentAway):
         return _reader_went_away()
-    except SystemExit as exc:
-        # click answers a closed pipe (EPIPE) with exit(1) after wrapping stdout.
-        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
-            return _reader_went_away()
-        raise exc
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
         if os.environ.get("CLINIC_DEBUG"):
             raise

@@ -14,6 +14,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.streams import stdout_bytes
 from clinic.i18n import _, ngettext
 
 
@@ -538,7 +539,7 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
     fmt = fmt or (format_for_path(output) if output else "csv")
     with app.open() as store:
         headers, rows = p.roster_table(store, start, end, by=by, unmasked=unmasked)
-        out = output if output is not None else click.get_binary_stream("stdout")
+        out = output if output is not None else stdout_bytes()
         n = write_table(
             rows,
             headers,
@@ -635,7 +636,7 @@ def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output)
         text, n = p.volunteer_ics(store, vol["id"], start, end)
         data = text.encode("utf-8")
         if output is None:
-            click.get_binary_stream("stdout").write(data)
+            stdout_bytes().write(data)
         else:
             output.write_bytes(data)
             click.echo(

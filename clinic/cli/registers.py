@@ -9,6 +9,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.streams import stderr, stderr_is_terminal
 from clinic.i18n import _
 
 
@@ -21,12 +22,10 @@ def progress_bar(label: str):
     state: dict = {}
 
     def update(done: int, total: int) -> None:
-        if not click.get_text_stream("stderr").isatty():
+        if not stderr_is_terminal():
             return
         if "bar" not in state:
-            state["bar"] = click.progressbar(
-                length=total, label=label, file=click.get_text_stream("stderr")
-            )
+            state["bar"] = click.progressbar(length=total, label=label, file=stderr())
             state["bar"].__enter__()
             state["done"] = 0
         state["bar"].update(done - state["done"])

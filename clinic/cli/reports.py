@@ -14,6 +14,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.streams import stderr_is_terminal, stdout_bytes
 from clinic.core.tabular import (
     ENCODINGS,
     FORMATS,
@@ -160,7 +161,7 @@ def _make_export_command(name: str, help_text: str) -> None:
         fmt = fmt or "csv"
         with app.open() as store:
             if output is None:
-                out = click.get_binary_stream("stdout")
+                out = stdout_bytes()
                 if fmt == "xlsx" and out.isatty():
                     raise TableFormatError(
                         _("An Excel file cannot be written to the terminal; name a file with -o.")
@@ -198,7 +199,7 @@ def _make_export_command(name: str, help_text: str) -> None:
 
 def _progress(store, name: str, filters, to_file: bool):
     """A progress bar on stderr for a long export to a file in a terminal."""
-    if not to_file or not click.get_text_stream("stderr").isatty():
+    if not to_file or not stderr_is_terminal():
         return None, lambda: None
     from clinic.cli.registers import progress_bar
     from clinic.core.exports import count_rows

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -32,6 +33,9 @@ class ClinicApp(App[None]):
         today: dt.date | None = None,
     ) -> None:
         super().__init__()
+        # CLINIC_CURSOR_BLINK=0: a steady cursor, for people who find blinking
+        # tiring, and for screenshots that do not depend on the moment taken.
+        self.cursor_blink = os.environ.get("CLINIC_CURSOR_BLINK", "1") != "0"
         self.db_path = Path(db_path)
         self.actor = actor
         self._today = today
@@ -61,6 +65,11 @@ class ClinicApp(App[None]):
             self.push_screen(
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Text fields blink unless CLINIC_CURSOR_BLINK=0 (set once, on focus)."""
+        if not self.cursor_blink and getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False
 
     # -- time -------------------------------------------------------------
     def today(self) -> dt.date:

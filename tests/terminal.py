@@ -1,0 +1,90 @@
+"""A real terminal for tests: the installed ``clinic`` inside tmux.
+
+Each Terminal runs its own tmux server (``tmux -L <unique socket>``), so tests
+running side by side under pytest-xdist never see each other's sessions, and
+``close`` ends that server whatever the test did. Tests poll the screen for
+the text they expect instead of sleeping a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+
+def require(program: str) -> str:
+    """The path of ``program``; skipped where it is missing, but a failure on CI.
+
+    CI (``CI`` set, as ``.ci/run`` runs) installs what the tests need, so a
+    missing program there is a broken set-up, never a silent skip.
+    """
+    path = shutil.which(program)
+    if path:
+        return path
+    message = f"{program} is not installed"
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI must install it: see .ci/run)")
+    pytest.skip(message)
+
+
+def installed_clinic() -> str:
+    """The ``clinic`` script installed beside this interpreter (the one under test)."""
+    script = Path(sys.executable).parent / "clinic"
+    if script.exists():
+        return str(script)
+    return require("clinic")
+
+
+class Terminal:
+    """One tmux server with one window running ``command``."""
+
+    def __init__(self, command: str, width: int = 120, height: int = 36) -> None:
+        require("tmux")
+        self.socket = f"clinic-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.name = "t"
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            command,
+            check=True,
+        )
+
+    def tmux(self, *args: str, check: bool = False) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        )
+        if check and done.returncode:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {done.stderr}")
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-t", self.name, "-p")
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys, check=True)
+
+    def close(self) -> None:
+        self.tmux("kill-server")
