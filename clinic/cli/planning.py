@@ -532,40 +532,27 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
 )
 @pass_app
 def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding, unmasked) -> None:
-    from clinic.core import planning as p
-    from clinic.core.tabular import format_for_path, write_table
+    from clinic.core.schedule_exports import export_roster as export
+    from clinic.core.tabular import format_for_path
 
     start, end = _period(date_from, date_to)
     fmt = fmt or (format_for_path(output) if output else "csv")
     with app.open() as store:
-        headers, rows = p.roster_table(store, start, end, by=by, unmasked=unmasked)
-        out = output if output is not None else stdout_bytes()
-        n = write_table(
-            rows,
-            headers,
-            out,
+        result = export(
+            store,
+            output if output is not None else stdout_bytes(),
+            date_from=start,
+            date_to=end,
+            by=by,
             fmt=fmt,
             encoding=encoding,
-            text_columns=p.ROSTER_TEXT_COLUMNS,
-            sheet_title=_("Roster"),
+            unmasked=unmasked,
+            actor=app.who,
         )
-        p.record_export(
-            store,
-            app.who,
-            "roster",
-            {
-                "from": start,
-                "to": end,
-                "by": by,
-                "format": fmt,
-                "file": str(output or "-"),
-                "unmasked": unmasked,
-            },
-            n,
-            unmasked,
+    if output is not None:
+        click.echo(
+            _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True
         )
-        if output is not None:
-            click.echo(_("Wrote {rows} rows to {file}.").format(rows=n, file=output), err=True)
 
 
 @groups.export_group.command(
@@ -606,6 +593,7 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
 @pass_app
 def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output) -> None:
     from clinic.core import planning as p
+    from clinic.core import schedule_exports as exports
 
     if bool(volunteer) == bool(everyone):
         raise p.PlanningError(_("Name one volunteer with --volunteer, or use --all."))
@@ -614,44 +602,29 @@ def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output)
     start, end = _period(date_from, date_to, days=366)
     with app.open() as store:
         if everyone:
-            output.mkdir(parents=True, exist_ok=True)
-            files = 0
-            for vol in p.volunteers_with_days(store, start, end):
-                text, n = p.volunteer_ics(store, vol["id"], start, end)
-                (output / f"{vol['name']}-{vol['id']}.ics").write_bytes(text.encode("utf-8"))
-                files += 1
-            click.echo(
-                _("Wrote {n} calendar files to {folder}.").format(n=files, folder=output), err=True
+            result = exports.export_calendars(
+                store, output, date_from=start, date_to=end, actor=app.who
             )
-            p.record_export(
-                store,
-                app.who,
-                "ics",
-                {"all": True, "from": start, "to": end, "file": str(output)},
-                files,
-                False,
+            click.echo(
+                _("Wrote {n} calendar files to {folder}.").format(n=result.rows, folder=output),
+                err=True,
             )
             return
         vol = p.find_volunteer(store, volunteer)
-        text, n = p.volunteer_ics(store, vol["id"], start, end)
-        data = text.encode("utf-8")
-        if output is None:
-            stdout_bytes().write(data)
-        else:
-            output.write_bytes(data)
-            click.echo(
-                ngettext(
-                    "Wrote {n} clinic day to {file}.", "Wrote {n} clinic days to {file}.", n
-                ).format(n=n, file=output),
-                err=True,
-            )
-        p.record_export(
+        result = exports.export_calendar(
             store,
-            app.who,
-            "ics",
-            {"volunteer_id": vol["id"], "from": start, "to": end, "file": str(output or "-")},
-            n,
-            False,
+            vol["id"],
+            output if output is not None else stdout_bytes(),
+            date_from=start,
+            date_to=end,
+            actor=app.who,
+        )
+    if output is not None:
+        click.echo(
+            ngettext(
+                "Wrote {n} clinic day to {file}.", "Wrote {n} clinic days to {file}.", result.rows
+            ).format(n=result.rows, file=output),
+            err=True,
         )
 
 

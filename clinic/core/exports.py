@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from clinic.core.categories import CATEGORIES, category_label, sex_label, tag_label
 from clinic.core.errors import InputError
+from clinic.core.files import app_folder, private_folder
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
 from clinic.core.tabular import check_encoding, check_format, write_table
@@ -600,6 +601,18 @@ class ExportResult:
     target: str
 
 
+def exports_folder(db_path: str | Path) -> Path:
+    """Where the app's exports go unless the user names another folder:
+    ``exports/`` beside the database, never the folder the app started in."""
+    return Path(db_path).expanduser().absolute().parent / "exports"
+
+
+def export_target(db_path: str | Path, name: str) -> Path:
+    """The file a typed name means: a relative name is in :func:`exports_folder`."""
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else exports_folder(db_path) / path
+
+
 def dataset_rows(
     store: Store,
     name: str,
@@ -660,34 +673,61 @@ def export_dataset(
     rows: Iterable[tuple] = dataset_rows(
         store, name, filters, unmasked=unmasked, today=today, fmt=fmt
     )
-    n = write_table(
-        rows,
-        ds.headers(fmt),
+    return deliver(
+        store,
         out,
-        fmt=fmt,
-        encoding=encoding,
-        text_columns=ds.text_columns(),
-        progress=progress,
-        sheet_title=_(ds.title),
+        lambda target: write_table(
+            rows,
+            ds.headers(fmt),
+            target,
+            fmt=fmt,
+            encoding=encoding,
+            text_columns=ds.text_columns(),
+            progress=progress,
+            sheet_title=_(ds.title),
+        ),
+        actor=actor,
+        dataset=name,
+        unmasked=unmasked,
+        detail={"format": fmt, "filters": filters.describe()},
     )
+
+
+def deliver(
+    store: Store,
+    out: str | Path | IO,
+    write: Callable[[str | Path | IO], int],
+    *,
+    actor: str,
+    dataset: str,
+    unmasked: bool,
+    detail: dict,
+) -> ExportResult:
+    """The one way an export reaches a user: written, then recorded; both or neither.
+
+    ``write(out)`` writes the file (atomically, through
+    :func:`clinic.core.files.write_atomic`) or the stream and returns how many
+    rows it wrote. If the audit record cannot be written the file is taken
+    back: no export exists without its record.
+    """
+    if isinstance(out, str | Path):
+        folder = exports_folder(store.path)
+        if folder in Path(out).absolute().parents:
+            # The app's own folder (0700, even if an earlier version made it
+            # wider); a subfolder named under it is made, private.
+            app_folder(folder)
+            private_folder(Path(out).absolute().parent)
+    n = write(out)
     target = Path(out).name if isinstance(out, str | Path) else "-"
     try:
         record_export(
-            store,
-            actor=actor,
-            dataset=name,
-            filters=filters,
-            fmt=fmt,
-            rows=n,
-            unmasked=unmasked,
-            target=target,
+            store, actor=actor, dataset=dataset, rows=n, unmasked=unmasked, target=target, **detail
         )
-    except Exception:
-        # No export without its audit record: take the file back.
+    except BaseException:
         if isinstance(out, str | Path):
             Path(out).unlink(missing_ok=True)
         raise
-    return ExportResult(dataset=name, rows=n, unmasked=unmasked, target=target)
+    return ExportResult(dataset=dataset, rows=n, unmasked=unmasked, target=target)
 
 
 def record_export(
@@ -695,20 +735,14 @@ def record_export(
     *,
     actor: str,
     dataset: str,
-    filters: ReportFilters,
-    fmt: str,
     rows: int,
     unmasked: bool,
     target: str,
+    **detail: Any,
 ) -> None:
-    """One audit_log row per export: never a value from the rows themselves."""
+    """One audit_log row per export: what, where, which filters, how many rows;
+    never a value from the rows themselves."""
     from clinic.store import audit
 
-    detail = {
-        "dataset": dataset,
-        "format": fmt,
-        "filters": filters.describe(),
-        "file": target,
-        "unmasked": unmasked,
-    }
-    audit.record(store, actor, "export_unmasked" if unmasked else "export", detail, rows)
+    record = {"dataset": dataset, **detail, "file": target, "unmasked": unmasked}
+    audit.record(store, actor, "export_unmasked" if unmasked else "export", record, rows)

@@ -1076,20 +1076,6 @@ def roster_table(
     return headers, out
 
 
-def record_export(
-    store: Store, actor: str, dataset: str, detail: dict, rows: int, unmasked: bool
-) -> None:
-    from clinic.store import audit
-
-    audit.record(
-        store,
-        actor,
-        "export_unmasked" if unmasked else "export",
-        {"dataset": dataset, **detail},
-        rows,
-    )
-
-
 def volunteers_with_days(store: Store, date_from: str, date_to: str) -> list[dict]:
     ids = {r["volunteer_id"] for r in q.roster_rows(store, date_from, date_to)}
     return [v for v in q.volunteers(store) if v["id"] in ids]

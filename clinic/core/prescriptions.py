@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinic.core import desk
 from clinic.core import vitals as V
 from clinic.core.errors import InputError, NotFoundError
+from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
 from clinic.i18n import _, current_language, pick
 from clinic.store import Store
 from clinic.store import desk as q
@@ -386,27 +385,18 @@ def sheet_html(sheet: Sheet) -> str:
 
 
 def save_sheet(sheet: Sheet, folder: Path, visit_id: int) -> tuple[Path, Path]:
-    """Write the sheet as .html and .txt into ``folder``/<date>/; return both paths."""
-    # A sheet holds a name and readings (health data): readable by the owner only,
-    # in folders only the owner can list (0700), whatever the umask.
-    target = Path(folder) / sheet.date
-    for path in (Path(folder), target):
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
-    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", sheet.name)[:20]
-    stem = target / f"{sheet.date}_{visit_id}_{safe}"
+    """Write the sheet as .html and .txt into ``folder``/<date>/; return both paths.
+
+    A sheet holds a name and readings (health data): written private and
+    atomic (:mod:`clinic.core.files`), so a crash never leaves an empty sheet.
+    """
+    app_folder(Path(folder))
+    target = app_folder(Path(folder) / sheet.date)
+    stem = target / f"{sheet.date}_{visit_id}_{safe_file_name(sheet.name, 'sheet')[:20]}"
     html_path, text_path = stem.with_suffix(".html"), stem.with_suffix(".txt")
     for path, content in ((html_path, sheet_html(sheet)), (text_path, sheet_text(sheet))):
-        _write_private(path, content)
+        write_bytes_atomic(path, content.encode("utf-8"))
     return html_path, text_path
-
-
-def _write_private(path: Path, content: str) -> None:
-    """Write a file created 0600 (never readable by others, not even for a moment)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file written before keeps no wider mode
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(content)
 
 
 def sheets_folder(db_path: Path) -> Path:

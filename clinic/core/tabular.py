@@ -16,7 +16,8 @@ rules that keep a coordinator's spreadsheet right live in one place:
 * Rows are streamed: nothing is collected, memory stays flat whatever the
   size (csv.writer per row; openpyxl's write-only workbook; a JSON array
   written element by element).
-* A file is written beside its target and renamed into place at the end, so
+* A file is written through :func:`clinic.core.files.write_atomic`: beside its
+  target, private (0600 in 0700 folders) and renamed into place at the end, so
   a failed or cancelled export never leaves half a file behind.
 """
 
@@ -27,15 +28,14 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from clinic.core.errors import InputError
+from clinic.core.files import write_atomic
 from clinic.i18n import _
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
@@ -320,19 +320,13 @@ def write_table(
             _write_json(rows, headers, text, counter)
 
     if isinstance(out, str | Path):
-        path = Path(out)
-        folder = path.parent if str(path.parent) else Path(".")
-        fd, tmp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".part", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                to_stream(fh)
+
+        def fill(stream: IO[bytes]) -> None:
+            to_stream(stream)
             # The last progress call may still cancel: before the file is in place.
             counter.done()
-            os.replace(tmp_name, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-            raise
+
+        write_atomic(Path(out), fill)
     else:
         to_stream(out)
         counter.done()

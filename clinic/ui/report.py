@@ -34,6 +34,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError
+from clinic.core.exports import export_target, exports_folder
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
@@ -159,17 +160,13 @@ class ReportScreen(ClinicScreen):
         yield Footer()
 
     def exports_dir(self) -> Path:
-        """Where exports go unless the user names another folder: ``exports/``
-        beside the database, never the folder the app happened to start in."""
-        return Path(self.app.db_path).expanduser().absolute().parent / "exports"
+        return exports_folder(self.app.db_path)
 
     def _default_file(self) -> str:
         return str(self.exports_dir() / f"report-{self.app.today().isoformat()}.xlsx")
 
     def target_path(self, name: str) -> Path:
-        """The file a typed name means: a relative name is in :meth:`exports_dir`."""
-        path = Path(name).expanduser()
-        return path if path.is_absolute() else self.exports_dir() / path
+        return export_target(self.app.db_path, name)
 
     def on_mount(self) -> None:
         self.query_one("#export-status").display = False
@@ -488,11 +485,6 @@ class ReportScreen(ClinicScreen):
         worker = get_current_worker()
         with self.app.open_store() as store:
             try:
-                folder = self.exports_dir()
-                if folder in path.parents:
-                    # exports hold personal data: folders are the owner's only
-                    folder.mkdir(mode=0o700, exist_ok=True)
-                    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 total = count_rows(store, dataset, filters, today=self.app.today())
                 self.app.call_from_thread(self._progress, 0, total)
 
