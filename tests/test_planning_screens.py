@@ -232,3 +232,41 @@ async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store):
         await go(pilot, app, "ctrl+s")
         assert app.screen.__class__.__name__ == "VillagesScreen"
     assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days") == before + proposed
+
+
+@pytest.mark.parametrize("key,status", [("c", "confirmed"), ("d", "declined"), ("t", "attended")])
+async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
+    demo_path, demo_store, key, status
+):
+    """c/d/t/x act on the third team member and the highlight stays on them, so the next key
+    acts on the same person (it used to jump back to the first row)."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f5", "right_square_bracket")
+        screen = app.screen
+        days = screen.query_one("#days-list", DataTable)
+        # A December day with a team of three or more, preferably not the first of the month.
+        team_day = demo_store.scalar(
+            "SELECT d.id FROM clinic_days d JOIN assignments a ON a.clinic_day_id = d.id "
+            "WHERE d.date LIKE '2026-12-%' GROUP BY d.id HAVING COUNT(*) >= 3 ORDER BY d.date DESC LIMIT 1"
+        )
+        days.focus()
+        days.move_cursor(row=days.get_row_index(str(team_day)))
+        await settle(pilot, app)
+        team = screen.query_one("#team", DataTable)
+        assert team.row_count >= 3
+        team.focus()
+        await go(pilot, app, "down", "down")
+        third = int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value)
+        await go(pilot, app, key)
+        assert demo_store.scalar("SELECT status FROM assignments WHERE id = ?", [third]) == status
+        assert int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value) == third
+        assert screen.focused is team
+        # The next key acts on the same volunteer too.
+        await go(pilot, app, "x")
+        if app.screen is not screen:  # changing a recorded attendance asks first
+            await go(pilot, app, "y")
+        assert demo_store.scalar("SELECT status FROM assignments WHERE id = ?", [third]) == (
+            "no_show"
+        )
+        assert int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value) == third

@@ -118,6 +118,7 @@ class ClinicDaysScreen(ClinicScreen):
         self.year = 0
         self.month = 0
         self.day_id: int | None = None
+        self._team_day: int | None = None  # the day whose team the team list shows
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,9 +208,18 @@ class ClinicDaysScreen(ClinicScreen):
         self.show_day()
 
     def show_day(self) -> None:
+        """Fill the places and team of the chosen day.
+
+        Every refresh (a status key, a dialog closing, coming back from another screen) clears
+        and refills the team, which puts the cursor on the first row; the highlight goes back to
+        the same assignment, or the next status key would act on another volunteer.
+        """
         chosen = None
         needs_table = self.query_one("#needs", DataTable)
         team = self.query_one("#team", DataTable)
+        same_day = self.day_id is not None and self.day_id == self._team_day
+        keep = cursor_id(team) if same_day else None
+        self._team_day = self.day_id
         needs_table.clear()
         team.clear()
         if self.day_id is not None:
@@ -248,6 +258,8 @@ class ClinicDaysScreen(ClinicScreen):
                     n=signed, came=len(seen["attended"]), missed=len(seen["no_show"])
                 )
             self.query_one("#team-title", Static).update(title)
+            if keep is not None and str(keep) in team.rows:
+                team.move_cursor(row=team.get_row_index(str(keep)))
         else:
             self.query_one("#team-title", Static).update(_("Team"))
         self.query_one("#calendar", MonthCalendar).show(
@@ -339,11 +351,8 @@ class ClinicDaysScreen(ClinicScreen):
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
-        team = self.query_one("#team", DataTable)
-        row = team.cursor_row
-        self.refresh_month()
-        team.move_cursor(row=row)
-        team.focus()
+        self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
+        self.query_one("#team", DataTable).focus()
 
     def action_unassign(self) -> None:
         if not self._team_focused():
