@@ -68,10 +68,11 @@ def _period(date_from: str | None, date_to: str | None, days: int = 91) -> tuple
 )
 @click.option(
     "--needs",
-    default="",
+    default=None,
     metavar="LIST",
     help=_(
-        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes)."
+        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes); "
+        "without it the usual team."
     ),
 )
 @click.option("--start", default="08:30", show_default=True, metavar="HH:MM", help=_("Start time."))
@@ -84,10 +85,10 @@ def _period(date_from: str | None, date_to: str | None, days: int = 91) -> tuple
 )
 @click.option(
     "--status",
-    type=click.Choice(["planned", "confirmed"]),
+    type=click.Choice(["planned", "confirmed", "done"]),
     default="planned",
     show_default=True,
-    help=_("Status of the new day."),
+    help=_("Status of the new day (done: a clinic day already held, for a date gone by)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
@@ -99,25 +100,37 @@ def day_add(app: AppContext, date, village, org, needs, start, end, venue, statu
             date=date,
             village_id=p.find_village(store, village),
             organisation_id=p.find_organisation(store, org),
-            needs=p.parse_needs(store, needs),
+            needs=_needs(store, needs),
             start_time=p.parse_time(start),
             end_time=p.parse_time(end),
             venue=venue,
             status=status,
         )
-        day_id = p.add_day(store, day)
+        day_id = p.add_day(store, day, today=_today())
         row = p.get_day(store, day_id)
         if as_json:
             _echo_json({**_day_json(store, row), "needs": day.needs})
         else:
+            said = (
+                _("Clinic day {id} recorded as held: {date} {village}, needs {needs}.")
+                if status == "done"
+                else _("Clinic day {id} planned: {date} {village}, needs {needs}.")
+            )
             click.echo(
-                _("Clinic day {id} planned: {date} {village}, needs {needs}.").format(
+                said.format(
                     id=day_id,
                     date=date,
                     village=row["village"],
                     needs=p.format_needs(store, day.needs) or "-",
                 )
             )
+
+
+def _needs(store, text: str | None) -> dict[str, int]:
+    """--needs as given, or the usual team when it was left out (an empty list is refused)."""
+    from clinic.core import planning as p
+
+    return p.default_needs(store) if text is None else p.parse_needs(store, text)
 
 
 def _day_json(store, row: dict) -> dict:
@@ -347,10 +360,11 @@ def day_status(
 )
 @click.option(
     "--needs",
-    default="",
+    default=None,
     metavar="LIST",
     help=_(
-        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes)."
+        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes); "
+        "without it the usual team."
     ),
 )
 @click.option(
@@ -369,8 +383,8 @@ def day_season(
             store, start, end, _today(), weekdays=p.parse_weekdays(weekday), per_day=per_day
         )
         org_id = p.find_organisation(store, org)
-        need = p.parse_needs(store, needs)
-        ids = p.add_season(store, plan, org_id, need) if do_apply else []
+        need = _needs(store, needs)
+        ids = p.add_season(store, plan, org_id, need, today=_today()) if do_apply else []
         if as_json:
             _echo_json(
                 {

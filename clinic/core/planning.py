@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from clinic.core import roster as rostering
 from clinic.core.errors import InputError, NotFoundError
-from clinic.i18n import N_, _, ngettext, pick
+from clinic.i18n import N_, _, current_language, ngettext, pick
 from clinic.store import Store
 from clinic.store import planning as q
 
@@ -109,7 +109,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
     index = specialty_index(store)
 
     def split(part: str) -> tuple[str, int]:
-        m = re.match(r"^(.*?)\s*(?:[=:：*x×])?\s*(\d+)$", part)
+        m = re.match(r"^(.*?)\s*(?:[=:：*x×])?\s*(-?\d+)$", part)
         return (m.group(1), int(m.group(2))) if m and m.group(1) else (part, 1)
 
     for chunk in re.split(r"[,;，；、]+", text):
@@ -117,7 +117,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         if not chunk:
             continue
         bad = re.match(r"^(.*?)\s*[=:：]\s*(.*)$", chunk)
-        if bad and not re.fullmatch(r"\d+(\s.*)?", bad.group(2)):
+        if bad and not re.fullmatch(r"-?\d+(\s.*)?", bad.group(2)):
             parse_specialty(store, bad.group(1))  # an unknown name is the first problem
             raise PlanningError(
                 _("{value}: the number of places must be a whole number, e.g. {name}=2.").format(
@@ -132,7 +132,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
             parts = [split(word) for word in chunk.split()]
         for name, count in parts:
             code = parse_specialty(store, name)
-            if count > 50:
+            if not 0 <= count <= 50:
                 raise PlanningError(
                     _("{value}: a clinic day needs between 0 and 50 of a specialty.").format(
                         value=chunk
@@ -145,10 +145,16 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
 DEFAULT_NEEDS = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
 
 
+def default_needs(store: Store) -> dict[str, int]:
+    """The usual team of a clinic day (of the specialties the database knows): what a new day
+    asks for when nobody said otherwise."""
+    known = {r["code"] for r in q.specialties(store)}
+    return {k: n for k, n in DEFAULT_NEEDS.items() if k in known}
+
+
 def default_needs_text(store: Store) -> str:
     """The usual team of a clinic day, in the user's language ("General practice=2, TCM=1, ...")."""
-    known = {r["code"] for r in q.specialties(store)}
-    return format_needs(store, {k: n for k, n in DEFAULT_NEEDS.items() if k in known})
+    return format_needs(store, default_needs(store))
 
 
 def format_needs(store: Store, needs: dict[str, int]) -> str:
@@ -239,13 +245,40 @@ class DayInput:
     notes: str = ""
 
 
-def _check_day(day: DayInput) -> None:
+def check_day(day: DayInput, today: dt.date, *, old_date: str | None = None) -> None:
+    """The rules every clinic day meets, from the form and from ``clinic day add`` alike.
+
+    A day needs at least one place. A date before today can only be recorded as held (status
+    done: a clinic day written on paper first); planned or confirmed it could never happen. A day
+    to come cannot be done yet. An edit that keeps the date of a day gone by (still planned, say)
+    is not refused, so it can be closed as done or cancelled.
+    """
     if day.status not in DAY_STATUSES:
         raise PlanningError(_("Unknown status {value}.").format(value=day.status))
     if day.end_time <= day.start_time:
         raise PlanningError(
             _("The clinic day must end after it starts ({start}–{end}).").format(
                 start=day.start_time, end=day.end_time
+            )
+        )
+    if sum(day.needs.values()) <= 0:
+        raise PlanningError(
+            _("A clinic day needs at least one place, e.g. {example}.").format(
+                example="全科=2,护士=1" if current_language() == "zh" else "gp=2,nurse=1"
+            )
+        )
+    when = dt.date.fromisoformat(day.date)
+    if when < today and day.status in ("planned", "confirmed") and day.date != old_date:
+        raise PlanningError(
+            _(
+                "{date} is in the past: a clinic day planned for it cannot take place. "
+                "To record a clinic day already held, set its status to done."
+            ).format(date=day.date)
+        )
+    if when > today and day.status == "done":
+        raise PlanningError(
+            _("{date} is still to come: a clinic day can be done only on the day or after.").format(
+                date=day.date
             )
         )
 
@@ -271,8 +304,8 @@ def check_duplicate(
         )
 
 
-def add_day(store: Store, day: DayInput) -> int:
-    _check_day(day)
+def add_day(store: Store, day: DayInput, *, today: dt.date) -> int:
+    check_day(day, today)
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date)
     values = {
@@ -289,12 +322,13 @@ def add_day(store: Store, day: DayInput) -> int:
         return q.insert_day(store, values, day.needs)
 
 
-def edit_day(store: Store, day_id: int, day: DayInput) -> list[str]:
+def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> list[str]:
     """Save the changes; return what they break for the team already on the day (a new date
     a volunteer cannot serve, say). The team stays: the coordinator decides."""
-    _check_day(day)
-    if q.day(store, day_id) is None:
+    before = q.day(store, day_id)
+    if before is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
+    check_day(day, today, old_date=before["date"])
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
     values = {
@@ -1244,11 +1278,16 @@ def add_season(
     start_time: str = "08:30",
     end_time: str = "12:00",
     venue: str = "",
+    today: dt.date,
 ) -> list[int]:
-    """Create the proposed clinic days (status planned) in one transaction."""
+    """Create the proposed clinic days (status planned) in one transaction, each meeting the
+    rules of a clinic day added by hand (:func:`check_day`)."""
     ids = []
     with store.transaction():
         for s in plan:
+            check_day(
+                DayInput(s.date, s.village_id, organisation_id, needs, start_time, end_time), today
+            )
             check_duplicate(store, s.village_id, s.date)
             ids.append(
                 q.insert_day(

@@ -469,9 +469,9 @@ class DayForm(ClinicModal):
                 status=str(self.query_one("#status", Select).value),
             )
             if self.day_id is None:
-                day_id = p.add_day(store, day)
+                day_id = p.add_day(store, day, today=self.app.today())
             else:
-                for problem in p.edit_day(store, self.day_id, day):
+                for problem in p.edit_day(store, self.day_id, day, today=self.app.today()):
                     self.app.notify(
                         problem, title=_("Check the team"), severity="warning", timeout=10
                     )

@@ -109,7 +109,11 @@ class SeasonDialog(ClinicModal):
             org = self.query_one("#s-org", Select).value
             needs = p.parse_needs(self.app.store, self.query_one("#s-needs", Input).value)
             ids = p.add_season(
-                self.app.store, self.plan, org if isinstance(org, int) else None, needs
+                self.app.store,
+                self.plan,
+                org if isinstance(org, int) else None,
+                needs,
+                today=self.app.today(),
             )
         except ClinicError as exc:
             self.query_one("#season-status", Static).update(exc.message)
