@@ -37,9 +37,7 @@ def test_a_second_day_in_one_village_on_one_date_is_refused(store):
     _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-19")
     second = _day(store, village, date="2026-12-26")
     day = p.get_day(store, second)
-    move = p.DayInput(
-        date="2026-12-19", village_id=village, organisation_id=None, needs={"gp": 1}
-    )
+    move = p.DayInput(date="2026-12-19", village_id=village, organisation_id=None, needs={"gp": 1})
     with pytest.raises(p.PlanningError, match="already a clinic day"):
         p.edit_day(store, second, move, today=TODAY)
     assert p.get_day(store, second)["date"] == day["date"]
