@@ -247,7 +247,7 @@ def test_villages_count_today_and_follow_ups_like_the_home_screen(store):
     assert "clinic day today (2026-11-24)" in reasons
     assert "2 follow-ups due within 14 days (1 overdue)" in reasons
     plan = p.propose_season(store, "2026-12-01", "2026-12-31", today)
-    assert all("no clinic day yet" not in s.reasons for s in plan)
+    assert all("no clinic day yet" not in s.reasons for s in plan.days)
 
 
 def test_singular_and_plural():

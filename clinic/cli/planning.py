@@ -108,6 +108,8 @@ def day_add(app: AppContext, date, village, org, needs, start, end, venue, statu
         )
         day_id = p.add_day(store, day, today=_today())
         row = p.get_day(store, day_id)
+        if warning := p.public_holidays.coverage_warning(date, date):
+            click.echo(_("Warning: {text}").format(text=warning), err=True)
         if as_json:
             _echo_json({**_day_json(store, row), "needs": day.needs})
         else:
@@ -335,7 +337,7 @@ def day_status(
     "date_to",
     callback=_date,
     metavar="D",
-    help=_("Last day (default: 3 months after the first)."),
+    help=_("Last day (default: the last of the chosen weekdays 13 weeks after the first)."),
 )
 @click.option(
     "--weekday",
@@ -347,10 +349,13 @@ def day_status(
 )
 @click.option(
     "--per-day",
-    type=click.IntRange(1, 20),
+    type=click.IntRange(1, 50),
     default=1,
     show_default=True,
-    help=_("Clinic days on each of those dates."),
+    help=_(
+        "At most this many clinic days on one date in the district (those already planned "
+        "count), each in another village."
+    ),
 )
 @click.option(
     "--org",
@@ -377,18 +382,21 @@ def day_season(
 ) -> None:
     from clinic.core import planning as p
 
-    start, end = _period(date_from, date_to)
+    days = p.parse_weekdays(weekday)
+    start = date_from or _today().isoformat()
+    end = date_to or p.default_season_end(start, days)
     with app.open() as store:
-        plan = p.propose_season(
-            store, start, end, _today(), weekdays=p.parse_weekdays(weekday), per_day=per_day
-        )
+        plan = p.propose_season(store, start, end, _today(), weekdays=days, per_day=per_day)
         org_id = p.find_organisation(store, org)
         need = _needs(store, needs)
-        ids = p.add_season(store, plan, org_id, need, today=_today()) if do_apply else []
+        ids = p.add_season(store, plan.days, org_id, need, today=_today()) if do_apply else []
         if as_json:
             _echo_json(
                 {
                     "applied": do_apply,
+                    "from": start,
+                    "to": end,
+                    "per_day": per_day,
                     "ids": ids,
                     "days": [
                         {
@@ -398,16 +406,23 @@ def day_season(
                             "score": s.score,
                             "why": s.reasons,
                         }
-                        for s in plan
+                        for s in plan.days
                     ],
+                    "left_out": plan.skipped,
+                    "villages_waiting": plan.waiting,
+                    "summary": plan.explain(),
+                    "warnings": [plan.warning] if plan.warning else [],
                 }
             )
             return
-        for s in plan:
+        if plan.warning:
+            click.echo(_("Warning: {text}").format(text=plan.warning), err=True)
+        for s in plan.days:
             click.echo(f"{s.date}  {s.township}{s.village}  {s.score:g}  {_('; ').join(s.reasons)}")
-        if not plan:
-            click.echo(_("No village left to plan in this period."))
-        elif do_apply:
+        if plan.skipped:
+            click.echo(plan.skipped_text())
+        click.echo(plan.explain())
+        if plan.days and do_apply:
             click.echo(
                 ngettext(
                     "Created {n} clinic day (status planned).",
@@ -415,7 +430,7 @@ def day_season(
                     len(ids),
                 ).format(n=len(ids))
             )
-        else:
+        elif plan.days:
             click.echo(_("Nothing written; run again with --apply to create these clinic days."))
 
 

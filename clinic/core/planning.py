@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from clinic.core import holidays as public_holidays
 from clinic.core import roster as rostering
 from clinic.core.errors import InputError, NotFoundError
 from clinic.i18n import N_, _, current_language, ngettext, pick
@@ -451,7 +452,7 @@ def _rday(store: Store, day: dict, *, exclude_assignment: int | None = None) -> 
         id=day["id"],
         date=day["date"],
         organisation_id=day["organisation_id"],
-        holiday=q.is_holiday(store, day["date"]),
+        holiday=public_holidays.is_holiday(day["date"]),
         cancelled=day["status"] == "cancelled",
         on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
         declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
@@ -725,7 +726,7 @@ def plan_roster(
     ]
     released_set = set(released)
     kept = [a for a in existing if a["id"] not in released_set]
-    holidays = q.holidays_between(store, date_from, date_to)
+    holidays = public_holidays.holidays_between(date_from, date_to)
     month_from, month_to = date_from[:7], date_to[:7]
     loads = q.month_loads(store, month_from, month_to)
     for a in existing:  # released invitations do not count against the monthly limit
@@ -1222,6 +1223,66 @@ class SeasonDay:
     reasons: list[str]
 
 
+@dataclass
+class SeasonPlan:
+    """What a season proposal found: the days, and why it could not plan more."""
+
+    days: list[SeasonDay]
+    date_from: str
+    date_to: str
+    weekdays: str
+    per_day: int
+    skipped: dict[str, str] = field(default_factory=dict)  # date → why (春节, 调休 …)
+    full_dates: int = 0  # chosen weekdays already holding per_day clinic days
+    waiting: int = 0  # villages still without a clinic day in the period after this plan
+    warning: str | None = None  # the holiday arrangement of a year is not known
+
+    def explain(self) -> str:
+        """One line for the screen and the command line: how many days, or why none (more)."""
+        n = len(self.days)
+        said = ngettext("{n} clinic day proposed.", "{n} clinic days proposed.", n).format(n=n)
+        if not self.waiting:
+            if n:
+                return said
+            return _("No village left to plan: every village has a clinic day in this period.")
+        if self.full_dates:
+            why = ngettext(
+                "{dates} date already holds {per_day} clinic day (at most {per_day} per date)",
+                "{dates} dates already hold {per_day} clinic days (at most {per_day} per date)",
+                self.full_dates,
+            ).format(dates=self.full_dates, per_day=self.per_day)
+            hint = _("allow more clinic days per date, more weekdays or a longer period")
+        else:
+            why = _("every chosen weekday of the period is taken")
+            hint = _("choose more weekdays or a longer period")
+        waiting = ngettext(
+            "{n} village still waits for a clinic day",
+            "{n} villages still wait for a clinic day",
+            self.waiting,
+        ).format(n=self.waiting)
+        return (said + " " if n else "") + _("{waiting}: {why}; {hint}.").format(
+            waiting=waiting, why=why, hint=hint
+        )
+
+    def skipped_text(self) -> str:
+        """ "Left out: 2027-02-06 春节, 2027-02-13 调休 …" or ""."""
+        if not self.skipped:
+            return ""
+        return _("Left out: {dates}.").format(
+            dates=_(", ").join(f"{d} {why}" for d, why in self.skipped.items())
+        )
+
+
+def default_season_end(date_from: str, weekdays: str = "5", weeks: int = 13) -> str:
+    """The last of the chosen weekdays in the ``weeks`` weeks from ``date_from``: a season ends on
+    a clinic weekday (a Saturday, a Sunday for weekends), not on the Monday after."""
+    start = dt.date.fromisoformat(date_from)
+    day = start + dt.timedelta(weeks=weeks)
+    while day > start and str(day.weekday()) not in weekdays:
+        day -= dt.timedelta(days=1)
+    return day.isoformat()
+
+
 def propose_season(
     store: Store,
     date_from: str,
@@ -1230,11 +1291,13 @@ def propose_season(
     *,
     weekdays: str = "5",
     per_day: int = 1,
-) -> list[SeasonDay]:
+) -> SeasonPlan:
     """Clinic days for a season: the neediest villages ("where next") on the chosen weekdays, in order.
 
-    Dates that already hold ``per_day`` clinic days are skipped, and a village that already has a
-    clinic day in the period (or was just picked) is not picked again.
+    A date holds at most ``per_day`` clinic days in the district (those already planned count),
+    each in another village; a village with a clinic day in the period (or just picked) is not
+    picked again. Public holidays and weekend days worked instead of a holiday (调休) are left
+    out, and said so.
     """
     if date_to < date_from:
         raise PlanningError(
@@ -1242,31 +1305,45 @@ def propose_season(
                 start=date_from, end=date_to
             )
         )
+    if date_from < today.isoformat():
+        raise PlanningError(
+            _("{date} is in the past: a season starts today or later.").format(date=date_from)
+        )
+    if not 1 <= per_day <= 50:
+        raise PlanningError(_("Clinic days per date: a whole number from 1 to 50."))
     existing = [d for d in q.days_between(store, date_from, date_to) if d["status"] != "cancelled"]
     taken_villages = {d["village_id"] for d in existing}
     per_date = Counter(d["date"] for d in existing)
     ranks = [r for r in where_next(store, today) if r.row["id"] not in taken_villages]
-    out: list[SeasonDay] = []
+    holidays = public_holidays.holidays_between(date_from, date_to)
+    plan = SeasonPlan([], date_from, date_to, weekdays, per_day)
+    plan.warning = public_holidays.coverage_warning(date_from, date_to)
     day = dt.date.fromisoformat(date_from)
     end = dt.date.fromisoformat(date_to)
-    while day <= end and ranks:
-        if str(day.weekday()) in weekdays:
-            for _slot in range(per_day - per_date[day.isoformat()]):
-                if not ranks:
-                    break
-                r = ranks.pop(0)
-                out.append(
-                    SeasonDay(
-                        day.isoformat(),
-                        r.row["id"],
-                        r.row["name"],
-                        r.row["township"],
-                        r.score,
-                        r.reasons,
-                    )
-                )
+    while day <= end:
+        iso = day.isoformat()
         day += dt.timedelta(days=1)
-    return out
+        if str(dt.date.fromisoformat(iso).weekday()) not in weekdays:
+            continue
+        if iso in holidays:
+            plan.skipped[iso] = holidays[iso]
+            continue
+        if public_holidays.is_working_weekend_day(iso):
+            plan.skipped[iso] = _("a working day (调休)")
+            continue
+        room = per_day - per_date[iso]
+        if room <= 0:
+            plan.full_dates += 1
+            continue
+        for _slot in range(room):
+            if not ranks:
+                break
+            r = ranks.pop(0)
+            plan.days.append(
+                SeasonDay(iso, r.row["id"], r.row["name"], r.row["township"], r.score, r.reasons)
+            )
+    plan.waiting = len(ranks)
+    return plan
 
 
 def add_season(

@@ -479,6 +479,8 @@ class DayForm(ClinicModal):
         except ClinicError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
+        if warning := p.public_holidays.coverage_warning(day.date, day.date):
+            self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
         self.dismiss(day_id)
 
     @on(Button.Pressed, "#cancel")

@@ -1,7 +1,8 @@
 """Plan a season from the villages screen: clinic days on chosen weekdays in the neediest villages.
 
-The same rules as ``clinic day season``: the "where next" ranking, each village once, dates that
-already hold a clinic day skipped. Enter in any field previews; Ctrl+S creates the days.
+The same rules as ``clinic day season``: the "where next" ranking, each village once, at most
+"per date" clinic days on one date (those already planned count), public holidays and weekend days
+worked (调休) left out. Enter in any field previews; Ctrl+S creates the days.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ class SeasonDialog(ClinicModal):
     def __init__(self) -> None:
         super().__init__()
         self.plan: list[p.SeasonDay] = []
+        self.weekdays = "5"
         self.created = False
 
     def compose(self) -> ComposeResult:
         today = self.app.today()
         start = today + dt.timedelta(days=1)
-        end = start + dt.timedelta(days=90)
+        end = p.default_season_end(start.isoformat(), self.weekdays)
         orgs = [(o["short_name"], o["id"]) for o in q.organisations(self.app.store)]
         with Vertical(classes="dialog", id="season-dialog"):
             yield Static(_("Plan a season in the neediest villages"), classes="title")
@@ -45,10 +47,13 @@ class SeasonDialog(ClinicModal):
                     yield Input(start.isoformat(), id="s-from")
                 with Vertical():
                     yield Label(_("To"))
-                    yield Input(end.isoformat(), id="s-to")
+                    yield Input(end, id="s-to")
                 with Vertical():
                     yield Label(_("Weekdays"))
                     yield Input(_("Saturday"), id="s-weekdays")
+                with Vertical():
+                    yield Label(_("Clinic days per date"))
+                    yield Input("1", id="s-per-day", type="integer")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label(_("Organising organisation"))
@@ -58,6 +63,7 @@ class SeasonDialog(ClinicModal):
                     yield Input(p.default_needs_text(self.app.store), id="s-needs")
             yield DataTable(id="season", cursor_type="row", zebra_stripes=True)
             yield Static("", id="season-status")
+            yield Static("", id="season-warning", classes="warning")
             yield Static(
                 _("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted"
             )
@@ -72,21 +78,26 @@ class SeasonDialog(ClinicModal):
     @on(Input.Submitted)
     def preview(self) -> None:
         status = self.query_one("#season-status", Static)
+        warning = self.query_one("#season-warning", Static)
         table = self.query_one("#season", DataTable)
         table.clear()
+        warning.update("")
         try:
-            self.plan = p.propose_season(
+            self.weekdays = p.parse_weekdays(self.query_one("#s-weekdays", Input).value)
+            plan = p.propose_season(
                 self.app.store,
                 p.iso(self.query_one("#s-from", Input).value),
                 p.iso(self.query_one("#s-to", Input).value),
                 self.app.today(),
-                weekdays=p.parse_weekdays(self.query_one("#s-weekdays", Input).value),
+                weekdays=self.weekdays,
+                per_day=self._per_day(),
             )
         except ClinicError as exc:
             self.plan = []
             status.update(exc.message)
             return
-        for s in self.plan:
+        self.plan = plan.days
+        for s in plan.days:
             table.add_row(
                 s.date,
                 f"{s.township}{s.village}",
@@ -94,13 +105,15 @@ class SeasonDialog(ClinicModal):
                 _("; ").join(s.reasons),
                 height=None,
             )
-        status.update(
-            ngettext(
-                "{n} clinic day proposed.", "{n} clinic days proposed.", len(self.plan)
-            ).format(n=len(self.plan))
-            if self.plan
-            else _("No village left to plan in this period.")
-        )
+        status.update("\n".join(t for t in (plan.explain(), plan.skipped_text()) if t))
+        warning.update(plan.warning or "")
+
+    def _per_day(self) -> int:
+        text = self.query_one("#s-per-day", Input).value.strip() or "1"
+        try:
+            return int(text)
+        except ValueError:
+            raise p.PlanningError(_("Clinic days per date: a whole number from 1 to 50.")) from None
 
     def action_create(self) -> None:
         if not self.plan:
