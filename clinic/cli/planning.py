@@ -477,9 +477,13 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
         if as_json:
             _echo_json(data)
             return
+        for w in data["warnings"]:
+            click.echo(_("Warning: {text}").format(text=w), err=True)
         for a in data["assignments"]:
             mark = " *" if a["organising_member"] else ""
-            click.echo(f"{a['date']}  {a['village']}  {a['role_name']}: {a['volunteer']}{mark}")
+            click.echo(
+                f"{a['date']}  {a['village']}  {a['role_name']}: {a['volunteer_label']}{mark}"
+            )
         if data["unfilled"]:
             click.echo("")
             click.echo(_("Places that stay open:"))
@@ -487,15 +491,8 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
                 click.echo(f"  {u['date']} {u['village']} ×{u['places']}  {u['why']}")
         click.echo("")
         click.echo(p.roster_summary(data))
-        if data["days_per_volunteer"]:
-            click.echo(
-                _("Days per volunteer in the period: {spread}.").format(
-                    spread=", ".join(
-                        _("{n} × {days}").format(n=n, days=k)
-                        for k, n in data["days_per_volunteer"].items()
-                    )
-                )
-            )
+        if spread := p.roster_spread(data):
+            click.echo(spread)
         if not data["optimal"]:
             click.echo(
                 _("The optimiser stopped at its time limit: the plan is good but not proven best.")

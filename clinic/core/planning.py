@@ -643,9 +643,24 @@ class RosterPlan:
     days: dict[int, dict]  # day rows by id
     volunteers: dict[int, dict]
     released: list[int]  # unconfirmed roster assignments to be replaced (--replan)
+    loads_before: Counter = field(default_factory=Counter)  # days in the period already held
+
+    def loads_after(self) -> dict[int, int]:
+        """Days in the period of every active volunteer once the plan is applied (existing
+        assignments included): the fairness figures speak of everyone, not only of those
+        who could fill an open place."""
+        after = {
+            v["id"]: self.loads_before[v["id"]] for v in self.volunteers.values() if v["active"]
+        }
+        for proposal in self.result.proposals:
+            after[proposal.volunteer_id] = after.get(proposal.volunteer_id, 0) + 1
+        return after
 
     def to_json(self, store: Store) -> dict:
         r = self.result
+        after = self.loads_after()
+        most = max(after.values(), default=0)
+        labels = volunteer_labels(list(self.volunteers.values()))
         return {
             "from": self.date_from,
             "to": self.date_to,
@@ -657,8 +672,16 @@ class RosterPlan:
             "organising_members": r.preferred,
             "seconds": round(r.seconds, 3),
             "replaced": len(self.released),
-            # How many volunteers (of those who could be rostered) serve 0, 1, 2 ... days in the period.
-            "days_per_volunteer": {str(k): n for k, n in sorted(Counter(r.loads.values()).items())},
+            # How many active volunteers serve 0, 1, 2 ... days in the period (existing included).
+            "days_per_volunteer": {str(k): n for k, n in sorted(Counter(after.values()).items())},
+            "volunteers_counted": len(after),
+            "most_days": most,
+            "most_days_volunteers": sorted(labels[i] for i, n in after.items() if n == most)
+            if most
+            else [],
+            "warnings": [w]
+            if (w := public_holidays.coverage_warning(self.date_from, self.date_to))
+            else [],
             "assignments": [
                 {
                     "day_id": p.day_id,
@@ -668,6 +691,8 @@ class RosterPlan:
                     "role_name": specialty_label(store, p.role),
                     "volunteer_id": p.volunteer_id,
                     "volunteer": self.volunteers[p.volunteer_id]["name"],
+                    # Namesakes told apart (organisation, specialty or masked phone).
+                    "volunteer_label": labels[p.volunteer_id],
                     "organising_member": p.preferred,
                 }
                 for p in r.proposals
@@ -774,19 +799,24 @@ def plan_roster(
         )
     result = rostering.solve(vols, days, time_limit=time_limit)
     return RosterPlan(
-        date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released
+        date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released, period_load
     )
 
 
 def roster_summary(data: dict) -> str:
-    """ "5 of 7 open places filled; at most 1 day per volunteer; 2 places to members of the organising
-    organisation (0.1 s)." with singular and plural right."""
-    mx, pref = data["max_days_per_volunteer"], data["organising_members"]
-    return _("; ").join(
-        [
-            _("{filled} of {open} open places filled").format(
-                filled=data["filled"], open=data["open_places"]
-            ),
+    """ "5 of 7 open places filled; at most 2 days per volunteer; 2 places to members of the
+    organising organisation (0.1 s)." with singular and plural right; with no open place, or
+    none that can be filled, it says so instead of "at most 0 days"."""
+    if not data["open_places"]:
+        return _("No open places in this period: every clinic day has the team it asks for.")
+    parts = [
+        _("{filled} of {open} open places filled").format(
+            filled=data["filled"], open=data["open_places"]
+        )
+    ]
+    if data["filled"]:
+        mx, pref = data.get("most_days", data["max_days_per_volunteer"]), data["organising_members"]
+        parts += [
             ngettext(
                 "at most {max} day per volunteer", "at most {max} days per volunteer", mx
             ).format(max=mx),
@@ -796,7 +826,68 @@ def roster_summary(data: dict) -> str:
                 pref,
             ).format(pref=pref),
         ]
-    ) + _(" ({seconds} s).").format(seconds=data["seconds"])
+    else:
+        parts.append(_("nobody can fill them (why below)"))
+    return _("; ").join(parts) + _(" ({seconds} s).").format(seconds=data["seconds"])
+
+
+def roster_spread(data: dict) -> str:
+    """Who the days per volunteer are about (every active volunteer, days already assigned
+    included) and who serves the most: "Days per volunteer in the period (all 16 active
+    volunteers, days already assigned included): 5 × 0, 8 × 1, 2 × 2; most: 张华, 李明, 2 days." """
+    if not data["days_per_volunteer"]:
+        return ""
+    spread = _(", ").join(
+        _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items()
+    )
+    most = data["most_days_volunteers"]
+    if most and len(most) <= 5:
+        spread += ngettext(
+            "; most: {names}, {n} day", "; most: {names}, {n} days", data["most_days"]
+        ).format(names=_(", ").join(most), n=data["most_days"])
+    return ngettext(
+        "Days per volunteer in the period (the {n} active volunteer, days already assigned "
+        "included): {spread}.",
+        "Days per volunteer in the period (all {n} active volunteers, days already assigned "
+        "included): {spread}.",
+        data["volunteers_counted"],
+    ).format(n=data["volunteers_counted"], spread=spread)
+
+
+def volunteer_labels(rows: list[dict]) -> dict[int, str]:
+    """Volunteer id → the name to show, namesakes told apart as a coordinator would: by
+    organisation or specialty where those differ, else by masked phone (138****5678), else by
+    number (#12): "王芳 (民进, General practice)". A name nobody shares is shown alone."""
+    from clinic.core.privacy import mask_phone
+
+    by_name: dict[str, list[dict]] = {}
+    for row in rows:
+        by_name.setdefault(row["name"], []).append(row)
+    labels: dict[int, str] = {}
+    for name, group in by_name.items():
+        if len(group) == 1:
+            labels[group[0]["id"]] = name
+            continue
+        pickers = [
+            lambda r: r.get("organisation") or "",
+            lambda r: specialty_name(r),
+        ]
+        varying = [f for f in pickers if len({f(r) for r in group}) > 1]
+        details = {r["id"]: [f(r) for f in varying if f(r)] for r in group}
+        seen = Counter(tuple(d) for d in details.values())
+        for r in group:
+            extra = details[r["id"]]
+            if seen[tuple(extra)] > 1 or not extra:
+                extra = [*extra, mask_phone(r.get("phone")) or f"#{r['id']}"]
+            labels[r["id"]] = _("{name} ({details})").format(name=name, details=_(", ").join(extra))
+    return labels
+
+
+def specialty_name(row: dict) -> str:
+    """A volunteer row's specialty in the user's language ("" when none)."""
+    if row.get("specialty_zh") or row.get("specialty_en"):
+        return pick(row.get("specialty_zh") or "", row.get("specialty_en") or "")
+    return row.get("specialty_code") or ""
 
 
 def volunteer_record(summary: VolunteerSummary) -> str:

@@ -119,6 +119,7 @@ class ClinicDaysScreen(ClinicScreen):
         self.month = 0
         self.day_id: int | None = None
         self._team_day: int | None = None  # the day whose team the team list shows
+        self.labels: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -181,6 +182,8 @@ class ClinicDaysScreen(ClinicScreen):
         first = dt.date(self.year, self.month, 1)
         last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         self.month_days = p.list_days(self.store, first.isoformat(), last.isoformat())
+        # Namesakes in the team are told apart (organisation, specialty or masked phone).
+        self.labels = p.volunteer_labels(q.volunteers(self.store))
         table = self.query_one("#days-list", DataTable)
         table.clear()
         for d in self.month_days:
@@ -239,7 +242,7 @@ class ClinicDaysScreen(ClinicScreen):
                     a["status"]
                 )
                 team.add_row(
-                    Text(a["name"], style=style or ""),
+                    Text(self.labels.get(a["volunteer_id"], a["name"]), style=style or ""),
                     p.specialty_label(self.store, a["role"]),
                     p.assignment_label(a["status"]),
                     "" if a["hours"] is None else f"{a['hours']:g}",

@@ -42,6 +42,7 @@ class RosterPreview(ClinicModal):
                 classes="title",
             )
             yield Static(_("Working out the best roster…"), id="roster-summary")
+            yield Static("", id="roster-warning", classes="warning")
             yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
             yield Static(_("Places that stay open"), classes="title")
             yield DataTable(id="unfilled", cursor_type="row", zebra_stripes=True)
@@ -79,7 +80,7 @@ class RosterPreview(ClinicModal):
                 a["date"],
                 a["village"],
                 a["role_name"],
-                a["volunteer"],
+                a["volunteer_label"],
                 Text("✓", style="green") if a["organising_member"] else "",
             )
         unfilled = self.query_one("#unfilled", DataTable)
@@ -89,16 +90,12 @@ class RosterPreview(ClinicModal):
             unfilled.add_row(u["date"], u["village"], u["places"], u["why"])
         self.query_one("#why-full", Static).update(self.reasons[0] if self.reasons else "")
         summary = p.roster_summary(data)
-        if data["days_per_volunteer"]:
-            summary += "\n" + _("Days per volunteer in the period: {spread}.").format(
-                spread=", ".join(
-                    _("{n} × {days}").format(n=n, days=k)
-                    for k, n in data["days_per_volunteer"].items()
-                )
-            )
+        if spread := p.roster_spread(data):
+            summary += "\n" + spread
         if not data["assignments"]:
             summary += " " + _("Nothing to add.")
         self.query_one("#roster-summary", Static).update(summary)
+        self.query_one("#roster-warning", Static).update("\n".join(data["warnings"]))
 
     @on(DataTable.RowHighlighted, "#unfilled")
     def show_reason(self, event: DataTable.RowHighlighted) -> None:
