@@ -111,3 +111,28 @@ def test_the_roster_on_the_command_line_shows_namesakes_apart(store, tmp_path, m
     assert "General practice: 王芳 (138****5678)" in out.output
     assert "General practice: 王芳 (139****4321)" in out.output
     assert "all 2 active volunteers" in out.output
+
+
+def test_the_roster_warns_when_a_year_has_no_known_holiday_arrangement(store, tmp_path):
+    from clinic.core import holidays as h
+
+    village = _village(store)
+    later = h.arrangement_known_until() + 1
+    _day(store, village, date=f"{later}-03-06", needs="全科=1")
+    _volunteer(store, "甲医生")
+    data = p.plan_roster(store, f"{later}-03-01", f"{later}-03-31").to_json(store)
+    assert data["warnings"] == [h.coverage_warning(f"{later}-03-01", f"{later}-03-31")]
+    store.close()
+    out = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "test.db"),
+            "roster",
+            "--from",
+            f"{later}-03-01",
+            "--to",
+            f"{later}-03-31",
+        ],
+    )
+    assert f"Warning: The official holiday arrangement for {later}" in out.stderr
