@@ -39,6 +39,8 @@ async def test_help_of_every_screen_shows_keys_without_markup(demo_path, lang):
             assert isinstance(app.screen, HelpScreen), entry.name
             shown = str(app.screen.query_one("#help Static", Static).render())
             assert not TAG.search(shown), (entry.name, TAG.findall(shown))
+            lines = [line for line in shown.splitlines() if line.startswith("  ")]
+            assert len(lines) == len(set(lines)), entry.name  # "[ Previous month" listed once
             for bindings in below._bindings.key_to_bindings.values():
                 for binding in bindings:
                     if binding.description:

@@ -49,9 +49,11 @@ class HelpScreen(ClinicModal):
             seen = set()
             for key, bindings in below._bindings.key_to_bindings.items():
                 for binding in bindings:
-                    if binding.description and (key, binding.description) not in seen:
-                        seen.add((key, binding.description))
-                        line(binding.key_display or key, binding.description)
+                    shown = binding.key_display or key
+                    # One line per key as shown: "[" stands for "[" and PgUp, listed once.
+                    if binding.description and (shown, binding.description) not in seen:
+                        seen.add((shown, binding.description))
+                        line(shown, binding.description)
             text.append("\n")
         heading(_("Everywhere"))
         for entry in registry.available():
