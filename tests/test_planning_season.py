@@ -52,10 +52,12 @@ def test_a_year_beyond_the_known_arrangement_is_warned_about_in_words():
     known = h.arrangement_known_until()
     assert h.coverage_warning(f"{known}-01-01", f"{known}-12-31") is None
     warning = h.coverage_warning(f"{known}-12-01", f"{known + 1}-03-31")
-    assert warning and f"for {known + 1} is not in this version" in warning
+    assert warning and f"arrangement for {known + 1} is not in the holidays package" in warning
     assert f"up to {known}" in warning and "pip install -U holidays" in warning
     set_language("zh")
-    assert f"{known + 1} 年" in h.coverage_warning(f"{known + 1}-01-01", f"{known + 1}-02-01")
+    assert f"{known + 1} 年的国务院放假安排" in h.coverage_warning(
+        f"{known + 1}-01-01", f"{known + 1}-02-01"
+    )
 
 
 def test_the_seeded_holiday_table_is_gone(store):
@@ -119,7 +121,7 @@ def test_day_season_on_the_command_line_warns_and_plans_several_per_date(demo_pa
     args = ["--db", str(demo_path), "day", "season", "--from", "2027-01-02"]
     text = runner.invoke(cli, args)
     assert text.exit_code == 0, text.output
-    assert "Warning: The official holiday arrangement for 2027" in text.stderr
+    assert "Warning: The State Council's holiday arrangement for 2027" in text.stderr
     assert "2027-02-06" not in text.stdout.split("Left out")[0]
     data = json.loads(runner.invoke(cli, [*args, "--per-day", "3", "--json"]).output)
     assert data["to"] == p.default_season_end("2027-01-02", "5")

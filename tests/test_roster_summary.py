@@ -135,4 +135,4 @@ def test_the_roster_warns_when_a_year_has_no_known_holiday_arrangement(store, tm
             f"{later}-03-31",
         ],
     )
-    assert f"Warning: The official holiday arrangement for {later}" in out.stderr
+    assert f"Warning: The State Council's holiday arrangement for {later}" in out.stderr

@@ -83,9 +83,7 @@ def coverage_warning(date_from: str, date_to: str) -> str | None:
     first = max(int(date_from[:4]), known + 1)
     years = str(first) if first == last else f"{first}–{last}"
     return _(
-        "The official holiday arrangement for {years} is not in this version of the holidays "
-        "package (it has them up to {known}): the public holidays themselves (春节, 国庆节 …) "
-        "are known, but the days off moved are estimated and the weekend days worked instead "
-        "(调休) are not known. Update the package (pip install -U holidays) once the State "
-        "Council has published the arrangement."
+        "The State Council's holiday arrangement for {years} is not in the holidays package yet "
+        "(it has them up to {known}): the holidays are known, the days off moved are estimated, "
+        "the weekend days worked (调休) unknown. Update it (pip install -U holidays) once published."
     ).format(years=years, known=known)

@@ -480,7 +480,9 @@ class DayForm(ClinicModal):
                     )
                 day_id = self.day_id
         except ClinicError as exc:
-            self.query_one("#error", Static).update(exc.message)
+            error = self.query_one("#error", Static)
+            error.update(exc.message)
+            self.call_after_refresh(error.scroll_visible)  # at 80×24 the form scrolls
             return
         if warning := p.public_holidays.coverage_warning(day.date, day.date):
             self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
