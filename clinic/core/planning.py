@@ -844,7 +844,9 @@ def roster_spread(data: dict) -> str:
     if most and len(most) <= 5:
         spread += ngettext(
             "; most: {names}, {n} day", "; most: {names}, {n} days", data["most_days"]
-        ).format(names=_(", ").join(most), n=data["most_days"])
+        ).format(
+            names=("、" if current_language() == "zh" else ", ").join(most), n=data["most_days"]
+        )
     return ngettext(
         "Days per volunteer in the period (the {n} active volunteer, days already assigned "
         "included): {spread}.",
