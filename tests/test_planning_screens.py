@@ -270,3 +270,18 @@ async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
             "no_show"
         )
         assert int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value) == third
+
+
+async def test_roster_preview_columns_show_whole_dates(demo_path):
+    """Rows come from a worker after the first render: the columns were cut to the header
+    ("2026" for a date, "Tra" for a reason)."""
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go(pilot, app, "f5", "right_square_bracket", "R")
+        preview = app.screen
+        for table_id in ("#proposals", "#unfilled"):
+            table = preview.query_one(table_id, DataTable)
+            assert table.row_count > 0, table_id
+            # Sized from the rows before they are added (a real terminal draws the rows cached
+            # at the old width before an idle re-measure; headless redraws too late to see it).
+            assert table.ordered_columns[0].width >= len("2026-12-19"), table_id

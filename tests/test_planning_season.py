@@ -165,3 +165,16 @@ async def test_the_season_dialog_has_a_per_day_field_and_ends_on_a_saturday(demo
         await pilot.press("enter")
         await settle(pilot, app)
         assert "from 1 to 50" in str(dialog.query_one("#season-status").render())
+
+
+def test_a_season_leaves_out_weekend_days_worked_instead_of_a_holiday(store):
+    """2026-02-14 and 2026-02-28 were Saturdays worked (调休) around the Spring Festival."""
+    for name in ("甲村", "乙村", "丙村"):
+        _village(store, name, name[0] + "镇")
+    plan = p.propose_season(store, "2026-02-14", "2026-02-28", dt.date(2026, 1, 5), weekdays="5")
+    assert [d.date for d in plan.days] == ["2026-02-21"]
+    assert plan.skipped == {
+        "2026-02-14": "a working day (调休)",
+        "2026-02-28": "a working day (调休)",
+    }
+    assert plan.warning is None
