@@ -402,3 +402,24 @@ def test_day_add_on_the_command_line_applies_the_same_rules(store, tmp_path):
         "nurse": 2,
         "pharmacist": 1,
     }
+
+
+def test_a_walk_in_day_without_needs_can_still_be_edited_and_closed(store):
+    """The desk makes walk-in days asking for nobody; the form must not refuse to edit them."""
+    from clinic.core import desk
+
+    village = _village(store)
+    walk_in = desk.create_walk_in_day(store, village, TODAY)
+    edit = p.DayInput(
+        date=TODAY.isoformat(), village_id=village, organisation_id=None, needs={}, venue="卫生室"
+    )
+    assert p.edit_day(store, walk_in, edit, today=TODAY) == []
+    edit.status = "done"
+    p.edit_day(store, walk_in, edit, today=TODAY)
+    assert p.get_day(store, walk_in)["status"] == "done"
+    # A planned day that asks for people cannot be emptied.
+    planned = _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-19")
+    empty = p.DayInput(date="2026-12-19", village_id=planned, organisation_id=None, needs={})
+    empty.village_id = p.get_day(store, planned)["village_id"]
+    with pytest.raises(p.PlanningError, match="at least one place"):
+        p.edit_day(store, planned, empty, today=TODAY)

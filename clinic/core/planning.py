@@ -246,10 +246,14 @@ class DayInput:
     notes: str = ""
 
 
-def check_day(day: DayInput, today: dt.date, *, old_date: str | None = None) -> None:
+def check_day(
+    day: DayInput, today: dt.date, *, old_date: str | None = None, old_needs: int = 1
+) -> None:
     """The rules every clinic day meets, from the form and from ``clinic day add`` alike.
 
-    A day needs at least one place. A date before today can only be recorded as held (status
+    A day to plan needs at least one place (one already held or cancelled need not say, and nor
+    need an edit of a day that never asked for anyone: a walk-in day the desk made on the spot,
+    ``old_needs`` 0). A date before today can only be recorded as held (status
     done: a clinic day written on paper first); planned or confirmed it could never happen. A day
     to come cannot be done yet. An edit that keeps the date of a day gone by (still planned, say)
     is not refused, so it can be closed as done or cancelled.
@@ -262,7 +266,7 @@ def check_day(day: DayInput, today: dt.date, *, old_date: str | None = None) -> 
                 start=day.start_time, end=day.end_time
             )
         )
-    if sum(day.needs.values()) <= 0:
+    if sum(day.needs.values()) <= 0 and old_needs and day.status in ("planned", "confirmed"):
         raise PlanningError(
             _("A clinic day needs at least one place, e.g. {example}.").format(
                 example="全科=2,护士=1" if current_language() == "zh" else "gp=2,nurse=1"
@@ -329,7 +333,8 @@ def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> lis
     before = q.day(store, day_id)
     if before is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
-    check_day(day, today, old_date=before["date"])
+    had = sum(q.needs_of(store, [day_id])[day_id].values())
+    check_day(day, today, old_date=before["date"], old_needs=had)
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
     values = {
