@@ -285,3 +285,28 @@ async def test_roster_preview_columns_show_whole_dates(demo_path):
             # Sized from the rows before they are added (a real terminal draws the rows cached
             # at the old width before an idle re-measure; headless redraws too late to see it).
             assert table.ordered_columns[0].width >= len("2026-12-19"), table_id
+
+
+async def test_the_new_day_form_applies_the_rules_of_day_add(demo_path, demo_store):
+    """The form refuses a past date as planned and a day needing nobody (core.check_day), and
+    records a past day held with the status done."""
+    village = demo_store.one("SELECT id FROM villages ORDER BY id LIMIT 1")["id"]
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go(pilot, app, "f5", "n")
+        form = app.screen
+        form.query_one("#date", Input).value = "2020-01-04"
+        form.query_one("#village", Select).value = village
+        await go(pilot, app, "ctrl+s")
+        assert "2020-01-04 is in the past" in str(form.query_one("#error").render())
+        form.query_one("#date", Input).value = "2026-12-29"
+        form.query_one("#needs", Input).value = "全科=0"
+        await go(pilot, app, "ctrl+s")
+        assert "at least one place" in str(form.query_one("#error").render())
+        form.query_one("#date", Input).value = "2020-01-04"
+        form.query_one("#needs", Input).value = "全科=1"
+        form.query_one("#status", Select).value = "done"
+        await go(pilot, app, "ctrl+s")
+        assert app.screen is not form
+    assert demo_store.scalar("SELECT status FROM clinic_days WHERE date = '2020-01-04'") == "done"
+    assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days WHERE date = '2026-12-29'") == 0
