@@ -310,3 +310,16 @@ async def test_the_new_day_form_applies_the_rules_of_day_add(demo_path, demo_sto
         assert app.screen is not form
     assert demo_store.scalar("SELECT status FROM clinic_days WHERE date = '2020-01-04'") == "done"
     assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days WHERE date = '2026-12-29'") == 0
+
+
+async def test_a_volunteer_with_brackets_in_the_name_is_shown_as_typed(demo_path, demo_store):
+    """User data is never markup: "[b]" in a name or licence used to be read as a tag."""
+    demo_store.db["volunteers"].update(
+        demo_store.scalar("SELECT id FROM volunteers ORDER BY name LIMIT 1"),
+        {"name": "[王]芳[/b]", "licence_no": "[red]110[/red]"},
+    )
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6")
+        shown = str(app.screen.query_one("#vol-info").render())
+        assert "[王]芳[/b]" in shown and "[red]110[/red]" in shown
