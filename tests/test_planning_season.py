@@ -161,6 +161,14 @@ async def test_the_season_dialog_has_a_per_day_field_and_ends_on_a_saturday(demo
             )
             assert n + held <= 3
         assert "clinic days proposed" in str(dialog.query_one("#season-status").render())
+        # "To" follows the weekdays while the user has not changed it: weekends end on a Sunday.
+        dialog.query_one("#s-weekdays", Input).value = "周六,周日"
+        await settle(pilot, app)
+        assert dt.date.fromisoformat(dialog.query_one("#s-to", Input).value).weekday() == 6
+        dialog.query_one("#s-to", Input).value = "2027-01-30"
+        dialog.query_one("#s-weekdays", Input).value = "周六"
+        await settle(pilot, app)
+        assert dialog.query_one("#s-to", Input).value == "2027-01-30"  # the user's own end stays
         dialog.query_one("#s-per-day", Input).value = "0"
         await pilot.press("enter")
         await settle(pilot, app)

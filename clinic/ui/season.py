@@ -32,12 +32,13 @@ class SeasonDialog(ClinicModal):
         super().__init__()
         self.plan: list[p.SeasonDay] = []
         self.weekdays = "5"
+        self.default_end = ""
         self.created = False
 
     def compose(self) -> ComposeResult:
         today = self.app.today()
         start = today + dt.timedelta(days=1)
-        end = p.default_season_end(start.isoformat(), self.weekdays)
+        end = self.default_end = p.default_season_end(start.isoformat(), self.weekdays)
         orgs = [(o["short_name"], o["id"]) for o in q.organisations(self.app.store)]
         with Vertical(classes="dialog", id="season-dialog"):
             yield Static(_("Plan a season in the neediest villages"), classes="title")
@@ -107,6 +108,19 @@ class SeasonDialog(ClinicModal):
             )
         status.update("\n".join(t for t in (plan.explain(), plan.skipped_text()) if t))
         warning.update(plan.warning or "")
+
+    @on(Input.Changed, "#s-from, #s-weekdays")
+    def follow_default_end(self) -> None:
+        """While "To" holds the default end, it follows the start and the weekdays (the last
+        Sunday for 周六,周日), so a season never ends on the Monday after."""
+        to = self.query_one("#s-to", Input)
+        try:
+            start = p.iso(self.query_one("#s-from", Input).value)
+            weekdays = p.parse_weekdays(self.query_one("#s-weekdays", Input).value)
+        except ClinicError:
+            return
+        if to.value == self.default_end:
+            self.default_end = to.value = p.default_season_end(start, weekdays)
 
     def _per_day(self) -> int:
         text = self.query_one("#s-per-day", Input).value.strip() or "1"
