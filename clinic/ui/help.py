@@ -16,7 +16,7 @@ from clinic.ui.base import ClinicModal
 class HelpScreen(ClinicModal):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help { width: 90; max-height: 90%; border: round $accent; background: $panel; padding: 1 2; }
+    #help { width: 90; max-width: 100%; max-height: 90%; border: round $accent; background: $panel; padding: 1 2; }
     """
     BINDINGS = [Binding("escape,f1,q", "dismiss", N_("Close"))]
 

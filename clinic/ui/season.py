@@ -12,7 +12,7 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from clinic.core import planning as p
@@ -53,7 +53,7 @@ class SeasonDialog(ClinicModal):
                     yield Label(_("Weekdays"))
                     yield Input(_("Saturday"), id="s-weekdays")
                 with Vertical():
-                    yield Label(_("Clinic days per date"))
+                    yield Label(_("Days per date"))
                     yield Input("1", id="s-per-day", type="integer")
             with Horizontal(classes="row"):
                 with Vertical():
@@ -63,8 +63,11 @@ class SeasonDialog(ClinicModal):
                     yield Label(_("Needs per specialty"))
                     yield Input(p.default_needs_text(self.app.store), id="s-needs")
             yield DataTable(id="season", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="season-status")
-            yield Static("", id="season-warning", classes="warning")
+            # What was planned, left out and warned about scrolls in a few lines so the
+            # proposals keep their rows at 80×24.
+            with VerticalScroll(id="season-notes"):
+                yield Static("", id="season-status")
+                yield Static("", id="season-warning", classes="warning")
             yield Static(
                 _("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted"
             )
