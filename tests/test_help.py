@@ -48,3 +48,14 @@ async def test_help_of_every_screen_shows_keys_without_markup(demo_path, lang):
                         assert f"  {key:<10} {binding.description}" in shown, (entry.name, key)
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_help_fits_an_80_column_terminal(demo_path):
+    app = ClinicApp(db_path=demo_path, actor="tester", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        box = app.screen.query_one("#help")
+        assert box.region.right <= 80 and box.region.x >= 0
