@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from clinic.core import planning as p
 
+from conftest import TODAY
+
 
 def village(store, name="龙山村", township="中峰镇") -> int:
     t = store.db["townships"].insert({"name": township}, pk="id", ignore=True)
@@ -28,7 +30,9 @@ def volunteer(
     )
 
 
-def day(store, village, date="2026-12-05", needs="全科=2,护士=1", status="planned") -> int:
+def day(
+    store, village, date="2026-12-05", needs="全科=2,护士=1", status="planned", today=TODAY
+) -> int:
     return p.add_day(
         store,
         p.DayInput(
@@ -38,4 +42,5 @@ def day(store, village, date="2026-12-05", needs="全科=2,护士=1", status="pl
             needs=p.parse_needs(store, needs),
             status=status,
         ),
+        today=today,
     )

@@ -14,6 +14,14 @@ from clinic.cli.main import cli
 from clinic.core import planning as p
 from clinic.store.connection import new_uid
 
+from conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def cli_today(monkeypatch):
+    """The command line's today is the tests' TODAY, so dates in these tests stay to come."""
+    monkeypatch.setattr("clinic.cli.planning._today", lambda: TODAY)
+
 
 def test_parse_needs_accepts_every_spelling(store):
     assert p.parse_needs(store, "全科=2，中医1、护士：2 药师") == {
@@ -112,7 +120,7 @@ def test_refusals_say_why(store):
 
 def test_holiday_rule(store):
     village = _village(store)
-    day = _day(store, village, date="2026-10-01")  # 国庆节, a Thursday
+    day = _day(store, village, date="2027-10-01")  # 国庆节, a Friday
     no_holidays = _volunteer(store, "吴不过节", holidays=False)
     with pytest.raises(p.AssignmentRefused) as err:
         p.assign(store, day, no_holidays)
@@ -248,7 +256,7 @@ def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
 
     plan = p.propose_season(
         demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24), weekdays="5"
-    )
+    ).days
     assert plan and all(dt.date.fromisoformat(s.date).weekday() == 5 for s in plan)
     assert len({s.village_id for s in plan}) == len(plan)
     assert [s.score for s in plan] == sorted((s.score for s in plan), reverse=True)
@@ -276,7 +284,7 @@ def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
     data = json.loads(result.output)
     assert data["applied"] and len(data["ids"]) == len(data["days"])
     # Planned villages are not proposed again for the same period.
-    again = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24))
+    again = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24)).days
     assert not {s.village_id for s in again} & {
         r["village_id"]
         for r in demo_store.query(
@@ -298,7 +306,7 @@ def test_moving_a_day_reports_who_can_no_longer_come(store):
     p.assign(store, day, sat)
     p.assign(store, day, p.find_volunteer(store, "随时乙")["id"])
     same = p.DayInput(date="2026-12-05", village_id=village, organisation_id=None, needs={"gp": 2})
-    assert p.edit_day(store, day, same) == []
+    assert p.edit_day(store, day, same, today=TODAY) == []
     moved = p.DayInput(date="2026-12-06", village_id=village, organisation_id=None, needs={"gp": 2})
-    problems = p.edit_day(store, day, moved)
+    problems = p.edit_day(store, day, moved, today=TODAY)
     assert len(problems) == 1 and "周六甲" in problems[0] and "Sundays" in problems[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -14,6 +15,14 @@ from clinic.cli.main import cli
 from clinic.core import planning as p
 from clinic.store import overview
 from clinic.store import planning as q
+
+from conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def cli_today(monkeypatch):
+    """The command line's today is the tests' TODAY, so dates in these tests stay to come."""
+    monkeypatch.setattr("clinic.cli.planning._today", lambda: TODAY)
 
 
 def test_a_second_day_in_one_village_on_one_date_is_refused(store):
@@ -28,12 +37,12 @@ def test_a_second_day_in_one_village_on_one_date_is_refused(store):
     _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-19")
     second = _day(store, village, date="2026-12-26")
     day = p.get_day(store, second)
-    move = p.DayInput(date="2026-12-19", village_id=village, organisation_id=None, needs={})
+    move = p.DayInput(date="2026-12-19", village_id=village, organisation_id=None, needs={"gp": 1})
     with pytest.raises(p.PlanningError, match="already a clinic day"):
-        p.edit_day(store, second, move)
+        p.edit_day(store, second, move, today=TODAY)
     assert p.get_day(store, second)["date"] == day["date"]
     p.set_day_status(store, first, "cancelled")
-    p.edit_day(store, second, move)
+    p.edit_day(store, second, move, today=TODAY)
 
 
 def test_duplicate_day_refused_from_the_command_line(store, tmp_path):
@@ -238,7 +247,7 @@ def test_villages_count_today_and_follow_ups_like_the_home_screen(store):
     assert "clinic day today (2026-11-24)" in reasons
     assert "2 follow-ups due within 14 days (1 overdue)" in reasons
     plan = p.propose_season(store, "2026-12-01", "2026-12-31", today)
-    assert all("no clinic day yet" not in s.reasons for s in plan)
+    assert all("no clinic day yet" not in s.reasons for s in plan.days)
 
 
 def test_singular_and_plural():
@@ -267,7 +276,7 @@ def test_singular_and_plural():
 
 
 def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path):
-    for text in ("全科=abc", "全科=2.5", "gp：-1"):
+    for text in ("全科=abc", "全科=2.5"):
         with pytest.raises(p.PlanningError, match="must be a whole number"):
             p.parse_needs(store, text)
     with pytest.raises(p.PlanningError, match="Unknown specialty"):
@@ -334,3 +343,83 @@ def test_volunteer_phone_kept_replaced_or_removed():
     assert _phone_field("", "13800001111") == "13800001111"
     assert _phone_field("13900002222", "13800001111") == "13900002222"
     assert _phone_field(" - ", "13800001111") is None
+
+
+def test_a_clinic_day_needs_a_place_and_a_date_to_come_unless_recorded_as_done(store):
+    """day add accepted 2020-01-04 as planned, --needs 全科=0 or "" (a day needing nobody), and
+    called 全科=-1 "not a whole number"; the same rules hold for the form (core.check_day)."""
+    village = _village(store)
+    with pytest.raises(p.PlanningError, match="2020-01-04 is in the past.*status to done"):
+        _day(store, village, date="2020-01-04")
+    with pytest.raises(p.PlanningError, match="2020-01-04 is in the past"):
+        _day(store, village, date="2020-01-04", status="confirmed")
+    held = _day(store, village, date="2020-01-04", status="done")  # written on paper first
+    assert p.get_day(store, held)["status"] == "done"
+    with pytest.raises(p.PlanningError, match="still to come"):
+        _day(store, village, date="2026-12-19", status="done")
+    assert p.get_day(store, _day(store, village, date=TODAY.isoformat()))["date"] == "2026-11-24"
+    for needs in ("全科=0", "", "全科=0,护士=0"):
+        with pytest.raises(p.PlanningError, match="at least one place"):
+            _day(store, village, date="2026-12-26", needs=needs)
+    with pytest.raises(p.PlanningError, match="between 0 and 50"):
+        p.parse_needs(store, "全科=-1")
+    with pytest.raises(p.PlanningError, match="between 0 and 50"):
+        p.parse_needs(store, "全科-1")
+
+
+def test_an_edit_keeps_a_past_date_but_cannot_move_a_day_into_the_past(store):
+    village = _village(store)
+    day_id = _day(store, village, date="2026-11-28", today=dt.date(2026, 11, 20))
+    edit = p.DayInput(date="2026-11-28", village_id=village, organisation_id=None, needs={"gp": 1})
+    # The day went by still planned: it can be edited (and closed as done) without moving it.
+    assert p.edit_day(store, day_id, edit, today=dt.date(2026, 12, 1)) == []
+    edit.status = "done"
+    p.edit_day(store, day_id, edit, today=dt.date(2026, 12, 1))
+    moved = p.DayInput(date="2026-11-21", village_id=village, organisation_id=None, needs={"gp": 1})
+    with pytest.raises(p.PlanningError, match="2026-11-21 is in the past"):
+        p.edit_day(store, day_id, moved, today=dt.date(2026, 12, 1))
+
+
+def test_day_add_on_the_command_line_applies_the_same_rules(store, tmp_path):
+    _village(store)
+    store.close()
+    db = str(tmp_path / "test.db")
+    runner = CliRunner()
+    base = ["--db", db, "day", "add", "--village", "龙山村"]
+    past = runner.invoke(cli, [*base, "--date", "2020-01-04"])
+    assert past.exit_code == 1 and "in the past" in past.output and "Traceback" not in past.output
+    done = runner.invoke(cli, [*base, "--date", "2020-01-04", "--status", "done"])
+    assert done.exit_code == 0 and "recorded as held" in done.output, done.output
+    for needs in ("全科=0", ""):
+        nobody = runner.invoke(cli, [*base, "--date", "2026-12-19", "--needs", needs])
+        assert nobody.exit_code == 1 and "at least one place" in nobody.output
+    negative = runner.invoke(cli, [*base, "--date", "2026-12-19", "--needs", "全科=-1"])
+    assert negative.exit_code == 1 and "between 0 and 50" in negative.output
+    usual = runner.invoke(cli, [*base, "--date", "2026-12-19", "--json"])
+    assert usual.exit_code == 0 and json.loads(usual.output)["needs"] == {
+        "gp": 2,
+        "tcm": 1,
+        "nurse": 2,
+        "pharmacist": 1,
+    }
+
+
+def test_a_walk_in_day_without_needs_can_still_be_edited_and_closed(store):
+    """The desk makes walk-in days asking for nobody; the form must not refuse to edit them."""
+    from clinic.core import desk
+
+    village = _village(store)
+    walk_in = desk.create_walk_in_day(store, village, TODAY)
+    edit = p.DayInput(
+        date=TODAY.isoformat(), village_id=village, organisation_id=None, needs={}, venue="卫生室"
+    )
+    assert p.edit_day(store, walk_in, edit, today=TODAY) == []
+    edit.status = "done"
+    p.edit_day(store, walk_in, edit, today=TODAY)
+    assert p.get_day(store, walk_in)["status"] == "done"
+    # A planned day that asks for people cannot be emptied.
+    planned = _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-19")
+    empty = p.DayInput(date="2026-12-19", village_id=planned, organisation_id=None, needs={})
+    empty.village_id = p.get_day(store, planned)["village_id"]
+    with pytest.raises(p.PlanningError, match="at least one place"):
+        p.edit_day(store, planned, empty, today=TODAY)

@@ -69,10 +69,11 @@ def _period(date_from: str | None, date_to: str | None, days: int = 91) -> tuple
 )
 @click.option(
     "--needs",
-    default="",
+    default=None,
     metavar="LIST",
     help=_(
-        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes)."
+        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes); "
+        "without it the usual team."
     ),
 )
 @click.option("--start", default="08:30", show_default=True, metavar="HH:MM", help=_("Start time."))
@@ -85,10 +86,10 @@ def _period(date_from: str | None, date_to: str | None, days: int = 91) -> tuple
 )
 @click.option(
     "--status",
-    type=click.Choice(["planned", "confirmed"]),
+    type=click.Choice(["planned", "confirmed", "done"]),
     default="planned",
     show_default=True,
-    help=_("Status of the new day."),
+    help=_("Status of the new day (done: a clinic day already held, for a date gone by)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
@@ -100,25 +101,39 @@ def day_add(app: AppContext, date, village, org, needs, start, end, venue, statu
             date=date,
             village_id=p.find_village(store, village),
             organisation_id=p.find_organisation(store, org),
-            needs=p.parse_needs(store, needs),
+            needs=_needs(store, needs),
             start_time=p.parse_time(start),
             end_time=p.parse_time(end),
             venue=venue,
             status=status,
         )
-        day_id = p.add_day(store, day)
+        day_id = p.add_day(store, day, today=_today())
         row = p.get_day(store, day_id)
+        if warning := p.public_holidays.coverage_warning(date, date):
+            click.echo(_("Warning: {text}").format(text=warning), err=True)
         if as_json:
             _echo_json({**_day_json(store, row), "needs": day.needs})
         else:
+            said = (
+                _("Clinic day {id} recorded as held: {date} {village}, needs {needs}.")
+                if status == "done"
+                else _("Clinic day {id} planned: {date} {village}, needs {needs}.")
+            )
             click.echo(
-                _("Clinic day {id} planned: {date} {village}, needs {needs}.").format(
+                said.format(
                     id=day_id,
                     date=date,
                     village=row["village"],
                     needs=p.format_needs(store, day.needs) or "-",
                 )
             )
+
+
+def _needs(store, text: str | None) -> dict[str, int]:
+    """--needs as given, or the usual team when it was left out (an empty list is refused)."""
+    from clinic.core import planning as p
+
+    return p.default_needs(store) if text is None else p.parse_needs(store, text)
 
 
 def _day_json(store, row: dict) -> dict:
@@ -323,7 +338,7 @@ def day_status(
     "date_to",
     callback=_date,
     metavar="D",
-    help=_("Last day (default: 3 months after the first)."),
+    help=_("Last day (default: the last of the chosen weekdays 13 weeks after the first)."),
 )
 @click.option(
     "--weekday",
@@ -335,10 +350,13 @@ def day_status(
 )
 @click.option(
     "--per-day",
-    type=click.IntRange(1, 20),
+    type=click.IntRange(1, 50),
     default=1,
     show_default=True,
-    help=_("Clinic days on each of those dates."),
+    help=_(
+        "At most this many clinic days on one date in the district (those already planned "
+        "count), each in another village."
+    ),
 )
 @click.option(
     "--org",
@@ -348,10 +366,11 @@ def day_status(
 )
 @click.option(
     "--needs",
-    default="",
+    default=None,
     metavar="LIST",
     help=_(
-        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes)."
+        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes); "
+        "without it the usual team."
     ),
 )
 @click.option(
@@ -364,18 +383,21 @@ def day_season(
 ) -> None:
     from clinic.core import planning as p
 
-    start, end = _period(date_from, date_to)
+    days = p.parse_weekdays(weekday)
+    start = date_from or _today().isoformat()
+    end = date_to or p.default_season_end(start, days)
     with app.open() as store:
-        plan = p.propose_season(
-            store, start, end, _today(), weekdays=p.parse_weekdays(weekday), per_day=per_day
-        )
+        plan = p.propose_season(store, start, end, _today(), weekdays=days, per_day=per_day)
         org_id = p.find_organisation(store, org)
-        need = p.parse_needs(store, needs)
-        ids = p.add_season(store, plan, org_id, need) if do_apply else []
+        need = _needs(store, needs)
+        ids = p.add_season(store, plan.days, org_id, need, today=_today()) if do_apply else []
         if as_json:
             _echo_json(
                 {
                     "applied": do_apply,
+                    "from": start,
+                    "to": end,
+                    "per_day": per_day,
                     "ids": ids,
                     "days": [
                         {
@@ -385,16 +407,23 @@ def day_season(
                             "score": s.score,
                             "why": s.reasons,
                         }
-                        for s in plan
+                        for s in plan.days
                     ],
+                    "left_out": plan.skipped,
+                    "villages_waiting": plan.waiting,
+                    "summary": plan.explain(),
+                    "warnings": [plan.warning] if plan.warning else [],
                 }
             )
             return
-        for s in plan:
+        if plan.warning:
+            click.echo(_("Warning: {text}").format(text=plan.warning), err=True)
+        for s in plan.days:
             click.echo(f"{s.date}  {s.township}{s.village}  {s.score:g}  {_('; ').join(s.reasons)}")
-        if not plan:
-            click.echo(_("No village left to plan in this period."))
-        elif do_apply:
+        if plan.skipped:
+            click.echo(plan.skipped_text())
+        click.echo(plan.explain())
+        if plan.days and do_apply:
             click.echo(
                 ngettext(
                     "Created {n} clinic day (status planned).",
@@ -402,7 +431,7 @@ def day_season(
                     len(ids),
                 ).format(n=len(ids))
             )
-        else:
+        elif plan.days:
             click.echo(_("Nothing written; run again with --apply to create these clinic days."))
 
 
@@ -449,9 +478,13 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
         if as_json:
             _echo_json(data)
             return
+        for w in data["warnings"]:
+            click.echo(_("Warning: {text}").format(text=w), err=True)
         for a in data["assignments"]:
             mark = " *" if a["organising_member"] else ""
-            click.echo(f"{a['date']}  {a['village']}  {a['role_name']}: {a['volunteer']}{mark}")
+            click.echo(
+                f"{a['date']}  {a['village']}  {a['role_name']}: {a['volunteer_label']}{mark}"
+            )
         if data["unfilled"]:
             click.echo("")
             click.echo(_("Places that stay open:"))
@@ -459,15 +492,8 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
                 click.echo(f"  {u['date']} {u['village']} ×{u['places']}  {u['why']}")
         click.echo("")
         click.echo(p.roster_summary(data))
-        if data["days_per_volunteer"]:
-            click.echo(
-                _("Days per volunteer in the period: {spread}.").format(
-                    spread=", ".join(
-                        _("{n} × {days}").format(n=n, days=k)
-                        for k, n in data["days_per_volunteer"].items()
-                    )
-                )
-            )
+        if spread := p.roster_spread(data):
+            click.echo(spread)
         if not data["optimal"]:
             click.echo(
                 _("The optimiser stopped at its time limit: the plan is good but not proven best.")

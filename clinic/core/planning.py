@@ -13,9 +13,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from clinic.core import holidays as public_holidays
 from clinic.core import roster as rostering
 from clinic.core.errors import InputError, NotFoundError
-from clinic.i18n import N_, _, ngettext, pick
+from clinic.i18n import N_, _, current_language, ngettext, pick
 from clinic.store import Store
 from clinic.store import planning as q
 
@@ -109,7 +110,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
     index = specialty_index(store)
 
     def split(part: str) -> tuple[str, int]:
-        m = re.match(r"^(.*?)\s*(?:[=:：*x×])?\s*(\d+)$", part)
+        m = re.match(r"^(.*?)\s*(?:[=:：*x×])?\s*(-?\d+)$", part)
         return (m.group(1), int(m.group(2))) if m and m.group(1) else (part, 1)
 
     for chunk in re.split(r"[,;，；、]+", text):
@@ -117,7 +118,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         if not chunk:
             continue
         bad = re.match(r"^(.*?)\s*[=:：]\s*(.*)$", chunk)
-        if bad and not re.fullmatch(r"\d+(\s.*)?", bad.group(2)):
+        if bad and not re.fullmatch(r"-?\d+(\s.*)?", bad.group(2)):
             parse_specialty(store, bad.group(1))  # an unknown name is the first problem
             raise PlanningError(
                 _("{value}: the number of places must be a whole number, e.g. {name}=2.").format(
@@ -132,7 +133,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
             parts = [split(word) for word in chunk.split()]
         for name, count in parts:
             code = parse_specialty(store, name)
-            if count > 50:
+            if not 0 <= count <= 50:
                 raise PlanningError(
                     _("{value}: a clinic day needs between 0 and 50 of a specialty.").format(
                         value=chunk
@@ -145,10 +146,16 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
 DEFAULT_NEEDS = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
 
 
+def default_needs(store: Store) -> dict[str, int]:
+    """The usual team of a clinic day (of the specialties the database knows): what a new day
+    asks for when nobody said otherwise."""
+    known = {r["code"] for r in q.specialties(store)}
+    return {k: n for k, n in DEFAULT_NEEDS.items() if k in known}
+
+
 def default_needs_text(store: Store) -> str:
     """The usual team of a clinic day, in the user's language ("General practice=2, TCM=1, ...")."""
-    known = {r["code"] for r in q.specialties(store)}
-    return format_needs(store, {k: n for k, n in DEFAULT_NEEDS.items() if k in known})
+    return format_needs(store, default_needs(store))
 
 
 def format_needs(store: Store, needs: dict[str, int]) -> str:
@@ -239,13 +246,44 @@ class DayInput:
     notes: str = ""
 
 
-def _check_day(day: DayInput) -> None:
+def check_day(
+    day: DayInput, today: dt.date, *, old_date: str | None = None, old_needs: int = 1
+) -> None:
+    """The rules every clinic day meets, from the form and from ``clinic day add`` alike.
+
+    A day to plan needs at least one place (one already held or cancelled need not say, and nor
+    need an edit of a day that never asked for anyone: a walk-in day the desk made on the spot,
+    ``old_needs`` 0). A date before today can only be recorded as held (status
+    done: a clinic day written on paper first); planned or confirmed it could never happen. A day
+    to come cannot be done yet. An edit that keeps the date of a day gone by (still planned, say)
+    is not refused, so it can be closed as done or cancelled.
+    """
     if day.status not in DAY_STATUSES:
         raise PlanningError(_("Unknown status {value}.").format(value=day.status))
     if day.end_time <= day.start_time:
         raise PlanningError(
             _("The clinic day must end after it starts ({start}–{end}).").format(
                 start=day.start_time, end=day.end_time
+            )
+        )
+    if sum(day.needs.values()) <= 0 and old_needs and day.status in ("planned", "confirmed"):
+        raise PlanningError(
+            _("A clinic day needs at least one place, e.g. {example}.").format(
+                example="全科=2,护士=1" if current_language() == "zh" else "gp=2,nurse=1"
+            )
+        )
+    when = dt.date.fromisoformat(day.date)
+    if when < today and day.status in ("planned", "confirmed") and day.date != old_date:
+        raise PlanningError(
+            _(
+                "{date} is in the past: a clinic day planned for it cannot take place. "
+                "To record a clinic day already held, set its status to done."
+            ).format(date=day.date)
+        )
+    if when > today and day.status == "done":
+        raise PlanningError(
+            _("{date} is still to come: a clinic day can be done only on the day or after.").format(
+                date=day.date
             )
         )
 
@@ -271,8 +309,8 @@ def check_duplicate(
         )
 
 
-def add_day(store: Store, day: DayInput) -> int:
-    _check_day(day)
+def add_day(store: Store, day: DayInput, *, today: dt.date) -> int:
+    check_day(day, today)
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date)
     values = {
@@ -289,12 +327,14 @@ def add_day(store: Store, day: DayInput) -> int:
         return q.insert_day(store, values, day.needs)
 
 
-def edit_day(store: Store, day_id: int, day: DayInput) -> list[str]:
+def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> list[str]:
     """Save the changes; return what they break for the team already on the day (a new date
     a volunteer cannot serve, say). The team stays: the coordinator decides."""
-    _check_day(day)
-    if q.day(store, day_id) is None:
+    before = q.day(store, day_id)
+    if before is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
+    had = sum(q.needs_of(store, [day_id])[day_id].values())
+    check_day(day, today, old_date=before["date"], old_needs=had)
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
     values = {
@@ -417,7 +457,7 @@ def _rday(store: Store, day: dict, *, exclude_assignment: int | None = None) -> 
         id=day["id"],
         date=day["date"],
         organisation_id=day["organisation_id"],
-        holiday=q.is_holiday(store, day["date"]),
+        holiday=public_holidays.is_holiday(day["date"]),
         cancelled=day["status"] == "cancelled",
         on_day=frozenset(a["volunteer_id"] for a in rows if a["status"] != "declined"),
         declined=frozenset(a["volunteer_id"] for a in rows if a["status"] == "declined"),
@@ -608,9 +648,24 @@ class RosterPlan:
     days: dict[int, dict]  # day rows by id
     volunteers: dict[int, dict]
     released: list[int]  # unconfirmed roster assignments to be replaced (--replan)
+    loads_before: Counter = field(default_factory=Counter)  # days in the period already held
+
+    def loads_after(self) -> dict[int, int]:
+        """Days in the period of every active volunteer once the plan is applied (existing
+        assignments included): the fairness figures speak of everyone, not only of those
+        who could fill an open place."""
+        after = {
+            v["id"]: self.loads_before[v["id"]] for v in self.volunteers.values() if v["active"]
+        }
+        for proposal in self.result.proposals:
+            after[proposal.volunteer_id] = after.get(proposal.volunteer_id, 0) + 1
+        return after
 
     def to_json(self, store: Store) -> dict:
         r = self.result
+        after = self.loads_after()
+        most = max(after.values(), default=0)
+        labels = volunteer_labels(list(self.volunteers.values()))
         return {
             "from": self.date_from,
             "to": self.date_to,
@@ -622,8 +677,16 @@ class RosterPlan:
             "organising_members": r.preferred,
             "seconds": round(r.seconds, 3),
             "replaced": len(self.released),
-            # How many volunteers (of those who could be rostered) serve 0, 1, 2 ... days in the period.
-            "days_per_volunteer": {str(k): n for k, n in sorted(Counter(r.loads.values()).items())},
+            # How many active volunteers serve 0, 1, 2 ... days in the period (existing included).
+            "days_per_volunteer": {str(k): n for k, n in sorted(Counter(after.values()).items())},
+            "volunteers_counted": len(after),
+            "most_days": most,
+            "most_days_volunteers": sorted(labels[i] for i, n in after.items() if n == most)
+            if most
+            else [],
+            "warnings": [w]
+            if (w := public_holidays.coverage_warning(self.date_from, self.date_to))
+            else [],
             "assignments": [
                 {
                     "day_id": p.day_id,
@@ -633,6 +696,8 @@ class RosterPlan:
                     "role_name": specialty_label(store, p.role),
                     "volunteer_id": p.volunteer_id,
                     "volunteer": self.volunteers[p.volunteer_id]["name"],
+                    # Namesakes told apart (organisation, specialty or masked phone).
+                    "volunteer_label": labels[p.volunteer_id],
                     "organising_member": p.preferred,
                 }
                 for p in r.proposals
@@ -691,7 +756,7 @@ def plan_roster(
     ]
     released_set = set(released)
     kept = [a for a in existing if a["id"] not in released_set]
-    holidays = q.holidays_between(store, date_from, date_to)
+    holidays = public_holidays.holidays_between(date_from, date_to)
     month_from, month_to = date_from[:7], date_to[:7]
     loads = q.month_loads(store, month_from, month_to)
     for a in existing:  # released invitations do not count against the monthly limit
@@ -739,19 +804,24 @@ def plan_roster(
         )
     result = rostering.solve(vols, days, time_limit=time_limit)
     return RosterPlan(
-        date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released
+        date_from, date_to, result, {d["id"]: d for d in day_rows}, vol_rows, released, period_load
     )
 
 
 def roster_summary(data: dict) -> str:
-    """ "5 of 7 open places filled; at most 1 day per volunteer; 2 places to members of the organising
-    organisation (0.1 s)." with singular and plural right."""
-    mx, pref = data["max_days_per_volunteer"], data["organising_members"]
-    return _("; ").join(
-        [
-            _("{filled} of {open} open places filled").format(
-                filled=data["filled"], open=data["open_places"]
-            ),
+    """ "5 of 7 open places filled; at most 2 days per volunteer; 2 places to members of the
+    organising organisation (0.1 s)." with singular and plural right; with no open place, or
+    none that can be filled, it says so instead of "at most 0 days"."""
+    if not data["open_places"]:
+        return _("No open places in this period: every clinic day has the team it asks for.")
+    parts = [
+        _("{filled} of {open} open places filled").format(
+            filled=data["filled"], open=data["open_places"]
+        )
+    ]
+    if data["filled"]:
+        mx, pref = data.get("most_days", data["max_days_per_volunteer"]), data["organising_members"]
+        parts += [
             ngettext(
                 "at most {max} day per volunteer", "at most {max} days per volunteer", mx
             ).format(max=mx),
@@ -761,7 +831,70 @@ def roster_summary(data: dict) -> str:
                 pref,
             ).format(pref=pref),
         ]
-    ) + _(" ({seconds} s).").format(seconds=data["seconds"])
+    else:
+        parts.append(_("nobody can fill them (why below)"))
+    return _("; ").join(parts) + _(" ({seconds} s).").format(seconds=data["seconds"])
+
+
+def roster_spread(data: dict) -> str:
+    """Who the days per volunteer are about (every active volunteer, days already assigned
+    included) and who serves the most: "Days per volunteer in the period (all 16 active
+    volunteers, days already assigned included): 5 × 0, 8 × 1, 2 × 2; most: 张华, 李明, 2 days." """
+    if not data["days_per_volunteer"]:
+        return ""
+    spread = _(", ").join(
+        _("{n} × {days}").format(n=n, days=k) for k, n in data["days_per_volunteer"].items()
+    )
+    most = data["most_days_volunteers"]
+    if most and len(most) <= 5:
+        spread += ngettext(
+            "; most: {names}, {n} day", "; most: {names}, {n} days", data["most_days"]
+        ).format(
+            names=("、" if current_language() == "zh" else ", ").join(most), n=data["most_days"]
+        )
+    return ngettext(
+        "Days per volunteer in the period (the {n} active volunteer, days already assigned "
+        "included): {spread}.",
+        "Days per volunteer in the period (all {n} active volunteers, days already assigned "
+        "included): {spread}.",
+        data["volunteers_counted"],
+    ).format(n=data["volunteers_counted"], spread=spread)
+
+
+def volunteer_labels(rows: list[dict]) -> dict[int, str]:
+    """Volunteer id → the name to show, namesakes told apart as a coordinator would: by
+    organisation or specialty where those differ, else by masked phone (138****5678), else by
+    number (#12): "王芳 (民进, General practice)". A name nobody shares is shown alone."""
+    from clinic.core.privacy import mask_phone
+
+    by_name: dict[str, list[dict]] = {}
+    for row in rows:
+        by_name.setdefault(row["name"], []).append(row)
+    labels: dict[int, str] = {}
+    for name, group in by_name.items():
+        if len(group) == 1:
+            labels[group[0]["id"]] = name
+            continue
+        pickers = [
+            lambda r: r.get("organisation") or "",
+            lambda r: specialty_name(r),
+        ]
+        varying = [f for f in pickers if len({f(r) for r in group}) > 1]
+        details = {r["id"]: [f(r) for f in varying if f(r)] for r in group}
+        seen = Counter(tuple(d) for d in details.values())
+        for r in group:
+            extra = details[r["id"]]
+            if seen[tuple(extra)] > 1 or not extra:
+                extra = [*extra, mask_phone(r.get("phone")) or f"#{r['id']}"]
+            labels[r["id"]] = _("{name} ({details})").format(name=name, details=_(", ").join(extra))
+    return labels
+
+
+def specialty_name(row: dict) -> str:
+    """A volunteer row's specialty in the user's language ("" when none)."""
+    if row.get("specialty_zh") or row.get("specialty_en"):
+        return pick(row.get("specialty_zh") or "", row.get("specialty_en") or "")
+    return row.get("specialty_code") or ""
 
 
 def volunteer_record(summary: VolunteerSummary) -> str:
@@ -1174,6 +1307,66 @@ class SeasonDay:
     reasons: list[str]
 
 
+@dataclass
+class SeasonPlan:
+    """What a season proposal found: the days, and why it could not plan more."""
+
+    days: list[SeasonDay]
+    date_from: str
+    date_to: str
+    weekdays: str
+    per_day: int
+    skipped: dict[str, str] = field(default_factory=dict)  # date → why (春节, 调休 …)
+    full_dates: int = 0  # chosen weekdays already holding per_day clinic days
+    waiting: int = 0  # villages still without a clinic day in the period after this plan
+    warning: str | None = None  # the holiday arrangement of a year is not known
+
+    def explain(self) -> str:
+        """One line for the screen and the command line: how many days, or why none (more)."""
+        n = len(self.days)
+        said = ngettext("{n} clinic day proposed.", "{n} clinic days proposed.", n).format(n=n)
+        if not self.waiting:
+            if n:
+                return said
+            return _("No village left to plan: every village has a clinic day in this period.")
+        if self.full_dates:
+            why = ngettext(
+                "{dates} date already holds {per_day} clinic day (at most {per_day} per date)",
+                "{dates} dates already hold {per_day} clinic days (at most {per_day} per date)",
+                self.full_dates,
+            ).format(dates=self.full_dates, per_day=self.per_day)
+            hint = _("allow more clinic days per date, more weekdays or a longer period")
+        else:
+            why = _("every chosen weekday of the period is taken")
+            hint = _("choose more weekdays or a longer period")
+        waiting = ngettext(
+            "{n} village still waits for a clinic day",
+            "{n} villages still wait for a clinic day",
+            self.waiting,
+        ).format(n=self.waiting)
+        return (said + " " if n else "") + _("{waiting}: {why}; {hint}.").format(
+            waiting=waiting, why=why, hint=hint
+        )
+
+    def skipped_text(self) -> str:
+        """ "Left out: 2027-02-06 春节, 2027-02-13 调休 …" or ""."""
+        if not self.skipped:
+            return ""
+        return _("Left out: {dates}.").format(
+            dates=_(", ").join(f"{d} {why}" for d, why in self.skipped.items())
+        )
+
+
+def default_season_end(date_from: str, weekdays: str = "5", weeks: int = 13) -> str:
+    """The last of the chosen weekdays in the ``weeks`` weeks from ``date_from``: a season ends on
+    a clinic weekday (a Saturday, a Sunday for weekends), not on the Monday after."""
+    start = dt.date.fromisoformat(date_from)
+    day = start + dt.timedelta(weeks=weeks)
+    while day > start and str(day.weekday()) not in weekdays:
+        day -= dt.timedelta(days=1)
+    return day.isoformat()
+
+
 def propose_season(
     store: Store,
     date_from: str,
@@ -1182,11 +1375,13 @@ def propose_season(
     *,
     weekdays: str = "5",
     per_day: int = 1,
-) -> list[SeasonDay]:
+) -> SeasonPlan:
     """Clinic days for a season: the neediest villages ("where next") on the chosen weekdays, in order.
 
-    Dates that already hold ``per_day`` clinic days are skipped, and a village that already has a
-    clinic day in the period (or was just picked) is not picked again.
+    A date holds at most ``per_day`` clinic days in the district (those already planned count),
+    each in another village; a village with a clinic day in the period (or just picked) is not
+    picked again. Public holidays and weekend days worked instead of a holiday (调休) are left
+    out, and said so.
     """
     if date_to < date_from:
         raise PlanningError(
@@ -1194,31 +1389,45 @@ def propose_season(
                 start=date_from, end=date_to
             )
         )
+    if date_from < today.isoformat():
+        raise PlanningError(
+            _("{date} is in the past: a season starts today or later.").format(date=date_from)
+        )
+    if not 1 <= per_day <= 50:
+        raise PlanningError(_("Clinic days per date: a whole number from 1 to 50."))
     existing = [d for d in q.days_between(store, date_from, date_to) if d["status"] != "cancelled"]
     taken_villages = {d["village_id"] for d in existing}
     per_date = Counter(d["date"] for d in existing)
     ranks = [r for r in where_next(store, today) if r.row["id"] not in taken_villages]
-    out: list[SeasonDay] = []
+    holidays = public_holidays.holidays_between(date_from, date_to)
+    plan = SeasonPlan([], date_from, date_to, weekdays, per_day)
+    plan.warning = public_holidays.coverage_warning(date_from, date_to)
     day = dt.date.fromisoformat(date_from)
     end = dt.date.fromisoformat(date_to)
-    while day <= end and ranks:
-        if str(day.weekday()) in weekdays:
-            for _slot in range(per_day - per_date[day.isoformat()]):
-                if not ranks:
-                    break
-                r = ranks.pop(0)
-                out.append(
-                    SeasonDay(
-                        day.isoformat(),
-                        r.row["id"],
-                        r.row["name"],
-                        r.row["township"],
-                        r.score,
-                        r.reasons,
-                    )
-                )
+    while day <= end:
+        iso = day.isoformat()
         day += dt.timedelta(days=1)
-    return out
+        if str(dt.date.fromisoformat(iso).weekday()) not in weekdays:
+            continue
+        if iso in holidays:
+            plan.skipped[iso] = holidays[iso]
+            continue
+        if public_holidays.is_working_weekend_day(iso):
+            plan.skipped[iso] = _("a working day (调休)")
+            continue
+        room = per_day - per_date[iso]
+        if room <= 0:
+            plan.full_dates += 1
+            continue
+        for _slot in range(room):
+            if not ranks:
+                break
+            r = ranks.pop(0)
+            plan.days.append(
+                SeasonDay(iso, r.row["id"], r.row["name"], r.row["township"], r.score, r.reasons)
+            )
+    plan.waiting = len(ranks)
+    return plan
 
 
 def add_season(
@@ -1230,11 +1439,16 @@ def add_season(
     start_time: str = "08:30",
     end_time: str = "12:00",
     venue: str = "",
+    today: dt.date,
 ) -> list[int]:
-    """Create the proposed clinic days (status planned) in one transaction."""
+    """Create the proposed clinic days (status planned) in one transaction, each meeting the
+    rules of a clinic day added by hand (:func:`check_day`)."""
     ids = []
     with store.transaction():
         for s in plan:
+            check_day(
+                DayInput(s.date, s.village_id, organisation_id, needs, start_time, end_time), today
+            )
             check_duplicate(store, s.village_id, s.date)
             ids.append(
                 q.insert_day(

@@ -41,18 +41,6 @@ def villages(store: Store) -> list[dict]:
     )
 
 
-def holidays_between(store: Store, date_from: str, date_to: str) -> set[str]:
-    rows = store.conn.execute(
-        "SELECT date FROM holidays WHERE date BETWEEN ? AND ?", [date_from, date_to]
-    )
-    return {r[0] for r in rows}
-
-
-def is_holiday(store: Store, date: str) -> bool:
-    return store.scalar("SELECT 1 FROM holidays WHERE date = ?", [date]) is not None
-
-
-# -- clinic days --------------------------------------------------------------
 def insert_day(store: Store, values: dict[str, Any], needs: dict[str, int]) -> int:
     day_id = store.db["clinic_days"].insert({"uid": new_uid(), **values}).last_pk
     replace_needs(store, day_id, needs)

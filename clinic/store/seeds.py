@@ -26,7 +26,6 @@ CSV_TABLES = {
     "organisations.csv": ("organisations", "short_name"),
     "specialties.csv": ("specialties", "code"),
     "conditions.csv": ("conditions", "code"),
-    "holidays.csv": ("holidays", "date"),
 }
 
 

@@ -118,6 +118,8 @@ class ClinicDaysScreen(ClinicScreen):
         self.year = 0
         self.month = 0
         self.day_id: int | None = None
+        self._team_day: int | None = None  # the day whose team the team list shows
+        self.labels: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -180,6 +182,8 @@ class ClinicDaysScreen(ClinicScreen):
         first = dt.date(self.year, self.month, 1)
         last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         self.month_days = p.list_days(self.store, first.isoformat(), last.isoformat())
+        # Namesakes in the team are told apart (organisation, specialty or masked phone).
+        self.labels = p.volunteer_labels(q.volunteers(self.store))
         table = self.query_one("#days-list", DataTable)
         table.clear()
         for d in self.month_days:
@@ -207,9 +211,18 @@ class ClinicDaysScreen(ClinicScreen):
         self.show_day()
 
     def show_day(self) -> None:
+        """Fill the places and team of the chosen day.
+
+        Every refresh (a status key, a dialog closing, coming back from another screen) clears
+        and refills the team, which puts the cursor on the first row; the highlight goes back to
+        the same assignment, or the next status key would act on another volunteer.
+        """
         chosen = None
         needs_table = self.query_one("#needs", DataTable)
         team = self.query_one("#team", DataTable)
+        same_day = self.day_id is not None and self.day_id == self._team_day
+        keep = cursor_id(team) if same_day else None
+        self._team_day = self.day_id
         needs_table.clear()
         team.clear()
         if self.day_id is not None:
@@ -229,7 +242,7 @@ class ClinicDaysScreen(ClinicScreen):
                     a["status"]
                 )
                 team.add_row(
-                    Text(a["name"], style=style or ""),
+                    Text(self.labels.get(a["volunteer_id"], a["name"]), style=style or ""),
                     p.specialty_label(self.store, a["role"]),
                     p.assignment_label(a["status"]),
                     "" if a["hours"] is None else f"{a['hours']:g}",
@@ -248,6 +261,8 @@ class ClinicDaysScreen(ClinicScreen):
                     n=signed, came=len(seen["attended"]), missed=len(seen["no_show"])
                 )
             self.query_one("#team-title", Static).update(title)
+            if keep is not None and str(keep) in team.rows:
+                team.move_cursor(row=team.get_row_index(str(keep)))
         else:
             self.query_one("#team-title", Static).update(_("Team"))
         self.query_one("#calendar", MonthCalendar).show(
@@ -339,11 +354,8 @@ class ClinicDaysScreen(ClinicScreen):
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
-        team = self.query_one("#team", DataTable)
-        row = team.cursor_row
-        self.refresh_month()
-        team.move_cursor(row=row)
-        team.focus()
+        self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
+        self.query_one("#team", DataTable).focus()
 
     def action_unassign(self) -> None:
         if not self._team_focused():
@@ -460,16 +472,20 @@ class DayForm(ClinicModal):
                 status=str(self.query_one("#status", Select).value),
             )
             if self.day_id is None:
-                day_id = p.add_day(store, day)
+                day_id = p.add_day(store, day, today=self.app.today())
             else:
-                for problem in p.edit_day(store, self.day_id, day):
+                for problem in p.edit_day(store, self.day_id, day, today=self.app.today()):
                     self.app.notify(
                         problem, title=_("Check the team"), severity="warning", timeout=10
                     )
                 day_id = self.day_id
         except ClinicError as exc:
-            self.query_one("#error", Static).update(exc.message)
+            error = self.query_one("#error", Static)
+            error.update(exc.message)
+            self.call_after_refresh(error.scroll_visible)  # at 80×24 the form scrolls
             return
+        if warning := p.public_holidays.coverage_warning(day.date, day.date):
+            self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
         self.dismiss(day_id)
 
     @on(Button.Pressed, "#cancel")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,7 +16,7 @@ from clinic.ui.base import ClinicModal
 class HelpScreen(ClinicModal):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help { width: 90; max-height: 90%; border: round $accent; background: $panel; padding: 1 2; }
+    #help { width: 90; max-width: 100%; max-height: 90%; border: round $accent; background: $panel; padding: 1 2; }
     """
     BINDINGS = [Binding("escape,f1,q", "dismiss", N_("Close"))]
 
@@ -25,31 +26,41 @@ class HelpScreen(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(self._text())
+            yield Static(self.help_text())
 
-    def _text(self) -> str:
-        lines = [f"[b]{_('Keys')}[/b]", ""]
+    def help_text(self) -> Text:
+        """The help as Rich text built piece by piece, never parsed as markup: a key such as
+        ``[`` inside ``[b]…[/b]`` was read as a tag and showed as ``[         [/b]``."""
+        text = Text()
+
+        def heading(title: str) -> None:
+            text.append(title, style="bold")
+            text.append("\n")
+
+        def line(key: str, words: str) -> None:
+            text.append("  ")
+            text.append(f"{key:<10}", style="bold")
+            text.append(f" {words}\n")
+
+        heading(_("Keys"))
+        text.append("\n")
         below = self.below
         if below is not None:
             seen = set()
             for key, bindings in below._bindings.key_to_bindings.items():
                 for binding in bindings:
-                    if binding.description and (key, binding.description) not in seen:
-                        seen.add((key, binding.description))
-                        shown = binding.key_display or key
-                        lines.append(f"  [b]{shown:<10}[/b] {binding.description}")
-            lines.append("")
-        lines.append(f"[b]{_('Everywhere')}[/b]")
+                    shown = binding.key_display or key
+                    # One line per key as shown: "[" stands for "[" and PgUp, listed once.
+                    if binding.description and (shown, binding.description) not in seen:
+                        seen.add((shown, binding.description))
+                        line(shown, binding.description)
+            text.append("\n")
+        heading(_("Everywhere"))
         for entry in registry.available():
-            lines.append(
-                f"  [b]{entry.key.upper():<10}[/b] {_(entry.title)} — {_(entry.description)}"
-            )
-        lines += [
-            f"  [b]{'F1':<10}[/b] {_('Help')}",
-            f"  [b]{'Ctrl+P':<10}[/b] {_('Command palette: every screen and action by name')}",
-            f"  [b]{'Tab':<10}[/b] {_('Next field or list')}",
-            f"  [b]{'Ctrl+Q':<10}[/b] {_('Quit')}",
-            "",
-            _("Press Esc to close."),
-        ]
-        return "\n".join(lines)
+            line(entry.key.upper(), f"{_(entry.title)} — {_(entry.description)}")
+        line("F1", _("Help"))
+        line("Ctrl+P", _("Command palette: every screen and action by name"))
+        line("Tab", _("Next field or list"))
+        line("Ctrl+Q", _("Quit"))
+        text.append("\n" + _("Press Esc to close."))
+        return text

@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from clinic.core import planning as p
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
+from clinic.ui.columns import fit_columns
 
 
 class RosterPreview(ClinicModal):
@@ -41,7 +42,11 @@ class RosterPreview(ClinicModal):
                 _("Roster {start} to {end}").format(start=self.date_from, end=self.date_to),
                 classes="title",
             )
-            yield Static(_("Working out the best roster…"), id="roster-summary")
+            # Summary, spread and a holiday warning scroll in a few lines so the tables keep
+            # their rows at 80×24.
+            with VerticalScroll(id="roster-head"):
+                yield Static(_("Working out the best roster…"), id="roster-summary")
+                yield Static("", id="roster-warning", classes="warning")
             yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
             yield Static(_("Places that stay open"), classes="title")
             yield DataTable(id="unfilled", cursor_type="row", zebra_stripes=True)
@@ -54,9 +59,10 @@ class RosterPreview(ClinicModal):
         self.query_one("#proposals", DataTable).add_columns(
             _("Date"), _("Village"), _("Role"), _("Volunteer"), _("Organising member")
         )
-        self.query_one("#unfilled", DataTable).add_columns(
-            _("Date"), _("Village"), _("Places"), _("Why")
-        )
+        unfilled = self.query_one("#unfilled", DataTable)
+        unfilled.add_columns(_("Date"), _("Village"), _("Places"))
+        # The reason is cut to the room left; the highlighted one is shown whole below.
+        unfilled.add_column(_("Why"), width=max(30, self.app.size.width - 50))
         self.run_plan()
 
     @work(thread=True, exclusive=True, group="roster")
@@ -74,31 +80,36 @@ class RosterPreview(ClinicModal):
         self.plan = plan
         table = self.query_one("#proposals", DataTable)
         table.clear()
-        for a in data["assignments"]:
-            table.add_row(
+        rows = [
+            (
                 a["date"],
                 a["village"],
                 a["role_name"],
-                a["volunteer"],
+                a["volunteer_label"],
                 Text("✓", style="green") if a["organising_member"] else "",
             )
+            for a in data["assignments"]
+        ]
+        # Filled after the first render (a worker): size the columns from the rows, or the
+        # cached widths cut them ("2026" for 2026-12-19).
+        fit_columns(table, rows)
+        for row in rows:
+            table.add_row(*row)
         unfilled = self.query_one("#unfilled", DataTable)
         unfilled.clear()
         self.reasons = [u["why"] for u in data["unfilled"]]
-        for u in data["unfilled"]:
-            unfilled.add_row(u["date"], u["village"], u["places"], u["why"])
+        open_rows = [(u["date"], u["village"], u["places"], u["why"]) for u in data["unfilled"]]
+        fit_columns(unfilled, open_rows)
+        for row in open_rows:
+            unfilled.add_row(*row)
         self.query_one("#why-full", Static).update(self.reasons[0] if self.reasons else "")
         summary = p.roster_summary(data)
-        if data["days_per_volunteer"]:
-            summary += "\n" + _("Days per volunteer in the period: {spread}.").format(
-                spread=", ".join(
-                    _("{n} × {days}").format(n=n, days=k)
-                    for k, n in data["days_per_volunteer"].items()
-                )
-            )
+        if spread := p.roster_spread(data):
+            summary += "\n" + spread
         if not data["assignments"]:
             summary += " " + _("Nothing to add.")
         self.query_one("#roster-summary", Static).update(summary)
+        self.query_one("#roster-warning", Static).update("\n".join(data["warnings"]))
 
     @on(DataTable.RowHighlighted, "#unfilled")
     def show_reason(self, event: DataTable.RowHighlighted) -> None:

@@ -1,7 +1,8 @@
 """Plan a season from the villages screen: clinic days on chosen weekdays in the neediest villages.
 
-The same rules as ``clinic day season``: the "where next" ranking, each village once, dates that
-already hold a clinic day skipped. Enter in any field previews; Ctrl+S creates the days.
+The same rules as ``clinic day season``: the "where next" ranking, each village once, at most
+"per date" clinic days on one date (those already planned count), public holidays and weekend days
+worked (调休) left out. Enter in any field previews; Ctrl+S creates the days.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from clinic.core import planning as p
@@ -30,12 +31,14 @@ class SeasonDialog(ClinicModal):
     def __init__(self) -> None:
         super().__init__()
         self.plan: list[p.SeasonDay] = []
+        self.weekdays = "5"
+        self.default_end = ""
         self.created = False
 
     def compose(self) -> ComposeResult:
         today = self.app.today()
         start = today + dt.timedelta(days=1)
-        end = start + dt.timedelta(days=90)
+        end = self.default_end = p.default_season_end(start.isoformat(), self.weekdays)
         orgs = [(o["short_name"], o["id"]) for o in q.organisations(self.app.store)]
         with Vertical(classes="dialog", id="season-dialog"):
             yield Static(_("Plan a season in the neediest villages"), classes="title")
@@ -45,10 +48,13 @@ class SeasonDialog(ClinicModal):
                     yield Input(start.isoformat(), id="s-from")
                 with Vertical():
                     yield Label(_("To"))
-                    yield Input(end.isoformat(), id="s-to")
+                    yield Input(end, id="s-to")
                 with Vertical():
                     yield Label(_("Weekdays"))
                     yield Input(_("Saturday"), id="s-weekdays")
+                with Vertical():
+                    yield Label(_("Days per date"))
+                    yield Input("1", id="s-per-day", type="integer")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label(_("Organising organisation"))
@@ -57,7 +63,11 @@ class SeasonDialog(ClinicModal):
                     yield Label(_("Needs per specialty"))
                     yield Input(p.default_needs_text(self.app.store), id="s-needs")
             yield DataTable(id="season", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="season-status")
+            # What was planned, left out and warned about scrolls in a few lines so the
+            # proposals keep their rows at 80×24.
+            with VerticalScroll(id="season-notes"):
+                yield Static("", id="season-status")
+                yield Static("", id="season-warning", classes="warning")
             yield Static(
                 _("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted"
             )
@@ -72,21 +82,26 @@ class SeasonDialog(ClinicModal):
     @on(Input.Submitted)
     def preview(self) -> None:
         status = self.query_one("#season-status", Static)
+        warning = self.query_one("#season-warning", Static)
         table = self.query_one("#season", DataTable)
         table.clear()
+        warning.update("")
         try:
-            self.plan = p.propose_season(
+            self.weekdays = p.parse_weekdays(self.query_one("#s-weekdays", Input).value)
+            plan = p.propose_season(
                 self.app.store,
                 p.iso(self.query_one("#s-from", Input).value),
                 p.iso(self.query_one("#s-to", Input).value),
                 self.app.today(),
-                weekdays=p.parse_weekdays(self.query_one("#s-weekdays", Input).value),
+                weekdays=self.weekdays,
+                per_day=self._per_day(),
             )
         except ClinicError as exc:
             self.plan = []
             status.update(exc.message)
             return
-        for s in self.plan:
+        self.plan = plan.days
+        for s in plan.days:
             table.add_row(
                 s.date,
                 f"{s.township}{s.village}",
@@ -94,13 +109,28 @@ class SeasonDialog(ClinicModal):
                 _("; ").join(s.reasons),
                 height=None,
             )
-        status.update(
-            ngettext(
-                "{n} clinic day proposed.", "{n} clinic days proposed.", len(self.plan)
-            ).format(n=len(self.plan))
-            if self.plan
-            else _("No village left to plan in this period.")
-        )
+        status.update("\n".join(t for t in (plan.explain(), plan.skipped_text()) if t))
+        warning.update(plan.warning or "")
+
+    @on(Input.Changed, "#s-from, #s-weekdays")
+    def follow_default_end(self) -> None:
+        """While "To" holds the default end, it follows the start and the weekdays (the last
+        Sunday for 周六,周日), so a season never ends on the Monday after."""
+        to = self.query_one("#s-to", Input)
+        try:
+            start = p.iso(self.query_one("#s-from", Input).value)
+            weekdays = p.parse_weekdays(self.query_one("#s-weekdays", Input).value)
+        except ClinicError:
+            return
+        if to.value == self.default_end:
+            self.default_end = to.value = p.default_season_end(start, weekdays)
+
+    def _per_day(self) -> int:
+        text = self.query_one("#s-per-day", Input).value.strip() or "1"
+        try:
+            return int(text)
+        except ValueError:
+            raise p.PlanningError(_("Clinic days per date: a whole number from 1 to 50.")) from None
 
     def action_create(self) -> None:
         if not self.plan:
@@ -109,7 +139,11 @@ class SeasonDialog(ClinicModal):
             org = self.query_one("#s-org", Select).value
             needs = p.parse_needs(self.app.store, self.query_one("#s-needs", Input).value)
             ids = p.add_season(
-                self.app.store, self.plan, org if isinstance(org, int) else None, needs
+                self.app.store,
+                self.plan,
+                org if isinstance(org, int) else None,
+                needs,
+                today=self.app.today(),
             )
         except ClinicError as exc:
             self.query_one("#season-status", Static).update(exc.message)

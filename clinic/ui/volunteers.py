@@ -167,8 +167,11 @@ class VolunteersScreen(ClinicScreen):
         today = self.app.today().isoformat()
         s = p.volunteer_summary(store, volunteer_id, today)
         unavailable = [d for d in q.unavailable_dates(store, volunteer_id) if d >= today]
+        head = Text.assemble(
+            (v["name"], "bold"),
+            f"  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}",
+        )
         lines = [
-            f"[b]{v['name']}[/b]  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}",
             _("Licence: {value}").format(value=v["licence_no"] or "-"),
             (
                 _("Serves: {when}; no monthly limit")
@@ -182,7 +185,8 @@ class VolunteersScreen(ClinicScreen):
             _("Unavailable: {dates}").format(dates=", ".join(unavailable[:6]) or "-"),
             p.volunteer_record(s),
         ]
-        info.update("\n".join(lines))
+        # Plain Text, never markup: a name or licence number with "[" is shown as typed.
+        info.update(Text("\n").join([head, *(Text(line) for line in lines)]))
         for r in reversed(q.schedule(store, volunteer_id)):
             schedule.add_row(
                 r["date"],
