@@ -104,6 +104,9 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def status_command(app: AppContext, as_json: bool) -> None:
+    import datetime as dt
+
+    from clinic.core.figures import follow_up_totals
     from clinic.store.migrations import schema_version
     from clinic.store.overview import counts
 
@@ -112,6 +115,7 @@ def status_command(app: AppContext, as_json: bool) -> None:
             "database": str(app.db_path),
             "schema_version": schema_version(store),
             "counts": counts(store),
+            "follow_ups": follow_up_totals(store, dt.date.today()),
         }
     if as_json:
         echo_json(data)
@@ -131,6 +135,11 @@ def status_command(app: AppContext, as_json: bool) -> None:
     click.echo(_("Schema version: {version}").format(version=data["schema_version"]))
     for key, label in labels.items():
         click.echo(f"  {label}: {data['counts'][key]}")
+    click.echo(
+        _("Follow-ups due in the next 14 days: {due} ({overdue} overdue)").format(
+            **data["follow_ups"]
+        )
+    )
 
 
 @groups.cli.command(

@@ -22,14 +22,15 @@ from typing import IO, Any
 
 from clinic.core.categories import CATEGORIES, category_label, sex_label, tag_label
 from clinic.core.errors import InputError
+from clinic.core.figures import volunteer_figures
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
 from clinic.core.tabular import check_encoding, check_format, write_table
 from clinic.core.vitals import FLAG_SHORT, flag_short
 from clinic.i18n import N_, _, pick
-from clinic.store import Store
+from clinic.store import Store, figures
 from clinic.store import reports as q
-from clinic.store.reports import Scope
+from clinic.store.figures import Scope
 
 
 class UnknownDatasetError(InputError):
@@ -413,7 +414,7 @@ HOUSEHOLDS = Dataset(
 
 
 def _coverage_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
-    for r in q.coverage_rows(store, scope):
+    for r in figures.coverage_rows(store, scope):
         yield (
             r["township"],
             r["village"],
@@ -454,18 +455,18 @@ COVERAGE = Dataset(
 
 def _volunteer_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    for r in q.volunteer_hour_rows(store, scope):
-        org, name, phone, specialty, days, hours, first, last, uid = r
+    for r in volunteer_figures(store, scope).rows:
         yield (
-            org or "",
-            name,
-            ctx["phone"](phone),
-            lab.specialties.get(specialty, specialty or ""),
-            days,
-            hours,
-            first,
-            last,
-            uid,
+            r["short_name"] or "",
+            r["name"],
+            ctx["phone"](r["phone"]),
+            lab.specialties.get(r["specialty_code"], r["specialty_code"] or ""),
+            r["days"],
+            r["hours"],
+            r["untyped"],
+            r["first_day"],
+            r["last_day"],
+            r["uid"],
         )
 
 
@@ -479,6 +480,11 @@ VOLUNTEER_HOURS = Dataset(
         _c("specialty", N_("Specialty")),
         _c("days", N_("Clinic days attended"), "number"),
         _c("hours", N_("Hours"), "number"),
+        _c(
+            "hours_not_typed",
+            N_("Days without typed hours (counted at the planned length)"),
+            "number",
+        ),
         _c("first_day", N_("First day")),
         _c("last_day", N_("Last day")),
         _c("uid", N_("Record id")),

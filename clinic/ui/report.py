@@ -34,6 +34,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError
+from clinic.core.reports import volunteer_notes
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
@@ -353,6 +354,8 @@ class ReportScreen(ClinicScreen):
             grid.add_row(
                 o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"])
             )
+        for note in volunteer_notes(v):
+            grid.add_row(Text(note, style="dim"), "", "")
         if len(report.by_organiser) > 1 or any(not o["organisation"] for o in report.by_organiser):
             section(_("Clinic days by organising organisation"))
             for o in report.by_organiser:
