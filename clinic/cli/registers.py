@@ -13,7 +13,10 @@ from clinic.i18n import _
 
 
 def echo_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """JSON that does not change with --lang: codes, not words."""
+    from clinic.core.figures import machine_output
+
+    click.echo(json.dumps(machine_output(data), ensure_ascii=False, indent=2, default=str))
 
 
 def progress_bar(label: str):

@@ -155,12 +155,16 @@ def follow_up_totals(store: Store, today: dt.date) -> dict[str, int]:
 
 # The key that holds the code beside a "label", in the order tried.
 _CODE_KEYS = ("flag", "tag", "category", "condition", "organisation", "role", "status")
+# Words in the user's language: a label of a code, or an explanation in sentences.
+_LABEL_KEYS = ("label", "role_label", "role_name")
+_WORDS_KEYS = ("why",)
 
 
 def machine_output(data: Any, *, labels: bool = False) -> Any:
-    """``data`` without its translated labels, so ``--json`` does not change
-    with ``--lang``; with ``labels``, a ``labels`` object maps each kind of
-    code to its label in the current language instead."""
+    """``data`` without words in the user's language, so ``--json`` does not
+    change with ``--lang`` (issue 9 point 6). With ``labels``, a ``labels``
+    object maps each kind of code to its label in the current language, and
+    explanations in sentences (``why``) are kept."""
     found: dict[str, dict[str, str]] = {}
 
     def strip(value: Any) -> Any:
@@ -170,11 +174,13 @@ def machine_output(data: Any, *, labels: bool = False) -> Any:
             return value
         out = {}
         for key, item in value.items():
-            if key == "label" or key.endswith("_label"):
-                code_key = key[: -len("_label")] if key != "label" else None
+            if key in _LABEL_KEYS:
+                code_key = "role" if key.startswith("role") else None
                 code_key = code_key or next((k for k in _CODE_KEYS if k in value), None)
                 if code_key and code_key in value and item is not None:
                     found.setdefault(code_key, {})[str(value[code_key])] = item
+                continue
+            if key in _WORDS_KEYS and not labels:
                 continue
             out[key] = strip(item)
         return out

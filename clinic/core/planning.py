@@ -580,6 +580,22 @@ def set_assignment(
         q.update_assignment(store, assignment_id, values)
 
 
+def parse_hours(text: str) -> float | None:
+    """Hours as typed ("3", "3.5", "3,5", full-width digits); empty means not typed."""
+    value = unicodedata.normalize("NFKC", text or "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        hours = float(value)
+    except ValueError:
+        raise PlanningError(
+            _("Hours must be a number such as 3.5, not {value}.").format(value=text.strip())
+        ) from None
+    if not 0 <= hours <= 24:
+        raise PlanningError(_("Hours must be between 0 and 24."))
+    return hours
+
+
 def set_hours(store: Store, assignment_id: int, hours: float | None) -> None:
     """Type (or, with None, clear) the hours of a volunteer marked attended.
     Cleared hours count the day's planned length again (docs/figures.md)."""

@@ -13,6 +13,7 @@ ACTIVE_ASSIGNMENT = "('invited', 'confirmed', 'attended', 'no_show')"
 DAY_SELECT = f"""
     SELECT d.*, v.name AS village, t.name AS township,
            o.short_name AS organisation, o.name_zh AS org_zh, o.name_en AS org_en,
+           ({HELD_SQL}) AS held,
            {PLACES_COLUMNS}
     FROM clinic_days d
     JOIN villages v ON v.id = d.village_id
@@ -117,9 +118,14 @@ def needs_of(store: Store, day_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 
 
 def assignments_of_day(store: Store, day_id: int) -> list[dict]:
+    """The team of a day; ``counted_hours`` is what the figures count for an attended
+    volunteer (typed hours, else the day's planned length), None for anyone else."""
     return store.query(
-        """SELECT a.*, v.name, v.phone, v.specialty_code, o.short_name AS organisation
-           FROM assignments a JOIN volunteers v ON v.id = a.volunteer_id
+        f"""SELECT a.*, v.name, v.phone, v.specialty_code, o.short_name AS organisation,
+                  CASE WHEN a.status = '{SERVED_STATUS}'
+                       THEN coalesce(a.hours, round({DAY_HOURS_SQL}, 2)) END AS counted_hours
+           FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id
+           JOIN volunteers v ON v.id = a.volunteer_id
            LEFT JOIN organisations o ON o.id = v.organisation_id
            LEFT JOIN specialties s ON s.code = a.role
            WHERE a.clinic_day_id = ? ORDER BY s.sort_order, v.name""",

@@ -50,6 +50,13 @@ def _pad(text: str, width: int) -> str:
     return " " * (room - room // 2) + text + " " * (room // 2)
 
 
+def hours_cell(a: dict) -> str:
+    """Hours of a team row: typed hours, or the planned length the figures count marked *."""
+    if a["counted_hours"] is None:
+        return ""
+    return f"{a['counted_hours']:g}" + ("*" if a["hours"] is None else "")
+
+
 class MonthCalendar(Static):
     """Seven columns, Monday first; a clinic day shows its count of days, the chosen date reversed."""
 
@@ -109,6 +116,7 @@ class ClinicDaysScreen(ClinicScreen):
         Binding("d", "mark('declined')", N_("Declined"), show=False),
         Binding("t", "mark('attended')", N_("Attended"), show=False),
         Binding("x", "mark('no_show')", N_("No-show"), show=False),
+        Binding("h", "hours", N_("Hours"), show=False),
         Binding("delete", "unassign", N_("Remove assignment"), show=False),
         Binding("tab", "app.focus_next", N_("Next list"), show=False),
     ]
@@ -135,7 +143,7 @@ class ClinicDaysScreen(ClinicScreen):
                 yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
         yield Static(
             _(
-                "a assign · c confirmed · d declined · t attended · x no-show · Del remove · r roster"
+                "a assign · c confirmed · d declined · t attended · x no-show · h hours · Del remove · r roster"
             ),
             id="days-hint",
             classes="muted",
@@ -232,7 +240,7 @@ class ClinicDaysScreen(ClinicScreen):
                     Text(a["name"], style=style or ""),
                     p.specialty_label(self.store, a["role"]),
                     p.assignment_label(a["status"]),
-                    "" if a["hours"] is None else f"{a['hours']:g}",
+                    hours_cell(a),
                     _("roster") if a["source"] == "roster" else _("by hand"),
                     a["organisation"] or "",
                     key=str(a["id"]),
@@ -246,6 +254,14 @@ class ClinicDaysScreen(ClinicScreen):
             if seen["attended"] or seen["no_show"]:
                 title += "\n" + _("signed up {n}, came {came}, did not come {missed}").format(
                     n=signed, came=len(seen["attended"]), missed=len(seen["no_show"])
+                )
+            if day["held"] and day["status"] != "done" and seen["attended"]:
+                title += "\n" + _(
+                    "Attendance is recorded: reports count this day as held, though it is not marked done."
+                )
+            if any(a["status"] == "attended" and a["hours"] is None for a in seen["attended"]):
+                title += "\n" + _(
+                    "* hours not typed: the day's planned length is counted (h: type them)"
                 )
             self.query_one("#team-title", Static).update(title)
         else:
@@ -344,6 +360,40 @@ class ClinicDaysScreen(ClinicScreen):
         self.refresh_month()
         team.move_cursor(row=row)
         team.focus()
+
+    def action_hours(self) -> None:
+        """Type or change the highlighted volunteer's hours (attended only)."""
+        if not self._team_focused():
+            return
+        assignment_id = self._assignment_id()
+        team = next(
+            (a for a in q.assignments_of_day(self.store, self.day_id) if a["id"] == assignment_id),
+            None,
+        )
+        if team is None:
+            self.notify(_("No assignment chosen."), severity="warning")
+            return
+        if team["status"] != "attended":
+            self.notify(
+                _(
+                    "{name} is not marked attended: mark attendance first (t), then the hours."
+                ).format(name=team["name"]),
+                severity="warning",
+                markup=False,
+            )
+            return
+        from clinic.ui.hours import HoursDialog
+
+        row = self.query_one("#team", DataTable).cursor_row
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.refresh_month()
+                table = self.query_one("#team", DataTable)
+                table.move_cursor(row=row)
+                table.focus()
+
+        self.app.push_screen(HoursDialog(team, p.get_day(self.store, self.day_id)), saved)
 
     def action_unassign(self) -> None:
         if not self._team_focused():
