@@ -182,8 +182,9 @@ def test_each_day_agrees_with_the_desk_day_summary(demo_store):
 @pytest.fixture
 def edge(tmp_path):
     """The edge-case database (tests/figures_data.py) and what it must show."""
-    from clinic.store import open_store
     from figures_data import build
+
+    from clinic.store import open_store
 
     path = tmp_path / "edge.db"
     store = open_store(path)
