@@ -126,6 +126,7 @@ class ClinicDaysScreen(ClinicScreen):
         self.year = 0
         self.month = 0
         self.day_id: int | None = None
+        self.keep_assignment: int | None = None  # team row to highlight after a refill
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -246,6 +247,12 @@ class ClinicDaysScreen(ClinicScreen):
                     key=str(a["id"]),
                     height=None,
                 )
+            if self.keep_assignment is not None:
+                # The team is refilled (more than once, as the day list settles): keep the
+                # highlight on the volunteer whose hours were just changed.
+                keys = [str(r.value) for r in team.rows]
+                if str(self.keep_assignment) in keys:
+                    team.move_cursor(row=keys.index(str(self.keep_assignment)))
             seen = p.attendance(self.store, self.day_id)
             signed = sum(len(seen[s]) for s in ("invited", "confirmed", "attended", "no_show"))
             title = _("Team of {date} {village} ({venue})").format(
@@ -277,6 +284,12 @@ class ClinicDaysScreen(ClinicScreen):
             if new != self.day_id:
                 self.day_id = new
                 self.show_day()
+
+    @on(DataTable.RowHighlighted, "#team")
+    def team_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Remember whom the user highlighted, so a refill of the team keeps them."""
+        if self.focused is event.data_table and event.row_key.value is not None:
+            self.keep_assignment = int(event.row_key.value)
 
     @on(DataTable.RowSelected, "#days-list")
     def day_selected(self) -> None:
@@ -384,14 +397,11 @@ class ClinicDaysScreen(ClinicScreen):
             return
         from clinic.ui.hours import HoursDialog
 
-        row = self.query_one("#team", DataTable).cursor_row
-
         def saved(changed: bool | None) -> None:
             if changed:
+                self.keep_assignment = team["id"]
                 self.refresh_month()
-                table = self.query_one("#team", DataTable)
-                table.move_cursor(row=row)
-                table.focus()
+                self.query_one("#team", DataTable).focus()
 
         self.app.push_screen(HoursDialog(team, p.get_day(self.store, self.day_id)), saved)
 
