@@ -25,6 +25,7 @@ from clinic.core.errors import InputError
 from clinic.core.figures import volunteer_figures
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
+from clinic.core.search import age_from_iso
 from clinic.core.tabular import check_encoding, check_format, write_table
 from clinic.core.vitals import FLAG_SHORT, flag_short
 from clinic.i18n import N_, _, pick
@@ -110,16 +111,15 @@ class _Labels:
         return ";".join(self.conditions.get(c, c) for c in (codes or "").split(";") if c)
 
 
-def _age(birth: str | None, on: str | None) -> int | None:
-    if not birth or not on:
+def _age(birth: str | None, on: str | dt.date | None) -> int | None:
+    """Age at the visit (or today): the app's one age rule, clinic.core.search.age_from_iso."""
+    if not on:
         return None
     try:
-        b, o = dt.date.fromisoformat(birth[:10]), dt.date.fromisoformat(on[:10])
+        day = on if isinstance(on, dt.date) else dt.date.fromisoformat(on[:10])
     except ValueError:
         return None
-    if o < b:
-        return None
-    return o.year - b.year - ((o.month, o.day) < (b.month, b.day))
+    return age_from_iso(birth, day)
 
 
 def _yes(value: Any) -> str:
