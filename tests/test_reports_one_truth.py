@@ -299,6 +299,25 @@ def test_edge_cases_cli_and_exports(edge, tmp_path):
     check_sums(store, tmp_path, ReportFilters(), core)
 
 
+def test_edge_cases_cadre_weekend_list_uses_the_open_follow_up_rule(edge):
+    """A cadre's weekend list (F6 w, ``pairing list``) finds the same open and
+    overdue follow-ups as home, F7 and the export."""
+    from clinic.core.planning import weekend_list
+
+    store, path, ex = edge
+    cadre = store.scalar("SELECT id FROM volunteers WHERE name = '甲医生'")
+    store.conn.execute("UPDATE volunteers SET is_cadre = 1 WHERE id = ?", [cadre])
+    store.conn.execute("UPDATE households SET cadre_id = ?", [cadre])
+    store.conn.commit()
+    rows = weekend_list(store, cadre, ex.today)
+    assert sum(r["overdue"] for r in rows) == ex.follow_ups_overdue
+    assert cli_json(path, "pairing", "list", "甲医生") == json.loads(json.dumps(rows, default=str))
+    dues = sorted(r["follow_up_due"] for r in rows if r["follow_up_due"])
+    assert dues == [
+        (ex.today + dt.timedelta(days=n)).isoformat() for n in (-14, 7)
+    ]  # each household's earliest open follow-up
+
+
 async def test_edge_cases_on_every_screen(edge):
     """Home, F5, F7, F8 and F9 show the figures core computes."""
     from textual.widgets import DataTable, Static

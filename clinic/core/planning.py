@@ -915,7 +915,10 @@ def volunteer_summary(store: Store, volunteer_id: int, today: str) -> VolunteerS
     rows = q.schedule(store, volunteer_id)
     return VolunteerSummary(
         days=sum(1 for r in rows if r["status"] != "declined"),
-        attended=sum(1 for r in rows if r["status"] == "attended"),
+        # Served = attended on a day not cancelled (a held day): as hours and every report count.
+        attended=sum(
+            1 for r in rows if r["status"] == "attended" and r["day_status"] != "cancelled"
+        ),
         no_shows=sum(1 for r in rows if r["status"] == "no_show"),
         hours=(q.volunteer(store, volunteer_id) or {}).get("hours") or 0.0,
         upcoming=[r for r in rows if r["date"] >= today and r["status"] != "declined"],
@@ -1047,7 +1050,8 @@ def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:
         r["flags"] = sorted(
             {f for part in (r["flags"] or "").split(",") for f in part.split(";") if f}
         )
-        r["overdue"] = bool(r["follow_up_due"] and r["follow_up_due"] <= today.isoformat())
+        # Overdue: the follow-up's date has passed (docs/figures.md; due today is not overdue yet).
+        r["overdue"] = bool(r["follow_up_due"] and r["follow_up_due"] < today.isoformat())
     rows.sort(key=lambda r: (not r["overdue"], not r["flags"], r["last_visit"] or ""))
     return rows
 

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
-from clinic.store.figures import DAY_HOURS_SQL, HELD_SQL, PLACES_COLUMNS, SERVED_STATUS
+from clinic.store.figures import (
+    DAY_HOURS_SQL,
+    HELD_SQL,
+    OPEN_FOLLOW_UPS_CTE,
+    PLACES_COLUMNS,
+    SERVED_STATUS,
+)
 
 ACTIVE_ASSIGNMENT = "('invited', 'confirmed', 'attended', 'no_show')"
 
@@ -355,18 +361,19 @@ def village_overview(store: Store, today: str) -> list[dict]:
 
 # -- pairing ------------------------------------------------------------------
 def cadre_households(store: Store, cadre_id: int, today: str) -> list[dict]:
+    """A cadre's households with the flags of each member's latest visit and the earliest open
+    follow-up among them (clinic.store.figures.OPEN_FOLLOW_UPS_CTE: the one rule of "open")."""
     return store.query(
-        """SELECT h.id, h.number, h.head_name, h.category, h.group_no, v.name AS village, t.name AS township,
+        "WITH "
+        + OPEN_FOLLOW_UPS_CTE
+        + """SELECT h.id, h.number, h.head_name, h.category, h.group_no, v.name AS village,
+              t.name AS township,
               (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS persons,
               (SELECT MAX(pv.date) FROM pairing_visits pv WHERE pv.household_id = h.id) AS last_visit,
-              (SELECT GROUP_CONCAT(DISTINCT vis.flags) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 WHERE p.household_id = h.id AND vis.flags != ''
-                 AND vis.id = (SELECT v2.id FROM visits v2 WHERE v2.person_id = p.id
-                               ORDER BY v2.arrived_at DESC LIMIT 1)) AS flags,
-              (SELECT MIN(vis.follow_up_due) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 WHERE p.household_id = h.id AND vis.follow_up_due IS NOT NULL
-                 AND vis.id = (SELECT v2.id FROM visits v2 WHERE v2.person_id = p.id
-                               ORDER BY v2.arrived_at DESC LIMIT 1)) AS follow_up_due
+              (SELECT GROUP_CONCAT(DISTINCT l.flags) FROM latest l JOIN persons p ON p.id = l.person_id
+                 WHERE l.rn = 1 AND p.household_id = h.id AND l.flags != '') AS flags,
+              (SELECT MIN(f.follow_up_due) FROM open_follow_ups f JOIN persons p ON p.id = f.person_id
+                 WHERE p.household_id = h.id) AS follow_up_due
            FROM households h JOIN villages v ON v.id = h.village_id JOIN townships t ON t.id = v.township_id
            WHERE h.cadre_id = ?
            ORDER BY (follow_up_due IS NULL), follow_up_due, last_visit, h.number""",
