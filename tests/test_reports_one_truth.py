@@ -222,6 +222,17 @@ def test_edge_cases_by_hand(edge):
     assert r["prescriptions"]["total"] == ex.prescriptions
     assert r["referrals"]["total"] == ex.referrals
 
+    from clinic.core.daysummary import summary
+
+    cancelled = summary(store, ex.day_c)  # a visit and attendance recorded, then cancelled
+    assert not cancelled["day"]["held"]
+    assert (cancelled["checked_in"], cancelled["seen"], cancelled["volunteers"]) == (0, 0, [])
+    planned = summary(store, ex.day_b)  # attendance recorded, not marked done
+    assert planned["day"]["held"] and planned["volunteer_hours"] == 3.5
+    assert planned["hours_not_typed"] == 1
+    today = summary(store, ex.day_a)
+    assert (today["checked_in"], today["seen"], today["not_done"]) == (4, 3, 1)  # a draft
+
 
 def test_edge_cases_cli_and_exports(edge, tmp_path):
     """``report``, ``report day``, ``day list``, ``day show``, ``status`` and the

@@ -14,7 +14,7 @@ from clinic.core.errors import NotFoundError
 from clinic.core.figures import day_scope, volunteer_figures
 from clinic.core.reports import report_for_scope
 from clinic.i18n import _, ngettext, pick
-from clinic.store import Store
+from clinic.store import Store, figures
 from clinic.store import desk as q
 
 
@@ -55,7 +55,7 @@ def summary(store: Store, day_id: int) -> dict:
     scope = day_scope(day_id)
     report = report_for_scope(store, scope, {})
     team = volunteer_figures(store, scope)
-    states = q.summary_counts(store, day_id)
+    states = figures.visit_states(store, scope)
     work = {r["volunteer_id"]: r for r in q.summary_volunteer_work(store, day_id)}
     by_category = [
         {"category": c["category"], "label": c["label"], "count": c["people"]}
@@ -99,8 +99,8 @@ def summary(store: Store, day_id: int) -> dict:
             "held": report.days["held"] == 1,
         },
         "checked_in": report.visits,
-        "seen": states.get("seen", 0),
-        "not_done": states.get("not_done", 0),
+        "seen": states["seen"],
+        "not_done": states["not_done"],
         "walk_ins": report.people_detail["walk_ins"],
         "by_category": by_category,
         "by_tag": [

@@ -439,19 +439,6 @@ def set_stock(store: Store, day_id: int, code: str, brought: int) -> None:
 # -- day summary -----------------------------------------------------------
 
 
-def summary_counts(store: Store, day_id: int) -> dict:
-    one = store.one(
-        """SELECT COUNT(*) AS checked_in,
-                  SUM(state = 'done') AS seen,
-                  SUM(state != 'done') AS not_done,
-                  SUM(referral_to IS NOT NULL AND referral_to != '') AS referrals,
-                  SUM(p.walk_in) AS walk_ins
-           FROM visits vi JOIN persons p ON p.id = vi.person_id WHERE vi.clinic_day_id = ?""",
-        [day_id],
-    )
-    return {k: (v or 0) for k, v in (one or {}).items()}
-
-
 def summary_assessed(store: Store, day_id: int) -> list[dict]:
     return store.query(
         """SELECT vc.condition_code AS condition, c.name_zh, c.name_en, COUNT(*) AS n

@@ -168,6 +168,17 @@ def visit_counts(store: Store, scope: Scope) -> dict[str, int]:
     )[0]
 
 
+def visit_states(store: Store, scope: Scope) -> dict[str, int]:
+    """Visits on the held days finished (``seen``) and not finished yet (drafts)."""
+    row = _q(
+        store,
+        scope,
+        """SELECT coalesce(sum(v.state = 'done'), 0) AS seen, coalesce(sum(v.state != 'done'), 0) AS not_done
+           FROM days d JOIN visits v ON v.clinic_day_id = d.id""",
+    )[0]
+    return {"seen": row["seen"], "not_done": row["not_done"]}
+
+
 def households_by_category(store: Store, scope: Scope) -> list[dict]:
     """Per category: households registered in the scope's villages, those of
     them with a member seen, and all households seen (from anywhere)."""
