@@ -83,3 +83,21 @@ def test_labels_only_when_asked(edge_db):
     assert {k: v for k, v in zh.items() if k != "labels"} == plain
     day = run(path, "en", ["report", "day", "--date", ex.today.isoformat(), "--json", "--labels"])
     assert day["labels"]["category"]["none"] == "No household on record"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["visits", "handouts", "persons", "households", "coverage", "volunteer-hours", "follow-ups"],
+)
+def test_exported_json_is_the_same_in_every_language(edge_db, tmp_path, name):
+    """Exported JSON is for programs too: codes (M, dibao, gp, overdue), not words."""
+    path, _ex = edge_db
+    files = {}
+    for lang in ("zh", "en"):
+        out = tmp_path / f"{lang}.json"
+        result = CliRunner().invoke(
+            cli, ["--db", str(path), "--lang", lang, "export", name, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        files[lang] = json.loads(out.read_text(encoding="utf-8"))
+    assert files["zh"] == files["en"] and files["zh"]

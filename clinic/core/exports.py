@@ -73,31 +73,39 @@ class _Labels:
         from clinic.store.persons import condition_names
         from clinic.store.volunteers import specialty_names
 
+        # Words of the language for people (CSV, Excel); JSON keeps the stable
+        # codes (M, dibao, hypertension, bp_raised;glucose_diabetes, overdue)
+        # for programs, whatever --lang says (issue 9 point 6).
+        self.codes = fmt == "json"
+        words = not self.codes
         self.conditions = {
-            r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store)
+            r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store) if words
         }
-        self.specialties = {code: pick(*names) for code, names in specialty_names(store).items()}
+        self.specialties = {
+            code: pick(*names) for code, names in specialty_names(store).items() if words
+        }
 
         # Looked up once: gettext per cell would cost a fifth of an export.
-        self._sexes = {code: sex_label(code) for code in ("M", "F")}
-        self._categories = {code: category_label(code) for code in CATEGORIES}
-        # Flags in words of the language for people (CSV, Excel); JSON keeps
-        # the stable codes (bp_raised;glucose_diabetes) for programs.
-        self._flags = {} if fmt == "json" else {code: flag_short(code) for code in FLAG_SHORT}
+        self._sexes = {code: sex_label(code) for code in ("M", "F") if words}
+        self._categories = {code: category_label(code) for code in CATEGORIES if words}
+        self._flags = {code: flag_short(code) for code in FLAG_SHORT if words}
+
+    def word(self, code: str, text: str) -> str:
+        """``text`` (already translated) for people, ``code`` for JSON."""
+        return code if self.codes else text
 
     def sex(self, code: str | None) -> str:
-        return self._sexes.get(code, "") if code else ""
+        return self._sexes.get(code, code) if code else ""
 
     def category(self, code: str | None) -> str:
         return self._categories.get(code, code) if code else ""
 
-    @staticmethod
-    def tags(codes: str | None) -> str:
+    def tags(self, codes: str | None) -> str:
         out = []
         for code in (codes or "").split(";"):
             if code:
                 try:
-                    out.append(tag_label(code))
+                    out.append(code if self.codes else tag_label(code))
                 except KeyError:
                     out.append(code)
         return ";".join(out)
@@ -181,7 +189,11 @@ def _visit_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             dbp,
             pulse,
             glucose,
-            "" if fasting is None else (_("fasting") if fasting else _("random")),
+            ""
+            if fasting is None
+            else (
+                lab.word("fasting", _("fasting")) if fasting else lab.word("random", _("random"))
+            ),
             weight,
             height,
             lab.flags(flags),
@@ -264,7 +276,7 @@ def _handout_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             lab.conditions.get(cond, cond),
             code,
             version,
-            pick(title_zh, title_en),
+            title_zh if lab.codes else pick(title_zh, title_en),  # JSON: the title as printed
             items,
             given_by or "",
             given_at,
@@ -332,9 +344,9 @@ def _person_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             ctx["id"](idn),
             ctx["phone"](phone),
             lab.tags(tags),
-            _yes(fd),
+            lab.word("yes" if fd else "", _yes(fd)),
             ";".join(x for x in (lab.condition_list(conds), other) if x),
-            _yes(walk_in),
+            lab.word("yes" if walk_in else "", _yes(walk_in)),
             n_visits,
             last or "",
             uid,
@@ -382,7 +394,7 @@ def _household_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             lab.category(cat),
             members,
             seen,
-            _yes(seen),
+            lab.word("yes" if seen else "", _yes(seen)),
             last or "",
             cadre or "",
             uid,
@@ -496,7 +508,7 @@ VOLUNTEER_HOURS = Dataset(
 
 def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    status_words = {"overdue": _("overdue"), "due": _("due")}
+    status_words = {"overdue": lab.word("overdue", _("overdue")), "due": lab.word("due", _("due"))}
     for r in q.follow_up_rows(store, scope, ctx["today"]):
         (
             town,
