@@ -13,7 +13,7 @@ from planning_helpers import volunteer as _volunteer
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
-from clinic.store import overview
+from clinic.core.figures import follow_up_totals
 from clinic.store import planning as q
 
 from conftest import TODAY
@@ -78,8 +78,8 @@ def test_filled_counts_places_of_the_role_only(store, tmp_path):
         p.assign(store, day_id, _volunteer(store, f"药师{i}", specialty="pharmacist"))
     row = p.get_day(store, day_id)
     assert (row["filled"], row["needed"], row["assigned"]) == (3, 6, 8)
-    home = overview.upcoming_days(store, "2026-12-01")
-    assert (home[0]["assigned"], home[0]["needed"], home[0]["assigned_total"]) == (3, 6, 8)
+    home = p.upcoming_days(store, dt.date(2026, 12, 1))
+    assert (home[0]["filled"], home[0]["needed"], home[0]["assigned"]) == (3, 6, 8)
     lines = {n.role: n for n in p.day_needs(store, day_id)}
     assert lines["gp"].filled == 3 and lines["nurse"].filled == 0 and lines["nurse"].open == 3
     assert q.days_between(store, "2026-12-19", "2026-12-19")[0]["filled"] == 3
@@ -241,7 +241,7 @@ def test_villages_count_today_and_follow_ups_like_the_home_screen(store):
     row = p.village_overview(store, today)[0]
     assert row["last_day"] == "2026-11-24" and row["next_day"] is None
     assert (row["follow_ups_due"], row["follow_ups_overdue"]) == (2, 1)
-    assert row["follow_ups_due"] == overview.follow_ups_due(store, today.isoformat())
+    assert row["follow_ups_due"] == follow_up_totals(store, today)["due"]
     reasons = p.where_next(store, today)[0].reasons
     assert "no clinic day yet" not in reasons
     assert "clinic day today (2026-11-24)" in reasons

@@ -125,7 +125,9 @@ def test_day_season_on_the_command_line_warns_and_plans_several_per_date(demo_pa
     assert "2027-02-06" not in text.stdout.split("Left out")[0]
     data = json.loads(runner.invoke(cli, [*args, "--per-day", "3", "--json"]).output)
     assert data["to"] == p.default_season_end("2027-01-02", "5")
-    assert "2027-02-06" in data["left_out"] and data["warnings"]
+    assert "2027-02-06" in data["left_out"] and "warnings" not in data  # words: with --labels
+    worded = json.loads(runner.invoke(cli, [*args, "--json", "--labels"]).output)
+    assert worded["warnings"] and "2027-02-06" in worded["left_out_why"]
     per_date = {}
     for d in data["days"]:
         per_date.setdefault(d["date"], []).append(d["village"])

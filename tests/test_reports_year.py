@@ -127,4 +127,10 @@ def test_bad_filters(store, year):
 def test_empty_database(store):
     r = build_report(store).as_dict()
     assert r["visits"] == 0 and r["clinic_days"]["held"] == 0
-    assert r["volunteers"] == {"people": 0, "hours": 0.0, "by_organisation": []}
+    assert r["volunteers"] == {
+        "people": 0,
+        "hours": 0.0,
+        "hours_not_typed": 0,
+        "not_marked": 0,
+        "by_organisation": [],
+    }

@@ -84,6 +84,9 @@ def test_roster_command_json_and_apply(demo_path):
         and data["filled"] + sum(u["places"] for u in data["unfilled"]) == data["open_places"]
     )
     for u in data["unfilled"]:
+        assert "why" not in u and u["reasons"] is not None  # codes; words only with --labels
+    labelled = json.loads(runner.invoke(cli, [*args, "--json", "--labels"]).output)
+    for u in labelled["unfilled"]:
         assert u["why"]
     applied = runner.invoke(cli, [*args, "--apply"])
     assert applied.exit_code == 0 and "Written" in applied.output

@@ -29,16 +29,22 @@ from clinic.i18n import _
     help=_("The clinic day's date (2026-11-24, 2026/11/24, 20261124 ...)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print the figures as JSON."))
+@click.option(
+    "--labels",
+    is_flag=True,
+    help=_("With --json: add a labels object (codes in words, in the chosen language)."),
+)
 @pass_app
-def report_day(app: AppContext, date_text: str | None, as_json: bool) -> None:
+def report_day(app: AppContext, date_text: str | None, as_json: bool, labels: bool) -> None:
     from clinic.core.dates import parse_date
     from clinic.core.daysummary import find_day, summary, summary_lines
+    from clinic.core.figures import machine_output
 
     on = parse_date(date_text) if date_text else None
     with app.open() as store:
         day = find_day(store, on, dt.date.today())
         data = summary(store, day["id"])
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(machine_output(data, labels=labels), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(summary_lines(data)))

@@ -18,8 +18,19 @@ from clinic.cli.streams import stdout_bytes
 from clinic.i18n import _, ngettext
 
 
-def _echo_json(data: object) -> None:
+def _echo_json(data: object, labels: bool = False) -> None:
+    """JSON that does not change with --lang: codes, not words (unless --labels)."""
+    from clinic.core.figures import machine_output
+
+    data = machine_output(data, labels=labels)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+LABELS_OPTION = click.option(
+    "--labels",
+    is_flag=True,
+    help=_("With --json: add a labels object (codes in words, in the chosen language)."),
+)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -147,6 +158,7 @@ def _day_json(store, row: dict) -> dict:
         "venue": row["venue"],
         "organisation": row["organisation"],
         "status": row["status"],
+        "held": bool(row["held"]),
         "needed": row["needed"],
         "filled": row["filled"],
         "assigned": row["assigned"],
@@ -220,6 +232,7 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
                             "role": a["role"],
                             "status": a["status"],
                             "hours": a["hours"],
+                            "counted_hours": a["counted_hours"],
                             "source": a["source"],
                         }
                         for a in people
@@ -235,9 +248,24 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
             extra = f" (+{n.assigned - n.filled})" if n.assigned > n.filled else ""
             click.echo(f"  {p.specialty_label(store, n.role)}: {n.filled}/{n.needed}{extra}")
         for a in people:
+            hours = "" if a["counted_hours"] is None else f"{a['counted_hours']:g}"
+            if hours and a["hours"] is None:
+                hours += "*"
             click.echo(
                 f"  #{a['id']} {a['name']} {p.specialty_label(store, a['role'])} "
-                f"{p.assignment_label(a['status'])} {a['hours'] if a['hours'] is not None else ''}"
+                f"{p.assignment_label(a['status'])} {hours}".rstrip()
+            )
+        if any(a["counted_hours"] is not None and a["hours"] is None for a in people):
+            click.echo(_("* hours not typed: the day's planned length is counted"))
+        if (
+            row["held"]
+            and row["status"] != "done"
+            and any(a["status"] == "attended" for a in people)
+        ):
+            click.echo(
+                _(
+                    "Attendance is recorded: reports count this day as held, though it is not marked done."
+                )
             )
 
 
@@ -377,9 +405,10 @@ def day_status(
     "--apply", "do_apply", is_flag=True, help=_("Create the clinic days (status planned).")
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@LABELS_OPTION
 @pass_app
 def day_season(
-    app: AppContext, date_from, date_to, weekday, per_day, org, needs, do_apply, as_json
+    app: AppContext, date_from, date_to, weekday, per_day, org, needs, do_apply, as_json, labels
 ) -> None:
     from clinic.core import planning as p
 
@@ -409,11 +438,13 @@ def day_season(
                         }
                         for s in plan.days
                     ],
-                    "left_out": plan.skipped,
+                    "left_out": sorted(plan.skipped),
+                    "left_out_why": plan.skipped,
                     "villages_waiting": plan.waiting,
                     "summary": plan.explain(),
                     "warnings": [plan.warning] if plan.warning else [],
-                }
+                },
+                labels=labels,
             )
             return
         if plan.warning:
@@ -463,8 +494,11 @@ def day_season(
     help=_("Plan again the unconfirmed invitations an earlier roster made."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@LABELS_OPTION
 @pass_app
-def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_json) -> None:
+def roster_command(
+    app: AppContext, date_from, date_to, do_apply, replan, as_json, labels: bool
+) -> None:
     from clinic.core import planning as p
 
     start, end = _period(date_from, date_to)
@@ -476,7 +510,7 @@ def roster_command(app: AppContext, date_from, date_to, do_apply, replan, as_jso
         data = plan.to_json(store)
         data["applied"] = bool(do_apply)
         if as_json:
-            _echo_json(data)
+            _echo_json(data, labels=labels)
             return
         for w in data["warnings"]:
             click.echo(_("Warning: {text}").format(text=w), err=True)

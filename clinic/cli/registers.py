@@ -14,7 +14,10 @@ from clinic.i18n import _
 
 
 def echo_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """JSON that does not change with --lang: codes, not words."""
+    from clinic.core.figures import machine_output
+
+    click.echo(json.dumps(machine_output(data), ensure_ascii=False, indent=2, default=str))
 
 
 def progress_bar(label: str):
@@ -103,6 +106,9 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def status_command(app: AppContext, as_json: bool) -> None:
+    import datetime as dt
+
+    from clinic.core.figures import follow_up_totals
     from clinic.store.migrations import schema_version
     from clinic.store.overview import counts
 
@@ -111,6 +117,7 @@ def status_command(app: AppContext, as_json: bool) -> None:
             "database": str(app.db_path),
             "schema_version": schema_version(store),
             "counts": counts(store),
+            "follow_ups": follow_up_totals(store, dt.date.today()),
         }
     if as_json:
         echo_json(data)
@@ -130,6 +137,11 @@ def status_command(app: AppContext, as_json: bool) -> None:
     click.echo(_("Schema version: {version}").format(version=data["schema_version"]))
     for key, label in labels.items():
         click.echo(f"  {label}: {data['counts'][key]}")
+    click.echo(
+        _("Follow-ups due in the next 14 days: {due} ({overdue} overdue)").format(
+            **data["follow_ups"]
+        )
+    )
 
 
 @groups.cli.command(

@@ -97,16 +97,23 @@ def _filters(date_from, date_to, villages, orgs, year=None):
 )
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@click.option(
+    "--labels",
+    is_flag=True,
+    help=_("With --json: add a labels object (codes in words, in the chosen language)."),
+)
 @pass_app
 def summary_command(
-    app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool
+    app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool, labels: bool
 ) -> None:
+    from clinic.core.figures import machine_output
     from clinic.core.reports import build_report, report_lines
 
     with app.open() as store:
         report = build_report(store, _filters(date_from, date_to, villages, orgs, year))
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        data = machine_output(report.as_dict(), labels=labels)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(report_lines(report)))
 

@@ -7,24 +7,15 @@ Counts, not names of patients (PIPL); volunteers are thanked by name.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
-from clinic.core import vitals as V
 from clinic.core.categories import category_label
 from clinic.core.desk import get_day
 from clinic.core.errors import NotFoundError
+from clinic.core.figures import day_scope, volunteer_figures
+from clinic.core.reports import report_for_scope
 from clinic.i18n import _, ngettext, pick
-from clinic.store import Store
+from clinic.store import Store, figures
 from clinic.store import desk as q
-
-
-def _tag_label(tag: str) -> str:
-    try:
-        from clinic.core.categories import tag_label
-
-        return tag_label(tag)
-    except (ImportError, KeyError):
-        return tag
 
 
 def _category_label(code: str) -> str:
@@ -53,22 +44,49 @@ def find_day(store: Store, date: dt.date | None, today: dt.date) -> dict:
 
 
 def summary(store: Store, day_id: int) -> dict:
-    """Every figure of the day, as plain data (JSON-ready)."""
+    """Every figure of the day, as plain data (JSON-ready).
+
+    The figures are the report of the one-day scope
+    (:func:`clinic.core.figures.day_scope`), so F9, ``clinic report day``
+    and the period report narrowed to the day cannot disagree; the extras
+    are what only a day has: visits still open, conditions assessed, and
+    what each volunteer did."""
     day = get_day(store, day_id)
-    counts = q.summary_counts(store, day_id)
-    flags = Counter()
-    people_flagged = {"raised": 0, "urgent": 0}
-    for text in q.summary_flags(store, day_id):
-        found = V.parse_flags(text)
-        for f in found:
-            flags[f.code] += 1
-        levels = {f.level for f in found}
-        if "urgent" in levels:
-            people_flagged["urgent"] += 1
-        elif levels:
-            people_flagged["raised"] += 1
-    volunteers = q.summary_volunteers(store, day_id)
-    hours = sum(v["hours"] or 0 for v in volunteers)
+    scope = day_scope(day_id)
+    report = report_for_scope(store, scope, {})
+    team = volunteer_figures(store, scope)
+    states = figures.visit_states(store, scope)
+    work = {r["volunteer_id"]: r for r in q.summary_volunteer_work(store, day_id)}
+    by_category = [
+        {"category": c["category"], "label": c["label"], "count": c["people"]}
+        for c in report.households["by_category"]
+        if c["people"]
+    ]
+    if report.people_detail["without_household"]:
+        by_category.append(
+            {
+                "category": "none",
+                "label": _category_label("none"),
+                "count": report.people_detail["without_household"],
+            }
+        )
+    by_category.sort(key=lambda r: -r["count"])
+    volunteers = []
+    for v in team.rows:
+        did = work.get(v["volunteer_id"], {})
+        volunteers.append(
+            {
+                "name": v["name"],
+                "role": v["role"],
+                "role_label": pick(did.get("role_zh"), did.get("role_en")),
+                "hours": v["hours"],
+                "hours_typed": not v["untyped"],
+                "seen": did.get("seen", 0),
+                "checked_in": did.get("checked_in", 0),
+                "handouts": did.get("handouts", 0),
+            }
+        )
+    volunteers.sort(key=lambda v: (-v["seen"], v["name"]))
     return {
         "day": {
             "id": day["id"],
@@ -78,24 +96,22 @@ def summary(store: Store, day_id: int) -> dict:
             "venue": day["venue"],
             "organisation": day["organisation"],
             "status": day["status"],
+            "held": report.days["held"] == 1,
         },
-        "checked_in": counts.get("checked_in", 0),
-        "seen": counts.get("seen", 0),
-        "not_done": counts.get("not_done", 0),
-        "walk_ins": counts.get("walk_ins", 0),
-        "by_category": [
-            {"category": r["category"], "label": _category_label(r["category"]), "count": r["n"]}
-            for r in q.summary_by_category(store, day_id)
-        ],
+        "checked_in": report.visits,
+        "seen": states["seen"],
+        "not_done": states["not_done"],
+        "walk_ins": report.people_detail["walk_ins"],
+        "by_category": by_category,
         "by_tag": [
-            {"tag": r["tag"], "label": _tag_label(r["tag"]), "count": r["n"]}
-            for r in q.summary_by_tag(store, day_id)
+            {"tag": t["tag"], "label": t["label"], "count": t["people"]}
+            for t in report.tags
+            if t["people"]
         ],
         "flags": [
-            {"flag": code, "label": V.flag_label(code), "count": n}
-            for code, n in flags.most_common()
+            {"flag": f["flag"], "label": f["label"], "count": f["visits"]} for f in report.flags
         ],
-        "people_flagged": people_flagged,
+        "people_flagged": report.flagged_visits,
         "conditions_assessed": [
             {
                 "condition": r["condition"],
@@ -105,44 +121,51 @@ def summary(store: Store, day_id: int) -> dict:
             for r in q.summary_assessed(store, day_id)
         ],
         "prescriptions": [
-            {
-                "condition": r["condition"],
-                "label": pick(r["name_zh"], r["name_en"]) or r["condition"],
-                "count": r["n"],
-            }
-            for r in q.summary_handouts(store, day_id)
+            {"condition": r["condition"], "label": r["label"], "count": r["handouts"]}
+            for r in report.prescriptions["by_condition"]
         ],
-        "prescriptions_total": sum(r["n"] for r in q.summary_handouts(store, day_id)),
-        "referrals": counts.get("referrals", 0),
+        "prescriptions_total": report.prescriptions["total"],
+        "referrals": report.referrals["total"],
         "referral_places": [
-            {"place": r["place"], "count": r["n"]} for r in q.summary_referrals(store, day_id)
+            {"place": r["destination"], "count": r["visits"]}
+            for r in report.referrals["by_destination"]
         ],
-        "volunteers": [
-            {
-                "name": v["name"],
-                "role": v["role"],
-                "role_label": pick(v["role_zh"], v["role_en"]),
-                "hours": v["hours"],
-                "seen": v["seen"],
-                "checked_in": v["checked_in"],
-                "handouts": v["handouts"],
-            }
-            for v in volunteers
+        "volunteers": volunteers,
+        "volunteer_hours": round(team.hours, 2),
+        "hours_not_typed": team.untyped,
+        "not_marked": [
+            {"name": a["name"], "role": a["role"], "status": a["status"]} for a in team.not_marked
         ],
-        "volunteer_hours": round(hours, 1),
     }
+
+
+def name_list(names: list[str]) -> str:
+    sep = "、" if any(not n.isascii() for n in names) else ", "
+    return sep.join(names)
+
+
+def team_notes(data: dict) -> list[str]:
+    """Why the hours are what they are: days counted at the planned length."""
+    if not data["hours_not_typed"]:
+        return []
+    return [
+        ngettext(
+            "* {n} volunteer without typed hours: counted at the day's planned length",
+            "* {n} volunteers without typed hours: counted at the day's planned length",
+            data["hours_not_typed"],
+        ).format(n=data["hours_not_typed"])
+    ]
 
 
 def thanks(data: dict) -> str:
     names = [v["name"] for v in data["volunteers"]]
     if not names:
         return ""
-    sep = "、" if any(not n.isascii() for n in names) else ", "
     return ngettext(
         "Thank you, {names}: {n} person was seen today.",
         "Thank you, {names}: {n} people were seen today.",
         data["seen"],
-    ).format(names=sep.join(names), n=data["seen"])
+    ).format(names=name_list(names), n=data["seen"])
 
 
 def _pair(label: str, value) -> str:
@@ -182,6 +205,7 @@ def summary_lines(data: dict) -> list[str]:
             n=len(data["volunteers"]), hours=f"{data['volunteer_hours']:g}"
         )
     )
+    out += ["  " + note for note in team_notes(data)]
     for v in data["volunteers"]:
         out.append(
             "  "
@@ -193,9 +217,14 @@ def summary_lines(data: dict) -> list[str]:
                 seen=v["seen"],
                 checked_in=v["checked_in"],
                 handouts=v["handouts"],
-                hours="-" if v["hours"] is None else f"{v['hours']:g}",
+                hours=f"{v['hours']:g}" + ("" if v["hours_typed"] else "*"),
             )
         )
+    if data["not_marked"]:
+        out.append(
+            _("Signed up but not marked attended or no-show (not counted; mark them on F5):")
+        )
+        out.append("  " + name_list([a["name"] for a in data["not_marked"]]))
     message = thanks(data)
     if message:
         out += ["", message]

@@ -138,14 +138,13 @@ def join_desk(store: Store, day_id: int, volunteer_id: int, role: str | None = N
 
 
 def fill_hours(store: Store, day_id: int) -> int:
-    """Give every volunteer who attended the day and has no hours yet the
-    day's planned hours (start to end); returns how many were filled."""
-    day = get_day(store, day_id)
-    start = dt.datetime.strptime(day["start_time"], "%H:%M")
-    end = dt.datetime.strptime(day["end_time"], "%H:%M")
-    hours = round(max(0.0, (end - start).total_seconds() / 3600), 1)
+    """Type the day's planned length (start to end) as the hours of every
+    volunteer marked attended without typed hours; returns how many. The
+    figures already count them so (docs/figures.md): this only makes it
+    typed, so the summary no longer marks them with *."""
+    get_day(store, day_id)
     with store.transaction():
-        return q.fill_hours(store, day_id, hours)
+        return q.fill_hours(store, day_id)
 
 
 def volunteers_for_day(store: Store, day_id: int) -> list[dict]:

@@ -22,15 +22,17 @@ from typing import IO, Any
 
 from clinic.core.categories import CATEGORIES, category_label, sex_label, tag_label
 from clinic.core.errors import InputError
+from clinic.core.figures import volunteer_figures
 from clinic.core.files import app_folder, private_folder
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.reports import REPORT_COLUMNS, ReportFilters, percent, resolve
+from clinic.core.search import age_from_iso
 from clinic.core.tabular import check_encoding, check_format, write_table
 from clinic.core.vitals import FLAG_SHORT, flag_short
 from clinic.i18n import N_, _, pick
-from clinic.store import Store
+from clinic.store import Store, figures
 from clinic.store import reports as q
-from clinic.store.reports import Scope
+from clinic.store.figures import Scope
 
 
 class UnknownDatasetError(InputError):
@@ -72,31 +74,39 @@ class _Labels:
         from clinic.store.persons import condition_names
         from clinic.store.volunteers import specialty_names
 
+        # Words of the language for people (CSV, Excel); JSON keeps the stable
+        # codes (M, dibao, hypertension, bp_raised;glucose_diabetes, overdue)
+        # for programs, whatever --lang says (issue 9 point 6).
+        self.codes = fmt == "json"
+        words = not self.codes
         self.conditions = {
-            r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store)
+            r["code"]: pick(r["name_zh"], r["name_en"]) for r in condition_names(store) if words
         }
-        self.specialties = {code: pick(*names) for code, names in specialty_names(store).items()}
+        self.specialties = {
+            code: pick(*names) for code, names in specialty_names(store).items() if words
+        }
 
         # Looked up once: gettext per cell would cost a fifth of an export.
-        self._sexes = {code: sex_label(code) for code in ("M", "F")}
-        self._categories = {code: category_label(code) for code in CATEGORIES}
-        # Flags in words of the language for people (CSV, Excel); JSON keeps
-        # the stable codes (bp_raised;glucose_diabetes) for programs.
-        self._flags = {} if fmt == "json" else {code: flag_short(code) for code in FLAG_SHORT}
+        self._sexes = {code: sex_label(code) for code in ("M", "F") if words}
+        self._categories = {code: category_label(code) for code in CATEGORIES if words}
+        self._flags = {code: flag_short(code) for code in FLAG_SHORT if words}
+
+    def word(self, code: str, text: str) -> str:
+        """``text`` (already translated) for people, ``code`` for JSON."""
+        return code if self.codes else text
 
     def sex(self, code: str | None) -> str:
-        return self._sexes.get(code, "") if code else ""
+        return self._sexes.get(code, code) if code else ""
 
     def category(self, code: str | None) -> str:
         return self._categories.get(code, code) if code else ""
 
-    @staticmethod
-    def tags(codes: str | None) -> str:
+    def tags(self, codes: str | None) -> str:
         out = []
         for code in (codes or "").split(";"):
             if code:
                 try:
-                    out.append(tag_label(code))
+                    out.append(code if self.codes else tag_label(code))
                 except KeyError:
                     out.append(code)
         return ";".join(out)
@@ -110,16 +120,15 @@ class _Labels:
         return ";".join(self.conditions.get(c, c) for c in (codes or "").split(";") if c)
 
 
-def _age(birth: str | None, on: str | None) -> int | None:
-    if not birth or not on:
+def _age(birth: str | None, on: str | dt.date | None) -> int | None:
+    """Age at the visit (or today): the app's one age rule, clinic.core.search.age_from_iso."""
+    if not on:
         return None
     try:
-        b, o = dt.date.fromisoformat(birth[:10]), dt.date.fromisoformat(on[:10])
+        day = on if isinstance(on, dt.date) else dt.date.fromisoformat(on[:10])
     except ValueError:
         return None
-    if o < b:
-        return None
-    return o.year - b.year - ((o.month, o.day) < (b.month, b.day))
+    return age_from_iso(birth, day)
 
 
 def _yes(value: Any) -> str:
@@ -181,7 +190,11 @@ def _visit_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             dbp,
             pulse,
             glucose,
-            "" if fasting is None else (_("fasting") if fasting else _("random")),
+            ""
+            if fasting is None
+            else (
+                lab.word("fasting", _("fasting")) if fasting else lab.word("random", _("random"))
+            ),
             weight,
             height,
             lab.flags(flags),
@@ -264,7 +277,7 @@ def _handout_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             lab.conditions.get(cond, cond),
             code,
             version,
-            pick(title_zh, title_en),
+            title_zh if lab.codes else pick(title_zh, title_en),  # JSON: the title as printed
             items,
             given_by or "",
             given_at,
@@ -332,9 +345,9 @@ def _person_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             ctx["id"](idn),
             ctx["phone"](phone),
             lab.tags(tags),
-            _yes(fd),
+            lab.word("yes" if fd else "", _yes(fd)),
             ";".join(x for x in (lab.condition_list(conds), other) if x),
-            _yes(walk_in),
+            lab.word("yes" if walk_in else "", _yes(walk_in)),
             n_visits,
             last or "",
             uid,
@@ -382,7 +395,7 @@ def _household_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             lab.category(cat),
             members,
             seen,
-            _yes(seen),
+            lab.word("yes" if seen else "", _yes(seen)),
             last or "",
             cadre or "",
             uid,
@@ -414,7 +427,7 @@ HOUSEHOLDS = Dataset(
 
 
 def _coverage_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
-    for r in q.coverage_rows(store, scope):
+    for r in figures.coverage_rows(store, scope):
         yield (
             r["township"],
             r["village"],
@@ -455,18 +468,18 @@ COVERAGE = Dataset(
 
 def _volunteer_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    for r in q.volunteer_hour_rows(store, scope):
-        org, name, phone, specialty, days, hours, first, last, uid = r
+    for r in volunteer_figures(store, scope).rows:
         yield (
-            org or "",
-            name,
-            ctx["phone"](phone),
-            lab.specialties.get(specialty, specialty or ""),
-            days,
-            hours,
-            first,
-            last,
-            uid,
+            r["short_name"] or "",
+            r["name"],
+            ctx["phone"](r["phone"]),
+            lab.specialties.get(r["specialty_code"], r["specialty_code"] or ""),
+            r["days"],
+            r["hours"],
+            r["untyped"],
+            r["first_day"],
+            r["last_day"],
+            r["uid"],
         )
 
 
@@ -480,6 +493,11 @@ VOLUNTEER_HOURS = Dataset(
         _c("specialty", N_("Specialty")),
         _c("days", N_("Clinic days attended"), "number"),
         _c("hours", N_("Hours"), "number"),
+        _c(
+            "hours_not_typed",
+            N_("Days without typed hours (counted at the planned length)"),
+            "number",
+        ),
         _c("first_day", N_("First day")),
         _c("last_day", N_("Last day")),
         _c("uid", N_("Record id")),
@@ -491,7 +509,7 @@ VOLUNTEER_HOURS = Dataset(
 
 def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    status_words = {"overdue": _("overdue"), "due": _("due")}
+    status_words = {"overdue": lab.word("overdue", _("overdue")), "due": lab.word("due", _("due"))}
     for r in q.follow_up_rows(store, scope, ctx["today"]):
         (
             town,

@@ -17,8 +17,9 @@ from clinic.core import holidays as public_holidays
 from clinic.core import roster as rostering
 from clinic.core.errors import InputError, NotFoundError
 from clinic.i18n import N_, _, current_language, ngettext, pick
-from clinic.store import Store
+from clinic.store import Store, figures
 from clinic.store import planning as q
+from clinic.store.figures import FILLS_PLACE
 
 DAY_STATUSES = ("planned", "confirmed", "done", "cancelled")
 ASSIGNMENT_STATUSES = ("invited", "confirmed", "declined", "attended", "no_show")
@@ -391,6 +392,14 @@ def get_day(store: Store, day_id: int) -> dict:
     return row
 
 
+def upcoming_days(store: Store, today: dt.date, limit: int = 8) -> list[dict]:
+    """The next clinic days from today on (not cancelled), with their places
+    (``needed``, ``filled``: the same figures as F5 and ``day list``)."""
+    return q.days_between(
+        store, today.isoformat(), "9999-12-31", include_cancelled=False, limit=limit
+    )
+
+
 def list_days(store: Store, date_from: str, date_to: str) -> list[dict]:
     rows = q.days_between(store, date_from, date_to)
     needs = q.needs_of(store, [r["id"] for r in rows])
@@ -403,7 +412,7 @@ def list_days(store: Store, date_from: str, date_to: str) -> list[dict]:
 class NeedLine:
     role: str
     needed: int
-    assigned: int  # not declined
+    assigned: int  # invited, confirmed or attended (clinic.store.figures.FILLS_PLACE)
 
     @property
     def open(self) -> int:
@@ -416,13 +425,10 @@ class NeedLine:
 
 
 def day_needs(store: Store, day_id: int) -> list[NeedLine]:
-    needs = q.needs_of(store, [day_id])[day_id]
-    counts = Counter(
-        a["role"] for a in q.assignments_of_day(store, day_id) if a["status"] != "declined"
-    )
-    lines = [NeedLine(role, n, counts.get(role, 0)) for role, n in needs.items()]
-    lines += [NeedLine(role, 0, n) for role, n in counts.items() if role not in needs]
-    return lines
+    """Places per role (clinic.store.figures.role_places: the one rule of filled places)."""
+    return [
+        NeedLine(r["role"], r["needed"], r["assigned"]) for r in figures.role_places(store, day_id)
+    ]
 
 
 # -- assignments ----------------------------------------------------------------
@@ -602,9 +608,8 @@ def set_assignment(
                 )
             )
         values["status"] = status
-        if status == "attended" and hours is None and row["hours"] is None:
-            day = get_day(store, row["clinic_day_id"])
-            values["hours"] = default_hours(day)
+        # Marking attended types no hours: until someone does, the figures count the day's
+        # planned length and say so (docs/figures.md).
         if status in ("declined", "no_show", "invited"):
             values["hours"] = None
     if hours is not None:
@@ -615,10 +620,39 @@ def set_assignment(
         q.update_assignment(store, assignment_id, values)
 
 
-def default_hours(day: dict) -> float:
-    start = dt.datetime.strptime(day["start_time"], "%H:%M")
-    end = dt.datetime.strptime(day["end_time"], "%H:%M")
-    return round((end - start).seconds / 3600, 2)
+def parse_hours(text: str) -> float | None:
+    """Hours as typed ("3", "3.5", "3,5", full-width digits); empty means not typed."""
+    value = unicodedata.normalize("NFKC", text or "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        hours = float(value)
+    except ValueError:
+        raise PlanningError(
+            _("Hours must be a number such as 3.5, not {value}.").format(value=text.strip())
+        ) from None
+    if not 0 <= hours <= 24:
+        raise PlanningError(_("Hours must be between 0 and 24."))
+    return hours
+
+
+def set_hours(store: Store, assignment_id: int, hours: float | None) -> None:
+    """Type (or, with None, clear) the hours of a volunteer marked attended.
+    Cleared hours count the day's planned length again (docs/figures.md)."""
+    row = q.assignment(store, assignment_id)
+    if row is None:
+        raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
+    if row["status"] != "attended":
+        vol = q.volunteer(store, row["volunteer_id"])
+        raise PlanningError(
+            _("{name} is not marked attended: mark attendance first (t), then the hours.").format(
+                name=vol["name"] if vol else "?"
+            )
+        )
+    if hours is not None and not 0 <= hours <= 24:
+        raise PlanningError(_("Hours must be between 0 and 24."))
+    with store.transaction():
+        q.update_assignment(store, assignment_id, {"hours": hours})
 
 
 def remove_assignment(store: Store, assignment_id: int) -> None:
@@ -786,7 +820,7 @@ def plan_roster(
     days = []
     for d in day_rows:
         rows = by_day.get(d["id"], [])
-        taken = Counter(a["role"] for a in rows if a["status"] != "declined")
+        taken = Counter(a["role"] for a in rows if a["status"] in FILLS_PLACE)
         days.append(
             rostering.RDay(
                 id=d["id"],
@@ -1014,9 +1048,12 @@ def volunteer_summary(store: Store, volunteer_id: int, today: str) -> VolunteerS
     rows = q.schedule(store, volunteer_id)
     return VolunteerSummary(
         days=sum(1 for r in rows if r["status"] != "declined"),
-        attended=sum(1 for r in rows if r["status"] == "attended"),
+        # Served = attended on a day not cancelled (a held day): as hours and every report count.
+        attended=sum(
+            1 for r in rows if r["status"] == "attended" and r["day_status"] != "cancelled"
+        ),
         no_shows=sum(1 for r in rows if r["status"] == "no_show"),
-        hours=sum(r["hours"] or 0 for r in rows if r["status"] == "attended"),
+        hours=(q.volunteer(store, volunteer_id) or {}).get("hours") or 0.0,
         upcoming=[r for r in rows if r["date"] >= today and r["status"] != "declined"],
     )
 
@@ -1029,16 +1066,25 @@ class VillageRank:
     reasons: list[str]
 
 
-FOLLOW_UP_DAYS = (
-    14  # "follow-ups due" = due within 14 days, overdue included (as on the home screen)
-)
-
-
 def village_overview(store: Store, today: dt.date) -> list[dict]:
-    due_by = (today + dt.timedelta(days=FOLLOW_UP_DAYS)).isoformat()
-    rows = q.village_overview(store, f"{today.year}-01-01", today.isoformat(), due_by)
+    """Per village: households, persons, households served this year and
+    coverage, last and next clinic day, and open follow-ups due (within
+    FOLLOW_UP_WINDOW_DAYS, overdue included) and overdue: the same figures
+    as the report and home (clinic.core.figures)."""
+    from clinic.core.figures import follow_ups_by_village
+    from clinic.core.reports import percent
+    from clinic.store.figures import Scope
+
+    rows = q.village_overview(store, today.isoformat())
+    year = Scope(date_from=f"{today.year}-01-01", date_to=today.isoformat(), all_villages=True)
+    served = {r["village_id"]: r["served"] for r in figures.coverage_rows(store, year)}
+    follow_ups = follow_ups_by_village(store, today)
     for r in rows:
-        r["coverage"] = round(100 * r["served"] / r["households"], 1) if r["households"] else 0.0
+        r["served"] = served.get(r["id"], 0)
+        r["coverage"] = percent(r["served"], r["households"]) or 0.0
+        due = follow_ups.get(r["id"], {})
+        r["follow_ups_due"] = due.get("due", 0)
+        r["follow_ups_overdue"] = due.get("overdue", 0)
     return rows
 
 
@@ -1137,7 +1183,8 @@ def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:
         r["flags"] = sorted(
             {f for part in (r["flags"] or "").split(",") for f in part.split(";") if f}
         )
-        r["overdue"] = bool(r["follow_up_due"] and r["follow_up_due"] <= today.isoformat())
+        # Overdue: the follow-up's date has passed (docs/figures.md; due today is not overdue yet).
+        r["overdue"] = bool(r["follow_up_due"] and r["follow_up_due"] < today.isoformat())
     rows.sort(key=lambda r: (not r["overdue"], not r["flags"], r["last_visit"] or ""))
     return rows
 

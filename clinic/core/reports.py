@@ -3,8 +3,8 @@ organisation) of free clinics amounts to.
 
 What counts, decided once here for the CLI, the TUI and the exports:
 
-* A clinic day is **held** when its status is ``done`` or any visit was
-  recorded on it, and it was not cancelled. Only held days count; the period
+* A clinic day is **held** when its status is ``done``, or any visit or a
+  volunteer's attendance was recorded on it, and it was not cancelled. Only held days count; the period
   filter is on the day's date, the village filter on the day's village, the
   organisation filter on the organising organisation (and its units: "民进"
   counts 民进綦江区委会).
@@ -19,9 +19,12 @@ What counts, decided once here for the CLI, the TUI and the exports:
 * **Health prescriptions**: handouts given on held days, by condition of the
   template.
 * **Referrals**: visits with a referral destination.
-* **Volunteers and hours**: assignments marked *attended* on held days, by
-  the volunteer's organisation; hours not typed count as the day's opening
-  hours.
+* **Volunteers and hours**: volunteers marked *attended* on held days, by
+  their organisation; hours not typed count as the day's planned length, and
+  the report says for how many (``hours_not_typed``).
+
+The rules are written down in docs/figures.md and computed once, in
+:mod:`clinic.core.figures` and :mod:`clinic.store.figures`.
 
 The report carries counts, never names (PIPL).
 """
@@ -37,10 +40,12 @@ from typing import Any
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
 from clinic.core.dates import DateError, parse_date
 from clinic.core.errors import InputError, NotFoundError
-from clinic.i18n import N_, _, current_language, pick
+from clinic.core.figures import flag_figures, volunteer_figures
+from clinic.i18n import N_, _, current_language, ngettext, pick
 from clinic.store import Store
-from clinic.store import reports as q
-from clinic.store.reports import Scope
+from clinic.store import figures as q
+from clinic.store import reports as rq
+from clinic.store.figures import Scope
 
 
 class ReportFilterError(InputError):
@@ -79,12 +84,12 @@ def resolve(store: Store, filters: ReportFilters) -> Scope:
         date_to=filters.date_to.isoformat() if filters.date_to else None,
         village_ids=_ids(
             filters.villages,
-            lambda n: q.villages_named(store, n),
+            lambda n: rq.villages_named(store, n),
             N_("No village or township called {name}."),
         ),
         org_ids=_ids(
             filters.orgs,
-            lambda n: q.organisations_named(store, n),
+            lambda n: rq.organisations_named(store, n),
             N_("No organisation called {name}."),
         ),
     )
@@ -151,6 +156,7 @@ class Report:
     tags: list[dict[str, Any]]
     conditions: list[dict[str, Any]]
     flags: list[dict[str, Any]]
+    flagged_visits: dict[str, int]
     prescriptions: dict[str, Any]
     referrals: dict[str, Any]
     volunteers: dict[str, Any]
@@ -169,6 +175,7 @@ class Report:
             "tags": self.tags,
             "conditions": self.conditions,
             "flags": self.flags,
+            "flagged_visits": self.flagged_visits,
             "prescriptions": self.prescriptions,
             "referrals": self.referrals,
             "volunteers": self.volunteers,
@@ -236,10 +243,8 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         {"condition": r["code"], "label": pick(r["name_zh"], r["name_en"]), "people": r["people"]}
         for r in q.people_by_condition(store, scope)
     ]
-    flags = [
-        {"flag": r["flag"], "label": _flag_label(r["flag"]), "visits": r["visits"]}
-        for r in q.flag_counts(store, scope)
-    ]
+    flag_counts, flagged = flag_figures(store, scope)
+    flags = [dict(f, label=_flag_label(f["flag"])) for f in flag_counts]
     by_condition = [
         {
             "condition": r["code"],
@@ -262,22 +267,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
     ]
     referrals = {"total": counts["referrals"], "by_destination": destinations}
 
-    orgs = [
-        {
-            "organisation": r["short_name"] or "",
-            "label": pick(r["name_zh"], r["name_en"]) if r["short_name"] else _("No organisation"),
-            "volunteers": r["volunteers"],
-            "assignments": r["assignments"],
-            "hours": r["hours"] or 0.0,
-        }
-        for r in q.volunteer_hours_by_org(store, scope)
-    ]
-    totals = q.volunteer_totals(store, scope)
-    volunteers = {
-        "people": totals["volunteers"],
-        "hours": totals["hours"] or 0.0,
-        "by_organisation": orgs,
-    }
+    volunteers = volunteer_figures(store, scope).as_dict()
 
     by_village = []
     for r in q.coverage_rows(store, scope):
@@ -301,6 +291,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         tags=tags,
         conditions=conditions,
         flags=flags,
+        flagged_visits=flagged,
         prescriptions=prescriptions,
         referrals=referrals,
         volunteers=volunteers,
@@ -414,6 +405,7 @@ def report_lines(report: Report) -> list[str]:
     lines.append(
         _("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"])
     )
+    lines += ["  " + note for note in volunteer_notes(v)]
     for o in v["by_organisation"]:
         lines.append(
             "  "
@@ -422,6 +414,29 @@ def report_lines(report: Report) -> list[str]:
             )
         )
     return lines
+
+
+def volunteer_notes(v: dict[str, Any]) -> list[str]:
+    """What the volunteer figures assumed, in words: hours nobody typed, and
+    volunteers nobody marked attended or no-show (docs/figures.md)."""
+    notes = []
+    if v["hours_not_typed"]:
+        notes.append(
+            ngettext(
+                "{n} day of a volunteer without typed hours, counted at the day's planned length",
+                "{n} days of volunteers without typed hours, counted at the day's planned length",
+                v["hours_not_typed"],
+            ).format(n=v["hours_not_typed"])
+        )
+    if v["not_marked"]:
+        notes.append(
+            ngettext(
+                "{n} volunteer signed up but not marked attended or no-show: not counted",
+                "{n} volunteers signed up but not marked attended or no-show: not counted",
+                v["not_marked"],
+            ).format(n=v["not_marked"])
+        )
+    return notes
 
 
 REPORT_COLUMNS = (N_("Section"), N_("Item"), N_("Number"), N_("Percent"))
@@ -477,6 +492,22 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     section = _("Volunteers")
     rows.append((section, _("Volunteers"), report.volunteers["people"], None))
     rows.append((section, _("Hours"), report.volunteers["hours"], None))
+    rows.append(
+        (
+            section,
+            _("Days without typed hours (counted at the planned length)"),
+            report.volunteers["hours_not_typed"],
+            None,
+        )
+    )
+    rows.append(
+        (
+            section,
+            _("Signed up, not marked attended (not counted)"),
+            report.volunteers["not_marked"],
+            None,
+        )
+    )
     for o in report.volunteers["by_organisation"]:
         rows.append((section, o["label"] + " — " + _("volunteers"), o["volunteers"], None))
         rows.append((section, o["label"] + " — " + _("hours"), o["hours"], None))

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
+from clinic.store.figures import DAY_HOURS_SQL
 
 # -- clinic days ---------------------------------------------------------------
 
@@ -133,10 +134,13 @@ def update_assignment(store: Store, assignment_id: int, values: dict) -> None:
     store.db["assignments"].update(assignment_id, values)
 
 
-def fill_hours(store: Store, day_id: int, hours: float) -> int:
+def fill_hours(store: Store, day_id: int) -> int:
+    """Type the day's planned length as the hours of attended volunteers without hours."""
     cur = store.conn.execute(
-        "UPDATE assignments SET hours = ? WHERE clinic_day_id = ? AND status = 'attended' AND hours IS NULL",
-        [hours, day_id],
+        f"""UPDATE assignments SET hours = (SELECT round({DAY_HOURS_SQL}, 2) FROM clinic_days d
+                                           WHERE d.id = assignments.clinic_day_id)
+            WHERE clinic_day_id = ? AND status = 'attended' AND hours IS NULL""",
+        [day_id],
     )
     return cur.rowcount
 
@@ -435,66 +439,6 @@ def set_stock(store: Store, day_id: int, code: str, brought: int) -> None:
 # -- day summary -----------------------------------------------------------
 
 
-def summary_counts(store: Store, day_id: int) -> dict:
-    one = store.one(
-        """SELECT COUNT(*) AS checked_in,
-                  SUM(state = 'done') AS seen,
-                  SUM(state != 'done') AS not_done,
-                  SUM(referral_to IS NOT NULL AND referral_to != '') AS referrals,
-                  SUM(p.walk_in) AS walk_ins
-           FROM visits vi JOIN persons p ON p.id = vi.person_id WHERE vi.clinic_day_id = ?""",
-        [day_id],
-    )
-    return {k: (v or 0) for k, v in (one or {}).items()}
-
-
-def summary_by_category(store: Store, day_id: int) -> list[dict]:
-    return store.query(
-        """SELECT COALESCE(h.category, 'none') AS category, COUNT(*) AS n
-           FROM visits vi JOIN persons p ON p.id = vi.person_id
-           LEFT JOIN households h ON h.id = p.household_id
-           WHERE vi.clinic_day_id = ? GROUP BY 1 ORDER BY n DESC""",
-        [day_id],
-    )
-
-
-def summary_by_tag(store: Store, day_id: int) -> list[dict]:
-    return store.query(
-        """SELECT t.tag, COUNT(*) AS n FROM visits vi JOIN person_tags t ON t.person_id = vi.person_id
-           WHERE vi.clinic_day_id = ? GROUP BY t.tag ORDER BY n DESC""",
-        [day_id],
-    )
-
-
-def summary_flags(store: Store, day_id: int) -> list[str]:
-    return [
-        r["flags"]
-        for r in store.query(
-            "SELECT flags FROM visits WHERE clinic_day_id = ? AND flags != ''", [day_id]
-        )
-    ]
-
-
-def summary_handouts(store: Store, day_id: int) -> list[dict]:
-    return store.query(
-        """SELECT COALESCE(t.condition_code, t.code) AS condition, c.name_zh, c.name_en, COUNT(*) AS n
-           FROM handouts ho JOIN visits vi ON vi.id = ho.visit_id
-           JOIN prescription_templates t ON t.id = ho.template_id
-           LEFT JOIN conditions c ON c.code = t.condition_code
-           WHERE vi.clinic_day_id = ? GROUP BY 1 ORDER BY n DESC""",
-        [day_id],
-    )
-
-
-def summary_referrals(store: Store, day_id: int) -> list[dict]:
-    return store.query(
-        """SELECT referral_to AS place, COUNT(*) AS n FROM visits
-           WHERE clinic_day_id = ? AND referral_to IS NOT NULL AND referral_to != ''
-           GROUP BY 1 ORDER BY n DESC""",
-        [day_id],
-    )
-
-
 def summary_assessed(store: Store, day_id: int) -> list[dict]:
     return store.query(
         """SELECT vc.condition_code AS condition, c.name_zh, c.name_en, COUNT(*) AS n
@@ -505,19 +449,19 @@ def summary_assessed(store: Store, day_id: int) -> list[dict]:
     )
 
 
-def summary_volunteers(store: Store, day_id: int) -> list[dict]:
+def summary_volunteer_work(store: Store, day_id: int) -> list[dict]:
+    """What each volunteer on a clinic day did at the desk (the end-of-day
+    summary's extras; who served and their hours are clinic.store.figures)."""
     return store.query(
-        """SELECT vo.id, vo.name, a.role, a.status, a.hours, s.name_zh AS role_zh, s.name_en AS role_en,
+        """SELECT a.volunteer_id, s.name_zh AS role_zh, s.name_en AS role_en,
                   (SELECT COUNT(*) FROM visits vi WHERE vi.clinic_day_id = a.clinic_day_id
-                      AND vi.seen_by = vo.id AND vi.state = 'done') AS seen,
+                      AND vi.seen_by = a.volunteer_id AND vi.state = 'done') AS seen,
                   (SELECT COUNT(*) FROM visits vi WHERE vi.clinic_day_id = a.clinic_day_id
-                      AND vi.checked_in_by = vo.id) AS checked_in,
+                      AND vi.checked_in_by = a.volunteer_id) AS checked_in,
                   (SELECT COUNT(*) FROM handouts ho JOIN visits vi ON vi.id = ho.visit_id
-                      WHERE vi.clinic_day_id = a.clinic_day_id AND ho.given_by = vo.id) AS handouts
-           FROM assignments a JOIN volunteers vo ON vo.id = a.volunteer_id
-           LEFT JOIN specialties s ON s.code = a.role
-           WHERE a.clinic_day_id = ? AND a.status IN ('attended', 'confirmed')
-           ORDER BY seen DESC, vo.name""",
+                      WHERE vi.clinic_day_id = a.clinic_day_id AND ho.given_by = a.volunteer_id) AS handouts
+           FROM assignments a LEFT JOIN specialties s ON s.code = a.role
+           WHERE a.clinic_day_id = ?""",
         [day_id],
     )
 

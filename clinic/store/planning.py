@@ -6,18 +6,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
+from clinic.store.figures import (
+    DAY_HOURS_SQL,
+    HELD_SQL,
+    OPEN_FOLLOW_UPS_CTE,
+    PLACES_COLUMNS,
+    SERVED_STATUS,
+)
 
 ACTIVE_ASSIGNMENT = "('invited', 'confirmed', 'attended', 'no_show')"
 
-DAY_SELECT = """
+DAY_SELECT = f"""
     SELECT d.*, v.name AS village, t.name AS township,
            o.short_name AS organisation, o.name_zh AS org_zh, o.name_en AS org_en,
-           (SELECT COALESCE(SUM(n.count), 0) FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS needed,
-           (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
-                AND a.status IN ('invited', 'confirmed', 'attended', 'no_show')) AS assigned,
-           (SELECT COALESCE(SUM(MIN(n.count, (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
-                AND a.role = n.specialty_code AND a.status IN ('invited', 'confirmed', 'attended', 'no_show')))), 0)
-            FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS filled
+           ({HELD_SQL}) AS held,
+           {PLACES_COLUMNS}
     FROM clinic_days d
     JOIN villages v ON v.id = d.village_id
     JOIN townships t ON t.id = v.township_id
@@ -77,12 +80,19 @@ def day(store: Store, day_id: int) -> dict | None:
 
 
 def days_between(
-    store: Store, date_from: str, date_to: str, *, include_cancelled: bool = True
+    store: Store,
+    date_from: str,
+    date_to: str,
+    *,
+    include_cancelled: bool = True,
+    limit: int = -1,
 ) -> list[dict]:
     sql = DAY_SELECT + " WHERE d.date BETWEEN ? AND ?"
     if not include_cancelled:
         sql += " AND d.status != 'cancelled'"
-    return store.query(sql + " ORDER BY d.date, d.start_time, d.id", [date_from, date_to])
+    return store.query(
+        sql + " ORDER BY d.date, d.start_time, d.id LIMIT ?", [date_from, date_to, limit]
+    )
 
 
 def needs_of(store: Store, day_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -102,9 +112,14 @@ def needs_of(store: Store, day_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 
 
 def assignments_of_day(store: Store, day_id: int) -> list[dict]:
+    """The team of a day; ``counted_hours`` is what the figures count for an attended
+    volunteer (typed hours, else the day's planned length), None for anyone else."""
     return store.query(
-        """SELECT a.*, v.name, v.phone, v.specialty_code, o.short_name AS organisation
-           FROM assignments a JOIN volunteers v ON v.id = a.volunteer_id
+        f"""SELECT a.*, v.name, v.phone, v.specialty_code, o.short_name AS organisation,
+                  CASE WHEN a.status = '{SERVED_STATUS}'
+                       THEN coalesce(a.hours, round({DAY_HOURS_SQL}, 2)) END AS counted_hours
+           FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id
+           JOIN volunteers v ON v.id = a.volunteer_id
            LEFT JOIN organisations o ON o.id = v.organisation_id
            LEFT JOIN specialties s ON s.code = a.role
            WHERE a.clinic_day_id = ? ORDER BY s.sort_order, v.name""",
@@ -161,12 +176,13 @@ def delete_assignments(store: Store, ids: Iterable[int]) -> None:
 
 
 # -- volunteers ---------------------------------------------------------------
-VOLUNTEER_SELECT = """
+VOLUNTEER_SELECT = f"""
     SELECT v.*, o.short_name AS organisation, s.name_zh AS specialty_zh, s.name_en AS specialty_en,
            (SELECT COUNT(*) FROM assignments a WHERE a.volunteer_id = v.id
                 AND a.status IN ('invited', 'confirmed', 'attended', 'no_show')) AS days,
-           (SELECT COALESCE(SUM(a.hours), 0) FROM assignments a WHERE a.volunteer_id = v.id
-                AND a.status = 'attended') AS hours
+           (SELECT COALESCE(ROUND(SUM(COALESCE(a.hours, {DAY_HOURS_SQL})), 2), 0)
+                FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id
+                WHERE a.volunteer_id = v.id AND a.status = '{SERVED_STATUS}' AND {HELD_SQL}) AS hours
     FROM volunteers v
     LEFT JOIN organisations o ON o.id = v.organisation_id
     LEFT JOIN specialties s ON s.code = v.specialty_code
@@ -312,55 +328,40 @@ def roster_rows(store: Store, date_from: str, date_to: str) -> list[dict]:
 
 
 # -- villages -----------------------------------------------------------------
-def village_overview(
-    store: Store, year_start: str, today: str, due_by: str | None = None
-) -> list[dict]:
-    """Per village: households, persons, served this year, the last clinic day (today's or earlier:
-    a day that has happened or is happening), the next one (after today), and follow-ups of each
-    person's latest visit: due by ``due_by`` (overdue included) and overdue (due by today)."""
+def village_overview(store: Store, today: str) -> list[dict]:
+    """Per village: households, persons, the last clinic day (today's or earlier: a day that has
+    happened or is happening) and the next one (after today). Served households and follow-ups
+    are figures (clinic.core.figures)."""
     return store.query(
         """SELECT v.id, v.name, t.name AS township,
               (SELECT COUNT(*) FROM households h WHERE h.village_id = v.id) AS households,
               (SELECT COUNT(*) FROM persons p WHERE p.village_id = v.id) AS persons,
-              (SELECT COUNT(DISTINCT p.household_id) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 JOIN clinic_days d ON d.id = vis.clinic_day_id
-                 WHERE p.village_id = v.id AND p.household_id IS NOT NULL AND d.date >= ? AND d.date <= ?
-              ) AS served,
               (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.status != 'cancelled'
                  AND (d.date <= ? OR EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id))) AS last_day,
               (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date > ?
                  AND d.status != 'cancelled'
-                 AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id)) AS next_day,
-              (SELECT COUNT(*) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 WHERE p.village_id = v.id AND vis.follow_up_due IS NOT NULL AND vis.follow_up_due <= ?
-                 AND NOT EXISTS (SELECT 1 FROM visits later WHERE later.person_id = vis.person_id
-                                 AND later.arrived_at > vis.arrived_at)
-              ) AS follow_ups_due,
-              (SELECT COUNT(*) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 WHERE p.village_id = v.id AND vis.follow_up_due IS NOT NULL AND vis.follow_up_due <= ?
-                 AND NOT EXISTS (SELECT 1 FROM visits later WHERE later.person_id = vis.person_id
-                                 AND later.arrived_at > vis.arrived_at)
-              ) AS follow_ups_overdue
+                 AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id)) AS next_day
            FROM villages v JOIN townships t ON t.id = v.township_id
            ORDER BY t.name, v.name""",
-        [year_start, today, today, today, due_by or today, today],
+        [today, today],
     )
 
 
 # -- pairing ------------------------------------------------------------------
 def cadre_households(store: Store, cadre_id: int, today: str) -> list[dict]:
+    """A cadre's households with the flags of each member's latest visit and the earliest open
+    follow-up among them (clinic.store.figures.OPEN_FOLLOW_UPS_CTE: the one rule of "open")."""
     return store.query(
-        """SELECT h.id, h.number, h.head_name, h.category, h.group_no, v.name AS village, t.name AS township,
+        "WITH "
+        + OPEN_FOLLOW_UPS_CTE
+        + """SELECT h.id, h.number, h.head_name, h.category, h.group_no, v.name AS village,
+              t.name AS township,
               (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS persons,
               (SELECT MAX(pv.date) FROM pairing_visits pv WHERE pv.household_id = h.id) AS last_visit,
-              (SELECT GROUP_CONCAT(DISTINCT vis.flags) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 WHERE p.household_id = h.id AND vis.flags != ''
-                 AND vis.id = (SELECT v2.id FROM visits v2 WHERE v2.person_id = p.id
-                               ORDER BY v2.arrived_at DESC LIMIT 1)) AS flags,
-              (SELECT MIN(vis.follow_up_due) FROM visits vis JOIN persons p ON p.id = vis.person_id
-                 WHERE p.household_id = h.id AND vis.follow_up_due IS NOT NULL
-                 AND vis.id = (SELECT v2.id FROM visits v2 WHERE v2.person_id = p.id
-                               ORDER BY v2.arrived_at DESC LIMIT 1)) AS follow_up_due
+              (SELECT GROUP_CONCAT(DISTINCT l.flags) FROM latest l JOIN persons p ON p.id = l.person_id
+                 WHERE l.rn = 1 AND p.household_id = h.id AND l.flags != '') AS flags,
+              (SELECT MIN(f.follow_up_due) FROM open_follow_ups f JOIN persons p ON p.id = f.person_id
+                 WHERE p.household_id = h.id) AS follow_up_due
            FROM households h JOIN villages v ON v.id = h.village_id JOIN townships t ON t.id = v.township_id
            WHERE h.cadre_id = ?
            ORDER BY (follow_up_due IS NULL), follow_up_due, last_visit, h.number""",

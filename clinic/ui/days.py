@@ -50,6 +50,13 @@ def _pad(text: str, width: int) -> str:
     return " " * (room - room // 2) + text + " " * (room // 2)
 
 
+def hours_cell(a: dict) -> str:
+    """Hours of a team row: typed hours, or the planned length the figures count marked *."""
+    if a["counted_hours"] is None:
+        return ""
+    return f"{a['counted_hours']:g}" + ("*" if a["hours"] is None else "")
+
+
 class MonthCalendar(Static):
     """Seven columns, Monday first; a clinic day shows its count of days, the chosen date reversed."""
 
@@ -109,6 +116,7 @@ class ClinicDaysScreen(ClinicScreen):
         Binding("d", "mark('declined')", N_("Declined"), show=False),
         Binding("t", "mark('attended')", N_("Attended"), show=False),
         Binding("x", "mark('no_show')", N_("No-show"), show=False),
+        Binding("h", "hours", N_("Hours"), show=False),
         Binding("delete", "unassign", N_("Remove assignment"), show=False),
         Binding("tab", "app.focus_next", N_("Next list"), show=False),
     ]
@@ -118,7 +126,7 @@ class ClinicDaysScreen(ClinicScreen):
         self.year = 0
         self.month = 0
         self.day_id: int | None = None
-        self._team_day: int | None = None  # the day whose team the team list shows
+        self.keep_assignment: int | None = None  # the team row the user highlighted last
         self.labels: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -137,7 +145,7 @@ class ClinicDaysScreen(ClinicScreen):
                 yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
         yield Static(
             _(
-                "a assign · c confirmed · d declined · t attended · x no-show · Del remove · r roster"
+                "a assign · c confirmed · d declined · t attended · x no-show · h hours · Del remove · r roster"
             ),
             id="days-hint",
             classes="muted",
@@ -220,9 +228,6 @@ class ClinicDaysScreen(ClinicScreen):
         chosen = None
         needs_table = self.query_one("#needs", DataTable)
         team = self.query_one("#team", DataTable)
-        same_day = self.day_id is not None and self.day_id == self._team_day
-        keep = cursor_id(team) if same_day else None
-        self._team_day = self.day_id
         needs_table.clear()
         team.clear()
         if self.day_id is not None:
@@ -245,7 +250,7 @@ class ClinicDaysScreen(ClinicScreen):
                     Text(self.labels.get(a["volunteer_id"], a["name"]), style=style or ""),
                     p.specialty_label(self.store, a["role"]),
                     p.assignment_label(a["status"]),
-                    "" if a["hours"] is None else f"{a['hours']:g}",
+                    hours_cell(a),
                     _("roster") if a["source"] == "roster" else _("by hand"),
                     a["organisation"] or "",
                     key=str(a["id"]),
@@ -260,9 +265,17 @@ class ClinicDaysScreen(ClinicScreen):
                 title += "\n" + _("signed up {n}, came {came}, did not come {missed}").format(
                     n=signed, came=len(seen["attended"]), missed=len(seen["no_show"])
                 )
+            if day["held"] and day["status"] != "done" and seen["attended"]:
+                title += "\n" + _(
+                    "Attendance is recorded: reports count this day as held, though it is not marked done."
+                )
+            if any(a["status"] == "attended" and a["hours"] is None for a in seen["attended"]):
+                title += "\n" + _(
+                    "* hours not typed: the day's planned length is counted (h: type them)"
+                )
             self.query_one("#team-title", Static).update(title)
-            if keep is not None and str(keep) in team.rows:
-                team.move_cursor(row=team.get_row_index(str(keep)))
+            if self.keep_assignment is not None and str(self.keep_assignment) in team.rows:
+                team.move_cursor(row=team.get_row_index(str(self.keep_assignment)))
         else:
             self.query_one("#team-title", Static).update(_("Team"))
         self.query_one("#calendar", MonthCalendar).show(
@@ -276,6 +289,13 @@ class ClinicDaysScreen(ClinicScreen):
             if new != self.day_id:
                 self.day_id = new
                 self.show_day()
+
+    @on(DataTable.RowHighlighted, "#team")
+    def team_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Remember whom the user highlighted: the team is refilled after every change (more
+        than once, as the day list settles), and the next key must act on the same volunteer."""
+        if self.focused is event.data_table and event.row_key.value is not None:
+            self.keep_assignment = int(event.row_key.value)
 
     @on(DataTable.RowSelected, "#days-list")
     def day_selected(self) -> None:
@@ -356,6 +376,36 @@ class ClinicDaysScreen(ClinicScreen):
             return
         self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
         self.query_one("#team", DataTable).focus()
+
+    def action_hours(self) -> None:
+        """Type or change the highlighted volunteer's hours (attended only)."""
+        if not self._team_focused():
+            return
+        assignment_id = self._assignment_id()
+        team = next(
+            (a for a in q.assignments_of_day(self.store, self.day_id) if a["id"] == assignment_id),
+            None,
+        )
+        if team is None:
+            self.notify(_("No assignment chosen."), severity="warning")
+            return
+        if team["status"] != "attended":
+            self.notify(
+                _(
+                    "{name} is not marked attended: mark attendance first (t), then the hours."
+                ).format(name=team["name"]),
+                severity="warning",
+                markup=False,
+            )
+            return
+        from clinic.ui.hours import HoursDialog
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.refresh_month()
+                self.query_one("#team", DataTable).focus()
+
+        self.app.push_screen(HoursDialog(team, p.get_day(self.store, self.day_id)), saved)
 
     def action_unassign(self) -> None:
         if not self._team_focused():

@@ -164,14 +164,37 @@ class SummaryScreen(ClinicScreen):
         from clinic.core.desk import fill_hours
 
         n = fill_hours(self.app.store, self.day_id)
-        self.notify(
-            ngettext(
-                "Hours recorded for {n} volunteer (the day's planned hours; edit them in Clinic days).",
-                "Hours recorded for {n} volunteers (the day's planned hours; edit them in Clinic days).",
-                n,
-            ).format(n=n)
-        )
+        self.notify(hours_message(n, daysummary.summary(self.app.store, self.day_id)), markup=False)
         self.action_reload()
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def hours_message(filled: int, data: dict) -> str:
+    """What ``h`` did, in words: whose hours it typed, and who it could not
+    count (nobody marked them attended)."""
+    attended = len(data["volunteers"])
+    if not attended:
+        text = _(
+            "No volunteer is marked attended on this clinic day: mark attendance on F5 (t), then hours."
+        )
+    elif filled:
+        text = ngettext(
+            "The day's planned hours recorded for {n} volunteer marked attended without hours.",
+            "The day's planned hours recorded for {n} volunteers marked attended without hours.",
+            filled,
+        ).format(n=filled)
+    else:
+        text = ngettext(
+            "The {n} volunteer marked attended already has hours.",
+            "All {n} volunteers marked attended already have hours.",
+            attended,
+        ).format(n=attended)
+    if attended:
+        text += " " + _("Change them on F5: h on the team list.")
+    if data["not_marked"]:
+        text += " " + _("Not counted (not marked attended): {names}.").format(
+            names=daysummary.name_list([a["name"] for a in data["not_marked"]])
+        )
+    return text

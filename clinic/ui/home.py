@@ -73,11 +73,17 @@ class HomeScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
-        from clinic.store.overview import counts, follow_ups_due, upcoming_days
+        from clinic.core.figures import follow_up_totals
+        from clinic.core.planning import upcoming_days
+        from clinic.store.overview import counts
 
         with self.app.open_store() as store:
-            today = self.app.today().isoformat()
-            data = counts(store), upcoming_days(store, today), follow_ups_due(store, today)
+            today = self.app.today()
+            data = (
+                counts(store),
+                upcoming_days(store, today),
+                follow_up_totals(store, today)["due"],
+            )
         self.app.call_from_thread(self.show, *data)
 
     def show(self, numbers: dict, days: list[dict], follow_ups: int) -> None:
@@ -112,7 +118,7 @@ class HomeScreen(ClinicScreen):
                 f"{day['township']} {day['village']}",
                 day["organisation"] or "",
                 status_label(day["status"]),
-                f"{day['assigned']}/{day['needed']}",
+                f"{day['filled']}/{day['needed']}",
                 key=str(day["id"]),
             )
         if not days:

@@ -35,6 +35,7 @@ from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError
 from clinic.core.exports import export_target, exports_folder
+from clinic.core.reports import volunteer_notes
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
@@ -350,6 +351,8 @@ class ReportScreen(ClinicScreen):
             grid.add_row(
                 o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"])
             )
+        for note in volunteer_notes(v):
+            grid.add_row(Text(note, style="dim"), "", "")
         if len(report.by_organiser) > 1 or any(not o["organisation"] for o in report.by_organiser):
             section(_("Clinic days by organising organisation"))
             for o in report.by_organiser:

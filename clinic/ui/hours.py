@@ -1,0 +1,71 @@
+"""F5's hours dialog: type or change the hours of a volunteer marked attended.
+
+Empty hours are "not typed": the figures count the day's planned length
+for them and say so (docs/figures.md), so clearing the field is allowed.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from clinic.core import planning as p
+from clinic.core.errors import ClinicError
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicModal
+
+
+class HoursDialog(ClinicModal):
+    """One field; Enter saves (dismisses True), Esc leaves the hours as they were."""
+
+    DEFAULT_CSS = """
+    HoursDialog { align: center middle; }
+    #hours-box { width: 64; max-width: 100%; height: auto; border: round $accent;
+                 background: $panel; padding: 1 2; }
+    #hours-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def __init__(self, assignment: dict, day: dict) -> None:
+        super().__init__()
+        self.assignment, self.day = assignment, day
+
+    def compose(self) -> ComposeResult:
+        a, d = self.assignment, self.day
+        with Vertical(id="hours-box"):
+            yield Static(
+                _("Hours of {name} on {date}").format(name=a["name"], date=d["date"]),
+                classes="title",
+                markup=False,
+            )
+            yield Static(
+                _(
+                    "Planned {start}–{end}. Leave empty to count the day's planned length. "
+                    "Enter saves, Esc cancels."
+                ).format(start=d["start_time"], end=d["end_time"]),
+                classes="muted",
+            )
+            yield Input(
+                "" if a["hours"] is None else f"{a['hours']:g}",
+                placeholder=_("hours, e.g. 3.5"),
+                id="hours-input",
+            )
+            yield Static("", id="hours-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#hours-input", Input).focus()
+
+    @on(Input.Submitted, "#hours-input")
+    def save(self, event: Input.Submitted) -> None:
+        try:
+            p.set_hours(self.app.store, self.assignment["id"], p.parse_hours(event.value))
+        except ClinicError as exc:
+            self.query_one("#hours-error", Static).update(exc.message)
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
