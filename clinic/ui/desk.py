@@ -152,6 +152,10 @@ class DeskScreen(ClinicScreen):
                         "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
                     ),
                     id="search",
+                    # Not selected on focus: a character typed on a list moves the focus here
+                    # and is inserted at once; selecting it on the later Focus message let the
+                    # next character replace it.
+                    select_on_focus=False,
                 )
                 yield Static("", id="search-status", classes="muted")
                 table = DeskTable(id="results", cursor_type="row", zebra_stripes=True)

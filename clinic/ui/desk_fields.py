@@ -50,13 +50,40 @@ def _hook(widget: Widget, name: str):
 
 
 def move_focus(widget: Widget | None) -> None:
-    """Focus ``widget`` now, not on a later message: the next key dispatched goes to it."""
+    """Focus ``widget`` now, not on a later message: the next key dispatched goes to it.
+    A field with text has it selected now too (typing replaces it, as on a click)."""
     if widget is not None:
         widget.screen.set_focus(widget)
+        if isinstance(widget, FieldInput) and widget.screen.focused is widget:
+            widget.select_all()
 
 
-class FieldInput(Input):
+class CurrentRow:
+    """Marks the form row (``.field``) holding the focused field with ``-current``, so its
+    label stands out. (CSS ``:focus-within`` on the row did not restyle the label when
+    the focus moved on.)"""
+
+    def on_focus(self) -> None:
+        self._mark(True)
+
+    def on_blur(self) -> None:
+        self._mark(False)
+
+    def _mark(self, current: bool) -> None:
+        row = self.parent
+        if row is not None and row.has_class("field"):
+            row.set_class(current, "-current")
+
+
+class FieldInput(CurrentRow, Input):
     """An Input whose keys take effect in the order they were dispatched (see the module)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Selecting the text on the (later) Focus message would select what was already
+        # typed into the field at speed, and the next key would replace it: move_focus
+        # selects at once instead.
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
 
     def _forward_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self._apply_now(event):
@@ -72,7 +99,8 @@ class FieldInput(Input):
 
     def _apply_now(self, event: events.Key) -> bool:
         if event.key in ("tab", "shift+tab"):
-            self.screen.focus_next() if event.key == "tab" else self.screen.focus_previous()
+            screen = self.screen
+            move_focus(screen.focus_next() if event.key == "tab" else screen.focus_previous())
             return True
         if event.key == "enter":
             entered = _hook(self, "field_entered")
@@ -145,7 +173,7 @@ class FieldList(SelectionList[str]):
         super()._forward_event(event)
 
 
-class FieldSelect(Select):
+class FieldSelect(CurrentRow, Select):
     """A Select in a form: Enter keeps the choice shown and moves on at once;
     Space or ↓ opens the list to change it."""
 

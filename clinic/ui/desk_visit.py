@@ -79,6 +79,9 @@ class VisitScreen(ClinicScreen):
         # A visit already done opens locked: the first change asks before reopening it.
         self.locked = False
         self._asking = False
+        # The field a complete reading moved on to: an Enter typed right after the reading
+        # (habit, a paste, a scanner) ends that reading instead of skipping this field.
+        self._moved_to: Widget | None = None
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -89,7 +92,8 @@ class VisitScreen(ClinicScreen):
         yield Header()
         yield Static(self.banner(), id="visit-title")
         with Horizontal(id="visit-main"):
-            with VerticalScroll(id="visit-form", classes="compact"):
+            # Not a Tab stop of its own (it was an invisible one after the follow-up field).
+            with VerticalScroll(id="visit-form", classes="compact", can_focus=False):
                 for fid, label, placeholder in FIELDS:
                     if fid == "notes":
                         yield Label(_("Conditions assessed (Space ticks, Enter moves on)"))
@@ -288,6 +292,7 @@ class VisitScreen(ClinicScreen):
     def field_typed(self, field: FieldInput, inserted: bool) -> None:
         """Called as a key is applied (desk_fields): a complete reading moves on by itself,
         there and then, so the next key already goes to the next field."""
+        self._moved_to = None
         if field.id == "follow_up_due":
             self._follow_up_touched = True
         if (
@@ -303,6 +308,7 @@ class VisitScreen(ClinicScreen):
             except V.VitalsError:
                 return  # stay: the message beside the field says what is wrong
             self._advance(field.id)
+            self._moved_to = self.focused
 
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)
@@ -332,6 +338,10 @@ class VisitScreen(ClinicScreen):
     # -- moving on --------------------------------------------------------------------
     def field_entered(self, field: Widget) -> None:
         """Enter in a field (desk_fields): the next field, focused at once."""
+        if field is self._moved_to and not getattr(field, "value", ""):
+            self._moved_to = None  # the Enter of the reading that already moved on
+            return
+        self._moved_to = None
         self._advance(field.id)
 
     def _advance(self, current: str | None) -> None:
