@@ -434,3 +434,22 @@ async def test_a_phone_match_shows_the_masked_phone(demo_path, demo_store):
         index = [h.id for h in app.screen.hits].index(row["id"])
         shown = str(app.screen.query_one("#results").get_row_at(index)[-1])
         assert shown == "✆" + row["phone"][:3] + "…" + row["phone"][-4:]
+
+
+async def test_a_second_ctrl_s_confirms_a_look_alike_typed_at_speed(demo_path, demo_store):
+    """Keys typed just before Ctrl+S must not take back the confirmation it asks for."""
+    existing = demo_store.one(
+        """SELECT name, sex, birth_date, village_id FROM persons
+           WHERE birth_date IS NOT NULL AND village_id IS NOT NULL AND sex IS NOT NULL LIMIT 1"""
+    )
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("ctrl+n")
+        app.screen.query_one("#village").value = existing["village_id"]
+        await pilot.pause()
+        typed = f"{existing['name']}⏎{existing['sex']}⏎{existing['birth_date']}⏎⏎13912345678"
+        await burst(app, pilot, *chars(typed), "ctrl+s")
+        assert app.screen.query_one("#dupes").display
+        await burst(app, pilot, "ctrl+s")
+        assert type(app.screen).__name__ == "ConsentDialog"

@@ -213,8 +213,10 @@ class WalkInForm(ClinicModal):
             self.confirm_pending = None
             move_focus(self.query_one("#phone"))
 
-    @on(Input.Changed)
-    def edited(self) -> None:
+    def field_typed(self, field: Widget, inserted: bool) -> None:
+        """A key changed the form (desk_fields, at once): a duplicate warning no longer holds.
+        (Reset on Input.Changed instead, the changes typed just before Ctrl+S arrived after
+        it and took back the confirmation it had just asked for.)"""
         self.confirm_pending = None
 
     # -- look-alikes -----------------------------------------------------------------------
