@@ -159,7 +159,7 @@ class VisitScreen(ClinicScreen):
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
         self.show_handouts()
-        self.query_one("#bp", Input).focus()
+        self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
         self._loading = False
 
     # -- panels --------------------------------------------------------------------
