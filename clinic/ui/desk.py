@@ -28,7 +28,7 @@ from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
 from clinic.ui.desk_extra import BindingCommands, listing
-from clinic.ui.desk_fields import DeskTable, move_focus
+from clinic.ui.desk_fields import NOT_TYPED, DeskTable, move_focus
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
@@ -286,7 +286,7 @@ class DeskScreen(ClinicScreen):
     def _forward_event(self, event: events.Event) -> None:
         # Nothing focused (after a dialog closed): the app gives keys to the screen itself.
         if isinstance(event, events.Key) and event.is_printable and event.character:
-            if self.focused is None and event.key != "space":
+            if self.focused is None and event.key not in NOT_TYPED:
                 self.typed_outside_search(event.character)
                 return
         super()._forward_event(event)

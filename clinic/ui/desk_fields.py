@@ -29,6 +29,9 @@ from textual.actions import parse
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, SelectionList
 
+# Printable keys a desk list keeps: Space, and / (the desk's "go to the search box").
+NOT_TYPED = {"space", "slash"}
+
 EDIT_ACTIONS = {
     # Input actions that change the text: refused while the form is locked.
     "delete_left",
@@ -192,7 +195,7 @@ class DeskTable(DataTable):
 
     def _forward_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and event.is_printable and event.character:
-            if event.key != "space":
+            if event.key not in NOT_TYPED:
                 typed = _hook(self, "typed_outside_search")
                 if typed is not None:
                     typed(event.character)
