@@ -12,12 +12,13 @@ focused widget in its own task, one key after the other; a :class:`FieldInput`
 applies the key right there (text, editing keys, Enter, Tab) and the form
 moves the focus there and then with ``Screen.set_focus``, so the very next
 key is dispatched to the next field. Keys the field does not handle itself
-(the screen's Ctrl bindings, Esc) go the usual way.
+go the usual way; the forms make their own keys (Ctrl+D, Ctrl+S, Esc …)
+priority bindings, which the app also runs in order, before dispatching.
 
 A form screen takes part by implementing ``field_entered(widget)`` (Enter in
-a field; moving on or submitting), and optionally ``field_typed(widget)``
-(after a key changed the text: a complete reading moves on) and ``field_may_edit()``
-(False while the form is locked, e.g. a visit already done).
+a field; moving on or submitting), and optionally ``field_typed(widget,
+inserted)`` (after a key changed the text: a complete reading moves on) and
+``field_may_edit()`` (False while the form is locked, e.g. a visit already done).
 """
 
 from __future__ import annotations
