@@ -41,3 +41,26 @@ def person(
                AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.person_id = p.id AND v.clinic_day_id = ?)
              ORDER BY p.id LIMIT 1""".format(consent="" if consent else "NOT")
     return store.one(sql, [not_on_day or 0])
+
+
+async def burst(app, pilot, *keys: str) -> None:
+    """Keys at paste or scanner speed: every key is queued before the app handles the first
+    (Pilot.press waits for the screen to settle after each key, which hid the bug of keys
+    landing in the field a form had already left). Single characters are typed as they are;
+    longer names ("enter", "ctrl+d") are keys."""
+    from textual import events
+
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key("space" if key == " " else key, key)
+        else:
+            event = events.Key(key, "\r" if key == "enter" else None)
+        app.post_message(event)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def chars(text: str) -> list[str]:
+    """A typed string as keys for burst(): ⏎ is Enter."""
+    return ["enter" if c == "⏎" else c for c in text]

@@ -118,6 +118,13 @@ def test_walk_in_day_and_join_desk(demo_store):
     assert desk.days_for_desk(demo_store, TODAY)[0]["date"] == TODAY.isoformat()
 
 
+AT = NOW.isoformat(timespec="seconds")
+
+
+def consent(volunteer: int = 3) -> desk.Consent:
+    return desk.Consent(explained_by=volunteer)
+
+
 def walk_in(store, **kw):
     village = store.scalar("SELECT id FROM villages LIMIT 1")
     form = desk.WalkIn(**{"name": "测试员", "sex": "F", "birth": "68", "village_id": village, **kw})
@@ -128,7 +135,7 @@ def test_walk_in_is_registered_and_findable(demo_store):
     clean = walk_in(demo_store, phone="13912345678")
     assert not clean.problems
     assert desk.age_on(clean.birth_date, TODAY) == 68  # an age typed is an age kept
-    pid = desk.add_walk_in(demo_store, clean, actor="tester", volunteer_id=3)
+    pid = desk.add_walk_in(demo_store, clean, consent(), at=AT, actor="tester", volunteer_id=3)
     row = demo_store.one("SELECT walk_in, phone FROM persons WHERE id = ?", [pid])
     audit = demo_store.one("SELECT actor, action, detail FROM audit_log WHERE action = 'walk_in'")
     assert audit["actor"] == "tester" and f'"person_id": {pid}' in audit["detail"]
@@ -138,6 +145,20 @@ def test_walk_in_is_registered_and_findable(demo_store):
         h.id for h in desk.find(demo_store, "5678", TODAY, limit=200)
     ]
     assert pid in [h.id for h in desk.find(demo_store, "测试员", TODAY)]
+    assert desk.has_consent(demo_store, pid)  # written with the person, in one transaction
+
+
+def test_a_walk_in_without_consent_stores_nothing(demo_store):
+    """The consent dialog promises "nothing is recorded": not the name, not an audit row."""
+    clean = walk_in(demo_store, phone="13912345678", id_number="")
+    tables = ("persons", "person_keys", "consents", "audit_log")
+    before = {t: demo_store.scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
+    with pytest.raises(desk.ConsentMissing):
+        desk.add_walk_in(demo_store, clean, None, at=AT, actor="tester", volunteer_id=3)
+    with pytest.raises(InputError):  # a consent nobody explained is no consent either
+        desk.add_walk_in(demo_store, clean, desk.Consent(explained_by=None), at=AT)
+    assert {t: demo_store.scalar(f"SELECT COUNT(*) FROM {t}") for t in tables} == before
+    assert demo_store.scalar("SELECT COUNT(*) FROM persons WHERE name = '测试员'") == 0
 
 
 def test_walk_in_duplicate_warning(demo_store):
@@ -153,10 +174,10 @@ def test_walk_in_duplicate_warning(demo_store):
     clean = desk.clean_walk_in(form, TODAY)
     clean.problems.pop("sex", None)
     with pytest.raises(desk.DuplicateWarning) as info:
-        desk.add_walk_in(demo_store, clean)
+        desk.add_walk_in(demo_store, clean, consent(), at=AT)
     assert existing["id"] in [c["id"] for c in info.value.candidates]
     before = demo_store.scalar("SELECT COUNT(*) FROM persons")
-    desk.add_walk_in(demo_store, clean, confirm_duplicate=True)
+    desk.add_walk_in(demo_store, clean, consent(), at=AT, confirm_duplicate=True)
     assert demo_store.scalar("SELECT COUNT(*) FROM persons") == before + 1
 
 
@@ -165,7 +186,7 @@ def test_walk_in_with_a_registered_id_number_is_refused_even_when_confirmed(demo
     clean = walk_in(demo_store, id_number=existing["id_number"], sex="", birth="")
     assert not clean.problems, clean.problems
     with pytest.raises(desk.DuplicateWarning):
-        desk.add_walk_in(demo_store, clean, confirm_duplicate=True)
+        desk.add_walk_in(demo_store, clean, consent(), at=AT, confirm_duplicate=True)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +206,9 @@ def test_walk_in_refusals(demo_store, fields, problem):
     clean = walk_in(demo_store, **fields)
     assert problem in clean.problems
     with pytest.raises(InputError):
-        desk.add_walk_in(demo_store, clean)
+        desk.check_walk_in(demo_store, clean)
+    with pytest.raises(InputError):
+        desk.add_walk_in(demo_store, clean, consent(), at=AT)
 
 
 def test_queue_states_and_waiting_time(demo_store):

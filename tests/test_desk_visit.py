@@ -170,3 +170,13 @@ def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(text):
 @given(st.integers(1, 400), st.sampled_from(["d", "w", "m", "天", "周", "月"]))
 def test_a_delay_is_always_after_the_visit(n, unit):
     assert desk._parse_follow_up(f"{n}{unit}", "2026-01-31") > "2026-01-31"
+
+
+def test_a_low_glucose_is_not_diabetes(demo_store):
+    """A random 2.9 with no diabetes on record picked the diabetes sheet ("eat less sugar")."""
+    templates = P.templates(demo_store)
+    low = V.flags_for(None, None, 2.9, False)
+    assert [f.code for f in low] == ["glucose_low"]
+    assert P.suggest(templates, [], low) == []
+    assert P.suggest(templates, [], low, ["diabetes"]) == ["diabetes"]  # on record: offered
+    assert P.suggest(templates, [], V.flags_for(None, None, 12.5, False)) == ["diabetes"]

@@ -61,7 +61,7 @@ def test_bp_refusals(text, field):
 @pytest.mark.parametrize(
     "name, text",
     [
-        ("glucose", "110"),  # mg/dL typed into a mmol/L field
+        ("glucose", "900"),
         ("glucose", "0.5"),
         ("pulse", "500"),
         ("weight_kg", "600"),
@@ -73,6 +73,7 @@ def test_out_of_range_refused_in_words(name, text):
     with pytest.raises(V.VitalsError) as info:
         V.parse_number(text, name)
     assert "plausible" in info.value.message or "not a number" in info.value.message
+    # (110, mg/dL typed into a mmol/L field, is named so: test_a_glucose_typed_in_mg_per_dl…)
 
 
 def test_read_form_keeps_valid_values_beside_a_wrong_one():
@@ -117,3 +118,12 @@ def test_parse_bp_never_crashes(text):
 )
 def test_when_a_reading_is_complete(name, text, done):
     assert V.looks_complete(name, text) is done
+
+
+def test_a_glucose_typed_in_mg_per_dl_is_named_so():
+    with pytest.raises(V.VitalsError) as info:
+        V.parse_number("110", "glucose")
+    assert "mg/dL" in info.value.message and "6.1" in info.value.message
+    with pytest.raises(V.VitalsError) as info:
+        V.parse_number("900", "glucose")  # not a mg/dL reading either: the plain range
+    assert "mg/dL" not in info.value.message and "1.1–33.3" in info.value.message

@@ -169,6 +169,19 @@ def find(store: Store, query: str, today: dt.date, limit: int = 30) -> list[Pers
     return find_persons(store, query, limit, today=today)
 
 
+def matched_number(hit: PersonHit, query: str) -> tuple[str, str]:
+    """Which number a result row shows, masked: ("phone", …) when the digits typed
+    are the end of the phone and not of the ID number, else ("id", …). Digits
+    match the end of either; showing the ID number of a phone match left the
+    volunteer unable to see why the person was found."""
+    digits = unicodedata.normalize("NFKC", query or "").strip().upper()
+    if re.fullmatch(r"\d{4,}", digits) and hit.phone_masked:
+        tail = digits[-4:]
+        if hit.phone_masked.endswith(tail) and not hit.id_masked.upper().endswith(tail):
+            return "phone", hit.phone_masked
+    return "id", hit.id_masked
+
+
 # -- consent ------------------------------------------------------------------
 
 
@@ -451,16 +464,9 @@ def likely_duplicates(store: Store, clean: CleanWalkIn) -> list[dict]:
     return list(found.values())
 
 
-def add_walk_in(
-    store: Store,
-    clean: CleanWalkIn,
-    *,
-    confirm_duplicate: bool = False,
-    actor: str = "",
-    volunteer_id: int | None = None,
-) -> int:
-    """Register a walk-in person; refuses a likely duplicate unless confirmed.
-    The audit log records who registered them (never the ID or phone number)."""
+def check_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool = False) -> None:
+    """What refuses a walk-in before anything is asked or written: a problem in the
+    form, a registered ID number, a likely duplicate not yet confirmed."""
     if clean.problems:
         raise InputError(next(iter(clean.problems.values())))
     dupes = likely_duplicates(store, clean)
@@ -475,9 +481,34 @@ def add_walk_in(
             ).format(n=len(dupes)),
             dupes,
         )
+
+
+def add_walk_in(
+    store: Store,
+    clean: CleanWalkIn,
+    consent: Consent | None,
+    *,
+    at: str,
+    confirm_duplicate: bool = False,
+    actor: str = "",
+    volunteer_id: int | None = None,
+) -> int:
+    """Register a walk-in person with their consent, in one transaction.
+
+    Without consent nothing is stored, not even the name: the consent dialog
+    promises it (PIPL), and the rule is here so every front end keeps it.
+    Refuses a likely duplicate unless confirmed; the audit log records who
+    registered them (never the ID or phone number)."""
+    if consent is None:
+        raise ConsentMissing(
+            _("No consent: the walk-in is not registered and nothing is recorded.")
+        )
+    consent.check()
+    check_walk_in(store, clean, confirm_duplicate=confirm_duplicate)
+    dupes = likely_duplicates(store, clean)
     keys = sorted(search_keys(clean.name, clean.id_number, clean.phone))
     try:
-        return _insert_walk_in(store, clean, keys, dupes, actor, volunteer_id)
+        return _insert_walk_in(store, clean, keys, dupes, consent, at, actor, volunteer_id)
     except sqlite3.IntegrityError:
         # Another desk registered the same ID number a moment ago.
         raise DuplicateWarning(
@@ -491,6 +522,8 @@ def _insert_walk_in(
     clean: CleanWalkIn,
     keys: list[str],
     dupes: list[dict],
+    consent: Consent,
+    at: str,
     actor: str,
     volunteer_id: int | None,
 ) -> int:
@@ -509,6 +542,7 @@ def _insert_walk_in(
             },
             keys,
         )
+        record_consent(store, person_id, consent, at)
         detail = {
             "person_id": person_id,
             "volunteer_id": volunteer_id,
@@ -670,9 +704,10 @@ def save_visit(
     return result
 
 
-def load_visit_form(store: Store, visit_id: int, fasting_default: bool = False) -> VisitForm:
+def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     """The form as it was left: the raw draft if there is one, else the stored
-    values; a new form takes the desk's last fasting/random choice."""
+    values. A new form starts at *random* glucose: the last patient's fasting
+    choice carried over to the next person was wrong as often as right."""
     visit = q.visit(store, visit_id)
     if not visit:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
@@ -699,9 +734,7 @@ def load_visit_form(store: Store, visit_id: int, fasting_default: bool = False) 
     ):
         if visit.get(key) not in (None, ""):
             values[key] = f"{visit[key]:g}" if isinstance(visit[key], float) else str(visit[key])
-    fasting = (
-        fasting_default if visit["glucose_fasting"] is None else bool(visit["glucose_fasting"])
-    )
+    fasting = bool(visit["glucose_fasting"])
     return VisitForm(
         values=values,
         fasting=fasting,

@@ -28,7 +28,8 @@ FLAG_CONDITIONS = {
     "bp_urgent": "hypertension",
     "glucose_diabetes": "diabetes",
     "glucose_high": "diabetes",
-    "glucose_low": "diabetes",
+    # Not glucose_low: a low reading is not diabetes ("eat less sugar" would be wrong advice);
+    # a person with diabetes on record still gets their template offered (★, not picked).
 }
 
 LOW_STOCK_LEFT = 5  # warn when this many sheets or fewer are left ...

@@ -114,6 +114,9 @@ def _fold(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+MG_PER_MMOL = 18.0  # glucose: mg/dL = mmol/L × 18
+
+
 def parse_number(text: str | None, name: str, *, integer: bool = False) -> float | int | None:
     """A typed value (full-width digits allowed) checked against its plausible range."""
     value = _fold(text).replace("，", ".").replace(",", ".")
@@ -126,6 +129,14 @@ def parse_number(text: str | None, name: str, *, integer: bool = False) -> float
         raise VitalsError(
             _('{label}: "{value}" is not a number.').format(label=_(label), value=value), name
         ) from None
+    if name == "glucose" and high < number <= high * MG_PER_MMOL:
+        # 110 is a normal reading in mg/dL (the unit of many imported meters), not 110 mmol/L.
+        raise VitalsError(
+            _(
+                "Glucose {value} looks like mg/dL; in mmol/L that is {mmol:.1f}. Type the reading in mmol/L."
+            ).format(value=f"{number:g}", mmol=number / MG_PER_MMOL),
+            name,
+        )
     if not (low <= number <= high):
         raise VitalsError(
             _(

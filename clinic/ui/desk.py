@@ -15,7 +15,7 @@ import weakref
 
 from rich.cells import cell_len
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +28,7 @@ from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
 from clinic.ui.desk_extra import BindingCommands, listing
+from clinic.ui.desk_fields import NOT_TYPED, DeskTable, move_focus
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
@@ -89,6 +90,15 @@ def short_masked(masked: str | None) -> str:
     return masked or ""
 
 
+def shown_number(hit, query: str) -> str:
+    """The number a result row shows: the phone when the digits typed matched the phone
+    (✆138…5678), else the masked ID number."""
+    kind, masked = desk.matched_number(hit, query)
+    if kind == "phone":
+        return "✆" + (masked[:3] + "…" + masked[-4:] if "*" in masked else masked)
+    return short_masked(masked)
+
+
 def state_label(state: str) -> str:
     return _(STATE_LABELS.get(state, state))
 
@@ -126,10 +136,10 @@ class DeskScreen(ClinicScreen):
         self._initial_day = day_id
         self.volunteer_ids: list[int] = list(volunteer_ids or [])
         self.hits: list = []
+        self.hits_for = ""  # the search text the shown results belong to
         self.queue_filter: str | None = None
         self._stamp: tuple | None = None
         self.specialties = []
-        self.fasting_default = False
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -142,20 +152,24 @@ class DeskScreen(ClinicScreen):
                         "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
                     ),
                     id="search",
+                    # Not selected on focus: a character typed on a list moves the focus here
+                    # and is inserted at once; selecting it on the later Focus message let the
+                    # next character replace it.
+                    select_on_focus=False,
                 )
                 yield Static("", id="search-status", classes="muted")
-                table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                table = DeskTable(id="results", cursor_type="row", zebra_stripes=True)
                 # No household category here: whether a family is poor is sensitive and
                 # not needed to tell namesakes apart (PIPL: minimum necessary).
                 # A narrow first column marks who is checked in today (✓), so no other column is pushed out.
                 table.add_column("✓", width=1, key="here")
                 table.add_columns(
-                    _("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID number")
+                    _("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID / phone")
                 )
                 yield table
             with Vertical(id="queue-box"):
                 yield Static(_("Queue"), id="queue-title", classes="title")
-                table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+                table = DeskTable(id="queue", cursor_type="row", zebra_stripes=True)
                 # Flags last: the one column of any length; the others keep their room at 120 columns.
                 table.add_columns(
                     _("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags")
@@ -261,6 +275,22 @@ class DeskScreen(ClinicScreen):
         search.value = ""
         search.focus()
 
+    def typed_outside_search(self, character: str) -> None:
+        """A character typed while a list (or nothing) has the focus goes to the search box,
+        at once and in order (desk_fields.DeskTable), instead of vanishing."""
+        search = self.query_one("#search", Input)
+        move_focus(search)
+        search.cursor_position = len(search.value)
+        search.insert_text_at_cursor(character)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # Nothing focused (after a dialog closed): the app gives keys to the screen itself.
+        if isinstance(event, events.Key) and event.is_printable and event.character:
+            if self.focused is None and event.key not in NOT_TYPED:
+                self.typed_outside_search(event.character)
+                return
+        super()._forward_event(event)
+
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
@@ -281,6 +311,7 @@ class DeskScreen(ClinicScreen):
         more = len(hits) > RESULTS_LIMIT
         hits = hits[:RESULTS_LIMIT]
         self.hits = hits
+        self.hits_for = text
         here = (
             q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits])
             if self.day
@@ -296,7 +327,7 @@ class DeskScreen(ClinicScreen):
                 "" if hit.age is None else hit.age,
                 escape(hit.village or ""),
                 escape(hit.household_number or ""),
-                short_masked(hit.id_masked),
+                shown_number(hit, text),
             )
             for hit in hits
         ]
@@ -406,23 +437,61 @@ class DeskScreen(ClinicScreen):
         self.refresh_queue(select=visit_id)
 
     def action_walk_in(self) -> None:
-        from clinic.ui.desk_forms import WalkInForm
+        from clinic.ui.desk_forms import WalkInForm, WalkInResult
 
         if self.day is None:
             return
+        if not self.volunteer_ids:
+            self.notify(_("Say who is at the desk first (Ctrl+Y)."), severity="warning")
+            self.action_who()
+            return
 
-        def made(person_id: int | None) -> None:
-            if person_id is not None:
-                person = q.person(self.app.store, person_id)
-                self.check_in(person_id, person["name"])
+        def made(result: WalkInResult | None) -> None:
+            if result is None:
+                return
+            if result.person_id is not None:  # a registered person, picked among look-alikes
+                person = q.person(self.app.store, result.person_id)
+                self.check_in(result.person_id, person["name"])
+            else:
+                self.register_walk_in(result)
 
         self.app.push_screen(
-            WalkInForm(
-                self.day["village_id"],
-                self.query_one("#search", Input).value.strip(),
-                self.volunteer_id,
-            ),
+            WalkInForm(self.day["village_id"], self.query_one("#search", Input).value.strip()),
             made,
+        )
+
+    def register_walk_in(self, result) -> None:
+        """Consent first: the walk-in is registered (with the consent) only when given."""
+        from clinic.ui.desk_forms import ConsentDialog
+
+        clean = result.clean
+
+        def answered(consent: desk.Consent | None) -> None:
+            if consent is None:
+                self.notify(
+                    _("No consent: {name} is not registered and nothing is recorded.").format(
+                        name=clean.name
+                    ),
+                    severity="warning",
+                )
+                return
+            try:
+                person_id = desk.add_walk_in(
+                    self.app.store,
+                    clean,
+                    consent,
+                    at=desk.stamp(self.day, self.app.now()),
+                    confirm_duplicate=result.confirm_duplicate,
+                    actor=self.app.actor,
+                    volunteer_id=self.volunteer_id,
+                )
+            except ClinicError as exc:
+                self.notify(exc.message, severity="error")
+                return
+            self._do_check_in(person_id, clean.name, None)
+
+        self.app.push_screen(
+            ConsentDialog(clean.name, self.volunteer_id, self.volunteer_name()), answered
         )
 
     # -- queue ---------------------------------------------------------------------
@@ -513,11 +582,12 @@ class DeskScreen(ClinicScreen):
         self.refresh_queue()
 
     def action_queue_specialty(self) -> None:
+        """The next of the day's queues (those Ctrl+F filters by), not all fifteen specialties."""
         visit_id = self._selected_visit()
         if visit_id is None:
             return
         visit = q.visit(self.app.store, visit_id)
-        codes = [None] + [c for c, _label in self.specialties]
+        codes = self.filter_codes()
         current = visit["queue"] if visit["queue"] in codes else None
         desk.set_queue(self.app.store, visit_id, codes[(codes.index(current) + 1) % len(codes)])
         self.refresh_queue(select=visit_id)
@@ -539,24 +609,56 @@ class DeskScreen(ClinicScreen):
     def queue_entered(self) -> None:
         self.action_open_visit()
 
+    def visit_meant(self) -> int | None:
+        """The visit Ctrl+O means, as a volunteer reads the screen: the queue's highlighted
+        row when the queue has the focus or the search box is empty; otherwise the person
+        highlighted in the search results (their visit today). A search that found
+        nobody opens nobody (it opened whoever the queue highlighted)."""
+        queue = self.query_one("#queue", DataTable)
+        text = self.query_one("#search", Input).value.strip()
+        if self.focused is queue or not text:
+            visit_id = self._selected_visit()
+            if visit_id is None:
+                self.notify(_("The queue is empty."), severity="warning")
+            return visit_id
+        table = self.query_one("#results", DataTable)
+        if self.hits_for != text:
+            self.notify(_("Still searching for {query}…").format(query=text), severity="warning")
+            return None
+        if not self.hits or not 0 <= table.cursor_row < len(self.hits):
+            self.notify(
+                _("Nobody found for {query}: no visit opened. Esc clears the search.").format(
+                    query=text
+                ),
+                severity="warning",
+            )
+            return None
+        hit = self.hits[table.cursor_row]
+        row = q.visit_for(self.app.store, self.day["id"], hit.id)
+        if row is None:
+            self.notify(
+                _("{name} is not checked in today: Enter checks them in.").format(name=hit.name),
+                severity="warning",
+            )
+            return None
+        return row["id"]
+
     def action_open_visit(self) -> None:
         from clinic.ui.desk_visit import VisitScreen
 
-        visit_id = self._selected_visit()
-        if visit_id is None or self.day is None:
-            self.notify(_("The queue is empty."), severity="warning")
+        if self.day is None:
             return
         if not self.volunteer_ids:
             self.action_who()
             return
-        screen = VisitScreen(visit_id, self.volunteer_id, self.fasting_default)
+        visit_id = self.visit_meant()
+        if visit_id is None:
+            return
 
         def back(_result) -> None:
-            # The next visit form starts with this one's fasting/random choice.
-            self.fasting_default = screen.fasting_default
             self.refresh_queue(select=visit_id)
 
-        self.app.push_screen(screen, back)
+        self.app.push_screen(VisitScreen(visit_id, self.volunteer_id), back)
 
     # -- stock and summary ------------------------------------------------------------
     def action_stock(self) -> None:

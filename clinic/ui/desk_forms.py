@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from clinic.core import desk
 from clinic.core.categories import parse_sex
 from clinic.core.errors import InputError
-from clinic.core.privacy import mask_id
+from clinic.core.privacy import mask_id, mask_phone
 from clinic.i18n import N_, _
 from clinic.store import desk as q
 from clinic.ui.base import ClinicModal
+from clinic.ui.desk_fields import FieldInput, FieldSelect, move_focus
 
 
 class ConsentDialog(ClinicModal):
@@ -24,7 +29,7 @@ class ConsentDialog(ClinicModal):
     BINDINGS = [
         # Shown in the footer; the fields' own Enter does the same.
         Binding("enter", "give", N_("Consent given")),
-        Binding("escape", "cancel", N_("No consent")),
+        Binding("escape", "cancel", N_("No consent"), priority=True),
     ]
 
     def __init__(self, person_name: str, explained_by: int | None, explained_name: str) -> None:
@@ -49,9 +54,9 @@ class ConsentDialog(ClinicModal):
                 _("Explained by: {name}").format(name=self.explained_name or "-"), classes="muted"
             )
             yield Label(_("Signed by a proxy? Their name (leave empty when the person signs)"))
-            yield Input(id="proxy")
+            yield FieldInput(id="proxy")
             yield Label(_("Proxy's relation to the person"))
-            yield Input(placeholder=_("e.g. son, daughter, spouse"), id="relation")
+            yield FieldInput(placeholder=_("e.g. son, daughter, spouse"), id="relation")
             yield Static(
                 _("Enter: consent given · Esc: no consent (nothing is recorded)"), classes="muted"
             )
@@ -61,11 +66,11 @@ class ConsentDialog(ClinicModal):
     def on_mount(self) -> None:
         self.query_one("#proxy", Input).focus()
 
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
+    def field_entered(self, field: Widget) -> None:
+        """Enter (desk_fields): a proxy's name moves on to the relation; else consent is given."""
         proxy = self.query_one("#proxy", Input).value.strip()
-        if event.input.id == "proxy" and proxy:
-            self.query_one("#relation", Input).focus()
+        if field.id == "proxy" and proxy:
+            move_focus(self.query_one("#relation", Input))
             return
         self.action_give()
 
@@ -88,25 +93,44 @@ class ConsentDialog(ClinicModal):
         self.dismiss(None)
 
 
+@dataclass
+class WalkInResult:
+    """What the walk-in form ends with: a registered person picked among the look-alikes
+    (check them in), or a checked form to register once consent is given."""
+
+    person_id: int | None = None
+    clean: desk.CleanWalkIn | None = None
+    confirm_duplicate: bool = False
+
+
+# The sex field takes only the letters of 男/女, M/F, male/female: a name typed there
+# by mistake is refused at the first character instead of being kept as the sex.
+SEX_LETTERS = r"[男女MmFfAaLlEe]*"
+REQUIRED = ("name", "sex", "village")
+
+
 class WalkInForm(ClinicModal):
     """A person not on the register: name, sex, birth date or age, village,
-    phone and ID number (optional, validated). Warns of a likely duplicate."""
+    phone and ID number (optional, validated). Nothing is written here: the desk
+    asks for consent first and registers the person only when it is given.
+    Likely duplicates are listed to pick from (check that person in instead)."""
 
     CSS_PATH = "desk.tcss"
+    # Priority: in line with the fields' own keys (desk_fields).
     BINDINGS = [
-        Binding("ctrl+s", "save", N_("Register")),
-        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Register"), priority=True),
+        Binding("escape", "cancel", N_("Cancel"), priority=True),
     ]
     FIELDS = ("name", "sex", "birth", "village", "phone", "id_number")
 
-    def __init__(
-        self, village_id: int | None, name: str = "", volunteer_id: int | None = None
-    ) -> None:
+    def __init__(self, village_id: int | None, search_text: str = "") -> None:
         super().__init__()
         self.village_id = village_id
-        self.volunteer_id = volunteer_id
-        self.initial_name = name
+        # Only a name-like search (Chinese characters) becomes the name; pinyin or digits do not.
+        text = search_text.strip()
+        self.initial_name = text if text and not text.isascii() else ""
         self.confirm_pending: list[dict] | None = None
+        self.candidates: list[dict] = []
 
     def compose(self) -> ComposeResult:
         villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(self.app.store)]
@@ -114,51 +138,118 @@ class WalkInForm(ClinicModal):
             "name": _("Name"),
             "sex": _("Sex (男/女, M/F)"),
             "birth": _("Birth date or age in years"),
-            "village": _("Village"),
+            "village": _("Village (Space: change)"),
             "phone": _("Phone (optional)"),
             "id_number": _("ID number (optional, checked)"),
         }
+        example = "1956-03-02"
+        age = desk.age_on(example, self.app.today())
         with Vertical(classes="dialog compact"):
             yield Static(_("Walk-in: a person not on the register"), classes="title")
             for field in self.FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(labels[field], classes="field-label")
                     if field == "village":
-                        yield Select(
+                        yield FieldSelect(
                             villages,
                             id="village",
                             prompt=_("Choose the village"),
                             value=self.village_id if self.village_id else Select.NULL,
                         )
                     elif field == "name":
-                        yield Input(
-                            self.initial_name if not self.initial_name.isascii() else "", id="name"
-                        )
+                        yield FieldInput(self.initial_name, id="name")
+                    elif field == "sex":
+                        yield FieldInput(id="sex", max_length=6, restrict=SEX_LETTERS)
                     elif field == "birth":
-                        yield Input(placeholder="1956-03-02 / 68", id="birth")
+                        placeholder = _("e.g. {date} or {age}").format(date=example, age=age)
+                        yield FieldInput(placeholder=placeholder, id="birth")
                     else:
-                        yield Input(id=field, max_length=6 if field == "sex" else 0)
+                        yield FieldInput(id=field)
+                if field == "name" and self.initial_name:
+                    yield Static(
+                        _("The name was taken from the search box: change it if it is wrong."),
+                        id="name-note",
+                        classes="muted",
+                    )
             yield Static("", id="error", classes="error")
-            yield Static(_("Enter: next field · Ctrl+S: register"), classes="muted")
+            table = DataTable(id="dupes", cursor_type="row")
+            table.add_columns(
+                _("Name"), _("Birth date"), _("Village"), _("Household"), _("ID number"), _("Phone")
+            )
+            table.display = False
+            yield table
+            yield Static(
+                _("Enter: next field · Ctrl+S: register"), id="walk-in-help", classes="muted"
+            )
         yield Footer()
 
     def on_mount(self) -> None:
-        name = self.query_one("#name", Input)
-        (self.query_one("#sex", Input) if name.value else name).focus()
+        move_focus(self.first_empty())
 
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        order = [f for f in self.FIELDS if f != "village"]
-        index = order.index(event.input.id)
-        if index + 1 < len(order):
-            self.query_one(f"#{order[index + 1]}", Input).focus()
+    def first_empty(self) -> Widget:
+        """The first required field still empty (the name unless the search gave one)."""
+        for field in REQUIRED:
+            widget = self.query_one(f"#{field}")
+            empty = widget.is_blank() if isinstance(widget, Select) else not widget.value.strip()
+            if empty:
+                return widget
+        return self.query_one("#birth")
+
+    # -- moving on ---------------------------------------------------------------------
+    def field_entered(self, field: Widget) -> None:
+        """Enter in a field (desk_fields): the next field at once; the last one registers."""
+        index = self.FIELDS.index(field.id)
+        if index + 1 < len(self.FIELDS):
+            move_focus(self.query_one(f"#{self.FIELDS[index + 1]}"))
         else:
             self.action_save()
 
-    @on(Input.Changed)
-    def edited(self) -> None:
+    @on(Select.Changed, "#village")
+    def village_chosen(self, event: Select.Changed) -> None:
+        select = event.select
+        if self.focused is not None and (
+            self.focused is select or select in self.focused.ancestors
+        ):  # chosen by the volunteer (not set by the form): a changed form, and on to the phone
+            self.confirm_pending = None
+            move_focus(self.query_one("#phone"))
+
+    def field_typed(self, field: Widget, inserted: bool) -> None:
+        """A key changed the form (desk_fields, at once): a duplicate warning no longer holds.
+        (Reset on Input.Changed instead, the changes typed just before Ctrl+S arrived after
+        it and took back the confirmation it had just asked for.)"""
         self.confirm_pending = None
 
+    # -- look-alikes -----------------------------------------------------------------------
+    def show_candidates(self, candidates: list[dict]) -> None:
+        self.candidates = candidates[:10]
+        table = self.query_one("#dupes", DataTable)
+        table.clear()
+        for d in self.candidates:
+            table.add_row(
+                escape(d["name"]),
+                d["birth_date"] or "",
+                escape(d["village"] or ""),
+                escape(d["household_number"] or "-"),
+                mask_id(d["id_number"]),
+                mask_phone(d.get("phone")),
+                key=str(d["id"]),
+            )
+        table.display = True
+        self.query_one("#walk-in-help", Static).update(
+            _("↑↓ Enter: check this person in instead · Esc: back to the form")
+        )
+        move_focus(table)
+
+    def hide_candidates(self) -> None:
+        self.query_one("#dupes", DataTable).display = False
+        self.query_one("#walk-in-help", Static).update(_("Enter: next field · Ctrl+S: register"))
+        move_focus(self.query_one("#name"))
+
+    @on(DataTable.RowSelected, "#dupes")
+    def candidate_picked(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(WalkInResult(person_id=int(event.row_key.value)))
+
+    # -- actions ---------------------------------------------------------------------------
     def action_save(self) -> None:
         values = {f: self.query_one(f"#{f}", Input).value for f in self.FIELDS if f != "village"}
         village_box = self.query_one("#village", Select)
@@ -168,6 +259,7 @@ class WalkInForm(ClinicModal):
             sex = parse_sex(values["sex"]) if values["sex"].strip() else None
         except InputError as exc:
             error.update(exc.message)
+            move_focus(self.query_one("#sex"))
             return
         form = desk.WalkIn(
             name=values["name"],
@@ -180,38 +272,32 @@ class WalkInForm(ClinicModal):
         clean = desk.clean_walk_in(form, self.app.today())
         if clean.problems:
             error.update("\n".join(clean.problems.values()))
-            field = next(iter(clean.problems))
-            self.query_one(f"#{field}").focus()
+            move_focus(self.query_one(f"#{next(iter(clean.problems))}"))
             return
+        confirmed = self.confirm_pending is not None
         try:
-            person_id = desk.add_walk_in(
-                self.app.store,
-                clean,
-                confirm_duplicate=self.confirm_pending is not None,
-                actor=self.app.actor,
-                volunteer_id=self.volunteer_id,
-            )
+            desk.check_walk_in(self.app.store, clean, confirm_duplicate=confirmed)
         except desk.DuplicateWarning as exc:
             lines = [exc.message]
-            household = _("household")
-            for d in exc.candidates[:5]:
-                lines.append(
-                    f"  {d['name']} {d['birth_date'] or ''} {d['village'] or ''} "
-                    f"{household} {d['household_number'] or '-'} {mask_id(d['id_number'])}"
-                )
             if any(d["id_number"] and d["id_number"] == clean.id_number for d in exc.candidates):
-                lines.append(_("Esc, then find this person by name in the check-in box."))
+                lines.append(_("Enter checks the registered person in."))
             else:
-                lines.append(
-                    _("Ctrl+S again registers a new person anyway; Esc goes back to the search.")
-                )
+                lines.append(_("Ctrl+S again registers a new person anyway."))
                 self.confirm_pending = exc.candidates
             error.update("\n".join(lines))
+            self.show_candidates(exc.candidates)
             return
         except InputError as exc:
             error.update(exc.message)
             return
-        self.dismiss(person_id)
+        self.dismiss(WalkInResult(clean=clean, confirm_duplicate=confirmed))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        village = self.query_one("#village", Select)
+        if village.expanded:  # Esc closes the open list of villages, not the form
+            village.expanded = False
+            move_focus(village)
+        elif self.query_one("#dupes", DataTable).display:
+            self.hide_candidates()  # back to the form, as typed
+        else:
+            self.dismiss(None)

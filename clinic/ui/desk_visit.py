@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionList, Static
 
 from clinic.core import desk
@@ -21,7 +22,9 @@ from clinic.core.categories import category_label, tag_label
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.desk_extra import BindingCommands, listing
+from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
 from clinic.ui.labels import sex_short
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -54,38 +57,47 @@ ORDER = (
 class VisitScreen(ClinicScreen):
     COMMANDS = {BindingCommands}
     CSS_PATH = "desk.tcss"
+    # Priority: run by the app in the order the keys came, like the fields' own keys
+    # (desk_fields), so a key typed after Esc or Ctrl+D never lands in this form.
+    # Done is Ctrl+D, not the desk's Ctrl+F (filter): pressing it twice closed a
+    # visit and then filtered the queue.
     BINDINGS = [
-        Binding("ctrl+r", "prescriptions", N_("Prescriptions")),
-        Binding("ctrl+g", "toggle_fasting", N_("Fasting/random")),
-        Binding("ctrl+f", "finish", N_("Done")),
-        Binding("ctrl+s", "save", N_("Save draft")),
-        Binding("escape", "back", N_("Back (draft kept)")),
+        Binding("ctrl+r", "prescriptions", N_("Prescriptions"), priority=True),
+        Binding("ctrl+g", "toggle_fasting", N_("Fasting/random"), priority=True),
+        Binding("ctrl+d", "finish", N_("Done"), priority=True),
+        Binding("ctrl+s", "save", N_("Save draft"), priority=True),
+        Binding("escape", "back", N_("Back (draft kept)"), priority=True),
     ]
 
-    def __init__(
-        self, visit_id: int, volunteer_id: int | None, fasting_default: bool = False
-    ) -> None:
+    def __init__(self, visit_id: int, volunteer_id: int | None) -> None:
         super().__init__()
-        self.fasting_default = fasting_default
         self.visit_id = visit_id
         self.volunteer_id = volunteer_id
         self._loading = True
         self._follow_up_touched = False
-        self._last: dict[str, str] = {}
         self.flags: list[V.Flag] = []
+        # A visit already done opens locked: the first change asks before reopening it.
+        self.locked = False
+        self._asking = False
+        # The field a complete reading moved on to: an Enter typed right after the reading
+        # (habit, a paste, a scanner) ends that reading instead of skipping this field.
+        self._moved_to: Widget | None = None
 
     def compose(self) -> ComposeResult:
         store = self.app.store
         self.ctx = desk.visit_context(store, self.visit_id, self.app.today())
-        self.form = desk.load_visit_form(store, self.visit_id, self.fasting_default)
+        self.form = desk.load_visit_form(store, self.visit_id)
         self.conditions = desk.conditions_catalogue(store)
+        self.locked = self.ctx["visit"]["state"] == "done"
         yield Header()
+        yield Static(self.banner(), id="visit-title")
         with Horizontal(id="visit-main"):
-            with VerticalScroll(id="visit-form", classes="compact"):
+            # Not a Tab stop of its own (it was an invisible one after the follow-up field).
+            with VerticalScroll(id="visit-form", classes="compact", can_focus=False):
                 for fid, label, placeholder in FIELDS:
                     if fid == "notes":
                         yield Label(_("Conditions assessed (Space ticks, Enter moves on)"))
-                        yield SelectionList[str](
+                        yield FieldList(
                             *[
                                 (name, code, code in self.form.conditions)
                                 for code, name in self.conditions
@@ -94,7 +106,7 @@ class VisitScreen(ClinicScreen):
                         )
                     with Horizontal(classes="field"):
                         yield Label(_(label), classes="field-label")
-                        yield Input(
+                        yield FieldInput(
                             self.form.values.get(fid, ""),
                             placeholder=_(placeholder) if placeholder else "",
                             id=fid,
@@ -107,12 +119,34 @@ class VisitScreen(ClinicScreen):
                 yield Static("", id="flags")
                 yield Static(_("Earlier visits"), classes="title")
                 table = DataTable(id="history", cursor_type="none")
+                table.can_focus = False  # read only: no invisible Tab stop after the follow-up
                 table.add_columns(_("Date"), _("BP"), _("Glucose"), _("Flags"))
                 yield table
                 yield Static("", id="handouts", classes="muted")
         yield Footer()
 
+    def banner(self) -> str:
+        """The person whose form this is, unmistakably, and whether the visit is done."""
+        p, visit = self.ctx["person"], self.ctx["visit"]
+        age = "" if self.ctx["age"] is None else " " + _("{age} y").format(age=self.ctx["age"])
+        who = f"{escape(p['name'])}  {sex_short(p['sex'])}{age}  {escape(p['village'] or '')}"
+        text = "[b reverse] " + _("Visit: {who}").format(who=who) + " [/]"
+        if visit["state"] == "done":
+            done_at = (visit.get("done_at") or "")[11:16]
+            text += (
+                "  [b black on yellow] "
+                + escape(
+                    _("Done at {time}: a change asks first").format(time=done_at or "-")
+                    if self.locked
+                    else _("Done at {time}: being changed").format(time=done_at or "-")
+                )
+                + " [/]"
+            )
+        return text
+
     def on_mount(self) -> None:
+        self.title = _("Visit: {name}").format(name=self.ctx["person"]["name"])
+        self.query_one("#conditions", SelectionList).disabled = self.locked
         self.show_person()
         self.show_history()
         self.show_fasting()
@@ -125,7 +159,7 @@ class VisitScreen(ClinicScreen):
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
         self.show_handouts()
-        self.query_one("#bp", Input).focus()
+        self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
         self._loading = False
 
     # -- panels --------------------------------------------------------------------
@@ -186,10 +220,33 @@ class VisitScreen(ClinicScreen):
         self.query_one("#fasting", Static).update(escape(f"[{label}]") + " Ctrl+G")
 
     def action_toggle_fasting(self) -> None:
+        if not self.field_may_edit():
+            return
         self.form.fasting = not self.form.fasting
-        self.fasting_default = self.form.fasting
         self.show_fasting()
         self.changed()
+
+    # -- a visit already done ------------------------------------------------------------
+    def field_may_edit(self) -> bool:
+        """False while the visit is done and not reopened; asks (once) whether to change it."""
+        if not self.locked:
+            return True
+        if not self._asking:
+            self._asking = True
+            question = _(
+                "The visit of {name} is done. Change it? (It stays done; the change is saved.)"
+            ).format(name=self.ctx["person"]["name"])
+            self.app.push_screen(
+                ConfirmDialog(question, _("Change it"), _("Leave it")), self._unlock
+            )
+        return False
+
+    def _unlock(self, yes: bool | None) -> None:
+        self._asking = False
+        if yes:
+            self.locked = False
+            self.query_one("#conditions", SelectionList).disabled = False
+            self.query_one("#visit-title", Static).update(self.banner())
 
     # -- reading the form ------------------------------------------------------------
     def read(self) -> desk.VisitForm:
@@ -224,7 +281,7 @@ class VisitScreen(ClinicScreen):
             text += "\n" + _("BMI {bmi}").format(bmi=bmi)
         box.update(text)
         follow_up = self.query_one("#follow_up_due", Input)
-        if not self._follow_up_touched and not follow_up.has_focus:
+        if not self._follow_up_touched and self.focused is not follow_up:
             # A sensible default the volunteer sees and may clear: typing in the field keeps their value.
             proposed = desk.default_follow_up(self.flags, self.form.conditions) or ""
             if follow_up.value != proposed:
@@ -232,21 +289,15 @@ class VisitScreen(ClinicScreen):
                 self.form.values["follow_up_due"] = proposed
         return result.problems
 
-    @on(Input.Changed, "#follow_up_due")
-    def follow_up_typed(self, event: Input.Changed) -> None:
-        if event.input.has_focus:
+    def field_typed(self, field: FieldInput, inserted: bool) -> None:
+        """Called as a key is applied (desk_fields): a complete reading moves on by itself,
+        there and then, so the next key already goes to the next field."""
+        self._moved_to = None
+        if field.id == "follow_up_due":
             self._follow_up_touched = True
-
-    @on(Input.Changed, "#bp, #glucose")
-    def reading_typed(self, event: Input.Changed) -> None:
-        """A complete reading moves on to the next field by itself (typing at the end only)."""
-        field = event.input
-        before = self._last.get(field.id, "")
-        self._last[field.id] = field.value
         if (
-            not self._loading
-            and field.has_focus
-            and len(field.value) > len(before)
+            inserted
+            and field.id in ("bp", "glucose")
             and field.cursor_position == len(field.value)
             and V.looks_complete(field.id, field.value)
         ):
@@ -257,6 +308,7 @@ class VisitScreen(ClinicScreen):
             except V.VitalsError:
                 return  # stay: the message beside the field says what is wrong
             self._advance(field.id)
+            self._moved_to = self.focused
 
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)
@@ -284,20 +336,21 @@ class VisitScreen(ClinicScreen):
         return True
 
     # -- moving on --------------------------------------------------------------------
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        self._advance(event.input.id)
+    def field_entered(self, field: Widget) -> None:
+        """Enter in a field (desk_fields): the next field, focused at once."""
+        if field is self._moved_to and not getattr(field, "value", ""):
+            self._moved_to = None  # the Enter of the reading that already moved on
+            return
+        self._moved_to = None
+        self._advance(field.id)
 
-    def _advance(self, current: str) -> None:
-        index = ORDER.index(current)
-        if index + 1 < len(ORDER):
-            self.query_one(f"#{ORDER[index + 1]}").focus()
-
-    def on_key(self, event) -> None:
-        if event.key == "enter" and self.focused is self.query_one("#conditions", SelectionList):
-            event.stop()
-            event.prevent_default()
-            self._advance("conditions")
+    def _advance(self, current: str | None) -> None:
+        index = ORDER.index(current) if current in ORDER else len(ORDER)
+        for following in ORDER[index + 1 :]:
+            widget = self.query_one(f"#{following}")
+            if widget.focusable:  # the conditions list is off while a done visit is locked
+                move_focus(widget)
+                return
 
     # -- actions ------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -305,13 +358,14 @@ class VisitScreen(ClinicScreen):
             self.notify(_("Draft saved."))
 
     def action_back(self) -> None:
-        self.save_draft()
+        if not self.locked:
+            self.save_draft()
         self.dismiss(None)
 
     def action_prescriptions(self) -> None:
         from clinic.ui.desk_handout import HandoutDialog
 
-        if not self.save_draft():
+        if not self.field_may_edit() or not self.save_draft():
             return
 
         def given(ids: list[int] | None) -> None:
@@ -323,6 +377,9 @@ class VisitScreen(ClinicScreen):
         )
 
     def action_finish(self) -> None:
+        if self.locked:  # done and unchanged: nothing to close again
+            self.dismiss(None)
+            return
         try:
             desk.save_visit(
                 self.app.store,
@@ -337,7 +394,7 @@ class VisitScreen(ClinicScreen):
             self.notify(exc.message, severity="error")
             target = "bp" if exc.field in ("sbp", "dbp") else exc.field
             if self.query(f"#{target}"):
-                self.query_one(f"#{target}").focus()
+                move_focus(self.query_one(f"#{target}"))
             return
         except ClinicError as exc:
             self.notify(exc.message, severity="error")

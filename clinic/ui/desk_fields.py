@@ -1,0 +1,204 @@
+"""Form fields that keep up with paste and barcode-scanner speed.
+
+Why this exists: Textual's app hands every key to the *focused* widget's own
+message queue, and a form moved on with ``Widget.focus()`` (a later message)
+or from an ``Input.Submitted`` / ``Input.Changed`` handler (later messages
+too). Keys arriving 5 ms apart (a paste, a scanner, ``tmux send-keys``) are
+all dispatched before the field has even seen its Enter, so they went to the
+old field: a walk-in typed ``沈芳⏎女⏎65`` got the sex ``女65``.
+
+The fix is at the point of dispatch. The app calls ``_forward_event`` of the
+focused widget in its own task, one key after the other; a :class:`FieldInput`
+applies the key right there (text, editing keys, Enter, Tab) and the form
+moves the focus there and then with ``Screen.set_focus``, so the very next
+key is dispatched to the next field. Keys the field does not handle itself
+go the usual way; the forms make their own keys (Ctrl+D, Ctrl+S, Esc …)
+priority bindings, which the app also runs in order, before dispatching.
+
+A form screen takes part by implementing ``field_entered(widget)`` (Enter in
+a field; moving on or submitting), and optionally ``field_typed(widget,
+inserted)`` (after a key changed the text: a complete reading moves on) and
+``field_may_edit()`` (False while the form is locked, e.g. a visit already done).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from textual import events
+from textual.actions import parse
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Select, SelectionList
+
+# Printable keys a desk list keeps: Space, and / (the desk's "go to the search box").
+NOT_TYPED = {"space", "slash"}
+
+EDIT_ACTIONS = {
+    # Input actions that change the text: refused while the form is locked.
+    "delete_left",
+    "delete_right",
+    "delete_left_word",
+    "delete_right_word",
+    "delete_left_all",
+    "delete_right_all",
+    "cut",
+    "paste",
+}
+
+
+def _hook(widget: Widget, name: str):
+    try:
+        return getattr(widget.screen, name, None)
+    except Exception:  # noqa: BLE001 - not on a screen (any more)
+        return None
+
+
+def move_focus(widget: Widget | None) -> None:
+    """Focus ``widget`` now, not on a later message: the next key dispatched goes to it.
+    A field with text has it selected now too (typing replaces it, as on a click)."""
+    if widget is not None:
+        widget.screen.set_focus(widget)
+        if isinstance(widget, FieldInput) and widget.screen.focused is widget:
+            widget.select_all()
+
+
+class CurrentRow:
+    """Marks the form row (``.field``) holding the focused field with ``-current``, so its
+    label stands out. (CSS ``:focus-within`` on the row did not restyle the label when
+    the focus moved on.)"""
+
+    def on_focus(self) -> None:
+        self._mark(True)
+
+    def on_blur(self) -> None:
+        self._mark(False)
+
+    def _mark(self, current: bool) -> None:
+        row = self.parent
+        if row is not None and row.has_class("field"):
+            row.set_class(current, "-current")
+
+
+class FieldInput(CurrentRow, Input):
+    """An Input whose keys take effect in the order they were dispatched (see the module)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Selecting the text on the (later) Focus message would select what was already
+        # typed into the field at speed, and the next key would replace it: move_focus
+        # selects at once instead.
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._apply_now(event):
+            return
+        if isinstance(event, events.Paste):
+            paste_into_form(self, event.text)
+            return
+        super()._forward_event(event)
+
+    def _may_edit(self) -> bool:
+        hook = _hook(self, "field_may_edit")
+        return hook is None or bool(hook())
+
+    def _apply_now(self, event: events.Key) -> bool:
+        if event.key in ("tab", "shift+tab"):
+            screen = self.screen
+            move_focus(screen.focus_next() if event.key == "tab" else screen.focus_previous())
+            return True
+        if event.key == "enter":
+            entered = _hook(self, "field_entered")
+            if entered is None:
+                return False  # a plain Input: Input.Submitted as usual
+            entered(self)
+            return True
+        if event.is_printable and event.character:
+            self.type_now(event.character)
+            return True
+        return self._run_own_binding(event.key)
+
+    def type_now(self, text: str) -> None:
+        """Insert ``text`` at the cursor (as a key would), then let the form react."""
+        if not self._may_edit():
+            return
+        self._restart_blink()
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
+        self._typed(inserted=True)
+
+    def _typed(self, inserted: bool) -> None:
+        typed = _hook(self, "field_typed")
+        if typed is not None:
+            typed(self, inserted)
+
+    def _run_own_binding(self, key: str) -> bool:
+        """The Input's own editing and cursor keys, run now so they keep their place in line."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            _namespace, name, params = parse(binding.action)
+            method = getattr(self, f"action_{name}", None)
+            if method is None or inspect.iscoroutinefunction(method):
+                continue
+            if name in EDIT_ACTIONS and not self._may_edit():
+                return True
+            self._restart_blink()
+            method(*params)
+            if name in EDIT_ACTIONS:
+                self._typed(inserted=False)
+            return True
+        return False
+
+
+def paste_into_form(field: Widget, text: str) -> None:
+    """A pasted block as if typed: each line into the field focused at that moment, Enter between."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for index, line in enumerate(lines):
+        target = field.screen.focused
+        if index:
+            entered = _hook(field, "field_entered")
+            if entered is None or target is None:
+                return
+            entered(target)
+            target = field.screen.focused
+        if line and isinstance(target, FieldInput):
+            target.type_now(line)
+
+
+class FieldList(SelectionList[str]):
+    """A SelectionList in a form: Enter moves on at once (Space ticks)."""
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "enter":
+            entered = _hook(self, "field_entered")
+            if entered is not None:
+                entered(self)
+                return
+        super()._forward_event(event)
+
+
+class FieldSelect(CurrentRow, Select):
+    """A Select in a form: Enter keeps the choice shown and moves on at once;
+    Space or ↓ opens the list to change it."""
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "enter" and not self.expanded:
+            entered = _hook(self, "field_entered")
+            if entered is not None:
+                entered(self)
+                return
+        super()._forward_event(event)
+
+
+class DeskTable(DataTable):
+    """A list on the desk: printable keys typed while it has the focus go to the search box
+    (in order, at once), instead of vanishing while Enter then opened the highlighted row."""
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.is_printable and event.character:
+            if event.key not in NOT_TYPED:
+                typed = _hook(self, "typed_outside_search")
+                if typed is not None:
+                    typed(event.character)
+                    return
+        super()._forward_event(event)
