@@ -279,22 +279,6 @@ async def test_past_clinic_day_entry(demo_path, demo_store):
     assert arrived.startswith(past["date"])
 
 
-def without_toasts(keys: list[str]):
-    """Press the keys, then clear the notifications and stop the cursor blinking: whether the
-    check-in toast has timed out, or the cursor is shown, at the moment of the screenshot
-    depends on how busy the machine is (a flaky snapshot)."""
-
-    async def run_before(pilot) -> None:
-        await pilot.press(*keys)
-        await pilot.app.workers.wait_for_complete()
-        pilot.app.clear_notifications()
-        for box in pilot.app.screen.query("Input"):
-            box.cursor_blink = False  # a blinking cursor is caught on or off
-        await pilot.pause()
-
-    return run_before
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_desk_snapshot(demo_path, snap_compare, lang):
     app = make_app(demo_path, lang)
@@ -311,7 +295,7 @@ def test_visit_snapshot(demo_path, demo_store, snap_compare, lang):
     app = make_app(demo_path, lang)
     try:
         keys = ["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", *"3.1"]
-        assert snap_compare(app, terminal_size=SIZE, run_before=without_toasts(keys))
+        assert snap_compare(app, terminal_size=SIZE, press=keys)
     finally:
         set_language("en")
 
@@ -389,7 +373,7 @@ def test_handout_snapshot(demo_path, demo_store, snap_compare, lang):
     app = make_app(demo_path, lang)
     try:
         keys = ["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"150/95", *"12.5"]
-        assert snap_compare(app, terminal_size=SIZE, run_before=without_toasts([*keys, "ctrl+r"]))
+        assert snap_compare(app, terminal_size=SIZE, press=[*keys, "ctrl+r"])
     finally:
         set_language("en")
 

@@ -64,81 +64,50 @@ def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal):
     assert visit == {"state": "waiting"}
 
 
-@pytest.mark.skipif(
-    not shutil.which("tmux") or not shutil.which("clinic"), reason="needs tmux and clinic"
-)
-def test_keys_sent_at_once_land_in_their_fields(tmp_path):
+def test_keys_sent_at_once_land_in_their_fields(tmp_path, terminal):
     """Issue 14 #4: `tmux send-keys` of a whole form at once (paste or scanner speed)
     lands each value in its own field: the walk-in and the visit form, checked in the
-    database. A tmux server of its own (-L), so parallel runs never share one."""
+    database."""
     from clinic.core.demo import build_demo
     from clinic.store import open_store
 
     today = dt.date.today()
     db = tmp_path / "demo.db"
     build_demo(db, size="small", seed=1, today=today)
-    store = open_store(db)
-    regular = store.one(
-        """SELECT p.id, p.name FROM persons p
-        WHERE EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
-          AND (SELECT COUNT(*) FROM persons p2 WHERE p2.name = p.name) = 1
-          AND NOT EXISTS (SELECT 1 FROM visits v JOIN clinic_days d ON d.id = v.clinic_day_id
-                          WHERE v.person_id = p.id AND d.date = ?) LIMIT 1""",
-        [today.isoformat()],
-    )
-    store.close()
-    socket = "desk-paste-" + uuid.uuid4().hex[:8]
-    tmux = ["tmux", "-L", socket]
-
-    def screen() -> str:
-        return subprocess.run(
-            [*tmux, "capture-pane", "-t", "t", "-p"], capture_output=True, text=True
-        ).stdout
-
-    def wait(text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen:\n{shown}")
-
-    def send(*args: str) -> None:
-        subprocess.run([*tmux, "send-keys", "-t", "t", *args], check=True)
-
-    subprocess.run(
-        [*tmux, "new-session", "-d", "-s", "t", "-x", "120", "-y", "36"]
-        + [f"clinic --db {db} --lang zh"],
-        check=True,
-    )
-    try:
-        wait("f1 ")
-        send("F4")
-        wait("本服务台在哪个义诊日工作")
-        send("Enter")
-        wait("服务台是谁")
-        send("Enter")
-        wait("排队")
-        send("C-n")
-        wait("花名册上没有的人")  # the walk-in form's title (the footer says 现场登记 too)
-        # The whole walk-in at once: name, sex, age, village kept, phone, then register.
-        send("柏雪梅", "Enter", "女", "Enter", "65", "Enter", "Enter", "13912345678", "C-s")
-        wait("健康信息知情同意")  # the consent dialog: the form was complete and valid
-        send("Enter")
-        wait("柏雪梅 已签到")
-        send("-l", regular["name"])
-        wait("回车为选中者签到")
-        send("Enter")
-        wait(f"{regular['name']} 已签到")
-        send("C-o")
-        wait("就诊：" + regular["name"])
-        send("150/95", "Enter", "6.2", "Enter", "78", "Enter", "62", "Enter", "165", "Enter")
-        send("头晕两周", "Enter", "Escape")
-        wait("排队")
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    with open_store(db) as store:
+        regular = store.one(
+            """SELECT p.id, p.name FROM persons p
+            WHERE EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
+              AND (SELECT COUNT(*) FROM persons p2 WHERE p2.name = p.name) = 1
+              AND NOT EXISTS (SELECT 1 FROM visits v JOIN clinic_days d ON d.id = v.clinic_day_id
+                              WHERE v.person_id = p.id AND d.date = ?) LIMIT 1""",
+            [today.isoformat()],
+        )
+    desk = terminal(f"{installed_clinic()} --db {db} --lang zh", 120, 36)
+    desk.wait_for("f1 ")
+    desk.keys("F4")
+    desk.wait_for("本服务台在哪个义诊日工作")
+    desk.keys("Enter")
+    desk.wait_for("服务台是谁")
+    desk.keys("Enter")
+    desk.wait_for("排队")
+    desk.keys("C-n")
+    desk.wait_for("花名册上没有的人")  # the walk-in form's title (the footer says 现场登记 too)
+    # The whole walk-in at once: name, sex, age, village kept, phone, then register.
+    desk.keys("柏雪梅", "Enter", "女", "Enter", "65", "Enter", "Enter", "13912345678", "C-s")
+    desk.wait_for("健康信息知情同意")  # the consent dialog: the form was complete and valid
+    desk.keys("Enter")
+    desk.wait_for("柏雪梅 已签到")
+    desk.keys(regular["name"], literal=True)
+    desk.wait_for("回车为选中者签到")
+    desk.keys("Enter")
+    desk.wait_for(f"{regular['name']} 已签到")
+    desk.keys("C-o")
+    desk.wait_for("就诊：" + regular["name"])
+    desk.keys("150/95", "Enter", "6.2", "Enter", "78", "Enter", "62", "Enter", "165", "Enter")
+    desk.keys("头晕两周", "Enter", "Escape")
+    desk.wait_for("排队")
+    desk.close()
     store = open_store(db)
     walk_in = store.one("SELECT sex, birth_date, phone FROM persons WHERE name = '柏雪梅'")
     visit = store.one(

@@ -66,6 +66,17 @@ class ClinicApp(App[None]):
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes are offered first to the focused widget's ``take_now`` (or the
+        screen's, when nothing has the focus), here in the app's own task, one after the
+        other: form fields apply them at once, so keys typed at paste or scanner speed land
+        in the field they were typed for (see clinic.ui.desk_fields)."""
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            take_now = getattr(self.screen.focused or self.screen, "take_now", None)
+            if take_now is not None and take_now(event):
+                return
+        await super().on_event(event)
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Text fields blink unless CLINIC_CURSOR_BLINK=0 (set once, on focus)."""
         if not self.cursor_blink and getattr(event.widget, "cursor_blink", False):

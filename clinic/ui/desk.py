@@ -283,13 +283,14 @@ class DeskScreen(ClinicScreen):
         search.cursor_position = len(search.value)
         search.insert_text_at_cursor(character)
 
-    def _forward_event(self, event: events.Event) -> None:
-        # Nothing focused (after a dialog closed): the app gives keys to the screen itself.
+    def take_now(self, event: events.Key | events.Paste) -> bool:
+        """Nothing focused (after a dialog closed): a character typed goes to the search box
+        (offered by the app before dispatching, see ClinicApp.on_event)."""
         if isinstance(event, events.Key) and event.is_printable and event.character:
             if self.focused is None and event.key not in NOT_TYPED:
                 self.typed_outside_search(event.character)
-                return
-        super()._forward_event(event)
+                return True
+        return False
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:

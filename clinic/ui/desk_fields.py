@@ -7,13 +7,15 @@ too). Keys arriving 5 ms apart (a paste, a scanner, ``tmux send-keys``) are
 all dispatched before the field has even seen its Enter, so they went to the
 old field: a walk-in typed ``沈芳⏎女⏎65`` got the sex ``女65``.
 
-The fix is at the point of dispatch. The app calls ``_forward_event`` of the
-focused widget in its own task, one key after the other; a :class:`FieldInput`
-applies the key right there (text, editing keys, Enter, Tab) and the form
-moves the focus there and then with ``Screen.set_focus``, so the very next
-key is dispatched to the next field. Keys the field does not handle itself
-go the usual way; the forms make their own keys (Ctrl+D, Ctrl+S, Esc …)
-priority bindings, which the app also runs in order, before dispatching.
+The fix is at the point of dispatch. The app handles every key and paste in
+its own task, one after the other (``App.on_event``); before dispatching, the
+app offers it to the focused widget's ``take_now(event)``
+(:meth:`clinic.ui.app.ClinicApp.on_event`). A :class:`FieldInput` applies the
+key right there (text, editing keys, Enter, Tab) and the form moves the focus
+there and then with ``Screen.set_focus``, so the very next key is dispatched
+to the next field. Keys the field does not take go the usual way; the forms
+make their own keys (Ctrl+D, Ctrl+S, Esc …) priority bindings, which the app
+also runs in order. Only public interfaces of Textual are used.
 
 A form screen takes part by implementing ``field_entered(widget)`` (Enter in
 a field; moving on or submitting), and optionally ``field_typed(widget,
@@ -23,27 +25,25 @@ inserted)`` (after a key changed the text: a complete reading moves on) and
 
 from __future__ import annotations
 
-import inspect
-
 from textual import events
-from textual.actions import parse
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, SelectionList
 
 # Printable keys a desk list keeps: Space, and / (the desk's "go to the search box").
 NOT_TYPED = {"space", "slash"}
 
-EDIT_ACTIONS = {
-    # Input actions that change the text: refused while the form is locked.
-    "delete_left",
-    "delete_right",
-    "delete_left_word",
-    "delete_right_word",
-    "delete_left_all",
-    "delete_right_all",
-    "cut",
-    "paste",
+# Editing and cursor keys a field applies at once, with the Input action each runs. Keys
+# with Ctrl are left to the usual way: the forms bind some of them (Ctrl+D: done).
+NOW_KEYS = {
+    "backspace": "delete_left",
+    "delete": "delete_right",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "home": "home",
+    "end": "end",
 }
+# Input actions that change the text: refused while the form is locked.
+EDIT_ACTIONS = {"delete_left", "delete_right"}
 
 
 def _hook(widget: Widget, name: str):
@@ -89,13 +89,12 @@ class FieldInput(CurrentRow, Input):
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
 
-    def _forward_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and self._apply_now(event):
-            return
+    def take_now(self, event: events.Key | events.Paste) -> bool:
+        """Apply a key or a paste at once (see the module); False leaves it to Textual."""
         if isinstance(event, events.Paste):
             paste_into_form(self, event.text)
-            return
-        super()._forward_event(event)
+            return True
+        return self._apply_now(event)
 
     def _may_edit(self) -> bool:
         hook = _hook(self, "field_may_edit")
@@ -121,7 +120,6 @@ class FieldInput(CurrentRow, Input):
         """Insert ``text`` at the cursor (as a key would), then let the form react."""
         if not self._may_edit():
             return
-        self._restart_blink()
         if self.selection.is_empty:
             self.insert_text_at_cursor(text)
         else:
@@ -134,20 +132,16 @@ class FieldInput(CurrentRow, Input):
             typed(self, inserted)
 
     def _run_own_binding(self, key: str) -> bool:
-        """The Input's own editing and cursor keys, run now so they keep their place in line."""
-        for binding in self._bindings.key_to_bindings.get(key, ()):
-            _namespace, name, params = parse(binding.action)
-            method = getattr(self, f"action_{name}", None)
-            if method is None or inspect.iscoroutinefunction(method):
-                continue
-            if name in EDIT_ACTIONS and not self._may_edit():
-                return True
-            self._restart_blink()
-            method(*params)
-            if name in EDIT_ACTIONS:
-                self._typed(inserted=False)
+        """The Input's editing and cursor keys, run now so they keep their place in line."""
+        name = NOW_KEYS.get(key)
+        if name is None:
+            return False
+        if name in EDIT_ACTIONS and not self._may_edit():
             return True
-        return False
+        getattr(self, f"action_{name}")()
+        if name in EDIT_ACTIONS:
+            self._typed(inserted=False)
+        return True
 
 
 def paste_into_form(field: Widget, text: str) -> None:
@@ -168,37 +162,37 @@ def paste_into_form(field: Widget, text: str) -> None:
 class FieldList(SelectionList[str]):
     """A SelectionList in a form: Enter moves on at once (Space ticks)."""
 
-    def _forward_event(self, event: events.Event) -> None:
+    def take_now(self, event: events.Key | events.Paste) -> bool:
         if isinstance(event, events.Key) and event.key == "enter":
             entered = _hook(self, "field_entered")
             if entered is not None:
                 entered(self)
-                return
-        super()._forward_event(event)
+                return True
+        return False
 
 
 class FieldSelect(CurrentRow, Select):
     """A Select in a form: Enter keeps the choice shown and moves on at once;
     Space or ↓ opens the list to change it."""
 
-    def _forward_event(self, event: events.Event) -> None:
+    def take_now(self, event: events.Key | events.Paste) -> bool:
         if isinstance(event, events.Key) and event.key == "enter" and not self.expanded:
             entered = _hook(self, "field_entered")
             if entered is not None:
                 entered(self)
-                return
-        super()._forward_event(event)
+                return True
+        return False
 
 
 class DeskTable(DataTable):
     """A list on the desk: printable keys typed while it has the focus go to the search box
     (in order, at once), instead of vanishing while Enter then opened the highlighted row."""
 
-    def _forward_event(self, event: events.Event) -> None:
+    def take_now(self, event: events.Key | events.Paste) -> bool:
         if isinstance(event, events.Key) and event.is_printable and event.character:
             if event.key not in NOT_TYPED:
                 typed = _hook(self, "typed_outside_search")
                 if typed is not None:
                     typed(event.character)
-                    return
-        super()._forward_event(event)
+                    return True
+        return False
