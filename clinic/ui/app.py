@@ -16,7 +16,6 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.store import Store, open_store
 from clinic.ui import registry
-from clinic.ui.base import translate_bindings
 
 
 class ClinicApp(App[None]):
@@ -46,7 +45,6 @@ class ClinicApp(App[None]):
         self.bind("f1", "help", description=_("Help"), show=True)
         for entry in registry.available():
             self.bind(entry.key, f"open('{entry.name}')", description=_(entry.title), show=False)
-        translate_bindings(self)  # Textual's own "palette" binding, among others
 
     # Textual's built-in words, given here so the catalogue translates them.
     _TEXTUAL_WORDS = (

@@ -24,8 +24,9 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, current_language, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
-from clinic.ui.planning_widgets import ConfirmDialog, ScreenKeysProvider, cursor_id, form_footer
+from clinic.ui.planning_widgets import ConfirmDialog, cursor_id, form_footer
 
 ROLE_WIDTH = 16
 

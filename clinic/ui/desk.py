@@ -27,8 +27,9 @@ from clinic.i18n import N_, _, current_language
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
-from clinic.ui.desk_extra import BindingCommands, listing
+from clinic.ui.desk_extra import listing
 from clinic.ui.desk_fields import NOT_TYPED, DeskTable, move_focus
+from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
 
 REFRESH_SECONDS = 3.0
@@ -104,7 +105,7 @@ def state_label(state: str) -> str:
 
 
 class DeskScreen(ClinicScreen):
-    COMMANDS = {BindingCommands}
+    COMMANDS = {ScreenKeysProvider}
     CSS_PATH = "desk.tcss"
     # The footer shows the keys of every minute; Ctrl+G, Ctrl+Y and Ctrl+L are in F1 and
     # the palette (Ctrl+P), so that the footer fits 120 columns in Chinese too.

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
@@ -24,36 +21,6 @@ def listing(items) -> str:
     from clinic.i18n import current_language
 
     return ("、" if current_language() == "zh" else ", ").join(items)
-
-
-class BindingCommands(Provider):
-    """Every key of the screen underneath, by its description, in the command
-    palette (Ctrl+P): the desk's actions are reachable by name as well."""
-
-    def _commands(self) -> list[tuple[str, str, str]]:
-        found, seen = [], set()
-        for key, bindings in self.screen._bindings.key_to_bindings.items():
-            for binding in bindings:
-                if binding.description and binding.action not in seen:
-                    seen.add(binding.action)
-                    found.append((binding.description, binding.key_display or key, binding.action))
-        return found
-
-    async def discover(self) -> Hits:
-        for name, key, action in self._commands():
-            yield DiscoveryHit(name, partial(self.screen.run_action, action), help=key)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, key, action in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(name),
-                    partial(self.screen.run_action, action),
-                    help=key,
-                )
 
 
 class StockDialog(ClinicModal):

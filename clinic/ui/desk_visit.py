@@ -23,8 +23,9 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
-from clinic.ui.desk_extra import BindingCommands, listing
+from clinic.ui.desk_extra import listing
 from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
+from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -55,7 +56,7 @@ ORDER = (
 
 
 class VisitScreen(ClinicScreen):
-    COMMANDS = {BindingCommands}
+    COMMANDS = {ScreenKeysProvider}
     CSS_PATH = "desk.tcss"
     # Priority: run by the app in the order the keys came, like the fields' own keys
     # (desk_fields), so a key typed after Esc or Ctrl+D never lands in this form.

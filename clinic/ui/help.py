@@ -11,6 +11,7 @@ from textual.widgets import Static
 from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.base import ClinicModal
+from clinic.ui.keys import screen_keys
 
 
 class HelpScreen(ClinicModal):
@@ -46,14 +47,8 @@ class HelpScreen(ClinicModal):
         text.append("\n")
         below = self.below
         if below is not None:
-            seen = set()
-            for key, bindings in below._bindings.key_to_bindings.items():
-                for binding in bindings:
-                    shown = binding.key_display or key
-                    # One line per key as shown: "[" stands for "[" and PgUp, listed once.
-                    if binding.description and (shown, binding.description) not in seen:
-                        seen.add((shown, binding.description))
-                        line(shown, binding.description)
+            for shown, description, _action in screen_keys(below):
+                line(shown, description)
             text.append("\n")
         heading(_("Everywhere"))
         for entry in registry.available():

@@ -1,12 +1,8 @@
-"""Small pieces the planning screens share: the highlighted row's key, a form's footer, and
-the screen's keys in the command palette (every action reachable from Ctrl+P)."""
+"""Small pieces the planning screens share: the highlighted row's key and a form's footer."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from textual.app import ComposeResult
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
@@ -28,32 +24,3 @@ def form_footer() -> ComposeResult:
     with Horizontal(classes="buttons"):
         yield Button(_("Save"), id="save", variant="primary")
         yield Button(_("Cancel"), id="cancel")
-
-
-class ScreenKeysProvider(Provider):
-    """The active screen's bindings as palette commands, in the user's language.
-
-    The descriptions are already translated per screen instance (see clinic.ui.base);
-    each command runs the same action the key does.
-    """
-
-    def _commands(self):
-        screen = self.screen
-        seen = set()
-        for key, bindings in screen._bindings.key_to_bindings.items():
-            for binding in bindings:
-                if binding.description and binding.action not in seen:
-                    seen.add(binding.action)
-                    shown = binding.key_display or key
-                    yield binding.description, shown, partial(screen.run_action, binding.action)
-
-    async def discover(self) -> Hits:
-        for description, shown, run in self._commands():
-            yield DiscoveryHit(description, run, help=shown)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for description, shown, run in self._commands():
-            score = matcher.match(description)
-            if score > 0:
-                yield Hit(score, matcher.highlight(description), run, help=shown)

@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from clinic.core import planning as p
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id
+from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.planning_widgets import cursor_id
 
 
 class VillagesScreen(ClinicScreen):

@@ -30,7 +30,8 @@ from clinic.core.privacy import mask_phone
 from clinic.i18n import N_, _, ngettext, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
-from clinic.ui.planning_widgets import ScreenKeysProvider, cursor_id, form_footer
+from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.planning_widgets import cursor_id, form_footer
 
 ALL = "*"
 

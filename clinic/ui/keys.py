@@ -1,0 +1,73 @@
+"""A screen's keys in the user's language: for the footer, F1 help and the palette.
+
+BINDINGS are class attributes written with ``N_``; they are translated where
+they are shown, through Textual's public ``Screen.active_bindings`` (which
+the footer reads), so switching the language (tests do, in one process) never
+leaves stale text and nothing reaches into Textual's private binding tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+
+from textual.binding import ActiveBinding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from clinic.i18n import _
+
+
+def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """``active`` with every description and tooltip in the user's language."""
+    out = {}
+    for key, item in active.items():
+        binding = item.binding
+        binding = replace(
+            binding,
+            description=_(binding.description) if binding.description else "",
+            tooltip=_(binding.tooltip) if binding.tooltip else "",
+        )
+        out[key] = item._replace(binding=binding, tooltip=_(item.tooltip) if item.tooltip else "")
+    return out
+
+
+class TranslatedBindings:
+    """Mixed into the app's screens: the footer shows their keys in the user's language."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated(super().active_bindings)  # type: ignore[misc]
+
+
+def screen_keys(screen: Screen) -> Iterator[tuple[str, str, str]]:
+    """(key as shown, description, action) of the keys ``screen`` itself defines, each
+    action once: "[" and PgUp for one action are one line."""
+    seen = set()
+    for key, item in screen.active_bindings.items():
+        binding = item.binding
+        if item.node is not screen or not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        yield binding.key_display or key, binding.description, binding.action
+
+
+class ScreenKeysProvider(Provider):
+    """The screen's keys as command-palette entries (Ctrl+P): every action by its name."""
+
+    def _commands(self):
+        screen = self.screen
+        for shown, description, action in screen_keys(screen):
+            yield description, shown, partial(screen.run_action, action)
+
+    async def discover(self) -> Hits:
+        for description, shown, run in self._commands():
+            yield DiscoveryHit(description, run, help=shown)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for description, shown, run in self._commands():
+            score = matcher.match(description)
+            if score > 0:
+                yield Hit(score, matcher.highlight(description), run, help=shown)
