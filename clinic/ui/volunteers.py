@@ -400,7 +400,7 @@ class WeekendList(ClinicModal):
         table = self.query_one("#weekend", DataTable)
         table.clear()
         for r in rows:
-            due = Text(r["follow_up_due"] or "", style="bold red" if r["overdue"] else "")
+            due = Text(p.follow_up_text(r), style="bold red" if r["overdue"] else "")
             table.add_row(
                 r["number"] or "",
                 r["head_name"],
