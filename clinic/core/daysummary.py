@@ -13,7 +13,7 @@ from clinic.core import vitals as V
 from clinic.core.categories import category_label
 from clinic.core.desk import get_day
 from clinic.core.errors import NotFoundError
-from clinic.i18n import _, ngettext, pick
+from clinic.i18n import _, join_list, ngettext, pick
 from clinic.store import Store
 from clinic.store import desk as q
 
@@ -137,12 +137,11 @@ def thanks(data: dict) -> str:
     names = [v["name"] for v in data["volunteers"]]
     if not names:
         return ""
-    sep = "、" if any(not n.isascii() for n in names) else ", "
     return ngettext(
         "Thank you, {names}: {n} person was seen today.",
         "Thank you, {names}: {n} people were seen today.",
         data["seen"],
-    ).format(names=sep.join(names), n=data["seen"])
+    ).format(names=join_list(names), n=data["seen"])
 
 
 def _pair(label: str, value) -> str:

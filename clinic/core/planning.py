@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from clinic.core import roster as rostering
 from clinic.core.errors import InputError, NotFoundError
+from clinic.core.reports import percent
 from clinic.i18n import N_, _, ngettext, pick
 from clinic.store import Store
 from clinic.store import planning as q
@@ -905,7 +906,7 @@ def village_overview(store: Store, today: dt.date) -> list[dict]:
     due_by = (today + dt.timedelta(days=FOLLOW_UP_DAYS)).isoformat()
     rows = q.village_overview(store, f"{today.year}-01-01", today.isoformat(), due_by)
     for r in rows:
-        r["coverage"] = round(100 * r["served"] / r["households"], 1) if r["households"] else 0.0
+        r["coverage"] = percent(r["served"], r["households"]) or 0.0
     return rows
 
 
