@@ -38,6 +38,7 @@ class Tmux:
     def __init__(self, command: str, width: int, height: int) -> None:
         self.socket = f"clinic-wide-{uuid.uuid4().hex[:12]}"
         self.run("new-session", "-d", "-s", "w", "-x", str(width), "-y", str(height), command)
+        self.socket_path = self.run("display-message", "-p", "#{socket_path}").strip()
 
     def run(self, *args: str) -> str:
         return subprocess.run(
@@ -61,7 +62,10 @@ class Tmux:
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
     def kill(self) -> None:
+        """Stop this test's tmux server and remove its socket file."""
         self.run("kill-server")
+        if self.socket_path:
+            Path(self.socket_path).unlink(missing_ok=True)
 
 
 @pytest.fixture
