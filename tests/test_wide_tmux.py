@@ -144,3 +144,24 @@ def test_export_toast_is_whole(tmux, demo_path):
     assert re.fullmatch(
         rf"已写入\d+行到{re.escape(str(written))}。", "".join(rows).replace(" ", "")
     )
+
+
+def test_weekend_list_says_overdue_at_80_columns(tmux, demo_path, demo_store):
+    """The overdue word of a cadre's weekend list is on screen at 80x24."""
+    from test_planning_pairing import _cadre_with_due_dates
+
+    name, late, _ahead = _cadre_with_due_dates(demo_store)
+    term = tmux(demo_path, 80, 24)
+    term.wait_for("数据库概况")
+    term.keys("F6")
+    term.wait_for("结对干部")
+    term.keys("/")
+    time.sleep(0.5)
+    term.keys("-l", name)
+    time.sleep(1)
+    term.keys("Enter")
+    term.wait_for("1 位志愿者")
+    term.keys("w")
+    screen = term.wait_for(late)
+    row = next(line for line in screen.splitlines() if late in line)
+    assert "2020-01-04（已逾期）" in row, screen

@@ -373,11 +373,11 @@ class WeekendList(ClinicModal):
         self.query_one("#weekend", DataTable).add_columns(
             _("Household no."),
             _("Head"),
+            _("Follow-up due"),  # early: it decides the order, and must show at 80 columns
             _("Village"),
             _("Category"),
             _("Persons"),
             _("Last visit"),
-            _("Follow-up due"),
             _("Flags"),
         )
         self.load()
@@ -404,11 +404,11 @@ class WeekendList(ClinicModal):
             table.add_row(
                 r["number"] or "",
                 r["head_name"],
+                due,
                 r["village"],
                 category_label(r["category"]),
                 r["persons"],
                 r["last_visit"] or _("never"),
-                due,
                 ", ".join(p.flag_label(f) for f in r["flags"]),
                 key=str(r["id"]),
             )
