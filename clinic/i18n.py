@@ -93,6 +93,17 @@ def N_(message: str) -> str:
     return message
 
 
+def join_list(items) -> str:
+    """Items as a sentence lists them, in the current language: "A, B and C"
+    in English, "A、B、C" in Chinese (whatever script the items are in)."""
+    items = [str(item) for item in items]
+    if _language == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def pick(zh: str | None, en: str | None) -> str:
     """Choose between the two language columns of a catalogue row (seed data)."""
     if _language == "zh":

@@ -78,9 +78,71 @@ def test_u_umlaut_written_v_and_u():
     assert {"nvwa", "nuwa"} <= name_keys("女娲")
 
 
-def test_first_character_heteronyms_are_included():
-    # 长 as a single surname: both zhang and chang.
+def test_listed_surname_keeps_both_readings():
+    # 长 as a single surname: chang (the surname reading) and zhang (as it looks).
     assert {"zhangming", "changming"} <= name_keys("长明")
+    assert full_pinyin("长明") == "changming"
+
+
+# The ~100 most common Chinese surnames and how they read as surnames (by
+# hand, not from pypinyin): a special surname has its surname reading and the
+# common one, every other surname one reading only.
+COMMON_SURNAMES: dict[str, tuple[str, ...]] = {
+    **{
+        c: (r,)
+        for c, r in zip(
+            "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘于蒋蔡余"
+            "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙"
+            "史陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤",
+            "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo "
+            "zheng liang xie song tang xu han feng deng cao peng xiao tian dong yuan pan yu jiang "
+            "cai yu du ye cheng su wei lv ding ren shen yao lu jiang cui zhong tan lu wang fan jin "
+            "shi liao jia xia wei fu fang bai zou meng xiong qin qiu jiang yin xue yan duan lei hou "
+            "long shi tao li he gu mao hao gong shao wan qian yan wu dai mo kong xiang tang".split(),
+            strict=True,
+        )
+    },
+    "曾": ("zeng", "ceng"),
+    "单": ("shan", "dan"),
+    "覃": ("qin", "tan"),
+    "区": ("ou", "qu"),
+    "仇": ("qiu", "chou"),
+    "解": ("xie", "jie"),
+    "朴": ("piao", "pu"),
+    "查": ("zha", "cha"),
+    "翟": ("zhai", "di"),
+}
+
+
+def expected_keys(surname: str, given: str = "明") -> set[str]:
+    """The keys a name must have, from the table above."""
+    rest = lazy_pinyin(given)
+    keys = set()
+    for reading in COMMON_SURNAMES[surname]:
+        full = reading + "".join(rest)
+        keys |= {full, reading[0] + "".join(s[0] for s in rest)}
+        if "v" in full:
+            keys.add(full.replace("v", "u"))
+    return keys
+
+
+@pytest.mark.parametrize("surname", list(COMMON_SURNAMES))
+def test_common_surnames_only_their_real_readings(surname):
+    assert name_keys(surname + "明") == expected_keys(surname)
+    assert full_pinyin(surname + "明") == COMMON_SURNAMES[surname][0] + "ming"
+
+
+def test_heteronyms_of_a_surname_are_not_indexed():
+    # 丁 is not zheng, 王 not yu, 仇 not ju, 覃 not yan, 朴 not po, 单 not chan.
+    for name, wrong in [
+        ("丁淑", {"zs", "zhengshu"}),
+        ("王芳", {"yf", "yufang"}),
+        ("仇勇", {"jy", "juyong"}),
+        ("覃明", {"yanming"}),
+        ("朴明", {"poming"}),
+        ("单丽", {"cl", "chanli"}),
+    ]:
+        assert not wrong & name_keys(name), name
 
 
 def test_non_chinese_kept_lower_case():

@@ -57,3 +57,60 @@ def test_pair_visit_and_weekend_list(demo_path, demo_store):
 def test_unknown_household(demo_path):
     result = CliRunner().invoke(cli, ["--db", str(demo_path), "pairing", "pair", "#1", "NO-SUCH"])
     assert result.exit_code == 1 and "No household" in result.output
+
+
+def test_demo_pairs_households_with_cadres_only(demo_store):
+    from clinic.core.demo import MAX_PAIRED
+
+    rows = demo_store.query(
+        "SELECT v.id, v.is_cadre, COUNT(h.id) AS n FROM volunteers v "
+        "LEFT JOIN households h ON h.cadre_id = v.id GROUP BY v.id"
+    )
+    cadres = [r for r in rows if r["is_cadre"]]
+    assert cadres and all(0 < r["n"] <= MAX_PAIRED for r in cadres)
+    assert all(r["n"] == 0 for r in rows if not r["is_cadre"])
+
+
+def _cadre_with_due_dates(store) -> tuple[str, str, str]:
+    """A demo cadre whose first household's follow-up is long past and whose
+    second one's is far ahead (whatever today is)."""
+    cadre = store.one("SELECT id, name FROM volunteers WHERE is_cadre = 1 ORDER BY id LIMIT 1")
+    households = store.query(
+        "SELECT h.id, h.number FROM households h WHERE h.cadre_id = ? AND EXISTS "
+        "(SELECT 1 FROM persons p JOIN visits v ON v.person_id = p.id WHERE p.household_id = h.id) "
+        "ORDER BY h.id LIMIT 2",
+        [cadre["id"]],
+    )
+    with store.transaction():
+        for household, due in zip(households, ("2020-01-04", "2099-01-04"), strict=True):
+            store.conn.execute(
+                "UPDATE visits SET follow_up_due = ? WHERE person_id IN "
+                "(SELECT id FROM persons WHERE household_id = ?)",
+                [due, household["id"]],
+            )
+    return cadre["name"], households[0]["number"], households[1]["number"]
+
+
+def test_overdue_follow_up_said_in_words_cli(demo_path, demo_store):
+    name, late, ahead = _cadre_with_due_dates(demo_store)
+    for lang, word in (
+        ("zh", "2020-01-04 应随访，已逾期"),
+        ("en", "follow-up due 2020-01-04, overdue"),
+    ):
+        out = (
+            CliRunner()
+            .invoke(cli, ["--db", str(demo_path), "--lang", lang, "pairing", "list", name])
+            .output
+        )
+        lines = {line.split()[0]: line for line in out.splitlines()[1:]}
+        assert word in lines[late]
+        assert "2099-01-04" in lines[ahead] and "overdue" not in lines[ahead]
+        assert "逾期" not in lines[ahead]
+
+
+def test_follow_up_text():
+    assert p.follow_up_text({"follow_up_due": "2026-11-20", "overdue": True}) == (
+        "2026-11-20 (overdue)"
+    )
+    assert p.follow_up_text({"follow_up_due": "2026-12-20", "overdue": False}) == "2026-12-20"
+    assert p.follow_up_text({"follow_up_due": None, "overdue": False}) == ""

@@ -192,6 +192,24 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store):
     assert demo_store.scalar("SELECT cadre_id FROM households WHERE id = ?", [other["id"]]) == cadre
 
 
+@pytest.mark.parametrize("lang,word", [("en", "(overdue)"), ("zh", "（已逾期）")])
+async def test_weekend_list_says_overdue_in_words(demo_path, demo_store, lang, word):
+    from test_planning_pairing import _cadre_with_due_dates
+
+    name, late, ahead = _cadre_with_due_dates(demo_store)
+    app = make_app(demo_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6")
+        app.screen.query_one("#vol-name", Input).value = name
+        await settle(pilot, app)
+        app.screen.query_one("#vol-list").focus()
+        await go(pilot, app, "w")
+        table = app.screen.query_one("#weekend", DataTable)
+        due = {str(table.get_row(key)[0]): str(table.get_row(key)[2]) for key in table.rows}
+    assert due[late] == "2020-01-04" + (" " if lang == "en" else "") + word
+    assert due[ahead] == "2099-01-04"
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_calendar_snapshot(demo_path, snap_compare, lang):
     app = make_app(demo_path, lang)

@@ -109,3 +109,63 @@ def test_hits_are_masked(people):
 
 def test_limit_is_respected_on_large_lists(demo_store):
     assert len(find_persons(demo_store, "z", limit=7, today=TODAY)) == 7
+
+
+def test_common_surnames_found_only_by_their_real_readings(store):
+    """Every heteronym of every common surname, as initials and as full pinyin,
+    finds exactly the people whose names read that way."""
+    from pypinyin import Style, pinyin
+    from test_pinyin import COMMON_SURNAMES, expected_keys
+
+    for surname in COMMON_SURNAMES:
+        add(store, surname + "淑")
+    wanted = {surname + "淑": expected_keys(surname, "淑") for surname in COMMON_SURNAMES}
+    for surname in COMMON_SURNAMES:
+        for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
+            for query in (reading[0] + "s", reading + "shu"):
+                found = set(names(store, query))
+                assert found == {
+                    name for name, keys in wanted.items() if any(k.startswith(query) for k in keys)
+                }, query
+    assert "丁淑" not in names(store, "zs")
+    assert "丁淑" in names(store, "ds")
+
+
+def test_compound_surname_yuchi(store):
+    add(store, "尉迟恭")
+    add(store, "余成")
+    assert names(store, "ycg") == ["尉迟恭"]
+    assert names(store, "yuchigong") == ["尉迟恭"]
+    assert names(store, "weichigong") == ["尉迟恭"]
+
+
+def test_old_database_gets_its_pinyin_keys_rebuilt(tmp_path):
+    """A database indexed with every heteronym (before migration 0011) searches
+    right after the upgrade: the migration rebuilds the pinyin keys."""
+    from clinic.store import open_store
+
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        pid = add(store, "丁淑", phone="13812345678")
+        add(store, "张三")
+        with store.transaction():
+            # The keys as the old rule wrote them (丁 also read zheng).
+            q.replace_keys(
+                store,
+                pid,
+                ["y:ds", "y:dingshu", "y:zs", "y:zhengshu", "p:87654321831"],
+            )
+            store.conn.execute(
+                "DELETE FROM _sqlite_migrations WHERE name = '0011_search_keys_surname_readings'"
+            )
+        assert "丁淑" in names(store, "zs")
+    with open_store(path) as store:
+        assert names(store, "zs") == ["张三"]
+        assert names(store, "zhengshu") == []
+        assert names(store, "ds") == ["丁淑"]
+        assert names(store, "5678") == ["丁淑"]  # other keys untouched
+        keys = {
+            r[0]
+            for r in store.conn.execute("SELECT key FROM person_keys WHERE person_id = ?", [pid])
+        }
+    assert keys == search_keys("丁淑", None, "13812345678")

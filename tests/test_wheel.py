@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -38,6 +39,16 @@ def isolated_env() -> dict[str, str]:
 def installed(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     dist = work / "dist"
+    # Built from a copy: setuptools writes build/ and *.egg-info into the source tree, and two
+    # xdist workers building in one tree at once break each other's build.
+    source = work / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", "build", "dist", "*.egg-info", "__pycache__", ".venv", "*.db*", ".*_cache"
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -47,7 +58,7 @@ def installed(tmp_path_factory) -> Path:
             "--no-isolation",
             "--outdir",
             str(dist),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,

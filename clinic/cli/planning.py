@@ -769,9 +769,11 @@ def pairing_list(app: AppContext, cadre: str, as_json: bool) -> None:
         for r in rows:
             flags = ", ".join(p.flag_label(f) for f in r["flags"])
             due = (
-                _("follow-up due {date}").format(date=r["follow_up_due"])
-                if r["follow_up_due"]
-                else ""
+                ""
+                if not r["follow_up_due"]
+                else _("follow-up due {date}, overdue").format(date=r["follow_up_due"])
+                if r["overdue"]
+                else _("follow-up due {date}").format(date=r["follow_up_due"])
             )
             last = (
                 _("last visit {date}").format(date=r["last_visit"])

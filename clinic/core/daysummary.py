@@ -13,7 +13,7 @@ from clinic.core.desk import get_day
 from clinic.core.errors import NotFoundError
 from clinic.core.figures import day_scope, volunteer_figures
 from clinic.core.reports import report_for_scope
-from clinic.i18n import _, ngettext, pick
+from clinic.i18n import _, join_list, ngettext, pick
 from clinic.store import Store, figures
 from clinic.store import desk as q
 
@@ -139,11 +139,6 @@ def summary(store: Store, day_id: int) -> dict:
     }
 
 
-def name_list(names: list[str]) -> str:
-    sep = "、" if any(not n.isascii() for n in names) else ", "
-    return sep.join(names)
-
-
 def team_notes(data: dict) -> list[str]:
     """Why the hours are what they are: days counted at the planned length."""
     if not data["hours_not_typed"]:
@@ -165,7 +160,7 @@ def thanks(data: dict) -> str:
         "Thank you, {names}: {n} person was seen today.",
         "Thank you, {names}: {n} people were seen today.",
         data["seen"],
-    ).format(names=name_list(names), n=data["seen"])
+    ).format(names=join_list(names), n=data["seen"])
 
 
 def _pair(label: str, value) -> str:
@@ -224,7 +219,7 @@ def summary_lines(data: dict) -> list[str]:
         out.append(
             _("Signed up but not marked attended or no-show (not counted; mark them on F5):")
         )
-        out.append("  " + name_list([a["name"] for a in data["not_marked"]]))
+        out.append("  " + join_list([a["name"] for a in data["not_marked"]]))
     message = thanks(data)
     if message:
         out += ["", message]

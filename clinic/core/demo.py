@@ -110,6 +110,10 @@ SPECIALTY_MIX = (
     "coordinator",
 )
 AVAILABILITY = (("56", 1), ("56", 0), ("5", 0), ("6", 0), ("01234", 0), ("0123456", 1))
+# One volunteer in ten is a cadre (★, is_cadre); households in need are paired
+# (结对帮扶) with cadres only, a handful each, as a 帮扶责任人 carries them.
+CADRE_EVERY = 10
+MAX_PAIRED = 12
 ORGS = ("民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "工商联", "无党派人士")
 SIZES = {
     "small": {"villages": 10, "persons": 2000, "volunteers": 40, "days": 12},
@@ -231,7 +235,7 @@ def build_demo(
             village_ids = bulk.villages(store, _village_names(rng, spec["villages"]))
             village_list = list(village_ids.values())
             volunteer_ids = _volunteers(store, rng, ids, spec["volunteers"], org_ids)
-            cadres = volunteer_ids[: max(4, len(volunteer_ids) // 10)]
+            paired = {cadre: 0 for cadre in volunteer_ids[::CADRE_EVERY]}
             persons_by_village: dict[int, list[tuple[int, str, str | None]]] = {
                 v: [] for v in village_list
             }
@@ -249,12 +253,7 @@ def build_demo(
                     size_h = min(target - made, rng.choice((1, 2, 2, 3, 3, 4, 5)))
                     surname = rng.choice(SURNAMES)
                     head_name = _name(rng, surname)
-                    cadre = (
-                        rng.choice(cadres)
-                        if category in ("lifted", "monitored", "dibao", "tekun")
-                        and rng.random() < 0.6
-                        else None
-                    )
+                    cadre = _pair_cadre(rng, paired, category)
                     households.append(
                         (
                             household_id,
@@ -378,6 +377,21 @@ def _flush(store, households, persons, tags, conditions, keys) -> None:
         batch.clear()
 
 
+def _pair_cadre(rng: random.Random, paired: dict[int, int], category: str) -> int | None:
+    """A cadre for a household in need (six in ten of them), None for the others.
+    A cadre already carrying MAX_PAIRED households passes it to the next one
+    with room (without drawing again: the rest of the demo stays as it was)."""
+    if category not in ("lifted", "monitored", "dibao", "tekun") or rng.random() >= 0.6:
+        return None
+    cadres = list(paired)
+    start = cadres.index(rng.choice(cadres))
+    for cadre in cadres[start:] + cadres[:start]:
+        if paired[cadre] < MAX_PAIRED:
+            paired[cadre] += 1
+            return cadre
+    return None
+
+
 def _volunteers(store, rng, ids, count, org_ids) -> list[int]:
     rows = []
     first = bulk.next_id(store, "volunteers")
@@ -406,7 +420,7 @@ def _volunteers(store, rng, ids, count, org_ids) -> list[int]:
                 holidays,
                 rng.choice((None, 2, 3, 4)),
                 1,
-                1 if index % 10 == 0 else 0,
+                1 if index % CADRE_EVERY == 0 else 0,
             )
         )
     bulk.insert_rows(

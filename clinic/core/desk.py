@@ -622,9 +622,10 @@ FLAG_FOLLOW_UP = {"bp_raised", "bp_urgent", "glucose_diabetes", "glucose_high"}
 
 
 def default_follow_up(flags: list[V.Flag], conditions: list[str]) -> str | None:
-    """The follow-up the form proposes (as typed: "3m") for these findings, or None."""
+    """The follow-up the form proposes for these findings, or None: three months,
+    as a user of the interface's language types it ("3m", "3个月")."""
     if any(f.code in FLAG_FOLLOW_UP for f in flags) or QUARTERLY & set(conditions):
-        return "3m"
+        return _("3m")
     return None
 
 

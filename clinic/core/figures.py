@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.core.vitals import FLAG_LEVEL
-from clinic.i18n import _, pick
+from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import figures as q
 from clinic.store.figures import FILLS_PLACE, Scope
@@ -103,9 +103,8 @@ class VolunteerFigures:
                 r["organisation_id"],
                 {
                     "organisation": r["short_name"] or "",
-                    "label": pick(r["name_zh"], r["name_en"])
-                    if r["short_name"]
-                    else _("No organisation"),
+                    # short names, as everywhere else (issue 14 #18)
+                    "label": r["short_name"] or _("No organisation"),
                     "volunteers": 0,
                     "assignments": 0,
                     "hours": 0.0,

@@ -2,8 +2,10 @@
 
 Clerks find people by typing "zs" or "zhangsan" for 张三 as often as the
 characters. A plain pinyin library reads several surnames wrongly (曾 as
-céng, 单 as dān, ...), and clerks spell them both ways, so every reading of
-the surname is indexed; the given name takes the common reading of each
+céng, 单 as dān, ...), and clerks spell them both ways, so a surname is
+indexed under its real readings: the surname reading and the character's
+common reading. Other heteronyms are not indexed: 丁 is never "zheng", so
+"zs" does not find 丁淑. The given name takes the common reading of each
 character. ü is indexed both as v (as pypinyin and most input methods write
 it: lv) and as u (lu), because both are typed.
 
@@ -17,10 +19,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, lazy_pinyin
 
-# Surname readings that pypinyin's default gets wrong, correct reading first.
-# The other readings stay indexed: people spell names the way they look.
+# Surnames read differently from the character's common reading (pypinyin's
+# default): the surname reading first (the main key), then the common reading,
+# because people spell names the way they look. Domain.md's list (曾 to 查),
+# and a few more surnames pypinyin reads wrongly. A surname not listed is
+# indexed under its common reading only.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "曾": ("zeng", "ceng"),
     "单": ("shan", "dan"),
@@ -30,6 +35,24 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "解": ("xie", "jie"),
     "朴": ("piao", "pu"),
     "查": ("zha", "cha"),
+    "翟": ("zhai", "di"),
+    "卜": ("bu", "bo"),
+    "薄": ("bo", "bao"),
+    "缪": ("miao", "mou"),
+    "盖": ("ge", "gai"),
+    "乐": ("yue", "le"),
+    "都": ("du", "dou"),
+    "种": ("chong", "zhong"),
+    "重": ("chong", "zhong"),
+    "召": ("shao", "zhao"),
+    "秘": ("bi", "mi"),
+    "繁": ("po", "fan"),
+    "能": ("nai", "neng"),
+    "员": ("yun", "yuan"),
+    "句": ("gou", "ju"),
+    "长": ("chang", "zhang"),
+    "隗": ("wei", "kui"),
+    "阚": ("kan", "han"),
 }
 
 # Two-character surnames, with their syllables (correct reading first).
@@ -62,15 +85,13 @@ def _reading(char: str) -> str | None:
     return syllable if _PINYIN.fullmatch(syllable) else None
 
 
-@lru_cache(maxsize=8192)
 def _first_readings(char: str) -> tuple[str, ...]:
-    """Every reading of a name's first character: the surname readings and
-    all of pypinyin's heteronyms."""
-    readings = list(SURNAME_READINGS.get(char, ()))
-    for syllable in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
-        if _PINYIN.fullmatch(syllable) and syllable not in readings:
-            readings.append(syllable)
-    return tuple(readings)
+    """The readings of a name's first character as a surname: the listed
+    surname readings, else the common reading (not every heteronym)."""
+    if char in SURNAME_READINGS:
+        return SURNAME_READINGS[char]
+    reading = _reading(char)
+    return (reading,) if reading else ()
 
 
 def _tokens(text: str) -> list[tuple[str, ...] | str]:

@@ -1189,6 +1189,16 @@ def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:
     return rows
 
 
+def follow_up_text(row: dict) -> str:
+    """A weekend-list row's follow-up date, with "overdue" in words when it is
+    (a red colour alone is lost on a monochrome screen and in a copy)."""
+    if not row["follow_up_due"]:
+        return ""
+    if row["overdue"]:
+        return _("{date} (overdue)").format(date=row["follow_up_due"])
+    return row["follow_up_due"]
+
+
 def next_weekend(today: dt.date) -> tuple[dt.date, dt.date]:
     sat = today + dt.timedelta(days=(5 - today.weekday()) % 7)
     return sat, sat + dt.timedelta(days=1)

@@ -35,13 +35,14 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
 from clinic.core.dates import DateError, parse_date
 from clinic.core.errors import InputError, NotFoundError
 from clinic.core.figures import flag_figures, volunteer_figures
-from clinic.i18n import N_, _, current_language, ngettext, pick
+from clinic.i18n import N_, _, current_language, join_list, ngettext, pick
 from clinic.store import Store
 from clinic.store import figures as q
 from clinic.store import reports as rq
@@ -136,11 +137,19 @@ def parse_bound(text: str | None, *, end: bool) -> dt.date | None:
     return parse_date(value)
 
 
-def percent(part: int, whole: int) -> float | None:
-    """Coverage in percent with one decimal; None when nothing is registered."""
+def percent(part: int, whole: int, digits: int = 1) -> float | None:
+    """``part`` of ``whole`` in percent, rounded half up (9/16 = 56.25 is 56.3,
+    as a coordinator rounds by hand; float's round() gives 56.2); None when
+    ``whole`` is 0. The one rounding of every percentage shown or exported."""
     if not whole:
         return None
-    return round(100.0 * part / whole, 1)
+    exact = Decimal(100) * Decimal(part) / Decimal(whole)
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def percent_text(value: float | None, digits: int = 1) -> str:
+    """A :func:`percent` (rounded to ``digits``) as shown: "56.3%", "-" for none."""
+    return "-" if value is None else f"{value:.{digits}f}%"
 
 
 @dataclass
@@ -298,9 +307,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         by_organiser=[
             {
                 "organisation": r["short_name"] or "",
-                "label": pick(r["name_zh"], r["name_en"])
-                if r["short_name"]
-                else _("No organisation"),
+                "label": r["short_name"] or _("No organisation"),
                 "days": r["days"],
                 "visits": r["visits"],
                 "people": r["people"],
@@ -314,7 +321,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
+    return percent_text(value)
 
 
 def describe_filters(f: dict[str, Any]) -> list[str]:
@@ -325,9 +332,9 @@ def describe_filters(f: dict[str, Any]) -> list[str]:
         period = "{} – {}".format(f["from"] or "…", f["to"] or "…")
     lines = [period]
     if f["villages"]:
-        lines.append(_("Villages: {names}").format(names=", ".join(f["villages"])))
+        lines.append(_("Villages: {names}").format(names=join_list(f["villages"])))
     if f["organisations"]:
-        lines.append(_("Organisations: {names}").format(names=", ".join(f["organisations"])))
+        lines.append(_("Organisations: {names}").format(names=join_list(f["organisations"])))
     return lines
 
 

@@ -52,15 +52,23 @@ class Flag:
 
     @property
     def message(self) -> str:
-        return _(FLAG_TEXT[self.code])
+        """What the desk shows when the flag is raised: its name and what to do."""
+        return flag_message(self.code)
 
 
-FLAG_TEXT = {
+# A flag's name: what a count or a list calls it (9 visits with this flag).
+FLAG_NAME = {
     "bp_raised": N_("Blood pressure raised (≥140/90)"),
-    "bp_urgent": N_("Blood pressure URGENT (≥180/110): see a doctor now"),
-    "glucose_high": N_("Glucose URGENT high (≥16.7): see a doctor now"),
-    "glucose_low": N_("Glucose URGENT low (≤3.9): give about 15 g of sugar, re-test in 15 minutes"),
+    "bp_urgent": N_("Blood pressure URGENT (≥180/110)"),
+    "glucose_high": N_("Glucose URGENT high (≥16.7)"),
+    "glucose_low": N_("Glucose URGENT low (≤3.9)"),
     "glucose_diabetes": N_("Glucose suggests diabetes (fasting ≥7.0, random ≥11.1)"),
+}
+# What to do at once, said only where the reading is taken (never in a count).
+FLAG_ACTION = {
+    "bp_urgent": N_("see a doctor now"),
+    "glucose_high": N_("see a doctor now"),
+    "glucose_low": N_("give about 15 g of sugar, re-test in 15 minutes"),
 }
 # Short words for a flag where space is tight (the queue).
 FLAG_SHORT = {
@@ -84,7 +92,15 @@ def flag_short(code: str) -> str:
 
 
 def flag_label(code: str) -> str:
-    return _(FLAG_TEXT[code]) if code in FLAG_TEXT else code
+    """The flag's name, for counts and lists (no instruction)."""
+    return _(FLAG_NAME[code]) if code in FLAG_NAME else code
+
+
+def flag_message(code: str) -> str:
+    """The flag's name and, for an urgent flag, what to do now (the desk)."""
+    if code not in FLAG_ACTION:
+        return flag_label(code)
+    return _("{flag}: {action}").format(flag=flag_label(code), action=_(FLAG_ACTION[code]))
 
 
 @dataclass

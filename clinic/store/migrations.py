@@ -3,10 +3,15 @@
 Each file runs in its own transaction through sqlite-utils' ``Migrations``,
 which records what was applied in ``_sqlite_migrations``. A migration file is
 split into statements (``executescript`` would commit half-way).
+
+Some keys the store holds are derived by rules in core (the pinyin search
+keys). A migration that rebuilds them after a rule changed calls those rules
+as SQL functions, registered here on the connection before the migrations run.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
@@ -44,6 +49,18 @@ def split_statements(sql: str) -> list[str]:
     return statements
 
 
+def _name_keys_json(name: str | None) -> str:
+    """The pinyin search keys of a name as a JSON list (for json_each)."""
+    from clinic.core.search import search_keys  # core imports the store: import late
+
+    return json.dumps(sorted(search_keys(name or "", None, None)))
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the migrations call: clinic_name_keys(name)."""
+    conn.create_function("clinic_name_keys", 1, _name_keys_json, deterministic=True)
+
+
 def build_migrations() -> Migrations:
     migrations = Migrations(MIGRATION_SET)
     for name, sql in migration_files():
@@ -57,6 +74,7 @@ def build_migrations() -> Migrations:
 
 
 def apply_migrations(store: Store) -> None:
+    register_functions(store.conn)
     build_migrations().apply(store.db)
 
 

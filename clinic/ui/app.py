@@ -59,9 +59,11 @@ class ClinicApp(App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from clinic.ui.palette import ClinicCommandPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
-                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+                ClinicCommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
     async def on_event(self, event: events.Event) -> None:

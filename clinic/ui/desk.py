@@ -23,11 +23,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from clinic.core import desk
 from clinic.core.errors import ClinicError
-from clinic.i18n import N_, _, current_language
+from clinic.i18n import N_, _, current_language, join_list
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
-from clinic.ui.desk_extra import listing
 from clinic.ui.desk_fields import NOT_TYPED, DeskTable, move_focus
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
@@ -260,7 +259,7 @@ class DeskScreen(ClinicScreen):
                 + " [/reverse]"
             )
         if names:
-            bar += "   " + _("At the desk (seen today): {names}").format(names=listing(names))
+            bar += "   " + _("At the desk (seen today): {names}").format(names=join_list(names))
             if self.volunteer_id and counts.get(self.volunteer_id):
                 bar += " — " + _("thank you!")
         else:

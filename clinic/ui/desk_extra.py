@@ -12,15 +12,8 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from clinic.core import daysummary
 from clinic.core import prescriptions as P
 from clinic.core.errors import InputError
-from clinic.i18n import N_, _, ngettext
+from clinic.i18n import N_, _, join_list, ngettext
 from clinic.ui.base import ClinicModal, ClinicScreen
-
-
-def listing(items) -> str:
-    """Items joined the way the language lists them (、 in Chinese)."""
-    from clinic.i18n import current_language
-
-    return ("、" if current_language() == "zh" else ", ").join(items)
 
 
 class StockDialog(ClinicModal):
@@ -162,6 +155,6 @@ def hours_message(filled: int, data: dict) -> str:
         text += " " + _("Change them on F5: h on the team list.")
     if data["not_marked"]:
         text += " " + _("Not counted (not marked attended): {names}.").format(
-            names=daysummary.name_list([a["name"] for a in data["not_marked"]])
+            names=join_list([a["name"] for a in data["not_marked"]])
         )
     return text

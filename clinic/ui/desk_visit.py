@@ -20,10 +20,9 @@ from clinic.core import desk
 from clinic.core import vitals as V
 from clinic.core.categories import category_label, tag_label
 from clinic.core.errors import ClinicError
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, join_list
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
-from clinic.ui.desk_extra import listing
 from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
@@ -173,9 +172,9 @@ class VisitScreen(ClinicScreen):
             + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
             f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
             + (f" ({category_label(p['category'])})" if p["category"] else ""),
-            _("Tags: {tags}").format(tags=listing(tag_label(t) for t in self.ctx["tags"]) or "-"),
+            _("Tags: {tags}").format(tags=join_list(tag_label(t) for t in self.ctx["tags"]) or "-"),
             _("Chronic conditions: {list}").format(
-                list=listing(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"
+                list=join_list(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"
             ),
             _("Visit on {date}").format(date=day["date"]),
         ]
@@ -209,7 +208,7 @@ class VisitScreen(ClinicScreen):
 
         text = (
             _("Handed out: {list}").format(
-                list=listing(pick(r["title_zh"], r["title_en"]) for r in rows)
+                list=join_list(pick(r["title_zh"], r["title_en"]) for r in rows)
             )
             if rows
             else _("No health prescription yet (Ctrl+R)")

@@ -35,7 +35,7 @@ from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError
 from clinic.core.exports import export_target, exports_folder
-from clinic.core.reports import volunteer_notes
+from clinic.core.reports import percent, percent_text, volunteer_notes
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
@@ -96,6 +96,13 @@ class ReportCommands(Provider):
 
 class ExportCancelled(Exception):
     """The user pressed Esc during an export."""
+
+
+def organisation_choice(org: dict) -> str:
+    """The short name every list uses, then the full name to tell units apart,
+    but not twice (九三学社 is both)."""
+    full = pick(org["name_zh"], org["name_en"]) or ""
+    return org["short_name"] if full in ("", org["short_name"]) else f"{org['short_name']} {full}"
 
 
 class ReportScreen(ClinicScreen):
@@ -203,10 +210,7 @@ class ReportScreen(ClinicScreen):
             [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages]
         )
         self.query_one("#org", Select).set_options(
-            [
-                (f"{o['short_name']} {pick(o['name_zh'], o['name_en'])}", o["short_name"])
-                for o in orgs
-            ]
+            [(organisation_choice(o), o["short_name"]) for o in orgs]
         )
 
     def read_filters(self):
@@ -293,7 +297,7 @@ class ReportScreen(ClinicScreen):
             grid.add_row(Text(title, style="bold underline"), "", "")
 
         def pct(value: float | None) -> str:
-            return "" if value is None else f"{value:.1f}%"
+            return "" if value is None else percent_text(value)
 
         d, h = report.days, report.households
         section(_("Overview"))
@@ -396,10 +400,11 @@ class ReportScreen(ClinicScreen):
         grid.add_column(justify="right")
         for v in report.by_village:
             pct = v["coverage_pct"]
+            whole = percent(v["served"], v["registered"], 0)
             grid.add_row(
                 f"{v['township']} {v['village']}",
                 bar(pct or 0, 100),
-                f"{v['served']}/{v['registered']} " + ("-" if pct is None else f"{pct:.0f}%"),
+                f"{v['served']}/{v['registered']} " + percent_text(whole, 0),
             )
         if not report.by_village:
             grid.add_row(_("No clinic days held in this period."), "", "")

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from clinic.core import planning as p
+from clinic.core.reports import percent, percent_text
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.keys import ScreenKeysProvider
@@ -101,7 +102,7 @@ class VillagesScreen(ClinicScreen):
             self.village_ids = [r["id"] for r in rows or []]
             for r in rows or []:
                 cover = Text(
-                    f"{r['coverage']:.0f}%",
+                    percent_text(percent(r["served"], r["households"], 0) or 0.0, 0),
                     style="green"
                     if r["coverage"] >= 80
                     else ("yellow" if r["coverage"] >= 40 else "red"),

@@ -378,11 +378,11 @@ class WeekendList(ClinicModal):
         self.query_one("#weekend", DataTable).add_columns(
             _("Household no."),
             _("Head"),
+            _("Follow-up due"),  # early: it decides the order, and must show at 80 columns
             _("Village"),
             _("Category"),
             _("Persons"),
             _("Last visit"),
-            _("Follow-up due"),
             _("Flags"),
         )
         self.load()
@@ -405,15 +405,15 @@ class WeekendList(ClinicModal):
         table = self.query_one("#weekend", DataTable)
         table.clear()
         for r in rows:
-            due = Text(r["follow_up_due"] or "", style="bold red" if r["overdue"] else "")
+            due = Text(p.follow_up_text(r), style="bold red" if r["overdue"] else "")
             table.add_row(
                 r["number"] or "",
                 r["head_name"],
+                due,
                 r["village"],
                 category_label(r["category"]),
                 r["persons"],
                 r["last_visit"] or _("never"),
-                due,
                 ", ".join(p.flag_label(f) for f in r["flags"]),
                 key=str(r["id"]),
             )
