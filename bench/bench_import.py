@@ -49,7 +49,9 @@ from clinic.core.registers import REGISTER_COLUMNS  # noqa: E402
 GOAL = 0.15
 QUICK = 20_000
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾单覃肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾单覃肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱"
+)
 SURNAMES += ["欧阳", "司马", "诸葛"]
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅琴云春燕凤莲建国德福成文"
 TOWNS = ["中峰镇", "郭扶镇", "石角镇", "三角镇", "永新镇", "丁山镇", "东溪镇", "赶水镇"]
@@ -73,7 +75,13 @@ def header(variant: int) -> list[str]:
 
 def _date_text(rng: random.Random, y: int, m: int, d: int) -> str:
     return rng.choice(
-        [f"{y}-{m:02d}-{d:02d}", f"{y}/{m}/{d}", f"{y}.{m}.{d}", f"{y}年{m}月{d}日", f"{y}{m:02d}{d:02d}"]
+        [
+            f"{y}-{m:02d}-{d:02d}",
+            f"{y}/{m}/{d}",
+            f"{y}.{m}.{d}",
+            f"{y}年{m}月{d}日",
+            f"{y}{m:02d}{d:02d}",
+        ]
     )
 
 
@@ -88,7 +96,12 @@ def generate(path: Path, persons: int, variant: int, seed: int = 1) -> int:
     rng = random.Random(seed)
     used: set[str] = set()
     villages = [
-        (town, VILLAGE_CHARS[(i * 2) % len(VILLAGE_CHARS)] + VILLAGE_CHARS[(i * 7 + 1) % len(VILLAGE_CHARS)] + f"{i}村")
+        (
+            town,
+            VILLAGE_CHARS[(i * 2) % len(VILLAGE_CHARS)]
+            + VILLAGE_CHARS[(i * 7 + 1) % len(VILLAGE_CHARS)]
+            + f"{i}村",
+        )
         for i in range(max(1, persons // 500))
         for town in [TOWNS[i % len(TOWNS)]]
     ]
@@ -104,9 +117,9 @@ def generate(path: Path, persons: int, variant: int, seed: int = 1) -> int:
             category, group = rng.choice(CATEGORIES), rng.randint(1, 15)
             head = ""
             for member in range(size):
-                name = (surname if member == 0 or rng.random() < 0.6 else rng.choice(SURNAMES)) + "".join(
-                    rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))
-                )
+                name = (
+                    surname if member == 0 or rng.random() < 0.6 else rng.choice(SURNAMES)
+                ) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2])))
                 head = head or name
                 male = rng.random() < 0.5
                 while True:
@@ -123,7 +136,11 @@ def generate(path: Path, persons: int, variant: int, seed: int = 1) -> int:
                 elif rng.random() < 0.1:
                     phone = f"023-{rng.randrange(10**8):08d}"
                 tags = rng.choice(TAGS)
-                cert = f"5001{rng.randrange(10**14):014d}" if "残疾" in tags and rng.random() < 0.5 else ""
+                cert = (
+                    f"5001{rng.randrange(10**14):014d}"
+                    if "残疾" in tags and rng.random() < 0.5
+                    else ""
+                )
                 values = {
                     "household_number": number,
                     "name": name,
@@ -201,7 +218,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} persons")
-    parser.add_argument("--variant", type=int, default=0, help="which header spellings (0, 1, 2 ...)")
+    parser.add_argument(
+        "--variant", type=int, default=0, help="which header spellings (0, 1, 2 ...)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     persons = QUICK if args.quick else args.persons
