@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
 
 from clinic.core.categories import parse_sex, sex_label
 from clinic.core.errors import InputError
@@ -96,9 +95,12 @@ def _excel_error(value: str) -> IdNumberError:
 
 def _birth_date(number: str, today: date) -> date:
     shown = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    # The digits read directly (what stdnum's ric.get_birth_date does after
+    # cleaning a number that is already clean here): a quarter of the time of
+    # checking a register row went to that cleaning.
     try:
-        born = ric.get_birth_date(number)
-    except ValidationError:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise IdNumberError(
             _("The birth date in the ID number ({date}) is impossible.").format(date=shown),
             "birth_date",

@@ -172,8 +172,13 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[str]]]:
     """Non-empty rows with their (first) file line; cells cleaned."""
     try:
         for cells in reader:
-            if any(c.strip() for c in cells):
+            joined = "".join(cells)
+            if not joined.strip():
+                continue
+            if "\ufeff" in joined:
                 yield reader.line_num, [clean_cell(c) for c in cells]
+            else:
+                yield reader.line_num, [c.strip() for c in cells]
     except csv.Error as exc:
         raise InputError(
             _("line {line}: the CSV is malformed ({reason}).").format(
