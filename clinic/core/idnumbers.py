@@ -34,6 +34,7 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc]+")
 _SCIENTIFIC = re.compile(r"\d+(\.\d*)?E\+?\d+")
 _FLOAT_TEXT = re.compile(r"\d{15,18}\.0+")
 _ALLOWED = re.compile(r"[0-9X]*")
+_LAST = frozenset("0123456789Xx")
 
 
 class IdNumberError(InputError):
@@ -125,7 +126,10 @@ def parse_id(text: str, today: date | None = None) -> IdNumber:
     Raises IdNumberError.
     """
     today = today or date.today()
-    value = normalise_id(text)
+    if len(text) == 18 and text.isascii() and text[:17].isdigit() and text[17] in _LAST:
+        value = text.upper()  # already plain: what normalise_id would return
+    else:
+        value = normalise_id(text)
     if not value:
         raise IdNumberError(_("The ID number is empty."), "length")
     if _SCIENTIFIC.fullmatch(value) or _FLOAT_TEXT.fullmatch(value):

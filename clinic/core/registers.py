@@ -150,8 +150,10 @@ VALUE_FIELDS = (
     "other_conditions",
     "family_doctor",
 )
-_NAME, _RELATION, _ID_NUMBER, _PHONE = 0, 1, 4, 6
-_BIRTH = 3
+_NAME, _RELATION, _BIRTH, _ID_NUMBER, _PHONE = 0, 1, 3, 4, 6
+# The same in a person tuple (q.PERSON_COLUMNS: id, household_id, village_id, *VALUE_FIELDS).
+_P_ID, _P_HOUSEHOLD = 0, 1
+_P_NAME, _P_BIRTH, _P_ID_NUMBER = 3 + _NAME, 3 + _BIRTH, 3 + _ID_NUMBER
 
 # Rows written per batch: one query fetches what a batch may match, one
 # executemany per table writes what is new.
@@ -659,86 +661,87 @@ class _Writer:
     def _write_persons(self, households: list[tuple[int, int, list[PersonRow], bool]]) -> None:
         numbers = [r.values[_ID_NUMBER] for _v, _h, members, _e in households for r in members]
         existing_households = [h for _v, h, _m, existed in households if existed]
-        self.by_number: dict[str, dict] = {}
-        self.by_household: dict[int, list[dict]] = {}
-        rows = q.persons_matching(self.store, [n for n in numbers if n], existing_households)
-        for person in rows:
-            if person["id_number"]:
-                self.by_number[person["id_number"]] = person
-            self.by_household.setdefault(person["household_id"], []).append(person)
-        self.tags, self.conditions = q.tags_and_conditions_of(self.store, [p["id"] for p in rows])
+        # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
+        self.by_number: dict[str, tuple] = {}
+        self.by_household: dict[int, list[tuple]] = {}
+        found = q.persons_matching(self.store, [n for n in numbers if n], existing_households)
+        for person in found:
+            self._index(person)
+        self.tags, self.conditions = q.tags_and_conditions_of(self.store, [p[_P_ID] for p in found])
         for village_id, household_id, members, _existed in households:
             for row in members:
                 self._save(row, village_id, household_id)
         self._flush()
 
-    def _match(self, values: dict[str, Any]) -> dict | None:
-        number = values["id_number"]
+    def _match(self, household_id: int, values: tuple) -> tuple | None:
+        number = values[_ID_NUMBER]
         if number and number in self.by_number:
             return self.by_number[number]
-        for person in self.by_household.get(values["household_id"], ()):
+        name, birth = values[_NAME], values[_BIRTH]
+        for person in self.by_household.get(household_id, ()):
             if (
-                person["name"] == values["name"]
-                and person["birth_date"] == values["birth_date"]
-                and (person["id_number"] is None or number is None)
+                person[_P_NAME] == name
+                and person[_P_BIRTH] == birth
+                and (person[_P_ID_NUMBER] is None or number is None)
             ):
                 return person
         return None
 
     def _save(self, row: PersonRow, village_id: int, household_id: int) -> None:
-        values = dict(zip(VALUE_FIELDS, row.values, strict=True))
-        values["household_id"] = household_id
-        values["village_id"] = village_id
-        existing = self._match(values)
+        existing = self._match(household_id, row.values)
         if existing is None:
-            person_id = self._create(values, row)
+            person_id = self.next_person
+            self.next_person += 1
+            self._create((person_id, household_id, village_id, *row.values), row)
             state = "created"
         else:
-            person_id = existing["id"]
-            state = self._update(existing, values)
+            person_id = existing[_P_ID]
+            state = self._update(existing, (person_id, household_id, village_id, *row.values))
             state = self._update_tags(person_id, row, state)
         if state != "unchanged" and self.keys:
-            self._replace_keys(person_id, values, created=existing is None)
+            self._replace_keys(person_id, row.values, created=existing is None)
         self.result.persons[state] += 1
 
-    def _create(self, values: dict[str, Any], row: PersonRow) -> int:
-        person_id = self.next_person
-        self.next_person += 1
-        person = {"id": person_id, **values}
-        self._pending_persons.append(tuple(person[c] for c in q.PERSON_COLUMNS))
+    def _create(self, person: tuple, row: PersonRow) -> None:
+        person_id = person[_P_ID]
+        self._pending_persons.append(person)
         self._index(person)
-        cert = row.disability_cert
-        self._pending_tags.extend(
-            (person_id, tag, cert if tag == "disabled" else None) for tag in row.tags
-        )
-        self._pending_conditions.extend((person_id, code) for code in row.conditions)
-        self.tags[person_id] = {tag: (cert if tag == "disabled" else None) for tag in row.tags}
-        self.conditions[person_id] = set(row.conditions)
-        return person_id
+        if row.tags:
+            cert = row.disability_cert
+            details = {tag: (cert if tag == "disabled" else None) for tag in row.tags}
+            self._pending_tags.extend((person_id, tag, d) for tag, d in details.items())
+            self.tags[person_id] = details
+        if row.conditions:
+            self._pending_conditions.extend((person_id, code) for code in row.conditions)
+            self.conditions[person_id] = set(row.conditions)
 
-    def _index(self, person: dict) -> None:
-        if person["id_number"]:
-            self.by_number[person["id_number"]] = person
-        members = self.by_household.setdefault(person["household_id"], [])
+    def _index(self, person: tuple) -> None:
+        if person[_P_ID_NUMBER]:
+            self.by_number[person[_P_ID_NUMBER]] = person
+        members = self.by_household.setdefault(person[_P_HOUSEHOLD], [])
         members.append(person)
-        members.sort(key=lambda p: p["id"])
+        if len(members) > 1 and members[-2][_P_ID] > person[_P_ID]:
+            members.sort()  # the oldest record first, as the database gives them
 
-    def _unindex(self, person: dict) -> None:
-        if person["id_number"] and self.by_number.get(person["id_number"]) is person:
-            del self.by_number[person["id_number"]]
-        members = self.by_household.get(person["household_id"], [])
+    def _unindex(self, person: tuple) -> None:
+        if person[_P_ID_NUMBER] and self.by_number.get(person[_P_ID_NUMBER]) is person:
+            del self.by_number[person[_P_ID_NUMBER]]
+        members = self.by_household.get(person[_P_HOUSEHOLD], [])
         if person in members:
             members.remove(person)
 
-    def _update(self, existing: dict, values: dict[str, Any]) -> str:
-        changes = {k: v for k, v in values.items() if existing[k] != v}
-        if not changes:
+    def _update(self, existing: tuple, person: tuple) -> str:
+        if existing == person:
             return "unchanged"
+        changes = {
+            column: new
+            for column, old, new in zip(q.PERSON_COLUMNS, existing, person, strict=True)
+            if old != new
+        }
         self._flush()
-        q.update_person(self.store, existing["id"], changes)
+        q.update_person(self.store, person[_P_ID], changes)
         self._unindex(existing)
-        existing.update(changes)
-        self._index(existing)
+        self._index(person)
         return "updated"
 
     def _update_tags(self, person_id: int, row: PersonRow, state: str) -> str:
@@ -761,11 +764,12 @@ class _Writer:
             tags["disabled"] = cert
         return state
 
-    def _replace_keys(self, person_id: int, values: dict[str, Any], created: bool) -> None:
-        name = values["name"]
-        if name not in self.name_keys:
-            self.name_keys[name] = search_keys(name, None, None)
-        keys = self.name_keys[name] | search_keys("", values["id_number"], values["phone"])
+    def _replace_keys(self, person_id: int, values: tuple, created: bool) -> None:
+        name = values[_NAME]
+        name_keys = self.name_keys.get(name)
+        if name_keys is None:
+            name_keys = self.name_keys[name] = search_keys(name, None, None)
+        keys = name_keys | search_keys("", values[_ID_NUMBER], values[_PHONE])
         if created:
             self._pending_keys.extend((key, person_id) for key in keys)
         else:

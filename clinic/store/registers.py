@@ -139,14 +139,15 @@ def households_by_head(store: Store, keys: list[tuple[int, str]]) -> list[dict]:
 
 
 def persons_matching(store: Store, id_numbers: list[str], household_ids: list[int]) -> list[dict]:
-    """Persons with one of ``id_numbers`` or in one of ``household_ids``, by id."""
+    """Persons with one of ``id_numbers`` or in one of ``household_ids``, by
+    id, as tuples of PERSON_COLUMNS."""
     cols = ", ".join(PERSON_COLUMNS)
-    return store.query(
+    return store.conn.execute(
         f"SELECT {cols} FROM persons WHERE id_number IN (SELECT value FROM json_each(?)) "
         f"UNION SELECT {cols} FROM persons WHERE household_id IN (SELECT value FROM json_each(?)) "
         "ORDER BY id",
         [json.dumps(id_numbers), json.dumps(household_ids)],
-    )
+    ).fetchall()
 
 
 def tags_and_conditions_of(
@@ -188,7 +189,7 @@ def update_household(store: Store, household_id: int, changes: dict[str, Any]) -
 
 
 def insert_persons(store: Store, rows: list[tuple]) -> None:
-    """Rows of the values of PERSON_COLUMNS; uids made here."""
+    """Tuples of the values of PERSON_COLUMNS; uids made here."""
     cols = ", ".join(("uid", *PERSON_COLUMNS))
     marks = ", ".join("?" * (len(PERSON_COLUMNS) + 1))
     store.conn.executemany(
