@@ -24,7 +24,7 @@ from clinic.core import categories, dates, groups, idnumbers, phones
 from clinic.core.errors import ImportFileError, InputError, Problem
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.rejected import Rejected, write_rejected
-from clinic.core.search import search_keys
+from clinic.core.search import number_keys, search_keys
 from clinic.core.tables import Table, iter_cells, map_headers, open_table
 from clinic.i18n import N_, _
 from clinic.store import Store, bulk
@@ -557,7 +557,7 @@ def _write(
     """Write every row in one transaction, a batch of households at a time."""
     households = _grouped(rows)
     done = 0
-    with store.transaction():
+    with store.transaction(), bulk.large_cache(store):
         villages_before = count(store, "villages")
         writer = _Writer(store, result, keys=keys)
         batch: list[tuple[tuple, list[PersonRow]]] = []
@@ -769,7 +769,7 @@ class _Writer:
         name_keys = self.name_keys.get(name)
         if name_keys is None:
             name_keys = self.name_keys[name] = search_keys(name, None, None)
-        keys = name_keys | search_keys("", values[_ID_NUMBER], values[_PHONE])
+        keys = name_keys | number_keys(values[_ID_NUMBER], values[_PHONE])
         if created:
             self._pending_keys.extend((key, person_id) for key in keys)
         else:
