@@ -22,7 +22,10 @@ RSS (``resource.getrusage``):
    command, in process: checks, households, persons, tags, conditions,
    search keys, audit);
 3. ``clinic import register FILE --dry-run --json`` on an empty database;
-4. the same import again on the database of 2 (nothing changes).
+4. the same import again on the database of 2 (nothing changes);
+5. for scale, the floor: the records import 2 wrote (persons, households,
+   tags, conditions, search keys), inserted with executemany into an empty
+   clinic database, with its indexes: what any importer must at least pay.
 
 Prints the ratio of each against the baseline (baseline time / clinic time:
 higher is better; the goal is >= 0.15) and the peak memory of each.
@@ -202,6 +205,28 @@ print(json.dumps({{"seconds": elapsed, "persons": result["persons"], "households
 """
 
 
+FLOOR = """
+import json, resource, sqlite3, sys, time
+sys.path.insert(0, {root!r})
+from clinic.store import open_store
+tables = ("townships", "villages", "households", "persons", "person_tags", "person_conditions", "person_keys")
+src = sqlite3.connect({src!r})
+rows = {{t: src.execute(f"SELECT * FROM {{t}}").fetchall() for t in tables}}
+src.close()
+open_store({db!r}).close()
+conn = sqlite3.connect({db!r})
+conn.execute("PRAGMA cache_size = -65536")
+t0 = time.perf_counter()
+with conn:
+    for t in tables:
+        if rows[t]:
+            marks = ",".join("?" * len(rows[t][0]))
+            conn.executemany(f"INSERT INTO {{t}} VALUES ({{marks}})", rows[t])
+elapsed = time.perf_counter() - t0
+print(json.dumps({{"seconds": elapsed, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+
 def run_child(code: str) -> dict:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if done.returncode != 0:
@@ -241,12 +266,16 @@ def main() -> int:
         assert dry["persons"]["created"] == persons, dry
         again = clinic(folder / "clinic.db", file, [], fresh=False)
         assert again["persons"]["unchanged"] == persons, again
+        floor = run_child(
+            FLOOR.format(root=str(ROOT), src=str(folder / "clinic.db"), db=str(folder / "floor.db"))
+        )
         print(f"{'measure':<34}{'seconds':>9}{'rows/s':>10}{'ratio':>8}{'peak RSS':>10}")
         lines = [
             ("baseline: csv + executemany", base),
             ("clinic import register", first),
             ("clinic import register --dry-run", dry),
             ("second import (nothing changes)", again),
+            ("floor: the records, executemany", floor),
         ]
         for label, data in lines:
             ratio = base["seconds"] / data["seconds"]
@@ -259,6 +288,11 @@ def main() -> int:
             f"import {ratio:.3f}x the baseline (goal >= {GOAL}): {'met' if ratio >= GOAL else 'NOT met'}; "
             f"dry run {'at least as fast' if dry['seconds'] <= first['seconds'] else 'SLOWER'}; "
             f"second import {'at least as fast' if again['seconds'] <= first['seconds'] else 'SLOWER'}"
+        )
+        print(
+            "floor: the imported records (persons, households, tags, conditions, search keys) "
+            "written into an empty clinic database with executemany, no checks, no matching: "
+            f"the best any importer could do with this schema is {base['seconds'] / floor['seconds']:.3f}x"
         )
     finally:
         if not args.keep:

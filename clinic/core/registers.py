@@ -305,7 +305,7 @@ def _header_problems(table, missing, duplicate, township, village, columns) -> l
     return problems
 
 
-# Distinct cell values whose parse is remembered (bounds the memory it takes).
+# Distinct cell values per column whose parse is remembered (bounds the memory it takes).
 _CACHE_SIZE = 50_000
 
 
@@ -332,7 +332,9 @@ class _Checker:
         self.seen_ids: dict[str, int] = {}
         self.categories_of: dict[tuple, tuple[str, int]] = {}
         self.labels = {name: column_label(table, columns, name) for name in FIELD_LABELS}
-        self._cache: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self._caches: dict[str, dict[str, tuple]] = {
+            name: {} for name in ("sex", "birth_date", "group", "category", "tags", "conditions")
+        }
         self._strings: dict[str, str] = {}
         self._parsers = {
             "sex": categories.parse_sex,
@@ -360,15 +362,15 @@ class _Checker:
         value = raw.get(name, "")
         if not value:
             return None
-        key = (name, value)
-        hit = self._cache.get(key)
+        cache = self._caches[name]
+        hit = cache.get(value)
         if hit is None:
             try:
                 hit = (self._parsers[name](value), None)
             except InputError as exc:
                 hit = (None, exc.message)
-            if len(self._cache) < _CACHE_SIZE:
-                self._cache[key] = hit
+            if len(cache) < _CACHE_SIZE:
+                cache[value] = hit
         if hit[1] is not None:
             problems.append(Problem(line, self.labels[name], hit[1], value))
         return hit[0]
@@ -408,7 +410,9 @@ class _Checker:
                 "birth_date",
                 _("the birth date {date} is in the future.").format(date=birth.isoformat()),
             )
-        if idn is not None:
+        if idn is not None and (
+            (sex is not None and sex != idn.sex) or (birth is not None and birth != idn.birth_date)
+        ):
             for message in idnumbers.check_against(idn, sex, birth):
                 bad("id_number", message)
         phone = None
@@ -459,14 +463,14 @@ class _Checker:
         ), []
 
     def _conditions(self, text: str) -> tuple[tuple[str, ...], str]:
-        key = ("conditions", text)
-        hit = self._cache.get(key)
+        cache = self._caches["conditions"]
+        hit = cache.get(text)
         if hit is None:
             codes, other = _conditions(text, self.lookup)
-            hit = ((tuple(codes), self.share(";".join(other))), None)
-            if len(self._cache) < _CACHE_SIZE:
-                self._cache[key] = hit
-        return hit[0]
+            hit = (tuple(codes), self.share(";".join(other)))
+            if len(cache) < _CACHE_SIZE:
+                cache[text] = hit
+        return hit
 
     def _check_across(self, row: PersonRow) -> list[Problem]:
         """A repeated ID number; a household whose rows disagree on its category."""
