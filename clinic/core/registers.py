@@ -772,7 +772,9 @@ class _Writer:
         name = values[_NAME]
         name_keys = self.name_keys.get(name)
         if name_keys is None:
-            name_keys = self.name_keys[name] = search_keys(name, None, None)
+            name_keys = search_keys(name, None, None)
+            if len(self.name_keys) < _CACHE_SIZE:
+                self.name_keys[name] = name_keys
         keys = name_keys | number_keys(values[_ID_NUMBER], values[_PHONE])
         if created:
             self._pending_keys.extend((key, person_id) for key in keys)
