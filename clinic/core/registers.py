@@ -247,7 +247,7 @@ def import_register(
         )
         if problems:
             raise ImportFileError(table.path, problems)
-        checker = _Checker(table, headers.columns, township, village, store, today)
+        checker = _Checker(table, headers.columns, township, village, store, today, skip_bad)
         for line, raw, cells in iter_cells(table, headers.columns):
             checker.check(line, raw, cells)
     result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
@@ -319,8 +319,11 @@ class _Checker:
     and their error messages, are kept for the rest of the file.
     """
 
-    def __init__(self, table: Table, columns, township, village, store: Store, today) -> None:
+    def __init__(
+        self, table: Table, columns, township, village, store: Store, today, skip_bad: bool
+    ) -> None:
         self.table = table
+        self.skip_bad = skip_bad
         self.columns = columns
         self.township = township
         self.village = village
@@ -354,8 +357,12 @@ class _Checker:
         if not problems:
             problems = self._check_across(row)
         if problems:
-            self.rejected.append(Rejected(line, cells, problems))
-        else:
+            # Without skip_bad a bad row means nothing is written: from then
+            # on only the problems are kept, not the rows.
+            self.rejected.append(Rejected(line, cells if self.skip_bad else [], problems))
+            if not self.skip_bad:
+                self.good.clear()
+        elif self.skip_bad or not self.rejected:
             self.good.append(row)
 
     def _parse(self, name: str, raw: dict[str, str], problems: list[Problem], line: int):
