@@ -195,3 +195,14 @@ def test_volunteer_rejected_rows_mask_phones(store, tmp_path):
     assert "13800002222" not in text and "138****2222" in text and "某某协会" in text
     assert stat.S_IMODE(result.rejected_file.stat().st_mode) == 0o600
     assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'export'") == 1
+
+
+def test_damaged_utf16_is_refused_clearly(tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes("姓名\t乡镇\t村\r\n张三\t中峰镇\t龙山村\r\n".encode("utf-16") + b"\x00")
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "x.db"), "import", "register", str(path)]
+    )
+    assert result.exit_code == 1
+    assert "odd.txt" in result.output and "Cannot read the text" in result.output
+    assert "Traceback" not in result.output
