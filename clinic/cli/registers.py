@@ -242,7 +242,14 @@ IMPORT_OPTIONS = [
         "--skip-bad",
         is_flag=True,
         help=_(
-            "Import the good rows; write the rejected ones with a reason column to FILE.rejected.csv beside the input."
+            "Import the good rows; write the rejected ones with a reason column to FILE.rejected.csv beside the input (ID and phone numbers masked unless --unmasked; recorded in the audit log)."
+        ),
+    ),
+    click.option(
+        "--unmasked",
+        is_flag=True,
+        help=_(
+            "With --skip-bad: write whole ID and phone numbers into FILE.rejected.csv (recorded in the audit log)."
         ),
     ),
     click.option(
@@ -276,6 +283,7 @@ def import_register_command(
     app: AppContext,
     file: Path,
     skip_bad: bool,
+    unmasked: bool,
     dry_run: bool,
     as_json: bool,
     township: str | None,
@@ -294,6 +302,7 @@ def import_register_command(
                 township=township,
                 village=village,
                 actor=app.who,
+                unmasked=unmasked,
                 progress=None if as_json else update,
             )
         finally:
@@ -310,7 +319,7 @@ def import_register_command(
 @import_options
 @pass_app
 def import_volunteers_command(
-    app: AppContext, file: Path, skip_bad: bool, dry_run: bool, as_json: bool
+    app: AppContext, file: Path, skip_bad: bool, unmasked: bool, dry_run: bool, as_json: bool
 ) -> None:
     from clinic.core.volunteer_import import import_volunteers
 
@@ -324,6 +333,7 @@ def import_volunteers_command(
                 dry_run=dry_run,
                 actor=app.who,
                 progress=None if as_json else update,
+                unmasked=unmasked,
             )
         finally:
             close()

@@ -30,6 +30,7 @@ _SEPARATED = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SERIAL = re.compile(r"(\d{1,5})(\.\d*)?")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class DateError(InputError):
@@ -81,6 +82,8 @@ def parse_date(value: str | int | float | date | datetime) -> date:
         if value != value:  # NaN from an empty spreadsheet cell
             raise DateError(_("The date is empty."))
         return from_excel_serial(value)
+    if type(value) is str and len(value) == 10 and _ISO.fullmatch(value):  # noqa: E721
+        return _make(value, value[:4], value[5:7], value[8:])  # the common case, at once
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     if not text:
         raise DateError(_("The date is empty."))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
 
 from clinic.core.categories import parse_sex, sex_label
 from clinic.core.errors import InputError
@@ -35,6 +34,7 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc]+")
 _SCIENTIFIC = re.compile(r"\d+(\.\d*)?E\+?\d+")
 _FLOAT_TEXT = re.compile(r"\d{15,18}\.0+")
 _ALLOWED = re.compile(r"[0-9X]*")
+_LAST = frozenset("0123456789Xx")
 
 
 class IdNumberError(InputError):
@@ -96,9 +96,12 @@ def _excel_error(value: str) -> IdNumberError:
 
 def _birth_date(number: str, today: date) -> date:
     shown = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    # The digits read directly (what stdnum's ric.get_birth_date does after
+    # cleaning a number that is already clean here): a quarter of the time of
+    # checking a register row went to that cleaning.
     try:
-        born = ric.get_birth_date(number)
-    except ValidationError:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise IdNumberError(
             _("The birth date in the ID number ({date}) is impossible.").format(date=shown),
             "birth_date",
@@ -123,7 +126,10 @@ def parse_id(text: str, today: date | None = None) -> IdNumber:
     Raises IdNumberError.
     """
     today = today or date.today()
-    value = normalise_id(text)
+    if len(text) == 18 and text.isascii() and text[:17].isdigit() and text[17] in _LAST:
+        value = text.upper()  # already plain: what normalise_id would return
+    else:
+        value = normalise_id(text)
     if not value:
         raise IdNumberError(_("The ID number is empty."), "length")
     if _SCIENTIFIC.fullmatch(value) or _FLOAT_TEXT.fullmatch(value):

@@ -58,6 +58,8 @@ def normalise_phone(text: str | int) -> str:
     Raises PhoneError for anything else, and for numbers Excel has turned
     into scientific notation (their last digits are lost).
     """
+    if type(text) is str and len(text) == 11 and text.isascii() and MOBILE.fullmatch(text):  # noqa: E721
+        return text  # already a plain mobile number: the common case in a register
     raw = unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
     if not raw:
         raise PhoneError(_("The phone number is empty."))

@@ -11,9 +11,10 @@ ID number, else household + name + birth date.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,12 @@ from typing import Any
 
 from clinic.core import categories, dates, groups, idnumbers, phones
 from clinic.core.errors import ImportFileError, InputError, Problem
-from clinic.core.search import search_keys
-from clinic.core.tables import Table, iter_records, map_headers, read_table
+from clinic.core.privacy import mask_id, mask_phone
+from clinic.core.rejected import Rejected, write_rejected
+from clinic.core.search import number_keys, search_keys
+from clinic.core.tables import Table, iter_cells, map_headers, open_table
 from clinic.i18n import N_, _
-from clinic.store import Store
+from clinic.store import Store, bulk
 from clinic.store import persons as place_q
 from clinic.store import registers as q
 from clinic.store.overview import count
@@ -133,20 +136,47 @@ FIELD_LABELS = {
 REQUIRED = ("name",)
 
 
-@dataclass
+# The checked values of a person, in this order (a tuple per row keeps 200,000
+# checked rows small while the file is checked before anything is written).
+VALUE_FIELDS = (
+    "name",
+    "relation",
+    "sex",
+    "birth_date",
+    "id_number",
+    "id_number_old",
+    "phone",
+    "group_no",
+    "other_conditions",
+    "family_doctor",
+)
+_NAME, _RELATION, _BIRTH, _ID_NUMBER, _PHONE = 0, 1, 3, 4, 6
+# The same in a person tuple (q.PERSON_COLUMNS: id, household_id, village_id, *VALUE_FIELDS).
+_P_ID, _P_HOUSEHOLD = 0, 1
+_P_NAME, _P_BIRTH, _P_ID_NUMBER = 3 + _NAME, 3 + _BIRTH, 3 + _ID_NUMBER
+
+# Rows written per batch: one query fetches what a batch may match, one
+# executemany per table writes what is new.
+BATCH_ROWS = 2000
+
+
+@dataclass(slots=True)
 class PersonRow:
     line: int
-    raw: dict[str, str]
     township: str
     village: str
     household_number: str | None
     head_name: str
     category: str
     group_no: int | None
-    person: dict[str, Any]
-    tags: list[str]
-    conditions: list[str]
+    values: tuple  # VALUE_FIELDS
+    tags: tuple[str, ...]
+    conditions: tuple[str, ...]
     disability_cert: str | None
+
+    @property
+    def person(self) -> dict[str, Any]:
+        return dict(zip(VALUE_FIELDS, self.values, strict=True))
 
 
 @dataclass
@@ -201,42 +231,49 @@ def import_register(
     actor: str = "",
     today: dt.date | None = None,
     progress: Progress | None = None,
+    unmasked: bool = False,
 ) -> ImportResult:
-    """Check then write a register file; see the module docstring for the rules."""
+    """Check then write a register file; see the module docstring for the rules.
+
+    The file is streamed: its rows are checked as they are read and only the
+    checked values (and the cells of rejected rows) are kept until written.
+    ``unmasked`` writes whole ID numbers and phones into the rejected-rows file.
+    """
     today = today or dt.date.today()
-    table = read_table(path)
-    headers = map_headers(table, REGISTER_COLUMNS, REQUIRED)
-    problems = _header_problems(
-        table, headers.missing, headers.duplicate, township, village, headers.columns
-    )
-    if problems:
-        raise ImportFileError(table.path, problems)
-    result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
-    conditions = q.condition_lookup(store)
-    good: list[PersonRow] = []
-    rejected: list[tuple[int, dict[str, str], list[Problem]]] = []
-    for line, raw in iter_records(table, headers.columns):
-        row, row_problems = _check_row(
-            table, headers.columns, line, raw, township, village, conditions, today
+    with open_table(path) as table:
+        headers = map_headers(table, REGISTER_COLUMNS, REQUIRED)
+        problems = _header_problems(
+            table, headers.missing, headers.duplicate, township, village, headers.columns
         )
-        if row_problems:
-            rejected.append((line, raw, row_problems))
-        else:
-            good.append(row)  # type: ignore[arg-type]
-    _check_across_rows(table, headers.columns, good, rejected)
-    good = [row for row in good if row.line not in {line for line, _r, _p in rejected}]
-    result.rows = len(table.rows)
-    result.problems = [p for _l, _r, ps in sorted(rejected, key=lambda r: r[0]) for p in ps]
+        if problems:
+            raise ImportFileError(table.path, problems)
+        checker = _Checker(table, headers.columns, township, village, store, today, skip_bad)
+        for line, raw, cells in iter_cells(table, headers.columns):
+            checker.check(line, raw, cells)
+    result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
+    rejected = sorted(checker.rejected, key=lambda r: r.line)
+    result.rows = checker.rows
+    result.problems = [p for r in rejected for p in r.problems]
     result.rejected = len(rejected)
     if rejected and not skip_bad:
         raise ImportFileError(table.path, result.problems)
-    if not dry_run:
-        _write(store, good, result, actor, progress)
-        if rejected:
-            result.rejected_file = _write_rejected(table, rejected)
-    else:
-        _simulate(store, good, result)
+    if dry_run:
+        _simulate(store, checker.good, result)
+        return result
+    _write(store, checker.good, result, actor, progress)
+    if rejected:
+        masks = {
+            headers.columns[name]: mask for name, mask in _MASKS.items() if name in headers.columns
+        }
+        result.rejected_file = write_rejected(
+            store, table.path, table.headers, rejected, masks=masks, unmasked=unmasked, actor=actor
+        )
     return result
+
+
+# Columns of the rejected-rows file masked unless the coordinator asks (a
+# disability certificate number is the ID number and two more digits).
+_MASKS = {"id_number": mask_id, "phone": mask_phone, "disability_cert": mask_id}
 
 
 def _header_problems(table, missing, duplicate, township, village, columns) -> list[Problem]:
@@ -268,88 +305,218 @@ def _header_problems(table, missing, duplicate, township, village, columns) -> l
     return problems
 
 
-def _check_row(table, columns, line, raw, township, village, conditions, today):
-    problems: list[Problem] = []
+# Distinct cell values per column whose parse is remembered (bounds the memory it takes).
+_CACHE_SIZE = 50_000
 
-    def bad(name: str, message: str) -> None:
-        problems.append(
-            Problem(line, column_label(table, columns, name), message, raw.get(name, ""))
-        )
 
-    def parse(name: str, func, *args):
+class _Checker:
+    """Checks rows one by one as they are read, and across rows (a repeated
+    ID number, a household whose rows disagree on its category): the good
+    rows and the rejected ones, each rejected row with every problem.
+
+    The parsers of columns with few distinct values (sex, group, category,
+    tags, conditions, dates) run once per distinct value: their answers,
+    and their error messages, are kept for the rest of the file.
+    """
+
+    def __init__(
+        self, table: Table, columns, township, village, store: Store, today, skip_bad: bool
+    ) -> None:
+        self.table = table
+        self.skip_bad = skip_bad
+        self.columns = columns
+        self.township = township
+        self.village = village
+        self.today = today
+        self.lookup = q.condition_lookup(store)
+        self.good: list[PersonRow] = []
+        self.rejected: list[Rejected] = []
+        self.rows = 0
+        self.seen_ids: dict[str, int] = {}
+        self.categories_of: dict[tuple, tuple[str, int]] = {}
+        self.labels = {name: column_label(table, columns, name) for name in FIELD_LABELS}
+        self._caches: dict[str, dict[str, tuple]] = {
+            name: {} for name in ("sex", "birth_date", "group", "category", "tags", "conditions")
+        }
+        self._strings: dict[str, str] = {}
+        self._parsers = {
+            "sex": categories.parse_sex,
+            "birth_date": dates.parse_date,
+            "group": groups.parse_group,
+            "category": categories.parse_category,
+            "tags": lambda text: tuple(categories.parse_tags(text)),
+        }
+
+    def share(self, text: str) -> str:
+        """One string object for repeated values (villages, relations, numbers)."""
+        return self._strings.setdefault(text, text)
+
+    def check(self, line: int, raw: dict[str, str], cells: list[str]) -> None:
+        self.rows += 1
+        row, problems = self._check_row(line, raw)
+        if not problems:
+            problems = self._check_across(row)
+        if problems:
+            # Without skip_bad a bad row means nothing is written: from then
+            # on only the problems are kept, not the rows.
+            self.rejected.append(Rejected(line, cells if self.skip_bad else [], problems))
+            if not self.skip_bad:
+                self.good.clear()
+        elif self.skip_bad or not self.rejected:
+            self.good.append(row)
+
+    def _parse(self, name: str, raw: dict[str, str], problems: list[Problem], line: int):
         value = raw.get(name, "")
         if not value:
             return None
-        try:
-            return func(value, *args)
-        except InputError as exc:
-            bad(name, exc.message)
-            return None
+        cache = self._caches[name]
+        hit = cache.get(value)
+        if hit is None:
+            try:
+                hit = (self._parsers[name](value), None)
+            except InputError as exc:
+                hit = (None, exc.message)
+            if len(cache) < _CACHE_SIZE:
+                cache[value] = hit
+        if hit[1] is not None:
+            problems.append(Problem(line, self.labels[name], hit[1], value))
+        return hit[0]
 
-    name = raw.get("name", "").strip()
-    if not name:
-        bad("name", _("the name is empty."))
-    town = raw.get("township") or township or ""
-    vil = raw.get("village") or village or ""
-    if not town:
-        bad("township", _("the township is empty."))
-    if not vil:
-        bad("village", _("the village is empty."))
-    number = raw.get("household_number") or None
-    head = raw.get("head_name") or ""
-    relation = raw.get("relation") or None
-    if not head and (relation in ("户主", "本人") or not number):
-        head = name
-    if not number and not head:
-        bad("head_name", _("neither a household number nor a head of household is given."))
-    idn = parse("id_number", idnumbers.parse_id, today)
-    sex = parse("sex", categories.parse_sex)
-    birth = parse("birth_date", dates.parse_date)
-    if birth and birth > today:
-        bad(
-            "birth_date",
-            _("the birth date {date} is in the future.").format(date=birth.isoformat()),
+    def _check_row(self, line: int, raw: dict[str, str]):
+        problems: list[Problem] = []
+
+        def bad(name: str, message: str) -> None:
+            problems.append(Problem(line, self.labels[name], message, raw.get(name, "")))
+
+        name = raw.get("name", "").strip()
+        if not name:
+            bad("name", _("the name is empty."))
+        town = raw.get("township") or self.township or ""
+        vil = raw.get("village") or self.village or ""
+        if not town:
+            bad("township", _("the township is empty."))
+        if not vil:
+            bad("village", _("the village is empty."))
+        number = raw.get("household_number") or None
+        head = raw.get("head_name") or ""
+        relation = raw.get("relation") or None
+        if not head and (relation in ("户主", "本人") or not number):
+            head = name
+        if not number and not head:
+            bad("head_name", _("neither a household number nor a head of household is given."))
+        idn = None
+        if raw.get("id_number"):
+            try:
+                idn = idnumbers.parse_id(raw["id_number"], self.today)
+            except InputError as exc:
+                bad("id_number", exc.message)
+        sex = self._parse("sex", raw, problems, line)
+        birth = self._parse("birth_date", raw, problems, line)
+        if birth and birth > self.today:
+            bad(
+                "birth_date",
+                _("the birth date {date} is in the future.").format(date=birth.isoformat()),
+            )
+        if idn is not None and (
+            (sex is not None and sex != idn.sex) or (birth is not None and birth != idn.birth_date)
+        ):
+            for message in idnumbers.check_against(idn, sex, birth):
+                bad("id_number", message)
+        phone = None
+        if raw.get("phone"):
+            try:
+                phone = phones.normalise_phone(raw["phone"])
+            except InputError as exc:
+                bad("phone", exc.message)
+        group_no = self._parse("group", raw, problems, line)
+        category = self._parse("category", raw, problems, line) or "ordinary"
+        tags = self._parse("tags", raw, problems, line) or ()
+        codes, other = self._conditions(raw.get("conditions", ""))
+        family_doctor = 1 if "family_doctor" in tags else 0
+        if family_doctor:
+            tags = tuple(t for t in tags if t != "family_doctor")
+        cert = raw.get("disability_cert") or None
+        if cert and "disabled" not in tags:
+            tags = (*tags, "disabled")
+        if problems:
+            return None, problems
+        if birth is None and idn is not None:
+            birth = idn.birth_date
+        share = self.share
+        values = (
+            name,
+            share(relation) if relation else None,
+            sex or (idn.sex if idn else None),
+            birth.isoformat() if birth else None,
+            idn.number if idn else None,
+            idn.old if idn else None,
+            phone,
+            group_no,
+            other,
+            family_doctor,
         )
-    if idn is not None:
-        for message in idnumbers.check_against(idn, sex, birth):
-            bad("id_number", message)
-    phone = parse("phone", phones.normalise_phone)
-    group_no = parse("group", groups.parse_group)
-    category = parse("category", categories.parse_category) or "ordinary"
-    tags = parse("tags", categories.parse_tags) or []
-    codes, other = _conditions(raw.get("conditions", ""), conditions)
-    family_doctor = 1 if "family_doctor" in tags else 0
-    tags = [t for t in tags if t != "family_doctor"]
-    cert = raw.get("disability_cert") or None
-    if cert and "disabled" not in tags:
-        tags.append("disabled")
-    if problems:
-        return None, problems
-    person = {
-        "name": name,
-        "relation": relation,
-        "sex": sex or (idn.sex if idn else None),
-        "birth_date": (birth or (idn.birth_date if idn else None)),
-        "id_number": idn.number if idn else None,
-        "id_number_old": idn.old if idn else None,
-        "phone": phone,
-        "group_no": group_no,
-        "other_conditions": ";".join(other),
-        "family_doctor": family_doctor,
-    }
-    if person["birth_date"]:
-        person["birth_date"] = person["birth_date"].isoformat()
-    return PersonRow(
-        line, raw, town, vil, number, head, category, group_no, person, tags, codes, cert
-    ), []
+        return PersonRow(
+            line,
+            share(town),
+            share(vil),
+            share(number) if number else None,
+            share(head),
+            category,
+            group_no,
+            values,
+            tags,
+            codes,
+            cert,
+        ), []
+
+    def _conditions(self, text: str) -> tuple[tuple[str, ...], str]:
+        cache = self._caches["conditions"]
+        hit = cache.get(text)
+        if hit is None:
+            codes, other = _conditions(text, self.lookup)
+            hit = (tuple(codes), self.share(";".join(other)))
+            if len(cache) < _CACHE_SIZE:
+                cache[text] = hit
+        return hit
+
+    def _check_across(self, row: PersonRow) -> list[Problem]:
+        """A repeated ID number; a household whose rows disagree on its category."""
+        number = row.values[_ID_NUMBER]
+        if number:
+            if number in self.seen_ids:
+                return [
+                    Problem(
+                        row.line,
+                        self.labels["id_number"],
+                        _("the same ID number is already on line {line}.").format(
+                            line=self.seen_ids[number]
+                        ),
+                    )
+                ]
+            self.seen_ids[number] = row.line
+        key = (row.township, row.village, row.household_number or row.head_name)
+        first = self.categories_of.get(key)
+        if first is not None and first[0] != row.category:
+            return [
+                Problem(
+                    row.line,
+                    self.labels["category"],
+                    _("household {household} has category {a} on line {line} but {b} here.").format(
+                        household=row.household_number or row.head_name,
+                        a=categories.category_label(first[0]),
+                        line=first[1],
+                        b=categories.category_label(row.category),
+                    ),
+                )
+            ]
+        if first is None:
+            self.categories_of[key] = (row.category, row.line)
+        return []
 
 
 def _conditions(text: str, lookup: dict[str, str]) -> tuple[list[str], list[str]]:
-    import re
-    import unicodedata
-
     codes, other = [], []
-    for word in re.split(r"[;；,，、/\s]+", unicodedata.normalize("NFKC", text or "")):
+    for word in _CONDITION_SPLIT.split(unicodedata.normalize("NFKC", text or "")):
         word = word.strip()
         if not word:
             continue
@@ -362,61 +529,13 @@ def _conditions(text: str, lookup: dict[str, str]) -> tuple[list[str], list[str]
     return codes, other
 
 
-def _check_across_rows(table, columns, good: list[PersonRow], rejected) -> None:
-    """Duplicate ID numbers in the file; households whose rows disagree on category."""
-    seen_ids: dict[str, int] = {}
-    categories_of: dict[tuple, tuple[str, int]] = {}
-    for row in good:
-        number = row.person["id_number"]
-        if number:
-            if number in seen_ids:
-                rejected.append(
-                    (
-                        row.line,
-                        row.raw,
-                        [
-                            Problem(
-                                row.line,
-                                column_label(table, columns, "id_number"),
-                                _("the same ID number is already on line {line}.").format(
-                                    line=seen_ids[number]
-                                ),
-                            )
-                        ],
-                    )
-                )
-                continue
-            seen_ids[number] = row.line
-        key = (row.township, row.village, row.household_number or row.head_name)
-        if key in categories_of and categories_of[key][0] != row.category:
-            rejected.append(
-                (
-                    row.line,
-                    row.raw,
-                    [
-                        Problem(
-                            row.line,
-                            column_label(table, columns, "category"),
-                            _(
-                                "household {household} has category {a} on line {line} but {b} here."
-                            ).format(
-                                household=row.household_number or row.head_name,
-                                a=categories.category_label(categories_of[key][0]),
-                                line=categories_of[key][1],
-                                b=categories.category_label(row.category),
-                            ),
-                        )
-                    ],
-                )
-            )
-            continue
-        categories_of.setdefault(key, (row.category, row.line))
+_CONDITION_SPLIT = re.compile(r"[;；,，、/\s]+")
 
 
 def _household_values(rows: list[PersonRow]) -> dict[str, Any]:
-    head = next((r for r in rows if r.person["relation"] in ("户主", "本人")), rows[0])
+    head = next((r for r in rows if r.values[_RELATION] in ("户主", "本人")), rows[0])
     return {
-        "head_name": rows[0].head_name or head.person["name"],
+        "head_name": rows[0].head_name or head.values[_NAME],
         "group_no": head.group_no,
         "category": rows[0].category,
     }
@@ -438,21 +557,34 @@ def _grouped(rows: list[PersonRow]) -> dict[tuple, list[PersonRow]]:
 
 
 def _write(
-    store: Store, rows: list[PersonRow], result: ImportResult, actor: str, progress: Progress | None
+    store: Store,
+    rows: list[PersonRow],
+    result: ImportResult,
+    actor: str,
+    progress: Progress | None,
+    *,
+    keys: bool = True,
 ) -> None:
+    """Write every row in one transaction, a batch of households at a time."""
     households = _grouped(rows)
     done = 0
-    with store.transaction():
+    with store.transaction(), bulk.large_cache(store):
         villages_before = count(store, "villages")
-        for (town, vil, number, _head), members in households.items():
-            village_id = place_q.village_id(store, town, vil)
-            household_id, state = q.save_household(
-                store, village_id, number, _household_values(members)
-            )
-            result.households[state] += 1
-            for row in members:
-                _save_member(store, row, village_id, household_id, result)
-                done += 1
+        writer = _Writer(store, result, keys=keys)
+        batch: list[tuple[tuple, list[PersonRow]]] = []
+        size = 0
+        for key, members in households.items():
+            batch.append((key, members))
+            size += len(members)
+            if size >= BATCH_ROWS:
+                writer.write(batch)
+                done += size
+                batch, size = [], 0
+                if progress:
+                    progress(done, len(rows))
+        if batch:
+            writer.write(batch)
+            done += size
             if progress:
                 progress(done, len(rows))
         result.villages_created = count(store, "villages") - villages_before
@@ -465,50 +597,224 @@ def _write(
         )
 
 
-def _save_member(
-    store: Store, row: PersonRow, village_id: int, household_id: int, result: ImportResult
-) -> None:
-    values = {**row.person, "household_id": household_id, "village_id": village_id}
-    existing = q.find_person(
-        store, values["id_number"], household_id, values["name"], values["birth_date"]
-    )
-    person_id, state = q.save_person(store, existing, values)
-    tags, conds = q.tags_and_conditions(store, person_id)
-    if tags != set(row.tags) or conds != set(row.conditions):
-        place_q.set_person_tags(store, person_id, row.tags)
-        place_q.set_person_conditions(store, person_id, row.conditions)
-        if state == "unchanged":
-            state = "updated"
-    if row.disability_cert:
-        place_q.set_disability_detail(store, person_id, row.disability_cert)
-    if state != "unchanged":
-        place_q.replace_keys(
-            store, person_id, search_keys(values["name"], values["id_number"], values["phone"])
-        )
-    result.persons[state] += 1
+class _Writer:
+    """Writes batches of households with their members, matching as the
+    per-row rules say (a household by village + number, or village + head
+    without a number; a person by ID number, else household + name + birth
+    date), but with one query per batch for what it may match and
+    executemany for what is new.
+
+    Within a batch the persons already matched or created are kept in memory
+    (by ID number and by household), so a later row of the same batch sees
+    exactly what it would have found in the database row by row; pending
+    inserts are written before any update, so the database never disagrees
+    with that order.
+    """
+
+    def __init__(self, store: Store, result: ImportResult, keys: bool) -> None:
+        self.store = store
+        self.result = result
+        self.keys = keys
+        self.villages: dict[tuple[str, str], int] = {}
+        self.next_household = bulk.next_id(store, "households")
+        self.next_person = bulk.next_id(store, "persons")
+        self.name_keys: dict[str, set[str]] = {}
+        self._pending_persons: list[tuple] = []
+        self._pending_tags: list[tuple] = []
+        self._pending_conditions: list[tuple] = []
+        self._pending_keys: list[tuple] = []
+
+    # -- households ---------------------------------------------------------
+
+    def village_id(self, town: str, vil: str) -> int:
+        place = (town, vil)
+        if place not in self.villages:
+            self.villages[place] = place_q.village_id(self.store, town, vil)
+        return self.villages[place]
+
+    def write(self, batch: list[tuple[tuple, list[PersonRow]]]) -> None:
+        placed = [(self.village_id(key[0], key[1]), key, members) for key, members in batch]
+        found = self._existing_households(placed)
+        new_households, ids = [], []
+        for village_id, (_t, _v, number, head), members in placed:
+            values = _household_values(members)
+            existing = found.get((village_id, number, None if number else head))
+            if existing is None:
+                household_id = self.next_household
+                self.next_household += 1
+                new_households.append((household_id, village_id, number, *values.values()))
+                state = "created"
+            else:
+                household_id = existing["id"]
+                changes = {k: v for k, v in values.items() if existing[k] != v}
+                if changes:
+                    q.update_household(self.store, household_id, changes)
+                state = "updated" if changes else "unchanged"
+            self.result.households[state] += 1
+            ids.append((village_id, household_id, members, existing is not None))
+        q.insert_households(self.store, new_households)
+        self._write_persons(ids)
+
+    def _existing_households(self, placed) -> dict[tuple, dict]:
+        numbered = [(vid, key[2]) for vid, key, _m in placed if key[2]]
+        headed = [(vid, key[3]) for vid, key, _m in placed if not key[2]]
+        found: dict[tuple, dict] = {}
+        if numbered:
+            for row in q.households_by_number(self.store, numbered):
+                found[(row["village_id"], row["number"], None)] = row
+        if headed:
+            for row in q.households_by_head(self.store, headed):
+                found.setdefault((row["village_id"], None, row["head_name"]), row)
+        return found
+
+    # -- persons ------------------------------------------------------------
+
+    def _write_persons(self, households: list[tuple[int, int, list[PersonRow], bool]]) -> None:
+        numbers = [r.values[_ID_NUMBER] for _v, _h, members, _e in households for r in members]
+        existing_households = [h for _v, h, _m, existed in households if existed]
+        # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
+        self.by_number: dict[str, tuple] = {}
+        self.by_household: dict[int, list[tuple]] = {}
+        found = q.persons_matching(self.store, [n for n in numbers if n], existing_households)
+        for person in found:
+            self._index(person)
+        self.tags, self.conditions = q.tags_and_conditions_of(self.store, [p[_P_ID] for p in found])
+        for village_id, household_id, members, _existed in households:
+            for row in members:
+                self._save(row, village_id, household_id)
+        self._flush()
+
+    def _match(self, household_id: int, values: tuple) -> tuple | None:
+        number = values[_ID_NUMBER]
+        if number and number in self.by_number:
+            return self.by_number[number]
+        name, birth = values[_NAME], values[_BIRTH]
+        for person in self.by_household.get(household_id, ()):
+            if (
+                person[_P_NAME] == name
+                and person[_P_BIRTH] == birth
+                and (person[_P_ID_NUMBER] is None or number is None)
+            ):
+                return person
+        return None
+
+    def _save(self, row: PersonRow, village_id: int, household_id: int) -> None:
+        existing = self._match(household_id, row.values)
+        if existing is None:
+            person_id = self.next_person
+            self.next_person += 1
+            self._create((person_id, household_id, village_id, *row.values), row)
+            state = "created"
+        else:
+            person_id = existing[_P_ID]
+            state = self._update(existing, (person_id, household_id, village_id, *row.values))
+            state = self._update_tags(person_id, row, state)
+        if state != "unchanged" and self.keys:
+            self._replace_keys(person_id, row.values, created=existing is None)
+        self.result.persons[state] += 1
+
+    def _create(self, person: tuple, row: PersonRow) -> None:
+        person_id = person[_P_ID]
+        self._pending_persons.append(person)
+        self._index(person)
+        if row.tags:
+            cert = row.disability_cert
+            details = {tag: (cert if tag == "disabled" else None) for tag in row.tags}
+            self._pending_tags.extend((person_id, tag, d) for tag, d in details.items())
+            self.tags[person_id] = details
+        if row.conditions:
+            self._pending_conditions.extend((person_id, code) for code in row.conditions)
+            self.conditions[person_id] = set(row.conditions)
+
+    def _index(self, person: tuple) -> None:
+        if person[_P_ID_NUMBER]:
+            self.by_number[person[_P_ID_NUMBER]] = person
+        members = self.by_household.setdefault(person[_P_HOUSEHOLD], [])
+        members.append(person)
+        if len(members) > 1 and members[-2][_P_ID] > person[_P_ID]:
+            members.sort()  # the oldest record first, as the database gives them
+
+    def _unindex(self, person: tuple) -> None:
+        if person[_P_ID_NUMBER] and self.by_number.get(person[_P_ID_NUMBER]) is person:
+            del self.by_number[person[_P_ID_NUMBER]]
+        members = self.by_household.get(person[_P_HOUSEHOLD], [])
+        if person in members:
+            members.remove(person)
+
+    def _update(self, existing: tuple, person: tuple) -> str:
+        if existing == person:
+            return "unchanged"
+        changes = {
+            column: new
+            for column, old, new in zip(q.PERSON_COLUMNS, existing, person, strict=True)
+            if old != new
+        }
+        self._flush()
+        q.update_person(self.store, person[_P_ID], changes)
+        self._unindex(existing)
+        self._index(person)
+        return "updated"
+
+    def _update_tags(self, person_id: int, row: PersonRow, state: str) -> str:
+        tags = self.tags.get(person_id, {})
+        if set(tags) != set(row.tags) or self.conditions.get(person_id, set()) != set(
+            row.conditions
+        ):
+            self._flush()
+            q.delete_tags_and_conditions(self.store, person_id)
+            q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
+            q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
+            tags = self.tags[person_id] = dict.fromkeys(row.tags)
+            self.conditions[person_id] = set(row.conditions)
+            if state == "unchanged":
+                state = "updated"
+        cert = row.disability_cert
+        if cert and "disabled" in tags and tags["disabled"] != cert:
+            self._flush()
+            place_q.set_disability_detail(self.store, person_id, cert)
+            tags["disabled"] = cert
+        return state
+
+    def _replace_keys(self, person_id: int, values: tuple, created: bool) -> None:
+        name = values[_NAME]
+        name_keys = self.name_keys.get(name)
+        if name_keys is None:
+            name_keys = search_keys(name, None, None)
+            if len(self.name_keys) < _CACHE_SIZE:
+                self.name_keys[name] = name_keys
+        keys = name_keys | number_keys(values[_ID_NUMBER], values[_PHONE])
+        if created:
+            self._pending_keys.extend((key, person_id) for key in keys)
+        else:
+            self._flush()
+            place_q.replace_keys(self.store, person_id, keys)
+
+    def _flush(self) -> None:
+        """Write the pending inserts (persons before what refers to them)."""
+        if self._pending_persons:
+            q.insert_persons(self.store, self._pending_persons)
+            self._pending_persons = []
+        if self._pending_tags:
+            q.insert_person_tags(self.store, self._pending_tags)
+            self._pending_tags = []
+        if self._pending_conditions:
+            q.insert_person_conditions(self.store, self._pending_conditions)
+            self._pending_conditions = []
+        if self._pending_keys:
+            q.insert_person_keys(self.store, self._pending_keys)
+            self._pending_keys = []
 
 
 def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None:
-    """What a real import would do, written inside a transaction that is rolled back."""
+    """What a real import would do, written inside a transaction that is
+    rolled back. Search keys change no figure of the result: they are skipped."""
 
     class _Rollback(Exception):
         pass
 
     try:
         with store.transaction():
-            _write(store, rows, result, "", None)
+            _write(store, rows, result, "", None, keys=False)
             raise _Rollback
     except _Rollback:
         pass
-
-
-def _write_rejected(table: Table, rejected) -> Path:
-    out = table.path.with_name(table.path.stem + ".rejected.csv")
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([_("line"), *table.headers, _("reason")])
-        cells_by_line = dict(table.rows)
-        for line, _raw, problems in sorted(rejected, key=lambda r: r[0]):
-            reason = "; ".join(f"{p.column}: {p.message}" for p in problems)
-            writer.writerow([line, *cells_by_line.get(line, []), reason])
-    return out

@@ -121,7 +121,13 @@ def search_keys(name: str, id_number: str | None, phone: str | None) -> set[str]
     """Every index key a person is found by (stored in person_keys)."""
     from clinic.core.pinyin import name_keys
 
-    keys = {"y:" + key for key in name_keys(name)}
+    return {"y:" + key for key in name_keys(name)} | number_keys(id_number, phone)
+
+
+def number_keys(id_number: str | None, phone: str | None) -> set[str]:
+    """The keys of the ID number and phone (last digits first, so that "the
+    last 4 digits" is a prefix); an import adds them to keys cached per name."""
+    keys = set()
     if id_number:
         keys.add("i:" + id_number.upper()[::-1])
     if phone:

@@ -2,18 +2,22 @@
 
 Everything comes out as text, with the file line number of each row (header =
 line 1), so that every later message can name the file, line and column.
-Encoding: a BOM means UTF-8; else valid UTF-8; else GB18030 (a superset of
-GBK, which Excel on Chinese Windows writes for "CSV").
+Encoding: a BOM means UTF-8 (Excel's "CSV UTF-8") or UTF-16 (Excel's "Unicode
+text", tab-separated); else valid UTF-8; else GB18030 (a superset of GBK,
+which Excel on Chinese Windows writes for "CSV"). In .xlsx the value Excel
+saved with each formula is read; a formula without one refuses the file.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,16 +29,31 @@ SUPPORTED = (".csv", ".txt", ".xlsx")
 
 @dataclass
 class Table:
+    """A file's header and its data rows as ``(line, cells)``.
+
+    ``rows`` is a list when the table was read whole (:func:`read_table`) and
+    a one-pass iterator inside :func:`open_table`, which streams: an import
+    of 200,000 rows never holds the file's text or all its cells at once.
+    """
+
     path: Path
     headers: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells)
+    rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     encoding: str = ""
+
+
+_CHUNK = 1 << 20
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was read with."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff"), encoding
+            except UnicodeDecodeError as exc:
+                raise _unreadable() from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -42,13 +61,57 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise InputError(
-            _("Cannot read the text of the file: it is neither UTF-8 nor GBK/GB18030.")
-        ) from exc
+        raise _unreadable() from exc
+
+
+def _unreadable() -> InputError:
+    return InputError(_("Cannot read the text of the file: it is neither UTF-8 nor GBK/GB18030."))
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a text file, found the way :func:`decode` finds it but
+    reading in chunks (the file's text is never held whole): a BOM (UTF-8, or
+    UTF-16 as Excel's "Unicode text" writes), else valid UTF-8, else GB18030.
+    Refuses a file that is binary (a NUL character once decoded)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    candidates = [enc for bom, enc in _BOMS if head.startswith(bom)] or ["utf-8", "gb18030"]
+    for encoding in candidates:
+        verdict = _decodes(path, encoding)
+        if verdict is None:
+            continue
+        if verdict:
+            raise InputError(_("This is not a text CSV file (it contains binary data)."))
+        return encoding
+    raise _unreadable()
+
+
+def _decodes(path: Path, encoding: str) -> bool | None:
+    """None when ``path`` is not valid ``encoding``; else whether its text holds a NUL."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    has_nul = False
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                has_nul = "\x00" in decoder.decode(chunk) or has_nul
+            has_nul = "\x00" in decoder.decode(b"", final=True) or has_nul
+    except UnicodeDecodeError:
+        return None
+    return has_nul
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a .csv or .xlsx file; raise an ImportFileError naming the file if it can't be."""
+    """Read a .csv or .xlsx file whole; raise an ImportFileError naming the file if it can't be."""
+    with open_table(path) as table:
+        table.rows = list(table.rows)
+    return table
+
+
+@contextmanager
+def open_table(path: str | Path) -> Iterator[Table]:
+    """Open a .csv or .xlsx file: the header is read at once, the rows as they
+    are iterated. Errors raise an ImportFileError naming the file, also those
+    met while the rows are read."""
     path = Path(path)
     if not path.exists():
         raise InputError(_("File not found: {file}").format(file=path))
@@ -57,49 +120,75 @@ def read_table(path: str | Path) -> Table:
         raise InputError(
             _("{file}: only .csv and .xlsx files can be imported.").format(file=path.name)
         )
+    with contextlib.ExitStack() as stack:
+        try:
+            opener = _open_xlsx if suffix == ".xlsx" else _open_csv
+            table = stack.enter_context(opener(path))
+        except InputError as exc:
+            raise _file_error(path, exc) from exc
+        if not table.headers:
+            raise ImportFileError(
+                path,
+                headline=_("{file}: the file is empty (no header row).").format(file=path.name),
+            )
+        table.rows = _named_errors(path, table.rows)
+        yield table
+
+
+def _file_error(path: Path, exc: InputError) -> ImportFileError:
+    if isinstance(exc, ImportFileError):
+        return exc
+    return ImportFileError(path, headline=f"{path.name}: {exc.message}")
+
+
+def _named_errors(path: Path, rows: Iterable[tuple[int, list[str]]]):
     try:
-        table = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+        yield from rows
     except InputError as exc:
-        if isinstance(exc, ImportFileError):
-            raise
-        raise ImportFileError(path, headline=f"{path.name}: {exc.message}") from exc
-    if not table.headers:
-        raise ImportFileError(
-            path, headline=_("{file}: the file is empty (no header row).").format(file=path.name)
-        )
-    return table
+        raise _file_error(path, exc) from exc
 
 
-def _read_csv(path: Path) -> Table:
-    text, encoding = decode(path.read_bytes())
-    if "\x00" in text:
-        raise InputError(_("This is not a text CSV file (it contains binary data)."))
-    try:
-        sample = text[:4096]
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    table = Table(path=path, headers=[], encoding=encoding)
+@contextmanager
+def _open_csv(path: Path) -> Iterator[Table]:
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as fh:
+        sample = fh.read(4096)
+        fh.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample else csv.excel
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(fh, dialect)
+        table = Table(path=path, headers=[], encoding=encoding)
+        rows = _csv_rows(reader)
+        for _line, cells in rows:
+            table.headers = cells
+            break
+        table.rows = rows
+        yield table
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty rows with their (first) file line; cells cleaned."""
     try:
         for cells in reader:
-            line = reader.line_num
-            if not table.headers:
-                if any(c.strip() for c in cells):
-                    table.headers = [clean_cell(c) for c in cells]
+            joined = "".join(cells)
+            if not joined.strip():
                 continue
-            if any(c.strip() for c in cells):
-                table.rows.append((line, [clean_cell(c) for c in cells]))
+            if "\ufeff" in joined:
+                yield reader.line_num, [clean_cell(c) for c in cells]
+            else:
+                yield reader.line_num, [c.strip() for c in cells]
     except csv.Error as exc:
         raise InputError(
             _("line {line}: the CSV is malformed ({reason}).").format(
                 line=reader.line_num, reason=exc
             )
         ) from exc
-    return table
 
 
-def _read_xlsx(path: Path) -> Table:
+@contextmanager
+def _open_xlsx(path: Path) -> Iterator[Table]:
     from openpyxl import load_workbook
 
     try:
@@ -110,22 +199,81 @@ def _read_xlsx(path: Path) -> Table:
         if not book.worksheets:
             raise InputError(_("This is not a readable Excel .xlsx file."))
         sheet = book.worksheets[0]
-        table = Table(path=path, headers=[], encoding="xlsx")
+        try:
+            if _has_formulas(book, sheet):
+                _refuse_formulas_without_values(path, sheet)
+            rows = _xlsx_rows(sheet)
+            table = Table(path=path, headers=[], encoding="xlsx")
+            for _line, cells in rows:
+                table.headers = cells
+                break
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
+            raise InputError(_("This is not a readable Excel .xlsx file.")) from exc
+        table.rows = rows
+        yield table
+    finally:
+        book.close()
+
+
+def _xlsx_rows(sheet) -> Iterator[tuple[int, list[str]]]:
+    try:
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [xlsx_cell(v) for v in values]
-            if not any(cells):
-                continue
-            if not table.headers:
-                table.headers = cells
-            else:
-                table.rows.append((line, cells))
-        return table
+            if any(cells):
+                yield line, cells
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
         raise InputError(_("This is not a readable Excel .xlsx file.")) from exc
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(book, sheet) -> bool:
+    """Whether the sheet's XML holds any formula element (a quick byte scan,
+    so a sheet without formulas is read once)."""
+    tail = b""
+    with book._archive.open(sheet._worksheet_path) as src:
+        while chunk := src.read(_CHUNK):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _refuse_formulas_without_values(path: Path, sheet) -> None:
+    """Excel and WPS save each formula's last result beside it, and that is
+    what is imported. A file written by another program may hold a formula
+    with no saved result: importing it as empty would silently lose an ID
+    number or a condition, so the file is refused, naming every such cell."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    try:
+        missing = [
+            cell.coordinate
+            for f_row, v_row in zip(
+                formulas.worksheets[0].iter_rows(), sheet.iter_rows(), strict=False
+            )
+            for cell, saved in zip(f_row, v_row, strict=False)
+            if cell.data_type == "f" and saved.value is None and saved.data_type != "str"
+        ]
     finally:
-        book.close()
+        formulas.close()
+    if not missing:
+        return
+    lines = [
+        _(
+            "{file}, sheet {sheet}, cell {cell}: a formula with no saved value; open and save the file in Excel/WPS first."
+        ).format(file=path.name, sheet=1, cell=cell)
+        for cell in missing[:20]
+    ]
+    if len(missing) > 20:
+        lines.append(_("... and {n} more.").format(n=len(missing) - 20))
+    raise ImportFileError(path, headline="\n".join(lines))
 
 
 def xlsx_cell(value: object) -> str:
@@ -187,3 +335,14 @@ def iter_records(table: Table, columns: dict[str, int]) -> Iterator[tuple[int, d
     for line, cells in table.rows:
         record = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
         yield line, record
+
+
+def iter_cells(
+    table: Table, columns: dict[str, int]
+) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+    """Like :func:`iter_records`, with each row's cells as in the file (for
+    the rejected-rows file)."""
+    items = list(columns.items())
+    for line, cells in table.rows:
+        n = len(cells)
+        yield line, {name: (cells[i] if i < n else "") for name, i in items}, cells

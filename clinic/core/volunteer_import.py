@@ -17,7 +17,9 @@ from typing import Any
 from clinic.core import phones
 from clinic.core.availability import parse_availability
 from clinic.core.errors import ImportFileError, InputError, Problem
-from clinic.core.tables import Table, iter_records, map_headers, read_table
+from clinic.core.privacy import mask_phone
+from clinic.core.rejected import Rejected, write_rejected
+from clinic.core.tables import Table, iter_cells, map_headers, open_table
 from clinic.i18n import N_, _
 from clinic.store import Store
 from clinic.store import registers as audit_q
@@ -143,40 +145,28 @@ def import_volunteers(
     dry_run: bool = False,
     actor: str = "",
     progress=None,
+    unmasked: bool = False,
 ) -> VolunteerImportResult:
-    table = read_table(path)
-    headers = map_headers(table, VOLUNTEER_COLUMNS, ("name",))
-    problems = [Problem(1, _(LABELS[m]), _("required column is missing.")) for m in headers.missing]
-    problems += [
-        Problem(1, h, _("the same information appears in two columns.")) for h in headers.duplicate
-    ]
-    if problems:
-        raise ImportFileError(table.path, problems)
+    """Check then write a roster file; the file is read as the register's is
+    (streamed, any encoding or .xlsx) and rejected rows go to the same kind of
+    masked, audited file (``unmasked``: whole phone numbers in it)."""
+    with open_table(path) as table:
+        headers = map_headers(table, VOLUNTEER_COLUMNS, ("name",))
+        problems = [
+            Problem(1, _(LABELS[m]), _("required column is missing.")) for m in headers.missing
+        ]
+        problems += [
+            Problem(1, h, _("the same information appears in two columns."))
+            for h in headers.duplicate
+        ]
+        if problems:
+            raise ImportFileError(table.path, problems)
+        orgs = organisation_lookup(store)
+        good, rejected, rows = _check_all(store, table, headers.columns, orgs)
     result = VolunteerImportResult(
-        file=table.path, rows=len(table.rows), ignored_columns=headers.unknown, dry_run=dry_run
+        file=table.path, rows=rows, ignored_columns=headers.unknown, dry_run=dry_run
     )
-    specialties = specialty_lookup(store)
-    orgs = organisation_lookup(store)
-    good, rejected = [], []
-    seen: dict[tuple, int] = {}
-    for line, raw in iter_records(table, headers.columns):
-        values, row_problems = _check(store, table, headers.columns, line, raw, specialties, orgs)
-        if not row_problems:
-            key = (values["name"], values["phone"])
-            if key in seen:
-                row_problems.append(
-                    Problem(
-                        line,
-                        _(LABELS["name"]),
-                        _("the same volunteer is already on line {line}.").format(line=seen[key]),
-                    )
-                )
-            seen.setdefault(key, line)
-        if row_problems:
-            rejected.append((line, row_problems))
-        else:
-            good.append((line, values))
-    result.problems = [p for _l, ps in rejected for p in ps]
+    result.problems = [p for r in rejected for p in r.problems]
     result.rejected = len(rejected)
     if rejected and not skip_bad:
         raise ImportFileError(table.path, result.problems)
@@ -209,8 +199,48 @@ def import_volunteers(
             len(good),
         )
     if rejected:
-        result.rejected_file = _write_rejected(table, rejected)
+        masks = {headers.columns["phone"]: mask_phone} if "phone" in headers.columns else {}
+        result.rejected_file = write_rejected(
+            store,
+            table.path,
+            table.headers,
+            rejected,
+            masks=masks,
+            unmasked=unmasked,
+            actor=actor,
+            kind="volunteer",
+        )
     return result
+
+
+def _check_all(
+    store: Store, table: Table, columns, orgs: dict[str, int]
+) -> tuple[list, list[Rejected], int]:
+    """Every row checked as it is read: the good ones' values, the rejected
+    ones (with their cells), and how many rows there were."""
+    specialties = specialty_lookup(store)
+    good, rejected = [], []
+    seen: dict[tuple, int] = {}
+    rows = 0
+    for line, raw, cells in iter_cells(table, columns):
+        rows += 1
+        values, row_problems = _check(store, table, columns, line, raw, specialties, orgs)
+        if not row_problems:
+            key = (values["name"], values["phone"])
+            if key in seen:
+                row_problems.append(
+                    Problem(
+                        line,
+                        _(LABELS["name"]),
+                        _("the same volunteer is already on line {line}.").format(line=seen[key]),
+                    )
+                )
+            seen.setdefault(key, line)
+        if row_problems:
+            rejected.append(Rejected(line, cells, row_problems))
+        else:
+            good.append((line, values))
+    return good, rejected, rows
 
 
 def _same(existing: dict, values: dict) -> bool:
@@ -269,9 +299,3 @@ def _check(store, table: Table, columns, line, raw, specialties, orgs):
             bad("max_days", _("must be a whole number from 1 to 31."))
     values["notes"] = raw.get("notes", "")
     return values, problems
-
-
-def _write_rejected(table: Table, rejected) -> Path:
-    from clinic.core.registers import _write_rejected as write
-
-    return write(table, [(line, {}, problems) for line, problems in rejected])

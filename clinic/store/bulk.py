@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from clinic.store.connection import Store
+
+# Page cache for a bulk write: the register of a district (200,000 persons,
+# ~120 MB with its indexes) is written three times faster with it than with
+# SQLite's default 2 MB, whose evicted pages are read back again and again.
+BULK_CACHE_MIB = 64
+
+
+@contextmanager
+def large_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
+    """A larger page cache while the block runs (a bounded amount of memory)."""
+    before = store.scalar("PRAGMA cache_size")
+    store.conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def insert_rows(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,8 +24,15 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def new_uid() -> str:
-    """A globally unique id for a record made on this laptop (for merging later)."""
-    return uuid.uuid4().hex
+    """A globally unique id for a record made on this laptop (for merging later).
+
+    The hex of a random (version 4) UUID, made from the random bytes directly:
+    ``uuid.uuid4().hex`` costs three times as much, felt when an import makes
+    hundreds of thousands."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 @dataclass
