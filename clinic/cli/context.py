@@ -30,12 +30,32 @@ class AppContext:
     lang: str
     actor: str | None = None
 
-    def open(self, create: bool = False) -> Store:
+    def open(self, create: bool = False, daily_backup: bool = True) -> Store:
         """The database. A file that does not exist is an error (a typo in
         --db, or ``clinic status`` before anything was made, must not look like
         an empty clinic) unless ``create``: only the commands that bring data
-        in (the TUI, ``demo``, ``import``) make a new database."""
-        return open_store(self.db_path, create=create)
+        in (the TUI, ``demo``, ``import``) make a new database.
+
+        The first open of the day also takes the daily backup (the TUI takes
+        it in a worker instead, and passes ``daily_backup=False``)."""
+        store = open_store(self.db_path, create=create)
+        if daily_backup:
+            self.take_daily_backup()
+        return store
+
+    def take_daily_backup(self) -> None:
+        """The day's first backup; a failure is a warning, never the end of the command."""
+        from clinic.core.backup import daily_backup
+        from clinic.core.errors import ClinicError
+        from clinic.i18n import _
+
+        try:
+            daily_backup(self.db_path, actor=self.who)
+        except ClinicError as exc:
+            click.echo(
+                _("Warning: the daily backup was not taken: {reason}").format(reason=exc.message),
+                err=True,
+            )
 
     @property
     def who(self) -> str:

@@ -7,11 +7,15 @@ split into statements (``executescript`` would commit half-way).
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
+from importlib.metadata import PackageNotFoundError, version
 
 from sqlite_utils.migrations import Migrations
 
+from clinic.core.errors import DatabaseError
+from clinic.i18n import _
 from clinic.store.connection import Store
 from clinic.store.resources import data_root
 
@@ -19,6 +23,7 @@ MIGRATION_SET = "clinic"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+@functools.cache
 def migration_files() -> list[tuple[str, str]]:
     """(name, sql) of every migration shipped, in number order."""
     folder = data_root() / "migrations"
@@ -57,7 +62,69 @@ def build_migrations() -> Migrations:
 
 
 def apply_migrations(store: Store) -> None:
-    build_migrations().apply(store.db)
+    """Refuse a database from a newer app, then bring an older one up to date.
+
+    The guard runs before anything is written, so a newer database is left
+    exactly as it was. After migrating, the app's version is recorded against
+    the schema it wrote (the first version to write it is kept): that is what
+    an older app quotes when it refuses this file.
+    """
+    check_not_newer(store)
+    migrations = build_migrations()
+    if not migrations.pending(store.db):
+        return
+    migrations.apply(store.db)
+    with store.transaction() as db:
+        db.execute(
+            "INSERT OR IGNORE INTO schema_versions (schema, app_version) VALUES (?, ?)",
+            [schema_version(store), app_version()],
+        )
+
+
+def app_version() -> str:
+    """This app's version, as pip knows it (pyproject's ``version``)."""
+    try:
+        return version("clinic")
+    except PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        return "0+unknown"
+
+
+def known_names() -> set[str]:
+    return {name for name, _sql in migration_files()}
+
+
+def newer_schema_message(path: object, applied: list[str], versions: dict[int, str]) -> str | None:
+    """The sentence refusing a database some of whose migrations this app does not know, else None.
+
+    ``versions`` maps a schema number to the app version that first wrote it
+    (the ``schema_versions`` table); the newest one is the version needed.
+    """
+    unknown = [name for name in applied if name not in known_names()]
+    if not unknown:
+        return None
+    newest = max(int(name[:4]) for name in applied if name[:4].isdigit())
+    needed = versions.get(newest)
+    known = max(int(name[:4]) for name in known_names())
+    if needed:
+        text = _(
+            "{path} was written by a newer version of clinic (schema {schema}; this app knows up to {known}). Install clinic {version} or newer to open it; nothing was changed."
+        )
+    else:
+        text = _(
+            "{path} was written by a newer version of clinic (schema {schema}; this app knows up to {known}). Install the newest clinic to open it; nothing was changed."
+        )
+    return text.format(path=path, schema=newest, known=known, version=needed)
+
+
+def check_not_newer(store: Store) -> None:
+    """Raise DatabaseError (exit 3) for a database written by a newer app; read only."""
+    applied = [m.name for m in build_migrations().applied(store.db)]
+    versions = {}
+    if store.db["schema_versions"].exists():
+        versions = dict(store.conn.execute("SELECT schema, app_version FROM schema_versions"))
+    message = newer_schema_message(store.path, applied, versions)
+    if message:
+        raise DatabaseError(message)
 
 
 def schema_version(store: Store) -> int:
