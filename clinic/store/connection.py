@@ -128,6 +128,10 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten values are zeroed where that costs no extra
+        # I/O (an old phone number does not linger in a page); a purge turns
+        # it fully on (docs/decisions.md).
+        db.execute("PRAGMA secure_delete = FAST")
         store = Store(path=path, db=db)
         if migrate:
             try:
