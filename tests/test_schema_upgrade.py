@@ -161,3 +161,17 @@ def test_every_earlier_schema_of_the_history_has_a_fixture():
     wanted = {n for n in tool.history() if n < CURRENT}
     have = {int(f.stem[-4:]) for f in FIXTURES}
     assert wanted <= have, f"run python tools/schema_fixtures.py (missing {sorted(wanted - have)})"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.stem)
+def test_the_app_keeps_a_copy_from_before_the_upgrade(fixture, tmp_path):
+    path = tmp_path / "clinic.db"
+    load(fixture, path)
+    assert CliRunner().invoke(cli, ["--db", str(path), "status"]).exit_code == 0
+    number = int(fixture.stem[-4:])
+    (copy,) = (tmp_path / "backups").glob(f"clinic-*-before-upgrade-from-{number}.db")
+    conn = sqlite3.connect(copy)
+    names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert max(int(n[:4]) for n in names) == number
+    assert conn.execute("SELECT count(*) FROM visits").fetchone()[0] == 2
+    conn.close()

@@ -36,24 +36,35 @@ class AppContext:
         an empty clinic) unless ``create``: only the commands that bring data
         in (the TUI, ``demo``, ``import``) make a new database.
 
-        The first open of the day also takes the daily backup (the TUI takes
-        it in a worker instead, and passes ``daily_backup=False``)."""
+        An older database is copied into backups/ before it is upgraded. The
+        first open of the day also takes the daily backup (the TUI takes it in
+        a worker instead, and passes ``daily_backup=False``)."""
+        if self.db_path.exists():
+            self._backup(upgrade=True)
         store = open_store(self.db_path, create=create)
         if daily_backup:
-            self.take_daily_backup()
+            self._backup(upgrade=False)
         return store
 
-    def take_daily_backup(self) -> None:
-        """The day's first backup; a failure is a warning, never the end of the command."""
-        from clinic.core.backup import daily_backup
+    def _backup(self, upgrade: bool) -> None:
+        """The copy before an upgrade, or the day's first backup; a failure is a
+        warning, never the end of the command (migrations are all-or-nothing)."""
+        from clinic.core.backup import backup_before_upgrade, daily_backup
         from clinic.core.errors import ClinicError
         from clinic.i18n import _
 
         try:
-            daily_backup(self.db_path, actor=self.who)
+            if upgrade:
+                backup_before_upgrade(self.db_path, actor=self.who)
+            else:
+                daily_backup(self.db_path, actor=self.who)
         except ClinicError as exc:
             click.echo(
-                _("Warning: the daily backup was not taken: {reason}").format(reason=exc.message),
+                _("Warning: the daily backup was not taken: {reason}").format(reason=exc.message)
+                if not upgrade
+                else _("Warning: no backup was taken before the upgrade: {reason}").format(
+                    reason=exc.message
+                ),
                 err=True,
             )
 

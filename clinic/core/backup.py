@@ -30,7 +30,7 @@ from clinic.i18n import _
 from clinic.store import backup as q
 from clinic.store import open_store
 from clinic.store.audit import record as record_audit
-from clinic.store.migrations import newer_schema_message
+from clinic.store.migrations import applied_in_file, known_names, newer_schema_message
 
 DEFAULT_KEEP = 14
 KEEP_ENV = "CLINIC_BACKUP_KEEP"
@@ -232,6 +232,29 @@ def daily_backup(
     result = take_backup(db_path, actor=actor, now=now, daily=True)
     result.pruned = prune(backups_folder(db_path), keep)
     return result
+
+
+def backup_before_upgrade(
+    db_path: Path, *, actor: str, now: dt.datetime | None = None
+) -> Path | None:
+    """Before migrations change an older database, a copy of it as it was (never pruned).
+
+    Nothing is done for a new, empty file, an up-to-date one, or a newer one
+    (which the app refuses anyway).
+    """
+    try:
+        applied = applied_in_file(db_path)
+    except sqlite3.DatabaseError:
+        return None  # not readable as a database: opening it says why
+    known = known_names()
+    if not applied or not known - set(applied) or set(applied) - known:
+        return None
+    now = now or dt.datetime.now()
+    newest = max(int(name[:4]) for name in applied)
+    target = (
+        backups_folder(db_path) / f"clinic-{now:%Y-%m-%d-%H%M%S}-before-upgrade-from-{newest}.db"
+    )
+    return take_backup(db_path, target, actor=actor, now=now).path
 
 
 def restore(

@@ -116,6 +116,28 @@ def newer_schema_message(path: object, applied: list[str], versions: dict[int, s
     return text.format(path=path, schema=newest, known=known, version=needed)
 
 
+def applied_in_file(path: object) -> list[str]:
+    """Names of the migrations applied to the database at ``path``, read without writing."""
+    from pathlib import Path
+
+    uri = f"{Path(str(path)).resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ).fetchone()
+        if not found:
+            return []
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        ]
+    finally:
+        conn.close()
+
+
 def check_not_newer(store: Store) -> None:
     """Raise DatabaseError (exit 3) for a database written by a newer app; read only."""
     applied = [m.name for m in build_migrations().applied(store.db)]
