@@ -213,6 +213,8 @@ async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path):
     from clinic.ui.app import ClinicApp
 
     app = ClinicApp(db_path=demo_path, actor="t", daily_backup=True)
+    app.BACKUP_DELAY_S = 0.01
     async with app.run_test() as pilot:
+        await pilot.pause(0.1)
         await pilot.app.workers.wait_for_complete()
     assert len(list((demo_path.parent / "backups").glob("clinic-*.db"))) == 1

@@ -92,7 +92,14 @@ class ClinicApp(App[None]):
     def on_mount(self) -> None:
         self.action_open("home")
         if self.daily_backup:
-            self.run_worker(self._take_daily_backup, thread=True, group="backup")
+            # Once the first screen has loaded its figures: the copy reads the
+            # whole file, and would compete with them for the disk.
+            self.set_timer(self.BACKUP_DELAY_S, self._start_daily_backup)
+
+    BACKUP_DELAY_S = 2.0
+
+    def _start_daily_backup(self) -> None:
+        self.run_worker(self._take_daily_backup, thread=True, group="backup")
 
     def _take_daily_backup(self) -> None:
         """The day's first backup, off the UI thread: the screen opens at once."""
