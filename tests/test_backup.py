@@ -218,3 +218,19 @@ async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path):
         await pilot.pause(0.1)
         await pilot.app.workers.wait_for_complete()
     assert len(list((demo_path.parent / "backups").glob("clinic-*.db"))) == 1
+
+
+def test_two_backups_in_one_second_both_kept(demo_path):
+    now = dt.datetime(2026, 11, 30, 8, 0, 0)
+    first = B.take_backup(demo_path, actor="t", now=now).path
+    second = B.take_backup(demo_path, actor="t", now=now).path
+    assert first != second and first.exists() and second.name == "clinic-2026-11-30-080000-2.db"
+    assert B.prune(first.parent, 1) == [first]
+
+
+def test_restore_checks_the_file_before_asking(demo_path, tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--db", str(demo_path), "restore", str(tmp_path / "nothere.db")], input="y\n"
+    )
+    assert result.exit_code == 1 and "There is no file" in result.output
+    assert "Replace" not in result.output

@@ -49,19 +49,21 @@ def backup_command(app: AppContext, file: Path | None, as_json: bool) -> None:
 def restore_command(app: AppContext, file: Path, yes: bool) -> None:
     from clinic.core.backup import restore
 
-    if (
-        app.db_path.exists()
-        and not yes
-        and not click.confirm(
+    def confirm() -> bool:
+        """Asked once FILE has passed its checks, only when a database would be replaced."""
+        if yes or not app.db_path.exists():
+            return True
+        return click.confirm(
             _("Replace {db} with {file}? The current file is kept beside it.").format(
                 db=app.db_path, file=file
             ),
             default=False,
         )
-    ):
+
+    result = restore(app.db_path, file, actor=app.who, confirm=confirm)
+    if result is None:
         click.echo(_("Nothing was changed."))
         return
-    result = restore(app.db_path, file, actor=app.who)
     click.echo(_("Restored {path} from {file}.").format(path=result.path, file=result.source))
     if result.kept:
         click.echo(_("The replaced file is kept as {path}.").format(path=result.kept))

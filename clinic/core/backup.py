@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,7 @@ from clinic.store.migrations import applied_in_file, known_names, newer_schema_m
 
 DEFAULT_KEEP = 14
 KEEP_ENV = "CLINIC_BACKUP_KEEP"
-_NAME = re.compile(r"^clinic-(\d{4}-\d{2}-\d{2})-\d{6}\.db$")
+_NAME = re.compile(r"^clinic-(\d{4}-\d{2}-\d{2})-\d{6}(-\d+)?\.db$")
 
 
 @dataclass
@@ -164,7 +164,7 @@ def take_backup(
         raise NotFoundError(_("There is no database at {path}.").format(path=db_path))
     now = now or dt.datetime.now()
     if target is None:
-        target = backups_folder(db_path) / backup_name(now)
+        target = _free_name(backups_folder(db_path) / backup_name(now))
     target = Path(target)
     if target.is_dir():
         raise InputError(_("{path} is a folder; give a file name.").format(path=target))
@@ -202,6 +202,16 @@ def take_backup(
     return BackupResult(path=target, size=size, pruned=[])
 
 
+def _free_name(path: Path) -> Path:
+    """``path``, or ``path`` with -2, -3 … when a backup was taken in the same second."""
+    n = 1
+    candidate = path
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
 def daily_backup_due(db_path: Path, today: dt.date) -> bool:
     folder = backups_folder(db_path)
     if not folder.is_dir():
@@ -212,9 +222,18 @@ def daily_backup_due(db_path: Path, today: dt.date) -> bool:
     )
 
 
+def _taken_order(path: Path) -> tuple[str, int]:
+    """clinic-DATE-TIME.db before clinic-DATE-TIME-2.db (plain name order puts -2 first)."""
+    parts = path.stem.split("-")
+    if len(parts) == 6:  # clinic, Y, M, D, HHMMSS, n
+        return "-".join(parts[:5]), int(parts[5])
+    return path.stem, 1
+
+
 def prune(folder: Path, keep: int) -> list[Path]:
     """Delete all but the newest ``keep`` backups named clinic-DATE-TIME.db in ``folder``."""
-    found = sorted(p for p in folder.iterdir() if _NAME.match(p.name)) if folder.is_dir() else []
+    found = [p for p in folder.iterdir() if _NAME.match(p.name)] if folder.is_dir() else []
+    found.sort(key=_taken_order)
     old = found[: max(len(found) - keep, 0)]
     for path in old:
         path.unlink(missing_ok=True)
@@ -258,9 +277,17 @@ def backup_before_upgrade(
 
 
 def restore(
-    db_path: Path, source: Path, *, actor: str, now: dt.datetime | None = None
-) -> RestoreResult:
-    """Replace the database with the checked copy of ``source``; the old file is kept beside it."""
+    db_path: Path,
+    source: Path,
+    *,
+    actor: str,
+    now: dt.datetime | None = None,
+    confirm: Callable[[], bool] | None = None,
+) -> RestoreResult | None:
+    """Replace the database with the checked copy of ``source``; the old file is kept beside it.
+
+    ``confirm`` is asked once the file has passed its checks; None when it says no.
+    """
     db_path, source = Path(db_path), Path(source)
     now = now or dt.datetime.now()
     if not source.is_file():
@@ -279,6 +306,8 @@ def restore(
         message = newer_schema_message(source, info["migrations"], versions)
         if message:
             raise DatabaseError(message)
+        if confirm is not None and not confirm():
+            return None
         kept = _set_aside(db_path, now) if db_path.exists() else None
         _place(tmp, db_path)
     for suffix in ("-wal", "-shm"):
