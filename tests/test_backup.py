@@ -8,6 +8,7 @@ import multiprocessing
 import sqlite3
 import stat
 import time
+from pathlib import Path
 
 import pytest
 from backup_helpers import committed, write_rows
@@ -234,3 +235,11 @@ def test_restore_checks_the_file_before_asking(demo_path, tmp_path):
     )
     assert result.exit_code == 1 and "There is no file" in result.output
     assert "Replace" not in result.output
+
+
+def test_restore_refuses_a_file_whose_last_changes_are_in_its_wal(demo_path, tmp_path):
+    source = tmp_path / "copied.db"
+    B.take_backup(demo_path, source, actor="t")
+    Path(f"{source}-wal").write_bytes(b"\0" * 4096)
+    result = CliRunner().invoke(cli, ["--db", str(demo_path), "restore", str(source), "--yes"])
+    assert result.exit_code == 1 and "unsaved changes in copied.db-wal" in result.output

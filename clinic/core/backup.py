@@ -292,6 +292,14 @@ def restore(
     now = now or dt.datetime.now()
     if not source.is_file():
         raise NotFoundError(_("There is no file {path}.").format(path=source))
+    wal = Path(f"{source}-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        # Copied (or left) while open: the last changes are in the -wal, not in FILE.
+        raise InputError(
+            _(
+                "{path} has unsaved changes in {wal} beside it; open it once (clinic --db {path} status), then restore it."
+            ).format(path=source, wal=wal.name)
+        )
     _private_folder(db_path.resolve().parent)
     with _temporary_beside(db_path) as tmp:
         try:
