@@ -355,10 +355,10 @@ def purge_command(app: AppContext, person: str, yes: bool) -> None:
             "Erased {name}: {visits} visits, {handouts} health prescriptions, {consents} consents."
         ).format(name=result.name, **result.removed)
     )
-    _report_purge(result)
+    _report_purge(result, app.db_path)
 
 
-def _report_purge(result) -> None:
+def _report_purge(result, db_path: Path) -> None:
     """What else the purge did, and what the coordinator must still delete by hand."""
     if result.head and result.head.new_head:
         click.echo(
@@ -390,6 +390,12 @@ def _report_purge(result) -> None:
             _(
                 "{n} backups in {folder}, taken before this purge, still hold them: delete them if the request covers backups."
             ).format(n=len(result.backups), folder=result.backups[0].parent)
+        )
+    if result.replicas:
+        click.echo(
+            _(
+                "Replicas keep every past change, so they still hold them: {folders}. Stop clinic replicate, delete those folders and .{name}-litestream beside the database, then start it again."
+            ).format(folders=", ".join(result.replicas), name=db_path.name)
         )
     if not result.wal_cleared:
         click.echo(

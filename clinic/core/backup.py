@@ -79,7 +79,7 @@ def keep_count(value: str | None = None) -> int:
     return keep
 
 
-def _private_folder(folder: Path) -> None:
+def private_folder(folder: Path) -> None:
     """Create ``folder`` (and its parents) readable by its owner only."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -119,7 +119,14 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
     try:
         yield tmp
     finally:
-        tmp.unlink(missing_ok=True)
+        _remove_with_side_files(tmp)
+
+
+def _remove_with_side_files(path: Path) -> None:
+    """Remove ``path`` and the -wal/-shm that checking a WAL-mode copy leaves beside it."""
+    path.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _place(tmp: Path, target: Path) -> None:
@@ -170,7 +177,7 @@ def take_backup(
         raise InputError(_("{path} is a folder; give a file name.").format(path=target))
     if target.exists():
         raise InputError(_("{path} already exists; choose another name.").format(path=target))
-    _private_folder(target.parent)
+    private_folder(target.parent)
     with _temporary_beside(target) as tmp:
         try:
             q.vacuum_into(db_path, tmp)
@@ -300,7 +307,7 @@ def restore(
                 "{path} has unsaved changes in {wal} beside it; open it once (clinic --db {path} status), then restore it."
             ).format(path=source, wal=wal.name)
         )
-    _private_folder(db_path.resolve().parent)
+    private_folder(db_path.resolve().parent)
     with _temporary_beside(db_path) as tmp:
         try:
             with open(source, "rb") as src, open(tmp, "wb") as dst:

@@ -53,6 +53,7 @@ class PurgeResult:
     sheets: list[Path] = field(default_factory=list)
     exports: list[dict] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
+    replicas: list[str] = field(default_factory=list)
     wal_cleared: bool = True
 
 
@@ -93,6 +94,7 @@ def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
             removed = q.delete_person(store, person_id)
             _anonymise_audit(store, row)
             exports = _exports_holding(store, row, since)
+            replicas = pq.replica_folders(store)
             record_audit(
                 store, actor, "purge_person", json.dumps({"person_uid": row["uid"], **removed}), 1
             )
@@ -106,6 +108,7 @@ def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
         sheets=delete_sheets(store.path, visits),
         exports=exports,
         backups=_backups_before(store.path),
+        replicas=replicas,
         wal_cleared=pq.checkpoint_truncate(store),
     )
 

@@ -76,3 +76,15 @@ def checkpoint_truncate(store: Store) -> bool:
     """Copy every page into the database file and empty the -wal; False while a reader holds old pages."""
     busy, _log, _done = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return busy == 0
+
+
+def replica_folders(store: Store) -> list[str]:
+    """Folders ``clinic replicate`` has copied this database into (from the audit log)."""
+    return [
+        r["folder"]
+        for r in store.query(
+            "SELECT DISTINCT json_extract(detail, '$.folder') AS folder FROM audit_log "
+            "WHERE action = 'replicate' AND json_valid(detail) ORDER BY folder"
+        )
+        if r["folder"]
+    ]
