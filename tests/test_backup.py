@@ -243,3 +243,13 @@ def test_restore_refuses_a_file_whose_last_changes_are_in_its_wal(demo_path, tmp
     Path(f"{source}-wal").write_bytes(b"\0" * 4096)
     result = CliRunner().invoke(cli, ["--db", str(demo_path), "restore", str(source), "--yes"])
     assert result.exit_code == 1 and "unsaved changes in copied.db-wal" in result.output
+
+
+def test_no_backup_without_its_audit_row(demo_path, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise DatabaseError("busy")
+
+    monkeypatch.setattr(B, "record_audit", refuse)
+    with pytest.raises(DatabaseError):
+        B.take_backup(demo_path, tmp_path / "b.db", actor="t")
+    assert not (tmp_path / "b.db").exists()

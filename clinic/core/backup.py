@@ -199,13 +199,14 @@ def take_backup(
                 _("Cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)
             ) from exc
     size = target.stat().st_size
-    with open_store(db_path, create=False) as store:
-        record_audit(
-            store,
-            actor,
-            "backup",
-            {"file": str(target), "bytes": size, "daily": daily},
-        )
+    try:
+        with open_store(db_path, create=False) as store:
+            record_audit(
+                store, actor, "backup", {"file": str(target), "bytes": size, "daily": daily}
+            )
+    except BaseException:
+        target.unlink(missing_ok=True)  # no copy of the data without its audit row
+        raise
     return BackupResult(path=target, size=size, pruned=[])
 
 
