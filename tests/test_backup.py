@@ -176,7 +176,9 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(demo_path, tmp_path, con
             "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
             "VALUES ('clinic', '0099_future', '2030-01-01')"
         )
-        newer.execute("INSERT INTO schema_versions (schema, app_version) VALUES (99, '9.0.0')")
+        newer.execute(
+            "INSERT INTO schema_versions (migration, app_version) VALUES ('0099_future', '9.0.0')"
+        )
         newer.commit()
         newer.close()
     else:

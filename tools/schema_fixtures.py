@@ -1,7 +1,7 @@
 """Developer tool: build a database at every earlier schema version, from git history.
 
-    python tools/schema_fixtures.py            # write tests/data/schemas/schema-NNNN.sql
-    python tools/schema_fixtures.py --list     # only list the schema versions found
+    python tools/schema_fixtures.py            # write tests/data/schemas/schema-<newest migration>.sql
+    python tools/schema_fixtures.py --list     # only list the states found
 
 For every commit that changed ``db/migrations``, the migration files *as they
 were at that commit* (``git show COMMIT:db/migrations/...``) are applied in
@@ -9,9 +9,9 @@ order through sqlite-utils' ``Migrations`` (as the app of that time did), a
 few representative rows are inserted (every table: a village, households,
 persons with ID numbers and phones, a clinic day, visits, health
 prescriptions, consents, search keys, the audit log), and the database is
-dumped as SQL text (reviewable; ``*.db`` is git-ignored). A schema version is
-the number of the newest migration applied. The current version (the working
-tree's) is left out: the app builds that one itself. ``tests/test_schema_upgrade.py``
+dumped as SQL text (reviewable; ``*.db`` is git-ignored), named after its
+newest migration. The current state (every migration shipped) is left out:
+the app builds that one itself. ``tests/test_schema_upgrade.py``
 opens each dump with the current app and checks that the data survived.
 
 Run it after adding a migration, and commit the new dump.
@@ -36,23 +36,30 @@ def git(*args: str) -> str:
     ).stdout
 
 
-def history() -> dict[int, tuple[str, list[tuple[str, str]]]]:
-    """Schema number → (commit, [(migration name, sql)]) for each state in the history of HEAD.
+def history() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Newest migration's name → (commit, [(migration name, sql)]) per state in the history of HEAD.
 
-    A later commit with the same newest migration replaces an earlier one.
+    Only states the current app can upgrade are kept: every migration of the
+    state is still shipped under the same name (a migration renamed before it
+    shipped, like 0020_schema_versions → 0040, leaves states no user has; the
+    app refuses them as unknown). A later commit with the same newest
+    migration replaces an earlier one.
     """
-    states: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    from clinic.store.migrations import known_names
+
+    known = known_names()
+    states: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     for commit in git("log", "--reverse", "--format=%H", "HEAD", "--", "db/migrations").split():
         files = [
             name
             for name in git("ls-tree", "--name-only", commit, "db/migrations/").split()
             if name.endswith(".sql") and Path(name).name[:4].isdigit()
         ]
-        if not files:
-            continue
         migrations = [(Path(name).stem, git("show", f"{commit}:{name}")) for name in sorted(files)]
-        number = max(int(name[:4]) for name, _sql in migrations)
-        states[number] = (commit, migrations)
+        names = {name for name, _sql in migrations}
+        if not migrations or not names <= known or names == known:
+            continue
+        states[max(names)] = (commit, migrations)
     return states
 
 
@@ -460,10 +467,10 @@ def add_rows(conn: sqlite3.Connection) -> None:
         insert(conn, table, row)
 
 
-def dump(path: Path, commit: str, number: int) -> str:
+def dump(path: Path, commit: str, newest: str) -> str:
     conn = sqlite3.connect(path)
     lines = [
-        f"-- A clinic database at schema version {number}, built by tools/schema_fixtures.py",
+        f"-- A clinic database up to migration {newest}, built by tools/schema_fixtures.py",
         f"-- from the migrations of commit {commit[:12]}, with representative rows.",
         *conn.iterdump(),
     ]
@@ -473,14 +480,10 @@ def dump(path: Path, commit: str, number: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--list", action="store_true", help="only list the versions found")
+    parser.add_argument("--list", action="store_true", help="only list the states found")
     args = parser.parse_args()
-    from clinic.store.migrations import migration_files
-
-    current = max(int(name[:4]) for name, _sql in migration_files())
-    states = {n: s for n, s in history().items() if n < current}
-    for number, (commit, migrations) in sorted(states.items()):
-        print(f"schema {number}: {commit[:12]} ({', '.join(m for m, _ in migrations)})")
+    for newest, (commit, migrations) in sorted(history().items()):
+        print(f"after {newest}: {commit[:12]} ({', '.join(m for m, _ in migrations)})")
         if args.list:
             continue
         import tempfile
@@ -489,9 +492,7 @@ def main() -> int:
             path = Path(tmp) / "old.db"
             build(path, migrations)
             OUT.mkdir(parents=True, exist_ok=True)
-            (OUT / f"schema-{number:04d}.sql").write_text(
-                dump(path, commit, number), encoding="utf-8"
-            )
+            (OUT / f"schema-{newest}.sql").write_text(dump(path, commit, newest), encoding="utf-8")
     return 0
 
 

@@ -318,8 +318,7 @@ def restore(
                 _("Cannot read {path}: {reason}").format(path=source, reason=exc.strerror or exc)
             ) from exc
         info = _check_copy(tmp, source)
-        versions = {int(k): v for k, v in info["app_versions"].items()}
-        message = newer_schema_message(source, info["migrations"], versions)
+        message = newer_schema_message(source, info["migrations"], info["app_versions"])
         if message:
             raise DatabaseError(message)
         if confirm is not None and not confirm():

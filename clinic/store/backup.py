@@ -28,7 +28,7 @@ def inspect_copy(path: Path) -> dict:
     """Check a database file without changing it: integrity, whether it is a clinic database, its migrations.
 
     Returns ``{"integrity": "ok" or the first problems, "clinic": bool,
-    "migrations": [names], "app_versions": {schema: app version}}``. Raises
+    "migrations": [names], "app_versions": {migration: app version}}``. Raises
     sqlite3.DatabaseError for a file that is not a database at all.
     """
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -47,7 +47,7 @@ def inspect_copy(path: Path) -> dict:
             ]
         versions = {}
         if "schema_versions" in tables:
-            versions = dict(conn.execute("SELECT schema, app_version FROM schema_versions"))
+            versions = dict(conn.execute("SELECT migration, app_version FROM schema_versions"))
         return {
             "integrity": integrity,
             "clinic": clinic,

@@ -66,8 +66,8 @@ def apply_migrations(store: Store) -> None:
 
     The guard runs before anything is written, so a newer database is left
     exactly as it was. After migrating, the app's version is recorded against
-    the schema it wrote (the first version to write it is kept): that is what
-    an older app quotes when it refuses this file.
+    each migration it applied: that is what an older app quotes when it
+    refuses this file.
     """
     check_not_newer(store)
     migrations = build_migrations()
@@ -75,10 +75,11 @@ def apply_migrations(store: Store) -> None:
         return
     migrations.apply(store.db)
     with store.transaction() as db:
-        db.execute(
-            "INSERT OR IGNORE INTO schema_versions (schema, app_version) VALUES (?, ?)",
-            [schema_version(store), app_version()],
-        )
+        for applied in migrations.applied(store.db):
+            db.execute(
+                "INSERT OR IGNORE INTO schema_versions (migration, app_version) VALUES (?, ?)",
+                [applied.name, app_version()],
+            )
 
 
 def app_version() -> str:
@@ -93,27 +94,32 @@ def known_names() -> set[str]:
     return {name for name, _sql in migration_files()}
 
 
-def newer_schema_message(path: object, applied: list[str], versions: dict[int, str]) -> str | None:
+def _version_key(text: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.+-]", text))
+
+
+def newer_schema_message(path: object, applied: list[str], versions: dict[str, str]) -> str | None:
     """The sentence refusing a database some of whose migrations this app does not know, else None.
 
-    ``versions`` maps a schema number to the app version that first wrote it
-    (the ``schema_versions`` table); the newest one is the version needed.
+    ``versions`` maps a migration's name to the app version that applied it
+    (the ``schema_versions`` table); the newest among the unknown ones is the
+    version needed.
     """
-    unknown = [name for name in applied if name not in known_names()]
+    unknown = sorted(name for name in applied if name not in known_names())
     if not unknown:
         return None
-    newest = max(int(name[:4]) for name in applied if name[:4].isdigit())
-    needed = versions.get(newest)
-    known = max(int(name[:4]) for name in known_names())
+    needed = max(
+        (versions[name] for name in unknown if name in versions), key=_version_key, default=None
+    )
     if needed:
         text = _(
-            "{path} was written by a newer version of clinic (schema {schema}; this app knows up to {known}). Install clinic {version} or newer to open it; nothing was changed."
+            "{path} was written by a newer version of clinic (schema change {names}, unknown to clinic {current}). Install clinic {version} or newer to open it; nothing was changed."
         )
     else:
         text = _(
-            "{path} was written by a newer version of clinic (schema {schema}; this app knows up to {known}). Install the newest clinic to open it; nothing was changed."
+            "{path} was written by a newer version of clinic (schema change {names}, unknown to clinic {current}). Install the newest clinic to open it; nothing was changed."
         )
-    return text.format(path=path, schema=newest, known=known, version=needed)
+    return text.format(path=path, names=", ".join(unknown), current=app_version(), version=needed)
 
 
 def applied_in_file(path: object) -> list[str]:
@@ -143,7 +149,7 @@ def check_not_newer(store: Store) -> None:
     applied = [m.name for m in build_migrations().applied(store.db)]
     versions = {}
     if store.db["schema_versions"].exists():
-        versions = dict(store.conn.execute("SELECT schema, app_version FROM schema_versions"))
+        versions = dict(store.conn.execute("SELECT migration, app_version FROM schema_versions"))
     message = newer_schema_message(store.path, applied, versions)
     if message:
         raise DatabaseError(message)

@@ -1,5 +1,5 @@
--- A clinic database at schema version 10, built by tools/schema_fixtures.py
--- from the migrations of commit 156e465d4443, with representative rows.
+-- A clinic database up to migration 0001_initial, built by tools/schema_fixtures.py
+-- from the migrations of commit 52ce5e7be49d, with representative rows.
 BEGIN TRANSACTION;
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
@@ -7,8 +7,7 @@ CREATE TABLE "_sqlite_migrations" (
    "name" TEXT,
    "applied_at" TEXT
 );
-INSERT INTO "_sqlite_migrations" VALUES(1,'clinic','0001_initial','2026-11-30 18:03:39.507159+00:00');
-INSERT INTO "_sqlite_migrations" VALUES(2,'clinic','0010_desk_visit_times','2026-11-30 18:03:39.533352+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(1,'clinic','0001_initial','2026-11-30 18:34:53.619767+00:00');
 CREATE TABLE assignments (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -22,8 +21,8 @@ CREATE TABLE assignments (
     created_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
     UNIQUE (clinic_day_id, volunteer_id)
 );
-INSERT INTO "assignments" VALUES(1,'a-1',1,1,'gp','attended',3.5,'roster','2026-11-30 18:03:39');
-INSERT INTO "assignments" VALUES(2,'a-2',1,2,'nurse','attended',3.5,'manual','2026-11-30 18:03:39');
+INSERT INTO "assignments" VALUES(1,'a-1',1,1,'gp','attended',3.5,'roster','2026-11-30 18:34:53');
+INSERT INTO "assignments" VALUES(2,'a-2',1,2,'nurse','attended',3.5,'manual','2026-11-30 18:34:53');
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
@@ -254,11 +253,11 @@ CREATE TABLE visits (
     referral_to TEXT,                         -- e.g. 中峰镇卫生院
     follow_up_due TEXT,
     draft INTEGER NOT NULL DEFAULT 1,
-    updated_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')), called_at TEXT, done_at TEXT, draft_form TEXT NOT NULL DEFAULT '{}',
+    updated_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
     UNIQUE (clinic_day_id, person_id)
 );
-INSERT INTO "visits" VALUES(1,'v-1',1,1,'2026-06-13 09:00:00','done','gp',2,1,168,98,80,6.1,1,61.5,165.0,'头晕','','bp_high','中峰镇卫生院','2026-07-13',0,'2026-11-30 18:03:39','2026-06-13 09:20:00','2026-06-13 09:35:00','{}');
-INSERT INTO "visits" VALUES(2,'v-2',1,3,'2026-06-13 09:05:00','waiting','gp',2,NULL,NULL,NULL,NULL,11.2,0,NULL,NULL,'','','',NULL,NULL,1,'2026-11-30 18:03:39',NULL,NULL,'{"bp": "150/9"}');
+INSERT INTO "visits" VALUES(1,'v-1',1,1,'2026-06-13 09:00:00','done','gp',2,1,168,98,80,6.1,1,61.5,165.0,'头晕','','bp_high','中峰镇卫生院','2026-07-13',0,'2026-11-30 18:34:53');
+INSERT INTO "visits" VALUES(2,'v-2',1,3,'2026-06-13 09:05:00','waiting','gp',2,NULL,NULL,NULL,NULL,11.2,0,NULL,NULL,'','','',NULL,NULL,1,'2026-11-30 18:34:53');
 CREATE TABLE volunteer_unavailable (
     volunteer_id INTEGER NOT NULL REFERENCES volunteers(id) ON DELETE CASCADE,
     date TEXT NOT NULL,
@@ -308,5 +307,4 @@ CREATE INDEX visits_follow_up ON visits(follow_up_due) WHERE follow_up_due IS NO
 CREATE INDEX handouts_visit ON handouts(visit_id);
 CREATE INDEX handouts_template ON handouts(template_id);
 CREATE INDEX pairing_visits_household ON pairing_visits(household_id, date);
-CREATE INDEX visits_day_state ON visits(clinic_day_id, state, arrived_at);
 COMMIT;
