@@ -25,6 +25,7 @@ class ClinicApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clinic"
     ENABLE_COMMAND_PALETTE = True
+    BACKUP_DELAY_S = 2.0  # the daily backup waits for the first screen's figures
 
     def __init__(
         self,
@@ -95,8 +96,6 @@ class ClinicApp(App[None]):
             # Once the first screen has loaded its figures: the copy reads the
             # whole file, and would compete with them for the disk.
             self.set_timer(self.BACKUP_DELAY_S, self._start_daily_backup)
-
-    BACKUP_DELAY_S = 2.0
 
     def _start_daily_backup(self) -> None:
         self.run_worker(self._take_daily_backup, thread=True, group="backup")
