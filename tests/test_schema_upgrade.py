@@ -182,3 +182,14 @@ def test_the_app_keeps_a_copy_from_before_the_upgrade(fixture, tmp_path):
     assert max(int(n[:4]) for n in names) == number
     assert conn.execute("SELECT count(*) FROM visits").fetchone()[0] == 2
     conn.close()
+
+
+def test_a_newer_database_whose_version_table_changed_is_still_refused(tmp_path):
+    path = newer_database(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE schema_versions")
+    conn.execute("CREATE TABLE schema_versions (schema INTEGER, app TEXT)")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["--db", str(path), "status"])
+    assert result.exit_code == 3 and "Install the newest clinic" in result.output

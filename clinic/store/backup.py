@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from clinic.store.connection import BUSY_TIMEOUT_MS
+from clinic.store.migrations import recorded_versions
 
 
 def vacuum_into(source: Path, target: Path) -> None:
@@ -45,9 +46,7 @@ def inspect_copy(path: Path) -> dict:
                     "SELECT name FROM _sqlite_migrations WHERE migration_set = 'clinic'"
                 )
             ]
-        versions = {}
-        if "schema_versions" in tables:
-            versions = dict(conn.execute("SELECT migration, app_version FROM schema_versions"))
+        versions = recorded_versions(conn)
         return {
             "integrity": integrity,
             "clinic": clinic,

@@ -147,12 +147,18 @@ def applied_in_file(path: object) -> list[str]:
 def check_not_newer(store: Store) -> None:
     """Raise DatabaseError (exit 3) for a database written by a newer app; read only."""
     applied = [m.name for m in build_migrations().applied(store.db)]
-    versions = {}
-    if store.db["schema_versions"].exists():
-        versions = dict(store.conn.execute("SELECT migration, app_version FROM schema_versions"))
-    message = newer_schema_message(store.path, applied, versions)
+    message = newer_schema_message(store.path, applied, recorded_versions(store.conn))
     if message:
         raise DatabaseError(message)
+
+
+def recorded_versions(conn: sqlite3.Connection) -> dict[str, str]:
+    """migration → app version from ``schema_versions``; empty when the table is missing or
+    has another shape (a newer app may have changed it: the refusal must still read)."""
+    try:
+        return dict(conn.execute("SELECT migration, app_version FROM schema_versions"))
+    except sqlite3.DatabaseError:
+        return {}
 
 
 def schema_version(store: Store) -> int:
