@@ -42,6 +42,13 @@ def steady_cursor(monkeypatch):
     monkeypatch.setenv("CLINIC_CURSOR_BLINK", "0")
 
 
+@pytest.fixture(autouse=True)
+def no_daily_backups(monkeypatch):
+    """Commands take no daily backup in tests (a copy of the database on every first open of
+    a test database, and a "backup" row in its audit log); tests of backups turn it on."""
+    monkeypatch.setenv("CLINIC_BACKUP_KEEP", "0")
+
+
 @pytest.fixture
 def snap_compare(snap_compare):
     """pytest-textual-snapshot's ``snap_compare``, made independent of timing.

@@ -56,3 +56,98 @@ def test_purge_by_id_number_asks_first(demo_store, demo_path):
 def test_purge_unknown_person(demo_path):
     result = CliRunner().invoke(cli, ["--db", str(demo_path), "purge", "#999999", "--yes"])
     assert result.exit_code == 1 and "No person #999999" in result.output
+
+
+def head_with_visit(store):
+    """A head of household with a visit, an ID number, a phone and a name no one else has."""
+    return store.one(
+        "SELECT p.id, p.uid, p.name, p.id_number, p.phone, p.household_id, h.number "
+        "FROM persons p JOIN households h ON h.id = p.household_id AND h.head_name = p.name "
+        "WHERE p.phone IS NOT NULL AND p.id_number IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM visits v WHERE v.person_id = p.id) "
+        "AND (SELECT count(*) FROM persons q WHERE q.name = p.name) = 1 "
+        "AND (SELECT count(*) FROM persons q WHERE q.household_id = p.household_id) > 1 "
+        "ORDER BY p.id LIMIT 1"
+    )
+
+
+def raw_bytes(demo_path):
+    """Every byte of the database file, its -wal file and the sheets folder."""
+    files = [demo_path, demo_path.with_name(demo_path.name + "-wal")]
+    files += [p for p in (demo_path.parent / "sheets").rglob("*") if p.is_file()]
+    return b"".join(p.read_bytes() for p in files if p.exists())
+
+
+def test_after_purge_no_byte_of_the_person_is_left(demo_path):
+    from clinic.core import prescriptions as P
+    from clinic.store import open_store
+    from clinic.store.audit import record
+
+    store = open_store(demo_path)
+    person = head_with_visit(store)
+    visit_ids = [
+        r["id"] for r in store.query("SELECT id FROM visits WHERE person_id = ?", [person["id"]])
+    ]
+    other_visit = store.scalar("SELECT id FROM visits WHERE person_id != ? LIMIT 1", [person["id"]])
+    folder = P.sheets_folder(demo_path)
+    for visit in [*visit_ids, other_visit]:
+        P.save_sheet(P.build_sheet(store, visit), folder, visit)
+    # A detail that (against the rule) holds the name, and fresh pages in the -wal.
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    record(store, "desk", "note", {"about": person["name"], "phone": person["phone"]})
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE persons SET other_conditions = ? WHERE id = ?", [person["name"], person["id"]]
+        )
+    secrets = [person[k].encode("utf-8") for k in ("name", "id_number", "phone")]
+    assert all(s in raw_bytes(demo_path) for s in secrets), "the test can see them before"
+    runner = CliRunner()
+    export = runner.invoke(
+        cli, ["--db", str(demo_path), "export", "persons", "-o", str(demo_path.parent / "all.csv")]
+    )
+    assert export.exit_code == 0, export.output
+    store.close()
+
+    result = runner.invoke(cli, ["--db", str(demo_path), "purge", f"#{person['id']}", "--yes"])
+    assert result.exit_code == 0, result.output
+
+    left = raw_bytes(demo_path)
+    for secret in secrets:
+        assert secret not in left
+    other_sheets = list(folder.rglob(f"*_{other_visit}_*"))
+    assert len(other_sheets) == 2, "other people's sheets stay"
+    assert f"Printed sheets deleted: {2 * len(visit_ids)}." in result.output
+    assert "all.csv" in result.output and "persons" in result.output
+    with open_store(demo_path) as after:
+        head = after.scalar(
+            "SELECT head_name FROM households WHERE id = ?", [person["household_id"]]
+        )
+        members = [
+            r["name"]
+            for r in after.query(
+                "SELECT name FROM persons WHERE household_id = ?", [person["household_id"]]
+            )
+        ]
+        assert head in members
+        assert f"the household's head is now {head}" in result.output
+        assert after.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_purging_the_last_member_clears_the_head_name(demo_path):
+    from clinic.store import open_store
+
+    with open_store(demo_path) as store:
+        person = head_with_visit(store)
+        with store.transaction():
+            store.conn.execute(
+                "DELETE FROM persons WHERE household_id = ? AND id != ?",
+                [person["household_id"], person["id"]],
+            )
+    result = CliRunner().invoke(cli, ["--db", str(demo_path), "purge", f"#{person['id']}", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "its head's name is cleared" in result.output
+    with open_store(demo_path) as store:
+        assert (
+            store.scalar("SELECT head_name FROM households WHERE id = ?", [person["household_id"]])
+            == ""
+        )

@@ -30,12 +30,43 @@ class AppContext:
     lang: str
     actor: str | None = None
 
-    def open(self, create: bool = False) -> Store:
+    def open(self, create: bool = False, daily_backup: bool = True) -> Store:
         """The database. A file that does not exist is an error (a typo in
         --db, or ``clinic status`` before anything was made, must not look like
         an empty clinic) unless ``create``: only the commands that bring data
-        in (the TUI, ``demo``, ``import``) make a new database."""
-        return open_store(self.db_path, create=create)
+        in (the TUI, ``demo``, ``import``) make a new database.
+
+        An older database is copied into backups/ before it is upgraded. The
+        first open of the day also takes the daily backup (the TUI takes it in
+        a worker instead, and passes ``daily_backup=False``)."""
+        if self.db_path.exists():
+            self._backup(upgrade=True)
+        store = open_store(self.db_path, create=create)
+        if daily_backup:
+            self._backup(upgrade=False)
+        return store
+
+    def _backup(self, upgrade: bool) -> None:
+        """The copy before an upgrade, or the day's first backup; a failure is a
+        warning, never the end of the command (migrations are all-or-nothing)."""
+        from clinic.core.backup import backup_before_upgrade, daily_backup
+        from clinic.core.errors import ClinicError
+        from clinic.i18n import _
+
+        try:
+            if upgrade:
+                backup_before_upgrade(self.db_path, actor=self.who)
+            else:
+                daily_backup(self.db_path, actor=self.who)
+        except ClinicError as exc:
+            click.echo(
+                _("Warning: the daily backup was not taken: {reason}").format(reason=exc.message)
+                if not upgrade
+                else _("Warning: no backup was taken before the upgrade: {reason}").format(
+                    reason=exc.message
+                ),
+                err=True,
+            )
 
     @property
     def who(self) -> str:

@@ -377,3 +377,52 @@ def purge_command(app: AppContext, person: str, yes: bool) -> None:
             "Erased {name}: {visits} visits, {handouts} health prescriptions, {consents} consents."
         ).format(name=result.name, **result.removed)
     )
+    _report_purge(result, app.db_path)
+
+
+def _report_purge(result, db_path: Path) -> None:
+    """What else the purge did, and what the coordinator must still delete by hand."""
+    if result.head and result.head.new_head:
+        click.echo(
+            _(
+                "They were the head of household {household}: the household's head is now {name} ({relation}); check it in the register."
+            ).format(
+                household=result.head.household_number or "-",
+                name=result.head.new_head,
+                relation=result.head.relation or "-",
+            )
+        )
+    elif result.head:
+        click.echo(
+            _(
+                "They were the head of household {household}, which has no other member: its head's name is cleared."
+            ).format(household=result.head.household_number or "-")
+        )
+    if result.sheets:
+        click.echo(_("Printed sheets deleted: {n}.").format(n=len(result.sheets)))
+    if result.exports:
+        click.echo(_("These exports may hold them; delete those copies too:"))
+        for e in result.exports:
+            line = _("  {dataset}, {date}, {file}").format(
+                dataset=e["dataset"], date=e["date"], file=e["file"] or "-"
+            )
+            click.echo(line + (" " + _("(unmasked)") if e["unmasked"] else ""))
+    if result.backups:
+        click.echo(
+            _(
+                "{n} backups in {folder}, taken before this purge, still hold them: delete them if the request covers backups."
+            ).format(n=len(result.backups), folder=result.backups[0].parent)
+        )
+    if result.replicas:
+        click.echo(
+            _(
+                "Replicas keep every past change, so they still hold them: {folders}. Stop clinic replicate, delete those folders and .{name}-litestream beside the database, then start it again."
+            ).format(folders=", ".join(result.replicas), name=db_path.name)
+        )
+    if not result.wal_cleared:
+        click.echo(
+            _(
+                "Another desk or command has the database open, so erased pages may remain in its -wal file until every clinic window using it is closed."
+            ),
+            err=True,
+        )

@@ -21,6 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from clinic.core.errors import InputError
+from clinic.i18n import _
+
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
@@ -39,10 +42,17 @@ def private_folder(folder: Path) -> Path:
         if path.exists():
             break
         missing.append(path)
-    for path in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            path.mkdir(mode=FOLDER_MODE)
-        os.chmod(path, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+    try:
+        for path in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                path.mkdir(mode=FOLDER_MODE)
+            os.chmod(path, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+    except OSError as exc:
+        raise InputError(
+            _("Cannot create the folder {path}: {reason}").format(
+                path=folder, reason=exc.strerror or exc
+            )
+        ) from exc
     return folder
 
 

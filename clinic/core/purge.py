@@ -1,20 +1,47 @@
-"""PIPL: erase one person's data on request (their record, visits, handouts, consents).
+"""PIPL: erase one person's data on request, leaving no trace in the database file.
 
-The household stays (other members may be in it). The audit log records that
-a purge happened, by whom and the record's uid — never the name or numbers.
+Their record, visits, health prescriptions, consents and search keys are
+deleted with ``secure_delete`` on (SQLite overwrites the deleted bytes and
+freed pages with zeros), the WAL is checkpointed and truncated (it held the
+old pages), their printed sheets are deleted from sheets/, and the audit log's
+details keep no name or number of theirs. The household stays (other members
+may be in it); when the person was its head, the head's name passes to the
+spouse or else the eldest other member, or is cleared when no one is left.
+What the database cannot erase is named instead: the exports that may hold
+the person (from the audit log) and the backups taken before the purge.
+
+The audit log records that a purge happened, by whom and the record's uid —
+never the name or numbers.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from clinic.core.errors import InputError, NotFoundError
 from clinic.core.idnumbers import normalise_id
 from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import persons as q
+from clinic.store import purge as pq
 from clinic.store.registers import record_audit
+
+# Datasets whose rows are persons (or name them); the others are counts.
+PERSONAL_DATASETS = ("persons", "households", "visits", "handouts", "follow-ups")
+SPOUSE = ("配偶", "之妻", "之夫", "妻子", "丈夫", "妻", "夫")
+ERASED = "…"
+
+
+@dataclass
+class HeadChange:
+    """A purged head of household: who the household's head is now ('' when no one is left)."""
+
+    household_number: str | None
+    new_head: str
+    relation: str | None = None
 
 
 @dataclass
@@ -22,6 +49,12 @@ class PurgeResult:
     person_id: int
     name: str
     removed: dict[str, int]
+    head: HeadChange | None = None
+    sheets: list[Path] = field(default_factory=list)
+    exports: list[dict] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    replicas: list[str] = field(default_factory=list)
+    wal_cleared: bool = True
 
 
 def find_one(store: Store, who: str) -> dict:
@@ -45,12 +78,112 @@ def find_one(store: Store, who: str) -> dict:
 
 
 def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
-    with store.transaction():
-        row = q.person_row(store, person_id)
-        if row is None:
-            raise NotFoundError(_("No person {who} in this database.").format(who=f"#{person_id}"))
-        removed = q.delete_person(store, person_id)
-        record_audit(
-            store, actor, "purge_person", json.dumps({"person_uid": row["uid"], **removed}), 1
+    """Erase the person in one transaction, then their sheets and the WAL's old pages."""
+    pq.set_secure_delete(store, "ON")
+    try:
+        with store.transaction():
+            row = q.person_row(store, person_id)
+            if row is None:
+                raise NotFoundError(
+                    _("No person {who} in this database.").format(who=f"#{person_id}")
+                )
+            visits = pq.visit_ids(store, person_id)
+            since = pq.person_created_at(store, person_id) or ""
+            head = _hand_over_head(store, row)
+            pq.clear_proxy_name(store, row["name"], row["household_id"])
+            removed = q.delete_person(store, person_id)
+            _anonymise_audit(store, row)
+            exports = _exports_holding(store, row, since)
+            replicas = pq.replica_folders(store)
+            record_audit(
+                store, actor, "purge_person", json.dumps({"person_uid": row["uid"], **removed}), 1
+            )
+    finally:
+        pq.set_secure_delete(store, "FAST")
+    return PurgeResult(
+        person_id,
+        row["name"],
+        removed,
+        head=head,
+        sheets=delete_sheets(store.path, visits),
+        exports=exports,
+        backups=_backups_before(store.path),
+        replicas=replicas,
+        wal_cleared=pq.checkpoint_truncate(store),
+    )
+
+
+def _hand_over_head(store: Store, row: dict) -> HeadChange | None:
+    """The household keeps a head: the spouse, else the eldest other member, else no name."""
+    household = row["household_id"]
+    if household is None or pq.household_head(store, household) != row["name"]:
+        return None
+    others = [m for m in pq.other_members(store, household, row["id"]) if m["name"] != row["name"]]
+    chosen = next((m for m in others if m["relation"] in SPOUSE), None) or (
+        others[0] if others else None
+    )
+    pq.set_head_name(store, household, chosen["name"] if chosen else "")
+    return HeadChange(
+        household_number=row["household_number"],
+        new_head=chosen["name"] if chosen else "",
+        relation=chosen["relation"] if chosen else None,
+    )
+
+
+def _anonymise_audit(store: Store, row: dict) -> None:
+    """No audit detail keeps the name or a number (as typed, or JSON-escaped)."""
+    for text in (row["name"], row["id_number"], row.get("id_number_old"), row["phone"]):
+        if not text or len(text) < 2:
+            continue
+        for form in {text, json.dumps(text)[1:-1]}:
+            pq.replace_in_audit(store, form, ERASED)
+
+
+def _exports_holding(store: Store, row: dict, since: str) -> list[dict]:
+    """Exports of person-level data made since the person was on record, in their village if narrowed."""
+    found = []
+    for entry in pq.exports_since(store, since):
+        try:
+            detail = json.loads(entry["detail"])
+        except ValueError:
+            continue
+        if detail.get("dataset") not in PERSONAL_DATASETS:
+            continue
+        villages = (detail.get("filters") or {}).get("villages") or []
+        village = row["village"] or ""
+        if villages and not any(v in village or village in v for v in villages):
+            continue
+        found.append(
+            {
+                "dataset": detail["dataset"],
+                "date": entry["at"][:10],
+                "file": detail.get("file") or "",
+                "unmasked": bool(detail.get("unmasked")),
+            }
         )
-    return PurgeResult(person_id, row["name"], removed)
+    return found
+
+
+def delete_sheets(db_path: Path, visit_ids: list[int]) -> list[Path]:
+    """Delete the printed sheets of these visits (sheets/<date>/<date>_<visit>_<name>.*)."""
+    from clinic.core.prescriptions import sheets_folder
+
+    folder = sheets_folder(db_path)
+    if not visit_ids or not folder.is_dir():
+        return []
+    ids = "|".join(str(v) for v in visit_ids)
+    pattern = re.compile(rf"^\.?\d{{4}}-\d{{2}}-\d{{2}}_({ids})_")
+    deleted = []
+    for path in sorted(folder.glob("*/*")):
+        if path.is_file() and pattern.match(path.name):
+            path.unlink()
+            deleted.append(path)
+    return deleted
+
+
+def _backups_before(db_path: Path) -> list[Path]:
+    """Backups taken before the purge: they still hold the person."""
+    from clinic.core.backup import backups_folder
+
+    folder = backups_folder(db_path)
+    return sorted(folder.glob("clinic-*.db")) if folder.is_dir() else []

@@ -108,7 +108,7 @@ def _create_private(path: Path) -> None:
 
 def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -> Store:
     """Open the database at ``path``, ready to use; create it when ``create`` allows."""
-    from clinic.store.migrations import apply_migrations
+    from clinic.store.migrations import apply_migrations, check_not_newer
     from clinic.store.seeds import apply_seeds
 
     path = Path(path)
@@ -134,10 +134,20 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten values are zeroed where that costs no extra
+        # I/O (an old phone number does not linger in a page); a purge turns
+        # it fully on (docs/decisions.md).
+        db.execute("PRAGMA secure_delete = FAST")
+        store = Store(path=path, db=db)
+        if migrate:
+            try:
+                check_not_newer(store)  # before the first write: a newer file stays untouched
+            except DatabaseError:
+                store.close()
+                raise
         if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
-        store = Store(path=path, db=db)
         if migrate:
             apply_migrations(store)
             apply_seeds(store)

@@ -24,14 +24,17 @@ class ClinicApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clinic"
     ENABLE_COMMAND_PALETTE = True
+    BACKUP_DELAY_S = 2.0  # the daily backup waits for the first screen's figures
 
     def __init__(
         self,
         db_path: Path | str,
         actor: str = "",
         today: dt.date | None = None,
+        daily_backup: bool = False,
     ) -> None:
         super().__init__()
+        self.daily_backup = daily_backup  # run_tui asks for it; tests and snapshots do not
         # CLINIC_CURSOR_BLINK=0: a steady cursor, for people who find blinking
         # tiring, and for screenshots that do not depend on the moment taken.
         self.cursor_blink = os.environ.get("CLINIC_CURSOR_BLINK", "1") != "0"
@@ -100,6 +103,27 @@ class ClinicApp(App[None]):
     # -- screens -----------------------------------------------------------
     def on_mount(self) -> None:
         self.action_open("home")
+        if self.daily_backup:
+            # Once the first screen has loaded its figures: the copy reads the
+            # whole file, and would compete with them for the disk.
+            self.set_timer(self.BACKUP_DELAY_S, self._start_daily_backup)
+
+    def _start_daily_backup(self) -> None:
+        self.run_worker(self._take_daily_backup, thread=True, group="backup")
+
+    def _take_daily_backup(self) -> None:
+        """The day's first backup, off the UI thread: the screen opens at once."""
+        from clinic.core.backup import daily_backup
+
+        try:
+            daily_backup(self.db_path, actor=self.actor)
+        except ClinicError as exc:
+            self.call_from_thread(
+                self.notify,
+                _("The daily backup was not taken: {reason}").format(reason=exc.message),
+                severity="warning",
+                timeout=10,
+            )
 
     def action_open(self, name: str) -> None:
         entry = registry.entry(name)
