@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,7 +201,7 @@ def _open_xlsx(path: Path) -> Iterator[Table]:
             raise InputError(_("This is not a readable Excel .xlsx file."))
         sheet = book.worksheets[0]
         try:
-            if _has_formulas(book, sheet):
+            if _has_formulas(path):
                 _refuse_formulas_without_values(path, sheet)
             rows = _xlsx_rows(sheet)
             table = Table(path=path, headers=[], encoding="xlsx")
@@ -232,15 +233,20 @@ def _xlsx_rows(sheet) -> Iterator[tuple[int, list[str]]]:
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _has_formulas(book, sheet) -> bool:
-    """Whether the sheet's XML holds any formula element (a quick byte scan,
-    so a sheet without formulas is read once)."""
-    tail = b""
-    with book._archive.open(sheet._worksheet_path) as src:
-        while chunk := src.read(_CHUNK):
-            if _FORMULA_TAG.search(tail + chunk):
-                return True
-            tail = chunk[-16:]
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet's XML holds a formula element: a quick byte scan of
+    the zip (no private openpyxl names), so a file without formulas is read once.
+    A formula on another sheet only means the first sheet is checked properly."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(name) as src:
+                while chunk := src.read(_CHUNK):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
     return False
 
 
