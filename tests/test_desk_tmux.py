@@ -14,7 +14,9 @@ from terminal import installed_clinic
 pytestmark = pytest.mark.tmux
 
 
-def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal):
+def demo_and_person(tmp_path):
+    """Today's demo database, and a consented person with a name of their own not yet
+    seen today (typed at the desk, they are the only match)."""
     from clinic.core.demo import build_demo
     from clinic.store import open_store
 
@@ -30,6 +32,13 @@ def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal):
                               WHERE v.person_id = p.id AND d.date = ?) LIMIT 1""",
             [today.isoformat()],
         )
+    return db, today, person
+
+
+def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal):
+    from clinic.store import open_store
+
+    db, today, person = demo_and_person(tmp_path)
     clinic = installed_clinic()
     desk = terminal(f"{clinic} --db {db} --lang zh", 120, 40)
     other = terminal(f"{clinic} --db {db} --lang en", 120, 40)  # a second desk, in English
@@ -68,21 +77,9 @@ def test_keys_sent_at_once_land_in_their_fields(tmp_path, terminal):
     """Issue 14 #4: `tmux send-keys` of a whole form at once (paste or scanner speed)
     lands each value in its own field: the walk-in and the visit form, checked in the
     database."""
-    from clinic.core.demo import build_demo
     from clinic.store import open_store
 
-    today = dt.date.today()
-    db = tmp_path / "demo.db"
-    build_demo(db, size="small", seed=1, today=today)
-    with open_store(db) as store:
-        regular = store.one(
-            """SELECT p.id, p.name FROM persons p
-            WHERE EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
-              AND (SELECT COUNT(*) FROM persons p2 WHERE p2.name = p.name) = 1
-              AND NOT EXISTS (SELECT 1 FROM visits v JOIN clinic_days d ON d.id = v.clinic_day_id
-                              WHERE v.person_id = p.id AND d.date = ?) LIMIT 1""",
-            [today.isoformat()],
-        )
+    db, today, regular = demo_and_person(tmp_path)
     desk = terminal(f"{installed_clinic()} --db {db} --lang zh", 120, 36)
     desk.wait_for("f1 ")
     desk.keys("F4")
