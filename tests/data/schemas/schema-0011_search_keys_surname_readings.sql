@@ -7,9 +7,9 @@ CREATE TABLE "_sqlite_migrations" (
    "name" TEXT,
    "applied_at" TEXT
 );
-INSERT INTO "_sqlite_migrations" VALUES(1,'clinic','0001_initial','2026-11-30 18:46:26.077614+00:00');
-INSERT INTO "_sqlite_migrations" VALUES(2,'clinic','0010_desk_visit_times','2026-11-30 18:46:26.080813+00:00');
-INSERT INTO "_sqlite_migrations" VALUES(3,'clinic','0011_search_keys_surname_readings','2026-11-30 18:46:26.082112+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(1,'clinic','0001_initial','2026-11-30 19:03:08.390905+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(2,'clinic','0010_desk_visit_times','2026-11-30 19:03:08.426879+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(3,'clinic','0011_search_keys_surname_readings','2026-11-30 19:03:08.465258+00:00');
 CREATE TABLE assignments (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -23,8 +23,8 @@ CREATE TABLE assignments (
     created_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
     UNIQUE (clinic_day_id, volunteer_id)
 );
-INSERT INTO "assignments" VALUES(1,'a-1',1,1,'gp','attended',3.5,'roster','2026-11-30 18:46:26');
-INSERT INTO "assignments" VALUES(2,'a-2',1,2,'nurse','attended',3.5,'manual','2026-11-30 18:46:26');
+INSERT INTO "assignments" VALUES(1,'a-1',1,1,'gp','attended',3.5,'roster','2026-11-30 19:03:08');
+INSERT INTO "assignments" VALUES(2,'a-2',1,2,'nurse','attended',3.5,'manual','2026-11-30 19:03:08');
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
@@ -258,8 +258,8 @@ CREATE TABLE visits (
     updated_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')), called_at TEXT, done_at TEXT, draft_form TEXT NOT NULL DEFAULT '{}',
     UNIQUE (clinic_day_id, person_id)
 );
-INSERT INTO "visits" VALUES(1,'v-1',1,1,'2026-06-13 09:00:00','done','gp',2,1,168,98,80,6.1,1,61.5,165.0,'头晕','','bp_high','中峰镇卫生院','2026-07-13',0,'2026-11-30 18:46:26','2026-06-13 09:20:00','2026-06-13 09:35:00','{}');
-INSERT INTO "visits" VALUES(2,'v-2',1,3,'2026-06-13 09:05:00','waiting','gp',2,NULL,NULL,NULL,NULL,11.2,0,NULL,NULL,'','','',NULL,NULL,1,'2026-11-30 18:46:26',NULL,NULL,'{"bp": "150/9"}');
+INSERT INTO "visits" VALUES(1,'v-1',1,1,'2026-06-13 09:00:00','done','gp',2,1,168,98,80,6.1,1,61.5,165.0,'头晕','','bp_high','中峰镇卫生院','2026-07-13',0,'2026-11-30 19:03:08','2026-06-13 09:20:00','2026-06-13 09:35:00','{}');
+INSERT INTO "visits" VALUES(2,'v-2',1,3,'2026-06-13 09:05:00','waiting','gp',2,NULL,NULL,NULL,NULL,11.2,0,NULL,NULL,'','','',NULL,NULL,1,'2026-11-30 19:03:08',NULL,NULL,'{"bp": "150/9"}');
 CREATE TABLE volunteer_unavailable (
     volunteer_id INTEGER NOT NULL REFERENCES volunteers(id) ON DELETE CASCADE,
     date TEXT NOT NULL,
