@@ -427,6 +427,12 @@ def report_lines(report: Report) -> list[str]:
     return lines
 
 
+def _talks_attendees(talks: int, attendees: int) -> str:
+    return ngettext(
+        "{talks} talk, {attendees} attendees", "{talks} talks, {attendees} attendees", talks
+    ).format(talks=talks, attendees=attendees)
+
+
 def talk_lines(talks: dict[str, Any], colon: str) -> list[str]:
     """Health talks held, attendees, by topic and by organisation (report and F9)."""
     lines = [
@@ -435,25 +441,11 @@ def talk_lines(talks: dict[str, Any], colon: str) -> list[str]:
         )
     ]
     for t in talks["by_topic"]:
-        lines.append(
-            "  "
-            + t["topic"]
-            + colon
-            + _("{talks} talks, {attendees} attendees").format(
-                talks=t["talks"], attendees=t["attendees"]
-            )
-        )
+        lines.append("  " + t["topic"] + colon + _talks_attendees(t["talks"], t["attendees"]))
     if talks["by_organisation"]:
         lines.append(_("Health talks by organisation:"))
     for o in talks["by_organisation"]:
-        lines.append(
-            "  "
-            + o["label"]
-            + colon
-            + _("{talks} talks, {attendees} attendees").format(
-                talks=o["talks"], attendees=o["attendees"]
-            )
-        )
+        lines.append("  " + o["label"] + colon + _talks_attendees(o["talks"], o["attendees"]))
     return lines
 
 

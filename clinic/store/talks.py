@@ -21,6 +21,15 @@ def talks_of_day(store: Store, day_id: int) -> list[dict]:
     return store.query(_SELECT + "WHERE t.clinic_day_id = ? ORDER BY t.id", [day_id])
 
 
+def all_talks(store: Store) -> list[dict]:
+    """Every talk with its day's date and village, by date (``day talk list``)."""
+    return store.query(
+        _SELECT.replace("FROM health_talks t", ", d.date, vi.name AS village FROM health_talks t")
+        + "JOIN clinic_days d ON d.id = t.clinic_day_id JOIN villages vi ON vi.id = d.village_id "
+        "ORDER BY d.date, t.id"
+    )
+
+
 def talk(store: Store, talk_id: int) -> dict | None:
     return store.one(_SELECT + "WHERE t.id = ?", [talk_id])
 
