@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from clinic.core import talks as T
@@ -176,12 +176,12 @@ class TalkForm(ClinicModal):
         self.talk_id = talk_id
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="talks-box", id="talk-form"):
+        with Vertical(classes="talks-box", id="talk-form"):
             yield Static(
                 _("Edit health talk") if self.talk_id else _("New health talk"), classes="title"
             )
             yield Label(_("Topic"))
-            yield Input(id="topic", placeholder=_("e.g. 高血压防治"))
+            yield Input(id="topic", placeholder=_("e.g. preventing high blood pressure"))
             yield Label(_("Speaker (a volunteer's name, or #id)"))
             yield Input(id="speaker")
             yield Label(_("Attendees"))
