@@ -57,10 +57,15 @@ def _norm(text: str) -> str:
 def parse_attendees(value: str | int) -> int:
     """A whole number from 0 to 10000 (full-width digits read too)."""
     text = _norm(str(value))
+    if not text:
+        raise TalkError(
+            _("Give the number of attendees (0 to {max}).").format(max=MAX_ATTENDEES),
+            "attendees",
+        )
     if not text.isdigit() or int(text) > MAX_ATTENDEES:
         raise TalkError(
             _("Attendees must be a whole number from 0 to {max}; {value} is not.").format(
-                max=MAX_ATTENDEES, value=text or '""'
+                max=MAX_ATTENDEES, value=text
             ),
             "attendees",
         )

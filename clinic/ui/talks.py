@@ -29,6 +29,8 @@ _CSS = """
     width: 90%; max-width: 100; height: auto; max-height: 90%;
     border: round $accent; background: $panel; padding: 0 1;
 }}
+{name} .buttons {{ height: auto; align: right middle; }}
+{name} .error {{ color: $error; text-style: bold; }}
 """
 
 
