@@ -25,6 +25,15 @@ from clinic.store.figures import Scope
 from conftest import TODAY
 
 
+@pytest.fixture(autouse=True)
+def no_demo_talks(request):
+    """The demo holds talks of its own; these tests count from none."""
+    if "demo_store" in request.fixturenames:
+        store = request.getfixturevalue("demo_store")
+        with store.transaction():
+            store.conn.execute("DELETE FROM health_talks")
+
+
 def _held_day(store) -> dict:
     return store.one(
         "SELECT id, date, organisation_id FROM clinic_days WHERE status = 'done' ORDER BY date LIMIT 1"

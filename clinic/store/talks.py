@@ -48,3 +48,17 @@ def update_talk(store: Store, talk_id: int, values: dict) -> None:
 
 def delete_talk(store: Store, talk_id: int) -> None:
     store.conn.execute("DELETE FROM health_talks WHERE id = ?", [talk_id])
+
+
+def done_days_with_speakers(store: Store) -> list[dict]:
+    """For the demo: each day marked done with the volunteers who attended it."""
+    return store.query(
+        """SELECT d.id AS day_id, group_concat(a.volunteer_id) AS volunteers
+           FROM clinic_days d JOIN assignments a ON a.clinic_day_id = d.id
+           WHERE d.status = 'done' AND a.status = 'attended'
+           GROUP BY d.id ORDER BY d.date, d.id"""
+    )
+
+
+def insert_talks(store: Store, rows: list[dict]) -> None:
+    store.db["health_talks"].insert_all([{"uid": new_uid(), **row} for row in rows])
