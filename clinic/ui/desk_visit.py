@@ -414,7 +414,11 @@ class VisitScreen(ClinicScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                added = chronic.record_assessed(self.app.store, self.visit_id, self.app.actor)
+                try:
+                    added = chronic.record_assessed(self.app.store, self.visit_id, self.app.actor)
+                except ClinicError as exc:
+                    self.notify(exc.message, severity="error")
+                    added = []
                 if added:
                     self.notify(
                         _("On record: {conditions}.").format(conditions=join_list(found.labels))
