@@ -168,6 +168,17 @@ def build_year(store: Store) -> YearFacts:
                             "hours": None if j == 0 else 3.0,
                         }
                     )
+                # A health talk on every day, by one of the volunteers who came.
+                db["health_talks"].insert(
+                    {
+                        "uid": new_uid(),
+                        "clinic_day_id": day,
+                        "topic": ("高血压防治", "合理用药")[village_no % 2],
+                        "speaker_id": vols[village_no % 5],
+                        "attendees": 20 + village_no,
+                        "materials": "宣传折页",
+                    }
+                )
                 # A volunteer who was invited but did not come: no hours.
                 db["assignments"].insert(
                     {

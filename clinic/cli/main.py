@@ -177,7 +177,7 @@ def day_group() -> None:
 
 
 # Command modules attach themselves to the groups above.
-from clinic.cli import backup, desk, planning, registers, reports  # noqa: E402,F401
+from clinic.cli import backup, desk, planning, registers, reports, talks  # noqa: E402,F401
 from clinic.cli.click_i18n import localise_metavars  # noqa: E402
 
 localise_metavars(cli, _early_language(sys.argv[1:]) or "en")

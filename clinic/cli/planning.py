@@ -206,12 +206,14 @@ def day_list(app: AppContext, date_from, date_to, as_json) -> None:
 @pass_app
 def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
     from clinic.core import planning as p
+    from clinic.core import talks as T
     from clinic.store import planning as q
 
     with app.open() as store:
         row = p.get_day(store, day_id)
         lines = p.day_needs(store, day_id)
         people = q.assignments_of_day(store, day_id)
+        talks = T.talks_of_day(store, day_id)
         if as_json:
             _echo_json(
                 {
@@ -237,6 +239,7 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
                         }
                         for a in people
                     ],
+                    "talks": [T.talk_json(t) for t in talks],
                 }
             )
             return
@@ -257,6 +260,10 @@ def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
             )
         if any(a["counted_hours"] is not None and a["hours"] is None for a in people):
             click.echo(_("* hours not typed: the day's planned length is counted"))
+        if talks:
+            click.echo(_("Health talks:"))
+        for t in talks:
+            click.echo("  " + T.talk_line(t))
         if (
             row["held"]
             and row["status"] != "done"

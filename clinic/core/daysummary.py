@@ -130,6 +130,17 @@ def summary(store: Store, day_id: int) -> dict:
             {"place": r["destination"], "count": r["visits"]}
             for r in report.referrals["by_destination"]
         ],
+        "talks": [
+            {
+                "topic": t["topic"],
+                "speaker": t["speaker"],
+                "attendees": t["attendees"],
+                "materials": t["materials"],
+            }
+            for t in figures.talk_rows(store, scope)
+        ],
+        "talks_total": report.talks["total"],
+        "talk_attendees": report.talks["attendees"],
         "volunteers": volunteers,
         "volunteer_hours": round(team.hours, 2),
         "hours_not_typed": team.untyped,
@@ -167,6 +178,21 @@ def _pair(label: str, value) -> str:
     return "  " + _("{label}: {value}").format(label=label, value=value)
 
 
+def talk_summary_lines(data: dict) -> list[str]:
+    """The day's health talks: how many, attendees, then each talk."""
+    out = [
+        _("Health talks: {total} ({attendees} attendees)").format(
+            total=data["talks_total"], attendees=data["talk_attendees"]
+        )
+    ]
+    for t in data["talks"]:
+        line = _("{topic} — {speaker}, {attendees} attendees").format(**t)
+        if t["materials"]:
+            line += _("; materials: {materials}").format(materials=t["materials"])
+        out.append("  " + line)
+    return out
+
+
 def summary_lines(data: dict) -> list[str]:
     """The summary as text lines (the CLI prints them; the screen shows them)."""
     d = data["day"]
@@ -195,6 +221,7 @@ def summary_lines(data: dict) -> list[str]:
     out += [_pair(r["label"], r["count"]) for r in data["prescriptions"]] or ["  -"]
     out.append(_("Referrals: {n}").format(n=data["referrals"]))
     out += [_pair(r["place"], r["count"]) for r in data["referral_places"]]
+    out += talk_summary_lines(data)
     out.append(
         _("Volunteers ({n}, {hours} hours):").format(
             n=len(data["volunteers"]), hours=f"{data['volunteer_hours']:g}"

@@ -329,6 +329,7 @@ def build_demo(
                 volunteer_ids,
                 persons_by_village,
             )
+            _talks(store, random.Random(seed + 22))
             if progress:
                 progress(total_steps, total_steps)
             bulk.set_setting(
@@ -443,6 +444,32 @@ def _volunteers(store, rng, ids, count, org_ids) -> list[int]:
         rows,
     )
     return [row[0] for row in rows]
+
+
+TALK_TOPICS = ("高血压防治", "糖尿病饮食与运动", "合理用药", "防跌倒与骨质疏松", "口腔卫生")
+TALK_MATERIALS = ("宣传折页", "控盐勺", "健康手册", "")
+
+
+def _talks(store, rng: random.Random) -> None:
+    """A health talk on most days held, given by one of the volunteers who came
+    (its own random stream: the rest of the demo stays as it was)."""
+    from clinic.store import talks as tq
+
+    rows = []
+    for day in tq.done_days_with_speakers(store):
+        if rng.random() < 0.25:
+            continue
+        rows.append(
+            {
+                "clinic_day_id": day["day_id"],
+                "topic": rng.choice(TALK_TOPICS),
+                "speaker_id": int(rng.choice(day["volunteers"].split(","))),
+                "attendees": rng.randint(15, 80),
+                "materials": rng.choice(TALK_MATERIALS),
+            }
+        )
+    with store.transaction():
+        tq.insert_talks(store, rows)
 
 
 def _clinic_days(

@@ -574,6 +574,42 @@ FOLLOW_UPS = Dataset(
 )
 
 
+def _talk_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
+    for r in figures.talk_rows(store, scope):
+        yield (
+            r["date"],
+            r["township"],
+            r["village"],
+            r["organiser"] or "",
+            r["topic"],
+            r["speaker"],
+            r["short_name"] or "",
+            r["attendees"],
+            r["materials"],
+            r["uid"],
+        )
+
+
+TALKS = Dataset(
+    "talks",
+    N_("Health talks"),
+    (
+        _c("date", N_("Date")),
+        _c("township", N_("Township")),
+        _c("village", N_("Village")),
+        _c("organiser", N_("Organising organisation")),
+        _c("topic", N_("Topic")),
+        _c("speaker", N_("Speaker")),
+        _c("speaker_organisation", N_("Speaker's organisation")),
+        _c("attendees", N_("Attendees"), "number"),
+        _c("materials", N_("Materials handed out")),
+        _c("uid", N_("Record id")),
+    ),
+    _talk_rows,
+    N_("One row per health talk held on a clinic day: topic, speaker, attendees, materials."),
+)
+
+
 def _report_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     from clinic.core.reports import report_for_scope, report_rows
 
@@ -596,7 +632,17 @@ REPORT = Dataset(
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
-    for d in (REPORT, VISITS, HANDOUTS, PERSONS, HOUSEHOLDS, COVERAGE, VOLUNTEER_HOURS, FOLLOW_UPS)
+    for d in (
+        REPORT,
+        VISITS,
+        HANDOUTS,
+        PERSONS,
+        HOUSEHOLDS,
+        COVERAGE,
+        VOLUNTEER_HOURS,
+        FOLLOW_UPS,
+        TALKS,
+    )
 }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "follow_up_totals",
     "follow_ups_by_village",
     "machine_output",
+    "talk_figures",
     "volunteer_figures",
 ]
 
@@ -148,6 +149,33 @@ def follow_up_totals(store: Store, today: dt.date) -> dict[str, int]:
     """Open follow-ups of the whole database, due and overdue (home, status)."""
     rows = follow_ups_by_village(store, today).values()
     return {"due": sum(r["due"] for r in rows), "overdue": sum(r["overdue"] for r in rows)}
+
+
+# -- health talks ---------------------------------------------------------------------
+
+
+def talk_figures(store: Store, scope: Scope) -> dict[str, Any]:
+    """Health talks held on the scope's held days: how many, attendees (the
+    numbers typed, summed), by topic (as typed) and by the speaker's
+    organisation (the party that gave the talk)."""
+    by_topic = q.talks_by_topic(store, scope)
+    return {
+        "total": sum(r["talks"] for r in by_topic),
+        "attendees": sum(r["attendees"] or 0 for r in by_topic),
+        "by_topic": [
+            {"topic": r["topic"], "talks": r["talks"], "attendees": r["attendees"] or 0}
+            for r in by_topic
+        ],
+        "by_organisation": [
+            {
+                "organisation": r["short_name"] or "",
+                "label": r["short_name"] or _("No organisation"),
+                "talks": r["talks"],
+                "attendees": r["attendees"] or 0,
+            }
+            for r in q.talks_by_organisation(store, scope)
+        ],
+    }
 
 
 # -- machine output ---------------------------------------------------------------------

@@ -41,7 +41,7 @@ from typing import Any
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
 from clinic.core.dates import DateError, parse_date
 from clinic.core.errors import InputError, NotFoundError
-from clinic.core.figures import flag_figures, volunteer_figures
+from clinic.core.figures import flag_figures, talk_figures, volunteer_figures
 from clinic.i18n import N_, _, current_language, join_list, ngettext, pick
 from clinic.store import Store
 from clinic.store import figures as q
@@ -172,6 +172,7 @@ class Report:
     by_organiser: list[dict[str, Any]] = field(default_factory=list)
     by_month: list[dict[str, Any]] = field(default_factory=list)
     by_village: list[dict[str, Any]] = field(default_factory=list)
+    talks: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +189,7 @@ class Report:
             "prescriptions": self.prescriptions,
             "referrals": self.referrals,
             "volunteers": self.volunteers,
+            "talks": self.talks,
             "by_organiser": self.by_organiser,
             "by_month": self.by_month,
             "by_village": self.by_village,
@@ -317,6 +319,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
         ],
         by_month=q.by_month(store, scope),
         by_village=by_village,
+        talks=talk_figures(store, scope),
     )
 
 
@@ -408,6 +411,7 @@ def report_lines(report: Report) -> list[str]:
                     handouts=o["handouts"],
                 )
             )
+    lines += talk_lines(report.talks, colon)
     v = report.volunteers
     lines.append(
         _("Volunteers: {people}, hours: {hours:g}").format(people=v["people"], hours=v["hours"])
@@ -420,6 +424,28 @@ def report_lines(report: Report) -> list[str]:
                 org=o["label"], volunteers=o["volunteers"], hours=o["hours"]
             )
         )
+    return lines
+
+
+def _talks_attendees(talks: int, attendees: int) -> str:
+    return ngettext(
+        "{talks} talk, {attendees} attendees", "{talks} talks, {attendees} attendees", talks
+    ).format(talks=talks, attendees=attendees)
+
+
+def talk_lines(talks: dict[str, Any], colon: str) -> list[str]:
+    """Health talks held, attendees, by topic and by organisation (report and F9)."""
+    lines = [
+        _("Health talks: {total} ({attendees} attendees)").format(
+            total=talks["total"], attendees=talks["attendees"]
+        )
+    ]
+    for t in talks["by_topic"]:
+        lines.append("  " + t["topic"] + colon + _talks_attendees(t["talks"], t["attendees"]))
+    if talks["by_organisation"]:
+        lines.append(_("Health talks by organisation:"))
+    for o in talks["by_organisation"]:
+        lines.append("  " + o["label"] + colon + _talks_attendees(o["talks"], o["attendees"]))
     return lines
 
 
@@ -518,6 +544,16 @@ def report_rows(report: Report) -> list[tuple[str, str, float | int | None, floa
     for o in report.volunteers["by_organisation"]:
         rows.append((section, o["label"] + " — " + _("volunteers"), o["volunteers"], None))
         rows.append((section, o["label"] + " — " + _("hours"), o["hours"], None))
+    section = _("Health talks")
+    talks = report.talks
+    rows.append((section, _("Talks held"), talks["total"], None))
+    rows.append((section, _("Attendees"), talks["attendees"], None))
+    for t in talks["by_topic"]:
+        rows.append((section, t["topic"] + " — " + _("talks"), t["talks"], None))
+        rows.append((section, t["topic"] + " — " + _("attendees"), t["attendees"], None))
+    for o in talks["by_organisation"]:
+        rows.append((section, o["label"] + " — " + _("talks"), o["talks"], None))
+        rows.append((section, o["label"] + " — " + _("attendees"), o["attendees"], None))
     section = _("Clinic days by organising organisation")
     for o in report.by_organiser:
         rows.append((section, o["label"] + " — " + _("clinic days"), o["days"], None))

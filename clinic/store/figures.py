@@ -350,6 +350,59 @@ def signed_up_not_attended(store: Store, scope: Scope) -> list[dict]:
     )
 
 
+# -- health talks (健康讲座) ------------------------------------------------------
+
+# One talk row of the held days: its day, topic, speaker and the speaker's organisation.
+_TALKS_FROM = """
+        FROM days d JOIN health_talks t ON t.clinic_day_id = d.id
+        JOIN volunteers vol ON vol.id = t.speaker_id
+        LEFT JOIN organisations o ON o.id = vol.organisation_id
+"""
+
+
+def talk_rows(store: Store, scope: Scope) -> list[dict]:
+    """Every health talk held on the scope's held days (a talk on a day not
+    held counts nowhere, like a visit): the report's talks and the talks export."""
+    return _q(
+        store,
+        scope,
+        """
+        SELECT t.id, t.uid, d.id AS day_id, d.date, tw.name AS township, vi.name AS village,
+               org.short_name AS organiser, trim(t.topic) AS topic, vol.name AS speaker,
+               o.short_name, t.attendees, t.materials
+        """
+        + _TALKS_FROM
+        + """
+        JOIN villages vi ON vi.id = d.village_id JOIN townships tw ON tw.id = vi.township_id
+        LEFT JOIN organisations org ON org.id = d.organisation_id
+        ORDER BY d.date, d.id, t.id
+    """,
+    )
+
+
+def talks_by_topic(store: Store, scope: Scope) -> list[dict]:
+    """Talks and attendees per topic (the topic as typed, spaces trimmed)."""
+    return _q(
+        store,
+        scope,
+        "SELECT trim(t.topic) AS topic, count(*) AS talks, sum(t.attendees) AS attendees"
+        + _TALKS_FROM
+        + "GROUP BY trim(t.topic) ORDER BY talks DESC, attendees DESC, topic",
+    )
+
+
+def talks_by_organisation(store: Store, scope: Scope) -> list[dict]:
+    """Talks and attendees per organisation of the speaker (the party that gave the talk)."""
+    return _q(
+        store,
+        scope,
+        "SELECT o.short_name, count(*) AS talks, sum(t.attendees) AS attendees"
+        + _TALKS_FROM
+        + "GROUP BY vol.organisation_id "
+        "ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name",
+    )
+
+
 def by_organiser(store: Store, scope: Scope) -> list[dict]:
     """Per organising organisation: days held, visits, people, prescriptions."""
     return _q(

@@ -27,6 +27,7 @@ from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
 from clinic.ui.planning_widgets import ConfirmDialog, cursor_id, form_footer
+from clinic.ui.talks import TalksDialog, talk_note
 
 ROLE_WIDTH = 16
 
@@ -111,6 +112,7 @@ class ClinicDaysScreen(ClinicScreen):
         Binding("n", "new_day", N_("New day")),
         Binding("e", "edit_day", N_("Edit day")),
         Binding("a", "assign", N_("Assign")),
+        Binding("k", "talks", N_("Health talks")),
         Binding("r", "roster(1)", N_("Roster")),
         Binding("R", "roster(3)", N_("Roster, three months"), show=False),
         Binding("c", "mark('confirmed')", N_("Confirmed"), show=False),
@@ -274,6 +276,7 @@ class ClinicDaysScreen(ClinicScreen):
                 title += "\n" + _(
                     "* hours not typed: the day's planned length is counted (h: type them)"
                 )
+            title += talk_note(self.store, self.day_id)
             self.query_one("#team-title", Static).update(title)
             if self.keep_assignment is not None and str(self.keep_assignment) in team.rows:
                 team.move_cursor(row=team.get_row_index(str(self.keep_assignment)))
@@ -329,6 +332,18 @@ class ClinicDaysScreen(ClinicScreen):
         date = dt.date.fromisoformat(day["date"])
         self.year, self.month = date.year, date.month
         self.refresh_month(keep=day_id)
+
+    def action_talks(self) -> None:
+        if self.day_id is None:
+            self.notify(_("No clinic day chosen."), severity="warning")
+            return
+        day = p.get_day(self.store, self.day_id)
+        title = _("Health talks of {date} {village}").format(
+            date=day["date"], village=day["village"]
+        )
+        self.app.push_screen(
+            TalksDialog(self.day_id, title), lambda changed: changed and self.refresh_month()
+        )
 
     def action_assign(self) -> None:
         if self.day_id is None:

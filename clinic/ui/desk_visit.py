@@ -401,7 +401,33 @@ class VisitScreen(ClinicScreen):
             return
         self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
         self.resave_sheet()
-        self.dismiss(self.visit_id)
+        self.offer_record_conditions()
+
+    def offer_record_conditions(self) -> None:
+        """Conditions assessed that are not on the person's record: asked once, then closed."""
+        from clinic.core import chronic
+
+        found = chronic.proposal(self.app.store, self.visit_id)
+        if found is None:
+            self.dismiss(self.visit_id)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                try:
+                    added = chronic.record_assessed(self.app.store, self.visit_id, self.app.actor)
+                except ClinicError as exc:
+                    self.notify(exc.message, severity="error")
+                    added = []
+                if added:
+                    self.notify(
+                        _("On record: {conditions}.").format(conditions=join_list(found.labels))
+                    )
+            self.dismiss(self.visit_id)
+
+        self.app.push_screen(
+            ConfirmDialog(escape(found.question()), _("Add to record"), _("Not now")), answered
+        )
 
     def resave_sheet(self) -> None:
         """The printable sheet again, now with the final follow-up date and readings."""

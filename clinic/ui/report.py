@@ -39,6 +39,7 @@ from clinic.core.reports import percent, percent_text, volunteer_notes
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
+from clinic.ui.talks import talk_grid_rows
 
 BAR_WIDTH = 20
 # Below this many columns the screen goes compact: one-line fields, the
@@ -357,6 +358,9 @@ class ReportScreen(ClinicScreen):
             )
         for note in volunteer_notes(v):
             grid.add_row(Text(note, style="dim"), "", "")
+        section(_("Health talks"))
+        for row in talk_grid_rows(report.talks):
+            grid.add_row(*row)
         if len(report.by_organiser) > 1 or any(not o["organisation"] for o in report.by_organiser):
             section(_("Clinic days by organising organisation"))
             for o in report.by_organiser:

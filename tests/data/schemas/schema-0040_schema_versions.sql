@@ -1,5 +1,5 @@
 -- A clinic database up to migration 0040_schema_versions, built by tools/schema_fixtures.py
--- from the migrations of commit 09a827dd6195, with representative rows.
+-- from the migrations of commit 306c8e68eb7e, with representative rows.
 BEGIN TRANSACTION;
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
@@ -7,9 +7,11 @@ CREATE TABLE "_sqlite_migrations" (
    "name" TEXT,
    "applied_at" TEXT
 );
-INSERT INTO "_sqlite_migrations" VALUES(1,'clinic','0001_initial','2026-11-30 19:03:08.590299+00:00');
-INSERT INTO "_sqlite_migrations" VALUES(2,'clinic','0010_desk_visit_times','2026-11-30 19:03:08.598769+00:00');
-INSERT INTO "_sqlite_migrations" VALUES(3,'clinic','0040_schema_versions','2026-11-30 19:03:08.600233+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(1,'clinic','0001_initial','2026-11-30 19:18:33.249234+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(2,'clinic','0010_desk_visit_times','2026-11-30 19:18:33.255670+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(3,'clinic','0011_search_keys_surname_readings','2026-11-30 19:18:33.256931+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(4,'clinic','0020_holidays_from_package','2026-11-30 19:18:33.269770+00:00');
+INSERT INTO "_sqlite_migrations" VALUES(5,'clinic','0040_schema_versions','2026-11-30 19:18:33.275462+00:00');
 CREATE TABLE assignments (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -23,8 +25,8 @@ CREATE TABLE assignments (
     created_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
     UNIQUE (clinic_day_id, volunteer_id)
 );
-INSERT INTO "assignments" VALUES(1,'a-1',1,1,'gp','attended',3.5,'roster','2026-11-30 19:03:08');
-INSERT INTO "assignments" VALUES(2,'a-2',1,2,'nurse','attended',3.5,'manual','2026-11-30 19:03:08');
+INSERT INTO "assignments" VALUES(1,'a-1',1,1,'gp','attended',3.5,'roster','2026-11-30 19:18:33');
+INSERT INTO "assignments" VALUES(2,'a-2',1,2,'nurse','attended',3.5,'manual','2026-11-30 19:18:33');
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
@@ -99,11 +101,6 @@ CREATE TABLE handouts (
     given_at TEXT NOT NULL
 );
 INSERT INTO "handouts" VALUES(1,'h-1',1,1,'["salt", "walk"]',1,'2026-06-13 09:34:00');
-CREATE TABLE holidays (
-    date TEXT PRIMARY KEY,
-    name TEXT NOT NULL
-) WITHOUT ROWID;
-INSERT INTO "holidays" VALUES('2026-10-01','国庆节');
 CREATE TABLE households (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -263,8 +260,8 @@ CREATE TABLE visits (
     updated_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')), called_at TEXT, done_at TEXT, draft_form TEXT NOT NULL DEFAULT '{}',
     UNIQUE (clinic_day_id, person_id)
 );
-INSERT INTO "visits" VALUES(1,'v-1',1,1,'2026-06-13 09:00:00','done','gp',2,1,168,98,80,6.1,1,61.5,165.0,'头晕','','bp_high','中峰镇卫生院','2026-07-13',0,'2026-11-30 19:03:08','2026-06-13 09:20:00','2026-06-13 09:35:00','{}');
-INSERT INTO "visits" VALUES(2,'v-2',1,3,'2026-06-13 09:05:00','waiting','gp',2,NULL,NULL,NULL,NULL,11.2,0,NULL,NULL,'','','',NULL,NULL,1,'2026-11-30 19:03:08',NULL,NULL,'{"bp": "150/9"}');
+INSERT INTO "visits" VALUES(1,'v-1',1,1,'2026-06-13 09:00:00','done','gp',2,1,168,98,80,6.1,1,61.5,165.0,'头晕','','bp_high','中峰镇卫生院','2026-07-13',0,'2026-11-30 19:18:33','2026-06-13 09:20:00','2026-06-13 09:35:00','{}');
+INSERT INTO "visits" VALUES(2,'v-2',1,3,'2026-06-13 09:05:00','waiting','gp',2,NULL,NULL,NULL,NULL,11.2,0,NULL,NULL,'','','',NULL,NULL,1,'2026-11-30 19:18:33',NULL,NULL,'{"bp": "150/9"}');
 CREATE TABLE volunteer_unavailable (
     volunteer_id INTEGER NOT NULL REFERENCES volunteers(id) ON DELETE CASCADE,
     date TEXT NOT NULL,
