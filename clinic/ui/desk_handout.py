@@ -61,7 +61,12 @@ class HandoutDialog(ClinicModal):
         self.all = P.templates(self.app.store)
         self.suggested = P.suggest(self.all, conditions, flags, ctx["conditions_on_record"])
         self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
-        already = {h["code"] for h in ctx["handouts"]}
+        # Read again: the visit form's context predates what was handed out since it opened
+        # (a second Ctrl+R picked the same prescription again).
+        self.given = desk.visit_context(self.app.store, ctx["visit"]["id"], self.app.today())[
+            "handouts"
+        ]
+        already = {h["code"] for h in self.given}
         # Picked from the start: what today's conditions and readings point at
         # (the person's chronic conditions on record are only suggested).
         self.picked = {c for c in P.suggest(self.all, conditions, flags) if c not in already}
@@ -154,8 +159,7 @@ class HandoutDialog(ClinicModal):
         """p: hand out what is picked (as Enter does), then print the sheet. With nothing
         picked and sheets already given at this visit, print that sheet again."""
         app = self.app
-        given = desk.visit_context(app.store, self.ctx["visit"]["id"], app.today())["handouts"]
-        if self.picked or not given:
+        if self.picked or not self.given:
             self.hand_out(then_print=True)
             return
         paths = self.save_sheet()
