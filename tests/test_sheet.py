@@ -255,12 +255,14 @@ def test_the_doctor_who_saw_the_person_signs_when_a_clerk_handed_out(demo_store)
 
 def test_a_doctors_own_template_beside_the_database_wins(handed, demo_path):
     store, day, vol, visit_id, p = handed
+    sheet = P.build_sheet(store, visit_id)
+    assert parse(P.sheet_html(sheet)).text("name") == p["name"]  # the shipped one, first
     folder = demo_path.parent / "templates"
     folder.mkdir()
     (folder / "sheet.html.j2").write_text(
         "<p class=mine>{{ w.name }} {{ sheet.name }}</p>", encoding="utf-8"
     )
-    sheet = P.build_sheet(store, visit_id)
+    # Put there while the desk is open: the next sheet uses it.
     assert parse(P.sheet_html(sheet)).text("mine") == f"姓名 {p['name']}"
     assert "【高血压健康处方】" in P.sheet_text(sheet)  # the shipped text template still
 

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -435,19 +436,22 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
     )
 
 
-def _shipped_template(name: str) -> str | None:
-    found = data_root() / "templates" / name
-    return found.read_text(encoding="utf-8") if found.is_file() else None
-
-
 @functools.lru_cache(maxsize=8)
 def _environment(folder: Path | None) -> jinja2.Environment:
     """The doctor's own templates beside the database first, then the shipped ones.
     HTML is escaped (a name is data, never markup); the text version is not."""
+
+    def shipped(name: str) -> tuple[str, None, Callable[[], bool]] | None:
+        found = data_root() / "templates" / name
+        if not found.is_file():
+            return None
+        # Stale as soon as the doctor puts their own copy beside the database.
+        return found.read_text(encoding="utf-8"), None, lambda: not _own(folder, name)
+
     loaders: list[jinja2.BaseLoader] = []
     if folder is not None:
         loaders.append(jinja2.FileSystemLoader(folder))
-    loaders.append(jinja2.FunctionLoader(_shipped_template))
+    loaders.append(jinja2.FunctionLoader(shipped))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=lambda name: (name or "").endswith(".html.j2"),
@@ -456,6 +460,10 @@ def _environment(folder: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _own(folder: Path | None, name: str) -> bool:
+    return folder is not None and (folder / name).is_file()
 
 
 def _context(sheet: Sheet) -> dict:
