@@ -365,7 +365,8 @@ def _readings(visit: dict, g) -> list[Reading]:
     """The readings with their units and, beside them, their flags in words."""
     out = []
     if visit["sbp"]:
-        out.append(Reading("bp", g(N_("Blood pressure")), f"{visit['sbp']}/{visit['dbp']} mmHg"))
+        pressure = f"{visit['sbp']}/{visit['dbp']}" if visit["dbp"] else f"{visit['sbp']}"
+        out.append(Reading("bp", g(N_("Blood pressure")), f"{pressure} mmHg"))
     if visit["pulse"]:
         out.append(
             Reading(
