@@ -61,8 +61,15 @@ def set_language(lang: str | None) -> str:
     """Switch every later ``_`` call to ``lang`` (``zh`` or ``en``); return it."""
     global _translation, _language
     _language = detect_language(lang)
+    _translation = translation_for(_language)
+    return _language
+
+
+def translation_for(lang: str) -> gettext.NullTranslations:
+    """Every catalogue of ``lang`` chained into one, without switching the app's
+    language: a printed sheet is in the person's language whatever the desk shows."""
     translation: gettext.NullTranslations = gettext.NullTranslations()
-    if _language == "zh":
+    if lang == "zh":
         chain = [
             gettext.translation(name, LOCALE_DIR, languages=["zh_CN"], fallback=True)
             for name in domains()
@@ -71,8 +78,7 @@ def set_language(lang: str | None) -> str:
             translation = chain[0]
             for extra in chain[1:]:
                 translation.add_fallback(extra)
-    _translation = translation
-    return _language
+    return translation
 
 
 def current_language() -> str:

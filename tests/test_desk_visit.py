@@ -109,7 +109,9 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path):
     sheet = P.build_sheet(store, visit_id, [handout_id])
     html_path, text_path = P.save_sheet(sheet, tmp_path, visit_id)
     html = html_path.read_text(encoding="utf-8")
-    assert "size: A5" in html and "150/95" in html and tpl.sections[0].items[0].text in html
+    # In the person's language (a Chinese name: Chinese), whatever the interface's.
+    zh = next(t for t in P.templates(store, "zh") if t.code == "hypertension")
+    assert "size: A5" in html and "150/95" in html and zh.sections[0].items[0].text in html
     text = text_path.read_text(encoding="utf-8")
     assert sheet.name in text and sheet.follow_up in text and "[x]" in text
 

@@ -106,6 +106,23 @@ def test_wheel_contents(installed):
     assert str(installed) in out.stdout, "clinic was not imported from the wheel"
 
 
+def test_wheel_ships_the_sheet_templates(installed, tmp_path):
+    """The health-prescription sheet is drawn from db/templates: an installed clinic
+    without them could hand out but never write a sheet."""
+    python = installed / "bin" / "python"
+    code = (
+        "from clinic.core import prescriptions as P\n"
+        "from clinic.store.resources import data_root\n"
+        "print(sorted(p.name for p in (data_root() / 'templates').iterdir()))\n"
+        "print(P._environment(None).get_template('sheet.html.j2').name)\n"
+    )
+    out = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, cwd="/", env=isolated_env()
+    )
+    assert "'sheet.html.j2', 'sheet.txt.j2'" in out.stdout, out.stderr
+    assert "sheet.html.j2" in out.stdout.splitlines()[-1]
+
+
 def test_only_the_wheel_and_its_dependencies_are_seen(installed):
     """Nothing from the interpreter running the tests is importable in the new venv."""
     python = installed / "bin" / "python"

@@ -9,18 +9,28 @@ any browser) and as plain text (for a receipt printer or a phone message).
 from __future__ import annotations
 
 import datetime as dt
-import html
+import functools
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from clinic.core import desk
 from clinic.core import vitals as V
-from clinic.core.errors import InputError, NotFoundError
+from clinic.core.errors import ClinicError, InputError, NotFoundError
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
-from clinic.i18n import _, current_language, pick
+from clinic.i18n import N_, _, current_language, pick, translation_for
 from clinic.store import Store
 from clinic.store import desk as q
+from clinic.store.resources import data_root
 
 # Flags that point at a condition's template.
 FLAG_CONDITIONS = {
@@ -233,156 +243,278 @@ def low_stock_warnings(store: Store, day_id: int, codes: list[str] | None = None
 
 
 # -- sheets -------------------------------------------------------------------
+#
+# The sheet is what an elderly villager takes home: every field on it, in large
+# print, in the person's language (never the desk's), from a template file a
+# doctor can edit (db/templates/sheet.html.j2 and sheet.txt.j2, or a copy in a
+# templates/ folder beside the database, which wins).
+
+# Clinical roles that are not a doctor's: a nurse or a pharmacist is not named "doctor".
+NOT_DOCTORS = {"nurse", "pharmacist", "lab"}
+
+# The words of the sheet; translated into the sheet's language when it is drawn.
+SHEET_WORDS = {
+    "heading": N_("Health prescription"),
+    "name": N_("Name"),
+    "sex": N_("Sex"),
+    "age": N_("Age"),
+    "village": N_("Lives in"),
+    "date": N_("Date"),
+    "readings": N_("Readings today"),
+    "reading": N_("Reading"),
+    "result": N_("Result"),
+    "note": N_("Note"),
+    "assessed": N_("Assessed today"),
+    "referral": N_("Referred to"),
+    "follow_up": N_("Next follow-up"),
+    "clinic_day": N_("Clinic day"),
+    "doctor": N_("Doctor"),
+    "handled": N_("Handled by"),
+    "none": N_("none"),
+    "keep": N_("Keep this sheet and bring it to your next check."),
+}
+
+# A flag in words an elderly reader understands, beside the reading it is about.
+SHEET_FLAG_WORDS = {
+    "bp_raised": N_("raised"),
+    "bp_urgent": N_("very high: see a doctor soon"),
+    "glucose_diabetes": N_("raised"),
+    "glucose_high": N_("very high: see a doctor soon"),
+    "glucose_low": N_("low"),
+}
+_FLAG_READING = {
+    "bp_raised": "bp",
+    "bp_urgent": "bp",
+    "glucose_diabetes": "glucose",
+    "glucose_high": "glucose",
+    "glucose_low": "glucose",
+}
+
+
+class SheetTemplateError(ClinicError):
+    """A sheet template (edited by hand) that cannot be drawn."""
+
+
+@dataclass
+class Reading:
+    code: str  # bp, pulse, glucose, weight, height
+    label: str
+    value: str  # with its unit, in the sheet's language
+    word: str = ""  # the flag in words (偏高), empty when the reading is unremarkable
+    level: str = ""  # raised or urgent: how the word is printed
 
 
 @dataclass
 class Sheet:
+    lang: str  # the sheet's language: the person's, never the desk's
     organisation: str
     name: str
     sex: str
     age: int | None
     village: str
     date: str
-    readings: list[tuple[str, str]]
+    clinic_day: str  # date, hours, place: where this sheet was given
+    readings: list[Reading]
     diagnosis: str
     blocks: list[tuple[Template, list[str]]]  # template, ticked codes
+    referral: str
     follow_up: str
-    clinician: str
-    phone: str = ""
+    signer_role: str  # "doctor" or "handled": the role the signer really had
+    signer: str
+    templates: Path | None = None  # a folder of the doctor's own sheet templates
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def sheet_language(person: dict) -> str:
+    """The person's language follows the register: a name written in Chinese
+    characters (every name on a village register) gets a Chinese sheet; only a
+    name written wholly in Latin letters (a visitor registered at the desk) gets an
+    English one. The desk's interface language never changes the sheet."""
+    name = person.get("name") or ""
+    return "en" if name.strip() and not _HAN.search(name) else "zh"
+
+
+def _role(store: Store, day_id: int, volunteer_id: int) -> str | None:
+    """What the volunteer did that day: their assignment's role, else their specialty."""
+    row = q.assignment(store, day_id, volunteer_id)
+    if row and row["role"]:
+        return row["role"]
+    vol = q.volunteer(store, volunteer_id)
+    return vol["specialty_code"] if vol else None
+
+
+def _signer(store: Store, day_id: int, seen_by: int | None, given_by: list[int]) -> tuple[str, str]:
+    """The sheet names its signer by the role they had: the doctor who saw the
+    person when one did; otherwise whoever handed it out or keyed the visit,
+    as "handled by" (a clerk at the keyboard is not a doctor)."""
+    doctors = {r["code"] for r in q.specialties(store)} - NOT_DOCTORS
+    candidates = [v for v in [seen_by, *given_by] if v]
+    for vid in candidates:
+        if _role(store, day_id, vid) in doctors:
+            return "doctor", q.volunteer(store, vid)["name"]
+    for vid in [*given_by, seen_by]:
+        vol = q.volunteer(store, vid) if vid else None
+        if vol:
+            return "handled", vol["name"]
+    return "handled", ""
+
+
+def _readings(visit: dict, g) -> list[Reading]:
+    """The readings with their units and, beside them, their flags in words."""
+    out = []
+    if visit["sbp"]:
+        pressure = f"{visit['sbp']}/{visit['dbp']}" if visit["dbp"] else f"{visit['sbp']}"
+        out.append(Reading("bp", g(N_("Blood pressure")), f"{pressure} mmHg"))
+    if visit["pulse"]:
+        out.append(
+            Reading(
+                "pulse", g(N_("Pulse")), g(N_("{value} beats/min")).format(value=visit["pulse"])
+            )
+        )
+    if visit["glucose"] is not None:
+        kind = g(N_("fasting")) if visit["glucose_fasting"] else g(N_("random"))
+        value = g(N_("{value} mmol/L ({kind})")).format(value=f"{visit['glucose']:g}", kind=kind)
+        out.append(Reading("glucose", g(N_("Glucose")), value))
+    if visit["weight_kg"]:
+        out.append(Reading("weight", g(N_("Weight")), f"{visit['weight_kg']:g} kg"))
+    if visit["height_cm"]:
+        out.append(Reading("height", g(N_("Height")), f"{visit['height_cm']:g} cm"))
+    flags = V.flags_for(
+        visit["sbp"], visit["dbp"], visit["glucose"], bool(visit["glucose_fasting"])
+    )
+    for flag in flags:
+        reading = next((r for r in out if r.code == _FLAG_READING.get(flag.code)), None)
+        if reading and not reading.word:  # most urgent first: its word wins
+            reading.word, reading.level = g(SHEET_FLAG_WORDS[flag.code]), flag.level
+    return out
 
 
 def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = None) -> Sheet:
     ctx = desk.visit_context(store, visit_id, dt.date.today())
     visit, day, person = ctx["visit"], ctx["day"], ctx["person"]
+    lang = sheet_language(person)
+    g = translation_for(lang).gettext
     rows = [h for h in ctx["handouts"] if handout_ids is None or h["id"] in handout_ids]
-    blocks = []
-    clinician = ""
-    for h in rows:
-        tpl = template_from_row(q.template(store, h["template_id"]))
-        blocks.append((tpl, json.loads(h["ticked"])))
-        if h["given_by"] and not clinician:
-            vol = q.volunteer(store, h["given_by"])
-            clinician = vol["name"] if vol else ""
-    if not clinician and visit["seen_by"]:
-        vol = q.volunteer(store, visit["seen_by"])
-        clinician = vol["name"] if vol else ""
-    readings = []
-    if visit["sbp"]:
-        readings.append((_("Blood pressure"), f"{visit['sbp']}/{visit['dbp']} mmHg"))
-    if visit["pulse"]:
-        readings.append((_("Pulse"), f"{visit['pulse']} /min"))
-    if visit["glucose"] is not None:
-        kind = _("fasting") if visit["glucose_fasting"] else _("random")
-        readings.append((_("Glucose"), f"{visit['glucose']:g} mmol/L ({kind})"))
-    if visit["weight_kg"]:
-        readings.append((_("Weight"), f"{visit['weight_kg']:g} kg"))
-    names = dict(desk.conditions_catalogue(store))
-    diagnosis = "、".join(names.get(c, c) for c in q.visit_conditions(store, visit_id))
-    org = pick(day.get("organisation_zh"), day.get("organisation_en")) or ""
+    blocks = [
+        (template_from_row(q.template(store, h["template_id"]), lang), json.loads(h["ticked"]))
+        for h in rows
+    ]
+    role, signer = _signer(
+        store, day["id"], visit["seen_by"], [h["given_by"] for h in rows if h["given_by"]]
+    )
+    names = {
+        r["code"]: (r["name_zh"] if lang == "zh" else r["name_en"]) for r in q.conditions(store)
+    }
+    joiner = "、" if lang == "zh" else ", "
+    diagnosis = joiner.join(names.get(c, c) for c in q.visit_conditions(store, visit_id))
+    org = (
+        (day.get("organisation_zh") or day.get("organisation_en"))
+        if lang == "zh"
+        else (day.get("organisation_en") or day.get("organisation_zh"))
+    ) or ""
+    place = " ".join(x for x in (day["township"], day["village"], day["venue"]) if x)
+    sex = {"M": g(N_("male")), "F": g(N_("female"))}.get(person["sex"] or "", "")
     return Sheet(
+        lang=lang,
         organisation=org,
         name=person["name"],
-        sex=_("male") if person["sex"] == "M" else _("female") if person["sex"] == "F" else "",
+        sex=sex,
         age=ctx["age"],
         village=f"{person['township'] or ''} {person['village'] or ''}".strip()
         or f"{day['township']} {day['village']}",
         date=day["date"],
-        readings=readings,
+        clinic_day=f"{day['date']} {day['start_time']}–{day['end_time']} {place}".strip(),
+        readings=_readings(visit, g),
         diagnosis=diagnosis,
         blocks=blocks,
+        referral=visit["referral_to"] or "",
         follow_up=visit["follow_up_due"] or "",
-        clinician=clinician,
+        signer_role=role,
+        signer=signer,
+        templates=Path(store.path).resolve().parent / "templates" if store.path else None,
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folder: Path | None) -> jinja2.Environment:
+    """The doctor's own templates beside the database first, then the shipped ones.
+    HTML is escaped (a name is data, never markup); the text version is not."""
+
+    def shipped(name: str) -> tuple[str, None, Callable[[], bool]] | None:
+        found = data_root() / "templates" / name
+        if not found.is_file():
+            return None
+        # Stale as soon as the doctor puts their own copy beside the database.
+        return found.read_text(encoding="utf-8"), None, lambda: not _own(folder, name)
+
+    loaders: list[jinja2.BaseLoader] = []
+    if folder is not None:
+        loaders.append(jinja2.FileSystemLoader(folder))
+    loaders.append(jinja2.FunctionLoader(shipped))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=lambda name: (name or "").endswith(".html.j2"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _own(folder: Path | None, name: str) -> bool:
+    return folder is not None and (folder / name).is_file()
+
+
+def _context(sheet: Sheet) -> dict:
+    """What a template sees: the sheet, its words in its language, the ticked advice."""
+    g = translation_for(sheet.lang).gettext
+    words = {key: g(msgid) for key, msgid in SHEET_WORDS.items()}
+    words["signer"] = words[sheet.signer_role] if sheet.signer_role in words else words["handled"]
+    words["age_value"] = g(N_("{age} years")).format(age=sheet.age) if sheet.age is not None else ""
+    advice = []
+    for tpl, ticked in sheet.blocks:
+        sections = [
+            {"title": s.title, "ticked": [i.text for i in s.items if i.code in ticked]}
+            for s in tpl.sections
+        ]
+        advice.append(
+            {
+                "title": tpl.title,
+                "summary": tpl.summary,
+                "sections": [s for s in sections if s["ticked"]],
+            }
+        )
+    return {
+        "sheet": sheet,
+        "w": words,
+        "advice": advice,
+        "lang_tag": "zh-CN" if sheet.lang == "zh" else "en",
+        "sep": "：" if sheet.lang == "zh" else ": ",  # after a label in the text version
+    }
+
+
+def _render(sheet: Sheet, name: str) -> str:
+    try:
+        template = _environment(sheet.templates).get_template(name)
+        return template.render(_context(sheet))
+    except jinja2.TemplateError as exc:
+        raise SheetTemplateError(
+            _("The sheet template {name} cannot be used: {reason}").format(
+                name=name, reason=getattr(exc, "message", None) or exc
+            )
+        ) from None
 
 
 def sheet_text(sheet: Sheet) -> str:
-    heading = _("Health prescription")
-    lines = [
-        f"{sheet.organisation} {heading}".strip(),
-        "=" * 32,
-        _("Name: {name}   Sex: {sex}   Age: {age}").format(
-            name=sheet.name, sex=sheet.sex, age=sheet.age or ""
-        ),
-        _("Village: {village}   Date: {date}").format(village=sheet.village, date=sheet.date),
-    ]
-    if sheet.diagnosis:
-        lines.append(_("Assessed: {conditions}").format(conditions=sheet.diagnosis))
-    for label, value in sheet.readings:
-        lines.append(_("{label}: {value}").format(label=label, value=value))
-    for tpl, ticked in sheet.blocks:
-        lines += ["", f"【{tpl.title}】", tpl.summary]
-        for section in tpl.sections:
-            items = [i for i in section.items if i.code in ticked]
-            if items:
-                lines.append(f"- {section.title}")
-                lines += [f"  [x] {i.text}" for i in items]
-    lines += [
-        "",
-        _("Next follow-up: {date}").format(date=sheet.follow_up or "-"),
-        _("Clinician: {name}   Date: {date}").format(name=sheet.clinician or "-", date=sheet.date),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-_CSS = """
-@page { size: A5; margin: 10mm; }
-body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; font-size: 10.5pt; width: 128mm; margin: 0 auto; }
-h1 { font-size: 14pt; text-align: center; margin: 0 0 2mm; }
-.org { text-align: center; font-size: 9pt; }
-table.who { width: 100%; border-collapse: collapse; margin: 2mm 0; }
-table.who td { border-bottom: 1px solid #999; padding: 1mm; }
-h2 { font-size: 11.5pt; margin: 3mm 0 1mm; border-left: 3px solid #333; padding-left: 2mm; }
-h3 { font-size: 10.5pt; margin: 2mm 0 1mm; }
-ul { margin: 0; padding-left: 5mm; } li { margin: 0.5mm 0; }
-.summary { font-style: italic; }
-.foot { margin-top: 4mm; border-top: 1px solid #333; padding-top: 1mm; }
-section { break-inside: avoid; }
-"""
+    """The sheet as plain text (a receipt printer, a phone message)."""
+    return _render(sheet, "sheet.txt.j2")
 
 
 def sheet_html(sheet: Sheet) -> str:
-    e = html.escape
-    heading = _("Health prescription")
-    lang = "zh-CN" if current_language() == "zh" else "en"
-    who = [
-        (_("Name"), sheet.name),
-        (_("Sex"), sheet.sex),
-        (_("Age"), str(sheet.age or "")),
-        (_("Village"), sheet.village),
-        (_("Date"), sheet.date),
-    ]
-    if sheet.diagnosis:
-        who.append((_("Assessed"), sheet.diagnosis))
-    who += sheet.readings
-    cells = "".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in who)
-    parts = []
-    for tpl, ticked in sheet.blocks:
-        body = [f"<section><h2>{e(tpl.title)}</h2><p class=summary>{e(tpl.summary)}</p>"]
-        for section in tpl.sections:
-            items = [i for i in section.items if i.code in ticked]
-            if items:
-                body.append(
-                    f"<h3>{e(section.title)}</h3><ul>"
-                    + "".join(f"<li>☑ {e(i.text)}</li>" for i in items)
-                    + "</ul>"
-                )
-        body.append("</section>")
-        parts.append("".join(body))
-    foot = (
-        e(_("Next follow-up: {date}").format(date=sheet.follow_up or "-"))
-        + "<br>"
-        + e(
-            _("Clinician: {name}   Date: {date}").format(
-                name=sheet.clinician or "-", date=sheet.date
-            )
-        )
-    )
-    return (
-        f"<!doctype html><html lang={lang}><head><meta charset=utf-8>"
-        f"<title>{e(heading)} {e(sheet.name)}</title><style>{_CSS}</style></head><body>"
-        f"<div class=org>{e(sheet.organisation)}</div><h1>{e(heading)}</h1>"
-        f"<table class=who>{cells}</table>{''.join(parts)}<div class=foot>{foot}</div></body></html>\n"
-    )
+    """The sheet as HTML for an A5 page in large print (print from any browser)."""
+    return _render(sheet, "sheet.html.j2")
 
 
 def save_sheet(sheet: Sheet, folder: Path, visit_id: int) -> tuple[Path, Path]:
@@ -403,3 +535,113 @@ def save_sheet(sheet: Sheet, folder: Path, visit_id: int) -> tuple[Path, Path]:
 def sheets_folder(db_path: Path) -> Path:
     """Printable sheets live beside the database, in sheets/<date>/."""
     return Path(db_path).resolve().parent / "sheets"
+
+
+# -- printing -----------------------------------------------------------------
+#
+# The desk prints a saved sheet with one key. With a default printer (CUPS: `lp`,
+# `lpstat -d`) the sheet goes there: as the A5 page itself when a Chromium-like
+# browser can turn it into a PDF, else as its text in large characters. Without a
+# printer, the sheet opens in the system's browser, to be printed from there.
+# Slow (a printer, a browser starting): the desk calls this from a worker thread.
+
+PDF_MAKERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PRINT_TIMEOUT_S = 60
+
+
+def _run(args: list[str], timeout: float = PRINT_TIMEOUT_S) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LC_ALL": "C"}  # lpstat's words parsed below are the English ones
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def default_printer() -> str | None:
+    """The system's default printer, or None when there is no `lp` or no default."""
+    if not (shutil.which("lp") and shutil.which("lpstat")):
+        return None
+    try:
+        done = _run(["lpstat", "-d"], timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r"system default destination:\s*(\S+)", done.stdout)
+    return found.group(1) if found else None
+
+
+def _pdf_of(html_path: Path) -> Path | None:
+    """The A5 page as a PDF beside the sheet (a private folder), when a browser can make it."""
+    maker = next((shutil.which(name) for name in PDF_MAKERS if shutil.which(name)), None)
+    if maker is None:
+        return None
+    pdf = html_path.with_suffix(".pdf")
+    args = [maker, "--headless", "--disable-gpu", "--no-pdf-header-footer"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    try:
+        _run([*args, f"--print-to-pdf={pdf}", html_path.as_uri()])
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return pdf if pdf.is_file() and pdf.stat().st_size else None
+
+
+def send_to_printer(html_path: Path, text_path: Path, printer: str) -> str:
+    """Print the sheet on ``printer``; return what happened in words. Raises OSError
+    when the printer refuses it."""
+    pdf = _pdf_of(html_path)
+    if pdf is not None:
+        args = ["lp", "-d", printer, "-o", "media=A5", str(pdf)]
+    else:  # the text version, in characters about as large as the page's 14 pt
+        args = ["lp", "-d", printer, "-o", "media=A5", "-o", "cpi=8", "-o", "lpi=4"]
+        args.append(str(text_path))
+    try:
+        done = _run(args)
+    except subprocess.SubprocessError as exc:
+        raise OSError(str(exc)) from None
+    finally:
+        if pdf is not None:
+            pdf.unlink(missing_ok=True)  # lp has spooled it; no copy of health data left over
+    if done.returncode != 0:
+        raise OSError((done.stderr or done.stdout).strip() or f"lp: {done.returncode}")
+    if pdf is not None:
+        return _("Sent the sheet to the printer {printer}.").format(printer=printer)
+    return _(
+        "Sent the sheet to the printer {printer} as large-print text (no browser here to lay out the A5 page)."
+    ).format(printer=printer)
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in a browser with its own window; False when there is none.
+    A text browser (lynx, w3m) would take over the desk's own terminal: never used."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    if type(browser) is webbrowser.GenericBrowser:
+        return False
+    try:
+        return bool(browser.open(url))
+    except (OSError, webbrowser.Error):
+        return False
+
+
+def print_sheet(html_path: Path, text_path: Path) -> tuple[bool, str]:
+    """Print a saved sheet on the default printer, else open it in the browser.
+    Returns whether it reached either, and what happened in words."""
+    printer = default_printer()
+    refused = ""
+    if printer:
+        try:
+            return True, send_to_printer(html_path, text_path, printer)
+        except OSError as exc:
+            refused = _("The printer {printer} refused the sheet: {reason}.").format(
+                printer=printer, reason=exc.strerror or exc
+            )
+    if open_in_browser(html_path.as_uri()):
+        opened = _("Opened the sheet in the browser: print it from there (A5).")
+        return True, f"{refused} {opened}".strip()
+    missing = _("No printer or browser to send the sheet to; it is saved as {path}.").format(
+        path=html_path
+    )
+    return False, f"{refused} {missing}".strip()

@@ -9,6 +9,7 @@ templates and the items of the highlighted template.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
 from textual import on
@@ -47,6 +48,7 @@ class HandoutDialog(ClinicModal):
     CSS_PATH = "desk.tcss"
     BINDINGS = [
         Binding("enter", "hand_out", N_("Hand out"), priority=True),
+        Binding("p", "print", N_("Hand out and print")),
         Binding("escape", "cancel", N_("Cancel")),
     ]
 
@@ -59,7 +61,12 @@ class HandoutDialog(ClinicModal):
         self.all = P.templates(self.app.store)
         self.suggested = P.suggest(self.all, conditions, flags, ctx["conditions_on_record"])
         self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
-        already = {h["code"] for h in ctx["handouts"]}
+        # Read again: the visit form's context predates what was handed out since it opened
+        # (a second Ctrl+R picked the same prescription again).
+        self.given = desk.visit_context(self.app.store, ctx["visit"]["id"], self.app.today())[
+            "handouts"
+        ]
+        already = {h["code"] for h in self.given}
         # Picked from the start: what today's conditions and readings point at
         # (the person's chronic conditions on record are only suggested).
         self.picked = {c for c in P.suggest(self.all, conditions, flags) if c not in already}
@@ -146,6 +153,39 @@ class HandoutDialog(ClinicModal):
             self.ticks[self.current] = set(event.selection_list.selected)
 
     def action_hand_out(self) -> None:
+        self.hand_out(then_print=False)
+
+    def action_print(self) -> None:
+        """p: hand out what is picked (as Enter does), then print the sheet. With nothing
+        picked and sheets already given at this visit, print that sheet again."""
+        app = self.app
+        if self.picked or not self.given:
+            self.hand_out(then_print=True)
+            return
+        paths = self.save_sheet()
+        if isinstance(paths, str):
+            app.notify(
+                _("The sheet could not be saved: {reason}").format(reason=paths),
+                severity="warning",
+            )
+        else:
+            print_sheet(app, *paths)
+        self.dismiss(None)
+
+    def save_sheet(self) -> tuple[Path, Path] | str:
+        """One sheet per visit with every prescription handed out at it; the reason in
+        words when it cannot be written (a full disk, a doctor's template with a mistake)."""
+        app = self.app
+        try:
+            folder = P.sheets_folder(app.db_path)
+            sheet = P.build_sheet(app.store, self.ctx["visit"]["id"])
+            return P.save_sheet(sheet, folder, self.ctx["visit"]["id"])
+        except ClinicError as exc:
+            return exc.message
+        except OSError as exc:
+            return str(exc.strerror or exc)
+
+    def hand_out(self, then_print: bool) -> None:
         app = self.app
         chosen = [t for t in self.all if t.code in self.picked]
         picks = [
@@ -163,20 +203,19 @@ class HandoutDialog(ClinicModal):
         except ClinicError as exc:
             self.notify(exc.message, severity="error")
             return
-        try:
-            # One sheet per visit with every prescription handed out at it.
-            folder = P.sheets_folder(app.db_path)
-            sheet = P.build_sheet(app.store, self.ctx["visit"]["id"])
-            html_path, _text = P.save_sheet(sheet, folder, self.ctx["visit"]["id"])
-            shown = html_path.relative_to(folder.parent)
-            app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=shown))
-        except OSError as exc:
+        paths = self.save_sheet()
+        if isinstance(paths, str):
             app.notify(
                 _("Handed out {n}; the sheet could not be saved: {reason}").format(
-                    n=len(ids), reason=exc.strerror or exc
+                    n=len(ids), reason=paths
                 ),
                 severity="warning",
             )
+        else:
+            shown = paths[0].relative_to(P.sheets_folder(app.db_path).parent)
+            app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=shown))
+            if then_print:
+                print_sheet(app, *paths)
         for warning in P.low_stock_warnings(
             app.store, self.ctx["day"]["id"], [t.code for t in chosen]
         ):
@@ -185,3 +224,18 @@ class HandoutDialog(ClinicModal):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def print_sheet(app, html_path: Path, text_path: Path) -> None:
+    """Print a saved sheet (or open it in the browser) in a worker thread of the app,
+    which outlives the dialog; what happened is said in a notification."""
+    app.notify(_("Printing the sheet…"))
+
+    def work() -> None:
+        try:
+            ok, message = P.print_sheet(html_path, text_path)
+        except Exception as exc:  # a printer system's surprise must not end the desk
+            ok, message = False, _("The sheet could not be printed: {reason}").format(reason=exc)
+        app.call_from_thread(app.notify, message, severity="information" if ok else "warning")
+
+    app.run_worker(work, thread=True, group="print-sheet", exit_on_error=False)

@@ -441,8 +441,9 @@ class VisitScreen(ClinicScreen):
                 P.sheets_folder(self.app.db_path),
                 self.visit_id,
             )
-        except OSError as exc:
+        except (OSError, ClinicError) as exc:  # a full disk; a doctor's template with a mistake
+            reason = exc.message if isinstance(exc, ClinicError) else exc.strerror or exc
             self.notify(
-                _("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc),
+                _("The sheet could not be saved: {reason}").format(reason=reason),
                 severity="warning",
             )
