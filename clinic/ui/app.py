@@ -17,6 +17,9 @@ from clinic.i18n import N_, _
 from clinic.store import Store, open_store
 from clinic.ui import registry
 
+NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .tcss files)
+SHORT_HEIGHT = 30  # below this many rows they save rows (.-short)
+
 
 class ClinicApp(App[None]):
     """One window onto one clinic database."""
@@ -25,6 +28,11 @@ class ClinicApp(App[None]):
     TITLE = "clinic"
     ENABLE_COMMAND_PALETTE = True
     BACKUP_DELAY_S = 2.0  # the daily backup waits for the first screen's figures
+    # The one way screens fit small terminals: Textual gives every screen (dialogs
+    # too) the class -narrow below NARROW_WIDTH columns and -short below SHORT_HEIGHT
+    # rows, and each screen's .tcss reflows under them (issue 14, #7: 80x24).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
 
     def __init__(
         self,

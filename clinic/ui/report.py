@@ -37,14 +37,12 @@ from clinic.core.errors import ClinicError
 from clinic.core.exports import export_target, exports_folder
 from clinic.core.reports import percent, percent_text, volunteer_notes
 from clinic.i18n import N_, _, pick
+from clinic.ui.app import NARROW_WIDTH
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.talks import talk_grid_rows
 
 BAR_WIDTH = 20
-# Below this many columns the screen goes compact: one-line fields, the
-# figures over the charts in one scrolling column (80×24 still shows it all).
-NARROW_WIDTH = 100
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -187,9 +185,9 @@ class ReportScreen(ClinicScreen):
         self._fit(event.size.width)
 
     def _fit(self, width: int) -> None:
-        """Compact one-line fields and a single column below NARROW_WIDTH."""
+        """Compact one-line fields below NARROW_WIDTH (the app's breakpoint gives the
+        screen its -narrow class, and report.tcss the single scrolling column)."""
         narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
         for widget in self.query("#filters > *, #export > *"):
             if hasattr(widget, "compact"):
                 widget.compact = narrow
