@@ -62,6 +62,18 @@ def snap_compare(snap_compare):
     def compare(app, *, press=(), run_before=None, **kwargs):
         app.NOTIFICATION_TIMEOUT = 3600
 
+        async def quiet(pilot):
+            """Until the key's work is done: its workers, and the screens it pushed or
+            dismissed (a dialog's callback may push the next one a frame later)."""
+            before = None
+            for _round in range(100):
+                await pilot.app.workers.wait_for_complete()
+                await pilot.pause()
+                now = (tuple(map(id, pilot.app.screen_stack)), pilot.app.screen.focused)
+                if now == before:
+                    return
+                before = now
+
         async def settle(pilot):
             if run_before is not None:
                 result = run_before(pilot)
@@ -72,9 +84,8 @@ def snap_compare(snap_compare):
                     await pilot.pause(0.1)
                 else:
                     await pilot.press(key)
-                await pilot.app.workers.wait_for_complete()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+                await quiet(pilot)
+            await quiet(pilot)
 
         return snap_compare(app, run_before=settle, **kwargs)
 
