@@ -73,15 +73,16 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-t", self.name, "-p")
 
-    def wait_for(self, text: str, timeout: float = 20) -> str:
+    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+        """The screen once every one of ``texts`` is on it at the same time."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
+        raise AssertionError(f"{texts!r} never all appeared; the screen shows:\n{screen}")
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys, check=True)
