@@ -57,3 +57,16 @@ async def test_help_fits_an_80_column_terminal(demo_path):
         await pilot.pause()
         box = app.screen.query_one("#help")
         assert box.region.right <= 80 and box.region.x >= 0
+
+
+async def test_a_confirmation_shows_a_name_as_typed(demo_path):
+    """A question naming a person is never read as markup: `[/]` in a name crashed it."""
+    from clinic.ui.confirm import ConfirmDialog
+
+    app = ClinicApp(db_path=demo_path, actor="tester", today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        question = "The visit of 张[/]三 [bold]x is done. Change it?"
+        app.push_screen(ConfirmDialog(question, "Change it", "Leave it"))
+        await pilot.pause()
+        shown = str(app.screen.query_one("#confirm-question", Static).render())
+        assert shown == question

@@ -426,7 +426,7 @@ class VisitScreen(ClinicScreen):
             self.dismiss(self.visit_id)
 
         self.app.push_screen(
-            ConfirmDialog(escape(found.question()), _("Add to record"), _("Not now")), answered
+            ConfirmDialog(found.question(), _("Add to record"), _("Not now")), answered
         )
 
     def resave_sheet(self) -> None:

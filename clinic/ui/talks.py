@@ -9,7 +9,6 @@ plain text, never markup.
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -160,7 +159,7 @@ class TalksDialog(ClinicModal):
         question = _("Remove the talk {topic} by {speaker}?").format(
             topic=talk["topic"], speaker=talk["speaker"]
         )
-        self.app.push_screen(ConfirmDialog(escape(question), _("Remove"), _("Keep")), answer)
+        self.app.push_screen(ConfirmDialog(question, _("Remove"), _("Keep")), answer)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
