@@ -144,7 +144,7 @@ class ClinicDaysScreen(ClinicScreen):
                 yield Static(_("Places"), classes="title")
                 yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
             with Vertical(id="team-box"):
-                yield Static(_("Team"), classes="title", id="team-title")
+                yield Static(_("Team"), classes="title", id="team-title", markup=False)
                 yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
         yield Static(
             _(

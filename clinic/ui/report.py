@@ -344,7 +344,7 @@ class ReportScreen(ClinicScreen):
         section(_("Referrals"))
         grid.add_row(_("Total"), f"{report.referrals['total']:,}", "")
         for r in report.referrals["by_destination"]:
-            grid.add_row(r["destination"], f"{r['visits']:,}", "")
+            grid.add_row(Text(r["destination"]), f"{r['visits']:,}", "")  # as typed, not markup
         v = report.volunteers
         section(_("Volunteers"))
         grid.add_row(
