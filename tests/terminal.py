@@ -49,18 +49,14 @@ class Terminal:
         require("tmux")
         self.socket = f"clinic-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.name = "t"
-        self.tmux(
-            "new-session",
-            "-d",
-            "-s",
-            self.name,
-            "-x",
-            str(width),
-            "-y",
-            str(height),
-            command,
-            check=True,
-        )
+        # The window takes its size before the program starts: a placeholder first,
+        # a fixed size, then the program in its place. Started directly, the program
+        # could come up (and stay) at tmux's default 80x24.
+        size = ("-x", str(width), "-y", str(height))
+        self.tmux("new-session", "-d", "-s", self.name, *size, "cat", check=True)
+        self.tmux("set-option", "-g", "window-size", "manual", check=True)
+        self.tmux("resize-window", "-t", self.name, *size, check=True)
+        self.tmux("respawn-pane", "-k", "-t", self.name, command, check=True)
 
     def tmux(self, *args: str, check: bool = False) -> str:
         done = subprocess.run(
