@@ -211,7 +211,15 @@ def build_report(store: Store, filters: ReportFilters | None = None) -> Report:
 
 
 def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> Report:
-    """The report for already resolved filters (``described`` is echoed in it)."""
+    """The report for already resolved filters (``described`` is echoed in it).
+
+    Its figures read the scope's rows written once for the report
+    (:func:`clinic.store.figures.materialised`), not the whole database each."""
+    with q.materialised(store, scope) as scoped:
+        return _report(store, scoped, described)
+
+
+def _report(store: Store, scope: Scope, described: dict[str, Any]) -> Report:
     counts = q.visit_counts(store, scope)
 
     by_cat = {r["category"]: r for r in q.households_by_category(store, scope)}
