@@ -205,6 +205,44 @@ async def test_typing_on_the_queue_goes_to_the_search_box(demo_path, demo_store)
     assert visit_row(demo_store, day, other["id"]) is not None
 
 
+async def test_enter_typed_before_the_results_checks_in_the_person_typed(
+    demo_path, demo_store, monkeypatch
+):
+    """A name typed at scanner speed, then Enter, while the search still runs
+    (a loaded laptop): Enter waits for that name's results. It used to act on
+    the results of the earlier text, checking in nobody or the wrong person."""
+    import time
+
+    day = today_day(demo_store)
+    first = person(demo_store, consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(first["name"])  # found, shown, not checked in
+        assert app.screen.hits[0].id == first["id"]
+        other = demo_store.one(
+            """SELECT p.id, p.name FROM persons p
+               WHERE EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
+                 AND (SELECT count(*) FROM persons p2 WHERE p2.name = p.name) = 1
+                 AND p.id != ? ORDER BY p.id DESC LIMIT 1""",
+            [first["id"]],
+        )
+        find = desk.find
+
+        def slow_find(*args, **kwargs):
+            time.sleep(0.3)
+            return find(*args, **kwargs)
+
+        monkeypatch.setattr(desk, "find", slow_find)
+        await burst(app, pilot, *["backspace"] * len(first["name"]), *other["name"], "enter")
+        for _ in range(20):  # the searches finish in their own time
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.screen.enter_pending is None
+    assert visit_row(demo_store, day, other["id"]) is not None
+    assert visit_row(demo_store, day, first["id"]) is None
+
+
 # -- #5 refusing consent for a walk-in -------------------------------------------------------
 
 

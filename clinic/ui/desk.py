@@ -27,7 +27,7 @@ from clinic.i18n import N_, _, current_language, join_list
 from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
-from clinic.ui.desk_fields import NOT_TYPED, DeskTable, move_focus
+from clinic.ui.desk_fields import NOT_TYPED, DeskTable, FieldInput, move_focus
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
 
@@ -137,6 +137,9 @@ class DeskScreen(ClinicScreen):
         self.volunteer_ids: list[int] = list(volunteer_ids or [])
         self.hits: list = []
         self.hits_for = ""  # the search text the shown results belong to
+        # Enter pressed on this search text before its results arrived (typed at
+        # scanner or paste speed): the check-in happens when they do.
+        self.enter_pending: str | None = None
         self.queue_filter: str | None = None
         self._stamp: tuple | None = None
         self.specialties = []
@@ -147,7 +150,9 @@ class DeskScreen(ClinicScreen):
         yield Static("", id="day-bar")
         with Horizontal(id="desk-main"):
             with Vertical(id="checkin"):
-                yield Input(
+                # A FieldInput: its keys (characters, Backspace …) take effect in the
+                # order they were typed, before the Enter that follows them.
+                yield FieldInput(
                     placeholder=_(
                         "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
                     ),
@@ -352,6 +357,9 @@ class DeskScreen(ClinicScreen):
         if here:
             message += " · " + _("✓ checked in today")
         self.query_one("#search-status", Static).update(escape(message))
+        if self.enter_pending == text:
+            self.enter_pending = None
+            self._check_in_highlighted()
 
     def on_key(self, event) -> None:
         """Up and down in the search box move the highlight in the results."""
@@ -374,6 +382,13 @@ class DeskScreen(ClinicScreen):
         self._check_in_highlighted()
 
     def _check_in_highlighted(self) -> None:
+        text = self.query_one("#search", Input).value.strip()
+        if text and self.hits_for != text:
+            # The results shown belong to an earlier text (or none yet): wait
+            # for this text's own, never check in someone found for another.
+            self.enter_pending = text
+            return
+        self.enter_pending = None
         table = self.query_one("#results", DataTable)
         if not self.hits or table.cursor_row < 0 or table.cursor_row >= len(self.hits):
             if self.query_one("#search", Input).value.strip():
