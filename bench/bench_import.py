@@ -239,6 +239,37 @@ def clinic(db: Path, file: Path, extra: list[str], fresh: bool) -> dict:
     return run_child(code)
 
 
+def json_rows(persons: int, base: dict, first: dict, dry: dict, again: dict) -> list[dict]:
+    """The measures with goals, as bench/run_all.py tabulates them."""
+    ratio = base["seconds"] / first["seconds"]
+    return [
+        {
+            "measure": f"register import, {persons:,} persons (speed vs csv + executemany)",
+            "clinic_s": first["seconds"],
+            "baseline_s": base["seconds"],
+            "ratio": ratio,
+            "goal": f">= {GOAL}x",
+            "met": ratio >= GOAL,
+        },
+        {
+            "measure": "import --dry-run (time vs the import)",
+            "clinic_s": dry["seconds"],
+            "baseline_s": first["seconds"],
+            "ratio": dry["seconds"] / first["seconds"],
+            "goal": "<= 1x",
+            "met": dry["seconds"] <= first["seconds"],
+        },
+        {
+            "measure": "second import, nothing changes (time vs the first)",
+            "clinic_s": again["seconds"],
+            "baseline_s": first["seconds"],
+            "ratio": again["seconds"] / first["seconds"],
+            "goal": "<= 1x",
+            "met": again["seconds"] <= first["seconds"],
+        },
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=200_000)
@@ -247,14 +278,16 @@ def main() -> int:
         "--variant", type=int, default=0, help="which header spellings (0, 1, 2 ...)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--json", action="store_true", help="one JSON line (bench/run_all.py)")
     args = parser.parse_args()
     persons = QUICK if args.quick else args.persons
+    say = (lambda *a, **k: None) if args.json else print
     folder = Path(tempfile.mkdtemp(prefix="clinic-bench-import-"))
     try:
         file = folder / "register.csv"
         t0 = time.perf_counter()
         households = generate(file, persons, args.variant)
-        print(
+        say(
             f"generated {persons:,} persons in {households:,} households in {time.perf_counter() - t0:.1f} s "
             f"({file.stat().st_size / 1e6:.0f} MB); header: {','.join(header(args.variant))}"
         )
@@ -269,7 +302,7 @@ def main() -> int:
         floor = run_child(
             FLOOR.format(root=str(ROOT), src=str(folder / "clinic.db"), db=str(folder / "floor.db"))
         )
-        print(f"{'measure':<34}{'seconds':>9}{'rows/s':>10}{'ratio':>8}{'peak RSS':>10}")
+        say(f"{'measure':<34}{'seconds':>9}{'rows/s':>10}{'ratio':>8}{'peak RSS':>10}")
         lines = [
             ("baseline: csv + executemany", base),
             ("clinic import register", first),
@@ -279,17 +312,19 @@ def main() -> int:
         ]
         for label, data in lines:
             ratio = base["seconds"] / data["seconds"]
-            print(
+            say(
                 f"{label:<34}{data['seconds']:>9.2f}{persons / data['seconds']:>10,.0f}"
                 f"{ratio:>8.3f}{data['peak_kb'] / 1024:>8.0f} MB"
             )
         ratio = base["seconds"] / first["seconds"]
-        print(
+        if args.json:
+            print(json.dumps(json_rows(persons, base, first, dry, again)))
+        say(
             f"import {ratio:.3f}x the baseline (goal >= {GOAL}): {'met' if ratio >= GOAL else 'NOT met'}; "
             f"dry run {'at least as fast' if dry['seconds'] <= first['seconds'] else 'SLOWER'}; "
             f"second import {'at least as fast' if again['seconds'] <= first['seconds'] else 'SLOWER'}"
         )
-        print(
+        say(
             "floor: the imported records (persons, households, tags, conditions, search keys) "
             "written into an empty clinic database with executemany, no checks, no matching: "
             f"the best any importer could do with this schema is {base['seconds'] / floor['seconds']:.3f}x"

@@ -1,0 +1,247 @@
+"""The desk's keys on the large demo database (200,000 persons), against the
+same keys on the small demo, in the same run; and the TUI's start on the
+large database against its start on an empty one.
+
+    python bench/bench_desk.py [--persons 20] [--quick] [--json]
+
+Key press -> screen painted is measured headless (Textual's Pilot): the key
+is delivered, the workers it started finish, and the screen is painted
+(``pilot.pause(0)`` asks for the paint), with no idle waits of the test
+harness inside the measure. For each of ``--persons`` registered persons:
+check-in ``Enter`` on the name found, ``Ctrl+O`` (visit form), every key of
+the blood pressure and glucose fields, ``Ctrl+R`` (prescriptions), the
+handout's ``Enter`` (sheet saved) and ``Ctrl+D`` (done); then ``Ctrl+F``
+(filter) and ``F9`` (end of day) a few times. Prints the p95 of each key on
+the large database (goal: under 100 ms), the same on the small one, and
+their ratio.
+
+Start: a child process from before ``import clinic.ui.app`` to the first
+screen painted with its workers done, median of three, on an empty database
+and on the large one (goal: large <= 1.3x empty). The daily backup is off
+(``CLINIC_BACKUP_KEEP=0``): it runs once a day, not at every start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("CLINIC_BACKUP_KEEP", "0")
+os.environ.setdefault("CLINIC_CURSOR_BLINK", "0")
+
+TODAY = dt.date(2026, 11, 24)
+SIZE = (120, 36)
+GOAL_MS = 100.0
+GOAL_START = 1.3
+KEYS = ["check-in Enter", "Ctrl+O", "vitals key", "Ctrl+R", "handout Enter", "Ctrl+D"]
+KEYS += ["Ctrl+F", "F9"]
+
+
+def build(folder: Path, size: str) -> Path:
+    from clinic.core.demo import build_demo
+
+    path = folder / f"{size}.db"
+    if not path.exists():
+        build_demo(path, size=size, seed=1, today=TODAY)
+    return path
+
+
+def working_copy(path: Path, name: str) -> Path:
+    """A fresh copy to check people in on: the kept database stays as built."""
+    target = path.with_name(name)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    source, copy = sqlite3.connect(path), sqlite3.connect(target)
+    source.backup(copy)
+    source.close(), copy.close()
+    return target
+
+
+def persons(path: Path, count: int) -> list[str]:
+    """Names of registered persons with consent, each name unique, not seen today."""
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        """SELECT p.name FROM persons p
+           WHERE EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
+             AND NOT EXISTS (SELECT 1 FROM visits v JOIN clinic_days d ON d.id = v.clinic_day_id
+                             WHERE v.person_id = p.id AND d.date = ?)
+           GROUP BY p.name HAVING count(*) = 1 AND (SELECT count(*) FROM persons p2 WHERE p2.name = p.name) = 1
+           ORDER BY min(p.id) LIMIT ?""",
+        [TODAY.isoformat(), count],
+    ).fetchall()
+    conn.close()
+    return [r[0] for r in rows]
+
+
+async def _settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause(0)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0)
+
+
+async def _timed(app, pilot, key: str) -> float:
+    t0 = time.perf_counter()
+    await pilot.press(key)
+    await _settle(app, pilot)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _screen(app) -> str:
+    return type(app.screen).__name__
+
+
+async def desk_keys(path: Path, names: list[str]) -> dict[str, list[float]]:
+    from clinic.i18n import set_language
+    from clinic.ui.app import ClinicApp
+
+    set_language("zh")
+    times: dict[str, list[float]] = {k: [] for k in KEYS}
+    app = ClinicApp(db_path=path, actor="bench", today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        for key in ("f4", "enter", "enter"):  # the desk, today's clinic day, "that's me"
+            await pilot.press(key)
+            await _settle(app, pilot)
+        assert _screen(app) == "DeskScreen", _screen(app)
+        for name in names:
+            await pilot.press(*name)
+            await _settle(app, pilot)
+            times["check-in Enter"].append(await _timed(app, pilot, "enter"))
+            times["Ctrl+O"].append(await _timed(app, pilot, "ctrl+o"))
+            assert _screen(app) == "VisitScreen", (name, _screen(app))
+            for key in "150/95" + "6.2":
+                times["vitals key"].append(await _timed(app, pilot, key))
+            times["Ctrl+R"].append(await _timed(app, pilot, "ctrl+r"))
+            assert _screen(app) == "HandoutDialog", (name, _screen(app))
+            times["handout Enter"].append(await _timed(app, pilot, "enter"))
+            times["Ctrl+D"].append(await _timed(app, pilot, "ctrl+d"))
+            assert _screen(app) == "DeskScreen", (name, _screen(app))
+        for _ in range(max(3, len(names) // 4)):
+            times["Ctrl+F"].append(await _timed(app, pilot, "ctrl+f"))
+            await pilot.press("escape")
+            await _settle(app, pilot)
+            times["F9"].append(await _timed(app, pilot, "f9"))
+            await pilot.press("escape")
+            await _settle(app, pilot)
+            assert _screen(app) == "DeskScreen", _screen(app)
+    return times
+
+
+START_CHILD = """
+import time
+t0 = time.perf_counter()
+import asyncio, datetime as dt, sys
+sys.path.insert(0, {root!r})
+from clinic.ui.app import ClinicApp
+
+async def main():
+    app = ClinicApp(db_path={db!r}, actor="bench", today=dt.date.fromisoformat({today!r}))
+    async with app.run_test(size={size!r}) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0)
+        print(time.perf_counter() - t0)
+
+asyncio.run(main())
+"""
+
+
+def start_time(db: Path, runs: int = 3) -> float:
+    code = START_CHILD.format(root=str(ROOT), db=str(db), today=TODAY.isoformat(), size=SIZE)
+    times = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        times.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def measure(folder: Path, n: int, large_size: str) -> list[dict]:
+    small = working_copy(build(folder, "small"), "small-run.db")
+    large = working_copy(build(folder, large_size), f"{large_size}-run-2.db")
+    base = asyncio.run(desk_keys(small, persons(small, n)))
+    ours = asyncio.run(desk_keys(large, persons(large, n)))
+    rows = []
+    for key in KEYS:
+        ms, base_ms = p95(ours[key]), p95(base[key])
+        rows.append(
+            {
+                "measure": f"desk {key}, p95 of {len(ours[key])} (ms)",
+                "clinic_s": ms / 1000,
+                "baseline_s": base_ms / 1000,
+                "ratio": ms / base_ms,
+                "goal": f"< {GOAL_MS:g} ms",
+                "met": ms < GOAL_MS,
+            }
+        )
+    from clinic.store import open_store
+
+    empty = folder / "empty.db"
+    if not empty.exists():
+        open_store(empty).close()
+    t_empty, t_large = start_time(empty), start_time(large)
+    rows.append(
+        {
+            "measure": "TUI start, large database vs empty (s)",
+            "clinic_s": t_large,
+            "baseline_s": t_empty,
+            "ratio": t_large / t_empty,
+            "goal": f"<= {GOAL_START:g}x",
+            "met": t_large / t_empty <= GOAL_START,
+        }
+    )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="5 persons, the small demo twice")
+    parser.add_argument("--folder", type=Path, default=None, help="reuse or keep the databases")
+    parser.add_argument("--json", action="store_true", help="one JSON line (bench/run_all.py)")
+    args = parser.parse_args(argv)
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = measure(
+            folder, 5 if args.quick else args.persons, "small" if args.quick else "large"
+        )
+    finally:
+        if args.folder is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for r in rows:
+        print(
+            f"{r['measure']:44s} large {r['clinic_s'] * 1000:8.1f} ms  small/empty "
+            f"{r['baseline_s'] * 1000:8.1f} ms  ratio {r['ratio']:5.2f}  goal {r['goal']:10s} "
+            f"{'met' if r['met'] else 'NOT met'}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
