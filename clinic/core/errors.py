@@ -120,7 +120,12 @@ class RefusedError(InputError):
 
 class ConfirmationNeeded(InputError):
     """The action changes something already recorded (an attendance): the front
-    end asks the user, then repeats it with the confirmation given."""
+    end asks the user, then repeats it with the confirmation given. ``code`` says
+    what is confirmed, so the CLI can name the option that gives the yes."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 class DuplicateWarning(InputError):

@@ -600,7 +600,8 @@ def set_assignment(
                     old=assignment_label(row["status"]),
                     date=day["date"],
                     new=assignment_label(status),
-                )
+                ),
+                "attendance",
             )
         values["status"] = status
         # Marking attended types no hours: until someone does, the figures count the day's
