@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from clinic.core.categories import (
     CATEGORIES,
     TAGS,
-    CategoryError,
     category_label,
     parse_category,
     parse_sex,
@@ -17,6 +16,7 @@ from clinic.core.categories import (
     sex_label,
     tag_label,
 )
+from clinic.core.errors import FieldError
 from clinic.i18n import set_language
 
 
@@ -62,7 +62,7 @@ def test_parse_category(text, code):
 
 @pytest.mark.parametrize("text", ["富裕户", "poor", "x"])
 def test_unknown_category(text):
-    with pytest.raises(CategoryError) as err:
+    with pytest.raises(FieldError) as err:
         parse_category(text)
     assert text in err.value.message
 
@@ -84,7 +84,7 @@ def test_category_labels():
         "特困供养",
         "一般农户",
     ]
-    with pytest.raises(CategoryError) as err:
+    with pytest.raises(FieldError) as err:
         parse_category("富裕户")
     assert "脱贫户、监测对象" in err.value.message
 
@@ -122,7 +122,7 @@ def test_parse_tags(text, codes):
 
 
 def test_unknown_tag():
-    with pytest.raises(CategoryError) as err:
+    with pytest.raises(FieldError) as err:
         parse_tags("残疾人、高血压")
     assert "高血压" in err.value.message
 
@@ -158,7 +158,7 @@ def test_parse_sex(text, code):
 
 @pytest.mark.parametrize("text", ["1", "2", "男性", "man", "x"])
 def test_unknown_sex(text):
-    with pytest.raises(CategoryError):
+    with pytest.raises(FieldError):
         parse_sex(text)
 
 

@@ -8,14 +8,14 @@ import pytest
 from desk_helpers import NOW, TODAY, a_volunteer, past_day, person, today_day
 
 from clinic.core import desk
-from clinic.core.errors import InputError
+from clinic.core.errors import DuplicateWarning, InputError, RefusedError
 
 
 def test_check_in_needs_consent(demo_store):
     day = today_day(demo_store)
     vol = a_volunteer(demo_store, day["id"])
     p = person(demo_store, consent=False, not_on_day=day["id"])
-    with pytest.raises(desk.ConsentMissing):
+    with pytest.raises(RefusedError):
         desk.check_in(demo_store, day, p["id"], vol, NOW)
     assert (
         demo_store.scalar(
@@ -83,7 +83,7 @@ def test_no_health_data_without_consent(demo_store):
     demo_store.conn.execute(
         "UPDATE consents SET withdrawn_at = '2026-11-24' WHERE person_id = ?", [p["id"]]
     )
-    with pytest.raises(desk.ConsentMissing):
+    with pytest.raises(RefusedError):
         desk.save_visit(
             demo_store, day, visit_id, desk.VisitForm(values={"bp": "150/90"}), NOW, vol
         )
@@ -153,7 +153,7 @@ def test_a_walk_in_without_consent_stores_nothing(demo_store):
     clean = walk_in(demo_store, phone="13912345678", id_number="")
     tables = ("persons", "person_keys", "consents", "audit_log")
     before = {t: demo_store.scalar(f"SELECT COUNT(*) FROM {t}") for t in tables}
-    with pytest.raises(desk.ConsentMissing):
+    with pytest.raises(RefusedError):
         desk.add_walk_in(demo_store, clean, None, at=AT, actor="tester", volunteer_id=3)
     with pytest.raises(InputError):  # a consent nobody explained is no consent either
         desk.add_walk_in(demo_store, clean, desk.Consent(explained_by=None), at=AT)
@@ -173,7 +173,7 @@ def test_walk_in_duplicate_warning(demo_store):
     )
     clean = desk.clean_walk_in(form, TODAY)
     clean.problems.pop("sex", None)
-    with pytest.raises(desk.DuplicateWarning) as info:
+    with pytest.raises(DuplicateWarning) as info:
         desk.add_walk_in(demo_store, clean, consent(), at=AT)
     assert existing["id"] in [c["id"] for c in info.value.candidates]
     before = demo_store.scalar("SELECT COUNT(*) FROM persons")
@@ -185,7 +185,7 @@ def test_walk_in_with_a_registered_id_number_is_refused_even_when_confirmed(demo
     existing = demo_store.one("SELECT id_number FROM persons WHERE id_number IS NOT NULL LIMIT 1")
     clean = walk_in(demo_store, id_number=existing["id_number"], sex="", birth="")
     assert not clean.problems, clean.problems
-    with pytest.raises(desk.DuplicateWarning):
+    with pytest.raises(DuplicateWarning):
         desk.add_walk_in(demo_store, clean, consent(), at=AT, confirm_duplicate=True)
 
 

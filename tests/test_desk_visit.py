@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from clinic.core import desk
 from clinic.core import prescriptions as P
 from clinic.core import vitals as V
-from clinic.core.errors import InputError
+from clinic.core.errors import FormError, InputError
 
 
 @pytest.fixture
@@ -52,8 +52,9 @@ def test_draft_keeps_everything_typed_even_a_wrong_value(visit):
 def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(values={"bp": "1500/95"})
-    with pytest.raises(V.VitalsError):
+    with pytest.raises(FormError) as info:
         desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
+    assert set(info.value.problems) == {"bp"}
     assert store.scalar("SELECT draft FROM visits WHERE id = ?", [visit_id]) == 1
     form.values["bp"] = "150/95"
     form.values["follow_up_due"] = "3m"

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from reports_data import build_year
 
-from clinic.core.exports import DATASETS, UnknownDatasetError, dataset, export_dataset
+from clinic.core.errors import FieldError
+from clinic.core.exports import DATASETS, dataset, export_dataset
 from clinic.core.reports import ReportFilters
 from clinic.i18n import set_language
 
@@ -157,7 +158,7 @@ def test_headers_follow_the_language(ystore, tmp_path):
 
 
 def test_unknown_dataset(ystore, tmp_path):
-    with pytest.raises(UnknownDatasetError):
+    with pytest.raises(FieldError):
         export_dataset(ystore, "everything", tmp_path / "x.csv")
 
 

@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 from reports_data import make_year_db
 
+from clinic.core.errors import FieldError
 from clinic.core.exports import export_dataset
-from clinic.core.tabular import UnknownExtensionError, format_from_name, sheet_name, write_table
+from clinic.core.tabular import format_from_name, sheet_name, write_table
 from clinic.i18n import set_language
 
 TODAY = dt.date(2026, 11, 24)
@@ -125,7 +126,7 @@ def test_format_from_name():
     assert format_from_name("a.csv") == "csv" and format_from_name("a.XLSX") == "xlsx"
     assert format_from_name("a.json") == "json" and format_from_name("a") == "csv"
     for name in ("x.pdf", "x.xls", "x.txt"):
-        with pytest.raises(UnknownExtensionError):
+        with pytest.raises(FieldError):
             format_from_name(name)
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic.core.groups import GroupError, chinese_to_int, group_label, int_to_chinese, parse_group
+from clinic.core.errors import FieldError
+from clinic.core.groups import chinese_to_int, group_label, int_to_chinese, parse_group
 from clinic.i18n import set_language
 
 
@@ -60,7 +61,7 @@ def test_accepted(text, n):
     ],
 )
 def test_rejected(text):
-    with pytest.raises(GroupError):
+    with pytest.raises(FieldError):
         parse_group(text)
 
 
@@ -68,7 +69,7 @@ def test_labels():
     assert group_label(3) == "Group 3"
     set_language("zh")
     assert group_label(3) == "3组"
-    with pytest.raises(GroupError) as err:
+    with pytest.raises(FieldError) as err:
         parse_group("x")
     assert "组号" in err.value.message
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
+from clinic.core.errors import IdNumberError
 from clinic.core.idnumbers import (
     IdNumber,
-    IdNumberError,
     check_against,
     check_character,
     normalise_id,

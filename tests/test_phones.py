@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic.core.phones import PhoneError, is_mobile, normalise_phone
+from clinic.core.errors import FieldError
+from clinic.core.phones import is_mobile, normalise_phone
 from clinic.i18n import set_language
 
 
@@ -54,26 +55,26 @@ def test_accepted(text, expected):
     ],
 )
 def test_rejected(text):
-    with pytest.raises(PhoneError):
+    with pytest.raises(FieldError):
         normalise_phone(text)
 
 
 @pytest.mark.parametrize("text", ["1.38123E+10", "1.3812345678E+10", "2.3484712E+9"])
 def test_excel_scientific_notation(text):
-    with pytest.raises(PhoneError) as err:
+    with pytest.raises(FieldError) as err:
         normalise_phone(text)
     assert "Excel" in err.value.message
 
 
 def test_empty():
-    with pytest.raises(PhoneError) as err:
+    with pytest.raises(FieldError) as err:
         normalise_phone("  ")
     assert "empty" in err.value.message
 
 
 def test_chinese_message():
     set_language("zh")
-    with pytest.raises(PhoneError) as err:
+    with pytest.raises(FieldError) as err:
         normalise_phone("12345")
     assert "手机号" in err.value.message and "023" in err.value.message
 
@@ -118,7 +119,7 @@ def test_landline_spellings(local, form):
 def test_anything_either_normalises_to_a_stored_form_or_raises(text):
     try:
         phone = normalise_phone(text)
-    except PhoneError:
+    except FieldError:
         return
     assert is_mobile(phone) or (phone.startswith("023") and len(phone) == 11 and phone.isdigit())
     assert normalise_phone(phone) == phone

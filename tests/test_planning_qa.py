@@ -13,6 +13,7 @@ from planning_helpers import volunteer as _volunteer
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
+from clinic.core.errors import ConfirmationNeeded, InputError
 from clinic.core.figures import follow_up_totals
 from clinic.store import planning as q
 
@@ -29,7 +30,7 @@ def test_a_second_day_in_one_village_on_one_date_is_refused(store):
     village = _village(store)
     first = _day(store, village, date="2026-12-19")
     with pytest.raises(
-        p.PlanningError, match=rf"already a clinic day in 龙山村 on 2026-12-19 \(number {first}"
+        InputError, match=rf"already a clinic day in 龙山村 on 2026-12-19 \(number {first}"
     ):
         _day(store, village, date="2026-12-19")
     assert store.scalar("SELECT count(*) FROM clinic_days") == 1
@@ -38,7 +39,7 @@ def test_a_second_day_in_one_village_on_one_date_is_refused(store):
     second = _day(store, village, date="2026-12-26")
     day = p.get_day(store, second)
     move = p.DayInput(date="2026-12-19", village_id=village, organisation_id=None, needs={"gp": 1})
-    with pytest.raises(p.PlanningError, match="already a clinic day"):
+    with pytest.raises(InputError, match="already a clinic day"):
         p.edit_day(store, second, move, today=TODAY)
     assert p.get_day(store, second)["date"] == day["date"]
     p.set_day_status(store, first, "cancelled")
@@ -106,7 +107,7 @@ def test_changing_recorded_attendance_needs_consent(store):
     day_id = _day(store, village, date="2026-11-21", status="done")
     a, _w = p.assign(store, day_id, _volunteer(store, "张到"))
     p.set_assignment(store, a, status="attended")
-    with pytest.raises(p.AttendanceRecorded, match="张到 is recorded as attended"):
+    with pytest.raises(ConfirmationNeeded, match="张到 is recorded as attended"):
         p.set_assignment(store, a, status="confirmed")
     assert store.scalar("SELECT status FROM assignments WHERE id = ?", [a]) == "attended"
     p.set_assignment(store, a, status="no_show", change_attendance=True)
@@ -277,9 +278,9 @@ def test_singular_and_plural():
 
 def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path):
     for text in ("全科=abc", "全科=2.5"):
-        with pytest.raises(p.PlanningError, match="must be a whole number"):
+        with pytest.raises(InputError, match="must be a whole number"):
             p.parse_needs(store, text)
-    with pytest.raises(p.PlanningError, match="Unknown specialty"):
+    with pytest.raises(InputError, match="Unknown specialty"):
         p.parse_needs(store, "外星科=abc")
     assert p.parse_needs(store, "全科=2 护士=1") == {"gp": 2, "nurse": 1}
     _village(store)
@@ -349,21 +350,21 @@ def test_a_clinic_day_needs_a_place_and_a_date_to_come_unless_recorded_as_done(s
     """day add accepted 2020-01-04 as planned, --needs 全科=0 or "" (a day needing nobody), and
     called 全科=-1 "not a whole number"; the same rules hold for the form (core.check_day)."""
     village = _village(store)
-    with pytest.raises(p.PlanningError, match="2020-01-04 is in the past.*status to done"):
+    with pytest.raises(InputError, match="2020-01-04 is in the past.*status to done"):
         _day(store, village, date="2020-01-04")
-    with pytest.raises(p.PlanningError, match="2020-01-04 is in the past"):
+    with pytest.raises(InputError, match="2020-01-04 is in the past"):
         _day(store, village, date="2020-01-04", status="confirmed")
     held = _day(store, village, date="2020-01-04", status="done")  # written on paper first
     assert p.get_day(store, held)["status"] == "done"
-    with pytest.raises(p.PlanningError, match="still to come"):
+    with pytest.raises(InputError, match="still to come"):
         _day(store, village, date="2026-12-19", status="done")
     assert p.get_day(store, _day(store, village, date=TODAY.isoformat()))["date"] == "2026-11-24"
     for needs in ("全科=0", "", "全科=0,护士=0"):
-        with pytest.raises(p.PlanningError, match="at least one place"):
+        with pytest.raises(InputError, match="at least one place"):
             _day(store, village, date="2026-12-26", needs=needs)
-    with pytest.raises(p.PlanningError, match="between 0 and 50"):
+    with pytest.raises(InputError, match="between 0 and 50"):
         p.parse_needs(store, "全科=-1")
-    with pytest.raises(p.PlanningError, match="between 0 and 50"):
+    with pytest.raises(InputError, match="between 0 and 50"):
         p.parse_needs(store, "全科-1")
 
 
@@ -376,7 +377,7 @@ def test_an_edit_keeps_a_past_date_but_cannot_move_a_day_into_the_past(store):
     edit.status = "done"
     p.edit_day(store, day_id, edit, today=dt.date(2026, 12, 1))
     moved = p.DayInput(date="2026-11-21", village_id=village, organisation_id=None, needs={"gp": 1})
-    with pytest.raises(p.PlanningError, match="2026-11-21 is in the past"):
+    with pytest.raises(InputError, match="2026-11-21 is in the past"):
         p.edit_day(store, day_id, moved, today=dt.date(2026, 12, 1))
 
 
@@ -421,5 +422,5 @@ def test_a_walk_in_day_without_needs_can_still_be_edited_and_closed(store):
     planned = _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-19")
     empty = p.DayInput(date="2026-12-19", village_id=planned, organisation_id=None, needs={})
     empty.village_id = p.get_day(store, planned)["village_id"]
-    with pytest.raises(p.PlanningError, match="at least one place"):
+    with pytest.raises(InputError, match="at least one place"):
         p.edit_day(store, planned, empty, today=TODAY)

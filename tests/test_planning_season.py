@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input
 from clinic.cli.main import cli
 from clinic.core import holidays as h
 from clinic.core import planning as p
+from clinic.core.errors import InputError
 from clinic.i18n import set_language
 
 from conftest import TODAY
@@ -102,7 +103,7 @@ def test_several_villages_per_date_when_every_saturday_is_taken(store):
 
 def test_a_season_starts_today_or_later(store):
     _village(store)
-    with pytest.raises(p.PlanningError, match="in the past"):
+    with pytest.raises(InputError, match="in the past"):
         p.propose_season(store, "2026-11-01", "2026-12-31", TODAY)
 
 

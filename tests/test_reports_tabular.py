@@ -11,13 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic.core.tabular import (
-    TableFormatError,
-    check_encoding,
-    format_for_path,
-    neutralise,
-    write_table,
-)
+from clinic.core.errors import FieldError
+from clinic.core.tabular import check_encoding, format_for_path, neutralise, write_table
 
 HEADERS = ["姓名", "身份证号", "年龄"]
 ROWS = [
@@ -110,7 +105,7 @@ def test_streams_text_and_binary():
     binary = io.BytesIO()
     write_table([("a", 1)], ["x", "y"], binary)
     assert binary.getvalue() == b"\xef\xbb\xbfx,y\r\na,1\r\n"
-    with pytest.raises(TableFormatError):
+    with pytest.raises(FieldError):
         write_table([], ["x"], io.StringIO(), fmt="xlsx")
 
 
@@ -137,9 +132,9 @@ def test_cancel_leaves_no_file(tmp_path):
 
 
 def test_bad_format_and_encoding():
-    with pytest.raises(TableFormatError):
+    with pytest.raises(FieldError):
         write_table([], ["x"], io.BytesIO(), fmt="ods")
-    with pytest.raises(TableFormatError):
+    with pytest.raises(FieldError):
         check_encoding("latin-1")
     assert check_encoding("GBK") == "gb18030"
     assert format_for_path("a.XLSX") == "xlsx" and format_for_path("a.txt") == "csv"

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from reports_data import build_year
 
-from clinic.core.errors import NotFoundError
-from clinic.core.reports import ReportFilterError, ReportFilters, build_report
+from clinic.core.errors import FieldError, NotFoundError
+from clinic.core.reports import ReportFilters, build_report
 
 YEAR = ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), orgs=("民进",))
 
@@ -120,7 +120,7 @@ def test_bad_filters(store, year):
         build_report(store, ReportFilters(villages=("没有村",)))
     with pytest.raises(NotFoundError):
         build_report(store, ReportFilters(orgs=("nobody",)))
-    with pytest.raises(ReportFilterError):
+    with pytest.raises(FieldError):
         build_report(store, ReportFilters(dt.date(2025, 2, 1), dt.date(2025, 1, 1)))
 
 

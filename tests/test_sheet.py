@@ -14,6 +14,7 @@ from desk_helpers import NOW, TODAY, a_volunteer, person, today_day
 
 from clinic.core import desk
 from clinic.core import prescriptions as P
+from clinic.core.errors import SheetTemplateError
 from clinic.i18n import current_language, set_language
 
 FULL = {
@@ -272,7 +273,7 @@ def test_a_template_with_a_mistake_is_refused_in_words(handed, demo_path, tmp_pa
     folder = demo_path.parent / "templates"
     folder.mkdir()
     (folder / "sheet.html.j2").write_text("{{ sheet.nmae }}", encoding="utf-8")
-    with pytest.raises(P.SheetTemplateError) as caught:
+    with pytest.raises(SheetTemplateError) as caught:
         P.save_sheet(P.build_sheet(store, visit_id), tmp_path / "sheets", visit_id)
     assert "sheet.html.j2" in caught.value.message and "nmae" in caught.value.message
 

@@ -49,6 +49,7 @@ class AppContext:
     def _backup(self, upgrade: bool) -> None:
         """The copy before an upgrade, or the day's first backup; a failure is a
         warning, never the end of the command (migrations are all-or-nothing)."""
+        from clinic.cli.errors import warn
         from clinic.core.backup import backup_before_upgrade, daily_backup
         from clinic.core.errors import ClinicError
         from clinic.i18n import _
@@ -59,13 +60,11 @@ class AppContext:
             else:
                 daily_backup(self.db_path, actor=self.who)
         except ClinicError as exc:
-            click.echo(
-                _("Warning: the daily backup was not taken: {reason}").format(reason=exc.message)
-                if not upgrade
-                else _("Warning: no backup was taken before the upgrade: {reason}").format(
-                    reason=exc.message
-                ),
-                err=True,
+            warn(
+                exc,
+                _("Warning: no backup was taken before the upgrade: {reason}")
+                if upgrade
+                else _("Warning: the daily backup was not taken: {reason}"),
             )
 
     @property

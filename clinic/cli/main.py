@@ -16,6 +16,7 @@ import click
 from click_default_group import DefaultGroup
 
 from clinic.cli.context import AppContext, default_db_path
+from clinic.cli.errors import report_error
 from clinic.core.errors import ClinicError
 from clinic.i18n import _, set_language
 
@@ -26,7 +27,11 @@ GLOBAL_OPTIONS = ("--db", "--lang", "--as")
 
 
 class ReaderWentAway(Exception):
-    """Standard output was closed by its reader (``clinic export persons | head``)."""
+    """Standard output was closed by its reader (``clinic export persons | head``).
+
+    Not a user error: control flow from ``ClinicGroup.invoke`` to ``main``, which
+    ends with exit code 0; no user ever sees it.
+    """
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -72,8 +77,7 @@ class ClinicGroup(DefaultGroup):
         try:
             return super().invoke(ctx)
         except ClinicError as exc:
-            click.echo(exc.message, err=True)
-            ctx.exit(exc.exit_code)
+            ctx.exit(report_error(exc))
         except BrokenPipeError as exc:
             raise ReaderWentAway() from exc
 
@@ -197,8 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except ClinicError as exc:
-        click.echo(exc.message, err=True)
-        return exc.exit_code
+        return report_error(exc)
     except KeyboardInterrupt:
         return 130
     except (BrokenPipeError, ReaderWentAway):

@@ -15,6 +15,7 @@ import click
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
 from clinic.cli.streams import stdout_bytes
+from clinic.core.errors import FieldError, InputError
 from clinic.i18n import _, ngettext
 
 
@@ -341,18 +342,13 @@ def day_status(
 
     with app.open() as store:
         if assignment:
-            try:
-                p.set_assignment(
-                    store,
-                    target_id,
-                    status=status,
-                    hours=hours,
-                    change_attendance=change_attendance,
-                )
-            except p.AttendanceRecorded as exc:
-                raise p.PlanningError(
-                    exc.message + " " + _("Add --change-attendance to change it.")
-                ) from None
+            p.set_assignment(
+                store,
+                target_id,
+                status=status,
+                hours=hours,
+                change_attendance=change_attendance,
+            )
         else:
             p.set_day_status(store, target_id, status)
         click.echo(_("Done."))
@@ -663,9 +659,9 @@ def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output)
     from clinic.core import schedule_exports as exports
 
     if bool(volunteer) == bool(everyone):
-        raise p.PlanningError(_("Name one volunteer with --volunteer, or use --all."))
+        raise InputError(_("Name one volunteer with --volunteer, or use --all."))
     if everyone and output is None:
-        raise p.PlanningError(_("With --all, name the folder for the files with -o."))
+        raise FieldError(_("With --all, name the folder for the files with -o."), "output")
     start, end = _period(date_from, date_to, days=366)
     with app.open() as store:
         if everyone:

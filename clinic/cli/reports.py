@@ -15,11 +15,10 @@ import click
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
 from clinic.cli.streams import stderr_is_terminal, stdout_bytes
+from clinic.core.errors import FieldError
 from clinic.core.tabular import (
     ENCODINGS,
     FORMATS,
-    TableFormatError,
-    UnknownExtensionError,
     format_from_name,
 )
 from clinic.i18n import _
@@ -158,8 +157,8 @@ def _make_export_command(name: str, help_text: str) -> None:
         if fmt is None and output is not None:
             try:
                 fmt = format_from_name(output)
-            except UnknownExtensionError:
-                raise UnknownExtensionError(
+            except FieldError:
+                raise FieldError(
                     _(
                         "Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json, "
                         "or give --format csv, xlsx or json."
@@ -170,7 +169,7 @@ def _make_export_command(name: str, help_text: str) -> None:
             if output is None:
                 out = stdout_bytes()
                 if fmt == "xlsx" and out.isatty():
-                    raise TableFormatError(
+                    raise FieldError(
                         _("An Excel file cannot be written to the terminal; name a file with -o.")
                     )
             else:

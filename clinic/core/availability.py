@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.i18n import _
 
 WEEKDAY_WORDS = {
@@ -74,10 +74,6 @@ class Availability:
         return str(weekday) in self.weekdays
 
 
-class AvailabilityError(InputError):
-    pass
-
-
 def parse_availability(text: str | None) -> Availability:
     """Words like "周末;节假日" → Availability. Empty means any time."""
     text = unicodedata.normalize("NFKC", text or "").strip().lower()
@@ -95,7 +91,7 @@ def parse_availability(text: str | None) -> Availability:
         elif word in WEEKDAY_WORDS:
             days.update(WEEKDAY_WORDS[word])
         else:
-            raise AvailabilityError(
+            raise FieldError(
                 _("Unknown time {value}; use 周末, 工作日, 周一…周日, 节假日 or 不限.").format(
                     value=word
                 )

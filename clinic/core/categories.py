@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.i18n import N_, _, current_language
 
 CATEGORIES: tuple[str, ...] = ("lifted", "monitored", "dibao", "tekun", "ordinary")
@@ -103,10 +103,6 @@ _SEX_WORDS = {"男": "M", "m": "M", "male": "M", "女": "F", "f": "F", "female":
 _TAG_SPLIT = re.compile(r"[;,、/]+")
 
 
-class CategoryError(InputError):
-    """A category, tag or sex word that the tool does not know."""
-
-
 def _key(text: str) -> str:
     """Fold a word for lookup: NFKC, case, surrounding and repeated spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -138,7 +134,7 @@ def parse_category(text: str | None) -> str:
         # Chinese labels as shown in the zh interface also read back.
         code = _CATEGORY_INDEX.get(key.replace(" ", ""))
     if code is None:
-        raise CategoryError(
+        raise FieldError(
             _("Unknown household category {value}; use one of: {choices}.").format(
                 value=text.strip(), choices=_choices([category_label(c) for c in CATEGORIES])
             )
@@ -162,7 +158,7 @@ def _parse_tag(word: str) -> str | None:
 
 def parse_tags(text: str | None) -> list[str]:
     """Tag codes from a cell such as "残疾人、留守老人"; order kept, repeats
-    dropped. Unknown words raise CategoryError."""
+    dropped. Unknown words raise FieldError."""
     found: list[str] = []
     normal = unicodedata.normalize("NFKC", text or "")
     for part in _TAG_SPLIT.split(normal):
@@ -175,7 +171,7 @@ def parse_tags(text: str | None) -> list[str]:
         for word in words:
             code = _parse_tag(word)
             if code is None:
-                raise CategoryError(
+                raise FieldError(
                     _("Unknown tag {value}; use one of: {choices}.").format(
                         value=word.strip(), choices=_choices([tag_label(t) for t in TAGS])
                     )
@@ -198,7 +194,7 @@ def parse_sex(text: str | None) -> str | None:
         return None
     code = _SEX_WORDS.get(key)
     if code is None:
-        raise CategoryError(
+        raise FieldError(
             _("Unknown sex {value}; write 男 or 女 (M or F).").format(value=text.strip())
         )
     return code

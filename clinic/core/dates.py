@@ -14,7 +14,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.i18n import _
 
 # Excel's 1900 date system counts 1900-02-29, a day that never was (a Lotus
@@ -33,16 +33,12 @@ _SERIAL = re.compile(r"(\d{1,5})(\.\d*)?")
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class DateError(InputError):
-    """A value that is not a date the tool can read."""
-
-
 def from_excel_serial(serial: float) -> date:
     """The date for an Excel (1900 system) serial number; a fraction is the
     time of day and is dropped."""
     days = int(serial) if math.isfinite(serial) else 0
     if not SERIAL_MIN <= days <= SERIAL_MAX or days == _FAKE_LEAP_DAY:
-        raise DateError(
+        raise FieldError(
             _("{value} is not a date; write it like 2024-05-31.").format(value=_show(serial))
         )
     if days < _FAKE_LEAP_DAY:
@@ -67,26 +63,26 @@ def _make(value: str, year: str, month: str, day: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise DateError(_("{value} is not a real date.").format(value=value)) from None
+        raise FieldError(_("{value} is not a real date.").format(value=value)) from None
 
 
 def parse_date(value: str | int | float | date | datetime) -> date:
-    """Read a date from a cell or a form field. Raises DateError."""
+    """Read a date from a cell or a form field. Raises FieldError."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise DateError(_("{value} is not a date; write it like 2024-05-31.").format(value=value))
+        raise FieldError(_("{value} is not a date; write it like 2024-05-31.").format(value=value))
     if isinstance(value, int | float):
         if value != value:  # NaN from an empty spreadsheet cell
-            raise DateError(_("The date is empty."))
+            raise FieldError(_("The date is empty."))
         return from_excel_serial(value)
     if type(value) is str and len(value) == 10 and _ISO.fullmatch(value):  # noqa: E721
         return _make(value, value[:4], value[5:7], value[8:])  # the common case, at once
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     if not text:
-        raise DateError(_("The date is empty."))
+        raise FieldError(_("The date is empty."))
     shown = text
     text = _TIME.sub("", text)
     for pattern in (_SEPARATED, _CHINESE, _COMPACT):
@@ -96,15 +92,15 @@ def parse_date(value: str | int | float | date | datetime) -> date:
     match = _SERIAL.fullmatch(text)
     if match:
         return from_excel_serial(float(text) if match.group(2) else int(text))
-    raise DateError(_("{value} is not a date; write it like 2024-05-31.").format(value=shown))
+    raise FieldError(_("{value} is not a date; write it like 2024-05-31.").format(value=shown))
 
 
 def age_on(birth: date, on: date) -> int:
     """Age in completed years on a day (someone born on 29 February turns a
-    year older on 1 March in common years). Raises DateError if ``on`` is
+    year older on 1 March in common years). Raises FieldError if ``on`` is
     before the birth date: one of the two was mistyped."""
     if on < birth:
-        raise DateError(
+        raise FieldError(
             _("The birth date {birth} is after {date}.").format(
                 birth=birth.isoformat(), date=on.isoformat()
             )

@@ -21,7 +21,15 @@ from typing import Any
 
 from clinic.core import vitals as V
 from clinic.core.dates import parse_date
-from clinic.core.errors import InputError, NotFoundError
+from clinic.core.errors import (
+    DuplicateWarning,
+    FieldError,
+    FormError,
+    InputError,
+    NotFoundError,
+    RefusedError,
+    collecting,
+)
 from clinic.core.idnumbers import parse_id
 from clinic.core.phones import normalise_phone
 from clinic.core.search import PersonHit, age_from_iso, find_persons, search_keys
@@ -31,18 +39,6 @@ from clinic.store import desk as q
 from clinic.store.registers import record_audit
 
 STATES = ("waiting", "with_doctor", "done")
-
-
-class ConsentMissing(InputError):
-    """Health data for a person without consent on record."""
-
-
-class DuplicateWarning(InputError):
-    """A walk-in that looks like someone already registered."""
-
-    def __init__(self, message: str, candidates: list[dict]):
-        super().__init__(message)
-        self.candidates = candidates
 
 
 # -- small helpers ------------------------------------------------------------
@@ -198,11 +194,13 @@ class Consent:
 
     def check(self) -> None:
         if self.explained_by is None:
-            raise InputError(_("Say who explained the consent (the volunteer at the desk)."))
+            raise FieldError(
+                _("Say who explained the consent (the volunteer at the desk)."), "explained_by"
+            )
         if self.signed_by not in ("self", "proxy"):
-            raise InputError(_("Consent is signed by the person or by a proxy."))
+            raise FieldError(_("Consent is signed by the person or by a proxy."), "signed_by")
         if self.signed_by == "proxy" and not self.proxy_name.strip():
-            raise InputError(_("Give the name of the proxy who signed for the person."))
+            raise FieldError(_("Give the name of the proxy who signed for the person."), "proxy")
 
 
 def record_consent(store: Store, person_id: int, consent: Consent, at: str) -> int:
@@ -267,8 +265,8 @@ def _check_in(
         at = stamp(day, now)
         if not has_consent(store, person_id):
             if consent is None:
-                raise ConsentMissing(
-                    _("This person has no consent on record: record it before check-in.")
+                raise RefusedError(
+                    _("This person has no consent on record: record it before check-in."), "consent"
                 )
             record_consent(store, person_id, consent, at)
         visit_id = q.insert_visit(
@@ -374,17 +372,17 @@ def _parse_birth(text: str, today: dt.date) -> str | None:
     if match:
         age = int(match.group(1))
         if not 0 <= age <= 120:
-            raise InputError(_("An age of {age} years is not plausible.").format(age=age))
+            raise FieldError(_("An age of {age} years is not plausible.").format(age=age))
         # Only the age is known: half a year past that birthday keeps the age
         # right today and for the six months on either side.
         born = _years_before(today, age) - dt.timedelta(days=182)
         return born.isoformat()
     try:
         born = parse_date(value)
-    except InputError:
-        raise InputError(_("Type a birth date (1956-03-02) or an age in years (68).")) from None
+    except FieldError:
+        raise FieldError(_("Type a birth date (1956-03-02) or an age in years (68).")) from None
     if born > today or born.year < 1890:
-        raise InputError(_("The birth date {date} is not plausible.").format(date=born.isoformat()))
+        raise FieldError(_("The birth date {date} is not plausible.").format(date=born.isoformat()))
     return born.isoformat()
 
 
@@ -396,24 +394,21 @@ def _parse_phone(text: str) -> str | None:
 
 
 def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
-    """Check a walk-in form; every problem is collected per field."""
+    """Check a walk-in form; every problem is collected per field (``problems``:
+    :func:`check_walk_in` raises them as one FormError)."""
     problems: dict[str, str] = {}
     name = unicodedata.normalize("NFKC", form.name or "").strip()
     name = re.sub(r"\s+", "" if not name.isascii() else " ", name)
     if not name:
         problems["name"] = _("The name is required.")
     birth = number = old = phone = None
-    try:
+    with collecting(problems, "birth"):
         birth = _parse_birth(form.birth, today)
-    except InputError as exc:
-        problems["birth"] = exc.message
-    try:
+    with collecting(problems, "phone"):
         phone = _parse_phone(form.phone)
-    except InputError as exc:
-        problems["phone"] = exc.message
     sex = form.sex if form.sex in ("M", "F") else None
     if form.id_number.strip():
-        try:
+        with collecting(problems, "id_number"):
             idn = parse_id(form.id_number, today)
             number, old = idn.number, idn.old
             if sex and sex != idn.sex:
@@ -431,8 +426,6 @@ def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
                     date=idn.birth_date.isoformat()
                 )
             birth = idn.birth_date.isoformat()
-        except InputError as exc:
-            problems["id_number"] = exc.message
     if sex is None and "sex" not in problems:
         problems["sex"] = _("Choose the sex.")
     if form.village_id is None:
@@ -468,7 +461,7 @@ def check_walk_in(store: Store, clean: CleanWalkIn, *, confirm_duplicate: bool =
     """What refuses a walk-in before anything is asked or written: a problem in the
     form, a registered ID number, a likely duplicate not yet confirmed."""
     if clean.problems:
-        raise InputError(next(iter(clean.problems.values())))
+        raise FormError(clean.problems)
     dupes = likely_duplicates(store, clean)
     if clean.id_number and any(d["id_number"] == clean.id_number for d in dupes):
         raise DuplicateWarning(
@@ -500,8 +493,8 @@ def add_walk_in(
     Refuses a likely duplicate unless confirmed; the audit log records who
     registered them (never the ID or phone number)."""
     if consent is None:
-        raise ConsentMissing(
-            _("No consent: the walk-in is not registered and nothing is recorded.")
+        raise RefusedError(
+            _("No consent: the walk-in is not registered and nothing is recorded."), "consent"
         )
     consent.check()
     check_walk_in(store, clean, confirm_duplicate=confirm_duplicate)
@@ -601,17 +594,17 @@ def _parse_follow_up(text: str, day_date: str) -> str | None:
     if match:
         n = int(match.group(1))
         if n == 0:
-            raise InputError(_("The follow-up date must be after the visit."))
+            raise FieldError(_("The follow-up date must be after the visit."))
         unit = (match.group(2) or "d").lower()
         if unit in ("m", "月", "个月"):
             return _add_months(base, n).isoformat()
         return (base + dt.timedelta(days=n * (7 if unit in ("w", "周") else 1))).isoformat()
     try:
         found = parse_date(value)
-    except InputError:
-        raise InputError(_("Follow-up: a date (2026-12-24) or a delay (30d, 4w, 3m).")) from None
+    except FieldError:
+        raise FieldError(_("Follow-up: a date (2026-12-24) or a delay (30d, 4w, 3m).")) from None
     if found <= base:
-        raise InputError(_("The follow-up date must be after the visit."))
+        raise FieldError(_("The follow-up date must be after the visit."))
     return found.isoformat()
 
 
@@ -645,10 +638,8 @@ def read_visit_form(form: VisitForm, day_date: str) -> tuple[dict, SaveResult]:
         row[key] = (form.values.get(key) or "").strip()
     referral = (form.values.get("referral_to") or "").strip()
     row["referral_to"] = referral or None
-    try:
+    with collecting(problems, "follow_up_due"):
         row["follow_up_due"] = _parse_follow_up(form.values.get("follow_up_due", ""), day_date)
-    except InputError as exc:
-        problems["follow_up_due"] = exc.message
     flags = V.flags_for(vit.sbp, vit.dbp, vit.glucose, form.fasting)
     row["flags"] = V.flags_text(flags)
     return row, SaveResult(flags, problems)
@@ -673,11 +664,11 @@ def save_visit(
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         if not has_consent(store, visit["person_id"]):
-            raise ConsentMissing(
-                _("No consent on record for this person: no health data can be stored.")
+            raise RefusedError(
+                _("No consent on record for this person: no health data can be stored."), "consent"
             )
         if finish and result.problems:
-            raise V.VitalsError(next(iter(result.problems.values())), next(iter(result.problems)))
+            raise FormError(result.problems)
         row["draft_form"] = json.dumps(
             {"values": form.values, "fasting": form.fasting, "conditions": form.conditions},
             ensure_ascii=False,

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from clinic.core.categories import CATEGORIES, category_label, sex_label, tag_label
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.core.figures import volunteer_figures
 from clinic.core.files import app_folder, private_folder
 from clinic.core.privacy import mask_id, mask_phone
@@ -33,10 +33,6 @@ from clinic.i18n import N_, _, pick
 from clinic.store import Store, figures
 from clinic.store import reports as q
 from clinic.store.figures import Scope
-
-
-class UnknownDatasetError(InputError):
-    """A dataset name the tool does not export."""
 
 
 @dataclass(frozen=True)
@@ -650,7 +646,7 @@ def dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]
     except KeyError:
-        raise UnknownDatasetError(
+        raise FieldError(
             _("Unknown dataset {name}; use one of: {choices}.").format(
                 name=name, choices=", ".join(DATASETS)
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.i18n import _
 
 MAX_GROUP = 99
@@ -39,10 +39,6 @@ _GROUP = re.compile(
 )
 
 
-class GroupError(InputError):
-    """A group that cannot be read as a number from 1 to 99."""
-
-
 def chinese_to_int(text: str) -> int | None:
     """Read a Chinese numeral up to 99 (三, 十二, 二十一); None if it is not one."""
     if "十" in text:
@@ -65,7 +61,7 @@ def int_to_chinese(n: int) -> str:
 
 
 def parse_group(text: str | int) -> int:
-    """The group number from any common spelling. Raises GroupError."""
+    """The group number from any common spelling. Raises FieldError."""
     raw = unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
     if re.fullmatch(r"\d+\.0+", raw):  # 3.0 from a numeric spreadsheet cell
         raw = raw.partition(".")[0]
@@ -75,7 +71,7 @@ def parse_group(text: str | int) -> int:
         digits = match.group("n")
         number = int(digits) if digits.isdigit() else chinese_to_int(digits)
     if number is None or not 1 <= number <= MAX_GROUP:
-        raise GroupError(
+        raise FieldError(
             _("{value} is not a group number; write it like 3组, 三组 or 第三村民小组.").format(
                 value=raw
             )

@@ -19,7 +19,7 @@ from datetime import date
 from stdnum.cn import ric
 
 from clinic.core.categories import parse_sex, sex_label
-from clinic.core.errors import InputError
+from clinic.core.errors import IdNumberError, InputError
 from clinic.i18n import _
 
 EARLIEST_BIRTH_YEAR = 1890
@@ -35,14 +35,6 @@ _SCIENTIFIC = re.compile(r"\d+(\.\d*)?E\+?\d+")
 _FLOAT_TEXT = re.compile(r"\d{15,18}\.0+")
 _ALLOWED = re.compile(r"[0-9X]*")
 _LAST = frozenset("0123456789Xx")
-
-
-class IdNumberError(InputError):
-    """An ID number that cannot be accepted; ``kind`` is one of KINDS."""
-
-    def __init__(self, message: str, kind: str):
-        super().__init__(message)
-        self.kind = kind
 
 
 @dataclass(frozen=True)

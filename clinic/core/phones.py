@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.i18n import _
 
 LOCAL_AREA_CODE = "023"  # Chongqing
@@ -22,10 +22,6 @@ LANDLINE = re.compile(r"023\d{8}")
 _NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212().]+")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+")
 _FLOAT_TEXT = re.compile(r"(\d+)\.0+")
-
-
-class PhoneError(InputError):
-    """A phone number that is neither a mobile nor a Chongqing landline."""
 
 
 def _strip_country(digits: str, had_plus: bool) -> str:
@@ -55,17 +51,17 @@ def _masked(raw: str) -> str:
 def normalise_phone(text: str | int) -> str:
     """The stored form of a phone number: 11-digit mobile or 023 + 8 digits.
 
-    Raises PhoneError for anything else, and for numbers Excel has turned
+    Raises FieldError for anything else, and for numbers Excel has turned
     into scientific notation (their last digits are lost).
     """
     if type(text) is str and len(text) == 11 and text.isascii() and MOBILE.fullmatch(text):  # noqa: E721
         return text  # already a plain mobile number: the common case in a register
     raw = unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
     if not raw:
-        raise PhoneError(_("The phone number is empty."))
+        raise FieldError(_("The phone number is empty."))
     compact = "".join(raw.split())
     if _SCIENTIFIC.fullmatch(compact):
-        raise PhoneError(
+        raise FieldError(
             _("Excel turned the phone number into {value}; re-enter it as text.").format(value=raw)
         )
     # A number read back from a spreadsheet as a float: 13812345678.0
@@ -85,7 +81,7 @@ def normalise_phone(text: str | int) -> str:
             return digits
         if len(digits) == 8:
             return LOCAL_AREA_CODE + digits
-    raise PhoneError(
+    raise FieldError(
         _(
             "{value} is not a mobile number (11 digits starting with 13 to 19) or a Chongqing landline (023 and 8 digits)."
         ).format(value=_masked(raw))

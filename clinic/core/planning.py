@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 from clinic.core import holidays as public_holidays
 from clinic.core import roster as rostering
-from clinic.core.errors import InputError, NotFoundError
+from clinic.core.errors import (
+    ConfirmationNeeded,
+    FieldError,
+    InputError,
+    NotFoundError,
+    RefusedError,
+)
 from clinic.i18n import N_, _, current_language, ngettext, pick
 from clinic.store import Store, figures
 from clinic.store import planning as q
@@ -37,22 +43,6 @@ DAY_LABELS = {
     "cancelled": N_("cancelled"),
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
-
-
-class PlanningError(InputError):
-    """A clinic day, need, assignment or roster request that cannot be accepted."""
-
-
-class AttendanceRecorded(PlanningError):
-    """Changing an assignment whose attendance (attended / no-show) is already recorded: ask first."""
-
-
-class AssignmentRefused(PlanningError):
-    """A hard rule keeps this volunteer off this clinic day."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 def assignment_label(code: str) -> str:
@@ -96,7 +86,7 @@ def parse_specialty(store: Store, text: str) -> str:
     code = specialty_index(store).get(_norm(text).lower())
     if code is None:
         names = "、".join(pick(r["name_zh"], r["name_en"]) for r in q.specialties(store))
-        raise PlanningError(
+        raise FieldError(
             _("Unknown specialty {value}; known: {names}.").format(value=text, names=names)
         )
     return code
@@ -121,7 +111,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         bad = re.match(r"^(.*?)\s*[=:：]\s*(.*)$", chunk)
         if bad and not re.fullmatch(r"-?\d+(\s.*)?", bad.group(2)):
             parse_specialty(store, bad.group(1))  # an unknown name is the first problem
-            raise PlanningError(
+            raise FieldError(
                 _("{value}: the number of places must be a whole number, e.g. {name}=2.").format(
                     value=chunk, name=bad.group(1)
                 )
@@ -135,7 +125,7 @@ def parse_needs(store: Store, text: str) -> dict[str, int]:
         for name, count in parts:
             code = parse_specialty(store, name)
             if not 0 <= count <= 50:
-                raise PlanningError(
+                raise FieldError(
                     _("{value}: a clinic day needs between 0 and 50 of a specialty.").format(
                         value=chunk
                     )
@@ -180,7 +170,7 @@ def find_village(store: Store, text: str) -> int:
     if not hits:
         raise NotFoundError(_("No village called {value}.").format(value=text))
     names = "、".join(f"{r['township']}{r['name']}" for r in hits[:10])
-    raise PlanningError(
+    raise InputError(
         _("{value} could be several villages: {names}. Give the township too.").format(
             value=text, names=names
         )
@@ -219,7 +209,7 @@ def find_volunteer(store: Store, text: str) -> dict:
     names = "; ".join(
         f"#{r['id']} {r['name']} {mask_phone(r['phone'])} {r['organisation'] or ''}" for r in rows
     )
-    raise PlanningError(
+    raise InputError(
         _("Several volunteers are called {value}: {names}. Give the number, e.g. #{id}.").format(
             value=text, names=names, id=rows[0]["id"]
         )
@@ -229,7 +219,7 @@ def find_volunteer(store: Store, text: str) -> dict:
 def parse_time(text: str) -> str:
     m = _TIME.match(_norm(text))
     if not m:
-        raise PlanningError(_("{value} is not a time; write HH:MM, e.g. 08:30.").format(value=text))
+        raise FieldError(_("{value} is not a time; write HH:MM, e.g. 08:30.").format(value=text))
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
@@ -260,32 +250,36 @@ def check_day(
     is not refused, so it can be closed as done or cancelled.
     """
     if day.status not in DAY_STATUSES:
-        raise PlanningError(_("Unknown status {value}.").format(value=day.status))
+        raise FieldError(_("Unknown status {value}.").format(value=day.status), "status")
     if day.end_time <= day.start_time:
-        raise PlanningError(
+        raise FieldError(
             _("The clinic day must end after it starts ({start}–{end}).").format(
                 start=day.start_time, end=day.end_time
-            )
+            ),
+            "end",
         )
     if sum(day.needs.values()) <= 0 and old_needs and day.status in ("planned", "confirmed"):
-        raise PlanningError(
+        raise FieldError(
             _("A clinic day needs at least one place, e.g. {example}.").format(
                 example="全科=2,护士=1" if current_language() == "zh" else "gp=2,nurse=1"
-            )
+            ),
+            "needs",
         )
     when = dt.date.fromisoformat(day.date)
     if when < today and day.status in ("planned", "confirmed") and day.date != old_date:
-        raise PlanningError(
+        raise FieldError(
             _(
                 "{date} is in the past: a clinic day planned for it cannot take place. "
                 "To record a clinic day already held, set its status to done."
-            ).format(date=day.date)
+            ).format(date=day.date),
+            "date",
         )
     if when > today and day.status == "done":
-        raise PlanningError(
+        raise FieldError(
             _("{date} is still to come: a clinic day can be done only on the day or after.").format(
                 date=day.date
-            )
+            ),
+            "date",
         )
 
 
@@ -295,7 +289,7 @@ def check_duplicate(
     """Refuse a second clinic day (not cancelled) in one village on one date, naming the first."""
     if date_status := q.days_at(store, village_id, date, exclude_day=exclude_day):
         d = date_status[0]
-        raise PlanningError(
+        raise RefusedError(
             _(
                 "There is already a clinic day in {village} on {date} (number {id}, {start}–{end}, {status}); "
                 "edit that day instead of adding another."
@@ -306,7 +300,8 @@ def check_duplicate(
                 start=d["start_time"],
                 end=d["end_time"],
                 status=day_status_label(d["status"]),
-            )
+            ),
+            "same_village_date",
         )
 
 
@@ -379,7 +374,7 @@ def team_problems(store: Store, day_id: int) -> list[str]:
 
 def set_day_status(store: Store, day_id: int, status: str) -> None:
     if status not in DAY_STATUSES:
-        raise PlanningError(_("Unknown status {value}.").format(value=status))
+        raise InputError(_("Unknown status {value}.").format(value=status))
     get_day(store, day_id)
     with store.transaction():
         q.update_day(store, day_id, {"status": status})
@@ -554,21 +549,21 @@ def _weekday_name(date: str) -> str:
 def assign(
     store: Store, day_id: int, volunteer_id: int, role: str | None = None, status: str = "invited"
 ) -> tuple[int, list[str]]:
-    """Put a volunteer on a clinic day; refused (AssignmentRefused) when a hard rule forbids it."""
+    """Put a volunteer on a clinic day; refused (RefusedError) when a hard rule forbids it."""
     if status not in ASSIGNMENT_STATUSES:
-        raise PlanningError(_("Unknown status {value}.").format(value=status))
+        raise InputError(_("Unknown status {value}.").format(value=status))
     vol = q.volunteer(store, volunteer_id)
     if vol is None:
         raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
     role = role or vol["specialty_code"]
     if not role:
-        raise PlanningError(
+        raise InputError(
             _("{name} has no specialty on record: say which role.").format(name=vol["name"])
         )
     with store.transaction():
         check = check_assignment(store, day_id, volunteer_id, role)
         if check.refusal:
-            raise AssignmentRefused(check.message, check.refusal)
+            raise RefusedError(check.message, check.refusal)
         new_id = q.insert_assignment(store, day_id, volunteer_id, role, status=status)
     return new_id, check.warnings
 
@@ -582,14 +577,14 @@ def set_assignment(
     change_attendance: bool = False,
 ) -> None:
     """Set an assignment's state or hours. Changing a recorded attendance (attended / no-show) to
-    another state raises AttendanceRecorded unless ``change_attendance`` (the user confirmed)."""
+    another state raises ConfirmationNeeded unless ``change_attendance`` (the user confirmed)."""
     row = q.assignment(store, assignment_id)
     if row is None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
     values: dict = {}
     if status is not None:
         if status not in ASSIGNMENT_STATUSES:
-            raise PlanningError(_("Unknown status {value}.").format(value=status))
+            raise InputError(_("Unknown status {value}.").format(value=status))
         if (
             row["status"] in ("attended", "no_show")
             and status != row["status"]
@@ -597,7 +592,7 @@ def set_assignment(
         ):
             vol = q.volunteer(store, row["volunteer_id"])
             day = get_day(store, row["clinic_day_id"])
-            raise AttendanceRecorded(
+            raise ConfirmationNeeded(
                 _(
                     "{name} is recorded as {old} on the clinic day of {date}; change it to {new}?"
                 ).format(
@@ -605,7 +600,8 @@ def set_assignment(
                     old=assignment_label(row["status"]),
                     date=day["date"],
                     new=assignment_label(status),
-                )
+                ),
+                "attendance",
             )
         values["status"] = status
         # Marking attended types no hours: until someone does, the figures count the day's
@@ -614,7 +610,7 @@ def set_assignment(
             values["hours"] = None
     if hours is not None:
         if not 0 <= hours <= 24:
-            raise PlanningError(_("Hours must be between 0 and 24."))
+            raise InputError(_("Hours must be between 0 and 24."))
         values["hours"] = hours
     with store.transaction():
         q.update_assignment(store, assignment_id, values)
@@ -628,11 +624,11 @@ def parse_hours(text: str) -> float | None:
     try:
         hours = float(value)
     except ValueError:
-        raise PlanningError(
+        raise FieldError(
             _("Hours must be a number such as 3.5, not {value}.").format(value=text.strip())
         ) from None
     if not 0 <= hours <= 24:
-        raise PlanningError(_("Hours must be between 0 and 24."))
+        raise FieldError(_("Hours must be between 0 and 24."))
     return hours
 
 
@@ -644,13 +640,13 @@ def set_hours(store: Store, assignment_id: int, hours: float | None) -> None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
     if row["status"] != "attended":
         vol = q.volunteer(store, row["volunteer_id"])
-        raise PlanningError(
+        raise InputError(
             _("{name} is not marked attended: mark attendance first (t), then the hours.").format(
                 name=vol["name"] if vol else "?"
             )
         )
     if hours is not None and not 0 <= hours <= 24:
-        raise PlanningError(_("Hours must be between 0 and 24."))
+        raise InputError(_("Hours must be between 0 and 24."))
     with store.transaction():
         q.update_assignment(store, assignment_id, {"hours": hours})
 
@@ -660,7 +656,7 @@ def remove_assignment(store: Store, assignment_id: int) -> None:
     if row is None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
     if row["status"] in ("attended", "no_show"):
-        raise PlanningError(_("Attendance is recorded for this assignment; it stays on record."))
+        raise InputError(_("Attendance is recorded for this assignment; it stays on record."))
     with store.transaction():
         q.delete_assignments(store, [assignment_id])
 
@@ -768,7 +764,7 @@ def plan_roster(
     planned again. Done and cancelled days are left alone.
     """
     if date_to < date_from:
-        raise PlanningError(
+        raise InputError(
             _("The period ends before it starts ({start} to {end}).").format(
                 start=date_from, end=date_to
             )
@@ -994,13 +990,13 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
 
     name = _norm(vol.name)
     if not name:
-        raise PlanningError(_("A volunteer needs a name."))
+        raise InputError(_("A volunteer needs a name."))
     phone = normalise_phone(vol.phone) if vol.phone and _norm(vol.phone) else None
     weekdays = "".join(sorted(set(vol.weekdays)))
     if any(c not in "0123456" for c in weekdays):
-        raise PlanningError(_("Weekdays are digits 0 (Monday) to 6 (Sunday)."))
+        raise InputError(_("Weekdays are digits 0 (Monday) to 6 (Sunday)."))
     if vol.max_days_per_month is not None and not 0 <= vol.max_days_per_month <= 31:
-        raise PlanningError(_("The most clinic days a month must be between 0 and 31."))
+        raise InputError(_("The most clinic days a month must be between 0 and 31."))
     values = {
         "name": name,
         "phone": phone,
@@ -1018,7 +1014,7 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
 
     other = same_name_and_phone(store, name, phone, volunteer_id)
     if other:
-        raise PlanningError(
+        raise InputError(
             _("A volunteer called {name} with this phone is already on the list.").format(name=name)
         )
     with store.transaction():
@@ -1152,7 +1148,7 @@ def find_household(store: Store, text: str) -> dict:
         return rows[0]
     if not rows:
         raise NotFoundError(_("No household with number or head {value}.").format(value=text))
-    raise PlanningError(
+    raise InputError(
         _("{value} matches {n} households; give the household number.").format(
             value=text, n=len(rows)
         )
@@ -1441,17 +1437,17 @@ def propose_season(
     out, and said so.
     """
     if date_to < date_from:
-        raise PlanningError(
+        raise InputError(
             _("The period ends before it starts ({start} to {end}).").format(
                 start=date_from, end=date_to
             )
         )
     if date_from < today.isoformat():
-        raise PlanningError(
+        raise InputError(
             _("{date} is in the past: a season starts today or later.").format(date=date_from)
         )
     if not 1 <= per_day <= 50:
-        raise PlanningError(_("Clinic days per date: a whole number from 1 to 50."))
+        raise InputError(_("Clinic days per date: a whole number from 1 to 50."))
     existing = [d for d in q.days_between(store, date_from, date_to) if d["status"] != "cancelled"]
     taken_villages = {d["village_id"] for d in existing}
     per_date = Counter(d["date"] for d in existing)
@@ -1545,5 +1541,5 @@ def parse_weekdays(text: str) -> str:
     words = ",".join(short.get(w, w) for w in re.split(r"[,;，；、\s]+", text) if w)
     days = parse_availability(words).weekdays
     if not days:
-        raise PlanningError(_("Say which weekdays, e.g. 周六 or sat."))
+        raise FieldError(_("Say which weekdays, e.g. 周六 or sat."))
     return days

@@ -25,7 +25,7 @@ import jinja2
 
 from clinic.core import desk
 from clinic.core import vitals as V
-from clinic.core.errors import ClinicError, InputError, NotFoundError
+from clinic.core.errors import InputError, NotFoundError, RefusedError, SheetTemplateError
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
 from clinic.i18n import N_, _, current_language, pick, translation_for
 from clinic.store import Store
@@ -151,8 +151,8 @@ def hand_out(
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         if not desk.has_consent(store, visit["person_id"]):
-            raise desk.ConsentMissing(
-                _("No consent on record for this person: no health data can be stored.")
+            raise RefusedError(
+                _("No consent on record for this person: no health data can be stored."), "consent"
             )
         ids = []
         for choice in picks:
@@ -289,10 +289,6 @@ _FLAG_READING = {
     "glucose_high": "glucose",
     "glucose_low": "glucose",
 }
-
-
-class SheetTemplateError(ClinicError):
-    """A sheet template (edited by hand) that cannot be drawn."""
 
 
 @dataclass

@@ -9,7 +9,8 @@ the original, so columns line up.
 
 from __future__ import annotations
 
-from clinic.core.phones import PhoneError, normalise_phone
+from clinic.core.errors import FieldError
+from clinic.core.phones import normalise_phone
 
 MASK = "*"
 
@@ -39,6 +40,6 @@ def mask_phone(phone: str | None) -> str:
         return ""
     try:
         value = normalise_phone(phone)
-    except PhoneError:
+    except FieldError:
         value = "".join(c for c in str(phone) if c.isalnum())
     return _mask(value, 3, 4)

@@ -810,7 +810,7 @@ def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None
     rolled back. Search keys change no figure of the result: they are skipped."""
 
     class _Rollback(Exception):
-        pass
+        """Not a user error: ends the dry run's transaction so that it rolls back."""
 
     try:
         with store.transaction():

@@ -39,18 +39,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clinic.core.categories import CATEGORIES, TAGS, category_label, tag_label
-from clinic.core.dates import DateError, parse_date
-from clinic.core.errors import InputError, NotFoundError
+from clinic.core.dates import parse_date
+from clinic.core.errors import FieldError, NotFoundError
 from clinic.core.figures import flag_figures, talk_figures, volunteer_figures
 from clinic.i18n import N_, _, current_language, join_list, ngettext, pick
 from clinic.store import Store
 from clinic.store import figures as q
 from clinic.store import reports as rq
 from clinic.store.figures import Scope
-
-
-class ReportFilterError(InputError):
-    """A period that ends before it starts, or a date that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +71,7 @@ def resolve(store: Store, filters: ReportFilters) -> Scope:
     """Turn the names into ids; a name that matches nothing is an error (a
     silently empty report would be read as "no clinics held")."""
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise ReportFilterError(
+        raise FieldError(
             _("The period ends ({to}) before it starts ({start}).").format(
                 to=filters.date_to.isoformat(), start=filters.date_from.isoformat()
             )
@@ -122,7 +118,7 @@ def parse_bound(text: str | None, *, end: bool) -> dt.date | None:
         return None
     match = _YEAR.match(value) or _MONTH.match(value)
     if match and not 1900 <= int(match.group(1)) <= 2100:
-        raise DateError(_("The year {year} is outside 1900–2100.").format(year=match.group(1)))
+        raise FieldError(_("The year {year} is outside 1900–2100.").format(year=match.group(1)))
     match = _YEAR.match(value)
     if match:
         year = int(match.group(1))

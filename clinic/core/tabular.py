@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError
 from clinic.core.files import write_atomic
 from clinic.i18n import _
 
@@ -53,10 +53,6 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 PROGRESS_EVERY = 1000
 
 
-class TableFormatError(InputError):
-    """An unknown output format or encoding."""
-
-
 def neutralise(value: Any) -> Any:
     """``value`` made safe to open in a spreadsheet: a string that would start
     a formula gets a leading ``'``; anything else is returned unchanged."""
@@ -68,7 +64,7 @@ def neutralise(value: Any) -> Any:
 def check_format(fmt: str) -> str:
     fmt = (fmt or "csv").lower()
     if fmt not in FORMATS:
-        raise TableFormatError(
+        raise FieldError(
             _("Unknown file format {value}; use one of: {choices}.").format(
                 value=fmt, choices=", ".join(FORMATS)
             )
@@ -81,7 +77,7 @@ def check_encoding(encoding: str) -> str:
     aliases = {"utf8": "utf-8", "utf-8-bom": "utf-8-sig", "utf8-sig": "utf-8-sig", "gbk": "gb18030"}
     value = aliases.get(value, value)
     if value not in ENCODINGS:
-        raise TableFormatError(
+        raise FieldError(
             _("Unknown encoding {value}; use one of: {choices}.").format(
                 value=encoding, choices=", ".join(ENCODINGS)
             )
@@ -95,10 +91,6 @@ def format_for_path(path: str | Path, default: str = "csv") -> str:
     return suffix if suffix in FORMATS else default
 
 
-class UnknownExtensionError(TableFormatError):
-    """A file name whose extension is none of the formats (report.pdf)."""
-
-
 def format_from_name(path: str | Path) -> str:
     """The format a file name asks for: ``.csv``, ``.xlsx`` or ``.json``; a
     name without an extension is CSV. Any other extension is an error, never
@@ -107,7 +99,7 @@ def format_from_name(path: str | Path) -> str:
     if not suffix:
         return "csv"
     if suffix not in FORMATS:
-        raise UnknownExtensionError(
+        raise FieldError(
             _(
                 "Cannot tell the format of {file} from its extension: name it .csv, .xlsx or .json."
             ).format(file=Path(path).name)
@@ -296,7 +288,7 @@ def write_table(
     def to_stream(stream: IO) -> None:
         if fmt == "xlsx":
             if isinstance(stream, io.TextIOBase):
-                raise TableFormatError(
+                raise FieldError(
                     _("An Excel file cannot be written to the terminal; name a file with -o.")
                 )
             _write_xlsx(rows, headers, stream, text_columns, counter, sheet_title)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from clinic.core.errors import InputError, NotFoundError
+from clinic.core.errors import FieldError, InputError, NotFoundError
 from clinic.core.planning import find_volunteer, get_day
 from clinic.i18n import _
 from clinic.store import Store
@@ -30,14 +30,6 @@ from clinic.store import planning as pq
 from clinic.store import talks as q
 
 MAX_ATTENDEES = 10000
-
-
-class TalkError(InputError):
-    """A health talk that cannot be recorded as given."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -58,12 +50,12 @@ def parse_attendees(value: str | int) -> int:
     """A whole number from 0 to 10000 (full-width digits read too)."""
     text = _norm(str(value))
     if not text:
-        raise TalkError(
+        raise FieldError(
             _("Give the number of attendees (0 to {max}).").format(max=MAX_ATTENDEES),
             "attendees",
         )
     if not text.isdigit() or int(text) > MAX_ATTENDEES:
-        raise TalkError(
+        raise FieldError(
             _("Attendees must be a whole number from 0 to {max}; {value} is not.").format(
                 max=MAX_ATTENDEES, value=text
             ),
@@ -75,23 +67,23 @@ def parse_attendees(value: str | int) -> int:
 def _speaker_id(store: Store, speaker: str | int) -> int:
     if isinstance(speaker, int):
         if pq.volunteer(store, speaker) is None:
-            raise TalkError(
+            raise FieldError(
                 _("No volunteer with number {value}.").format(value=f"#{speaker}"), "speaker"
             )
         return speaker
     if not _norm(speaker):
-        raise TalkError(_("Give the speaker: a volunteer's name."), "speaker")
+        raise FieldError(_("Give the speaker: a volunteer's name."), "speaker")
     try:
         return find_volunteer(store, speaker)["id"]
     except InputError as exc:
-        raise TalkError(exc.message, "speaker") from exc
+        raise FieldError(exc.message, "speaker") from exc
 
 
 def clean(store: Store, talk: TalkInput) -> dict:
-    """The row to store, or a :class:`TalkError` naming the field that is wrong."""
+    """The row to store, or a :class:`FieldError` naming the field that is wrong."""
     topic = _norm(talk.topic)
     if not topic:
-        raise TalkError(_("Give the topic of the talk."), "topic")
+        raise FieldError(_("Give the topic of the talk."), "topic")
     return {
         "topic": topic,
         "speaker_id": _speaker_id(store, talk.speaker),
@@ -103,7 +95,7 @@ def clean(store: Store, talk: TalkInput) -> dict:
 def _open_day(store: Store, day_id: int) -> dict:
     day = get_day(store, day_id)
     if day["status"] == "cancelled":
-        raise TalkError(
+        raise FieldError(
             _("The clinic day {date} is cancelled: no talk can be recorded on it.").format(
                 date=day["date"]
             )

@@ -15,17 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError, collecting
 from clinic.i18n import N_, _
-
-
-class VitalsError(InputError):
-    """A vital sign that cannot be right; ``field`` names the form field."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-
 
 # field: (low, high, unit, label msgid)
 RANGES: dict[str, tuple[float, float, str, str]] = {
@@ -142,19 +133,19 @@ def parse_number(text: str | None, name: str, *, integer: bool = False) -> float
     try:
         number = float(value)
     except ValueError:
-        raise VitalsError(
+        raise FieldError(
             _('{label}: "{value}" is not a number.').format(label=_(label), value=value), name
         ) from None
     if name == "glucose" and high < number <= high * MG_PER_MMOL:
         # 110 is a normal reading in mg/dL (the unit of many imported meters), not 110 mmol/L.
-        raise VitalsError(
+        raise FieldError(
             _(
                 "Glucose {value} looks like mg/dL; in mmol/L that is {mmol:.1f}. Type the reading in mmol/L."
             ).format(value=f"{number:g}", mmol=number / MG_PER_MMOL),
             name,
         )
     if not (low <= number <= high):
-        raise VitalsError(
+        raise FieldError(
             _(
                 "{label} {value} {unit} is outside the plausible range {low:g}–{high:g} {unit}; check the reading."
             ).format(label=_(label), value=f"{number:g}", unit=unit, low=low, high=high),
@@ -175,13 +166,13 @@ def parse_bp(text: str | None) -> tuple[int | None, int | None]:
         return None, None
     match = _BP.match(value)
     if not match:
-        raise VitalsError(
+        raise FieldError(
             _("Blood pressure: type it as systolic/diastolic, for example 135/85."), "bp"
         )
     sbp = parse_number(match.group(1), "sbp", integer=True)
     dbp = parse_number(match.group(2), "dbp", integer=True)
     if sbp is not None and dbp is not None and sbp <= dbp:
-        raise VitalsError(
+        raise FieldError(
             _(
                 "Blood pressure {sbp}/{dbp}: the systolic (first) value must be higher than the diastolic."
             ).format(sbp=sbp, dbp=dbp),
@@ -211,20 +202,16 @@ def read_form(values: dict[str, str], fasting: bool | None) -> Vitals:
     """Read the vitals fields of a visit form; problems are collected, not raised,
     so that a draft keeps every valid value while one field is being fixed."""
     vitals = Vitals()
-    try:
+    with collecting(vitals.problems, "bp"):
         vitals.sbp, vitals.dbp = parse_bp(values.get("bp"))
-    except VitalsError as exc:
-        vitals.problems["bp"] = exc.message
     for name, integer in (
         ("pulse", True),
         ("glucose", False),
         ("weight_kg", False),
         ("height_cm", False),
     ):
-        try:
+        with collecting(vitals.problems, name):
             setattr(vitals, name, parse_number(values.get(name), name, integer=integer))
-        except VitalsError as exc:
-            vitals.problems[name] = exc.message
     vitals.glucose_fasting = fasting if vitals.glucose is not None else None
     return vitals
 

@@ -16,6 +16,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.store import Store, open_store
 from clinic.ui import registry
+from clinic.ui.errors import show_error
 
 NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .tcss files)
 SHORT_HEIGHT = 30  # below this many rows they save rows (.-short)
@@ -127,8 +128,11 @@ class ClinicApp(App[None]):
             daily_backup(self.db_path, actor=self.actor)
         except ClinicError as exc:
             self.call_from_thread(
-                self.notify,
-                _("The daily backup was not taken: {reason}").format(reason=exc.message),
+                show_error,
+                self.screen,
+                exc,
+                box=None,
+                template=_("The daily backup was not taken: {reason}"),
                 severity="warning",
                 timeout=10,
             )
@@ -178,7 +182,7 @@ class ClinicApp(App[None]):
             super()._handle_exception(error)
             return
         if isinstance(error, ClinicError):
-            self.notify(error.message, severity="error", timeout=10)
+            show_error(self.screen, error, box=None, timeout=10)
         else:
             self.notify(
                 _(

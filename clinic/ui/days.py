@@ -20,10 +20,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from clinic.core import planning as p
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, ConfirmationNeeded, FieldError
 from clinic.i18n import N_, _, current_language, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
 from clinic.ui.planning_widgets import ConfirmDialog, cursor_id, form_footer
@@ -379,7 +380,7 @@ class ClinicDaysScreen(ClinicScreen):
     def _set_status(self, assignment_id: int, status: str, confirmed: bool) -> None:
         try:
             p.set_assignment(self.store, assignment_id, status=status, change_attendance=confirmed)
-        except p.AttendanceRecorded as exc:
+        except ConfirmationNeeded as exc:
 
             def answer(yes: bool | None) -> None:
                 if yes:
@@ -388,7 +389,7 @@ class ClinicDaysScreen(ClinicScreen):
             self.app.push_screen(ConfirmDialog(exc.message, _("Change"), _("Keep")), answer)
             return
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            show_error(self, exc)
             return
         self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
         self.query_one("#team", DataTable).focus()
@@ -432,7 +433,7 @@ class ClinicDaysScreen(ClinicScreen):
         try:
             p.remove_assignment(self.store, assignment_id)
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            show_error(self, exc)
             return
         self.refresh_month()
 
@@ -525,7 +526,7 @@ class DayForm(ClinicModal):
         try:
             village = self.query_one("#village", Select).value
             if not isinstance(village, int):
-                raise p.PlanningError(_("Choose the village."))
+                raise FieldError(_("Choose the village."), "village")
             org = self.query_one("#org", Select).value
             day = p.DayInput(
                 date=p.iso(self.query_one("#date", Input).value),
@@ -546,9 +547,7 @@ class DayForm(ClinicModal):
                     )
                 day_id = self.day_id
         except ClinicError as exc:
-            error = self.query_one("#error", Static)
-            error.update(exc.message)
-            self.call_after_refresh(error.scroll_visible)  # at 80×24 the form scrolls
+            show_error(self, exc)
             return
         if warning := p.public_holidays.coverage_warning(day.date, day.date):
             self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
@@ -645,7 +644,7 @@ class AssignDialog(ClinicModal):
         try:
             _id, warnings = p.assign(self.app.store, self.day_id, volunteer_id, role)
         except ClinicError as exc:
-            status.update(Text(_("Refused: {reason}").format(reason=exc.message), style="bold red"))
+            show_error(self, exc, box=status, template=_("Refused: {reason}"), style="bold red")
             return
         self.changed = True
         name = q.volunteer(self.app.store, volunteer_id)["name"]

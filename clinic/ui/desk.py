@@ -28,6 +28,7 @@ from clinic.store import desk as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
 from clinic.ui.desk_fields import NOT_TYPED, DeskTable, FieldInput, move_focus
+from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
 
@@ -439,7 +440,7 @@ class DeskScreen(ClinicScreen):
                 consent=consent,
             )
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            show_error(self, exc)
             return
         if new:
             self.notify(_("{name} checked in.").format(name=name))
@@ -502,7 +503,7 @@ class DeskScreen(ClinicScreen):
                     volunteer_id=self.volunteer_id,
                 )
             except ClinicError as exc:
-                self.notify(exc.message, severity="error")
+                show_error(self, exc)
                 return
             self._do_check_in(person_id, clean.name, None)
 

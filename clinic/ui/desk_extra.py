@@ -14,6 +14,7 @@ from clinic.core import prescriptions as P
 from clinic.core.errors import InputError
 from clinic.i18n import N_, _, join_list, ngettext
 from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.errors import show_error
 
 
 class StockDialog(ClinicModal):
@@ -74,7 +75,7 @@ class StockDialog(ClinicModal):
                 if field.value.strip():
                     P.set_stock(self.app.store, self.day_id, field.id[2:], field.value)
         except InputError as exc:
-            self.query_one("#error", Static).update(exc.message)
+            show_error(self, exc)
             return
         self.notify(_("Stock saved."))
         self.dismiss(None)

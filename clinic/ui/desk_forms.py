@@ -14,12 +14,13 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from clinic.core import desk
 from clinic.core.categories import parse_sex
-from clinic.core.errors import InputError
+from clinic.core.errors import DuplicateWarning, FieldError, InputError
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.i18n import N_, _
 from clinic.store import desk as q
 from clinic.ui.base import ClinicModal
 from clinic.ui.desk_fields import FieldInput, FieldSelect, move_focus
+from clinic.ui.errors import show_error
 
 
 class ConsentDialog(ClinicModal):
@@ -85,7 +86,7 @@ class ConsentDialog(ClinicModal):
         try:
             consent.check()
         except InputError as exc:
-            self.query_one("#error", Static).update(exc.message)
+            show_error(self, exc)
             return
         self.dismiss(consent)
 
@@ -257,9 +258,8 @@ class WalkInForm(ClinicModal):
         error = self.query_one("#error", Static)
         try:
             sex = parse_sex(values["sex"]) if values["sex"].strip() else None
-        except InputError as exc:
-            error.update(exc.message)
-            move_focus(self.query_one("#sex"))
+        except FieldError as exc:
+            show_error(self, exc.at("sex"))
             return
         form = desk.WalkIn(
             name=values["name"],
@@ -270,14 +270,10 @@ class WalkInForm(ClinicModal):
             id_number=values["id_number"],
         )
         clean = desk.clean_walk_in(form, self.app.today())
-        if clean.problems:
-            error.update("\n".join(clean.problems.values()))
-            move_focus(self.query_one(f"#{next(iter(clean.problems))}"))
-            return
         confirmed = self.confirm_pending is not None
         try:
             desk.check_walk_in(self.app.store, clean, confirm_duplicate=confirmed)
-        except desk.DuplicateWarning as exc:
+        except DuplicateWarning as exc:
             lines = [exc.message]
             if any(d["id_number"] and d["id_number"] == clean.id_number for d in exc.candidates):
                 lines.append(_("Enter checks the registered person in."))
@@ -287,8 +283,8 @@ class WalkInForm(ClinicModal):
             error.update("\n".join(lines))
             self.show_candidates(exc.candidates)
             return
-        except InputError as exc:
-            error.update(exc.message)
+        except InputError as exc:  # the form's problems: a FormError
+            show_error(self, exc)
             return
         self.dismiss(WalkInResult(clean=clean, confirm_duplicate=confirmed))
 

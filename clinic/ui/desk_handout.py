@@ -24,6 +24,7 @@ from clinic.core import vitals as V
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
 
 HEAD_WIDTH = 14  # cells for the section names beside the items
 
@@ -201,7 +202,7 @@ class HandoutDialog(ClinicModal):
                 app.now(),
             )
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            show_error(self, exc)
             return
         paths = self.save_sheet()
         if isinstance(paths, str):

@@ -12,11 +12,12 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, SelectionL
 from textual.widgets.option_list import Option
 
 from clinic.core import desk
-from clinic.core.errors import InputError
+from clinic.core.errors import FieldError, InputError
 from clinic.core.pinyin import name_keys
 from clinic.i18n import N_, _, pick
 from clinic.store import desk as q
 from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
 from clinic.ui.labels import status_label, weekday_label
 
 
@@ -107,7 +108,7 @@ class WalkInDay(ClinicModal):
         org_box = self.query_one("#org", Select)
         try:
             if village_box.is_blank():
-                raise InputError(_("Choose the village."))
+                raise FieldError(_("Choose the village."), "village")
             date = parse_date(self.query_one("#date", Input).value)
             day_id = desk.create_walk_in_day(
                 self.app.store,
@@ -116,7 +117,7 @@ class WalkInDay(ClinicModal):
                 None if org_box.is_blank() else int(org_box.value),
             )
         except InputError as exc:
-            self.query_one("#error", Static).update(exc.message)
+            show_error(self, exc)
             return
         self.dismiss(day_id)
 

@@ -19,11 +19,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionLi
 from clinic.core import desk
 from clinic.core import vitals as V
 from clinic.core.categories import category_label, tag_label
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, join_list
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
+from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
 
@@ -305,7 +306,7 @@ class VisitScreen(ClinicScreen):
                 V.parse_bp(field.value) if field.id == "bp" else V.parse_number(
                     field.value, "glucose"
                 )
-            except V.VitalsError:
+            except FieldError:
                 return  # stay: the message beside the field says what is wrong
             self._advance(field.id)
             self._moved_to = self.focused
@@ -331,7 +332,7 @@ class VisitScreen(ClinicScreen):
                 self.volunteer_id,
             )
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            show_error(self, exc)
             return False
         return True
 
@@ -390,14 +391,8 @@ class VisitScreen(ClinicScreen):
                 self.volunteer_id,
                 finish=True,
             )
-        except V.VitalsError as exc:
-            self.notify(exc.message, severity="error")
-            target = "bp" if exc.field in ("sbp", "dbp") else exc.field
-            if self.query(f"#{target}"):
-                move_focus(self.query_one(f"#{target}"))
-            return
-        except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+        except ClinicError as exc:  # a FormError: beside its fields, the first one focused
+            show_error(self, exc)
             return
         self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
         self.resave_sheet()
@@ -417,7 +412,7 @@ class VisitScreen(ClinicScreen):
                 try:
                     added = chronic.record_assessed(self.app.store, self.visit_id, self.app.actor)
                 except ClinicError as exc:
-                    self.notify(exc.message, severity="error")
+                    show_error(self, exc)
                     added = []
                 if added:
                     self.notify(
@@ -441,9 +436,15 @@ class VisitScreen(ClinicScreen):
                 P.sheets_folder(self.app.db_path),
                 self.visit_id,
             )
-        except (OSError, ClinicError) as exc:  # a full disk; a doctor's template with a mistake
-            reason = exc.message if isinstance(exc, ClinicError) else exc.strerror or exc
+        except ClinicError as exc:  # a doctor's template with a mistake
+            show_error(
+                self,
+                exc,
+                template=_("The sheet could not be saved: {reason}"),
+                severity="warning",
+            )
+        except OSError as exc:  # a full disk
             self.notify(
-                _("The sheet could not be saved: {reason}").format(reason=reason),
+                _("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc),
                 severity="warning",
             )

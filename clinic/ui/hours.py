@@ -16,6 +16,7 @@ from clinic.core import planning as p
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
 
 
 class HoursDialog(ClinicModal):
@@ -63,7 +64,7 @@ class HoursDialog(ClinicModal):
         try:
             p.set_hours(self.app.store, self.assignment["id"], p.parse_hours(event.value))
         except ClinicError as exc:
-            self.query_one("#hours-error", Static).update(exc.message)
+            show_error(self, exc, box="#hours-error")
             return
         self.dismiss(True)
 

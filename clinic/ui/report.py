@@ -33,13 +33,14 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, FieldError
 from clinic.core.exports import export_target, exports_folder
 from clinic.core.reports import percent, percent_text, volunteer_notes
 from clinic.i18n import N_, _, pick
 from clinic.ui.app import NARROW_WIDTH
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
+from clinic.ui.errors import show_error
 from clinic.ui.talks import talk_grid_rows
 
 BAR_WIDTH = 20
@@ -94,7 +95,11 @@ class ReportCommands(Provider):
 
 
 class ExportCancelled(Exception):
-    """The user pressed Esc during an export."""
+    """The user pressed Esc during an export.
+
+    Not a user error: control flow from the export's progress callback back to
+    :meth:`ReportScreen.run_export`, which says "Export cancelled" itself.
+    """
 
 
 def organisation_choice(org: dict) -> str:
@@ -224,8 +229,7 @@ class ReportScreen(ClinicScreen):
                 dates.append(parse_bound(text, end=field == "to"))
             except ClinicError as exc:
                 widget.add_class("-invalid")
-                self.notify(exc.message, severity="error")
-                widget.focus()
+                show_error(self, exc.at(field) if isinstance(exc, FieldError) else exc)
                 return None
             widget.remove_class("-invalid")
         village = self.query_one("#village", Select).value
@@ -262,7 +266,7 @@ class ReportScreen(ClinicScreen):
             try:
                 report = build_report(store, filters)
             except ClinicError as exc:
-                self.app.call_from_thread(self.notify, exc.message, severity="error")
+                self.app.call_from_thread(show_error, self, exc)
                 return
         self.app.call_from_thread(self.show, filters, report)
 
@@ -442,7 +446,7 @@ class ReportScreen(ClinicScreen):
         try:
             fmt = format_from_name(path)
         except ClinicError as exc:
-            self.notify(exc.message, severity="error")
+            show_error(self, exc)
             self.action_focus_file()
             return
         dataset = str(self.query_one("#dataset", Select).value)

@@ -19,6 +19,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.columns import fit_columns
+from clinic.ui.errors import show_error
 
 
 class RosterPreview(ClinicModal):
@@ -72,7 +73,7 @@ class RosterPreview(ClinicModal):
                 plan = p.plan_roster(store, self.date_from, self.date_to)
                 data = plan.to_json(store)
             except ClinicError as exc:
-                self.app.call_from_thread(self.notify, exc.message, severity="error")
+                self.app.call_from_thread(show_error, self, exc)
                 return
         self.app.call_from_thread(self.show_plan, plan, data)
 
@@ -134,13 +135,13 @@ class RosterPreview(ClinicModal):
             try:
                 plan = p.apply_roster(store, self.date_from, self.date_to)
             except ClinicError as exc:
-                self.app.call_from_thread(self.apply_failed, exc.message)
+                self.app.call_from_thread(self.apply_failed, exc)
                 return
         self.app.call_from_thread(self.applied_done, len(plan.result.proposals))
 
-    def apply_failed(self, message: str) -> None:
+    def apply_failed(self, exc: ClinicError) -> None:
         self.applying = False
-        self.notify(message, severity="error")
+        show_error(self, exc)
 
     def applied_done(self, n: int) -> None:
         self.applied = True

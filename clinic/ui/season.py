@@ -16,10 +16,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from clinic.core import planning as p
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, ngettext
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
 
 
 class SeasonDialog(ClinicModal):
@@ -98,7 +99,7 @@ class SeasonDialog(ClinicModal):
             )
         except ClinicError as exc:
             self.plan = []
-            status.update(exc.message)
+            show_error(self, exc, box=status)
             return
         self.plan = plan.days
         for s in plan.days:
@@ -130,7 +131,9 @@ class SeasonDialog(ClinicModal):
         try:
             return int(text)
         except ValueError:
-            raise p.PlanningError(_("Clinic days per date: a whole number from 1 to 50.")) from None
+            raise FieldError(
+                _("Clinic days per date: a whole number from 1 to 50."), "s-per-day"
+            ) from None
 
     def action_create(self) -> None:
         if not self.plan:
@@ -146,7 +149,7 @@ class SeasonDialog(ClinicModal):
                 today=self.app.today(),
             )
         except ClinicError as exc:
-            self.query_one("#season-status", Static).update(exc.message)
+            show_error(self, exc, box="#season-status")
             return
         self.created = True
         self.notify(

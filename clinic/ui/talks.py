@@ -20,6 +20,7 @@ from clinic.core import talks as T
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
 from clinic.ui.planning_widgets import ConfirmDialog, cursor_id, form_footer
 
 _CSS = """
@@ -151,7 +152,7 @@ class TalksDialog(ClinicModal):
             try:
                 T.delete_talk(self.app.store, talk_id)
             except ClinicError as exc:
-                self.notify(exc.message, severity="error")
+                show_error(self, exc)
                 return
             self.changed = True
             self.load()
@@ -231,10 +232,7 @@ class TalkForm(ClinicModal):
                 T.edit_talk(self.app.store, self.talk_id, talk)
                 talk_id = self.talk_id
         except ClinicError as exc:
-            self.query_one("#error", Static).update(Text(exc.message))
-            field = getattr(exc, "field", "")
-            if field and self.query(f"#{field}"):
-                self.query_one(f"#{field}", Input).focus()
+            show_error(self, exc)
             return
         self.dismiss(talk_id)
 

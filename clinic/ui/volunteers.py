@@ -25,11 +25,12 @@ from textual.widgets import (
 
 from clinic.core import planning as p
 from clinic.core.availability import describe, parse_availability
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, FieldError
 from clinic.core.privacy import mask_phone
 from clinic.i18n import N_, _, ngettext, pick
 from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning_widgets import cursor_id, form_footer
 
@@ -305,7 +306,7 @@ class VolunteerForm(ClinicModal):
             avail = parse_availability(self.query_one("#f-avail", Input).value)
             max_text = self.query_one("#f-max", Input).value.strip()
             if max_text and not max_text.isdigit():
-                raise p.PlanningError(_("The most clinic days a month is a whole number."))
+                raise FieldError(_("The most clinic days a month is a whole number."), "f-max")
             org = self.query_one("#f-org", Select).value
             spec = self.query_one("#f-spec", Select).value
             vol = p.VolunteerInput(
@@ -323,7 +324,7 @@ class VolunteerForm(ClinicModal):
             )
             volunteer_id = p.save_volunteer(self.app.store, vol, self.volunteer_id)
         except ClinicError as exc:
-            self.query_one("#error", Static).update(exc.message)
+            show_error(self, exc)
             return
         self.dismiss(volunteer_id)
 
@@ -439,7 +440,7 @@ class WeekendList(ClinicModal):
             household = p.find_household(self.app.store, event.value)
             p.pair(self.app.store, household["id"], self.cadre_id)
         except ClinicError as exc:
-            status.update(Text(exc.message, style="bold red"))
+            show_error(self, exc, box=status, style="bold red")
             return
         status.update(
             Text(

@@ -1,0 +1,99 @@
+"""The one place the TUI turns a user error into what the user sees.
+
+A screen that catches :class:`clinic.core.errors.ClinicError` hands it to
+:func:`show_error` and nothing else. Where the sentence goes:
+
+1. beside the field it names (a FieldError's ``field``, each field of a
+   FormError): into the form's ``#<field>-error`` box, the field marked
+   ``-invalid``, and the first such field focused;
+2. else into the form's message box (``box``, by default ``#error``), with the
+   named field focused when the form has it;
+3. else a notification.
+
+Sentences are user data as much as text (a name in them may hold ``[``), so
+they are never read as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from clinic.core.errors import ClinicError, FieldError, FormError
+
+
+def _named_fields(exc: ClinicError) -> dict[str, str]:
+    """Field → sentence for the fields ``exc`` names; empty when it names none."""
+    if isinstance(exc, FormError):
+        return exc.problems
+    if isinstance(exc, FieldError) and exc.field:
+        return {exc.field: exc.message}
+    return {}
+
+
+def _one(screen: Screen, selector: str) -> Widget | None:
+    found = screen.query(selector)
+    return found.first() if found else None
+
+
+def show_error(
+    where: Widget,
+    exc: ClinicError,
+    *,
+    box: Static | str | None = "#error",
+    template: str = "",
+    severity: str = "error",
+    style: str = "",
+    timeout: float | None = None,
+) -> None:
+    """Show ``exc`` on the screen of ``where`` (a screen or any widget on it).
+
+    ``box`` is the form's message box (a widget or a selector; None: always a
+    notification for what no field takes). ``template`` puts the sentence into
+    a larger one (``{reason}``), e.g. "The sheet could not be saved: {reason}";
+    ``style`` colours it in the box; ``timeout`` keeps a notification longer.
+    """
+    screen = where if isinstance(where, Screen) else where.screen
+    named = _named_fields(exc)
+    beside: list[Widget] = []
+    rest: list[str] = []
+    for name, message in named.items():
+        slot = _one(screen, f"#{name}-error")
+        if isinstance(slot, Static):
+            slot.update(Text(message))
+            slot.add_class("-shown")
+            field = _one(screen, f"#{name}")
+            if isinstance(field, Input):
+                field.add_class("-invalid")
+            beside.append(field or slot)
+        else:
+            rest.append(message)
+    if not named:
+        rest.append(exc.message)
+    if rest:
+        text = "\n".join(rest)
+        if template:
+            text = template.format(reason=text)
+        target = _one(screen, box) if isinstance(box, str) else box
+        if isinstance(target, Static):
+            target.update(Text(text, style=style))
+            target.call_after_refresh(target.scroll_visible)  # a long form scrolls at 80×24
+        else:
+            screen.app.notify(text, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
+    _focus_first(screen, beside, named)
+
+
+def _focus_first(screen: Screen, beside: list[Widget], named: dict[str, str]) -> None:
+    """The first wrong field gets the focus: the user fixes it there."""
+    from clinic.ui.desk_fields import move_focus
+
+    target = beside[0] if beside else None
+    if target is None:
+        for name in named:
+            target = _one(screen, f"#{name}")
+            if target is not None:
+                break
+    if target is not None and target.focusable:
+        move_focus(target)
