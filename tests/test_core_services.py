@@ -64,6 +64,20 @@ def test_consent_is_asked_only_of_a_person_without_it_not_yet_checked_in(demo_st
     )
 
 
+def test_the_queue_counts_name_every_state_and_add_up(demo_store):
+    day = today_day(demo_store)
+    vol = a_volunteer(demo_store, day["id"])
+    someone = person(demo_store, consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, NOW)
+    desk.advance_state(demo_store, day, visit_id, vol, NOW)
+    rows = desk.queue_rows(demo_store, day, NOW)
+    counts = desk.queue_counts(rows)
+    assert counts["with_doctor"] >= 1
+    assert set(counts) == set(desk.STATES)
+    assert sum(counts.values()) == len(rows)
+    assert counts["waiting"] == len([r for r in rows if r["state"] == "waiting"])
+
+
 def test_the_queue_stamp_moves_when_the_queue_does(demo_store):
     day = today_day(demo_store)
     vol = a_volunteer(demo_store, day["id"])

@@ -299,6 +299,11 @@ def queue_rows(
     return rows
 
 
+def queue_counts(rows: list[dict]) -> dict[str, int]:
+    """How many of the queue's visits are in each state (the queue's title), every state named."""
+    return {state: sum(1 for r in rows if r["state"] == state) for state in STATES}
+
+
 def set_state(
     store: Store, day: dict, visit_id: int, state: str, volunteer_id: int | None, now: dt.datetime
 ) -> None:

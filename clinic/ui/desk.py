@@ -547,7 +547,7 @@ class DeskScreen(ClinicScreen):
             table.add_row(*cell_row, key=str(row["visit_id"]))
         if rows:
             table.move_cursor(row=target)
-        counts = {s: sum(1 for r in rows if r["state"] == s) for s in desk.STATES}
+        counts = desk.queue_counts(rows)
         title = _("Queue: {waiting} waiting, {with_doctor} with a doctor, {done} done").format(
             **counts
         )
