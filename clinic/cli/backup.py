@@ -114,10 +114,9 @@ def replicate_command(app: AppContext, folder: Path, once: bool) -> None:
     import subprocess
 
     from clinic.core import replicate
-    from clinic.store.audit import record
 
     with app.open() as store:
-        record(store, app.who, "replicate", {"folder": str(folder.resolve()), "once": once})
+        replicate.record_replication(store, app.who, folder, once=once)
     args = replicate.replicate_command(app.db_path, folder, once=once)
     if not once:
         click.echo(

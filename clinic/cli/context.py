@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import platformdirs
 
-from clinic.store import Store, open_store
+from clinic.core.database import Store, open_store
 
 
 def default_db_path() -> Path:

@@ -66,11 +66,10 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
 
     path = app.db_path
     if path.exists() and not force:
-        from clinic.store import open_store
-        from clinic.store.overview import count
+        from clinic.core.database import has_persons, open_store
 
         with open_store(path) as store:
-            has_data = count(store, "persons")
+            has_data = has_persons(store)
         if has_data:
             click.echo(
                 _(
@@ -108,15 +107,14 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
 def status_command(app: AppContext, as_json: bool) -> None:
     import datetime as dt
 
+    from clinic.core.database import record_counts, schema_version
     from clinic.core.figures import follow_up_totals
-    from clinic.store.migrations import schema_version
-    from clinic.store.overview import counts
 
     with app.open() as store:
         data = {
             "database": str(app.db_path),
             "schema_version": schema_version(store),
-            "counts": counts(store),
+            "counts": record_counts(store),
             "follow_ups": follow_up_totals(store, dt.date.today()),
         }
     if as_json:

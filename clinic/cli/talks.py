@@ -91,10 +91,9 @@ def talk_delete(app: AppContext, talk_id: int) -> None:
 @pass_app
 def talk_list(app: AppContext, day_id: int | None, as_json: bool) -> None:
     from clinic.core import talks as T
-    from clinic.store import talks as q
 
     with app.open() as store:
-        rows = q.all_talks(store) if day_id is None else T.talks_of_day(store, day_id)
+        rows = T.all_talks(store) if day_id is None else T.talks_of_day(store, day_id)
     if as_json:
         _echo_json([T.talk_json(r) | ({"date": r["date"]} if "date" in r else {}) for r in rows])
         return

@@ -109,3 +109,17 @@ def age_on(birth: date, on: date) -> int:
     if (on.month, on.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+def shift_month(year: int, month: int, step: int) -> tuple[int, int]:
+    """The (year, month) ``step`` months after (or, negative, before) the given one."""
+    index = year * 12 + (month - 1) + step
+    return index // 12, index % 12 + 1
+
+
+def month_span(year: int, month: int, months: int = 1) -> tuple[date, date]:
+    """The first day of the month and the last day of the ``months``-th month from it
+    (the calendar's shown month, and the period ``r``/``R`` roster)."""
+    end_year, end_month = shift_month(year, month, months - 1)
+    following_year, following_month = shift_month(end_year, end_month, 1)
+    return date(year, month, 1), date(following_year, following_month, 1) - timedelta(days=1)

@@ -297,6 +297,11 @@ def queue_rows(
     return rows
 
 
+def queue_counts(rows: list[dict]) -> dict[str, int]:
+    """How many of the queue's visits are in each state (the queue's title), every state named."""
+    return {state: sum(1 for r in rows if r["state"] == state) for state in STATES}
+
+
 def set_state(
     store: Store, day: dict, visit_id: int, state: str, volunteer_id: int | None, now: dt.datetime
 ) -> None:
@@ -318,6 +323,26 @@ def set_state(
             values["called_at"] = None
             values["done_at"] = None
         q.update_visit(store, visit_id, values)
+
+
+NEXT_STATE = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}
+
+
+def next_state(state: str) -> str:
+    """The state Ctrl+T moves a visit to: waiting, with a doctor, done, and round again."""
+    return NEXT_STATE[state]
+
+
+def advance_state(
+    store: Store, day: dict, visit_id: int, volunteer_id: int | None, now: dt.datetime
+) -> str:
+    """Move a visit on to its next queue state (see ``next_state``); returns the new state."""
+    current = visit(store, visit_id)
+    if not current:
+        raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
+    following = next_state(current["state"])
+    set_state(store, day, visit_id, following, volunteer_id, now)
+    return following
 
 
 def set_queue(store: Store, visit_id: int, specialty: str | None) -> None:
@@ -761,3 +786,52 @@ def conditions_catalogue(store: Store) -> list[tuple[str, str]]:
 
 def specialties_catalogue(store: Store) -> list[tuple[str, str]]:
     return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in q.specialties(store)]
+
+
+# -- what the desk screen reads ------------------------------------------------
+
+
+def find_day(store: Store, day_id: int) -> dict | None:
+    """The clinic day, or None when there is no such day (``get_day`` raises instead)."""
+    return q.day(store, day_id)
+
+
+def volunteer(store: Store, volunteer_id: int) -> dict | None:
+    """The volunteer at the desk (``id``, ``name``, ``specialty_code``, ``licence_no``)."""
+    return q.volunteer(store, volunteer_id)
+
+
+def person(store: Store, person_id: int) -> dict | None:
+    """One registered person, as the desk shows them."""
+    return q.person(store, person_id)
+
+
+def visit(store: Store, visit_id: int) -> dict | None:
+    return q.visit(store, visit_id)
+
+
+def visit_for(store: Store, day_id: int, person_id: int) -> dict | None:
+    """The person's visit on that clinic day, if they are checked in."""
+    return q.visit_for(store, day_id, person_id)
+
+
+def checked_in_among(store: Store, day_id: int, person_ids: list[int]) -> set[int]:
+    """Which of these persons are checked in on the day (the ✓ beside a search hit)."""
+    return q.checked_in_among(store, day_id, person_ids)
+
+
+def queue_stamp(store: Store, day_id: int) -> tuple:
+    """Changes whenever the day's queue does: another desk's change is polled for by it."""
+    return q.queue_stamp(store, day_id)
+
+
+def queue_codes(store: Store, day_id: int) -> set[str]:
+    """The specialties the day's visits are queued for or the day needs."""
+    return q.day_queue_codes(store, day_id)
+
+
+def needs_consent(store: Store, day_id: int, person_id: int) -> bool:
+    """Whether checking this person in must first ask for consent: none is on record
+    and they are not already checked in on the day (checking in again only re-shows
+    the visit; it stores no health data)."""
+    return not has_consent(store, person_id) and visit_for(store, day_id, person_id) is None

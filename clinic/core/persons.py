@@ -41,3 +41,23 @@ def person_detail(store: Store, person_id: int, today: dt.date) -> PersonDetail 
         consent=q.latest_consent(store, person_id),
         visits=q.visit_history(store, person_id),
     )
+
+
+# -- the registers browser: villages, their households, a household's members --
+
+
+def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> list[dict]:
+    """Villages with household and person counts, a page at a time after (township, village)."""
+    return q.village_rows(store, after, limit)
+
+
+def household_rows(
+    store: Store, village: int, after: tuple[str, int] | None, limit: int
+) -> list[dict]:
+    """A village's households with their size, a page at a time after (number, id)."""
+    return q.household_rows(store, village, after, limit)
+
+
+def household_members(store: Store, household: int) -> list[dict]:
+    """A household's members, the head first, then by birth date."""
+    return q.household_members(store, household)

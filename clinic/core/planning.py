@@ -669,6 +669,25 @@ def attendance(store: Store, day_id: int) -> dict[str, list[dict]]:
     return out
 
 
+SIGNED_UP = ("invited", "confirmed", "attended", "no_show")  # declined did not sign up
+
+
+def signed_up(seen: dict[str, list[dict]]) -> int:
+    """How many volunteers signed up for the day (``attendance``'s groups): everyone
+    assigned except those who declined, whether they came or not."""
+    return sum(len(seen[s]) for s in SIGNED_UP)
+
+
+def team_of_day(store: Store, day_id: int) -> list[dict]:
+    """The day's assignments with volunteer names, as the team table and roster show them."""
+    return q.assignments_of_day(store, day_id)
+
+
+def needs_of_day(store: Store, day_id: int) -> dict[str, int]:
+    """The places the day needs, by specialty code (what ``format_needs`` writes out)."""
+    return q.needs_of(store, [day_id])[day_id]
+
+
 # -- roster -----------------------------------------------------------------------
 @dataclass
 class RosterPlan:

@@ -25,7 +25,13 @@ import jinja2
 
 from clinic.core import desk
 from clinic.core import vitals as V
-from clinic.core.errors import InputError, NotFoundError, RefusedError, SheetTemplateError
+from clinic.core.errors import (
+    ClinicError,
+    InputError,
+    NotFoundError,
+    RefusedError,
+    SheetTemplateError,
+)
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
 from clinic.i18n import N_, _, current_language, pick, translation_for
 from clinic.store import Store
@@ -526,6 +532,30 @@ def save_sheet(sheet: Sheet, folder: Path, visit_id: int) -> tuple[Path, Path]:
     for path, content in ((html_path, sheet_html(sheet)), (text_path, sheet_text(sheet))):
         write_bytes_atomic(path, content.encode("utf-8"))
     return html_path, text_path
+
+
+def save_visit_sheet(store: Store, db_path: Path, visit_id: int) -> tuple[Path, Path] | str:
+    """Build and save the one sheet of a visit (every prescription handed out at it)
+    beside the database; the reason in words when it cannot be written (a full
+    disk, a doctor's template with a mistake). Handing out and saving a finished
+    visit both save through here."""
+    try:
+        sheet = build_sheet(store, visit_id)
+        return save_sheet(sheet, sheets_folder(db_path), visit_id)
+    except ClinicError as exc:
+        return exc.message
+    except OSError as exc:
+        return str(exc.strerror or exc)
+
+
+def resave_visit_sheet(
+    store: Store, db_path: Path, visit_id: int
+) -> tuple[Path, Path] | str | None:
+    """The visit's sheet saved again (the final follow-up date and readings) when
+    something was handed out at it; None when nothing was, so no sheet is made."""
+    if not q.visit_handouts(store, visit_id):
+        return None
+    return save_visit_sheet(store, db_path, visit_id)
 
 
 def sheets_folder(db_path: Path) -> Path:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from clinic.core.errors import ClinicError, InputError, NotFoundError
 from clinic.i18n import _
+from clinic.store import Store
+from clinic.store.audit import record as record_audit
 
 
 def litestream() -> str:
@@ -37,6 +39,12 @@ def litestream() -> str:
 
 def replica_url(folder: Path) -> str:
     return Path(folder).resolve().as_uri()
+
+
+def record_replication(store: Store, actor: str, folder: Path, *, once: bool) -> None:
+    """Write in the audit log that ``actor`` started replicating the database into ``folder``
+    (a copy of health data leaves this file: who and where is on record)."""
+    record_audit(store, actor, "replicate", {"folder": str(Path(folder).resolve()), "once": once})
 
 
 def replicate_command(db_path: Path, folder: Path, *, once: bool) -> list[str]:

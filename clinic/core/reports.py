@@ -67,6 +67,17 @@ class ReportFilters:
         }
 
 
+def village_choices(store: Store) -> list[dict]:
+    """The villages a report can be narrowed to: those that had a clinic day."""
+    return rq.village_choices(store)
+
+
+def organisation_choices(store: Store) -> list[dict]:
+    """The organisations a report can be narrowed to: those that ran a clinic day, and
+    the bodies above them."""
+    return rq.organisation_choices(store)
+
+
 def resolve(store: Store, filters: ReportFilters) -> Scope:
     """Turn the names into ids; a name that matches nothing is an error (a
     silently empty report would be read as "no clinics held")."""

@@ -138,6 +138,11 @@ def talks_of_day(store: Store, day_id: int) -> list[dict]:
     return q.talks_of_day(store, day_id)
 
 
+def all_talks(store: Store) -> list[dict]:
+    """Every talk with its day's date and village, by date (``day talk list`` without a day)."""
+    return q.all_talks(store)
+
+
 def talk_line(talk: dict) -> str:
     """One talk in words: "#3 高血压防治 — 王医生 (民进), 45 attendees; materials: 折页"."""
     text = _("#{id} {topic} — {speaker}{org}, {attendees} attendees").format(

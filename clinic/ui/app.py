@@ -12,9 +12,9 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from clinic.core.database import Store, open_store
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
-from clinic.store import Store, open_store
 from clinic.ui import registry
 from clinic.ui.errors import show_error
 

@@ -19,10 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
+from clinic.core import catalogues
 from clinic.core import planning as p
+from clinic.core import volunteers as vq
+from clinic.core.dates import month_span, shift_month
 from clinic.core.errors import ClinicError, ConfirmationNeeded, FieldError
 from clinic.i18n import N_, _, current_language, pick
-from clinic.store import planning as q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
@@ -191,11 +193,10 @@ class ClinicDaysScreen(ClinicScreen):
         return self.app.store
 
     def refresh_month(self, keep: int | None = None) -> None:
-        first = dt.date(self.year, self.month, 1)
-        last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        first, last = month_span(self.year, self.month)
         self.month_days = p.list_days(self.store, first.isoformat(), last.isoformat())
         # Namesakes in the team are told apart (organisation, specialty or masked phone).
-        self.labels = p.volunteer_labels(q.volunteers(self.store))
+        self.labels = p.volunteer_labels(vq.volunteers(self.store))
         table = self.query_one("#days-list", DataTable)
         table.clear()
         for d in self.month_days:
@@ -246,7 +247,7 @@ class ClinicDaysScreen(ClinicScreen):
                     Text(str(line.open), style="bold yellow" if line.open else "green"),
                     height=None,
                 )
-            for a in q.assignments_of_day(self.store, self.day_id):
+            for a in p.team_of_day(self.store, self.day_id):
                 style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(
                     a["status"]
                 )
@@ -261,7 +262,7 @@ class ClinicDaysScreen(ClinicScreen):
                     height=None,
                 )
             seen = p.attendance(self.store, self.day_id)
-            signed = sum(len(seen[s]) for s in ("invited", "confirmed", "attended", "no_show"))
+            signed = p.signed_up(seen)
             title = _("Team of {date} {village} ({venue})").format(
                 date=day["date"], village=day["village"], venue=day["venue"] or "-"
             )
@@ -308,9 +309,7 @@ class ClinicDaysScreen(ClinicScreen):
 
     # -- actions ---------------------------------------------------------------
     def action_month(self, step: int) -> None:
-        month = self.month + step
-        self.year += (month - 1) // 12
-        self.month = (month - 1) % 12 + 1
+        self.year, self.month = shift_month(self.year, self.month, step)
         self.day_id = None
         self.refresh_month()
 
@@ -400,7 +399,7 @@ class ClinicDaysScreen(ClinicScreen):
             return
         assignment_id = self._assignment_id()
         team = next(
-            (a for a in q.assignments_of_day(self.store, self.day_id) if a["id"] == assignment_id),
+            (a for a in p.team_of_day(self.store, self.day_id) if a["id"] == assignment_id),
             None,
         )
         if team is None:
@@ -441,11 +440,7 @@ class ClinicDaysScreen(ClinicScreen):
         """The roster for the rest of the shown month (r) or of it and the next two (R)."""
         from clinic.ui.roster_preview import RosterPreview
 
-        first = dt.date(self.year, self.month, 1)
-        end_month = self.month + months - 1
-        end_year = self.year + (end_month - 1) // 12
-        end_month = (end_month - 1) % 12 + 1
-        last = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+        first, last = month_span(self.year, self.month, months)
         start = max(first, self.app.today())
         if start > last:
             self.notify(_("This month is over; choose a month to come."), severity="warning")
@@ -469,8 +464,8 @@ class DayForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in q.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
+        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in catalogues.villages(store)]
+        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(store)]
         statuses = [(p.day_status_label(s), s) for s in p.DAY_STATUSES]
         with VerticalScroll(classes="dialog", id="day-form"):
             yield Static(
@@ -509,7 +504,7 @@ class DayForm(ClinicModal):
             if day["organisation_id"]:
                 self.query_one("#org", Select).value = day["organisation_id"]
             self.query_one("#needs", Input).value = p.format_needs(
-                store, q.needs_of(store, [self.day_id])[self.day_id]
+                store, p.needs_of_day(store, self.day_id)
             )
             self.query_one("#status", Select).value = day["status"]
         else:
@@ -578,7 +573,7 @@ class AssignDialog(ClinicModal):
         known = {n.role for n in lines}
         roles += [
             (pick(s["name_zh"], s["name_en"]), s["code"])
-            for s in q.specialties(store)
+            for s in catalogues.specialties(store)
             if s["code"] not in known
         ]
         first_open = next(
@@ -647,7 +642,7 @@ class AssignDialog(ClinicModal):
             show_error(self, exc, box=status, template=_("Refused: {reason}"), style="bold red")
             return
         self.changed = True
-        name = q.volunteer(self.app.store, volunteer_id)["name"]
+        name = vq.volunteer(self.app.store, volunteer_id)["name"]
         text = _("{name} assigned.").format(name=name)
         if warnings:
             text += " " + _("Warning: {text}").format(text=" ".join(warnings))

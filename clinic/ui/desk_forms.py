@@ -12,12 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from clinic.core import desk
+from clinic.core import catalogues, desk
 from clinic.core.categories import parse_sex
 from clinic.core.errors import DuplicateWarning, FieldError, InputError
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.i18n import N_, _
-from clinic.store import desk as q
 from clinic.ui.base import ClinicModal
 from clinic.ui.desk_fields import FieldInput, FieldSelect, move_focus
 from clinic.ui.errors import show_error
@@ -134,7 +133,9 @@ class WalkInForm(ClinicModal):
         self.candidates: list[dict] = []
 
     def compose(self) -> ComposeResult:
-        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(self.app.store)]
+        villages = [
+            (f"{v['township']} {v['name']}", v["id"]) for v in catalogues.villages(self.app.store)
+        ]
         labels = {
             "name": _("Name"),
             "sex": _("Sex (男/女, M/F)"),

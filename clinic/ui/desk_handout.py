@@ -176,15 +176,7 @@ class HandoutDialog(ClinicModal):
     def save_sheet(self) -> tuple[Path, Path] | str:
         """One sheet per visit with every prescription handed out at it; the reason in
         words when it cannot be written (a full disk, a doctor's template with a mistake)."""
-        app = self.app
-        try:
-            folder = P.sheets_folder(app.db_path)
-            sheet = P.build_sheet(app.store, self.ctx["visit"]["id"])
-            return P.save_sheet(sheet, folder, self.ctx["visit"]["id"])
-        except ClinicError as exc:
-            return exc.message
-        except OSError as exc:
-            return str(exc.strerror or exc)
+        return P.save_visit_sheet(self.app.store, self.app.db_path, self.ctx["visit"]["id"])
 
     def hand_out(self, then_print: bool) -> None:
         app = self.app

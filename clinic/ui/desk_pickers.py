@@ -11,11 +11,10 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from clinic.core import desk
+from clinic.core import catalogues, desk
 from clinic.core.errors import FieldError, InputError
 from clinic.core.pinyin import name_keys
 from clinic.i18n import N_, _, pick
-from clinic.store import desk as q
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.labels import status_label, weekday_label
@@ -88,8 +87,8 @@ class WalkInDay(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
+        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in catalogues.villages(store)]
+        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(store)]
         with Vertical(classes="dialog"):
             yield Static(_("A clinic day made on the spot"), classes="title")
             yield Label(_("Village"))

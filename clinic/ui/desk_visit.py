@@ -428,23 +428,9 @@ class VisitScreen(ClinicScreen):
         """The printable sheet again, now with the final follow-up date and readings."""
         from clinic.core import prescriptions as P
 
-        if not desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]:
-            return
-        try:
-            P.save_sheet(
-                P.build_sheet(self.app.store, self.visit_id),
-                P.sheets_folder(self.app.db_path),
-                self.visit_id,
-            )
-        except ClinicError as exc:  # a doctor's template with a mistake
-            show_error(
-                self,
-                exc,
-                template=_("The sheet could not be saved: {reason}"),
-                severity="warning",
-            )
-        except OSError as exc:  # a full disk
+        reason = P.resave_visit_sheet(self.app.store, self.app.db_path, self.visit_id)
+        if isinstance(reason, str):
             self.notify(
-                _("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc),
+                _("The sheet could not be saved: {reason}").format(reason=reason),
                 severity="warning",
             )

@@ -73,14 +73,14 @@ class HomeScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
+        from clinic.core.database import record_counts
         from clinic.core.figures import follow_up_totals
         from clinic.core.planning import upcoming_days
-        from clinic.store.overview import counts
 
         with self.app.open_store() as store:
             today = self.app.today()
             data = (
-                counts(store),
+                record_counts(store),
                 upcoming_days(store, today),
                 follow_up_totals(store, today)["due"],
             )

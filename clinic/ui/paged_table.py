@@ -13,7 +13,7 @@ from typing import Any
 from textual.message import Message
 from textual.widgets import DataTable
 
-from clinic.store import Store
+from clinic.core.database import Store
 from clinic.ui.columns import fit_columns
 
 Fetch = Callable[[Store, Any, int], list[dict]]

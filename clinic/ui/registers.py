@@ -13,9 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
 
+from clinic.core import persons as q
 from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
-from clinic.store import persons as q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.paged_table import PagedTable
 

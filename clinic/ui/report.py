@@ -202,7 +202,7 @@ class ReportScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="report-choices")
     def load_choices(self) -> None:
-        from clinic.store.reports import organisation_choices, village_choices
+        from clinic.core.reports import organisation_choices, village_choices
 
         with self.app.open_store() as store:
             villages = village_choices(store)
