@@ -207,12 +207,12 @@ def day_list(app: AppContext, date_from, date_to, as_json) -> None:
 def day_show(app: AppContext, day_id: int, as_json: bool) -> None:
     from clinic.core import planning as p
     from clinic.core import talks as T
-    from clinic.store import planning as q
+    from clinic.store import assignments as assignments_q
 
     with app.open() as store:
         row = p.get_day(store, day_id)
         lines = p.day_needs(store, day_id)
-        people = q.assignments_of_day(store, day_id)
+        people = assignments_q.assignments_of_day(store, day_id)
         talks = T.talks_of_day(store, day_id)
         if as_json:
             _echo_json(

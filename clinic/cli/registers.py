@@ -67,7 +67,7 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
     path = app.db_path
     if path.exists() and not force:
         from clinic.store import open_store
-        from clinic.store.overview import count
+        from clinic.store.counts import count
 
         with open_store(path) as store:
             has_data = count(store, "persons")
@@ -109,8 +109,8 @@ def status_command(app: AppContext, as_json: bool) -> None:
     import datetime as dt
 
     from clinic.core.figures import follow_up_totals
+    from clinic.store.counts import counts
     from clinic.store.migrations import schema_version
-    from clinic.store.overview import counts
 
     with app.open() as store:
         data = {

@@ -44,8 +44,9 @@ from clinic.core.errors import InputError, NotFoundError
 from clinic.core.figures import flag_figures, talk_figures, volunteer_figures
 from clinic.i18n import N_, _, current_language, join_list, ngettext, pick
 from clinic.store import Store
+from clinic.store import catalogues as catalogues_q
 from clinic.store import figures as q
-from clinic.store import reports as rq
+from clinic.store import places as places_q
 from clinic.store.figures import Scope
 
 
@@ -85,12 +86,12 @@ def resolve(store: Store, filters: ReportFilters) -> Scope:
         date_to=filters.date_to.isoformat() if filters.date_to else None,
         village_ids=_ids(
             filters.villages,
-            lambda n: rq.villages_named(store, n),
+            lambda n: [v["id"] for v in places_q.villages_named(store, n)],
             N_("No village or township called {name}."),
         ),
         org_ids=_ids(
             filters.orgs,
-            lambda n: rq.organisations_named(store, n),
+            lambda n: catalogues_q.organisations_named(store, n),
             N_("No organisation called {name}."),
         ),
     )

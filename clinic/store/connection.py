@@ -160,3 +160,21 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
                 path=path, reason=exc.strerror or exc
             )
         ) from exc
+
+
+# -- erasing for good (clinic.core.purge) ----------------------------------------------
+# ``secure_delete`` makes SQLite overwrite deleted content with zeros instead of
+# leaving it in free space; a TRUNCATE checkpoint then copies the zeroed pages
+# into the database file and empties the -wal file, which held the old pages.
+
+
+def set_secure_delete(store: Store, mode: str) -> None:
+    """``ON`` (every freed byte and page zeroed) or ``FAST`` (the app's default)."""
+    assert mode in ("ON", "FAST", "OFF")
+    store.conn.execute(f"PRAGMA secure_delete = {mode}")
+
+
+def checkpoint_truncate(store: Store) -> bool:
+    """Copy every page into the database file and empty the -wal; False while a reader holds old pages."""
+    busy, _log, _done = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0

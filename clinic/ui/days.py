@@ -22,7 +22,11 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from clinic.core import planning as p
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, current_language, pick
-from clinic.store import planning as q
+from clinic.store import assignments as assignments_q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import days as days_q
+from clinic.store import places as places_q
+from clinic.store import volunteers as volunteers_q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
@@ -194,7 +198,7 @@ class ClinicDaysScreen(ClinicScreen):
         last = dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         self.month_days = p.list_days(self.store, first.isoformat(), last.isoformat())
         # Namesakes in the team are told apart (organisation, specialty or masked phone).
-        self.labels = p.volunteer_labels(q.volunteers(self.store))
+        self.labels = p.volunteer_labels(volunteers_q.volunteers(self.store))
         table = self.query_one("#days-list", DataTable)
         table.clear()
         for d in self.month_days:
@@ -245,7 +249,7 @@ class ClinicDaysScreen(ClinicScreen):
                     Text(str(line.open), style="bold yellow" if line.open else "green"),
                     height=None,
                 )
-            for a in q.assignments_of_day(self.store, self.day_id):
+            for a in assignments_q.assignments_of_day(self.store, self.day_id):
                 style = {"declined": "dim strike", "no_show": "bold red", "attended": "green"}.get(
                     a["status"]
                 )
@@ -399,7 +403,11 @@ class ClinicDaysScreen(ClinicScreen):
             return
         assignment_id = self._assignment_id()
         team = next(
-            (a for a in q.assignments_of_day(self.store, self.day_id) if a["id"] == assignment_id),
+            (
+                a
+                for a in assignments_q.assignments_of_day(self.store, self.day_id)
+                if a["id"] == assignment_id
+            ),
             None,
         )
         if team is None:
@@ -468,8 +476,8 @@ class DayForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in q.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
+        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in places_q.villages(store)]
+        orgs = [(o["short_name"], o["id"]) for o in catalogues_q.organisations(store)]
         statuses = [(p.day_status_label(s), s) for s in p.DAY_STATUSES]
         with VerticalScroll(classes="dialog", id="day-form"):
             yield Static(
@@ -508,7 +516,7 @@ class DayForm(ClinicModal):
             if day["organisation_id"]:
                 self.query_one("#org", Select).value = day["organisation_id"]
             self.query_one("#needs", Input).value = p.format_needs(
-                store, q.needs_of(store, [self.day_id])[self.day_id]
+                store, days_q.needs_of(store, [self.day_id])[self.day_id]
             )
             self.query_one("#status", Select).value = day["status"]
         else:
@@ -579,7 +587,7 @@ class AssignDialog(ClinicModal):
         known = {n.role for n in lines}
         roles += [
             (pick(s["name_zh"], s["name_en"]), s["code"])
-            for s in q.specialties(store)
+            for s in catalogues_q.specialties(store)
             if s["code"] not in known
         ]
         first_open = next(
@@ -648,7 +656,7 @@ class AssignDialog(ClinicModal):
             status.update(Text(_("Refused: {reason}").format(reason=exc.message), style="bold red"))
             return
         self.changed = True
-        name = q.volunteer(self.app.store, volunteer_id)["name"]
+        name = volunteers_q.volunteer(self.app.store, volunteer_id)["name"]
         text = _("{name} assigned.").format(name=name)
         if warnings:
             text += " " + _("Warning: {text}").format(text=" ".join(warnings))

@@ -24,7 +24,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from clinic.core import desk
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, current_language, join_list
-from clinic.store import desk as q
+from clinic.store import days as days_q
+from clinic.store import persons as persons_q
+from clinic.store import visits as visits_q
+from clinic.store import volunteers as volunteers_q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.columns import fit_columns
 from clinic.ui.desk_fields import NOT_TYPED, DeskTable, move_focus
@@ -181,7 +184,7 @@ class DeskScreen(ClinicScreen):
         self.specialties = desk.specialties_catalogue(self.app.store)
         if not self._initial_day and self.app in _OPEN_DESKS:
             self._initial_day, self.volunteer_ids = _OPEN_DESKS[self.app]
-            if not q.day(self.app.store, self._initial_day):
+            if not days_q.day(self.app.store, self._initial_day):
                 self._initial_day, self.volunteer_ids = None, []
         if self._initial_day:
             self.open_day(self._initial_day, self.volunteer_ids)
@@ -243,7 +246,7 @@ class DeskScreen(ClinicScreen):
 
     def volunteer_name(self, vid: int | None = None) -> str:
         vid = vid if vid is not None else self.volunteer_id
-        row = q.volunteer(self.app.store, vid) if vid else None
+        row = volunteers_q.volunteer(self.app.store, vid) if vid else None
         return row["name"] if row else ""
 
     def refresh_bar(self) -> None:
@@ -314,7 +317,7 @@ class DeskScreen(ClinicScreen):
         self.hits = hits
         self.hits_for = text
         here = (
-            q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits])
+            visits_q.checked_in_among(self.app.store, self.day["id"], [h.id for h in hits])
             if self.day
             else set()
         )
@@ -392,7 +395,9 @@ class DeskScreen(ClinicScreen):
             self.action_who()
             return
         store = self.app.store
-        if desk.has_consent(store, person_id) or q.visit_for(store, self.day["id"], person_id):
+        if desk.has_consent(store, person_id) or visits_q.visit_for(
+            store, self.day["id"], person_id
+        ):
             self._do_check_in(person_id, name, None)
             return
         from clinic.ui.desk_forms import ConsentDialog
@@ -451,7 +456,7 @@ class DeskScreen(ClinicScreen):
             if result is None:
                 return
             if result.person_id is not None:  # a registered person, picked among look-alikes
-                person = q.person(self.app.store, result.person_id)
+                person = persons_q.person(self.app.store, result.person_id)
                 self.check_in(result.person_id, person["name"])
             else:
                 self.register_walk_in(result)
@@ -504,7 +509,7 @@ class DeskScreen(ClinicScreen):
     def _poll(self, day_id: int) -> None:
         with self.app.open_store() as store:
             # The clock's minute is part of it: minutes waited move on even when nothing is written.
-            stamp = (q.queue_stamp(store, day_id), self.app.now().strftime("%H:%M"))
+            stamp = (visits_q.queue_stamp(store, day_id), self.app.now().strftime("%H:%M"))
         if stamp != self._stamp:
             self.app.call_from_thread(self.refresh_queue)
 
@@ -512,7 +517,10 @@ class DeskScreen(ClinicScreen):
         if self.day is None:
             return
         store = self.app.store
-        self._stamp = (q.queue_stamp(store, self.day["id"]), self.app.now().strftime("%H:%M"))
+        self._stamp = (
+            visits_q.queue_stamp(store, self.day["id"]),
+            self.app.now().strftime("%H:%M"),
+        )
         rows = desk.queue_rows(store, self.day, self.app.now(), self.queue_filter)
         table = self.query_one("#queue", DataTable)
         keep = select
@@ -568,7 +576,7 @@ class DeskScreen(ClinicScreen):
 
     def filter_codes(self) -> list[str | None]:
         """All, then the specialties this day needs or uses (every one if it names none)."""
-        used = q.day_queue_codes(self.app.store, self.day["id"]) if self.day else set()
+        used = days_q.day_queue_codes(self.app.store, self.day["id"]) if self.day else set()
         used |= {self.queue_filter} if self.queue_filter else set()
         codes = [c for c, _label in self.specialties if c in used] or [
             c for c, _label in self.specialties
@@ -587,7 +595,7 @@ class DeskScreen(ClinicScreen):
         visit_id = self._selected_visit()
         if visit_id is None:
             return
-        visit = q.visit(self.app.store, visit_id)
+        visit = visits_q.visit(self.app.store, visit_id)
         codes = self.filter_codes()
         current = visit["queue"] if visit["queue"] in codes else None
         desk.set_queue(self.app.store, visit_id, codes[(codes.index(current) + 1) % len(codes)])
@@ -597,7 +605,7 @@ class DeskScreen(ClinicScreen):
         visit_id = self._selected_visit()
         if visit_id is None or self.day is None:
             return
-        visit = q.visit(self.app.store, visit_id)
+        visit = visits_q.visit(self.app.store, visit_id)
         following = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}[
             visit["state"]
         ]
@@ -635,7 +643,7 @@ class DeskScreen(ClinicScreen):
             )
             return None
         hit = self.hits[table.cursor_row]
-        row = q.visit_for(self.app.store, self.day["id"], hit.id)
+        row = visits_q.visit_for(self.app.store, self.day["id"], hit.id)
         if row is None:
             self.notify(
                 _("{name} is not checked in today: Enter checks them in.").format(name=hit.name),

@@ -17,7 +17,7 @@ from clinic.core.categories import parse_sex
 from clinic.core.errors import InputError
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.i18n import N_, _
-from clinic.store import desk as q
+from clinic.store import places as places_q
 from clinic.ui.base import ClinicModal
 from clinic.ui.desk_fields import FieldInput, FieldSelect, move_focus
 
@@ -133,7 +133,9 @@ class WalkInForm(ClinicModal):
         self.candidates: list[dict] = []
 
     def compose(self) -> ComposeResult:
-        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(self.app.store)]
+        villages = [
+            (f"{v['township']} {v['name']}", v["id"]) for v in places_q.villages(self.app.store)
+        ]
         labels = {
             "name": _("Name"),
             "sex": _("Sex (男/女, M/F)"),

@@ -15,7 +15,8 @@ from clinic.core import desk
 from clinic.core.errors import InputError
 from clinic.core.pinyin import name_keys
 from clinic.i18n import N_, _, pick
-from clinic.store import desk as q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import places as places_q
 from clinic.ui.base import ClinicModal
 from clinic.ui.labels import status_label, weekday_label
 
@@ -87,8 +88,8 @@ class WalkInDay(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in q.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
+        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in places_q.villages(store)]
+        orgs = [(o["short_name"], o["id"]) for o in catalogues_q.organisations(store)]
         with Vertical(classes="dialog"):
             yield Static(_("A clinic day made on the spot"), classes="title")
             yield Label(_("Village"))

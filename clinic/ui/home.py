@@ -75,7 +75,7 @@ class HomeScreen(ClinicScreen):
     def load(self) -> None:
         from clinic.core.figures import follow_up_totals
         from clinic.core.planning import upcoming_days
-        from clinic.store.overview import counts
+        from clinic.store.counts import counts
 
         with self.app.open_store() as store:
             today = self.app.today()

@@ -15,7 +15,9 @@ from textual.widgets import Footer, Header, Input, Static
 
 from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
+from clinic.store import households as households_q
 from clinic.store import persons as q
+from clinic.store import places as places_q
 from clinic.ui.base import ClinicScreen
 from clinic.ui.paged_table import PagedTable
 
@@ -103,7 +105,7 @@ class RegistersScreen(ClinicScreen):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#villages", PagedTable).show_query(q.village_rows)
+        self.query_one("#villages", PagedTable).show_query(places_q.village_rows)
         self.query_one("#search", Input).focus()
 
     # -- navigation ---------------------------------------------------------
@@ -139,7 +141,7 @@ class RegistersScreen(ClinicScreen):
             _("Households of {village}").format(village=row["name"])
         )
         self.query_one("#households", PagedTable).show_query(
-            lambda store, after, limit: q.household_rows(store, village, after, limit)
+            lambda store, after, limit: households_q.household_rows(store, village, after, limit)
         )
 
     @on(PagedTable.RowHighlighted, "#households")

@@ -197,7 +197,8 @@ class ReportScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="report-choices")
     def load_choices(self) -> None:
-        from clinic.store.reports import organisation_choices, village_choices
+        from clinic.store.catalogues import organisation_choices
+        from clinic.store.places import village_choices
 
         with self.app.open_store() as store:
             villages = village_choices(store)

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from clinic.core import planning as p
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, ngettext
-from clinic.store import planning as q
+from clinic.store import catalogues as catalogues_q
 from clinic.ui.base import ClinicModal
 
 
@@ -39,7 +39,7 @@ class SeasonDialog(ClinicModal):
         today = self.app.today()
         start = today + dt.timedelta(days=1)
         end = self.default_end = p.default_season_end(start.isoformat(), self.weekdays)
-        orgs = [(o["short_name"], o["id"]) for o in q.organisations(self.app.store)]
+        orgs = [(o["short_name"], o["id"]) for o in catalogues_q.organisations(self.app.store)]
         with Vertical(classes="dialog", id="season-dialog"):
             yield Static(_("Plan a season in the neediest villages"), classes="title")
             with Horizontal(classes="row"):

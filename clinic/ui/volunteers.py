@@ -28,7 +28,9 @@ from clinic.core.availability import describe, parse_availability
 from clinic.core.errors import ClinicError
 from clinic.core.privacy import mask_phone
 from clinic.i18n import N_, _, ngettext, pick
-from clinic.store import planning as q
+from clinic.store import assignments as assignments_q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import volunteers as volunteers_q
 from clinic.ui.base import ClinicModal, ClinicScreen
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning_widgets import cursor_id, form_footer
@@ -58,10 +60,12 @@ class VolunteersScreen(ClinicScreen):
     def compose(self) -> ComposeResult:
         store = self.app.store
         orgs = [(_("All organisations"), ALL)] + [
-            (o["short_name"], o["id"]) for o in q.organisations(store) if o["parent_id"] is None
+            (o["short_name"], o["id"])
+            for o in catalogues_q.organisations(store)
+            if o["parent_id"] is None
         ]
         specs = [(_("All specialties"), ALL)] + [
-            (pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store)
+            (pick(s["name_zh"], s["name_en"]), s["code"]) for s in catalogues_q.specialties(store)
         ]
         yield Header()
         with Horizontal(id="vol-filters"):
@@ -102,7 +106,7 @@ class VolunteersScreen(ClinicScreen):
         org = self.query_one("#vol-org", Select).value
         spec = self.query_one("#vol-spec", Select).value
         active = self.query_one("#vol-active", Select).value
-        rows = q.volunteers(
+        rows = volunteers_q.volunteers(
             store,
             organisation_id=None if org == ALL else int(org),
             specialty=None if spec == ALL else str(spec),
@@ -164,10 +168,10 @@ class VolunteersScreen(ClinicScreen):
             info.update("")
             return
         store = self.app.store
-        v = q.volunteer(store, volunteer_id)
+        v = volunteers_q.volunteer(store, volunteer_id)
         today = self.app.today().isoformat()
         s = p.volunteer_summary(store, volunteer_id, today)
-        unavailable = [d for d in q.unavailable_dates(store, volunteer_id) if d >= today]
+        unavailable = [d for d in volunteers_q.unavailable_dates(store, volunteer_id) if d >= today]
         head = Text.assemble(
             (v["name"], "bold"),
             f"  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}",
@@ -188,7 +192,7 @@ class VolunteersScreen(ClinicScreen):
         ]
         # Plain Text, never markup: a name or licence number with "[" is shown as typed.
         info.update(Text("\n").join([head, *(Text(line) for line in lines)]))
-        for r in reversed(q.schedule(store, volunteer_id)):
+        for r in reversed(assignments_q.schedule(store, volunteer_id)):
             schedule.add_row(
                 r["date"],
                 r["village"],
@@ -234,8 +238,10 @@ class VolunteerForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        orgs = [(o["short_name"], o["id"]) for o in q.organisations(store)]
-        specs = [(pick(s["name_zh"], s["name_en"]), s["code"]) for s in q.specialties(store)]
+        orgs = [(o["short_name"], o["id"]) for o in catalogues_q.organisations(store)]
+        specs = [
+            (pick(s["name_zh"], s["name_en"]), s["code"]) for s in catalogues_q.specialties(store)
+        ]
         with VerticalScroll(classes="dialog", id="vol-form"):
             yield Static(
                 _("Edit volunteer") if self.volunteer_id else _("New volunteer"), classes="title"
@@ -273,7 +279,7 @@ class VolunteerForm(ClinicModal):
     def on_mount(self) -> None:
         store = self.app.store
         if self.volunteer_id is not None:
-            v = q.volunteer(store, self.volunteer_id)
+            v = volunteers_q.volunteer(store, self.volunteer_id)
             self.query_one("#f-name", Input).value = v["name"]
             # Phones stay masked on screen: an empty field keeps the number on record.
             self.old_phone = v["phone"]
@@ -293,7 +299,7 @@ class VolunteerForm(ClinicModal):
                 v["weekdays"], bool(v["holidays"])
             )
             self.query_one("#f-unavailable", Input).value = ", ".join(
-                q.unavailable_dates(store, self.volunteer_id)
+                volunteers_q.unavailable_dates(store, self.volunteer_id)
             )
             self.query_one("#f-active", Checkbox).value = bool(v["active"])
             self.query_one("#f-cadre", Checkbox).value = bool(v["is_cadre"])
@@ -392,7 +398,7 @@ class WeekendList(ClinicModal):
         from clinic.core.categories import category_label
 
         store = self.app.store
-        v = q.volunteer(store, self.cadre_id)
+        v = volunteers_q.volunteer(store, self.cadre_id)
         rows = p.weekend_list(store, self.cadre_id, self.app.today())
         sat, sun = p.next_weekend(self.app.today())
         self.query_one("#weekend-title", Static).update(

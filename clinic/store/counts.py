@@ -1,6 +1,7 @@
-"""What the home screen and `clinic status` count: records of each kind.
+"""How many records of each kind there are (the home screen, `clinic status`,
+the demo and the imports' checks).
 
-The figures beside them (places filled, follow-ups) are clinic.store.figures."""
+The figures over a scope (places filled, follow-ups...) are clinic.store.figures."""
 
 from __future__ import annotations
 
