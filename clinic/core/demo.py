@@ -233,7 +233,7 @@ def build_demo(
     try:
         with store.transaction():
             org_ids = bulk.ids_by(store, "organisations", "short_name")
-            village_ids = bulk.villages(store, _village_names(rng, spec["villages"]))
+            village_ids = bulk.ensure_villages(store, _village_names(rng, spec["villages"]))
             village_list = list(village_ids.values())
             volunteer_ids = _volunteers(store, rng, ids, spec["volunteers"], org_ids)
             paired = {cadre: 0 for cadre in volunteer_ids[::CADRE_EVERY]}

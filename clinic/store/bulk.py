@@ -18,11 +18,16 @@ BULK_CACHE_MIB = 64
 def large_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
     """A larger page cache while the block runs (a bounded amount of memory)."""
     before = store.scalar("PRAGMA cache_size")
-    store.conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+    _set_cache_size(store, -1024 * int(mib))
     try:
         yield
     finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
+        _set_cache_size(store, int(before))
+
+
+def _set_cache_size(store: Store, size: int) -> None:
+    """Pages (positive) or KiB (negative) of page cache."""
+    store.conn.execute(f"PRAGMA cache_size = {int(size)}")
 
 
 def insert_rows(
@@ -43,7 +48,7 @@ def ids_by(store: Store, table: str, column: str) -> dict[str, int]:
     return {row[column]: row["id"] for row in store.query(f"SELECT id, {column} FROM {table}")}
 
 
-def villages(store: Store, places: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def ensure_villages(store: Store, places: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Create (township, village) pairs that are missing; return all their ids."""
     return {place: village_id(store, *place) for place in places}
 

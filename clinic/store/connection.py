@@ -21,6 +21,9 @@ from clinic.core.errors import DatabaseError, NotFoundError
 from clinic.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_PRAGMA = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
+# Copy every page of the -wal into the database file and empty the -wal.
+CHECKPOINT_TRUNCATE = "PRAGMA wal_checkpoint(TRUNCATE)"
 
 
 def new_uid() -> str:
@@ -132,7 +135,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(BUSY_TIMEOUT_PRAGMA)
         db.execute("PRAGMA foreign_keys = ON")
         # Deleted and overwritten values are zeroed where that costs no extra
         # I/O (an old phone number does not linger in a page); a purge turns
@@ -176,5 +179,5 @@ def set_secure_delete(store: Store, mode: str) -> None:
 
 def checkpoint_truncate(store: Store) -> bool:
     """Copy every page into the database file and empty the -wal; False while a reader holds old pages."""
-    busy, _log, _done = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    busy, _log, _done = store.conn.execute(CHECKPOINT_TRUNCATE).fetchone()
     return busy == 0

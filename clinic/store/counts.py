@@ -12,18 +12,7 @@ from clinic.store.connection import Store
 
 def counts(store: Store) -> dict[str, Any]:
     """How many records of each kind (for status and the home screen)."""
-    tables = {
-        "townships": "townships",
-        "villages": "villages",
-        "households": "households",
-        "persons": "persons",
-        "volunteers": "volunteers",
-        "clinic_days": "clinic_days",
-        "assignments": "assignments",
-        "visits": "visits",
-        "handouts": "handouts",
-    }
-    return {key: store.scalar(f"SELECT count(*) FROM {table}") for key, table in tables.items()}
+    return {table: count(store, table) for table in COUNTED if table != "organisations"}
 
 
 COUNTED = (

@@ -12,7 +12,7 @@ from clinic.store.figures import OPEN_FOLLOW_UPS_CTE
 # -- reads -------------------------------------------------------------------------
 
 
-def household_rows(
+def households_of_village(
     store: Store, village: int, after: tuple[str, int] | None, limit: int
 ) -> list[dict]:
     """Households of a village, keyset-paged by (number, id)."""

@@ -141,7 +141,9 @@ class RegistersScreen(ClinicScreen):
             _("Households of {village}").format(village=row["name"])
         )
         self.query_one("#households", PagedTable).show_query(
-            lambda store, after, limit: households_q.household_rows(store, village, after, limit)
+            lambda store, after, limit: households_q.households_of_village(
+                store, village, after, limit
+            )
         )
 
     @on(PagedTable.RowHighlighted, "#households")
