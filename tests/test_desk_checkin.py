@@ -234,7 +234,6 @@ def test_queue_states_and_waiting_time(demo_store):
 
 def test_two_desks_checking_in_the_same_person_make_one_visit(demo_path, monkeypatch):
     """Desk B read "not checked in" just before desk A wrote the visit."""
-    from clinic.store import desk as q
     from clinic.store import open_store
     from clinic.store import visits as visits_q
 
@@ -248,7 +247,7 @@ def test_two_desks_checking_in_the_same_person_make_one_visit(demo_path, monkeyp
     def visit_for(store, day_id, person_id):
         return next(stale, real_visit_for(store, day_id, person_id))
 
-    monkeypatch.setattr(q, "visit_for", visit_for)
+    monkeypatch.setattr(visits_q, "visit_for", visit_for)
     second, new = desk.check_in(b, day, p["id"], None, NOW)
     assert (second, new) == (first, False)
     assert (
