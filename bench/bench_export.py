@@ -184,7 +184,7 @@ def time_clinic(db: Path, out: Path) -> tuple[float, int]:
 
 def time_sqlite3(db: Path, out: Path) -> tuple[float, int]:
     from clinic.store.datasets import visit_query
-    from clinic.store.figures import Scope
+    from clinic.store.rules import Scope
 
     sql, params = visit_query(Scope())
     assert not params

@@ -32,6 +32,7 @@ DATA_MODULES = {
     "audit",  # the audit log
     "counts",  # records of each kind
     "figures",  # aggregates over a scope
+    "rules",  # what counts (held days, served, filled places, open follow-ups) and the scope
     "datasets",  # rows of the exports
 }
 INFRASTRUCTURE = {"__init__", "connection", "migrations", "seeds", "resources", "backup", "bulk"}

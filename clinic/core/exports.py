@@ -32,7 +32,7 @@ from clinic.core.vitals import FLAG_SHORT, flag_short
 from clinic.i18n import N_, _, pick
 from clinic.store import Store, figures
 from clinic.store import datasets as datasets_q
-from clinic.store.figures import Scope
+from clinic.store.rules import Scope
 
 
 class UnknownDatasetError(InputError):

@@ -25,7 +25,7 @@ from clinic.store import days as days_q
 from clinic.store import households as households_q
 from clinic.store import places as places_q
 from clinic.store import volunteers as volunteers_q
-from clinic.store.figures import FILLS_PLACE
+from clinic.store.rules import FILLS_PLACE
 
 DAY_STATUSES = ("planned", "confirmed", "done", "cancelled")
 ASSIGNMENT_STATUSES = ("invited", "confirmed", "declined", "attended", "no_show")
@@ -419,7 +419,7 @@ def list_days(store: Store, date_from: str, date_to: str) -> list[dict]:
 class NeedLine:
     role: str
     needed: int
-    assigned: int  # invited, confirmed or attended (clinic.store.figures.FILLS_PLACE)
+    assigned: int  # invited, confirmed or attended (clinic.store.rules.FILLS_PLACE)
 
     @property
     def open(self) -> int:
@@ -1089,7 +1089,7 @@ def village_overview(store: Store, today: dt.date) -> list[dict]:
     as the report and home (clinic.core.figures)."""
     from clinic.core.figures import follow_ups_by_village
     from clinic.core.reports import percent
-    from clinic.store.figures import Scope
+    from clinic.store.rules import Scope
 
     rows = places_q.village_overview(store, today.isoformat())
     year = Scope(date_from=f"{today.year}-01-01", date_to=today.isoformat(), all_villages=True)

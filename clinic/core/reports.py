@@ -47,7 +47,7 @@ from clinic.store import Store
 from clinic.store import catalogues as catalogues_q
 from clinic.store import figures as q
 from clinic.store import places as places_q
-from clinic.store.figures import Scope
+from clinic.store.rules import Scope
 
 
 class ReportFilterError(InputError):

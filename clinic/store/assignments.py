@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
-from clinic.store.figures import DAY_HOURS_SQL, SERVED_STATUS
+from clinic.store.rules import DAY_HOURS_SQL, SERVED_STATUS
 
 # Assignments that count (not declined).
 ACTIVE_ASSIGNMENT = "('invited', 'confirmed', 'attended', 'no_show')"

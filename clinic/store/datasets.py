@@ -2,7 +2,7 @@
 the roster), streamed into the file.
 
 Exports start from the same held days as the figures
-(:func:`clinic.store.figures.scope_cte`), so the files and the screens
+(:func:`clinic.store.rules.scope_cte`), so the files and the screens
 cannot disagree about which days count (issue 9, "one truth").
 Cursors are read in batches (rows are never all collected).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from clinic.store.assignments import ACTIVE_ASSIGNMENT
 from clinic.store.connection import Store
-from clinic.store.figures import OPEN_FOLLOW_UPS_CTE, Scope, _in, _scalar, scope_cte
+from clinic.store.rules import OPEN_FOLLOW_UPS_CTE, Scope, ids_in, scope_cte, scope_scalar
 
 
 def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[sqlite3.Row]:
@@ -61,7 +61,9 @@ def visit_query(scope: Scope) -> tuple[str, list[Any]]:
 
 def count_visits(store: Store, scope: Scope) -> int:
     return (
-        _scalar(store, scope, "SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id")
+        scope_scalar(
+            store, scope, "SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id"
+        )
         or 0
     )
 
@@ -88,7 +90,7 @@ def handout_rows(store: Store, scope: Scope) -> Iterator[tuple]:
 
 def count_handouts(store: Store, scope: Scope) -> int:
     return (
-        _scalar(
+        scope_scalar(
             store,
             scope,
             """SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id
@@ -101,7 +103,7 @@ def count_handouts(store: Store, scope: Scope) -> int:
 def _register_where(scope: Scope, column: str) -> str:
     if scope.village_ids is None:
         return "1"
-    return _in(column, scope.village_ids)
+    return ids_in(column, scope.village_ids)
 
 
 def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
@@ -171,7 +173,7 @@ def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:
 
 
 def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
-    """Open follow-ups (:data:`clinic.store.figures.OPEN_FOLLOW_UPS_CTE`).
+    """Open follow-ups (:data:`clinic.store.rules.OPEN_FOLLOW_UPS_CTE`).
     ``date_to`` bounds the due date; villages filter by the person's village."""
     where = ["1"]
     params: list[Any] = [today, today]
@@ -179,9 +181,9 @@ def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
         where.append("f.follow_up_due <= ?")
         params.append(scope.date_to)
     if scope.village_ids is not None:
-        where.append(_in("f.village_id", scope.village_ids))
+        where.append(ids_in("f.village_id", scope.village_ids))
     if scope.org_ids is not None:
-        where.append(_in("d.organisation_id", scope.org_ids))
+        where.append(ids_in("d.organisation_id", scope.org_ids))
     return _cursor(
         store,
         "WITH "

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
-from clinic.store.figures import HELD_SQL, PLACES_COLUMNS
+from clinic.store.rules import HELD_SQL, PLACES_COLUMNS
 
 # One row of a clinic day, for every screen, command and export.
 _DAY_COLUMNS = f"""

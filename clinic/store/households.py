@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
-from clinic.store.figures import OPEN_FOLLOW_UPS_CTE
+from clinic.store.rules import OPEN_FOLLOW_UPS_CTE
 
 # -- reads -------------------------------------------------------------------------
 
@@ -96,7 +96,7 @@ def update_household(store: Store, household_id: int, changes: dict[str, Any]) -
 
 def cadre_households(store: Store, cadre_id: int, today: str) -> list[dict]:
     """A cadre's households with the flags of each member's latest visit and the earliest open
-    follow-up among them (clinic.store.figures.OPEN_FOLLOW_UPS_CTE: the one rule of "open")."""
+    follow-up among them (clinic.store.rules.OPEN_FOLLOW_UPS_CTE: the one rule of "open")."""
     return store.query(
         "WITH "
         + OPEN_FOLLOW_UPS_CTE

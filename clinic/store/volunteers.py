@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clinic.store.connection import Store, new_uid
-from clinic.store.figures import DAY_HOURS_SQL, HELD_SQL, SERVED_STATUS
+from clinic.store.rules import DAY_HOURS_SQL, HELD_SQL, SERVED_STATUS
 
 VOLUNTEER_SELECT = f"""
     SELECT v.*, o.short_name AS organisation, s.name_zh AS specialty_zh, s.name_en AS specialty_en,

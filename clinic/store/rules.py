@@ -1,0 +1,141 @@
+"""What counts, in SQL: the rules every figure, list and export applies
+(which days were held, who served, how many hours, which places are filled,
+which follow-ups are open), each written once, and the *scope* a figure is
+counted over (:class:`Scope`, :func:`scope_cte`). docs/figures.md says them
+in words; :mod:`clinic.store.figures` counts with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from clinic.store.connection import Store
+
+# -- the rules, in SQL ----------------------------------------------------------
+
+# Hours of an attended assignment whose hours were not typed: the clinic
+# day's planned length (start to end). Reports say how many were counted so.
+DAY_HOURS_SQL = (
+    "(julianday('2000-01-01 ' || d.end_time) - julianday('2000-01-01 ' || d.start_time)) * 24"
+)
+
+
+# A volunteer served on a day when their assignment is marked attended.
+SERVED_STATUS = "attended"
+# Assignments that fill a needed place: invited, confirmed or attended. A
+# declined volunteer or a no-show leaves the place open.
+FILLS_PLACE = ("invited", "confirmed", "attended")
+FILLS_PLACE_SQL = "(" + ", ".join(f"'{s}'" for s in FILLS_PLACE) + ")"
+
+# A clinic day is held when it was not cancelled and is marked done, or has
+# a visit, or has a volunteer marked attended (attendance means it happened).
+HELD_SQL = (
+    "d.status != 'cancelled' AND (d.status = 'done'"
+    " OR EXISTS (SELECT 1 FROM visits v0 WHERE v0.clinic_day_id = d.id)"
+    " OR EXISTS (SELECT 1 FROM assignments a0 WHERE a0.clinic_day_id = d.id"
+    f" AND a0.status = '{SERVED_STATUS}'))"
+)
+
+# Places of a clinic day ``d``: needed, assigned (filling statuses, any role)
+# and filled (per role at most the places needed).
+PLACES_COLUMNS = f"""
+    (SELECT COALESCE(SUM(n.count), 0) FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS needed,
+    (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
+        AND a.status IN {FILLS_PLACE_SQL}) AS assigned,
+    (SELECT COALESCE(SUM(MIN(n.count, (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
+        AND a.role = n.specialty_code AND a.status IN {FILLS_PLACE_SQL}))), 0)
+     FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS filled"""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Resolved filters: ISO dates and database ids (None = no filter)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    village_ids: tuple[int, ...] | None = None
+    org_ids: tuple[int, ...] | None = None
+    day_ids: tuple[int, ...] | None = None
+    # Coverage of every village, not only those named or where a day was held (F7).
+    all_villages: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def ids_in(column: str, ids: Sequence[int]) -> str:
+    return f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
+def day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
+    """WHERE terms on clinic_days ``d`` for the period, villages and organisations."""
+    where: list[str] = []
+    params: list[Any] = []
+    if scope.date_from:
+        where.append("d.date >= ?")
+        params.append(scope.date_from)
+    if scope.date_to:
+        where.append("d.date <= ?")
+        params.append(scope.date_to)
+    if scope.village_ids is not None:
+        where.append(ids_in("d.village_id", scope.village_ids))
+    if scope.org_ids is not None:
+        where.append(ids_in("d.organisation_id", scope.org_ids))
+    if scope.day_ids is not None:
+        where.append(ids_in("d.id", scope.day_ids))
+    return where, params
+
+
+def scope_cte(scope: Scope) -> tuple[str, list[Any]]:
+    """``WITH days AS (...), scope_villages AS (...)`` and its parameters:
+    the held days of the scope (:data:`HELD_SQL`).
+
+    ``scope_villages`` are the villages the report is about: those named by
+    the filter, or else those where a counted clinic day was held; the
+    households registered there are the denominator of coverage.
+    """
+    where, params = day_filters(scope)
+    where.append(HELD_SQL)
+    if scope.all_villages:
+        villages = "SELECT id AS village_id FROM villages"
+    elif scope.village_ids is not None:
+        villages = "SELECT id AS village_id FROM villages WHERE " + ids_in("id", scope.village_ids)
+    else:
+        villages = "SELECT DISTINCT village_id FROM days"
+    sql = (
+        "WITH days AS (SELECT d.* FROM clinic_days d WHERE " + " AND ".join(where) + "),\n"
+        "scope_villages AS (" + villages + ")\n"
+    )
+    return sql, params
+
+
+def scope_query(store: Store, scope: Scope, body: str, params: Sequence[Any] = ()) -> list[dict]:
+    cte, cte_params = scope_cte(scope)
+    return store.query(cte + body, [*cte_params, *params])
+
+
+def scope_scalar(store: Store, scope: Scope, body: str) -> Any:
+    cte, params = scope_cte(scope)
+    return store.scalar(cte + body, params)
+
+
+# -- follow-ups -------------------------------------------------------------------
+
+# A follow-up is open when the person's latest visit (on a day not cancelled)
+# asked for one; the person belongs to their own village, else their
+# household's, else the village of that visit's clinic day.
+OPEN_FOLLOW_UPS_CTE = """
+    latest AS (
+        SELECT v.*, row_number() OVER (
+            PARTITION BY v.person_id ORDER BY dd.date DESC, v.arrived_at DESC, v.id DESC) AS rn
+        FROM visits v JOIN clinic_days dd ON dd.id = v.clinic_day_id WHERE dd.status != 'cancelled'
+    ),
+    lv AS (SELECT * FROM latest WHERE rn = 1 AND follow_up_due IS NOT NULL),
+    open_follow_ups AS (
+        SELECT lv.id AS visit_id, lv.person_id, lv.follow_up_due, lv.clinic_day_id,
+               coalesce(p.village_id, h.village_id, d.village_id) AS village_id
+        FROM lv JOIN persons p ON p.id = lv.person_id
+        JOIN clinic_days d ON d.id = lv.clinic_day_id
+        LEFT JOIN households h ON h.id = p.household_id
+    )
+"""
