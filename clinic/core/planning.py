@@ -1028,9 +1028,9 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
         "is_cadre": int(vol.is_cadre),
         "notes": vol.notes,
     }
-    from clinic.store.volunteers import same_name_and_phone
+    from clinic.store.volunteers import find_volunteer
 
-    other = same_name_and_phone(store, name, phone, volunteer_id)
+    other = find_volunteer(store, name, phone, other_than=volunteer_id)
     if other:
         raise PlanningError(
             _("A volunteer called {name} with this phone is already on the list.").format(name=name)

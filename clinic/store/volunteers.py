@@ -109,8 +109,14 @@ def all_volunteers(store: Store, query: str = "", limit: int = 200) -> list[dict
     )
 
 
-def find_volunteer(store: Store, name: str, phone: str | None) -> dict | None:
-    return store.one("SELECT * FROM volunteers WHERE name = ? AND phone IS ?", [name, phone])
+def find_volunteer(
+    store: Store, name: str, phone: str | None, other_than: int | None = None
+) -> dict | None:
+    """The volunteer with this name and phone (the roster's identity), other than ``other_than``."""
+    return store.one(
+        "SELECT * FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ? ORDER BY id LIMIT 1",
+        [name, phone, other_than],
+    )
 
 
 def save_volunteer(store: Store, values: dict[str, Any]) -> str:
@@ -124,16 +130,6 @@ def save_volunteer(store: Store, values: dict[str, Any]) -> str:
         return "unchanged"
     store.db["volunteers"].update(existing["id"], changes)
     return "updated"
-
-
-def same_name_and_phone(
-    store: Store, name: str, phone: str | None, other_than: int | None
-) -> dict | None:
-    """Another volunteer with this name and phone (the roster's identity)."""
-    return store.one(
-        "SELECT id FROM volunteers WHERE name = ? AND phone IS ? AND id IS NOT ?",
-        [name, phone, other_than],
-    )
 
 
 def mark_cadre(store: Store, volunteer_id: int) -> None:
