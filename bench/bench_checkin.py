@@ -93,7 +93,8 @@ def time_raw(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[s
     household number, each with LIMIT), then one join fetching the shown
     columns of those persons; no Python objects beyond the rows."""
     from clinic.store import open_store
-    from clinic.store.desk import persons_by_ids, simple_find_ids
+    from clinic.store.person_keys import simple_find_ids
+    from clinic.store.persons import persons_by_ids
 
     store = open_store(db_path, migrate=False)
     try:

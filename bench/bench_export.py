@@ -11,7 +11,7 @@ per visit), then:
 1. ``clinic export visits`` through clinic.core.exports (masking, labels,
    neutralising, BOM) to a file: rows/s;
 2. ``sqlite3 -csv -header`` on the very SQL the export runs
-   (clinic.store.reports.visit_query): rows/s; prints the ratio;
+   (clinic.store.datasets.visit_query): rows/s; prints the ratio;
 3. the export again in two child processes, of about a tenth and of all
    the visits (a date filter), each reporting its peak RSS: the two peaks
    should be about equal (rows are streamed, never collected).
@@ -183,7 +183,8 @@ def time_clinic(db: Path, out: Path) -> tuple[float, int]:
 
 
 def time_sqlite3(db: Path, out: Path) -> tuple[float, int]:
-    from clinic.store.reports import Scope, visit_query
+    from clinic.store.datasets import visit_query
+    from clinic.store.rules import Scope
 
     sql, params = visit_query(Scope())
     assert not params

@@ -128,7 +128,7 @@ def test_database_error_exit_code_3(tmp_path, capsys):
 
 
 def test_unexpected_error_never_shows_traceback(monkeypatch, tmp_path, capsys):
-    import clinic.store.overview as overview
+    import clinic.store.counts as counts_q
 
     def explode(store):
         raise ZeroDivisionError
@@ -136,7 +136,7 @@ def test_unexpected_error_never_shows_traceback(monkeypatch, tmp_path, capsys):
     from clinic.store import open_store
 
     open_store(tmp_path / "x.db").close()
-    monkeypatch.setattr(overview, "counts", explode)
+    monkeypatch.setattr(counts_q, "counts", explode)
     monkeypatch.delenv("CLINIC_DEBUG", raising=False)
     assert main(["--db", str(tmp_path / "x.db"), "status"]) == 1
     err = capsys.readouterr().err

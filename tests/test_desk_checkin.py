@@ -234,20 +234,20 @@ def test_queue_states_and_waiting_time(demo_store):
 
 def test_two_desks_checking_in_the_same_person_make_one_visit(demo_path, monkeypatch):
     """Desk B read "not checked in" just before desk A wrote the visit."""
-    from clinic.store import desk as q
     from clinic.store import open_store
+    from clinic.store import visits as visits_q
 
     a, b = open_store(demo_path), open_store(demo_path)
     day = today_day(a)
     p = person(a, consent=True, not_on_day=day["id"])
     first, _ = desk.check_in(a, day, p["id"], None, NOW)
-    real_visit_for = q.visit_for
+    real_visit_for = visits_q.visit_for
     stale = iter([None])  # B's first look is from before A's write
 
     def visit_for(store, day_id, person_id):
         return next(stale, real_visit_for(store, day_id, person_id))
 
-    monkeypatch.setattr(q, "visit_for", visit_for)
+    monkeypatch.setattr(visits_q, "visit_for", visit_for)
     second, new = desk.check_in(b, day, p["id"], None, NOW)
     assert (second, new) == (first, False)
     assert (

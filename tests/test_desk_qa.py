@@ -68,10 +68,10 @@ async def test_the_desk_stays_open_when_leaving_it(demo_path):
 
 
 async def test_queue_filter_is_named_and_cycles_through_the_days_specialties(demo_path, demo_store):
-    from clinic.store import desk as q
+    from clinic.store import days as days_q
 
     day = today_day(demo_store)
-    used = q.day_queue_codes(demo_store, day["id"])
+    used = days_q.day_queue_codes(demo_store, day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)

@@ -291,7 +291,7 @@ async def test_done_and_filter_are_different_keys(demo_path, demo_store):
 
 
 async def test_ctrl_g_cycles_through_the_days_queues_only(demo_path, demo_store):
-    from clinic.store import desk as q
+    from clinic.store import days as days_q
 
     day = today_day(demo_store)
     p = person(demo_store, consent=True, not_on_day=day["id"])
@@ -306,7 +306,7 @@ async def test_ctrl_g_cycles_through_the_days_queues_only(demo_path, demo_store)
             await keys.press("ctrl+g")
             seen.append(visit_row(demo_store, day, p["id"])["queue"])
         assert set(seen) == allowed and len(allowed) < len(app.screen.specialties)
-        assert set(seen) - {None} <= q.day_queue_codes(demo_store, day["id"])
+        assert set(seen) - {None} <= days_q.day_queue_codes(demo_store, day["id"])
 
 
 async def test_glucose_fasting_does_not_carry_over_to_the_next_person(demo_path, demo_store):

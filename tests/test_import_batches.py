@@ -17,7 +17,7 @@ from clinic.core import dates, idnumbers, phones
 from clinic.core import registers as reg
 from clinic.core.errors import InputError
 from clinic.core.registers import import_register
-from clinic.store import registers as store_q
+from clinic.store import persons as persons_q
 from clinic.store.connection import new_uid
 
 from conftest import TODAY
@@ -165,7 +165,7 @@ def test_dry_run_counts_what_the_import_does(store, tmp_path):
 
 
 def test_person_tuples_follow_the_store_columns():
-    assert store_q.PERSON_COLUMNS[3:] == reg.VALUE_FIELDS
+    assert persons_q.PERSON_COLUMNS[3:] == reg.VALUE_FIELDS
 
 
 def test_uids_are_random_version_4_uuids():

@@ -15,7 +15,7 @@ from clinic.cli.main import cli
 from clinic.core import planning as p
 from clinic.core.errors import ConfirmationNeeded, InputError
 from clinic.core.figures import follow_up_totals
-from clinic.store import planning as q
+from clinic.store import days as days_q
 
 from conftest import TODAY
 
@@ -83,7 +83,7 @@ def test_filled_counts_places_of_the_role_only(store, tmp_path):
     assert (home[0]["filled"], home[0]["needed"], home[0]["assigned"]) == (3, 6, 8)
     lines = {n.role: n for n in p.day_needs(store, day_id)}
     assert lines["gp"].filled == 3 and lines["nurse"].filled == 0 and lines["nurse"].open == 3
-    assert q.days_between(store, "2026-12-19", "2026-12-19")[0]["filled"] == 3
+    assert days_q.days_between(store, "2026-12-19", "2026-12-19")[0]["filled"] == 3
     store.close()
     db = str(tmp_path / "test.db")
     out = (

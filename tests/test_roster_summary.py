@@ -84,15 +84,15 @@ def test_namesakes_are_told_apart(store):
         )
         .last_pk
     )
-    labels = p.volunteer_labels(p.q.volunteers(store))
+    labels = p.volunteer_labels(p.volunteers_q.volunteers(store))
     assert labels[b] == "王芳 (九三学社)"
     assert labels[a] == "王芳 (民进, 138****5678)" and labels[c] == "王芳 (民进, 137****2222)"
     assert labels[d] == f"李明 (#{d})" and labels[e] == f"李明 (#{e})"
     assert len(set(labels.values())) == len(labels)
     single = _namesake(store, "赵一")
-    assert p.volunteer_labels(p.q.volunteers(store))[single] == "赵一"
+    assert p.volunteer_labels(p.volunteers_q.volunteers(store))[single] == "赵一"
     set_language("zh")
-    assert p.volunteer_labels(p.q.volunteers(store))[b] == "王芳（九三学社）"
+    assert p.volunteer_labels(p.volunteers_q.volunteers(store))[b] == "王芳（九三学社）"
 
 
 def test_the_roster_on_the_command_line_shows_namesakes_apart(store, tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from clinic.core.search import find_persons, search_keys
-from clinic.store import persons as q
+from clinic.store import person_keys as keys_q
+from clinic.store import places as places_q
 from clinic.store.connection import new_uid
 
 from conftest import TODAY
@@ -14,7 +15,7 @@ from conftest import TODAY
 
 def add(store, name, id_number=None, phone=None, household=None):
     with store.transaction():
-        village = q.village_id(store, "中峰镇", "龙山村")
+        village = places_q.village_id(store, "中峰镇", "龙山村")
         hid = None
         if household:
             hid = (
@@ -44,7 +45,7 @@ def add(store, name, id_number=None, phone=None, household=None):
             )
             .last_pk
         )
-        q.replace_keys(store, pid, search_keys(name, id_number, phone))
+        keys_q.replace_keys(store, pid, search_keys(name, id_number, phone))
     return pid
 
 
@@ -150,7 +151,7 @@ def test_old_database_gets_its_pinyin_keys_rebuilt(tmp_path):
         add(store, "张三")
         with store.transaction():
             # The keys as the old rule wrote them (丁 also read zheng).
-            q.replace_keys(
+            keys_q.replace_keys(
                 store,
                 pid,
                 ["y:ds", "y:dingshu", "y:zs", "y:zhengshu", "p:87654321831"],

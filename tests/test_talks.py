@@ -21,7 +21,7 @@ from clinic.core.exports import DATASETS, export_dataset
 from clinic.core.figures import day_scope, talk_figures
 from clinic.core.reports import build_report, report_rows
 from clinic.i18n import set_language
-from clinic.store.figures import Scope
+from clinic.store.rules import Scope
 
 from conftest import TODAY
 

@@ -113,11 +113,11 @@ async def test_browse_village_households_members(demo_path, demo_store):
 
 
 async def test_long_lists_load_page_by_page(store, tmp_path):
-    from clinic.store import persons as q
+    from clinic.store import places as places_q
     from clinic.store.connection import new_uid
 
     with store.transaction():
-        village = q.village_id(store, "石角镇", "新华村")
+        village = places_q.village_id(store, "石角镇", "新华村")
         store.db["households"].insert_all(
             {
                 "uid": new_uid(),

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from clinic.core.errors import NotFoundError
 from clinic.i18n import _, join_list, pick
 from clinic.store import Store
-from clinic.store import chronic as q
-from clinic.store import desk as dq
+from clinic.store import person_details as details_q
+from clinic.store import persons as persons_q
+from clinic.store import visits as visits_q
 from clinic.store.audit import record as record_audit
 
 
@@ -44,13 +45,13 @@ class Proposal:
 
 def proposal(store: Store, visit_id: int) -> Proposal | None:
     """The conditions to offer for a visit, or None when there are none."""
-    visit = dq.visit(store, visit_id)
+    visit = visits_q.visit(store, visit_id)
     if visit is None:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
-    rows = q.assessed_not_on_record(store, visit_id)
+    rows = visits_q.assessed_not_on_record(store, visit_id)
     if not rows:
         return None
-    person = dq.person(store, visit["person_id"]) or {}
+    person = persons_q.person(store, visit["person_id"]) or {}
     return Proposal(
         visit_id=visit_id,
         person_id=visit["person_id"],
@@ -67,8 +68,10 @@ def record_assessed(store: Store, visit_id: int, actor: str = "") -> list[str]:
         found = proposal(store, visit_id)
         if found is None:
             return []
-        visit = dq.visit(store, visit_id) or {}
-        added = q.add_person_conditions(store, found.person_id, list(found.codes))
+        visit = visits_q.visit(store, visit_id) or {}
+        added = details_q.insert_person_conditions(
+            store, [(found.person_id, code) for code in found.codes]
+        )
         detail = {"visit": visit.get("uid"), "conditions": list(found.codes)}
         record_audit(store, actor or "desk", "conditions_recorded", json.dumps(detail), added)
     return list(found.codes)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from clinic.store import Store, open_store
+from clinic.store import counts as _counts
 from clinic.store import migrations as _migrations
-from clinic.store import overview as _overview
 
 __all__ = ["Store", "has_persons", "open_store", "record_counts", "schema_version"]
 
@@ -24,9 +24,9 @@ def schema_version(store: Store) -> int:
 
 def record_counts(store: Store) -> dict[str, Any]:
     """How many records of each kind the file holds (home screen, ``clinic status``)."""
-    return _overview.counts(store)
+    return _counts.counts(store)
 
 
 def has_persons(store: Store) -> bool:
     """Whether anyone is registered: ``clinic demo`` refuses to mix into real data."""
-    return _overview.count(store, "persons") > 0
+    return _counts.count(store, "persons") > 0

@@ -15,7 +15,9 @@ from clinic.core.figures import day_scope, volunteer_figures
 from clinic.core.reports import report_for_scope
 from clinic.i18n import _, join_list, ngettext, pick
 from clinic.store import Store, figures
-from clinic.store import desk as q
+from clinic.store import assignments as assignments_q
+from clinic.store import days as days_q
+from clinic.store import visits as visits_q
 
 
 def _category_label(code: str) -> str:
@@ -31,13 +33,13 @@ def find_day(store: Store, date: dt.date | None, today: dt.date) -> dict:
     """The clinic day on ``date`` (the first if several), or without a date the
     most recent clinic day up to today."""
     if date is None:
-        found = q.latest_day_up_to(store, today.isoformat())
+        found = days_q.latest_day_up_to(store, today.isoformat())
         if not found:
             raise NotFoundError(
                 _("There is no clinic day up to {date}.").format(date=today.isoformat())
             )
         return found
-    days = q.days_on(store, date.isoformat())
+    days = days_q.days_on(store, date.isoformat())
     if not days:
         raise NotFoundError(_("There is no clinic day on {date}.").format(date=date.isoformat()))
     return days[0]
@@ -56,7 +58,7 @@ def summary(store: Store, day_id: int) -> dict:
     report = report_for_scope(store, scope, {})
     team = volunteer_figures(store, scope)
     states = figures.visit_states(store, scope)
-    work = {r["volunteer_id"]: r for r in q.summary_volunteer_work(store, day_id)}
+    work = {r["volunteer_id"]: r for r in assignments_q.summary_volunteer_work(store, day_id)}
     by_category = [
         {"category": c["category"], "label": c["label"], "count": c["people"]}
         for c in report.households["by_category"]
@@ -118,7 +120,7 @@ def summary(store: Store, day_id: int) -> dict:
                 "label": pick(r["name_zh"], r["name_en"]),
                 "count": r["n"],
             }
-            for r in q.summary_assessed(store, day_id)
+            for r in visits_q.summary_assessed(store, day_id)
         ],
         "prescriptions": [
             {"condition": r["condition"], "label": r["label"], "count": r["handouts"]}

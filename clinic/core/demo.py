@@ -21,8 +21,9 @@ from clinic.core.idnumbers import check_character
 from clinic.core.search import search_keys
 from clinic.core.vitals import flags_for, flags_text
 from clinic.store import bulk, open_store
+from clinic.store import catalogues as catalogues_q
 from clinic.store.connection import new_uid
-from clinic.store.overview import count
+from clinic.store.counts import count
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马胡朱郭何罗高林郑梁谢唐许冯宋韩邓彭曹曾田萧潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃单仇解查区朴"
 COMPOUND = ("欧阳", "司马", "上官", "诸葛")
@@ -232,7 +233,7 @@ def build_demo(
     try:
         with store.transaction():
             org_ids = bulk.ids_by(store, "organisations", "short_name")
-            village_ids = bulk.villages(store, _village_names(rng, spec["villages"]))
+            village_ids = bulk.ensure_villages(store, _village_names(rng, spec["villages"]))
             village_list = list(village_ids.values())
             volunteer_ids = _volunteers(store, rng, ids, spec["volunteers"], org_ids)
             paired = {cadre: 0 for cadre in volunteer_ids[::CADRE_EVERY]}
@@ -332,7 +333,7 @@ def build_demo(
             _talks(store, random.Random(seed + 22))
             if progress:
                 progress(total_steps, total_steps)
-            bulk.set_setting(
+            catalogues_q.set_setting(
                 store, "demo", json.dumps({"size": size, "seed": seed, "synthetic": True})
             )
         return {
@@ -477,7 +478,7 @@ def _clinic_days(
 ) -> int:
     """Past days (done, with visits and handouts) and future days (planned)."""
     templates = bulk.ids_by(store, "prescription_templates", "code")
-    ticks = bulk.default_ticks(store)
+    ticks = catalogues_q.default_ticks(store)
     consented: set[int] = set()
     consents = []
     volunteers = {row["id"]: row for row in bulk.rows(store, "volunteers")}

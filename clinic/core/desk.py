@@ -35,8 +35,14 @@ from clinic.core.phones import normalise_phone
 from clinic.core.search import PersonHit, age_from_iso, find_persons, search_keys
 from clinic.i18n import _, pick
 from clinic.store import Store
-from clinic.store import desk as q
-from clinic.store.registers import record_audit
+from clinic.store import assignments as assignments_q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import days as days_q
+from clinic.store import person_details as details_q
+from clinic.store import persons as persons_q
+from clinic.store import visits as visits_q
+from clinic.store import volunteers as volunteers_q
+from clinic.store.audit import record as record_audit
 
 STATES = ("waiting", "with_doctor", "done")
 
@@ -78,11 +84,11 @@ def day_label(day: dict) -> str:
 
 
 def days_for_desk(store: Store, today: dt.date) -> list[dict]:
-    return q.days_around(store, today.isoformat())
+    return days_q.days_around(store, today.isoformat())
 
 
 def get_day(store: Store, day_id: int) -> dict:
-    found = q.day(store, day_id)
+    found = days_q.day(store, day_id)
     if not found:
         raise NotFoundError(_("There is no clinic day number {id}.").format(id=day_id))
     return found
@@ -97,7 +103,7 @@ def create_walk_in_day(
 ) -> int:
     """A clinic day made on the spot at the desk (nobody planned it in advance)."""
     with store.transaction():
-        return q.insert_day(
+        return days_q.insert_day(
             store,
             {
                 "date": date.isoformat(),
@@ -114,22 +120,20 @@ def join_desk(store: Store, day_id: int, volunteer_id: int, role: str | None = N
     """A volunteer says they are at the desk: their assignment is marked attended
     (made if they were not on the roster)."""
     with store.transaction():
-        found = q.assignment(store, day_id, volunteer_id)
+        found = assignments_q.assignment_of(store, day_id, volunteer_id)
         if found:
             if found["status"] != "attended":
-                q.update_assignment(store, found["id"], {"status": "attended"})
+                assignments_q.update_assignment(store, found["id"], {"status": "attended"})
             return
-        vol = q.volunteer(store, volunteer_id)
+        vol = volunteers_q.volunteer(store, volunteer_id)
         if not vol:
             raise NotFoundError(_("There is no volunteer number {id}.").format(id=volunteer_id))
-        q.insert_assignment(
+        assignments_q.insert_assignment(
             store,
-            {
-                "clinic_day_id": day_id,
-                "volunteer_id": volunteer_id,
-                "role": role or vol["specialty_code"] or "clerk",
-                "status": "attended",
-            },
+            day_id,
+            volunteer_id,
+            role or vol["specialty_code"] or "clerk",
+            status="attended",
         )
 
 
@@ -140,19 +144,21 @@ def fill_hours(store: Store, day_id: int) -> int:
     typed, so the summary no longer marks them with *."""
     get_day(store, day_id)
     with store.transaction():
-        return q.fill_hours(store, day_id)
+        return assignments_q.fill_hours(store, day_id)
 
 
 def volunteers_for_day(store: Store, day_id: int) -> list[dict]:
     """The day's assigned volunteers first, then every other active volunteer."""
-    assigned = q.day_volunteers(store, day_id)
+    assigned = assignments_q.day_volunteers(store, day_id)
     ids = {v["id"] for v in assigned}
-    others = [dict(v, status=None) for v in q.all_volunteers(store) if v["id"] not in ids]
+    others = [
+        dict(v, status=None) for v in volunteers_q.all_volunteers(store) if v["id"] not in ids
+    ]
     return assigned + others
 
 
 def seen_counts(store: Store, day_id: int) -> dict[int, int]:
-    return q.seen_counts(store, day_id)
+    return visits_q.seen_counts(store, day_id)
 
 
 # -- search -------------------------------------------------------------------
@@ -182,7 +188,7 @@ def matched_number(hit: PersonHit, query: str) -> tuple[str, str]:
 
 
 def has_consent(store: Store, person_id: int) -> bool:
-    return q.current_consent(store, person_id) is not None
+    return details_q.current_consent(store, person_id) is not None
 
 
 @dataclass
@@ -206,7 +212,7 @@ class Consent:
 def record_consent(store: Store, person_id: int, consent: Consent, at: str) -> int:
     consent.check()
     proxy = consent.signed_by == "proxy"
-    return q.insert_consent(
+    return details_q.insert_consent(
         store,
         {
             "person_id": person_id,
@@ -241,7 +247,7 @@ def check_in(
     try:
         return _check_in(store, day, person_id, volunteer_id, now, queue, consent)
     except sqlite3.IntegrityError:
-        existing = q.visit_for(store, day["id"], person_id)
+        existing = visits_q.visit_for(store, day["id"], person_id)
         if existing is None:
             raise
         return existing["id"], False
@@ -257,9 +263,9 @@ def _check_in(
     consent: Consent | None,
 ) -> tuple[int, bool]:
     with store.transaction():
-        if q.person(store, person_id) is None:
+        if persons_q.person(store, person_id) is None:
             raise NotFoundError(_("There is no person number {id}.").format(id=person_id))
-        existing = q.visit_for(store, day["id"], person_id)
+        existing = visits_q.visit_for(store, day["id"], person_id)
         if existing:
             return existing["id"], False
         at = stamp(day, now)
@@ -269,7 +275,7 @@ def _check_in(
                     _("This person has no consent on record: record it before check-in."), "consent"
                 )
             record_consent(store, person_id, consent, at)
-        visit_id = q.insert_visit(
+        visit_id = visits_q.insert_visit(
             store,
             {
                 "clinic_day_id": day["id"],
@@ -288,7 +294,7 @@ def queue_rows(
     store: Store, day: dict, now: dt.datetime, specialty: str | None = None
 ) -> list[dict]:
     """The day's queue with minutes waited (until called, or until now)."""
-    rows = q.queue(store, day["id"], specialty)
+    rows = visits_q.queue(store, day["id"], specialty)
     clock = now if day["date"] == now.date().isoformat() else None
     for row in rows:
         end = row["called_at"] or row["done_at"] or clock
@@ -308,7 +314,7 @@ def set_state(
     if state not in STATES:
         raise InputError(_("Unknown queue state {state}.").format(state=state))
     with store.transaction():
-        visit = q.visit(store, visit_id)
+        visit = visits_q.visit(store, visit_id)
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         values: dict[str, Any] = {"state": state, "updated_at": stamp(day, now)}
@@ -322,7 +328,7 @@ def set_state(
         else:
             values["called_at"] = None
             values["done_at"] = None
-        q.update_visit(store, visit_id, values)
+        visits_q.update_visit(store, visit_id, values)
 
 
 NEXT_STATE = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}
@@ -347,7 +353,7 @@ def advance_state(
 
 def set_queue(store: Store, visit_id: int, specialty: str | None) -> None:
     with store.transaction():
-        q.update_visit(store, visit_id, {"queue": specialty or None})
+        visits_q.update_visit(store, visit_id, {"queue": specialty or None})
 
 
 # -- walk-ins -----------------------------------------------------------------
@@ -463,14 +469,14 @@ def likely_duplicates(store: Store, clean: CleanWalkIn) -> list[dict]:
     name, or same name with a birth year within a year or the same village."""
     found: dict[int, dict] = {}
     if clean.id_number:
-        row = q.person_with_id_number(store, clean.id_number)
+        row = persons_q.person_with_id_number(store, clean.id_number)
         if row:
             found[row["id"]] = row
     if clean.phone:
-        for row in q.persons_with_phone(store, clean.phone):
+        for row in persons_q.persons_with_phone(store, clean.phone):
             if row["name"] == clean.name:
                 found[row["id"]] = row
-    for row in q.persons_named(store, clean.name):
+    for row in persons_q.persons_named(store, clean.name):
         same_village = clean.village_id is not None and row["village_id"] == clean.village_id
         close_year = (
             clean.birth_date
@@ -546,7 +552,7 @@ def _insert_walk_in(
     volunteer_id: int | None,
 ) -> int:
     with store.transaction():
-        person_id = q.insert_person(
+        person_id = persons_q.insert_person(
             store,
             {
                 "name": clean.name,
@@ -685,7 +691,7 @@ def save_visit(
     closes the visit (refused while a value is wrong)."""
     row, result = read_visit_form(form, day["date"])
     with store.transaction():
-        visit = q.visit(store, visit_id)
+        visit = visits_q.visit(store, visit_id)
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         if not has_consent(store, visit["person_id"]):
@@ -716,8 +722,8 @@ def save_visit(
                 called_at=stamp(day, now),
                 seen_by=visit["seen_by"] or volunteer_id,
             )
-        q.update_visit(store, visit_id, row)
-        q.set_visit_conditions(store, visit_id, form.conditions)
+        visits_q.update_visit(store, visit_id, row)
+        visits_q.set_visit_conditions(store, visit_id, form.conditions)
     return result
 
 
@@ -725,7 +731,7 @@ def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     """The form as it was left: the raw draft if there is one, else the stored
     values. A new form starts at *random* glucose: the last patient's fasting
     choice carried over to the next person was wrong as often as right."""
-    visit = q.visit(store, visit_id)
+    visit = visits_q.visit(store, visit_id)
     if not visit:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     draft = json.loads(visit.get("draft_form") or "{}")
@@ -755,37 +761,40 @@ def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     return VisitForm(
         values=values,
         fasting=fasting,
-        conditions=q.visit_conditions(store, visit_id),
+        conditions=visits_q.visit_conditions(store, visit_id),
         queue=visit["queue"],
     )
 
 
 def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
     """What the visit form shows beside the fields: the person, their record, history."""
-    visit = q.visit(store, visit_id)
+    visit = visits_q.visit(store, visit_id)
     if not visit:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     day = get_day(store, visit["clinic_day_id"])
-    person = q.person(store, visit["person_id"])
+    person = persons_q.person(store, visit["person_id"])
     return {
         "visit": visit,
         "day": day,
         "person": person,
         "age": age_on(person["birth_date"], dt.date.fromisoformat(day["date"])),
-        "tags": q.person_tags(store, person["id"]),
-        "conditions_on_record": q.person_conditions(store, person["id"]),
-        "history": q.history(store, person["id"], day["date"]),
-        "handouts": q.visit_handouts(store, visit_id),
-        "consent": q.current_consent(store, person["id"]),
+        "tags": details_q.person_tags(store, person["id"]),
+        "conditions_on_record": details_q.person_conditions(store, person["id"]),
+        "history": visits_q.visit_history(store, person["id"], day["date"]),
+        "handouts": visits_q.visit_handouts(store, visit_id),
+        "consent": details_q.current_consent(store, person["id"]),
     }
 
 
 def conditions_catalogue(store: Store) -> list[tuple[str, str]]:
-    return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in q.conditions(store)]
+    return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in catalogues_q.conditions(store)]
 
 
 def specialties_catalogue(store: Store) -> list[tuple[str, str]]:
-    return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in q.specialties(store)]
+    return [
+        (r["code"], pick(r["name_zh"], r["name_en"]))
+        for r in catalogues_q.specialties(store, clinical_only=True)
+    ]
 
 
 # -- what the desk screen reads ------------------------------------------------
@@ -793,41 +802,41 @@ def specialties_catalogue(store: Store) -> list[tuple[str, str]]:
 
 def find_day(store: Store, day_id: int) -> dict | None:
     """The clinic day, or None when there is no such day (``get_day`` raises instead)."""
-    return q.day(store, day_id)
+    return days_q.day(store, day_id)
 
 
 def volunteer(store: Store, volunteer_id: int) -> dict | None:
     """The volunteer at the desk (``id``, ``name``, ``specialty_code``, ``licence_no``)."""
-    return q.volunteer(store, volunteer_id)
+    return volunteers_q.volunteer(store, volunteer_id)
 
 
 def person(store: Store, person_id: int) -> dict | None:
     """One registered person, as the desk shows them."""
-    return q.person(store, person_id)
+    return persons_q.person(store, person_id)
 
 
 def visit(store: Store, visit_id: int) -> dict | None:
-    return q.visit(store, visit_id)
+    return visits_q.visit(store, visit_id)
 
 
 def visit_for(store: Store, day_id: int, person_id: int) -> dict | None:
     """The person's visit on that clinic day, if they are checked in."""
-    return q.visit_for(store, day_id, person_id)
+    return visits_q.visit_for(store, day_id, person_id)
 
 
 def checked_in_among(store: Store, day_id: int, person_ids: list[int]) -> set[int]:
     """Which of these persons are checked in on the day (the ✓ beside a search hit)."""
-    return q.checked_in_among(store, day_id, person_ids)
+    return visits_q.checked_in_among(store, day_id, person_ids)
 
 
 def queue_stamp(store: Store, day_id: int) -> tuple:
     """Changes whenever the day's queue does: another desk's change is polled for by it."""
-    return q.queue_stamp(store, day_id)
+    return visits_q.queue_stamp(store, day_id)
 
 
 def queue_codes(store: Store, day_id: int) -> set[str]:
     """The specialties the day's visits are queued for or the day needs."""
-    return q.day_queue_codes(store, day_id)
+    return days_q.day_queue_codes(store, day_id)
 
 
 def needs_consent(store: Store, day_id: int, person_id: int) -> bool:

@@ -1,6 +1,6 @@
 """Datasets a coordinator exports to CSV, Excel or JSON.
 
-Each dataset is a named column list and a streamed query (clinic.store.reports);
+Each dataset is a named column list and a streamed query (clinic.store.datasets);
 rows pass through a mapper that masks ID numbers and phones (unless the
 coordinator asked for ``unmasked``), turns codes into words of the current
 language, and never collects. Headers follow the language; JSON uses stable
@@ -31,8 +31,8 @@ from clinic.core.tabular import check_encoding, check_format, write_table
 from clinic.core.vitals import FLAG_SHORT, flag_short
 from clinic.i18n import N_, _, pick
 from clinic.store import Store, figures
-from clinic.store import reports as q
-from clinic.store.figures import Scope
+from clinic.store import datasets as datasets_q
+from clinic.store.rules import Scope
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,8 @@ class _Labels:
     """Words for the codes in a row, looked up once per export."""
 
     def __init__(self, store: Store, fmt: str = "csv") -> None:
-        from clinic.store.persons import condition_names
-        from clinic.store.volunteers import specialty_names
+        from clinic.store.catalogues import conditions as condition_names
+        from clinic.store.catalogues import specialty_names
 
         # Words of the language for people (CSV, Excel); JSON keeps the stable
         # codes (M, dibao, hypertension, bp_raised;glucose_diabetes, overdue)
@@ -136,7 +136,7 @@ def _yes(value: Any) -> str:
 
 def _visit_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    for r in q.visit_rows(store, scope):
+    for r in datasets_q.visit_rows(store, scope):
         (
             date,
             town,
@@ -243,7 +243,7 @@ VISITS = Dataset(
 
 def _handout_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    for r in q.handout_rows(store, scope):
+    for r in datasets_q.handout_rows(store, scope):
         (
             date,
             town,
@@ -306,7 +306,7 @@ HANDOUTS = Dataset(
 
 def _person_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    for r in q.person_rows(store, scope):
+    for r in datasets_q.person_rows(store, scope):
         (
             town,
             village,
@@ -380,7 +380,7 @@ PERSONS = Dataset(
 
 def _household_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
-    for r in q.household_rows(store, scope):
+    for r in datasets_q.household_rows(store, scope):
         town, village, group, number, head, cat, members, seen, last, cadre, uid = r
         yield (
             town,
@@ -506,7 +506,7 @@ VOLUNTEER_HOURS = Dataset(
 def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
     lab: _Labels = ctx["labels"]
     status_words = {"overdue": lab.word("overdue", _("overdue")), "due": lab.word("due", _("due"))}
-    for r in q.follow_up_rows(store, scope, ctx["today"]):
+    for r in datasets_q.follow_up_rows(store, scope, ctx["today"]):
         (
             town,
             village,
@@ -704,11 +704,11 @@ def count_rows(
     for the large datasets, a pass over the small ones."""
     filters = filters or ReportFilters()
     if name == "visits":
-        return q.count_visits(store, resolve(store, filters))
+        return datasets_q.count_visits(store, resolve(store, filters))
     if name == "handouts":
-        return q.count_handouts(store, resolve(store, filters))
+        return datasets_q.count_handouts(store, resolve(store, filters))
     if name in ("persons", "households"):
-        return q.count_register(store, resolve(store, filters), name)
+        return datasets_q.count_register(store, resolve(store, filters), name)
     return sum(1 for _row in dataset_rows(store, name, filters, today=today))
 
 

@@ -30,7 +30,7 @@ from clinic.core.vitals import FLAG_LEVEL
 from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import figures as q
-from clinic.store.figures import FILLS_PLACE, Scope
+from clinic.store.rules import FILLS_PLACE, Scope
 
 __all__ = [
     "FILLS_PLACE",

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from clinic.core.search import PersonHit
 from clinic.i18n import pick
 from clinic.store import Store
+from clinic.store import catalogues as catalogues_q
+from clinic.store import households as households_q
+from clinic.store import person_details as details_q
 from clinic.store import persons as q
+from clinic.store import places as places_q
+from clinic.store import visits as visits_q
 
 
 @dataclass
@@ -25,21 +30,21 @@ class PersonDetail:
 
 
 def person_detail(store: Store, person_id: int, today: dt.date) -> PersonDetail | None:
-    row = q.person_row(store, person_id)
+    row = q.person(store, person_id)
     if row is None:
         return None
-    codes = q.person_conditions(store, person_id)
-    names = {r["code"]: pick(r["name_zh"], r["name_en"]) for r in q.condition_names(store)}
+    codes = details_q.person_conditions(store, person_id)
+    names = {r["code"]: pick(r["name_zh"], r["name_en"]) for r in catalogues_q.conditions(store)}
     return PersonDetail(
         hit=PersonHit.from_row(row, today),
         group_no=row["group_no"],
-        tags=q.person_tags(store, person_id),
+        tags=details_q.person_tags(store, person_id),
         conditions=codes,
         condition_labels=[names.get(code, code) for code in codes],
         other_conditions=[c for c in (row["other_conditions"] or "").split(";") if c],
         family_doctor=bool(row["family_doctor"]),
-        consent=q.latest_consent(store, person_id),
-        visits=q.visit_history(store, person_id),
+        consent=details_q.current_consent(store, person_id),
+        visits=visits_q.visit_history(store, person_id, limit=5),
     )
 
 
@@ -48,14 +53,14 @@ def person_detail(store: Store, person_id: int, today: dt.date) -> PersonDetail 
 
 def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> list[dict]:
     """Villages with household and person counts, a page at a time after (township, village)."""
-    return q.village_rows(store, after, limit)
+    return places_q.village_rows(store, after, limit)
 
 
 def household_rows(
     store: Store, village: int, after: tuple[str, int] | None, limit: int
 ) -> list[dict]:
     """A village's households with their size, a page at a time after (number, id)."""
-    return q.household_rows(store, village, after, limit)
+    return households_q.households_of_village(store, village, after, limit)
 
 
 def household_members(store: Store, household: int) -> list[dict]:

@@ -24,8 +24,14 @@ from clinic.core.errors import (
 )
 from clinic.i18n import N_, _, current_language, ngettext, pick
 from clinic.store import Store, figures
-from clinic.store import planning as q
-from clinic.store.figures import FILLS_PLACE
+from clinic.store import assignments as assignments_q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import datasets as datasets_q
+from clinic.store import days as days_q
+from clinic.store import households as households_q
+from clinic.store import places as places_q
+from clinic.store import volunteers as volunteers_q
+from clinic.store.rules import FILLS_PLACE
 
 DAY_STATUSES = ("planned", "confirmed", "done", "cancelled")
 ASSIGNMENT_STATUSES = ("invited", "confirmed", "declined", "attended", "no_show")
@@ -67,7 +73,7 @@ def iso(value: str | dt.date) -> str:
 def specialty_index(store: Store) -> dict[str, str]:
     """Every spelling of a specialty (code, 全科, General practice, aliases) → code."""
     index: dict[str, str] = {}
-    for row in q.specialties(store):
+    for row in catalogues_q.specialties(store):
         for word in [row["code"], row["name_zh"], row["name_en"], *row["aliases"].split(";")]:
             if word:
                 index[_norm(word).lower()] = row["code"]
@@ -77,7 +83,7 @@ def specialty_index(store: Store) -> dict[str, str]:
 def specialty_label(store: Store, code: str | None) -> str:
     if not code:
         return ""
-    from clinic.store.volunteers import specialty_names
+    from clinic.store.catalogues import specialty_names
 
     return pick(*specialty_names(store).get(code, (code, code)))
 
@@ -85,7 +91,7 @@ def specialty_label(store: Store, code: str | None) -> str:
 def parse_specialty(store: Store, text: str) -> str:
     code = specialty_index(store).get(_norm(text).lower())
     if code is None:
-        names = "、".join(pick(r["name_zh"], r["name_en"]) for r in q.specialties(store))
+        names = "、".join(pick(r["name_zh"], r["name_en"]) for r in catalogues_q.specialties(store))
         raise FieldError(
             _("Unknown specialty {value}; known: {names}.").format(value=text, names=names)
         )
@@ -140,7 +146,7 @@ DEFAULT_NEEDS = {"gp": 2, "tcm": 1, "nurse": 2, "pharmacist": 1}
 def default_needs(store: Store) -> dict[str, int]:
     """The usual team of a clinic day (of the specialties the database knows): what a new day
     asks for when nobody said otherwise."""
-    known = {r["code"] for r in q.specialties(store)}
+    known = {r["code"] for r in catalogues_q.specialties(store)}
     return {k: n for k, n in DEFAULT_NEEDS.items() if k in known}
 
 
@@ -155,7 +161,7 @@ def format_needs(store: Store, needs: dict[str, int]) -> str:
 
 def find_village(store: Store, text: str) -> int:
     text = _norm(text)
-    rows = q.villages(store)
+    rows = places_q.villages(store)
     if text.isdigit() and any(r["id"] == int(text) for r in rows):
         return int(text)
     hits = [
@@ -181,7 +187,7 @@ def find_organisation(store: Store, text: str | None) -> int | None:
     text = _norm(text or "")
     if not text:
         return None
-    rows = q.organisations(store)
+    rows = catalogues_q.organisations(store)
     for r in rows:
         if text in (r["short_name"], r["name_zh"], r["name_en"]) or text == str(r["id"]):
             return r["id"]
@@ -197,11 +203,11 @@ def find_volunteer(store: Store, text: str) -> dict:
 
     text = _norm(text)
     if text.startswith("#") and text[1:].isdigit():
-        row = q.volunteer(store, int(text[1:]))
+        row = volunteers_q.volunteer(store, int(text[1:]))
         if row:
             return row
         raise NotFoundError(_("No volunteer with number {value}.").format(value=text))
-    rows = q.volunteers_named(store, text)
+    rows = volunteers_q.volunteers_named(store, text)
     if len(rows) == 1:
         return rows[0]
     if not rows:
@@ -287,7 +293,7 @@ def check_duplicate(
     store: Store, village_id: int, date: str, *, exclude_day: int | None = None
 ) -> None:
     """Refuse a second clinic day (not cancelled) in one village on one date, naming the first."""
-    if date_status := q.days_at(store, village_id, date, exclude_day=exclude_day):
+    if date_status := days_q.days_at(store, village_id, date, exclude_day=exclude_day):
         d = date_status[0]
         raise RefusedError(
             _(
@@ -320,16 +326,16 @@ def add_day(store: Store, day: DayInput, *, today: dt.date) -> int:
         "notes": day.notes,
     }
     with store.transaction():
-        return q.insert_day(store, values, day.needs)
+        return days_q.insert_day(store, values, day.needs)
 
 
 def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> list[str]:
     """Save the changes; return what they break for the team already on the day (a new date
     a volunteer cannot serve, say). The team stays: the coordinator decides."""
-    before = q.day(store, day_id)
+    before = days_q.day(store, day_id)
     if before is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
-    had = sum(q.needs_of(store, [day_id])[day_id].values())
+    had = sum(days_q.needs_of(store, [day_id])[day_id].values())
     check_day(day, today, old_date=before["date"], old_needs=had)
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
@@ -344,8 +350,8 @@ def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> lis
         "notes": day.notes,
     }
     with store.transaction():
-        q.update_day(store, day_id, values)
-        q.replace_needs(store, day_id, day.needs)
+        days_q.update_day(store, day_id, values)
+        days_q.replace_needs(store, day_id, day.needs)
     return team_problems(store, day_id)
 
 
@@ -355,14 +361,15 @@ def team_problems(store: Store, day_id: int) -> list[str]:
     if day["status"] in ("done", "cancelled"):
         return []
     problems = []
-    for a in q.assignments_of_day(store, day_id):
+    for a in assignments_q.assignments_of_day(store, day_id):
         if a["status"] == "declined":
             continue
-        vol = q.volunteer(store, a["volunteer_id"])
+        vol = volunteers_q.volunteer(store, a["volunteer_id"])
         rv = _rvolunteer(store, vol, {day["date"][:7]})
         rv.month_load[day["date"][:7]] -= 1  # this assignment itself
         rv.busy_dates = {
-            b["date"] for b in q.busy_dates(store, vol["id"], day["date"], exclude_day=day_id)
+            b["date"]
+            for b in assignments_q.busy_dates(store, vol["id"], day["date"], exclude_day=day_id)
         }
         code = rostering.blocker(
             rv, _rday(store, day, exclude_assignment=a["id"]), a["role"], check_specialty=False
@@ -377,11 +384,11 @@ def set_day_status(store: Store, day_id: int, status: str) -> None:
         raise InputError(_("Unknown status {value}.").format(value=status))
     get_day(store, day_id)
     with store.transaction():
-        q.update_day(store, day_id, {"status": status})
+        days_q.update_day(store, day_id, {"status": status})
 
 
 def get_day(store: Store, day_id: int) -> dict:
-    row = q.day(store, day_id)
+    row = days_q.day(store, day_id)
     if row is None:
         raise NotFoundError(_("No clinic day number {value}.").format(value=day_id))
     return row
@@ -390,14 +397,14 @@ def get_day(store: Store, day_id: int) -> dict:
 def upcoming_days(store: Store, today: dt.date, limit: int = 8) -> list[dict]:
     """The next clinic days from today on (not cancelled), with their places
     (``needed``, ``filled``: the same figures as F5 and ``day list``)."""
-    return q.days_between(
+    return days_q.days_between(
         store, today.isoformat(), "9999-12-31", include_cancelled=False, limit=limit
     )
 
 
 def list_days(store: Store, date_from: str, date_to: str) -> list[dict]:
-    rows = q.days_between(store, date_from, date_to)
-    needs = q.needs_of(store, [r["id"] for r in rows])
+    rows = days_q.days_between(store, date_from, date_to)
+    needs = days_q.needs_of(store, [r["id"] for r in rows])
     for r in rows:
         r["needs"] = needs[r["id"]]
     return rows
@@ -407,7 +414,7 @@ def list_days(store: Store, date_from: str, date_to: str) -> list[dict]:
 class NeedLine:
     role: str
     needed: int
-    assigned: int  # invited, confirmed or attended (clinic.store.figures.FILLS_PLACE)
+    assigned: int  # invited, confirmed or attended (clinic.store.rules.FILLS_PLACE)
 
     @property
     def open(self) -> int:
@@ -448,12 +455,18 @@ def as_rvolunteer(
 
 
 def _rvolunteer(store: Store, vol: dict, months: set[str]) -> rostering.RVolunteer:
-    loads = q.month_loads(store, min(months), max(months)).get(vol["id"], {})
-    return as_rvolunteer(vol, unavailable=q.unavailable_dates(store, vol["id"]), loads=loads)
+    loads = assignments_q.month_loads(store, min(months), max(months)).get(vol["id"], {})
+    return as_rvolunteer(
+        vol, unavailable=volunteers_q.unavailable_dates(store, vol["id"]), loads=loads
+    )
 
 
 def _rday(store: Store, day: dict, *, exclude_assignment: int | None = None) -> rostering.RDay:
-    rows = [a for a in q.assignments_of_day(store, day["id"]) if a["id"] != exclude_assignment]
+    rows = [
+        a
+        for a in assignments_q.assignments_of_day(store, day["id"])
+        if a["id"] != exclude_assignment
+    ]
     return rostering.RDay(
         id=day["id"],
         date=day["date"],
@@ -477,13 +490,14 @@ def check_assignment(
 ) -> AssignmentCheck:
     """Would this assignment be accepted? The refusal (a hard rule) or warnings."""
     day = get_day(store, day_id)
-    vol = q.volunteer(store, volunteer_id)
+    vol = volunteers_q.volunteer(store, volunteer_id)
     if vol is None:
         raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
     role = role or vol["specialty_code"]
     rv = _rvolunteer(store, vol, {day["date"][:7]})
     rv.busy_dates = {
-        b["date"] for b in q.busy_dates(store, volunteer_id, day["date"], exclude_day=day_id)
+        b["date"]
+        for b in assignments_q.busy_dates(store, volunteer_id, day["date"], exclude_day=day_id)
     }
     rd = _rday(store, day)
     code = rostering.blocker(rv, rd, role, check_specialty=False)
@@ -520,7 +534,7 @@ def _refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
 
     name, date = vol["name"], day["date"]
     if code == "busy":
-        other = q.busy_dates(store, vol["id"], date, exclude_day=day["id"])
+        other = assignments_q.busy_dates(store, vol["id"], date, exclude_day=day["id"])
         where = other[0]["village"] if other else "?"
         return _("{name} is already on the clinic day in {village} on {date}.").format(
             name=name, village=where, date=date
@@ -552,7 +566,7 @@ def assign(
     """Put a volunteer on a clinic day; refused (RefusedError) when a hard rule forbids it."""
     if status not in ASSIGNMENT_STATUSES:
         raise InputError(_("Unknown status {value}.").format(value=status))
-    vol = q.volunteer(store, volunteer_id)
+    vol = volunteers_q.volunteer(store, volunteer_id)
     if vol is None:
         raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
     role = role or vol["specialty_code"]
@@ -564,7 +578,7 @@ def assign(
         check = check_assignment(store, day_id, volunteer_id, role)
         if check.refusal:
             raise RefusedError(check.message, check.refusal)
-        new_id = q.insert_assignment(store, day_id, volunteer_id, role, status=status)
+        new_id = assignments_q.insert_assignment(store, day_id, volunteer_id, role, status=status)
     return new_id, check.warnings
 
 
@@ -578,7 +592,7 @@ def set_assignment(
 ) -> None:
     """Set an assignment's state or hours. Changing a recorded attendance (attended / no-show) to
     another state raises ConfirmationNeeded unless ``change_attendance`` (the user confirmed)."""
-    row = q.assignment(store, assignment_id)
+    row = assignments_q.assignment(store, assignment_id)
     if row is None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
     values: dict = {}
@@ -590,7 +604,7 @@ def set_assignment(
             and status != row["status"]
             and not change_attendance
         ):
-            vol = q.volunteer(store, row["volunteer_id"])
+            vol = volunteers_q.volunteer(store, row["volunteer_id"])
             day = get_day(store, row["clinic_day_id"])
             raise ConfirmationNeeded(
                 _(
@@ -613,7 +627,7 @@ def set_assignment(
             raise InputError(_("Hours must be between 0 and 24."))
         values["hours"] = hours
     with store.transaction():
-        q.update_assignment(store, assignment_id, values)
+        assignments_q.update_assignment(store, assignment_id, values)
 
 
 def parse_hours(text: str) -> float | None:
@@ -635,11 +649,11 @@ def parse_hours(text: str) -> float | None:
 def set_hours(store: Store, assignment_id: int, hours: float | None) -> None:
     """Type (or, with None, clear) the hours of a volunteer marked attended.
     Cleared hours count the day's planned length again (docs/figures.md)."""
-    row = q.assignment(store, assignment_id)
+    row = assignments_q.assignment(store, assignment_id)
     if row is None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
     if row["status"] != "attended":
-        vol = q.volunteer(store, row["volunteer_id"])
+        vol = volunteers_q.volunteer(store, row["volunteer_id"])
         raise InputError(
             _("{name} is not marked attended: mark attendance first (t), then the hours.").format(
                 name=vol["name"] if vol else "?"
@@ -648,23 +662,23 @@ def set_hours(store: Store, assignment_id: int, hours: float | None) -> None:
     if hours is not None and not 0 <= hours <= 24:
         raise InputError(_("Hours must be between 0 and 24."))
     with store.transaction():
-        q.update_assignment(store, assignment_id, {"hours": hours})
+        assignments_q.update_assignment(store, assignment_id, {"hours": hours})
 
 
 def remove_assignment(store: Store, assignment_id: int) -> None:
-    row = q.assignment(store, assignment_id)
+    row = assignments_q.assignment(store, assignment_id)
     if row is None:
         raise NotFoundError(_("No assignment number {value}.").format(value=assignment_id))
     if row["status"] in ("attended", "no_show"):
         raise InputError(_("Attendance is recorded for this assignment; it stays on record."))
     with store.transaction():
-        q.delete_assignments(store, [assignment_id])
+        assignments_q.delete_assignments(store, [assignment_id])
 
 
 def attendance(store: Store, day_id: int) -> dict[str, list[dict]]:
     """Who signed up and who came: names by outcome (no-shows first to see)."""
     out: dict[str, list[dict]] = {s: [] for s in ASSIGNMENT_STATUSES}
-    for a in q.assignments_of_day(store, day_id):
+    for a in assignments_q.assignments_of_day(store, day_id):
         out[a["status"]].append(a)
     return out
 
@@ -680,12 +694,12 @@ def signed_up(seen: dict[str, list[dict]]) -> int:
 
 def team_of_day(store: Store, day_id: int) -> list[dict]:
     """The day's assignments with volunteer names, as the team table and roster show them."""
-    return q.assignments_of_day(store, day_id)
+    return assignments_q.assignments_of_day(store, day_id)
 
 
 def needs_of_day(store: Store, day_id: int) -> dict[str, int]:
     """The places the day needs, by specialty code (what ``format_needs`` writes out)."""
-    return q.needs_of(store, [day_id])[day_id]
+    return days_q.needs_of(store, [day_id])[day_id]
 
 
 # -- roster -----------------------------------------------------------------------
@@ -790,11 +804,11 @@ def plan_roster(
         )
     day_rows = [
         d
-        for d in q.days_between(store, date_from, date_to)
+        for d in days_q.days_between(store, date_from, date_to)
         if d["status"] in ("planned", "confirmed")
     ]
-    needs = q.needs_of(store, [d["id"] for d in day_rows])
-    existing = q.assignments_between(store, date_from, date_to)
+    needs = days_q.needs_of(store, [d["id"] for d in day_rows])
+    existing = assignments_q.assignments_between(store, date_from, date_to)
     released = [
         a["id"]
         for a in existing
@@ -807,12 +821,12 @@ def plan_roster(
     kept = [a for a in existing if a["id"] not in released_set]
     holidays = public_holidays.holidays_between(date_from, date_to)
     month_from, month_to = date_from[:7], date_to[:7]
-    loads = q.month_loads(store, month_from, month_to)
+    loads = assignments_q.month_loads(store, month_from, month_to)
     for a in existing:  # released invitations do not count against the monthly limit
         if a["id"] in released_set:
             loads[a["volunteer_id"]][a["date"][:7]] -= 1
-    unavailable = q.all_unavailable(store, date_from, date_to)
-    vol_rows = {v["id"]: v for v in q.volunteers(store)}
+    unavailable = volunteers_q.all_unavailable(store, date_from, date_to)
+    vol_rows = {v["id"]: v for v in volunteers_q.volunteers(store)}
     busy: dict[int, set[str]] = {}
     period_load: Counter = Counter()
     for a in kept:
@@ -979,9 +993,9 @@ def apply_roster(
     with store.transaction():
         if store.data_version() != version:
             plan = plan_roster(store, date_from, date_to, replan=replan, time_limit=time_limit)
-        q.delete_assignments(store, plan.released)
+        assignments_q.delete_assignments(store, plan.released)
         for p in plan.result.proposals:
-            q.insert_assignment(
+            assignments_q.insert_assignment(
                 store, p.day_id, p.volunteer_id, p.role, status="invited", source="roster"
             )
     return plan
@@ -1029,19 +1043,21 @@ def save_volunteer(store: Store, vol: VolunteerInput, volunteer_id: int | None =
         "is_cadre": int(vol.is_cadre),
         "notes": vol.notes,
     }
-    from clinic.store.volunteers import same_name_and_phone
+    from clinic.store.volunteers import find_volunteer
 
-    other = same_name_and_phone(store, name, phone, volunteer_id)
+    other = find_volunteer(store, name, phone, other_than=volunteer_id)
     if other:
         raise InputError(
             _("A volunteer called {name} with this phone is already on the list.").format(name=name)
         )
     with store.transaction():
         if volunteer_id is None:
-            volunteer_id = q.insert_volunteer(store, values)
+            volunteer_id = volunteers_q.insert_volunteer(store, values)
         else:
-            q.update_volunteer(store, volunteer_id, values)
-        q.replace_unavailable(store, volunteer_id, sorted({iso(d) for d in vol.unavailable}))
+            volunteers_q.update_volunteer(store, volunteer_id, values)
+        volunteers_q.replace_unavailable(
+            store, volunteer_id, sorted({iso(d) for d in vol.unavailable})
+        )
     return volunteer_id
 
 
@@ -1060,7 +1076,7 @@ class VolunteerSummary:
 
 
 def volunteer_summary(store: Store, volunteer_id: int, today: str) -> VolunteerSummary:
-    rows = q.schedule(store, volunteer_id)
+    rows = assignments_q.schedule(store, volunteer_id)
     return VolunteerSummary(
         days=sum(1 for r in rows if r["status"] != "declined"),
         # Served = attended on a day not cancelled (a held day): as hours and every report count.
@@ -1068,7 +1084,7 @@ def volunteer_summary(store: Store, volunteer_id: int, today: str) -> VolunteerS
             1 for r in rows if r["status"] == "attended" and r["day_status"] != "cancelled"
         ),
         no_shows=sum(1 for r in rows if r["status"] == "no_show"),
-        hours=(q.volunteer(store, volunteer_id) or {}).get("hours") or 0.0,
+        hours=(volunteers_q.volunteer(store, volunteer_id) or {}).get("hours") or 0.0,
         upcoming=[r for r in rows if r["date"] >= today and r["status"] != "declined"],
     )
 
@@ -1088,9 +1104,9 @@ def village_overview(store: Store, today: dt.date) -> list[dict]:
     as the report and home (clinic.core.figures)."""
     from clinic.core.figures import follow_ups_by_village
     from clinic.core.reports import percent
-    from clinic.store.figures import Scope
+    from clinic.store.rules import Scope
 
-    rows = q.village_overview(store, today.isoformat())
+    rows = places_q.village_overview(store, today.isoformat())
     year = Scope(date_from=f"{today.year}-01-01", date_to=today.isoformat(), all_villages=True)
     served = {r["village_id"]: r["served"] for r in figures.coverage_rows(store, year)}
     follow_ups = follow_ups_by_village(store, today)
@@ -1162,7 +1178,7 @@ def where_next(store: Store, today: dt.date) -> list[VillageRank]:
 
 # -- pairing (结对帮扶) ----------------------------------------------------------------
 def find_household(store: Store, text: str) -> dict:
-    rows = q.households_by_number(store, _norm(text))
+    rows = households_q.households_matching(store, _norm(text))
     if len(rows) == 1:
         return rows[0]
     if not rows:
@@ -1181,19 +1197,19 @@ def pair(store: Store, household_id: int, cadre_id: int | None) -> None:
             from clinic.store.volunteers import mark_cadre
 
             mark_cadre(store, cadre_id)
-        q.set_cadre(store, household_id, cadre_id)
+        households_q.set_cadre(store, household_id, cadre_id)
 
 
 def log_pairing_visit(
     store: Store, household_id: int, cadre_id: int, date: str, notes: str = ""
 ) -> int:
     with store.transaction():
-        return q.insert_pairing_visit(store, household_id, cadre_id, date, _norm(notes))
+        return households_q.insert_pairing_visit(store, household_id, cadre_id, date, _norm(notes))
 
 
 def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:
     """A cadre's households, most urgent first: follow-ups due, flags, longest since a visit."""
-    rows = q.cadre_households(store, cadre_id, today.isoformat())
+    rows = households_q.cadre_households(store, cadre_id, today.isoformat())
     for r in rows:
         r["flags"] = sorted(
             {f for part in (r["flags"] or "").split(",") for f in part.split(";") if f}
@@ -1251,7 +1267,7 @@ def roster_table(
     """The roster as rows for :func:`clinic.core.tabular.write_table`, by day or by volunteer."""
     from clinic.core.privacy import mask_phone
 
-    rows = q.roster_rows(store, date_from, date_to)
+    rows = datasets_q.roster_rows(store, date_from, date_to)
     if by == "volunteer":
         rows.sort(key=lambda r: (r["volunteer"], r["volunteer_id"], r["date"], r["start_time"]))
     out = [
@@ -1282,8 +1298,8 @@ def roster_table(
 
 
 def volunteers_with_days(store: Store, date_from: str, date_to: str) -> list[dict]:
-    ids = {r["volunteer_id"] for r in q.roster_rows(store, date_from, date_to)}
-    return [v for v in q.volunteers(store) if v["id"] in ids]
+    ids = {r["volunteer_id"] for r in datasets_q.roster_rows(store, date_from, date_to)}
+    return [v for v in volunteers_q.volunteers(store) if v["id"] in ids]
 
 
 def volunteer_ics(
@@ -1292,11 +1308,11 @@ def volunteer_ics(
     """The volunteer's clinic days as an iCalendar text; cancelled days stay in as CANCELLED."""
     from clinic.core import ics
 
-    vol = q.volunteer(store, volunteer_id)
+    vol = volunteers_q.volunteer(store, volunteer_id)
     if vol is None:
         raise NotFoundError(_("No volunteer with number {value}.").format(value=volunteer_id))
     events = []
-    for r in q.schedule(store, volunteer_id, date_from, date_to):
+    for r in assignments_q.schedule(store, volunteer_id, date_from, date_to):
         if r["status"] == "declined":
             continue
         role = specialty_label(store, r["role"])
@@ -1337,15 +1353,15 @@ def candidates(
     """Every volunteer judged for one clinic day: free ones with the role's specialty first."""
     day = get_day(store, day_id)
     rd = _rday(store, day)
-    loads = q.month_loads(store, day["date"][:7], day["date"][:7])
-    unavailable = q.all_unavailable(store, day["date"], day["date"])
+    loads = assignments_q.month_loads(store, day["date"][:7], day["date"][:7])
+    unavailable = volunteers_q.all_unavailable(store, day["date"], day["date"])
     busy = {
         a["volunteer_id"]
-        for a in q.assignments_between(store, day["date"], day["date"])
+        for a in assignments_q.assignments_between(store, day["date"], day["date"])
         if a["status"] != "declined" and a["clinic_day_id"] != day_id
     }
     out = []
-    for v in q.volunteers(store, name=name or None):
+    for v in volunteers_q.volunteers(store, name=name or None):
         rv = as_rvolunteer(
             v,
             unavailable=unavailable.get(v["id"], ()),
@@ -1467,7 +1483,9 @@ def propose_season(
         )
     if not 1 <= per_day <= 50:
         raise InputError(_("Clinic days per date: a whole number from 1 to 50."))
-    existing = [d for d in q.days_between(store, date_from, date_to) if d["status"] != "cancelled"]
+    existing = [
+        d for d in days_q.days_between(store, date_from, date_to) if d["status"] != "cancelled"
+    ]
     taken_villages = {d["village_id"] for d in existing}
     per_date = Counter(d["date"] for d in existing)
     ranks = [r for r in where_next(store, today) if r.row["id"] not in taken_villages]
@@ -1523,7 +1541,7 @@ def add_season(
             )
             check_duplicate(store, s.village_id, s.date)
             ids.append(
-                q.insert_day(
+                days_q.insert_day(
                     store,
                     {
                         "date": s.date,

@@ -35,7 +35,11 @@ from clinic.core.errors import (
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
 from clinic.i18n import N_, _, current_language, pick, translation_for
 from clinic.store import Store
-from clinic.store import desk as q
+from clinic.store import assignments as assignments_q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import days as days_q
+from clinic.store import visits as visits_q
+from clinic.store import volunteers as volunteers_q
 from clinic.store.resources import data_root
 
 # Flags that point at a condition's template.
@@ -112,7 +116,7 @@ def template_from_row(row: dict, lang: str | None = None) -> Template:
 
 
 def templates(store: Store, lang: str | None = None) -> list[Template]:
-    return [template_from_row(r, lang) for r in q.templates(store)]
+    return [template_from_row(r, lang) for r in catalogues_q.templates(store)]
 
 
 def suggest(
@@ -153,7 +157,7 @@ def hand_out(
     if not picks:
         raise InputError(_("Pick at least one health prescription to hand out."))
     with store.transaction():
-        visit = q.visit(store, visit_id)
+        visit = visits_q.visit(store, visit_id)
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         if not desk.has_consent(store, visit["person_id"]):
@@ -162,7 +166,7 @@ def hand_out(
             )
         ids = []
         for choice in picks:
-            row = q.template(store, choice.template_id)
+            row = catalogues_q.template(store, choice.template_id)
             if not row:
                 raise NotFoundError(
                     _("There is no health prescription template {id}.").format(
@@ -178,7 +182,7 @@ def hand_out(
                     )
                 )
             ids.append(
-                q.insert_handout(
+                visits_q.insert_handout(
                     store,
                     {
                         "visit_id": visit_id,
@@ -214,10 +218,10 @@ class StockLine:
 
 
 def stock(store: Store, day_id: int) -> list[StockLine]:
-    titles = {t["code"]: pick(t["title_zh"], t["title_en"]) for t in q.templates(store)}
+    titles = {t["code"]: pick(t["title_zh"], t["title_en"]) for t in catalogues_q.templates(store)}
     lines = {
         r["code"]: StockLine(r["code"], titles.get(r["code"], r["code"]), r["brought"], r["given"])
-        for r in q.stock(store, day_id)
+        for r in days_q.stock(store, day_id)
     }
     for code, title in titles.items():
         lines.setdefault(code, StockLine(code, title, None, 0))
@@ -233,7 +237,7 @@ def set_stock(store: Store, day_id: int, code: str, brought: str | int) -> None:
     if count < 0 or count > 100000:
         raise InputError(_("The number of sheets brought must be between 0 and 100000."))
     with store.transaction():
-        q.set_stock(store, day_id, code, count)
+        days_q.set_stock(store, day_id, code, count)
 
 
 def low_stock_warnings(store: Store, day_id: int, codes: list[str] | None = None) -> list[str]:
@@ -340,10 +344,10 @@ def sheet_language(person: dict) -> str:
 
 def _role(store: Store, day_id: int, volunteer_id: int) -> str | None:
     """What the volunteer did that day: their assignment's role, else their specialty."""
-    row = q.assignment(store, day_id, volunteer_id)
+    row = assignments_q.assignment_of(store, day_id, volunteer_id)
     if row and row["role"]:
         return row["role"]
-    vol = q.volunteer(store, volunteer_id)
+    vol = volunteers_q.volunteer(store, volunteer_id)
     return vol["specialty_code"] if vol else None
 
 
@@ -351,13 +355,13 @@ def _signer(store: Store, day_id: int, seen_by: int | None, given_by: list[int])
     """The sheet names its signer by the role they had: the doctor who saw the
     person when one did; otherwise whoever handed it out or keyed the visit,
     as "handled by" (a clerk at the keyboard is not a doctor)."""
-    doctors = {r["code"] for r in q.specialties(store)} - NOT_DOCTORS
+    doctors = {r["code"] for r in catalogues_q.specialties(store, clinical_only=True)} - NOT_DOCTORS
     candidates = [v for v in [seen_by, *given_by] if v]
     for vid in candidates:
         if _role(store, day_id, vid) in doctors:
-            return "doctor", q.volunteer(store, vid)["name"]
+            return "doctor", volunteers_q.volunteer(store, vid)["name"]
     for vid in [*given_by, seen_by]:
-        vol = q.volunteer(store, vid) if vid else None
+        vol = volunteers_q.volunteer(store, vid) if vid else None
         if vol:
             return "handled", vol["name"]
     return "handled", ""
@@ -400,21 +404,25 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
     g = translation_for(lang).gettext
     rows = [h for h in ctx["handouts"] if handout_ids is None or h["id"] in handout_ids]
     blocks = [
-        (template_from_row(q.template(store, h["template_id"]), lang), json.loads(h["ticked"]))
+        (
+            template_from_row(catalogues_q.template(store, h["template_id"]), lang),
+            json.loads(h["ticked"]),
+        )
         for h in rows
     ]
     role, signer = _signer(
         store, day["id"], visit["seen_by"], [h["given_by"] for h in rows if h["given_by"]]
     )
     names = {
-        r["code"]: (r["name_zh"] if lang == "zh" else r["name_en"]) for r in q.conditions(store)
+        r["code"]: (r["name_zh"] if lang == "zh" else r["name_en"])
+        for r in catalogues_q.conditions(store)
     }
     joiner = "、" if lang == "zh" else ", "
-    diagnosis = joiner.join(names.get(c, c) for c in q.visit_conditions(store, visit_id))
+    diagnosis = joiner.join(names.get(c, c) for c in visits_q.visit_conditions(store, visit_id))
     org = (
-        (day.get("organisation_zh") or day.get("organisation_en"))
+        (day.get("org_zh") or day.get("org_en"))
         if lang == "zh"
-        else (day.get("organisation_en") or day.get("organisation_zh"))
+        else (day.get("org_en") or day.get("org_zh"))
     ) or ""
     place = " ".join(x for x in (day["township"], day["village"], day["venue"]) if x)
     sex = {"M": g(N_("male")), "F": g(N_("female"))}.get(person["sex"] or "", "")
@@ -553,7 +561,7 @@ def resave_visit_sheet(
 ) -> tuple[Path, Path] | str | None:
     """The visit's sheet saved again (the final follow-up date and readings) when
     something was handed out at it; None when nothing was, so no sheet is made."""
-    if not q.visit_handouts(store, visit_id):
+    if not visits_q.visit_handouts(store, visit_id):
         return None
     return save_visit_sheet(store, db_path, visit_id)
 

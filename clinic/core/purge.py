@@ -25,9 +25,14 @@ from clinic.core.errors import InputError, NotFoundError
 from clinic.core.idnumbers import normalise_id
 from clinic.i18n import _
 from clinic.store import Store
+from clinic.store import audit as audit_q
+from clinic.store import connection as connection
+from clinic.store import households as households_q
+from clinic.store import person_details as details_q
+from clinic.store import persons as persons_q
 from clinic.store import persons as q
-from clinic.store import purge as pq
-from clinic.store.registers import record_audit
+from clinic.store import visits as visits_q
+from clinic.store.audit import record as record_audit
 
 # Datasets whose rows are persons (or name them); the others are counts.
 PERSONAL_DATASETS = ("persons", "households", "visits", "handouts", "follow-ups")
@@ -61,7 +66,7 @@ def find_one(store: Store, who: str) -> dict:
     """A person by ``#id`` (as `clinic find --json` shows it) or by whole ID number."""
     who = who.strip()
     if who.startswith("#") and who[1:].isdigit():
-        row = q.person_row(store, int(who[1:]))
+        row = q.person(store, int(who[1:]))
     else:
         number = normalise_id(who)
         if len(number) not in (15, 18):
@@ -69,7 +74,7 @@ def find_one(store: Store, who: str) -> dict:
                 _("Name the person by #number (from clinic find --json) or by the whole ID number.")
             )
         found = q.person_id_by_number(store, number)
-        row = q.person_row(store, found) if found else None
+        row = q.person(store, found) if found else None
     if row is None:
         raise NotFoundError(
             _("No person {who} in this database.").format(who=who if who.startswith("#") else "…")
@@ -79,27 +84,27 @@ def find_one(store: Store, who: str) -> dict:
 
 def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
     """Erase the person in one transaction, then their sheets and the WAL's old pages."""
-    pq.set_secure_delete(store, "ON")
+    connection.set_secure_delete(store, "ON")
     try:
         with store.transaction():
-            row = q.person_row(store, person_id)
+            row = q.person(store, person_id)
             if row is None:
                 raise NotFoundError(
                     _("No person {who} in this database.").format(who=f"#{person_id}")
                 )
-            visits = pq.visit_ids(store, person_id)
-            since = pq.person_created_at(store, person_id) or ""
+            visits = visits_q.visit_ids(store, person_id)
+            since = persons_q.person_created_at(store, person_id) or ""
             head = _hand_over_head(store, row)
-            pq.clear_proxy_name(store, row["name"], row["household_id"])
+            details_q.clear_proxy_name(store, row["name"], row["household_id"])
             removed = q.delete_person(store, person_id)
             _anonymise_audit(store, row)
             exports = _exports_holding(store, row, since)
-            replicas = pq.replica_folders(store)
+            replicas = audit_q.replica_folders(store)
             record_audit(
                 store, actor, "purge_person", json.dumps({"person_uid": row["uid"], **removed}), 1
             )
     finally:
-        pq.set_secure_delete(store, "FAST")
+        connection.set_secure_delete(store, "FAST")
     return PurgeResult(
         person_id,
         row["name"],
@@ -109,20 +114,22 @@ def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
         exports=exports,
         backups=_backups_before(store.path),
         replicas=replicas,
-        wal_cleared=pq.checkpoint_truncate(store),
+        wal_cleared=connection.checkpoint_truncate(store),
     )
 
 
 def _hand_over_head(store: Store, row: dict) -> HeadChange | None:
     """The household keeps a head: the spouse, else the eldest other member, else no name."""
     household = row["household_id"]
-    if household is None or pq.household_head(store, household) != row["name"]:
+    if household is None or households_q.household_head(store, household) != row["name"]:
         return None
-    others = [m for m in pq.other_members(store, household, row["id"]) if m["name"] != row["name"]]
+    others = [
+        m for m in persons_q.other_members(store, household, row["id"]) if m["name"] != row["name"]
+    ]
     chosen = next((m for m in others if m["relation"] in SPOUSE), None) or (
         others[0] if others else None
     )
-    pq.set_head_name(store, household, chosen["name"] if chosen else "")
+    households_q.set_head_name(store, household, chosen["name"] if chosen else "")
     return HeadChange(
         household_number=row["household_number"],
         new_head=chosen["name"] if chosen else "",
@@ -136,13 +143,13 @@ def _anonymise_audit(store: Store, row: dict) -> None:
         if not text or len(text) < 2:
             continue
         for form in {text, json.dumps(text)[1:-1]}:
-            pq.replace_in_audit(store, form, ERASED)
+            audit_q.replace_in_audit(store, form, ERASED)
 
 
 def _exports_holding(store: Store, row: dict, since: str) -> list[dict]:
     """Exports of person-level data made since the person was on record, in their village if narrowed."""
     found = []
-    for entry in pq.exports_since(store, since):
+    for entry in audit_q.exports_since(store, since):
         try:
             detail = json.loads(entry["detail"])
         except ValueError:

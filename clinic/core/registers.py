@@ -28,9 +28,14 @@ from clinic.core.search import number_keys, search_keys
 from clinic.core.tables import Table, iter_cells, map_headers, open_table
 from clinic.i18n import N_, _
 from clinic.store import Store, bulk
-from clinic.store import persons as place_q
-from clinic.store import registers as q
-from clinic.store.overview import count
+from clinic.store import audit as audit_q
+from clinic.store import catalogues as catalogues_q
+from clinic.store import households as households_q
+from clinic.store import person_details as details_q
+from clinic.store import person_keys as keys_q
+from clinic.store import persons as persons_q
+from clinic.store import places as places_q
+from clinic.store.counts import count
 
 Progress = Callable[[int, int], None]
 
@@ -328,7 +333,7 @@ class _Checker:
         self.township = township
         self.village = village
         self.today = today
-        self.lookup = q.condition_lookup(store)
+        self.lookup = catalogues_q.condition_lookup(store)
         self.good: list[PersonRow] = []
         self.rejected: list[Rejected] = []
         self.rows = 0
@@ -588,7 +593,7 @@ def _write(
             if progress:
                 progress(done, len(rows))
         result.villages_created = count(store, "villages") - villages_before
-        q.record_audit(
+        audit_q.record(
             store,
             actor,
             "import_register",
@@ -629,7 +634,7 @@ class _Writer:
     def village_id(self, town: str, vil: str) -> int:
         place = (town, vil)
         if place not in self.villages:
-            self.villages[place] = place_q.village_id(self.store, town, vil)
+            self.villages[place] = places_q.village_id(self.store, town, vil)
         return self.villages[place]
 
     def write(self, batch: list[tuple[tuple, list[PersonRow]]]) -> None:
@@ -648,11 +653,11 @@ class _Writer:
                 household_id = existing["id"]
                 changes = {k: v for k, v in values.items() if existing[k] != v}
                 if changes:
-                    q.update_household(self.store, household_id, changes)
+                    households_q.update_household(self.store, household_id, changes)
                 state = "updated" if changes else "unchanged"
             self.result.households[state] += 1
             ids.append((village_id, household_id, members, existing is not None))
-        q.insert_households(self.store, new_households)
+        households_q.insert_households(self.store, new_households)
         self._write_persons(ids)
 
     def _existing_households(self, placed) -> dict[tuple, dict]:
@@ -660,10 +665,10 @@ class _Writer:
         headed = [(vid, key[3]) for vid, key, _m in placed if not key[2]]
         found: dict[tuple, dict] = {}
         if numbered:
-            for row in q.households_by_number(self.store, numbered):
+            for row in households_q.households_by_number(self.store, numbered):
                 found[(row["village_id"], row["number"], None)] = row
         if headed:
-            for row in q.households_by_head(self.store, headed):
+            for row in households_q.households_by_head(self.store, headed):
                 found.setdefault((row["village_id"], None, row["head_name"]), row)
         return found
 
@@ -675,10 +680,14 @@ class _Writer:
         # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
         self.by_number: dict[str, tuple] = {}
         self.by_household: dict[int, list[tuple]] = {}
-        found = q.persons_matching(self.store, [n for n in numbers if n], existing_households)
+        found = persons_q.persons_matching(
+            self.store, [n for n in numbers if n], existing_households
+        )
         for person in found:
             self._index(person)
-        self.tags, self.conditions = q.tags_and_conditions_of(self.store, [p[_P_ID] for p in found])
+        self.tags, self.conditions = details_q.tags_and_conditions_of(
+            self.store, [p[_P_ID] for p in found]
+        )
         for village_id, household_id, members, _existed in households:
             for row in members:
                 self._save(row, village_id, household_id)
@@ -746,11 +755,11 @@ class _Writer:
             return "unchanged"
         changes = {
             column: new
-            for column, old, new in zip(q.PERSON_COLUMNS, existing, person, strict=True)
+            for column, old, new in zip(persons_q.PERSON_COLUMNS, existing, person, strict=True)
             if old != new
         }
         self._flush()
-        q.update_person(self.store, person[_P_ID], changes)
+        persons_q.update_person(self.store, person[_P_ID], changes)
         self._unindex(existing)
         self._index(person)
         return "updated"
@@ -761,9 +770,10 @@ class _Writer:
             row.conditions
         ):
             self._flush()
-            q.delete_tags_and_conditions(self.store, person_id)
-            q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
-            q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
+            details_q.delete_person_tags(self.store, person_id)
+            details_q.delete_person_conditions(self.store, person_id)
+            details_q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
+            details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
             tags = self.tags[person_id] = dict.fromkeys(row.tags)
             self.conditions[person_id] = set(row.conditions)
             if state == "unchanged":
@@ -771,7 +781,7 @@ class _Writer:
         cert = row.disability_cert
         if cert and "disabled" in tags and tags["disabled"] != cert:
             self._flush()
-            place_q.set_disability_detail(self.store, person_id, cert)
+            details_q.set_disability_detail(self.store, person_id, cert)
             tags["disabled"] = cert
         return state
 
@@ -787,21 +797,21 @@ class _Writer:
             self._pending_keys.extend((key, person_id) for key in keys)
         else:
             self._flush()
-            place_q.replace_keys(self.store, person_id, keys)
+            keys_q.replace_keys(self.store, person_id, keys)
 
     def _flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
         if self._pending_persons:
-            q.insert_persons(self.store, self._pending_persons)
+            persons_q.insert_persons(self.store, self._pending_persons)
             self._pending_persons = []
         if self._pending_tags:
-            q.insert_person_tags(self.store, self._pending_tags)
+            details_q.insert_person_tags(self.store, self._pending_tags)
             self._pending_tags = []
         if self._pending_conditions:
-            q.insert_person_conditions(self.store, self._pending_conditions)
+            details_q.insert_person_conditions(self.store, self._pending_conditions)
             self._pending_conditions = []
         if self._pending_keys:
-            q.insert_person_keys(self.store, self._pending_keys)
+            keys_q.insert_person_keys(self.store, self._pending_keys)
             self._pending_keys = []
 
 

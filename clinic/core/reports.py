@@ -44,9 +44,10 @@ from clinic.core.errors import FieldError, NotFoundError
 from clinic.core.figures import flag_figures, talk_figures, volunteer_figures
 from clinic.i18n import N_, _, current_language, join_list, ngettext, pick
 from clinic.store import Store
+from clinic.store import catalogues as catalogues_q
 from clinic.store import figures as q
-from clinic.store import reports as rq
-from clinic.store.figures import Scope
+from clinic.store import places as places_q
+from clinic.store.rules import Scope, materialised
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,13 @@ class ReportFilters:
 
 def village_choices(store: Store) -> list[dict]:
     """The villages a report can be narrowed to: those that had a clinic day."""
-    return rq.village_choices(store)
+    return places_q.village_choices(store)
 
 
 def organisation_choices(store: Store) -> list[dict]:
     """The organisations a report can be narrowed to: those that ran a clinic day, and
     the bodies above them."""
-    return rq.organisation_choices(store)
+    return catalogues_q.organisation_choices(store)
 
 
 def resolve(store: Store, filters: ReportFilters) -> Scope:
@@ -92,12 +93,12 @@ def resolve(store: Store, filters: ReportFilters) -> Scope:
         date_to=filters.date_to.isoformat() if filters.date_to else None,
         village_ids=_ids(
             filters.villages,
-            lambda n: rq.villages_named(store, n),
+            lambda n: [v["id"] for v in places_q.villages_named(store, n)],
             N_("No village or township called {name}."),
         ),
         org_ids=_ids(
             filters.orgs,
-            lambda n: rq.organisations_named(store, n),
+            lambda n: catalogues_q.organisations_named(store, n),
             N_("No organisation called {name}."),
         ),
     )
@@ -222,7 +223,7 @@ def report_for_scope(store: Store, scope: Scope, described: dict[str, Any]) -> R
 
     Its figures read the scope's rows written once for the report
     (:func:`clinic.store.figures.materialised`), not the whole database each."""
-    with q.materialised(store, scope) as scoped:
+    with materialised(store, scope) as scoped:
         return _report(store, scoped, described)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from clinic.core.dates import age_on
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.store import Store
+from clinic.store import person_keys as keys_q
 from clinic.store import persons as q
 
 DEFAULT_LIMIT = 50
@@ -95,10 +96,10 @@ def _lookup(store: Store, text: str, limit: int) -> list[dict]:
         if len(text) < 4:
             return []  # fewer than 4 digits would match thousands; ask for more
         tail = text.upper()[::-1]
-        return q.persons_by_key_prefix(store, ["i:" + tail, "p:" + tail], limit)
+        return keys_q.persons_by_key_prefix(store, ["i:" + tail, "p:" + tail], limit)
     if re.fullmatch(r"[A-Za-zü:]+", text):
         key = text.lower().replace("ü", "v").replace("u:", "v")
-        found = q.persons_by_key_prefix(store, ["y:" + key], limit)
+        found = keys_q.persons_by_key_prefix(store, ["y:" + key], limit)
         if len(found) < limit:
             found += q.persons_by_household_number(store, text.upper(), limit - len(found))
         return _unique(found)[:limit]

@@ -26,8 +26,8 @@ from clinic.core.errors import FieldError, InputError, NotFoundError
 from clinic.core.planning import find_volunteer, get_day
 from clinic.i18n import _
 from clinic.store import Store
-from clinic.store import planning as pq
 from clinic.store import talks as q
+from clinic.store import volunteers as volunteers_q
 
 MAX_ATTENDEES = 10000
 
@@ -66,7 +66,7 @@ def parse_attendees(value: str | int) -> int:
 
 def _speaker_id(store: Store, speaker: str | int) -> int:
     if isinstance(speaker, int):
-        if pq.volunteer(store, speaker) is None:
+        if volunteers_q.volunteer(store, speaker) is None:
             raise FieldError(
                 _("No volunteer with number {value}.").format(value=f"#{speaker}"), "speaker"
             )

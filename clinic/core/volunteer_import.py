@@ -22,9 +22,10 @@ from clinic.core.rejected import Rejected, write_rejected
 from clinic.core.tables import Table, iter_cells, map_headers, open_table
 from clinic.i18n import N_, _
 from clinic.store import Store
-from clinic.store import registers as audit_q
+from clinic.store import audit as audit_q
+from clinic.store import catalogues as catalogues_q
 from clinic.store import volunteers as q
-from clinic.store.overview import count
+from clinic.store.counts import count
 
 VOLUNTEER_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "志愿者姓名", "name"),
@@ -105,7 +106,7 @@ def _word_key(text: str) -> str:
 
 def specialty_lookup(store: Store) -> dict[str, str]:
     table = {}
-    for row in q.specialties(store):
+    for row in catalogues_q.specialties(store):
         for word in [row["code"], row["name_zh"], row["name_en"], *row["aliases"].split(";")]:
             if word.strip():
                 table[_word_key(word)] = row["code"]
@@ -114,7 +115,7 @@ def specialty_lookup(store: Store) -> dict[str, str]:
 
 def organisation_lookup(store: Store) -> dict[str, int]:
     table = {}
-    for row in q.organisations(store):
+    for row in catalogues_q.organisations(store):
         for word in (row["short_name"], row["name_zh"], row["name_en"]):
             table[_word_key(word)] = row["id"]
     return table
@@ -127,11 +128,11 @@ def resolve_organisation(
     key = _word_key(text)
     if key in lookup:
         return lookup[key]
-    for row in q.organisations(store):
+    for row in catalogues_q.organisations(store):
         if row["parent_id"] is None and text.startswith(row["short_name"]):
             if not create:
                 return -1
-            new_id = q.add_local_unit(store, text, row)
+            new_id = catalogues_q.add_local_unit(store, text, row)
             lookup[key] = new_id
             return new_id
     return None
@@ -191,7 +192,7 @@ def import_volunteers(
             if progress:
                 progress(done, len(good))
         result.organisations_created = count(store, "organisations") - before
-        audit_q.record_audit(
+        audit_q.record(
             store,
             actor,
             "import_volunteers",

@@ -7,7 +7,8 @@ these are the reads the volunteers screen and the clinic-day forms need.
 from __future__ import annotations
 
 from clinic.store import Store
-from clinic.store import planning as _q
+from clinic.store import assignments as _assignments
+from clinic.store import volunteers as _q
 
 
 def volunteers(
@@ -43,4 +44,4 @@ def unavailable_dates(store: Store, volunteer_id: int) -> list[str]:
 
 def schedule(store: Store, volunteer_id: int) -> list[dict]:
     """Every clinic day the volunteer is assigned to, oldest first."""
-    return _q.schedule(store, volunteer_id)
+    return _assignments.schedule(store, volunteer_id)

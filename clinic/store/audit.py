@@ -11,6 +11,8 @@ from typing import Any
 
 from clinic.store.connection import Store
 
+EXPORT_ACTIONS = ("export", "export_unmasked")
+
 
 def record(
     store: Store, actor: str, action: str, detail: dict[str, Any] | str, rows: int | None = None
@@ -21,3 +23,34 @@ def record(
         db["audit_log"].insert(
             {"actor": actor or "unknown", "action": action, "detail": text, "rows": rows}
         )
+
+
+def replace_in_audit(store: Store, text: str, replacement: str) -> int:
+    """Replace ``text`` wherever an audit detail holds it; returns rows changed."""
+    cursor = store.conn.execute(
+        "UPDATE audit_log SET detail = replace(detail, ?, ?) WHERE instr(detail, ?) > 0",
+        [text, replacement, text],
+    )
+    return cursor.rowcount
+
+
+def exports_since(store: Store, since: str) -> list[dict]:
+    """Export rows of the audit log from ``since`` (a local date-time) on, oldest first."""
+    marks = ", ".join("?" for _ in EXPORT_ACTIONS)
+    return store.query(
+        f"SELECT at, action, detail FROM audit_log WHERE action IN ({marks}) AND at >= ? "
+        "ORDER BY at, id",
+        [*EXPORT_ACTIONS, since],
+    )
+
+
+def replica_folders(store: Store) -> list[str]:
+    """Folders ``clinic replicate`` has copied this database into (from the audit log)."""
+    return [
+        r["folder"]
+        for r in store.query(
+            "SELECT DISTINCT json_extract(detail, '$.folder') AS folder FROM audit_log "
+            "WHERE action = 'replicate' AND json_valid(detail) ORDER BY folder"
+        )
+        if r["folder"]
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from clinic.store.connection import BUSY_TIMEOUT_MS
+from clinic.store.connection import BUSY_TIMEOUT_MS, BUSY_TIMEOUT_PRAGMA, CHECKPOINT_TRUNCATE
 from clinic.store.migrations import recorded_versions
 
 
@@ -19,7 +19,7 @@ def vacuum_into(source: Path, target: Path) -> None:
     """Write a compact, consistent copy of ``source`` into the empty file ``target``."""
     conn = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(BUSY_TIMEOUT_PRAGMA)
         conn.execute("VACUUM INTO ?", [str(target)])
     finally:
         conn.close()
@@ -66,7 +66,7 @@ def take_exclusive(path: Path, timeout_s: float = 1.0) -> bool:
     """
     conn = sqlite3.connect(str(path), timeout=timeout_s)
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute(CHECKPOINT_TRUNCATE)
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         return mode == "delete"
     except sqlite3.OperationalError as exc:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from clinic.store.connection import Store
+from clinic.store.places import village_id
 
 # Page cache for a bulk write: the register of a district (200,000 persons,
 # ~120 MB with its indexes) is written three times faster with it than with
@@ -17,11 +18,16 @@ BULK_CACHE_MIB = 64
 def large_cache(store: Store, mib: int = BULK_CACHE_MIB) -> Iterator[None]:
     """A larger page cache while the block runs (a bounded amount of memory)."""
     before = store.scalar("PRAGMA cache_size")
-    store.conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+    _set_cache_size(store, -1024 * int(mib))
     try:
         yield
     finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
+        _set_cache_size(store, int(before))
+
+
+def _set_cache_size(store: Store, size: int) -> None:
+    """Pages (positive) or KiB (negative) of page cache."""
+    store.conn.execute(f"PRAGMA cache_size = {int(size)}")
 
 
 def insert_rows(
@@ -42,33 +48,10 @@ def ids_by(store: Store, table: str, column: str) -> dict[str, int]:
     return {row[column]: row["id"] for row in store.query(f"SELECT id, {column} FROM {table}")}
 
 
-def villages(store: Store, places: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def ensure_villages(store: Store, places: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Create (township, village) pairs that are missing; return all their ids."""
-    from clinic.store.persons import village_id
-
     return {place: village_id(store, *place) for place in places}
-
-
-def default_ticks(store: Store) -> dict[int, str]:
-    """Template id → JSON list of the item codes ticked by default."""
-    import json
-
-    ticks = {}
-    for row in store.query("SELECT id, body FROM prescription_templates"):
-        body = json.loads(row["body"])
-        codes = [
-            item["code"]
-            for section in body.get("sections", [])
-            for item in section.get("items", [])
-            if item.get("default")
-        ]
-        ticks[row["id"]] = json.dumps(codes)
-    return ticks
 
 
 def rows(store: Store, table: str) -> list[dict]:
     return store.query(f"SELECT * FROM {table}")
-
-
-def set_setting(store: Store, key: str, value: str) -> None:
-    store.db["settings"].upsert({"key": key, "value": value}, pk="key")

@@ -21,6 +21,9 @@ from clinic.core.errors import DatabaseError, NotFoundError
 from clinic.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_PRAGMA = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
+# Copy every page of the -wal into the database file and empty the -wal.
+CHECKPOINT_TRUNCATE = "PRAGMA wal_checkpoint(TRUNCATE)"
 
 
 def new_uid() -> str:
@@ -132,7 +135,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(BUSY_TIMEOUT_PRAGMA)
         db.execute("PRAGMA foreign_keys = ON")
         # Deleted and overwritten values are zeroed where that costs no extra
         # I/O (an old phone number does not linger in a page); a purge turns
@@ -160,3 +163,21 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
                 path=path, reason=exc.strerror or exc
             )
         ) from exc
+
+
+# -- erasing for good (clinic.core.purge) ----------------------------------------------
+# ``secure_delete`` makes SQLite overwrite deleted content with zeros instead of
+# leaving it in free space; a TRUNCATE checkpoint then copies the zeroed pages
+# into the database file and empties the -wal file, which held the old pages.
+
+
+def set_secure_delete(store: Store, mode: str) -> None:
+    """``ON`` (every freed byte and page zeroed) or ``FAST`` (the app's default)."""
+    assert mode in ("ON", "FAST", "OFF")
+    store.conn.execute(f"PRAGMA secure_delete = {mode}")
+
+
+def checkpoint_truncate(store: Store) -> bool:
+    """Copy every page into the database file and empty the -wal; False while a reader holds old pages."""
+    busy, _log, _done = store.conn.execute(CHECKPOINT_TRUNCATE).fetchone()
+    return busy == 0

@@ -2,187 +2,29 @@
 F8, F9, the CLI's reports and the exports (issue 9, "one truth").
 
 A figure is a count over a *scope*: a period, villages, organising
-organisations, or a single clinic day (:class:`Scope`). Every figure starts
-from the same set of days, :func:`scope_cte`: the days *held* in the scope.
-The rules themselves (what is held, who served, how many hours, which places
-are filled, which follow-ups are open) are the SQL fragments below, each
-written once; docs/figures.md says them in words. ``clinic.core.figures``
-turns these rows into the figures the screens and commands show.
+organisations, or a single clinic day (:class:`clinic.store.rules.Scope`).
+Every figure starts from the same set of days,
+:func:`clinic.store.rules.scope_cte`: the days *held* in the scope. The
+rules themselves (what is held, who served, how many hours, which places are
+filled, which follow-ups are open) are the SQL fragments of
+:mod:`clinic.store.rules`, each written once; docs/figures.md says them in
+words. ``clinic.core.figures`` turns these rows into the figures the screens
+and commands show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any
-
 from clinic.store.connection import Store
-
-# -- the rules, in SQL ----------------------------------------------------------
-
-# Hours of an attended assignment whose hours were not typed: the clinic
-# day's planned length (start to end). Reports say how many were counted so.
-DAY_HOURS_SQL = (
-    "(julianday('2000-01-01 ' || d.end_time) - julianday('2000-01-01 ' || d.start_time)) * 24"
+from clinic.store.rules import (
+    DAY_HOURS_SQL,
+    FILLS_PLACE_SQL,
+    OPEN_FOLLOW_UPS_CTE,
+    SERVED_STATUS,
+    Scope,
+    day_filters,
+    scope_query,
+    scope_scalar,
 )
-
-
-# A volunteer served on a day when their assignment is marked attended.
-SERVED_STATUS = "attended"
-# Assignments that fill a needed place: invited, confirmed or attended. A
-# declined volunteer or a no-show leaves the place open.
-FILLS_PLACE = ("invited", "confirmed", "attended")
-FILLS_PLACE_SQL = "(" + ", ".join(f"'{s}'" for s in FILLS_PLACE) + ")"
-
-# A clinic day is held when it was not cancelled and is marked done, or has
-# a visit, or has a volunteer marked attended (attendance means it happened).
-HELD_SQL = (
-    "d.status != 'cancelled' AND (d.status = 'done'"
-    " OR EXISTS (SELECT 1 FROM visits v0 WHERE v0.clinic_day_id = d.id)"
-    " OR EXISTS (SELECT 1 FROM assignments a0 WHERE a0.clinic_day_id = d.id"
-    f" AND a0.status = '{SERVED_STATUS}'))"
-)
-
-# Places of a clinic day ``d``: needed, assigned (filling statuses, any role)
-# and filled (per role at most the places needed).
-PLACES_COLUMNS = f"""
-    (SELECT COALESCE(SUM(n.count), 0) FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS needed,
-    (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
-        AND a.status IN {FILLS_PLACE_SQL}) AS assigned,
-    (SELECT COALESCE(SUM(MIN(n.count, (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
-        AND a.role = n.specialty_code AND a.status IN {FILLS_PLACE_SQL}))), 0)
-     FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS filled"""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Resolved filters: ISO dates and database ids (None = no filter)."""
-
-    date_from: str | None = None
-    date_to: str | None = None
-    village_ids: tuple[int, ...] | None = None
-    org_ids: tuple[int, ...] | None = None
-    day_ids: tuple[int, ...] | None = None
-    # Coverage of every village, not only those named or where a day was held (F7).
-    all_villages: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-    # Set by :func:`materialised`: the scope's rows are in temporary tables.
-    materialised: bool = field(default=False, compare=False)
-
-
-def _in(column: str, ids: Sequence[int]) -> str:
-    return f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
-
-
-def _day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
-    """WHERE terms on clinic_days ``d`` for the period, villages and organisations."""
-    where: list[str] = []
-    params: list[Any] = []
-    if scope.date_from:
-        where.append("d.date >= ?")
-        params.append(scope.date_from)
-    if scope.date_to:
-        where.append("d.date <= ?")
-        params.append(scope.date_to)
-    if scope.village_ids is not None:
-        where.append(_in("d.village_id", scope.village_ids))
-    if scope.org_ids is not None:
-        where.append(_in("d.organisation_id", scope.org_ids))
-    if scope.day_ids is not None:
-        where.append(_in("d.id", scope.day_ids))
-    return where, params
-
-
-# The visits of the held days, with the columns of their person that figures
-# count by: every visit figure reads these rows (``scope_visits v``).
-SCOPE_VISITS_SQL = """SELECT v.id, v.clinic_day_id, v.person_id, v.state, v.flags, v.referral_to,
-           v.follow_up_due, p.household_id, p.sex, p.walk_in
-    FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id"""
-
-# The households of the people seen on those days (a member seen = served).
-SCOPE_HOUSEHOLDS_SQL = (
-    "SELECT DISTINCT household_id AS id FROM scope_visits WHERE household_id IS NOT NULL"
-)
-
-_SCOPE_TABLES = ("days", "scope_villages", "scope_visits", "scope_households")
-
-
-def scope_cte(scope: Scope) -> tuple[str, list[Any]]:
-    """``WITH days AS (...), scope_villages AS (...), scope_visits AS (...)``
-    and its parameters: the held days of the scope (:data:`HELD_SQL`), the
-    villages it is about and the visits of its days (:data:`SCOPE_VISITS_SQL`).
-
-    ``scope_villages`` are the villages the report is about: those named by
-    the filter, or else those where a counted clinic day was held; the
-    households registered there are the denominator of coverage.
-    """
-    if scope.materialised:
-        return (
-            "WITH "
-            + ",\n".join(f"{name} AS (SELECT * FROM temp.m_{name})" for name in _SCOPE_TABLES)
-            + "\n",
-            [],
-        )
-    where, params = _day_filters(scope)
-    where.append(HELD_SQL)
-    if scope.all_villages:
-        villages = "SELECT id AS village_id FROM villages"
-    elif scope.village_ids is not None:
-        villages = "SELECT id AS village_id FROM villages WHERE " + _in("id", scope.village_ids)
-    else:
-        villages = "SELECT DISTINCT village_id FROM days"
-    sql = (
-        "WITH days AS (SELECT d.* FROM clinic_days d WHERE " + " AND ".join(where) + "),\n"
-        "scope_villages AS (" + villages + "),\n"
-        "scope_visits AS (" + SCOPE_VISITS_SQL + "),\n"
-        "scope_households AS (" + SCOPE_HOUSEHOLDS_SQL + ")\n"
-    )
-    return sql, params
-
-
-@contextmanager
-def materialised(store: Store, scope: Scope) -> Iterator[Scope]:
-    """The scope's days, villages and visits written once into temporary
-    tables of this connection (``temp.m_days`` ...), for the length of the block.
-
-    A report asks a dozen figures of one scope; without this each of them
-    finds the scope's visits again among every visit of the database
-    (bench/bench_report.py measures the difference). The figures' SQL is the
-    same either way: only :func:`scope_cte` changes what ``days``,
-    ``scope_villages`` and ``scope_visits`` read.
-    """
-    if scope.materialised:
-        yield scope
-        return
-    cte, params = scope_cte(scope)
-    conn = store.conn
-    try:
-        for name in _SCOPE_TABLES:
-            conn.execute(f"DROP TABLE IF EXISTS temp.m_{name}")
-            conn.execute(f"CREATE TEMP TABLE m_{name} AS {cte} SELECT * FROM {name}", params)
-        conn.execute("CREATE UNIQUE INDEX temp.m_scope_visits_id ON m_scope_visits(id)")
-        conn.execute("CREATE INDEX temp.m_scope_visits_day ON m_scope_visits(clinic_day_id)")
-        conn.execute("CREATE INDEX temp.m_scope_visits_person ON m_scope_visits(person_id)")
-        conn.execute("CREATE UNIQUE INDEX temp.m_scope_households_id ON m_scope_households(id)")
-        # Tell the planner how small the scope is, or it may scan every
-        # handout of the database to look up the few visits in scope.
-        conn.execute("ANALYZE temp")
-        yield replace(scope, materialised=True)
-    finally:
-        for name in _SCOPE_TABLES:
-            conn.execute(f"DROP TABLE IF EXISTS temp.m_{name}")
-
-
-def _q(store: Store, scope: Scope, body: str, params: Sequence[Any] = ()) -> list[dict]:
-    cte, cte_params = scope_cte(scope)
-    return store.query(cte + body, [*cte_params, *params])
-
-
-def _scalar(store: Store, scope: Scope, body: str) -> Any:
-    cte, params = scope_cte(scope)
-    return store.scalar(cte + body, params)
-
 
 # -- figures -------------------------------------------------------------------
 
@@ -190,8 +32,8 @@ def _scalar(store: Store, scope: Scope, body: str) -> Any:
 def day_counts(store: Store, scope: Scope) -> dict[str, int]:
     """Held days in scope, and the planned/cancelled days matching the same
     filters (they are not "held" but a coordinator wants to see them)."""
-    held = _scalar(store, scope, "SELECT count(*) FROM days") or 0
-    where, params = _day_filters(scope)
+    held = scope_scalar(store, scope, "SELECT count(*) FROM days") or 0
+    where, params = day_filters(scope)
     row = (
         store.one(
             "SELECT sum(d.status = 'cancelled') AS cancelled, count(*) AS total FROM clinic_days d WHERE "
@@ -209,7 +51,7 @@ def day_counts(store: Store, scope: Scope) -> dict[str, int]:
 
 
 def visit_counts(store: Store, scope: Scope) -> dict[str, int]:
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -230,7 +72,7 @@ def visit_counts(store: Store, scope: Scope) -> dict[str, int]:
 
 def visit_states(store: Store, scope: Scope) -> dict[str, int]:
     """Visits on the held days finished (``seen``) and not finished yet (drafts)."""
-    row = _q(
+    row = scope_query(
         store,
         scope,
         """SELECT coalesce(sum(v.state = 'done'), 0) AS seen, coalesce(sum(v.state != 'done'), 0) AS not_done
@@ -242,7 +84,7 @@ def visit_states(store: Store, scope: Scope) -> dict[str, int]:
 def households_by_category(store: Store, scope: Scope) -> list[dict]:
     """Per category: households registered in the scope's villages, those of
     them with a member seen, and all households seen (from anywhere)."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -262,7 +104,7 @@ def households_by_category(store: Store, scope: Scope) -> list[dict]:
 
 def people_by_category(store: Store, scope: Scope) -> dict[str, int]:
     """Distinct people seen, by their household's category (no household: '')."""
-    rows = _q(
+    rows = scope_query(
         store,
         scope,
         """
@@ -276,7 +118,7 @@ def people_by_category(store: Store, scope: Scope) -> dict[str, int]:
 
 
 def people_by_tag(store: Store, scope: Scope) -> dict[str, int]:
-    rows = _q(
+    rows = scope_query(
         store,
         scope,
         """
@@ -291,7 +133,7 @@ def people_by_tag(store: Store, scope: Scope) -> dict[str, int]:
 
 def people_by_condition(store: Store, scope: Scope) -> list[dict]:
     """People seen by chronic condition on record (what the register says)."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -306,7 +148,7 @@ def people_by_condition(store: Store, scope: Scope) -> list[dict]:
 def visit_flags(store: Store, scope: Scope) -> list[dict]:
     """One row per (visit, flag code) on the held days: a visit may carry
     several flags, stored ';'-separated. The only place flags are split."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -322,7 +164,7 @@ def visit_flags(store: Store, scope: Scope) -> list[dict]:
 
 
 def handouts_by_condition(store: Store, scope: Scope) -> list[dict]:
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -341,7 +183,7 @@ def handouts_by_condition(store: Store, scope: Scope) -> list[dict]:
 
 def handout_people(store: Store, scope: Scope) -> int:
     return (
-        _scalar(
+        scope_scalar(
             store,
             scope,
             """
@@ -353,7 +195,7 @@ def handout_people(store: Store, scope: Scope) -> int:
 
 
 def referrals_by_destination(store: Store, scope: Scope) -> list[dict]:
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -372,7 +214,7 @@ def volunteers_served(store: Store, scope: Scope) -> list[dict]:
 
     The report's volunteers and hours, the volunteer-hours export and the
     end-of-day summary's team are all these rows."""
-    return _q(
+    return scope_query(
         store,
         scope,
         f"""
@@ -395,7 +237,7 @@ def volunteers_served(store: Store, scope: Scope) -> list[dict]:
 def signed_up_not_attended(store: Store, scope: Scope) -> list[dict]:
     """Volunteers still invited or confirmed on a held day: they are not
     counted as having served (nobody marked them attended or no-show)."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -421,7 +263,7 @@ _TALKS_FROM = """
 def talk_rows(store: Store, scope: Scope) -> list[dict]:
     """Every health talk held on the scope's held days (a talk on a day not
     held counts nowhere, like a visit): the report's talks and the talks export."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -440,7 +282,7 @@ def talk_rows(store: Store, scope: Scope) -> list[dict]:
 
 def talks_by_topic(store: Store, scope: Scope) -> list[dict]:
     """Talks and attendees per topic (the topic as typed, spaces trimmed)."""
-    return _q(
+    return scope_query(
         store,
         scope,
         "SELECT trim(t.topic) AS topic, count(*) AS talks, sum(t.attendees) AS attendees"
@@ -451,7 +293,7 @@ def talks_by_topic(store: Store, scope: Scope) -> list[dict]:
 
 def talks_by_organisation(store: Store, scope: Scope) -> list[dict]:
     """Talks and attendees per organisation of the speaker (the party that gave the talk)."""
-    return _q(
+    return scope_query(
         store,
         scope,
         "SELECT o.short_name, count(*) AS talks, sum(t.attendees) AS attendees"
@@ -463,7 +305,7 @@ def talks_by_organisation(store: Store, scope: Scope) -> list[dict]:
 
 def by_organiser(store: Store, scope: Scope) -> list[dict]:
     """Per organising organisation: days held, visits, people, prescriptions."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -478,7 +320,7 @@ def by_organiser(store: Store, scope: Scope) -> list[dict]:
 
 
 def by_month(store: Store, scope: Scope) -> list[dict]:
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -493,7 +335,7 @@ def by_month(store: Store, scope: Scope) -> list[dict]:
 def coverage_rows(store: Store, scope: Scope) -> list[dict]:
     """One row per village in scope: days held, visits, people, registered
     and served households (served = a member seen on a day in scope)."""
-    return _q(
+    return scope_query(
         store,
         scope,
         """
@@ -546,28 +388,6 @@ def role_places(store: Store, day_id: int) -> list[dict]:
     """,
         [day_id],
     )
-
-
-# -- follow-ups -------------------------------------------------------------------
-
-# A follow-up is open when the person's latest visit (on a day not cancelled)
-# asked for one; the person belongs to their own village, else their
-# household's, else the village of that visit's clinic day.
-OPEN_FOLLOW_UPS_CTE = """
-    latest AS (
-        SELECT v.*, row_number() OVER (
-            PARTITION BY v.person_id ORDER BY dd.date DESC, v.arrived_at DESC, v.id DESC) AS rn
-        FROM visits v JOIN clinic_days dd ON dd.id = v.clinic_day_id WHERE dd.status != 'cancelled'
-    ),
-    lv AS (SELECT * FROM latest WHERE rn = 1 AND follow_up_due IS NOT NULL),
-    open_follow_ups AS (
-        SELECT lv.id AS visit_id, lv.person_id, lv.follow_up_due, lv.clinic_day_id,
-               coalesce(p.village_id, h.village_id, d.village_id) AS village_id
-        FROM lv JOIN persons p ON p.id = lv.person_id
-        JOIN clinic_days d ON d.id = lv.clinic_day_id
-        LEFT JOIN households h ON h.id = p.household_id
-    )
-"""
 
 
 def follow_up_counts(store: Store, today: str, due_by: str) -> list[dict]:

@@ -1,25 +1,47 @@
-"""Queries over persons, households, villages and their search keys."""
+"""Persons: the one row shape every list, search hit and form shows, the
+lookups that find a person, and the writes of the desk and the register import.
+
+Tags, conditions on record and consents are :mod:`clinic.store.person_details`;
+search keys are :mod:`clinic.store.person_keys`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
+from typing import Any
 
-from clinic.store.connection import Store
+from clinic.store.connection import Store, new_uid
 
-# What a search hit or a person list row carries; one SELECT for every list.
-PERSON_COLUMNS = """
-    p.id, p.uid, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.relation,
-    p.household_id, p.walk_in,
-    h.number AS household_number, h.head_name, h.category,
-    v.id AS village_id, v.name AS village, t.name AS township
+# What a search hit, a person list row or a person's form carries; one SELECT
+# for every list. A person's village is their own, else their household's.
+PERSON_SELECT = """
+SELECT p.id, p.uid, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.relation,
+       p.household_id, p.walk_in, p.group_no, p.other_conditions, p.family_doctor,
+       h.number AS household_number, h.head_name, h.category,
+       v.id AS village_id, v.name AS village, t.name AS township
+FROM persons p
+LEFT JOIN households h ON h.id = p.household_id
+LEFT JOIN villages v ON v.id = COALESCE(p.village_id, h.village_id)
+LEFT JOIN townships t ON t.id = v.township_id
 """
 
-PERSON_FROM = """
-    FROM persons p
-    LEFT JOIN households h ON h.id = p.household_id
-    LEFT JOIN villages v ON v.id = p.village_id
-    LEFT JOIN townships t ON t.id = v.township_id
-"""
+# The register import's columns of a person, in the order of its tuples.
+PERSON_FIELDS = (
+    "household_id",
+    "village_id",
+    "name",
+    "relation",
+    "sex",
+    "birth_date",
+    "id_number",
+    "id_number_old",
+    "phone",
+    "group_no",
+    "other_conditions",
+    "family_doctor",
+)
+PERSON_COLUMNS = ("id", *PERSON_FIELDS)
 
 
 def prefix_upper(prefix: str) -> str:
@@ -27,36 +49,38 @@ def prefix_upper(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
-def persons_by_key_prefix(store: Store, keys: Sequence[str], limit: int) -> list[dict]:
-    """Persons with a search key starting with any of ``keys`` (indexed range scans)."""
-    ids: list[int] = []
-    seen: set[int] = set()
-    for key in keys:
-        rows = store.conn.execute(
-            "SELECT DISTINCT person_id FROM person_keys WHERE key >= ? AND key < ? LIMIT ?",
-            [key, prefix_upper(key), limit],
-        ).fetchall()
-        for (pid,) in rows:
-            if pid not in seen:
-                seen.add(pid)
-                ids.append(pid)
-        if len(ids) >= limit:
-            break
-    return persons_by_ids(store, ids[:limit])
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- reads -------------------------------------------------------------------------
+
+
+def person(store: Store, person_id: int) -> dict | None:
+    return store.one(PERSON_SELECT + " WHERE p.id = ?", [person_id])
+
+
+def persons_by_ids(store: Store, ids: Sequence[int]) -> list[dict]:
+    """The persons of ``ids``, in that order."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = store.query(PERSON_SELECT + f" WHERE p.id IN ({marks})", list(ids))
+    order = {pid: i for i, pid in enumerate(ids)}
+    return sorted(rows, key=lambda row: order[row["id"]])
 
 
 def persons_by_name(store: Store, text: str, limit: int) -> list[dict]:
     """Names starting with ``text`` first (index), then names containing it (scan)."""
     found = store.query(
-        f"SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.name >= ? AND p.name < ? "
-        "ORDER BY p.name, p.id LIMIT ?",
+        PERSON_SELECT + " WHERE p.name >= ? AND p.name < ? ORDER BY p.name, p.id LIMIT ?",
         [text, prefix_upper(text), limit],
     )
     if len(found) < limit:
         have = [row["id"] for row in found] or [0]
         marks = ",".join("?" * len(have))
         found += store.query(
-            f"SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.name LIKE ? ESCAPE '\\' "
+            PERSON_SELECT + " WHERE p.name LIKE ? ESCAPE '\\' "
             f"AND p.id NOT IN ({marks}) ORDER BY p.name, p.id LIMIT ?",
             ["%" + escape_like(text) + "%", *have, limit - len(found)],
         )
@@ -65,182 +89,61 @@ def persons_by_name(store: Store, text: str, limit: int) -> list[dict]:
 
 def persons_by_household_number(store: Store, number: str, limit: int) -> list[dict]:
     return store.query(
-        f"SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE h.number >= ? AND h.number < ? "
+        PERSON_SELECT + " WHERE h.number >= ? AND h.number < ? "
         "ORDER BY h.number, p.relation != '户主', p.id LIMIT ?",
         [number, prefix_upper(number), limit],
     )
 
 
-def persons_by_ids(store: Store, ids: Sequence[int]) -> list[dict]:
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = store.query(f"SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.id IN ({marks})", list(ids))
-    order = {pid: i for i, pid in enumerate(ids)}
-    return sorted(rows, key=lambda row: order[row["id"]])
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def replace_keys(store: Store, person_id: int, keys: Iterable[str]) -> None:
-    store.conn.execute("DELETE FROM person_keys WHERE person_id = ?", [person_id])
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO person_keys (key, person_id) VALUES (?, ?)",
-        [(key, person_id) for key in keys],
-    )
-
-
-def person_tags(store: Store, person_id: int) -> list[str]:
-    return [
-        r["tag"]
-        for r in store.query(
-            "SELECT tag FROM person_tags WHERE person_id = ? ORDER BY tag", [person_id]
-        )
-    ]
-
-
-def person_conditions(store: Store, person_id: int) -> list[str]:
-    return [
-        r["condition_code"]
-        for r in store.query(
-            "SELECT condition_code FROM person_conditions WHERE person_id = ? ORDER BY condition_code",
-            [person_id],
-        )
-    ]
-
-
-def set_person_tags(store: Store, person_id: int, tags: Iterable[str]) -> None:
-    store.conn.execute("DELETE FROM person_tags WHERE person_id = ?", [person_id])
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO person_tags (person_id, tag) VALUES (?, ?)",
-        [(person_id, tag) for tag in tags],
-    )
-
-
-def set_person_conditions(store: Store, person_id: int, codes: Iterable[str]) -> None:
-    store.conn.execute("DELETE FROM person_conditions WHERE person_id = ?", [person_id])
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO person_conditions (person_id, condition_code) VALUES (?, ?)",
-        [(person_id, code) for code in codes],
-    )
-
-
-# -- places -----------------------------------------------------------------
-
-
-def township_id(store: Store, name: str, create: bool = True) -> int | None:
-    row = store.one("SELECT id FROM townships WHERE name = ?", [name])
-    if row:
-        return row["id"]
-    if not create:
-        return None
-    kind = "subdistrict" if name.endswith("街道") else "town"
-    return store.db["townships"].insert({"name": name, "kind": kind}).last_pk
-
-
-def village_id(store: Store, township: str, village: str, create: bool = True) -> int | None:
-    tid = township_id(store, township, create)
-    if tid is None:
-        return None
-    row = store.one("SELECT id FROM villages WHERE township_id = ? AND name = ?", [tid, village])
-    if row:
-        return row["id"]
-    if not create:
-        return None
-    return store.db["villages"].insert({"township_id": tid, "name": village}).last_pk
-
-
-def find_villages(store: Store, name: str) -> list[dict]:
-    """Villages called ``name`` (or "township village" / "township/village")."""
-    for sep in ("/", " ", "·"):
-        if sep in name:
-            town, _, vil = name.partition(sep)
-            return store.query(
-                "SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id "
-                "WHERE v.name = ? AND t.name = ?",
-                [vil.strip(), town.strip()],
-            )
-    return store.query(
-        "SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id "
-        "WHERE v.name = ?",
-        [name],
-    )
-
-
-def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> list[dict]:
-    """Villages with household and person counts, keyset-paged by (township, village)."""
-    where, params = "", []
-    if after:
-        where = "WHERE (t.name, v.name) > (?, ?)"
-        params = list(after)
-    return store.query(
-        f"""
-        SELECT v.id, v.name, t.name AS township,
-               (SELECT count(*) FROM households h WHERE h.village_id = v.id) AS households,
-               (SELECT count(*) FROM persons p WHERE p.village_id = v.id) AS persons
-        FROM villages v JOIN townships t ON t.id = v.township_id
-        {where}
-        ORDER BY t.name, v.name LIMIT ?
-        """,
-        [*params, limit],
-    )
-
-
-def household_rows(
-    store: Store, village: int, after: tuple[str, int] | None, limit: int
-) -> list[dict]:
-    """Households of a village, keyset-paged by (number, id)."""
-    where, params = "", []
-    if after:
-        where = "AND (COALESCE(h.number, ''), h.id) > (?, ?)"
-        params = list(after)
-    return store.query(
-        f"""
-        SELECT h.id, h.number, h.head_name, h.group_no, h.category,
-               (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS persons
-        FROM households h WHERE h.village_id = ? {where}
-        ORDER BY COALESCE(h.number, ''), h.id LIMIT ?
-        """,
-        [village, *params, limit],
-    )
-
-
 def household_members(store: Store, household: int) -> list[dict]:
     return store.query(
-        f"SELECT {PERSON_COLUMNS} {PERSON_FROM} WHERE p.household_id = ? "
+        PERSON_SELECT + " WHERE p.household_id = ? "
         "ORDER BY p.relation != '户主', p.birth_date, p.id",
         [household],
     )
 
 
-def person_row(store: Store, person_id: int) -> dict | None:
-    return store.one(
-        f"SELECT {PERSON_COLUMNS}, p.group_no, p.other_conditions, p.family_doctor {PERSON_FROM} WHERE p.id = ?",
-        [person_id],
+def persons_named(store: Store, name: str) -> list[dict]:
+    return store.query(PERSON_SELECT + " WHERE p.name = ? LIMIT 50", [name])
+
+
+def person_with_id_number(store: Store, number: str) -> dict | None:
+    return store.one(PERSON_SELECT + " WHERE p.id_number = ?", [number])
+
+
+def persons_with_phone(store: Store, phone: str) -> list[dict]:
+    return store.query(PERSON_SELECT + " WHERE p.phone = ? LIMIT 20", [phone])
+
+
+def person_id_by_number(store: Store, number: str) -> int | None:
+    return store.scalar(
+        "SELECT id FROM persons WHERE id_number = ? OR id_number_old = ?", [number, number]
     )
 
 
-def latest_consent(store: Store, person_id: int) -> dict | None:
-    return store.one(
-        "SELECT given_at, signed_by, proxy_name FROM consents WHERE person_id = ? AND withdrawn_at IS NULL "
-        "ORDER BY given_at DESC LIMIT 1",
-        [person_id],
-    )
+def person_created_at(store: Store, person_id: int) -> str | None:
+    return store.scalar("SELECT created_at FROM persons WHERE id = ?", [person_id])
 
 
-def visit_history(store: Store, person_id: int, limit: int = 5) -> list[dict]:
+def other_members(store: Store, household_id: int, person_id: int) -> list[dict]:
+    """The household's other members, eldest first (no birth date last)."""
     return store.query(
-        "SELECT d.date, vi.sbp, vi.dbp, vi.glucose, vi.glucose_fasting, vi.flags, vi.follow_up_due "
-        "FROM visits vi JOIN clinic_days d ON d.id = vi.clinic_day_id WHERE vi.person_id = ? "
-        "ORDER BY d.date DESC LIMIT ?",
-        [person_id, limit],
+        "SELECT id, name, relation, birth_date FROM persons WHERE household_id = ? AND id != ? "
+        "ORDER BY birth_date IS NULL, birth_date, id",
+        [household_id, person_id],
     )
 
 
-def condition_names(store: Store) -> list[dict]:
-    return store.query("SELECT code, name_zh, name_en FROM conditions ORDER BY sort_order")
+# -- writes ------------------------------------------------------------------------
+
+
+def insert_person(store: Store, row: dict, keys: list[str]) -> int:
+    """A person made at the desk (a walk-in), with their search keys."""
+    from clinic.store.person_keys import insert_person_keys
+
+    pid = store.db["persons"].insert({"uid": new_uid(), **row}).last_pk
+    insert_person_keys(store, [(k, pid) for k in dict.fromkeys(keys)])
+    return pid
 
 
 def delete_person(store: Store, person_id: int) -> dict[str, int]:
@@ -261,14 +164,33 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
     return removed
 
 
-def person_id_by_number(store: Store, number: str) -> int | None:
-    return store.scalar(
-        "SELECT id FROM persons WHERE id_number = ? OR id_number_old = ?", [number, number]
+# -- the register import -------------------------------------------------------------
+
+
+def persons_matching(store: Store, id_numbers: list[str], household_ids: list[int]) -> list[dict]:
+    """Persons with one of ``id_numbers`` or in one of ``household_ids``, by
+    id, as tuples of PERSON_COLUMNS."""
+    cols = ", ".join(PERSON_COLUMNS)
+    return store.conn.execute(
+        f"SELECT {cols} FROM persons WHERE id_number IN (SELECT value FROM json_each(?)) "
+        f"UNION SELECT {cols} FROM persons WHERE household_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY id",
+        [json.dumps(id_numbers), json.dumps(household_ids)],
+    ).fetchall()
+
+
+def insert_persons(store: Store, rows: list[tuple]) -> None:
+    """Tuples of the values of PERSON_COLUMNS; uids made here."""
+    cols = ", ".join(("uid", *PERSON_COLUMNS))
+    marks = ", ".join("?" * (len(PERSON_COLUMNS) + 1))
+    store.conn.executemany(
+        f"INSERT INTO persons ({cols}) VALUES ({marks})", [(new_uid(), *row) for row in rows]
     )
 
 
-def set_disability_detail(store: Store, person_id: int, certificate: str) -> None:
+def update_person(store: Store, person_id: int, changes: dict[str, Any]) -> None:
+    sets = ", ".join(f"{k} = ?" for k in changes)
     store.conn.execute(
-        "UPDATE person_tags SET detail = ? WHERE person_id = ? AND tag = 'disabled'",
-        [certificate, person_id],
+        f"UPDATE persons SET {sets}, updated_at = datetime('now', 'localtime') WHERE id = ?",
+        [*changes.values(), person_id],
     )

@@ -1,6 +1,7 @@
-"""What the home screen and `clinic status` count: records of each kind.
+"""How many records of each kind there are (the home screen, `clinic status`,
+the demo and the imports' checks).
 
-The figures beside them (places filled, follow-ups) are clinic.store.figures."""
+The figures over a scope (places filled, follow-ups...) are clinic.store.figures."""
 
 from __future__ import annotations
 
@@ -11,18 +12,7 @@ from clinic.store.connection import Store
 
 def counts(store: Store) -> dict[str, Any]:
     """How many records of each kind (for status and the home screen)."""
-    tables = {
-        "townships": "townships",
-        "villages": "villages",
-        "households": "households",
-        "persons": "persons",
-        "volunteers": "volunteers",
-        "clinic_days": "clinic_days",
-        "assignments": "assignments",
-        "visits": "visits",
-        "handouts": "handouts",
-    }
-    return {key: store.scalar(f"SELECT count(*) FROM {table}") for key, table in tables.items()}
+    return {table: count(store, table) for table in COUNTED if table != "organisations"}
 
 
 COUNTED = (

@@ -1,12 +1,10 @@
-"""SQL of the reports area: resolving the report's filters, and the rows of
-each export.
+"""The rows of each export (visits, handouts, the registers, follow-ups,
+the roster), streamed into the file.
 
-The figures themselves (counts over the held days of a scope) live in
-:mod:`clinic.store.figures`; exports start from the same held days
-(:func:`clinic.store.figures.scope_cte`), so the files and the screens
+Exports start from the same held days as the figures
+(:func:`clinic.store.rules.scope_cte`), so the files and the screens
 cannot disagree about which days count (issue 9, "one truth").
-
-Exports return cursors (rows are streamed into the file, never collected).
+Cursors are read in batches (rows are never all collected).
 """
 
 from __future__ import annotations
@@ -15,82 +13,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from clinic.store.assignments import ACTIVE_ASSIGNMENT
 from clinic.store.connection import Store
-from clinic.store.figures import OPEN_FOLLOW_UPS_CTE, Scope, _in, _scalar, scope_cte
-
-__all__ = ["Scope", "scope_cte"]
-
-
-# -- filters -------------------------------------------------------------------
-
-
-def villages_named(store: Store, name: str) -> list[int]:
-    """Ids of the villages a user means by ``name``: a village ("龙山村"), a
-    township and village ("中峰镇 龙山村", "中峰镇/龙山村") or a whole township."""
-    name = name.strip()
-    for sep in ("/", " ", "·"):
-        if sep in name:
-            town, _, village = name.partition(sep)
-            return [
-                r["id"]
-                for r in store.query(
-                    "SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id "
-                    "WHERE v.name = ? AND t.name = ?",
-                    [village.strip(), town.strip()],
-                )
-            ]
-    ids = [r["id"] for r in store.query("SELECT id FROM villages WHERE name = ?", [name])]
-    if ids:
-        return ids
-    return [
-        r["id"]
-        for r in store.query(
-            "SELECT v.id FROM villages v JOIN townships t ON t.id = v.township_id WHERE t.name = ?",
-            [name],
-        )
-    ]
-
-
-def organisations_named(store: Store, name: str) -> list[int]:
-    """Ids of the organisation called ``name`` (short, Chinese or English
-    name) and of every unit under it: "民进" counts 民进綦江区委会 too."""
-    return [
-        r["id"]
-        for r in store.query(
-            """
-        WITH RECURSIVE tree(id) AS (
-            SELECT id FROM organisations
-            WHERE short_name = ?1 OR name_zh = ?1 OR lower(name_en) = lower(?1)
-            UNION SELECT o.id FROM organisations o JOIN tree ON o.parent_id = tree.id
-        )
-        SELECT id FROM tree ORDER BY id
-        """,
-            [name.strip()],
-        )
-    ]
-
-
-def village_choices(store: Store) -> list[dict]:
-    return store.query(
-        "SELECT v.id, v.name, t.name AS township FROM villages v JOIN townships t ON t.id = v.township_id "
-        "WHERE EXISTS (SELECT 1 FROM clinic_days d WHERE d.village_id = v.id) "
-        "ORDER BY t.name, v.name"
-    )
-
-
-def organisation_choices(store: Store) -> list[dict]:
-    """Organisations that ran a clinic day, and the bodies above them (so
-    "民进" can be chosen for all of its units)."""
-    return store.query("""
-        WITH RECURSIVE up(id) AS (
-            SELECT DISTINCT organisation_id FROM clinic_days WHERE organisation_id IS NOT NULL
-            UNION SELECT o.parent_id FROM organisations o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL
-        )
-        SELECT id, short_name, name_zh, name_en FROM organisations WHERE id IN (SELECT id FROM up)
-        ORDER BY sort_order, short_name""")
-
-
-# -- export rows (cursors) ----------------------------------------------------------
+from clinic.store.rules import OPEN_FOLLOW_UPS_CTE, Scope, ids_in, scope_cte, scope_scalar
 
 
 def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[sqlite3.Row]:
@@ -136,7 +61,9 @@ def visit_query(scope: Scope) -> tuple[str, list[Any]]:
 
 def count_visits(store: Store, scope: Scope) -> int:
     return (
-        _scalar(store, scope, "SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id")
+        scope_scalar(
+            store, scope, "SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id"
+        )
         or 0
     )
 
@@ -163,7 +90,7 @@ def handout_rows(store: Store, scope: Scope) -> Iterator[tuple]:
 
 def count_handouts(store: Store, scope: Scope) -> int:
     return (
-        _scalar(
+        scope_scalar(
             store,
             scope,
             """SELECT count(*) FROM days d JOIN visits v ON v.clinic_day_id = d.id
@@ -176,7 +103,7 @@ def count_handouts(store: Store, scope: Scope) -> int:
 def _register_where(scope: Scope, column: str) -> str:
     if scope.village_ids is None:
         return "1"
-    return _in(column, scope.village_ids)
+    return ids_in(column, scope.village_ids)
 
 
 def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
@@ -246,7 +173,7 @@ def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:
 
 
 def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
-    """Open follow-ups (:data:`clinic.store.figures.OPEN_FOLLOW_UPS_CTE`).
+    """Open follow-ups (:data:`clinic.store.rules.OPEN_FOLLOW_UPS_CTE`).
     ``date_to`` bounds the due date; villages filter by the person's village."""
     where = ["1"]
     params: list[Any] = [today, today]
@@ -254,9 +181,9 @@ def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
         where.append("f.follow_up_due <= ?")
         params.append(scope.date_to)
     if scope.village_ids is not None:
-        where.append(_in("f.village_id", scope.village_ids))
+        where.append(ids_in("f.village_id", scope.village_ids))
     if scope.org_ids is not None:
-        where.append(_in("d.organisation_id", scope.org_ids))
+        where.append(ids_in("d.organisation_id", scope.org_ids))
     return _cursor(
         store,
         "WITH "
@@ -279,4 +206,24 @@ def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
         ORDER BY t.name, vg.name, f.follow_up_due, p.name
     """,
         params,
+    )
+
+
+def roster_rows(store: Store, date_from: str, date_to: str) -> list[dict]:
+    """Every counting assignment in the period with its day and volunteer, for exports."""
+    return store.query(
+        f"""SELECT d.id AS day_id, d.date, d.start_time, d.end_time, d.status AS day_status, d.venue,
+                   vi.name AS village, t.name AS township, o.short_name AS organisation,
+                   vo.id AS volunteer_id, vo.name AS volunteer, vo.phone, vo.specialty_code,
+                   vorg.short_name AS volunteer_org, a.role, a.status, a.hours, a.source,
+                   s.name_zh AS role_zh, s.name_en AS role_en
+            FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id
+            JOIN villages vi ON vi.id = d.village_id JOIN townships t ON t.id = vi.township_id
+            LEFT JOIN organisations o ON o.id = d.organisation_id
+            JOIN volunteers vo ON vo.id = a.volunteer_id
+            LEFT JOIN organisations vorg ON vorg.id = vo.organisation_id
+            LEFT JOIN specialties s ON s.code = a.role
+            WHERE d.date BETWEEN ? AND ? AND a.status IN {ACTIVE_ASSIGNMENT} AND d.status != 'cancelled'
+            ORDER BY d.date, d.id, s.sort_order, vo.name""",
+        [date_from, date_to],
     )

@@ -1,0 +1,102 @@
+"""Townships and villages: finding them by name, making them on import, and
+the lists that choose one."""
+
+from __future__ import annotations
+
+from clinic.store.connection import Store
+
+# A village with its township, as every picker and lookup shows it.
+_VILLAGE_SELECT = (
+    "SELECT v.id, v.name, t.name AS township FROM villages v "
+    "JOIN townships t ON t.id = v.township_id "
+)
+
+
+def township_id(store: Store, name: str, create: bool = True) -> int | None:
+    row = store.one("SELECT id FROM townships WHERE name = ?", [name])
+    if row:
+        return row["id"]
+    if not create:
+        return None
+    kind = "subdistrict" if name.endswith("街道") else "town"
+    return store.db["townships"].insert({"name": name, "kind": kind}).last_pk
+
+
+def village_id(store: Store, township: str, village: str, create: bool = True) -> int | None:
+    tid = township_id(store, township, create)
+    if tid is None:
+        return None
+    row = store.one("SELECT id FROM villages WHERE township_id = ? AND name = ?", [tid, village])
+    if row:
+        return row["id"]
+    if not create:
+        return None
+    return store.db["villages"].insert({"township_id": tid, "name": village}).last_pk
+
+
+def villages(store: Store) -> list[dict]:
+    """Every village with its township, by township then village."""
+    return store.query(_VILLAGE_SELECT + "ORDER BY t.name, v.name")
+
+
+def villages_named(store: Store, name: str) -> list[dict]:
+    """The villages a user means by ``name``: a village ("龙山村"), a township
+    and village ("中峰镇 龙山村", "中峰镇/龙山村") or a whole township."""
+    name = name.strip()
+    for sep in ("/", " ", "·"):
+        if sep in name:
+            town, _, village = name.partition(sep)
+            return store.query(
+                _VILLAGE_SELECT + "WHERE v.name = ? AND t.name = ?",
+                [village.strip(), town.strip()],
+            )
+    found = store.query(_VILLAGE_SELECT + "WHERE v.name = ?", [name])
+    if found:
+        return found
+    return store.query(_VILLAGE_SELECT + "WHERE t.name = ?", [name])
+
+
+def village_choices(store: Store) -> list[dict]:
+    """Villages where a clinic day was planned or held (the report's filter)."""
+    return store.query(
+        _VILLAGE_SELECT + "WHERE EXISTS (SELECT 1 FROM clinic_days d WHERE d.village_id = v.id) "
+        "ORDER BY t.name, v.name"
+    )
+
+
+def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> list[dict]:
+    """Villages with household and person counts, keyset-paged by (township, village)."""
+    where, params = "", []
+    if after:
+        where = "WHERE (t.name, v.name) > (?, ?)"
+        params = list(after)
+    return store.query(
+        f"""
+        SELECT v.id, v.name, t.name AS township,
+               (SELECT count(*) FROM households h WHERE h.village_id = v.id) AS households,
+               (SELECT count(*) FROM persons p WHERE p.village_id = v.id) AS persons
+        FROM villages v JOIN townships t ON t.id = v.township_id
+        {where}
+        ORDER BY t.name, v.name LIMIT ?
+        """,
+        [*params, limit],
+    )
+
+
+def village_overview(store: Store, today: str) -> list[dict]:
+    """Per village: households, persons, the last clinic day (today's or earlier: a day that has
+    happened or is happening) and the next one (after today). Served households and follow-ups
+    are figures (clinic.core.figures)."""
+    return store.query(
+        """SELECT v.id, v.name, t.name AS township,
+              (SELECT COUNT(*) FROM households h WHERE h.village_id = v.id) AS households,
+              (SELECT COUNT(*) FROM persons p WHERE p.village_id = v.id) AS persons,
+              (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.status != 'cancelled'
+                 AND (d.date <= ? OR EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id))) AS last_day,
+              (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date > ?
+                 AND d.status != 'cancelled'
+                 AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id)) AS next_day
+           FROM villages v JOIN townships t ON t.id = v.township_id
+           ORDER BY t.name, v.name""",
+        [today, today],
+    )

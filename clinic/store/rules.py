@@ -1,0 +1,202 @@
+"""What counts, in SQL: the rules every figure, list and export applies
+(which days were held, who served, how many hours, which places are filled,
+which follow-ups are open), each written once, and the *scope* a figure is
+counted over (:class:`Scope`, :func:`scope_cte`). docs/figures.md says them
+in words; :mod:`clinic.store.figures` counts with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from clinic.store.connection import Store
+
+# -- the rules, in SQL ----------------------------------------------------------
+
+# Hours of an attended assignment whose hours were not typed: the clinic
+# day's planned length (start to end). Reports say how many were counted so.
+DAY_HOURS_SQL = (
+    "(julianday('2000-01-01 ' || d.end_time) - julianday('2000-01-01 ' || d.start_time)) * 24"
+)
+
+
+# A volunteer served on a day when their assignment is marked attended.
+SERVED_STATUS = "attended"
+# Assignments that fill a needed place: invited, confirmed or attended. A
+# declined volunteer or a no-show leaves the place open.
+FILLS_PLACE = ("invited", "confirmed", "attended")
+FILLS_PLACE_SQL = "(" + ", ".join(f"'{s}'" for s in FILLS_PLACE) + ")"
+
+# A clinic day is held when it was not cancelled and is marked done, or has
+# a visit, or has a volunteer marked attended (attendance means it happened).
+HELD_SQL = (
+    "d.status != 'cancelled' AND (d.status = 'done'"
+    " OR EXISTS (SELECT 1 FROM visits v0 WHERE v0.clinic_day_id = d.id)"
+    " OR EXISTS (SELECT 1 FROM assignments a0 WHERE a0.clinic_day_id = d.id"
+    f" AND a0.status = '{SERVED_STATUS}'))"
+)
+
+# Places of a clinic day ``d``: needed, assigned (filling statuses, any role)
+# and filled (per role at most the places needed).
+PLACES_COLUMNS = f"""
+    (SELECT COALESCE(SUM(n.count), 0) FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS needed,
+    (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
+        AND a.status IN {FILLS_PLACE_SQL}) AS assigned,
+    (SELECT COALESCE(SUM(MIN(n.count, (SELECT COUNT(*) FROM assignments a WHERE a.clinic_day_id = d.id
+        AND a.role = n.specialty_code AND a.status IN {FILLS_PLACE_SQL}))), 0)
+     FROM clinic_day_needs n WHERE n.clinic_day_id = d.id) AS filled"""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Resolved filters: ISO dates and database ids (None = no filter)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    village_ids: tuple[int, ...] | None = None
+    org_ids: tuple[int, ...] | None = None
+    day_ids: tuple[int, ...] | None = None
+    # Coverage of every village, not only those named or where a day was held (F7).
+    all_villages: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Set by :func:`materialised`: the scope's rows are in temporary tables.
+    materialised: bool = field(default=False, compare=False)
+
+
+def ids_in(column: str, ids: Sequence[int]) -> str:
+    return f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
+def day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
+    """WHERE terms on clinic_days ``d`` for the period, villages and organisations."""
+    where: list[str] = []
+    params: list[Any] = []
+    if scope.date_from:
+        where.append("d.date >= ?")
+        params.append(scope.date_from)
+    if scope.date_to:
+        where.append("d.date <= ?")
+        params.append(scope.date_to)
+    if scope.village_ids is not None:
+        where.append(ids_in("d.village_id", scope.village_ids))
+    if scope.org_ids is not None:
+        where.append(ids_in("d.organisation_id", scope.org_ids))
+    if scope.day_ids is not None:
+        where.append(ids_in("d.id", scope.day_ids))
+    return where, params
+
+
+# The visits of the held days, with the columns of their person that figures
+# count by: every visit figure reads these rows (``scope_visits v``).
+SCOPE_VISITS_SQL = """SELECT v.id, v.clinic_day_id, v.person_id, v.state, v.flags, v.referral_to,
+           v.follow_up_due, p.household_id, p.sex, p.walk_in
+    FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id"""
+
+# The households of the people seen on those days (a member seen = served).
+SCOPE_HOUSEHOLDS_SQL = (
+    "SELECT DISTINCT household_id AS id FROM scope_visits WHERE household_id IS NOT NULL"
+)
+
+_SCOPE_TABLES = ("days", "scope_villages", "scope_visits", "scope_households")
+
+
+def scope_cte(scope: Scope) -> tuple[str, list[Any]]:
+    """``WITH days AS (...), scope_villages AS (...), scope_visits AS (...),
+    scope_households AS (...)`` and its parameters: the held days of the
+    scope (:data:`HELD_SQL`), the villages it is about, the visits of its days
+    (:data:`SCOPE_VISITS_SQL`) and the households served.
+
+    ``scope_villages`` are the villages the report is about: those named by
+    the filter, or else those where a counted clinic day was held; the
+    households registered there are the denominator of coverage.
+    """
+    if scope.materialised:
+        return (
+            "WITH "
+            + ",\n".join(f"{name} AS (SELECT * FROM temp.m_{name})" for name in _SCOPE_TABLES)
+            + "\n",
+            [],
+        )
+    where, params = day_filters(scope)
+    where.append(HELD_SQL)
+    if scope.all_villages:
+        villages = "SELECT id AS village_id FROM villages"
+    elif scope.village_ids is not None:
+        villages = "SELECT id AS village_id FROM villages WHERE " + ids_in("id", scope.village_ids)
+    else:
+        villages = "SELECT DISTINCT village_id FROM days"
+    sql = (
+        "WITH days AS (SELECT d.* FROM clinic_days d WHERE " + " AND ".join(where) + "),\n"
+        "scope_villages AS (" + villages + "),\n"
+        "scope_visits AS (" + SCOPE_VISITS_SQL + "),\n"
+        "scope_households AS (" + SCOPE_HOUSEHOLDS_SQL + ")\n"
+    )
+    return sql, params
+
+
+@contextmanager
+def materialised(store: Store, scope: Scope) -> Iterator[Scope]:
+    """The scope's days, villages, visits and households written once into
+    temporary tables of this connection (``temp.m_days`` ...), for the length
+    of the block.
+
+    A report asks a dozen figures of one scope; without this each of them
+    finds the scope's visits again among every visit of the database
+    (bench/bench_report.py measures the difference). The figures' SQL is the
+    same either way: only :func:`scope_cte` changes what the scope's names read.
+    """
+    if scope.materialised:
+        yield scope
+        return
+    cte, params = scope_cte(scope)
+    conn = store.conn
+    try:
+        for name in _SCOPE_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.m_{name}")
+            conn.execute(f"CREATE TEMP TABLE m_{name} AS {cte} SELECT * FROM {name}", params)
+        conn.execute("CREATE UNIQUE INDEX temp.m_scope_visits_id ON m_scope_visits(id)")
+        conn.execute("CREATE INDEX temp.m_scope_visits_day ON m_scope_visits(clinic_day_id)")
+        conn.execute("CREATE INDEX temp.m_scope_visits_person ON m_scope_visits(person_id)")
+        conn.execute("CREATE UNIQUE INDEX temp.m_scope_households_id ON m_scope_households(id)")
+        # Tell the planner how small the scope is, or it may scan every
+        # handout of the database to look up the few visits in scope.
+        conn.execute("ANALYZE temp")
+        yield replace(scope, materialised=True)
+    finally:
+        for name in _SCOPE_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.m_{name}")
+
+
+def scope_query(store: Store, scope: Scope, body: str, params: Sequence[Any] = ()) -> list[dict]:
+    cte, cte_params = scope_cte(scope)
+    return store.query(cte + body, [*cte_params, *params])
+
+
+def scope_scalar(store: Store, scope: Scope, body: str) -> Any:
+    cte, params = scope_cte(scope)
+    return store.scalar(cte + body, params)
+
+
+# -- follow-ups -------------------------------------------------------------------
+
+# A follow-up is open when the person's latest visit (on a day not cancelled)
+# asked for one; the person belongs to their own village, else their
+# household's, else the village of that visit's clinic day.
+OPEN_FOLLOW_UPS_CTE = """
+    latest AS (
+        SELECT v.*, row_number() OVER (
+            PARTITION BY v.person_id ORDER BY dd.date DESC, v.arrived_at DESC, v.id DESC) AS rn
+        FROM visits v JOIN clinic_days dd ON dd.id = v.clinic_day_id WHERE dd.status != 'cancelled'
+    ),
+    lv AS (SELECT * FROM latest WHERE rn = 1 AND follow_up_due IS NOT NULL),
+    open_follow_ups AS (
+        SELECT lv.id AS visit_id, lv.person_id, lv.follow_up_due, lv.clinic_day_id,
+               coalesce(p.village_id, h.village_id, d.village_id) AS village_id
+        FROM lv JOIN persons p ON p.id = lv.person_id
+        JOIN clinic_days d ON d.id = lv.clinic_day_id
+        LEFT JOIN households h ON h.id = p.household_id
+    )
+"""
