@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from terminal import require
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_export.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_export.py"
 
 
-def test_bench_export_small(tmp_path):
+def test_bench_export_small(tmp_path, require):
     require("sqlite3")  # the baseline is the sqlite3 shell
     spec = importlib.util.spec_from_file_location("bench_export", BENCH)
     bench = importlib.util.module_from_spec(spec)

@@ -8,7 +8,7 @@ import pytest
 
 from clinic import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "clinic" / "locale" / "zh_CN" / "LC_MESSAGES"
 
 

@@ -13,7 +13,7 @@ from clinic.core.registers import REGISTER_COLUMNS, import_register
 from clinic.core.tables import map_headers, read_table
 from clinic.store import open_store
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_import.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_import.py"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 from textual.app import App
 from textual.command import CommandPalette
 
-CLINIC = Path(__file__).resolve().parents[1] / "clinic"
+CLINIC = Path(__file__).resolve().parents[2] / "clinic"
 ALLOWED = {"_handle_exception", "_start_no_matches_countdown", "_stop_no_matches_countdown"}
 
 

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from backup_helpers import committed, write_rows
 from click.testing import CliRunner
 
 from clinic.cli.main import cli
@@ -26,24 +25,26 @@ def audit_actions(path, action):
         return store.query("SELECT * FROM audit_log WHERE action = ?", [action])
 
 
-def test_every_backup_holds_every_row_committed_before_it_began(tmp_path):
+def test_every_backup_holds_every_row_committed_before_it_began(
+    tmp_path, row_writer, committed_rows
+):
     db = tmp_path / "clinic.db"
     open_store(db).close()
     spawn = multiprocessing.get_context("spawn")
     stop = spawn.Event()
     logs = [tmp_path / f"writer{w}.log" for w in range(4)]
     writers = [
-        spawn.Process(target=write_rows, args=(str(db), w, str(logs[w]), stop)) for w in range(4)
+        spawn.Process(target=row_writer, args=(str(db), w, str(logs[w]), stop)) for w in range(4)
     ]
     for p in writers:
         p.start()
     taken = []
     try:
         deadline = time.monotonic() + 60
-        while sum(len(committed(log)) for log in logs) < 40 and time.monotonic() < deadline:
+        while sum(len(committed_rows(log)) for log in logs) < 40 and time.monotonic() < deadline:
             time.sleep(0.05)
         for i in range(5):
-            before = [committed(log) for log in logs]
+            before = [committed_rows(log) for log in logs]
             now = dt.datetime(2026, 11, 30, 10, 0, i)
             result = B.take_backup(db, tmp_path / "copies" / f"b{i}.db", actor="test", now=now)
             taken.append((result.path, before))
@@ -211,18 +212,6 @@ def test_messages_in_chinese(demo_path, tmp_path):
         cli, ["--db", str(demo_path), "--lang", "zh", "restore", str(tmp_path / "b.db"), "--yes"]
     )
     assert result.exit_code == 0 and "已从" in result.output and "原文件已保留" in result.output
-
-
-async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path, monkeypatch):
-    from clinic.ui.app import ClinicApp
-
-    monkeypatch.setenv("CLINIC_BACKUP_KEEP", "14")
-    app = ClinicApp(db_path=demo_path, actor="t", daily_backup=True)
-    app.BACKUP_DELAY_S = 0.01
-    async with app.run_test() as pilot:
-        await pilot.pause(0.1)
-        await pilot.app.workers.wait_for_complete()
-    assert len(list((demo_path.parent / "backups").glob("clinic-*.db"))) == 1
 
 
 def test_two_backups_in_one_second_both_kept(demo_path):

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args, db=None, env=None):

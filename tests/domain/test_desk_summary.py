@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
-from desk_helpers import NOW, a_volunteer, person, today_day
 
 from clinic.core import daysummary, desk
 from clinic.core import prescriptions as P
 
 
-def run_day(store):
-    day = today_day(store)
-    vol = a_volunteer(store, day["id"])
-    desk.join_desk(store, day["id"], vol)
-    p = person(store, consent=True, not_on_day=day["id"])
-    visit_id, _ = desk.check_in(store, day, p["id"], vol, NOW)
-    form = desk.VisitForm(
-        values={"bp": "185/100", "glucose": "12.5", "referral_to": "中峰镇卫生院"},
-        conditions=["hypertension"],
-    )
-    desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
-    tpl = next(t for t in P.templates(store) if t.code == "hypertension")
-    P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, NOW)
-    return day, vol
+@pytest.fixture
+def run_day(today_day, day_volunteer, a_person, now):
+    """``run_day(store)``: a morning's work on the demo's day today, through ``store``
+    (a volunteer joins, one person is seen, flagged, referred and given a sheet)."""
+
+    def run(store):
+        day = today_day
+        vol = day_volunteer
+        desk.join_desk(store, day["id"], vol)
+        p = a_person(consent=True, not_on_day=day["id"])
+        visit_id, _ = desk.check_in(store, day, p["id"], vol, now)
+        form = desk.VisitForm(
+            values={"bp": "185/100", "glucose": "12.5", "referral_to": "中峰镇卫生院"},
+            conditions=["hypertension"],
+        )
+        desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
+        tpl = next(t for t in P.templates(store) if t.code == "hypertension")
+        P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, now)
+        return day, vol
+
+    return run
 
 
-def test_summary_counts(demo_store):
+def test_summary_counts(demo_store, run_day):
     day, vol = run_day(demo_store)
     data = daysummary.summary(demo_store, day["id"])
     assert data["checked_in"] == 1 and data["seen"] == 1
@@ -45,7 +52,7 @@ def test_summary_counts(demo_store):
     assert "Referrals: 1" in text
 
 
-def test_report_day_cli_matches(demo_path):
+def test_report_day_cli_matches(demo_path, run_day):
     from clinic.cli.main import cli
     from clinic.core.figures import machine_output
     from clinic.store import open_store
@@ -74,13 +81,12 @@ def test_report_day_help():
     assert result.exit_code == 0 and "--date" in result.output and "--json" in result.output
 
 
-def test_find_day_latest_up_to_today(demo_store):
-    from desk_helpers import TODAY
+def test_find_day_latest_up_to_today(demo_store, today):
 
-    assert daysummary.find_day(demo_store, None, TODAY)["date"] == TODAY.isoformat()
+    assert daysummary.find_day(demo_store, None, today)["date"] == today.isoformat()
 
 
-def test_fill_hours_gives_attended_volunteers_the_planned_hours(demo_store):
+def test_fill_hours_gives_attended_volunteers_the_planned_hours(demo_store, run_day):
     day, vol = run_day(demo_store)
     assert desk.fill_hours(demo_store, day["id"]) >= 1
     data = daysummary.summary(demo_store, day["id"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from desk_helpers import NOW, TODAY, a_volunteer, person, today_day
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,22 +15,22 @@ from clinic.core.errors import InputError
 
 
 @pytest.fixture
-def visit(demo_store):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    p = person(demo_store, consent=True, not_on_day=day["id"])
-    visit_id, _ = desk.check_in(demo_store, day, p["id"], vol, NOW)
+def visit(demo_store, today_day, day_volunteer, a_person, now):
+    day = today_day
+    vol = day_volunteer
+    p = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _ = desk.check_in(demo_store, day, p["id"], vol, now)
     return demo_store, day, vol, visit_id
 
 
-def test_draft_keeps_everything_typed_even_a_wrong_value(visit):
+def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(
         values={"bp": "150/95", "glucose": "110", "complaint": "头晕"},
         fasting=True,
         conditions=["hypertension"],
     )
-    result = desk.save_visit(store, day, visit_id, form, NOW, vol)
+    result = desk.save_visit(store, day, visit_id, form, now, vol)
     assert set(result.problems) == {"glucose"}
     row = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
     assert (row["sbp"], row["dbp"], row["glucose"], row["draft"], row["complaint"]) == (
@@ -49,15 +48,15 @@ def test_draft_keeps_everything_typed_even_a_wrong_value(visit):
     )
 
 
-def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit):
+def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(values={"bp": "1500/95"})
     with pytest.raises(V.VitalsError):
-        desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
+        desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
     assert store.scalar("SELECT draft FROM visits WHERE id = ?", [visit_id]) == 1
     form.values["bp"] = "150/95"
     form.values["follow_up_due"] = "3m"
-    desk.save_visit(store, day, visit_id, form, NOW, vol, finish=True)
+    desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
     row = store.one(
         "SELECT state, draft, follow_up_due, done_at FROM visits WHERE id = ?", [visit_id]
     )
@@ -69,10 +68,10 @@ def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit):
     }
 
 
-def test_follow_up_must_be_after_the_visit(visit):
+def test_follow_up_must_be_after_the_visit(visit, now):
     store, day, vol, visit_id = visit
     result = desk.save_visit(
-        store, day, visit_id, desk.VisitForm(values={"follow_up_due": "2026-01-01"}), NOW, vol
+        store, day, visit_id, desk.VisitForm(values={"follow_up_due": "2026-01-01"}), now, vol
     )
     assert "follow_up_due" in result.problems
 
@@ -84,7 +83,7 @@ def test_suggestions_from_flags_and_conditions(demo_store):
     assert P.suggest(templates, ["copd"], [], ["stroke"]) == ["copd", "stroke"]
 
 
-def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path):
+def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now):
     store, day, vol, visit_id = visit
     desk.save_visit(
         store,
@@ -93,12 +92,12 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path):
         desk.VisitForm(
             values={"bp": "150/95", "follow_up_due": "30d"}, conditions=["hypertension"]
         ),
-        NOW,
+        now,
         vol,
     )
     tpl = next(t for t in P.templates(store) if t.code == "hypertension")
     ticks = tpl.default_ticks()[:2] + ["no-such-item"]
-    (handout_id,) = P.hand_out(store, day, visit_id, [P.Pick(tpl.id, ticks)], vol, NOW)
+    (handout_id,) = P.hand_out(store, day, visit_id, [P.Pick(tpl.id, ticks)], vol, now)
     row = store.one("SELECT * FROM handouts WHERE id = ?", [handout_id])
     assert json.loads(row["ticked"]) == tpl.default_ticks()[:2]
     assert (row["template_id"], row["given_by"], row["given_at"]) == (
@@ -116,21 +115,21 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path):
     assert sheet.name in text and sheet.follow_up in text and "[x]" in text
 
 
-def test_hand_out_refusals(visit):
+def test_hand_out_refusals(visit, now):
     store, day, vol, visit_id = visit
     tpl = P.templates(store)[0]
     with pytest.raises(InputError):
-        P.hand_out(store, day, visit_id, [], vol, NOW)
+        P.hand_out(store, day, visit_id, [], vol, now)
     with pytest.raises(InputError):
-        P.hand_out(store, day, visit_id, [P.Pick(tpl.id, [])], vol, NOW)
+        P.hand_out(store, day, visit_id, [P.Pick(tpl.id, [])], vol, now)
 
 
-def test_stock_counts_down_and_warns(visit):
+def test_stock_counts_down_and_warns(visit, now):
     store, day, vol, visit_id = visit
     tpl = next(t for t in P.templates(store) if t.code == "diabetes")
     P.set_stock(store, day["id"], "diabetes", 6)
     before = next(s for s in P.stock(store, day["id"]) if s.code == "diabetes")
-    P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, NOW)
+    P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, now)
     after = next(s for s in P.stock(store, day["id"]) if s.code == "diabetes")
     assert after.left == before.left - 1
     assert after.low
@@ -150,16 +149,16 @@ def test_follow_up_delays_and_the_proposed_default():
 
 
 @given(st.integers(0, 120))
-def test_an_age_gives_a_birth_year(age):
-    born = desk._parse_birth(str(age), TODAY)
-    assert desk.age_on(born, TODAY) in (age - 1, age)
+def test_an_age_gives_a_birth_year(age, today):
+    born = desk._parse_birth(str(age), today)
+    assert desk.age_on(born, today) in (age - 1, age)
 
 
 @given(st.text(max_size=15))
-def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(text):
+def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(text, today):
     for parse in (
-        lambda t: desk._parse_birth(t, TODAY),
-        lambda t: desk._parse_follow_up(t, TODAY.isoformat()),
+        lambda t: desk._parse_birth(t, today),
+        lambda t: desk._parse_follow_up(t, today.isoformat()),
     ):
         try:
             value = parse(text)

@@ -11,7 +11,6 @@ import re
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from reports_data import build_year
 
 from clinic.core.exports import DATASETS, UnknownDatasetError, dataset, export_dataset
 from clinic.core.reports import ReportFilters
@@ -20,32 +19,6 @@ from clinic.i18n import set_language
 TODAY = dt.date(2026, 11, 24)
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 MASKED_PHONE = re.compile(r"^\d{3}\*+\d{4}$")
-
-
-@pytest.fixture(scope="module")
-def year_db(tmp_path_factory):
-    from clinic.store import open_store
-
-    path = tmp_path_factory.mktemp("year") / "year.db"
-    s = open_store(path)
-    build_year(s)
-    s.close()
-    return path
-
-
-@pytest.fixture
-def ystore(year_db, tmp_path):
-    import shutil
-
-    from clinic.store import open_store
-
-    s = open_store(year_db)
-    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    s.close()
-    shutil.copy(year_db, tmp_path / "y.db")
-    s = open_store(tmp_path / "y.db")
-    yield s
-    s.close()
 
 
 def read_back(path, fmt, encoding="utf-8-sig"):
@@ -65,9 +38,9 @@ def read_back(path, fmt, encoding="utf-8-sig"):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_every_dataset_every_format(ystore, tmp_path, name, fmt):
+def test_every_dataset_every_format(year_store, tmp_path, name, fmt, today):
     path = tmp_path / f"{name}.{fmt}"
-    result = export_dataset(ystore, name, path, fmt=fmt, actor="tester", today=TODAY)
+    result = export_dataset(year_store, name, path, fmt=fmt, actor="tester", today=today)
     rows = read_back(path, fmt)
     ds = dataset(name)
     assert len(rows) == result.rows + 1 and result.rows > 0
@@ -88,91 +61,91 @@ def test_every_dataset_every_format(ystore, tmp_path, name, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_formula_names_neutralised(ystore, tmp_path, fmt):
+def test_formula_names_neutralised(year_store, tmp_path, fmt, today):
     for name in ("visits", "persons", "handouts", "households"):
         path = tmp_path / f"{name}.{fmt}"
-        export_dataset(ystore, name, path, fmt=fmt, today=TODAY)
+        export_dataset(year_store, name, path, fmt=fmt, today=today)
         cells = [c for row in read_back(path, fmt) for c in row if isinstance(c, str)]
         assert '\'=HYPERLINK("http://evil","点我")' in cells, name
         assert "'+123" in cells, name
         assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells), name
 
 
-def test_json_keeps_names_as_they_are(ystore, tmp_path):
+def test_json_keeps_names_as_they_are(year_store, tmp_path, today):
     path = tmp_path / "persons.json"
-    export_dataset(ystore, "persons", path, fmt="json", today=TODAY)
+    export_dataset(year_store, "persons", path, fmt="json", today=today)
     names = {p["name"] for p in json.loads(path.read_text(encoding="utf-8-sig"))}
     assert '=HYPERLINK("http://evil","点我")' in names and "+123" in names
 
 
-def test_gb18030_round_trips_rare_name(ystore, tmp_path):
+def test_gb18030_round_trips_rare_name(year_store, tmp_path, today):
     path = tmp_path / "persons.csv"
-    export_dataset(ystore, "persons", path, encoding="gb18030", today=TODAY)
+    export_dataset(year_store, "persons", path, encoding="gb18030", today=today)
     raw = path.read_bytes()
     assert "䶮".encode("gb18030") in raw
     rows = list(csv.reader(io.StringIO(raw.decode("gb18030"), newline="")))
     assert any(r[5] == "䶮" for r in rows)
 
 
-def test_unmasked_is_whole_and_audited(ystore, tmp_path):
+def test_unmasked_is_whole_and_audited(year_store, tmp_path, today):
     path = tmp_path / "visits.csv"
-    before = ystore.scalar("SELECT count(*) FROM audit_log")
+    before = year_store.scalar("SELECT count(*) FROM audit_log")
     result = export_dataset(
-        ystore,
+        year_store,
         "visits",
         path,
         unmasked=True,
         actor="coordinator",
         filters=ReportFilters(villages=("龙山村",)),
-        today=TODAY,
+        today=today,
     )
     rows = read_back(path, "csv")
     ids = [r[7] for r in rows[1:] if r[7]]
     phones = [r[8] for r in rows[1:] if r[8]]
     assert ids and all(re.fullmatch(r"\d{17}[\dX]", i) for i in ids)
     assert phones and all(re.fullmatch(r"\d{11}", p) for p in phones)
-    log = ystore.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")[0]
-    assert ystore.scalar("SELECT count(*) FROM audit_log") == before + 1
+    log = year_store.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    assert year_store.scalar("SELECT count(*) FROM audit_log") == before + 1
     assert log["actor"] == "coordinator" and log["action"] == "export_unmasked"
     assert log["rows"] == result.rows == len(rows) - 1
     detail = json.loads(log["detail"])
     assert detail["dataset"] == "visits" and detail["filters"]["villages"] == ["龙山村"]
     # Never the numbers themselves.
-    everything = json.dumps(ystore.query("SELECT * FROM audit_log"), ensure_ascii=False)
+    everything = json.dumps(year_store.query("SELECT * FROM audit_log"), ensure_ascii=False)
     assert not any(i in everything for i in ids) and not any(p in everything for p in phones)
 
 
-def test_masked_export_is_logged_as_export(ystore, tmp_path):
-    export_dataset(ystore, "coverage", tmp_path / "c.csv", actor="x", today=TODAY)
-    assert ystore.one("SELECT action FROM audit_log ORDER BY id DESC")["action"] == "export"
+def test_masked_export_is_logged_as_export(year_store, tmp_path, today):
+    export_dataset(year_store, "coverage", tmp_path / "c.csv", actor="x", today=today)
+    assert year_store.one("SELECT action FROM audit_log ORDER BY id DESC")["action"] == "export"
 
 
-def test_headers_follow_the_language(ystore, tmp_path):
+def test_headers_follow_the_language(year_store, tmp_path, today):
     set_language("zh")
     path = tmp_path / "coverage.csv"
-    export_dataset(ystore, "coverage", path, today=TODAY)
+    export_dataset(year_store, "coverage", path, today=today)
     header = read_back(path, "csv")[0]
     assert header[:2] == ["乡镇", "村"]
     set_language("en")
 
 
-def test_unknown_dataset(ystore, tmp_path):
+def test_unknown_dataset(year_store, tmp_path):
     with pytest.raises(UnknownDatasetError):
-        export_dataset(ystore, "everything", tmp_path / "x.csv")
+        export_dataset(year_store, "everything", tmp_path / "x.csv")
 
 
-def test_follow_ups(ystore, tmp_path):
+def test_follow_ups(year_store, tmp_path, today):
     path = tmp_path / "f.csv"
-    export_dataset(ystore, "follow-ups", path, today=TODAY)
+    export_dataset(year_store, "follow-ups", path, today=today)
     rows = read_back(path, "csv")
     assert len(rows) == 21 and {r[9] for r in rows[1:]} == {"due"}
-    export_dataset(ystore, "follow-ups", path, today=dt.date(2027, 1, 1))
+    export_dataset(year_store, "follow-ups", path, today=dt.date(2027, 1, 1))
     assert {r[9] for r in read_back(path, "csv")[1:]} == {"overdue"}
     export_dataset(
-        ystore,
+        year_store,
         "follow-ups",
         path,
-        today=TODAY,
+        today=today,
         filters=ReportFilters(date_to=dt.date(2026, 11, 30)),
     )
     assert len(read_back(path, "csv")) == 1
@@ -189,8 +162,8 @@ def run(db, *args):
     )
 
 
-def test_cli_export_to_stdout_is_csv_with_bom(ystore):
-    result = run(ystore.path, "export", "coverage", "--village", "中峰镇")
+def test_cli_export_to_stdout_is_csv_with_bom(year_store):
+    result = run(year_store.path, "export", "coverage", "--village", "中峰镇")
     assert result.exit_code == 0, result.output
     raw = result.stdout_bytes
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -198,11 +171,11 @@ def test_cli_export_to_stdout_is_csv_with_bom(ystore):
     assert len(rows) == 6 and rows[0][0] == "Township"
 
 
-def test_cli_export_to_files(ystore, tmp_path):
+def test_cli_export_to_files(year_store, tmp_path):
     for fmt in ("csv", "xlsx", "json"):
         out = tmp_path / f"visits.{fmt}"
         result = run(
-            ystore.path,
+            year_store.path,
             "export",
             "visits",
             "--from",
@@ -218,34 +191,42 @@ def test_cli_export_to_files(ystore, tmp_path):
         assert len(read_back(out, fmt)) == 402
     out = tmp_path / "persons.txt"
     result = run(
-        ystore.path, "export", "persons", "-o", str(out), "--format", "csv", "--encoding", "gb18030"
+        year_store.path,
+        "export",
+        "persons",
+        "-o",
+        str(out),
+        "--format",
+        "csv",
+        "--encoding",
+        "gb18030",
     )
     assert result.exit_code == 0 and "䶮" in out.read_bytes().decode("gb18030")
 
 
-def test_cli_errors_are_sentences(ystore, tmp_path):
-    result = run(ystore.path, "export", "visits", "--village", "没有村")
+def test_cli_errors_are_sentences(year_store, tmp_path):
+    result = run(year_store.path, "export", "visits", "--village", "没有村")
     assert result.exit_code == 1 and "没有村" in result.output and "Traceback" not in result.output
-    result = run(ystore.path, "export", "visits", "--from", "2025-13-45")
+    result = run(year_store.path, "export", "visits", "--from", "2025-13-45")
     assert result.exit_code == 1
 
 
-def test_cli_xlsx_to_a_pipe(ystore):
-    result = run(ystore.path, "export", "coverage", "--format", "xlsx")
+def test_cli_xlsx_to_a_pipe(year_store):
+    result = run(year_store.path, "export", "coverage", "--format", "xlsx")
     assert result.exit_code == 0
     ws = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).active
     assert ws.max_row == 21
-    result = run(ystore.path, "export", "visits", "--from", "2025-13-45")
+    result = run(year_store.path, "export", "visits", "--from", "2025-13-45")
     assert result.exit_code == 1
 
 
-def test_report_table_says_what_it_covers(ystore, tmp_path):
+def test_report_table_says_what_it_covers(year_store, tmp_path, today):
     path = tmp_path / "report.csv"
     export_dataset(
-        ystore,
+        year_store,
         "report",
         path,
-        today=TODAY,
+        today=today,
         filters=ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), villages=("中峰镇",)),
     )
     rows = read_back(path, "csv")

@@ -10,7 +10,6 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from reports_data import make_year_db
 
 from clinic.core.exports import export_dataset
 from clinic.core.tabular import UnknownExtensionError, format_from_name, sheet_name, write_table
@@ -18,17 +17,6 @@ from clinic.i18n import set_language
 
 TODAY = dt.date(2026, 11, 24)
 CODES = {"bp_raised", "bp_urgent", "glucose_high", "glucose_low", "glucose_diabetes"}
-
-
-@pytest.fixture(scope="module")
-def ystore(tmp_path_factory):
-    from clinic.store import open_store
-
-    path = tmp_path_factory.mktemp("labels") / "year.db"
-    make_year_db(path)
-    s = open_store(path)
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -57,9 +45,9 @@ def _words(cells):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("name", ["visits", "follow-ups"])
-def test_flags_are_words_in_english(ystore, tmp_path, name, fmt):
+def test_flags_are_words_in_english(year_store, tmp_path, name, fmt, today):
     path = tmp_path / f"{name}.{fmt}"
-    export_dataset(ystore, name, path, fmt=fmt, today=TODAY)
+    export_dataset(year_store, name, path, fmt=fmt, today=today)
     words = _words(_cells(path, fmt, "Flags"))
     assert words and not words & CODES
     assert words <= {"BP high", "BP URGENT", "glucose URGENT", "glucose LOW", "glucose high"}
@@ -67,9 +55,9 @@ def test_flags_are_words_in_english(ystore, tmp_path, name, fmt):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("name", ["visits", "follow-ups"])
-def test_flags_are_words_in_chinese(ystore, tmp_path, name, fmt, zh):
+def test_flags_are_words_in_chinese(year_store, tmp_path, name, fmt, zh, today):
     path = tmp_path / f"{name}.{fmt}"
-    export_dataset(ystore, name, path, fmt=fmt, today=TODAY)
+    export_dataset(year_store, name, path, fmt=fmt, today=today)
     assert _flag_header() != "Flags"  # the header is Chinese too
     words = _words(_cells(path, fmt, _flag_header()))
     assert words and not words & CODES
@@ -82,9 +70,9 @@ def _flag_header():
     return _("Flags")
 
 
-def test_json_keeps_flag_codes(ystore, tmp_path):
+def test_json_keeps_flag_codes(year_store, tmp_path, today):
     path = tmp_path / "visits.json"
-    export_dataset(ystore, "visits", path, fmt="json", today=TODAY)
+    export_dataset(year_store, "visits", path, fmt="json", today=today)
     flags = {
         f
         for item in json.loads(path.read_text(encoding="utf-8"))
@@ -103,11 +91,11 @@ def test_json_keeps_flag_codes(ystore, tmp_path):
         ("zh", "report", "统计报告"),
     ],
 )
-def test_sheet_is_named_after_the_dataset(ystore, tmp_path, lang, name, title):
+def test_sheet_is_named_after_the_dataset(year_store, tmp_path, lang, name, title, today):
     set_language(lang)
     try:
         path = tmp_path / "out.xlsx"
-        export_dataset(ystore, name, path, fmt="xlsx", today=TODAY)
+        export_dataset(year_store, name, path, fmt="xlsx", today=today)
     finally:
         set_language("en")
     assert openpyxl.load_workbook(path, read_only=True).sheetnames == [title]
@@ -137,18 +125,18 @@ def run(db, *args):
     )
 
 
-def test_cli_refuses_an_unknown_extension(ystore, tmp_path):
+def test_cli_refuses_an_unknown_extension(year_store, tmp_path):
     out = tmp_path / "x.pdf"
-    result = run(ystore.path, "export", "visits", "-o", str(out))
+    result = run(year_store.path, "export", "visits", "-o", str(out))
     assert result.exit_code == 1, result.output
     assert "x.pdf" in result.output and all(f in result.output for f in ("csv", "xlsx", "json"))
     assert "Traceback" not in result.output and not out.exists()
     assert not list(tmp_path.iterdir())
     # --format says what the file is, whatever its name.
-    result = run(ystore.path, "export", "coverage", "-o", str(out), "--format", "csv")
+    result = run(year_store.path, "export", "coverage", "-o", str(out), "--format", "csv")
     assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
     # No extension at all: CSV, as documented.
-    result = run(ystore.path, "export", "coverage", "-o", str(tmp_path / "coverage"))
+    result = run(year_store.path, "export", "coverage", "-o", str(tmp_path / "coverage"))
     assert result.exit_code == 0 and (tmp_path / "coverage").read_bytes().startswith(
         b"\xef\xbb\xbf"
     )

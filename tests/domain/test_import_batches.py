@@ -11,7 +11,6 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_import_register import HEADER, good_rows, valid_id, write
 
 from clinic.core import dates, idnumbers, phones
 from clinic.core import registers as reg
@@ -19,8 +18,6 @@ from clinic.core.errors import InputError
 from clinic.core.registers import import_register
 from clinic.store import registers as store_q
 from clinic.store.connection import new_uid
-
-from conftest import TODAY
 
 
 def snapshot(store) -> dict:
@@ -39,55 +36,66 @@ def snapshot(store) -> dict:
     }
 
 
-def messy_rows(seed: int, n: int = 60) -> list[str]:
-    """Rows that match each other in every way the rules allow: shared ID
+@pytest.fixture
+def messy_rows(valid_id, register_header):
+    """``messy_rows(seed, n=60)``: rows that match each other in every way the rules allow: shared ID
     numbers (rejected), the same name and birth date with and without an ID
     number, households with and without a number, tags and certificates."""
-    rng = random.Random(seed)
-    people = []
-    for i in range(10):
-        birth = f"19{50 + i % 3}0{1 + i % 2}0{1 + i % 2}"
-        people.append((valid_id("500110", birth, 11 + 2 * i), "男", birth))
-    rows = [HEADER + ",残疾证号"]
-    for _ in range(n):
-        number, sex, birth = rng.choice(people)
-        household = rng.choice(["A1", "A2", "A3", ""])
-        head = rng.choice(["张三", "李四"]) if not household else ""
-        category = {"A1": "脱贫户", "A2": "", "A3": "低保户", "": ""}[household]
-        rows.append(
-            ",".join(
-                [
-                    household,
-                    rng.choice(["张三", "李四", "曾五"]),
-                    rng.choice(["户主", "之子", ""]),
-                    rng.choice([sex, ""]),
-                    number if rng.random() < 0.6 else "",
-                    f"{birth[:4]}-{birth[4:6]}-{birth[6:]}" if rng.random() < 0.8 else "",
-                    rng.choice(["", "13812345678", "13900001111"]),
-                    "中峰镇",
-                    rng.choice(["龙山村", "高庙村"]),
-                    rng.choice(["3组", "", "5组"]),
-                    category,
-                    rng.choice(["", "残疾人", "签约", "留守老人"]),
-                    rng.choice(["", "高血压", "糖尿病;痛风"]),
-                    head,
-                    rng.choice(["", "", "50011019500101123401"]),
-                ]
+
+    def make(seed: int, n: int = 60) -> list[str]:
+        rng = random.Random(seed)
+        people = []
+        for i in range(10):
+            birth = f"19{50 + i % 3}0{1 + i % 2}0{1 + i % 2}"
+            people.append((valid_id("500110", birth, 11 + 2 * i), "男", birth))
+        rows = [register_header + ",残疾证号"]
+        for _ in range(n):
+            number, sex, birth = rng.choice(people)
+            household = rng.choice(["A1", "A2", "A3", ""])
+            head = rng.choice(["张三", "李四"]) if not household else ""
+            category = {"A1": "脱贫户", "A2": "", "A3": "低保户", "": ""}[household]
+            rows.append(
+                ",".join(
+                    [
+                        household,
+                        rng.choice(["张三", "李四", "曾五"]),
+                        rng.choice(["户主", "之子", ""]),
+                        rng.choice([sex, ""]),
+                        number if rng.random() < 0.6 else "",
+                        f"{birth[:4]}-{birth[4:6]}-{birth[6:]}" if rng.random() < 0.8 else "",
+                        rng.choice(["", "13812345678", "13900001111"]),
+                        "中峰镇",
+                        rng.choice(["龙山村", "高庙村"]),
+                        rng.choice(["3组", "", "5组"]),
+                        category,
+                        rng.choice(["", "残疾人", "签约", "留守老人"]),
+                        rng.choice(["", "高血压", "糖尿病;痛风"]),
+                        head,
+                        rng.choice(["", "", "50011019500101123401"]),
+                    ]
+                )
             )
-        )
-    return rows
+        return rows
+
+    return make
 
 
-def import_files(store, tmp_path, seed: int) -> list:
-    results = []
-    for k in range(3):
-        path = write(tmp_path / f"r{k}.csv", messy_rows(seed * 10 + k))
-        results.append(import_register(store, path, skip_bad=True, today=TODAY))
-    return [(r.households, r.persons, r.rejected) for r in results]
+@pytest.fixture
+def import_files(write_csv, messy_rows, today):
+    """``import_files(store, folder, seed)``: three messy files imported in turn; what each did."""
+
+    def import_(store, tmp_path, seed: int) -> list:
+        results = []
+        for k in range(3):
+            path = write_csv(tmp_path / f"r{k}.csv", messy_rows(seed * 10 + k))
+            results.append(import_register(store, path, skip_bad=True, today=today))
+        return [(r.households, r.persons, r.rejected) for r in results]
+
+    return import_
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_any_batch_size_gives_the_same_records(tmp_path, monkeypatch, seed):
+def test_any_batch_size_gives_the_same_records(tmp_path, monkeypatch, seed, import_files):
     from clinic.store import open_store
 
     outcomes = []
@@ -103,15 +111,17 @@ def test_any_batch_size_gives_the_same_records(tmp_path, monkeypatch, seed):
 
 
 @pytest.mark.parametrize("size", [1, 1000])
-def test_rows_of_one_file_match_each_other(store, tmp_path, monkeypatch, size):
+def test_rows_of_one_file_match_each_other(
+    store, tmp_path, monkeypatch, size, today, valid_id, register_header, write_csv
+):
     monkeypatch.setattr(reg, "BATCH_ROWS", size)
     number = valid_id("500110", "19500101", 11)
     rows = [
-        HEADER,
+        register_header,
         "T1,张三,户主,男,,1950-01-01,,中峰镇,龙山村,1组,,,,张三",
         f"T1,张三,户主,男,{number},1950-01-01,13812345678,中峰镇,龙山村,1组,,,,张三",
     ]
-    result = import_register(store, write(tmp_path / "r.csv", rows), today=TODAY)
+    result = import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
     assert result.persons == {"created": 1, "updated": 1, "unchanged": 0}
     person = store.one("SELECT id, id_number, phone FROM persons")
     assert person["id_number"] == number and person["phone"] == "13812345678"
@@ -119,12 +129,17 @@ def test_rows_of_one_file_match_each_other(store, tmp_path, monkeypatch, size):
     assert "i:" + number[::-1] in keys and "p:" + "13812345678"[::-1] in keys
 
 
-def test_a_person_found_by_id_number_moves_household(store, tmp_path):
+def test_a_person_found_by_id_number_moves_household(
+    store, tmp_path, today, valid_id, register_header, write_csv
+):
     number = valid_id("500110", "19500101", 11)
-    first = [HEADER, f"T1,张三,户主,男,{number},1950-01-01,,中峰镇,龙山村,1组,,,,张三"]
-    import_register(store, write(tmp_path / "a.csv", first), today=TODAY)
-    moved = [HEADER, f"T2,张三,户主,男,{number},1950-01-01,,中峰镇,高庙村,2组,,残疾人,,张三"]
-    result = import_register(store, write(tmp_path / "b.csv", moved), today=TODAY)
+    first = [register_header, f"T1,张三,户主,男,{number},1950-01-01,,中峰镇,龙山村,1组,,,,张三"]
+    import_register(store, write_csv(tmp_path / "a.csv", first), today=today)
+    moved = [
+        register_header,
+        f"T2,张三,户主,男,{number},1950-01-01,,中峰镇,高庙村,2组,,残疾人,,张三",
+    ]
+    result = import_register(store, write_csv(tmp_path / "b.csv", moved), today=today)
     assert result.persons == {"created": 0, "updated": 1, "unchanged": 0}
     row = store.one(
         "SELECT h.number, v.name AS village FROM persons p JOIN households h ON h.id = p.household_id "
@@ -134,29 +149,31 @@ def test_a_person_found_by_id_number_moves_household(store, tmp_path):
     assert store.scalar("SELECT tag FROM person_tags") == "disabled"
 
 
-def test_a_second_import_changes_nothing(store, tmp_path):
+def test_a_second_import_changes_nothing(
+    store, tmp_path, today, register_header, write_csv, good_rows, valid_id
+):
     rows = [line + "," for line in good_rows()]
-    rows[0] = HEADER + ",残疾证号"
+    rows[0] = register_header + ",残疾证号"
     rows.append(
         f",王六,户主,女,{valid_id('500110', '19700101', 12)},1970-01-01,,中峰镇,高庙村,1组,,残疾人,,王六,50011019700101001201"
     )
     rows.append(",王七,之子,男,,1995-05-05,,中峰镇,高庙村,1组,,,痛风,王六,")
-    path = write(tmp_path / "r.csv", rows)
-    import_register(store, path, today=TODAY)
+    path = write_csv(tmp_path / "r.csv", rows)
+    import_register(store, path, today=today)
     before = snapshot(store)
     changes = store.conn.total_changes
-    again = import_register(store, path, today=TODAY)
+    again = import_register(store, path, today=today)
     assert again.persons == {"created": 0, "updated": 0, "unchanged": 5}
     assert again.households == {"created": 0, "updated": 0, "unchanged": 3}
     assert snapshot(store) == before
     assert store.conn.total_changes - changes == 1  # the audit row of the import, nothing else
 
 
-def test_dry_run_counts_what_the_import_does(store, tmp_path):
-    path = write(tmp_path / "r.csv", messy_rows(8))
-    dry = import_register(store, path, skip_bad=True, dry_run=True, today=TODAY)
+def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows):
+    path = write_csv(tmp_path / "r.csv", messy_rows(8))
+    dry = import_register(store, path, skip_bad=True, dry_run=True, today=today)
     assert store.scalar("SELECT count(*) FROM persons") == 0
-    real = import_register(store, path, skip_bad=True, today=TODAY)
+    real = import_register(store, path, skip_bad=True, today=today)
     assert (dry.households, dry.persons, dry.villages_created) == (
         real.households,
         real.persons,
@@ -184,9 +201,9 @@ def outcome(func, value):
 
 
 @given(st.text(alphabet="0123456789Xx", min_size=17, max_size=19))
-def test_id_number_fast_path_agrees_with_the_full_check(text):
+def test_id_number_fast_path_agrees_with_the_full_check(text, today):
     # A leading space takes the full path (normalise, then check).
-    check = lambda value: idnumbers.parse_id(value, TODAY)  # noqa: E731
+    check = lambda value: idnumbers.parse_id(value, today)  # noqa: E731
     assert outcome(check, text) == outcome(check, " " + text)
 
 

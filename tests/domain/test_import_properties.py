@@ -15,8 +15,6 @@ from clinic.core.registers import import_register
 from clinic.core.volunteer_import import import_volunteers
 from clinic.store import open_store
 
-from conftest import TODAY
-
 NAMES = st.text(alphabet="张王李赵曾单覃欧阳伟芳娜敏静丽强磊军", min_size=2, max_size=4)
 CATEGORIES = st.sampled_from(
     ["脱贫户", "建档立卡贫困户", "监测对象", "低保户", "特困供养", "一般农户", ""]
@@ -79,13 +77,13 @@ def register_csv(rows, encoding: str) -> bytes:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=person_rows(), encoding=st.sampled_from(["utf-8-sig", "utf-8", "gbk", "gb18030"]))
-def test_any_valid_register_imports_exactly_and_idempotently(rows, encoding):
+def test_any_valid_register_imports_exactly_and_idempotently(rows, encoding, today):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.csv"
         path.write_bytes(register_csv(rows, encoding))
         store = open_store(Path(folder) / "t.db")
         try:
-            result = import_register(store, path, today=TODAY)
+            result = import_register(store, path, today=today)
             assert result.persons["created"] == len(rows)
             stored = {r["id_number"]: r for r in store.query("SELECT * FROM persons")}
             for _h, name, sex, number, _d, _g, _c in rows:
@@ -95,7 +93,7 @@ def test_any_valid_register_imports_exactly_and_idempotently(rows, encoding):
                     stored[number]["birth_date"]
                     == f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
                 )
-            again = import_register(store, path, today=TODAY)
+            again = import_register(store, path, today=today)
             assert again.persons["unchanged"] == len(rows)
         finally:
             store.close()

@@ -11,31 +11,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core.errors import ImportFileError
-from clinic.core.idnumbers import check_character
 from clinic.core.registers import import_register
-
-from conftest import TODAY
-
-HEADER = "户编号,姓名,与户主关系,性别,身份证号,出生日期,联系电话,乡镇,村,组,户类别,人员标签,慢病,户主姓名"
-
-
-def valid_id(area: str, birth: str, seq: int) -> str:
-    first = f"{area}{birth}{seq:03d}"
-    return first + check_character(first)
-
-
-def write(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    return path
-
-
-def good_rows() -> list[str]:
-    return [
-        HEADER,
-        f"T0001,张三,户主,男,{valid_id('500110', '19560312', 11)},1956-03-12,13812345678,中峰镇,龙山村,3组,脱贫户,残疾人,高血压;糖尿病,张三",
-        f"T0001,李四,之妻,女,{valid_id('510223', '19580101', 22)},1958/1/1,,中峰镇,龙山村,三组,建档立卡贫困户,留守老人,慢阻肺,张三",
-        f"T0002,曾五,户主,男,{valid_id('500222', '19400505', 33)},19400505,023-48123456,中峰镇,龙山村,第五村民小组,低保户,,,曾五",
-    ]
 
 
 def snapshot(store) -> dict:
@@ -55,9 +31,9 @@ def invoke(db: Path, *args: str):
     return CliRunner().invoke(cli, ["--db", str(db), "import", "register", *args])
 
 
-def test_sample_register_imports_cleanly_and_twice_changes_nothing(store, samples):
+def test_sample_register_imports_cleanly_and_twice_changes_nothing(store, samples, today):
     path = samples / "register_longshan_gbk.csv"
-    first = import_register(store, path, today=TODAY)
+    first = import_register(store, path, today=today)
     assert first.rejected == 0 and first.persons["created"] == 180
     assert first.households["created"] == 60
     assert (
@@ -68,14 +44,16 @@ def test_sample_register_imports_cleanly_and_twice_changes_nothing(store, sample
         == 1
     )
     before = snapshot(store)
-    second = import_register(store, path, today=TODAY)
+    second = import_register(store, path, today=today)
     assert second.persons == {"created": 0, "updated": 0, "unchanged": 180}
     assert second.households == {"created": 0, "updated": 0, "unchanged": 60}
     assert snapshot(store) == before
 
 
-def test_rows_become_households_with_categories_tags_conditions(store, tmp_path):
-    import_register(store, write(tmp_path / "r.csv", good_rows()), today=TODAY)
+def test_rows_become_households_with_categories_tags_conditions(
+    store, tmp_path, today, write_csv, good_rows
+):
+    import_register(store, write_csv(tmp_path / "r.csv", good_rows()), today=today)
     households = store.query(
         "SELECT number, head_name, category, group_no FROM households ORDER BY number"
     )
@@ -100,21 +78,26 @@ def test_rows_become_households_with_categories_tags_conditions(store, tmp_path)
     assert conds == {"hypertension", "diabetes", "copd"}
 
 
-def test_updated_file_updates(store, tmp_path):
+def test_updated_file_updates(store, tmp_path, today, good_rows, write_csv):
     rows = good_rows()
-    import_register(store, write(tmp_path / "r.csv", rows), today=TODAY)
+    import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
     rows[1] = rows[1].replace("13812345678", "13900001111").replace("脱贫户", "监测对象")
     rows[2] = rows[2].replace("脱贫", "").replace("建档立卡贫困户", "监测对象")
-    result = import_register(store, write(tmp_path / "r.csv", rows), today=TODAY)
+    result = import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
     assert result.persons["updated"] == 1 and result.households["updated"] == 1
     assert store.scalar("SELECT phone FROM persons WHERE name = '张三'") == "13900001111"
     assert store.scalar("SELECT category FROM households WHERE number = 'T0001'") == "monitored"
     assert store.scalar("SELECT count(*) FROM persons") == 3
 
 
-def test_fifteen_digit_number_is_converted_and_kept(store, tmp_path):
-    rows = [HEADER, "T9,王老,户主,男,500222400505331,1940-05-05,,中峰镇,龙山村,1组,一般农户,,,王老"]
-    import_register(store, write(tmp_path / "r.csv", rows), today=TODAY)
+def test_fifteen_digit_number_is_converted_and_kept(
+    store, tmp_path, today, register_header, write_csv
+):
+    rows = [
+        register_header,
+        "T9,王老,户主,男,500222400505331,1940-05-05,,中峰镇,龙山村,1组,一般农户,,,王老",
+    ]
+    import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
     person = store.one("SELECT id_number, id_number_old FROM persons")
     assert person["id_number_old"] == "500222400505331"
     assert len(person["id_number"]) == 18 and person["id_number"].startswith("50022219400505331")
@@ -132,14 +115,14 @@ BAD_CASES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_CASES))
-def test_bad_id_numbers_reject_the_file(tmp_path, case):
+def test_bad_id_numbers_reject_the_file(tmp_path, case, good_rows, write_csv):
     change, column, line = BAD_CASES[case]
     rows = good_rows()
     cells = rows[1].split(",")
     cells[4] = change(cells[4])
     rows[1] = ",".join(cells)
     db = tmp_path / "x.db"
-    result = invoke(db, str(write(tmp_path / "bad.csv", rows)))
+    result = invoke(db, str(write_csv(tmp_path / "bad.csv", rows)))
     assert result.exit_code == 1
     assert f"bad.csv, line {line}, column {column}" in result.output
     assert "Traceback" not in result.output
@@ -147,24 +130,26 @@ def test_bad_id_numbers_reject_the_file(tmp_path, case):
     assert json.loads(status.output)["counts"]["persons"] == 0
 
 
-def test_bad_rows_list_every_problem_and_write_nothing(store, tmp_path):
+def test_bad_rows_list_every_problem_and_write_nothing(
+    store, tmp_path, today, good_rows, write_csv, valid_id
+):
     rows = good_rows()
     rows.append("T0003,,户主,男,,1950-01-01,12345,中峰镇,龙山村,3组,富裕户,,,")
     rows.append(
         f"T0004,赵六,户主,女,{valid_id('500110', '19600101', 11)},1960-01-01,,中峰镇,龙山村,3组,一般农户,,,赵六"
     )
     with pytest.raises(ImportFileError) as err:
-        import_register(store, write(tmp_path / "bad.csv", rows), today=TODAY)
+        import_register(store, write_csv(tmp_path / "bad.csv", rows), today=today)
     problems = {(p.line, p.column) for p in err.value.problems}
     assert (5, "姓名") in problems and (5, "联系电话") in problems and (5, "户类别") in problems
     assert (6, "身份证号") in problems  # odd sequence = male, but the row says female
     assert store.scalar("SELECT count(*) FROM persons") == 0
 
 
-def test_messages_in_chinese(tmp_path):
+def test_messages_in_chinese(tmp_path, good_rows, write_csv):
     rows = good_rows()
     rows.append("T0003,,户主,男,,1950-01-01,,中峰镇,龙山村,3组,一般农户,,,")
-    result = invoke(tmp_path / "x.db", str(write(tmp_path / "坏.csv", rows)))
+    result = invoke(tmp_path / "x.db", str(write_csv(tmp_path / "坏.csv", rows)))
     result = CliRunner().invoke(
         cli,
         [
@@ -181,11 +166,13 @@ def test_messages_in_chinese(tmp_path):
     assert "坏.csv 第 5 行，“姓名”列：姓名为空。" in result.output
 
 
-def test_skip_bad_imports_good_rows_and_writes_rejected_csv(store, tmp_path):
+def test_skip_bad_imports_good_rows_and_writes_rejected_csv(
+    store, tmp_path, today, good_rows, write_csv
+):
     rows = good_rows()
     rows.append("T0003,,户主,男,,1950-01-01,,中峰镇,龙山村,3组,一般农户,,,")
-    path = write(tmp_path / "mixed.csv", rows)
-    result = import_register(store, path, skip_bad=True, today=TODAY)
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    result = import_register(store, path, skip_bad=True, today=today)
     assert result.persons["created"] == 3 and result.rejected == 1
     assert result.rejected_file == tmp_path / "mixed.rejected.csv"
     with result.rejected_file.open(encoding="utf-8-sig", newline="") as fh:
@@ -194,9 +181,9 @@ def test_skip_bad_imports_good_rows_and_writes_rejected_csv(store, tmp_path):
     assert rejected[1][0] == "5" and "name is empty" in rejected[1][-1]
 
 
-def test_dry_run_writes_nothing(store, tmp_path):
+def test_dry_run_writes_nothing(store, tmp_path, today, write_csv, good_rows):
     result = import_register(
-        store, write(tmp_path / "r.csv", good_rows()), dry_run=True, today=TODAY
+        store, write_csv(tmp_path / "r.csv", good_rows()), dry_run=True, today=today
     )
     assert result.persons["created"] == 3 and result.dry_run
     assert store.scalar("SELECT count(*) FROM persons") == 0
@@ -222,24 +209,24 @@ def test_malformed_files_are_refused_clearly(tmp_path, content, expected):
     assert "Traceback" not in result.output
 
 
-def test_english_headers_and_variants(store, tmp_path):
+def test_english_headers_and_variants(store, tmp_path, today, write_csv, valid_id):
     rows = [
         "Household No,Name,Relation,Sex,ID number,Date of birth,Mobile,Town,Village,Group,Category,Tags,Conditions,Head",
         f"E1,王五,户主,M,{valid_id('500110', '19700101', 11)},25569,,中峰镇,龙山村,2,一般户,,,王五",
     ]
-    result = import_register(store, write(tmp_path / "en.csv", rows), today=TODAY)
+    result = import_register(store, write_csv(tmp_path / "en.csv", rows), today=today)
     assert result.persons["created"] == 1
     # 25569 is the Excel serial number of 1970-01-01
     assert store.scalar("SELECT birth_date FROM persons") == "1970-01-01"
 
 
-def test_unknown_columns_are_named(store, tmp_path):
-    rows = [HEADER + ",备注一", good_rows()[1] + ",x"]
-    result = import_register(store, write(tmp_path / "r.csv", rows), today=TODAY)
+def test_unknown_columns_are_named(store, tmp_path, today, register_header, write_csv, good_rows):
+    rows = [register_header + ",备注一", good_rows()[1] + ",x"]
+    result = import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
     assert result.ignored_columns == ["备注一"]
 
 
-def test_xlsx_register_keeps_id_numbers(store, tmp_path):
+def test_xlsx_register_keeps_id_numbers(store, tmp_path, today, good_rows):
     from openpyxl import Workbook
 
     book = Workbook()
@@ -267,25 +254,25 @@ def test_xlsx_register_keeps_id_numbers(store, tmp_path):
     path = tmp_path / "r.xlsx"
     book.save(path)
     with pytest.raises(ImportFileError) as err:
-        import_register(store, path, today=TODAY)
+        import_register(store, path, today=today)
     assert [(p.line, p.column) for p in err.value.problems] == [(5, "身份证号")]
     assert "Excel" in err.value.problems[0].message
-    result = import_register(store, path, skip_bad=True, today=TODAY)
+    result = import_register(store, path, skip_bad=True, today=today)
     assert result.persons["created"] == 3
 
 
-def test_gbk_and_plain_utf8_files(store, tmp_path):
-    import_register(store, write(tmp_path / "g.csv", good_rows(), encoding="gbk"), today=TODAY)
+def test_gbk_and_plain_utf8_files(store, tmp_path, today, write_csv, good_rows):
+    import_register(store, write_csv(tmp_path / "g.csv", good_rows(), encoding="gbk"), today=today)
     result = import_register(
-        store, write(tmp_path / "u.csv", good_rows(), encoding="utf-8"), today=TODAY
+        store, write_csv(tmp_path / "u.csv", good_rows(), encoding="utf-8"), today=today
     )
     assert result.persons["unchanged"] == 3
 
 
-def test_township_and_village_options(store, tmp_path):
+def test_township_and_village_options(store, tmp_path, today, write_csv):
     rows = ["户编号,姓名,户主姓名", "A1,张三,张三", "A1,李四,张三"]
     result = import_register(
-        store, write(tmp_path / "v.csv", rows), township="郭扶镇", village="高庙村", today=TODAY
+        store, write_csv(tmp_path / "v.csv", rows), township="郭扶镇", village="高庙村", today=today
     )
     assert result.households["created"] == 1 and result.persons["created"] == 2
 

@@ -236,3 +236,22 @@ def test_both_surname_spellings_find_the_person(surname, given_name):
 @given(st.text(max_size=12))
 def test_query_kind_total(q):
     assert query_kind(q) in {"digits", "latin", "hanzi", "household", "mixed", "empty"}
+
+
+def test_common_surnames_found_only_by_their_real_readings(store, add_person, search_names):
+    """Every heteronym of every common surname, as initials and as full pinyin,
+    finds exactly the people whose names read that way."""
+    from pypinyin import Style, pinyin
+
+    for surname in COMMON_SURNAMES:
+        add_person(store, surname + "淑")
+    wanted = {surname + "淑": expected_keys(surname, "淑") for surname in COMMON_SURNAMES}
+    for surname in COMMON_SURNAMES:
+        for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
+            for query in (reading[0] + "s", reading + "shu"):
+                found = set(search_names(store, query))
+                assert found == {
+                    name for name, keys in wanted.items() if any(k.startswith(query) for k in keys)
+                }, query
+    assert "丁淑" not in search_names(store, "zs")
+    assert "丁淑" in search_names(store, "ds")

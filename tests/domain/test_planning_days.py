@@ -6,21 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from planning_helpers import day as _day
-from planning_helpers import village as _village
-from planning_helpers import volunteer as _volunteer
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
 from clinic.store.connection import new_uid
 
-from conftest import TODAY
-
-
-@pytest.fixture(autouse=True)
-def cli_today(monkeypatch):
-    """The command line's today is the tests' TODAY, so dates in these tests stay to come."""
-    monkeypatch.setattr("clinic.cli.planning._today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("cli_today")
 
 
 def test_parse_needs_accepts_every_spelling(store):
@@ -36,8 +27,8 @@ def test_parse_needs_accepts_every_spelling(store):
         p.parse_needs(store, "外星科=1")
 
 
-def test_day_add_and_list_from_the_command_line(store, tmp_path):
-    _village(store)
+def test_day_add_and_list_from_the_command_line(store, tmp_path, add_village):
+    add_village(store)
     store.close()
     db = str(tmp_path / "test.db")
     runner = CliRunner()
@@ -81,21 +72,21 @@ def test_day_add_and_list_from_the_command_line(store, tmp_path):
     assert bad.exit_code == 1 and "No village" in bad.output and "Traceback" not in bad.output
 
 
-def test_refusals_say_why(store):
-    village = _village(store)
-    day = _day(store, village)  # a Saturday
-    other = _day(store, _village(store, "高庙村", "郭扶镇"), date="2026-12-05")
-    weekday_only = _volunteer(store, "王工作", weekdays="01234")
-    busy = _volunteer(store, "李忙")
-    away = _volunteer(store, "赵外出")
+def test_refusals_say_why(store, add_village, add_day, add_volunteer):
+    village = add_village(store)
+    day = add_day(store, village)  # a Saturday
+    other = add_day(store, add_village(store, "高庙村", "郭扶镇"), date="2026-12-05")
+    weekday_only = add_volunteer(store, "王工作", weekdays="01234")
+    busy = add_volunteer(store, "李忙")
+    away = add_volunteer(store, "赵外出")
     p.save_volunteer(
         store,
         p.VolunteerInput(name="赵外出", specialty_code="gp", unavailable=["2026-12-05"]),
         away,
     )
-    limited = _volunteer(store, "钱有限", limit=1)
+    limited = add_volunteer(store, "钱有限", limit=1)
     p.assign(store, other, busy)
-    p.assign(store, _day(store, village, date="2026-12-12"), limited)
+    p.assign(store, add_day(store, village, date="2026-12-12"), limited)
 
     cases = {weekday_only: "weekday", busy: "busy", away: "unavailable", limited: "limit"}
     for vol, code in cases.items():
@@ -107,42 +98,42 @@ def test_refusals_say_why(store):
     with pytest.raises(p.AssignmentRefused, match="高庙村"):
         p.assign(store, day, busy)
 
-    ok = _volunteer(store, "孙可以")
+    ok = add_volunteer(store, "孙可以")
     p.assign(store, day, ok)
     with pytest.raises(p.AssignmentRefused) as err:
         p.assign(store, day, ok)
     assert err.value.code == "same_day"
     p.set_day_status(store, day, "cancelled")
     with pytest.raises(p.AssignmentRefused) as err:
-        p.assign(store, day, _volunteer(store, "周取消"))
+        p.assign(store, day, add_volunteer(store, "周取消"))
     assert err.value.code == "cancelled"
 
 
-def test_holiday_rule(store):
-    village = _village(store)
-    day = _day(store, village, date="2027-10-01")  # 国庆节, a Friday
-    no_holidays = _volunteer(store, "吴不过节", holidays=False)
+def test_holiday_rule(store, add_village, add_day, add_volunteer):
+    village = add_village(store)
+    day = add_day(store, village, date="2027-10-01")  # 国庆节, a Friday
+    no_holidays = add_volunteer(store, "吴不过节", holidays=False)
     with pytest.raises(p.AssignmentRefused) as err:
         p.assign(store, day, no_holidays)
     assert err.value.code == "holiday"
     # On a holiday the holiday flag decides, not the weekday pattern.
-    weekend_and_holidays = _volunteer(store, "郑过节", weekdays="56", holidays=True)
+    weekend_and_holidays = add_volunteer(store, "郑过节", weekdays="56", holidays=True)
     p.assign(store, day, weekend_and_holidays)
 
 
-def test_warnings_for_specialty_and_full_places(store):
-    day = _day(store, _village(store), needs="护士=1")
-    doctor = _volunteer(store, "冯医生", specialty="gp")
+def test_warnings_for_specialty_and_full_places(store, add_day, add_volunteer, add_village):
+    day = add_day(store, add_village(store), needs="护士=1")
+    doctor = add_volunteer(store, "冯医生", specialty="gp")
     _id, warnings = p.assign(store, day, doctor, role="nurse")
     assert any("specialty is General practice, not Nurse" in w for w in warnings)
-    _id, warnings = p.assign(store, day, _volunteer(store, "陈护士", specialty="nurse"))
+    _id, warnings = p.assign(store, day, add_volunteer(store, "陈护士", specialty="nurse"))
     assert any("already taken" in w for w in warnings)
 
 
-def test_attendance_states_and_hours(store):
-    day = _day(store, _village(store))
-    a = _volunteer(store, "褚来了")
-    b = _volunteer(store, "卫没来")
+def test_attendance_states_and_hours(store, add_day, add_volunteer, add_village):
+    day = add_day(store, add_village(store))
+    a = add_volunteer(store, "褚来了")
+    b = add_volunteer(store, "卫没来")
     ida, _w = p.assign(store, day, a)
     idb, _w = p.assign(store, day, b)
     p.set_assignment(store, ida, status="attended")
@@ -159,9 +150,9 @@ def test_attendance_states_and_hours(store):
         p.set_assignment(store, idb, hours=30)
 
 
-def test_declined_frees_the_place_but_not_the_volunteer(store):
-    day = _day(store, _village(store), needs="全科=1")
-    a = _volunteer(store, "蒋谢绝")
+def test_declined_frees_the_place_but_not_the_volunteer(store, add_day, add_volunteer, add_village):
+    day = add_day(store, add_village(store), needs="全科=1")
+    a = add_volunteer(store, "蒋谢绝")
     aid, _w = p.assign(store, day, a)
     p.set_assignment(store, aid, status="declined")
     assert [line.open for line in p.day_needs(store, day)] == [1]
@@ -169,8 +160,8 @@ def test_declined_frees_the_place_but_not_the_volunteer(store):
     assert cands["蒋谢绝"] == "declined"
 
 
-def test_uid_on_every_new_row(store):
-    day = _day(store, _village(store))
+def test_uid_on_every_new_row(store, add_day, add_village):
+    day = add_day(store, add_village(store))
     assert len(store.scalar("SELECT uid FROM clinic_days WHERE id = ?", [day])) == len(new_uid())
 
 
@@ -300,15 +291,17 @@ def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
     )
 
 
-def test_moving_a_day_reports_who_can_no_longer_come(store):
-    village = _village(store)
-    day = _day(store, village, date="2026-12-05")  # Saturday
-    sat = _volunteer(store, "周六甲", weekdays="5")
-    _volunteer(store, "随时乙")
+def test_moving_a_day_reports_who_can_no_longer_come(
+    store, add_village, add_day, add_volunteer, today
+):
+    village = add_village(store)
+    day = add_day(store, village, date="2026-12-05")  # Saturday
+    sat = add_volunteer(store, "周六甲", weekdays="5")
+    add_volunteer(store, "随时乙")
     p.assign(store, day, sat)
     p.assign(store, day, p.find_volunteer(store, "随时乙")["id"])
     same = p.DayInput(date="2026-12-05", village_id=village, organisation_id=None, needs={"gp": 2})
-    assert p.edit_day(store, day, same, today=TODAY) == []
+    assert p.edit_day(store, day, same, today=today) == []
     moved = p.DayInput(date="2026-12-06", village_id=village, organisation_id=None, needs={"gp": 2})
-    problems = p.edit_day(store, day, moved, today=TODAY)
+    problems = p.edit_day(store, day, moved, today=today)
     assert len(problems) == 1 and "周六甲" in problems[0] and "Sundays" in problems[0]

@@ -71,28 +71,8 @@ def test_demo_pairs_households_with_cadres_only(demo_store):
     assert all(r["n"] == 0 for r in rows if not r["is_cadre"])
 
 
-def _cadre_with_due_dates(store) -> tuple[str, str, str]:
-    """A demo cadre whose first household's follow-up is long past and whose
-    second one's is far ahead (whatever today is)."""
-    cadre = store.one("SELECT id, name FROM volunteers WHERE is_cadre = 1 ORDER BY id LIMIT 1")
-    households = store.query(
-        "SELECT h.id, h.number FROM households h WHERE h.cadre_id = ? AND EXISTS "
-        "(SELECT 1 FROM persons p JOIN visits v ON v.person_id = p.id WHERE p.household_id = h.id) "
-        "ORDER BY h.id LIMIT 2",
-        [cadre["id"]],
-    )
-    with store.transaction():
-        for household, due in zip(households, ("2020-01-04", "2099-01-04"), strict=True):
-            store.conn.execute(
-                "UPDATE visits SET follow_up_due = ? WHERE person_id IN "
-                "(SELECT id FROM persons WHERE household_id = ?)",
-                [due, household["id"]],
-            )
-    return cadre["name"], households[0]["number"], households[1]["number"]
-
-
-def test_overdue_follow_up_said_in_words_cli(demo_path, demo_store):
-    name, late, ahead = _cadre_with_due_dates(demo_store)
+def test_overdue_follow_up_said_in_words_cli(demo_path, demo_store, cadre_with_due_dates):
+    name, late, ahead = cadre_with_due_dates(demo_store)
     for lang, word in (
         ("zh", "2020-01-04 应随访，已逾期"),
         ("en", "follow-up due 2020-01-04, overdue"),

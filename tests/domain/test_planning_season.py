@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 
 import pytest
 from click.testing import CliRunner
-from planning_helpers import day as _day
-from planning_helpers import village as _village
-from textual.widgets import DataTable, Input
 
 from clinic.cli.main import cli
 from clinic.core import holidays as h
 from clinic.core import planning as p
 from clinic.i18n import set_language
 
-from conftest import TODAY
-
-
-@pytest.fixture(autouse=True)
-def cli_today(monkeypatch):
-    monkeypatch.setattr("clinic.cli.planning._today", lambda: TODAY)
+pytestmark = pytest.mark.usefixtures("cli_today")
 
 
 def _saturdays(first: str, last: str) -> list[str]:
@@ -65,10 +56,10 @@ def test_the_seeded_holiday_table_is_gone(store):
     assert store.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'holidays'") == 0
 
 
-def test_a_season_leaves_out_holidays_and_says_so(store):
+def test_a_season_leaves_out_holidays_and_says_so(store, today, add_village):
     for name in ("甲村", "乙村", "丙村", "丁村", "戊村"):
-        _village(store, name, name[0] + "镇")
-    plan = p.propose_season(store, "2027-01-30", "2027-02-20", TODAY, weekdays="5")
+        add_village(store, name, name[0] + "镇")
+    plan = p.propose_season(store, "2027-01-30", "2027-02-20", today, weekdays="5")
     dates = [d.date for d in plan.days]
     assert "2027-02-06" not in dates and dates == ["2027-01-30", "2027-02-13", "2027-02-20"]
     assert "2027-02-06" in plan.skipped and "Spring Festival" in plan.skipped["2027-02-06"]
@@ -76,34 +67,34 @@ def test_a_season_leaves_out_holidays_and_says_so(store):
     assert plan.warning == h.coverage_warning("2027-01-30", "2027-02-20")
 
 
-def test_several_villages_per_date_when_every_saturday_is_taken(store):
+def test_several_villages_per_date_when_every_saturday_is_taken(store, add_village, today, add_day):
     """With every Saturday holding a clinic day, per day 1 used to say "no village left to plan"
     with villages waiting; it now says why, and per day 2 plans a second village on each date."""
-    first = _village(store, "甲村", "甲镇")
+    first = add_village(store, "甲村", "甲镇")
     for name in ("乙村", "丙村", "丁村", "戊村", "己村", "庚村", "辛村"):
-        _village(store, name, name[0] + "镇")
+        add_village(store, name, name[0] + "镇")
     saturdays = _saturdays("2026-12-01", "2026-12-31")
     for i, date in enumerate(saturdays):
-        _day(store, first if i == 0 else _village(store, f"占{i}村", f"占{i}镇"), date=date)
-    waiting = len(p.where_next(store, TODAY)) - len(saturdays)
-    full = p.propose_season(store, "2026-12-01", "2026-12-31", TODAY, per_day=1)
+        add_day(store, first if i == 0 else add_village(store, f"占{i}村", f"占{i}镇"), date=date)
+    waiting = len(p.where_next(store, today)) - len(saturdays)
+    full = p.propose_season(store, "2026-12-01", "2026-12-31", today, per_day=1)
     assert full.days == [] and full.waiting == waiting and full.full_dates == len(saturdays)
     said = full.explain()
     assert f"{waiting} villages still wait" in said and "allow more clinic days per date" in said
-    two = p.propose_season(store, "2026-12-01", "2026-12-31", TODAY, per_day=2)
+    two = p.propose_season(store, "2026-12-01", "2026-12-31", today, per_day=2)
     assert [d.date for d in two.days] == saturdays  # one more village on each date
     assert len({d.village_id for d in two.days}) == len(two.days)
-    p.add_season(store, two.days, None, {"gp": 1}, today=TODAY)
+    p.add_season(store, two.days, None, {"gp": 1}, today=today)
     per_date = store.query(
         "SELECT date, COUNT(*) AS n, COUNT(DISTINCT village_id) AS v FROM clinic_days GROUP BY date"
     )
     assert all(r["n"] == 2 == r["v"] for r in per_date)
 
 
-def test_a_season_starts_today_or_later(store):
-    _village(store)
+def test_a_season_starts_today_or_later(store, add_village, today):
+    add_village(store)
     with pytest.raises(p.PlanningError, match="in the past"):
-        p.propose_season(store, "2026-11-01", "2026-12-31", TODAY)
+        p.propose_season(store, "2026-11-01", "2026-12-31", today)
 
 
 @pytest.mark.parametrize("weekdays", ["5", "56", "6", "0246"])
@@ -135,52 +126,10 @@ def test_day_season_on_the_command_line_warns_and_plans_several_per_date(demo_pa
     assert all(len(set(v)) == len(v) for v in per_date.values())
 
 
-async def test_the_season_dialog_has_a_per_day_field_and_ends_on_a_saturday(demo_path):
-    from test_planning_screens import make_app, settle
-
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f7")
-        await settle(pilot, app)
-        await pilot.press("s")
-        await settle(pilot, app)
-        dialog = app.screen
-        to = dialog.query_one("#s-to", Input).value
-        assert dt.date.fromisoformat(to).weekday() == 5
-        one = [dialog.query_one("#season", DataTable).get_row_at(i)[0] for i in range(3)]
-        assert len(set(one)) == 3  # one village per Saturday
-        dialog.query_one("#s-per-day", Input).value = "3"
-        dialog.query_one("#s-per-day", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot, app)
-        table = dialog.query_one("#season", DataTable)
-        dates = [table.get_row_at(i)[0] for i in range(table.row_count)]
-        # Several villages on one Saturday, at most three clinic days a date with those planned.
-        assert max(Counter(dates).values()) >= 2
-        for date, n in Counter(dates).items():
-            held = app.store.scalar(
-                "SELECT COUNT(*) FROM clinic_days WHERE date = ? AND status != 'cancelled'", [date]
-            )
-            assert n + held <= 3
-        assert "clinic days proposed" in str(dialog.query_one("#season-status").render())
-        # "To" follows the weekdays while the user has not changed it: weekends end on a Sunday.
-        dialog.query_one("#s-weekdays", Input).value = "周六,周日"
-        await settle(pilot, app)
-        assert dt.date.fromisoformat(dialog.query_one("#s-to", Input).value).weekday() == 6
-        dialog.query_one("#s-to", Input).value = "2027-01-30"
-        dialog.query_one("#s-weekdays", Input).value = "周六"
-        await settle(pilot, app)
-        assert dialog.query_one("#s-to", Input).value == "2027-01-30"  # the user's own end stays
-        dialog.query_one("#s-per-day", Input).value = "0"
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert "from 1 to 50" in str(dialog.query_one("#season-status").render())
-
-
-def test_a_season_leaves_out_weekend_days_worked_instead_of_a_holiday(store):
+def test_a_season_leaves_out_weekend_days_worked_instead_of_a_holiday(store, add_village):
     """2026-02-14 and 2026-02-28 were Saturdays worked (调休) around the Spring Festival."""
     for name in ("甲村", "乙村", "丙村"):
-        _village(store, name, name[0] + "镇")
+        add_village(store, name, name[0] + "镇")
     plan = p.propose_season(store, "2026-02-14", "2026-02-28", dt.date(2026, 1, 5), weekdays="5")
     assert [d.date for d in plan.days] == ["2026-02-21"]
     assert plan.skipped == {

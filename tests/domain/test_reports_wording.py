@@ -15,8 +15,6 @@ from clinic.core import vitals as V
 from clinic.core.reports import build_report, percent, percent_text, report_lines
 from clinic.i18n import join_list, set_language
 
-from conftest import TODAY
-
 URGENT = ("bp_urgent", "glucose_high", "glucose_low")
 
 
@@ -75,10 +73,10 @@ def test_percent_is_decimal_half_up(part, whole):
     assert percent(part, whole) == float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def test_village_coverage_uses_the_same_rounding(demo_store):
+def test_village_coverage_uses_the_same_rounding(demo_store, today):
     from clinic.core.planning import village_overview
 
-    for r in village_overview(demo_store, TODAY):
+    for r in village_overview(demo_store, today):
         assert r["coverage"] == (percent(r["served"], r["households"]) or 0.0)
 
 
@@ -90,22 +88,6 @@ def test_organisations_by_short_name(demo_store):
         o["label"] for o in report.by_organiser
     ]
     assert labels and set(labels) <= shorts | {"No organisation"}
-
-
-def test_organisation_filter_choice_not_doubled():
-    from clinic.ui.report import organisation_choice
-
-    set_language("zh")
-    jiusan = {"short_name": "九三学社", "name_zh": "九三学社", "name_en": "Jiusan Society"}
-    minge = {
-        "short_name": "民革",
-        "name_zh": "中国国民党革命委员会",
-        "name_en": "Revolutionary Committee",
-    }
-    assert organisation_choice(jiusan) == "九三学社"
-    assert organisation_choice(minge) == "民革 中国国民党革命委员会"
-    set_language("en")
-    assert organisation_choice(jiusan) == "九三学社 Jiusan Society"
 
 
 @pytest.mark.parametrize(
@@ -139,23 +121,3 @@ def test_follow_up_default_in_the_users_language():
     assert desk._parse_follow_up(proposed, "2026-11-30") == "2027-02-28"
     set_language("en")
     assert desk.default_follow_up(flags, []) == "3m"
-
-
-async def test_command_palette_no_matches_in_chinese(demo_path):
-    from textual.command import CommandList
-
-    from clinic.ui.app import ClinicApp
-
-    set_language("zh")
-    app = ClinicApp(db_path=demo_path, actor="tester", today=TODAY)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"qqqqzz")
-        for _ in range(20):
-            await pilot.pause(0.1)
-            options = app.screen.query_one(CommandList).options
-            if options:
-                break
-        shown = [str(o.prompt.renderable) for o in options]
-    assert shown == ["没有找到匹配的命令"]

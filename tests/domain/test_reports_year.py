@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from reports_data import build_year
 
 from clinic.core.errors import NotFoundError
 from clinic.core.reports import ReportFilterError, ReportFilters, build_report
@@ -13,29 +12,28 @@ from clinic.core.reports import ReportFilterError, ReportFilters, build_report
 YEAR = ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), orgs=("民进",))
 
 
-@pytest.fixture
-def year(store):
-    return build_year(store)
-
-
-def test_the_year_in_numbers(store, year):
-    r = build_report(store, YEAR).as_dict()
+def test_the_year_in_numbers(year_store, year_facts):
+    r = build_report(year_store, YEAR).as_dict()
     # The shape the programme reported: 20 villages, 300+ registered households
     # served (low-income and disabled among them), 500+ health prescriptions.
-    assert year.villages == 20 and year.households_served > 300 and year.prescriptions > 500
+    assert (
+        year_facts.villages == 20
+        and year_facts.households_served > 300
+        and year_facts.prescriptions > 500
+    )
     assert r["clinic_days"] == {"held": 20, "cancelled": 1, "planned": 1}
     assert len(r["by_village"]) == 20
-    assert r["visits"] == year.visits == 401
-    assert r["people"] == year.people == 401
+    assert r["visits"] == year_facts.visits == 401
+    assert r["people"] == year_facts.people == 401
     assert r["people_detail"] == {"men": 320, "women": 81, "walk_ins": 1, "without_household": 1}
     h = r["households"]
-    assert h["served"] == year.households_served == 320
-    assert h["registered"] == year.households_registered == 400
+    assert h["served"] == year_facts.households_served == 320
+    assert h["registered"] == year_facts.households_registered == 400
     assert h["coverage_pct"] == 80.0
     by_cat = {c["category"]: c for c in h["by_category"]}
-    for cat, served in year.served_by_category.items():
+    for cat, served in year_facts.served_by_category.items():
         assert by_cat[cat]["served"] == served
-        assert by_cat[cat]["registered"] == year.registered_by_category[cat]
+        assert by_cat[cat]["registered"] == year_facts.registered_by_category[cat]
     assert by_cat["dibao"]["served"] == 80 and by_cat["dibao"]["coverage_pct"] == 100.0
     # People: every head of a served household, and the spouse in every fourth.
     assert {c: by_cat[c]["people"] for c in by_cat} == {
@@ -53,24 +51,24 @@ def test_the_year_in_numbers(store, year):
     assert h["served_poor"] == 260 and h["registered_poor"] == 260
     tags = {t["tag"]: t["people"] for t in r["tags"]}
     assert tags == {
-        "disabled": year.disabled_seen,
-        "left_behind_elderly": year.left_behind_seen,
-        "family_doctor": year.family_doctor_seen,
+        "disabled": year_facts.disabled_seen,
+        "left_behind_elderly": year_facts.left_behind_seen,
+        "family_doctor": year_facts.family_doctor_seen,
     }
     assert tags["disabled"] == 80 and tags["left_behind_elderly"] == 20
-    assert {f["flag"]: f["visits"] for f in r["flags"]} == year.flags
+    assert {f["flag"]: f["visits"] for f in r["flags"]} == year_facts.flags
     rx = r["prescriptions"]
-    assert rx["total"] == year.prescriptions == 660
+    assert rx["total"] == year_facts.prescriptions == 660
     assert {
         c["condition"]: c["handouts"] for c in rx["by_condition"]
-    } == year.prescriptions_by_condition
+    } == year_facts.prescriptions_by_condition
     assert rx["people"] == 400
     assert r["referrals"] == {
         "total": 20,
         "by_destination": [{"destination": "中峰镇卫生院", "visits": 20}],
     }
     v = r["volunteers"]
-    assert v["people"] == year.volunteers and v["hours"] == year.hours == 310.0
+    assert v["people"] == year_facts.volunteers and v["hours"] == year_facts.hours == 310.0
     assert [(o["organisation"], o["volunteers"], o["hours"]) for o in v["by_organisation"]] == [
         ("民进綦江区委会", 5, 310.0)
     ]
@@ -82,16 +80,16 @@ def test_the_year_in_numbers(store, year):
     assert [m["month"] for m in r["by_month"]] == [f"2025-{m:02d}" for m in range(1, 11)]
 
 
-def test_filters_narrow_the_report(store, year):
-    everything = build_report(store).as_dict()
+def test_filters_narrow_the_report(year_store, year_facts):
+    everything = build_report(year_store).as_dict()
     # The other organisation's day in 2026 (one visit by the walk-in) counts without filters.
     assert everything["clinic_days"]["held"] == 21 and everything["visits"] == 402
     assert everything["people"] == 401  # the walk-in came twice
-    other = build_report(store, ReportFilters(orgs=("民盟",))).as_dict()
+    other = build_report(year_store, ReportFilters(orgs=("民盟",))).as_dict()
     assert other["clinic_days"]["held"] == 1 and other["visits"] == 1
     assert other["households"]["registered"] == 20 and other["households"]["served"] == 0
     village = build_report(
-        store,
+        year_store,
         ReportFilters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), villages=("中峰镇/龙山村",)),
     ).as_dict()
     assert village["clinic_days"]["held"] == 1
@@ -106,26 +104,26 @@ def test_filters_narrow_the_report(store, year):
         "by_category": None,
     }
     township = build_report(
-        store, ReportFilters(villages=("中峰镇",), date_to=dt.date(2025, 12, 31))
+        year_store, ReportFilters(villages=("中峰镇",), date_to=dt.date(2025, 12, 31))
     ).as_dict()
     assert township["clinic_days"]["held"] == 5 and township["households"]["registered"] == 100
     nothing = build_report(
-        store, ReportFilters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        year_store, ReportFilters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     ).as_dict()
     assert nothing["visits"] == 0 and nothing["households"]["coverage_pct"] is None
 
 
-def test_bad_filters(store, year):
+def test_bad_filters(year_store, year_facts):
     with pytest.raises(NotFoundError):
-        build_report(store, ReportFilters(villages=("没有村",)))
+        build_report(year_store, ReportFilters(villages=("没有村",)))
     with pytest.raises(NotFoundError):
-        build_report(store, ReportFilters(orgs=("nobody",)))
+        build_report(year_store, ReportFilters(orgs=("nobody",)))
     with pytest.raises(ReportFilterError):
-        build_report(store, ReportFilters(dt.date(2025, 2, 1), dt.date(2025, 1, 1)))
+        build_report(year_store, ReportFilters(dt.date(2025, 2, 1), dt.date(2025, 1, 1)))
 
 
-def test_empty_database(store):
-    r = build_report(store).as_dict()
+def test_empty_database(year_store):
+    r = build_report(year_store).as_dict()
     assert r["visits"] == 0 and r["clinic_days"]["held"] == 0
     assert r["volunteers"] == {
         "people": 0,

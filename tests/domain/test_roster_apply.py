@@ -5,23 +5,20 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from planning_helpers import day as _day
-from planning_helpers import village as _village
-from planning_helpers import volunteer as _volunteer
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
 
 
-def test_plan_respects_existing_assignments_and_limits(store):
-    village = _village(store)
-    d1 = _day(store, village, date="2026-12-05", needs="全科=2")
-    d2 = _day(store, village, date="2026-12-12", needs="全科=2")
-    cancelled = _day(store, village, date="2026-12-19", needs="全科=5")
+def test_plan_respects_existing_assignments_and_limits(store, add_village, add_day, add_volunteer):
+    village = add_village(store)
+    d1 = add_day(store, village, date="2026-12-05", needs="全科=2")
+    d2 = add_day(store, village, date="2026-12-12", needs="全科=2")
+    cancelled = add_day(store, village, date="2026-12-19", needs="全科=5")
     p.set_day_status(store, cancelled, "cancelled")
-    fixed = _volunteer(store, "甲固定", limit=1)
-    free = _volunteer(store, "乙自由")
-    weekday = _volunteer(store, "丙平日", weekdays="01234")
+    fixed = add_volunteer(store, "甲固定", limit=1)
+    free = add_volunteer(store, "乙自由")
+    weekday = add_volunteer(store, "丙平日", weekdays="01234")
     aid, _w = p.assign(store, d1, fixed, status="confirmed")
 
     plan = p.plan_roster(store, "2026-12-01", "2026-12-31")
@@ -49,10 +46,12 @@ def test_plan_respects_existing_assignments_and_limits(store):
     assert again.result.proposals == [] and again.released == []
 
 
-def test_replan_moves_only_unconfirmed_roster_invitations(store):
-    village = _village(store)
-    d1 = _day(store, village, date="2026-12-05", needs="全科=1")
-    a = _volunteer(store, "甲")
+def test_replan_moves_only_unconfirmed_roster_invitations(
+    store, add_village, add_day, add_volunteer
+):
+    village = add_village(store)
+    d1 = add_day(store, village, date="2026-12-05", needs="全科=1")
+    a = add_volunteer(store, "甲")
     p.apply_roster(store, "2026-12-01", "2026-12-31")
     made = store.one("SELECT id FROM assignments")["id"]
     plan = p.plan_roster(store, "2026-12-01", "2026-12-31", replan=True)
@@ -63,12 +62,12 @@ def test_replan_moves_only_unconfirmed_roster_invitations(store):
     assert p.plan_roster(store, "2026-12-01", "2026-12-31", replan=True).released == []
 
 
-def test_fairness_spreads_days(store):
-    village = _village(store)
+def test_fairness_spreads_days(store, add_village, add_day, add_volunteer):
+    village = add_village(store)
     for date in ("2026-12-05", "2026-12-12", "2026-12-19", "2026-12-26"):
-        _day(store, village, date=date, needs="护士=1")
+        add_day(store, village, date=date, needs="护士=1")
     for name in ("甲", "乙"):
-        _volunteer(store, name, specialty="nurse")
+        add_volunteer(store, name, specialty="nurse")
     plan = p.plan_roster(store, "2026-12-01", "2026-12-31")
     assert plan.result.filled == 4 and plan.result.max_load == 2 and plan.result.sum_squares == 8
 

@@ -4,16 +4,11 @@ days per volunteer are about, and namesakes told apart."""
 from __future__ import annotations
 
 from click.testing import CliRunner
-from planning_helpers import day as _day
-from planning_helpers import village as _village
-from planning_helpers import volunteer as _volunteer
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
 from clinic.i18n import set_language
 from clinic.store.connection import new_uid
-
-from conftest import TODAY
 
 
 def _namesake(store, name, phone=None, org=None, specialty="gp") -> int:
@@ -23,12 +18,12 @@ def _namesake(store, name, phone=None, org=None, specialty="gp") -> int:
     )
 
 
-def test_nothing_left_to_fill_is_said_in_words(store):
+def test_nothing_left_to_fill_is_said_in_words(store, add_village, add_day, add_volunteer):
     """Every place taken gave "at most 0 days per volunteer" although volunteers had days."""
-    village = _village(store)
-    day = _day(store, village, date="2026-12-05", needs="全科=1")
-    serving = _volunteer(store, "甲医生")
-    _volunteer(store, "乙医生")
+    village = add_village(store)
+    day = add_day(store, village, date="2026-12-05", needs="全科=1")
+    serving = add_volunteer(store, "甲医生")
+    add_volunteer(store, "乙医生")
     p.assign(store, day, serving, status="confirmed")
     data = p.plan_roster(store, "2026-12-01", "2026-12-31").to_json(store)
     summary = p.roster_summary(data)
@@ -43,26 +38,30 @@ def test_nothing_left_to_fill_is_said_in_words(store):
     assert "没有空缺" in p.roster_summary(data)
 
 
-def test_open_places_nobody_can_fill_are_not_called_a_fair_spread(store):
-    village = _village(store)
-    _day(store, village, date="2026-12-05", needs="牙科=2")
-    _volunteer(store, "甲医生")
+def test_open_places_nobody_can_fill_are_not_called_a_fair_spread(
+    store, add_village, add_day, add_volunteer
+):
+    village = add_village(store)
+    add_day(store, village, date="2026-12-05", needs="牙科=2")
+    add_volunteer(store, "甲医生")
     data = p.plan_roster(store, "2026-12-01", "2026-12-31").to_json(store)
     summary = p.roster_summary(data)
     assert summary.startswith("0 of 2 open places filled; nobody can fill them")
     assert "at most" not in summary
 
 
-def test_the_spread_counts_every_active_volunteer_and_says_so(store):
+def test_the_spread_counts_every_active_volunteer_and_says_so(
+    store, add_village, add_day, add_volunteer
+):
     """The spread covered only the volunteers who could fill an open place (11 of 16) without
     saying which; it now covers every active volunteer, days already assigned included."""
-    village = _village(store)
-    _day(store, village, date="2026-12-05", needs="全科=2")
-    _day(store, village, date="2026-12-12", needs="全科=1")
+    village = add_village(store)
+    add_day(store, village, date="2026-12-05", needs="全科=2")
+    add_day(store, village, date="2026-12-12", needs="全科=1")
     for name in ("甲", "乙"):
-        _volunteer(store, name)
-    _volunteer(store, "丙护士", specialty="nurse")  # cannot fill a gp place
-    inactive = _volunteer(store, "丁退出")
+        add_volunteer(store, name)
+    add_volunteer(store, "丙护士", specialty="nurse")  # cannot fill a gp place
+    inactive = add_volunteer(store, "丁退出")
     store.db["volunteers"].update(inactive, {"active": 0})
     data = p.plan_roster(store, "2026-12-01", "2026-12-31").to_json(store)
     assert data["volunteers_counted"] == 3 == sum(data["days_per_volunteer"].values())
@@ -95,10 +94,12 @@ def test_namesakes_are_told_apart(store):
     assert p.volunteer_labels(p.q.volunteers(store))[b] == "王芳（九三学社）"
 
 
-def test_the_roster_on_the_command_line_shows_namesakes_apart(store, tmp_path, monkeypatch):
-    monkeypatch.setattr("clinic.cli.planning._today", lambda: TODAY)
-    village = _village(store)
-    _day(store, village, date="2026-12-05", needs="全科=2")
+def test_the_roster_on_the_command_line_shows_namesakes_apart(
+    store, tmp_path, monkeypatch, add_village, add_day, today
+):
+    monkeypatch.setattr("clinic.cli.planning._today", lambda: today)
+    village = add_village(store)
+    add_day(store, village, date="2026-12-05", needs="全科=2")
     _namesake(store, "王芳", "13812345678", p.find_organisation(store, "民进"))
     _namesake(store, "王芳", "13987654321", p.find_organisation(store, "民进"))
     store.close()
@@ -113,13 +114,15 @@ def test_the_roster_on_the_command_line_shows_namesakes_apart(store, tmp_path, m
     assert "all 2 active volunteers" in out.output
 
 
-def test_the_roster_warns_when_a_year_has_no_known_holiday_arrangement(store, tmp_path):
+def test_the_roster_warns_when_a_year_has_no_known_holiday_arrangement(
+    store, tmp_path, add_village, add_day, add_volunteer
+):
     from clinic.core import holidays as h
 
-    village = _village(store)
+    village = add_village(store)
     later = h.arrangement_known_until() + 1
-    _day(store, village, date=f"{later}-03-06", needs="全科=1")
-    _volunteer(store, "甲医生")
+    add_day(store, village, date=f"{later}-03-06", needs="全科=1")
+    add_volunteer(store, "甲医生")
     data = p.plan_roster(store, f"{later}-03-01", f"{later}-03-31").to_json(store)
     assert data["warnings"] == [h.coverage_warning(f"{later}-03-01", f"{later}-03-31")]
     store.close()

@@ -20,8 +20,8 @@ from clinic.cli.main import cli
 from clinic.store import open_store
 from clinic.store.migrations import app_version, migration_files, schema_version
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = sorted((Path(__file__).parent / "data" / "schemas").glob("schema-*.sql"))
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = sorted((Path(__file__).resolve().parents[1] / "data" / "schemas").glob("schema-*.sql"))
 # Catalogues the seeds rewrite on every upgrade, settings, and derived search
 # keys (a migration may rebuild them): checked by key or by use, not row by row.
 REWRITTEN = {

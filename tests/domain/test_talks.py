@@ -10,8 +10,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from test_planning_screens import go, make_app, settle
-from textual.widgets import DataTable, Input
 
 from clinic.cli.main import cli
 from clinic.core import talks as T
@@ -22,31 +20,12 @@ from clinic.core.reports import build_report, report_rows
 from clinic.i18n import set_language
 from clinic.store.figures import Scope
 
-from conftest import TODAY
-
-
-@pytest.fixture(autouse=True)
-def no_demo_talks(request):
-    """The demo holds talks of its own; these tests count from none."""
-    if "demo_store" in request.fixturenames:
-        store = request.getfixturevalue("demo_store")
-        with store.transaction():
-            store.conn.execute("DELETE FROM health_talks")
+pytestmark = pytest.mark.usefixtures("no_demo_talks")
 
 
 def _held_day(store) -> dict:
     return store.one(
         "SELECT id, date, organisation_id FROM clinic_days WHERE status = 'done' ORDER BY date LIMIT 1"
-    )
-
-
-def _two_speakers(store) -> list[dict]:
-    """Two volunteers of different organisations, with names nobody else has."""
-    return store.query(
-        """SELECT v.id, v.name, o.short_name FROM volunteers v JOIN organisations o
-           ON o.id = v.organisation_id
-           WHERE (SELECT count(*) FROM volunteers w WHERE w.name = v.name) = 1
-           GROUP BY v.organisation_id ORDER BY v.id LIMIT 2"""
     )
 
 
@@ -58,9 +37,9 @@ def _in_transaction(store, sql: str, params=()) -> None:
 # -- rules ----------------------------------------------------------------------------
 
 
-def test_a_talk_is_recorded_with_its_speaker_and_trimmed_topic(demo_store):
+def test_a_talk_is_recorded_with_its_speaker_and_trimmed_topic(demo_store, two_speakers):
     day = _held_day(demo_store)
-    speaker = _two_speakers(demo_store)[0]
+    speaker = two_speakers(demo_store)[0]
     talk_id = T.add_talk(
         demo_store, day["id"], T.TalkInput(" 高血压防治 ", speaker["name"], "４５", " 折页 ")
     )
@@ -87,9 +66,9 @@ def test_a_talk_is_recorded_with_its_speaker_and_trimmed_topic(demo_store):
         (T.TalkInput("讲座", "SPEAKER", ""), "attendees"),
     ],
 )
-def test_a_wrong_talk_is_refused_naming_the_field(demo_store, talk, field):
+def test_a_wrong_talk_is_refused_naming_the_field(demo_store, talk, field, two_speakers):
     day = _held_day(demo_store)
-    name = _two_speakers(demo_store)[0]["name"]
+    name = two_speakers(demo_store)[0]["name"]
     if talk.speaker == "SPEAKER":
         talk = T.TalkInput(talk.topic, name, talk.attendees)
     with pytest.raises(T.TalkError) as err:
@@ -107,9 +86,9 @@ def test_attendees_are_a_whole_number_from_0_to_10000(n):
             T.parse_attendees(str(n))
 
 
-def test_no_talk_on_a_cancelled_day_and_a_day_removed_takes_its_talks(demo_store):
+def test_no_talk_on_a_cancelled_day_and_a_day_removed_takes_its_talks(demo_store, two_speakers):
     day = _held_day(demo_store)
-    name = _two_speakers(demo_store)[0]["name"]
+    name = two_speakers(demo_store)[0]["name"]
     talk_id = T.add_talk(demo_store, day["id"], T.TalkInput("讲座", name, 10))
     _in_transaction(
         demo_store, "UPDATE clinic_days SET status = 'cancelled' WHERE id = ?", [day["id"]]
@@ -132,9 +111,9 @@ def test_no_talk_on_a_cancelled_day_and_a_day_removed_takes_its_talks(demo_store
     assert demo_store.scalar("SELECT count(*) FROM health_talks") == 0
 
 
-def test_edit_and_delete(demo_store):
+def test_edit_and_delete(demo_store, two_speakers):
     day = _held_day(demo_store)
-    a, b = _two_speakers(demo_store)
+    a, b = two_speakers(demo_store)
     talk_id = T.add_talk(demo_store, day["id"], T.TalkInput("讲座", a["name"], 10))
     T.edit_talk(demo_store, talk_id, T.TalkInput("新主题", b["id"], 12, "手册"))
     talk = T.get_talk(demo_store, talk_id)
@@ -152,17 +131,23 @@ def test_edit_and_delete(demo_store):
 # -- figures ------------------------------------------------------------------------------
 
 
-def _record_three(store) -> tuple[dict, list[dict]]:
-    day = _held_day(store)
-    a, b = _two_speakers(store)
-    T.add_talk(store, day["id"], T.TalkInput("高血压防治", a["name"], 40))
-    T.add_talk(store, day["id"], T.TalkInput("高血压防治 ", b["name"], 20))
-    T.add_talk(store, day["id"], T.TalkInput("合理用药", a["name"], 5))
-    return day, [a, b]
+@pytest.fixture
+def record_three(two_speakers):
+    """``record_three(store)``: three talks on the first day held, by two speakers."""
+
+    def record(store) -> tuple[dict, list[dict]]:
+        day = _held_day(store)
+        a, b = two_speakers(store)
+        T.add_talk(store, day["id"], T.TalkInput("高血压防治", a["name"], 40))
+        T.add_talk(store, day["id"], T.TalkInput("高血压防治 ", b["name"], 20))
+        T.add_talk(store, day["id"], T.TalkInput("合理用药", a["name"], 5))
+        return day, [a, b]
+
+    return record
 
 
-def test_report_counts_talks_by_topic_and_speakers_organisation(demo_store):
-    day, (a, b) = _record_three(demo_store)
+def test_report_counts_talks_by_topic_and_speakers_organisation(demo_store, record_three):
+    day, (a, b) = record_three(demo_store)
     talks = build_report(demo_store).talks
     assert (talks["total"], talks["attendees"]) == (3, 65)
     assert talks["by_topic"] == [
@@ -175,20 +160,20 @@ def test_report_counts_talks_by_topic_and_speakers_organisation(demo_store):
     assert rows, "the report's table carries the attendees"
 
 
-def test_a_talk_on_a_day_not_held_counts_nowhere(demo_store):
+def test_a_talk_on_a_day_not_held_counts_nowhere(demo_store, two_speakers):
     planned = demo_store.one(
         "SELECT id FROM clinic_days WHERE status = 'planned' AND id NOT IN "
         "(SELECT clinic_day_id FROM visits) AND id NOT IN "
         "(SELECT clinic_day_id FROM assignments WHERE status = 'attended') LIMIT 1"
     )
-    name = _two_speakers(demo_store)[0]["name"]
+    name = two_speakers(demo_store)[0]["name"]
     T.add_talk(demo_store, planned["id"], T.TalkInput("讲座", name, 30))
     assert talk_figures(demo_store, Scope())["total"] == 0
     assert len(T.talks_of_day(demo_store, planned["id"])) == 1
 
 
-def test_report_json_is_the_same_in_both_languages(demo_path, demo_store):
-    _record_three(demo_store)
+def test_report_json_is_the_same_in_both_languages(demo_path, demo_store, record_three):
+    record_three(demo_store)
     out = {}
     for lang in ("zh", "en"):
         result = CliRunner().invoke(
@@ -201,8 +186,8 @@ def test_report_json_is_the_same_in_both_languages(demo_path, demo_store):
     assert "label" not in json.dumps(out["en"])
 
 
-def test_end_of_day_summary_lists_the_days_talks(demo_store):
-    day, (a, _b) = _record_three(demo_store)
+def test_end_of_day_summary_lists_the_days_talks(demo_store, record_three):
+    day, (a, _b) = record_three(demo_store)
     data = summary(demo_store, day["id"])
     assert (data["talks_total"], data["talk_attendees"], len(data["talks"])) == (3, 65, 3)
     text = "\n".join(summary_lines(data))
@@ -210,11 +195,11 @@ def test_end_of_day_summary_lists_the_days_talks(demo_store):
     assert talk_figures(demo_store, day_scope(day["id"]))["total"] == 3
 
 
-def test_talks_export_and_report_export(demo_store, tmp_path):
-    _record_three(demo_store)
+def test_talks_export_and_report_export(demo_store, tmp_path, today, record_three):
+    record_three(demo_store)
     assert "talks" in DATASETS
     path = tmp_path / "talks.csv"
-    result = export_dataset(demo_store, "talks", path, fmt="csv", actor="tester", today=TODAY)
+    result = export_dataset(demo_store, "talks", path, fmt="csv", actor="tester", today=today)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert result.rows == 3 and len(rows) == 3
     assert {r["Topic"] for r in rows} == {"高血压防治", "合理用药"}
@@ -224,16 +209,16 @@ def test_talks_export_and_report_export(demo_store, tmp_path):
     )
     assert "talks" in audit["detail"]
     report = tmp_path / "report.json"
-    export_dataset(demo_store, "report", report, fmt="json", today=TODAY)
+    export_dataset(demo_store, "report", report, fmt="json", today=today)
     assert "高血压防治 — talks" in report.read_text(encoding="utf-8-sig")
 
 
 # -- command line -------------------------------------------------------------------------
 
 
-def test_day_talk_commands(demo_path, demo_store):
+def test_day_talk_commands(demo_path, demo_store, two_speakers):
     day = _held_day(demo_store)
-    name = _two_speakers(demo_store)[0]["name"]
+    name = two_speakers(demo_store)[0]["name"]
     db = ["--db", str(demo_path)]
     run = CliRunner().invoke
     added = run(
@@ -287,37 +272,3 @@ def test_day_talk_commands(demo_path, demo_store):
 
 
 # -- F5 ----------------------------------------------------------------------------------
-
-
-async def test_f5_records_edits_and_removes_a_talk(demo_path, demo_store):
-    name = _two_speakers(demo_store)[0]["name"]
-    app = make_app(demo_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await go(pilot, app, "f5")
-        day_id = app.screen.day_id
-        await go(pilot, app, "k")
-        assert type(app.screen).__name__ == "TalksDialog"
-        await go(pilot, app, "n")
-        form = app.screen
-        form.query_one("#topic", Input).value = "慢病防治 [b]x[/b]"
-        form.query_one("#speaker", Input).value = name
-        form.query_one("#attendees", Input).value = "abc"
-        await go(pilot, app, "ctrl+s")
-        assert app.screen is form and "whole number" in str(form.query_one("#error").render())
-        form.query_one("#attendees", Input).value = "52"
-        await go(pilot, app, "ctrl+s")
-        dialog = app.screen
-        assert type(dialog).__name__ == "TalksDialog"
-        assert dialog.query_one("#talks", DataTable).row_count == 1
-        await go(pilot, app, "e")
-        app.screen.query_one("#attendees", Input).value = "60"
-        await go(pilot, app, "ctrl+s")
-        talks = T.talks_of_day(demo_store, day_id)
-        assert [(t["topic"], t["attendees"]) for t in talks] == [("慢病防治 [b]x[/b]", 60)]
-        await go(pilot, app, "escape")
-        assert "Health talks: 1 (60 attendees)" in str(app.screen.query_one("#team-title").render())
-        await go(pilot, app, "k")
-        await go(pilot, app, "delete")
-        await go(pilot, app, "y")
-        await settle(pilot, app)
-    assert T.talks_of_day(demo_store, day_id) == []

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from terminal import installed_clinic
 
 pytestmark = pytest.mark.tmux
 
 
-def test_installed_clinic_in_chinese_finds_a_person(terminal, demo_path, demo_store):
+def test_installed_clinic_in_chinese_finds_a_person(terminal, demo_path, demo_store, clinic_script):
     person = demo_store.one(
         "SELECT name, id_number FROM persons WHERE id_number IS NOT NULL LIMIT 1"
     )
-    term = terminal(f"{installed_clinic()} --db {demo_path} --lang zh", 130, 40)
+    term = terminal(f"{clinic_script} --db {demo_path} --lang zh", 130, 40)
     home = term.wait_for("2,000")  # the counts are read in a worker, after the first frame
     assert "数据库概况" in home and "即将到来的义诊日" in home
     term.keys("r")
@@ -28,8 +27,8 @@ def test_installed_clinic_in_chinese_finds_a_person(terminal, demo_path, demo_st
     term.keys("C-q")
 
 
-def test_installed_clinic_in_english(terminal, demo_path):
-    term = terminal(f"{installed_clinic()} --db {demo_path} --lang en", 130, 40)
+def test_installed_clinic_in_english(terminal, demo_path, clinic_script):
+    term = terminal(f"{clinic_script} --db {demo_path} --lang en", 130, 40)
     term.wait_for("In this database")
     term.keys("F1")
     term.wait_for("Everywhere")

@@ -146,11 +146,10 @@ def test_export_toast_is_whole(tmux, demo_path):
     )
 
 
-def test_weekend_list_says_overdue_at_80_columns(tmux, demo_path, demo_store):
+def test_weekend_list_says_overdue_at_80_columns(tmux, demo_path, demo_store, cadre_with_due_dates):
     """The overdue word of a cadre's weekend list is on screen at 80x24."""
-    from test_planning_pairing import _cadre_with_due_dates
 
-    name, late, _ahead = _cadre_with_due_dates(demo_store)
+    name, late, _ahead = cadre_with_due_dates(demo_store)
     term = tmux(demo_path, 80, 24)
     term.wait_for("数据库概况")
     term.keys("F6")

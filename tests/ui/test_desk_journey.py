@@ -10,55 +10,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from desk_helpers import TODAY, a_volunteer, person, today_day
 
 from clinic.i18n import set_language
-from clinic.ui.app import ClinicApp
 
 SIZE = (120, 40)
 JOURNEY_KEYS = 5  # the number reported in docs/desk.md
 
 
-class Keys:
-    """Presses keys and counts the ones that are not part of a typed value."""
-
-    def __init__(self, app, pilot):
-        self.app, self.pilot, self.count = app, pilot, 0
-
-    async def press(self, *keys: str) -> None:
-        for key in keys:
-            if len(key) != 1:
-                self.count += 1
-            await self.pilot.press(key)
-            await self.pilot.pause()
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
-
-    async def type(self, text: str) -> None:
-        """A value, typed as fast as a pilot can (its characters are not counted)."""
-        await self.pilot.press(*text)
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
-
-
-def make_app(path, lang="en"):
-    set_language(lang)
-    return ClinicApp(db_path=path, actor="tester", today=TODAY)
-
-
-async def open_desk(app, pilot) -> Keys:
-    keys = Keys(app, pilot)
-    await keys.press("f4", "enter", "enter")  # the desk, today's clinic day, "that's me"
-    assert type(app.screen).__name__ == "DeskScreen"
-    assert app.screen.day["date"] == TODAY.isoformat()
-    assert app.screen.volunteer_ids
-    keys.count = 0
-    return keys
-
-
-async def test_whole_journey_by_keys(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_whole_journey_by_keys(
+    demo_path, demo_store, today_day, a_person, today, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -103,14 +66,16 @@ async def test_whole_journey_by_keys(demo_path, demo_store):
     )
     assert [h["code"] for h in handouts] == ["hypertension"]
     assert json.loads(handouts[0]["ticked"]) and handouts[0]["given_by"] == volunteer
-    sheets = list((demo_path.parent / "sheets" / TODAY.isoformat()).glob("*.html"))
+    sheets = list((demo_path.parent / "sheets" / today.isoformat()).glob("*.html"))
     html = sheets[0].read_text(encoding="utf-8")
     assert p["name"] in html and "2027-02-24" in html  # saved again when done, with the follow-up
 
 
-async def test_no_consent_no_check_in(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=False, not_on_day=day["id"])
+async def test_no_consent_no_check_in(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=False, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -142,9 +107,11 @@ async def test_no_consent_no_check_in(demo_path, demo_store):
     )
 
 
-async def test_bad_vitals_are_refused_and_the_draft_kept(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_bad_vitals_are_refused_and_the_draft_kept(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -170,7 +137,7 @@ async def test_bad_vitals_are_refused_and_the_draft_kept(demo_path, demo_store):
     assert json.loads(visit["draft_form"])["values"]["bp"] == "1500/95"
 
 
-async def test_walk_in_with_duplicate_warning(demo_path, demo_store):
+async def test_walk_in_with_duplicate_warning(demo_path, demo_store, make_app, open_desk):
     existing = demo_store.one(
         "SELECT name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1"
     )
@@ -203,18 +170,20 @@ async def test_walk_in_with_duplicate_warning(demo_path, demo_store):
     )
 
 
-async def test_another_desk_sees_the_queue_change(demo_path, demo_store):
+async def test_another_desk_sees_the_queue_change(
+    demo_path, demo_store, today_day, a_person, day_volunteer, make_app, open_desk
+):
     from clinic.core import desk
 
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_desk(app, pilot)
         screen = app.screen
         rows_before = screen.query_one("#queue").row_count
         # Another laptop's desk (another connection) checks someone in.
-        desk.check_in(demo_store, day, p["id"], a_volunteer(demo_store, day["id"]), app.now())
+        desk.check_in(demo_store, day, p["id"], day_volunteer, app.now())
         screen.poll_queue()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -230,8 +199,8 @@ async def test_another_desk_sees_the_queue_change(demo_path, demo_store):
         assert "with_doctor" in states
 
 
-async def test_stock_and_summary_screens(demo_path, demo_store):
-    day = today_day(demo_store)
+async def test_stock_and_summary_screens(demo_path, demo_store, today_day, make_app, open_desk):
+    day = today_day
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -253,15 +222,17 @@ async def test_stock_and_summary_screens(demo_path, demo_store):
     )
 
 
-async def test_past_clinic_day_entry(demo_path, demo_store):
+async def test_past_clinic_day_entry(
+    demo_path, demo_store, a_person, today, make_app, counted_keys
+):
     app = make_app(demo_path)
     past = demo_store.one(
         "SELECT id, date FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1",
-        [TODAY.isoformat()],
+        [today.isoformat()],
     )
-    p = person(demo_store, consent=True, not_on_day=past["id"])
+    p = a_person(consent=True, not_on_day=past["id"])
     async with app.run_test(size=SIZE) as pilot:
-        keys = Keys(app, pilot)
+        keys = counted_keys(app, pilot)
         await keys.press("f4")
         box = app.screen.query_one("#days")
         index = next(
@@ -280,7 +251,7 @@ async def test_past_clinic_day_entry(demo_path, demo_store):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_desk_snapshot(demo_path, snap_compare, lang):
+def test_desk_snapshot(demo_path, snap_compare, lang, make_app):
     app = make_app(demo_path, lang)
     try:
         assert snap_compare(app, terminal_size=SIZE, press=["f4", "enter", "enter", *"xqj"])
@@ -289,9 +260,9 @@ def test_desk_snapshot(demo_path, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_visit_snapshot(demo_path, demo_store, snap_compare, lang):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+def test_visit_snapshot(demo_path, demo_store, snap_compare, lang, today_day, a_person, make_app):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     try:
         keys = ["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", *"3.1"]
@@ -300,11 +271,13 @@ def test_visit_snapshot(demo_path, demo_store, snap_compare, lang):
         set_language("en")
 
 
-async def test_typing_a_name_in_the_volunteer_picker_narrows_it(demo_path, demo_store):
+async def test_typing_a_name_in_the_volunteer_picker_narrows_it(
+    demo_path, demo_store, make_app, counted_keys
+):
     name = demo_store.scalar("SELECT name FROM volunteers ORDER BY id DESC LIMIT 1")
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = Keys(app, pilot)
+        keys = counted_keys(app, pilot)
         await keys.press("f4", "enter")
         assert type(app.screen).__name__ == "VolunteerPicker"
         await keys.type(name)
@@ -313,7 +286,7 @@ async def test_typing_a_name_in_the_volunteer_picker_narrows_it(demo_path, demo_
         assert app.screen.volunteer_name() == name
 
 
-async def test_desk_actions_in_the_command_palette(demo_path):
+async def test_desk_actions_in_the_command_palette(demo_path, make_app, open_desk):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -325,11 +298,13 @@ async def test_desk_actions_in_the_command_palette(demo_path):
         assert type(app.screen).__name__ == "SummaryScreen"
 
 
-async def test_walk_in_clinic_day_made_at_the_desk(demo_path, demo_store):
+async def test_walk_in_clinic_day_made_at_the_desk(
+    demo_path, demo_store, today, make_app, counted_keys
+):
     village = demo_store.scalar("SELECT id FROM villages ORDER BY id DESC LIMIT 1")
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = Keys(app, pilot)
+        keys = counted_keys(app, pilot)
         await keys.press("f4", "ctrl+n")
         assert type(app.screen).__name__ == "WalkInDay"
         app.screen.query_one("#village").value = village
@@ -341,10 +316,10 @@ async def test_walk_in_clinic_day_made_at_the_desk(demo_path, demo_store):
         "SELECT date, status, walk_in FROM clinic_days WHERE village_id = ? AND walk_in = 1",
         [village],
     )
-    assert row == {"date": TODAY.isoformat(), "status": "confirmed", "walk_in": 1}
+    assert row == {"date": today.isoformat(), "status": "confirmed", "walk_in": 1}
 
 
-async def test_empty_database_offers_a_walk_in_day(tmp_path):
+async def test_empty_database_offers_a_walk_in_day(tmp_path, make_app, counted_keys):
     from clinic.store import open_store
 
     store = open_store(tmp_path / "empty.db")
@@ -354,7 +329,7 @@ async def test_empty_database_offers_a_walk_in_day(tmp_path):
     store.close()
     app = make_app(tmp_path / "empty.db")
     async with app.run_test(size=SIZE) as pilot:
-        keys = Keys(app, pilot)
+        keys = counted_keys(app, pilot)
         await keys.press("f4")
         assert "No clinic days yet" in str(
             app.screen.query_one("#days").get_option_at_index(0).prompt
@@ -367,9 +342,9 @@ async def test_empty_database_offers_a_walk_in_day(tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_handout_snapshot(demo_path, demo_store, snap_compare, lang):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+def test_handout_snapshot(demo_path, demo_store, snap_compare, lang, today_day, a_person, make_app):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     try:
         keys = ["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"150/95", *"12.5"]
@@ -379,7 +354,7 @@ def test_handout_snapshot(demo_path, demo_store, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_summary_snapshot(demo_path, snap_compare, lang):
+def test_summary_snapshot(demo_path, snap_compare, lang, make_app):
     app = make_app(demo_path, lang)
     try:
         assert snap_compare(app, terminal_size=SIZE, press=["f4", "enter", "enter", "f9"])
@@ -387,12 +362,14 @@ def test_summary_snapshot(demo_path, snap_compare, lang):
         set_language("en")
 
 
-async def test_handout_dialog_shows_sheets_left_and_warns(demo_path, demo_store):
+async def test_handout_dialog_shows_sheets_left_and_warns(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
     from clinic.core import prescriptions as P
 
-    day = today_day(demo_store)
+    day = today_day
     P.set_stock(demo_store, day["id"], "hypertension", 3)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)

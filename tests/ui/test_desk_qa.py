@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 
-from desk_helpers import TODAY, person, today_day
-from test_desk_journey import Keys, make_app, open_desk
-
 SIZE = (120, 36)
 
 
-async def test_follow_up_survives_reopening_a_draft(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_follow_up_survives_reopening_a_draft(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -32,9 +31,11 @@ async def test_follow_up_survives_reopening_a_draft(demo_path, demo_store):
     assert json.loads(visit["draft_form"])["values"]["follow_up_due"] == "3m"
 
 
-async def test_a_cleared_proposal_stays_cleared_on_reopening(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_a_cleared_proposal_stays_cleared_on_reopening(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -53,7 +54,7 @@ async def test_a_cleared_proposal_stays_cleared_on_reopening(demo_path, demo_sto
     assert visit["follow_up_due"] is None
 
 
-async def test_the_desk_stays_open_when_leaving_it(demo_path):
+async def test_the_desk_stays_open_when_leaving_it(demo_path, today, make_app, open_desk):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -64,13 +65,15 @@ async def test_the_desk_stays_open_when_leaving_it(demo_path):
             await keys.press("f4")
             assert type(app.screen).__name__ == "DeskScreen", away  # no day or volunteer picker
             assert app.screen.day["id"] == day and app.screen.volunteer_ids == volunteers
-            assert app.screen.day["date"] == TODAY.isoformat()
+            assert app.screen.day["date"] == today.isoformat()
 
 
-async def test_queue_filter_is_named_and_cycles_through_the_days_specialties(demo_path, demo_store):
+async def test_queue_filter_is_named_and_cycles_through_the_days_specialties(
+    demo_path, demo_store, today_day, make_app, open_desk
+):
     from clinic.store import desk as q
 
-    day = today_day(demo_store)
+    day = today_day
     used = q.day_queue_codes(demo_store, day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -89,7 +92,7 @@ async def test_queue_filter_is_named_and_cycles_through_the_days_specialties(dem
         assert set(seen) == used & set(names) and len(seen) < len(app.screen.specialties)
 
 
-async def test_stock_inputs_are_visible_boxes(demo_path):
+async def test_stock_inputs_are_visible_boxes(demo_path, make_app, open_desk):
     from textual.widgets import Input
 
     app = make_app(demo_path)
@@ -102,10 +105,12 @@ async def test_stock_inputs_are_visible_boxes(demo_path):
         assert "40" in "".join(s.text for s in first.render_line(0))
 
 
-async def test_a_broad_search_says_only_the_first_are_shown(demo_path, demo_store):
+async def test_a_broad_search_says_only_the_first_are_shown(
+    demo_path, demo_store, today, make_app, open_desk
+):
     from clinic.core import desk
 
-    assert len(desk.find(demo_store, "V001", TODAY, limit=40)) > 30
+    assert len(desk.find(demo_store, "V001", today, limit=40)) > 30
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -125,13 +130,15 @@ def _unique_initials_volunteer(store):
     return next(n for n in names if counts[initials(n)] == 1 and len(initials(n)) >= 2)
 
 
-async def test_volunteer_picker_takes_pinyin_and_says_when_nobody_matches(demo_path, demo_store):
+async def test_volunteer_picker_takes_pinyin_and_says_when_nobody_matches(
+    demo_path, demo_store, make_app, counted_keys
+):
     from clinic.core.pinyin import initials
 
     name = _unique_initials_volunteer(demo_store)
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = Keys(app, pilot)
+        keys = counted_keys(app, pilot)
         await keys.press("f4", "enter")
         assert type(app.screen).__name__ == "VolunteerPicker"
         await keys.type("qxzq")  # nobody
@@ -146,56 +153,17 @@ async def test_volunteer_picker_takes_pinyin_and_says_when_nobody_matches(demo_p
         assert app.screen.volunteer_name() == name
 
 
-def test_sheets_are_private_files_in_private_folders(tmp_path, monkeypatch):
-    import os
-    import stat
-
-    from clinic.core import prescriptions as P
-
-    monkeypatch.setattr(P, "sheet_html", lambda sheet: "<p>name, BP</p>")
-    monkeypatch.setattr(P, "sheet_text", lambda sheet: "name, BP")
-    sheet = P.Sheet.__new__(P.Sheet)
-    sheet.date, sheet.name = "2026-11-24", "x"
-    folder = tmp_path / "sheets"
-    (folder / "2026-11-24").mkdir(parents=True, mode=0o755)
-    stale = folder / "2026-11-24" / "2026-11-24_7_x.html"
-    stale.write_text("old")
-    stale.chmod(0o644)  # written by an earlier version: tightened when written again
-    old_umask = os.umask(0o022)
-    try:
-        paths = P.save_sheet(sheet, folder, 7)
-    finally:
-        os.umask(old_umask)
-    assert stale in paths and stale.read_text() == "<p>name, BP</p>"
-    for path in paths:
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    for path in (folder, folder / "2026-11-24"):
-        assert stat.S_IMODE(path.stat().st_mode) == 0o700
-
-
-def test_thanks_says_one_person_in_the_singular():
-    from clinic.core import daysummary
-    from clinic.i18n import set_language
-
-    team = {"volunteers": [{"name": "Ann"}]}
-    assert daysummary.thanks({**team, "seen": 1}) == "Thank you, Ann: 1 person was seen today."
-    assert daysummary.thanks({**team, "seen": 2}) == "Thank you, Ann: 2 people were seen today."
-    set_language("zh")
-    try:
-        assert daysummary.thanks({**team, "seen": 1}) == "感谢Ann：今天共服务 1 人。"
-    finally:
-        set_language("en")
-
-
 def screen_lines(app) -> list[str]:
     return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
 
 
-async def test_desk_fits_120_columns_in_chinese(demo_path, demo_store):
+async def test_desk_fits_120_columns_in_chinese(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
     from clinic.i18n import set_language
 
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, "zh")
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -228,9 +196,11 @@ async def test_desk_fits_120_columns_in_chinese(demo_path, demo_store):
         set_language("en")
 
 
-async def test_handout_list_shows_condition_names_with_the_star_first(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_handout_list_shows_condition_names_with_the_star_first(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -254,9 +224,11 @@ async def test_handout_list_shows_condition_names_with_the_star_first(demo_path,
         assert not any(h.startswith("Treatm ") for h in heads)
 
 
-async def test_queue_columns_fit_their_contents_after_a_check_in(demo_path, demo_store):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_queue_columns_fit_their_contents_after_a_check_in(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -271,42 +243,3 @@ async def test_queue_columns_fit_their_contents_after_a_check_in(demo_path, demo
         assert (
             f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip()
         ), row
-
-
-def test_age_with_a_unit_and_an_id_number_agree():
-    import datetime as dt
-
-    from clinic.core import desk
-    from clinic.core.idnumbers import check_character
-
-    today = dt.date(2026, 3, 1)
-    first = "50011019690815" + "123"
-    number = first + check_character(first)
-    for typed in ("56岁", "56 y", "56"):
-        form = desk.WalkIn(
-            name="张三", sex="M", birth=typed, village_id=1, phone="", id_number=number
-        )
-        assert "birth" not in desk.clean_walk_in(form, today).problems, typed
-    wrong = desk.WalkIn(
-        name="张三", sex="M", birth="40岁", village_id=1, phone="", id_number=number
-    )
-    assert "birth" in desk.clean_walk_in(wrong, today).problems
-
-
-def test_an_age_is_right_all_year():
-    import datetime as dt
-
-    from clinic.core import desk
-
-    for today in (dt.date(2026, 3, 1), dt.date(2026, 11, 24)):
-        assert desk.age_on(desk._parse_birth("68", today), today) == 68
-
-
-def test_a_zero_delay_follow_up_is_refused():
-    import pytest
-
-    from clinic.core import desk
-    from clinic.core.errors import InputError
-
-    with pytest.raises(InputError):
-        desk._parse_follow_up("0d", "2026-11-24")

@@ -7,23 +7,10 @@ recorded but not marked done counts as held and F5 says so.
 
 from __future__ import annotations
 
-import pytest
-from figures_data import build
 from textual.widgets import DataTable, Input, Static
 
 from clinic.core import planning as p
 from clinic.core.reports import build_report
-
-
-@pytest.fixture
-def edge(tmp_path):
-    from clinic.store import open_store
-
-    path = tmp_path / "edge.db"
-    store = open_store(path)
-    expected = build(store)
-    yield store, path, expected
-    store.close()
 
 
 def _hours(store, name: str, day_id: int):

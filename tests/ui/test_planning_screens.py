@@ -6,31 +6,11 @@ import pytest
 from textual.widgets import DataTable, Input, Select
 
 from clinic.i18n import set_language
-from clinic.ui.app import ClinicApp
-
-from conftest import TODAY
 
 SIZE = (120, 40)
 
 
-def make_app(path, lang: str = "en") -> ClinicApp:
-    set_language(lang)
-    return ClinicApp(db_path=path, actor="tester", today=TODAY)
-
-
-async def settle(pilot, app) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def go(pilot, app, *keys: str) -> None:
-    """Press the keys, then wait until the screen and its workers have settled."""
-    await pilot.press(*keys)
-    await settle(pilot, app)
-
-
-async def test_create_day_assign_and_refusals(demo_path, demo_store):
+async def test_create_day_assign_and_refusals(demo_path, demo_store, make_app, go, settle):
     village = demo_store.one("SELECT id, name FROM villages ORDER BY id LIMIT 1")
     # A Tuesday: weekend-only volunteers are refused with the reason.
     weekend = demo_store.one(
@@ -101,7 +81,7 @@ async def test_create_day_assign_and_refusals(demo_path, demo_store):
     )
 
 
-async def test_roster_preview_and_apply(demo_path, demo_store):
+async def test_roster_preview_and_apply(demo_path, demo_store, make_app, go, settle):
     before = demo_store.scalar("SELECT COUNT(*) FROM assignments WHERE source = 'roster'")
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -124,7 +104,7 @@ async def test_roster_preview_and_apply(demo_path, demo_store):
     )
 
 
-async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
+async def test_volunteer_form_and_villages_where_next(demo_path, demo_store, make_app, go, settle):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, app, "f6")
@@ -163,7 +143,7 @@ async def test_volunteer_form_and_villages_where_next(demo_path, demo_store):
         assert "households not served" in str(app.screen.query_one("#villages-why").render())
 
 
-async def test_weekend_list_records_a_visit(demo_path, demo_store):
+async def test_weekend_list_records_a_visit(demo_path, demo_store, make_app, go, settle):
     from clinic.core import planning as p
 
     cadre = demo_store.one("SELECT id FROM volunteers WHERE is_cadre = 1 LIMIT 1")["id"]
@@ -193,10 +173,11 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store):
 
 
 @pytest.mark.parametrize("lang,word", [("en", "(overdue)"), ("zh", "（已逾期）")])
-async def test_weekend_list_says_overdue_in_words(demo_path, demo_store, lang, word):
-    from test_planning_pairing import _cadre_with_due_dates
+async def test_weekend_list_says_overdue_in_words(
+    demo_path, demo_store, lang, word, make_app, go, settle, cadre_with_due_dates
+):
 
-    name, late, ahead = _cadre_with_due_dates(demo_store)
+    name, late, ahead = cadre_with_due_dates(demo_store)
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, app, "f6")
@@ -211,7 +192,7 @@ async def test_weekend_list_says_overdue_in_words(demo_path, demo_store, lang, w
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_calendar_snapshot(demo_path, snap_compare, lang):
+def test_calendar_snapshot(demo_path, snap_compare, lang, make_app):
     app = make_app(demo_path, lang)
     try:
         assert snap_compare(app, terminal_size=SIZE, press=["f5", "right_square_bracket"])
@@ -220,7 +201,7 @@ def test_calendar_snapshot(demo_path, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_volunteer_list_snapshot(demo_path, snap_compare, lang):
+def test_volunteer_list_snapshot(demo_path, snap_compare, lang, make_app):
     app = make_app(demo_path, lang)
     try:
         assert snap_compare(app, terminal_size=SIZE, press=["f6"])
@@ -228,7 +209,7 @@ def test_volunteer_list_snapshot(demo_path, snap_compare, lang):
         set_language("en")
 
 
-async def test_screen_keys_are_in_the_command_palette(demo_path):
+async def test_screen_keys_are_in_the_command_palette(demo_path, today, make_app, go):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, app, "f5")
@@ -236,10 +217,10 @@ async def test_screen_keys_are_in_the_command_palette(demo_path):
         await pilot.press(*"next month")
         await pilot.pause(0.5)
         await go(pilot, app, "enter")
-        assert app.screen.month == TODAY.month % 12 + 1
+        assert app.screen.month == today.month % 12 + 1
 
 
-async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store):
+async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store, make_app, go):
     before = demo_store.scalar("SELECT COUNT(*) FROM clinic_days")
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -254,7 +235,7 @@ async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store):
 
 @pytest.mark.parametrize("key,status", [("c", "confirmed"), ("d", "declined"), ("t", "attended")])
 async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
-    demo_path, demo_store, key, status
+    demo_path, demo_store, key, status, make_app, go, settle
 ):
     """c/d/t/x act on the third team member and the highlight stays on them, so the next key
     acts on the same person (it used to jump back to the first row)."""
@@ -290,7 +271,7 @@ async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
         assert int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value) == third
 
 
-async def test_roster_preview_columns_show_whole_dates(demo_path):
+async def test_roster_preview_columns_show_whole_dates(demo_path, make_app, go):
     """Rows come from a worker after the first render: the columns were cut to the header
     ("2026" for a date, "Tra" for a reason)."""
     app = make_app(demo_path)
@@ -305,7 +286,7 @@ async def test_roster_preview_columns_show_whole_dates(demo_path):
             assert table.ordered_columns[0].width >= len("2026-12-19"), table_id
 
 
-async def test_the_new_day_form_applies_the_rules_of_day_add(demo_path, demo_store):
+async def test_the_new_day_form_applies_the_rules_of_day_add(demo_path, demo_store, make_app, go):
     """The form refuses a past date as planned and a day needing nobody (core.check_day), and
     records a past day held with the status done."""
     village = demo_store.one("SELECT id FROM villages ORDER BY id LIMIT 1")["id"]
@@ -330,7 +311,9 @@ async def test_the_new_day_form_applies_the_rules_of_day_add(demo_path, demo_sto
     assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days WHERE date = '2026-12-29'") == 0
 
 
-async def test_a_volunteer_with_brackets_in_the_name_is_shown_as_typed(demo_path, demo_store):
+async def test_a_volunteer_with_brackets_in_the_name_is_shown_as_typed(
+    demo_path, demo_store, make_app, go
+):
     """User data is never markup: "[b]" in a name or licence used to be read as a tag."""
     demo_store.db["volunteers"].update(
         demo_store.scalar("SELECT id FROM volunteers ORDER BY name LIMIT 1"),

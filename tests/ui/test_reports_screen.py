@@ -8,24 +8,12 @@ import json
 
 import openpyxl
 import pytest
-from reports_data import build_year, make_app, open_report
 
 from clinic.core.reports import ReportFilters, build_report
 from clinic.i18n import set_language
 from clinic.ui.report import bar
 
 TODAY = dt.date(2026, 11, 24)
-
-
-@pytest.fixture
-def year_path(tmp_path):
-    from clinic.store import open_store
-
-    path = tmp_path / "year.db"
-    s = open_store(path)
-    build_year(s)
-    s.close()
-    return path
 
 
 def test_bar():
@@ -35,8 +23,8 @@ def test_bar():
     assert bar(1, 16, width=2) == "▏"
 
 
-async def test_filters_change_the_report(year_path):
-    app = make_app(year_path)
+async def test_filters_change_the_report(year_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         assert screen.report.visits == 402
@@ -58,8 +46,8 @@ async def test_filters_change_the_report(year_path):
         assert bars  # the chart was drawn
 
 
-async def test_bad_date_is_a_message_not_a_crash(year_path):
-    app = make_app(year_path)
+async def test_bad_date_is_a_message_not_a_crash(year_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         before = screen.report
@@ -73,8 +61,8 @@ async def test_bad_date_is_a_message_not_a_crash(year_path):
 
 
 @pytest.mark.parametrize("name,fmt", [("report", "xlsx"), ("visits", "csv"), ("coverage", "json")])
-async def test_export_what_is_shown(year_path, tmp_path, name, fmt):
-    app = make_app(year_path)
+async def test_export_what_is_shown(year_path, tmp_path, name, fmt, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
     target = tmp_path / f"out.{fmt}"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
@@ -103,8 +91,10 @@ async def test_export_what_is_shown(year_path, tmp_path, name, fmt):
         assert len(json.loads(target.read_text(encoding="utf-8-sig"))) == 1
 
 
-async def test_unmasked_export_from_the_screen_is_audited(year_path, tmp_path):
-    app = make_app(year_path)
+async def test_unmasked_export_from_the_screen_is_audited(
+    year_path, tmp_path, make_app, open_report
+):
+    app = make_app(year_path, lang=None, actor="coordinator")
     target = tmp_path / "persons.csv"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
@@ -129,8 +119,8 @@ async def test_unmasked_export_from_the_screen_is_audited(year_path, tmp_path):
     assert any(len(r[9]) == 18 and "*" not in r[9] for r in rows[1:])
 
 
-async def test_export_to_a_folder_that_does_not_exist(year_path, tmp_path):
-    app = make_app(year_path)
+async def test_export_to_a_folder_that_does_not_exist(year_path, tmp_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = str(tmp_path / "nowhere" / "r.csv")
@@ -156,21 +146,21 @@ async def _open_and_settle(pilot):
 
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_snapshot(year_path, snap_compare, lang, size):
+def test_snapshot(year_path, snap_compare, lang, size, make_app):
     set_language(lang)
     try:
-        app = make_app(year_path)
+        app = make_app(year_path, lang=None, actor="coordinator")
         assert snap_compare(app, terminal_size=size, run_before=_open_and_settle)
     finally:
         set_language("en")
 
 
-async def test_replacing_a_file_asks_first(year_path, tmp_path):
+async def test_replacing_a_file_asks_first(year_path, tmp_path, make_app, open_report):
     from clinic.ui.confirm import ConfirmDialog as Confirm
 
     target = tmp_path / "r.csv"
     target.write_text("keep me", encoding="utf-8")
-    app = make_app(year_path)
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = str(target)
@@ -189,7 +179,9 @@ async def test_replacing_a_file_asks_first(year_path, tmp_path):
     assert target.read_text(encoding="utf-8-sig").startswith("Section,Item")
 
 
-async def test_escape_cancels_a_long_export(year_path, tmp_path, monkeypatch):
+async def test_escape_cancels_a_long_export(
+    year_path, tmp_path, monkeypatch, make_app, open_report
+):
     import threading
 
     from clinic.core import exports
@@ -207,7 +199,7 @@ async def test_escape_cancels_a_long_export(year_path, tmp_path, monkeypatch):
 
     monkeypatch.setattr(exports, "dataset_rows", slow_rows)
     target = tmp_path / "visits.csv"
-    app = make_app(year_path)
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#dataset").value = "persons"
@@ -226,10 +218,10 @@ async def test_escape_cancels_a_long_export(year_path, tmp_path, monkeypatch):
     assert not target.exists() and list(tmp_path.glob("*.part")) == []
 
 
-async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch):
+async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch, make_app, open_report):
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
-    app = make_app(year_path)
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = "cov.csv"

@@ -7,7 +7,6 @@ import datetime as dt
 import stat
 
 import pytest
-from reports_data import copy_db, make_app, make_year_db, open_report
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -16,24 +15,13 @@ from clinic.i18n import set_language
 TODAY = dt.date(2026, 11, 24)
 
 
-@pytest.fixture(scope="module")
-def year_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fit") / "year.db"
-    make_year_db(path)
-    return path
-
-
-@pytest.fixture
-def year_path(year_db, tmp_path):
-    (tmp_path / "db").mkdir()
-    return copy_db(year_db, tmp_path / "db" / "year.db")
-
-
-async def test_default_export_goes_beside_the_database(year_path, tmp_path, monkeypatch):
+async def test_default_export_goes_beside_the_database(
+    year_path, tmp_path, monkeypatch, make_app, open_report
+):
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
     folder = year_path.parent / "exports"
-    app = make_app(year_path)
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         assert screen.query_one("#file").value == str(folder / "report-2026-11-24.xlsx")
@@ -48,9 +36,11 @@ async def test_default_export_goes_beside_the_database(year_path, tmp_path, monk
     assert list((tmp_path / "cwd").iterdir()) == []
 
 
-async def test_relative_name_is_in_the_exports_folder(year_path, tmp_path, monkeypatch):
+async def test_relative_name_is_in_the_exports_folder(
+    year_path, tmp_path, monkeypatch, make_app, open_report
+):
     monkeypatch.chdir(tmp_path)
-    app = make_app(year_path)
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#dataset").value = "coverage"
@@ -62,8 +52,8 @@ async def test_relative_name_is_in_the_exports_folder(year_path, tmp_path, monke
     assert not (tmp_path / "cov.json").exists()
 
 
-async def test_relative_name_with_a_subfolder(year_path):
-    app = make_app(year_path)
+async def test_relative_name_with_a_subfolder(year_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#dataset").value = "coverage"
@@ -76,8 +66,8 @@ async def test_relative_name_with_a_subfolder(year_path):
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
 
 
-async def test_unknown_extension_is_refused_on_the_screen(year_path):
-    app = make_app(year_path)
+async def test_unknown_extension_is_refused_on_the_screen(year_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = "report.pdf"
@@ -99,10 +89,10 @@ def _figures_text(screen) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
-async def test_layout_fits(year_path, lang, size):
+async def test_layout_fits(year_path, lang, size, make_app, open_report):
     set_language(lang)
     try:
-        app = make_app(year_path)
+        app = make_app(year_path, lang=None, actor="coordinator")
         async with app.run_test(size=size) as pilot:
             screen = await open_report(app, pilot)
             width = size[0]

@@ -12,12 +12,10 @@ parts are.
 from __future__ import annotations
 
 import pytest
-from desk_helpers import TODAY, person, today_day
 from textual.geometry import Region
 from textual.widgets import DataTable
 
 from clinic.i18n import set_language
-from clinic.ui.app import ClinicApp
 
 SIZE = (80, 24)
 SCREEN = Region(0, 0, *SIZE)
@@ -28,11 +26,6 @@ LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
 def back_to_english():
     yield
     set_language("en")
-
-
-def make_app(path, lang: str) -> ClinicApp:
-    set_language(lang)
-    return ClinicApp(db_path=path, actor="tester", today=TODAY)
 
 
 async def go(pilot, *keys: str) -> None:
@@ -84,7 +77,7 @@ async def open_visit(pilot, name: str) -> None:
 
 
 @LANGS
-async def test_home_shows_every_screen_key(demo_path, lang):
+async def test_home_shows_every_screen_key(demo_path, lang, make_app):
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot)
@@ -97,9 +90,11 @@ async def test_home_shows_every_screen_key(demo_path, lang):
 
 
 @LANGS
-async def test_visit_form_shows_what_is_typed(demo_path, demo_store, lang):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_visit_form_shows_what_is_typed(
+    demo_path, demo_store, lang, today_day, a_person, make_app
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await open_visit(pilot, p["name"])
@@ -120,9 +115,11 @@ async def test_visit_form_shows_what_is_typed(demo_path, demo_store, lang):
 
 
 @LANGS
-async def test_desk_queue_shows_doctor_and_flags(demo_path, demo_store, lang):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+async def test_desk_queue_shows_doctor_and_flags(
+    demo_path, demo_store, lang, today_day, a_person, make_app
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await open_visit(pilot, p["name"])
@@ -137,7 +134,7 @@ async def test_desk_queue_shows_doctor_and_flags(demo_path, demo_store, lang):
 
 
 @LANGS
-async def test_desk_dialogs_lie_within_the_screen(demo_path, lang):
+async def test_desk_dialogs_lie_within_the_screen(demo_path, lang, make_app):
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, "f4")
@@ -161,7 +158,7 @@ async def test_desk_dialogs_lie_within_the_screen(demo_path, lang):
 
 
 @LANGS
-async def test_clinic_days_show_status_places_and_team(demo_path, lang):
+async def test_clinic_days_show_status_places_and_team(demo_path, lang, make_app):
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, "f5")
@@ -189,7 +186,7 @@ async def test_clinic_days_show_status_places_and_team(demo_path, lang):
 
 
 @LANGS
-async def test_volunteers_show_phone_and_availability(demo_path, lang):
+async def test_volunteers_show_phone_and_availability(demo_path, lang, make_app):
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, "f6")
@@ -206,7 +203,7 @@ async def test_volunteers_show_phone_and_availability(demo_path, lang):
 
 
 @LANGS
-async def test_villages_registers_reports_help_and_palette(demo_path, lang):
+async def test_villages_registers_reports_help_and_palette(demo_path, lang, make_app):
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE) as pilot:
         await go(pilot, "f7")
@@ -229,11 +226,13 @@ async def test_villages_registers_reports_help_and_palette(demo_path, lang):
 
 
 @LANGS
-async def test_messages_leave_the_typed_value_in_view(demo_path, demo_store, lang):
+async def test_messages_leave_the_typed_value_in_view(
+    demo_path, demo_store, lang, today_day, a_person, make_app
+):
     """Messages take rows above the footer: three of them at 24 rows still leave the
     field being typed in, and its value, in view."""
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_visit(pilot, p["name"])
@@ -255,15 +254,17 @@ async def test_messages_leave_the_typed_value_in_view(demo_path, demo_store, lan
 
 
 @LANGS
-def test_visit_form_snapshot(demo_path, demo_store, snap_compare, lang):
-    day = today_day(demo_store)
-    p = person(demo_store, consent=True, not_on_day=day["id"])
+def test_visit_form_snapshot(
+    demo_path, demo_store, snap_compare, lang, today_day, a_person, make_app
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path, lang)
     keys = ["f4", "enter", "enter", *p["name"], "enter", "ctrl+o", *"185/95", *"7.8"]
     assert snap_compare(app, terminal_size=SIZE, press=keys)
 
 
 @LANGS
-def test_clinic_days_snapshot(demo_path, snap_compare, lang):
+def test_clinic_days_snapshot(demo_path, snap_compare, lang, make_app):
     app = make_app(demo_path, lang)
     assert snap_compare(app, terminal_size=SIZE, press=["f5"])

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clinic.i18n import set_language
 from clinic.ui.app import ClinicApp
 from clinic.ui.paged_table import PagedTable
-
-from conftest import TODAY
 
 SIZE = (130, 40)
 
@@ -23,12 +20,7 @@ async def settle(app, pilot):
             break
 
 
-def make_app(path, lang="en"):
-    set_language(lang)
-    return ClinicApp(db_path=path, actor="tester", today=TODAY)
-
-
-async def test_home_shows_counts_and_coming_days(demo_path, demo_store):
+async def test_home_shows_counts_and_coming_days(demo_path, demo_store, today, make_app):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -37,13 +29,13 @@ async def test_home_shows_counts_and_coming_days(demo_path, demo_store):
         table = app.screen.query_one("#days")
         coming = demo_store.scalar(
             "SELECT count(*) FROM clinic_days WHERE date >= ? AND status != 'cancelled'",
-            [TODAY.isoformat()],
+            [today.isoformat()],
         )
         assert table.row_count == min(coming, 8)
-        assert table.get_row_at(0)[0] == TODAY.isoformat()
+        assert table.get_row_at(0)[0] == today.isoformat()
 
 
-async def test_help_and_quit(demo_path):
+async def test_help_and_quit(demo_path, make_app):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -57,7 +49,7 @@ async def test_help_and_quit(demo_path):
     assert app.return_code == 0
 
 
-async def test_search_as_you_type_finds_by_pinyin_and_digits(demo_path, demo_store):
+async def test_search_as_you_type_finds_by_pinyin_and_digits(demo_path, demo_store, make_app):
     target = demo_store.one(
         "SELECT name, id_number FROM persons WHERE id_number IS NOT NULL ORDER BY id LIMIT 1 OFFSET 5"
     )
@@ -87,7 +79,7 @@ async def test_search_as_you_type_finds_by_pinyin_and_digits(demo_path, demo_sto
         await settle(app, pilot)
 
 
-async def test_browse_village_households_members(demo_path, demo_store):
+async def test_browse_village_households_members(demo_path, demo_store, make_app):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -112,7 +104,7 @@ async def test_browse_village_households_members(demo_path, demo_store):
         )
 
 
-async def test_long_lists_load_page_by_page(store, tmp_path):
+async def test_long_lists_load_page_by_page(store, tmp_path, make_app):
     from clinic.store import persons as q
     from clinic.store.connection import new_uid
 
@@ -147,12 +139,12 @@ async def test_long_lists_load_page_by_page(store, tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_snapshot_home(snap_compare, demo_path, lang):
+def test_snapshot_home(snap_compare, demo_path, lang, make_app):
     assert snap_compare(make_app(demo_path, lang), terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_snapshot_registers_search(snap_compare, demo_path, lang):
+def test_snapshot_registers_search(snap_compare, demo_path, lang, make_app):
     async def search(pilot):
         await pilot.press("r")
         await settle(pilot.app, pilot)
@@ -163,7 +155,7 @@ def test_snapshot_registers_search(snap_compare, demo_path, lang):
     assert snap_compare(make_app(demo_path, lang), terminal_size=SIZE, run_before=search)
 
 
-async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch):
+async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch, make_app):
     from unittest.mock import PropertyMock, patch
 
     from clinic.core.errors import DatabaseError
