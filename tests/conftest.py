@@ -430,9 +430,9 @@ def add_day():
 
 @pytest.fixture(scope="session")
 def edge_master(tmp_path_factory):
-    from support.figures_data import build
-
     from clinic.store import open_store
+
+    from support.figures_data import build
 
     path = tmp_path_factory.mktemp("edge") / "edge.db"
     store = open_store(path)
@@ -462,9 +462,9 @@ def edge(edge_db):
 
 @pytest.fixture(scope="session")
 def year_master(tmp_path_factory):
-    from support.reports_data import build_year
-
     from clinic.store import open_store
+
+    from support.reports_data import build_year
 
     path = tmp_path_factory.mktemp("year") / "year.db"
     store = open_store(path)
@@ -474,10 +474,10 @@ def year_master(tmp_path_factory):
 
 
 @pytest.fixture
-def year_path(year_master, tmp_path) -> Path:
+def year_path(year_master, tmp_path_factory) -> Path:
     """A private copy of "a year in numbers" (tests/support/reports_data.py), alone in
-    its folder (exports go beside the database)."""
-    return private_copy(year_master[0], tmp_path / "db" / "year.db")
+    a folder of its own (exports go beside the database; ``tmp_path`` stays empty)."""
+    return private_copy(year_master[0], tmp_path_factory.mktemp("year") / "year.db")
 
 
 @pytest.fixture

@@ -149,13 +149,13 @@ def test_follow_up_delays_and_the_proposed_default():
 
 
 @given(st.integers(0, 120))
-def test_an_age_gives_a_birth_year(age, today):
+def test_an_age_gives_a_birth_year(today, age):
     born = desk._parse_birth(str(age), today)
     assert desk.age_on(born, today) in (age - 1, age)
 
 
 @given(st.text(max_size=15))
-def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(text, today):
+def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(today, text):
     for parse in (
         lambda t: desk._parse_birth(t, today),
         lambda t: desk._parse_follow_up(t, today.isoformat()),

@@ -201,7 +201,7 @@ def outcome(func, value):
 
 
 @given(st.text(alphabet="0123456789Xx", min_size=17, max_size=19))
-def test_id_number_fast_path_agrees_with_the_full_check(text, today):
+def test_id_number_fast_path_agrees_with_the_full_check(today, text):
     # A leading space takes the full path (normalise, then check).
     check = lambda value: idnumbers.parse_id(value, today)  # noqa: E731
     assert outcome(check, text) == outcome(check, " " + text)

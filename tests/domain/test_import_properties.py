@@ -77,7 +77,7 @@ def register_csv(rows, encoding: str) -> bytes:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=person_rows(), encoding=st.sampled_from(["utf-8-sig", "utf-8", "gbk", "gb18030"]))
-def test_any_valid_register_imports_exactly_and_idempotently(rows, encoding, today):
+def test_any_valid_register_imports_exactly_and_idempotently(today, rows, encoding):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.csv"
         path.write_bytes(register_csv(rows, encoding))

@@ -1,7 +1,7 @@
 """Issue 9 point 6: ``--json`` keys and values never depend on ``--lang``.
 
 Every command with ``--json`` runs in Chinese and in English on the edge-case
-database (tests/figures_data.py) and must print the same JSON: codes, not
+database (tests/support/figures_data.py) and must print the same JSON: codes, not
 labels. Labels come only when asked for (``--labels``).
 """
 

@@ -1,7 +1,7 @@
 """One truth (issues 5 and 9): every figure agrees across the TUI screens
 (home, F5, F7, F8, F9), the CLI's ``--json`` and the exports, on the demo
 database and on a database built with every edge case of docs/figures.md
-(tests/figures_data.py: no-show, confirmed but absent, attended without typed
+(tests/support/figures_data.py: no-show, confirmed but absent, attended without typed
 hours, attendance on a day not marked done, cancelled day, walk-in, draft
 visit)."""
 

@@ -122,8 +122,8 @@ def test_bad_filters(year_store, year_facts):
         build_report(year_store, ReportFilters(dt.date(2025, 2, 1), dt.date(2025, 1, 1)))
 
 
-def test_empty_database(year_store):
-    r = build_report(year_store).as_dict()
+def test_empty_database(store):
+    r = build_report(store).as_dict()
     assert r["visits"] == 0 and r["clinic_days"]["held"] == 0
     assert r["volunteers"] == {
         "people": 0,
