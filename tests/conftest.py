@@ -198,6 +198,22 @@ def clinic_script() -> str:
     return installed_clinic()
 
 
+@pytest.fixture(scope="session")
+def clinic_cli():
+    """``clinic_cli(db, *args)``: the ``clinic`` command run in-process on the database
+    (``db=None``: no ``--db``); exceptions are raised, not caught, so a traceback
+    shows where."""
+    from click.testing import CliRunner
+
+    def invoke(db, *args: str, env=None):
+        from clinic.cli.main import cli
+
+        prefix = ["--db", str(db)] if db else []
+        return CliRunner().invoke(cli, [*prefix, *args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
 # The tests' fixed day and time -------------------------------------------------
 
 

@@ -13,11 +13,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.cli.main import cli
 from clinic.core.files import safe_file_name, write_atomic, write_bytes_atomic
 
 PERIOD = ["--from", "2026-11-24", "--to", "2027-02-28"]
@@ -35,10 +33,6 @@ HOSTILE_NAMES = [
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def run(db: Path, *args: str):
-    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
 
 
 @given(st.text(max_size=200))
@@ -105,10 +99,10 @@ def _hostile_volunteers(demo_store) -> list[int]:
     return ids
 
 
-def test_calendars_for_everyone_stay_in_their_folder(demo_path, demo_store, tmp_path):
+def test_calendars_for_everyone_stay_in_their_folder(demo_path, demo_store, tmp_path, clinic_cli):
     ids = _hostile_volunteers(demo_store)
     folder = tmp_path / "calendars"
-    result = run(demo_path, "export", "ics", "--all", "-o", str(folder), *PERIOD)
+    result = clinic_cli(demo_path, "export", "ics", "--all", "-o", str(folder), *PERIOD)
     assert result.exit_code == 0, result.output
     files = sorted(folder.iterdir())
     assert files and all(f.parent == folder and f.suffix == ".ics" for f in files)
@@ -122,10 +116,12 @@ def test_calendars_for_everyone_stay_in_their_folder(demo_path, demo_store, tmp_
     assert detail["dataset"] == "ics" and detail["all"] is True and row["rows"] == len(files)
 
 
-def test_one_calendar_is_private_and_audited(demo_path, demo_store, tmp_path):
+def test_one_calendar_is_private_and_audited(demo_path, demo_store, tmp_path, clinic_cli):
     vid = _hostile_volunteers(demo_store)[0]
     out = tmp_path / "one.ics"
-    result = run(demo_path, "export", "ics", "--volunteer", f"#{vid}", "-o", str(out), *PERIOD)
+    result = clinic_cli(
+        demo_path, "export", "ics", "--volunteer", f"#{vid}", "-o", str(out), *PERIOD
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR") and mode(out) == 0o600
     detail = json.loads(demo_store.one("SELECT detail FROM audit_log ORDER BY id DESC")["detail"])
@@ -141,10 +137,10 @@ def test_one_calendar_is_private_and_audited(demo_path, demo_store, tmp_path):
 
 
 def test_roster_export_is_private_audited_and_taken_back_without_its_record(
-    demo_path, demo_store, tmp_path, monkeypatch
+    demo_path, demo_store, tmp_path, monkeypatch, clinic_cli
 ):
     out = tmp_path / "roster.xlsx"
-    result = run(demo_path, "export", "roster", "-o", str(out), "--unmasked", *PERIOD)
+    result = clinic_cli(demo_path, "export", "roster", "-o", str(out), "--unmasked", *PERIOD)
     assert result.exit_code == 0, result.output
     assert mode(out) == 0o600
     row = demo_store.one("SELECT action, detail FROM audit_log ORDER BY id DESC")
@@ -159,6 +155,6 @@ def test_roster_export_is_private_audited_and_taken_back_without_its_record(
     monkeypatch.setattr(audit, "record", refuse)
     again = tmp_path / "again.csv"
     with pytest.raises(OSError):
-        run(demo_path, "export", "roster", "-o", str(again), *PERIOD)
+        clinic_cli(demo_path, "export", "roster", "-o", str(again), *PERIOD)
     assert not again.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -10,7 +10,6 @@ import re
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from clinic.core.exports import DATASETS, UnknownDatasetError, dataset, export_dataset
 from clinic.core.reports import ReportFilters
@@ -154,16 +153,10 @@ def test_follow_ups(year_store, tmp_path, today):
 # -- the command line ------------------------------------------------------------
 
 
-def run(db, *args):
-    from clinic.cli.main import cli
-
-    return CliRunner().invoke(
-        cli, ["--db", str(db), "--as", "tester", *args], catch_exceptions=False
+def test_cli_export_to_stdout_is_csv_with_bom(year_store, clinic_cli):
+    result = clinic_cli(
+        year_store.path, "--as", "tester", "export", "coverage", "--village", "中峰镇"
     )
-
-
-def test_cli_export_to_stdout_is_csv_with_bom(year_store):
-    result = run(year_store.path, "export", "coverage", "--village", "中峰镇")
     assert result.exit_code == 0, result.output
     raw = result.stdout_bytes
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -171,11 +164,13 @@ def test_cli_export_to_stdout_is_csv_with_bom(year_store):
     assert len(rows) == 6 and rows[0][0] == "Township"
 
 
-def test_cli_export_to_files(year_store, tmp_path):
+def test_cli_export_to_files(year_store, tmp_path, clinic_cli):
     for fmt in ("csv", "xlsx", "json"):
         out = tmp_path / f"visits.{fmt}"
-        result = run(
+        result = clinic_cli(
             year_store.path,
+            "--as",
+            "tester",
             "export",
             "visits",
             "--from",
@@ -190,8 +185,10 @@ def test_cli_export_to_files(year_store, tmp_path):
         assert result.exit_code == 0, result.output
         assert len(read_back(out, fmt)) == 402
     out = tmp_path / "persons.txt"
-    result = run(
+    result = clinic_cli(
         year_store.path,
+        "--as",
+        "tester",
         "export",
         "persons",
         "-o",
@@ -204,19 +201,25 @@ def test_cli_export_to_files(year_store, tmp_path):
     assert result.exit_code == 0 and "䶮" in out.read_bytes().decode("gb18030")
 
 
-def test_cli_errors_are_sentences(year_store, tmp_path):
-    result = run(year_store.path, "export", "visits", "--village", "没有村")
+def test_cli_errors_are_sentences(year_store, tmp_path, clinic_cli):
+    result = clinic_cli(
+        year_store.path, "--as", "tester", "export", "visits", "--village", "没有村"
+    )
     assert result.exit_code == 1 and "没有村" in result.output and "Traceback" not in result.output
-    result = run(year_store.path, "export", "visits", "--from", "2025-13-45")
+    result = clinic_cli(
+        year_store.path, "--as", "tester", "export", "visits", "--from", "2025-13-45"
+    )
     assert result.exit_code == 1
 
 
-def test_cli_xlsx_to_a_pipe(year_store):
-    result = run(year_store.path, "export", "coverage", "--format", "xlsx")
+def test_cli_xlsx_to_a_pipe(year_store, clinic_cli):
+    result = clinic_cli(year_store.path, "--as", "tester", "export", "coverage", "--format", "xlsx")
     assert result.exit_code == 0
     ws = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).active
     assert ws.max_row == 21
-    result = run(year_store.path, "export", "visits", "--from", "2025-13-45")
+    result = clinic_cli(
+        year_store.path, "--as", "tester", "export", "visits", "--from", "2025-13-45"
+    )
     assert result.exit_code == 1
 
 

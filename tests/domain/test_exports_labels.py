@@ -9,7 +9,6 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from clinic.core.exports import export_dataset
 from clinic.core.tabular import UnknownExtensionError, format_from_name, sheet_name, write_table
@@ -117,26 +116,22 @@ def test_format_from_name():
             format_from_name(name)
 
 
-def run(db, *args):
-    from clinic.cli.main import cli
-
-    return CliRunner().invoke(
-        cli, ["--db", str(db), "--as", "tester", *args], catch_exceptions=False
-    )
-
-
-def test_cli_refuses_an_unknown_extension(year_store, tmp_path):
+def test_cli_refuses_an_unknown_extension(year_store, tmp_path, clinic_cli):
     out = tmp_path / "x.pdf"
-    result = run(year_store.path, "export", "visits", "-o", str(out))
+    result = clinic_cli(year_store.path, "--as", "tester", "export", "visits", "-o", str(out))
     assert result.exit_code == 1, result.output
     assert "x.pdf" in result.output and all(f in result.output for f in ("csv", "xlsx", "json"))
     assert "Traceback" not in result.output and not out.exists()
     assert not list(tmp_path.iterdir())
     # --format says what the file is, whatever its name.
-    result = run(year_store.path, "export", "coverage", "-o", str(out), "--format", "csv")
+    result = clinic_cli(
+        year_store.path, "--as", "tester", "export", "coverage", "-o", str(out), "--format", "csv"
+    )
     assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
     # No extension at all: CSV, as documented.
-    result = run(year_store.path, "export", "coverage", "-o", str(tmp_path / "coverage"))
+    result = clinic_cli(
+        year_store.path, "--as", "tester", "export", "coverage", "-o", str(tmp_path / "coverage")
+    )
     assert result.exit_code == 0 and (tmp_path / "coverage").read_bytes().startswith(
         b"\xef\xbb\xbf"
     )

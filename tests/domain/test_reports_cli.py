@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
 
-
-def run(db, *args):
-    from clinic.cli.main import cli
-
-    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
-
-
-def test_report_text_and_json(year_store):
-    text = run(
+def test_report_text_and_json(year_store, clinic_cli):
+    text = clinic_cli(
         year_store.path, "report", "--from", "2025-01-01", "--to", "2025-12-31", "--org", "民进"
     )
     assert text.exit_code == 0
@@ -24,33 +16,33 @@ def test_report_text_and_json(year_store):
         "Households served: 320; registered in these villages: 400; coverage 80.0%" in text.output
     )
     assert "王" not in text.output  # counts, never names
-    default = json.loads(run(year_store.path, "report", "--json").output)
-    explicit = json.loads(run(year_store.path, "report", "summary", "--json").output)
+    default = json.loads(clinic_cli(year_store.path, "report", "--json").output)
+    explicit = json.loads(clinic_cli(year_store.path, "report", "summary", "--json").output)
     assert default == explicit and default["visits"] == 402
 
 
-def test_report_in_chinese(year_store):
-    result = run(year_store.path, "--lang", "zh", "report", "--to", "2025-12-31")
+def test_report_in_chinese(year_store, clinic_cli):
+    result = clinic_cli(year_store.path, "--lang", "zh", "report", "--to", "2025-12-31")
     assert result.exit_code == 0
     assert "已举办义诊日：20" in result.output and "低保户：80 / 80 (100.0%)" in result.output
 
 
-def test_report_errors(year_store):
-    result = run(year_store.path, "report", "--village", "没有村")
+def test_report_errors(year_store, clinic_cli):
+    result = clinic_cli(year_store.path, "report", "--village", "没有村")
     assert (
         result.exit_code == 1 and result.output.strip() == "No village or township called 没有村."
     )
-    result = run(year_store.path, "report", "--from", "2025-12-01", "--to", "2025-01-01")
+    result = clinic_cli(year_store.path, "report", "--from", "2025-12-01", "--to", "2025-01-01")
     assert result.exit_code == 1 and "before it starts" in result.output
 
 
-def test_year_shortcut(year_store):
-    year = json.loads(run(year_store.path, "report", "--year", "2025", "--json").output)
+def test_year_shortcut(year_store, clinic_cli):
+    year = json.loads(clinic_cli(year_store.path, "report", "--year", "2025", "--json").output)
     spelled = json.loads(
-        run(
+        clinic_cli(
             year_store.path, "report", "--from", "2025-01-01", "--to", "2025-12-31", "--json"
         ).output
     )
     assert year == spelled and year["visits"] == 401
-    both = run(year_store.path, "report", "--year", "2025", "--from", "2025-02-01")
+    both = clinic_cli(year_store.path, "report", "--year", "2025", "--from", "2025-02-01")
     assert both.exit_code == 2

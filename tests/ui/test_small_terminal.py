@@ -15,17 +15,9 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import DataTable
 
-from clinic.i18n import set_language
-
 SIZE = (80, 24)
 SCREEN = Region(0, 0, *SIZE)
 LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
-
-
-@pytest.fixture(autouse=True)
-def back_to_english():
-    yield
-    set_language("en")
 
 
 async def go(pilot, *keys: str) -> None:
