@@ -12,74 +12,23 @@ server (socket) of its own that is killed at the end.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-CLINIC = Path(sys.executable).with_name("clinic")
-CLINIC_CMD = str(CLINIC) if CLINIC.exists() else shutil.which("clinic")
-
-pytestmark = [
-    pytest.mark.tmux,
-    pytest.mark.skipif(
-        not shutil.which("tmux") or not CLINIC_CMD, reason="needs tmux and an installed clinic"
-    ),
-]
-
-
-class Tmux:
-    """One tmux server (its own socket) running one clinic."""
-
-    def __init__(self, command: str, width: int, height: int) -> None:
-        self.socket = f"clinic-wide-{uuid.uuid4().hex[:12]}"
-        self.run("new-session", "-d", "-s", "w", "-x", str(width), "-y", str(height), command)
-        self.socket_path = self.run("display-message", "-p", "#{socket_path}").strip()
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
-        ).stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-t", "w", "-p")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "w", *keys)
-
-    def wait_for(self, text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                time.sleep(0.3)  # let the frame finish
-                return self.screen()
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
-
-    def kill(self) -> None:
-        """Stop this test's tmux server and remove its socket file."""
-        self.run("kill-server")
-        if self.socket_path:
-            Path(self.socket_path).unlink(missing_ok=True)
+pytestmark = pytest.mark.tmux
 
 
 @pytest.fixture
-def tmux():
-    opened: list[Tmux] = []
+def tmux(terminal, clinic_script):
+    """``tmux(path, width, height)``: the installed clinic in Chinese on the database, in a
+    real terminal of that size (closed at the end)."""
 
-    def open_(path: Path, width: int, height: int) -> Tmux:
-        term = Tmux(f"{CLINIC_CMD} --db {path} --lang zh", width, height)
-        opened.append(term)
-        return term
+    def open_(path: Path, width: int, height: int):
+        return terminal(f"{clinic_script} --db {path} --lang zh", width, height)
 
-    yield open_
-    for term in opened:
-        term.kill()
+    return open_
 
 
 def _places(store) -> list[str]:
@@ -104,30 +53,30 @@ def test_select_lists_in_the_new_day_dialog_are_whole(tmux, demo_path, demo_stor
     places = _places(demo_store)
     orgs = [r["short_name"] for r in demo_store.query("SELECT short_name FROM organisations")]
     term = tmux(demo_path, *size)
-    term.wait_for("数据库概况")
+    term.wait_for("数据库概况", timeout=30, settle=0.3)
     term.keys("F5")
-    term.wait_for("新建义诊日")
+    term.wait_for("新建义诊日", timeout=30, settle=0.3)
     term.keys("n")
-    term.wait_for("选择村")
+    term.wait_for("选择村", timeout=30, settle=0.3)
     term.keys("Tab", "Tab", "Tab", "Enter")  # date, start, end: the village Select
-    screen = term.wait_for(places[0])
+    screen = term.wait_for(places[0], timeout=30, settle=0.3)
     listed = [o for o in _options(screen) if "镇" in o]
     assert len(listed) >= 5 and set(listed) <= set(places), screen
     term.keys("Escape")
     time.sleep(0.5)  # Escape then Tab at once would read as Alt+Tab
     term.keys("Tab", "Tab", "Enter")  # venue, then the organisation Select
-    screen = term.wait_for(orgs[1])
+    screen = term.wait_for(orgs[1], timeout=30, settle=0.3)
     listed = [o for o in _options(screen) if o in orgs or "党" in o or o.startswith("民")]
     assert len(listed) >= 5 and set(listed) <= set(orgs), screen
 
 
 def test_export_toast_is_whole(tmux, demo_path):
     term = tmux(demo_path, 80, 24)
-    term.wait_for("数据库概况")
+    term.wait_for("数据库概况", timeout=30, settle=0.3)
     term.keys("F8")
-    term.wait_for("导出")
+    term.wait_for("导出", timeout=30, settle=0.3)
     term.keys("C-s")
-    screen = term.wait_for("。")
+    screen = term.wait_for("。", timeout=30, settle=0.3)
     lines = screen.splitlines()
     start = next(i for i, line in enumerate(lines) if "▌ 已写入" in line)
     column = lines[start].index("▌ 已写入")
@@ -151,16 +100,16 @@ def test_weekend_list_says_overdue_at_80_columns(tmux, demo_path, demo_store, ca
 
     name, late, _ahead = cadre_with_due_dates(demo_store)
     term = tmux(demo_path, 80, 24)
-    term.wait_for("数据库概况")
+    term.wait_for("数据库概况", timeout=30, settle=0.3)
     term.keys("F6")
-    term.wait_for("结对干部")
+    term.wait_for("结对干部", timeout=30, settle=0.3)
     term.keys("/")
     time.sleep(0.5)
     term.keys("-l", name)
     time.sleep(1)
     term.keys("Enter")
-    term.wait_for("1 位志愿者")
+    term.wait_for("1 位志愿者", timeout=30, settle=0.3)
     term.keys("w")
-    screen = term.wait_for(late)
+    screen = term.wait_for(late, timeout=30, settle=0.3)
     row = next(line for line in screen.splitlines() if late in line)
     assert "2020-01-04（已逾期）" in row, screen

@@ -69,13 +69,17 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-t", self.name, "-p")
 
-    def wait_for(self, *texts: str, timeout: float = 20) -> str:
-        """The screen once every one of ``texts`` is on it at the same time."""
+    def wait_for(self, *texts: str, timeout: float = 20, settle: float = 0) -> str:
+        """The screen once every one of ``texts`` is on it at the same time (taken
+        again ``settle`` seconds later, to let a frame being drawn finish)."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
             if all(text in screen for text in texts):
+                if settle:
+                    time.sleep(settle)
+                    return self.screen()
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{texts!r} never all appeared; the screen shows:\n{screen}")

@@ -57,13 +57,13 @@ def shown_line(widget) -> str:
     return widget.render_line(0).text
 
 
-async def open_desk(pilot) -> None:
+async def enter_desk(pilot) -> None:
     await go(pilot, "f4", "enter", "enter")  # the desk, today's clinic day, "that's me"
     assert type(pilot.app.screen).__name__ == "DeskScreen"
 
 
 async def open_visit(pilot, name: str) -> None:
-    await open_desk(pilot)
+    await enter_desk(pilot)
     await go(pilot, *name, "enter", "ctrl+o")  # check in, the visit form
     assert type(pilot.app.screen).__name__ == "VisitScreen"
 
