@@ -15,7 +15,6 @@ from clinic.core.exports import DATASETS, UnknownDatasetError, dataset, export_d
 from clinic.core.reports import ReportFilters
 from clinic.i18n import set_language
 
-TODAY = dt.date(2026, 11, 24)
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 MASKED_PHONE = re.compile(r"^\d{3}\*+\d{4}$")
 

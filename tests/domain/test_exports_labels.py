@@ -4,7 +4,6 @@ named after the dataset; a file name whose extension is no format is an error.""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 
 import openpyxl
@@ -14,7 +13,6 @@ from clinic.core.exports import export_dataset
 from clinic.core.tabular import UnknownExtensionError, format_from_name, sheet_name, write_table
 from clinic.i18n import set_language
 
-TODAY = dt.date(2026, 11, 24)
 CODES = {"bp_raised", "bp_urgent", "glucose_high", "glucose_low", "glucose_diabetes"}
 
 

@@ -244,12 +244,10 @@ def test_day_show_status_and_assign_from_the_command_line(demo_path, demo_store)
     assert bad.exit_code == 1 and "Unknown status" in bad.output
 
 
-def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
+def test_season_plan_picks_neediest_villages_once(demo_path, demo_store, today):
     import datetime as dt
 
-    plan = p.propose_season(
-        demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24), weekdays="5"
-    ).days
+    plan = p.propose_season(demo_store, "2027-01-01", "2027-03-31", today, weekdays="5").days
     assert plan and all(dt.date.fromisoformat(s.date).weekday() == 5 for s in plan)
     assert len({s.village_id for s in plan}) == len(plan)
     assert [s.score for s in plan] == sorted((s.score for s in plan), reverse=True)
@@ -277,7 +275,7 @@ def test_season_plan_picks_neediest_villages_once(demo_path, demo_store):
     data = json.loads(result.output)
     assert data["applied"] and len(data["ids"]) == len(data["days"])
     # Planned villages are not proposed again for the same period.
-    again = p.propose_season(demo_store, "2027-01-01", "2027-03-31", dt.date(2026, 11, 24)).days
+    again = p.propose_season(demo_store, "2027-01-01", "2027-03-31", today).days
     assert not {s.village_id for s in again} & {
         r["village_id"]
         for r in demo_store.query(

@@ -11,7 +11,7 @@ from clinic.cli.main import cli
 from clinic.core import planning as p
 
 
-def test_pair_visit_and_weekend_list(demo_path, demo_store):
+def test_pair_visit_and_weekend_list(demo_path, demo_store, today):
     cadre = demo_store.one(
         "SELECT id, name FROM volunteers WHERE name IN "
         "(SELECT name FROM volunteers GROUP BY name HAVING COUNT(*) = 1) LIMIT 1"
@@ -49,7 +49,7 @@ def test_pair_visit_and_weekend_list(demo_path, demo_store):
     assert [r["number"] for r in rows][0] == flagged["number"]  # follow-up due comes first
     quiet_row = next(r for r in rows if r["number"] == quiet["number"])
     assert quiet_row["last_visit"] == "2026-11-21" and quiet_row["flags"] == []
-    weekend = p.weekend_list(demo_store, cadre["id"], dt.date(2026, 11, 24))
+    weekend = p.weekend_list(demo_store, cadre["id"], today)
     assert len(weekend) == 2
     assert p.next_weekend(dt.date(2026, 11, 24)) == (dt.date(2026, 11, 28), dt.date(2026, 11, 29))
 

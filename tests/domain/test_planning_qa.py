@@ -106,13 +106,13 @@ def test_changing_recorded_attendance_needs_consent(store, add_village, add_day,
     assert store.scalar("SELECT status FROM assignments WHERE id = ?", [a]) == "no_show"
 
 
-def test_villages_count_today_and_follow_ups_like_the_home_screen(store, add_village, add_day):
-    import datetime as dt
+def test_villages_count_today_and_follow_ups_like_the_home_screen(
+    store, add_village, add_day, today
+):
 
     from clinic.store.connection import new_uid
 
     village = add_village(store)
-    today = dt.date(2026, 11, 24)
     day_id = add_day(store, village, date=today.isoformat())
     person = (
         store.db["persons"]

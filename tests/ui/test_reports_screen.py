@@ -13,8 +13,6 @@ from clinic.core.reports import ReportFilters, build_report
 from clinic.i18n import set_language
 from clinic.ui.report import bar
 
-TODAY = dt.date(2026, 11, 24)
-
 
 def test_bar():
     assert bar(0, 10) == "" and bar(5, 0) == ""

@@ -3,7 +3,6 @@ layout at 120×36 (everything whole) and 80×24 (compact, nothing cut)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import stat
 
 import pytest
@@ -11,8 +10,6 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from clinic.i18n import set_language
-
-TODAY = dt.date(2026, 11, 24)
 
 
 async def test_default_export_goes_beside_the_database(
