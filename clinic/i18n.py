@@ -14,7 +14,7 @@ Compile the ``.po`` files after editing them::
 
     python -m clinic.i18n compile
 
-``tests/test_i18n.py`` fails when a message lacks its zh_CN text or when a
+``tests/codebase/test_i18n.py`` fails when a message lacks its zh_CN text or when a
 ``.mo`` file is older than its ``.po``.
 """
 

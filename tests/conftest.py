@@ -1,7 +1,12 @@
-"""Shared fixtures: an empty store, and a copy of the small demo database.
+"""Fixtures for the whole suite: the tests' fixed day, an empty store, private copies
+of the databases the tests read (the small demo, the edge cases of docs/figures.md,
+a year in numbers), things found in the demo (today's clinic day, a volunteer on
+it, a person), records added to an empty store, and real terminals.
 
-The demo is built once per test session (about half a second) and copied for
-each test that wants it, so tests never see each other's writes.
+Every database is built once per test session and copied for each test that
+wants it, so tests never see each other's writes. Test modules never import one
+another nor a helper module: what they share is here (or in the conftest.py of
+their folder), asked for by name as a fixture.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import pytest
 from clinic.i18n import set_language
 
 TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 9, 30)
 # Copies of the synthetic sample files in ../shared/samples, kept with the
 # tests so a clone alone runs every test.
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
@@ -24,12 +30,13 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that drives a screen ``ui``, so ``pytest -m "not ui"``
     runs the domain tests alone: Pilot tests (coroutines), SVG snapshots and
-    the real terminal (tmux)."""
+    the real terminal (tmux, or the ``terminal`` fixture)."""
     for item in items:
         function = getattr(item, "function", None)
         drives_a_screen = (
             inspect.iscoroutinefunction(function)
             or "snap_compare" in getattr(item, "fixturenames", ())
+            or "terminal" in getattr(item, "fixturenames", ())
             or item.get_closest_marker("tmux") is not None
         )
         if drives_a_screen:
@@ -118,18 +125,29 @@ def _demo_master(tmp_path_factory) -> Path:
     return path
 
 
+def private_copy(master: Path, target: Path) -> Path:
+    """A copy of a database file for one test: checkpointed first, so the main
+    file holds everything and no -wal file need be copied."""
+    from clinic.store import open_store
+
+    s = open_store(master)
+    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(master, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def copy_database():
+    """``copy_database(master, target)``: a private copy of a database file; the target."""
+    return private_copy
+
+
 @pytest.fixture
 def demo_path(_demo_master, tmp_path) -> Path:
     """A private copy of the small demo database."""
-    from clinic.store import open_store
-
-    target = tmp_path / "demo.db"
-    # A checkpointed master has no -wal file; copy the main file only.
-    s = open_store(_demo_master)
-    s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    s.close()
-    shutil.copy(_demo_master, target)
-    return target
+    return private_copy(_demo_master, tmp_path / "demo.db")
 
 
 @pytest.fixture
@@ -149,7 +167,7 @@ def samples() -> Path:
 @pytest.fixture
 def terminal():
     """Open real terminals (tmux) running a command; every one is closed at the end."""
-    from terminal import Terminal
+    from support.terminal import Terminal
 
     opened: list[Terminal] = []
 
@@ -161,3 +179,427 @@ def terminal():
     yield open_
     for term in opened:
         term.close()
+
+
+@pytest.fixture
+def require():
+    """``require(program)``: the program's path; the test is skipped where it is
+    missing, but fails on CI (which must install it)."""
+    from support.terminal import require
+
+    return require
+
+
+@pytest.fixture
+def clinic_script() -> str:
+    """The ``clinic`` script installed beside this interpreter (the one under test)."""
+    from support.terminal import installed_clinic
+
+    return installed_clinic()
+
+
+@pytest.fixture(scope="session")
+def clinic_cli():
+    """``clinic_cli(db, *args)``: the ``clinic`` command run in-process on the database
+    (``db=None``: no ``--db``); exceptions are raised, not caught, so a traceback
+    shows where."""
+    from click.testing import CliRunner
+
+    def invoke(db, *args: str, env=None):
+        from clinic.cli.main import cli
+
+        prefix = ["--db", str(db)] if db else []
+        return CliRunner().invoke(cli, [*prefix, *args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+# The tests' fixed day and time -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def today() -> dt.date:
+    """The day the demo is built around (the app under test takes it as today)."""
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def now() -> dt.datetime:
+    """A moment in the morning of ``today``."""
+    return NOW
+
+
+# Found in the demo -------------------------------------------------------------
+
+
+@pytest.fixture
+def today_day(demo_store) -> dict:
+    """The demo's clinic day today."""
+    from clinic.core import desk
+
+    row = demo_store.one("SELECT id FROM clinic_days WHERE date = ?", [TODAY.isoformat()])
+    return desk.get_day(demo_store, row["id"])
+
+
+@pytest.fixture
+def past_day(demo_store) -> dict:
+    """The demo's last clinic day before today."""
+    from clinic.core import desk
+
+    row = demo_store.one(
+        "SELECT id FROM clinic_days WHERE date < ? ORDER BY date DESC LIMIT 1", [TODAY.isoformat()]
+    )
+    return desk.get_day(demo_store, row["id"])
+
+
+@pytest.fixture
+def day_volunteer(demo_store, today_day) -> int:
+    """The first volunteer assigned to the demo's clinic day today."""
+    row = demo_store.one(
+        "SELECT volunteer_id FROM assignments WHERE clinic_day_id = ? ORDER BY id LIMIT 1",
+        [today_day["id"]],
+    )
+    return row["volunteer_id"]
+
+
+@pytest.fixture
+def a_person(demo_store):
+    """``a_person(consent=..., not_on_day=day_id)``: a demo person with (or without)
+    consent on record, with a name nobody else has, not yet seen on that day."""
+
+    def find(*, consent: bool, not_on_day: int | None = None) -> dict:
+        sql = """SELECT p.id, p.name FROM persons p
+                 WHERE {consent} EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
+                   AND (SELECT COUNT(*) FROM persons p2 WHERE p2.name = p.name) = 1
+                   AND NOT EXISTS (SELECT 1 FROM visits v
+                                   WHERE v.person_id = p.id AND v.clinic_day_id = ?)
+                 ORDER BY p.id LIMIT 1""".format(consent="" if consent else "NOT")
+        return demo_store.one(sql, [not_on_day or 0])
+
+    return find
+
+
+@pytest.fixture
+def cadre_with_due_dates():
+    """``cadre_with_due_dates(store)``: a demo cadre whose first household's follow-up
+    is long past and whose second one's is far ahead (whatever today is); returns the
+    cadre's name and the two households' numbers."""
+
+    def make(store) -> tuple[str, str, str]:
+        cadre = store.one("SELECT id, name FROM volunteers WHERE is_cadre = 1 ORDER BY id LIMIT 1")
+        households = store.query(
+            "SELECT h.id, h.number FROM households h WHERE h.cadre_id = ? AND EXISTS "
+            "(SELECT 1 FROM persons p JOIN visits v ON v.person_id = p.id "
+            "WHERE p.household_id = h.id) ORDER BY h.id LIMIT 2",
+            [cadre["id"]],
+        )
+        with store.transaction():
+            for household, due in zip(households, ("2020-01-04", "2099-01-04"), strict=True):
+                store.conn.execute(
+                    "UPDATE visits SET follow_up_due = ? WHERE person_id IN "
+                    "(SELECT id FROM persons WHERE household_id = ?)",
+                    [due, household["id"]],
+                )
+        return cadre["name"], households[0]["number"], households[1]["number"]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def conditions_on_record():
+    """``conditions_on_record(store, person_id)``: the codes of the chronic conditions on
+    the person's record."""
+
+    def codes(store, person_id: int) -> set[str]:
+        rows = store.query(
+            "SELECT condition_code FROM person_conditions WHERE person_id = ?", [person_id]
+        )
+        return {r["condition_code"] for r in rows}
+
+    return codes
+
+
+class FakeBrowser:
+    """Stands in for the system's browser: records what it was asked to open."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def open(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """No printer, a display, and a browser that records what it opens (``.opened``)."""
+    from clinic.core import prescriptions as P
+
+    fake = FakeBrowser()
+    monkeypatch.setattr(P, "default_printer", lambda: None)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(P.webbrowser, "get", lambda *a: fake)
+    return fake
+
+
+@pytest.fixture
+def no_demo_talks(request):
+    """The demo holds health talks of its own; tests that count talks from none ask for
+    this (``pytest.mark.usefixtures``): the demo's talks are removed."""
+    if "demo_store" in request.fixturenames:
+        store = request.getfixturevalue("demo_store")
+        with store.transaction():
+            store.conn.execute("DELETE FROM health_talks")
+
+
+@pytest.fixture(scope="session")
+def two_speakers():
+    """``two_speakers(store)``: two volunteers of different organisations, with names
+    nobody else has (``id``, ``name``, ``short_name``)."""
+
+    def find(store) -> list[dict]:
+        return store.query(
+            """SELECT v.id, v.name, o.short_name FROM volunteers v JOIN organisations o
+               ON o.id = v.organisation_id
+               WHERE (SELECT count(*) FROM volunteers w WHERE w.name = v.name) = 1
+               GROUP BY v.organisation_id ORDER BY v.id LIMIT 2"""
+        )
+
+    return find
+
+
+@pytest.fixture
+def cli_today(monkeypatch, today):
+    """The command line's today is the tests' ``today``, so dates in these tests stay to
+    come (``pytest.mark.usefixtures("cli_today")``)."""
+    monkeypatch.setattr("clinic.cli.planning._today", lambda: today)
+
+
+# Records added to an empty store (the planning tests) ----------------------------
+
+
+@pytest.fixture(scope="session")
+def add_village():
+    """``add_village(store, name="龙山村", township="中峰镇")``: its id."""
+
+    def add(store, name="龙山村", township="中峰镇") -> int:
+        t = store.db["townships"].insert({"name": township}, pk="id", ignore=True)
+        tid = store.scalar("SELECT id FROM townships WHERE name = ?", [township]) or t.last_pk
+        store.db["villages"].insert({"township_id": tid, "name": name})
+        return store.scalar(
+            "SELECT id FROM villages WHERE name = ? AND township_id = ?", [name, tid]
+        )
+
+    return add
+
+
+@pytest.fixture(scope="session")
+def add_volunteer():
+    """``add_volunteer(store, name, specialty="gp", ...)``: a volunteer saved as the
+    planning screens save one; its id."""
+    from clinic.core import planning as p
+
+    def add(
+        store, name, specialty="gp", weekdays="0123456", holidays=True, limit=None, org=None
+    ) -> int:
+        return p.save_volunteer(
+            store,
+            p.VolunteerInput(
+                name=name,
+                specialty_code=specialty,
+                weekdays=weekdays,
+                holidays=holidays,
+                max_days_per_month=limit,
+                organisation_id=org,
+            ),
+        )
+
+    return add
+
+
+@pytest.fixture(scope="session")
+def add_day():
+    """``add_day(store, village, date="2026-12-05", needs="全科=2,护士=1", ...)``: a clinic
+    day of 民进 added as the planning screens add one; its id."""
+    from clinic.core import planning as p
+
+    def add(
+        store, village, date="2026-12-05", needs="全科=2,护士=1", status="planned", today=TODAY
+    ) -> int:
+        return p.add_day(
+            store,
+            p.DayInput(
+                date=date,
+                village_id=village,
+                organisation_id=p.find_organisation(store, "民进"),
+                needs=p.parse_needs(store, needs),
+                status=status,
+            ),
+            today=today,
+        )
+
+    return add
+
+
+# The edge cases of docs/figures.md, and a year in numbers --------------------------
+
+
+@pytest.fixture(scope="session")
+def edge_master(tmp_path_factory):
+    from clinic.store import open_store
+
+    from support.figures_data import build
+
+    path = tmp_path_factory.mktemp("edge") / "edge.db"
+    store = open_store(path)
+    expected = build(store)
+    store.close()
+    return path, expected
+
+
+@pytest.fixture
+def edge_db(edge_master, tmp_path):
+    """A private copy of the edge-case database (tests/support/figures_data.py) and
+    the figures it must show: ``(path, expected)``."""
+    master, expected = edge_master
+    return private_copy(master, tmp_path / "edge.db"), expected
+
+
+@pytest.fixture
+def edge(edge_db):
+    """The edge-case database open: ``(store, path, expected)``."""
+    from clinic.store import open_store
+
+    path, expected = edge_db
+    store = open_store(path)
+    yield store, path, expected
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def year_master(tmp_path_factory):
+    from clinic.store import open_store
+
+    from support.reports_data import build_year
+
+    path = tmp_path_factory.mktemp("year") / "year.db"
+    store = open_store(path)
+    facts = build_year(store)
+    store.close()
+    return path, facts
+
+
+@pytest.fixture
+def year_path(year_master, tmp_path_factory) -> Path:
+    """A private copy of "a year in numbers" (tests/support/reports_data.py), alone in
+    a folder of its own (exports go beside the database; ``tmp_path`` stays empty)."""
+    return private_copy(year_master[0], tmp_path_factory.mktemp("year") / "year.db")
+
+
+@pytest.fixture
+def year_facts(year_master):
+    """What the year database holds, counted from its shape (not by the app's SQL)."""
+    return year_master[1]
+
+
+@pytest.fixture
+def year_store(year_path):
+    """The year database open (a private copy)."""
+    from clinic.store import open_store
+
+    s = open_store(year_path)
+    yield s
+    s.close()
+
+
+# One truth: the figures of a report, as the CLI and the exports give them ------------
+
+
+@pytest.fixture(scope="session")
+def cli_report():
+    """``cli_report(path, *args)``: ``clinic report ... --json`` on the database, parsed."""
+    import json
+
+    from click.testing import CliRunner
+
+    def report(path, *args) -> dict:
+        from clinic.cli.main import cli
+
+        result = CliRunner().invoke(
+            cli, ["--db", str(path), "report", *args, "--json"], catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    return report
+
+
+@pytest.fixture(scope="session")
+def exported():
+    """``exported(store, folder, name, filters)``: an export read back as dicts keyed by
+    the dataset's JSON keys."""
+    import csv
+
+    from clinic.core.exports import dataset, export_dataset
+
+    def export(store, tmp_path, name, filters) -> list[dict]:
+        path = tmp_path / f"{name}.csv"
+        export_dataset(store, name, path, filters=filters, today=TODAY)
+        keys = [c.key for c in dataset(name).columns]
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))[1:]
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    return export
+
+
+@pytest.fixture(scope="session")
+def check_sums(exported):
+    """``check_sums(store, folder, filters, report)``: the visits, handouts, coverage,
+    volunteer-hours and report exports add up to the figures of ``report``."""
+    from collections import Counter
+
+    from clinic.core.vitals import flag_short
+
+    def check(store, tmp_path, filters, report: dict) -> None:
+        visits = exported(store, tmp_path, "visits", filters)
+        assert len(visits) == report["visits"]
+        assert sum(1 for v in visits if v["referral_to"]) == report["referrals"]["total"]
+        flags = Counter(f for v in visits for f in v["flags"].split(";") if f)  # words, not codes
+        assert dict(flags) == {flag_short(f["flag"]): f["visits"] for f in report["flags"]}
+        assert sum(int(v["handouts"]) for v in visits) == report["prescriptions"]["total"]
+        assert Counter(v["organisation"] for v in visits) == Counter(
+            {o["organisation"]: o["visits"] for o in report["by_organiser"] if o["visits"]}
+        )
+
+        handouts = exported(store, tmp_path, "handouts", filters)
+        assert len(handouts) == report["prescriptions"]["total"]
+        assert Counter(h["condition"] for h in handouts) == Counter(
+            {c["label"]: c["handouts"] for c in report["prescriptions"]["by_condition"]}
+        )
+
+        coverage = exported(store, tmp_path, "coverage", filters)
+        assert len(coverage) == len(report["by_village"])
+        assert sum(int(c["days"]) for c in coverage) == report["clinic_days"]["held"]
+        assert sum(int(c["visits"]) for c in coverage) == report["visits"]
+        assert sum(int(c["registered"]) for c in coverage) == report["households"]["registered"]
+        assert sum(int(c["served"]) for c in coverage) == report["households"]["served_registered"]
+
+        hours = exported(store, tmp_path, "volunteer-hours", filters)
+        assert len(hours) == report["volunteers"]["people"]
+        assert sum(float(h["hours"]) for h in hours) == pytest.approx(
+            report["volunteers"]["hours"], abs=0.05
+        )
+        by_org = Counter(h["organisation"] for h in hours)
+        assert dict(by_org) == {
+            o["organisation"]: o["volunteers"] for o in report["volunteers"]["by_organisation"]
+        }
+
+        table = exported(store, tmp_path, "report", filters)
+        overview = {r["item"]: r["number"] for r in table if r["section"] == "Overview"}
+        assert (
+            int(overview["Visits"]) == report["visits"]
+            and int(overview["People seen"]) == report["people"]
+        )
+
+    return check

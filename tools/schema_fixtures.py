@@ -11,7 +11,7 @@ persons with ID numbers and phones, a clinic day, visits, health
 prescriptions, consents, search keys, the audit log), and the database is
 dumped as SQL text (reviewable; ``*.db`` is git-ignored), named after its
 newest migration. The current state (every migration shipped) is left out:
-the app builds that one itself. ``tests/test_schema_upgrade.py``
+the app builds that one itself. ``tests/domain/test_schema_upgrade.py``
 opens each dump with the current app and checks that the data survived.
 
 Run it after adding a migration, and commit the new dump.

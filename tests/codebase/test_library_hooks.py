@@ -1,0 +1,46 @@
+"""The two places the app leans on a name Textual keeps private, because Textual
+has no public way to do it (docs/decisions.md, "Names libraries keep private").
+
+Every other use of a library goes through its public interface. These tests fail
+the day a Textual release renames or reshapes either hook, instead of a user
+finding out: no traceback (with other people's names in its locals) must ever
+reach the screen, and the Chinese palette must not say "No matches found".
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+from textual.app import App
+from textual.command import CommandPalette
+
+CLINIC = Path(__file__).resolve().parents[2] / "clinic"
+ALLOWED = {"_handle_exception", "_start_no_matches_countdown", "_stop_no_matches_countdown"}
+
+
+def test_textual_still_has_the_hooks_the_app_overrides():
+    assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
+    assert list(inspect.signature(CommandPalette._start_no_matches_countdown).parameters) == [
+        "self",
+        "search_value",
+    ]
+    for name in ("_stop_no_matches_countdown", "_NO_MATCHES", "_NO_MATCHES_COUNTDOWN"):
+        assert hasattr(CommandPalette, name), name
+
+
+def test_no_other_private_method_of_a_library_is_extended():
+    """No other ``super()._x`` call: the app extends no other private method."""
+    found = []
+    for path in CLINIC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
+                continue
+            if node.attr.startswith("__") or node.attr in ALLOWED:
+                continue
+            owner = node.value
+            if isinstance(owner, ast.Call) and getattr(owner.func, "id", "") == "super":
+                found.append(f"{path.name}: super().{node.attr}")
+    assert not found, found

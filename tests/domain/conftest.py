@@ -1,0 +1,131 @@
+"""Fixtures for the domain tests: register files as a coordinator gets them (the
+register import tests share them), people to search for, and writers that commit
+rows while backups are taken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REGISTER_HEADER = "户编号,姓名,与户主关系,性别,身份证号,出生日期,联系电话,乡镇,村,组,户类别,人员标签,慢病,户主姓名"
+
+
+def _valid_id(area: str, birth: str, seq: int) -> str:
+    from clinic.core.idnumbers import check_character
+
+    first = f"{area}{birth}{seq:03d}"
+    return first + check_character(first)
+
+
+@pytest.fixture(scope="session")
+def register_header() -> str:
+    """The header row of the village register template."""
+    return REGISTER_HEADER
+
+
+@pytest.fixture(scope="session")
+def valid_id():
+    """``valid_id(area, birth, seq)``: an ID number with its right check character."""
+    return _valid_id
+
+
+@pytest.fixture(scope="session")
+def write_csv():
+    """``write_csv(path, lines, encoding="utf-8-sig")``: the lines as a CRLF file."""
+
+    def write(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
+        path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def good_rows():
+    """``good_rows()``: a fresh list of a register's header and three good rows."""
+
+    def rows() -> list[str]:
+        return [
+            REGISTER_HEADER,
+            f"T0001,张三,户主,男,{_valid_id('500110', '19560312', 11)},1956-03-12,13812345678,中峰镇,龙山村,3组,脱贫户,残疾人,高血压;糖尿病,张三",
+            f"T0001,李四,之妻,女,{_valid_id('510223', '19580101', 22)},1958/1/1,,中峰镇,龙山村,三组,建档立卡贫困户,留守老人,慢阻肺,张三",
+            f"T0002,曾五,户主,男,{_valid_id('500222', '19400505', 33)},19400505,023-48123456,中峰镇,龙山村,第五村民小组,低保户,,,曾五",
+        ]
+
+    return rows
+
+
+@pytest.fixture(scope="session")
+def add_person():
+    """``add_person(store, name, id_number=None, phone=None, household=None)``: a person
+    of 中峰镇/龙山村 (born 1950) with their search keys, as an import writes them; the id."""
+    from clinic.core.search import search_keys
+    from clinic.store import person_keys as keys_q
+    from clinic.store import places as places_q
+    from clinic.store.connection import new_uid
+
+    def add(store, name, id_number=None, phone=None, household=None):
+        with store.transaction():
+            village = places_q.village_id(store, "中峰镇", "龙山村")
+            hid = None
+            if household:
+                hid = (
+                    store.db["households"]
+                    .insert(
+                        {
+                            "uid": new_uid(),
+                            "village_id": village,
+                            "number": household,
+                            "head_name": name,
+                        }
+                    )
+                    .last_pk
+                )
+            pid = (
+                store.db["persons"]
+                .insert(
+                    {
+                        "uid": new_uid(),
+                        "name": name,
+                        "id_number": id_number,
+                        "phone": phone,
+                        "village_id": village,
+                        "household_id": hid,
+                        "birth_date": "1950-06-01",
+                    }
+                )
+                .last_pk
+            )
+            keys_q.replace_keys(store, pid, search_keys(name, id_number, phone))
+        return pid
+
+    return add
+
+
+@pytest.fixture(scope="session")
+def search_names(today):
+    """``search_names(store, query)``: the names the person search finds, in order."""
+    from clinic.core.search import find_persons
+
+    def names(store, query):
+        return [hit.name for hit in find_persons(store, query, today=today)]
+
+    return names
+
+
+@pytest.fixture(scope="session")
+def row_writer():
+    """``row_writer(db_path, writer, log_path, stop)``: the target of a writer process
+    (spawned: it lives in an importable module, tests/support/backup_writers.py)."""
+    from support.backup_writers import write_rows
+
+    return write_rows
+
+
+@pytest.fixture(scope="session")
+def committed_rows():
+    """``committed_rows(log_path)``: the rows a writer had committed when its log was read."""
+    from support.backup_writers import committed
+
+    return committed

@@ -1,0 +1,223 @@
+"""The register import writes a batch of households at a time: whatever the
+batch size, the records are the ones the per-row rules give (rows of one file
+match each other, a person found by ID number moves household, a second
+import changes nothing); and the fast paths of the row checks agree with the
+full parsers."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic.core import dates, idnumbers, phones
+from clinic.core import registers as reg
+from clinic.core.errors import InputError
+from clinic.core.registers import import_register
+from clinic.store import persons as persons_q
+from clinic.store.connection import new_uid
+
+
+def snapshot(store) -> dict:
+    """Every imported record without its random uid and timestamps."""
+    return {
+        "households": store.query(
+            "SELECT id, village_id, number, head_name, group_no, category FROM households ORDER BY id"
+        ),
+        "persons": store.query(
+            "SELECT id, household_id, village_id, name, relation, sex, birth_date, id_number, "
+            "phone, group_no, other_conditions, family_doctor FROM persons ORDER BY id"
+        ),
+        "tags": store.query("SELECT * FROM person_tags ORDER BY 1, 2"),
+        "conditions": store.query("SELECT * FROM person_conditions ORDER BY 1, 2"),
+        "keys": store.query("SELECT * FROM person_keys ORDER BY 1, 2"),
+    }
+
+
+@pytest.fixture
+def messy_rows(valid_id, register_header):
+    """``messy_rows(seed, n=60)``: rows that match each other in every way the rules allow: shared ID
+    numbers (rejected), the same name and birth date with and without an ID
+    number, households with and without a number, tags and certificates."""
+
+    def make(seed: int, n: int = 60) -> list[str]:
+        rng = random.Random(seed)
+        people = []
+        for i in range(10):
+            birth = f"19{50 + i % 3}0{1 + i % 2}0{1 + i % 2}"
+            people.append((valid_id("500110", birth, 11 + 2 * i), "男", birth))
+        rows = [register_header + ",残疾证号"]
+        for _ in range(n):
+            number, sex, birth = rng.choice(people)
+            household = rng.choice(["A1", "A2", "A3", ""])
+            head = rng.choice(["张三", "李四"]) if not household else ""
+            category = {"A1": "脱贫户", "A2": "", "A3": "低保户", "": ""}[household]
+            rows.append(
+                ",".join(
+                    [
+                        household,
+                        rng.choice(["张三", "李四", "曾五"]),
+                        rng.choice(["户主", "之子", ""]),
+                        rng.choice([sex, ""]),
+                        number if rng.random() < 0.6 else "",
+                        f"{birth[:4]}-{birth[4:6]}-{birth[6:]}" if rng.random() < 0.8 else "",
+                        rng.choice(["", "13812345678", "13900001111"]),
+                        "中峰镇",
+                        rng.choice(["龙山村", "高庙村"]),
+                        rng.choice(["3组", "", "5组"]),
+                        category,
+                        rng.choice(["", "残疾人", "签约", "留守老人"]),
+                        rng.choice(["", "高血压", "糖尿病;痛风"]),
+                        head,
+                        rng.choice(["", "", "50011019500101123401"]),
+                    ]
+                )
+            )
+        return rows
+
+    return make
+
+
+@pytest.fixture
+def import_files(write_csv, messy_rows, today):
+    """``import_files(store, folder, seed)``: three messy files imported in turn; what each did."""
+
+    def import_(store, tmp_path, seed: int) -> list:
+        results = []
+        for k in range(3):
+            path = write_csv(tmp_path / f"r{k}.csv", messy_rows(seed * 10 + k))
+            results.append(import_register(store, path, skip_bad=True, today=today))
+        return [(r.households, r.persons, r.rejected) for r in results]
+
+    return import_
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_batch_size_gives_the_same_records(tmp_path, monkeypatch, seed, import_files):
+    from clinic.store import open_store
+
+    outcomes = []
+    for size in (1, 3, 1000):
+        monkeypatch.setattr(reg, "BATCH_ROWS", size)
+        folder = tmp_path / str(size)
+        folder.mkdir()
+        with open_store(folder / "t.db") as store:
+            outcomes.append((import_files(store, folder, seed), snapshot(store)))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    counts = outcomes[0][0]
+    assert any(persons["updated"] for _h, persons, _r in counts)  # rows really matched
+
+
+@pytest.mark.parametrize("size", [1, 1000])
+def test_rows_of_one_file_match_each_other(
+    store, tmp_path, monkeypatch, size, today, valid_id, register_header, write_csv
+):
+    monkeypatch.setattr(reg, "BATCH_ROWS", size)
+    number = valid_id("500110", "19500101", 11)
+    rows = [
+        register_header,
+        "T1,张三,户主,男,,1950-01-01,,中峰镇,龙山村,1组,,,,张三",
+        f"T1,张三,户主,男,{number},1950-01-01,13812345678,中峰镇,龙山村,1组,,,,张三",
+    ]
+    result = import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
+    assert result.persons == {"created": 1, "updated": 1, "unchanged": 0}
+    person = store.one("SELECT id, id_number, phone FROM persons")
+    assert person["id_number"] == number and person["phone"] == "13812345678"
+    keys = {r["key"] for r in store.query("SELECT key FROM person_keys")}
+    assert "i:" + number[::-1] in keys and "p:" + "13812345678"[::-1] in keys
+
+
+def test_a_person_found_by_id_number_moves_household(
+    store, tmp_path, today, valid_id, register_header, write_csv
+):
+    number = valid_id("500110", "19500101", 11)
+    first = [register_header, f"T1,张三,户主,男,{number},1950-01-01,,中峰镇,龙山村,1组,,,,张三"]
+    import_register(store, write_csv(tmp_path / "a.csv", first), today=today)
+    moved = [
+        register_header,
+        f"T2,张三,户主,男,{number},1950-01-01,,中峰镇,高庙村,2组,,残疾人,,张三",
+    ]
+    result = import_register(store, write_csv(tmp_path / "b.csv", moved), today=today)
+    assert result.persons == {"created": 0, "updated": 1, "unchanged": 0}
+    row = store.one(
+        "SELECT h.number, v.name AS village FROM persons p JOIN households h ON h.id = p.household_id "
+        "JOIN villages v ON v.id = p.village_id"
+    )
+    assert row == {"number": "T2", "village": "高庙村"}
+    assert store.scalar("SELECT tag FROM person_tags") == "disabled"
+
+
+def test_a_second_import_changes_nothing(
+    store, tmp_path, today, register_header, write_csv, good_rows, valid_id
+):
+    rows = [line + "," for line in good_rows()]
+    rows[0] = register_header + ",残疾证号"
+    rows.append(
+        f",王六,户主,女,{valid_id('500110', '19700101', 12)},1970-01-01,,中峰镇,高庙村,1组,,残疾人,,王六,50011019700101001201"
+    )
+    rows.append(",王七,之子,男,,1995-05-05,,中峰镇,高庙村,1组,,,痛风,王六,")
+    path = write_csv(tmp_path / "r.csv", rows)
+    import_register(store, path, today=today)
+    before = snapshot(store)
+    changes = store.conn.total_changes
+    again = import_register(store, path, today=today)
+    assert again.persons == {"created": 0, "updated": 0, "unchanged": 5}
+    assert again.households == {"created": 0, "updated": 0, "unchanged": 3}
+    assert snapshot(store) == before
+    assert store.conn.total_changes - changes == 1  # the audit row of the import, nothing else
+
+
+def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows):
+    path = write_csv(tmp_path / "r.csv", messy_rows(8))
+    dry = import_register(store, path, skip_bad=True, dry_run=True, today=today)
+    assert store.scalar("SELECT count(*) FROM persons") == 0
+    real = import_register(store, path, skip_bad=True, today=today)
+    assert (dry.households, dry.persons, dry.villages_created) == (
+        real.households,
+        real.persons,
+        real.villages_created,
+    )
+
+
+def test_person_tuples_follow_the_store_columns():
+    assert persons_q.PERSON_COLUMNS[3:] == reg.VALUE_FIELDS
+
+
+def test_uids_are_random_version_4_uuids():
+    import uuid
+
+    uids = {new_uid() for _ in range(1000)}
+    assert len(uids) == 1000
+    assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).hex == u for u in uids)
+
+
+def outcome(func, value):
+    try:
+        return func(value)
+    except InputError as exc:
+        return ("error", exc.message)
+
+
+@given(st.text(alphabet="0123456789Xx", min_size=17, max_size=19))
+def test_id_number_fast_path_agrees_with_the_full_check(today, text):
+    # A leading space takes the full path (normalise, then check).
+    check = lambda value: idnumbers.parse_id(value, today)  # noqa: E731
+    assert outcome(check, text) == outcome(check, " " + text)
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=12))
+def test_mobile_fast_path_agrees_with_the_full_parser(text):
+    assert outcome(phones.normalise_phone, text) == outcome(phones.normalise_phone, text + " ")
+
+
+@given(st.dates(), st.sampled_from(["{:%Y-%m-%d}", "{:%Y-%m-%d}x"]))
+def test_iso_date_fast_path_agrees_with_the_full_parser(day, pattern):
+    text = pattern.format(day)
+    assert outcome(dates.parse_date, text) == outcome(dates.parse_date, text + " ")
+
+
+@given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+def test_impossible_iso_dates_get_the_full_parsers_message(text):
+    assert outcome(dates.parse_date, text) == outcome(dates.parse_date, text + " ")

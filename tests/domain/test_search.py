@@ -1,0 +1,108 @@
+"""Person search: Chinese name, pinyin initials and full pinyin (every surname reading),
+last digits of ID number or phone, household number; numbers masked."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic.core.search import find_persons, search_keys
+from clinic.store import person_keys as keys_q
+
+
+@pytest.fixture
+def people(store, add_person):
+    add_person(store, "张三", "500110195003177995", "13812345678", household="LS0001")
+    add_person(store, "曾国强", "50011019540714887X")
+    add_person(store, "单丽", phone="02348123456")
+    add_person(store, "欧阳娜")
+    add_person(store, "吕敏")
+    add_person(store, "张三丰")
+    return store
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("zs", ["张三", "张三丰"]),
+        ("zhangsan", ["张三", "张三丰"]),
+        ("ZS", ["张三", "张三丰"]),
+        ("zsf", ["张三丰"]),
+        ("张", ["张三", "张三丰"]),
+        ("张三丰", ["张三丰"]),
+        ("三", ["张三", "张三丰"]),
+        ("zgq", ["曾国强"]),
+        ("cgq", ["曾国强"]),
+        ("zengguoqiang", ["曾国强"]),
+        ("sl", ["单丽"]),
+        ("dl", ["单丽"]),
+        ("shanli", ["单丽"]),
+        ("oyn", ["欧阳娜"]),
+        ("ouyangna", ["欧阳娜"]),
+        ("lvmin", ["吕敏"]),
+        ("lm", ["吕敏"]),
+        ("7995", ["张三"]),
+        ("887x", ["曾国强"]),
+        ("5678", ["张三"]),
+        ("8123456", ["单丽"]),
+        ("LS0001", ["张三"]),
+        ("ls0001", ["张三"]),
+        ("１２３４５６７８", ["张三"]),
+    ],
+)
+def test_search_finds(people, query, expected, search_names):
+    assert sorted(search_names(people, query)) == sorted(expected)
+
+
+def test_three_digits_are_not_enough(people, search_names):
+    assert search_names(people, "995") == []
+
+
+def test_hits_are_masked(people, today):
+    hit = find_persons(people, "zs", today=today)[0]
+    assert hit.id_masked == "5001**********7995"
+    assert hit.phone_masked == "138****5678"
+    assert hit.age == 76 and hit.village == "龙山村"
+
+
+def test_limit_is_respected_on_large_lists(demo_store, today):
+    assert len(find_persons(demo_store, "z", limit=7, today=today)) == 7
+
+
+def test_compound_surname_yuchi(store, add_person, search_names):
+    add_person(store, "尉迟恭")
+    add_person(store, "余成")
+    assert search_names(store, "ycg") == ["尉迟恭"]
+    assert search_names(store, "yuchigong") == ["尉迟恭"]
+    assert search_names(store, "weichigong") == ["尉迟恭"]
+
+
+def test_old_database_gets_its_pinyin_keys_rebuilt(tmp_path, add_person, search_names):
+    """A database indexed with every heteronym (before migration 0011) searches
+    right after the upgrade: the migration rebuilds the pinyin keys."""
+    from clinic.store import open_store
+
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        pid = add_person(store, "丁淑", phone="13812345678")
+        add_person(store, "张三")
+        with store.transaction():
+            # The keys as the old rule wrote them (丁 also read zheng).
+            keys_q.replace_keys(
+                store,
+                pid,
+                ["y:ds", "y:dingshu", "y:zs", "y:zhengshu", "p:87654321831"],
+            )
+            store.conn.execute(
+                "DELETE FROM _sqlite_migrations WHERE name = '0011_search_keys_surname_readings'"
+            )
+        assert "丁淑" in search_names(store, "zs")
+    with open_store(path) as store:
+        assert search_names(store, "zs") == ["张三"]
+        assert search_names(store, "zhengshu") == []
+        assert search_names(store, "ds") == ["丁淑"]
+        assert search_names(store, "5678") == ["丁淑"]  # other keys untouched
+        keys = {
+            r[0]
+            for r in store.conn.execute("SELECT key FROM person_keys WHERE person_id = ?", [pid])
+        }
+    assert keys == search_keys("丁淑", None, "13812345678")

@@ -1,0 +1,106 @@
+"""Fixtures for the screen tests: the app on a database, and the ways tests drive it
+(counted keys, the desk opened, a key pressed and its work waited for, the report
+opened). They are fixtures, not imports, so a test module never imports another."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic.i18n import set_language
+
+
+class Keys:
+    """Presses keys and counts the ones that are not part of a typed value."""
+
+    def __init__(self, app, pilot):
+        self.app, self.pilot, self.count = app, pilot, 0
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            if len(key) != 1:
+                self.count += 1
+            await self.pilot.press(key)
+            await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    async def type(self, text: str) -> None:
+        """A value, typed as fast as a pilot can (its characters are not counted)."""
+        await self.pilot.press(*text)
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+
+@pytest.fixture
+def counted_keys():
+    """``counted_keys(app, pilot)``: a Keys that presses and counts keys."""
+    return Keys
+
+
+@pytest.fixture
+def make_app(today):
+    """``make_app(path, lang="en", actor="tester")``: the TUI on ``path`` on the tests'
+    fixed day, in ``lang`` (``None`` keeps the language already set)."""
+    from clinic.ui.app import ClinicApp
+
+    def make(path, lang: str | None = "en", actor: str = "tester") -> ClinicApp:
+        if lang is not None:
+            set_language(lang)
+        return ClinicApp(db_path=path, actor=actor, today=today)
+
+    return make
+
+
+@pytest.fixture
+def open_desk(today):
+    """``await open_desk(app, pilot)``: F4, today's clinic day, "that's me"; checks the
+    desk is open on today's day with a volunteer, and returns Keys counting from zero."""
+
+    async def open_(app, pilot) -> Keys:
+        keys = Keys(app, pilot)
+        await keys.press("f4", "enter", "enter")
+        assert type(app.screen).__name__ == "DeskScreen"
+        assert app.screen.day["date"] == today.isoformat()
+        assert app.screen.volunteer_ids
+        keys.count = 0
+        return keys
+
+    return open_
+
+
+async def _settle(pilot, app) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def settle():
+    """``await settle(pilot, app)``: until the app's workers are done and the screen drawn."""
+    return _settle
+
+
+@pytest.fixture
+def go():
+    """``await go(pilot, app, *keys)``: press the keys, then wait until the screen and
+    its workers have settled."""
+
+    async def go_(pilot, app, *keys: str) -> None:
+        await pilot.press(*keys)
+        await _settle(pilot, app)
+
+    return go_
+
+
+@pytest.fixture
+def open_report():
+    """``await open_report(app, pilot)``: press F8 and wait for the report to be
+    computed; returns the report screen."""
+
+    async def open_(app, pilot):
+        await pilot.press("f8")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return app.screen
+
+    return open_

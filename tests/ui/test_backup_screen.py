@@ -1,0 +1,16 @@
+"""The app takes its daily backup in a worker: the screen never waits for it
+(backups themselves: tests/domain/test_backup.py)."""
+
+from __future__ import annotations
+
+
+async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path, monkeypatch):
+    from clinic.ui.app import ClinicApp
+
+    monkeypatch.setenv("CLINIC_BACKUP_KEEP", "14")
+    app = ClinicApp(db_path=demo_path, actor="t", daily_backup=True)
+    app.BACKUP_DELAY_S = 0.01
+    async with app.run_test() as pilot:
+        await pilot.pause(0.1)
+        await pilot.app.workers.wait_for_complete()
+    assert len(list((demo_path.parent / "backups").glob("clinic-*.db"))) == 1

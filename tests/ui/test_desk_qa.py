@@ -1,0 +1,245 @@
+"""Defects found by QA at the desk, each pinned by a test that fails if it comes back."""
+
+from __future__ import annotations
+
+import json
+
+SIZE = (120, 36)
+
+
+async def test_follow_up_survives_reopening_a_draft(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("130/80")  # no flag: no follow-up proposed
+        app.screen.query_one("#follow_up_due").focus()
+        await keys.type("3m")
+        await keys.press("ctrl+s", "escape", "ctrl+o")
+        assert type(app.screen).__name__ == "VisitScreen"
+        assert app.screen.query_one("#follow_up_due").value == "3m"
+        await keys.press("ctrl+s", "escape")
+    visit = demo_store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]
+    )
+    assert visit["follow_up_due"] == "2027-02-24"
+    assert json.loads(visit["draft_form"])["values"]["follow_up_due"] == "3m"
+
+
+async def test_a_cleared_proposal_stays_cleared_on_reopening(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("150/95")  # raised: 3m proposed
+        assert app.screen.query_one("#follow_up_due").value == "3m"
+        app.screen.query_one("#follow_up_due").focus()
+        await keys.press("ctrl+u")  # cleared on purpose
+        await keys.press("escape", "ctrl+o")
+        assert app.screen.query_one("#follow_up_due").value == ""
+        await keys.press("escape")
+    visit = demo_store.one(
+        "SELECT * FROM visits WHERE clinic_day_id = ? AND person_id = ?", [day["id"], p["id"]]
+    )
+    assert visit["follow_up_due"] is None
+
+
+async def test_the_desk_stays_open_when_leaving_it(demo_path, today, make_app, open_desk):
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        day, volunteers = app.screen.day["id"], list(app.screen.volunteer_ids)
+        for away in ("f3", "f2", "f5"):
+            await keys.press(away)
+            assert type(app.screen).__name__ != "DeskScreen"
+            await keys.press("f4")
+            assert type(app.screen).__name__ == "DeskScreen", away  # no day or volunteer picker
+            assert app.screen.day["id"] == day and app.screen.volunteer_ids == volunteers
+            assert app.screen.day["date"] == today.isoformat()
+
+
+async def test_queue_filter_is_named_and_cycles_through_the_days_specialties(
+    demo_path, demo_store, today_day, make_app, open_desk
+):
+    from clinic.store import days as days_q
+
+    day = today_day
+    used = days_q.day_queue_codes(demo_store, day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        title = lambda: str(app.screen.query_one("#queue-title").render())  # noqa: E731
+        assert "all queues" in title()
+        names = dict(app.screen.specialties)
+        seen = []
+        for _press in range(len(app.screen.specialties) + 1):
+            await keys.press("ctrl+f")
+            if app.screen.queue_filter is None:
+                break
+            seen.append(app.screen.queue_filter)
+            assert names[app.screen.queue_filter] in title() and "only" in title()
+        assert app.screen.queue_filter is None and "all queues" in title()
+        assert set(seen) == used & set(names) and len(seen) < len(app.screen.specialties)
+
+
+async def test_stock_inputs_are_visible_boxes(demo_path, make_app, open_desk):
+    from textual.widgets import Input
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("f10")
+        await keys.type("40")
+        first = list(app.screen.query(Input))[0]
+        assert first.region.width >= 8 and first.value == "40"
+        assert "40" in "".join(s.text for s in first.render_line(0))
+
+
+async def test_a_broad_search_says_only_the_first_are_shown(
+    demo_path, demo_store, today, make_app, open_desk
+):
+    from clinic.core import desk
+
+    assert len(desk.find(demo_store, "V001", today, limit=40)) > 30
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type("V001")  # every household of the first village
+        status = str(app.screen.query_one("#search-status").render())
+        assert "first 30 shown; type more to narrow" in status
+        assert app.screen.query_one("#results").row_count == 30
+
+
+def _unique_initials_volunteer(store):
+    from clinic.core.pinyin import initials
+
+    names = [r["name"] for r in store.query("SELECT name FROM volunteers WHERE active = 1")]
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[initials(name)] = counts.get(initials(name), 0) + 1
+    return next(n for n in names if counts[initials(n)] == 1 and len(initials(n)) >= 2)
+
+
+async def test_volunteer_picker_takes_pinyin_and_says_when_nobody_matches(
+    demo_path, demo_store, make_app, counted_keys
+):
+    from clinic.core.pinyin import initials
+
+    name = _unique_initials_volunteer(demo_store)
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = counted_keys(app, pilot)
+        await keys.press("f4", "enter")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        await keys.type("qxzq")  # nobody
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        assert any("Nobody matches qxzq" in str(n.message) for n in app._notifications)
+        for _i in range(4):
+            await keys.press("backspace")
+        await keys.type(initials(name))
+        await keys.press("enter")
+        assert type(app.screen).__name__ == "DeskScreen"
+        assert app.screen.volunteer_name() == name
+
+
+def screen_lines(app) -> list[str]:
+    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_desk_fits_120_columns_in_chinese(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    from clinic.i18n import set_language
+
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path, "zh")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            keys = await open_desk(app, pilot)
+            footer = screen_lines(app)[-1]
+            for whole in ("现场登记", "筛选", "当日小结", "库存", "命令面板"):
+                assert whole in footer, footer
+            await keys.type(p["name"])
+            await keys.press("enter", "ctrl+o")
+            await keys.type("185/115")
+            await keys.type("20.1")  # urgent BP and glucose: the longest flags
+            await keys.press("escape")
+            app.screen.specialties.sort(key=lambda s: s[0] != "tcm")
+            await keys.press("tab", "tab", "ctrl+g")  # into the TCM queue
+            app.screen.action_focus_search()
+            await keys.type(p["name"])  # results with a ✓ row
+            lines = screen_lines(app)
+            row = next(line for line in lines if p["name"] in line and "就诊中" in line)
+            assert (
+                "‼血压 ‼血糖" in row and "中医" in row
+            )  # the last column whole: nothing pushed out
+            ticked = next(
+                line.split("│")[0]
+                for line in lines
+                if line.lstrip().startswith("✓") and "…" in line
+            )
+            masked = app.screen.hits[0].id_masked
+            assert ticked.split()[-1] == masked[:4] + "…" + masked[-4:], ticked  # whole beside a ✓
+    finally:
+        set_language("en")
+
+
+async def test_handout_list_shows_condition_names_with_the_star_first(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("150/95")
+        await keys.press("ctrl+r")
+        box = app.screen.query_one("#templates")
+        first = str(box.get_option_at_index(0).prompt)
+        assert first.startswith("★ ") and "Health prescription" not in first
+        lines = screen_lines(app)
+        assert any("★ Hypertension" in line for line in lines)
+        items = [
+            str(app.screen.query_one("#items").get_option_at_index(i).prompt)
+            for i in range(app.screen.query_one("#items").option_count)
+        ]
+        heads = [item.split("│")[0].strip() for item in items if item.split("│")[0].strip()]
+        assert "Treatment and" in heads and "rehabilitation" in heads, (
+            heads
+        )  # the whole name, wrapped
+        assert not any(h.startswith("Treatm ") for h in heads)
+
+
+async def test_queue_columns_fit_their_contents_after_a_check_in(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter")
+        await pilot.pause(0.1)
+        row = next(
+            line.split("│")[1]
+            for line in screen_lines(app)
+            if "│" in line and p["name"] in line.split("│")[1]
+        )
+        assert (
+            f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip()
+        ), row

@@ -1,0 +1,120 @@
+"""The report screen's export folder (beside the database, 0700) and its
+layout at 120×36 (everything whole) and 80×24 (compact, nothing cut)."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from clinic.i18n import set_language
+
+
+async def test_default_export_goes_beside_the_database(
+    year_path, tmp_path, monkeypatch, make_app, open_report
+):
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    folder = year_path.parent / "exports"
+    app = make_app(year_path, lang=None, actor="coordinator")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_report(app, pilot)
+        assert screen.query_one("#file").value == str(folder / "report-2026-11-24.xlsx")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(folder / "report-2026-11-24.xlsx") in str(
+            screen.query_one("#export-message").render()
+        )
+    assert (folder / "report-2026-11-24.xlsx").is_file()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert list((tmp_path / "cwd").iterdir()) == []
+
+
+async def test_relative_name_is_in_the_exports_folder(
+    year_path, tmp_path, monkeypatch, make_app, open_report
+):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(year_path, lang=None, actor="coordinator")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#dataset").value = "coverage"
+        screen.query_one("#file").value = "cov.json"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert (year_path.parent / "exports" / "cov.json").read_text(encoding="utf-8").startswith("[")
+    assert not (tmp_path / "cov.json").exists()
+
+
+async def test_relative_name_with_a_subfolder(year_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#dataset").value = "coverage"
+        screen.query_one("#file").value = "2025/cov.csv"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    target = year_path.parent / "exports" / "2025" / "cov.csv"
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+
+
+async def test_unknown_extension_is_refused_on_the_screen(year_path, make_app, open_report):
+    app = make_app(year_path, lang=None, actor="coordinator")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#file").value = "report.pdf"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("report.pdf" in n.message and ".xlsx" in n.message for n in app._notifications)
+        assert app.focused is screen.query_one("#file")
+    assert not (year_path.parent / "exports").exists()
+
+
+def _figures_text(screen) -> str:
+    width = screen.query_one("#figures-body").content_region.width
+    console = Console(width=width, record=True, color_system=None)
+    with console.capture() as capture:
+        console.print(screen.figures_table(screen.report))
+    return capture.get()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_layout_fits(year_path, lang, size, make_app, open_report):
+    set_language(lang)
+    try:
+        app = make_app(year_path, lang=None, actor="coordinator")
+        async with app.run_test(size=size) as pilot:
+            screen = await open_report(app, pilot)
+            width = size[0]
+            for row in ("#filters", "#export"):
+                for widget in screen.query_one(row).children:
+                    assert widget.region.right <= width, (row, widget.id, widget.region)
+                    assert widget.region.width > 0
+            for button in screen.query("#filters Button, #export Button"):
+                label = cell_len(str(button.label))
+                assert button.content_region.width >= label, (button.id, button.content_region)
+                assert button.region.right < width  # not touching the edge
+            for field in screen.query("#filters Input"):
+                assert field.content_region.width > cell_len(field.placeholder), field.placeholder
+            for select in screen.query("#filters Select, #export Select"):
+                assert select.query_one("SelectCurrent #label").region.height == 1
+            if width < 100:
+                assert screen.has_class("-narrow")
+                assert all(w.region.height == 1 for w in screen.query("#filters > *, #export > *"))
+            else:
+                assert not screen.has_class("-narrow")
+            text = _figures_text(screen)
+            from clinic.i18n import _
+
+            for label in (_("Clinic days held"), _("Households served"), _("People seen")):
+                assert label in text
+            assert "…" not in text
+    finally:
+        set_language("en")
