@@ -129,7 +129,7 @@ def test_sheet_has_every_field_with_units_flags_and_ticked_advice(handed, tmp_pa
     assert set(doc.text("assessed").split("、")) == {"高血压", "糖尿病"}
     assert doc.text("referral") == "东溪镇卫生院"
     assert doc.text("follow-up") == row["follow_up_due"] and row["follow_up_due"]
-    assert day["organisation_zh"] in doc.text("clinic-day")
+    assert day["org_zh"] in doc.text("clinic-day")
     assert today.isoformat() in doc.text("clinic-day") and day["village"] in doc.text("clinic-day")
     volunteer = store.one("SELECT name FROM volunteers WHERE id = ?", [vol])["name"]
     assert doc.text("signer") == volunteer and "医生" in everything
@@ -158,7 +158,7 @@ def test_text_version_is_complete_too(handed, tmp_path, today):
         "转诊至：东溪镇卫生院",
         f"下次随访：{follow_up}",
         "医生：",
-        f"义诊日：{day['organisation_zh']} {today.isoformat()}",
+        f"义诊日：{day['org_zh']} {today.isoformat()}",
         "【高血压健康处方】",
     ):
         assert expected in text, expected

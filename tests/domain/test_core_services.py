@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from desk_helpers import NOW, a_volunteer, person, today_day
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,30 +29,34 @@ def test_ctrl_t_cycles_waiting_with_doctor_done_and_round_again():
     assert seen[-1] == seen[0]
 
 
-def test_advancing_a_visit_calls_the_person_then_finishes_the_visit(demo_store):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    someone = person(demo_store, consent=True, not_on_day=day["id"])
-    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, NOW)
+def test_advancing_a_visit_calls_the_person_then_finishes_the_visit(
+    demo_store, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
+    someone = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
 
-    assert desk.advance_state(demo_store, day, visit_id, vol, NOW) == "with_doctor"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now) == "with_doctor"
     called = desk.visit(demo_store, visit_id)
     assert called["state"] == "with_doctor" and called["seen_by"] == vol and called["called_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, NOW) == "done"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now) == "done"
     assert desk.visit(demo_store, visit_id)["done_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, NOW) == "waiting"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now) == "waiting"
     assert desk.visit(demo_store, visit_id)["called_at"] is None
 
 
-def test_consent_is_asked_only_of_a_person_without_it_not_yet_checked_in(demo_store):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    without = person(demo_store, consent=False, not_on_day=day["id"])
-    with_consent = person(demo_store, consent=True, not_on_day=day["id"])
+def test_consent_is_asked_only_of_a_person_without_it_not_yet_checked_in(
+    demo_store, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
+    without = a_person(consent=False, not_on_day=day["id"])
+    with_consent = a_person(consent=True, not_on_day=day["id"])
 
     assert desk.needs_consent(demo_store, day["id"], without["id"])
     assert not desk.needs_consent(demo_store, day["id"], with_consent["id"])
-    desk.check_in(demo_store, day, without["id"], vol, NOW, consent=desk.Consent(explained_by=vol))
+    desk.check_in(demo_store, day, without["id"], vol, now, consent=desk.Consent(explained_by=vol))
     assert not desk.needs_consent(demo_store, day["id"], without["id"])
     assert desk.visit_for(demo_store, day["id"], without["id"]) is not None
     assert without["id"] in desk.checked_in_among(
@@ -64,13 +67,15 @@ def test_consent_is_asked_only_of_a_person_without_it_not_yet_checked_in(demo_st
     )
 
 
-def test_the_queue_counts_name_every_state_and_add_up(demo_store):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    someone = person(demo_store, consent=True, not_on_day=day["id"])
-    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, NOW)
-    desk.advance_state(demo_store, day, visit_id, vol, NOW)
-    rows = desk.queue_rows(demo_store, day, NOW)
+def test_the_queue_counts_name_every_state_and_add_up(
+    demo_store, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
+    someone = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
+    desk.advance_state(demo_store, day, visit_id, vol, now)
+    rows = desk.queue_rows(demo_store, day, now)
     counts = desk.queue_counts(rows)
     assert counts["with_doctor"] >= 1
     assert set(counts) == set(desk.STATES)
@@ -78,17 +83,19 @@ def test_the_queue_counts_name_every_state_and_add_up(demo_store):
     assert counts["waiting"] == len([r for r in rows if r["state"] == "waiting"])
 
 
-def test_the_queue_stamp_moves_when_the_queue_does(demo_store):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
+def test_the_queue_stamp_moves_when_the_queue_does(
+    demo_store, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
     before = desk.queue_stamp(demo_store, day["id"])
-    someone = person(demo_store, consent=True, not_on_day=day["id"])
-    desk.check_in(demo_store, day, someone["id"], vol, NOW)
+    someone = a_person(consent=True, not_on_day=day["id"])
+    desk.check_in(demo_store, day, someone["id"], vol, now)
     assert desk.queue_stamp(demo_store, day["id"]) != before
 
 
-def test_a_day_that_does_not_exist_is_none_not_an_error(demo_store):
-    day = today_day(demo_store)
+def test_a_day_that_does_not_exist_is_none_not_an_error(demo_store, today_day):
+    day = today_day
     assert desk.find_day(demo_store, day["id"])["date"] == day["date"]
     assert desk.find_day(demo_store, 10**9) is None
 
@@ -96,8 +103,8 @@ def test_a_day_that_does_not_exist_is_none_not_an_error(demo_store):
 # -- the clinic day's team -------------------------------------------------------------
 
 
-def test_signed_up_counts_every_assignment_but_the_declined(demo_store):
-    day = today_day(demo_store)
+def test_signed_up_counts_every_assignment_but_the_declined(demo_store, today_day):
+    day = today_day
     team = p.team_of_day(demo_store, day["id"])
     assert len(team) >= 2
     p.set_assignment(demo_store, team[0]["id"], status="declined")
@@ -108,8 +115,8 @@ def test_signed_up_counts_every_assignment_but_the_declined(demo_store):
     assert len(not_declined) == len(team) - 1
 
 
-def test_the_needs_of_a_day_are_what_its_needs_lines_say(demo_store):
-    day = today_day(demo_store)
+def test_the_needs_of_a_day_are_what_its_needs_lines_say(demo_store, today_day):
+    day = today_day
     needs = p.needs_of_day(demo_store, day["id"])
     assert needs == {line.role: line.needed for line in p.day_needs(demo_store, day["id"])}
 
@@ -136,23 +143,27 @@ def test_a_span_of_months_runs_from_the_first_to_the_last_day(year, month, month
 # -- the visit's printable sheet ---------------------------------------------------------
 
 
-def test_a_visit_with_nothing_handed_out_gets_no_sheet(demo_store, demo_path):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    someone = person(demo_store, consent=True, not_on_day=day["id"])
-    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, NOW)
+def test_a_visit_with_nothing_handed_out_gets_no_sheet(
+    demo_store, demo_path, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
+    someone = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
 
     assert P.resave_visit_sheet(demo_store, demo_path, visit_id) is None
     assert not P.sheets_folder(demo_path).exists()
 
 
-def test_handing_out_and_saving_the_visit_write_the_same_sheet(demo_store, demo_path):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    someone = person(demo_store, consent=True, not_on_day=day["id"])
-    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, NOW)
+def test_handing_out_and_saving_the_visit_write_the_same_sheet(
+    demo_store, demo_path, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
+    someone = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
     template = next(iter(P.templates(demo_store)))
-    P.hand_out(demo_store, day, visit_id, [P.Pick(template.id, template.default_ticks())], vol, NOW)
+    P.hand_out(demo_store, day, visit_id, [P.Pick(template.id, template.default_ticks())], vol, now)
 
     saved = P.save_visit_sheet(demo_store, demo_path, visit_id)
     assert isinstance(saved, tuple) and all(Path(f).is_file() for f in saved)
@@ -160,13 +171,15 @@ def test_handing_out_and_saving_the_visit_write_the_same_sheet(demo_store, demo_
     assert saved[0].parent.parent == P.sheets_folder(demo_path)
 
 
-def test_a_sheet_that_cannot_be_written_is_a_reason_in_words(demo_store, demo_path):
-    day = today_day(demo_store)
-    vol = a_volunteer(demo_store, day["id"])
-    someone = person(demo_store, consent=True, not_on_day=day["id"])
-    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, NOW)
+def test_a_sheet_that_cannot_be_written_is_a_reason_in_words(
+    demo_store, demo_path, today_day, day_volunteer, a_person, now
+):
+    day = today_day
+    vol = day_volunteer
+    someone = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
     template = next(iter(P.templates(demo_store)))
-    P.hand_out(demo_store, day, visit_id, [P.Pick(template.id, template.default_ticks())], vol, NOW)
+    P.hand_out(demo_store, day, visit_id, [P.Pick(template.id, template.default_ticks())], vol, now)
     P.sheets_folder(demo_path).write_text("a file where the folder should be")
 
     reason = P.save_visit_sheet(demo_store, demo_path, visit_id)
@@ -179,7 +192,7 @@ def test_a_sheet_that_cannot_be_written_is_a_reason_in_words(demo_store, demo_pa
 def test_an_empty_database_has_nobody_and_the_newest_schema(store):
     newest = max(
         int(f.name[:4])
-        for f in (Path(__file__).resolve().parents[1] / "db" / "migrations").glob("*.sql")
+        for f in (Path(__file__).resolve().parents[2] / "db" / "migrations").glob("*.sql")
     )
     assert database.schema_version(store) == newest
     assert not database.has_persons(store)
