@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 import platformdirs
 
 from clinic.core.database import Store, open_store
+from clinic.core.users import User
 
 
 def default_db_path() -> Path:
@@ -29,6 +31,7 @@ class AppContext:
     db_path: Path
     lang: str
     actor: str | None = None
+    user_name: str | None = None  # --user / CLINIC_USER
 
     def open(self, create: bool = False, daily_backup: bool = True) -> Store:
         """The database. A file that does not exist is an error (a typo in
@@ -70,6 +73,27 @@ class AppContext:
     @property
     def who(self) -> str:
         return self.actor or _login_name()
+
+    def sign_in(self, store: Store) -> User:
+        """The user named by ``--user`` (or CLINIC_USER), with their PIN from
+        CLINIC_PIN or typed at a hidden prompt; the audit log then names them."""
+        from clinic.core import users
+        from clinic.core.errors import SignInError
+        from clinic.i18n import _
+
+        if not self.user_name:
+            raise SignInError(
+                _("Sign in with --user NAME (or set CLINIC_USER): this command changes data."),
+                "sign_in",
+            )
+        pin = os.environ.get("CLINIC_PIN")
+        if pin is None:
+            pin = click.prompt(
+                _("PIN for {name}").format(name=self.user_name), hide_input=True, err=True
+            )
+        user = users.sign_in(store, self.user_name, pin)
+        self.actor = user.name
+        return user
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -23,7 +23,7 @@ from clinic.i18n import _, set_language
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-GLOBAL_OPTIONS = ("--db", "--lang", "--as")
+GLOBAL_OPTIONS = ("--db", "--lang", "--as", "--user")
 
 
 class ReaderWentAway(Exception):
@@ -35,7 +35,7 @@ class ReaderWentAway(Exception):
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """Move ``--db``/``--lang``/``--as`` typed after the command to the front.
+    """Move ``--db``/``--lang``/``--as``/``--user`` typed after the command to the front.
 
     Users type ``clinic status --db FILE`` as often as ``clinic --db FILE
     status``; both mean the same. Everything after ``--`` is left alone.
@@ -129,14 +129,31 @@ _choose_language(_early_language(sys.argv[1:]))
     default=None,
     help=_("Name recorded in the audit log for this session (default: the login name)."),
 )
+@click.option(
+    "--user",
+    "user_name",
+    envvar="CLINIC_USER",
+    default=None,
+    help=_(
+        "Sign in as this user (or set CLINIC_USER); the PIN is asked for, or taken from CLINIC_PIN."
+    ),
+)
 @click.version_option(package_name="clinic", message="clinic %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, lang: str | None, actor: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    db_path: Path | None,
+    lang: str | None,
+    actor: str | None,
+    user_name: str | None,
+) -> None:
     language = _choose_language(lang)
     from clinic.cli.click_i18n import localise_metavars
 
     localise_metavars(ctx.command, language)
-    ctx.obj = AppContext(db_path=db_path or default_db_path(), lang=language, actor=actor)
+    ctx.obj = AppContext(
+        db_path=db_path or default_db_path(), lang=language, actor=actor, user_name=user_name
+    )
     if ctx.invoked_subcommand is None:
         from clinic.cli.tui import run_tui
 
@@ -181,7 +198,7 @@ def day_group() -> None:
 
 
 # Command modules attach themselves to the groups above.
-from clinic.cli import backup, desk, planning, registers, reports, talks  # noqa: E402,F401
+from clinic.cli import backup, desk, planning, registers, reports, talks, users  # noqa: E402,F401
 from clinic.cli.click_i18n import localise_metavars  # noqa: E402
 
 localise_metavars(cli, _early_language(sys.argv[1:]) or "en")

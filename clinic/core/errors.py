@@ -118,6 +118,15 @@ class RefusedError(InputError):
         self.code = code
 
 
+class SignInError(ClinicError):
+    """Signing in failed (a wrong name or PIN, a locked or disabled user), or the
+    user signed in may not do what was asked (``code``: the right lacking)."""
+
+    def __init__(self, message: str, code: str = ""):
+        super().__init__(message)
+        self.code = code
+
+
 class ConfirmationNeeded(InputError):
     """The action changes something already recorded (an attendance): the front
     end asks the user, then repeats it with the confirmation given. ``code`` says

@@ -30,6 +30,7 @@ DATA_MODULES = {
     "visits",  # visits, visit conditions, handouts, queue, history
     "talks",  # health talks
     "audit",  # the audit log
+    "users",  # users who sign in, and their roles
     "counts",  # records of each kind
     "figures",  # aggregates over a scope
     "rules",  # what counts (held days, served, filled places, open follow-ups) and the scope
