@@ -101,25 +101,26 @@ def user_passwd(app: AppContext, name: str) -> None:
     click.echo(_("The PIN of {name} is changed.").format(name=name))
 
 
+def _set_active(app: AppContext, name: str, active: bool) -> None:
+    from clinic.core import users
+
+    with app.open() as store:
+        users.set_active(store, name, active, by=app.sign_in(store))
+    message = _("{name} can sign in again.") if active else _("{name} can no longer sign in.")
+    click.echo(message.format(name=name))
+
+
 @user_group.command(
     "disable", help=_("Stop a user from signing in (the user stays in the audit log).")
 )
 @click.argument("name")
 @pass_app
 def user_disable(app: AppContext, name: str) -> None:
-    from clinic.core import users
-
-    with app.open() as store:
-        users.set_active(store, name, False, by=app.sign_in(store))
-    click.echo(_("{name} can no longer sign in.").format(name=name))
+    _set_active(app, name, False)
 
 
 @user_group.command("enable", help=_("Let a disabled user sign in again."))
 @click.argument("name")
 @pass_app
 def user_enable(app: AppContext, name: str) -> None:
-    from clinic.core import users
-
-    with app.open() as store:
-        users.set_active(store, name, True, by=app.sign_in(store))
-    click.echo(_("{name} can sign in again.").format(name=name))
+    _set_active(app, name, True)
