@@ -187,11 +187,14 @@ class DatabaseError(ClinicError):
     """The database file cannot be used: locked, full, read-only or damaged."""
 
     exit_code = 3
+    # True when another connection holds the lock: worth waiting for.
+    busy = False
 
     @classmethod
     def from_sqlite(cls, exc: sqlite3.Error, path: Path | str) -> DatabaseError:
         text = str(exc).lower()
-        if "locked" in text or "busy" in text:
+        busy = "locked" in text or "busy" in text
+        if busy:
             msg = _(
                 "The database {path} is busy (another program is writing to it); nothing was changed. Try again in a moment."
             )
@@ -207,4 +210,6 @@ class DatabaseError(ClinicError):
             msg = _("Cannot open the database {path}.")
         else:
             msg = _("The database {path} could not be used ({reason}); nothing was changed.")
-        return cls(msg.format(path=path, reason=exc))
+        error = cls(msg.format(path=path, reason=exc))
+        error.busy = busy
+        return error
