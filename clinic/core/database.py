@@ -13,8 +13,16 @@ from typing import Any
 from clinic.store import Store, open_store
 from clinic.store import counts as _counts
 from clinic.store import migrations as _migrations
+from clinic.store.connection import set_busy_timeout
 
-__all__ = ["Store", "has_persons", "open_store", "record_counts", "schema_version"]
+__all__ = [
+    "Store",
+    "has_persons",
+    "open_store",
+    "record_counts",
+    "schema_version",
+    "set_busy_timeout",
+]
 
 
 def schema_version(store: Store) -> int:

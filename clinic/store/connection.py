@@ -21,7 +21,14 @@ from clinic.core.errors import DatabaseError, NotFoundError
 from clinic.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
-BUSY_TIMEOUT_PRAGMA = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
+
+
+def busy_timeout_pragma(ms: int = BUSY_TIMEOUT_MS) -> str:
+    """How long a connection waits for another's write lock before SQLite says busy."""
+    return f"PRAGMA busy_timeout = {int(ms)}"
+
+
+BUSY_TIMEOUT_PRAGMA = busy_timeout_pragma()
 # Copy every page of the -wal into the database file and empty the -wal.
 CHECKPOINT_TRUNCATE = "PRAGMA wal_checkpoint(TRUNCATE)"
 
@@ -169,6 +176,12 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
 # ``secure_delete`` makes SQLite overwrite deleted content with zeros instead of
 # leaving it in free space; a TRUNCATE checkpoint then copies the zeroed pages
 # into the database file and empties the -wal file, which held the old pages.
+
+
+def set_busy_timeout(store: Store, ms: int) -> None:
+    """Wait ``ms`` for another connection's write lock (a writer thread waits briefly
+    and retries, saying so, rather than sitting the full default)."""
+    store.conn.execute(busy_timeout_pragma(ms))
 
 
 def set_secure_delete(store: Store, mode: str) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from clinic.core.database import Store
+from clinic.core.database import Store, set_busy_timeout
 from clinic.core.errors import ClinicError, DatabaseError
 
 # After this long on one job the screen is told it is waiting (another desk
@@ -124,7 +124,7 @@ class Writer:
                 try:
                     if store is None:
                         store = self._open_store()
-                        store.conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+                        set_busy_timeout(store, self._busy_timeout_ms)
                     self._write(store, job)
                 finally:
                     with self._lock:
