@@ -1,0 +1,219 @@
+"""Faults (issue 10): a process killed mid-import or mid-write, four writers at
+once, a full disk, a read-only database. Each time nothing committed is lost
+and nothing half-written remains: SQLite's transactions, one per user action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clinic.cli.main import cli
+from clinic.core.idnumbers import check_character
+
+HEADER = "户编号,姓名,与户主关系,性别,身份证号,出生日期,联系电话,乡镇,村,组,户类别"
+ENV = {**os.environ, "CLINIC_BACKUP_KEEP": "0", "CLINIC_LANG": "en"}
+
+
+def register(path: Path, persons: int) -> Path:
+    """A register of ``persons`` valid, unique people in households of four."""
+    lines = [HEADER]
+    for p in range(persons):
+        birth = dt.date(1940, 1, 1) + dt.timedelta(days=p % 20000)
+        first17 = f"500110{birth:%Y%m%d}{p % 1000:03d}"
+        number = first17 + check_character(first17)
+        lines.append(
+            f"F{p // 4:06d},姓名{p},{'户主' if p % 4 == 0 else '之子'},{'男' if p % 2 else '女'},"
+            f"{number},{birth.isoformat()},,中峰镇,龙山村,{1 + p % 5}组,一般农户"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def counts(db: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return (
+            conn.execute("SELECT count(*) FROM persons").fetchone()[0],
+            conn.execute("SELECT count(*) FROM households").fetchone()[0],
+        )
+    finally:
+        conn.close()
+
+
+def clinic_process(db: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "clinic", "--db", str(db), *args],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_writes(db: Path, process: subprocess.Popen, timeout: float = 60) -> bool:
+    """True once the import is writing (its transaction has grown the -wal file)."""
+    wal = Path(f"{db}-wal")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if wal.exists() and wal.stat().st_size > 256 * 1024:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.slow
+def test_an_import_killed_while_it_writes_leaves_all_or_nothing(tmp_path):
+    file = register(tmp_path / "register.csv", 20000)
+    db = tmp_path / "clinic.db"
+    rng = random.Random(7)
+    killed_mid_write = 0
+    for _ in range(3):
+        process = clinic_process(db, "import", "register", str(file))
+        writing = wait_for_writes(db, process)
+        time.sleep(rng.uniform(0, 0.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        persons, households = counts(db)
+        assert (persons, households) in ((0, 0), (20000, 5000)), (persons, households)
+        killed_mid_write += writing and persons == 0
+    assert killed_mid_write  # at least one kill landed inside the import's transaction
+    done = clinic_process(db, "import", "register", str(file))
+    assert done.wait(timeout=300) == 0, done.stderr.read()
+    assert counts(db) == (20000, 5000)
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from clinic.core.database import open_store
+    from clinic.store.audit import record
+    store = open_store(sys.argv[1])
+    n = 0
+    while True:
+        n += 1
+        with store.transaction():  # one action: two rows written together, or neither
+            record(store, sys.argv[2], "fault_test", {"n": n, "part": 1})
+            record(store, sys.argv[2], "fault_test", {"n": n, "part": 2})
+        print(n, flush=True)
+    """
+)
+
+
+def writers(db: Path, names: list[str]) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), name],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+
+
+def committed(process: subprocess.Popen) -> int:
+    lines = process.stdout.read().split()
+    return int(lines[-1]) if lines else 0
+
+
+@pytest.mark.slow
+def test_four_writers_killed_mid_write_lose_nothing_they_committed(tmp_path):
+    db = tmp_path / "clinic.db"
+    from clinic.core.database import open_store
+
+    open_store(db).close()
+    names = ["desk1", "desk2", "desk3", "desk4"]
+    running = writers(db, names)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # until all four have written, on a busy machine too
+        time.sleep(0.2)
+        with sqlite3.connect(db) as probe:
+            actors = probe.execute(
+                "SELECT count(DISTINCT actor) FROM audit_log WHERE action = 'fault_test'"
+            ).fetchone()[0]
+        if actors == len(names):
+            break
+    time.sleep(0.5)
+    for process in running:
+        process.send_signal(signal.SIGKILL)
+    for process in running:
+        process.wait()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for name, process in zip(names, running, strict=True):
+        said = committed(process)
+        rows = conn.execute(
+            "SELECT json_extract(detail, '$.n') AS n, count(*) FROM audit_log "
+            "WHERE actor = ? AND action = 'fault_test' GROUP BY n ORDER BY n",
+            [name],
+        ).fetchall()
+        assert [n for n, _ in rows][:said] == list(range(1, said + 1))  # nothing committed lost
+        assert all(parts == 2 for _, parts in rows), name  # no action half-written
+    conn.close()
+
+
+def test_a_full_disk_stops_an_import_with_a_sentence_and_changes_nothing(tmp_path, monkeypatch):
+    """SQLITE_FULL, simulated by capping the database's pages while the import writes."""
+    import clinic.cli.context as context
+
+    file = register(tmp_path / "register.csv", 3000)
+    db = tmp_path / "clinic.db"
+    real_open = context.open_store
+
+    def tiny_disk(*args, **kwargs):
+        store = real_open(*args, **kwargs)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+        return store
+
+    real_open(db).close()
+    before = counts(db)
+    monkeypatch.setattr(context, "open_store", tiny_disk)
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(db), "--lang", "en", "import", "register", str(file)],
+        env={"CLINIC_BACKUP_KEEP": "0"},
+    )
+    assert result.exit_code == 3, result.output
+    assert "full" in result.stderr and "nothing was changed" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert counts(db) == before
+
+
+def test_a_read_only_database_is_refused_in_words_and_left_as_it_was(tmp_path, monkeypatch):
+    """Read-only as a write-protected USB stick makes it (simulated with query_only:
+    the tests may run as root, which file modes do not stop)."""
+    import clinic.cli.context as context
+
+    file = register(tmp_path / "register.csv", 40)
+    db = tmp_path / "clinic.db"
+    real_open = context.open_store
+    real_open(db).close()
+
+    def read_only(*args, **kwargs):
+        store = real_open(*args, **kwargs)
+        store.conn.execute("PRAGMA query_only = ON")
+        return store
+
+    monkeypatch.setattr(context, "open_store", read_only)
+    for lang, words in (("en", "read-only"), ("zh", "只读")):
+        result = CliRunner().invoke(
+            cli,
+            ["--db", str(db), "--lang", lang, "import", "register", str(file)],
+            env={"CLINIC_BACKUP_KEEP": "0"},
+        )
+        assert result.exit_code == 3, result.output
+        assert words in result.stderr and "Traceback" not in result.stderr
+    assert counts(db) == (0, 0)
