@@ -11,7 +11,6 @@ from clinic.cli.planning.options import date_option, echo_json, needs_option, pe
 from clinic.i18n import _
 
 
-# -- clinic day ... ------------------------------------------------------------------
 @groups.day_group.command(
     "add",
     help=_(

@@ -11,7 +11,6 @@ from clinic.cli.planning.options import date_option, echo_json
 from clinic.i18n import _
 
 
-# -- pairing (结对帮扶) -----------------------------------------------------------------
 @groups.cli.group(
     "pairing",
     context_settings=groups.CONTEXT_SETTINGS,

@@ -30,7 +30,6 @@ from clinic.store import assignments as assignments_q
 from clinic.store import volunteers as volunteers_q
 
 
-# -- assignments ----------------------------------------------------------------
 def as_rvolunteer(
     v: dict, *, unavailable=(), busy=(), loads=None, period_load: int = 0
 ) -> roster_rules.RVolunteer:

@@ -22,7 +22,6 @@ from clinic.store import days as days_q
 from clinic.store import volunteers as volunteers_q
 
 
-# -- clinic days ----------------------------------------------------------------
 @dataclass
 class DayInput:
     date: str

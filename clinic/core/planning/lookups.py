@@ -4,10 +4,7 @@ household by name or number, and a clinic day by number.
 
 from __future__ import annotations
 
-from clinic.core.errors import (
-    InputError,
-    NotFoundError,
-)
+from clinic.core.errors import InputError, NotFoundError
 from clinic.core.planning.labels import norm_text
 from clinic.i18n import _
 from clinic.store import Store
@@ -88,7 +85,6 @@ def get_day(store: Store, day_id: int) -> dict:
     return row
 
 
-# -- pairing (结对帮扶) ----------------------------------------------------------------
 def find_household(store: Store, text: str) -> dict:
     rows = households_q.households_matching(store, norm_text(text))
     if len(rows) == 1:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from clinic.core.errors import (
-    FieldError,
-)
+from clinic.core.errors import FieldError
 from clinic.core.planning.labels import norm_text
 from clinic.i18n import _, pick
 from clinic.store import Store, figures
@@ -15,7 +13,6 @@ from clinic.store import catalogues as catalogues_q
 from clinic.store import days as days_q
 
 
-# -- names -> ids ---------------------------------------------------------------
 def specialty_index(store: Store) -> dict[str, str]:
     """Every spelling of a specialty (code, 全科, General practice, aliases) → code."""
     index: dict[str, str] = {}

@@ -8,9 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from clinic.core import holidays as public_holidays
-from clinic.core.errors import (
-    InputError,
-)
+from clinic.core.errors import InputError
 from clinic.core.planning import roster_rules, roster_solver
 from clinic.core.planning.assignments import as_rvolunteer, roster_day, weekday_name
 from clinic.core.planning.lookups import get_day
@@ -23,7 +21,6 @@ from clinic.store import volunteers as volunteers_q
 from clinic.store.rules import FILLS_PLACE
 
 
-# -- roster -----------------------------------------------------------------------
 @dataclass
 class RosterPlan:
     date_from: str

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clinic.core.errors import (
-    NotFoundError,
-)
+from clinic.core.errors import NotFoundError
 from clinic.core.planning.labels import assignment_label
 from clinic.core.planning.needs import specialty_label
 from clinic.i18n import N_, _, pick
@@ -17,7 +15,6 @@ from clinic.store import assignments as assignments_q
 from clinic.store import datasets as datasets_q
 from clinic.store import volunteers as volunteers_q
 
-# -- schedules out -------------------------------------------------------------------
 ROSTER_HEADERS = (
     N_("Date"),
     N_("Start"),

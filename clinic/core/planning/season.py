@@ -10,10 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from clinic.core import holidays as public_holidays
-from clinic.core.errors import (
-    FieldError,
-    InputError,
-)
+from clinic.core.errors import FieldError, InputError
 from clinic.core.planning.days import DayInput, check_day, check_duplicate
 from clinic.core.planning.labels import norm_text
 from clinic.core.planning.villages import where_next
@@ -22,7 +19,6 @@ from clinic.store import Store
 from clinic.store import days as days_q
 
 
-# -- a season at a glance ---------------------------------------------------------------
 @dataclass
 class SeasonDay:
     date: str

@@ -10,7 +10,6 @@ from clinic.store import Store, figures
 from clinic.store import places as places_q
 
 
-# -- villages -----------------------------------------------------------------------
 @dataclass
 class VillageRank:
     row: dict

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clinic.core.errors import (
-    InputError,
-)
+from clinic.core.errors import InputError
 from clinic.core.planning.labels import iso, norm_text
 from clinic.i18n import _, ngettext
 from clinic.store import Store
@@ -31,7 +29,6 @@ def volunteer_record(summary: VolunteerSummary) -> str:
     )
 
 
-# -- volunteers ---------------------------------------------------------------------
 @dataclass
 class VolunteerInput:
     name: str
