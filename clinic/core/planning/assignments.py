@@ -51,6 +51,7 @@ def as_rvolunteer(
 
 
 def roster_volunteer(store: Store, vol: dict, months: set[str]) -> roster_rules.RVolunteer:
+    """The volunteer as the rules see them, with their load in ``months`` from the database."""
     loads = assignments_q.month_loads(store, min(months), max(months)).get(vol["id"], {})
     return as_rvolunteer(
         vol, unavailable=volunteers_q.unavailable_dates(store, vol["id"]), loads=loads
@@ -60,6 +61,7 @@ def roster_volunteer(store: Store, vol: dict, months: set[str]) -> roster_rules.
 def roster_day(
     store: Store, day: dict, *, exclude_assignment: int | None = None
 ) -> roster_rules.RDay:
+    """The clinic day as the rules see it (``exclude_assignment``: judge that one as if absent)."""
     rows = [
         a
         for a in assignments_q.assignments_of_day(store, day["id"])
@@ -128,6 +130,7 @@ def check_assignment(
 
 
 def refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
+    """Why a rule keeps ``vol`` off ``day``, in a sentence naming both."""
     from clinic.core.planning.availability import describe
 
     name, date = vol["name"], day["date"]
@@ -155,6 +158,7 @@ def refusal_message(store: Store, code: str, vol: dict, day: dict) -> str:
 
 
 def weekday_name(date: str) -> str:
+    """The weekday of an ISO date, in the user's language."""
     return _(roster_rules.WEEKDAY_NAMES[dt.date.fromisoformat(date).weekday()])
 
 

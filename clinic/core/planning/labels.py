@@ -40,6 +40,7 @@ def day_status_label(code: str) -> str:
 
 
 def norm_text(text: str) -> str:
+    """Typed text compared as written: full-width forms folded (NFKC), ends trimmed."""
     return unicodedata.normalize("NFKC", text or "").strip()
 
 

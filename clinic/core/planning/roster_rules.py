@@ -197,6 +197,7 @@ def eligible_pairs(
 
 
 def loads_of(volunteers, pairs, chosen, relevant) -> dict[int, int]:
+    """Days each relevant volunteer serves in the period with the ``chosen`` pairs added."""
     load = {i: volunteers[i].period_load for i in relevant}
     for k in chosen:
         load[pairs[k][0]] += 1
