@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clinic.core import roster  # noqa: E402
-from clinic.core.roster import RDay, RVolunteer  # noqa: E402
+from clinic.core.planning import roster_rules, roster_solver  # noqa: E402
+from clinic.core.planning.roster_rules import RDay, RVolunteer  # noqa: E402
 
 ROLES = [
     "gp",
@@ -153,9 +153,9 @@ def run(n_vol: int, n_days: int, seed: int, through_db: bool = False) -> float:
             store.close()
     else:
         t0 = time.perf_counter()
-        result = roster.solve(vols, days, time_limit=600)
+        result = roster_solver.solve(vols, days, time_limit=600)
         seconds = time.perf_counter() - t0
-    pairs = len(roster.eligible_pairs(vols, days))
+    pairs = len(roster_rules.eligible_pairs(vols, days))
     print(
         f"{n_vol} volunteers, {n_days} days, {result.open_places} places, {pairs} variables: "
         f"filled {result.filled}, max load {result.max_load}, preferred {result.preferred}, "

@@ -372,7 +372,7 @@ def two_speakers():
 def cli_today(monkeypatch, today):
     """The command line's today is the tests' ``today``, so dates in these tests stay to
     come (``pytest.mark.usefixtures("cli_today")``)."""
-    monkeypatch.setattr("clinic.cli.planning._today", lambda: today)
+    monkeypatch.setattr("clinic.cli.planning.options.today", lambda: today)
 
 
 # Records added to an empty store (the planning tests) ----------------------------

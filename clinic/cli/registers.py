@@ -319,7 +319,7 @@ def import_register_command(
 def import_volunteers_command(
     app: AppContext, file: Path, skip_bad: bool, unmasked: bool, dry_run: bool, as_json: bool
 ) -> None:
-    from clinic.core.volunteer_import import import_volunteers
+    from clinic.core.planning.volunteer_import import import_volunteers
 
     update, close = progress_bar(_("Importing"))
     with app.open(create=True) as store:

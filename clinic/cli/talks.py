@@ -9,7 +9,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
-from clinic.cli.planning import _echo_json
+from clinic.cli.planning.options import echo_json
 from clinic.i18n import _
 
 
@@ -95,7 +95,7 @@ def talk_list(app: AppContext, day_id: int | None, as_json: bool) -> None:
     with app.open() as store:
         rows = T.all_talks(store) if day_id is None else T.talks_of_day(store, day_id)
     if as_json:
-        _echo_json([T.talk_json(r) | ({"date": r["date"]} if "date" in r else {}) for r in rows])
+        echo_json([T.talk_json(r) | ({"date": r["date"]} if "date" in r else {}) for r in rows])
         return
     if not rows:
         click.echo(_("No health talks recorded."))

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from clinic.core import catalogues, database, desk, persons, replicate, talks
 from clinic.core import planning as p
 from clinic.core import prescriptions as P
-from clinic.core import volunteers as vq
 from clinic.core.dates import month_span, shift_month
+from clinic.core.planning import volunteers as vq
 
 # -- the desk's queue and consent ------------------------------------------------------
 

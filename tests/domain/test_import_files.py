@@ -15,8 +15,8 @@ from openpyxl import Workbook
 
 from clinic.cli.main import cli
 from clinic.core.errors import ImportFileError
+from clinic.core.planning.volunteer_import import import_volunteers
 from clinic.core.registers import import_register
-from clinic.core.volunteer_import import import_volunteers
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clinic.core.errors import ImportFileError
-from clinic.core.volunteer_import import import_volunteers
+from clinic.core.planning.volunteer_import import import_volunteers
 
 
 def write(path, lines, encoding="utf-8-sig"):

@@ -14,8 +14,8 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic.core import roster
-from clinic.core.roster import RDay, RVolunteer
+from clinic.core.planning import roster_rules, roster_solver
+from clinic.core.planning.roster_rules import RDay, RVolunteer
 
 ROLES = ("gp", "nurse")
 DATES = ("2026-12-05", "2026-12-06", "2026-12-12", "2027-01-01")  # Sat, Sun, Sat, holiday
@@ -74,8 +74,8 @@ def brute_force(vols, days, pairs):
     best = None
     for r in range(len(pairs), -1, -1):
         for combo in itertools.combinations(range(len(pairs)), r):
-            if roster.feasible(vols, days, pairs, combo):
-                key = roster.evaluate(vols, days, pairs, combo)
+            if roster_rules.feasible(vols, days, pairs, combo):
+                key = roster_rules.evaluate(vols, days, pairs, combo)
                 if best is None or key > best:
                     best = key
     return best
@@ -85,8 +85,8 @@ def brute_force(vols, days, pairs):
 @given(problems())
 def test_roster_matches_brute_force(problem):
     vols, days = problem
-    pairs = roster.eligible_pairs(vols, days)
-    result = roster.solve(vols, days)
+    pairs = roster_rules.eligible_pairs(vols, days)
+    result = roster_solver.solve(vols, days)
     assert result.optimal
     chosen = [
         k
@@ -97,12 +97,12 @@ def test_roster_matches_brute_force(problem):
         )
     ]
     assert len(chosen) == len(result.proposals)
-    assert roster.feasible(vols, days, pairs, chosen)
+    assert roster_rules.feasible(vols, days, pairs, chosen)
     # Every proposal passes the same rule a manual assignment is checked with.
     by_id = {v.id: v for v in vols}
     day_by_id = {d.id: d for d in days}
     for p in result.proposals:
-        assert roster.blocker(by_id[p.volunteer_id], day_by_id[p.day_id], p.role) is None
+        assert roster_rules.blocker(by_id[p.volunteer_id], day_by_id[p.day_id], p.role) is None
     if len(pairs) <= 16:
         assert result.key() == brute_force(vols, days, pairs)
     # Every open place left is explained, and the counts add up.
@@ -119,7 +119,7 @@ def test_lexicographic_order_fill_before_fairness():
         RDay(id=1, date="2026-12-05", open={"nurse": 1}),
         RDay(id=2, date="2026-12-06", open={"nurse": 1}),
     ]
-    result = roster.solve([v], days)
+    result = roster_solver.solve([v], days)
     assert result.filled == 2 and result.max_load == 2
 
 
@@ -131,7 +131,7 @@ def test_fairness_before_organisation():
         RDay(id=1, date="2026-12-05", organisation_id=7, open={"gp": 1}),
         RDay(id=2, date="2026-12-06", organisation_id=7, open={"gp": 1}),
     ]
-    result = roster.solve([a, b], days)
+    result = roster_solver.solve([a, b], days)
     assert result.filled == 2 and result.max_load == 1 and result.preferred == 1
 
 
@@ -139,7 +139,7 @@ def test_organisation_preferred_when_fair():
     a = RVolunteer(id=1, name="a", specialty="gp", organisation_id=7)
     b = RVolunteer(id=2, name="b", specialty="gp", organisation_id=8)
     days = [RDay(id=1, date="2026-12-05", organisation_id=8, open={"gp": 1})]
-    result = roster.solve([a, b], days)
+    result = roster_solver.solve([a, b], days)
     assert [p.volunteer_id for p in result.proposals] == [2]
 
 
@@ -147,7 +147,7 @@ def test_unfilled_explained():
     v = RVolunteer(id=1, name="a", specialty="nurse", weekdays="6", max_per_month=1)
     w = RVolunteer(id=2, name="b", specialty="nurse", unavailable=frozenset({"2026-12-05"}))
     days = [RDay(id=1, date="2026-12-05", open={"nurse": 2, "tcm": 1})]
-    result = roster.solve([v, w], days)
+    result = roster_solver.solve([v, w], days)
     assert result.filled == 0
     reasons = {u.role: u.reasons for u in result.unfilled}
     assert reasons["nurse"] == {"weekday": 1, "unavailable": 1}
@@ -171,9 +171,9 @@ def test_a_stopped_solver_never_breaks_a_rule():
         RDay(id=j, date=rng.choice(DATES[:3]), open={r: rng.randint(1, 3) for r in ROLES})
         for j in range(30)
     ]
-    result = roster.solve(vols, days, time_limit=1e-6)
-    pairs = roster.eligible_pairs(vols, days)
+    result = roster_solver.solve(vols, days, time_limit=1e-6)
+    pairs = roster_rules.eligible_pairs(vols, days)
     index = {(vols[i].id, days[j].id, role): k for k, (i, j, role) in enumerate(pairs)}
     chosen = [index[(p.volunteer_id, p.day_id, p.role)] for p in result.proposals]
-    assert roster.feasible(vols, days, pairs, chosen)
+    assert roster_rules.feasible(vols, days, pairs, chosen)
     assert result.filled + sum(u.count for u in result.unfilled) == result.open_places

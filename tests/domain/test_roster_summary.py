@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core import planning as p
+from clinic.core.planning import volunteers as vq
 from clinic.i18n import set_language
 from clinic.store.connection import new_uid
 
@@ -83,21 +84,21 @@ def test_namesakes_are_told_apart(store):
         )
         .last_pk
     )
-    labels = p.volunteer_labels(p.volunteers_q.volunteers(store))
+    labels = p.volunteer_labels(vq.volunteers(store))
     assert labels[b] == "王芳 (九三学社)"
     assert labels[a] == "王芳 (民进, 138****5678)" and labels[c] == "王芳 (民进, 137****2222)"
     assert labels[d] == f"李明 (#{d})" and labels[e] == f"李明 (#{e})"
     assert len(set(labels.values())) == len(labels)
     single = _namesake(store, "赵一")
-    assert p.volunteer_labels(p.volunteers_q.volunteers(store))[single] == "赵一"
+    assert p.volunteer_labels(vq.volunteers(store))[single] == "赵一"
     set_language("zh")
-    assert p.volunteer_labels(p.volunteers_q.volunteers(store))[b] == "王芳（九三学社）"
+    assert p.volunteer_labels(vq.volunteers(store))[b] == "王芳（九三学社）"
 
 
 def test_the_roster_on_the_command_line_shows_namesakes_apart(
     store, tmp_path, monkeypatch, add_village, add_day, today
 ):
-    monkeypatch.setattr("clinic.cli.planning._today", lambda: today)
+    monkeypatch.setattr("clinic.cli.planning.options.today", lambda: today)
     village = add_village(store)
     add_day(store, village, date="2026-12-05", needs="全科=2")
     _namesake(store, "王芳", "13812345678", p.find_organisation(store, "民进"))

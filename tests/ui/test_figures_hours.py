@@ -35,7 +35,7 @@ async def _team_row(app, pilot, day_id: int, name: str) -> DataTable:
 
 async def test_f5_h_sets_changes_and_clears_hours(edge):
     from clinic.ui.app import ClinicApp
-    from clinic.ui.hours import HoursDialog
+    from clinic.ui.planning.hours_dialog import HoursDialog
 
     store, path, ex = edge
     app = ClinicApp(db_path=path, actor="tester", today=ex.today)

@@ -12,7 +12,8 @@ from clinic.core import planning as p
 async def test_status_keys_act_only_on_a_focused_team_row(demo_path, demo_store, make_app, go):
     from textual.widgets import DataTable
 
-    from clinic.ui.planning_widgets import ConfirmDialog, cursor_id
+    from clinic.ui.confirm import ConfirmDialog
+    from clinic.ui.planning.widgets import cursor_id
 
     app = make_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -128,7 +129,7 @@ async def test_tables_fit_at_120_columns(demo_path, lang, make_app, go):
 
 
 def test_volunteer_phone_kept_replaced_or_removed():
-    from clinic.ui.volunteers import _phone_field
+    from clinic.ui.planning.volunteer_form import _phone_field
 
     assert _phone_field("", "13800001111") == "13800001111"
     assert _phone_field("13900002222", "13800001111") == "13900002222"

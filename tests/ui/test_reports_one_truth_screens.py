@@ -99,10 +99,10 @@ async def test_edge_cases_on_every_screen(edge):
 
     from clinic.core.daysummary import summary, summary_lines, thanks
     from clinic.ui.app import ClinicApp
-    from clinic.ui.days import ClinicDaysScreen
     from clinic.ui.desk_extra import SummaryScreen
+    from clinic.ui.planning.days_screen import ClinicDaysScreen
+    from clinic.ui.planning.villages_screen import VillagesScreen
     from clinic.ui.report import ReportScreen
-    from clinic.ui.villages import VillagesScreen
 
     store, path, ex = edge
     core = build_report(store).as_dict()

@@ -18,7 +18,7 @@ from clinic.core.reports import percent, percent_text
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.keys import ScreenKeysProvider
-from clinic.ui.planning_widgets import cursor_id
+from clinic.ui.planning.widgets import cursor_id
 
 
 class VillagesScreen(ClinicScreen):
@@ -154,7 +154,7 @@ class VillagesScreen(ClinicScreen):
         self.load()
 
     def action_season(self) -> None:
-        from clinic.ui.season import SeasonDialog
+        from clinic.ui.planning.season_dialog import SeasonDialog
 
         def done(created: bool) -> None:
             if created:
@@ -164,7 +164,7 @@ class VillagesScreen(ClinicScreen):
         self.app.push_screen(SeasonDialog(), done)
 
     def action_plan_day(self) -> None:
-        from clinic.ui.days import DayForm
+        from clinic.ui.planning.day_form import DayForm
 
         village = self._current()
         if village is None:

@@ -1,4 +1,4 @@
-"""Clinic days: a month calendar and list, the day's needs and team, forms, the roster.
+"""Clinic days: a month calendar and list, the day's needs and team, the roster.
 
 Keys: [ ] month back/forward · n new day · e edit day · a assign a volunteer ·
 c/d/t/x mark the highlighted assignment confirmed/declined/attended/no-show ·
@@ -9,50 +9,32 @@ the main thread's store; the optimiser runs in a thread worker.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
 
-from clinic.core import catalogues
 from clinic.core import planning as p
-from clinic.core import volunteers as vq
 from clinic.core.dates import month_span, shift_month
-from clinic.core.errors import ClinicError, ConfirmationNeeded, FieldError
-from clinic.i18n import N_, _, current_language, pick
-from clinic.ui.base import ClinicModal, ClinicScreen
+from clinic.core.errors import ClinicError, ConfirmationNeeded
+from clinic.core.planning import volunteers as vq
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicScreen
+from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
-from clinic.ui.planning_widgets import ConfirmDialog, cursor_id, form_footer
+from clinic.ui.planning.assign_dialog import AssignDialog
+from clinic.ui.planning.day_form import DayForm
+from clinic.ui.planning.month_calendar import MonthCalendar, month_title
+from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.talks import TalksDialog, talk_note
 
 ROLE_WIDTH = 16
-
-
-def month_title(year: int, month: int) -> str:
-    if current_language() == "zh":
-        return f"{year}年{month}月"
-    return f"{calendar.month_name[month]} {year}"
-
-
-def _short_weekday(index: int) -> str:
-    if current_language() == "zh":
-        return "一二三四五六日"[index]
-    return ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")[index]
-
-
-def _pad(text: str, width: int) -> str:
-    """Centre ``text`` in ``width`` terminal cells (a Chinese character takes two)."""
-    from rich.cells import cell_len
-
-    room = max(0, width - cell_len(text))
-    return " " * (room - room // 2) + text + " " * (room // 2)
 
 
 def hours_cell(a: dict) -> str:
@@ -60,50 +42,6 @@ def hours_cell(a: dict) -> str:
     if a["counted_hours"] is None:
         return ""
     return f"{a['counted_hours']:g}" + ("*" if a["hours"] is None else "")
-
-
-class MonthCalendar(Static):
-    """Seven columns, Monday first; a clinic day shows its count of days, the chosen date reversed."""
-
-    def show(
-        self, year: int, month: int, days: list[dict], chosen: str | None, today: dt.date
-    ) -> None:
-        by_date: dict[str, list[dict]] = {}
-        for d in days:
-            by_date.setdefault(d["date"], []).append(d)
-        text = Text()
-        text.append(month_title(year, month).center(35) + "\n", style="bold")
-        text.append("".join(_pad(_short_weekday(i), 5) for i in range(7)) + "\n", style="dim")
-        for week in calendar.Calendar(0).monthdayscalendar(year, month):
-            for day in week:
-                if day == 0:
-                    text.append(" " * 5)
-                    continue
-                iso = f"{year:04d}-{month:02d}-{day:02d}"
-                here = by_date.get(iso, [])
-                cell = f"{day:>2}" + ("•" * min(len(here), 2)).ljust(2)
-                style = ""
-                if here:
-                    statuses = {d["status"] for d in here}
-                    style = (
-                        "bold red strike"
-                        if statuses == {"cancelled"}
-                        else (
-                            "bold green"
-                            if all(d["filled"] >= d["needed"] for d in here)
-                            else "bold yellow"
-                        )
-                    )
-                if iso == today.isoformat():
-                    style += " underline"
-                if iso == chosen:
-                    style += " reverse"
-                text.append(" " + cell, style=style.strip() or None)
-            text.append("\n")
-        text.append(
-            "\n" + _("• clinic day · green: all places filled · yellow: places open"), style="dim"
-        )
-        self.update(text)
 
 
 class ClinicDaysScreen(ClinicScreen):
@@ -414,7 +352,7 @@ class ClinicDaysScreen(ClinicScreen):
                 markup=False,
             )
             return
-        from clinic.ui.hours import HoursDialog
+        from clinic.ui.planning.hours_dialog import HoursDialog
 
         def saved(changed: bool | None) -> None:
             if changed:
@@ -438,7 +376,7 @@ class ClinicDaysScreen(ClinicScreen):
 
     def action_roster(self, months: int = 1) -> None:
         """The roster for the rest of the shown month (r) or of it and the next two (R)."""
-        from clinic.ui.roster_preview import RosterPreview
+        from clinic.ui.planning.roster_preview import RosterPreview
 
         first, last = month_span(self.year, self.month, months)
         start = max(first, self.app.today())
@@ -449,205 +387,3 @@ class ClinicDaysScreen(ClinicScreen):
             RosterPreview(start.isoformat(), last.isoformat()),
             lambda applied: applied and self.refresh_month(),
         )
-
-
-class DayForm(ClinicModal):
-    """Create or edit a clinic day; the whole form is checked on save."""
-
-    BINDINGS = [Binding("ctrl+s", "save", N_("Save")), Binding("escape", "cancel", N_("Cancel"))]
-
-    def __init__(self, day_id: int | None, default_date: dt.date | None = None) -> None:
-        super().__init__()
-        self.day_id = day_id
-        self.default_date = default_date
-        self.default_village: int | None = None
-
-    def compose(self) -> ComposeResult:
-        store = self.app.store
-        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in catalogues.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(store)]
-        statuses = [(p.day_status_label(s), s) for s in p.DAY_STATUSES]
-        with VerticalScroll(classes="dialog", id="day-form"):
-            yield Static(
-                _("Edit clinic day") if self.day_id else _("New clinic day"), classes="title"
-            )
-            yield Label(_("Date"))
-            yield Input(id="date", placeholder="2026-12-19")
-            with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label(_("Start"))
-                    yield Input("08:30", id="start")
-                with Vertical():
-                    yield Label(_("End"))
-                    yield Input("12:00", id="end")
-            yield Label(_("Village"))
-            yield Select(villages, id="village", prompt=_("Choose a village"))
-            yield Label(_("Venue"))
-            yield Input(id="venue", placeholder=_("village committee hall, health room ..."))
-            yield Label(_("Organising organisation"))
-            yield Select(orgs, id="org", prompt=_("Choose an organisation"))
-            yield Label(_("Needs per specialty"))
-            yield Input(id="needs")
-            yield Label(_("Status"))
-            yield Select(statuses, id="status", value="planned", allow_blank=False)
-            yield from form_footer()
-
-    def on_mount(self) -> None:
-        store = self.app.store
-        if self.day_id is not None:
-            day = p.get_day(store, self.day_id)
-            self.query_one("#date", Input).value = day["date"]
-            self.query_one("#start", Input).value = day["start_time"]
-            self.query_one("#end", Input).value = day["end_time"]
-            self.query_one("#village", Select).value = day["village_id"]
-            self.query_one("#venue", Input).value = day["venue"]
-            if day["organisation_id"]:
-                self.query_one("#org", Select).value = day["organisation_id"]
-            self.query_one("#needs", Input).value = p.format_needs(
-                store, p.needs_of_day(store, self.day_id)
-            )
-            self.query_one("#status", Select).value = day["status"]
-        else:
-            self.query_one("#needs", Input).value = p.default_needs_text(store)
-            if self.default_date:
-                self.query_one("#date", Input).value = self.default_date.isoformat()
-            if self.default_village:
-                self.query_one("#village", Select).value = self.default_village
-        self.query_one("#date", Input).focus()
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        store = self.app.store
-        try:
-            village = self.query_one("#village", Select).value
-            if not isinstance(village, int):
-                raise FieldError(_("Choose the village."), "village")
-            org = self.query_one("#org", Select).value
-            day = p.DayInput(
-                date=p.iso(self.query_one("#date", Input).value),
-                village_id=village,
-                organisation_id=org if isinstance(org, int) else None,
-                needs=p.parse_needs(store, self.query_one("#needs", Input).value),
-                start_time=p.parse_time(self.query_one("#start", Input).value),
-                end_time=p.parse_time(self.query_one("#end", Input).value),
-                venue=self.query_one("#venue", Input).value.strip(),
-                status=str(self.query_one("#status", Select).value),
-            )
-            if self.day_id is None:
-                day_id = p.add_day(store, day, today=self.app.today())
-            else:
-                for problem in p.edit_day(store, self.day_id, day, today=self.app.today()):
-                    self.app.notify(
-                        problem, title=_("Check the team"), severity="warning", timeout=10
-                    )
-                day_id = self.day_id
-        except ClinicError as exc:
-            show_error(self, exc)
-            return
-        if warning := p.public_holidays.coverage_warning(day.date, day.date):
-            self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
-        self.dismiss(day_id)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class AssignDialog(ClinicModal):
-    """Choose a role and a volunteer; each volunteer shows whether they can come and, if not, why."""
-
-    BINDINGS = [Binding("escape", "close", N_("Close"))]
-
-    def __init__(self, day_id: int) -> None:
-        super().__init__()
-        self.day_id = day_id
-        self.changed = False
-
-    def compose(self) -> ComposeResult:
-        store = self.app.store
-        day = p.get_day(store, self.day_id)
-        lines = p.day_needs(store, self.day_id)
-        roles = [
-            (f"{p.specialty_label(store, n.role)} ({n.filled}/{n.needed})", n.role) for n in lines
-        ]
-        known = {n.role for n in lines}
-        roles += [
-            (pick(s["name_zh"], s["name_en"]), s["code"])
-            for s in catalogues.specialties(store)
-            if s["code"] not in known
-        ]
-        first_open = next(
-            (n.role for n in lines if n.open), lines[0].role if lines else roles[0][1]
-        )
-        with Vertical(classes="dialog", id="assign-dialog"):
-            yield Static(
-                _("Assign a volunteer to {date} {village}").format(
-                    date=day["date"], village=day["village"]
-                ),
-                classes="title",
-            )
-            with Horizontal(classes="row"):
-                yield Select(roles, id="role", value=first_open, allow_blank=False)
-                yield Input(id="filter", placeholder=_("Filter by name"))
-            yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="assign-status")
-            yield Static(_("Enter: assign · Esc: close"), classes="muted")
-
-    def on_mount(self) -> None:
-        self.query_one("#candidates", DataTable).add_columns(
-            _("Volunteer"), _("Specialty"), _("Organisation"), _("Days"), _("Can come?")
-        )
-        self.load()
-        self.query_one("#candidates").focus()
-
-    def load(self) -> None:
-        store = self.app.store
-        role = str(self.query_one("#role", Select).value)
-        name = self.query_one("#filter", Input).value.strip()
-        table = self.query_one("#candidates", DataTable)
-        table.clear()
-        for c in p.candidates(store, self.day_id, role, name=name):
-            v = c.volunteer
-            verdict = (
-                Text(_("yes"), style="green") if c.refusal is None else Text(c.reason, style="red")
-            )
-            if c.refusal is None and not c.matches:
-                verdict = Text(_("yes, other specialty"), style="yellow")
-            table.add_row(
-                v["name"],
-                pick(v["specialty_zh"], v["specialty_en"]) or "",
-                v["organisation"] or "",
-                v["days"],
-                verdict,
-                key=str(v["id"]),
-            )
-
-    @on(Select.Changed, "#role")
-    @on(Input.Changed, "#filter")
-    def refilter(self) -> None:
-        self.load()
-
-    @on(Input.Submitted, "#filter")
-    def to_table(self) -> None:
-        self.query_one("#candidates").focus()
-
-    @on(DataTable.RowSelected, "#candidates")
-    def chosen(self, event: DataTable.RowSelected) -> None:
-        volunteer_id = int(event.row_key.value)
-        role = str(self.query_one("#role", Select).value)
-        status = self.query_one("#assign-status", Static)
-        try:
-            _id, warnings = p.assign(self.app.store, self.day_id, volunteer_id, role)
-        except ClinicError as exc:
-            show_error(self, exc, box=status, template=_("Refused: {reason}"), style="bold red")
-            return
-        self.changed = True
-        name = vq.volunteer(self.app.store, volunteer_id)["name"]
-        text = _("{name} assigned.").format(name=name)
-        if warnings:
-            text += " " + _("Warning: {text}").format(text=" ".join(warnings))
-        status.update(Text(text, style="yellow" if warnings else "green"))
-        self.load()
-
-    def action_close(self) -> None:
-        self.dismiss(self.changed)

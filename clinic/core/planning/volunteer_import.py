@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from clinic.core import phones
-from clinic.core.availability import parse_availability
 from clinic.core.errors import ImportFileError, InputError, Problem
+from clinic.core.planning.availability import parse_availability
 from clinic.core.privacy import mask_phone
 from clinic.core.rejected import Rejected, write_rejected
 from clinic.core.tables import Table, iter_cells, map_headers, open_table
@@ -200,7 +201,9 @@ def import_volunteers(
             len(good),
         )
     if rejected:
-        masks = {headers.columns["phone"]: mask_phone} if "phone" in headers.columns else {}
+        masks: dict[int, Callable[[str], str]] = (
+            {headers.columns["phone"]: mask_phone} if "phone" in headers.columns else {}
+        )
         result.rejected_file = write_rejected(
             store,
             table.path,

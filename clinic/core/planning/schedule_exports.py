@@ -14,9 +14,9 @@ import datetime as dt
 from pathlib import Path
 from typing import IO
 
-from clinic.core import planning
 from clinic.core.exports import ExportResult, deliver, record_export
 from clinic.core.files import private_folder, safe_file_name, write_bytes_atomic
+from clinic.core.planning import schedules
 from clinic.core.tabular import check_encoding, check_format, write_table
 from clinic.i18n import _
 from clinic.store import Store
@@ -37,7 +37,7 @@ def export_roster(
     """The roster of the period as a table, by clinic day or by volunteer."""
     fmt = check_format(fmt)
     encoding = check_encoding(encoding)
-    headers, rows = planning.roster_table(store, date_from, date_to, by=by, unmasked=unmasked)
+    headers, rows = schedules.roster_table(store, date_from, date_to, by=by, unmasked=unmasked)
     return deliver(
         store,
         out,
@@ -47,7 +47,7 @@ def export_roster(
             target,
             fmt=fmt,
             encoding=encoding,
-            text_columns=planning.ROSTER_TEXT_COLUMNS,
+            text_columns=schedules.ROSTER_TEXT_COLUMNS,
             sheet_title=_("Roster"),
         ),
         actor=actor,
@@ -68,7 +68,7 @@ def export_calendar(
     now: dt.datetime | None = None,
 ) -> ExportResult:
     """One volunteer's clinic days as an iCalendar file (or stream); rows = events."""
-    text, events = planning.volunteer_ics(store, volunteer_id, date_from, date_to, now=now)
+    text, events = schedules.volunteer_ics(store, volunteer_id, date_from, date_to, now=now)
     data = text.encode("utf-8")
 
     def write(target: str | Path | IO) -> int:
@@ -111,8 +111,8 @@ def export_calendars(
     folder = private_folder(Path(folder))
     written: list[Path] = []
     try:
-        for volunteer in planning.volunteers_with_days(store, date_from, date_to):
-            text, _events = planning.volunteer_ics(
+        for volunteer in schedules.volunteers_with_days(store, date_from, date_to):
+            text, _events = schedules.volunteer_ics(
                 store, volunteer["id"], date_from, date_to, now=now
             )
             path = folder / calendar_file_name(volunteer)

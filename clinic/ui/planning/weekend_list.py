@@ -1,0 +1,138 @@
+"""A paired cadre's (结对帮扶) weekend list of households to visit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import (
+    DataTable,
+    Input,
+    Static,
+)
+
+from clinic.core import planning as p
+from clinic.core.errors import ClinicError
+from clinic.core.planning import volunteers as vq
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
+from clinic.ui.planning.widgets import cursor_id
+
+
+class WeekendList(ClinicModal):
+    """A cadre's paired households, the most urgent first; v records a visit today."""
+
+    BINDINGS = [
+        Binding("v", "visit", N_("Record a visit today")),
+        Binding("p", "pair", N_("Pair a household")),
+        Binding("u", "unpair", N_("Unpair the household")),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    def __init__(self, cadre_id: int) -> None:
+        super().__init__()
+        self.cadre_id = cadre_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="weekend-dialog"):
+            yield Static("", id="weekend-title", classes="title")
+            yield DataTable(id="weekend", cursor_type="row", zebra_stripes=True)
+            yield Input(
+                id="pair-input", placeholder=_("Household number or head's name, then Enter")
+            )
+            yield Static("", id="pair-status")
+            yield Static(
+                _("v: record a visit today · p: pair a household · u: unpair · Esc: close"),
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#weekend", DataTable).add_columns(
+            _("Household no."),
+            _("Head"),
+            _("Follow-up due"),  # early: it decides the order, and must show at 80 columns
+            _("Village"),
+            _("Category"),
+            _("Persons"),
+            _("Last visit"),
+            _("Flags"),
+        )
+        self.load()
+        self.query_one("#weekend").focus()
+
+    def load(self) -> None:
+        from clinic.core.categories import category_label
+
+        store = self.app.store
+        v = vq.volunteer(store, self.cadre_id)
+        rows = p.weekend_list(store, self.cadre_id, self.app.today())
+        sat, sun = p.next_weekend(self.app.today())
+        self.query_one("#weekend-title", Static).update(
+            _("{name}: {n} households; next weekend {sat}–{sun}.").format(
+                name=v["name"], n=len(rows), sat=sat, sun=sun
+            )
+            if rows
+            else _("{name} is not paired with any household.").format(name=v["name"])
+        )
+        table = self.query_one("#weekend", DataTable)
+        table.clear()
+        for r in rows:
+            due = Text(p.follow_up_text(r), style="bold red" if r["overdue"] else "")
+            table.add_row(
+                r["number"] or "",
+                r["head_name"],
+                due,
+                r["village"],
+                category_label(r["category"]),
+                r["persons"],
+                r["last_visit"] or _("never"),
+                ", ".join(p.flag_label(f) for f in r["flags"]),
+                key=str(r["id"]),
+            )
+
+    def action_visit(self) -> None:
+        table = self.query_one("#weekend", DataTable)
+        household = cursor_id(table)
+        if household is None:
+            return
+        p.log_pairing_visit(self.app.store, household, self.cadre_id, self.app.today().isoformat())
+        self.notify(_("Visit recorded."))
+        row = table.cursor_row
+        self.load()
+        table.move_cursor(row=row)
+
+    def action_pair(self) -> None:
+        self.query_one("#pair-input", Input).focus()
+
+    @on(Input.Submitted, "#pair-input")
+    def pair_submitted(self, event: Input.Submitted) -> None:
+        status = self.query_one("#pair-status", Static)
+        try:
+            household = p.find_household(self.app.store, event.value)
+            p.pair(self.app.store, household["id"], self.cadre_id)
+        except ClinicError as exc:
+            show_error(self, exc, box=status, style="bold red")
+            return
+        status.update(
+            Text(
+                _("Paired with the household of {head} ({village}).").format(
+                    head=household["head_name"], village=household["village"]
+                ),
+                style="green",
+            )
+        )
+        event.input.value = ""
+        self.load()
+        self.query_one("#weekend").focus()
+
+    def action_unpair(self) -> None:
+        household = cursor_id(self.query_one("#weekend", DataTable))
+        if household is not None:
+            p.pair(self.app.store, household, None)
+            self.load()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
