@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from clinic.core import daysummary
-from clinic.core import prescriptions as P
+from clinic.core.desk import handouts
+from clinic.core.desk import summary as day_summary
 from clinic.core.errors import InputError
 from clinic.i18n import N_, _, join_list, ngettext
 from clinic.ui.base import ClinicModal, ClinicScreen
@@ -31,7 +31,7 @@ class StockDialog(ClinicModal):
         self.day_id = day_id
 
     def compose(self) -> ComposeResult:
-        lines = P.stock(self.app.store, self.day_id)
+        lines = handouts.stock(self.app.store, self.day_id)
         with Vertical(classes="dialog wide"):
             yield Static(_("Printed sheets brought today (handouts count down)"), classes="title")
             with VerticalScroll(id="stock-lines", classes="compact"):
@@ -73,7 +73,7 @@ class StockDialog(ClinicModal):
         try:
             for field in self.query(Input):
                 if field.value.strip():
-                    P.set_stock(self.app.store, self.day_id, field.id[2:], field.value)
+                    handouts.set_stock(self.app.store, self.day_id, field.id[2:], field.value)
         except InputError as exc:
             show_error(self, exc)
             return
@@ -109,9 +109,9 @@ class SummaryScreen(ClinicScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        data = daysummary.summary(self.app.store, self.day_id)
-        lines = daysummary.summary_lines(data)
-        message = daysummary.thanks(data)
+        data = day_summary.summary(self.app.store, self.day_id)
+        lines = day_summary.summary_lines(data)
+        message = day_summary.thanks(data)
         if message and lines and lines[-1] == message:
             lines = lines[:-2]
         shown = [
@@ -125,7 +125,9 @@ class SummaryScreen(ClinicScreen):
         from clinic.core.desk import fill_hours
 
         n = fill_hours(self.app.store, self.day_id)
-        self.notify(hours_message(n, daysummary.summary(self.app.store, self.day_id)), markup=False)
+        self.notify(
+            hours_message(n, day_summary.summary(self.app.store, self.day_id)), markup=False
+        )
         self.action_reload()
 
     def action_back(self) -> None:

@@ -400,7 +400,7 @@ class VisitScreen(ClinicScreen):
 
     def offer_record_conditions(self) -> None:
         """Conditions assessed that are not on the person's record: asked once, then closed."""
-        from clinic.core import chronic
+        from clinic.core.desk import chronic
 
         found = chronic.proposal(self.app.store, self.visit_id)
         if found is None:
@@ -426,9 +426,9 @@ class VisitScreen(ClinicScreen):
 
     def resave_sheet(self) -> None:
         """The printable sheet again, now with the final follow-up date and readings."""
-        from clinic.core import prescriptions as P
+        from clinic.core.desk import sheets
 
-        reason = P.resave_visit_sheet(self.app.store, self.app.db_path, self.visit_id)
+        reason = sheets.resave_visit_sheet(self.app.store, self.app.db_path, self.visit_id)
         if isinstance(reason, str):
             self.notify(
                 _("The sheet could not be saved: {reason}").format(reason=reason),
