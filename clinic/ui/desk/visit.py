@@ -23,7 +23,7 @@ from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, join_list
 from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
-from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
+from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
@@ -59,7 +59,7 @@ class VisitScreen(ClinicScreen):
     COMMANDS = {ScreenKeysProvider}
     CSS_PATH = "desk.tcss"
     # Priority: run by the app in the order the keys came, like the fields' own keys
-    # (desk_fields), so a key typed after Esc or Ctrl+D never lands in this form.
+    # (fields.py), so a key typed after Esc or Ctrl+D never lands in this form.
     # Done is Ctrl+D, not the desk's Ctrl+F (filter): pressing it twice closed a
     # visit and then filtered the queue.
     BINDINGS = [
@@ -291,7 +291,7 @@ class VisitScreen(ClinicScreen):
         return result.problems
 
     def field_typed(self, field: FieldInput, inserted: bool) -> None:
-        """Called as a key is applied (desk_fields): a complete reading moves on by itself,
+        """Called as a key is applied (fields.py): a complete reading moves on by itself,
         there and then, so the next key already goes to the next field."""
         self._moved_to = None
         if field.id == "follow_up_due":
@@ -338,7 +338,7 @@ class VisitScreen(ClinicScreen):
 
     # -- moving on --------------------------------------------------------------------
     def field_entered(self, field: Widget) -> None:
-        """Enter in a field (desk_fields): the next field, focused at once."""
+        """Enter in a field (fields.py): the next field, focused at once."""
         if field is self._moved_to and not getattr(field, "value", ""):
             self._moved_to = None  # the Enter of the reading that already moved on
             return
@@ -364,7 +364,7 @@ class VisitScreen(ClinicScreen):
         self.dismiss(None)
 
     def action_prescriptions(self) -> None:
-        from clinic.ui.desk_handout import HandoutDialog
+        from clinic.ui.desk.handout import HandoutDialog
 
         if not self.field_may_edit() or not self.save_draft():
             return
