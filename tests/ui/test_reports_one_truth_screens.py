@@ -100,7 +100,7 @@ async def test_edge_cases_on_every_screen(edge):
     from clinic.core.desk.summary import summary, summary_lines, thanks
     from clinic.ui.app import ClinicApp
     from clinic.ui.days import ClinicDaysScreen
-    from clinic.ui.desk_extra import SummaryScreen
+    from clinic.ui.desk.summary import SummaryScreen
     from clinic.ui.report import ReportScreen
     from clinic.ui.villages import VillagesScreen
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from clinic.core import vitals as V
@@ -106,7 +107,7 @@ def suggest(
     all_templates: list[Template],
     conditions: list[str],
     flags: list[V.Flag],
-    on_record: list[str] = (),
+    on_record: Sequence[str] = (),
 ) -> list[str]:
     """Template codes to offer first: from the conditions assessed, then from the
     flags (raised blood pressure → hypertension ...), then from the person's
@@ -197,7 +198,7 @@ class StockLine:
     def low(self) -> bool:
         if self.brought is None:
             return False
-        return self.left <= max(LOW_STOCK_LEFT, int(self.brought * LOW_STOCK_SHARE))
+        return self.brought - self.given <= max(LOW_STOCK_LEFT, int(self.brought * LOW_STOCK_SHARE))
 
 
 def stock(store: Store, day_id: int) -> list[StockLine]:
@@ -229,7 +230,7 @@ def low_stock_warnings(store: Store, day_id: int, codes: list[str] | None = None
         if line.low and (codes is None or line.code in codes):
             out.append(
                 _('Only {left} printed sheet(s) of "{title}" left.').format(
-                    left=max(line.left, 0), title=line.title
+                    left=max(line.left or 0, 0), title=line.title
                 )
             )
     return out

@@ -21,6 +21,7 @@ from clinic.core.desk.handouts import Template, template_from_row
 from clinic.core.desk.visits import visit_context
 from clinic.core.errors import (
     ClinicError,
+    NotFoundError,
     SheetTemplateError,
 )
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
@@ -138,10 +139,11 @@ def _signer(store: Store, day_id: int, seen_by: int | None, given_by: list[int])
     doctors = {r["code"] for r in catalogues_q.specialties(store, clinical_only=True)} - NOT_DOCTORS
     candidates = [v for v in [seen_by, *given_by] if v]
     for vid in candidates:
-        if _role(store, day_id, vid) in doctors:
-            return "doctor", volunteers_q.volunteer(store, vid)["name"]
-    for vid in [*given_by, seen_by]:
-        vol = volunteers_q.volunteer(store, vid) if vid else None
+        doctor = volunteers_q.volunteer(store, vid)
+        if doctor and _role(store, day_id, vid) in doctors:
+            return "doctor", doctor["name"]
+    for other in [*given_by, seen_by]:
+        vol = volunteers_q.volunteer(store, other) if other else None
         if vol:
             return "handled", vol["name"]
     return "handled", ""
@@ -177,6 +179,16 @@ def _readings(visit: dict, g) -> list[Reading]:
     return out
 
 
+def _template_row(store: Store, template_id: int) -> dict:
+    """The template a handout recorded (kept: a handout names its version)."""
+    row = catalogues_q.template(store, template_id)
+    if not row:
+        raise NotFoundError(
+            _("There is no health prescription template {id}.").format(id=template_id)
+        )
+    return row
+
+
 def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = None) -> Sheet:
     ctx = visit_context(store, visit_id, dt.date.today())
     visit, day, person = ctx["visit"], ctx["day"], ctx["person"]
@@ -185,7 +197,7 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
     rows = [h for h in ctx["handouts"] if handout_ids is None or h["id"] in handout_ids]
     blocks = [
         (
-            template_from_row(catalogues_q.template(store, h["template_id"]), lang),
+            template_from_row(_template_row(store, h["template_id"]), lang),
             json.loads(h["ticked"]),
         )
         for h in rows

@@ -224,6 +224,8 @@ def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     day = get_day(store, visit["clinic_day_id"])
     person = persons_q.person(store, visit["person_id"])
+    if not person:
+        raise NotFoundError(_("There is no person number {id}.").format(id=visit["person_id"]))
     return {
         "visit": visit,
         "day": day,
