@@ -12,7 +12,8 @@ does not load the desk's screens.
 - ``pickers``: choosing the clinic day, a walk-in day, who is at the desk.
 - ``consent``: the consent dialog (PIPL).
 - ``walk_in``: the walk-in form.
-- ``visit``: the visit form (``VisitScreen``).
+- ``visit``: the visit form (``VisitScreen``): fields, drafts, flags, finishing.
+- ``visit_panels``: what the visit form shows beside its fields (``VisitPanels``).
 - ``handout``: health prescriptions at a visit and their sheets.
 - ``stock``: the printed sheets brought and left.
 - ``summary``: the end-of-day summary (F9).
