@@ -120,7 +120,7 @@ async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, lis
     from textual.widgets import Input
 
     from clinic.ui.app import ClinicApp
-    from clinic.ui.desk import DeskScreen
+    from clinic.ui.desk.screen import DeskScreen
 
     store_probe = __import__("clinic.store", fromlist=["open_store"]).open_store(db_path)
     day = store_probe.one(

@@ -333,12 +333,12 @@ class FakeBrowser:
 @pytest.fixture
 def browser(monkeypatch):
     """No printer, a display, and a browser that records what it opens (``.opened``)."""
-    from clinic.core import prescriptions as P
+    from clinic.core.desk import printing
 
     fake = FakeBrowser()
-    monkeypatch.setattr(P, "default_printer", lambda: None)
+    monkeypatch.setattr(printing, "default_printer", lambda: None)
     monkeypatch.setenv("DISPLAY", ":0")
-    monkeypatch.setattr(P.webbrowser, "get", lambda *a: fake)
+    monkeypatch.setattr(printing.webbrowser, "get", lambda *a: fake)
     return fake
 
 

@@ -37,7 +37,7 @@ from clinic.i18n import _
 @pass_app
 def report_day(app: AppContext, date_text: str | None, as_json: bool, labels: bool) -> None:
     from clinic.core.dates import parse_date
-    from clinic.core.daysummary import find_day, summary, summary_lines
+    from clinic.core.desk.summary import find_day, summary, summary_lines
     from clinic.core.figures import machine_output
 
     on = parse_date(date_text) if date_text else None

@@ -173,7 +173,7 @@ def _exports_holding(store: Store, row: dict, since: str) -> list[dict]:
 
 def delete_sheets(db_path: Path, visit_ids: list[int]) -> list[Path]:
     """Delete the printed sheets of these visits (sheets/<date>/<date>_<visit>_<name>.*)."""
-    from clinic.core.prescriptions import sheets_folder
+    from clinic.core.desk.sheets import sheets_folder
 
     folder = sheets_folder(db_path)
     if not visit_ids or not folder.is_dir():

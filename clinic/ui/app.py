@@ -82,7 +82,7 @@ class ClinicApp(App[None]):
         """Keys and pastes are offered first to the focused widget's ``take_now`` (or the
         screen's, when nothing has the focus), here in the app's own task, one after the
         other: form fields apply them at once, so keys typed at paste or scanner speed land
-        in the field they were typed for (see clinic.ui.desk_fields)."""
+        in the field they were typed for (see clinic.ui.desk.fields)."""
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             take_now = getattr(self.screen.focused or self.screen, "take_now", None)
             if take_now is not None and take_now(event):

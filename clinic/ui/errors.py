@@ -87,7 +87,7 @@ def show_error(
 
 def _focus_first(screen: Screen, beside: list[Widget], named: dict[str, str]) -> None:
     """The first wrong field gets the focus: the user fixes it there."""
-    from clinic.ui.desk_fields import move_focus
+    from clinic.ui.desk.fields import move_focus
 
     target = beside[0] if beside else None
     if target is None:

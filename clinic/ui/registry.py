@@ -53,7 +53,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "desk",
         "f4",
         N_("Clinic desk"),
-        "clinic.ui.desk:DeskScreen",
+        "clinic.ui.desk.screen:DeskScreen",
         N_("Check-in, vitals, consult and health prescriptions"),
     ),
     ScreenEntry(

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from clinic.core import chronic, desk
+from clinic.core import desk
+from clinic.core.desk import chronic
 
 
 @pytest.fixture

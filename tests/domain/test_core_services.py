@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from clinic.core import catalogues, database, desk, persons, replicate, talks
 from clinic.core import planning as p
-from clinic.core import prescriptions as P
 from clinic.core.dates import month_span, shift_month
+from clinic.core.desk import handouts, sheets
 from clinic.core.planning import volunteers as vq
 
 # -- the desk's queue and consent ------------------------------------------------------
@@ -151,8 +151,8 @@ def test_a_visit_with_nothing_handed_out_gets_no_sheet(
     someone = a_person(consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
 
-    assert P.resave_visit_sheet(demo_store, demo_path, visit_id) is None
-    assert not P.sheets_folder(demo_path).exists()
+    assert sheets.resave_visit_sheet(demo_store, demo_path, visit_id) is None
+    assert not sheets.sheets_folder(demo_path).exists()
 
 
 def test_handing_out_and_saving_the_visit_write_the_same_sheet(
@@ -162,13 +162,15 @@ def test_handing_out_and_saving_the_visit_write_the_same_sheet(
     vol = day_volunteer
     someone = a_person(consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
-    template = next(iter(P.templates(demo_store)))
-    P.hand_out(demo_store, day, visit_id, [P.Pick(template.id, template.default_ticks())], vol, now)
+    template = next(iter(handouts.templates(demo_store)))
+    handouts.hand_out(
+        demo_store, day, visit_id, [handouts.Pick(template.id, template.default_ticks())], vol, now
+    )
 
-    saved = P.save_visit_sheet(demo_store, demo_path, visit_id)
+    saved = sheets.save_visit_sheet(demo_store, demo_path, visit_id)
     assert isinstance(saved, tuple) and all(Path(f).is_file() for f in saved)
-    assert P.resave_visit_sheet(demo_store, demo_path, visit_id) == saved
-    assert saved[0].parent.parent == P.sheets_folder(demo_path)
+    assert sheets.resave_visit_sheet(demo_store, demo_path, visit_id) == saved
+    assert saved[0].parent.parent == sheets.sheets_folder(demo_path)
 
 
 def test_a_sheet_that_cannot_be_written_is_a_reason_in_words(
@@ -178,11 +180,13 @@ def test_a_sheet_that_cannot_be_written_is_a_reason_in_words(
     vol = day_volunteer
     someone = a_person(consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
-    template = next(iter(P.templates(demo_store)))
-    P.hand_out(demo_store, day, visit_id, [P.Pick(template.id, template.default_ticks())], vol, now)
-    P.sheets_folder(demo_path).write_text("a file where the folder should be")
+    template = next(iter(handouts.templates(demo_store)))
+    handouts.hand_out(
+        demo_store, day, visit_id, [handouts.Pick(template.id, template.default_ticks())], vol, now
+    )
+    sheets.sheets_folder(demo_path).write_text("a file where the folder should be")
 
-    reason = P.save_visit_sheet(demo_store, demo_path, visit_id)
+    reason = sheets.save_visit_sheet(demo_store, demo_path, visit_id)
     assert isinstance(reason, str) and reason
 
 

@@ -9,11 +9,11 @@ def test_sheets_are_private_files_in_private_folders(tmp_path, monkeypatch):
     import os
     import stat
 
-    from clinic.core import prescriptions as P
+    from clinic.core.desk import sheets
 
-    monkeypatch.setattr(P, "sheet_html", lambda sheet: "<p>name, BP</p>")
-    monkeypatch.setattr(P, "sheet_text", lambda sheet: "name, BP")
-    sheet = P.Sheet.__new__(P.Sheet)
+    monkeypatch.setattr(sheets, "sheet_html", lambda sheet: "<p>name, BP</p>")
+    monkeypatch.setattr(sheets, "sheet_text", lambda sheet: "name, BP")
+    sheet = sheets.Sheet.__new__(sheets.Sheet)
     sheet.date, sheet.name = "2026-11-24", "x"
     folder = tmp_path / "sheets"
     (folder / "2026-11-24").mkdir(parents=True, mode=0o755)
@@ -22,7 +22,7 @@ def test_sheets_are_private_files_in_private_folders(tmp_path, monkeypatch):
     stale.chmod(0o644)  # written by an earlier version: tightened when written again
     old_umask = os.umask(0o022)
     try:
-        paths = P.save_sheet(sheet, folder, 7)
+        paths = sheets.save_sheet(sheet, folder, 7)
     finally:
         os.umask(old_umask)
     assert stale in paths and stale.read_text() == "<p>name, BP</p>"
@@ -33,15 +33,15 @@ def test_sheets_are_private_files_in_private_folders(tmp_path, monkeypatch):
 
 
 def test_thanks_says_one_person_in_the_singular():
-    from clinic.core import daysummary
+    from clinic.core.desk import summary as day_summary
     from clinic.i18n import set_language
 
     team = {"volunteers": [{"name": "Ann"}]}
-    assert daysummary.thanks({**team, "seen": 1}) == "Thank you, Ann: 1 person was seen today."
-    assert daysummary.thanks({**team, "seen": 2}) == "Thank you, Ann: 2 people were seen today."
+    assert day_summary.thanks({**team, "seen": 1}) == "Thank you, Ann: 1 person was seen today."
+    assert day_summary.thanks({**team, "seen": 2}) == "Thank you, Ann: 2 people were seen today."
     set_language("zh")
     try:
-        assert daysummary.thanks({**team, "seen": 1}) == "感谢Ann：今天共服务 1 人。"
+        assert day_summary.thanks({**team, "seen": 1}) == "感谢Ann：今天共服务 1 人。"
     finally:
         set_language("en")
 
@@ -70,16 +70,17 @@ def test_an_age_is_right_all_year():
     import datetime as dt
 
     from clinic.core import desk
+    from clinic.core.desk import walk_ins
 
     for today in (dt.date(2026, 3, 1), dt.date(2026, 11, 24)):
-        assert desk.age_on(desk._parse_birth("68", today), today) == 68
+        assert desk.age_on(walk_ins._parse_birth("68", today), today) == 68
 
 
 def test_a_zero_delay_follow_up_is_refused():
     import pytest
 
-    from clinic.core import desk
+    from clinic.core.desk import visits
     from clinic.core.errors import InputError
 
     with pytest.raises(InputError):
-        desk._parse_follow_up("0d", "2026-11-24")
+        visits._parse_follow_up("0d", "2026-11-24")

@@ -7,8 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from clinic.core import daysummary, desk
-from clinic.core import prescriptions as P
+from clinic.core import desk
+from clinic.core.desk import handouts
+from clinic.core.desk import summary as day_summary
 
 
 @pytest.fixture
@@ -27,8 +28,10 @@ def run_day(today_day, day_volunteer, a_person, now):
             conditions=["hypertension"],
         )
         desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
-        tpl = next(t for t in P.templates(store) if t.code == "hypertension")
-        P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, now)
+        tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
+        handouts.hand_out(
+            store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], vol, now
+        )
         return day, vol
 
     return run
@@ -36,7 +39,7 @@ def run_day(today_day, day_volunteer, a_person, now):
 
 def test_summary_counts(demo_store, run_day):
     day, vol = run_day(demo_store)
-    data = daysummary.summary(demo_store, day["id"])
+    data = day_summary.summary(demo_store, day["id"])
     assert data["checked_in"] == 1 and data["seen"] == 1
     assert data["referrals"] == 1 and data["referral_places"] == [
         {"place": "中峰镇卫生院", "count": 1}
@@ -47,8 +50,8 @@ def test_summary_counts(demo_store, run_day):
     assert sum(r["count"] for r in data["by_category"]) == 1
     me = next(v for v in data["volunteers"] if v["seen"])
     assert me["handouts"] == 1
-    assert me["name"] in daysummary.thanks(data)
-    text = "\n".join(daysummary.summary_lines(data))
+    assert me["name"] in day_summary.thanks(data)
+    text = "\n".join(day_summary.summary_lines(data))
     assert "Referrals: 1" in text
 
 
@@ -59,7 +62,7 @@ def test_report_day_cli_matches(demo_path, run_day):
 
     store = open_store(demo_path)
     day, _vol = run_day(store)
-    expected = daysummary.summary(store, day["id"])
+    expected = day_summary.summary(store, day["id"])
     store.close()
     runner = CliRunner()
     result = runner.invoke(
@@ -83,13 +86,13 @@ def test_report_day_help():
 
 def test_find_day_latest_up_to_today(demo_store, today):
 
-    assert daysummary.find_day(demo_store, None, today)["date"] == today.isoformat()
+    assert day_summary.find_day(demo_store, None, today)["date"] == today.isoformat()
 
 
 def test_fill_hours_gives_attended_volunteers_the_planned_hours(demo_store, run_day):
     day, vol = run_day(demo_store)
     assert desk.fill_hours(demo_store, day["id"]) >= 1
-    data = daysummary.summary(demo_store, day["id"])
+    data = day_summary.summary(demo_store, day["id"])
     me = next(v for v in data["volunteers"] if v["seen"])
     assert me["hours"] == 3.5  # 08:30-12:00
     assert desk.fill_hours(demo_store, day["id"]) == 0  # never overwrites

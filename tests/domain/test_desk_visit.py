@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic.core import desk
-from clinic.core import prescriptions as P
 from clinic.core import vitals as V
+from clinic.core.desk import handouts, sheets, visits, walk_ins
 from clinic.core.errors import FormError, InputError
 
 
@@ -78,10 +78,10 @@ def test_follow_up_must_be_after_the_visit(visit, now):
 
 
 def test_suggestions_from_flags_and_conditions(demo_store):
-    templates = P.templates(demo_store)
-    assert P.suggest(templates, [], V.flags_for(150, 95, None, None))[:1] == ["hypertension"]
-    assert P.suggest(templates, [], V.flags_for(None, None, 12.0, False)) == ["diabetes"]
-    assert P.suggest(templates, ["copd"], [], ["stroke"]) == ["copd", "stroke"]
+    templates = handouts.templates(demo_store)
+    assert handouts.suggest(templates, [], V.flags_for(150, 95, None, None))[:1] == ["hypertension"]
+    assert handouts.suggest(templates, [], V.flags_for(None, None, 12.0, False)) == ["diabetes"]
+    assert handouts.suggest(templates, ["copd"], [], ["stroke"]) == ["copd", "stroke"]
 
 
 def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now):
@@ -96,9 +96,11 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, n
         now,
         vol,
     )
-    tpl = next(t for t in P.templates(store) if t.code == "hypertension")
+    tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
     ticks = tpl.default_ticks()[:2] + ["no-such-item"]
-    (handout_id,) = P.hand_out(store, day, visit_id, [P.Pick(tpl.id, ticks)], vol, now)
+    (handout_id,) = handouts.hand_out(
+        store, day, visit_id, [handouts.Pick(tpl.id, ticks)], vol, now
+    )
     row = store.one("SELECT * FROM handouts WHERE id = ?", [handout_id])
     assert json.loads(row["ticked"]) == tpl.default_ticks()[:2]
     assert (row["template_id"], row["given_by"], row["given_at"]) == (
@@ -106,11 +108,11 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, n
         vol,
         "2026-11-24 09:30:00",
     )
-    sheet = P.build_sheet(store, visit_id, [handout_id])
-    html_path, text_path = P.save_sheet(sheet, tmp_path, visit_id)
+    sheet = sheets.build_sheet(store, visit_id, [handout_id])
+    html_path, text_path = sheets.save_sheet(sheet, tmp_path, visit_id)
     html = html_path.read_text(encoding="utf-8")
     # In the person's language (a Chinese name: Chinese), whatever the interface's.
-    zh = next(t for t in P.templates(store, "zh") if t.code == "hypertension")
+    zh = next(t for t in handouts.templates(store, "zh") if t.code == "hypertension")
     assert "size: A5" in html and "150/95" in html and zh.sections[0].items[0].text in html
     text = text_path.read_text(encoding="utf-8")
     assert sheet.name in text and sheet.follow_up in text and "[x]" in text
@@ -118,32 +120,32 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, n
 
 def test_hand_out_refusals(visit, now):
     store, day, vol, visit_id = visit
-    tpl = P.templates(store)[0]
+    tpl = handouts.templates(store)[0]
     with pytest.raises(InputError):
-        P.hand_out(store, day, visit_id, [], vol, now)
+        handouts.hand_out(store, day, visit_id, [], vol, now)
     with pytest.raises(InputError):
-        P.hand_out(store, day, visit_id, [P.Pick(tpl.id, [])], vol, now)
+        handouts.hand_out(store, day, visit_id, [handouts.Pick(tpl.id, [])], vol, now)
 
 
 def test_stock_counts_down_and_warns(visit, now):
     store, day, vol, visit_id = visit
-    tpl = next(t for t in P.templates(store) if t.code == "diabetes")
-    P.set_stock(store, day["id"], "diabetes", 6)
-    before = next(s for s in P.stock(store, day["id"]) if s.code == "diabetes")
-    P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, now)
-    after = next(s for s in P.stock(store, day["id"]) if s.code == "diabetes")
+    tpl = next(t for t in handouts.templates(store) if t.code == "diabetes")
+    handouts.set_stock(store, day["id"], "diabetes", 6)
+    before = next(s for s in handouts.stock(store, day["id"]) if s.code == "diabetes")
+    handouts.hand_out(store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], vol, now)
+    after = next(s for s in handouts.stock(store, day["id"]) if s.code == "diabetes")
     assert after.left == before.left - 1
     assert after.low
-    assert any("left" in w for w in P.low_stock_warnings(store, day["id"], ["diabetes"]))
+    assert any("left" in w for w in handouts.low_stock_warnings(store, day["id"], ["diabetes"]))
     with pytest.raises(InputError):
-        P.set_stock(store, day["id"], "diabetes", "many")
+        handouts.set_stock(store, day["id"], "diabetes", "many")
 
 
 def test_follow_up_delays_and_the_proposed_default():
-    assert desk._parse_follow_up("3m", "2026-11-30") == "2027-02-28"
-    assert desk._parse_follow_up("4w", "2026-11-24") == "2026-12-22"
-    assert desk._parse_follow_up("30天", "2026-11-24") == "2026-12-24"
-    assert desk._parse_follow_up("2026/12/24", "2026-11-24") == "2026-12-24"
+    assert visits._parse_follow_up("3m", "2026-11-30") == "2027-02-28"
+    assert visits._parse_follow_up("4w", "2026-11-24") == "2026-12-22"
+    assert visits._parse_follow_up("30天", "2026-11-24") == "2026-12-24"
+    assert visits._parse_follow_up("2026/12/24", "2026-11-24") == "2026-12-24"
     assert desk.default_follow_up(V.flags_for(150, 90, None, None), []) == "3m"
     assert desk.default_follow_up([], ["diabetes"]) == "3m"
     assert desk.default_follow_up([], ["oral"]) is None
@@ -151,15 +153,15 @@ def test_follow_up_delays_and_the_proposed_default():
 
 @given(st.integers(0, 120))
 def test_an_age_gives_a_birth_year(today, age):
-    born = desk._parse_birth(str(age), today)
+    born = walk_ins._parse_birth(str(age), today)
     assert desk.age_on(born, today) in (age - 1, age)
 
 
 @given(st.text(max_size=15))
 def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(today, text):
     for parse in (
-        lambda t: desk._parse_birth(t, today),
-        lambda t: desk._parse_follow_up(t, today.isoformat()),
+        lambda t: walk_ins._parse_birth(t, today),
+        lambda t: visits._parse_follow_up(t, today.isoformat()),
     ):
         try:
             value = parse(text)
@@ -171,14 +173,14 @@ def test_birth_and_follow_up_parsers_refuse_in_words_or_answer(today, text):
 
 @given(st.integers(1, 400), st.sampled_from(["d", "w", "m", "天", "周", "月"]))
 def test_a_delay_is_always_after_the_visit(n, unit):
-    assert desk._parse_follow_up(f"{n}{unit}", "2026-01-31") > "2026-01-31"
+    assert visits._parse_follow_up(f"{n}{unit}", "2026-01-31") > "2026-01-31"
 
 
 def test_a_low_glucose_is_not_diabetes(demo_store):
     """A random 2.9 with no diabetes on record picked the diabetes sheet ("eat less sugar")."""
-    templates = P.templates(demo_store)
+    templates = handouts.templates(demo_store)
     low = V.flags_for(None, None, 2.9, False)
     assert [f.code for f in low] == ["glucose_low"]
-    assert P.suggest(templates, [], low) == []
-    assert P.suggest(templates, [], low, ["diabetes"]) == ["diabetes"]  # on record: offered
-    assert P.suggest(templates, [], V.flags_for(None, None, 12.5, False)) == ["diabetes"]
+    assert handouts.suggest(templates, [], low) == []
+    assert handouts.suggest(templates, [], low, ["diabetes"]) == ["diabetes"]  # on record: offered
+    assert handouts.suggest(templates, [], V.flags_for(None, None, 12.5, False)) == ["diabetes"]

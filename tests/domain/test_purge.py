@@ -79,7 +79,7 @@ def raw_bytes(demo_path):
 
 
 def test_after_purge_no_byte_of_the_person_is_left(demo_path):
-    from clinic.core import prescriptions as P
+    from clinic.core.desk import sheets
     from clinic.store import open_store
     from clinic.store.audit import record
 
@@ -89,9 +89,9 @@ def test_after_purge_no_byte_of_the_person_is_left(demo_path):
         r["id"] for r in store.query("SELECT id FROM visits WHERE person_id = ?", [person["id"]])
     ]
     other_visit = store.scalar("SELECT id FROM visits WHERE person_id != ? LIMIT 1", [person["id"]])
-    folder = P.sheets_folder(demo_path)
+    folder = sheets.sheets_folder(demo_path)
     for visit in [*visit_ids, other_visit]:
-        P.save_sheet(P.build_sheet(store, visit), folder, visit)
+        sheets.save_sheet(sheets.build_sheet(store, visit), folder, visit)
     # A detail that (against the rule) holds the name, and fresh pages in the -wal.
     store.conn.execute("PRAGMA wal_autocheckpoint = 0")
     record(store, "desk", "note", {"about": person["name"], "phone": person["phone"]})

@@ -18,7 +18,7 @@ from clinic.core.reports import ReportFilters, build_report
 
 def test_each_day_agrees_with_the_desk_day_summary(demo_store):
     """The period report narrowed to one day says what the desk's end-of-day summary says."""
-    from clinic.core.daysummary import summary
+    from clinic.core.desk.summary import summary
 
     days = demo_store.query(
         "SELECT d.id, d.date, t.name || '/' || v.name AS village FROM clinic_days d "
@@ -70,7 +70,7 @@ def test_edge_cases_by_hand(edge):
     assert r["prescriptions"]["total"] == ex.prescriptions
     assert r["referrals"]["total"] == ex.referrals
 
-    from clinic.core.daysummary import summary
+    from clinic.core.desk.summary import summary
 
     cancelled = summary(store, ex.day_c)  # a visit and attendance recorded, then cancelled
     assert not cancelled["day"]["held"]
@@ -85,7 +85,7 @@ def test_edge_cases_by_hand(edge):
 def test_edge_cases_cli_and_exports(edge, tmp_path, exported, check_sums):
     """``report``, ``report day``, ``day list``, ``day show``, ``status`` and the
     exports say the same as core, including hours, volunteers and filled places."""
-    from clinic.core.daysummary import summary
+    from clinic.core.desk.summary import summary
     from clinic.core.figures import follow_up_totals
     from clinic.core.planning import day_needs, get_day
 

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic.core import daysummary, desk
+from clinic.core import desk
 from clinic.core import vitals as V
+from clinic.core.desk import summary as day_summary
+from clinic.core.desk import visits
 from clinic.core.reports import build_report, percent, percent_text, report_lines
 from clinic.i18n import join_list, set_language
 
@@ -108,9 +110,9 @@ def test_join_list_per_language(lang, items, joined):
 def test_english_summary_thanks_with_english_joiner():
     data = {"volunteers": [{"name": "杨才琴"}, {"name": "杜琴荣"}], "seen": 12}
     set_language("en")
-    assert daysummary.thanks(data) == "Thank you, 杨才琴 and 杜琴荣: 12 people were seen today."
+    assert day_summary.thanks(data) == "Thank you, 杨才琴 and 杜琴荣: 12 people were seen today."
     set_language("zh")
-    assert "杨才琴、杜琴荣" in daysummary.thanks(data)
+    assert "杨才琴、杜琴荣" in day_summary.thanks(data)
 
 
 def test_follow_up_default_in_the_users_language():
@@ -118,6 +120,6 @@ def test_follow_up_default_in_the_users_language():
     set_language("zh")
     proposed = desk.default_follow_up(flags, [])
     assert proposed == "3个月"
-    assert desk._parse_follow_up(proposed, "2026-11-30") == "2027-02-28"
+    assert visits._parse_follow_up(proposed, "2026-11-30") == "2027-02-28"
     set_language("en")
     assert desk.default_follow_up(flags, []) == "3m"

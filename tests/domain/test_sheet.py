@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clinic.core import desk
-from clinic.core import prescriptions as P
+from clinic.core.desk import handouts, printing, sheets
 from clinic.core.errors import SheetTemplateError
 from clinic.i18n import current_language, set_language
 
@@ -99,15 +99,17 @@ def handed(demo_store, today_day, day_volunteer, a_person, now):
     visit_id, _ = desk.check_in(store, day, p["id"], vol, now)
     form = desk.VisitForm(values=dict(FULL), conditions=["hypertension", "diabetes"])
     desk.save_visit(store, day, visit_id, form, now, vol)
-    tpl = next(t for t in P.templates(store) if t.code == "hypertension")
-    P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], vol, now)
+    tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
+    handouts.hand_out(store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], vol, now)
     return store, day, vol, visit_id, p
 
 
 def test_sheet_has_every_field_with_units_flags_and_ticked_advice(handed, tmp_path, today):
     store, day, vol, visit_id, p = handed
     assert current_language() == "en"
-    html_path, text_path = P.save_sheet(P.build_sheet(store, visit_id), tmp_path, visit_id)
+    html_path, text_path = sheets.save_sheet(
+        sheets.build_sheet(store, visit_id), tmp_path, visit_id
+    )
     doc = parse(html_path.read_text(encoding="utf-8"))
     row = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
     person_row = store.one("SELECT * FROM persons WHERE id = ?", [p["id"]])
@@ -134,7 +136,7 @@ def test_sheet_has_every_field_with_units_flags_and_ticked_advice(handed, tmp_pa
     volunteer = store.one("SELECT name FROM volunteers WHERE id = ?", [vol])["name"]
     assert doc.text("signer") == volunteer and "医生" in everything
 
-    zh = next(t for t in P.templates(store, "zh") if t.code == "hypertension")
+    zh = next(t for t in handouts.templates(store, "zh") if t.code == "hypertension")
     ticked = set(zh.default_ticks())
     advice = [li for li in doc.texts if li.startswith("☑")]
     for section in zh.sections:
@@ -145,7 +147,7 @@ def test_sheet_has_every_field_with_units_flags_and_ticked_advice(handed, tmp_pa
 
 def test_text_version_is_complete_too(handed, tmp_path, today):
     store, day, vol, visit_id, p = handed
-    _html, text_path = P.save_sheet(P.build_sheet(store, visit_id), tmp_path, visit_id)
+    _html, text_path = sheets.save_sheet(sheets.build_sheet(store, visit_id), tmp_path, visit_id)
     text = text_path.read_text(encoding="utf-8")
     follow_up = store.scalar("SELECT follow_up_due FROM visits WHERE id = ?", [visit_id])
     for expected in (
@@ -164,14 +166,14 @@ def test_text_version_is_complete_too(handed, tmp_path, today):
         assert expected in text, expected
     assessed = re.search(r"本次评估：(.+)", text).group(1)
     assert set(assessed.split("、")) == {"高血压", "糖尿病"}
-    zh = next(t for t in P.templates(store, "zh") if t.code == "hypertension")
+    zh = next(t for t in handouts.templates(store, "zh") if t.code == "hypertension")
     assert text.count("[x] ") == len(zh.default_ticks())
 
 
 def test_large_print_on_a5_with_page_breaks(handed):
     store, *_rest = handed
     visit_id = handed[3]
-    css = parse(P.sheet_html(P.build_sheet(store, visit_id))).css
+    css = parse(sheets.sheet_html(sheets.build_sheet(store, visit_id))).css
     sizes = [float(v) for v in re.findall(r"font-size:\s*([\d.]+)pt", css)]
     assert sizes and min(sizes) >= 14, sizes
     assert not re.search(r"font-size:\s*[\d.]+(px|em|rem|%)", css), "every size in points"
@@ -185,10 +187,10 @@ def test_large_print_on_a5_with_page_breaks(handed):
 def test_chinese_register_gets_chinese_whatever_the_interface(handed):
     store, day, vol, visit_id, p = handed
     set_language("en")
-    in_english = P.sheet_html(P.build_sheet(store, visit_id))
+    in_english = sheets.sheet_html(sheets.build_sheet(store, visit_id))
     set_language("zh")
     try:
-        in_chinese = P.sheet_html(P.build_sheet(store, visit_id))
+        in_chinese = sheets.sheet_html(sheets.build_sheet(store, visit_id))
     finally:
         set_language("en")
     assert in_english == in_chinese
@@ -200,8 +202,8 @@ def test_a_name_in_latin_letters_gets_an_english_sheet(handed):
     rename(store, p["id"], "Anna Smith")
     set_language("zh")
     try:
-        sheet = P.build_sheet(store, visit_id)
-        text = P.sheet_text(sheet)
+        sheet = sheets.build_sheet(store, visit_id)
+        text = sheets.sheet_text(sheet)
     finally:
         set_language("en")
     assert sheet.lang == "en"
@@ -213,24 +215,24 @@ def test_a_name_in_latin_letters_gets_an_english_sheet(handed):
 def test_a_hostile_name_is_escaped_in_html_and_kept_in_text(handed):
     store, day, vol, visit_id, p = handed
     rename(store, p["id"], "<script>alert(1)</script>王")
-    sheet = P.build_sheet(store, visit_id)
-    html = P.sheet_html(sheet)
+    sheet = sheets.build_sheet(store, visit_id)
+    html = sheets.sheet_html(sheet)
     doc = parse(html)
     assert "script" not in doc.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;王" in html
     assert doc.text("name") == "<script>alert(1)</script>王"
-    assert "<script>alert(1)</script>王" in P.sheet_text(sheet)
+    assert "<script>alert(1)</script>王" in sheets.sheet_text(sheet)
 
 
 def test_a_clerk_at_the_keyboard_is_named_as_handled_by_not_doctor(handed):
     store, day, vol, visit_id, p = handed
     set_role(store, day["id"], vol, "clerk")
-    sheet = P.build_sheet(store, visit_id)
+    sheet = sheets.build_sheet(store, visit_id)
     volunteer = store.one("SELECT name FROM volunteers WHERE id = ?", [vol])["name"]
     assert (sheet.signer_role, sheet.signer) == ("handled", volunteer)
-    doc = parse(P.sheet_html(sheet))
+    doc = parse(sheets.sheet_html(sheet))
     assert "经办人" in doc.texts and "医生" not in doc.texts
-    assert "经办人：" + volunteer in P.sheet_text(sheet)
+    assert "经办人：" + volunteer in sheets.sheet_text(sheet)
 
 
 def test_the_doctor_who_saw_the_person_signs_when_a_clerk_handed_out(
@@ -248,25 +250,27 @@ def test_the_doctor_who_saw_the_person_signs_when_a_clerk_handed_out(
     p = a_person(consent=True, not_on_day=day["id"])
     visit_id, _ = desk.check_in(store, day, p["id"], clerk, now)
     desk.save_visit(store, day, visit_id, desk.VisitForm(values={"bp": "150/95"}), now, doctor)
-    tpl = next(t for t in P.templates(store) if t.code == "hypertension")
-    P.hand_out(store, day, visit_id, [P.Pick(tpl.id, tpl.default_ticks())], clerk, now)
-    sheet = P.build_sheet(store, visit_id)
+    tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
+    handouts.hand_out(
+        store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], clerk, now
+    )
+    sheet = sheets.build_sheet(store, visit_id)
     name = store.one("SELECT name FROM volunteers WHERE id = ?", [doctor])["name"]
     assert (sheet.signer_role, sheet.signer) == ("doctor", name)
 
 
 def test_a_doctors_own_template_beside_the_database_wins(handed, demo_path):
     store, day, vol, visit_id, p = handed
-    sheet = P.build_sheet(store, visit_id)
-    assert parse(P.sheet_html(sheet)).text("name") == p["name"]  # the shipped one, first
+    sheet = sheets.build_sheet(store, visit_id)
+    assert parse(sheets.sheet_html(sheet)).text("name") == p["name"]  # the shipped one, first
     folder = demo_path.parent / "templates"
     folder.mkdir()
     (folder / "sheet.html.j2").write_text(
         "<p class=mine>{{ w.name }} {{ sheet.name }}</p>", encoding="utf-8"
     )
     # Put there while the desk is open: the next sheet uses it.
-    assert parse(P.sheet_html(sheet)).text("mine") == f"姓名 {p['name']}"
-    assert "【高血压健康处方】" in P.sheet_text(sheet)  # the shipped text template still
+    assert parse(sheets.sheet_html(sheet)).text("mine") == f"姓名 {p['name']}"
+    assert "【高血压健康处方】" in sheets.sheet_text(sheet)  # the shipped text template still
 
 
 def test_a_template_with_a_mistake_is_refused_in_words(handed, demo_path, tmp_path):
@@ -275,7 +279,7 @@ def test_a_template_with_a_mistake_is_refused_in_words(handed, demo_path, tmp_pa
     folder.mkdir()
     (folder / "sheet.html.j2").write_text("{{ sheet.nmae }}", encoding="utf-8")
     with pytest.raises(SheetTemplateError) as caught:
-        P.save_sheet(P.build_sheet(store, visit_id), tmp_path / "sheets", visit_id)
+        sheets.save_sheet(sheets.build_sheet(store, visit_id), tmp_path / "sheets", visit_id)
     assert "sheet.html.j2" in caught.value.message and "nmae" in caught.value.message
 
 
@@ -293,12 +297,12 @@ def test_the_shipped_templates_are_package_data():
 
 def saved(handed, tmp_path) -> tuple[Path, Path]:
     store, day, vol, visit_id, p = handed
-    return P.save_sheet(P.build_sheet(store, visit_id), tmp_path, visit_id)
+    return sheets.save_sheet(sheets.build_sheet(store, visit_id), tmp_path, visit_id)
 
 
 def test_without_a_printer_the_sheet_opens_in_the_browser(handed, tmp_path, browser):
     html_path, text_path = saved(handed, tmp_path)
-    ok, message = P.print_sheet(html_path, text_path)
+    ok, message = printing.print_sheet(html_path, text_path)
     assert ok and browser.opened == [html_path.as_uri()]
     assert "Opened the sheet in the browser" in message
 
@@ -306,9 +310,9 @@ def test_without_a_printer_the_sheet_opens_in_the_browser(handed, tmp_path, brow
 def test_no_screen_no_text_browser_taking_the_terminal(handed, tmp_path, browser, monkeypatch):
     monkeypatch.delenv("DISPLAY")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    monkeypatch.setattr(P.sys, "platform", "linux")
+    monkeypatch.setattr(printing.sys, "platform", "linux")
     html_path, text_path = saved(handed, tmp_path)
-    ok, message = P.print_sheet(html_path, text_path)
+    ok, message = printing.print_sheet(html_path, text_path)
     assert not ok and browser.opened == []
     assert str(html_path) in message
 
@@ -321,10 +325,10 @@ def test_a_default_printer_gets_the_sheet(handed, tmp_path, browser, monkeypatch
         calls.append(args)
         return subprocess.CompletedProcess(args, 0, "request id is desk-7 (1 file(s))", "")
 
-    monkeypatch.setattr(P, "default_printer", lambda: "desk")
-    monkeypatch.setattr(P, "_pdf_of", lambda path: None)  # no browser to make the A5 PDF
-    monkeypatch.setattr(P, "_run", run)
-    ok, message = P.print_sheet(html_path, text_path)
+    monkeypatch.setattr(printing, "default_printer", lambda: "desk")
+    monkeypatch.setattr(printing, "_pdf_of", lambda path: None)  # no browser to make the A5 PDF
+    monkeypatch.setattr(printing, "_run", run)
+    ok, message = printing.print_sheet(html_path, text_path)
     assert ok and browser.opened == []
     assert calls == [
         ["lp", "-d", "desk", "-o", "media=A5", "-o", "cpi=8", "-o", "lpi=4", str(text_path)]
@@ -345,10 +349,10 @@ def test_the_a5_pdf_is_printed_and_not_left_behind(handed, tmp_path, browser, mo
         calls.append(args)
         return subprocess.CompletedProcess(args, 0, "", "")
 
-    monkeypatch.setattr(P, "default_printer", lambda: "desk")
-    monkeypatch.setattr(P, "_pdf_of", make_pdf)
-    monkeypatch.setattr(P, "_run", run)
-    ok, message = P.print_sheet(html_path, text_path)
+    monkeypatch.setattr(printing, "default_printer", lambda: "desk")
+    monkeypatch.setattr(printing, "_pdf_of", make_pdf)
+    monkeypatch.setattr(printing, "_run", run)
+    ok, message = printing.print_sheet(html_path, text_path)
     assert ok and calls == [["lp", "-d", "desk", "-o", "media=A5", str(pdf)]]
     assert not pdf.exists(), "no copy of health data left beside the sheet"
     assert message == "Sent the sheet to the printer desk."
@@ -356,33 +360,35 @@ def test_the_a5_pdf_is_printed_and_not_left_behind(handed, tmp_path, browser, mo
 
 def test_a_refusing_printer_falls_back_to_the_browser(handed, tmp_path, browser, monkeypatch):
     html_path, text_path = saved(handed, tmp_path)
-    monkeypatch.setattr(P, "default_printer", lambda: "desk")
-    monkeypatch.setattr(P, "_pdf_of", lambda path: None)
+    monkeypatch.setattr(printing, "default_printer", lambda: "desk")
+    monkeypatch.setattr(printing, "_pdf_of", lambda path: None)
     monkeypatch.setattr(
-        P, "_run", lambda args, timeout=60: subprocess.CompletedProcess(args, 1, "", "lp: paused")
+        printing,
+        "_run",
+        lambda args, timeout=60: subprocess.CompletedProcess(args, 1, "", "lp: paused"),
     )
-    ok, message = P.print_sheet(html_path, text_path)
+    ok, message = printing.print_sheet(html_path, text_path)
     assert ok and browser.opened == [html_path.as_uri()]
     assert "refused the sheet: lp: paused" in message and "browser" in message
 
 
 def test_default_printer_read_from_lpstat(monkeypatch):
-    monkeypatch.setattr(P.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(printing.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(
-        P,
+        printing,
         "_run",
         lambda args, timeout=60: subprocess.CompletedProcess(
             args, 0, "system default destination: Desk_Laser\n", ""
         ),
     )
-    assert P.default_printer() == "Desk_Laser"
+    assert printing.default_printer() == "Desk_Laser"
     monkeypatch.setattr(
-        P,
+        printing,
         "_run",
         lambda args, timeout=60: subprocess.CompletedProcess(
             args, 0, "no system default destination\n", ""
         ),
     )
-    assert P.default_printer() is None
-    monkeypatch.setattr(P.shutil, "which", lambda name: None)
-    assert P.default_printer() is None
+    assert printing.default_printer() is None
+    monkeypatch.setattr(printing.shutil, "which", lambda name: None)
+    assert printing.default_printer() is None

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from clinic.cli.main import cli
 from clinic.core import talks as T
-from clinic.core.daysummary import summary, summary_lines
+from clinic.core.desk.summary import summary, summary_lines
 from clinic.core.errors import FieldError
 from clinic.core.exports import DATASETS, export_dataset
 from clinic.core.figures import day_scope, talk_figures

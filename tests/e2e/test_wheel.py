@@ -111,10 +111,10 @@ def test_wheel_ships_the_sheet_templates(installed, tmp_path):
     without them could hand out but never write a sheet."""
     python = installed / "bin" / "python"
     code = (
-        "from clinic.core import prescriptions as P\n"
+        "from clinic.core.desk import sheets\n"
         "from clinic.store.resources import data_root\n"
         "print(sorted(p.name for p in (data_root() / 'templates').iterdir()))\n"
-        "print(P._environment(None).get_template('sheet.html.j2').name)\n"
+        "print(sheets._environment(None).get_template('sheet.html.j2').name)\n"
     )
     out = subprocess.run(
         [str(python), "-c", code], capture_output=True, text=True, cwd="/", env=isolated_env()

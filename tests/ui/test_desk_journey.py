@@ -365,10 +365,10 @@ def test_summary_snapshot(demo_path, snap_compare, lang, make_app):
 async def test_handout_dialog_shows_sheets_left_and_warns(
     demo_path, demo_store, today_day, a_person, make_app, open_desk
 ):
-    from clinic.core import prescriptions as P
+    from clinic.core.desk import handouts
 
     day = today_day
-    P.set_stock(demo_store, day["id"], "hypertension", 3)
+    handouts.set_stock(demo_store, day["id"], "hypertension", 3)
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -381,4 +381,4 @@ async def test_handout_dialog_shows_sheets_left_and_warns(
         assert "(3 left)" in first
         assert "left" in str(app.screen.query_one("#stock-warning").render())
         await keys.press("enter")
-    assert P.stock(demo_store, day["id"])[0].left == 2
+    assert handouts.stock(demo_store, day["id"])[0].left == 2

@@ -94,7 +94,7 @@ async def test_f5_says_attendance_counts_a_day_not_marked_done(edge):
 
 async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge):
     from clinic.ui.app import ClinicApp
-    from clinic.ui.desk_extra import SummaryScreen
+    from clinic.ui.desk.summary import SummaryScreen
 
     store, path, ex = edge
     app = ClinicApp(db_path=path, actor="tester", today=ex.today)

@@ -97,9 +97,9 @@ async def test_edge_cases_on_every_screen(edge):
     """Home, F5, F7, F8 and F9 show the figures core computes."""
     from textual.widgets import DataTable, Static
 
-    from clinic.core.daysummary import summary, summary_lines, thanks
+    from clinic.core.desk.summary import summary, summary_lines, thanks
     from clinic.ui.app import ClinicApp
-    from clinic.ui.desk_extra import SummaryScreen
+    from clinic.ui.desk.summary import SummaryScreen
     from clinic.ui.planning.days_screen import ClinicDaysScreen
     from clinic.ui.planning.villages_screen import VillagesScreen
     from clinic.ui.report import ReportScreen

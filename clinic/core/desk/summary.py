@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from clinic.core.categories import category_label
-from clinic.core.desk import get_day
+from clinic.core.desk.days import get_day
 from clinic.core.errors import NotFoundError
 from clinic.core.figures import day_scope, volunteer_figures
 from clinic.core.reports import report_for_scope

@@ -1,9 +1,7 @@
-"""Health prescriptions (健康处方): suggesting templates, handing them out, printable sheets.
+"""The printable sheet of a visit's health prescriptions: what it says, rendered and saved.
 
-A template is a checklist: the clinician ticks the items that apply. A
-handout records the template's id (so its version), the ticked item codes,
-who gave it and when. Sheets are written as HTML sized for A5 (print from
-any browser) and as plain text (for a receipt printer or a phone message).
+Sheets are written as HTML sized for A5 (print from any browser) and as plain
+text (for a receipt printer or a phone message).
 """
 
 from __future__ import annotations
@@ -11,246 +9,29 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from clinic.core import desk
 from clinic.core import vitals as V
+from clinic.core.desk.handouts import Template, template_from_row
+from clinic.core.desk.visits import visit_context
 from clinic.core.errors import (
     ClinicError,
-    InputError,
     NotFoundError,
-    RefusedError,
     SheetTemplateError,
 )
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
-from clinic.i18n import N_, _, current_language, pick, translation_for
+from clinic.i18n import N_, _, translation_for
 from clinic.store import Store
 from clinic.store import assignments as assignments_q
 from clinic.store import catalogues as catalogues_q
-from clinic.store import days as days_q
 from clinic.store import visits as visits_q
 from clinic.store import volunteers as volunteers_q
 from clinic.store.resources import data_root
-
-# Flags that point at a condition's template.
-FLAG_CONDITIONS = {
-    "bp_raised": "hypertension",
-    "bp_urgent": "hypertension",
-    "glucose_diabetes": "diabetes",
-    "glucose_high": "diabetes",
-    # Not glucose_low: a low reading is not diabetes ("eat less sugar" would be wrong advice);
-    # a person with diabetes on record still gets their template offered (★, not picked).
-}
-
-LOW_STOCK_LEFT = 5  # warn when this many sheets or fewer are left ...
-LOW_STOCK_SHARE = 0.1  # ... or a tenth of what was brought
-
-
-@dataclass
-class Item:
-    code: str
-    text: str
-    default: bool
-
-
-@dataclass
-class Section:
-    code: str
-    title: str
-    items: list[Item]
-
-
-@dataclass
-class Template:
-    id: int
-    code: str
-    version: str
-    condition: str | None
-    title: str
-    summary: str
-    sections: list[Section]
-
-    def default_ticks(self) -> list[str]:
-        return [i.code for s in self.sections for i in s.items if i.default]
-
-    def item_codes(self) -> list[str]:
-        return [i.code for s in self.sections for i in s.items]
-
-
-def _text(node: dict, lang: str) -> str:
-    return (node.get(lang) or node.get("en" if lang == "zh" else "zh") or "") if node else ""
-
-
-def template_from_row(row: dict, lang: str | None = None) -> Template:
-    lang = lang or current_language()
-    body = json.loads(row["body"] or "{}")
-    sections = [
-        Section(
-            code=s.get("code", ""),
-            title=_text(s, lang),
-            items=[
-                Item(i["code"], _text(i, lang), bool(i.get("default"))) for i in s.get("items", [])
-            ],
-        )
-        for s in body.get("sections", [])
-    ]
-    return Template(
-        id=row["id"],
-        code=row["code"],
-        version=row["version"],
-        condition=row["condition_code"],
-        title=row["title_zh"] if lang == "zh" else row["title_en"],
-        summary=_text(body.get("summary", {}), lang),
-        sections=sections,
-    )
-
-
-def templates(store: Store, lang: str | None = None) -> list[Template]:
-    return [template_from_row(r, lang) for r in catalogues_q.templates(store)]
-
-
-def suggest(
-    all_templates: list[Template],
-    conditions: list[str],
-    flags: list[V.Flag],
-    on_record: list[str] = (),
-) -> list[str]:
-    """Template codes to offer first: from the conditions assessed, then from the
-    flags (raised blood pressure → hypertension ...), then from the person's
-    chronic conditions on record."""
-    wanted: list[str] = []
-    for code in (
-        list(conditions) + [FLAG_CONDITIONS.get(f.code, "") for f in flags] + list(on_record)
-    ):
-        if code and code not in wanted:
-            wanted.append(code)
-    by_condition = {t.condition or t.code: t.code for t in all_templates}
-    return [by_condition[c] for c in wanted if c in by_condition]
-
-
-@dataclass
-class Pick:
-    template_id: int
-    ticked: list[str] = field(default_factory=list)
-
-
-def hand_out(
-    store: Store,
-    day: dict,
-    visit_id: int,
-    picks: list[Pick],
-    volunteer_id: int | None,
-    now: dt.datetime,
-) -> list[int]:
-    """Record one handout per picked template (template and version, ticked
-    items, who, when) in one transaction. Refused without consent or ticks."""
-    if not picks:
-        raise InputError(_("Pick at least one health prescription to hand out."))
-    with store.transaction():
-        visit = visits_q.visit(store, visit_id)
-        if not visit:
-            raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
-        if not desk.has_consent(store, visit["person_id"]):
-            raise RefusedError(
-                _("No consent on record for this person: no health data can be stored."), "consent"
-            )
-        ids = []
-        for choice in picks:
-            row = catalogues_q.template(store, choice.template_id)
-            if not row:
-                raise NotFoundError(
-                    _("There is no health prescription template {id}.").format(
-                        id=choice.template_id
-                    )
-                )
-            known = template_from_row(row).item_codes()
-            ticked = [c for c in choice.ticked if c in known]
-            if not ticked:
-                raise InputError(
-                    _('Tick at least one item of "{title}".').format(
-                        title=pick(row["title_zh"], row["title_en"])
-                    )
-                )
-            ids.append(
-                visits_q.insert_handout(
-                    store,
-                    {
-                        "visit_id": visit_id,
-                        "template_id": row["id"],
-                        "ticked": ticked,
-                        "given_by": volunteer_id,
-                        "given_at": desk.stamp(day, now),
-                    },
-                )
-            )
-        return ids
-
-
-# -- stock --------------------------------------------------------------------
-
-
-@dataclass
-class StockLine:
-    code: str
-    title: str
-    brought: int | None
-    given: int
-
-    @property
-    def left(self) -> int | None:
-        return None if self.brought is None else self.brought - self.given
-
-    @property
-    def low(self) -> bool:
-        if self.brought is None:
-            return False
-        return self.left <= max(LOW_STOCK_LEFT, int(self.brought * LOW_STOCK_SHARE))
-
-
-def stock(store: Store, day_id: int) -> list[StockLine]:
-    titles = {t["code"]: pick(t["title_zh"], t["title_en"]) for t in catalogues_q.templates(store)}
-    lines = {
-        r["code"]: StockLine(r["code"], titles.get(r["code"], r["code"]), r["brought"], r["given"])
-        for r in days_q.stock(store, day_id)
-    }
-    for code, title in titles.items():
-        lines.setdefault(code, StockLine(code, title, None, 0))
-    order = list(titles)
-    return sorted(lines.values(), key=lambda s: order.index(s.code) if s.code in order else 99)
-
-
-def set_stock(store: Store, day_id: int, code: str, brought: str | int) -> None:
-    try:
-        count = int(str(brought).strip())
-    except ValueError:
-        raise InputError(_("The number of sheets brought must be a whole number.")) from None
-    if count < 0 or count > 100000:
-        raise InputError(_("The number of sheets brought must be between 0 and 100000."))
-    with store.transaction():
-        days_q.set_stock(store, day_id, code, count)
-
-
-def low_stock_warnings(store: Store, day_id: int, codes: list[str] | None = None) -> list[str]:
-    out = []
-    for line in stock(store, day_id):
-        if line.low and (codes is None or line.code in codes):
-            out.append(
-                _('Only {left} printed sheet(s) of "{title}" left.').format(
-                    left=max(line.left, 0), title=line.title
-                )
-            )
-    return out
-
 
 # -- sheets -------------------------------------------------------------------
 #
@@ -358,10 +139,11 @@ def _signer(store: Store, day_id: int, seen_by: int | None, given_by: list[int])
     doctors = {r["code"] for r in catalogues_q.specialties(store, clinical_only=True)} - NOT_DOCTORS
     candidates = [v for v in [seen_by, *given_by] if v]
     for vid in candidates:
-        if _role(store, day_id, vid) in doctors:
-            return "doctor", volunteers_q.volunteer(store, vid)["name"]
-    for vid in [*given_by, seen_by]:
-        vol = volunteers_q.volunteer(store, vid) if vid else None
+        doctor = volunteers_q.volunteer(store, vid)
+        if doctor and _role(store, day_id, vid) in doctors:
+            return "doctor", doctor["name"]
+    for other in [*given_by, seen_by]:
+        vol = volunteers_q.volunteer(store, other) if other else None
         if vol:
             return "handled", vol["name"]
     return "handled", ""
@@ -397,15 +179,25 @@ def _readings(visit: dict, g) -> list[Reading]:
     return out
 
 
+def _template_row(store: Store, template_id: int) -> dict:
+    """The template a handout recorded (kept: a handout names its version)."""
+    row = catalogues_q.template(store, template_id)
+    if not row:
+        raise NotFoundError(
+            _("There is no health prescription template {id}.").format(id=template_id)
+        )
+    return row
+
+
 def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = None) -> Sheet:
-    ctx = desk.visit_context(store, visit_id, dt.date.today())
+    ctx = visit_context(store, visit_id, dt.date.today())
     visit, day, person = ctx["visit"], ctx["day"], ctx["person"]
     lang = sheet_language(person)
     g = translation_for(lang).gettext
     rows = [h for h in ctx["handouts"] if handout_ids is None or h["id"] in handout_ids]
     blocks = [
         (
-            template_from_row(catalogues_q.template(store, h["template_id"]), lang),
+            template_from_row(_template_row(store, h["template_id"]), lang),
             json.loads(h["ticked"]),
         )
         for h in rows
@@ -569,113 +361,3 @@ def resave_visit_sheet(
 def sheets_folder(db_path: Path) -> Path:
     """Printable sheets live beside the database, in sheets/<date>/."""
     return Path(db_path).resolve().parent / "sheets"
-
-
-# -- printing -----------------------------------------------------------------
-#
-# The desk prints a saved sheet with one key. With a default printer (CUPS: `lp`,
-# `lpstat -d`) the sheet goes there: as the A5 page itself when a Chromium-like
-# browser can turn it into a PDF, else as its text in large characters. Without a
-# printer, the sheet opens in the system's browser, to be printed from there.
-# Slow (a printer, a browser starting): the desk calls this from a worker thread.
-
-PDF_MAKERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PRINT_TIMEOUT_S = 60
-
-
-def _run(args: list[str], timeout: float = PRINT_TIMEOUT_S) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LC_ALL": "C"}  # lpstat's words parsed below are the English ones
-    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
-
-
-def default_printer() -> str | None:
-    """The system's default printer, or None when there is no `lp` or no default."""
-    if not (shutil.which("lp") and shutil.which("lpstat")):
-        return None
-    try:
-        done = _run(["lpstat", "-d"], timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    found = re.search(r"system default destination:\s*(\S+)", done.stdout)
-    return found.group(1) if found else None
-
-
-def _pdf_of(html_path: Path) -> Path | None:
-    """The A5 page as a PDF beside the sheet (a private folder), when a browser can make it."""
-    maker = next((shutil.which(name) for name in PDF_MAKERS if shutil.which(name)), None)
-    if maker is None:
-        return None
-    pdf = html_path.with_suffix(".pdf")
-    args = [maker, "--headless", "--disable-gpu", "--no-pdf-header-footer"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
-    try:
-        _run([*args, f"--print-to-pdf={pdf}", html_path.as_uri()])
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return pdf if pdf.is_file() and pdf.stat().st_size else None
-
-
-def send_to_printer(html_path: Path, text_path: Path, printer: str) -> str:
-    """Print the sheet on ``printer``; return what happened in words. Raises OSError
-    when the printer refuses it."""
-    pdf = _pdf_of(html_path)
-    if pdf is not None:
-        args = ["lp", "-d", printer, "-o", "media=A5", str(pdf)]
-    else:  # the text version, in characters about as large as the page's 14 pt
-        args = ["lp", "-d", printer, "-o", "media=A5", "-o", "cpi=8", "-o", "lpi=4"]
-        args.append(str(text_path))
-    try:
-        done = _run(args)
-    except subprocess.SubprocessError as exc:
-        raise OSError(str(exc)) from None
-    finally:
-        if pdf is not None:
-            pdf.unlink(missing_ok=True)  # lp has spooled it; no copy of health data left over
-    if done.returncode != 0:
-        raise OSError((done.stderr or done.stdout).strip() or f"lp: {done.returncode}")
-    if pdf is not None:
-        return _("Sent the sheet to the printer {printer}.").format(printer=printer)
-    return _(
-        "Sent the sheet to the printer {printer} as large-print text (no browser here to lay out the A5 page)."
-    ).format(printer=printer)
-
-
-def open_in_browser(url: str) -> bool:
-    """Open ``url`` in a browser with its own window; False when there is none.
-    A text browser (lynx, w3m) would take over the desk's own terminal: never used."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        return False
-    try:
-        browser = webbrowser.get()
-    except webbrowser.Error:
-        return False
-    if type(browser) is webbrowser.GenericBrowser:
-        return False
-    try:
-        return bool(browser.open(url))
-    except (OSError, webbrowser.Error):
-        return False
-
-
-def print_sheet(html_path: Path, text_path: Path) -> tuple[bool, str]:
-    """Print a saved sheet on the default printer, else open it in the browser.
-    Returns whether it reached either, and what happened in words."""
-    printer = default_printer()
-    refused = ""
-    if printer:
-        try:
-            return True, send_to_printer(html_path, text_path, printer)
-        except OSError as exc:
-            refused = _("The printer {printer} refused the sheet: {reason}.").format(
-                printer=printer, reason=exc.strerror or exc
-            )
-    if open_in_browser(html_path.as_uri()):
-        opened = _("Opened the sheet in the browser: print it from there (A5).")
-        return True, f"{refused} {opened}".strip()
-    missing = _("No printer or browser to send the sheet to; it is saved as {path}.").format(
-        path=html_path
-    )
-    return False, f"{refused} {missing}".strip()

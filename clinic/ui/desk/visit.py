@@ -18,15 +18,13 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionLi
 
 from clinic.core import desk
 from clinic.core import vitals as V
-from clinic.core.categories import category_label, tag_label
 from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, join_list
-from clinic.ui.base import ClinicScreen
 from clinic.ui.confirm import ConfirmDialog
-from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
+from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
+from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
-from clinic.ui.labels import sex_short
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
 # the two readings taken at nearly every visit come first.
@@ -55,11 +53,11 @@ ORDER = (
 )
 
 
-class VisitScreen(ClinicScreen):
+class VisitScreen(VisitPanels):
     COMMANDS = {ScreenKeysProvider}
     CSS_PATH = "desk.tcss"
     # Priority: run by the app in the order the keys came, like the fields' own keys
-    # (desk_fields), so a key typed after Esc or Ctrl+D never lands in this form.
+    # (fields.py), so a key typed after Esc or Ctrl+D never lands in this form.
     # Done is Ctrl+D, not the desk's Ctrl+F (filter): pressing it twice closed a
     # visit and then filtered the queue.
     BINDINGS = [
@@ -126,25 +124,6 @@ class VisitScreen(ClinicScreen):
                 yield Static("", id="handouts", classes="muted")
         yield Footer()
 
-    def banner(self) -> str:
-        """The person whose form this is, unmistakably, and whether the visit is done."""
-        p, visit = self.ctx["person"], self.ctx["visit"]
-        age = "" if self.ctx["age"] is None else " " + _("{age} y").format(age=self.ctx["age"])
-        who = f"{escape(p['name'])}  {sex_short(p['sex'])}{age}  {escape(p['village'] or '')}"
-        text = "[b reverse] " + _("Visit: {who}").format(who=who) + " [/]"
-        if visit["state"] == "done":
-            done_at = (visit.get("done_at") or "")[11:16]
-            text += (
-                "  [b black on yellow] "
-                + escape(
-                    _("Done at {time}: a change asks first").format(time=done_at or "-")
-                    if self.locked
-                    else _("Done at {time}: being changed").format(time=done_at or "-")
-                )
-                + " [/]"
-            )
-        return text
-
     def on_mount(self) -> None:
         self.title = _("Visit: {name}").format(name=self.ctx["person"]["name"])
         self.query_one("#conditions", SelectionList).disabled = self.locked
@@ -164,58 +143,6 @@ class VisitScreen(ClinicScreen):
         self._loading = False
 
     # -- panels --------------------------------------------------------------------
-    def show_person(self) -> None:
-        p, day = self.ctx["person"], self.ctx["day"]
-        on_record = dict(self.conditions)
-        household = _("Household")
-        lines = [
-            f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  "
-            + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
-            f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
-            + (f" ({category_label(p['category'])})" if p["category"] else ""),
-            _("Tags: {tags}").format(tags=join_list(tag_label(t) for t in self.ctx["tags"]) or "-"),
-            _("Chronic conditions: {list}").format(
-                list=join_list(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"
-            ),
-            _("Visit on {date}").format(date=day["date"]),
-        ]
-        consent = self.ctx["consent"]
-        if consent:
-            who = (
-                _("self")
-                if consent["signed_by"] == "self"
-                else _("proxy {name}").format(name=consent["proxy_name"] or "")
-            )
-            lines.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
-        self.query_one("#person", Static).update("\n".join(lines))
-
-    def show_history(self) -> None:
-        table = self.query_one("#history", DataTable)
-        for h in self.ctx["history"]:
-            bp = f"{h['sbp']}/{h['dbp']}" if h["sbp"] else "-"
-            glucose = (
-                "-"
-                if h["glucose"] is None
-                else f"{h['glucose']:g}" + (_(" fasting") if h["glucose_fasting"] else "")
-            )
-            flags = " ".join(V.flag_short(f.code) for f in V.parse_flags(h["flags"]))
-            table.add_row(h["date"], bp, glucose, flags)
-        if not self.ctx["history"]:
-            table.add_row(_("first visit"), "", "", "")
-
-    def show_handouts(self) -> None:
-        rows = desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]
-        from clinic.i18n import pick
-
-        text = (
-            _("Handed out: {list}").format(
-                list=join_list(pick(r["title_zh"], r["title_en"]) for r in rows)
-            )
-            if rows
-            else _("No health prescription yet (Ctrl+R)")
-        )
-        self.query_one("#handouts", Static).update(text)
-
     def show_fasting(self) -> None:
         label = _("fasting") if self.form.fasting else _("random")
         self.query_one("#fasting", Static).update(escape(f"[{label}]") + " Ctrl+G")
@@ -291,7 +218,7 @@ class VisitScreen(ClinicScreen):
         return result.problems
 
     def field_typed(self, field: FieldInput, inserted: bool) -> None:
-        """Called as a key is applied (desk_fields): a complete reading moves on by itself,
+        """Called as a key is applied (fields.py): a complete reading moves on by itself,
         there and then, so the next key already goes to the next field."""
         self._moved_to = None
         if field.id == "follow_up_due":
@@ -338,7 +265,7 @@ class VisitScreen(ClinicScreen):
 
     # -- moving on --------------------------------------------------------------------
     def field_entered(self, field: Widget) -> None:
-        """Enter in a field (desk_fields): the next field, focused at once."""
+        """Enter in a field (fields.py): the next field, focused at once."""
         if field is self._moved_to and not getattr(field, "value", ""):
             self._moved_to = None  # the Enter of the reading that already moved on
             return
@@ -364,7 +291,7 @@ class VisitScreen(ClinicScreen):
         self.dismiss(None)
 
     def action_prescriptions(self) -> None:
-        from clinic.ui.desk_handout import HandoutDialog
+        from clinic.ui.desk.handout import HandoutDialog
 
         if not self.field_may_edit() or not self.save_draft():
             return
@@ -400,7 +327,7 @@ class VisitScreen(ClinicScreen):
 
     def offer_record_conditions(self) -> None:
         """Conditions assessed that are not on the person's record: asked once, then closed."""
-        from clinic.core import chronic
+        from clinic.core.desk import chronic
 
         found = chronic.proposal(self.app.store, self.visit_id)
         if found is None:
@@ -426,9 +353,9 @@ class VisitScreen(ClinicScreen):
 
     def resave_sheet(self) -> None:
         """The printable sheet again, now with the final follow-up date and readings."""
-        from clinic.core import prescriptions as P
+        from clinic.core.desk import sheets
 
-        reason = P.resave_visit_sheet(self.app.store, self.app.db_path, self.visit_id)
+        reason = sheets.resave_visit_sheet(self.app.store, self.app.db_path, self.visit_id)
         if isinstance(reason, str):
             self.notify(
                 _("The sheet could not be saved: {reason}").format(reason=reason),

@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, SelectionList, Static
 
 from clinic.core import desk
-from clinic.core import prescriptions as P
 from clinic.core import vitals as V
+from clinic.core.desk import handouts, printing, sheets
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
@@ -59,8 +59,8 @@ class HandoutDialog(ClinicModal):
         super().__init__()
         self.ctx = ctx
         self.volunteer_id = volunteer_id
-        self.all = P.templates(self.app.store)
-        self.suggested = P.suggest(self.all, conditions, flags, ctx["conditions_on_record"])
+        self.all = handouts.templates(self.app.store)
+        self.suggested = handouts.suggest(self.all, conditions, flags, ctx["conditions_on_record"])
         self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
         # Read again: the visit form's context predates what was handed out since it opened
         # (a second Ctrl+R picked the same prescription again).
@@ -70,7 +70,7 @@ class HandoutDialog(ClinicModal):
         already = {h["code"] for h in self.given}
         # Picked from the start: what today's conditions and readings point at
         # (the person's chronic conditions on record are only suggested).
-        self.picked = {c for c in P.suggest(self.all, conditions, flags) if c not in already}
+        self.picked = {c for c in handouts.suggest(self.all, conditions, flags) if c not in already}
         order = {c: i for i, c in enumerate(self.suggested)}
         self.all.sort(key=lambda t: order.get(t.code, 100))
         self.current = self.all[0].code if self.all else None
@@ -84,7 +84,8 @@ class HandoutDialog(ClinicModal):
             with Horizontal(id="handout-lists"):
                 options = []
                 left = {
-                    line.code: line.left for line in P.stock(self.app.store, self.ctx["day"]["id"])
+                    line.code: line.left
+                    for line in handouts.stock(self.app.store, self.ctx["day"]["id"])
                 }
                 # The condition's short name, ★ first: a long title cut at the edge hid the ★.
                 names = dict(desk.conditions_catalogue(self.app.store))
@@ -112,12 +113,12 @@ class HandoutDialog(ClinicModal):
         self.show_stock()
 
     def show_stock(self) -> None:
-        warnings = P.low_stock_warnings(
+        warnings = handouts.low_stock_warnings(
             self.app.store, self.ctx["day"]["id"], list(self.picked) or None
         )
         self.query_one("#stock-warning", Static).update("\n".join(warnings))
 
-    def template(self, code: str) -> P.Template:
+    def template(self, code: str) -> handouts.Template:
         return next(t for t in self.all if t.code == code)
 
     def show_items(self) -> None:
@@ -176,16 +177,17 @@ class HandoutDialog(ClinicModal):
     def save_sheet(self) -> tuple[Path, Path] | str:
         """One sheet per visit with every prescription handed out at it; the reason in
         words when it cannot be written (a full disk, a doctor's template with a mistake)."""
-        return P.save_visit_sheet(self.app.store, self.app.db_path, self.ctx["visit"]["id"])
+        return sheets.save_visit_sheet(self.app.store, self.app.db_path, self.ctx["visit"]["id"])
 
     def hand_out(self, then_print: bool) -> None:
         app = self.app
         chosen = [t for t in self.all if t.code in self.picked]
         picks = [
-            P.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]]) for t in chosen
+            handouts.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]])
+            for t in chosen
         ]
         try:
-            ids = P.hand_out(
+            ids = handouts.hand_out(
                 app.store,
                 self.ctx["day"],
                 self.ctx["visit"]["id"],
@@ -205,11 +207,11 @@ class HandoutDialog(ClinicModal):
                 severity="warning",
             )
         else:
-            shown = paths[0].relative_to(P.sheets_folder(app.db_path).parent)
+            shown = paths[0].relative_to(sheets.sheets_folder(app.db_path).parent)
             app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=shown))
             if then_print:
                 print_sheet(app, *paths)
-        for warning in P.low_stock_warnings(
+        for warning in handouts.low_stock_warnings(
             app.store, self.ctx["day"]["id"], [t.code for t in chosen]
         ):
             app.notify(warning, severity="warning")
@@ -226,7 +228,7 @@ def print_sheet(app, html_path: Path, text_path: Path) -> None:
 
     def work() -> None:
         try:
-            ok, message = P.print_sheet(html_path, text_path)
+            ok, message = printing.print_sheet(html_path, text_path)
         except Exception as exc:  # a printer system's surprise must not end the desk
             ok, message = False, _("The sheet could not be printed: {reason}").format(reason=exc)
         app.call_from_thread(app.notify, message, severity="information" if ok else "warning")

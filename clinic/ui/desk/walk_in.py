@@ -1,4 +1,4 @@
-"""Check-in dialogs: consent (PIPL) and the short walk-in form."""
+"""The walk-in form: a person not in the register, typed at the desk and checked in."""
 
 from __future__ import annotations
 
@@ -18,79 +18,8 @@ from clinic.core.errors import DuplicateWarning, FieldError, InputError
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
-from clinic.ui.desk_fields import FieldInput, FieldSelect, move_focus
+from clinic.ui.desk.fields import FieldInput, FieldSelect, move_focus
 from clinic.ui.errors import show_error
-
-
-class ConsentDialog(ClinicModal):
-    """Record consent before any health data: who explained it, and who signed."""
-
-    CSS_PATH = "desk.tcss"
-    BINDINGS = [
-        # Shown in the footer; the fields' own Enter does the same.
-        Binding("enter", "give", N_("Consent given")),
-        Binding("escape", "cancel", N_("No consent"), priority=True),
-    ]
-
-    def __init__(self, person_name: str, explained_by: int | None, explained_name: str) -> None:
-        super().__init__()
-        self.person_name = person_name
-        self.explained_by = explained_by
-        self.explained_name = explained_name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(
-                _("Consent for health data: {name}").format(name=self.person_name), classes="title"
-            )
-            yield Static(
-                _(
-                    "Explain: the clinic records blood pressure, glucose and advice to look after the person; "
-                    "it is kept on this laptop, shown to the clinic team only, and never published with names. "
-                    "The person may refuse or withdraw at any time and will still be seen."
-                )
-            )
-            yield Static(
-                _("Explained by: {name}").format(name=self.explained_name or "-"), classes="muted"
-            )
-            yield Label(_("Signed by a proxy? Their name (leave empty when the person signs)"))
-            yield FieldInput(id="proxy")
-            yield Label(_("Proxy's relation to the person"))
-            yield FieldInput(placeholder=_("e.g. son, daughter, spouse"), id="relation")
-            yield Static(
-                _("Enter: consent given · Esc: no consent (nothing is recorded)"), classes="muted"
-            )
-            yield Static("", id="error", classes="error")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#proxy", Input).focus()
-
-    def field_entered(self, field: Widget) -> None:
-        """Enter (desk_fields): a proxy's name moves on to the relation; else consent is given."""
-        proxy = self.query_one("#proxy", Input).value.strip()
-        if field.id == "proxy" and proxy:
-            move_focus(self.query_one("#relation", Input))
-            return
-        self.action_give()
-
-    def action_give(self) -> None:
-        proxy = self.query_one("#proxy", Input).value.strip()
-        consent = desk.Consent(
-            explained_by=self.explained_by,
-            signed_by="proxy" if proxy else "self",
-            proxy_name=proxy,
-            proxy_relation=self.query_one("#relation", Input).value.strip(),
-        )
-        try:
-            consent.check()
-        except InputError as exc:
-            show_error(self, exc)
-            return
-        self.dismiss(consent)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass
@@ -116,7 +45,7 @@ class WalkInForm(ClinicModal):
     Likely duplicates are listed to pick from (check that person in instead)."""
 
     CSS_PATH = "desk.tcss"
-    # Priority: in line with the fields' own keys (desk_fields).
+    # Priority: in line with the fields' own keys (fields.py).
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Register"), priority=True),
         Binding("escape", "cancel", N_("Cancel"), priority=True),
@@ -199,7 +128,7 @@ class WalkInForm(ClinicModal):
 
     # -- moving on ---------------------------------------------------------------------
     def field_entered(self, field: Widget) -> None:
-        """Enter in a field (desk_fields): the next field at once; the last one registers."""
+        """Enter in a field (fields.py): the next field at once; the last one registers."""
         index = self.FIELDS.index(field.id)
         if index + 1 < len(self.FIELDS):
             move_focus(self.query_one(f"#{self.FIELDS[index + 1]}"))
@@ -216,7 +145,7 @@ class WalkInForm(ClinicModal):
             move_focus(self.query_one("#phone"))
 
     def field_typed(self, field: Widget, inserted: bool) -> None:
-        """A key changed the form (desk_fields, at once): a duplicate warning no longer holds.
+        """A key changed the form (fields.py, at once): a duplicate warning no longer holds.
         (Reset on Input.Changed instead, the changes typed just before Ctrl+S arrived after
         it and took back the confirmation it had just asked for.)"""
         self.confirm_pending = None

@@ -1,0 +1,241 @@
+"""The desk's right half: the day's queue, its states, and the screens opened from it.
+
+A base of ``DeskScreen`` (clinic.ui.desk.screen), like ``DeskSearch``. The queue
+is refreshed from the database every few seconds (a thread worker compares a
+stamp first), so that a second desk on the same file sees the changes.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.markup import escape
+from textual import on, work
+from textual.widgets import DataTable, Input, Static
+
+from clinic.core import desk
+from clinic.i18n import N_, _, current_language
+from clinic.ui.base import ClinicScreen
+from clinic.ui.columns import fit_columns
+
+STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
+
+
+# Short English names of the long specialty names, for the queue column (the
+# Chinese names are short already).
+QUEUE_SHORT_EN = {
+    "gp": "GP",
+    "internal": "Internal",
+    "tcm": "TCM",
+    "endocrinology": "Endocrine",
+    "ophthalmology": "Eyes",
+    "paediatrics": "Children",
+    "gynaecology": "Gynaecol.",
+    "orthopaedics": "Orthopaed.",
+    "dermatology": "Skin",
+    "rehabilitation": "Rehab.",
+    "lab": "Lab/ECG",
+}
+
+
+def queue_label(code: str | None, name: str) -> str:
+    if code and current_language() != "zh" and code in QUEUE_SHORT_EN:
+        return QUEUE_SHORT_EN[code]
+    return name if cell_len(name) <= 10 else name[:9] + "…"
+
+
+# The queue's Flags column, in a word each (‼ urgent, ! raised); the visit form says them in full.
+QUEUE_FLAG = {
+    "bp_raised": N_("BP"),
+    "bp_urgent": N_("BP"),
+    "glucose_high": N_("Glu"),
+    "glucose_diabetes": N_("Glu"),
+    "glucose_low": N_("Glu low"),
+}
+
+
+def queue_flags(flags: list) -> str:
+    shown: dict[str, str] = {}  # word → its mark, the most serious first
+    for f in sorted(flags, key=lambda f: f.level != "urgent"):
+        word = _(QUEUE_FLAG[f.code]) if f.code in QUEUE_FLAG else f.code
+        shown.setdefault(word, "‼" if f.level == "urgent" else "!")
+    return " ".join(mark + word for word, mark in shown.items())
+
+
+def state_label(state: str) -> str:
+    return _(STATE_LABELS.get(state, state))
+
+
+class DeskQueue(ClinicScreen):
+    """The queue panel of the desk (see the module)."""
+
+    def poll_queue(self) -> None:
+        if self.day is not None:
+            self._poll(self.day["id"])
+
+    @work(thread=True, exclusive=True, group="queue")
+    def _poll(self, day_id: int) -> None:
+        with self.app.open_store() as store:
+            # The clock's minute is part of it: minutes waited move on even when nothing is written.
+            stamp = (desk.queue_stamp(store, day_id), self.app.now().strftime("%H:%M"))
+        if stamp != self._stamp:
+            self.app.call_from_thread(self.refresh_queue)
+
+    def refresh_queue(self, select: int | None = None) -> None:
+        if self.day is None:
+            return
+        store = self.app.store
+        self._stamp = (desk.queue_stamp(store, self.day["id"]), self.app.now().strftime("%H:%M"))
+        rows = desk.queue_rows(store, self.day, self.app.now(), self.queue_filter)
+        table = self.query_one("#queue", DataTable)
+        keep = select
+        if keep is None and table.row_count and table.cursor_row >= 0:
+            try:
+                keep = int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+            except Exception:  # noqa: BLE001 - the row went away
+                keep = None
+        table.clear()
+        names = dict(self.specialties)
+        target = 0
+        cells = []
+        for index, row in enumerate(rows):
+            flags = queue_flags(row["flag_list"])
+            waited = "" if row["waited"] is None else _("{n} min").format(n=row["waited"])
+            style = {"waiting": "", "with_doctor": "bold", "done": "dim"}[row["state"]]
+            state = state_label(row["state"])
+            queue = queue_label(row["queue"], names.get(row["queue"], row["queue"] or ""))
+            cells.append(
+                (
+                    f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]),
+                    state,
+                    waited,
+                    escape(queue),
+                    escape(row["seen_by_name"] or ""),
+                    f"[red]{escape(flags)}[/]" if flags else "",
+                )
+            )
+            if row["visit_id"] == keep:
+                target = index
+        fit_columns(table, cells)
+        for row, cell_row in zip(rows, cells, strict=True):
+            table.add_row(*cell_row, key=str(row["visit_id"]))
+        if rows:
+            table.move_cursor(row=target)
+        counts = desk.queue_counts(rows)
+        title = _("Queue: {waiting} waiting, {with_doctor} with a doctor, {done} done").format(
+            **counts
+        )
+        if self.queue_filter:
+            shown = _("only {queue}").format(queue=names.get(self.queue_filter, self.queue_filter))
+            title = "[reverse] " + escape(shown) + " [/reverse] " + title
+        else:
+            title = escape("[" + _("all queues") + "]") + " " + title
+        self.query_one("#queue-title", Static).update(title)
+        self.refresh_bar()
+
+    def _selected_visit(self) -> int | None:
+        table = self.query_one("#queue", DataTable)
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        return int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def filter_codes(self) -> list[str | None]:
+        """All, then the specialties this day needs or uses (every one if it names none)."""
+        used = desk.queue_codes(self.app.store, self.day["id"]) if self.day else set()
+        used |= {self.queue_filter} if self.queue_filter else set()
+        codes = [c for c, _label in self.specialties if c in used] or [
+            c for c, _label in self.specialties
+        ]
+        return [None, *codes]
+
+    def action_filter(self) -> None:
+        codes = self.filter_codes()
+        if self.queue_filter not in codes:
+            self.queue_filter = None
+        self.queue_filter = codes[(codes.index(self.queue_filter) + 1) % len(codes)]
+        self.refresh_queue()
+
+    def action_queue_specialty(self) -> None:
+        """The next of the day's queues (those Ctrl+F filters by), not all fifteen specialties."""
+        visit_id = self._selected_visit()
+        if visit_id is None:
+            return
+        visit = desk.visit(self.app.store, visit_id)
+        codes = self.filter_codes()
+        current = visit["queue"] if visit["queue"] in codes else None
+        desk.set_queue(self.app.store, visit_id, codes[(codes.index(current) + 1) % len(codes)])
+        self.refresh_queue(select=visit_id)
+
+    def action_next_state(self) -> None:
+        visit_id = self._selected_visit()
+        if visit_id is None or self.day is None:
+            return
+        desk.advance_state(self.app.store, self.day, visit_id, self.volunteer_id, self.app.now())
+        self.refresh_queue(select=visit_id)
+
+    @on(DataTable.RowSelected, "#queue")
+    def queue_entered(self) -> None:
+        self.action_open_visit()
+
+    def visit_meant(self) -> int | None:
+        """The visit Ctrl+O means, as a volunteer reads the screen: the queue's highlighted
+        row when the queue has the focus or the search box is empty; otherwise the person
+        highlighted in the search results (their visit today). A search that found
+        nobody opens nobody (it opened whoever the queue highlighted)."""
+        queue = self.query_one("#queue", DataTable)
+        text = self.query_one("#search", Input).value.strip()
+        if self.focused is queue or not text:
+            visit_id = self._selected_visit()
+            if visit_id is None:
+                self.notify(_("The queue is empty."), severity="warning")
+            return visit_id
+        table = self.query_one("#results", DataTable)
+        if self.hits_for != text:
+            self.notify(_("Still searching for {query}…").format(query=text), severity="warning")
+            return None
+        if not self.hits or not 0 <= table.cursor_row < len(self.hits):
+            self.notify(
+                _("Nobody found for {query}: no visit opened. Esc clears the search.").format(
+                    query=text
+                ),
+                severity="warning",
+            )
+            return None
+        hit = self.hits[table.cursor_row]
+        row = desk.visit_for(self.app.store, self.day["id"], hit.id)
+        if row is None:
+            self.notify(
+                _("{name} is not checked in today: Enter checks them in.").format(name=hit.name),
+                severity="warning",
+            )
+            return None
+        return row["id"]
+
+    def action_open_visit(self) -> None:
+        from clinic.ui.desk.visit import VisitScreen
+
+        if self.day is None:
+            return
+        if not self.volunteer_ids:
+            self.action_who()
+            return
+        visit_id = self.visit_meant()
+        if visit_id is None:
+            return
+
+        def back(_result) -> None:
+            self.refresh_queue(select=visit_id)
+
+        self.app.push_screen(VisitScreen(visit_id, self.volunteer_id), back)
+
+    # -- stock and summary ------------------------------------------------------------
+    def action_stock(self) -> None:
+        from clinic.ui.desk.stock import StockDialog
+
+        if self.day is not None:
+            self.app.push_screen(StockDialog(self.day["id"]))
+
+    def action_summary(self) -> None:
+        from clinic.ui.desk.summary import SummaryScreen
+
+        if self.day is not None:
+            self.app.push_screen(SummaryScreen(self.day["id"]))

@@ -1,0 +1,202 @@
+"""The clinic desk: the screen volunteers live in on a clinic day.
+
+Left: one search box; results narrow as you type (an exclusive thread worker
+per keystroke); Enter checks the highlighted person in. Right: the day's
+queue with states and minutes waited, refreshed from the database every few
+seconds so that a second desk on the same file sees the changes.
+
+Opening the desk asks for the clinic day (today's first) and who is at the
+desk; every record made here carries that volunteer.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static
+
+from clinic.core import desk
+from clinic.i18n import N_, _, join_list
+from clinic.ui.desk.fields import DeskTable, FieldInput
+from clinic.ui.desk.queue import DeskQueue
+from clinic.ui.desk.search import DeskSearch
+from clinic.ui.keys import ScreenKeysProvider
+
+REFRESH_SECONDS = 3.0
+
+# The open desk of each app window (clinic day, volunteers): leaving the desk for
+# another screen and coming back returns to it; Ctrl+L / Ctrl+Y change it.
+_OPEN_DESKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class DeskScreen(DeskSearch, DeskQueue):
+    COMMANDS = {ScreenKeysProvider}
+    CSS_PATH = "desk.tcss"
+    # The footer shows the keys of every minute; Ctrl+G, Ctrl+Y and Ctrl+L are in F1 and
+    # the palette (Ctrl+P), so that the footer fits 120 columns in Chinese too.
+    BINDINGS = [
+        Binding("ctrl+n", "walk_in", N_("Walk-in")),
+        Binding("ctrl+o", "open_visit", N_("Visit form")),
+        Binding("ctrl+t", "next_state", N_("Next state")),
+        Binding("ctrl+g", "queue_specialty", N_("Queue"), show=False),
+        Binding("ctrl+f", "filter", N_("Filter")),
+        Binding("f9", "summary", N_("End of day")),
+        Binding("f10", "stock", N_("Stock")),
+        Binding("ctrl+y", "who", N_("Who's at desk"), show=False),
+        Binding("ctrl+l", "change_day", N_("Change day"), show=False),
+        # For F1: the search box's and the lists' own Enter do this.
+        Binding(
+            "enter",
+            "check_in_highlighted",
+            N_("Check in (search, results) · open the visit (queue)"),
+            show=False,
+            key_display="Enter",
+        ),
+        Binding("slash", "focus_search", N_("Search"), show=False, key_display="/"),
+        Binding("escape", "clear", N_("Clear"), show=False, key_display="Esc"),
+    ]
+
+    def __init__(self, day_id: int | None = None, volunteer_ids: list[int] | None = None) -> None:
+        super().__init__()
+        self.day: dict | None = None
+        self._initial_day = day_id
+        self.volunteer_ids: list[int] = list(volunteer_ids or [])
+        self.hits: list = []
+        self.hits_for = ""  # the search text the shown results belong to
+        # Enter pressed on this search text before its results arrived (typed at
+        # scanner or paste speed): the check-in happens when they do.
+        self.enter_pending: str | None = None
+        self.queue_filter: str | None = None
+        self._stamp: tuple | None = None
+        self.specialties = []
+
+    # -- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="day-bar")
+        with Horizontal(id="desk-main"):
+            with Vertical(id="checkin"):
+                # A FieldInput: its keys (characters, Backspace …) take effect in the
+                # order they were typed, before the Enter that follows them.
+                yield FieldInput(
+                    placeholder=_(
+                        "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
+                    ),
+                    id="search",
+                    # Not selected on focus: a character typed on a list moves the focus here
+                    # and is inserted at once; selecting it on the later Focus message let the
+                    # next character replace it.
+                    select_on_focus=False,
+                )
+                yield Static("", id="search-status", classes="muted")
+                table = DeskTable(id="results", cursor_type="row", zebra_stripes=True)
+                # No household category here: whether a family is poor is sensitive and
+                # not needed to tell namesakes apart (PIPL: minimum necessary).
+                # A narrow first column marks who is checked in today (✓), so no other column is pushed out.
+                table.add_column("✓", width=1, key="here")
+                table.add_columns(
+                    _("Name"), _("Sex"), _("Age"), _("Village"), _("Household"), _("ID / phone")
+                )
+                yield table
+            with Vertical(id="queue-box"):
+                yield Static(_("Queue"), id="queue-title", classes="title")
+                table = DeskTable(id="queue", cursor_type="row", zebra_stripes=True)
+                # Flags last: the one column of any length; the others keep their room at 120 columns.
+                table.add_columns(
+                    _("Name"), _("State"), _("Waited"), _("Queue"), _("Doctor"), _("Flags")
+                )
+                yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.specialties = desk.specialties_catalogue(self.app.store)
+        if not self._initial_day and self.app in _OPEN_DESKS:
+            self._initial_day, self.volunteer_ids = _OPEN_DESKS[self.app]
+            if not desk.find_day(self.app.store, self._initial_day):
+                self._initial_day, self.volunteer_ids = None, []
+        if self._initial_day:
+            self.open_day(self._initial_day, self.volunteer_ids)
+        else:
+            self.call_after_refresh(self.action_change_day)
+        self.set_interval(REFRESH_SECONDS, self.poll_queue)
+
+    # -- the day and the volunteers ------------------------------------------------
+    def action_change_day(self) -> None:
+        from clinic.ui.desk.pickers import DayPicker
+
+        def picked(day_id: int | None) -> None:
+            if day_id is None:
+                if self.day is None:
+                    self.app.action_open("home")
+                return
+            self.open_day(day_id, [])
+
+        self.app.push_screen(DayPicker(), picked)
+
+    def open_day(self, day_id: int, volunteer_ids: list[int]) -> None:
+        self.day = desk.get_day(self.app.store, day_id)
+        self._stamp = None
+        if volunteer_ids:
+            for vid in volunteer_ids:
+                desk.join_desk(self.app.store, day_id, vid)
+            self.volunteer_ids = list(volunteer_ids)
+            self.refresh_bar()
+            self.remember()
+        else:
+            self.volunteer_ids = []
+            self.action_who()
+        self.refresh_queue()
+        self.query_one("#search", Input).focus()
+
+    def action_who(self) -> None:
+        from clinic.ui.desk.pickers import VolunteerPicker
+
+        if self.day is None:
+            return
+
+        def picked(ids: list[int] | None) -> None:
+            if ids:
+                for vid in ids:
+                    desk.join_desk(self.app.store, self.day["id"], vid)
+                self.volunteer_ids = ids
+                self.remember()
+            self.refresh_bar()
+
+        self.app.push_screen(VolunteerPicker(self.day["id"], self.volunteer_ids), picked)
+
+    def remember(self) -> None:
+        if self.day is not None:
+            _OPEN_DESKS[self.app] = (self.day["id"], list(self.volunteer_ids))
+
+    @property
+    def volunteer_id(self) -> int | None:
+        return self.volunteer_ids[0] if self.volunteer_ids else None
+
+    def volunteer_name(self, vid: int | None = None) -> str:
+        vid = vid if vid is not None else self.volunteer_id
+        row = desk.volunteer(self.app.store, vid) if vid else None
+        return row["name"] if row else ""
+
+    def refresh_bar(self) -> None:
+        if self.day is None:
+            return
+        counts = desk.seen_counts(self.app.store, self.day["id"])
+        names = [f"{self.volunteer_name(v)} ({counts.get(v, 0)})" for v in self.volunteer_ids]
+        bar = f"[b]{escape(desk.day_label(self.day))}[/b]"
+        if self.day["date"] != self.app.today().isoformat():
+            bar += (
+                "  [reverse] "
+                + _("Past clinic day: records take the date {date}").format(date=self.day["date"])
+                + " [/reverse]"
+            )
+        if names:
+            bar += "   " + _("At the desk (seen today): {names}").format(names=join_list(names))
+            if self.volunteer_id and counts.get(self.volunteer_id):
+                bar += " — " + _("thank you!")
+        else:
+            bar += "   " + _("Ctrl+Y: say who is at the desk")
+        self.query_one("#day-bar", Static).update(bar)

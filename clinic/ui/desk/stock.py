@@ -1,0 +1,82 @@
+"""The desk's stock of printed sheets: how many of each template were brought, what is left."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
+
+from clinic.core.desk import handouts
+from clinic.core.errors import InputError
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicModal
+from clinic.ui.errors import show_error
+
+
+class StockDialog(ClinicModal):
+    """How many printed sheets of each template were brought; what is left."""
+
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    def __init__(self, day_id: int) -> None:
+        super().__init__()
+        self.day_id = day_id
+
+    def compose(self) -> ComposeResult:
+        lines = handouts.stock(self.app.store, self.day_id)
+        with Vertical(classes="dialog wide"):
+            yield Static(_("Printed sheets brought today (handouts count down)"), classes="title")
+            with VerticalScroll(id="stock-lines", classes="compact"):
+                for line in lines:
+                    with Horizontal(classes="field"):
+                        yield Label(line.title, classes="stock-label")
+                        yield Input(
+                            "" if line.brought is None else str(line.brought),
+                            id=f"s-{line.code}",
+                            classes="stock-input",
+                            type="integer",
+                        )
+                        left = "-" if line.left is None else str(line.left)
+                        text = _("given {given}, left {left}").format(given=line.given, left=left)
+                        yield Static(
+                            f"[bold red]{text}[/]" if line.low else text, classes="stock-left"
+                        )
+            yield Static("", id="error", classes="error")
+            yield Static(
+                _("Type the number brought; Enter moves on; Ctrl+S saves."), classes="muted"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inputs = list(self.query(Input))
+        if inputs:
+            inputs[0].focus()
+
+    @on(Input.Submitted)
+    def next_line(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            for field in self.query(Input):
+                if field.value.strip():
+                    handouts.set_stock(self.app.store, self.day_id, field.id[2:], field.value)
+        except InputError as exc:
+            show_error(self, exc)
+            return
+        self.notify(_("Stock saved."))
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

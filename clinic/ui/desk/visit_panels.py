@@ -1,0 +1,92 @@
+"""What the visit form shows beside its fields: the banner, the person, their history, handouts.
+
+A base of ``VisitScreen`` (clinic.ui.desk.visit), which loads ``self.ctx``
+(``desk.visit_context``) and ``self.conditions``; only reading and showing here.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.widgets import DataTable, Static
+
+from clinic.core import desk
+from clinic.core import vitals as V
+from clinic.core.categories import category_label, tag_label
+from clinic.i18n import _, join_list
+from clinic.ui.base import ClinicScreen
+from clinic.ui.labels import sex_short
+
+
+class VisitPanels(ClinicScreen):
+    """The read-only panels of the visit form (see the module)."""
+
+    def banner(self) -> str:
+        """The person whose form this is, unmistakably, and whether the visit is done."""
+        p, visit = self.ctx["person"], self.ctx["visit"]
+        age = "" if self.ctx["age"] is None else " " + _("{age} y").format(age=self.ctx["age"])
+        who = f"{escape(p['name'])}  {sex_short(p['sex'])}{age}  {escape(p['village'] or '')}"
+        text = "[b reverse] " + _("Visit: {who}").format(who=who) + " [/]"
+        if visit["state"] == "done":
+            done_at = (visit.get("done_at") or "")[11:16]
+            text += (
+                "  [b black on yellow] "
+                + escape(
+                    _("Done at {time}: a change asks first").format(time=done_at or "-")
+                    if self.locked
+                    else _("Done at {time}: being changed").format(time=done_at or "-")
+                )
+                + " [/]"
+            )
+        return text
+
+    def show_person(self) -> None:
+        p, day = self.ctx["person"], self.ctx["day"]
+        on_record = dict(self.conditions)
+        household = _("Household")
+        lines = [
+            f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  "
+            + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
+            f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
+            + (f" ({category_label(p['category'])})" if p["category"] else ""),
+            _("Tags: {tags}").format(tags=join_list(tag_label(t) for t in self.ctx["tags"]) or "-"),
+            _("Chronic conditions: {list}").format(
+                list=join_list(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"
+            ),
+            _("Visit on {date}").format(date=day["date"]),
+        ]
+        consent = self.ctx["consent"]
+        if consent:
+            who = (
+                _("self")
+                if consent["signed_by"] == "self"
+                else _("proxy {name}").format(name=consent["proxy_name"] or "")
+            )
+            lines.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
+        self.query_one("#person", Static).update("\n".join(lines))
+
+    def show_history(self) -> None:
+        table = self.query_one("#history", DataTable)
+        for h in self.ctx["history"]:
+            bp = f"{h['sbp']}/{h['dbp']}" if h["sbp"] else "-"
+            glucose = (
+                "-"
+                if h["glucose"] is None
+                else f"{h['glucose']:g}" + (_(" fasting") if h["glucose_fasting"] else "")
+            )
+            flags = " ".join(V.flag_short(f.code) for f in V.parse_flags(h["flags"]))
+            table.add_row(h["date"], bp, glucose, flags)
+        if not self.ctx["history"]:
+            table.add_row(_("first visit"), "", "", "")
+
+    def show_handouts(self) -> None:
+        rows = desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]
+        from clinic.i18n import pick
+
+        text = (
+            _("Handed out: {list}").format(
+                list=join_list(pick(r["title_zh"], r["title_en"]) for r in rows)
+            )
+            if rows
+            else _("No health prescription yet (Ctrl+R)")
+        )
+        self.query_one("#handouts", Static).update(text)
