@@ -242,7 +242,11 @@ def build_demo(
             }
             person_id = bulk.next_id(store, "persons")
             household_id = bulk.next_id(store, "households")
-            households, persons, tags, conditions, keys = [], [], [], [], []
+            households: list[tuple] = []
+            persons: list[tuple] = []
+            tags: list[tuple] = []
+            conditions: list[tuple] = []
+            keys: list[tuple] = []
             per_village = spec["persons"] / len(village_list)
             for index, vid in enumerate(village_list):
                 target = int(per_village * (index + 1)) - int(per_village * index)
@@ -503,7 +507,12 @@ def _clinic_days(
         dates[past - 1] = today  # one clinic day is today, for the desk
     first_day = bulk.next_id(store, "clinic_days")
     visit_id = bulk.next_id(store, "visits")
-    days, needs, assignments, visits, conds, handouts = [], [], [], [], [], []
+    days: list[tuple] = []
+    needs: list[tuple] = []
+    assignments: list[tuple] = []
+    visits: list[tuple] = []
+    conds: list[tuple] = []
+    handouts: list[tuple] = []
     for n, date in enumerate(dates):
         day_id = first_day + n
         vid = villages[n % len(villages)]
@@ -566,7 +575,7 @@ def _clinic_days(
             # Plausible readings only: systolic well above diastolic, glucose 2.5–25 mmol/L;
             # children are not given adult blood pressure or glucose readings.
             dbp = min(max(int(rng.gauss(84, 12)), 50), 125) if adult else None
-            sbp = min(max(int(rng.gauss(138, 22)), dbp + 25), 230) if adult else None
+            sbp = min(max(int(rng.gauss(138, 22)), dbp + 25), 230) if dbp is not None else None
             glucose = (
                 min(max(round(rng.gauss(6.8, 2.2), 1), 2.5), 25.0)
                 if adult and rng.random() < 0.7

@@ -232,7 +232,7 @@ def _report(store: Store, scope: Scope, described: dict[str, Any]) -> Report:
 
     by_cat = {r["category"]: r for r in q.households_by_category(store, scope)}
     people_cat = q.people_by_category(store, scope)
-    categories = []
+    categories: list[dict[str, Any]] = []
     for code in CATEGORIES:
         row = by_cat.get(code, {})
         registered = row.get("registered") or 0
