@@ -287,7 +287,7 @@ def import_register_command(
     township: str | None,
     village: str | None,
 ) -> None:
-    from clinic.core.registers import import_register
+    from clinic.core.imports import import_register
 
     update, close = progress_bar(_("Importing"))
     with app.open(create=True) as store:

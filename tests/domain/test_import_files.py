@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from clinic.cli.main import cli
 from clinic.core.errors import ImportFileError
-from clinic.core.registers import import_register
+from clinic.core.imports import import_register
 from clinic.core.volunteer_import import import_volunteers
 
 SHEET = "xl/worksheets/sheet1.xml"

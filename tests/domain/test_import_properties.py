@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from clinic.core.errors import ClinicError
 from clinic.core.idnumbers import check_character
-from clinic.core.registers import import_register
+from clinic.core.imports import import_register
 from clinic.core.volunteer_import import import_volunteers
 from clinic.store import open_store
 
