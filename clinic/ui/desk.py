@@ -25,11 +25,11 @@ from clinic.core import desk
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _, current_language, join_list
 from clinic.ui.base import ClinicScreen
-from clinic.ui.columns import fit_columns
 from clinic.ui.desk_fields import NOT_TYPED, DeskTable, FieldInput, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
+from clinic.ui.widgets.columns import fit_columns
 
 REFRESH_SECONDS = 3.0
 RESULTS_LIMIT = 30  # check-in results shown; one more is fetched to know there are more

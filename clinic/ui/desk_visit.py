@@ -22,11 +22,11 @@ from clinic.core.categories import category_label, tag_label
 from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, join_list
 from clinic.ui.base import ClinicScreen
-from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.desk_fields import FieldInput, FieldList, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import sex_short
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
 # the two readings taken at nearly every visit come first.

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from clinic.i18n import _
-from clinic.ui.confirm import ConfirmDialog  # noqa: F401 - planning screens import it from here
+from clinic.ui.widgets.confirm import ConfirmDialog  # noqa: F401 - planning screens import it from here
 
 
 def cursor_id(table: DataTable) -> int | None:

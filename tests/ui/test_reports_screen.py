@@ -154,7 +154,7 @@ def test_snapshot(year_path, snap_compare, lang, size, make_app):
 
 
 async def test_replacing_a_file_asks_first(year_path, tmp_path, make_app, open_report):
-    from clinic.ui.confirm import ConfirmDialog as Confirm
+    from clinic.ui.widgets.confirm import ConfirmDialog as Confirm
 
     target = tmp_path / "r.csv"
     target.write_text("keep me", encoding="utf-8")

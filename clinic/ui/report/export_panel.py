@@ -22,8 +22,8 @@ from clinic.core.errors import ClinicError
 from clinic.core.exports import export_target, exports_folder
 from clinic.i18n import _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.errors import show_error
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 
 class ExportCancelled(Exception):
