@@ -10,7 +10,7 @@ unique 18-digit ID numbers with their check characters, Chinese names
 sharing a household number, every date, group and category spelling the
 importer reads, phones, tags, chronic conditions. The header uses one of the
 accepted spellings of every column, taken from the importer's own table
-(clinic.core.registers.REGISTER_COLUMNS); ``--variant N`` shifts which one,
+(clinic.core.imports.REGISTER_COLUMNS); ``--variant N`` shifts which one,
 so that runs with N = 0, 1, 2 ... go through all of them.
 
 Each measure runs in a child process, which reports its time and its peak
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from clinic.core.idnumbers import check_character  # noqa: E402
-from clinic.core.registers import REGISTER_COLUMNS  # noqa: E402
+from clinic.core.imports import REGISTER_COLUMNS  # noqa: E402
 
 GOAL = 0.15
 QUICK = 20_000

@@ -1,8 +1,8 @@
 """The ``clinic`` command: opens the TUI, or runs one of the subcommands.
 
-Subcommands live in modules named for what they do (``registers``, ``desk``,
-``planning``, ``reports``); each attaches its commands to the groups defined
-here. The user's language is chosen before any help text is built, so
+Subcommands live in modules named for what they do (``database``, ``imports``,
+``persons``, ``desk``, ``planning``, ``reports``, ``backup``, ``talks``); each
+attaches its commands to the groups defined here. The user's language is chosen before any help text is built, so
 ``--help`` speaks it too. Exit codes: 0 ok, 1 bad input, 2 usage, 3 database.
 """
 
@@ -198,7 +198,17 @@ def day_group() -> None:
 
 
 # Command modules attach themselves to the groups above.
-from clinic.cli import backup, desk, planning, registers, reports, talks, users  # noqa: E402,F401
+from clinic.cli import (  # noqa: E402,F401
+    backup,
+    database,
+    desk,
+    imports,
+    persons,
+    planning,
+    reports,
+    talks,
+    users,
+)
 from clinic.cli.click_i18n import localise_metavars  # noqa: E402
 
 localise_metavars(cli, _early_language(sys.argv[1:]) or "en")

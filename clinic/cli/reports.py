@@ -207,7 +207,7 @@ def _progress(store, name: str, filters, to_file: bool):
     """A progress bar on stderr for a long export to a file in a terminal."""
     if not to_file or not stderr_is_terminal():
         return None, lambda: None
-    from clinic.cli.registers import progress_bar
+    from clinic.cli.output import progress_bar
     from clinic.core.exports import count_rows
 
     total = count_rows(store, name, filters)

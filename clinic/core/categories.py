@@ -136,7 +136,8 @@ def parse_category(text: str | None) -> str:
     if code is None:
         raise FieldError(
             _("Unknown household category {value}; use one of: {choices}.").format(
-                value=text.strip(), choices=_choices([category_label(c) for c in CATEGORIES])
+                value=(text or "").strip(),
+                choices=_choices([category_label(c) for c in CATEGORIES]),
             )
         )
     return code
@@ -195,7 +196,7 @@ def parse_sex(text: str | None) -> str | None:
     code = _SEX_WORDS.get(key)
     if code is None:
         raise FieldError(
-            _("Unknown sex {value}; write 男 or 女 (M or F).").format(value=text.strip())
+            _("Unknown sex {value}; write 男 or 女 (M or F).").format(value=(text or "").strip())
         )
     return code
 

@@ -90,7 +90,10 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> Path:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    return write_atomic(path, lambda stream: stream.write(data))
+    def fill(stream: BinaryIO) -> None:
+        stream.write(data)
+
+    return write_atomic(path, fill)
 
 
 def safe_file_name(text: str, fallback: str = "file") -> str:

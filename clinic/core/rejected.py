@@ -11,7 +11,7 @@ who, when, which file, how many rows; never the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +41,7 @@ def write_rejected(
     headers: list[str],
     rejected: list[Rejected],
     *,
-    masks: dict[int, Callable[[str], str]],
+    masks: Mapping[int, Callable[[str], str]],
     unmasked: bool = False,
     actor: str = "",
     kind: str = "register",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 from clinic.store.rules import DAY_HOURS_SQL, SERVED_STATUS
 
 # Assignments that count (not declined).
@@ -60,20 +60,18 @@ def insert_assignment(
     source: str = "manual",
     hours: float | None = None,
 ) -> int:
-    return (
-        store.db["assignments"]
-        .insert(
-            {
-                "uid": new_uid(),
-                "clinic_day_id": day_id,
-                "volunteer_id": volunteer_id,
-                "role": role,
-                "status": status,
-                "source": source,
-                "hours": hours,
-            }
-        )
-        .last_pk
+    return insert_row(
+        store.db,
+        "assignments",
+        {
+            "uid": new_uid(),
+            "clinic_day_id": day_id,
+            "volunteer_id": volunteer_id,
+            "role": role,
+            "status": status,
+            "source": source,
+            "hours": hours,
+        },
     )
 
 
@@ -82,7 +80,7 @@ def assignment(store: Store, assignment_id: int) -> dict | None:
 
 
 def update_assignment(store: Store, assignment_id: int, values: dict[str, Any]) -> None:
-    store.db["assignments"].update(assignment_id, values)
+    store.db.table("assignments").update(assignment_id, values)
 
 
 def delete_assignments(store: Store, ids: Iterable[int]) -> None:

@@ -20,7 +20,7 @@ def record(
     """Add one row, inside the caller's transaction when there is one."""
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)
     with store.transaction() as db:
-        db["audit_log"].insert(
+        db.table("audit_log").insert(
             {"actor": actor or "unknown", "action": action, "detail": text, "rows": rows}
         )
 

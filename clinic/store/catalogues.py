@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from clinic.store.connection import Store
+from clinic.store.connection import Store, insert_row
 
 # -- specialties ---------------------------------------------------------------
 
@@ -43,19 +43,17 @@ def add_local_unit(store: Store, name: str, parent: dict) -> int:
         if "区委" in name or "县委" in name
         else ("general_branch" if "总支" in name else "branch")
     )
-    return (
-        store.db["organisations"]
-        .insert(
-            {
-                "short_name": name,
-                "name_zh": name,
-                "name_en": f"{parent['name_en']} ({name})",
-                "level": level,
-                "parent_id": parent["id"],
-                "sort_order": parent["sort_order"],
-            }
-        )
-        .last_pk
+    return insert_row(
+        store.db,
+        "organisations",
+        {
+            "short_name": name,
+            "name_zh": name,
+            "name_en": f"{parent['name_en']} ({name})",
+            "level": level,
+            "parent_id": parent["id"],
+            "sort_order": parent["sort_order"],
+        },
     )
 
 
@@ -143,4 +141,4 @@ def default_ticks(store: Store) -> dict[int, str]:
 
 
 def set_setting(store: Store, key: str, value: str) -> None:
-    store.db["settings"].upsert({"key": key, "value": value}, pk="key")
+    store.db.table("settings").upsert({"key": key, "value": value}, pk="key")

@@ -45,6 +45,17 @@ def new_uid() -> str:
     return raw.hex()
 
 
+def insert_row(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    """Insert one row and give back its new id.
+
+    The store's one reader of sqlite-utils' ``last_pk``, which is typed as
+    optional: every table the app inserts into has an integer primary key."""
+    pk = db.table(table).insert(row).last_pk
+    if not isinstance(pk, int):
+        raise TypeError(f"{table}: insert gave no integer id ({pk!r})")
+    return pk
+
+
 @dataclass
 class Store:
     """A connection to the clinic database with the app's named queries hung off it."""

@@ -9,7 +9,6 @@ Cursors are read in batches (rows are never all collected).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ from clinic.store.connection import Store
 from clinic.store.rules import OPEN_FOLLOW_UPS_CTE, Scope, ids_in, scope_cte, scope_scalar
 
 
-def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[sqlite3.Row]:
+def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[tuple]:
     cursor = store.conn.execute(sql, list(params))
     while True:
         batch = cursor.fetchmany(2000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 from clinic.store.rules import HELD_SQL, PLACES_COLUMNS
 
 # One row of a clinic day, for every screen, command and export.
@@ -90,7 +90,7 @@ def days_between(
 
 def insert_day(store: Store, values: dict[str, Any], needs: dict[str, int] | None = None) -> int:
     """A new clinic day, with the places it needs per specialty."""
-    day_id = store.db["clinic_days"].insert({"uid": new_uid(), **values}).last_pk
+    day_id = insert_row(store.db, "clinic_days", {"uid": new_uid(), **values})
     if needs:
         replace_needs(store, day_id, needs)
     return day_id
@@ -98,7 +98,7 @@ def insert_day(store: Store, values: dict[str, Any], needs: dict[str, int] | Non
 
 def update_day(store: Store, day_id: int, values: dict[str, Any]) -> None:
     if values:
-        store.db["clinic_days"].update(day_id, values)
+        store.db.table("clinic_days").update(day_id, values)
 
 
 def replace_needs(store: Store, day_id: int, needs: dict[str, int]) -> None:
@@ -156,7 +156,7 @@ def stock(store: Store, day_id: int) -> list[dict]:
 
 
 def set_stock(store: Store, day_id: int, code: str, brought: int) -> None:
-    store.db["day_stock"].upsert(
+    store.db.table("day_stock").upsert(
         {"clinic_day_id": day_id, "template_code": code, "brought": brought},
         pk=("clinic_day_id", "template_code"),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 from clinic.store.rules import OPEN_FOLLOW_UPS_CTE
 
 # -- reads -------------------------------------------------------------------------
@@ -122,18 +122,16 @@ def set_cadre(store: Store, household_id: int, cadre_id: int | None) -> None:
 def insert_pairing_visit(
     store: Store, household_id: int, cadre_id: int, date: str, notes: str
 ) -> int:
-    return (
-        store.db["pairing_visits"]
-        .insert(
-            {
-                "uid": new_uid(),
-                "household_id": household_id,
-                "cadre_id": cadre_id,
-                "date": date,
-                "notes": notes,
-            }
-        )
-        .last_pk
+    return insert_row(
+        store.db,
+        "pairing_visits",
+        {
+            "uid": new_uid(),
+            "household_id": household_id,
+            "cadre_id": cadre_id,
+            "date": date,
+            "notes": notes,
+        },
     )
 
 

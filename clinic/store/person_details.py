@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 
 # -- tags ------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ def current_consent(store: Store, person_id: int) -> dict | None:
 
 
 def insert_consent(store: Store, row: dict) -> int:
-    return store.db["consents"].insert({"uid": new_uid(), **row}).last_pk
+    return insert_row(store.db, "consents", {"uid": new_uid(), **row})
 
 
 def clear_proxy_name(store: Store, name: str, household_id: int | None) -> int:

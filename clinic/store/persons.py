@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 
 # What a search hit, a person list row or a person's form carries; one SELECT
 # for every list. A person's village is their own, else their household's.
@@ -141,7 +141,7 @@ def insert_person(store: Store, row: dict, keys: list[str]) -> int:
     """A person made at the desk (a walk-in), with their search keys."""
     from clinic.store.person_keys import insert_person_keys
 
-    pid = store.db["persons"].insert({"uid": new_uid(), **row}).last_pk
+    pid = insert_row(store.db, "persons", {"uid": new_uid(), **row})
     insert_person_keys(store, [(k, pid) for k in dict.fromkeys(keys)])
     return pid
 
@@ -167,7 +167,7 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
 # -- the register import -------------------------------------------------------------
 
 
-def persons_matching(store: Store, id_numbers: list[str], household_ids: list[int]) -> list[dict]:
+def persons_matching(store: Store, id_numbers: list[str], household_ids: list[int]) -> list[tuple]:
     """Persons with one of ``id_numbers`` or in one of ``household_ids``, by
     id, as tuples of PERSON_COLUMNS."""
     cols = ", ".join(PERSON_COLUMNS)

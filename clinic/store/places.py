@@ -3,7 +3,7 @@ the lists that choose one."""
 
 from __future__ import annotations
 
-from clinic.store.connection import Store
+from clinic.store.connection import Store, insert_row
 
 # A village with its township, as every picker and lookup shows it.
 _VILLAGE_SELECT = (
@@ -12,26 +12,22 @@ _VILLAGE_SELECT = (
 )
 
 
-def township_id(store: Store, name: str, create: bool = True) -> int | None:
+def township_id(store: Store, name: str) -> int:
+    """The township's id, made when missing (an import names new places)."""
     row = store.one("SELECT id FROM townships WHERE name = ?", [name])
     if row:
         return row["id"]
-    if not create:
-        return None
     kind = "subdistrict" if name.endswith("街道") else "town"
-    return store.db["townships"].insert({"name": name, "kind": kind}).last_pk
+    return insert_row(store.db, "townships", {"name": name, "kind": kind})
 
 
-def village_id(store: Store, township: str, village: str, create: bool = True) -> int | None:
-    tid = township_id(store, township, create)
-    if tid is None:
-        return None
+def village_id(store: Store, township: str, village: str) -> int:
+    """The village's id, made (with its township) when missing."""
+    tid = township_id(store, township)
     row = store.one("SELECT id FROM villages WHERE township_id = ? AND name = ?", [tid, village])
     if row:
         return row["id"]
-    if not create:
-        return None
-    return store.db["villages"].insert({"township_id": tid, "name": village}).last_pk
+    return insert_row(store.db, "villages", {"township_id": tid, "name": village})
 
 
 def villages(store: Store) -> list[dict]:

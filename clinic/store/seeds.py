@@ -85,7 +85,7 @@ def apply_seeds(store: Store, *, force: bool = False) -> bool:
                     if column in row:
                         row[column] = int(row[column] or 0)
             if rows:
-                db[table].upsert_all(rows, pk=key)
+                db.table(table).upsert_all(rows, pk=key)
         for doc in read_templates():
             row = template_row(doc)
             existing = store.one(
@@ -93,8 +93,8 @@ def apply_seeds(store: Store, *, force: bool = False) -> bool:
                 [row["code"], row["version"]],
             )
             if existing:
-                db["prescription_templates"].update(existing["id"], row)
+                db.table("prescription_templates").update(existing["id"], row)
             else:
-                db["prescription_templates"].insert(row)
-        db["settings"].upsert({"key": SEED_HASH_KEY, "value": current}, pk="key")
+                db.table("prescription_templates").insert(row)
+        db.table("settings").upsert({"key": SEED_HASH_KEY, "value": current}, pk="key")
     return True

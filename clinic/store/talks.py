@@ -6,7 +6,7 @@ figures over a period in :mod:`clinic.store.figures`.
 
 from __future__ import annotations
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 
 _SELECT = """
 SELECT t.id, t.uid, t.clinic_day_id, t.topic, t.speaker_id, vol.name AS speaker,
@@ -35,7 +35,7 @@ def talk(store: Store, talk_id: int) -> dict | None:
 
 
 def insert_talk(store: Store, row: dict) -> int:
-    return store.db["health_talks"].insert({"uid": new_uid(), **row}).last_pk
+    return insert_row(store.db, "health_talks", {"uid": new_uid(), **row})
 
 
 def update_talk(store: Store, talk_id: int, values: dict) -> None:
@@ -61,4 +61,4 @@ def done_days_with_speakers(store: Store) -> list[dict]:
 
 
 def insert_talks(store: Store, rows: list[dict]) -> None:
-    store.db["health_talks"].insert_all([{"uid": new_uid(), **row} for row in rows])
+    store.db.table("health_talks").insert_all([{"uid": new_uid(), **row} for row in rows])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 
 
 def visit_for(store: Store, day_id: int, person_id: int) -> dict | None:
@@ -31,17 +31,17 @@ def visit(store: Store, visit_id: int) -> dict | None:
 
 
 def insert_visit(store: Store, row: dict) -> int:
-    return store.db["visits"].insert({"uid": new_uid(), **row}).last_pk
+    return insert_row(store.db, "visits", {"uid": new_uid(), **row})
 
 
 def update_visit(store: Store, visit_id: int, values: dict) -> None:
-    store.db["visits"].update(visit_id, values)
+    store.db.table("visits").update(visit_id, values)
 
 
 def set_visit_conditions(store: Store, visit_id: int, codes: list[str]) -> None:
     store.conn.execute("DELETE FROM visit_conditions WHERE visit_id = ?", [visit_id])
     if codes:
-        store.db["visit_conditions"].insert_all(
+        store.db.table("visit_conditions").insert_all(
             [{"visit_id": visit_id, "condition_code": c} for c in dict.fromkeys(codes)]
         )
 
@@ -144,7 +144,7 @@ def seen_counts(store: Store, day_id: int) -> dict[int, int]:
 def insert_handout(store: Store, row: dict) -> int:
     row = dict(row)
     row["ticked"] = json.dumps(row.get("ticked", []), ensure_ascii=False)
-    return store.db["handouts"].insert({"uid": new_uid(), **row}).last_pk
+    return insert_row(store.db, "handouts", {"uid": new_uid(), **row})
 
 
 def visit_handouts(store: Store, visit_id: int) -> list[dict]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 from clinic.store.rules import DAY_HOURS_SQL, HELD_SQL, SERVED_STATUS
 
 VOLUNTEER_SELECT = f"""
@@ -31,7 +31,8 @@ def volunteers(
     name: str | None = None,
     cadres: bool = False,
 ) -> list[dict]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if organisation_id is not None:
         where.append("(v.organisation_id = ? OR o.parent_id = ?)")
         params += [organisation_id, organisation_id]
@@ -63,12 +64,12 @@ def volunteers_named(store: Store, name: str) -> list[dict]:
 
 
 def insert_volunteer(store: Store, values: dict[str, Any]) -> int:
-    return store.db["volunteers"].insert({"uid": new_uid(), **values}).last_pk
+    return insert_row(store.db, "volunteers", {"uid": new_uid(), **values})
 
 
 def update_volunteer(store: Store, volunteer_id: int, values: dict[str, Any]) -> None:
     if values:
-        store.db["volunteers"].update(volunteer_id, values)
+        store.db.table("volunteers").update(volunteer_id, values)
 
 
 def unavailable_dates(store: Store, volunteer_id: int) -> list[str]:
@@ -123,12 +124,12 @@ def save_volunteer(store: Store, values: dict[str, Any]) -> str:
     """Insert or update by (name, phone); returns 'created', 'updated' or 'unchanged'."""
     existing = find_volunteer(store, values["name"], values["phone"])
     if existing is None:
-        store.db["volunteers"].insert({"uid": new_uid(), **values})
+        store.db.table("volunteers").insert({"uid": new_uid(), **values})
         return "created"
     changes = {k: v for k, v in values.items() if existing.get(k) != v}
     if not changes:
         return "unchanged"
-    store.db["volunteers"].update(existing["id"], changes)
+    store.db.table("volunteers").update(existing["id"], changes)
     return "updated"
 
 

@@ -46,7 +46,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "registers",
         "f3",
         N_("Registers"),
-        "clinic.ui.registers:RegistersScreen",
+        "clinic.ui.register_browser:RegistersScreen",
         N_("Villages, households and persons; search"),
     ),
     ScreenEntry(

@@ -20,9 +20,9 @@ from clinic.core import talks as T
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
-from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import cursor_id, form_footer
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 _CSS = """
 {name} {{ align: center middle; }}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic.core.registers import REGISTER_COLUMNS, import_register
+from clinic.core.imports import REGISTER_COLUMNS, import_register
 from clinic.core.tables import map_headers, read_table
 from clinic.store import open_store
 

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic.core import dates, idnumbers, phones
-from clinic.core import registers as reg
 from clinic.core.errors import InputError
-from clinic.core.registers import import_register
+from clinic.core.imports import import_register, register_fields
+from clinic.core.imports import register as reg
 from clinic.store import persons as persons_q
 from clinic.store.connection import new_uid
 
@@ -182,7 +182,7 @@ def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, 
 
 
 def test_person_tuples_follow_the_store_columns():
-    assert persons_q.PERSON_COLUMNS[3:] == reg.VALUE_FIELDS
+    assert persons_q.PERSON_COLUMNS[3:] == register_fields.VALUE_FIELDS
 
 
 def test_uids_are_random_version_4_uuids():

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 
 from clinic.cli.main import cli
 from clinic.core.errors import ImportFileError
+from clinic.core.imports import import_register
 from clinic.core.planning.volunteer_import import import_volunteers
-from clinic.core.registers import import_register
 
 SHEET = "xl/worksheets/sheet1.xml"
 

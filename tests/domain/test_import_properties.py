@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from clinic.core.errors import ClinicError
 from clinic.core.idnumbers import check_character
+from clinic.core.imports import import_register
 from clinic.core.planning.volunteer_import import import_volunteers
-from clinic.core.registers import import_register
 from clinic.store import open_store
 
 NAMES = st.text(alphabet="张王李赵曾单覃欧阳伟芳娜敏静丽强磊军", min_size=2, max_size=4)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core.errors import ImportFileError
-from clinic.core.registers import import_register
+from clinic.core.imports import import_register
 
 
 def snapshot(store) -> dict:

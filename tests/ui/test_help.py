@@ -59,7 +59,7 @@ async def test_help_fits_an_80_column_terminal(demo_path, today):
 
 async def test_a_confirmation_shows_a_name_as_typed(demo_path, today):
     """A question naming a person is never read as markup: `[/]` in a name crashed it."""
-    from clinic.ui.confirm import ConfirmDialog
+    from clinic.ui.widgets.confirm import ConfirmDialog
 
     app = ClinicApp(db_path=demo_path, actor="tester", today=today)
     async with app.run_test(size=(120, 36)) as pilot:

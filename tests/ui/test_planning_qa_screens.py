@@ -12,8 +12,8 @@ from clinic.core import planning as p
 async def test_status_keys_act_only_on_a_focused_team_row(demo_path, demo_store, make_app, go):
     from textual.widgets import DataTable
 
-    from clinic.ui.confirm import ConfirmDialog
     from clinic.ui.planning.widgets import cursor_id
+    from clinic.ui.widgets.confirm import ConfirmDialog
 
     app = make_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -154,7 +154,7 @@ def test_snapshot(year_path, snap_compare, lang, size, make_app):
 
 
 async def test_replacing_a_file_asks_first(year_path, tmp_path, make_app, open_report):
-    from clinic.ui.confirm import ConfirmDialog as Confirm
+    from clinic.ui.widgets.confirm import ConfirmDialog as Confirm
 
     target = tmp_path / "r.csv"
     target.write_text("keep me", encoding="utf-8")
@@ -182,11 +182,11 @@ async def test_escape_cancels_a_long_export(
 ):
     import threading
 
-    from clinic.core import exports
+    from clinic.core.exports import delivery
 
     started = threading.Event()
     release = threading.Event()
-    real_rows = exports.dataset_rows
+    real_rows = delivery.dataset_rows
 
     def slow_rows(*args, **kwargs):
         for i, row in enumerate(real_rows(*args, **kwargs)):
@@ -195,7 +195,7 @@ async def test_escape_cancels_a_long_export(
                 release.wait(5)
             yield row
 
-    monkeypatch.setattr(exports, "dataset_rows", slow_rows)
+    monkeypatch.setattr(delivery, "dataset_rows", slow_rows)
     target = tmp_path / "visits.csv"
     app = make_app(year_path, lang=None, actor="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clinic.ui.app import ClinicApp
-from clinic.ui.paged_table import PagedTable
+from clinic.ui.widgets.paged_table import PagedTable
 
 SIZE = (130, 40)
 

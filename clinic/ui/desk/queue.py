@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from clinic.core import desk
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
-from clinic.ui.columns import fit_columns
+from clinic.ui.widgets.columns import fit_columns
 
 STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
 

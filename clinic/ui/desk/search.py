@@ -17,10 +17,10 @@ from clinic.core import desk
 from clinic.core.errors import ClinicError
 from clinic.i18n import _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.columns import fit_columns
 from clinic.ui.desk.fields import NOT_TYPED, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.labels import sex_short
+from clinic.ui.widgets.columns import fit_columns
 
 RESULTS_LIMIT = 30  # check-in results shown; one more is fetched to know there are more
 

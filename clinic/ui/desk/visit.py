@@ -20,11 +20,11 @@ from clinic.core import desk
 from clinic.core import vitals as V
 from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, join_list
-from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
 # the two readings taken at nearly every visit come first.

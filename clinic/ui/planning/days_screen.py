@@ -24,7 +24,6 @@ from clinic.core.errors import ClinicError, ConfirmationNeeded
 from clinic.core.planning import volunteers as vq
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.confirm import ConfirmDialog
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
@@ -33,6 +32,7 @@ from clinic.ui.planning.day_form import DayForm
 from clinic.ui.planning.month_calendar import MonthCalendar, month_title
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.talks import TalksDialog, talk_note
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 ROLE_WIDTH = 16
 

@@ -18,8 +18,8 @@ from clinic.core import planning as p
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
-from clinic.ui.columns import fit_columns
 from clinic.ui.errors import show_error
+from clinic.ui.widgets.columns import fit_columns
 
 
 class RosterPreview(ClinicModal):

@@ -17,7 +17,7 @@ from clinic.core import persons as q
 from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.paged_table import PagedTable
+from clinic.ui.widgets.paged_table import PagedTable
 
 
 def _category(code: str | None) -> str:
@@ -31,7 +31,7 @@ def _sex(code: str | None) -> str:
 
 
 class RegistersScreen(ClinicScreen):
-    CSS_PATH = "registers.tcss"
+    CSS_PATH = "register_browser.tcss"
     BINDINGS = [
         Binding("slash", "focus_search", N_("Search"), key_display="/"),
         Binding("escape", "clear_search", N_("Clear search")),

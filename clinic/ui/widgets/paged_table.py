@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from clinic.core.database import Store
-from clinic.ui.columns import fit_columns
+from clinic.ui.widgets.columns import fit_columns
 
 Fetch = Callable[[Store, Any, int], list[dict]]
 

@@ -1,0 +1,192 @@
+"""Import a village household register (one row per person) from CSV or Excel.
+
+The whole file is checked first; by default a single bad row means nothing is
+written and every problem is listed (file line, column, what is wrong).
+``skip_bad`` writes the good rows and puts the rejected ones, with a reason
+column, in a CSV beside the input. Everything written is one transaction.
+Matching makes a second import of the same file change nothing: a household
+by (village, 户编号) or, without a number, (village, 户主姓名); a person by
+ID number, else household + name + birth date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from clinic.core.errors import ImportFileError, Problem
+from clinic.core.imports.register_checks import RowChecker
+from clinic.core.imports.register_fields import (
+    BATCH_ROWS,
+    FIELD_LABELS,
+    REGISTER_COLUMNS,
+    REQUIRED,
+    ImportResult,
+    PersonRow,
+    Progress,
+)
+from clinic.core.imports.register_writer import HouseholdWriter
+from clinic.core.privacy import mask_id, mask_phone
+from clinic.core.rejected import write_rejected
+from clinic.core.tables import iter_cells, map_headers, open_table
+from clinic.i18n import _
+from clinic.store import Store, bulk
+from clinic.store import audit as audit_q
+from clinic.store.counts import count
+
+
+def import_register(
+    store: Store,
+    path: str | Path,
+    *,
+    skip_bad: bool = False,
+    dry_run: bool = False,
+    township: str | None = None,
+    village: str | None = None,
+    actor: str = "",
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    unmasked: bool = False,
+) -> ImportResult:
+    """Check then write a register file; see the module docstring for the rules.
+
+    The file is streamed: its rows are checked as they are read and only the
+    checked values (and the cells of rejected rows) are kept until written.
+    ``unmasked`` writes whole ID numbers and phones into the rejected-rows file.
+    """
+    today = today or dt.date.today()
+    with open_table(path) as table:
+        headers = map_headers(table, REGISTER_COLUMNS, REQUIRED)
+        problems = _header_problems(
+            table, headers.missing, headers.duplicate, township, village, headers.columns
+        )
+        if problems:
+            raise ImportFileError(table.path, problems)
+        checker = RowChecker(table, headers.columns, township, village, store, today, skip_bad)
+        for line, raw, cells in iter_cells(table, headers.columns):
+            checker.check(line, raw, cells)
+    result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
+    rejected = sorted(checker.rejected, key=lambda r: r.line)
+    result.rows = checker.rows
+    result.problems = [p for r in rejected for p in r.problems]
+    result.rejected = len(rejected)
+    if rejected and not skip_bad:
+        raise ImportFileError(table.path, result.problems)
+    if dry_run:
+        _simulate(store, checker.good, result)
+        return result
+    _write(store, checker.good, result, actor, progress)
+    if rejected:
+        masks = {
+            headers.columns[name]: mask for name, mask in _MASKS.items() if name in headers.columns
+        }
+        result.rejected_file = write_rejected(
+            store, table.path, table.headers, rejected, masks=masks, unmasked=unmasked, actor=actor
+        )
+    return result
+
+
+# Columns of the rejected-rows file masked unless the coordinator asks (a
+# disability certificate number is the ID number and two more digits).
+_MASKS = {"id_number": mask_id, "phone": mask_phone, "disability_cert": mask_id}
+
+
+def _header_problems(table, missing, duplicate, township, village, columns) -> list[Problem]:
+    problems = [
+        Problem(1, _(FIELD_LABELS[name]), _("required column is missing.")) for name in missing
+    ]
+    problems += [
+        Problem(1, header, _("the same information appears in two columns."))
+        for header in duplicate
+    ]
+    if "township" not in columns and not township:
+        problems.append(
+            Problem(1, _("township"), _("no township column: add one (乡镇) or give --township."))
+        )
+    if "village" not in columns and not village:
+        problems.append(
+            Problem(1, _("village"), _("no village column: add one (村) or give --village."))
+        )
+    if "household_number" not in columns and "head_name" not in columns:
+        problems.append(
+            Problem(
+                1,
+                _("household number"),
+                _(
+                    "need a household number column (户编号) or a head-of-household column (户主姓名) to form households."
+                ),
+            )
+        )
+    return problems
+
+
+def _grouped(rows: list[PersonRow]) -> dict[tuple, list[PersonRow]]:
+    households: dict[tuple, list[PersonRow]] = {}
+    for row in rows:
+        households.setdefault(
+            (
+                row.township,
+                row.village,
+                row.household_number,
+                row.head_name if not row.household_number else "",
+            ),
+            [],
+        ).append(row)
+    return households
+
+
+def _write(
+    store: Store,
+    rows: list[PersonRow],
+    result: ImportResult,
+    actor: str,
+    progress: Progress | None,
+    *,
+    keys: bool = True,
+) -> None:
+    """Write every row in one transaction, a batch of households at a time."""
+    households = _grouped(rows)
+    done = 0
+    with store.transaction(), bulk.large_cache(store):
+        villages_before = count(store, "villages")
+        writer = HouseholdWriter(store, result, keys=keys)
+        batch: list[tuple[tuple, list[PersonRow]]] = []
+        size = 0
+        for key, members in households.items():
+            batch.append((key, members))
+            size += len(members)
+            if size >= BATCH_ROWS:
+                writer.write(batch)
+                done += size
+                batch, size = [], 0
+                if progress:
+                    progress(done, len(rows))
+        if batch:
+            writer.write(batch)
+            done += size
+            if progress:
+                progress(done, len(rows))
+        result.villages_created = count(store, "villages") - villages_before
+        audit_q.record(
+            store,
+            actor,
+            "import_register",
+            json.dumps({"file": result.file.name}, ensure_ascii=False),
+            len(rows),
+        )
+
+
+def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None:
+    """What a real import would do, written inside a transaction that is
+    rolled back. Search keys change no figure of the result: they are skipped."""
+
+    class _Rollback(Exception):
+        """Not a user error: ends the dry run's transaction so that it rolls back."""
+
+    try:
+        with store.transaction():
+            _write(store, rows, result, "", None, keys=False)
+            raise _Rollback
+    except _Rollback:
+        pass

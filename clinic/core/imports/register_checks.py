@@ -1,0 +1,245 @@
+"""Checking a register row by row as it is read, and across rows: the good rows
+(as :class:`PersonRow`) and the rejected ones with every problem."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from clinic.core import categories, dates, groups, idnumbers, phones
+from clinic.core.errors import InputError, Problem
+from clinic.core.imports.register_fields import (
+    CACHE_SIZE,
+    FIELD_LABELS,
+    V_ID_NUMBER,
+    PersonRow,
+    column_label,
+)
+from clinic.core.rejected import Rejected
+from clinic.core.tables import Table
+from clinic.i18n import _
+from clinic.store import Store
+from clinic.store import catalogues as catalogues_q
+
+
+class RowChecker:
+    """Checks rows one by one as they are read, and across rows (a repeated
+    ID number, a household whose rows disagree on its category): the good
+    rows and the rejected ones, each rejected row with every problem.
+
+    The parsers of columns with few distinct values (sex, group, category,
+    tags, conditions, dates) run once per distinct value: their answers,
+    and their error messages, are kept for the rest of the file.
+    """
+
+    def __init__(
+        self, table: Table, columns, township, village, store: Store, today, skip_bad: bool
+    ) -> None:
+        self.table = table
+        self.skip_bad = skip_bad
+        self.columns = columns
+        self.township = township
+        self.village = village
+        self.today = today
+        self.lookup = catalogues_q.condition_lookup(store)
+        self.good: list[PersonRow] = []
+        self.rejected: list[Rejected] = []
+        self.rows = 0
+        self.seen_ids: dict[str, int] = {}
+        self.categories_of: dict[tuple, tuple[str, int]] = {}
+        self.labels = {name: column_label(table, columns, name) for name in FIELD_LABELS}
+        self._caches: dict[str, dict[str, tuple]] = {
+            name: {} for name in ("sex", "birth_date", "group", "category", "tags", "conditions")
+        }
+        self._strings: dict[str, str] = {}
+        self._parsers = {
+            "sex": categories.parse_sex,
+            "birth_date": dates.parse_date,
+            "group": groups.parse_group,
+            "category": categories.parse_category,
+            "tags": lambda text: tuple(categories.parse_tags(text)),
+        }
+
+    def share(self, text: str) -> str:
+        """One string object for repeated values (villages, relations, numbers)."""
+        return self._strings.setdefault(text, text)
+
+    def check(self, line: int, raw: dict[str, str], cells: list[str]) -> None:
+        self.rows += 1
+        row, problems = self._check_row(line, raw)
+        if not problems:
+            problems = self._check_across(row)
+        if problems:
+            # Without skip_bad a bad row means nothing is written: from then
+            # on only the problems are kept, not the rows.
+            self.rejected.append(Rejected(line, cells if self.skip_bad else [], problems))
+            if not self.skip_bad:
+                self.good.clear()
+        elif self.skip_bad or not self.rejected:
+            self.good.append(row)
+
+    def _parse(self, name: str, raw: dict[str, str], problems: list[Problem], line: int):
+        value = raw.get(name, "")
+        if not value:
+            return None
+        cache = self._caches[name]
+        hit = cache.get(value)
+        if hit is None:
+            try:
+                hit = (self._parsers[name](value), None)
+            except InputError as exc:
+                hit = (None, exc.message)
+            if len(cache) < CACHE_SIZE:
+                cache[value] = hit
+        if hit[1] is not None:
+            problems.append(Problem(line, self.labels[name], hit[1], value))
+        return hit[0]
+
+    def _check_row(self, line: int, raw: dict[str, str]):
+        problems: list[Problem] = []
+
+        def bad(name: str, message: str) -> None:
+            problems.append(Problem(line, self.labels[name], message, raw.get(name, "")))
+
+        name = raw.get("name", "").strip()
+        if not name:
+            bad("name", _("the name is empty."))
+        town = raw.get("township") or self.township or ""
+        vil = raw.get("village") or self.village or ""
+        if not town:
+            bad("township", _("the township is empty."))
+        if not vil:
+            bad("village", _("the village is empty."))
+        number = raw.get("household_number") or None
+        head = raw.get("head_name") or ""
+        relation = raw.get("relation") or None
+        if not head and (relation in ("户主", "本人") or not number):
+            head = name
+        if not number and not head:
+            bad("head_name", _("neither a household number nor a head of household is given."))
+        idn = None
+        if raw.get("id_number"):
+            try:
+                idn = idnumbers.parse_id(raw["id_number"], self.today)
+            except InputError as exc:
+                bad("id_number", exc.message)
+        sex = self._parse("sex", raw, problems, line)
+        birth = self._parse("birth_date", raw, problems, line)
+        if birth and birth > self.today:
+            bad(
+                "birth_date",
+                _("the birth date {date} is in the future.").format(date=birth.isoformat()),
+            )
+        if idn is not None and (
+            (sex is not None and sex != idn.sex) or (birth is not None and birth != idn.birth_date)
+        ):
+            for message in idnumbers.check_against(idn, sex, birth):
+                bad("id_number", message)
+        phone = None
+        if raw.get("phone"):
+            try:
+                phone = phones.normalise_phone(raw["phone"])
+            except InputError as exc:
+                bad("phone", exc.message)
+        group_no = self._parse("group", raw, problems, line)
+        category = self._parse("category", raw, problems, line) or "ordinary"
+        tags = self._parse("tags", raw, problems, line) or ()
+        codes, other = self._conditions(raw.get("conditions", ""))
+        family_doctor = 1 if "family_doctor" in tags else 0
+        if family_doctor:
+            tags = tuple(t for t in tags if t != "family_doctor")
+        cert = raw.get("disability_cert") or None
+        if cert and "disabled" not in tags:
+            tags = (*tags, "disabled")
+        if problems:
+            return None, problems
+        if birth is None and idn is not None:
+            birth = idn.birth_date
+        share = self.share
+        values = (
+            name,
+            share(relation) if relation else None,
+            sex or (idn.sex if idn else None),
+            birth.isoformat() if birth else None,
+            idn.number if idn else None,
+            idn.old if idn else None,
+            phone,
+            group_no,
+            other,
+            family_doctor,
+        )
+        return PersonRow(
+            line,
+            share(town),
+            share(vil),
+            share(number) if number else None,
+            share(head),
+            category,
+            group_no,
+            values,
+            tags,
+            codes,
+            cert,
+        ), []
+
+    def _conditions(self, text: str) -> tuple[tuple[str, ...], str]:
+        cache = self._caches["conditions"]
+        hit = cache.get(text)
+        if hit is None:
+            codes, other = _conditions(text, self.lookup)
+            hit = (tuple(codes), self.share(";".join(other)))
+            if len(cache) < CACHE_SIZE:
+                cache[text] = hit
+        return hit
+
+    def _check_across(self, row: PersonRow) -> list[Problem]:
+        """A repeated ID number; a household whose rows disagree on its category."""
+        number = row.values[V_ID_NUMBER]
+        if number:
+            if number in self.seen_ids:
+                return [
+                    Problem(
+                        row.line,
+                        self.labels["id_number"],
+                        _("the same ID number is already on line {line}.").format(
+                            line=self.seen_ids[number]
+                        ),
+                    )
+                ]
+            self.seen_ids[number] = row.line
+        key = (row.township, row.village, row.household_number or row.head_name)
+        first = self.categories_of.get(key)
+        if first is not None and first[0] != row.category:
+            return [
+                Problem(
+                    row.line,
+                    self.labels["category"],
+                    _("household {household} has category {a} on line {line} but {b} here.").format(
+                        household=row.household_number or row.head_name,
+                        a=categories.category_label(first[0]),
+                        line=first[1],
+                        b=categories.category_label(row.category),
+                    ),
+                )
+            ]
+        if first is None:
+            self.categories_of[key] = (row.category, row.line)
+        return []
+
+
+def _conditions(text: str, lookup: dict[str, str]) -> tuple[list[str], list[str]]:
+    codes, other = [], []
+    for word in _CONDITION_SPLIT.split(unicodedata.normalize("NFKC", text or "")):
+        word = word.strip()
+        if not word:
+            continue
+        code = lookup.get(word.lower())
+        if code:
+            if code not in codes:
+                codes.append(code)
+        elif word not in other:
+            other.append(word)
+    return codes, other
+
+
+_CONDITION_SPLIT = re.compile(r"[;；,，、/\s]+")

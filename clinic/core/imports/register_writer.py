@@ -1,0 +1,252 @@
+"""Writing checked register rows: households and persons matched as the import's
+rules say, a batch at a time, with one query per batch and executemany for what
+is new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic.core.imports.register_fields import (
+    CACHE_SIZE,
+    P_BIRTH,
+    P_HOUSEHOLD,
+    P_ID,
+    P_ID_NUMBER,
+    P_NAME,
+    V_BIRTH,
+    V_ID_NUMBER,
+    V_NAME,
+    V_PHONE,
+    V_RELATION,
+    ImportResult,
+    PersonRow,
+)
+from clinic.core.search import number_keys, search_keys
+from clinic.store import Store, bulk
+from clinic.store import households as households_q
+from clinic.store import person_details as details_q
+from clinic.store import person_keys as keys_q
+from clinic.store import persons as persons_q
+from clinic.store import places as places_q
+
+
+def household_values(rows: list[PersonRow]) -> dict[str, Any]:
+    head = next((r for r in rows if r.values[V_RELATION] in ("户主", "本人")), rows[0])
+    return {
+        "head_name": rows[0].head_name or head.values[V_NAME],
+        "group_no": head.group_no,
+        "category": rows[0].category,
+    }
+
+
+class HouseholdWriter:
+    """Writes batches of households with their members, matching as the
+    per-row rules say (a household by village + number, or village + head
+    without a number; a person by ID number, else household + name + birth
+    date), but with one query per batch for what it may match and
+    executemany for what is new.
+
+    Within a batch the persons already matched or created are kept in memory
+    (by ID number and by household), so a later row of the same batch sees
+    exactly what it would have found in the database row by row; pending
+    inserts are written before any update, so the database never disagrees
+    with that order.
+    """
+
+    def __init__(self, store: Store, result: ImportResult, keys: bool) -> None:
+        self.store = store
+        self.result = result
+        self.keys = keys
+        self.villages: dict[tuple[str, str], int] = {}
+        self.next_household = bulk.next_id(store, "households")
+        self.next_person = bulk.next_id(store, "persons")
+        self.name_keys: dict[str, set[str]] = {}
+        self._pending_persons: list[tuple] = []
+        self._pending_tags: list[tuple] = []
+        self._pending_conditions: list[tuple] = []
+        self._pending_keys: list[tuple] = []
+
+    # -- households ---------------------------------------------------------
+
+    def village_id(self, town: str, vil: str) -> int:
+        place = (town, vil)
+        if place not in self.villages:
+            self.villages[place] = places_q.village_id(self.store, town, vil)
+        return self.villages[place]
+
+    def write(self, batch: list[tuple[tuple, list[PersonRow]]]) -> None:
+        placed = [(self.village_id(key[0], key[1]), key, members) for key, members in batch]
+        found = self._existing_households(placed)
+        new_households, ids = [], []
+        for village_id, (_t, _v, number, head), members in placed:
+            values = household_values(members)
+            existing = found.get((village_id, number, None if number else head))
+            if existing is None:
+                household_id = self.next_household
+                self.next_household += 1
+                new_households.append((household_id, village_id, number, *values.values()))
+                state = "created"
+            else:
+                household_id = existing["id"]
+                changes = {k: v for k, v in values.items() if existing[k] != v}
+                if changes:
+                    households_q.update_household(self.store, household_id, changes)
+                state = "updated" if changes else "unchanged"
+            self.result.households[state] += 1
+            ids.append((village_id, household_id, members, existing is not None))
+        households_q.insert_households(self.store, new_households)
+        self._write_persons(ids)
+
+    def _existing_households(self, placed) -> dict[tuple, dict]:
+        numbered = [(vid, key[2]) for vid, key, _m in placed if key[2]]
+        headed = [(vid, key[3]) for vid, key, _m in placed if not key[2]]
+        found: dict[tuple, dict] = {}
+        if numbered:
+            for row in households_q.households_by_number(self.store, numbered):
+                found[(row["village_id"], row["number"], None)] = row
+        if headed:
+            for row in households_q.households_by_head(self.store, headed):
+                found.setdefault((row["village_id"], None, row["head_name"]), row)
+        return found
+
+    # -- persons ------------------------------------------------------------
+
+    def _write_persons(self, households: list[tuple[int, int, list[PersonRow], bool]]) -> None:
+        numbers = [r.values[V_ID_NUMBER] for _v, _h, members, _e in households for r in members]
+        existing_households = [h for _v, h, _m, existed in households if existed]
+        # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
+        self.by_number: dict[str, tuple] = {}
+        self.by_household: dict[int, list[tuple]] = {}
+        found = persons_q.persons_matching(
+            self.store, [n for n in numbers if n], existing_households
+        )
+        for person in found:
+            self._index(person)
+        self.tags, self.conditions = details_q.tags_and_conditions_of(
+            self.store, [p[P_ID] for p in found]
+        )
+        for village_id, household_id, members, _existed in households:
+            for row in members:
+                self._save(row, village_id, household_id)
+        self._flush()
+
+    def _match(self, household_id: int, values: tuple) -> tuple | None:
+        number = values[V_ID_NUMBER]
+        if number and number in self.by_number:
+            return self.by_number[number]
+        name, birth = values[V_NAME], values[V_BIRTH]
+        for person in self.by_household.get(household_id, ()):
+            if (
+                person[P_NAME] == name
+                and person[P_BIRTH] == birth
+                and (person[P_ID_NUMBER] is None or number is None)
+            ):
+                return person
+        return None
+
+    def _save(self, row: PersonRow, village_id: int, household_id: int) -> None:
+        existing = self._match(household_id, row.values)
+        if existing is None:
+            person_id = self.next_person
+            self.next_person += 1
+            self._create((person_id, household_id, village_id, *row.values), row)
+            state = "created"
+        else:
+            person_id = existing[P_ID]
+            state = self._update(existing, (person_id, household_id, village_id, *row.values))
+            state = self._update_tags(person_id, row, state)
+        if state != "unchanged" and self.keys:
+            self._replace_keys(person_id, row.values, created=existing is None)
+        self.result.persons[state] += 1
+
+    def _create(self, person: tuple, row: PersonRow) -> None:
+        person_id = person[P_ID]
+        self._pending_persons.append(person)
+        self._index(person)
+        if row.tags:
+            cert = row.disability_cert
+            details = {tag: (cert if tag == "disabled" else None) for tag in row.tags}
+            self._pending_tags.extend((person_id, tag, d) for tag, d in details.items())
+            self.tags[person_id] = details
+        if row.conditions:
+            self._pending_conditions.extend((person_id, code) for code in row.conditions)
+            self.conditions[person_id] = set(row.conditions)
+
+    def _index(self, person: tuple) -> None:
+        if person[P_ID_NUMBER]:
+            self.by_number[person[P_ID_NUMBER]] = person
+        members = self.by_household.setdefault(person[P_HOUSEHOLD], [])
+        members.append(person)
+        if len(members) > 1 and members[-2][P_ID] > person[P_ID]:
+            members.sort()  # the oldest record first, as the database gives them
+
+    def _unindex(self, person: tuple) -> None:
+        if person[P_ID_NUMBER] and self.by_number.get(person[P_ID_NUMBER]) is person:
+            del self.by_number[person[P_ID_NUMBER]]
+        members = self.by_household.get(person[P_HOUSEHOLD], [])
+        if person in members:
+            members.remove(person)
+
+    def _update(self, existing: tuple, person: tuple) -> str:
+        if existing == person:
+            return "unchanged"
+        changes = {
+            column: new
+            for column, old, new in zip(persons_q.PERSON_COLUMNS, existing, person, strict=True)
+            if old != new
+        }
+        self._flush()
+        persons_q.update_person(self.store, person[P_ID], changes)
+        self._unindex(existing)
+        self._index(person)
+        return "updated"
+
+    def _update_tags(self, person_id: int, row: PersonRow, state: str) -> str:
+        tags = self.tags.get(person_id, {})
+        if set(tags) != set(row.tags) or self.conditions.get(person_id, set()) != set(
+            row.conditions
+        ):
+            self._flush()
+            details_q.delete_person_tags(self.store, person_id)
+            details_q.delete_person_conditions(self.store, person_id)
+            details_q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
+            details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
+            tags = self.tags[person_id] = dict.fromkeys(row.tags)
+            self.conditions[person_id] = set(row.conditions)
+            if state == "unchanged":
+                state = "updated"
+        cert = row.disability_cert
+        if cert and "disabled" in tags and tags["disabled"] != cert:
+            self._flush()
+            details_q.set_disability_detail(self.store, person_id, cert)
+            tags["disabled"] = cert
+        return state
+
+    def _replace_keys(self, person_id: int, values: tuple, created: bool) -> None:
+        name = values[V_NAME]
+        name_keys = self.name_keys.get(name)
+        if name_keys is None:
+            name_keys = search_keys(name, None, None)
+            if len(self.name_keys) < CACHE_SIZE:
+                self.name_keys[name] = name_keys
+        keys = name_keys | number_keys(values[V_ID_NUMBER], values[V_PHONE])
+        if created:
+            self._pending_keys.extend((key, person_id) for key in keys)
+        else:
+            self._flush()
+            keys_q.replace_keys(self.store, person_id, keys)
+
+    def _flush(self) -> None:
+        """Write the pending inserts (persons before what refers to them)."""
+        if self._pending_persons:
+            persons_q.insert_persons(self.store, self._pending_persons)
+            self._pending_persons = []
+        if self._pending_tags:
+            details_q.insert_person_tags(self.store, self._pending_tags)
+            self._pending_tags = []
+        if self._pending_conditions:
+            details_q.insert_person_conditions(self.store, self._pending_conditions)
+            self._pending_conditions = []
+        if self._pending_keys:
+            keys_q.insert_person_keys(self.store, self._pending_keys)
+            self._pending_keys = []

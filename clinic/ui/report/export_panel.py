@@ -1,0 +1,184 @@
+"""The export panel of the report: a dataset written with the screen's filters to
+a file the user names, after asking before whole ID numbers or a replaced file;
+a thread worker streams the rows while a progress bar moves, Esc cancels (and
+the half-written file is removed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    ProgressBar,
+    Select,
+    Static,
+)
+from textual.worker import get_current_worker
+
+from clinic.core.errors import ClinicError
+from clinic.core.exports import export_target, exports_folder
+from clinic.i18n import _
+from clinic.ui.base import ClinicScreen
+from clinic.ui.errors import show_error
+from clinic.ui.widgets.confirm import ConfirmDialog
+
+
+class ExportCancelled(Exception):
+    """The user pressed Esc during an export.
+
+    Not a user error: control flow from the export's progress callback back to
+    :meth:`ExportingScreen.run_export`, which says "Export cancelled" itself.
+    """
+
+
+class ExportingScreen(ClinicScreen):
+    """A screen with the export panel (#dataset, #file, #unmasked, #export-status);
+    the screen gives ``read_filters()``, the filters as typed or None."""
+
+    def exports_dir(self) -> Path:
+        """The app's exports folder, beside the database."""
+        return exports_folder(self.app.db_path)
+
+    def target_path(self, name: str) -> Path:
+        return export_target(self.app.db_path, name)
+
+    def action_focus_file(self) -> None:
+        self.query_one("#file", Input).focus()
+
+    @on(Button.Pressed, "#export-button")
+    @on(Input.Submitted, "#file")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    def action_export_dataset(self, name: str) -> None:
+        """Choose ``name`` in the dataset list, then export (from the palette)."""
+        self.query_one("#dataset", Select).value = name
+        self.action_export()
+
+    def action_export(self) -> None:
+        from clinic.core.tabular import format_from_name
+
+        filters = self.read_filters()
+        if filters is None:
+            return
+        name = self.query_one("#file", Input).value.strip()
+        if not name:
+            self.notify(_("Type a file name to export to."), severity="warning")
+            self.action_focus_file()
+            return
+        path = self.target_path(name)
+        try:
+            fmt = format_from_name(path)
+        except ClinicError as exc:
+            show_error(self, exc)
+            self.action_focus_file()
+            return
+        dataset = str(self.query_one("#dataset", Select).value)
+        unmasked = self.query_one("#unmasked", Checkbox).value
+        args = (dataset, filters, path, fmt, unmasked)
+        questions = []
+        if unmasked and dataset != "report":
+            questions.append(
+                (
+                    _(
+                        "Write whole ID numbers and phones into {file}? The export will be recorded in the audit log."
+                    ).format(file=path.name),
+                    _("Write them whole"),
+                    _("Cancel"),
+                )
+            )
+        if path.exists():
+            questions.append(
+                (
+                    _("{file} already exists. Replace it?").format(file=path),
+                    _("Replace"),
+                    _("Keep the file"),
+                )
+            )
+        self._ask(questions, lambda: self._start_export(*args))
+
+    def _ask(self, questions: list[tuple[str, str, str]], then) -> None:
+        """Ask each question in turn; go on only if every answer is yes."""
+        if not questions:
+            then()
+            return
+        (question, yes, no), rest = questions[0], questions[1:]
+        self.app.push_screen(
+            ConfirmDialog(question, yes, no), lambda ok: self._ask(rest, then) if ok else None
+        )
+
+    def _start_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
+        status = self.query_one("#export-status")
+        status.display = True
+        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#export-message", Static).update(
+            _("Exporting to {file}… (Esc cancels)").format(file=path)
+        )
+        self.run_export(dataset, filters, path, fmt, unmasked)
+
+    @work(thread=True, exclusive=True, group="report-export")
+    def run_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
+        from clinic.core.exports import count_rows, export_dataset
+
+        worker = get_current_worker()
+        with self.app.open_store() as store:
+            try:
+                total = count_rows(store, dataset, filters, today=self.app.today())
+                self.app.call_from_thread(self._progress, 0, total)
+
+                def progress(n: int) -> None:
+                    if worker.is_cancelled:
+                        raise ExportCancelled
+                    self.app.call_from_thread(self._progress, n, total)
+
+                result = export_dataset(
+                    store,
+                    dataset,
+                    path,
+                    filters=filters,
+                    fmt=fmt,
+                    unmasked=unmasked,
+                    actor=self.app.actor,
+                    today=self.app.today(),
+                    progress=progress,
+                )
+            except ExportCancelled:
+                self.app.call_from_thread(
+                    self._export_done, _("Export cancelled; no file was written."), "warning"
+                )
+                return
+            except ClinicError as exc:
+                self.app.call_from_thread(self._export_done, exc.message, "error")
+                return
+            except OSError as exc:
+                self.app.call_from_thread(
+                    self._export_done,
+                    _("Cannot write {file}: {reason}").format(
+                        file=path, reason=exc.strerror or exc
+                    ),
+                    "error",
+                )
+                return
+        self.app.call_from_thread(
+            self._export_done,
+            _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=path),
+            "information",
+        )
+
+    def _progress(self, n: int, total: int) -> None:
+        self.query_one("#progress", ProgressBar).update(total=max(total, n, 1), progress=n)
+
+    def _export_done(self, message: str, severity: str) -> None:
+        self.query_one("#export-message", Static).update(message)
+        if severity == "information":
+            bar_widget = self.query_one("#progress", ProgressBar)
+            bar_widget.update(progress=bar_widget.total or 0)
+        self.notify(message, severity=severity)
+
+    def action_cancel_export(self) -> None:
+        for worker in self.workers:
+            if worker.group == "report-export" and not worker.is_finished:
+                worker.cancel()

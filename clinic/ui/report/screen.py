@@ -1,0 +1,218 @@
+"""Reports (F8): the coordinator's figures with the CLI's filters, two terminal
+charts, and exports of what is shown to a file the user names.
+
+Everything slow runs in thread workers with their own connection: the
+report is computed off the screen, and an export streams rows to its file
+while a progress bar moves (Esc cancels it; the half-written file is
+removed). The figures come from clinic.core.reports, the very function
+behind ``clinic report --json``."""
+
+from __future__ import annotations
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Select,
+    Sparkline,
+    Static,
+)
+
+from clinic.core.errors import ClinicError, FieldError
+from clinic.i18n import N_, _, pick
+from clinic.ui.app import NARROW_WIDTH
+from clinic.ui.errors import show_error
+from clinic.ui.report.commands import ReportCommands
+from clinic.ui.report.export_panel import ExportingScreen
+from clinic.ui.report.figures import figures_table, month_bars, village_bars
+
+
+def organisation_choice(org: dict) -> str:
+    """The short name every list uses, then the full name to tell units apart,
+    but not twice (九三学社 is both)."""
+    full = pick(org["name_zh"], org["name_en"]) or ""
+    return org["short_name"] if full in ("", org["short_name"]) else f"{org['short_name']} {full}"
+
+
+class ReportScreen(ExportingScreen):
+    """Figures by period, village and organisation; charts; exports."""
+
+    CSS_PATH = "report.tcss"
+    COMMANDS = {ReportCommands}
+    BINDINGS = [
+        Binding("ctrl+r", "refresh", N_("Show report"), key_display="^R"),
+        Binding("ctrl+s", "export", N_("Export"), key_display="^S"),
+        Binding("ctrl+o", "focus_file", N_("File name"), key_display="^O", show=False),
+        Binding("escape", "cancel_export", N_("Cancel export"), key_display="Esc", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report = None  # the clinic.core.reports.Report shown
+        self.filters = None  # the ReportFilters it was computed for
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        from clinic.core.exports import DATASETS
+
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder=_("From (2025-01-01)"), id="from")
+            yield Input(placeholder=_("To (2025-12-31)"), id="to")
+            yield Select([], prompt=_("All villages"), id="village")
+            yield Select([], prompt=_("All organisations"), id="org")
+            yield Button(_("Show"), id="show", variant="primary")
+        with ScrollableContainer(id="body"):
+            with VerticalScroll(id="figures", classes="panel"):
+                yield Static(_("Report"), classes="title", id="figures-title")
+                yield Static(_("Loading…"), id="figures-body")
+            with Vertical(id="charts"):
+                with VerticalScroll(id="month-panel", classes="panel"):
+                    yield Static(_("People served per month"), classes="title")
+                    yield Sparkline([], id="month-spark")
+                    yield Static("", id="month-bars")
+                with VerticalScroll(id="village-panel", classes="panel"):
+                    yield Static(
+                        _("Coverage per village (households served / registered)"), classes="title"
+                    )
+                    yield Static("", id="village-bars")
+        with Horizontal(id="export"):
+            yield Select(
+                [(_(ds.title), ds.name) for ds in DATASETS.values()],
+                value="report",
+                allow_blank=False,
+                id="dataset",
+            )
+            yield Input(
+                value=self._default_file(),
+                placeholder=_("File name (.csv, .xlsx or .json)"),
+                id="file",
+            )
+            yield Checkbox(_("Whole ID numbers and phones"), id="unmasked")
+            yield Button(_("Export"), id="export-button")
+        with Horizontal(id="export-status"):
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Static("", id="export-message")
+        yield Footer()
+
+    def _default_file(self) -> str:
+        return str(self.exports_dir() / f"report-{self.app.today().isoformat()}.xlsx")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-status").display = False
+        self._fit(self.app.size.width)
+        self.load_choices()
+        self.action_refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Compact one-line fields below NARROW_WIDTH (the app's breakpoint gives the
+        screen its -narrow class, and report.tcss the single scrolling column)."""
+        narrow = width < NARROW_WIDTH
+        for widget in self.query("#filters > *, #export > *"):
+            if hasattr(widget, "compact"):
+                widget.compact = narrow
+        self.query_one("#body").can_focus = narrow  # the one column scrolls with the keys
+
+    # -- filters -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="report-choices")
+    def load_choices(self) -> None:
+        from clinic.core.reports import organisation_choices, village_choices
+
+        with self.app.open_store() as store:
+            villages = village_choices(store)
+            orgs = organisation_choices(store)
+        self.app.call_from_thread(self._show_choices, villages, orgs)
+
+    def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
+        self.query_one("#village", Select).set_options(
+            [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages]
+        )
+        self.query_one("#org", Select).set_options(
+            [(organisation_choice(o), o["short_name"]) for o in orgs]
+        )
+
+    def read_filters(self):
+        """The filters as typed; None (and a message) when a date cannot be read."""
+        from clinic.core.reports import ReportFilters, parse_bound
+
+        dates = []
+        for field in ("from", "to"):
+            widget = self.query_one(f"#{field}", Input)
+            text = widget.value.strip()
+            try:
+                dates.append(parse_bound(text, end=field == "to"))
+            except ClinicError as exc:
+                widget.add_class("-invalid")
+                show_error(self, exc.at(field) if isinstance(exc, FieldError) else exc)
+                return None
+            widget.remove_class("-invalid")
+        village = self.query_one("#village", Select).value
+        org = self.query_one("#org", Select).value
+        return ReportFilters(
+            date_from=dates[0],
+            date_to=dates[1],
+            villages=(village,) if isinstance(village, str) else (),
+            orgs=(org,) if isinstance(org, str) else (),
+        )
+
+    @on(Input.Submitted, "#from, #to")
+    @on(Button.Pressed, "#show")
+    def _apply(self) -> None:
+        self.action_refresh()
+
+    @on(Select.Changed, "#village, #org")
+    def _select_changed(self) -> None:
+        if self.is_mounted and self.report is not None:
+            self.action_refresh()
+
+    # -- the report ---------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        filters = self.read_filters()
+        if filters is not None:
+            self.load(filters)
+
+    @work(thread=True, exclusive=True, group="report")
+    def load(self, filters) -> None:
+        from clinic.core.reports import build_report
+
+        with self.app.open_store() as store:
+            try:
+                report = build_report(store, filters)
+            except ClinicError as exc:
+                self.app.call_from_thread(show_error, self, exc)
+                return
+        self.app.call_from_thread(self.show, filters, report)
+
+    def show(self, filters, report) -> None:
+        self.filters = filters
+        self.report = report
+        from clinic.core.reports import describe_filters
+
+        self.query_one("#figures-title", Static).update(
+            _("Report for {period}").format(period=" · ".join(describe_filters(report.filters)))
+        )
+        self.query_one("#figures-body", Static).update(self.figures_table(report))
+        people = [m["people"] for m in report.by_month]
+        spark = self.query_one("#month-spark", Sparkline)
+        spark.data = people
+        spark.display = len(people) > 1  # a single month is a full block: says nothing
+        self.query_one("#month-bars", Static).update(self.month_bars(report))
+        self.query_one("#village-bars", Static).update(self.village_bars(report))
+
+    # The figures as drawn (tests read them as the screen shows them).
+    figures_table = staticmethod(figures_table)
+    month_bars = staticmethod(month_bars)
+    village_bars = staticmethod(village_bars)
