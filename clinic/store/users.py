@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from clinic.store.connection import Store, new_uid
+from clinic.store.connection import Store, insert_row, new_uid
 
 USER_SELECT = """
     SELECT u.id, u.uid, u.name, u.volunteer_id, u.pin_hash, u.active, u.failed_sign_ins,
@@ -38,20 +38,13 @@ def insert_user(
     store: Store, name: str, pin_hash: str, roles: Iterable[str], volunteer_id: int | None
 ) -> int:
     with store.transaction() as db:
-        user_id = (
-            db["users"]
-            .insert(
-                {
-                    "uid": new_uid(),
-                    "name": name,
-                    "pin_hash": pin_hash,
-                    "volunteer_id": volunteer_id,
-                }
-            )
-            .last_pk
+        user_id = insert_row(
+            db,
+            "users",
+            {"uid": new_uid(), "name": name, "pin_hash": pin_hash, "volunteer_id": volunteer_id},
         )
-        set_roles(store, int(user_id), roles)
-    return int(user_id)
+        set_roles(store, user_id, roles)
+    return user_id
 
 
 def set_roles(store: Store, user_id: int, roles: Iterable[str]) -> None:
@@ -65,7 +58,7 @@ def set_roles(store: Store, user_id: int, roles: Iterable[str]) -> None:
 
 def update_user(store: Store, user_id: int, values: dict[str, Any]) -> None:
     with store.transaction() as db:
-        db["users"].update(user_id, values)
+        db.table("users").update(user_id, values)
 
 
 def count_active_with_role(store: Store, role: str) -> int:
