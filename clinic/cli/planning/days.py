@@ -7,7 +7,7 @@ import click
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
 from clinic.cli.planning import options
-from clinic.cli.planning.options import date_option, echo_json, needs_option, period
+from clinic.cli.planning.options import date_option, echo_json, needs_option, period, period_options
 from clinic.i18n import _
 
 
@@ -121,16 +121,7 @@ def _day_json(store, row: dict) -> dict:
 @groups.day_group.command(
     "list", help=_("List clinic days in a period with places needed and filled.")
 )
-@click.option(
-    "--from", "date_from", callback=date_option, metavar="D", help=_("First day (default: today).")
-)
-@click.option(
-    "--to",
-    "date_to",
-    callback=date_option,
-    metavar="D",
-    help=_("Last day (default: 3 months after the first)."),
-)
+@period_options(_("Last day (default: 3 months after the first)."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def day_list(app: AppContext, date_from, date_to, as_json) -> None:

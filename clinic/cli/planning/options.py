@@ -36,6 +36,25 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
     return iso(value)
 
 
+def period_options(last_day_help: str):
+    """``--from D`` and ``--to D`` of a command covering a period; ``last_day_help``
+    says what the last day is when --to is left out."""
+
+    def wrap(fn):
+        fn = click.option("--to", "date_to", callback=date_option, metavar="D", help=last_day_help)(
+            fn
+        )
+        return click.option(
+            "--from",
+            "date_from",
+            callback=date_option,
+            metavar="D",
+            help=_("First day (default: today)."),
+        )(fn)
+
+    return wrap
+
+
 def today() -> dt.date:
     return dt.date.today()
 

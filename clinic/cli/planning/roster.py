@@ -8,7 +8,12 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
-from clinic.cli.planning.options import LABELS_OPTION, date_option, echo_json, period
+from clinic.cli.planning.options import (
+    LABELS_OPTION,
+    echo_json,
+    period,
+    period_options,
+)
 from clinic.cli.streams import stdout_bytes
 from clinic.core.errors import FieldError, InputError
 from clinic.i18n import _, ngettext
@@ -23,16 +28,7 @@ from clinic.i18n import _, ngettext
         "organisation. Shows the plan; --apply writes it."
     ),
 )
-@click.option(
-    "--from", "date_from", callback=date_option, metavar="D", help=_("First day (default: today).")
-)
-@click.option(
-    "--to",
-    "date_to",
-    callback=date_option,
-    metavar="D",
-    help=_("Last day (default: 3 months after the first)."),
-)
+@period_options(_("Last day (default: 3 months after the first)."))
 @click.option(
     "--apply", "do_apply", is_flag=True, help=_("Write the new assignments (status invited).")
 )
@@ -97,16 +93,7 @@ def roster_command(
         "The roster as a table, by clinic day (default) or by volunteer. Phones masked unless --unmasked."
     ),
 )
-@click.option(
-    "--from", "date_from", callback=date_option, metavar="D", help=_("First day (default: today).")
-)
-@click.option(
-    "--to",
-    "date_to",
-    callback=date_option,
-    metavar="D",
-    help=_("Last day (default: 3 months after the first)."),
-)
+@period_options(_("Last day (default: 3 months after the first)."))
 @click.option(
     "--by",
     type=click.Choice(["day", "volunteer"]),
@@ -181,16 +168,7 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
     is_flag=True,
     help=_("Every volunteer with a clinic day in the period, one file each (needs -o FOLDER)."),
 )
-@click.option(
-    "--from", "date_from", callback=date_option, metavar="D", help=_("First day (default: today).")
-)
-@click.option(
-    "--to",
-    "date_to",
-    callback=date_option,
-    metavar="D",
-    help=_("Last day (default: one year after the first)."),
-)
+@period_options(_("Last day (default: one year after the first)."))
 @click.option(
     "-o",
     "--output",

@@ -7,7 +7,12 @@ import click
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
 from clinic.cli.planning import options
-from clinic.cli.planning.options import LABELS_OPTION, date_option, echo_json, needs_option
+from clinic.cli.planning.options import (
+    LABELS_OPTION,
+    echo_json,
+    needs_option,
+    period_options,
+)
 from clinic.i18n import _, ngettext
 
 
@@ -18,16 +23,7 @@ from clinic.i18n import _, ngettext
         '(the "where next" ranking). Shows the plan; --apply creates the days.'
     ),
 )
-@click.option(
-    "--from", "date_from", callback=date_option, metavar="D", help=_("First day (default: today).")
-)
-@click.option(
-    "--to",
-    "date_to",
-    callback=date_option,
-    metavar="D",
-    help=_("Last day (default: the last of the chosen weekdays 13 weeks after the first)."),
-)
+@period_options(_("Last day (default: the last of the chosen weekdays 13 weeks after the first)."))
 @click.option(
     "--weekday",
     "weekday",
