@@ -12,6 +12,7 @@ from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.base import ClinicScreen
 from clinic.ui.labels import status_label, weekday_label
+from clinic.ui.widgets.columns import fit_columns
 
 
 class HomeScreen(ClinicScreen):
@@ -109,17 +110,21 @@ class HomeScreen(ClinicScreen):
         self.query_one("#counts-body", Static).update(text)
         table = self.query_one("#days", DataTable)
         table.clear()
-        for day in days:
-            date = dt.date.fromisoformat(day["date"])
-            table.add_row(
+        rows = [
+            (
                 day["date"],
-                weekday_label(date.weekday()),
+                weekday_label(dt.date.fromisoformat(day["date"]).weekday()),
                 f"{day['start_time']}–{day['end_time']}",
                 f"{day['township']} {day['village']}",
                 day["organisation"] or "",
                 status_label(day["status"]),
                 f"{day['filled']}/{day['needed']}",
-                key=str(day["id"]),
             )
-        if not days:
-            table.add_row(_("No clinic days planned."), "", "", "", "", "", "")
+            for day in days
+        ] or [(_("No clinic days planned."), "", "", "", "", "", "")]
+        # Sized from the rows before they are added: Textual measures new cells only
+        # when idle, and a snapshot or a quick eye caught "2026" for 2026-11-24.
+        fit_columns(table, rows)
+        keys = [str(day["id"]) for day in days] or [None]
+        for row, key in zip(rows, keys, strict=True):
+            table.add_row(*row, key=key)
