@@ -217,3 +217,90 @@ def test_a_read_only_database_is_refused_in_words_and_left_as_it_was(tmp_path, m
         assert result.exit_code == 3, result.output
         assert words in result.stderr and "Traceback" not in result.stderr
     assert counts(db) == (0, 0)
+
+
+DESK = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from clinic.core import desk
+    from clinic.core.database import open_store
+    store = open_store(sys.argv[1])
+    day = desk.get_day(store, int(sys.argv[2]))
+    volunteer = int(sys.argv[3])
+    now = dt.datetime.fromisoformat(day["date"] + "T10:00")
+    for pid in map(int, sys.argv[4].split(",")):
+        visit_id, _new = desk.check_in(store, day, pid, volunteer, now)
+        form = desk.VisitForm(values={"bp": "150/95", "glucose": "6.2", "pulse": "72"})
+        desk.save_visit(store, day, visit_id, form, now, volunteer, finish=True)
+        print(pid, flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_desks_killed_mid_visit_keep_every_finished_visit_whole(
+    demo_path, demo_store, today_day, day_volunteer
+):
+    """Two desks checking people in and finishing their visits, killed: every visit
+    a desk finished is there, done, with all its readings; no visit holds half of them."""
+    people = [
+        r["id"]
+        for r in demo_store.query(
+            """SELECT p.id FROM persons p
+               WHERE EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.person_id = p.id
+                                 AND v.clinic_day_id = ?)
+               ORDER BY p.id LIMIT 400""",
+            [today_day["id"]],
+        )
+    ]
+    marks = ",".join(map(str, people))
+    halves = [people[0::2], people[1::2]]
+    desks = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                DESK,
+                str(demo_path),
+                str(today_day["id"]),
+                str(day_volunteer),
+                ",".join(map(str, half)),
+            ],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for half in halves
+    ]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # until both desks have finished some visits
+        time.sleep(0.2)
+        done = demo_store.scalar(
+            "SELECT count(*) FROM visits WHERE clinic_day_id = ? AND state = 'done' "
+            f"AND person_id IN ({marks})",
+            [today_day["id"]],
+        )
+        if done >= 10:
+            break
+    for process in desks:
+        process.send_signal(signal.SIGKILL)
+    finished = set()
+    for process in desks:
+        process.wait()
+        finished |= {int(line) for line in process.stdout.read().split()}
+    assert demo_store.scalar("PRAGMA integrity_check") == "ok"
+    rows = demo_store.query(
+        "SELECT person_id, state, sbp, dbp, glucose, pulse FROM visits "
+        f"WHERE clinic_day_id = ? AND person_id IN ({marks})",
+        [today_day["id"]],
+    )
+    by_person = {r["person_id"]: r for r in rows}
+    assert finished and finished <= set(by_person)  # nothing a desk finished is lost
+    for r in rows:
+        readings = (r["sbp"], r["dbp"], r["glucose"], r["pulse"])
+        if r["person_id"] in finished or r["state"] == "done":
+            assert r["state"] == "done" and readings == (150, 95, 6.2, 72), r
+        else:  # checked in, the visit not saved yet: no reading at all
+            assert readings == (None, None, None, None), r
