@@ -103,6 +103,31 @@ SCOPE_HOUSEHOLDS_SQL = (
 _SCOPE_TABLES = ("days", "scope_villages", "scope_visits", "scope_households")
 
 
+def _scope_parts(scope: Scope) -> tuple[list[tuple[str, str]], list[Any]]:
+    """The scope's names with their SELECTs, in order (each reads only names
+    before it), and the parameters of the first (the days)."""
+    where, params = day_filters(scope)
+    where.append(HELD_SQL)
+    if scope.all_villages:
+        villages = "SELECT id AS village_id FROM villages"
+    elif scope.village_ids is not None:
+        villages = "SELECT id AS village_id FROM villages WHERE " + ids_in("id", scope.village_ids)
+    else:
+        villages = "SELECT DISTINCT village_id FROM days"
+    parts = [
+        ("days", "SELECT d.* FROM clinic_days d WHERE " + " AND ".join(where)),
+        ("scope_villages", villages),
+        ("scope_visits", SCOPE_VISITS_SQL),
+        ("scope_households", SCOPE_HOUSEHOLDS_SQL),
+    ]
+    return parts, params
+
+
+def _written(names: Sequence[str]) -> list[str]:
+    """CTE terms reading scope names already written into temporary tables."""
+    return [f"{name} AS (SELECT * FROM temp.m_{name})" for name in names]
+
+
 def scope_cte(scope: Scope) -> tuple[str, list[Any]]:
     """``WITH days AS (...), scope_villages AS (...), scope_visits AS (...),
     scope_households AS (...)`` and its parameters: the held days of the
@@ -114,27 +139,9 @@ def scope_cte(scope: Scope) -> tuple[str, list[Any]]:
     households registered there are the denominator of coverage.
     """
     if scope.materialised:
-        return (
-            "WITH "
-            + ",\n".join(f"{name} AS (SELECT * FROM temp.m_{name})" for name in _SCOPE_TABLES)
-            + "\n",
-            [],
-        )
-    where, params = day_filters(scope)
-    where.append(HELD_SQL)
-    if scope.all_villages:
-        villages = "SELECT id AS village_id FROM villages"
-    elif scope.village_ids is not None:
-        villages = "SELECT id AS village_id FROM villages WHERE " + ids_in("id", scope.village_ids)
-    else:
-        villages = "SELECT DISTINCT village_id FROM days"
-    sql = (
-        "WITH days AS (SELECT d.* FROM clinic_days d WHERE " + " AND ".join(where) + "),\n"
-        "scope_villages AS (" + villages + "),\n"
-        "scope_visits AS (" + SCOPE_VISITS_SQL + "),\n"
-        "scope_households AS (" + SCOPE_HOUSEHOLDS_SQL + ")\n"
-    )
-    return sql, params
+        return "WITH " + ",\n".join(_written(_SCOPE_TABLES)) + "\n", []
+    parts, params = _scope_parts(scope)
+    return "WITH " + ",\n".join(f"{name} AS ({sql})" for name, sql in parts) + "\n", params
 
 
 @contextmanager
@@ -145,24 +152,31 @@ def materialised(store: Store, scope: Scope) -> Iterator[Scope]:
 
     A report asks a dozen figures of one scope; without this each of them
     finds the scope's visits again among every visit of the database
-    (bench/bench_report.py measures the difference). The figures' SQL is the
-    same either way: only :func:`scope_cte` changes what the scope's names read.
+    (bench/bench_report.py measures the difference). Each table is filled from
+    the ones written before it, so the scope's visits are joined once. The
+    figures' SQL is the same either way: only :func:`scope_cte` changes what
+    the scope's names read.
     """
     if scope.materialised:
         yield scope
         return
-    cte, params = scope_cte(scope)
+    parts, params = _scope_parts(scope)
     conn = store.conn
     try:
-        for name in _SCOPE_TABLES:
+        for index, (name, sql) in enumerate(parts):
+            earlier = _written(_SCOPE_TABLES[:index])
+            cte = ("WITH " + ", ".join(earlier) + " ") if earlier else ""
             conn.execute(f"DROP TABLE IF EXISTS temp.m_{name}")
-            conn.execute(f"CREATE TEMP TABLE m_{name} AS {cte} SELECT * FROM {name}", params)
+            conn.execute(f"CREATE TEMP TABLE m_{name} AS {cte}{sql}", params if index == 0 else [])
+            # Its size, for the planner of the next one (else it may scan every
+            # visit to find the few days in scope).
+            conn.execute(f"ANALYZE temp.m_{name}")
         conn.execute("CREATE UNIQUE INDEX temp.m_scope_visits_id ON m_scope_visits(id)")
         conn.execute("CREATE INDEX temp.m_scope_visits_day ON m_scope_visits(clinic_day_id)")
         conn.execute("CREATE INDEX temp.m_scope_visits_person ON m_scope_visits(person_id)")
         conn.execute("CREATE UNIQUE INDEX temp.m_scope_households_id ON m_scope_households(id)")
-        # Tell the planner how small the scope is, or it may scan every
-        # handout of the database to look up the few visits in scope.
+        # The indexes' statistics too, or a figure may scan every handout of
+        # the database to look up the few visits in scope.
         conn.execute("ANALYZE temp")
         yield replace(scope, materialised=True)
     finally:
