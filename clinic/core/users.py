@@ -11,6 +11,7 @@ be tried PIN after PIN.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import os
@@ -85,9 +86,12 @@ class User:
         return bool(self.roles & RIGHTS[right])
 
 
+def _roles(row: dict) -> frozenset[str]:
+    return frozenset(r for r in (row["roles"] or "").split(",") if r)
+
+
 def _user(row: dict) -> User:
-    roles = frozenset(r for r in (row["roles"] or "").split(",") if r)
-    return User(row["id"], row["name"], roles, row["volunteer_id"])
+    return User(row["id"], row["name"], _roles(row), row["volunteer_id"])
 
 
 # -- PINs -------------------------------------------------------------------------
@@ -134,8 +138,20 @@ def check_pin(pin: str) -> str:
     return pin
 
 
+def _normal_name(name: str) -> str:
+    """A name as stored and looked up: spaces trimmed and single."""
+    return " ".join(name.split())
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash no PIN was given for: an unknown name is checked against it, so it
+    takes as long as a real check."""
+    return hash_pin(os.urandom(16).hex())
+
+
 def check_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = _normal_name(name)
     if not name or len(name) > 40:
         raise FieldError(_("A user name has 1 to 40 characters."), "name")
     return name
@@ -229,7 +245,7 @@ def users(store: Store) -> list[dict]:
         {
             "id": r["id"],
             "name": r["name"],
-            "roles": sorted(r for r in (r["roles"] or "").split(",") if r),
+            "roles": sorted(_roles(r)),
             "active": bool(r["active"]),
             "volunteer_id": r["volunteer_id"],
             "locked_until": r["locked_until"],
@@ -240,7 +256,7 @@ def users(store: Store) -> list[dict]:
 
 
 def _found(store: Store, name: str) -> dict:
-    row = q.user_named(store, name)
+    row = q.user_named(store, _normal_name(name))
     if row is None:
         raise NotFoundError(_("There is no user named {name}.").format(name=name))
     return row
@@ -251,9 +267,9 @@ def sign_in(store: Store, name: str, pin: str, now: dt.datetime | None = None) -
     after five wrong PINs in a row the user is locked for five minutes."""
     now = now or dt.datetime.now()
     wrong = SignInError(_("Wrong user name or PIN."), "wrong")
-    row = q.user_named(store, " ".join(name.split()))
+    row = q.user_named(store, _normal_name(name))
     if row is None:
-        pin_matches(pin, hash_pin("-"))  # the same time as a real check
+        pin_matches(pin, _decoy_hash())
         raise wrong
     if row["locked_until"] and row["locked_until"] > now.isoformat(sep=" "):
         raise SignInError(
@@ -306,7 +322,7 @@ def set_active(store: Store, name: str, active: bool, *, by: User) -> None:
     The last active coordinator cannot be disabled: nobody could manage users."""
     require(by, "manage_users")
     row = _found(store, name)
-    roles = set((row["roles"] or "").split(","))
+    roles = _roles(row)
     if (
         not active
         and "coordinator" in roles
