@@ -57,6 +57,7 @@ class Writer:
         self._lock = threading.Condition()
         self._busy = False  # a job is being written
         self._closed = False
+        self._store: Store | None = None
         self._thread = threading.Thread(target=self._run, name="clinic-writer", daemon=True)
         self._thread.start()
 
@@ -111,7 +112,6 @@ class Writer:
 
     # -- the thread's side --------------------------------------------------------
     def _run(self) -> None:
-        store: Store | None = None
         try:
             while True:
                 with self._lock:
@@ -122,26 +122,34 @@ class Writer:
                     job = self._jobs.pop(0)
                     self._busy = True
                 try:
-                    if store is None:
-                        store = self._open_store()
-                        set_busy_timeout(store, self._busy_timeout_ms)
-                    self._write(store, job)
+                    self._write(job)
                 finally:
                     with self._lock:
                         self._busy = False
                         self._lock.notify_all()
         finally:
-            if store is not None:
-                store.close()
+            if self._store is not None:
+                self._store.close()
 
-    def _write(self, store: Store, job: _Job) -> None:
+    def _connection(self) -> Store:
+        """The writer's own connection, opened at its first job (opening may fail
+        like a write: busy, or a database that cannot be used)."""
+        if self._store is None:
+            store = self._open_store()
+            set_busy_timeout(store, self._busy_timeout_ms)
+            self._store = store
+        return self._store
+
+    def _write(self, job: _Job) -> None:
         started = time.monotonic()
         waiting = False
         while True:
             try:
-                result = job.write(store)
+                result = job.write(self._connection())
             except sqlite3.OperationalError as raw:  # a write outside store.transaction()
-                error: ClinicError = DatabaseError.from_sqlite(raw, store.path)
+                error: ClinicError = DatabaseError.from_sqlite(
+                    raw, self._store.path if self._store else ""
+                )
             except ClinicError as exc:
                 error = exc
             else:

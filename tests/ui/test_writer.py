@@ -97,3 +97,23 @@ def test_a_closed_writer_takes_no_more_jobs(db):
     assert writer.close()
     with pytest.raises(RuntimeError):
         writer.submit(note("a", "late"))
+
+
+def test_a_database_that_cannot_be_opened_fails_the_job_and_the_writer_goes_on(db):
+    from clinic.core.errors import DatabaseError
+
+    opened = []
+    failed: list[str] = []
+
+    def open_once_failing():
+        if not opened:
+            opened.append(True)
+            raise DatabaseError("Cannot open the database.")
+        return open_store(db)
+
+    writer = Writer(open_once_failing)
+    writer.submit(note("a", "lost?"), failed=lambda exc: failed.append(exc.message))
+    writer.submit(note("b", "written"))
+    assert writer.close()
+    assert failed == ["Cannot open the database."]
+    assert notes(db) == [("b", "written")]
