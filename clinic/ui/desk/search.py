@@ -165,7 +165,7 @@ class DeskSearch(ClinicScreen):
         self.enter_pending = None
         table = self.query_one("#results", DataTable)
         if not self.hits or table.cursor_row < 0 or table.cursor_row >= len(self.hits):
-            if self.query_one("#search", Input).value.strip():
+            if text:
                 self.notify(
                     _("Nobody to check in; Ctrl+N registers a walk-in."), severity="warning"
                 )
