@@ -222,4 +222,54 @@ def _register() -> None:
         _make_export_command(ds.name, _(ds.help))
 
 
+@groups.export_group.command(
+    "pack",
+    help=_(
+        "The year-end pack: one Excel workbook with a summary sheet of charts (people served per "
+        "month, coverage per village, health prescriptions by condition, hours by organisation) "
+        "and one sheet per dataset (report, coverage, visits, health prescriptions, volunteer "
+        "hours, follow-ups, health talks)."
+    ),
+)
+@filter_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help=_("The workbook to write (.xlsx)."),
+)
+@click.option(
+    "--unmasked",
+    is_flag=True,
+    help=_("Write whole ID numbers and phones (recorded in the audit log)."),
+)
+@pass_app
+def pack_command(
+    app: AppContext, date_from, date_to, villages, orgs, year, output: Path, unmasked: bool
+) -> None:
+    from clinic.core.exports.pack import export_pack
+
+    if output.suffix.lower() != ".xlsx":
+        raise FieldError(
+            _("The pack is an Excel workbook: name the file .xlsx, not {file}.").format(
+                file=output.name
+            )
+        )
+    with app.open() as store:
+        result = export_pack(
+            store,
+            output,
+            filters=_filters(date_from, date_to, villages, orgs, year),
+            unmasked=unmasked,
+            actor=app.who,
+        )
+    click.echo(_("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True)
+    if unmasked:
+        click.echo(
+            _("Whole ID numbers and phones were written; this export is recorded in the audit log."),
+            err=True,
+        )
+
+
 _register()

@@ -198,11 +198,27 @@ def _write_xlsx(
     sheet_title: str | None = None,
 ) -> None:
     from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    add_sheet(wb, sheet_title, headers, rows, text_columns, counter.tick)
+    wb.save(target)
+
+
+def add_sheet(
+    wb: Any,
+    title: str | None,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    text_columns: set[int] | None,
+    tick: Callable[[], None] = lambda: None,
+) -> Any:
+    """A sheet of ``headers`` and ``rows`` appended to the write-only workbook
+    ``wb``, by the rules of every export (bold frozen header, text columns as
+    text, formulas neutralised); ``tick()`` after each row. Returns the sheet."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_name(sheet_title) if sheet_title else None)
+    ws = wb.create_sheet(title=sheet_name(title) if title else None)
     ws.freeze_panes = "A2"
     for i, header in enumerate(headers):
         letter = _column_letter(i)
@@ -235,8 +251,8 @@ def _write_xlsx(
             else:
                 cells.append(value)
         ws.append(cells)
-        counter.tick()
-    wb.save(target)
+        tick()
+    return ws
 
 
 def _xlsx_text(value: str) -> str:

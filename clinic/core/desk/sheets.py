@@ -25,13 +25,14 @@ from clinic.core.errors import (
     SheetTemplateError,
 )
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
+from clinic.core.templates import environment as _environment
+from clinic.core.templates import own_templates
 from clinic.i18n import N_, _, translation_for
 from clinic.store import Store
 from clinic.store import assignments as assignments_q
 from clinic.store import catalogues as catalogues_q
 from clinic.store import visits as visits_q
 from clinic.store import volunteers as volunteers_q
-from clinic.store.resources import data_root
 
 # -- sheets -------------------------------------------------------------------
 #
@@ -235,38 +236,8 @@ def build_sheet(store: Store, visit_id: int, handout_ids: list[int] | None = Non
         follow_up=visit["follow_up_due"] or "",
         signer_role=role,
         signer=signer,
-        templates=Path(store.path).resolve().parent / "templates" if store.path else None,
+        templates=own_templates(store.path),
     )
-
-
-@functools.lru_cache(maxsize=8)
-def _environment(folder: Path | None) -> jinja2.Environment:
-    """The doctor's own templates beside the database first, then the shipped ones.
-    HTML is escaped (a name is data, never markup); the text version is not."""
-
-    def shipped(name: str) -> tuple[str, None, Callable[[], bool]] | None:
-        found = data_root() / "templates" / name
-        if not found.is_file():
-            return None
-        # Stale as soon as the doctor puts their own copy beside the database.
-        return found.read_text(encoding="utf-8"), None, lambda: not _own(folder, name)
-
-    loaders: list[jinja2.BaseLoader] = []
-    if folder is not None:
-        loaders.append(jinja2.FileSystemLoader(folder))
-    loaders.append(jinja2.FunctionLoader(shipped))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=lambda name: (name or "").endswith(".html.j2"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def _own(folder: Path | None, name: str) -> bool:
-    return folder is not None and (folder / name).is_file()
 
 
 def _context(sheet: Sheet) -> dict:
