@@ -101,20 +101,64 @@ def _filters(date_from, date_to, villages, orgs, year=None):
     is_flag=True,
     help=_("With --json: add a labels object (codes in words, in the chosen language)."),
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default=None,
+    help=_(
+        "text (the default), json (as --json) or html: a printable A4 summary with charts."
+    ),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("With --format html: the file to write (default: standard output)."),
+)
 @pass_app
 def summary_command(
-    app: AppContext, date_from, date_to, villages, orgs, year, as_json: bool, labels: bool
+    app: AppContext,
+    date_from,
+    date_to,
+    villages,
+    orgs,
+    year,
+    as_json: bool,
+    labels: bool,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
     from clinic.core.figures import machine_output
     from clinic.core.reports import build_report, report_lines
 
+    filters = _filters(date_from, date_to, villages, orgs, year)
+    if fmt == "html":
+        _summary_html(app, filters, output)
+        return
+    if output is not None:
+        raise click.UsageError(_("-o writes the printable summary: give --format html."))
+    as_json = as_json or fmt == "json"
     with app.open() as store:
-        report = build_report(store, _filters(date_from, date_to, villages, orgs, year))
+        report = build_report(store, filters)
     if as_json:
         data = machine_output(report.as_dict(), labels=labels)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(report_lines(report)))
+
+
+def _summary_html(app: AppContext, filters, output: Path | None) -> None:
+    """``clinic report --format html``: the printable summary, to a file or stdout."""
+    from clinic.core.exports.summary import export_summary
+
+    with app.open() as store:
+        export_summary(
+            store, stdout_bytes() if output is None else output, filters=filters, actor=app.who
+        )
+    if output is not None:
+        click.echo(_("Wrote the summary to {file}.").format(file=output), err=True)
 
 
 def _make_export_command(name: str, help_text: str) -> None:

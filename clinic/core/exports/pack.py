@@ -42,23 +42,24 @@ CHART_COLUMN = "E"
 CHART_ROWS = 18
 
 
-def headline_figures(report: Report) -> list[tuple[str, float | int | None]]:
-    """The figures at the top of the summary (sheet and printed page alike)."""
+def headline_figures(report: Report) -> list[tuple[str, float | int | None, bool]]:
+    """The figures at the top of the summary (sheet and printed page alike):
+    label, value, and whether it is a percentage."""
     h, v, t = report.households, report.volunteers, report.talks
     return [
-        (_("Clinic days held"), report.days["held"]),
-        (_("Visits"), report.visits),
-        (_("People seen"), report.people),
-        (_("Households served"), h["served"]),
-        (_("Households registered in these villages"), h["registered"]),
-        (_("Coverage %"), h["coverage_pct"]),
-        (_("Coverage of poverty categories %"), h["coverage_poor_pct"]),
-        (_("Health prescriptions"), report.prescriptions["total"]),
-        (_("Referrals"), report.referrals["total"]),
-        (_("Volunteers"), v["people"]),
-        (_("Hours"), v["hours"]),
-        (_("Talks held"), t["total"]),
-        (_("Attendees"), t["attendees"]),
+        (_("Clinic days held"), report.days["held"], False),
+        (_("Visits"), report.visits, False),
+        (_("People seen"), report.people, False),
+        (_("Households served"), h["served"], False),
+        (_("Households registered in these villages"), h["registered"], False),
+        (_("Coverage %"), h["coverage_pct"], True),
+        (_("Coverage of poverty categories %"), h["coverage_poor_pct"], True),
+        (_("Health prescriptions"), report.prescriptions["total"], False),
+        (_("Referrals"), report.referrals["total"], False),
+        (_("Volunteers"), v["people"], False),
+        (_("Hours"), v["hours"], False),
+        (_("Talks held"), t["total"], False),
+        (_("Attendees"), t["attendees"], False),
     ]
 
 
@@ -144,7 +145,7 @@ def summary_sheet(wb: Any, report: Report) -> Any:
         append(cell(line))
     append()
     append(cell(_("Figure"), strong=True), cell(_("Number"), strong=True))
-    for label, value in headline_figures(report):
+    for label, value, _pct in headline_figures(report):
         append(cell(label), cell(value, fmt="0.0" if isinstance(value, float) else None))
     anchor = 1
     for chart in report_charts(report):
