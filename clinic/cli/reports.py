@@ -161,7 +161,14 @@ def _summary_html(app: AppContext, filters, output: Path | None) -> None:
         click.echo(_("Wrote the summary to {file}.").format(file=output), err=True)
 
 
+# Datasets that also print as a page: the follow-up lists per village (HTML).
+PRINTABLE = {"follow-ups"}
+
+
 def _make_export_command(name: str, help_text: str) -> None:
+    printable = name in PRINTABLE
+    formats = (*FORMATS, "html") if printable else FORMATS
+
     @groups.export_group.command(name, help=help_text)
     @filter_options
     @click.option(
@@ -174,9 +181,11 @@ def _make_export_command(name: str, help_text: str) -> None:
     @click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=click.Choice(formats),
         default=None,
-        help=_(
+        help=_("html: printable lists, one page per village, for the next clinic there. ")
+        * printable
+        + _(
             "csv, xlsx or json (default: from the file name's .csv, .xlsx or .json; csv without a file)."
         ),
     )
@@ -198,6 +207,11 @@ def _make_export_command(name: str, help_text: str) -> None:
     ) -> None:
         from clinic.core.exports import export_dataset
 
+        if fmt is None and printable and output is not None and output.suffix.lower() == ".html":
+            fmt = "html"
+        if fmt == "html":
+            _printable_list(app, _filters(date_from, date_to, villages, orgs, year), output, unmasked)
+            return
         if fmt is None and output is not None:
             try:
                 fmt = format_from_name(output)
@@ -245,6 +259,29 @@ def _make_export_command(name: str, help_text: str) -> None:
                 ),
                 err=True,
             )
+
+
+def _printable_list(app: AppContext, filters, output: Path | None, unmasked: bool) -> None:
+    """``clinic export follow-ups --format html``: the lists to print, per village."""
+    from clinic.core.exports.follow_up_list import export_follow_up_list
+
+    with app.open() as store:
+        result = export_follow_up_list(
+            store,
+            stdout_bytes() if output is None else output,
+            filters=filters,
+            unmasked=unmasked,
+            actor=app.who,
+        )
+    if output is not None:
+        click.echo(
+            _("Wrote {rows} follow-ups to {file}.").format(rows=result.rows, file=output), err=True
+        )
+    if unmasked:
+        click.echo(
+            _("Whole ID numbers and phones were written; this export is recorded in the audit log."),
+            err=True,
+        )
 
 
 def _progress(store, name: str, filters, to_file: bool):

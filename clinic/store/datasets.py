@@ -195,9 +195,11 @@ def follow_up_rows(store: Store, scope: Scope, today: str) -> Iterator[tuple]:
                lv.flags, lv.referral_to,
                (SELECT min(n.date) FROM clinic_days n WHERE n.village_id = vg.id AND n.date >= ?2
                     AND n.status IN ('planned', 'confirmed')),
-               p.uid
+               lv.sbp, lv.dbp, lv.glucose, lv.glucose_fasting,
+               hh.number, hh.head_name, p.uid
         FROM open_follow_ups f JOIN lv ON lv.id = f.visit_id
         JOIN persons p ON p.id = f.person_id
+        LEFT JOIN households hh ON hh.id = p.household_id
         JOIN clinic_days d ON d.id = f.clinic_day_id
         JOIN villages vg ON vg.id = f.village_id
         JOIN townships t ON t.id = vg.township_id

@@ -65,11 +65,7 @@ def _visit_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             dbp,
             pulse,
             glucose,
-            ""
-            if fasting is None
-            else (
-                lab.word("fasting", _("fasting")) if fasting else lab.word("random", _("random"))
-            ),
+            _glucose_kind(lab, fasting),
             weight,
             height,
             lab.flags(flags),
@@ -202,6 +198,12 @@ def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             flags,
             referral,
             next_day,
+            sbp,
+            dbp,
+            glucose,
+            fasting,
+            hh_no,
+            head,
             uid,
         ) = r
         yield (
@@ -217,10 +219,21 @@ def _follow_up_rows(store: Store, scope: Scope, ctx: dict) -> Iterator[tuple]:
             status_words[status],
             lab.condition_list(conds),
             lab.flags(flags),
+            f"{sbp}/{dbp}" if sbp and dbp else "",
+            glucose,
+            _glucose_kind(lab, fasting),
             referral or "",
             next_day or "",
+            hh_no or "",
+            head or "",
             uid,
         )
+
+
+def _glucose_kind(lab: Labels, fasting: int | None) -> str:
+    if fasting is None:
+        return ""
+    return lab.word("fasting", _("fasting")) if fasting else lab.word("random", _("random"))
 
 
 FOLLOW_UPS = Dataset(
@@ -239,8 +252,13 @@ FOLLOW_UPS = Dataset(
         col("status", N_("Status")),
         col("conditions", N_("Conditions assessed")),
         col("flags", N_("Flags")),
+        col("last_bp", N_("Last blood pressure (mmHg)")),
+        col("last_glucose", N_("Last glucose (mmol/L)"), "number"),
+        col("last_glucose_kind", N_("Glucose fasting or random")),
         col("referral_to", N_("Referred to")),
         col("next_clinic_day", N_("Next clinic day in the village")),
+        col("household_number", N_("Household number")),
+        col("head", N_("Head of household")),
         col("uid", N_("Record id")),
     ),
     _follow_up_rows,
