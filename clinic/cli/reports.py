@@ -106,9 +106,7 @@ def _filters(date_from, date_to, villages, orgs, year=None):
     "fmt",
     type=click.Choice(["text", "json", "html"]),
     default=None,
-    help=_(
-        "text (the default), json (as --json) or html: a printable A4 summary with charts."
-    ),
+    help=_("text (the default), json (as --json) or html: a printable A4 summary with charts."),
 )
 @click.option(
     "-o",
@@ -183,8 +181,11 @@ def _make_export_command(name: str, help_text: str) -> None:
         "fmt",
         type=click.Choice(formats),
         default=None,
-        help=_("html: printable lists, one page per village, for the next clinic there. ")
-        * printable
+        help=(
+            _("html: printable lists, one page per village, for the next clinic there. ")
+            if printable
+            else ""
+        )
         + _(
             "csv, xlsx or json (default: from the file name's .csv, .xlsx or .json; csv without a file)."
         ),
@@ -210,7 +211,9 @@ def _make_export_command(name: str, help_text: str) -> None:
         if fmt is None and printable and output is not None and output.suffix.lower() == ".html":
             fmt = "html"
         if fmt == "html":
-            _printable_list(app, _filters(date_from, date_to, villages, orgs, year), output, unmasked)
+            _printable_list(
+                app, _filters(date_from, date_to, villages, orgs, year), output, unmasked
+            )
             return
         if fmt is None and output is not None:
             try:
@@ -279,7 +282,9 @@ def _printable_list(app: AppContext, filters, output: Path | None, unmasked: boo
         )
     if unmasked:
         click.echo(
-            _("Whole ID numbers and phones were written; this export is recorded in the audit log."),
+            _(
+                "Whole ID numbers and phones were written; this export is recorded in the audit log."
+            ),
             err=True,
         )
 
@@ -348,7 +353,9 @@ def pack_command(
     click.echo(_("Wrote {rows} rows to {file}.").format(rows=result.rows, file=output), err=True)
     if unmasked:
         click.echo(
-            _("Whole ID numbers and phones were written; this export is recorded in the audit log."),
+            _(
+                "Whole ID numbers and phones were written; this export is recorded in the audit log."
+            ),
             err=True,
         )
 

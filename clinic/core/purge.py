@@ -35,7 +35,7 @@ from clinic.store import visits as visits_q
 from clinic.store.audit import record as record_audit
 
 # Datasets whose rows are persons (or name them); the others are counts.
-PERSONAL_DATASETS = ("persons", "households", "visits", "handouts", "follow-ups")
+PERSONAL_DATASETS = ("persons", "households", "visits", "handouts", "follow-ups", "pack")
 SPOUSE = ("配偶", "之妻", "之夫", "妻子", "丈夫", "妻", "夫")
 ERASED = "…"
 

@@ -7,10 +7,8 @@ text (for a receipt printer or a phone message).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 

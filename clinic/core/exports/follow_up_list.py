@@ -83,7 +83,9 @@ def follow_up_list_html(
             "glucose": _("Glucose"),
             "referred": _("Referred to"),
             "none": _("No follow-ups are due."),
-            "private": _("Personal health information: keep this list safe and destroy it after use."),
+            "private": _(
+                "Personal health information: keep this list safe and destroy it after use."
+            ),
         },
     }
     html = render("follow-ups.html.j2", context, own_templates(store.path))

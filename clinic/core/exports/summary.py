@@ -17,8 +17,14 @@ from clinic.core.exports.charts import Chart, report_charts
 from clinic.core.exports.delivery import ExportResult, deliver
 from clinic.core.exports.pack import headline_figures
 from clinic.core.files import write_bytes_atomic
-from clinic.core.reports import Report, ReportFilters, build_report, describe_filters, report_rows
-from clinic.core.reports import percent_text
+from clinic.core.reports import (
+    Report,
+    ReportFilters,
+    build_report,
+    describe_filters,
+    percent_text,
+    report_rows,
+)
 from clinic.core.templates import own_templates, render
 from clinic.i18n import _, current_language
 from clinic.store import Store

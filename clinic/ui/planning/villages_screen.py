@@ -2,7 +2,8 @@
 day, follow-ups due; and "where next": villages ranked by unmet need, with the reasons.
 
 Keys: w where next / overview · n plan a clinic day in the highlighted village ·
-s plan a season (clinic days on chosen weekdays in the neediest villages).
+s plan a season (clinic days on chosen weekdays in the neediest villages) ·
+f print the highlighted village's follow-up list (an HTML file in exports/).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from clinic.core import planning as p
+from clinic.core.errors import ClinicError
 from clinic.core.reports import percent, percent_text
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning.widgets import cursor_id
 
@@ -28,12 +31,14 @@ class VillagesScreen(ClinicScreen):
         Binding("w", "toggle", N_("Where next / overview")),
         Binding("n", "plan_day", N_("Plan a clinic day here")),
         Binding("s", "season", N_("Plan a season")),
+        Binding("f", "follow_up_list", N_("Follow-up list")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.ranking = False
         self.village_ids: list[int] = []
+        self.village_names: dict[int, str] = {}  # id -> "township/village", as filters name it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,6 +77,9 @@ class VillagesScreen(ClinicScreen):
             )
             table.add_columns("#", _("Township"), _("Village"), _("Score"))
             self.village_ids = [r.row["id"] for r in self.ranks]
+            self.village_names = {
+                r.row["id"]: f"{r.row['township']}/{r.row['name']}" for r in ranks
+            }
             # The reasons wrap inside a column as wide as the screen allows: never cut off.
             table.add_column(_("Why"), width=max(30, self.app.size.width - 44), key="why")
             for n, r in enumerate(self.ranks, 1):
@@ -100,6 +108,7 @@ class VillagesScreen(ClinicScreen):
                 _("Follow-ups due in 14 days"),
             )
             self.village_ids = [r["id"] for r in rows or []]
+            self.village_names = {r["id"]: f"{r['township']}/{r['name']}" for r in rows or []}
             for r in rows or []:
                 cover = Text(
                     percent_text(percent(r["served"], r["households"], 0) or 0.0, 0),
@@ -179,3 +188,39 @@ class VillagesScreen(ClinicScreen):
         form = DayForm(None, self.app.today())
         form.default_village = village
         self.app.push_screen(form, saved)
+
+    def action_follow_up_list(self) -> None:
+        village = self._current()
+        if village is None or village not in self.village_names:
+            return
+        self._write_follow_up_list(self.village_names[village])
+
+    @work(thread=True, exclusive=True, group="follow-up-list")
+    def _write_follow_up_list(self, village: str) -> None:
+        """The village's follow-up list, masked, to exports/ beside the database."""
+        from clinic.core.exports import export_target
+        from clinic.core.exports.follow_up_list import export_follow_up_list, follow_up_list_name
+        from clinic.core.reports import ReportFilters
+
+        today = self.app.today()
+        path = export_target(self.app.db_path, follow_up_list_name(village, today))
+        try:
+            with self.app.open_store() as store:
+                result = export_follow_up_list(
+                    store,
+                    path,
+                    filters=ReportFilters(villages=(village,)),
+                    actor=self.app.actor,
+                    today=today,
+                )
+        except ClinicError as exc:
+            self.app.call_from_thread(show_error, self, exc)
+            return
+        except OSError as exc:
+            message = _("Cannot write {file}: {reason}").format(
+                file=path, reason=exc.strerror or exc
+            )
+            self.app.call_from_thread(self.notify, message, severity="error")
+            return
+        message = _("Wrote {rows} follow-ups to {file}.").format(rows=result.rows, file=path)
+        self.app.call_from_thread(self.notify, message, timeout=10)

@@ -18,12 +18,94 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, FieldError
 from clinic.core.exports import export_target, exports_folder
 from clinic.i18n import _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.widgets.confirm import ConfirmDialog
+
+# The pack: every dataset and the charts in one workbook (clinic export pack).
+PACK = "pack"
+# Choices whose files hold counts only: no question before "whole numbers".
+COUNTS_ONLY = {"report"}
+# Choices that are also a printed page when the file is named .html.
+PRINTABLE = {"report", "follow-ups"}
+
+
+def export_format(dataset: str, path: Path) -> str:
+    """The format the file name asks for, if this choice can be written so."""
+    from clinic.core.tabular import format_from_name
+
+    suffix = path.suffix.lower()
+    if dataset == PACK:
+        if suffix != ".xlsx":
+            raise FieldError(
+                _("The pack is an Excel workbook: name the file .xlsx, not {file}.").format(
+                    file=path.name
+                )
+            )
+        return "xlsx"
+    if dataset in PRINTABLE and suffix == ".html":
+        return "html"
+    return format_from_name(path)
+
+
+def export_size(store, dataset: str, fmt: str, filters, *, today) -> int:
+    """How many rows the export writes, for the progress bar."""
+    from clinic.core.exports import count_rows
+    from clinic.core.exports.pack import PACK_DATASETS
+
+    if dataset == PACK:
+        return sum(count_rows(store, name, filters, today=today) for name in PACK_DATASETS)
+    return count_rows(store, dataset, filters, today=today)
+
+
+def write_export(
+    store,
+    dataset: str,
+    path: Path,
+    *,
+    fmt: str,
+    filters,
+    unmasked: bool,
+    actor: str,
+    today,
+    progress,
+):
+    """The chosen export written: the pack, a printed page or a dataset's table."""
+    from clinic.core.exports import export_dataset
+    from clinic.core.exports.follow_up_list import export_follow_up_list
+    from clinic.core.exports.pack import export_pack
+    from clinic.core.exports.summary import export_summary
+
+    if dataset == PACK:
+        return export_pack(
+            store,
+            path,
+            filters=filters,
+            unmasked=unmasked,
+            actor=actor,
+            today=today,
+            progress=progress,
+        )
+    if fmt == "html" and dataset == "report":
+        return export_summary(store, path, filters=filters, actor=actor)
+    if fmt == "html":
+        return export_follow_up_list(
+            store, path, filters=filters, unmasked=unmasked, actor=actor, today=today
+        )
+    return export_dataset(
+        store,
+        dataset,
+        path,
+        filters=filters,
+        fmt=fmt,
+        unmasked=unmasked,
+        actor=actor,
+        today=today,
+        progress=progress,
+    )
 
 
 class ExportCancelled(Exception):
@@ -59,8 +141,6 @@ class ExportingScreen(ClinicScreen):
         self.action_export()
 
     def action_export(self) -> None:
-        from clinic.core.tabular import format_from_name
-
         filters = self.read_filters()
         if filters is None:
             return
@@ -70,17 +150,17 @@ class ExportingScreen(ClinicScreen):
             self.action_focus_file()
             return
         path = self.target_path(name)
+        dataset = str(self.query_one("#dataset", Select).value)
         try:
-            fmt = format_from_name(path)
+            fmt = export_format(dataset, path)
         except ClinicError as exc:
             show_error(self, exc)
             self.action_focus_file()
             return
-        dataset = str(self.query_one("#dataset", Select).value)
         unmasked = self.query_one("#unmasked", Checkbox).value
         args = (dataset, filters, path, fmt, unmasked)
         questions = []
-        if unmasked and dataset != "report":
+        if unmasked and dataset not in COUNTS_ONLY:
             questions.append(
                 (
                     _(
@@ -121,12 +201,10 @@ class ExportingScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="report-export")
     def run_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
-        from clinic.core.exports import count_rows, export_dataset
-
         worker = get_current_worker()
         with self.app.open_store() as store:
             try:
-                total = count_rows(store, dataset, filters, today=self.app.today())
+                total = export_size(store, dataset, fmt, filters, today=self.app.today())
                 self.app.call_from_thread(self._progress, 0, total)
 
                 def progress(n: int) -> None:
@@ -134,7 +212,7 @@ class ExportingScreen(ClinicScreen):
                         raise ExportCancelled
                     self.app.call_from_thread(self._progress, n, total)
 
-                result = export_dataset(
+                result = write_export(
                     store,
                     dataset,
                     path,

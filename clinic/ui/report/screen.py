@@ -30,7 +30,7 @@ from clinic.i18n import N_, _, pick
 from clinic.ui.app import NARROW_WIDTH
 from clinic.ui.errors import show_error
 from clinic.ui.report.commands import ReportCommands
-from clinic.ui.report.export_panel import ExportingScreen
+from clinic.ui.report.export_panel import PACK, ExportingScreen
 from clinic.ui.report.figures import figures_table, month_bars, village_bars
 
 
@@ -86,14 +86,15 @@ class ReportScreen(ExportingScreen):
                     yield Static("", id="village-bars")
         with Horizontal(id="export"):
             yield Select(
-                [(_(ds.title), ds.name) for ds in DATASETS.values()],
+                [(_(ds.title), ds.name) for ds in DATASETS.values()]
+                + [(_("Year-end pack (every sheet and charts, .xlsx)"), PACK)],
                 value="report",
                 allow_blank=False,
                 id="dataset",
             )
             yield Input(
                 value=self._default_file(),
-                placeholder=_("File name (.csv, .xlsx or .json)"),
+                placeholder=_("File name (.csv, .xlsx, .json; .html prints the report)"),
                 id="file",
             )
             yield Checkbox(_("Whole ID numbers and phones"), id="unmasked")
