@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from textual.widgets import DataTable, Input, Select
 
@@ -324,3 +326,28 @@ async def test_a_volunteer_with_brackets_in_the_name_is_shown_as_typed(
         await go(pilot, app, "f6")
         shown = str(app.screen.query_one("#vol-info").render())
         assert "[王]芳[/b]" in shown and "[red]110[/red]" in shown
+
+
+async def test_villages_screen_writes_the_follow_up_list(demo_path, demo_store, make_app, go):
+    """F7, f: the highlighted village's follow-up list, in exports/ beside the database."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f7")
+        table = app.screen.query_one("#villages-table", DataTable)
+        names = app.screen.village_names
+        village = "中峰镇/龙山村"  # a village with follow-ups due in the demo
+        row = [names[i] for i in app.screen.village_ids].index(village)
+        table.move_cursor(row=row)
+        await go(pilot, app, "f")
+        messages = [n.message for n in app._notifications]
+    (written,) = list((demo_path.parent / "exports").glob("follow-ups-*.html"))
+    assert any(str(written) in m and "follow-ups" in m for m in messages)
+    assert village.split("/")[1] in written.name
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert (written.parent.stat().st_mode & 0o777) == 0o700
+    text = written.read_text(encoding="utf-8")
+    assert village.replace("/", " ") in text
+    log = demo_store.one("SELECT * FROM audit_log ORDER BY id DESC")
+    detail = json.loads(log["detail"])
+    assert log["action"] == "export" and detail["dataset"] == "follow-ups"
+    assert detail["filters"]["villages"] == [village] and detail["format"] == "html"

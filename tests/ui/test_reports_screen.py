@@ -236,3 +236,40 @@ async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch, make_
     # A relative name is in the exports folder beside the database, not the working directory.
     assert (year_path.parent / "exports" / "cov.csv").exists()
     assert list((tmp_path / "cwd").iterdir()) == []
+
+
+async def test_the_pack_and_the_printed_summary_from_the_screen(
+    year_path, tmp_path, make_app, open_report, cli_report
+):
+    """F8: the year-end pack (.xlsx with the charts) and the printable summary (.html)
+    with the screen's filters, audited like every export."""
+    app = make_app(year_path, lang=None, actor="coordinator")
+    pack, page = tmp_path / "pack.xlsx", tmp_path / "summary.html"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#village").value = "中峰镇/龙山村"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for dataset, target in (("pack", pack), ("report", page)):
+            screen.query_one("#dataset").value = dataset
+            screen.query_one("#file").value = str(target)
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "Wrote" in str(screen.query_one("#export-message").render())
+        log = app.store.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 2")
+        screen.query_one("#dataset").value = "pack"
+        screen.query_one("#file").value = str(tmp_path / "pack.csv")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any(".xlsx" in n.message for n in app._notifications)
+    assert not (tmp_path / "pack.csv").exists()
+    assert [json.loads(r["detail"])["dataset"] for r in log] == ["report", "pack"]
+    truth = cli_report(year_path, "--village", "中峰镇/龙山村")
+    wb = openpyxl.load_workbook(pack)
+    assert len(wb.worksheets[0]._charts) == 4
+    figures = {r[0]: r[1] for r in wb.worksheets[0].iter_rows(values_only=True) if r[0]}
+    assert figures["Visits"] == truth["visits"] == 20
+    assert len(list(wb["Visits"].iter_rows())) == truth["visits"] + 1
+    text = page.read_text(encoding="utf-8")
+    assert "People served per month" in text and "<svg" in text
