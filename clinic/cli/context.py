@@ -111,7 +111,9 @@ class AppContext:
             return self.user
         if not self.user_name:
             raise SignInError(
-                _("Sign in with --user NAME (or set CLINIC_USER): this command changes or reveals data."),
+                _(
+                    "Sign in with --user NAME (or set CLINIC_USER): this command changes or reveals data."
+                ),
                 "sign_in",
             )
         pin = os.environ.get("CLINIC_PIN")
