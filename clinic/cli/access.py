@@ -152,12 +152,17 @@ def check_access(app: AppContext, path: str, params: Params) -> None:
         users.require(user, right)
 
 
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer (not a script, not a pipe)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
 def _offer_first_coordinator(store):
     """A database without users (made before sign-in existed): in a terminal,
     offer to add its first coordinator now; else say how, and stop."""
-    import sys
-
-    if not sys.stdin.isatty():
+    if not _interactive():
         raise SignInError(first_coordinator_sentence(), "first_user")
     click.echo(first_coordinator_sentence(), err=True)
     if not click.confirm(_("Add the first coordinator now?"), default=True, err=True):
