@@ -167,7 +167,7 @@ def build_demo(
             catalogues_q.set_setting(
                 store, "demo", json.dumps({"size": size, "seed": seed, "synthetic": True})
             )
-        add_demo_users(store, volunteer_ids)
+            add_demo_users(store, volunteer_ids)
         return {
             "villages": len(village_list),
             "households": count(store, "households"),
