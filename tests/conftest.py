@@ -20,6 +20,9 @@ import pytest
 
 from clinic.i18n import set_language
 
+# The coordinator every test database holds, signed in for every test (CLINIC_USER
+# and CLINIC_PIN): commands that write need a signed-in user (issue 10).
+TEST_USER, TEST_PIN = "测试协调员", "2468"
 TODAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, 9, 30)
 # Copies of the synthetic sample files in ../shared/samples, kept with the
@@ -99,6 +102,41 @@ def snap_compare(snap_compare):
     return compare
 
 
+@pytest.fixture(scope="session")
+def _test_pin_hash() -> str:
+    """The test coordinator's PIN hashed once per session: scrypt is slow on purpose."""
+    from clinic.core.users import hash_pin
+
+    return hash_pin(TEST_PIN)
+
+
+def _add_test_coordinator(path: Path, pin_hash: str) -> Path:
+    """The test coordinator in the database at ``path`` (made if missing), once."""
+    from clinic.store import open_store
+    from clinic.store import users as users_q
+
+    with open_store(path) as s:
+        if users_q.user_named(s, TEST_USER) is None:
+            users_q.insert_user(s, TEST_USER, pin_hash, {"coordinator"}, None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def add_coordinator(_test_pin_hash):
+    """``add_coordinator(path)``: the signed-in test coordinator added to a database a
+    test makes itself (every shared test database already holds them); the path."""
+    return lambda path: _add_test_coordinator(Path(path), _test_pin_hash)
+
+
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch):
+    """Every command runs signed in as the test coordinator (CLINIC_USER, CLINIC_PIN);
+    tests of refusals take the variables away or sign in as someone else."""
+    monkeypatch.setenv("CLINIC_USER", TEST_USER)
+    monkeypatch.setenv("CLINIC_PIN", TEST_PIN)
+    return TEST_USER
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Every test starts in English; tests that want Chinese switch and are reset."""
@@ -117,12 +155,12 @@ def store(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def _demo_master(tmp_path_factory) -> Path:
+def _demo_master(tmp_path_factory, _test_pin_hash) -> Path:
     from clinic.core.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     build_demo(path, size="small", seed=1, today=TODAY)
-    return path
+    return _add_test_coordinator(path, _test_pin_hash)
 
 
 def private_copy(master: Path, target: Path) -> Path:
@@ -445,7 +483,7 @@ def add_day():
 
 
 @pytest.fixture(scope="session")
-def edge_master(tmp_path_factory):
+def edge_master(tmp_path_factory, _test_pin_hash):
     from clinic.store import open_store
 
     from support.figures_data import build
@@ -454,7 +492,7 @@ def edge_master(tmp_path_factory):
     store = open_store(path)
     expected = build(store)
     store.close()
-    return path, expected
+    return _add_test_coordinator(path, _test_pin_hash), expected
 
 
 @pytest.fixture
@@ -477,7 +515,7 @@ def edge(edge_db):
 
 
 @pytest.fixture(scope="session")
-def year_master(tmp_path_factory):
+def year_master(tmp_path_factory, _test_pin_hash):
     from clinic.store import open_store
 
     from support.reports_data import build_year
@@ -486,7 +524,7 @@ def year_master(tmp_path_factory):
     store = open_store(path)
     facts = build_year(store)
     store.close()
-    return path, facts
+    return _add_test_coordinator(path, _test_pin_hash), facts
 
 
 @pytest.fixture

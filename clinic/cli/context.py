@@ -1,4 +1,9 @@
-"""What every command needs: which database, which language, who is acting."""
+"""What every command needs: which database, which language, who is signed in.
+
+The audit log names the signed-in user (``--user`` / CLINIC_USER); there is no
+other way to choose the name it records. What the app does on its own (the
+copy before an upgrade, the day's first backup) is recorded as ``system``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import platformdirs
 
 from clinic.core.database import Store, open_store
 from clinic.core.users import User
+from clinic.i18n import _
 
 
 def default_db_path() -> Path:
@@ -26,12 +32,29 @@ def _login_name() -> str:
         return "unknown"
 
 
+SYSTEM_ACTOR = "system"
+"""The audit log's actor for what no user asked for: the automatic backups."""
+
+
+def new_pin(name: str) -> str:
+    """A new PIN: from CLINIC_NEW_PIN (scripts), else typed twice at a hidden prompt."""
+    pin = os.environ.get("CLINIC_NEW_PIN")
+    if pin is not None:
+        return pin
+    return click.prompt(
+        _("New PIN for {name}").format(name=name),
+        hide_input=True,
+        confirmation_prompt=_("The same PIN again"),
+        err=True,
+    )
+
+
 @dataclass
 class AppContext:
     db_path: Path
     lang: str
-    actor: str | None = None
     user_name: str | None = None  # --user / CLINIC_USER
+    user: User | None = None  # once signed in (clinic.cli.access)
 
     def open(self, create: bool = False, daily_backup: bool = True) -> Store:
         """The database. A file that does not exist is an error (a typo in
@@ -59,9 +82,9 @@ class AppContext:
 
         try:
             if upgrade:
-                backup_before_upgrade(self.db_path, actor=self.who)
+                backup_before_upgrade(self.db_path, actor=SYSTEM_ACTOR)
             else:
-                daily_backup(self.db_path, actor=self.who)
+                daily_backup(self.db_path, actor=SYSTEM_ACTOR)
         except ClinicError as exc:
             warn(
                 exc,
@@ -72,18 +95,25 @@ class AppContext:
 
     @property
     def who(self) -> str:
-        return self.actor or _login_name()
+        """The audit log's actor: the signed-in user. Every command that writes
+        signs in first (clinic.cli.access); only the TUI, until it signs in
+        itself, falls back to the login name."""
+        return self.user.name if self.user else _login_name()
 
     def sign_in(self, store: Store) -> User:
         """The user named by ``--user`` (or CLINIC_USER), with their PIN from
-        CLINIC_PIN or typed at a hidden prompt; the audit log then names them."""
+        CLINIC_PIN or typed at a hidden prompt; the audit log then names them.
+        Once per command: a second call returns the same user."""
         from clinic.core import users
         from clinic.core.errors import SignInError
-        from clinic.i18n import _
 
+        if self.user is not None:
+            return self.user
         if not self.user_name:
             raise SignInError(
-                _("Sign in with --user NAME (or set CLINIC_USER): this command changes data."),
+                _(
+                    "Sign in with --user NAME (or set CLINIC_USER): this command changes or reveals data."
+                ),
                 "sign_in",
             )
         pin = os.environ.get("CLINIC_PIN")
@@ -91,9 +121,8 @@ class AppContext:
             pin = click.prompt(
                 _("PIN for {name}").format(name=self.user_name), hide_input=True, err=True
             )
-        user = users.sign_in(store, self.user_name, pin)
-        self.actor = user.name
-        return user
+        self.user = users.sign_in(store, self.user_name, pin)
+        return self.user
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -30,17 +30,31 @@ from clinic.i18n import _
     help=_("Random seed (the same seed gives the same data)."),
 )
 @click.option("--force", is_flag=True, help=_("Replace the database file if it exists."))
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help=_("Print the database and its demo users (names, roles, PINs) as JSON; no app."),
+)
 @pass_app
-def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: bool) -> None:
+def demo_command(
+    app: AppContext, size: str, no_tui: bool, seed: int, force: bool, as_json: bool
+) -> None:
     from clinic.core.demo import build_demo
+
+    no_tui = no_tui or as_json
 
     path = app.db_path
     if path.exists() and not force:
         from clinic.core.database import has_persons, open_store
+        from clinic.core.demo import is_demo
 
         with open_store(path) as store:
-            has_data = has_persons(store)
+            has_data, demo = has_persons(store), is_demo(store)
         if has_data:
+            if as_json:
+                _echo_demo_json(path, _demo_users() if demo else [])
+                return
             click.echo(
                 _(
                     "{path} already holds data; opening it as it is (use --force to rebuild the demo)."
@@ -54,18 +68,52 @@ def demo_command(app: AppContext, size: str, no_tui: bool, seed: int, force: boo
             return
     update, close = progress_bar(_("Building the demo"))
     try:
-        summary = build_demo(path, size=size, seed=seed, progress=update, replace=True)
+        summary = build_demo(
+            path, size=size, seed=seed, progress=None if as_json else update, replace=True
+        )
     finally:
         close()
+    if as_json:
+        _echo_demo_json(path, _demo_users())
+        return
     click.echo(
         _(
             "Demo database {path}: {persons} persons in {households} households, {villages} villages, {volunteers} volunteers, {days} clinic days."
         ).format(path=path, **summary)
     )
+    _echo_demo_users()
     if not no_tui:
         from clinic.cli.tui import run_tui
 
         run_tui(app)
+
+
+def _demo_users() -> list[dict]:
+    from clinic.core.demo import DEMO_USERS
+
+    return [{"name": n, "roles": list(roles), "pin": pin} for n, roles, pin, _s in DEMO_USERS]
+
+
+def _echo_demo_json(path, users: list[dict]) -> None:
+    import json
+
+    click.echo(json.dumps({"database": str(path), "users": users}, ensure_ascii=False, indent=2))
+
+
+def _echo_demo_users() -> None:
+    """The demo's users and their PINs: demo-only PINs, printed for trainings."""
+    from clinic.core.users import role_label
+
+    click.echo(_("Demo users (demo PINs, for this synthetic database only):"))
+    for user in _demo_users():
+        roles = ", ".join(role_label(r) for r in user["roles"])
+        click.echo(
+            "  "
+            + _("{name} ({roles}): PIN {pin}").format(
+                name=user["name"], roles=roles, pin=user["pin"]
+            )
+        )
+    click.echo(_("Sign in with: clinic --user NAME ... (the PIN is asked for)."))
 
 
 @groups.cli.command(

@@ -1,8 +1,9 @@
 """The ``clinic`` command: opens the TUI, or runs one of the subcommands.
 
 Subcommands live in modules named for what they do (``database``, ``imports``,
-``persons``, ``desk``, ``planning``, ``reports``, ``backup``, ``talks``); each
-attaches its commands to the groups defined here. The user's language is chosen before any help text is built, so
+``persons``, ``desk``, ``planning``, ``reports``, ``backup``, ``talks``,
+``users``, ``audit``); each attaches its commands to the groups defined here,
+and :mod:`clinic.cli.access` then puts the sign-in each needs before it. The user's language is chosen before any help text is built, so
 ``--help`` speaks it too. Exit codes: 0 ok, 1 bad input, 2 usage, 3 database.
 """
 
@@ -34,14 +35,39 @@ class ReaderWentAway(Exception):
     """
 
 
+# Commands with an option of their own named like a global one: there, the
+# option after the command is theirs (``clinic audit --user NAME`` filters by
+# user; sign in before the command or with CLINIC_USER).
+OWN_OPTIONS = {"audit": {"--user"}}
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The first word that is neither an option nor a global option's value."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return None
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" not in arg:
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            return arg
+        i += 1
+    return None
+
+
 def hoist_global_options(args: list[str]) -> list[str]:
     """Move ``--db``/``--lang``/``--as``/``--user`` typed after the command to the front.
 
     Users type ``clinic status --db FILE`` as often as ``clinic --db FILE
-    status``; both mean the same. Everything after ``--`` is left alone.
+    status``; both mean the same. Everything after ``--`` is left alone, and
+    so is an option the command has of its own (:data:`OWN_OPTIONS`).
     """
+    own = OWN_OPTIONS.get(_command_word(args) or "", set())
     front: list[str] = []
     rest: list[str] = []
+    seen_command = False
     i = 0
     while i < len(args):
         arg = args[i]
@@ -49,14 +75,14 @@ def hoist_global_options(args: list[str]) -> list[str]:
             rest.extend(args[i:])
             break
         name = arg.split("=", 1)[0]
-        if name in GLOBAL_OPTIONS and i > 0:
-            if "=" in arg:
-                front.append(arg)
-            else:
-                front.extend(args[i : i + 2])
-                i += 1
-        else:
-            rest.append(arg)
+        if name in GLOBAL_OPTIONS:
+            width = 1 if "=" in arg else 2
+            stays = i == 0 or (seen_command and name in own)
+            (rest if stays else front).extend(args[i : i + width])
+            i += width
+            continue
+        seen_command = seen_command or not arg.startswith("-")
+        rest.append(arg)
         i += 1
     return front + rest
 
@@ -80,6 +106,18 @@ class ClinicGroup(DefaultGroup):
             ctx.exit(report_error(exc))
         except BrokenPipeError as exc:
             raise ReaderWentAway() from exc
+
+
+def _retired_as(value: str | None) -> None:
+    """``--as NAME`` wrote any name into the audit log; the log now names the
+    signed-in user, so the option only says what replaced it."""
+    if value is not None:
+        raise click.UsageError(
+            _(
+                "--as is retired: sign in with --user NAME (or CLINIC_USER); "
+                "the audit log names the signed-in user."
+            )
+        )
 
 
 def _early_language(argv: list[str]) -> str | None:
@@ -125,9 +163,12 @@ _choose_language(_early_language(sys.argv[1:]))
 )
 @click.option(
     "--as",
-    "actor",
+    "retired_as",
     default=None,
-    help=_("Name recorded in the audit log for this session (default: the login name)."),
+    hidden=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: _retired_as(value),
 )
 @click.option(
     "--user",
@@ -144,16 +185,13 @@ def cli(
     ctx: click.Context,
     db_path: Path | None,
     lang: str | None,
-    actor: str | None,
     user_name: str | None,
 ) -> None:
     language = _choose_language(lang)
     from clinic.cli.click_i18n import localise_metavars
 
     localise_metavars(ctx.command, language)
-    ctx.obj = AppContext(
-        db_path=db_path or default_db_path(), lang=language, actor=actor, user_name=user_name
-    )
+    ctx.obj = AppContext(db_path=db_path or default_db_path(), lang=language, user_name=user_name)
     if ctx.invoked_subcommand is None:
         from clinic.cli.tui import run_tui
 
@@ -199,6 +237,7 @@ def day_group() -> None:
 
 # Command modules attach themselves to the groups above.
 from clinic.cli import (  # noqa: E402,F401
+    audit,
     backup,
     database,
     desk,
@@ -209,8 +248,10 @@ from clinic.cli import (  # noqa: E402,F401
     talks,
     users,
 )
+from clinic.cli.access import guard_commands  # noqa: E402
 from clinic.cli.click_i18n import localise_metavars  # noqa: E402
 
+guard_commands(cli)
 localise_metavars(cli, _early_language(sys.argv[1:]) or "en")
 
 

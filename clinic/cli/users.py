@@ -8,12 +8,11 @@ coordinator added without signing in; after that a coordinator signs in
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
 from clinic.cli import main as groups
-from clinic.cli.context import AppContext, pass_app
+from clinic.cli.context import AppContext, new_pin, pass_app
 from clinic.i18n import _
 
 
@@ -22,19 +21,6 @@ from clinic.i18n import _
 )
 def user_group() -> None:
     pass
-
-
-def _new_pin(name: str) -> str:
-    """The new PIN: from CLINIC_NEW_PIN (scripts), else typed twice at a hidden prompt."""
-    pin = os.environ.get("CLINIC_NEW_PIN")
-    if pin is not None:
-        return pin
-    return click.prompt(
-        _("New PIN for {name}").format(name=name),
-        hide_input=True,
-        confirmation_prompt=_("The same PIN again"),
-        err=True,
-    )
 
 
 @user_group.command(
@@ -62,7 +48,7 @@ def user_add(app: AppContext, name: str, roles: tuple[str, ...], volunteer_id: i
     with app.open(create=True) as store:
         codes = users.parse_roles(roles)
         by = None if users.needs_first_user(store) else app.sign_in(store)
-        user = users.add_user(store, name, codes, _new_pin(name), by=by, volunteer_id=volunteer_id)
+        user = users.add_user(store, name, codes, new_pin(name), by=by, volunteer_id=volunteer_id)
     click.echo(
         _("User {name} added: {roles}.").format(
             name=user.name, roles=", ".join(users.role_label(r) for r in sorted(user.roles))
@@ -97,7 +83,7 @@ def user_passwd(app: AppContext, name: str) -> None:
 
     with app.open() as store:
         by = app.sign_in(store)
-        users.change_pin(store, name, _new_pin(name), by=by)
+        users.change_pin(store, name, new_pin(name), by=by)
     click.echo(_("The PIN of {name} is changed.").format(name=name))
 
 

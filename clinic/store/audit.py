@@ -54,3 +54,61 @@ def replica_folders(store: Store) -> list[str]:
         )
         if r["folder"]
     ]
+
+
+def _where(
+    date_from: str | None, date_to: str | None, actor: str | None, action: str | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of the audit viewer's filters (dates as YYYY-MM-DD, inclusive)."""
+    parts: list[str] = []
+    args: list[Any] = []
+    if date_from:
+        parts.append("at >= ?")
+        args.append(date_from)
+    if date_to:
+        parts.append("at < date(?, '+1 day')")
+        args.append(date_to)
+    if actor:
+        parts.append("actor = ? COLLATE NOCASE")
+        args.append(actor)
+    if action:
+        parts.append("action = ?")
+        args.append(action)
+    return (" WHERE " + " AND ".join(parts)) if parts else "", args
+
+
+def audit_rows(
+    store: Store,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict]:
+    """Rows of the audit log matching the filters, newest first, one page."""
+    where, args = _where(date_from, date_to, actor, action)
+    return store.query(
+        f"SELECT id, at, actor, action, detail, rows FROM audit_log{where} "
+        "ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    )
+
+
+def count_audit_rows(
+    store: Store,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+) -> int:
+    """How many rows of the audit log match the filters."""
+    where, args = _where(date_from, date_to, actor, action)
+    return store.scalar(f"SELECT count(*) FROM audit_log{where}", args) or 0
+
+
+def audit_actions(store: Store) -> list[str]:
+    """The actions the audit log holds, for the viewer's filter."""
+    return [r["action"] for r in store.query("SELECT DISTINCT action FROM audit_log ORDER BY 1")]

@@ -142,3 +142,8 @@ def default_ticks(store: Store) -> dict[int, str]:
 
 def set_setting(store: Store, key: str, value: str) -> None:
     store.db.table("settings").upsert({"key": key, "value": value}, pk="key")
+
+
+def setting(store: Store, key: str) -> str | None:
+    """The value of a setting, or None when it was never set."""
+    return store.scalar("SELECT value FROM settings WHERE key = ?", [key])

@@ -73,8 +73,10 @@ def template_row(doc: dict[str, Any]) -> dict[str, Any]:
 
 def apply_seeds(store: Store, *, force: bool = False) -> bool:
     """Upsert the catalogues if they changed since the last start; True if written."""
+    from clinic.store.catalogues import setting
+
     current = seed_hash()
-    stored = store.scalar("SELECT value FROM settings WHERE key = ?", [SEED_HASH_KEY])
+    stored = setting(store, SEED_HASH_KEY)
     if stored == current and not force:
         return False
     with store.transaction() as db:

@@ -51,7 +51,7 @@ class HelpScreen(ClinicModal):
                 line(shown, description)
             text.append("\n")
         heading(_("Everywhere"))
-        for entry in registry.available():
+        for entry in registry.in_menu():
             line(entry.key.upper(), f"{_(entry.title)} — {_(entry.description)}")
         line("F1", _("Help"))
         line("Ctrl+P", _("Command palette: every screen and action by name"))

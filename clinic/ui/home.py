@@ -43,7 +43,7 @@ class HomeScreen(ClinicScreen):
 
     def _menu_text(self) -> str:
         lines = []
-        for entry in registry.available():
+        for entry in registry.in_menu():
             if entry.name == "home":
                 continue
             lines.append(

@@ -22,6 +22,7 @@ class ScreenEntry:
     title: str  # msgid, translated when shown
     target: str  # "module:Class"
     description: str  # msgid
+    menu: bool = True  # listed on Home and in Help; False: its key and the palette only
 
     def load(self) -> type[Screen] | None:
         module_name, _, cls_name = self.target.partition(":")
@@ -84,6 +85,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "clinic.ui.report:ReportScreen",
         N_("Figures by village, organisation and period; exports"),
     ),
+    ScreenEntry(
+        "audit",
+        "f12",
+        N_("Audit log"),
+        "clinic.ui.audit:AuditScreen",
+        N_("Who imported, exported, erased or managed users, and when (coordinators)"),
+        menu=False,
+    ),
 )
 
 
@@ -92,6 +101,11 @@ def entry(name: str) -> ScreenEntry:
         if screen.name == name:
             return screen
     raise KeyError(name)
+
+
+def in_menu() -> list[ScreenEntry]:
+    """The available entries Home and Help list (not the coordinator's audit log)."""
+    return [screen for screen in available() if screen.menu]
 
 
 def available() -> list[ScreenEntry]:

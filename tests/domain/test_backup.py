@@ -137,7 +137,9 @@ def test_restore_keeps_the_replaced_file_and_audits(demo_path, tmp_path):
     with open_store(demo_path) as store, store.transaction():
         store.conn.execute("DELETE FROM visits")
     result = CliRunner().invoke(
-        cli, ["--db", str(demo_path), "--as", "王主任", "restore", str(backup), "--yes"]
+        cli,
+        ["--db", str(demo_path), "--user", "演示协调员", "restore", str(backup), "--yes"],
+        env={"CLINIC_PIN": "1001"},  # the demo's coordinator: the audit log names them
     )
     assert result.exit_code == 0, result.output
     kept = list(demo_path.parent.glob("demo.db.replaced-*"))
@@ -146,7 +148,7 @@ def test_restore_keeps_the_replaced_file_and_audits(demo_path, tmp_path):
     with open_store(demo_path) as store:
         assert store.scalar("SELECT count(*) FROM visits") > 0
     (row,) = audit_actions(demo_path, "restore")
-    assert row["actor"] == "王主任" and json.loads(row["detail"])["kept"] == str(kept[0])
+    assert row["actor"] == "演示协调员" and json.loads(row["detail"])["kept"] == str(kept[0])
 
 
 def test_restore_asks_first(demo_path, tmp_path):

@@ -111,7 +111,8 @@ def test_usage_error_exit_code_2(capsys):
     assert main(["status", "--no-such-option"]) == 2
 
 
-def test_bad_input_exit_code_1_one_sentence(tmp_path, capsys):
+def test_bad_input_exit_code_1_one_sentence(tmp_path, capsys, add_coordinator):
+    add_coordinator(tmp_path / "x.db")
     code = main(
         ["--db", str(tmp_path / "x.db"), "import", "register", str(tmp_path / "missing.csv")]
     )
@@ -177,10 +178,15 @@ def test_a_mistyped_db_path_is_an_error_not_an_empty_clinic(tmp_path):
     assert not (tmp_path / "no-such-folder").exists()
 
 
-def test_new_database_is_private(tmp_path, samples):
+def test_new_database_is_private(tmp_path, samples, signed_in):
     path = tmp_path / "new.db"
+    first = run(
+        "user", "add", signed_in, "--role", "coordinator", db=path, env={"CLINIC_NEW_PIN": "2468"}
+    )
+    assert first.exit_code == 0, first.output
+    assert path.stat().st_mode & 0o077 == 0
     result = run("import", "volunteers", str(samples / "volunteers_utf8bom.csv"), db=path)
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     assert path.stat().st_mode & 0o077 == 0
 
 
@@ -195,7 +201,7 @@ def _leaf_commands(group: click.Group, path: tuple[str, ...] = ()):
 @pytest.mark.parametrize("path", list(_leaf_commands(cli)), ids=" ".join)
 def test_global_options_after_the_command(path, tmp_path):
     """`clinic CMD --db FILE --lang zh` means `clinic --db FILE --lang zh CMD`, for every command."""
-    result = run(*path, "--help", "--db", str(tmp_path / "x.db"), "--lang=zh", "--as", "me")
+    result = run(*path, "--help", "--db", str(tmp_path / "x.db"), "--lang=zh", "--user", "me")
     assert result.exit_code == 0, result.output
     assert "用法" in result.output
 

@@ -154,9 +154,7 @@ def test_follow_ups(year_store, tmp_path, today):
 
 
 def test_cli_export_to_stdout_is_csv_with_bom(year_store, clinic_cli):
-    result = clinic_cli(
-        year_store.path, "--as", "tester", "export", "coverage", "--village", "中峰镇"
-    )
+    result = clinic_cli(year_store.path, "export", "coverage", "--village", "中峰镇")
     assert result.exit_code == 0, result.output
     raw = result.stdout_bytes
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -169,8 +167,6 @@ def test_cli_export_to_files(year_store, tmp_path, clinic_cli):
         out = tmp_path / f"visits.{fmt}"
         result = clinic_cli(
             year_store.path,
-            "--as",
-            "tester",
             "export",
             "visits",
             "--from",
@@ -187,8 +183,6 @@ def test_cli_export_to_files(year_store, tmp_path, clinic_cli):
     out = tmp_path / "persons.txt"
     result = clinic_cli(
         year_store.path,
-        "--as",
-        "tester",
         "export",
         "persons",
         "-o",
@@ -202,24 +196,18 @@ def test_cli_export_to_files(year_store, tmp_path, clinic_cli):
 
 
 def test_cli_errors_are_sentences(year_store, tmp_path, clinic_cli):
-    result = clinic_cli(
-        year_store.path, "--as", "tester", "export", "visits", "--village", "没有村"
-    )
+    result = clinic_cli(year_store.path, "export", "visits", "--village", "没有村")
     assert result.exit_code == 1 and "没有村" in result.output and "Traceback" not in result.output
-    result = clinic_cli(
-        year_store.path, "--as", "tester", "export", "visits", "--from", "2025-13-45"
-    )
+    result = clinic_cli(year_store.path, "export", "visits", "--from", "2025-13-45")
     assert result.exit_code == 1
 
 
 def test_cli_xlsx_to_a_pipe(year_store, clinic_cli):
-    result = clinic_cli(year_store.path, "--as", "tester", "export", "coverage", "--format", "xlsx")
+    result = clinic_cli(year_store.path, "export", "coverage", "--format", "xlsx")
     assert result.exit_code == 0
     ws = openpyxl.load_workbook(io.BytesIO(result.stdout_bytes)).active
     assert ws.max_row == 21
-    result = clinic_cli(
-        year_store.path, "--as", "tester", "export", "visits", "--from", "2025-13-45"
-    )
+    result = clinic_cli(year_store.path, "export", "visits", "--from", "2025-13-45")
     assert result.exit_code == 1
 
 

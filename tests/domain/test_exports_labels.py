@@ -117,20 +117,16 @@ def test_format_from_name():
 
 def test_cli_refuses_an_unknown_extension(year_store, tmp_path, clinic_cli):
     out = tmp_path / "x.pdf"
-    result = clinic_cli(year_store.path, "--as", "tester", "export", "visits", "-o", str(out))
+    result = clinic_cli(year_store.path, "export", "visits", "-o", str(out))
     assert result.exit_code == 1, result.output
     assert "x.pdf" in result.output and all(f in result.output for f in ("csv", "xlsx", "json"))
     assert "Traceback" not in result.output and not out.exists()
     assert not list(tmp_path.iterdir())
     # --format says what the file is, whatever its name.
-    result = clinic_cli(
-        year_store.path, "--as", "tester", "export", "coverage", "-o", str(out), "--format", "csv"
-    )
+    result = clinic_cli(year_store.path, "export", "coverage", "-o", str(out), "--format", "csv")
     assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
     # No extension at all: CSV, as documented.
-    result = clinic_cli(
-        year_store.path, "--as", "tester", "export", "coverage", "-o", str(tmp_path / "coverage")
-    )
+    result = clinic_cli(year_store.path, "export", "coverage", "-o", str(tmp_path / "coverage"))
     assert result.exit_code == 0 and (tmp_path / "coverage").read_bytes().startswith(
         b"\xef\xbb\xbf"
     )

@@ -92,8 +92,11 @@ def test_xlsx_formula_without_a_saved_value_is_refused_naming_the_cell(
     assert store.scalar("SELECT count(*) FROM persons") == 0
 
 
-def test_xlsx_formula_refusal_in_chinese_on_the_command_line(tmp_path, formula_book, zhang_id):
+def test_xlsx_formula_refusal_in_chinese_on_the_command_line(
+    tmp_path, formula_book, zhang_id, add_coordinator
+):
     path = formula_book(tmp_path / "花名册.xlsx", zhang_id)
+    add_coordinator(tmp_path / "x.db")
     result = CliRunner().invoke(
         cli, ["--lang", "zh", "--db", str(tmp_path / "x.db"), "import", "register", str(path)]
     )
@@ -159,16 +162,14 @@ def test_rejected_rows_file_is_private_masked_and_audited(store, tmp_path, today
     assert number[-4:] not in audit["detail"] and phone[-4:] not in audit["detail"]
 
 
-def test_rejected_rows_unmasked_when_the_coordinator_asks(tmp_path, bad_row_file):
+def test_rejected_rows_unmasked_when_the_coordinator_asks(tmp_path, bad_row_file, add_coordinator):
     path, number, phone = bad_row_file
-    db = tmp_path / "x.db"
+    db = add_coordinator(tmp_path / "x.db")
     result = CliRunner().invoke(
         cli,
         [
             "--db",
             str(db),
-            "--as",
-            "王协调",
             "import",
             "register",
             str(path),
@@ -207,8 +208,9 @@ def test_volunteer_rejected_rows_mask_phones(store, tmp_path, write_csv):
     assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'export'") == 1
 
 
-def test_damaged_utf16_is_refused_clearly(tmp_path):
+def test_damaged_utf16_is_refused_clearly(tmp_path, add_coordinator):
     path = tmp_path / "odd.txt"
+    add_coordinator(tmp_path / "x.db")
     path.write_bytes("姓名\t乡镇\t村\r\n张三\t中峰镇\t龙山村\r\n".encode("utf-16") + b"\x00")
     result = CliRunner().invoke(
         cli, ["--db", str(tmp_path / "x.db"), "import", "register", str(path)]

@@ -27,8 +27,16 @@ def snapshot(store) -> dict:
     return {t: store.query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
 
 
-def invoke(db: Path, *args: str):
-    return CliRunner().invoke(cli, ["--db", str(db), "import", "register", *args])
+@pytest.fixture
+def invoke(add_coordinator):
+    """``invoke(db, *args)``: ``clinic import register`` into ``db``, signed in as
+    the test coordinator (added to the database first)."""
+
+    def run(db: Path, *args: str):
+        add_coordinator(db)
+        return CliRunner().invoke(cli, ["--db", str(db), "import", "register", *args])
+
+    return run
 
 
 def test_sample_register_imports_cleanly_and_twice_changes_nothing(store, samples, today):
@@ -115,7 +123,7 @@ BAD_CASES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_CASES))
-def test_bad_id_numbers_reject_the_file(tmp_path, case, good_rows, write_csv):
+def test_bad_id_numbers_reject_the_file(tmp_path, invoke, case, good_rows, write_csv):
     change, column, line = BAD_CASES[case]
     rows = good_rows()
     cells = rows[1].split(",")
@@ -146,7 +154,7 @@ def test_bad_rows_list_every_problem_and_write_nothing(
     assert store.scalar("SELECT count(*) FROM persons") == 0
 
 
-def test_messages_in_chinese(tmp_path, good_rows, write_csv):
+def test_messages_in_chinese(tmp_path, invoke, good_rows, write_csv):
     rows = good_rows()
     rows.append("T0003,,户主,男,,1950-01-01,,中峰镇,龙山村,3组,一般农户,,,")
     result = invoke(tmp_path / "x.db", str(write_csv(tmp_path / "坏.csv", rows)))
@@ -200,7 +208,7 @@ def test_dry_run_writes_nothing(store, tmp_path, today, write_csv, good_rows):
     ],
     ids=["empty", "binary", "no-township", "unclosed-quote"],
 )
-def test_malformed_files_are_refused_clearly(tmp_path, content, expected):
+def test_malformed_files_are_refused_clearly(tmp_path, invoke, content, expected):
     path = tmp_path / "odd.csv"
     path.write_bytes(content)
     result = invoke(tmp_path / "x.db", str(path))
@@ -277,7 +285,7 @@ def test_township_and_village_options(store, tmp_path, today, write_csv):
     assert result.households["created"] == 1 and result.persons["created"] == 2
 
 
-def test_cli_progress_and_summary(tmp_path, samples):
+def test_cli_progress_and_summary(tmp_path, invoke, samples):
     result = invoke(tmp_path / "x.db", str(samples / "register_longshan_gbk.csv"))
     assert result.exit_code == 0, result.output
     assert "180 rows" in result.output and "180 new" in result.output

@@ -28,10 +28,10 @@ def test_parse_needs_accepts_every_spelling(store):
         p.parse_needs(store, "外星科=1")
 
 
-def test_day_add_and_list_from_the_command_line(store, tmp_path, add_village):
+def test_day_add_and_list_from_the_command_line(store, tmp_path, add_village, add_coordinator):
     add_village(store)
     store.close()
-    db = str(tmp_path / "test.db")
+    db = str(add_coordinator(tmp_path / "test.db"))
     runner = CliRunner()
     result = runner.invoke(
         cli,

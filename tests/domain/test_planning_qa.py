@@ -37,10 +37,10 @@ def test_a_second_day_in_one_village_on_one_date_is_refused(store, add_village, 
     p.edit_day(store, second, move, today=today)
 
 
-def test_duplicate_day_refused_from_the_command_line(store, tmp_path, add_village):
+def test_duplicate_day_refused_from_the_command_line(store, tmp_path, add_village, add_coordinator):
     add_village(store)
     store.close()
-    db = str(tmp_path / "test.db")
+    db = str(add_coordinator(tmp_path / "test.db"))
     runner = CliRunner()
     args = [
         "--db",
@@ -181,7 +181,7 @@ def test_singular_and_plural():
         set_language("en")
 
 
-def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path, add_village):
+def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path, add_village, add_coordinator):
     for text in ("全科=abc", "全科=2.5"):
         with pytest.raises(InputError, match="must be a whole number"):
             p.parse_needs(store, text)
@@ -190,6 +190,7 @@ def test_a_count_that_is_not_a_whole_number_says_so(store, tmp_path, add_village
     assert p.parse_needs(store, "全科=2 护士=1") == {"gp": 2, "nurse": 1}
     add_village(store)
     store.close()
+    add_coordinator(tmp_path / "test.db")
     out = CliRunner().invoke(
         cli,
         [
@@ -249,10 +250,12 @@ def test_an_edit_keeps_a_past_date_but_cannot_move_a_day_into_the_past(store, ad
         p.edit_day(store, day_id, moved, today=dt.date(2026, 12, 1))
 
 
-def test_day_add_on_the_command_line_applies_the_same_rules(store, tmp_path, add_village):
+def test_day_add_on_the_command_line_applies_the_same_rules(
+    store, tmp_path, add_village, add_coordinator
+):
     add_village(store)
     store.close()
-    db = str(tmp_path / "test.db")
+    db = str(add_coordinator(tmp_path / "test.db"))
     runner = CliRunner()
     base = ["--db", db, "day", "add", "--village", "龙山村"]
     past = runner.invoke(cli, [*base, "--date", "2020-01-04"])

@@ -20,7 +20,9 @@ def visited_person(store):
 def test_purge_removes_everything_about_the_person(demo_store, demo_path):
     person = visited_person(demo_store)
     result = CliRunner().invoke(
-        cli, ["--db", str(demo_path), "--as", "王主任", "purge", f"#{person['id']}", "--yes"]
+        cli,
+        ["--db", str(demo_path), "--user", "演示协调员", "purge", f"#{person['id']}", "--yes"],
+        env={"CLINIC_PIN": "1001"},  # the demo's coordinator: the audit log names them
     )
     assert result.exit_code == 0, result.output
     assert person["id_number"] not in result.output
@@ -40,7 +42,10 @@ def test_purge_removes_everything_about_the_person(demo_store, demo_path):
         == 1
     )
     audit = demo_store.one("SELECT * FROM audit_log WHERE action = 'purge_person'")
-    assert audit["actor"] == "王主任" and json.loads(audit["detail"])["person_uid"] == person["uid"]
+    assert (
+        audit["actor"] == "演示协调员"
+        and json.loads(audit["detail"])["person_uid"] == person["uid"]
+    )
     assert person["name"] not in audit["detail"] and person["id_number"] not in audit["detail"]
 
 

@@ -135,8 +135,12 @@ def test_a_user_changes_their_own_pin_and_a_coordinator_anyones(store, coordinat
 # -- clinic user ---------------------------------------------------------------------
 
 
+# Not signed in unless a test says so (the suite signs in as its test coordinator).
+SIGNED_OUT = {"CLINIC_BACKUP_KEEP": "0", "CLINIC_USER": None, "CLINIC_PIN": None}
+
+
 def run(db, *args, env=None):
-    base = {"CLINIC_BACKUP_KEEP": "0"}
+    base = SIGNED_OUT
     return CliRunner().invoke(cli, ["--db", str(db), *args], env={**base, **(env or {})})
 
 
@@ -158,7 +162,9 @@ def test_clinic_user_commands_from_the_first_coordinator_on(tmp_path):
         env={"CLINIC_NEW_PIN": "1357", "CLINIC_PIN": "2580"},
     )
     assert added.exit_code == 0, added.output
-    listed = json.loads(run(db, "user", "list", "--json").stdout)
+    as_coordinator = {"CLINIC_USER": "王敏", "CLINIC_PIN": "2580"}
+    assert run(db, "user", "list").exit_code == 1  # who is who: a coordinator's to see
+    listed = json.loads(run(db, "user", "list", "--json", env=as_coordinator).stdout)
     assert [(u["name"], u["roles"], u["active"]) for u in listed] == [
         ("李华", ["clerk"], True),
         ("王敏", ["coordinator"], True),
@@ -169,7 +175,7 @@ def test_clinic_user_commands_from_the_first_coordinator_on(tmp_path):
     assert wrong.exit_code == 1 and "用户名或密码错误" in wrong.stderr
     done = run(db, "user", "disable", "李华", "--user", "王敏", env={"CLINIC_PIN": "2580"})
     assert done.exit_code == 0
-    assert "(disabled)" in run(db, "user", "list").stdout
+    assert "(disabled)" in run(db, "user", "list", env=as_coordinator).stdout
 
 
 def test_the_pin_prompt_hides_what_is_typed_and_asks_twice_for_a_new_one(tmp_path):
@@ -178,7 +184,7 @@ def test_the_pin_prompt_hides_what_is_typed_and_asks_twice_for_a_new_one(tmp_pat
         cli,
         ["--db", str(db), "user", "add", "王敏", "--role", "coordinator"],
         input="2580\n2580\n",
-        env={"CLINIC_BACKUP_KEEP": "0"},
+        env=SIGNED_OUT,
     )
     assert result.exit_code == 0, result.output
     assert "2580" not in result.output
@@ -186,7 +192,7 @@ def test_the_pin_prompt_hides_what_is_typed_and_asks_twice_for_a_new_one(tmp_pat
         cli,
         ["--db", str(db), "--user", "王敏", "user", "passwd", "王敏"],
         input="2580\n8642\n8642\n",
-        env={"CLINIC_BACKUP_KEEP": "0"},
+        env=SIGNED_OUT,
     )
     assert signed.exit_code == 0, signed.output
     from clinic.store import open_store

@@ -8,10 +8,12 @@ Rows go in with executemany inside one transaction: the large one takes
 seconds, not minutes.
 
 Modules: :mod:`.synthetic` (what the demo draws from), :mod:`.build` (the
-database), :mod:`.volunteers` and :mod:`.days`.
+database), :mod:`.volunteers`, :mod:`.days` and :mod:`.users` (one
+user per role, with fixed demo-only PINs).
 """
 
 from clinic.core.demo.build import build_demo
 from clinic.core.demo.synthetic import MAX_PAIRED, SIZES
+from clinic.core.demo.users import DEMO_USERS, is_demo
 
-__all__ = ["MAX_PAIRED", "SIZES", "build_demo"]
+__all__ = ["DEMO_USERS", "MAX_PAIRED", "SIZES", "build_demo", "is_demo"]

@@ -23,6 +23,7 @@ from clinic.core.demo.synthetic import (
     village_names,
     weighted,
 )
+from clinic.core.demo.users import add_demo_users
 from clinic.core.demo.volunteers import add_talks, add_volunteers
 from clinic.core.search import search_keys
 from clinic.store import bulk, open_store
@@ -166,6 +167,7 @@ def build_demo(
             catalogues_q.set_setting(
                 store, "demo", json.dumps({"size": size, "seed": seed, "synthetic": True})
             )
+            add_demo_users(store, volunteer_ids)
         return {
             "villages": len(village_list),
             "households": count(store, "households"),
