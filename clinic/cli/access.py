@@ -42,6 +42,12 @@ def _applied(params: Params, app: AppContext) -> str | None:
     return SIGNED_IN if params.get("do_apply") else None
 
 
+def _printed(params: Params, app: AppContext) -> str | None:
+    """The figures on screen or as JSON need nobody; the printable summary
+    (``--format html``) is a document of the programme, audited: a user."""
+    return SIGNED_IN if params.get("fmt") == "html" else None
+
+
 def _imports(params: Params, app: AppContext) -> str | None:
     """A dry run writes nothing (no rows, no rejected-rows file) and prints only
     line numbers and reasons, never a cell: no sign-in. An import: a coordinator."""
@@ -68,6 +74,7 @@ RULES: dict[str, Rule] = {
     "status": None,
     "find": None,
     "report": None,
+    "report summary": _printed,
     "day list": None,
     "day show": None,
     "day talk list": None,

@@ -51,7 +51,7 @@ class _Lists(HTMLParser):
 def run(path, *args, lang="en"):
     from clinic.cli.main import cli
 
-    return CliRunner().invoke(cli, ["--db", str(path), "--lang", lang, "--as", "clerk", *args])
+    return CliRunner().invoke(cli, ["--db", str(path), "--lang", lang, *args])
 
 
 def _expected(store, village):

@@ -32,7 +32,7 @@ def run(path, lang, *args):
     from clinic.cli.main import cli
 
     result = CliRunner().invoke(
-        cli, ["--db", str(path), "--lang", lang, "--as", "coordinator", *args]
+        cli, ["--db", str(path), "--lang", lang, *args]
     )
     return result
 
@@ -172,7 +172,7 @@ def test_pack_unmasked_and_audited(demo_store, demo_path, tmp_path):
     detail = json.loads(log["detail"])
     assert log["action"] == "export" and detail["dataset"] == "pack"
     assert detail["format"] == "xlsx" and detail["file"] == "pack.xlsx"
-    assert log["rows"] > 0 and log["actor"] == "coordinator"
+    assert log["rows"] > 0 and log["actor"] == "测试协调员"
     result = run(demo_path, "en", "export", "pack", "--unmasked", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert demo_store.one("SELECT action FROM audit_log ORDER BY id DESC")["action"] == (
