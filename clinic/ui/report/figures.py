@@ -10,6 +10,7 @@ from clinic.core.reports import percent_text, volunteer_notes
 from clinic.i18n import _
 from clinic.ui.talks import talk_grid_rows
 
+
 def figures_table(report) -> Table:
     # The labels take the room the numbers and notes leave; when that is
     # short they wrap rather than end in "…" (below NARROW_WIDTH the panel
@@ -105,4 +106,3 @@ def figures_table(report) -> Table:
     if not report.flags:
         grid.add_row("-", "", "")
     return grid
-
