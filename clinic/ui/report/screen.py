@@ -30,8 +30,8 @@ from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, pick
 from clinic.ui.app import NARROW_WIDTH
 from clinic.ui.errors import show_error
-from clinic.ui.report.commands import ReportCommands
 from clinic.ui.report.charts import BarChart
+from clinic.ui.report.commands import ReportCommands
 from clinic.ui.report.export_panel import ExportingScreen
 from clinic.ui.report.figures import figures_table
 
