@@ -146,3 +146,26 @@ def test_plotext_is_not_loaded_at_start_up():
     code = "import sys, clinic.ui.app; print('plotext' in sys.modules, 'textual_plotext' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    "lang,size,presses",
+    [("zh", (80, 24), 2), ("en", (120, 36), 2), ("zh", (120, 36), 3)],
+    ids=["zh-80x24-villages", "en-120x36-prescriptions", "zh-120x36-hours"],
+)
+def test_chart_snapshot(year_path, snap_compare, make_app, lang, size, presses):
+    """A chart as drawn (the F8 snapshots show the first chart beside the figures)."""
+
+    async def open_chart(pilot):
+        await _open(pilot.app, pilot)
+        # The default file name is beside the (temporary) database: a fixed one.
+        pilot.app.screen.query_one("#file").value = "/srv/clinic/exports/report-2026-11-24.xlsx"
+        await pilot.press(*["ctrl+g"] * presses)
+        await pilot.pause()
+
+    set_language(lang)
+    try:
+        app = make_app(year_path, lang=None, actor="coordinator")
+        assert snap_compare(app, terminal_size=size, run_before=open_chart)
+    finally:
+        set_language("en")
