@@ -9,7 +9,9 @@ character) pushed its row out of line with the axis. Each wide character is
 given to plotext followed by a filler character it counts but the screen
 never sees (:func:`widen`): plotext then makes the room the terminal needs,
 and the filler is taken out of the drawn text (:meth:`BarChart.render`).
-Labels longer than a third of the chart are cut at a cell boundary with "…".
+Labels longer than the screen allows (a quarter of the chart, at least 14
+cells) are cut at a cell boundary with "…" (:func:`clip`, rich's cell
+functions, as the desk's handout list cuts its section names).
 
 One bar per row: the chart is exactly as tall as its bars plus the frame,
 the ticks and the unit, and has no animation, so the same figures give the
