@@ -6,11 +6,21 @@ import csv
 import datetime as dt
 import io
 
+import icalendar
 from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core import ics
 from clinic.core import planning as p
+
+
+def unfolded(text: str) -> list[str]:
+    """The content lines of an iCalendar text, continuation lines joined (RFC 5545 3.1)."""
+    return [line for line in text.replace("\r\n ", "").split("\r\n") if line]
+
+
+def event_uids(text: str) -> list[str]:
+    return [str(e["UID"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
 
 
 def test_export_roster_csv(demo_path):
@@ -64,13 +74,19 @@ def test_ics_lines_are_folded_and_crlf():
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
-    lines = ics.unfold(text)
+    lines = unfolded(text)
     assert "SUMMARY:" + long in lines
     assert "LOCATION:中峰镇龙山村\\, 村委会\\; 活动室" in lines
     assert "DTSTAMP:20261124T010203Z" in lines
     assert "DTSTART;TZID=Asia/Shanghai:20261205T083000" in lines
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     assert lines.count("BEGIN:VEVENT") == 1 and "BEGIN:VTIMEZONE" in lines
+    # The VTIMEZONE comes before the events that refer to it.
+    assert lines.index("BEGIN:VTIMEZONE") < lines.index("BEGIN:VEVENT")
+    event = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert (
+        str(event["SUMMARY"]) == long and str(event["LOCATION"]) == "中峰镇龙山村, 村委会; 活动室"
+    )
 
 
 def test_export_ics_for_a_volunteer(demo_path, demo_store, tmp_path):
@@ -96,12 +112,11 @@ def test_export_ics_for_a_volunteer(demo_path, demo_store, tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    lines = ics.unfold(out.read_bytes().decode("utf-8"))
-    uids = [line for line in lines if line.startswith("UID:")]
+    uids = event_uids(out.read_bytes().decode("utf-8"))
     assert uids and len(set(uids)) == len(uids)
     # The same assignment keeps its UID, so re-importing updates instead of doubling.
     again, _n = p.volunteer_ics(demo_store, vol["id"], "2026-11-24", "2027-11-24")
-    assert [line for line in ics.unfold(again) if line.startswith("UID:")] == uids
+    assert event_uids(again) == uids
     assert demo_store.scalar("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%\"ics\"%'") == 1
 
 
@@ -130,7 +145,9 @@ def test_export_ics_for_everyone(demo_path, tmp_path):
     )
     assert result.exit_code == 0, result.output
     files = sorted(folder.glob("*.ics"))
-    assert files and all(ics.unfold(f.read_bytes().decode())[0] == "BEGIN:VCALENDAR" for f in files)
+    assert files
+    for f in files:
+        assert icalendar.Calendar.from_ical(f.read_bytes().decode("utf-8")).walk("VEVENT")
     both = CliRunner().invoke(cli, ["--db", str(demo_path), "export", "ics"])
     assert both.exit_code == 1 and "--all" in both.output
 

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from clinic.core.reports.charts import village_labels
 from clinic.i18n import _, set_language
 
 FILTERS = ["--village", "中峰镇", "--village", "永新镇"]
@@ -31,9 +32,7 @@ def _english_after():
 def run(path, lang, *args):
     from clinic.cli.main import cli
 
-    result = CliRunner().invoke(
-        cli, ["--db", str(path), "--lang", lang, *args]
-    )
+    result = CliRunner().invoke(cli, ["--db", str(path), "--lang", lang, *args])
     return result
 
 
@@ -83,7 +82,7 @@ def test_pack_sheets_charts_and_figures(demo_path, tmp_path, lang):
     expected = [
         (_("People served per month"), _("Month"), _("People"), "by_month"),
         (
-            _("Coverage per village"),
+            _("Coverage per village (households served / registered)"),
             _("Village"),
             _("Households served of those registered (%)"),
             "by_village",
@@ -100,7 +99,7 @@ def test_pack_sheets_charts_and_figures(demo_path, tmp_path, lang):
     values = {
         "by_month": ([m["month"] for m in truth["by_month"]], month_people),
         "by_village": (
-            [f"{v['township']} {v['village']}" for v in truth["by_village"]],
+            village_labels(truth["by_village"]),
             [v["coverage_pct"] for v in truth["by_village"]],
         ),
         "prescriptions": (
@@ -269,12 +268,12 @@ def test_summary_html(demo_path, tmp_path, lang):
     assert page.figures == [
         "chart-people_by_month",
         "chart-coverage_by_village",
-        "chart-prescriptions",
-        "chart-hours",
+        "chart-prescriptions_by_condition",
+        "chart-hours_by_organisation",
     ]
     titles = [
         _("People served per month"),
-        _("Coverage per village"),
+        _("Coverage per village (households served / registered)"),
         _("Health prescriptions by condition"),
         _("Volunteer hours by organisation"),
     ]
@@ -282,7 +281,7 @@ def test_summary_html(demo_path, tmp_path, lang):
         assert title in _svg_texts(html, figure)
     months = _svg_texts(html, "chart-people_by_month")
     assert all(m["month"] in months for m in truth["by_month"])
-    hours = _svg_texts(html, "chart-hours")
+    hours = _svg_texts(html, "chart-hours_by_organisation")
     organisations = truth["volunteers"]["by_organisation"]
     assert all(o["organisation"] in hours for o in organisations if o["organisation"])
     # The bars carry the report's values (pygal prints them: 31.5, 28).

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from clinic.core.exports.charts import Chart, report_charts
 from clinic.core.exports.datasets import dataset
 from clinic.core.exports.delivery import ExportResult, dataset_rows, deliver
 from clinic.core.files import write_atomic
 from clinic.core.reports import Report, ReportFilters, build_report, describe_filters
+from clinic.core.reports.charts import ChartSeries, report_charts
 from clinic.core.tabular import PROGRESS_EVERY, add_sheet, neutralise, sheet_name
 from clinic.i18n import _
 from clinic.store import Store
@@ -159,7 +159,7 @@ def summary_sheet(wb: Any, report: Report) -> Any:
     return ws
 
 
-def excel_chart(ws: Any, chart: Chart, header: int) -> Any:
+def excel_chart(ws: Any, chart: ChartSeries, header: int) -> Any:
     """A native Excel chart of ``chart``, its data the table whose header is
     on row ``header`` (column A the categories, column B the values)."""
     from openpyxl.chart import BarChart, LineChart, Reference

@@ -5,7 +5,7 @@ as inline SVG drawn by pygal, for printing or pasting into a Word report.
 The page comes from the template ``summary.html.j2`` (:mod:`clinic.core.templates`:
 a coordinator may keep their own copy beside the database); the figures are the
 report's own (:func:`clinic.core.reports.build_report`), the charts those of
-:func:`.charts.report_charts`. Counts only, never names.
+:func:`clinic.core.reports.charts.report_charts`. Counts only, never names.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from clinic.core.exports.charts import Chart, report_charts
 from clinic.core.exports.delivery import ExportResult, deliver
 from clinic.core.exports.pack import headline_figures
 from clinic.core.files import write_bytes_atomic
@@ -25,6 +24,7 @@ from clinic.core.reports import (
     percent_text,
     report_rows,
 )
+from clinic.core.reports.charts import ChartSeries, report_charts
 from clinic.core.templates import own_templates, render
 from clinic.i18n import _, current_language
 from clinic.store import Store
@@ -36,7 +36,7 @@ CJK_FONTS = (
 )
 
 
-def svg_chart(chart: Chart) -> str:
+def svg_chart(chart: ChartSeries) -> str:
     """``chart`` as an SVG element to put inside the HTML (no script, no
     XML declaration), sized for half an A4 page's width."""
     import pygal

@@ -1,26 +1,14 @@
-"""The report's figures drawn for the terminal: the table of figures and two
-bar charts (people per month, coverage per village)."""
+"""The report's figures drawn for the terminal as a table (the charts are in
+:mod:`.charts`)."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 
-from clinic.core.reports import percent, percent_text, volunteer_notes
+from clinic.core.reports import percent_text, volunteer_notes
 from clinic.i18n import _
 from clinic.ui.talks import talk_grid_rows
-
-BAR_WIDTH = 20
-BLOCKS = " ▏▎▍▌▋▊▉█"
-
-
-def bar(value: float, maximum: float, width: int = BAR_WIDTH) -> str:
-    """A horizontal bar of ``width`` cells, with eighth-cell precision."""
-    if maximum <= 0 or value <= 0:
-        return ""
-    eighths = round(width * 8 * min(value, maximum) / maximum)
-    full, part = divmod(eighths, 8)
-    return "█" * full + (BLOCKS[part] if part else "")
 
 
 def figures_table(report) -> Table:
@@ -117,35 +105,4 @@ def figures_table(report) -> Table:
         grid.add_row(f["label"], f"{f['visits']:,}", "")
     if not report.flags:
         grid.add_row("-", "", "")
-    return grid
-
-
-def month_bars(report) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column()
-    grid.add_column(style="green")
-    grid.add_column(justify="right")
-    top = max((m["people"] for m in report.by_month), default=0)
-    for m in report.by_month:
-        grid.add_row(m["month"], bar(m["people"], top), f"{m['people']:,}")
-    if not report.by_month:
-        grid.add_row(_("No clinic days held in this period."), "", "")
-    return grid
-
-
-def village_bars(report) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column()
-    grid.add_column(style="cyan")
-    grid.add_column(justify="right")
-    for v in report.by_village:
-        pct = v["coverage_pct"]
-        whole = percent(v["served"], v["registered"], 0)
-        grid.add_row(
-            f"{v['township']} {v['village']}",
-            bar(pct or 0, 100),
-            f"{v['served']}/{v['registered']} " + percent_text(whole, 0),
-        )
-    if not report.by_village:
-        grid.add_row(_("No clinic days held in this period."), "", "")
     return grid

@@ -1,5 +1,6 @@
-"""Reports (F8): the coordinator's figures with the CLI's filters, two terminal
-charts, and exports of what is shown to a file the user names.
+"""Reports (F8): the coordinator's figures with the CLI's filters, four bar
+charts (one at a time, Ctrl+G for the next), and exports of what is shown to
+a file the user names.
 
 Everything slow runs in thread workers with their own connection: the
 report is computed off the screen, and an export streams rows to its file
@@ -9,10 +10,11 @@ behind ``clinic report --json``."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
@@ -21,7 +23,6 @@ from textual.widgets import (
     Input,
     ProgressBar,
     Select,
-    Sparkline,
     Static,
 )
 
@@ -29,9 +30,12 @@ from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, pick
 from clinic.ui.app import NARROW_WIDTH
 from clinic.ui.errors import show_error
+from clinic.ui.report.charts import BarChart
 from clinic.ui.report.commands import ReportCommands
 from clinic.ui.report.export_panel import PACK, ExportingScreen
-from clinic.ui.report.figures import figures_table, month_bars, village_bars
+from clinic.ui.report.figures import figures_table
+
+LABEL_CELLS = 14  # a bar's label at least: 7 Chinese characters, or 14 letters
 
 
 def organisation_choice(org: dict) -> str:
@@ -49,6 +53,7 @@ class ReportScreen(ExportingScreen):
     BINDINGS = [
         Binding("ctrl+r", "refresh", N_("Show report"), key_display="^R"),
         Binding("ctrl+s", "export", N_("Export"), key_display="^S"),
+        Binding("ctrl+g", "next_chart", N_("Next chart"), key_display="^G"),
         Binding("ctrl+o", "focus_file", N_("File name"), key_display="^O", show=False),
         Binding("escape", "cancel_export", N_("Cancel export"), key_display="Esc", show=False),
     ]
@@ -57,6 +62,8 @@ class ReportScreen(ExportingScreen):
         super().__init__()
         self.report = None  # the clinic.core.reports.Report shown
         self.filters = None  # the ReportFilters it was computed for
+        self.charts: list = []  # its ChartSeries (clinic.core.reports.charts)
+        self.chart_index = 0  # the one shown
 
     # -- layout ------------------------------------------------------------------
 
@@ -74,16 +81,10 @@ class ReportScreen(ExportingScreen):
             with VerticalScroll(id="figures", classes="panel"):
                 yield Static(_("Report"), classes="title", id="figures-title")
                 yield Static(_("Loading…"), id="figures-body")
-            with Vertical(id="charts"):
-                with VerticalScroll(id="month-panel", classes="panel"):
-                    yield Static(_("People served per month"), classes="title")
-                    yield Sparkline([], id="month-spark")
-                    yield Static("", id="month-bars")
-                with VerticalScroll(id="village-panel", classes="panel"):
-                    yield Static(
-                        _("Coverage per village (households served / registered)"), classes="title"
-                    )
-                    yield Static("", id="village-bars")
+            with VerticalScroll(id="charts", classes="panel"):
+                yield Static("", classes="title", id="chart-title")
+                yield BarChart(id="chart")
+                yield Static("", id="chart-empty")
         with Horizontal(id="export"):
             yield Select(
                 [(_(ds.title), ds.name) for ds in DATASETS.values()]
@@ -115,6 +116,8 @@ class ReportScreen(ExportingScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
+        if self.charts:
+            self.call_after_refresh(self.show_chart)  # labels cut to the new width
 
     def _fit(self, width: int) -> None:
         """Compact one-line fields below NARROW_WIDTH (the app's breakpoint gives the
@@ -206,14 +209,42 @@ class ReportScreen(ExportingScreen):
             _("Report for {period}").format(period=" · ".join(describe_filters(report.filters)))
         )
         self.query_one("#figures-body", Static).update(self.figures_table(report))
-        people = [m["people"] for m in report.by_month]
-        spark = self.query_one("#month-spark", Sparkline)
-        spark.data = people
-        spark.display = len(people) > 1  # a single month is a full block: says nothing
-        self.query_one("#month-bars", Static).update(self.month_bars(report))
-        self.query_one("#village-bars", Static).update(self.village_bars(report))
+        from clinic.core.reports.charts import report_charts
+
+        self.charts = report_charts(report)
+        self.show_chart()
+
+    # -- the charts ---------------------------------------------------------------
+
+    def action_next_chart(self) -> None:
+        """The next chart; in the one narrow column, first the chart itself when it
+        is scrolled out of view (below the figures), and the new chart kept in view."""
+        if not self.charts:
+            return
+        body = self.query_one("#body")
+        charts = self.query_one("#charts")
+        narrow = self.has_class("-narrow")
+        if narrow and not body.region.y <= charts.region.y < body.region.bottom:
+            body.scroll_to_widget(charts, top=True, animate=False)
+            return
+        self.chart_index = (self.chart_index + 1) % len(self.charts)
+        self.show_chart()
+        if narrow:
+            self.call_after_refresh(body.scroll_to_widget, charts, top=True, animate=False)
+
+    def show_chart(self) -> None:
+        """The chart ``chart_index`` points at, or a sentence when it has no bars."""
+        series = self.charts[self.chart_index]
+        self.query_one("#chart-title", Static).update(
+            Text(f"{series.title} · {self.chart_index + 1}/{len(self.charts)}")
+        )
+        chart = self.query_one("#chart", BarChart)
+        width = self.query_one("#charts").content_region.width
+        chart.show_series(series, max(LABEL_CELLS, width // 4))
+        chart.display = bool(len(series))
+        empty = self.query_one("#chart-empty", Static)
+        empty.update(_("Nothing to show for these filters."))
+        empty.display = not len(series)
 
     # The figures as drawn (tests read them as the screen shows them).
     figures_table = staticmethod(figures_table)
-    month_bars = staticmethod(month_bars)
-    village_bars = staticmethod(village_bars)
