@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.terminal import Terminal
+
 pytestmark = pytest.mark.tmux
 
 
@@ -34,3 +36,16 @@ def test_installed_clinic_in_english(terminal, demo_path, clinic_script):
     term.wait_for("Everywhere")
     term.keys("Escape")
     term.keys("C-q")
+
+
+def test_the_window_size_reaches_the_program(monkeypatch):
+    """A COLUMNS/LINES left in the tests' environment must not reach the pane:
+    the app would believe it, and draw at 80x24 in a 120x36 window."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    term = Terminal("sh -c 'echo columns=${COLUMNS:-none}; stty size; sleep 10'", 120, 36)
+    try:
+        screen = term.wait_for("36 120", timeout=10)
+        assert "columns=none" in screen
+    finally:
+        term.close()

@@ -42,6 +42,14 @@ def installed_clinic() -> str:
     return require("clinic")
 
 
+def tmux_environment() -> dict[str, str]:
+    """The tests' environment without COLUMNS and LINES: a tmux server keeps the
+    environment of the client that starts it and passes it to its panes, where
+    a stale COLUMNS=80/LINES=24 (set in pytest's process by the screen tests)
+    would make the app draw at 80x24 in a 120x36 window."""
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+
 class Terminal:
     """One tmux server with one window running ``command``."""
 
@@ -60,7 +68,11 @@ class Terminal:
 
     def tmux(self, *args: str, check: bool = False) -> str:
         done = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env=tmux_environment(),
         )
         if check and done.returncode:
             raise AssertionError(f"tmux {' '.join(args)} failed: {done.stderr}")
