@@ -98,15 +98,17 @@ def households_by_category(store: Store, scope: Scope) -> list[dict]:
         store,
         scope,
         """
-        SELECT category, sum(here) AS registered, sum(here AND seen) AS served_here,
-               sum(seen) AS served
+        SELECT category, sum(registered) AS registered, sum(served_here) AS served_here,
+               sum(served) AS served
         FROM (
-            SELECT h.category, 1 AS here, s.id IS NOT NULL AS seen
+            SELECT h.category, count(*) AS registered, 0 AS served_here, 0 AS served
             FROM scope_villages sv JOIN households h ON h.village_id = sv.village_id
-            LEFT JOIN scope_households s ON s.id = h.id
+            GROUP BY h.category
             UNION ALL
-            SELECT h.category, 0, 1 FROM scope_households s JOIN households h ON h.id = s.id
-            WHERE h.village_id NOT IN (SELECT village_id FROM scope_villages)
+            SELECT s.category, 0,
+                   count(CASE WHEN s.village_id IN (SELECT village_id FROM scope_villages) THEN 1 END),
+                   count(*)
+            FROM scope_households s GROUP BY s.category
         )
         GROUP BY category
     """,
@@ -362,9 +364,9 @@ def by_organiser(store: Store, scope: Scope) -> list[dict]:
             GROUP BY d.organisation_id
         ),
         org_handouts AS (
-            SELECT d.organisation_id, count(*) AS handouts
-            FROM days d JOIN scope_handouts h ON h.clinic_day_id = d.id
-            GROUP BY d.organisation_id
+            SELECT d.organisation_id,
+                   sum((SELECT count(*) FROM scope_handouts h WHERE h.clinic_day_id = d.id)) AS handouts
+            FROM days d GROUP BY d.organisation_id
         )
         SELECT o.short_name, o.name_zh, o.name_en, g.days, g.visits, g.people,
                coalesce(oh.handouts, 0) AS handouts
@@ -396,11 +398,21 @@ def coverage_rows(store: Store, scope: Scope) -> list[dict]:
         scope,
         """
         , hh AS (
-            SELECT village_id, count(*) AS registered, sum(seen) AS served,
-                   sum(poor) AS registered_poor, sum(poor AND seen) AS served_poor
-            FROM (SELECT h.village_id, h.category != 'ordinary' AS poor, s.id IS NOT NULL AS seen
-                  FROM scope_villages sv JOIN households h ON h.village_id = sv.village_id
-                  LEFT JOIN scope_households s ON s.id = h.id)
+            SELECT village_id, sum(registered) AS registered, sum(served) AS served,
+                   sum(registered_poor) AS registered_poor, sum(served_poor) AS served_poor
+            FROM (
+                SELECT h.village_id, count(*) AS registered, 0 AS served,
+                       count(CASE WHEN h.category != 'ordinary' THEN 1 END) AS registered_poor,
+                       0 AS served_poor
+                FROM scope_villages sv JOIN households h ON h.village_id = sv.village_id
+                GROUP BY h.village_id
+                UNION ALL
+                SELECT s.village_id, 0, count(*), 0,
+                       count(CASE WHEN s.category != 'ordinary' THEN 1 END)
+                FROM scope_households s
+                WHERE s.village_id IN (SELECT village_id FROM scope_villages)
+                GROUP BY s.village_id
+            )
             GROUP BY village_id
         ),
         dv AS (

@@ -116,10 +116,10 @@ SCOPE_HANDOUTS_SQL = """SELECT h.id, h.visit_id, h.template_id, v.person_id, v.c
     FROM scope_visits v JOIN handouts h ON h.visit_id = v.id
     JOIN prescription_templates t ON t.id = h.template_id"""
 
-# The households of the people seen on those days (a member seen = served).
-SCOPE_HOUSEHOLDS_SQL = (
-    "SELECT DISTINCT household_id AS id FROM scope_people WHERE household_id IS NOT NULL"
-)
+# The households of the people seen on those days (a member seen = served),
+# with the village and category coverage counts them by.
+SCOPE_HOUSEHOLDS_SQL = """SELECT h.id, h.village_id, h.category FROM households h
+    WHERE h.id IN (SELECT household_id FROM scope_people)"""
 
 _SCOPE_TABLES = (
     "days",
@@ -206,12 +206,12 @@ def materialised(store: Store, scope: Scope) -> Iterator[Scope]:
             # Its size, for the planner of the next one (else it may scan every
             # visit to find the few days in scope).
             conn.execute(f"ANALYZE temp.m_{name}")
-        # Only the lookups a figure makes: visits by day (per organiser, month,
-        # village) and households by id (served or not).
+        # Only the lookups a figure makes: the visits and the prescriptions of
+        # a day (per organiser, month, village).
         conn.execute(
             "CREATE INDEX temp.m_scope_visits_day ON m_scope_visits(clinic_day_id, person_id)"
         )
-        conn.execute("CREATE UNIQUE INDEX temp.m_scope_households_id ON m_scope_households(id)")
+        conn.execute("CREATE INDEX temp.m_scope_handouts_day ON m_scope_handouts(clinic_day_id)")
         # The indexes' statistics too, or a figure may scan every handout of
         # the database to look up the few visits in scope.
         conn.execute("ANALYZE temp")
