@@ -22,7 +22,6 @@ Rules decided here:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,17 +59,13 @@ def day_scope(day_id: int) -> Scope:
 def flag_figures(store: Store, scope: Scope) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Visits per flag code (most first), and visits flagged urgent / raised
     only (a visit with an urgent flag counts as urgent)."""
-    rows = q.visit_flags(store, scope)
-    per_flag = Counter(r["flag"] for r in rows)
-    levels: dict[int, set[str]] = {}
-    for r in rows:
-        levels.setdefault(r["visit_id"], set()).add(FLAG_LEVEL.get(r["flag"], "raised"))
-    urgent = sum(1 for found in levels.values() if "urgent" in found)
+    urgent_codes = sorted(code for code, level in FLAG_LEVEL.items() if level == "urgent")
+    found = q.flag_counts(store, scope, urgent_codes)
     counts = [
-        {"flag": code, "visits": n}
-        for code, n in sorted(per_flag.items(), key=lambda item: (-item[1], item[0]))
+        {"flag": r["flag"], "visits": r["visits"]}
+        for r in sorted(found["per_flag"], key=lambda r: (-r["visits"], r["flag"]))
     ]
-    return counts, {"urgent": urgent, "raised": len(levels) - urgent}
+    return counts, {"urgent": found["urgent"], "raised": found["flagged"] - found["urgent"]}
 
 
 # -- volunteers and hours ----------------------------------------------------------------

@@ -139,25 +139,36 @@ def name_keys(name: str) -> set[str]:
     if not name:
         return set()
     surname_options, rest = _surname_options(name)
-    rest_tokens = _tokens(rest)
+    rest_initials, rest_full, rest_v, rest_u = _rest_keys(rest)
     keys: set[str] = set()
     for surname in surname_options:
-        syllables = [s for s in surname if s] + [
-            t[0] if isinstance(t, tuple) else t for t in rest_tokens
-        ]
-        if not syllables:
+        syllables = [s for s in surname if s]
+        if not syllables and not rest_full:
             continue
-        initials = "".join(s[0] for s in syllables)
-        full = "".join(syllables)
-        keys.add(initials)
-        keys.add(full)
-        pinyin_part = [s for s in surname if s] + [
-            t[0] for t in rest_tokens if isinstance(t, tuple)
-        ]
-        if any("v" in s for s in pinyin_part):
-            keys.add(_v_to_u(surname, rest_tokens))
+        keys.add("".join(s[0] for s in syllables) + rest_initials)
+        keys.add("".join(syllables) + rest_full)
+        if rest_v or any("v" in s for s in syllables):
+            keys.add("".join(s.replace("v", "u") for s in syllables) + rest_u)
     keys.discard("")
     return {k for k in keys if k.isascii()}
+
+
+@lru_cache(maxsize=65536)
+def _rest_keys(rest: str) -> tuple[str, str, bool, str]:
+    """The part of the keys that comes from the name after its surname, the
+    same whatever the surname's reading (and for many people: given names
+    repeat, a register of 200,000 has a few thousand): its initials, its full
+    pinyin, whether a pinyin syllable has ü (v), and its full pinyin with ü
+    written u (:func:`_v_to_u`)."""
+    tokens = _tokens(rest)
+    syllables = [t[0] if isinstance(t, tuple) else t for t in tokens]
+    has_v = any("v" in t[0] for t in tokens if isinstance(t, tuple))
+    return (
+        "".join(s[0] for s in syllables),
+        "".join(syllables),
+        has_v,
+        _v_to_u((), tokens),
+    )
 
 
 def _v_to_u(surname: tuple[str, ...], rest_tokens: list[tuple[str, ...] | str]) -> str:

@@ -14,6 +14,9 @@ and commands show.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from clinic.store.connection import Store
 from clinic.store.rules import (
     DAY_HOURS_SQL,
@@ -22,6 +25,7 @@ from clinic.store.rules import (
     SERVED_STATUS,
     Scope,
     day_filters,
+    ids_in_text,
     scope_query,
     scope_scalar,
 )
@@ -55,17 +59,23 @@ def visit_counts(store: Store, scope: Scope) -> dict[str, int]:
         store,
         scope,
         """
-        SELECT count(*) AS visits,
-               count(DISTINCT v.person_id) AS people,
-               count(DISTINCT CASE WHEN v.household_id IS NULL THEN v.person_id END) AS people_without_household,
-               count(DISTINCT v.household_id) AS households,
-               count(DISTINCT CASE WHEN v.walk_in = 1 THEN v.person_id END) AS walk_ins,
-               count(DISTINCT CASE WHEN v.sex = 'M' THEN v.person_id END) AS men,
-               count(DISTINCT CASE WHEN v.sex = 'F' THEN v.person_id END) AS women,
-               count(CASE WHEN v.referral_to IS NOT NULL AND trim(v.referral_to) != '' THEN 1 END) AS referrals,
-               count(CASE WHEN v.flags != '' THEN 1 END) AS flagged_visits,
-               count(CASE WHEN v.follow_up_due IS NOT NULL THEN 1 END) AS follow_ups
-        FROM scope_visits v
+        , per_visit AS (
+            SELECT count(*) AS visits,
+                   count(CASE WHEN v.referral_to IS NOT NULL AND trim(v.referral_to) != '' THEN 1 END) AS referrals,
+                   count(CASE WHEN v.flags != '' THEN 1 END) AS flagged_visits,
+                   count(CASE WHEN v.follow_up_due IS NOT NULL THEN 1 END) AS follow_ups
+            FROM scope_visits v
+        ),
+        per_person AS (
+            SELECT count(*) AS people,
+                   count(CASE WHEN p.household_id IS NULL THEN 1 END) AS people_without_household,
+                   count(CASE WHEN p.walk_in = 1 THEN 1 END) AS walk_ins,
+                   count(CASE WHEN p.sex = 'M' THEN 1 END) AS men,
+                   count(CASE WHEN p.sex = 'F' THEN 1 END) AS women
+            FROM scope_people p
+        )
+        SELECT per_visit.*, per_person.*, (SELECT count(*) FROM scope_households) AS households
+        FROM per_visit, per_person
     """,
     )[0]
 
@@ -88,14 +98,17 @@ def households_by_category(store: Store, scope: Scope) -> list[dict]:
         store,
         scope,
         """
-        SELECT category, sum(here) AS registered, sum(here AND seen) AS served_here,
-               sum(seen) AS served
+        SELECT category, sum(registered) AS registered, sum(served_here) AS served_here,
+               sum(served) AS served
         FROM (
-            SELECT h.category, 1 AS here, h.id IN (SELECT id FROM scope_households) AS seen
+            SELECT h.category, count(*) AS registered, 0 AS served_here, 0 AS served
             FROM scope_villages sv JOIN households h ON h.village_id = sv.village_id
+            GROUP BY h.category
             UNION ALL
-            SELECT h.category, 0, 1 FROM scope_households s JOIN households h ON h.id = s.id
-            WHERE h.village_id NOT IN (SELECT village_id FROM scope_villages)
+            SELECT s.category, 0,
+                   count(CASE WHEN s.village_id IN (SELECT village_id FROM scope_villages) THEN 1 END),
+                   count(*)
+            FROM scope_households s GROUP BY s.category
         )
         GROUP BY category
     """,
@@ -108,9 +121,9 @@ def people_by_category(store: Store, scope: Scope) -> dict[str, int]:
         store,
         scope,
         """
-        SELECT coalesce(h.category, '') AS category, count(DISTINCT v.person_id) AS people
-        FROM scope_visits v
-        LEFT JOIN households h ON h.id = v.household_id
+        SELECT coalesce(h.category, '') AS category, count(*) AS people
+        FROM scope_people p
+        LEFT JOIN households h ON h.id = p.household_id
         GROUP BY coalesce(h.category, '')
     """,
     )
@@ -122,10 +135,11 @@ def people_by_tag(store: Store, scope: Scope) -> dict[str, int]:
         store,
         scope,
         """
-        , seen AS (SELECT DISTINCT v.person_id AS id FROM scope_visits v)
-        SELECT t.tag, count(*) AS people FROM person_tags t JOIN seen ON seen.id = t.person_id GROUP BY t.tag
+        SELECT t.tag, count(*) AS people FROM person_tags t JOIN scope_people seen ON seen.id = t.person_id
+        GROUP BY t.tag
         UNION ALL
-        SELECT 'family_doctor', count(*) FROM persons p JOIN seen ON seen.id = p.id WHERE p.family_doctor = 1
+        SELECT 'family_doctor', count(*) FROM persons p JOIN scope_people seen ON seen.id = p.id
+        WHERE p.family_doctor = 1
     """,
     )
     return {r["tag"]: r["people"] for r in rows}
@@ -137,46 +151,81 @@ def people_by_condition(store: Store, scope: Scope) -> list[dict]:
         store,
         scope,
         """
-        , seen AS (SELECT DISTINCT v.person_id AS id FROM scope_visits v)
         SELECT c.code, c.name_zh, c.name_en, count(*) AS people
-        FROM person_conditions pc JOIN seen ON seen.id = pc.person_id JOIN conditions c ON c.code = pc.condition_code
+        FROM person_conditions pc JOIN scope_people seen ON seen.id = pc.person_id JOIN conditions c ON c.code = pc.condition_code
         GROUP BY c.code ORDER BY c.sort_order, c.code
     """,
     )
 
 
-def visit_flags(store: Store, scope: Scope) -> list[dict]:
-    """One row per (visit, flag code) on the held days: a visit may carry
-    several flags, stored ';'-separated. The only place flags are split."""
-    return scope_query(
-        store,
-        scope,
-        """
+# (visit, flag code) pairs of the held days: a visit may carry several flags,
+# stored ';'-separated. The only place flags are split.
+_VISIT_FLAGS_CTE = """
         , split(visit_id, flag, rest) AS (
             SELECT v.id, '', v.flags || ';' FROM scope_visits v WHERE v.flags != ''
             UNION ALL
             SELECT visit_id, trim(substr(rest, 1, instr(rest, ';') - 1)), substr(rest, instr(rest, ';') + 1)
             FROM split WHERE rest != ''
-        )
-        SELECT DISTINCT visit_id, flag FROM split WHERE flag != '' ORDER BY visit_id, flag
-    """,
+        ),
+        visit_flags AS MATERIALIZED (SELECT DISTINCT visit_id, flag FROM split WHERE flag != '')
+"""
+
+
+def visit_flags(store: Store, scope: Scope) -> list[dict]:
+    """One row per (visit, flag code) on the held days."""
+    return scope_query(
+        store,
+        scope,
+        _VISIT_FLAGS_CTE + "SELECT visit_id, flag FROM visit_flags ORDER BY visit_id, flag",
     )
 
 
+def flag_counts(store: Store, scope: Scope, urgent: Sequence[str]) -> dict[str, Any]:
+    """Visits per flag code (``per_flag``: rows of flag, visits), visits with
+    any flag (``flagged``) and those with one of the ``urgent`` codes
+    (``urgent``), counted in SQL: a year has tens of thousands of flags."""
+    rows = scope_query(
+        store,
+        scope,
+        _VISIT_FLAGS_CTE
+        + f"""
+        SELECT flag, count(*) AS visits, NULL AS urgent FROM visit_flags GROUP BY flag
+        UNION ALL
+        SELECT NULL, count(DISTINCT visit_id),
+               count(DISTINCT CASE WHEN {ids_in_text("flag", urgent)} THEN visit_id END)
+        FROM visit_flags
+    """,
+    )
+    totals = next(r for r in rows if r["flag"] is None)
+    return {
+        "per_flag": [r for r in rows if r["flag"] is not None],
+        "flagged": totals["visits"],
+        "urgent": totals["urgent"],
+    }
+
+
 def handouts_by_condition(store: Store, scope: Scope) -> list[dict]:
+    """Health prescriptions given and people given one, per condition of the
+    template (a template without a condition counts under its own code)."""
     return scope_query(
         store,
         scope,
         """
-        SELECT coalesce(t.condition_code, t.code) AS code, c.name_zh, c.name_en,
-               min(t.title_zh) AS title_zh, min(t.title_en) AS title_en,
-               count(*) AS handouts, count(DISTINCT v.person_id) AS people
-        FROM scope_visits v
-        JOIN handouts h ON h.visit_id = v.id
-        JOIN prescription_templates t ON t.id = h.template_id
-        LEFT JOIN conditions c ON c.code = t.condition_code
-        GROUP BY coalesce(t.condition_code, t.code)
-        ORDER BY handouts DESC, code
+        , per_code AS (
+            SELECT h.code, count(*) AS handouts, count(DISTINCT h.person_id) AS people
+            FROM scope_handouts h GROUP BY h.code
+        ),
+        titles AS (
+            SELECT coalesce(t.condition_code, t.code) AS code,
+                   min(t.title_zh) AS title_zh, min(t.title_en) AS title_en
+            FROM prescription_templates t
+            WHERE t.id IN (SELECT DISTINCT template_id FROM scope_handouts)
+            GROUP BY 1
+        )
+        SELECT g.code, c.name_zh, c.name_en, ti.title_zh, ti.title_en, g.handouts, g.people
+        FROM per_code g JOIN titles ti ON ti.code = g.code
+        LEFT JOIN conditions c ON c.code = g.code
+        ORDER BY g.handouts DESC, g.code
     """,
     )
 
@@ -187,8 +236,7 @@ def handout_people(store: Store, scope: Scope) -> int:
             store,
             scope,
             """
-        SELECT count(DISTINCT v.person_id) FROM scope_visits v
-        JOIN handouts h ON h.visit_id = v.id""",
+        SELECT count(DISTINCT h.person_id) FROM scope_handouts h""",
         )
         or 0
     )
@@ -309,12 +357,22 @@ def by_organiser(store: Store, scope: Scope) -> list[dict]:
         store,
         scope,
         """
-        SELECT o.short_name, o.name_zh, o.name_en, count(DISTINCT d.id) AS days,
-               count(v.id) AS visits, count(DISTINCT v.person_id) AS people,
-               coalesce(sum((SELECT count(*) FROM handouts h WHERE h.visit_id = v.id)), 0) AS handouts
-        FROM days d LEFT JOIN organisations o ON o.id = d.organisation_id
-        LEFT JOIN scope_visits v ON v.clinic_day_id = d.id
-        GROUP BY d.organisation_id ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name
+        , per_org AS (
+            SELECT d.organisation_id, count(DISTINCT d.id) AS days,
+                   count(v.id) AS visits, count(DISTINCT v.person_id) AS people
+            FROM days d LEFT JOIN scope_visits v ON v.clinic_day_id = d.id
+            GROUP BY d.organisation_id
+        ),
+        org_handouts AS (
+            SELECT d.organisation_id,
+                   sum((SELECT count(*) FROM scope_handouts h WHERE h.clinic_day_id = d.id)) AS handouts
+            FROM days d GROUP BY d.organisation_id
+        )
+        SELECT o.short_name, o.name_zh, o.name_en, g.days, g.visits, g.people,
+               coalesce(oh.handouts, 0) AS handouts
+        FROM per_org g LEFT JOIN organisations o ON o.id = g.organisation_id
+        LEFT JOIN org_handouts oh ON oh.organisation_id IS g.organisation_id
+        ORDER BY o.sort_order IS NULL, o.sort_order, o.short_name
     """,
     )
 
@@ -340,11 +398,21 @@ def coverage_rows(store: Store, scope: Scope) -> list[dict]:
         scope,
         """
         , hh AS (
-            SELECT village_id, count(*) AS registered, sum(seen) AS served,
-                   sum(poor) AS registered_poor, sum(poor AND seen) AS served_poor
-            FROM (SELECT h.village_id, h.category != 'ordinary' AS poor,
-                         h.id IN (SELECT id FROM scope_households) AS seen
-                  FROM scope_villages sv JOIN households h ON h.village_id = sv.village_id)
+            SELECT village_id, sum(registered) AS registered, sum(served) AS served,
+                   sum(registered_poor) AS registered_poor, sum(served_poor) AS served_poor
+            FROM (
+                SELECT h.village_id, count(*) AS registered, 0 AS served,
+                       count(CASE WHEN h.category != 'ordinary' THEN 1 END) AS registered_poor,
+                       0 AS served_poor
+                FROM scope_villages sv JOIN households h ON h.village_id = sv.village_id
+                GROUP BY h.village_id
+                UNION ALL
+                SELECT s.village_id, 0, count(*), 0,
+                       count(CASE WHEN s.category != 'ordinary' THEN 1 END)
+                FROM scope_households s
+                WHERE s.village_id IN (SELECT village_id FROM scope_villages)
+                GROUP BY s.village_id
+            )
             GROUP BY village_id
         ),
         dv AS (

@@ -70,6 +70,12 @@ def ids_in(column: str, ids: Sequence[int]) -> str:
     return f"{column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
+def ids_in_text(column: str, codes: Sequence[str]) -> str:
+    """``column IN ('a', 'b')`` for codes the app defines (quotes doubled)."""
+    quoted = ", ".join("'" + str(c).replace("'", "''") + "'" for c in codes)
+    return f"{column} IN ({quoted or 'NULL'})"
+
+
 def day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
     """WHERE terms on clinic_days ``d`` for the period, villages and organisations."""
     where: list[str] = []
@@ -95,12 +101,34 @@ SCOPE_VISITS_SQL = """SELECT v.id, v.clinic_day_id, v.person_id, v.state, v.flag
            v.follow_up_due, p.household_id, p.sex, p.walk_in
     FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id"""
 
-# The households of the people seen on those days (a member seen = served).
-SCOPE_HOUSEHOLDS_SQL = (
-    "SELECT DISTINCT household_id AS id FROM scope_visits WHERE household_id IS NOT NULL"
-)
+# The people seen on those days, once each, with the columns figures count
+# them by: every figure of distinct people reads these rows (``scope_people``)
+# instead of finding the distinct persons among the visits again.
+SCOPE_PEOPLE_SQL = """SELECT p.id, p.household_id, p.sex, p.walk_in FROM persons p
+    WHERE p.id IN (SELECT person_id FROM scope_visits)"""
 
-_SCOPE_TABLES = ("days", "scope_villages", "scope_visits", "scope_households")
+# The health prescriptions (handouts) given at those visits, with the visit's
+# person and day: what the figures of prescriptions count (``scope_handouts``).
+# ``code``: the condition of the template, or the template's own code when it
+# has none; the figures count prescriptions by it.
+SCOPE_HANDOUTS_SQL = """SELECT h.id, h.visit_id, h.template_id, v.person_id, v.clinic_day_id,
+           coalesce(t.condition_code, t.code) AS code
+    FROM scope_visits v JOIN handouts h ON h.visit_id = v.id
+    JOIN prescription_templates t ON t.id = h.template_id"""
+
+# The households of the people seen on those days (a member seen = served),
+# with the village and category coverage counts them by.
+SCOPE_HOUSEHOLDS_SQL = """SELECT h.id, h.village_id, h.category FROM households h
+    WHERE h.id IN (SELECT household_id FROM scope_people)"""
+
+_SCOPE_TABLES = (
+    "days",
+    "scope_villages",
+    "scope_visits",
+    "scope_people",
+    "scope_households",
+    "scope_handouts",
+)
 
 
 def _scope_parts(scope: Scope) -> tuple[list[tuple[str, str]], list[Any]]:
@@ -118,21 +146,28 @@ def _scope_parts(scope: Scope) -> tuple[list[tuple[str, str]], list[Any]]:
         ("days", "SELECT d.* FROM clinic_days d WHERE " + " AND ".join(where)),
         ("scope_villages", villages),
         ("scope_visits", SCOPE_VISITS_SQL),
+        ("scope_people", SCOPE_PEOPLE_SQL),
         ("scope_households", SCOPE_HOUSEHOLDS_SQL),
+        ("scope_handouts", SCOPE_HANDOUTS_SQL),
     ]
     return parts, params
 
 
 def _written(names: Sequence[str]) -> list[str]:
-    """CTE terms reading scope names already written into temporary tables."""
-    return [f"{name} AS (SELECT * FROM temp.m_{name})" for name in names]
+    """CTE terms reading scope names already written into temporary tables.
+
+    NOT MATERIALIZED: a name a query reads twice would otherwise be copied
+    into yet another temporary table first (and lose the indexes of its own)."""
+    return [f"{name} AS NOT MATERIALIZED (SELECT * FROM temp.m_{name})" for name in names]
 
 
 def scope_cte(scope: Scope) -> tuple[str, list[Any]]:
     """``WITH days AS (...), scope_villages AS (...), scope_visits AS (...),
-    scope_households AS (...)`` and its parameters: the held days of the
-    scope (:data:`HELD_SQL`), the villages it is about, the visits of its days
-    (:data:`SCOPE_VISITS_SQL`) and the households served.
+    scope_people AS (...), scope_households AS (...), scope_handouts AS (...)``
+    and its parameters: the held days of the scope (:data:`HELD_SQL`), the
+    villages it is about, the visits of its days (:data:`SCOPE_VISITS_SQL`),
+    the people seen (:data:`SCOPE_PEOPLE_SQL`), the households served and the
+    health prescriptions given (:data:`SCOPE_HANDOUTS_SQL`).
 
     ``scope_villages`` are the villages the report is about: those named by
     the filter, or else those where a counted clinic day was held; the
@@ -171,10 +206,12 @@ def materialised(store: Store, scope: Scope) -> Iterator[Scope]:
             # Its size, for the planner of the next one (else it may scan every
             # visit to find the few days in scope).
             conn.execute(f"ANALYZE temp.m_{name}")
-        conn.execute("CREATE UNIQUE INDEX temp.m_scope_visits_id ON m_scope_visits(id)")
-        conn.execute("CREATE INDEX temp.m_scope_visits_day ON m_scope_visits(clinic_day_id)")
-        conn.execute("CREATE INDEX temp.m_scope_visits_person ON m_scope_visits(person_id)")
-        conn.execute("CREATE UNIQUE INDEX temp.m_scope_households_id ON m_scope_households(id)")
+        # Only the lookups a figure makes: the visits and the prescriptions of
+        # a day (per organiser, month, village).
+        conn.execute(
+            "CREATE INDEX temp.m_scope_visits_day ON m_scope_visits(clinic_day_id, person_id)"
+        )
+        conn.execute("CREATE INDEX temp.m_scope_handouts_day ON m_scope_handouts(clinic_day_id)")
         # The indexes' statistics too, or a figure may scan every handout of
         # the database to look up the few visits in scope.
         conn.execute("ANALYZE temp")

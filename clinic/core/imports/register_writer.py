@@ -229,12 +229,15 @@ class HouseholdWriter:
             name_keys = search_keys(name, None, None)
             if len(self.name_keys) < CACHE_SIZE:
                 self.name_keys[name] = name_keys
-        keys = name_keys | number_keys(values[V_ID_NUMBER], values[V_PHONE])
+        numbers = number_keys(values[V_ID_NUMBER], values[V_PHONE])
         if created:
-            self._pending_keys.extend((key, person_id) for key in keys)
+            # Name keys ("y:") and number keys ("i:", "p:") never overlap: no union.
+            pending = self._pending_keys
+            pending.extend([(key, person_id) for key in name_keys])
+            pending.extend([(key, person_id) for key in numbers])
         else:
             self._flush()
-            keys_q.replace_keys(self.store, person_id, keys)
+            keys_q.replace_keys(self.store, person_id, name_keys | numbers)
 
     def _flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
