@@ -7,6 +7,8 @@ recorded but not marked done counts as held and F5 says so.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.widgets import DataTable, Input, Static
 
 from clinic.core import planning as p
@@ -22,6 +24,15 @@ def _hours(store, name: str, day_id: int):
 
 
 async def _team_row(app, pilot, day_id: int, name: str) -> DataTable:
+    # The edge days are relative to the real date (yesterday may be last month):
+    # F5 shows one month, so go to the day's month first, by its keys.
+    date = dt.date.fromisoformat(p.get_day(app.store, day_id)["date"])
+    screen = app.screen
+    step = (date.year - screen.year) * 12 + date.month - screen.month
+    for _ in range(abs(step)):
+        await pilot.press("left_square_bracket" if step < 0 else "right_square_bracket")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     days = app.screen.query_one("#days-list", DataTable)
     days.move_cursor(row=days.get_row_index(str(day_id)))
     await pilot.pause()
