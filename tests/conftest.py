@@ -603,3 +603,12 @@ def check_sums(exported):
         )
 
     return check
+
+
+@pytest.fixture
+def desk_user():
+    """A signed-in user with every role, as the desk's services are given one (no row
+    in any database: the services read only the user's roles and volunteer)."""
+    from clinic.core.users import ROLES, User
+
+    return User(0, "tester", frozenset(ROLES))

@@ -23,14 +23,14 @@ def visit(demo_store, today_day, day_volunteer, a_person, now):
     return demo_store, day, vol, visit_id
 
 
-def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now):
+def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now, desk_user):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(
         values={"bp": "150/95", "glucose": "110", "complaint": "头晕"},
         fasting=True,
         conditions=["hypertension"],
     )
-    result = desk.save_visit(store, day, visit_id, form, now, vol)
+    result = desk.save_visit(store, day, visit_id, form, now, vol, by=desk_user)
     assert set(result.problems) == {"glucose"}
     row = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
     assert (row["sbp"], row["dbp"], row["glucose"], row["draft"], row["complaint"]) == (
@@ -48,16 +48,16 @@ def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now):
     )
 
 
-def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now):
+def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now, desk_user):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(values={"bp": "1500/95"})
     with pytest.raises(FormError) as info:
-        desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
+        desk.save_visit(store, day, visit_id, form, now, vol, finish=True, by=desk_user)
     assert set(info.value.problems) == {"bp"}
     assert store.scalar("SELECT draft FROM visits WHERE id = ?", [visit_id]) == 1
     form.values["bp"] = "150/95"
     form.values["follow_up_due"] = "3m"
-    desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
+    desk.save_visit(store, day, visit_id, form, now, vol, finish=True, by=desk_user)
     row = store.one(
         "SELECT state, draft, follow_up_due, done_at FROM visits WHERE id = ?", [visit_id]
     )
@@ -69,10 +69,16 @@ def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now):
     }
 
 
-def test_follow_up_must_be_after_the_visit(visit, now):
+def test_follow_up_must_be_after_the_visit(visit, now, desk_user):
     store, day, vol, visit_id = visit
     result = desk.save_visit(
-        store, day, visit_id, desk.VisitForm(values={"follow_up_due": "2026-01-01"}), now, vol
+        store,
+        day,
+        visit_id,
+        desk.VisitForm(values={"follow_up_due": "2026-01-01"}),
+        now,
+        vol,
+        by=desk_user,
     )
     assert "follow_up_due" in result.problems
 
@@ -84,7 +90,7 @@ def test_suggestions_from_flags_and_conditions(demo_store):
     assert handouts.suggest(templates, ["copd"], [], ["stroke"]) == ["copd", "stroke"]
 
 
-def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now):
+def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now, desk_user):
     store, day, vol, visit_id = visit
     desk.save_visit(
         store,
@@ -95,6 +101,7 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, n
         ),
         now,
         vol,
+        by=desk_user,
     )
     tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
     ticks = tpl.default_ticks()[:2] + ["no-such-item"]

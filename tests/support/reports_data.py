@@ -463,9 +463,11 @@ def make_app(path):
     """The TUI on ``path`` as the coordinator, on the tests' fixed day."""
     import datetime as dt
 
+    from support.users import ensure_user
+
     from clinic.ui.app import ClinicApp
 
-    return ClinicApp(db_path=path, actor="coordinator", today=dt.date(2026, 11, 24))
+    return ClinicApp(path, user=ensure_user(path, "coordinator"), today=dt.date(2026, 11, 24))
 
 
 async def open_report(app, pilot):
