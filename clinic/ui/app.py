@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from clinic.core.database import Store, open_store
@@ -44,6 +45,10 @@ class ClinicApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clinic"
     ENABLE_COMMAND_PALETTE = True
+    # F12 locks the screen; the lock is also where someone else signs in, so one key
+    # serves "I step away" and "my turn at this laptop". Priority: whatever has the
+    # focus. (Not Ctrl+U: text fields clear themselves with it.)
+    BINDINGS = [Binding("f12", "lock", N_("Lock / switch user"), show=False, priority=True)]
     BACKUP_DELAY_S = 2.0  # the daily backup waits for the first screen's figures
     # The one way screens fit small terminals: Textual gives every screen (dialogs
     # too) the class -narrow below NARROW_WIDTH columns and -short below SHORT_HEIGHT
@@ -78,8 +83,6 @@ class ClinicApp(App[None]):
         self.sub_title = str(self.db_path.name)
         self.bind("ctrl+q", "quit", description=_("Quit"), show=True)
         self.bind("f1", "help", description=_("Help"), show=True)
-        self.bind("ctrl+u", "switch_user", description=_("Switch user"), show=False)
-        self.bind("f12", "lock", description=_("Lock"), show=False)
         for entry in registry.available():
             self.bind(entry.key, f"open('{entry.name}')", description=_(entry.title), show=False)
 
@@ -206,7 +209,7 @@ class ClinicApp(App[None]):
         return any(isinstance(screen, SignInBase) for screen in self.screen_stack)
 
     def action_switch_user(self) -> None:
-        """Ctrl+U: the sign-in over the current screen; Esc comes back to it."""
+        """The sign-in over the current screen (palette); Esc comes back to it."""
         if self.user is not None and not self._sign_in_shown():
             self.push_screen(self._sign_in_screen("switch"), self.signed_in)
 
@@ -266,7 +269,9 @@ class ClinicApp(App[None]):
             )
         yield SystemCommand(_("Help"), _("Keys and what they do"), self.action_help)
         yield SystemCommand(
-            _("Switch user"), _("Sign in as someone else (Ctrl+U)"), self.action_switch_user
+            _("Switch user"),
+            _("Someone else signs in here; Esc comes back"),
+            self.action_switch_user,
         )
         yield SystemCommand(
             _("Lock"), _("Hide the screen until a PIN is typed (F12)"), self.action_lock

@@ -1,4 +1,4 @@
-"""Signing in: the first screen of the TUI, the quick switch (Ctrl+U) and the lock.
+"""Signing in: the first screen of the TUI, the switch of user and the lock (F12).
 
 One screen serves the three, as they ask the same thing (a name, then its PIN):
 

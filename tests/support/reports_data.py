@@ -463,9 +463,9 @@ def make_app(path):
     """The TUI on ``path`` as the coordinator, on the tests' fixed day."""
     import datetime as dt
 
-    from support.users import ensure_user
-
     from clinic.ui.app import ClinicApp
+
+    from support.users import ensure_user
 
     return ClinicApp(path, user=ensure_user(path, "coordinator"), today=dt.date(2026, 11, 24))
 

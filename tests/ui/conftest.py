@@ -5,9 +5,10 @@ opened). They are fixtures, not imports, so a test module never imports another.
 from __future__ import annotations
 
 import pytest
-from support.users import PIN, ensure_user
 
 from clinic.i18n import set_language
+
+from support.users import PIN, ensure_user
 
 
 class Keys:

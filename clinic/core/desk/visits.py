@@ -13,7 +13,6 @@ from clinic.core import vitals as V
 from clinic.core.dates import parse_date
 from clinic.core.desk.consent import has_consent
 from clinic.core.desk.days import age_on, get_day, stamp
-from clinic.core.users import User, require
 from clinic.core.errors import (
     FieldError,
     FormError,
@@ -21,6 +20,7 @@ from clinic.core.errors import (
     RefusedError,
     collecting,
 )
+from clinic.core.users import User, require
 from clinic.i18n import _, pick
 from clinic.store import Store
 from clinic.store import catalogues as catalogues_q

@@ -172,7 +172,7 @@ class DeskScreen(DeskSearch, DeskQueue):
         self.app.push_screen(VolunteerPicker(self.day["id"], self.volunteer_ids), picked)
 
     def user_changed(self, user) -> None:
-        """Someone else signed in at this desk (Ctrl+U): when their user is a volunteer,
+        """Someone else signed in at this desk (F12): when their user is a volunteer,
         the desk is theirs now; what they record carries their name."""
         if self.day is None or not user.volunteer_id or user.volunteer_id in self.volunteer_ids[:1]:
             return

@@ -173,7 +173,7 @@ class VisitScreen(VisitPanels):
             self.set_focus(None)
 
     def user_changed(self, user) -> None:
-        """Another user signed in over the form (Ctrl+U): their rights apply from now on."""
+        """Another user signed in over the form (F12): their rights apply from now on."""
         self.apply_rights()
         if not self.read_only and self.focused is None:
             self.set_focus(self.query_one("#bp", Input))

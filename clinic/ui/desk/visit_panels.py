@@ -42,7 +42,7 @@ class VisitPanels(ClinicScreen):
                 "  [b black on yellow] "
                 + escape(
                     _(
-                        "Read only: a clinician (doctor or nurse) signs in (Ctrl+U) "
+                        "Read only: a clinician (doctor or nurse) signs in (F12) "
                         "to record vitals and consults"
                     )
                 )
