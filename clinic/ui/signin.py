@@ -28,6 +28,7 @@ from clinic.core.errors import ClinicError
 from clinic.core.users import User
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
 
 
@@ -51,8 +52,11 @@ class SignInBase(ClinicScreen):
 
 
 class SignInScreen(SignInBase):
+    # Esc: back to the screen below when switching, quits at the start, and does
+    # nothing on the lock; check_action shows the one that applies.
     BINDINGS = [
         Binding("escape", "leave", N_("Back"), key_display="Esc"),
+        Binding("escape", "quit", N_("Quit"), key_display="Esc"),
         Binding("down", "move(1)", N_("Next name"), show=False),
         Binding("up", "move(-1)", N_("Previous name"), show=False),
     ]
@@ -70,11 +74,15 @@ class SignInScreen(SignInBase):
             yield Static("", id="signin-title", classes="title")
             yield Static("", id="signin-help")
             yield Label(_("User"))
-            yield Input(placeholder=_("Type your name, or choose it below"), id="name")
+            # FieldInputs: a name, Enter, a PIN, Enter typed at any speed land in order.
+            # The name is selected when the field is come back to: a new name replaces it.
+            yield FieldInput(
+                placeholder=_("Type your name, or choose it below"), id="name", select_on_focus=True
+            )
             yield Static("", id="name-error", classes="error")
             yield OptionList(id="users")
             yield Label(_("PIN"))
-            yield Input(password=True, placeholder=_("Your PIN, then Enter"), id="pin")
+            yield FieldInput(password=True, placeholder=_("Your PIN, then Enter"), id="pin")
             yield Static("", id="error", classes="error")
         yield Footer()
 
@@ -83,12 +91,13 @@ class SignInScreen(SignInBase):
         self.show_mode()
         name = self.query_one("#name", Input)
         if self.mode == "lock" and self.current is not None:
-            name.value = self.current.name
-            self.show_names(self.current.name)
-            self.query_one("#pin", Input).focus()
+            with name.prevent(Input.Changed):
+                name.value = self.current.name
+            self.show_names("", highlight=self.current.name)  # everyone: others may sign in
+            move_focus(self.query_one("#pin", Input))
         else:
             self.show_names("")
-            name.focus()
+            move_focus(name)
 
     def show_mode(self) -> None:
         title, words = {
@@ -117,12 +126,12 @@ class SignInScreen(SignInBase):
             self.show_mode()
 
     # -- the name ------------------------------------------------------------------
-    def show_names(self, typed: str) -> None:
+    def show_names(self, typed: str, highlight: str = "") -> None:
         """The active users whose name holds what was typed (case does not matter)."""
-        wanted = typed.strip().casefold()
+        wanted = (typed.strip() or highlight).casefold()
         listed = self.query_one("#users", OptionList)
         listed.clear_options()
-        shown = [n for n in self.names if wanted in n.casefold()]
+        shown = [n for n in self.names if typed.strip().casefold() in n.casefold()]
         listed.add_options([Option(Text(n), id=n) for n in shown])
         if shown:
             exact = [i for i, n in enumerate(shown) if n.casefold() == wanted]
@@ -140,13 +149,32 @@ class SignInScreen(SignInBase):
         index = (listed.highlighted or 0) + step
         listed.highlighted = max(0, min(index, listed.option_count - 1))
 
-    @on(Input.Submitted, "#name")
+    def field_entered(self, field) -> None:
+        """Enter in a field, handled at once (clinic.ui.desk.fields)."""
+        if field.id == "name":
+            self.name_entered()
+        else:
+            self.pin_entered()
+
     def name_entered(self) -> None:
+        """The name typed when it is one, else the highlighted one of those it matches."""
+        typed = self.query_one("#name", Input).value.strip()
+        matches = [n for n in self.names if typed.casefold() in n.casefold()]
+        exact = [n for n in matches if n.casefold() == typed.casefold()]
         listed = self.query_one("#users", OptionList)
-        if listed.highlighted is not None and listed.option_count:
-            self.choose(str(listed.get_option_at_index(listed.highlighted).id))
-        elif self.query_one("#name", Input).value.strip():
-            self.query_one("#pin", Input).focus()
+        highlighted = (
+            str(listed.get_option_at_index(listed.highlighted).id)
+            if listed.highlighted is not None and listed.option_count
+            else None
+        )
+        if exact:
+            self.choose(exact[0])
+        elif highlighted in matches:
+            self.choose(highlighted)
+        elif matches:
+            self.choose(matches[0])
+        elif typed:
+            move_focus(self.query_one("#pin", Input))  # core says a wrong name as it says a wrong PIN
 
     @on(OptionList.OptionSelected, "#users")
     def name_picked(self, event: OptionList.OptionSelected) -> None:
@@ -157,17 +185,16 @@ class SignInScreen(SignInBase):
         with field.prevent(Input.Changed):
             field.value = name
         self.show_names(name)
-        self.query_one("#pin", Input).focus()
+        move_focus(self.query_one("#pin", Input))
 
     # -- the PIN -------------------------------------------------------------------
-    @on(Input.Submitted, "#pin")
     def pin_entered(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         pin = self.query_one("#pin", Input).value
         self.clear_errors()
         if not name:
             self.query_one("#error", Static).update(Text(_("Choose your name first.")))
-            self.query_one("#name", Input).focus()
+            move_focus(self.query_one("#name", Input))
             return
         if self.busy:
             return
@@ -189,14 +216,21 @@ class SignInScreen(SignInBase):
     def refused(self, exc: ClinicError) -> None:
         pin = self.query_one("#pin", Input)
         pin.value = ""
-        pin.focus()
+        move_focus(pin)
         super().refused(exc)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave":
+            return self.mode == "switch"
+        if action == "quit":
+            return self.mode == "start"
+        return True
+
     def action_leave(self) -> None:
-        if self.mode == "start":
-            self.app.exit()
-        elif self.mode == "switch":
-            self.dismiss(None)
+        self.dismiss(None)
+
+    def action_quit(self) -> None:
+        self.app.exit()
 
 
 class FirstUserScreen(SignInBase):
@@ -231,20 +265,20 @@ class FirstUserScreen(SignInBase):
                 ("pin2", N_("The same PIN again"), True),
             ):
                 yield Label(_(label))
-                yield Input(password=password, id=fid)
+                yield FieldInput(password=password, id=fid)
                 yield Static("", id=f"{fid}-error", classes="error")
             yield Static("", id="error", classes="error")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = _("Create the first coordinator")
-        self.query_one("#name", Input).focus()
+        move_focus(self.query_one("#name", Input))
 
-    @on(Input.Submitted)
-    def entered(self, event: Input.Submitted) -> None:
-        following = {"name": "#pin", "pin": "#pin2"}.get(event.input.id or "")
+    def field_entered(self, field) -> None:
+        """Enter moves on to the next field, at once; on the last one it creates."""
+        following = {"name": "#pin", "pin": "#pin2"}.get(field.id or "")
         if following:
-            self.query_one(following, Input).focus()
+            move_focus(self.query_one(following, Input))
             return
         self.create()
 
@@ -257,7 +291,7 @@ class FirstUserScreen(SignInBase):
             box.update(Text(_("The two PINs differ: type the same PIN twice.")))
             box.add_class("-shown")
             self.query_one("#pin2", Input).value = ""
-            self.query_one("#pin2", Input).focus()
+            move_focus(self.query_one("#pin2", Input))
             return
         if not self.busy:
             self.busy = True
