@@ -198,6 +198,38 @@ def clinic_script() -> str:
     return installed_clinic()
 
 
+TUI_USER, TUI_PIN = "tester", "2468"
+
+
+@pytest.fixture
+def tui_user(clinic_script):
+    """``tui_user(db)``: the database's first user, a coordinator and clinician named
+    ``tester`` with PIN 2468, added as a user does (`clinic user add`, the PIN from
+    CLINIC_NEW_PIN); returns the command that opens the installed app signed in as
+    them (`--user`, the PIN from CLINIC_PIN)."""
+    import os
+    import subprocess
+
+    def add(db) -> str:
+        done = subprocess.run(
+            [clinic_script, "--db", str(db), "user", "add", TUI_USER]
+            + ["--role", "coordinator", "--role", "clinician"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CLINIC_NEW_PIN": TUI_PIN},
+        )
+        assert done.returncode == 0, done.stderr
+        return f"CLINIC_PIN={TUI_PIN} {clinic_script} --user {TUI_USER}"
+
+    return add
+
+
+@pytest.fixture
+def tui_pin() -> str:
+    """The PIN of ``tui_user``'s user, typed to sign in by keys."""
+    return TUI_PIN
+
+
 @pytest.fixture(scope="session")
 def clinic_cli():
     """``clinic_cli(db, *args)``: the ``clinic`` command run in-process on the database

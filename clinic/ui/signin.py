@@ -174,7 +174,9 @@ class SignInScreen(SignInBase):
         elif matches:
             self.choose(matches[0])
         elif typed:
-            move_focus(self.query_one("#pin", Input))  # core says a wrong name as it says a wrong PIN
+            move_focus(
+                self.query_one("#pin", Input)
+            )  # core says a wrong name as it says a wrong PIN
 
     @on(OptionList.OptionSelected, "#users")
     def name_picked(self, event: OptionList.OptionSelected) -> None:
