@@ -191,3 +191,39 @@ def test_a_low_glucose_is_not_diabetes(demo_store):
     assert handouts.suggest(templates, [], low) == []
     assert handouts.suggest(templates, [], low, ["diabetes"]) == ["diabetes"]  # on record: offered
     assert handouts.suggest(templates, [], V.flags_for(None, None, 12.5, False)) == ["diabetes"]
+
+
+def test_only_a_clinician_records_vitals_and_consults(visit, now):
+    from clinic.core.errors import SignInError
+    from clinic.core.users import User
+
+    store, day, vol, visit_id = visit
+    before = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
+    form = desk.VisitForm(values={"bp": "150/95", "complaint": "头晕"})
+    for roles in ({"clerk"}, {"pharmacist"}, {"coordinator"}):
+        with pytest.raises(SignInError, match="only a clinician"):
+            desk.save_visit(store, day, visit_id, form, now, vol, by=User(9, "x", frozenset(roles)))
+    assert store.one("SELECT * FROM visits WHERE id = ?", [visit_id]) == before
+
+
+def test_the_visit_is_seen_by_the_signed_in_clinicians_own_volunteer(visit, now, demo_store):
+    from clinic.core.users import User
+
+    store, day, vol, visit_id = visit
+    other = demo_store.scalar("SELECT id FROM volunteers WHERE id != ? ORDER BY id LIMIT 1", [vol])
+    doctor = User(9, "dr", frozenset({"clinician"}), volunteer_id=other)
+    # The desk says `vol` is there; the doctor signed in is someone else, and is recorded.
+    desk.save_visit(
+        store, day, visit_id, desk.VisitForm(values={"bp": "150/95"}), now, vol, by=doctor
+    )
+    assert desk.visit(store, visit_id)["seen_by"] == other
+
+
+def test_a_clerk_moves_the_queue_but_is_never_the_one_who_saw_the_person(visit, now):
+    from clinic.core.users import User
+
+    store, day, vol, visit_id = visit
+    clerk = User(9, "clerk", frozenset({"clerk"}), volunteer_id=vol)
+    assert desk.advance_state(store, day, visit_id, vol, now, by=clerk) == "with_doctor"
+    called = desk.visit(store, visit_id)
+    assert called["state"] == "with_doctor" and called["seen_by"] is None
