@@ -299,6 +299,13 @@ class FirstUserScreen(SignInBase):
             self.busy = True
             self.add(name, pin)
 
+    def refused(self, exc: ClinicError) -> None:
+        """A PIN refused is typed again from empty, in both fields."""
+        if getattr(exc, "field", "") == "pin":
+            for fid in ("#pin", "#pin2"):
+                self.query_one(fid, Input).value = ""
+        super().refused(exc)
+
     @work(thread=True, exclusive=True, group="sign-in")
     def add(self, name: str, pin: str) -> None:
         """The new coordinator (one slow hash), off the UI thread; signed in at once."""
