@@ -87,9 +87,9 @@ async def test_five_wrong_pins_lock_the_user_and_say_until_when(
         await pilot.press(*"tester", "enter")
         for _attempt in range(5):
             await pilot.press(*"0000", "enter")
-            await settled(pilot)
+            await until(pilot, lambda: answered(app))
         await pilot.press(*test_pin, "enter")  # even the right PIN, while locked
-        await settled(pilot)
+        await until(pilot, lambda: answered(app))
         message = str(app.screen.query_one("#error", Static).render())
         assert "Too many wrong PINs: tester can sign in again after" in message
         assert app.user is None
@@ -183,7 +183,7 @@ async def test_idle_minutes_lock_the_screen_and_the_pin_gives_back_the_form_as_t
         await settled(pilot)
         assert type(app.screen).__name__ == "SignInScreen"
         await pilot.press(*"1111", "enter")
-        await settled(pilot)
+        await until(pilot, lambda: answered(app))
         assert type(app.screen).__name__ == "SignInScreen"  # a wrong PIN leaves it locked
         await pilot.press(*test_pin, "enter")
         await until(pilot, lambda: app.screen is form)
