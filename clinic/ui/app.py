@@ -224,6 +224,7 @@ class ClinicApp(App[None]):
             if isinstance(screen, SignInScreen):
                 screen.lock()  # a switch left open: it no longer goes back without a PIN
                 return
+        self.clear_notifications()  # a toast may name a person ("张三 checked in")
         self.push_screen(SignInScreen("lock", current=self.user), self.signed_in)
 
     def lock_if_idle(self) -> None:

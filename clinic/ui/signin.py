@@ -124,6 +124,7 @@ class SignInScreen(SignInBase):
         if self.mode == "switch":
             self.mode = "lock"
             self.show_mode()
+            self.refresh_bindings()  # Esc no longer shown
 
     # -- the name ------------------------------------------------------------------
     def show_names(self, typed: str, highlight: str = "") -> None:

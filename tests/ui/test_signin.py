@@ -173,12 +173,16 @@ async def test_idle_minutes_lock_the_screen_and_the_pin_gives_back_the_form_as_t
         assert typed["bp"] == "150/95"
         app.lock_if_idle()  # not idle yet
         assert app.screen is form
+        app.notify(f"{p['name']} checked in")  # a toast left on screen
+        await settled(pilot)
+        assert app._notifications
         start = app.last_input
         app.clock = lambda: start + app.lock_minutes * 60 + 1
         app.lock_if_idle()
         await settled(pilot)
         assert type(app.screen).__name__ == "SignInScreen" and app.screen.mode == "lock"
         assert p["name"] not in screen_text(app) and "150/95" not in screen_text(app)
+        assert not app._notifications
         await pilot.press("escape", "f4", "f2", "ctrl+p")  # nothing gets past the lock
         await settled(pilot)
         assert type(app.screen).__name__ == "SignInScreen"
