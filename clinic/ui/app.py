@@ -222,7 +222,7 @@ class ClinicApp(App[None]):
             return
         for screen in self.screen_stack:
             if isinstance(screen, SignInScreen):
-                screen.lock()  # a switch left open: it no longer goes back without a PIN
+                screen.lock_now()  # a switch left open: it no longer goes back without a PIN
                 return
         self.clear_notifications()  # a toast may name a person ("张三 checked in")
         self.push_screen(SignInScreen("lock", current=self.user), self.signed_in)

@@ -119,7 +119,7 @@ class SignInScreen(SignInBase):
         self.query_one("#signin-help", Static).update(Text(words.format(name=who)))
         self.sub_title = title
 
-    def lock(self) -> None:
+    def lock_now(self) -> None:
         """Idle while switching: Esc no longer goes back without a PIN."""
         if self.mode == "switch":
             self.mode = "lock"

@@ -314,3 +314,25 @@ def test_sign_in_snapshot(snap_compare, demo_path, lang, make_app, app_user):
     ):
         app_user(demo_path, name, roles=roles)
     assert snap_compare(make_app(demo_path, lang, user=None), terminal_size=(80, 24))
+
+
+async def test_switch_user_from_the_palette_goes_back_with_esc(demo_path, make_app):
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        home = app.screen
+        app.action_switch_user()
+        await settled(pilot)
+        assert type(app.screen).__name__ == "SignInScreen" and app.screen.mode == "switch"
+        assert "Esc goes back to tester" in screen_text(app)
+        await pilot.press("escape")
+        await settled(pilot)
+        assert app.screen is home and app.user.name == "tester"
+        app.action_switch_user()
+        await settled(pilot)
+        app.action_lock()  # idle while switching: now only a PIN takes it away
+        await settled(pilot)
+        assert app.screen.mode == "lock"
+        await pilot.press("escape")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "SignInScreen"
