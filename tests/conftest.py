@@ -236,6 +236,54 @@ def clinic_script() -> str:
     return installed_clinic()
 
 
+TUI_USER, TUI_PIN = "tester", "2468"
+
+
+def _coordinator_of(db) -> dict[str, str]:
+    """Who signs in to add a user to ``db``: the test coordinator where the
+    database holds them, else the demo's (a database made by ``clinic demo``)."""
+    import sqlite3
+
+    from clinic.core.demo.users import DEMO_USERS
+
+    with sqlite3.connect(db) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM users")}
+    if TEST_USER in names or not names:
+        return {"CLINIC_USER": TEST_USER, "CLINIC_PIN": TEST_PIN}
+    name, _roles, pin, _specialty = DEMO_USERS[0]
+    return {"CLINIC_USER": name, "CLINIC_PIN": pin}
+
+
+@pytest.fixture
+def tui_user(clinic_script):
+    """``tui_user(db)``: the database's first user, a coordinator and clinician named
+    ``tester`` with PIN 2468, added as a user does (`clinic user add`, the PIN from
+    CLINIC_NEW_PIN); returns the command that opens the installed app signed in as
+    them (`--user`, the PIN from CLINIC_PIN)."""
+    import os
+    import subprocess
+
+    def add(db) -> str:
+        env = {**os.environ, "CLINIC_NEW_PIN": TUI_PIN, **_coordinator_of(db)}
+        done = subprocess.run(
+            [clinic_script, "--db", str(db), "user", "add", TUI_USER]
+            + ["--role", "coordinator", "--role", "clinician"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        return f"CLINIC_PIN={TUI_PIN} {clinic_script} --user {TUI_USER}"
+
+    return add
+
+
+@pytest.fixture
+def tui_pin() -> str:
+    """The PIN of ``tui_user``'s user, typed to sign in by keys."""
+    return TUI_PIN
+
+
 @pytest.fixture(scope="session")
 def clinic_cli():
     """``clinic_cli(db, *args)``: the ``clinic`` command run in-process on the database
@@ -641,3 +689,12 @@ def check_sums(exported):
         )
 
     return check
+
+
+@pytest.fixture
+def desk_user():
+    """A signed-in user with every role, as the desk's services are given one (no row
+    in any database: the services read only the user's roles and volunteer)."""
+    from clinic.core.users import ROLES, User
+
+    return User(0, "tester", frozenset(ROLES))

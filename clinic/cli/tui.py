@@ -10,6 +10,8 @@ def run_tui(ctx: AppContext) -> None:
 
     # Fail here, with a clear sentence, before the screen takes over; the app
     # takes the daily backup in a worker, so the screen is not kept waiting.
-    store = ctx.open(create=True, daily_backup=False)
-    store.close()
-    ClinicApp(db_path=ctx.db_path, actor=ctx.who, daily_backup=True).run()
+    # `clinic --user NAME` signs in here (PIN from CLINIC_PIN or a hidden prompt);
+    # without it the app's first screen asks who is there.
+    with ctx.open(create=True, daily_backup=False) as store:
+        user = ctx.sign_in(store) if ctx.user_name else None
+    ClinicApp(ctx.db_path, user=user, daily_backup=True).run()

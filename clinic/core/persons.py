@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from clinic.core.errors import NotFoundError
 from clinic.core.search import PersonHit
-from clinic.i18n import pick
+from clinic.core.users import User, require
+from clinic.i18n import _, pick
 from clinic.store import Store
 from clinic.store import catalogues as catalogues_q
 from clinic.store import households as households_q
@@ -14,6 +16,7 @@ from clinic.store import person_details as details_q
 from clinic.store import persons as q
 from clinic.store import places as places_q
 from clinic.store import visits as visits_q
+from clinic.store.audit import record
 
 
 @dataclass
@@ -46,6 +49,18 @@ def person_detail(store: Store, person_id: int, today: dt.date) -> PersonDetail 
         consent=details_q.current_consent(store, person_id),
         visits=visits_q.visit_history(store, person_id, limit=5),
     )
+
+
+def reveal_numbers(store: Store, person_id: int, *, by: User) -> dict[str, str]:
+    """A person's whole ID number and phone, which screens show masked: for a
+    coordinator only, and every reveal is in the audit log (who, whose numbers)."""
+    require(by, "reveal_number")
+    row = q.person(store, person_id)
+    if row is None:
+        raise NotFoundError(_("There is no person number {id}.").format(id=person_id))
+    with store.transaction():
+        record(store, by.name, "reveal", {"person_id": person_id})
+    return {"id_number": row["id_number"] or "", "phone": row["phone"] or ""}
 
 
 # -- the registers browser: villages, their households, a household's members --

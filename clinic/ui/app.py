@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from clinic.core.database import Store, open_store
 from clinic.core.errors import ClinicError
+from clinic.core.users import User
 from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.errors import show_error
 
 NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .tcss files)
 SHORT_HEIGHT = 30  # below this many rows they save rows (.-short)
+LOCK_MINUTES = 5  # idle minutes before the app locks (CLINIC_LOCK_MINUTES; 0: never)
+IDLE_CHECK_S = 10.0  # how often the idle time is looked at
+
+
+def lock_minutes() -> float:
+    """CLINIC_LOCK_MINUTES, or the default; a value that is not a number is the default."""
+    try:
+        return max(0.0, float(os.environ.get("CLINIC_LOCK_MINUTES", LOCK_MINUTES)))
+    except ValueError:
+        return LOCK_MINUTES
+
+
+# The app's keys that would show a screen past the sign-in or the lock.
+LOCKED_OUT = {"open", "help", "command_palette", "switch_user", "lock"}
 
 
 class ClinicApp(App[None]):
@@ -28,6 +45,10 @@ class ClinicApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clinic"
     ENABLE_COMMAND_PALETTE = True
+    # F12 locks the screen; the lock is also where someone else signs in, so one key
+    # serves "I step away" and "my turn at this laptop". Priority: whatever has the
+    # focus. (Not Ctrl+U: text fields clear themselves with it.)
+    BINDINGS = [Binding("f12", "lock", N_("Lock / switch user"), show=False, priority=True)]
     BACKUP_DELAY_S = 2.0  # the daily backup waits for the first screen's figures
     # The one way screens fit small terminals: Textual gives every screen (dialogs
     # too) the class -narrow below NARROW_WIDTH columns and -short below SHORT_HEIGHT
@@ -38,7 +59,8 @@ class ClinicApp(App[None]):
     def __init__(
         self,
         db_path: Path | str,
-        actor: str = "",
+        *,
+        user: User | None = None,
         today: dt.date | None = None,
         daily_backup: bool = False,
     ) -> None:
@@ -48,7 +70,13 @@ class ClinicApp(App[None]):
         # tiring, and for screenshots that do not depend on the moment taken.
         self.cursor_blink = os.environ.get("CLINIC_CURSOR_BLINK", "1") != "0"
         self.db_path = Path(db_path)
-        self.actor = actor
+        # The signed-in user: given by the CLI (clinic --user NAME), else asked for by
+        # the first screen. Everything the app records is recorded under them.
+        self.user: User | None = user
+        self.lock_minutes = lock_minutes()
+        # The idle lock's clock: a test moves it on instead of sleeping.
+        self.clock: Callable[[], float] = time.monotonic
+        self.last_input = self.clock()
         self._today = today
         self.store: Store = open_store(self.db_path)
         self.title = _("Free clinics")
@@ -57,6 +85,11 @@ class ClinicApp(App[None]):
         self.bind("f1", "help", description=_("Help"), show=True)
         for entry in registry.available():
             self.bind(entry.key, f"open('{entry.name}')", description=_(entry.title), show=False)
+
+    @property
+    def actor(self) -> str:
+        """The name the audit log records: the signed-in user's."""
+        return self.user.name if self.user else ""
 
     # Textual's built-in words, given here so the catalogue translates them.
     _TEXTUAL_WORDS = (
@@ -83,6 +116,8 @@ class ClinicApp(App[None]):
         screen's, when nothing has the focus), here in the app's own task, one after the
         other: form fields apply them at once, so keys typed at paste or scanner speed land
         in the field they were typed for (see clinic.ui.desk.fields)."""
+        if isinstance(event, events.Key | events.Paste | events.MouseDown | events.MouseScrollDown):
+            self.last_input = self.clock()  # not idle: the lock waits
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             take_now = getattr(self.screen.focused or self.screen, "take_now", None)
             if take_now is not None and take_now(event):
@@ -111,7 +146,11 @@ class ClinicApp(App[None]):
 
     # -- screens -----------------------------------------------------------
     def on_mount(self) -> None:
-        self.action_open("home")
+        if self.user is not None:
+            self.action_open("home")
+        else:
+            self.push_screen(self._sign_in_screen("start"), self.signed_in)
+        self.set_interval(IDLE_CHECK_S, self.lock_if_idle)
         if self.daily_backup:
             # Once the first screen has loaded its figures: the copy reads the
             # whole file, and would compete with them for the disk.
@@ -137,6 +176,62 @@ class ClinicApp(App[None]):
                 timeout=10,
             )
 
+    # -- who is signed in --------------------------------------------------------
+    def _sign_in_screen(self, mode: str) -> Screen:
+        """The sign-in screen; on a database with no user yet, the first coordinator's."""
+        from clinic.core.users import needs_first_user
+        from clinic.ui.signin import FirstUserScreen, SignInScreen
+
+        if needs_first_user(self.store):
+            return FirstUserScreen()
+        return SignInScreen(mode, current=self.user)
+
+    def signed_in(self, user: User | None) -> None:
+        """Someone signed in (at the start, to switch, or to unlock): the screens they
+        come back to follow them (the desk's volunteer)."""
+        if user is None:  # a switch given up: the same user goes on
+            return
+        before, self.user = self.user, user
+        self.last_input = self.clock()
+        if len(self.screen_stack) <= 1:
+            self.action_open("home")
+            return
+        if before is None or before.id != user.id:
+            for screen in self.screen_stack:
+                follow = getattr(screen, "user_changed", None)
+                if follow is not None:
+                    follow(user)
+            self.notify(_("Signed in: {name}").format(name=user.name))
+
+    def _sign_in_shown(self) -> bool:
+        from clinic.ui.signin import SignInBase
+
+        return any(isinstance(screen, SignInBase) for screen in self.screen_stack)
+
+    def action_switch_user(self) -> None:
+        """The sign-in over the current screen (palette); Esc comes back to it."""
+        if self.user is not None and not self._sign_in_shown():
+            self.push_screen(self._sign_in_screen("switch"), self.signed_in)
+
+    def action_lock(self) -> None:
+        """Cover every screen until the same user's PIN (or someone else's) is typed;
+        the screens below, and what was typed in them, stay as they were."""
+        from clinic.ui.signin import SignInScreen
+
+        if self.user is None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, SignInScreen):
+                screen.lock_now()  # a switch left open: it no longer goes back without a PIN
+                return
+        self.clear_notifications()  # a toast may name a person ("张三 checked in")
+        self.push_screen(SignInScreen("lock", current=self.user), self.signed_in)
+
+    def lock_if_idle(self) -> None:
+        """Lock after ``lock_minutes`` without a key or a click (0: never)."""
+        if self.lock_minutes and self.clock() - self.last_input >= self.lock_minutes * 60:
+            self.action_lock()
+
     def action_open(self, name: str) -> None:
         entry = registry.entry(name)
         screen_cls = entry.load()
@@ -152,7 +247,10 @@ class ClinicApp(App[None]):
         self.push_screen(screen_cls())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide keys for parts of the app that are not installed."""
+        """Hide keys for parts of the app that are not installed; while the sign-in or
+        the lock is shown, no key but Ctrl+Q reaches past it."""
+        if action in LOCKED_OUT and self._sign_in_shown():
+            return False
         if action == "open" and parameters:
             names = {entry.name for entry in registry.available()}
             return True if parameters[0] in names else None
@@ -171,6 +269,14 @@ class ClinicApp(App[None]):
                 _(entry.title), _(entry.description), partial(self.action_open, entry.name)
             )
         yield SystemCommand(_("Help"), _("Keys and what they do"), self.action_help)
+        yield SystemCommand(
+            _("Switch user"),
+            _("Someone else signs in here; Esc comes back"),
+            self.action_switch_user,
+        )
+        yield SystemCommand(
+            _("Lock"), _("Hide the screen until a PIN is typed (F12)"), self.action_lock
+        )
         yield SystemCommand(_("Quit"), _("Quit the application"), self.exit)
 
     def _handle_exception(self, error: Exception) -> None:

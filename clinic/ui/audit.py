@@ -1,4 +1,4 @@
-"""The audit log (F12, or "Audit log" in the command palette): who did what, newest first.
+"""The audit log (F11, or "Audit log" in the command palette): who did what, newest first.
 
 The same rows, words and masking as ``clinic audit`` (:mod:`clinic.core.audit`),
 loaded in a worker so the screen never waits on the database. Four fields

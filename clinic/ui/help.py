@@ -55,6 +55,7 @@ class HelpScreen(ClinicModal):
             line(entry.key.upper(), f"{_(entry.title)} — {_(entry.description)}")
         line("F1", _("Help"))
         line("Ctrl+P", _("Command palette: every screen and action by name"))
+        line("F12", _("Lock the screen; someone else may sign in instead (switch user)"))
         line("Tab", _("Next field or list"))
         line("Ctrl+Q", _("Quit"))
         text.append("\n" + _("Press Esc to close."))

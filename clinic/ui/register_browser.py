@@ -2,7 +2,9 @@
 
 Lists load a page at a time (PagedTable); the search runs in an exclusive
 thread worker on every keystroke, so results follow the typing and a slow
-query never blocks the keyboard. ID and phone numbers are shown masked.
+query never blocks the keyboard. ID and phone numbers are shown masked; a
+coordinator may reveal the shown person's whole numbers (Ctrl+R), which the audit
+log records.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from clinic.core import persons as q
 from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.errors import show_error
 from clinic.ui.widgets.paged_table import PagedTable
 
 
@@ -36,7 +39,13 @@ class RegistersScreen(ClinicScreen):
         Binding("slash", "focus_search", N_("Search"), key_display="/"),
         Binding("escape", "clear_search", N_("Clear search")),
         Binding("tab", "app.focus_next", N_("Next list"), show=True, key_display="Tab"),
+        Binding("ctrl+r", "reveal", N_("Whole ID and phone numbers (coordinator)"), show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.detail = None  # the person the panel shows
+        self.revealed: dict[str, str] | None = None  # their whole numbers, once revealed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -226,13 +235,45 @@ class RegistersScreen(ClinicScreen):
         self.app.call_from_thread(self.show_detail, detail)
 
     def show_detail(self, detail) -> None:
+        if detail is None or self.detail is None or detail.hit.id != self.detail.hit.id:
+            self.revealed = None  # another person: their numbers masked again
+        self.detail = detail
+        self.draw_detail()
+
+    # -- whole numbers (coordinator) ---------------------------------------------
+    def action_reveal(self) -> None:
+        if self.detail is not None:
+            self.reveal(self.detail.hit.id)
+
+    @work(thread=True, exclusive=True, group="reveal")
+    def reveal(self, person_id: int) -> None:
+        """Core says who may (a coordinator) and writes the audit row."""
+        from clinic.core.errors import ClinicError
+        from clinic.core.persons import reveal_numbers
+
+        try:
+            with self.app.open_store() as store:
+                numbers = reveal_numbers(store, person_id, by=self.app.user)
+        except ClinicError as exc:
+            self.app.call_from_thread(show_error, self, exc, box=None, severity="warning")
+            return
+        self.app.call_from_thread(self.show_revealed, person_id, numbers)
+
+    def show_revealed(self, person_id: int, numbers: dict[str, str]) -> None:
+        if self.detail is not None and self.detail.hit.id == person_id:
+            self.revealed = numbers
+            self.draw_detail()
+
+    def draw_detail(self) -> None:
         from clinic.core.groups import group_label
 
         panel = self.query_one("#detail", Static)
+        detail = self.detail
         if detail is None:
             panel.update("")
             return
         hit = detail.hit
+        numbers = self.revealed or {"id_number": hit.id_masked, "phone": hit.phone_masked}
         conditions = detail.condition_labels + detail.other_conditions
         parts = [
             f"[b]{hit.name}[/b]  {_sex(hit.sex)}  {'' if hit.age is None else _('{age} y').format(age=hit.age)}"
@@ -240,7 +281,8 @@ class RegistersScreen(ClinicScreen):
             f"{hit.township or ''} {hit.village or ''}"
             + (f" {group_label(detail.group_no)}" if detail.group_no else "")
             + f"  {_('Household')} {hit.household_number or '-'} ({_category(hit.category)}; {_('head')}: {hit.head_name or '-'})",
-            f"{_('ID number')}: {hit.id_masked or '-'}   {_('Phone')}: {hit.phone_masked or '-'}",
+            f"{_('ID number')}: {numbers['id_number'] or '-'}   {_('Phone')}: {numbers['phone'] or '-'}"
+            + (f"   ({_('whole numbers: in the audit log')})" if self.revealed else ""),
             f"{_('Tags')}: {', '.join(tag_label(t) for t in detail.tags) or '-'}"
             + (f"   {_('Family doctor contract')}" if detail.family_doctor else ""),
             f"{_('Chronic conditions')}: {', '.join(conditions) or '-'}",

@@ -87,7 +87,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ),
     ScreenEntry(
         "audit",
-        "f12",
+        "f11",
         N_("Audit log"),
         "clinic.ui.audit:AuditScreen",
         N_("Who imported, exported, erased or managed users, and when (coordinators)"),

@@ -21,13 +21,13 @@ def visit(demo_store, today_day, day_volunteer, a_person, now):
 
 
 @pytest.fixture
-def finish_visit(now):
+def finish_visit(now, desk_user):
     """``finish_visit(store, day, vol, visit_id, conditions, finish=True)``: the visit saved
     with a blood pressure and the conditions assessed (a draft with ``finish=False``)."""
 
     def save(store, day, vol, visit_id, conditions, finish=True):
         form = desk.VisitForm(values={"bp": "150/95"}, conditions=conditions)
-        desk.save_visit(store, day, visit_id, form, now, vol, finish=finish)
+        desk.save_visit(store, day, visit_id, form, now, vol, finish=finish, by=desk_user)
 
     return save
 

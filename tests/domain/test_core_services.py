@@ -30,19 +30,24 @@ def test_ctrl_t_cycles_waiting_with_doctor_done_and_round_again():
 
 
 def test_advancing_a_visit_calls_the_person_then_finishes_the_visit(
-    demo_store, today_day, day_volunteer, a_person, now
+    demo_store,
+    today_day,
+    day_volunteer,
+    a_person,
+    now,
+    desk_user,
 ):
     day = today_day
     vol = day_volunteer
     someone = a_person(consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
 
-    assert desk.advance_state(demo_store, day, visit_id, vol, now) == "with_doctor"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user) == "with_doctor"
     called = desk.visit(demo_store, visit_id)
     assert called["state"] == "with_doctor" and called["seen_by"] == vol and called["called_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, now) == "done"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user) == "done"
     assert desk.visit(demo_store, visit_id)["done_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, now) == "waiting"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user) == "waiting"
     assert desk.visit(demo_store, visit_id)["called_at"] is None
 
 
@@ -68,13 +73,18 @@ def test_consent_is_asked_only_of_a_person_without_it_not_yet_checked_in(
 
 
 def test_the_queue_counts_name_every_state_and_add_up(
-    demo_store, today_day, day_volunteer, a_person, now
+    demo_store,
+    today_day,
+    day_volunteer,
+    a_person,
+    now,
+    desk_user,
 ):
     day = today_day
     vol = day_volunteer
     someone = a_person(consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
-    desk.advance_state(demo_store, day, visit_id, vol, now)
+    desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user)
     rows = desk.queue_rows(demo_store, day, now)
     counts = desk.queue_counts(rows)
     assert counts["with_doctor"] >= 1

@@ -74,7 +74,9 @@ def test_checking_in_twice_keeps_one_visit(demo_store, today_day, day_volunteer,
     assert first == second and new1 and not new2
 
 
-def test_no_health_data_without_consent(demo_store, today_day, day_volunteer, a_person, now):
+def test_no_health_data_without_consent(
+    demo_store, today_day, day_volunteer, a_person, now, desk_user
+):
     day = today_day
     vol = day_volunteer
     p = a_person(consent=True, not_on_day=day["id"])
@@ -84,7 +86,13 @@ def test_no_health_data_without_consent(demo_store, today_day, day_volunteer, a_
     )
     with pytest.raises(RefusedError):
         desk.save_visit(
-            demo_store, day, visit_id, desk.VisitForm(values={"bp": "150/90"}), now, vol
+            demo_store,
+            day,
+            visit_id,
+            desk.VisitForm(values={"bp": "150/90"}),
+            now,
+            vol,
+            by=desk_user,
         )
     assert demo_store.scalar("SELECT sbp FROM visits WHERE id = ?", [visit_id]) is None
 
@@ -225,7 +233,9 @@ def test_walk_in_refusals(demo_store, fields, problem, walk_in, at):
         desk.add_walk_in(demo_store, clean, consent(), at=at)
 
 
-def test_queue_states_and_waiting_time(demo_store, today_day, day_volunteer, a_person, now):
+def test_queue_states_and_waiting_time(
+    demo_store, today_day, day_volunteer, a_person, now, desk_user
+):
     day = today_day
     vol = day_volunteer
     p = a_person(consent=True, not_on_day=day["id"])
@@ -235,8 +245,10 @@ def test_queue_states_and_waiting_time(demo_store, today_day, day_volunteer, a_p
     assert (row["state"], row["waited"]) == ("waiting", 25)
     assert all(r["queue"] == "gp" for r in desk.queue_rows(demo_store, day, later, "gp"))
     assert visit_id not in [r["visit_id"] for r in desk.queue_rows(demo_store, day, later, "tcm")]
-    desk.set_state(demo_store, day, visit_id, "with_doctor", vol, later)
-    desk.set_state(demo_store, day, visit_id, "done", vol, later + dt.timedelta(minutes=10))
+    desk.set_state(demo_store, day, visit_id, "with_doctor", vol, later, by=desk_user)
+    desk.set_state(
+        demo_store, day, visit_id, "done", vol, later + dt.timedelta(minutes=10), by=desk_user
+    )
     row = next(
         r
         for r in desk.queue_rows(demo_store, day, later + dt.timedelta(hours=1))

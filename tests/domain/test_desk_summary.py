@@ -13,7 +13,7 @@ from clinic.core.desk import summary as day_summary
 
 
 @pytest.fixture
-def run_day(today_day, day_volunteer, a_person, now):
+def run_day(today_day, day_volunteer, a_person, now, desk_user):
     """``run_day(store)``: a morning's work on the demo's day today, through ``store``
     (a volunteer joins, one person is seen, flagged, referred and given a sheet)."""
 
@@ -27,7 +27,7 @@ def run_day(today_day, day_volunteer, a_person, now):
             values={"bp": "185/100", "glucose": "12.5", "referral_to": "中峰镇卫生院"},
             conditions=["hypertension"],
         )
-        desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
+        desk.save_visit(store, day, visit_id, form, now, vol, finish=True, by=desk_user)
         tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
         handouts.hand_out(
             store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], vol, now

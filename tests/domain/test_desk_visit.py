@@ -23,14 +23,14 @@ def visit(demo_store, today_day, day_volunteer, a_person, now):
     return demo_store, day, vol, visit_id
 
 
-def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now):
+def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now, desk_user):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(
         values={"bp": "150/95", "glucose": "110", "complaint": "头晕"},
         fasting=True,
         conditions=["hypertension"],
     )
-    result = desk.save_visit(store, day, visit_id, form, now, vol)
+    result = desk.save_visit(store, day, visit_id, form, now, vol, by=desk_user)
     assert set(result.problems) == {"glucose"}
     row = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
     assert (row["sbp"], row["dbp"], row["glucose"], row["draft"], row["complaint"]) == (
@@ -48,16 +48,16 @@ def test_draft_keeps_everything_typed_even_a_wrong_value(visit, now):
     )
 
 
-def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now):
+def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now, desk_user):
     store, day, vol, visit_id = visit
     form = desk.VisitForm(values={"bp": "1500/95"})
     with pytest.raises(FormError) as info:
-        desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
+        desk.save_visit(store, day, visit_id, form, now, vol, finish=True, by=desk_user)
     assert set(info.value.problems) == {"bp"}
     assert store.scalar("SELECT draft FROM visits WHERE id = ?", [visit_id]) == 1
     form.values["bp"] = "150/95"
     form.values["follow_up_due"] = "3m"
-    desk.save_visit(store, day, visit_id, form, now, vol, finish=True)
+    desk.save_visit(store, day, visit_id, form, now, vol, finish=True, by=desk_user)
     row = store.one(
         "SELECT state, draft, follow_up_due, done_at FROM visits WHERE id = ?", [visit_id]
     )
@@ -69,10 +69,16 @@ def test_finish_refuses_a_wrong_value_and_keeps_the_draft(visit, now):
     }
 
 
-def test_follow_up_must_be_after_the_visit(visit, now):
+def test_follow_up_must_be_after_the_visit(visit, now, desk_user):
     store, day, vol, visit_id = visit
     result = desk.save_visit(
-        store, day, visit_id, desk.VisitForm(values={"follow_up_due": "2026-01-01"}), now, vol
+        store,
+        day,
+        visit_id,
+        desk.VisitForm(values={"follow_up_due": "2026-01-01"}),
+        now,
+        vol,
+        by=desk_user,
     )
     assert "follow_up_due" in result.problems
 
@@ -84,7 +90,7 @@ def test_suggestions_from_flags_and_conditions(demo_store):
     assert handouts.suggest(templates, ["copd"], [], ["stroke"]) == ["copd", "stroke"]
 
 
-def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now):
+def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now, desk_user):
     store, day, vol, visit_id = visit
     desk.save_visit(
         store,
@@ -95,6 +101,7 @@ def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, n
         ),
         now,
         vol,
+        by=desk_user,
     )
     tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
     ticks = tpl.default_ticks()[:2] + ["no-such-item"]
@@ -184,3 +191,39 @@ def test_a_low_glucose_is_not_diabetes(demo_store):
     assert handouts.suggest(templates, [], low) == []
     assert handouts.suggest(templates, [], low, ["diabetes"]) == ["diabetes"]  # on record: offered
     assert handouts.suggest(templates, [], V.flags_for(None, None, 12.5, False)) == ["diabetes"]
+
+
+def test_only_a_clinician_records_vitals_and_consults(visit, now):
+    from clinic.core.errors import SignInError
+    from clinic.core.users import User
+
+    store, day, vol, visit_id = visit
+    before = store.one("SELECT * FROM visits WHERE id = ?", [visit_id])
+    form = desk.VisitForm(values={"bp": "150/95", "complaint": "头晕"})
+    for roles in ({"clerk"}, {"pharmacist"}, {"coordinator"}):
+        with pytest.raises(SignInError, match="only a clinician"):
+            desk.save_visit(store, day, visit_id, form, now, vol, by=User(9, "x", frozenset(roles)))
+    assert store.one("SELECT * FROM visits WHERE id = ?", [visit_id]) == before
+
+
+def test_the_visit_is_seen_by_the_signed_in_clinicians_own_volunteer(visit, now, demo_store):
+    from clinic.core.users import User
+
+    store, day, vol, visit_id = visit
+    other = demo_store.scalar("SELECT id FROM volunteers WHERE id != ? ORDER BY id LIMIT 1", [vol])
+    doctor = User(9, "dr", frozenset({"clinician"}), volunteer_id=other)
+    # The desk says `vol` is there; the doctor signed in is someone else, and is recorded.
+    desk.save_visit(
+        store, day, visit_id, desk.VisitForm(values={"bp": "150/95"}), now, vol, by=doctor
+    )
+    assert desk.visit(store, visit_id)["seen_by"] == other
+
+
+def test_a_clerk_moves_the_queue_but_is_never_the_one_who_saw_the_person(visit, now):
+    from clinic.core.users import User
+
+    store, day, vol, visit_id = visit
+    clerk = User(9, "clerk", frozenset({"clerk"}), volunteer_id=vol)
+    assert desk.advance_state(store, day, visit_id, vol, now, by=clerk) == "with_doctor"
+    called = desk.visit(store, visit_id)
+    assert called["state"] == "with_doctor" and called["seen_by"] is None

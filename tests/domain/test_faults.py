@@ -232,6 +232,8 @@ DESK = textwrap.dedent(
     import datetime as dt, sys
     from clinic.core import desk
     from clinic.core.database import open_store
+    from clinic.core.users import User
+    desk_user = User(0, "desk", frozenset({"clinician"}))
     store = open_store(sys.argv[1])
     day = desk.get_day(store, int(sys.argv[2]))
     volunteer = int(sys.argv[3])
@@ -239,7 +241,7 @@ DESK = textwrap.dedent(
     for pid in map(int, sys.argv[4].split(",")):
         visit_id, _new = desk.check_in(store, day, pid, volunteer, now)
         form = desk.VisitForm(values={"bp": "150/95", "glucose": "6.2", "pulse": "72"})
-        desk.save_visit(store, day, visit_id, form, now, volunteer, finish=True)
+        desk.save_visit(store, day, visit_id, form, now, volunteer, finish=True, by=desk_user)
         print(pid, flush=True)
     """
 )

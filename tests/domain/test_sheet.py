@@ -88,7 +88,7 @@ def rename(store, person_id: int, name: str) -> None:
 
 
 @pytest.fixture
-def handed(demo_store, today_day, day_volunteer, a_person, now):
+def handed(demo_store, today_day, day_volunteer, a_person, now, desk_user):
     """A visit with every reading, a referral, two conditions and the hypertension
     sheet handed out by a general practitioner, in an English interface."""
     store = demo_store
@@ -98,7 +98,7 @@ def handed(demo_store, today_day, day_volunteer, a_person, now):
     p = a_person(consent=True, not_on_day=day["id"])
     visit_id, _ = desk.check_in(store, day, p["id"], vol, now)
     form = desk.VisitForm(values=dict(FULL), conditions=["hypertension", "diabetes"])
-    desk.save_visit(store, day, visit_id, form, now, vol)
+    desk.save_visit(store, day, visit_id, form, now, vol, by=desk_user)
     tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
     handouts.hand_out(store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], vol, now)
     return store, day, vol, visit_id, p
@@ -236,7 +236,11 @@ def test_a_clerk_at_the_keyboard_is_named_as_handled_by_not_doctor(handed):
 
 
 def test_the_doctor_who_saw_the_person_signs_when_a_clerk_handed_out(
-    demo_store, today_day, a_person, now
+    demo_store,
+    today_day,
+    a_person,
+    now,
+    desk_user,
 ):
     store = demo_store
     day = today_day
@@ -249,7 +253,9 @@ def test_the_doctor_who_saw_the_person_signs_when_a_clerk_handed_out(
     set_role(store, day["id"], clerk, "clerk")
     p = a_person(consent=True, not_on_day=day["id"])
     visit_id, _ = desk.check_in(store, day, p["id"], clerk, now)
-    desk.save_visit(store, day, visit_id, desk.VisitForm(values={"bp": "150/95"}), now, doctor)
+    desk.save_visit(
+        store, day, visit_id, desk.VisitForm(values={"bp": "150/95"}), now, doctor, by=desk_user
+    )
     tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
     handouts.hand_out(
         store, day, visit_id, [handouts.Pick(tpl.id, tpl.default_ticks())], clerk, now

@@ -204,3 +204,21 @@ def test_the_pin_prompt_hides_what_is_typed_and_asks_twice_for_a_new_one(tmp_pat
         {"actor": "王敏", "action": "user_add"},
         {"actor": "王敏", "action": "user_pin"},
     ]
+
+
+def test_only_a_coordinator_reveals_a_whole_number_and_each_reveal_is_audited(demo_store):
+    from clinic.core.persons import reveal_numbers
+
+    person = demo_store.one(
+        "SELECT id, id_number, phone FROM persons WHERE id_number IS NOT NULL "
+        "AND phone IS NOT NULL ORDER BY id LIMIT 1"
+    )
+    clerk = users.User(1, "张登记", frozenset({"clerk", "clinician"}))
+    with pytest.raises(SignInError, match="张登记 may not reveal a whole number"):
+        reveal_numbers(demo_store, person["id"], by=clerk)
+    assert demo_store.scalar("SELECT count(*) FROM audit_log WHERE action = 'reveal'") == 0
+    boss = users.User(2, "王敏", frozenset({"coordinator"}))
+    shown = reveal_numbers(demo_store, person["id"], by=boss)
+    assert shown == {"id_number": person["id_number"], "phone": person["phone"]}
+    log = demo_store.one("SELECT actor, detail FROM audit_log WHERE action = 'reveal'")
+    assert log["actor"] == "王敏" and json.loads(log["detail"]) == {"person_id": person["id"]}

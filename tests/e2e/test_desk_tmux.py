@@ -34,11 +34,11 @@ def demo_and_person(tmp_path):
     return db, today, person
 
 
-def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal, clinic_script):
+def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal, tui_user):
     from clinic.store import open_store
 
     db, today, person = demo_and_person(tmp_path)
-    clinic = clinic_script
+    clinic = tui_user(db)
     desk = terminal(f"{clinic} --db {db} --lang zh", 120, 40)
     other = terminal(f"{clinic} --db {db} --lang en", 120, 40)  # a second desk, in English
     for term, day_prompt, who_prompt, queue in (
@@ -72,14 +72,14 @@ def test_check_one_person_in_through_a_real_terminal(tmp_path, terminal, clinic_
     assert visit == {"state": "waiting"}
 
 
-def test_keys_sent_at_once_land_in_their_fields(tmp_path, terminal, clinic_script):
+def test_keys_sent_at_once_land_in_their_fields(tmp_path, terminal, tui_user):
     """Issue 14 #4: `tmux send-keys` of a whole form at once (paste or scanner speed)
     lands each value in its own field: the walk-in and the visit form, checked in the
     database."""
     from clinic.store import open_store
 
     db, today, regular = demo_and_person(tmp_path)
-    desk = terminal(f"{clinic_script} --db {db} --lang zh", 120, 36)
+    desk = terminal(f"{tui_user(db)} --db {db} --lang zh", 120, 36)
     desk.wait_for("f1 ")
     desk.keys("F4")
     desk.wait_for("本服务台在哪个义诊日工作")

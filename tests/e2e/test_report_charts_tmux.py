@@ -18,8 +18,8 @@ def _columns(line: str, char: str) -> set[int]:
     return {cell_len(line[:i]) for i, ch in enumerate(line) if ch == char}
 
 
-def test_chinese_bar_labels_line_up_with_the_axis(terminal, clinic_script, demo_path):
-    term = terminal(f"{clinic_script} --db {demo_path} --lang zh", 120, 36)
+def test_chinese_bar_labels_line_up_with_the_axis(terminal, tui_user, demo_path):
+    term = terminal(f"{tui_user(demo_path)} --db {demo_path} --lang zh", 120, 36)
     term.wait_for("数据库概况", timeout=30, settle=0.3)
     term.keys("F8")
     term.wait_for("统计报告：", timeout=30, settle=0.5)

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.tmux
 
 
 @pytest.fixture
-def tmux(terminal, clinic_script):
-    """``tmux(path, width, height)``: the installed clinic in Chinese on the database, in a
-    real terminal of that size (closed at the end)."""
+def tmux(terminal, tui_user):
+    """``tmux(path, width, height)``: the installed clinic in Chinese on the database,
+    signed in, in a real terminal of that size (closed at the end)."""
 
     def open_(path: Path, width: int, height: int):
-        return terminal(f"{clinic_script} --db {path} --lang zh", width, height)
+        return terminal(f"{tui_user(path)} --db {path} --lang zh", width, height)
 
     return open_
 

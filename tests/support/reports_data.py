@@ -465,7 +465,9 @@ def make_app(path):
 
     from clinic.ui.app import ClinicApp
 
-    return ClinicApp(db_path=path, actor="coordinator", today=dt.date(2026, 11, 24))
+    from support.users import ensure_user
+
+    return ClinicApp(path, user=ensure_user(path, "coordinator"), today=dt.date(2026, 11, 24))
 
 
 async def open_report(app, pilot):

@@ -43,11 +43,14 @@ def installed_clinic() -> str:
 
 
 def tmux_environment() -> dict[str, str]:
-    """The tests' environment without COLUMNS and LINES: a tmux server keeps the
-    environment of the client that starts it and passes it to its panes, where
-    a stale COLUMNS=80/LINES=24 (set in pytest's process by the screen tests)
-    would make the app draw at 80x24 in a 120x36 window."""
-    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    """The tests' environment without COLUMNS and LINES, nor the signed-in test
+    user: a tmux server keeps the environment of the client that starts it and
+    passes it to its panes, where a stale COLUMNS=80/LINES=24 (set in pytest's
+    process by the screen tests) would make the app draw at 80x24 in a 120x36
+    window, and CLINIC_USER/CLINIC_PIN would sign the app in before anyone typed.
+    A test's command says who signs in (``tui_user``)."""
+    left_out = ("COLUMNS", "LINES", "CLINIC_USER", "CLINIC_PIN")
+    return {k: v for k, v in os.environ.items() if k not in left_out}
 
 
 class Terminal:

@@ -8,6 +8,8 @@ import pytest
 
 from clinic.i18n import set_language
 
+from support.users import PIN, ensure_user
+
 
 class Keys:
     """Presses keys and counts the ones that are not part of a typed value."""
@@ -38,15 +40,32 @@ def counted_keys():
 
 
 @pytest.fixture
+def app_user():
+    """``app_user(path, name="tester", roles=ROLES, volunteer_id=None)``: that user of the
+    database (added the first time, with every role by default), for a signed-in app.
+    Every test user's PIN is ``test_pin``; its hash is computed once per session."""
+    return ensure_user
+
+
+@pytest.fixture
+def test_pin() -> str:
+    return PIN
+
+
+@pytest.fixture
 def make_app(today):
-    """``make_app(path, lang="en", actor="tester")``: the TUI on ``path`` on the tests'
-    fixed day, in ``lang`` (``None`` keeps the language already set)."""
+    """``make_app(path, lang="en", user="tester")``: the TUI on ``path`` on the tests'
+    fixed day, in ``lang`` (``None`` keeps the language already set), signed in as
+    ``user`` (a name: added with every role the first time; a User; or None: the app
+    starts with its sign-in)."""
     from clinic.ui.app import ClinicApp
 
-    def make(path, lang: str | None = "en", actor: str = "tester") -> ClinicApp:
+    def make(path, lang: str | None = "en", user="tester") -> ClinicApp:
         if lang is not None:
             set_language(lang)
-        return ClinicApp(db_path=path, actor=actor, today=today)
+        if isinstance(user, str):
+            user = ensure_user(path, user)
+        return ClinicApp(path, user=user, today=today)
 
     return make
 

@@ -1,4 +1,4 @@
-"""The audit log screen (F12): loaded in a worker, filtered by the fields typed,
+"""The audit log screen (F11): loaded in a worker, filtered by the fields typed,
 numbers masked, user data shown as text; refused to a signed-in non-coordinator.
 (``clinic audit`` and the rows' words: tests/domain/test_audit.py.)"""
 
@@ -25,7 +25,7 @@ async def test_the_audit_screen_lists_filters_and_masks(demo_path, make_app):
     _add_rows(demo_path)
     app = make_app(demo_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f12")
+        await pilot.press("f11")
         await app.workers.wait_for_complete()
         await pilot.pause()
         rows = _cells(app)
@@ -46,7 +46,7 @@ async def test_the_audit_screen_lists_filters_and_masks(demo_path, make_app):
 async def test_a_bad_date_is_said_and_nothing_loads(demo_path, make_app):
     app = make_app(demo_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f12")
+        await pilot.press("f11")
         await app.workers.wait_for_complete()
         app.screen.query_one("#audit-from", Input).value = "2026-13-45"
         app.screen.query_one("#audit-from").focus()
@@ -62,7 +62,7 @@ async def test_only_a_coordinator_reads_the_audit_log(demo_path, make_app):
     app = make_app(demo_path)
     async with app.run_test(size=(120, 36)) as pilot:
         app.user = User(9, "李华", frozenset({"clerk"}))
-        await pilot.press("f12")
+        await pilot.press("f11")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert _cells(app) == []

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 
-async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path, monkeypatch):
+async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path, monkeypatch, app_user):
     from clinic.ui.app import ClinicApp
 
     monkeypatch.setenv("CLINIC_BACKUP_KEEP", "14")
-    app = ClinicApp(db_path=demo_path, actor="t", daily_backup=True)
+    app = ClinicApp(demo_path, user=app_user(demo_path), daily_backup=True)
     app.BACKUP_DELAY_S = 0.01
     async with app.run_test() as pilot:
         await pilot.pause(0.1)

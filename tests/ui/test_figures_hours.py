@@ -44,12 +44,12 @@ async def _team_row(app, pilot, day_id: int, name: str) -> DataTable:
     return team
 
 
-async def test_f5_h_sets_changes_and_clears_hours(edge):
+async def test_f5_h_sets_changes_and_clears_hours(edge, app_user):
     from clinic.ui.app import ClinicApp
     from clinic.ui.planning.hours_dialog import HoursDialog
 
     store, path, ex = edge
-    app = ClinicApp(db_path=path, actor="tester", today=ex.today)
+    app = ClinicApp(path, user=app_user(path), today=ex.today)
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.press("f5")
         await pilot.pause()
@@ -84,11 +84,11 @@ async def test_f5_h_sets_changes_and_clears_hours(edge):
         assert any("not marked attended" in n.message for n in app._notifications)
 
 
-async def test_f5_says_attendance_counts_a_day_not_marked_done(edge):
+async def test_f5_says_attendance_counts_a_day_not_marked_done(edge, app_user):
     from clinic.ui.app import ClinicApp
 
     store, path, ex = edge
-    app = ClinicApp(db_path=path, actor="tester", today=ex.today)
+    app = ClinicApp(path, user=app_user(path), today=ex.today)
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.press("f5")
         await pilot.pause()
@@ -103,12 +103,12 @@ async def test_f5_says_attendance_counts_a_day_not_marked_done(edge):
     assert build_report(store).days["held"] == ex.held
 
 
-async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge):
+async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user):
     from clinic.ui.app import ClinicApp
     from clinic.ui.desk.summary import SummaryScreen
 
     store, path, ex = edge
-    app = ClinicApp(db_path=path, actor="tester", today=ex.today)
+    app = ClinicApp(path, user=app_user(path), today=ex.today)
     async with app.run_test(size=(140, 45)) as pilot:
         app.push_screen(SummaryScreen(ex.day_a))
         await pilot.pause()

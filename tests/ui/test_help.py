@@ -17,9 +17,9 @@ TAG = re.compile(r"\[/?[a-z#@]")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-async def test_help_of_every_screen_shows_keys_without_markup(demo_path, lang, today):
+async def test_help_of_every_screen_shows_keys_without_markup(demo_path, lang, today, app_user):
     set_language(lang)
-    app = ClinicApp(db_path=demo_path, actor="tester", today=today)
+    app = ClinicApp(demo_path, user=app_user(demo_path), today=today)
     async with app.run_test(size=(120, 36)) as pilot:
         for entry in registry.available():
             await pilot.press(entry.key)
@@ -46,8 +46,8 @@ async def test_help_of_every_screen_shows_keys_without_markup(demo_path, lang, t
             await pilot.pause()
 
 
-async def test_help_fits_an_80_column_terminal(demo_path, today):
-    app = ClinicApp(db_path=demo_path, actor="tester", today=today)
+async def test_help_fits_an_80_column_terminal(demo_path, today, app_user):
+    app = ClinicApp(demo_path, user=app_user(demo_path), today=today)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
         await pilot.pause()
@@ -57,11 +57,11 @@ async def test_help_fits_an_80_column_terminal(demo_path, today):
         assert box.region.right <= 80 and box.region.x >= 0
 
 
-async def test_a_confirmation_shows_a_name_as_typed(demo_path, today):
+async def test_a_confirmation_shows_a_name_as_typed(demo_path, today, app_user):
     """A question naming a person is never read as markup: `[/]` in a name crashed it."""
     from clinic.ui.widgets.confirm import ConfirmDialog
 
-    app = ClinicApp(db_path=demo_path, actor="tester", today=today)
+    app = ClinicApp(demo_path, user=app_user(demo_path), today=today)
     async with app.run_test(size=(120, 36)) as pilot:
         question = "The visit of 张[/]三 [bold]x is done. Change it?"
         app.push_screen(ConfirmDialog(question, "Change it", "Leave it"))

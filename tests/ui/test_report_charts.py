@@ -49,7 +49,7 @@ async def _open(app, pilot):
 async def test_charts_show_the_core_figures(year_path, make_app, lang, size):
     set_language(lang)
     try:
-        app = make_app(year_path, lang=None, actor="coordinator")
+        app = make_app(year_path, lang=None, user="tester")
         async with app.run_test(size=size) as pilot:
             screen = await _open(app, pilot)
             report = build_report(app.store)
@@ -91,7 +91,7 @@ async def test_charts_show_the_core_figures(year_path, make_app, lang, size):
 
 
 async def test_chart_values_are_the_reports_own(year_path, year_facts, make_app):
-    app = make_app(year_path, lang="zh", actor="coordinator")
+    app = make_app(year_path, lang="zh", user="tester")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _open(app, pilot)
         months, villages, prescriptions, hours = screen.charts
@@ -110,7 +110,7 @@ async def test_chart_values_are_the_reports_own(year_path, year_facts, make_app)
 
 
 async def test_no_figures_no_chart_but_a_sentence(year_path, make_app):
-    app = make_app(year_path, lang="en", actor="coordinator")
+    app = make_app(year_path, lang="en", user="tester")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _open(app, pilot)
         screen.query_one("#from").value = "2030-01-01"
@@ -165,7 +165,7 @@ def test_chart_snapshot(year_path, snap_compare, make_app, lang, size, presses):
 
     set_language(lang)
     try:
-        app = make_app(year_path, lang=None, actor="coordinator")
+        app = make_app(year_path, lang=None, user="tester")
         assert snap_compare(app, terminal_size=size, run_before=open_chart)
     finally:
         set_language("en")

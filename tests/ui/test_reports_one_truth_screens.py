@@ -93,7 +93,7 @@ async def test_one_truth_with_filters(
     assert shown == core
 
 
-async def test_edge_cases_on_every_screen(edge):
+async def test_edge_cases_on_every_screen(edge, app_user):
     """Home, F5, F7, F8 and F9 show the figures core computes."""
     from textual.widgets import DataTable, Static
 
@@ -106,7 +106,7 @@ async def test_edge_cases_on_every_screen(edge):
 
     store, path, ex = edge
     core = build_report(store).as_dict()
-    app = ClinicApp(db_path=path, actor="tester", today=ex.today)
+    app = ClinicApp(path, user=app_user(path), today=ex.today)
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.press("f2")
         await app.workers.wait_for_complete()

@@ -15,7 +15,7 @@ from clinic.i18n import set_language
 
 
 async def test_filters_change_the_report(year_path, make_app, open_report):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         assert screen.report.visits == 402
@@ -38,7 +38,7 @@ async def test_filters_change_the_report(year_path, make_app, open_report):
 
 
 async def test_bad_date_is_a_message_not_a_crash(year_path, make_app, open_report):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         before = screen.report
@@ -53,7 +53,7 @@ async def test_bad_date_is_a_message_not_a_crash(year_path, make_app, open_repor
 
 @pytest.mark.parametrize("name,fmt", [("report", "xlsx"), ("visits", "csv"), ("coverage", "json")])
 async def test_export_what_is_shown(year_path, tmp_path, name, fmt, make_app, open_report):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     target = tmp_path / f"out.{fmt}"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
@@ -85,7 +85,7 @@ async def test_export_what_is_shown(year_path, tmp_path, name, fmt, make_app, op
 async def test_unmasked_export_from_the_screen_is_audited(
     year_path, tmp_path, make_app, open_report
 ):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     target = tmp_path / "persons.csv"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
@@ -111,7 +111,7 @@ async def test_unmasked_export_from_the_screen_is_audited(
 
 
 async def test_export_to_a_folder_that_does_not_exist(year_path, tmp_path, make_app, open_report):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = str(tmp_path / "nowhere" / "r.csv")
@@ -140,7 +140,7 @@ async def _open_and_settle(pilot):
 def test_snapshot(year_path, snap_compare, lang, size, make_app):
     set_language(lang)
     try:
-        app = make_app(year_path, lang=None, actor="coordinator")
+        app = make_app(year_path, lang=None, user="coordinator")
         assert snap_compare(app, terminal_size=size, run_before=_open_and_settle)
     finally:
         set_language("en")
@@ -151,7 +151,7 @@ async def test_replacing_a_file_asks_first(year_path, tmp_path, make_app, open_r
 
     target = tmp_path / "r.csv"
     target.write_text("keep me", encoding="utf-8")
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = str(target)
@@ -190,7 +190,7 @@ async def test_escape_cancels_a_long_export(
 
     monkeypatch.setattr(delivery, "dataset_rows", slow_rows)
     target = tmp_path / "visits.csv"
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#dataset").value = "persons"
@@ -212,7 +212,7 @@ async def test_escape_cancels_a_long_export(
 async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch, make_app, open_report):
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = "cov.csv"
@@ -236,7 +236,7 @@ async def test_the_pack_and_the_printed_summary_from_the_screen(
 ):
     """F8: the year-end pack (.xlsx with the charts) and the printable summary (.html)
     with the screen's filters, audited like every export."""
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="tester")
     pack, page = tmp_path / "pack.xlsx", tmp_path / "summary.html"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)

@@ -18,7 +18,7 @@ async def test_default_export_goes_beside_the_database(
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
     folder = year_path.parent / "exports"
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         assert screen.query_one("#file").value == str(folder / "report-2026-11-24.xlsx")
@@ -37,7 +37,7 @@ async def test_relative_name_is_in_the_exports_folder(
     year_path, tmp_path, monkeypatch, make_app, open_report
 ):
     monkeypatch.chdir(tmp_path)
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#dataset").value = "coverage"
@@ -50,7 +50,7 @@ async def test_relative_name_is_in_the_exports_folder(
 
 
 async def test_relative_name_with_a_subfolder(year_path, make_app, open_report):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#dataset").value = "coverage"
@@ -64,7 +64,7 @@ async def test_relative_name_with_a_subfolder(year_path, make_app, open_report):
 
 
 async def test_unknown_extension_is_refused_on_the_screen(year_path, make_app, open_report):
-    app = make_app(year_path, lang=None, actor="coordinator")
+    app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#file").value = "report.pdf"
@@ -89,7 +89,7 @@ def _figures_text(screen) -> str:
 async def test_layout_fits(year_path, lang, size, make_app, open_report):
     set_language(lang)
     try:
-        app = make_app(year_path, lang=None, actor="coordinator")
+        app = make_app(year_path, lang=None, user="coordinator")
         async with app.run_test(size=size) as pilot:
             screen = await open_report(app, pilot)
             width = size[0]

@@ -7,13 +7,13 @@ from __future__ import annotations
 from clinic.i18n import set_language
 
 
-async def test_command_palette_no_matches_in_chinese(demo_path, today):
+async def test_command_palette_no_matches_in_chinese(demo_path, today, app_user):
     from textual.command import CommandList
 
     from clinic.ui.app import ClinicApp
 
     set_language("zh")
-    app = ClinicApp(db_path=demo_path, actor="tester", today=today)
+    app = ClinicApp(demo_path, user=app_user(demo_path), today=today)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()

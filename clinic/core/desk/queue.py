@@ -7,10 +7,12 @@ from typing import Any
 
 from clinic.core import vitals as V
 from clinic.core.desk.days import minutes_between, stamp, visit
+from clinic.core.desk.visits import clinician
 from clinic.core.errors import (
     InputError,
     NotFoundError,
 )
+from clinic.core.users import User
 from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import days as days_q
@@ -38,8 +40,17 @@ def queue_counts(rows: list[dict]) -> dict[str, int]:
 
 
 def set_state(
-    store: Store, day: dict, visit_id: int, state: str, volunteer_id: int | None, now: dt.datetime
+    store: Store,
+    day: dict,
+    visit_id: int,
+    state: str,
+    volunteer_id: int | None,
+    now: dt.datetime,
+    *,
+    by: User,
 ) -> None:
+    """Move a visit to ``state``. Anyone at the desk may (a clerk calls the next
+    person); the visit is "seen by" someone only when a clinician moves it."""
     if state not in STATES:
         raise InputError(_("Unknown queue state {state}.").format(state=state))
     with store.transaction():
@@ -47,13 +58,14 @@ def set_state(
         if not visit:
             raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
         values: dict[str, Any] = {"state": state, "updated_at": stamp(day, now)}
+        seen_by = clinician(by, volunteer_id) if by.may("record_consult") else None
         if state == "with_doctor":
             values["called_at"] = visit["called_at"] or stamp(day, now)
-            values["seen_by"] = visit["seen_by"] or volunteer_id
+            values["seen_by"] = visit["seen_by"] or seen_by
         elif state == "done":
             values["done_at"] = stamp(day, now)
             values["called_at"] = visit["called_at"] or stamp(day, now)
-            values["seen_by"] = visit["seen_by"] or volunteer_id
+            values["seen_by"] = visit["seen_by"] or seen_by
         else:
             values["called_at"] = None
             values["done_at"] = None
@@ -69,14 +81,20 @@ def next_state(state: str) -> str:
 
 
 def advance_state(
-    store: Store, day: dict, visit_id: int, volunteer_id: int | None, now: dt.datetime
+    store: Store,
+    day: dict,
+    visit_id: int,
+    volunteer_id: int | None,
+    now: dt.datetime,
+    *,
+    by: User,
 ) -> str:
     """Move a visit on to its next queue state (see ``next_state``); returns the new state."""
     current = visit(store, visit_id)
     if not current:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     following = next_state(current["state"])
-    set_state(store, day, visit_id, following, volunteer_id, now)
+    set_state(store, day, visit_id, following, volunteer_id, now, by=by)
     return following
 
 

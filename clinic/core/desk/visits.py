@@ -20,6 +20,7 @@ from clinic.core.errors import (
     RefusedError,
     collecting,
 )
+from clinic.core.users import User, require
 from clinic.i18n import _, pick
 from clinic.store import Store
 from clinic.store import catalogues as catalogues_q
@@ -127,6 +128,15 @@ def read_visit_form(form: VisitForm, day_date: str) -> tuple[dict, SaveResult]:
     return row, SaveResult(flags, problems)
 
 
+def clinician(by: User, volunteer_id: int | None) -> int | None:
+    """The volunteer a visit's vitals and consult are recorded under ("seen by"): the
+    signed-in clinician's own volunteer when their user is linked to one, else the
+    volunteer they said they are at the desk. A user who is not a clinician (a
+    clerk, a pharmacist) may not record them (SignInError)."""
+    require(by, "record_consult")
+    return by.volunteer_id or volunteer_id
+
+
 def save_visit(
     store: Store,
     day: dict,
@@ -135,11 +145,14 @@ def save_visit(
     now: dt.datetime,
     volunteer_id: int | None = None,
     *,
+    by: User,
     finish: bool = False,
 ) -> SaveResult:
     """Save the form as it stands: valid values are stored, the raw text of the
     whole form is kept in ``draft_form`` so nothing typed is lost. ``finish``
-    closes the visit (refused while a value is wrong)."""
+    closes the visit (refused while a value is wrong). Only a clinician saves
+    it, and the visit is theirs (:func:`clinician`)."""
+    volunteer_id = clinician(by, volunteer_id)
     row, result = read_visit_form(form, day["date"])
     with store.transaction():
         visit = visits_q.visit(store, visit_id)

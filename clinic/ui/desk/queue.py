@@ -169,7 +169,9 @@ class DeskQueue(ClinicScreen):
         visit_id = self._selected_visit()
         if visit_id is None or self.day is None:
             return
-        desk.advance_state(self.app.store, self.day, visit_id, self.volunteer_id, self.app.now())
+        desk.advance_state(
+            self.app.store, self.day, visit_id, self.volunteer_id, self.app.now(), by=self.app.user
+        )
         self.refresh_queue(select=visit_id)
 
     @on(DataTable.RowSelected, "#queue")

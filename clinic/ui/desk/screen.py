@@ -140,6 +140,9 @@ class DeskScreen(DeskSearch, DeskQueue):
     def open_day(self, day_id: int, volunteer_ids: list[int]) -> None:
         self.day = desk.get_day(self.app.store, day_id)
         self._stamp = None
+        own = self.app.user.volunteer_id if self.app.user else None
+        if own and not volunteer_ids:
+            volunteer_ids = [own]  # a user linked to a volunteer is "that's me" already
         if volunteer_ids:
             for vid in volunteer_ids:
                 desk.join_desk(self.app.store, day_id, vid)
@@ -167,6 +170,17 @@ class DeskScreen(DeskSearch, DeskQueue):
             self.refresh_bar()
 
         self.app.push_screen(VolunteerPicker(self.day["id"], self.volunteer_ids), picked)
+
+    def user_changed(self, user) -> None:
+        """Someone else signed in at this desk (F12): when their user is a volunteer,
+        the desk is theirs now; what they record carries their name."""
+        if self.day is None or not user.volunteer_id or user.volunteer_id in self.volunteer_ids[:1]:
+            return
+        desk.join_desk(self.app.store, self.day["id"], user.volunteer_id)
+        others = [v for v in self.volunteer_ids if v != user.volunteer_id]
+        self.volunteer_ids = [user.volunteer_id, *others]
+        self.remember()
+        self.refresh_bar()
 
     def remember(self) -> None:
         if self.day is not None:

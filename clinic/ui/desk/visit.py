@@ -127,6 +127,7 @@ class VisitScreen(VisitPanels):
     def on_mount(self) -> None:
         self.title = _("Visit: {name}").format(name=self.ctx["person"]["name"])
         self.query_one("#conditions", SelectionList).disabled = self.locked
+        self.apply_rights()
         self.show_person()
         self.show_history()
         self.show_fasting()
@@ -139,7 +140,8 @@ class VisitScreen(VisitPanels):
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
         self.show_handouts()
-        self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
+        if not self.read_only:
+            self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
         self._loading = False
 
     # -- panels --------------------------------------------------------------------
@@ -154,9 +156,33 @@ class VisitScreen(VisitPanels):
         self.show_fasting()
         self.changed()
 
+    # -- who may write in it --------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        """Vitals and consults are a clinician's (clinic.core.users.RIGHTS): for a clerk or
+        a pharmacist signed in, the form only shows what is recorded."""
+        user = self.app.user
+        return user is None or not user.may("record_consult")
+
+    def apply_rights(self) -> None:
+        for field in self.query(FieldInput):
+            field.disabled = self.read_only
+        self.query_one("#conditions", SelectionList).disabled = self.locked or self.read_only
+        self.query_one("#visit-title", Static).update(self.banner())
+        if self.read_only:
+            self.set_focus(None)
+
+    def user_changed(self, user) -> None:
+        """Another user signed in over the form (F12): their rights apply from now on."""
+        self.apply_rights()
+        if not self.read_only and self.focused is None:
+            self.set_focus(self.query_one("#bp", Input))
+
     # -- a visit already done ------------------------------------------------------------
     def field_may_edit(self) -> bool:
         """False while the visit is done and not reopened; asks (once) whether to change it."""
+        if self.read_only:
+            return False
         if not self.locked:
             return True
         if not self._asking:
@@ -241,7 +267,7 @@ class VisitScreen(VisitPanels):
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)
     def changed(self) -> None:
-        if self._loading:
+        if self._loading or self.read_only:
             return
         self.recompute()
         # Saved at once (a millisecond in WAL mode): nothing typed is lost,
@@ -257,6 +283,7 @@ class VisitScreen(VisitPanels):
                 self.read(),
                 self.app.now(),
                 self.volunteer_id,
+                by=self.app.user,
             )
         except ClinicError as exc:
             show_error(self, exc)
@@ -282,11 +309,13 @@ class VisitScreen(VisitPanels):
 
     # -- actions ------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self.read_only:
+            return
         if self.save_draft():
             self.notify(_("Draft saved."))
 
     def action_back(self) -> None:
-        if not self.locked:
+        if not self.locked and not self.read_only:
             self.save_draft()
         self.dismiss(None)
 
@@ -305,7 +334,7 @@ class VisitScreen(VisitPanels):
         )
 
     def action_finish(self) -> None:
-        if self.locked:  # done and unchanged: nothing to close again
+        if self.locked or self.read_only:  # done and unchanged: nothing to close again
             self.dismiss(None)
             return
         try:
@@ -316,6 +345,7 @@ class VisitScreen(VisitPanels):
                 self.read(),
                 self.app.now(),
                 self.volunteer_id,
+                by=self.app.user,
                 finish=True,
             )
         except ClinicError as exc:  # a FormError: beside its fields, the first one focused

@@ -37,6 +37,17 @@ class VisitPanels(ClinicScreen):
                 )
                 + " [/]"
             )
+        if getattr(self, "read_only", False):
+            text += (
+                "  [b black on yellow] "
+                + escape(
+                    _(
+                        "Read only: a clinician (doctor or nurse) signs in (F12) "
+                        "to record vitals and consults"
+                    )
+                )
+                + " [/]"
+            )
         return text
 
     def show_person(self) -> None:

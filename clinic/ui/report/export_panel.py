@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from clinic.core.errors import ClinicError, FieldError
 from clinic.core.exports import export_target, exports_folder
+from clinic.core.users import require
 from clinic.i18n import _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
@@ -127,6 +128,24 @@ class ExportingScreen(ClinicScreen):
     def target_path(self, name: str) -> Path:
         return export_target(self.app.db_path, name)
 
+    # -- who may export whole numbers -----------------------------------------------
+    def apply_rights(self) -> None:
+        """Whole ID numbers and phones are a coordinator's to export
+        (clinic.core.users.RIGHTS): for anyone else the box is off and says so."""
+        box = self.query_one("#unmasked", Checkbox)
+        allowed = self.app.user is not None and self.app.user.may("export_unmasked")
+        box.disabled = not allowed
+        if not allowed:
+            box.value = False
+        box.label = (
+            _("Whole ID numbers and phones")
+            if allowed
+            else _("Whole ID numbers and phones (a coordinator only)")
+        )
+
+    def user_changed(self, user) -> None:
+        self.apply_rights()
+
     def action_focus_file(self) -> None:
         self.query_one("#file", Input).focus()
 
@@ -158,6 +177,12 @@ class ExportingScreen(ClinicScreen):
             self.action_focus_file()
             return
         unmasked = self.query_one("#unmasked", Checkbox).value
+        if unmasked and dataset != "report":
+            try:
+                require(self.app.user, "export_unmasked")
+            except ClinicError as exc:
+                show_error(self, exc, box=None)
+                return
         args = (dataset, filters, path, fmt, unmasked)
         questions = []
         if unmasked and dataset not in COUNTS_ONLY:

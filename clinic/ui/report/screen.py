@@ -110,6 +110,7 @@ class ReportScreen(ExportingScreen):
 
     def on_mount(self) -> None:
         self.query_one("#export-status").display = False
+        self.apply_rights()
         self._fit(self.app.size.width)
         self.load_choices()
         self.action_refresh()
