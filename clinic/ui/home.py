@@ -12,6 +12,7 @@ from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.base import ClinicScreen
 from clinic.ui.labels import status_label, weekday_label
+from clinic.ui.text import cell
 from clinic.ui.widgets.columns import fit_columns
 
 
@@ -115,8 +116,8 @@ class HomeScreen(ClinicScreen):
                 day["date"],
                 weekday_label(dt.date.fromisoformat(day["date"]).weekday()),
                 f"{day['start_time']}–{day['end_time']}",
-                f"{day['township']} {day['village']}",
-                day["organisation"] or "",
+                cell(f"{day['township']} {day['village']}"),
+                cell(day["organisation"] or ""),
                 status_label(day["status"]),
                 f"{day['filled']}/{day['needed']}",
             )

@@ -13,6 +13,7 @@ from clinic.core.errors import InputError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import plain
 
 
 class StockDialog(ClinicModal):
@@ -35,7 +36,7 @@ class StockDialog(ClinicModal):
             with VerticalScroll(id="stock-lines", classes="compact"):
                 for line in lines:
                     with Horizontal(classes="field"):
-                        yield Label(line.title, classes="stock-label")
+                        yield Label(plain(line.title), classes="stock-label")
                         yield Input(
                             "" if line.brought is None else str(line.brought),
                             id=f"s-{line.code}",

@@ -8,11 +8,11 @@ other fields are still saved. Flags from the readings show as they are typed.
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionList, Static
 
@@ -24,6 +24,7 @@ from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.text import sentence
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -145,7 +146,7 @@ class VisitScreen(VisitPanels):
     # -- panels --------------------------------------------------------------------
     def show_fasting(self) -> None:
         label = _("fasting") if self.form.fasting else _("random")
-        self.query_one("#fasting", Static).update(escape(f"[{label}]") + " Ctrl+G")
+        self.query_one("#fasting", Static).update(Content(f"[{label}] Ctrl+G"))
 
     def action_toggle_fasting(self) -> None:
         if not self.field_may_edit():
@@ -187,7 +188,7 @@ class VisitScreen(VisitPanels):
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
             box = self.query_one(f"#{fid}-error", Static)
-            box.update(message)
+            box.update(sentence(message))  # it may quote what was typed
             box.set_class(bool(message), "-shown")
             self.query_one(f"#{fid}", Input).set_class(bool(message), "-invalid")
         urgent_before = {f.code for f in self.flags if f.level == "urgent"}

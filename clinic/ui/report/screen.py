@@ -32,6 +32,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.report.commands import ReportCommands
 from clinic.ui.report.export_panel import ExportingScreen
 from clinic.ui.report.figures import figures_table, month_bars, village_bars
+from clinic.ui.text import cell, sentence
 
 
 def organisation_choice(org: dict) -> str:
@@ -137,10 +138,13 @@ class ReportScreen(ExportingScreen):
 
     def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
         self.query_one("#village", Select).set_options(
-            [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages]
+            [
+                (cell(f"{v['township']} {v['name']}"), f"{v['township']}/{v['name']}")
+                for v in villages
+            ]
         )
         self.query_one("#org", Select).set_options(
-            [(organisation_choice(o), o["short_name"]) for o in orgs]
+            [(cell(organisation_choice(o)), o["short_name"]) for o in orgs]
         )
 
     def read_filters(self):
@@ -202,7 +206,7 @@ class ReportScreen(ExportingScreen):
         from clinic.core.reports import describe_filters
 
         self.query_one("#figures-title", Static).update(
-            _("Report for {period}").format(period=" · ".join(describe_filters(report.filters)))
+            sentence(_("Report for {period}"), period=" · ".join(describe_filters(report.filters)))
         )
         self.query_one("#figures-body", Static).update(self.figures_table(report))
         people = [m["people"] for m in report.by_month]
