@@ -255,3 +255,27 @@ def test_registers_planning_and_reports_show_names_as_typed(data, make_app, sett
         _check(app, text, "report")
 
     run_app(make_app, data, scenario)
+
+
+async def test_a_crash_report_prints_no_personal_data(demo_path, demo_store, make_app, capfd):
+    """Textual's crash report showed each frame's local variables: rows of the register,
+    printed on a shared desk's terminal (issue 10). The exception and the code remain."""
+    person = demo_store.one(
+        "SELECT name, id_number, phone FROM persons WHERE id_number IS NOT NULL AND phone"
+        " IS NOT NULL ORDER BY id LIMIT 1"
+    )
+    app = make_app(demo_path)
+
+    def crash(rows: list[dict]) -> None:
+        people = [row["name"] for row in rows]
+        raise LookupError(f"{len(people)} rows")  # no data of theirs in the message
+
+    with pytest.raises(LookupError):
+        async with app.run_test() as pilot:
+            app.call_later(crash, [dict(person)])
+            await pilot.pause()
+    printed = capfd.readouterr()
+    report = printed.out + printed.err
+    assert "LookupError: 1 rows" in report and "in crash" in report
+    for value in (person["name"], person["id_number"], person["phone"]):
+        assert value not in report
