@@ -46,7 +46,7 @@ class StockDialog(ClinicModal):
                         left = "-" if line.left is None else str(line.left)
                         text = _("given {given}, left {left}").format(given=line.given, left=left)
                         yield Static(
-                            f"[bold red]{text}[/]" if line.low else text, classes="stock-left"
+                            plain(text, "bold red" if line.low else ""), classes="stock-left"
                         )
             yield Static("", id="error", classes="error")
             yield Static(

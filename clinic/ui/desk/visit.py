@@ -24,7 +24,7 @@ from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
-from clinic.ui.text import sentence
+from clinic.ui.text import lines, plain, sentence
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -198,17 +198,17 @@ class VisitScreen(VisitPanels):
         ):
             self.app.bell()  # an urgent reading: make sure the desk looks up
         box = self.query_one("#flags", Static)
-        if self.flags:
-            text = "\n".join(
-                f"[{'bold reverse red' if f.level == 'urgent' else 'bold yellow'}] {'‼' if f.level == 'urgent' else '!'} {f.message} [/]"
-                for f in self.flags
+        parts = [
+            plain(
+                f" {'‼' if f.level == 'urgent' else '!'} {f.message} ",
+                "bold reverse red" if f.level == "urgent" else "bold yellow",
             )
-        else:
-            text = _("No flags")
+            for f in self.flags
+        ] or [plain(_("No flags"))]
         bmi = V.bmi(row.get("weight_kg"), row.get("height_cm"))
         if bmi is not None:
-            text += "\n" + _("BMI {bmi}").format(bmi=bmi)
-        box.update(text)
+            parts.append(plain(_("BMI {bmi}").format(bmi=bmi)))
+        box.update(lines(*parts))
         follow_up = self.query_one("#follow_up_due", Input)
         if not self._follow_up_touched and self.focused is not follow_up:
             # A sensible default the volunteer sees and may clear: typing in the field keeps their value.
