@@ -223,8 +223,8 @@ def test_the_desk_shows_names_as_typed(data, make_app, settle, open_desk, text):
 @with_nasty
 @given(text=TEXTS)
 def test_registers_planning_and_reports_show_names_as_typed(data, make_app, settle, text):
-    """Registers (lists, search, a person's details), clinic days (list, team, talks),
-    volunteers, villages and the report."""
+    """Registers (lists, search, a person's details), clinic days (list, team, talks,
+    roster), volunteers, villages and the report."""
     write(data, text)
 
     async def scenario(app, pilot) -> None:
@@ -247,6 +247,9 @@ def test_registers_planning_and_reports_show_names_as_typed(data, make_app, sett
         await go("k")
         assert type(app.screen).__name__ == "TalksDialog"
         _check(app, text, "talks")
+        await go("escape", "r")  # today's open place: proposed, or said to stay open
+        assert type(app.screen).__name__ == "RosterPreview"
+        _check(app, text, "roster")
         await go("escape", "f6")
         _check(app, text, "volunteers")
         await go("f7")
