@@ -116,6 +116,7 @@ def data(_demo_master, copy_database, tmp_path_factory, today, now):
         "person": person["id"],
         "household": person["household_id"],
         "digits": person["id_number"][-6:],
+        "id_number": person["id_number"],
     }
 
 
@@ -212,7 +213,13 @@ def test_the_desk_shows_names_as_typed(data, make_app, settle, open_desk, text):
         _check(app, text, "summary")
         await keys.press("escape", "ctrl+n")
         assert type(app.screen).__name__ == "WalkInForm"
-        _check(app, text, "walk-in")
+        _check(app, text, "walk-in (its villages)")
+        app.screen.query_one("#name", Input).value = "x"
+        app.screen.query_one("#id_number", Input).value = data["id_number"]
+        await keys.press("ctrl+s")  # the registered person with that number is listed
+        assert app.screen.query_one("#dupes", DataTable).row_count
+        _check(app, text, "walk-in (look-alikes)")
+        await keys.press("escape")
         await keys.press("escape", "f1")
         assert type(app.screen).__name__ == "HelpScreen"
 
