@@ -42,6 +42,23 @@ NASTY = [
 TEXTS = st.text(min_size=1, max_size=30).filter(lambda s: s.strip())
 
 
+@settings(max_examples=300, deadline=None)
+@given(value=st.text())
+def test_every_way_of_showing_a_value_keeps_it_as_typed(value):
+    """clinic.ui.text on any text: the same characters (controls as symbols), none of them
+    read as markup, and no control character left to reach the terminal."""
+    from clinic.ui.text import cell, fill, lines, plain, sentence
+
+    expected = shown(value)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in expected)
+    assert cell(value, "bold").plain == expected
+    assert plain(value, "red").plain == expected
+    assert sentence("«{v}»", v=value).plain == f"«{expected}»"
+    assert sentence(value).plain == shown_lines(value)  # a sentence keeps its line breaks
+    assert fill("[b]$v[/b] $v", v=value).plain == f"{expected} {expected}"
+    assert lines(value, fill("[i]$v[/i]", v=value)).plain == f"{expected}\n{expected}"
+
+
 def _plain(visual: object) -> str:
     """The text a widget's content draws: markup (a ``str``) is parsed as the widget would."""
     if isinstance(visual, Content):
