@@ -22,7 +22,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import cursor_id, form_footer
-from clinic.ui.text import cell, sentence
+from clinic.ui.text import cell, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 _CSS = """
@@ -160,7 +160,7 @@ class TalksDialog(ClinicModal):
             self.load()
 
         question = _("Remove the talk {topic} by {speaker}?").format(
-            topic=talk["topic"], speaker=talk["speaker"]
+            topic=shown(talk["topic"]), speaker=shown(talk["speaker"])
         )
         self.app.push_screen(ConfirmDialog(question, _("Remove"), _("Keep")), answer)
 

@@ -122,6 +122,11 @@ def data(_demo_master, copy_database, tmp_path_factory, today, now):
         " AND id_number IS NOT NULL AND household_id IS NOT NULL ORDER BY id LIMIT 1",
         [day["village_id"]],
     )
+    newcomer = store.one(
+        "SELECT id, id_number FROM persons WHERE village_id = ? AND id_number IS NOT NULL"
+        " AND id != ? AND id NOT IN (SELECT person_id FROM consents) ORDER BY id LIMIT 1",
+        [day["village_id"], person["id"]],
+    )
     consent = desk.Consent(explained_by=volunteer, signed_by="self")
     desk.check_in(store, day, person["id"], volunteer, now, consent=consent)
     T.add_talk(store, day["id"], T.TalkInput(topic="x", speaker=volunteer, attendees="3"))
@@ -134,11 +139,14 @@ def data(_demo_master, copy_database, tmp_path_factory, today, now):
         "household": person["household_id"],
         "digits": person["id_number"][-6:],
         "id_number": person["id_number"],
+        "newcomer": newcomer["id"],
+        "newcomer_digits": newcomer["id_number"][-6:],
     }
 
 
 def write(data: dict, text: str) -> None:
-    """``text`` as the person's name, their household's number and head, their village's
+    """``text`` as the names of two persons (one checked in, one never asked for consent),
+    the first one's household number and head, their village's
     name, the desk volunteer's name, the day's organisation, the talk's topic and the
     first advice of every health prescription."""
     from clinic.store import open_store
@@ -147,7 +155,8 @@ def write(data: dict, text: str) -> None:
     try:
         with store.conn:
             run = store.conn.execute
-            run("UPDATE persons SET name = ? WHERE id = ?", [text, data["person"]])
+            for person in (data["person"], data["newcomer"]):
+                run("UPDATE persons SET name = ? WHERE id = ?", [text, person])
             run(
                 "UPDATE households SET head_name = ?, number = ? WHERE id = ?",
                 [text, text, data["household"]],
@@ -202,8 +211,8 @@ def with_nasty(test):
 @with_nasty
 @given(text=TEXTS)
 def test_the_desk_shows_names_as_typed(data, make_app, settle, open_desk, text):
-    """Desk: the volunteer picker, day bar, search results, a notification, the queue,
-    the visit form, the health prescriptions, the end-of-day summary, the walk-in form
+    """Desk: the volunteer picker, day bar, search results, notifications, the consent
+    dialog, the queue, the visit form, the health prescriptions, the end-of-day summary, the walk-in form
     (its village list) and help."""
     write(data, text)
 
@@ -217,6 +226,13 @@ def test_the_desk_shows_names_as_typed(data, make_app, settle, open_desk, text):
         _check(app, text, "search results")
         await keys.press("enter")  # already checked in: a notification names the person
         # (a line break in a name breaks the notification's line: it shows sentences)
+        assert shown_lines(text) in "\n".join(n.message for n in app._notifications)
+        app.clear_notifications()
+        await keys.type(data["newcomer_digits"])
+        await keys.press("enter")  # no consent on record: asked for first
+        assert type(app.screen).__name__ == "ConsentDialog"
+        _check(app, text, "consent")
+        await keys.press("escape")  # refused: a notification names the person
         assert shown_lines(text) in "\n".join(n.message for n in app._notifications)
         await keys.press("escape", "ctrl+o")
         assert type(app.screen).__name__ == "VisitScreen"
@@ -247,8 +263,8 @@ def test_the_desk_shows_names_as_typed(data, make_app, settle, open_desk, text):
 @with_nasty
 @given(text=TEXTS)
 def test_registers_planning_and_reports_show_names_as_typed(data, make_app, settle, text):
-    """Registers (lists, search, a person's details), clinic days (list, team, talks,
-    roster), volunteers, villages and the report."""
+    """Registers (lists, search, a person's details), clinic days (list, team, talks and
+    the question before removing one, roster), volunteers, villages and the report."""
     write(data, text)
 
     async def scenario(app, pilot) -> None:
@@ -271,7 +287,10 @@ def test_registers_planning_and_reports_show_names_as_typed(data, make_app, sett
         await go("k")
         assert type(app.screen).__name__ == "TalksDialog"
         _check(app, text, "talks")
-        await go("escape", "r")  # today's open place: proposed, or said to stay open
+        await go("delete")
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        _check(app, text, "removing a talk")
+        await go("n", "escape", "r")  # today's open place: proposed, or said to stay open
         assert type(app.screen).__name__ == "RosterPreview"
         _check(app, text, "roster")
         await go("escape", "f6")

@@ -24,7 +24,7 @@ from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
-from clinic.ui.text import lines, plain, sentence
+from clinic.ui.text import lines, plain, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -164,7 +164,7 @@ class VisitScreen(VisitPanels):
             self._asking = True
             question = _(
                 "The visit of {name} is done. Change it? (It stays done; the change is saved.)"
-            ).format(name=self.ctx["person"]["name"])
+            ).format(name=shown(self.ctx["person"]["name"]))
             self.app.push_screen(
                 ConfirmDialog(question, _("Change it"), _("Leave it")), self._unlock
             )
