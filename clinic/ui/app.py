@@ -12,6 +12,8 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from clinic.core.database import Store, open_store
@@ -20,6 +22,7 @@ from clinic.core.users import User
 from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.errors import show_error
+from clinic.ui.text import shown, shown_lines
 
 NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .tcss files)
 SHORT_HEIGHT = 30  # below this many rows they save rows (.-short)
@@ -279,6 +282,30 @@ class ClinicApp(App[None]):
         )
         yield SystemCommand(_("Quit"), _("Quit the application"), self.exit)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text, whatever the caller asks: its sentences carry
+        names and topics as typed (``Widget.notify`` always passes ``markup``), and their
+        control characters are shown as symbols (clinic.ui.text)."""
+        super().notify(
+            shown_lines(message),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title (a visit's holds the person's name) as text, controls as symbols."""
+        return super().format_title(shown(title), shown(sub_title))
+
     def _handle_exception(self, error: Exception) -> None:
         """No traceback reaches a user: the sentence of a user error (a busy
         database, a bad value) is shown and the app goes on; so is the name of
@@ -297,6 +324,22 @@ class ClinicApp(App[None]):
                 severity="error",
                 timeout=15,
             )
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report without the local variables of each frame (Textual shows
+        them): they hold rows of the register, and the report is printed on a shared
+        desk's terminal after the app closes, with other people's names, ID numbers and
+        phones in it (issue 10). The exception and the lines of code are kept."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -16,12 +16,12 @@ they are never read as markup.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from clinic.core.errors import ClinicError, FieldError, FormError
+from clinic.ui.text import sentence
 
 
 def _named_fields(exc: ClinicError) -> dict[str, str]:
@@ -62,7 +62,7 @@ def show_error(
     for name, message in named.items():
         slot = _one(screen, f"#{name}-error")
         if isinstance(slot, Static):
-            slot.update(Text(message))
+            slot.update(sentence(message))
             slot.add_class("-shown")
             field = _one(screen, f"#{name}")
             if isinstance(field, Input):
@@ -78,7 +78,7 @@ def show_error(
             text = template.format(reason=text)
         target = _one(screen, box) if isinstance(box, str) else box
         if isinstance(target, Static):
-            target.update(Text(text, style=style))
+            target.update(sentence(text, style))
             target.call_after_refresh(target.scroll_visible)  # a long form scrolls at 80×24
         else:
             screen.app.notify(text, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]

@@ -6,12 +6,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.base import ClinicScreen
 from clinic.ui.labels import status_label, weekday_label
+from clinic.ui.text import cell, fill, lines
 from clinic.ui.widgets.columns import fit_columns
 
 
@@ -41,17 +43,18 @@ class HomeScreen(ClinicScreen):
             yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def _menu_text(self) -> str:
-        lines = []
-        for entry in registry.in_menu():
-            if entry.name == "home":
-                continue
-            lines.append(
-                f"[b]{entry.key.upper():>3}[/b]  {_(entry.title)} — [dim]{_(entry.description)}[/dim]"
-            )
-        lines.append(f"[b]{'F1':>3}[/b]  {_('Help')} — [dim]{_('Keys and what they do')}[/dim]")
-        lines.append(f"[b]{'^Q':>3}[/b]  {_('Quit')}")
-        return "\n".join(lines)
+    def _menu_text(self) -> Content:
+        entries = [
+            (entry.key.upper(), _(entry.title), _(entry.description))
+            for entry in registry.in_menu()
+            if entry.name != "home"
+        ]
+        entries.append(("F1", _("Help"), _("Keys and what they do")))
+        menu = [
+            fill("[b]$key[/b]  $title — [dim]$what[/dim]", key=f"{key:>3}", title=title, what=what)
+            for key, title, what in entries
+        ]
+        return lines(*menu, fill("[b]$key[/b]  $title", key=f"{'^Q':>3}", title=_("Quit")))
 
     def on_mount(self) -> None:
         table = self.query_one("#days", DataTable)
@@ -103,9 +106,15 @@ class HomeScreen(ClinicScreen):
         from rich.cells import cell_len
 
         width = max(cell_len(label) for label, _n in labels)
-        text = "\n".join(
-            f"{label}{' ' * (width - cell_len(label))}  [b]{value:>8,}[/b]"
-            for label, value in labels
+        text = lines(
+            *(
+                fill(
+                    "$label  [b]$value[/b]",
+                    label=label + " " * (width - cell_len(label)),
+                    value=f"{value:>8,}",
+                )
+                for label, value in labels
+            )
         )
         self.query_one("#counts-body", Static).update(text)
         table = self.query_one("#days", DataTable)
@@ -115,8 +124,8 @@ class HomeScreen(ClinicScreen):
                 day["date"],
                 weekday_label(dt.date.fromisoformat(day["date"]).weekday()),
                 f"{day['start_time']}–{day['end_time']}",
-                f"{day['township']} {day['village']}",
-                day["organisation"] or "",
+                cell(f"{day['township']} {day['village']}"),
+                cell(day["organisation"] or ""),
                 status_label(day["status"]),
                 f"{day['filled']}/{day['needed']}",
             )

@@ -20,6 +20,7 @@ from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
+from clinic.ui.text import fill, lines, sentence, shown
 from clinic.ui.widgets.paged_table import PagedTable
 
 
@@ -145,7 +146,7 @@ class RegistersScreen(ClinicScreen):
             return
         village = row["id"]
         self.query_one("#households-title", Static).update(
-            _("Households of {village}").format(village=row["name"])
+            sentence(_("Households of {village}"), village=row["name"])
         )
         self.query_one("#households", PagedTable).show_query(
             lambda store, after, limit: q.household_rows(store, village, after, limit)
@@ -160,7 +161,7 @@ class RegistersScreen(ClinicScreen):
             return
         household = row["id"]
         self.query_one("#persons-title", Static).update(
-            _("Members of household {number}").format(number=row["number"] or row["head_name"])
+            sentence(_("Members of household {number}"), number=row["number"] or row["head_name"])
         )
         self.query_one("#persons", PagedTable).show_query(
             lambda store, after, limit: (
@@ -223,7 +224,7 @@ class RegistersScreen(ClinicScreen):
             status = _("Type at least 4 digits of the ID number or phone.")
         else:
             status = _("Nobody found for {query}.").format(query=text)
-        self.query_one("#search-status", Static).update(status)
+        self.query_one("#search-status", Static).update(sentence(status))
 
     # -- detail ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="detail")
@@ -275,17 +276,21 @@ class RegistersScreen(ClinicScreen):
         hit = detail.hit
         numbers = self.revealed or {"id_number": hit.id_masked, "phone": hit.phone_masked}
         conditions = detail.condition_labels + detail.other_conditions
-        parts = [
-            f"[b]{hit.name}[/b]  {_sex(hit.sex)}  {'' if hit.age is None else _('{age} y').format(age=hit.age)}"
-            f"  {hit.birth_date or ''}",
-            f"{hit.township or ''} {hit.village or ''}"
+        age = "" if hit.age is None else _("{age} y").format(age=hit.age)
+        parts: list = [
+            fill(
+                "[b]$name[/b]  $rest",
+                name=hit.name,
+                rest=f"{_sex(hit.sex)}  {age}  {hit.birth_date or ''}",
+            ),
+            f"{shown(hit.township or '')} {shown(hit.village or '')}"
             + (f" {group_label(detail.group_no)}" if detail.group_no else "")
-            + f"  {_('Household')} {hit.household_number or '-'} ({_category(hit.category)}; {_('head')}: {hit.head_name or '-'})",
+            + f"  {_('Household')} {shown(hit.household_number or '-')} ({_category(hit.category)}; {_('head')}: {shown(hit.head_name or '-')})",
             f"{_('ID number')}: {numbers['id_number'] or '-'}   {_('Phone')}: {numbers['phone'] or '-'}"
             + (f"   ({_('whole numbers: in the audit log')})" if self.revealed else ""),
             f"{_('Tags')}: {', '.join(tag_label(t) for t in detail.tags) or '-'}"
             + (f"   {_('Family doctor contract')}" if detail.family_doctor else ""),
-            f"{_('Chronic conditions')}: {', '.join(conditions) or '-'}",
+            f"{_('Chronic conditions')}: {', '.join(map(shown, conditions)) or '-'}",
             f"{_('Consent')}: "
             + (
                 _("given {date}").format(date=detail.consent["given_at"][:10])
@@ -300,4 +305,4 @@ class RegistersScreen(ClinicScreen):
                 for v in detail.visits[:3]
             )
             parts.append(f"{_('Visits')}: {visits}")
-        panel.update("\n".join(parts))
+        panel.update(lines(*parts))

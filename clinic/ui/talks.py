@@ -22,6 +22,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import cursor_id, form_footer
+from clinic.ui.text import cell, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 _CSS = """
@@ -47,7 +48,7 @@ def talk_grid_rows(talks: dict) -> list[tuple[Text, str, str]]:
     for t in talks["by_topic"]:
         rows.append(
             (
-                Text(t["topic"]),
+                cell(t["topic"]),
                 f"{t['talks']:,}",
                 _("{n} attendees").format(n=f"{t['attendees']:,}"),
             )
@@ -55,7 +56,7 @@ def talk_grid_rows(talks: dict) -> list[tuple[Text, str, str]]:
     for o in talks["by_organisation"]:
         rows.append(
             (
-                Text(o["label"] + " — " + _("talks")),
+                cell(o["label"] + " — " + _("talks")),
                 f"{o['talks']:,}",
                 _("{n} attendees").format(n=f"{o['attendees']:,}"),
             )
@@ -92,7 +93,7 @@ class TalksDialog(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="talks-box", id="talks-dialog"):
-            yield Static(Text(self.title_text), classes="title", id="talks-title")
+            yield Static(sentence(self.title_text), classes="title", id="talks-title")
             yield DataTable(id="talks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="talks-empty", classes="muted")
             yield Static(_("n new talk · e/Enter edit · Del remove · Esc close"), classes="muted")
@@ -112,10 +113,10 @@ class TalksDialog(ClinicModal):
                 f" ({t['speaker_organisation']})" if t["speaker_organisation"] else ""
             )
             table.add_row(
-                Text(t["topic"]),
-                Text(speaker),
+                cell(t["topic"]),
+                cell(speaker),
                 str(t["attendees"]),
-                Text(t["materials"]),
+                cell(t["materials"]),
                 key=str(t["id"]),
             )
         if keep is not None and str(keep) in table.rows:
@@ -159,7 +160,7 @@ class TalksDialog(ClinicModal):
             self.load()
 
         question = _("Remove the talk {topic} by {speaker}?").format(
-            topic=talk["topic"], speaker=talk["speaker"]
+            topic=shown(talk["topic"]), speaker=shown(talk["speaker"])
         )
         self.app.push_screen(ConfirmDialog(question, _("Remove"), _("Keep")), answer)
 

@@ -63,7 +63,7 @@ async def test_search_as_you_type_finds_by_pinyin_and_digits(demo_path, demo_sto
         await settle(app, pilot)
         persons = app.screen.query_one("#persons", PagedTable)
         shown = [persons.get_row_at(i) for i in range(persons.row_count)]
-        assert any(row[0] == target["name"] for row in shown)
+        assert any(str(row[0]) == target["name"] for row in shown)
         assert all(target["id_number"] not in str(row) for row in shown)
         assert any("**********" in str(row[3]) for row in shown)
         await pilot.press("enter")  # into the results

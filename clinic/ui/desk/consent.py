@@ -14,6 +14,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
+from clinic.ui.text import sentence
 
 
 class ConsentDialog(ClinicModal):
@@ -35,7 +36,8 @@ class ConsentDialog(ClinicModal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(
-                _("Consent for health data: {name}").format(name=self.person_name), classes="title"
+                sentence(_("Consent for health data: {name}"), name=self.person_name),
+                classes="title",
             )
             yield Static(
                 _(
@@ -45,7 +47,8 @@ class ConsentDialog(ClinicModal):
                 )
             )
             yield Static(
-                _("Explained by: {name}").format(name=self.explained_name or "-"), classes="muted"
+                sentence(_("Explained by: {name}"), name=self.explained_name or "-"),
+                classes="muted",
             )
             yield Label(_("Signed by a proxy? Their name (leave empty when the person signs)"))
             yield FieldInput(id="proxy")

@@ -25,6 +25,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import lines, plain, sentence
 
 HEAD_WIDTH = 14  # cells for the section names beside the items
 
@@ -78,7 +79,7 @@ class HandoutDialog(ClinicModal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(
-                _("Health prescriptions for {name}").format(name=self.ctx["person"]["name"]),
+                sentence(_("Health prescriptions for {name}"), name=self.ctx["person"]["name"]),
                 classes="title",
             )
             with Horizontal(id="handout-lists"):
@@ -95,7 +96,7 @@ class HandoutDialog(ClinicModal):
                     )
                     if left.get(t.code) is not None:
                         label += " " + _("({n} left)").format(n=max(left[t.code], 0))
-                    options.append((label, t.code, t.code in self.picked))
+                    options.append((plain(label), t.code, t.code in self.picked))
                 yield SelectionList[str](*options, id="templates")
                 yield SelectionList[str](id="items")
             yield Static("", id="stock-warning", classes="error")
@@ -116,7 +117,7 @@ class HandoutDialog(ClinicModal):
         warnings = handouts.low_stock_warnings(
             self.app.store, self.ctx["day"]["id"], list(self.picked) or None
         )
-        self.query_one("#stock-warning", Static).update("\n".join(warnings))
+        self.query_one("#stock-warning", Static).update(lines(*warnings))
 
     def template(self, code: str) -> handouts.Template:
         return next(t for t in self.all if t.code == code)
@@ -136,7 +137,11 @@ class HandoutDialog(ClinicModal):
                 head = heads[index] if index < len(heads) else ""
                 prefix = head + " " * max(width - cell_len(head), 0)
                 box.add_option(
-                    (f"{prefix} │ {item.text}", item.code, item.code in self.ticks[tpl.code])
+                    (
+                        plain(f"{prefix} │ {item.text}"),
+                        item.code,
+                        item.code in self.ticks[tpl.code],
+                    )
                 )
 
     @on(SelectionList.SelectionHighlighted, "#templates")

@@ -18,6 +18,7 @@ from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.labels import status_label, weekday_label
+from clinic.ui.text import cell, plain, shown
 
 
 class DayPicker(ClinicModal):
@@ -46,9 +47,9 @@ class DayPicker(ClinicModal):
             date = dt.date.fromisoformat(d["date"])
             when = _("today") if date == today else (_("past") if date < today else "")
             people = _("{n} checked in").format(n=d["checked_in"]) if d["checked_in"] else ""
-            text = (
-                f"{d['date']} {weekday_label(date.weekday())}  {desk.day_label(d)[11:]}  "
-                f"\\[{status_label(d['status'])}] {when}  {people}"
+            text = plain(
+                f"{d['date']} {weekday_label(date.weekday())}  {shown(desk.day_label(d)[11:])}  "
+                f"[{status_label(d['status'])}] {when}  {people}"
             )
             options.append(Option(text, id=str(d["id"])))
         box = self.query_one("#days", OptionList)
@@ -87,8 +88,10 @@ class WalkInDay(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        villages = [(f"{v['township']} {v['name']}", v["id"]) for v in catalogues.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(store)]
+        villages = [
+            (cell(f"{v['township']} {v['name']}"), v["id"]) for v in catalogues.villages(store)
+        ]
+        orgs = [(cell(o["short_name"]), o["id"]) for o in catalogues.organisations(store)]
         with Vertical(classes="dialog"):
             yield Static(_("A clinic day made on the spot"), classes="title")
             yield Label(_("Village"))
@@ -173,7 +176,9 @@ class VolunteerPicker(ClinicModal):
                 continue
             role = pick(v.get("role_zh"), v.get("role_en")) or ""
             mark = _("on the roster") if v.get("status") else ""
-            box.add_option((f"{v['name']}  {role}  {mark}", v["id"], v["id"] in self.chosen))
+            box.add_option(
+                (plain(f"{shown(v['name'])}  {role}  {mark}"), v["id"], v["id"] in self.chosen)
+            )
         if box.option_count:
             box.highlighted = 0
 

@@ -8,13 +8,14 @@ stamp first), so that a second desk on the same file sees the changes.
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.markup import escape
 from textual import on, work
+from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from clinic.core import desk
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
+from clinic.ui.text import cell, fill
 from clinic.ui.widgets.columns import fit_columns
 
 STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
@@ -105,12 +106,12 @@ class DeskQueue(ClinicScreen):
             queue = queue_label(row["queue"], names.get(row["queue"], row["queue"] or ""))
             cells.append(
                 (
-                    f"[{style}]{escape(row['name'])}[/]" if style else escape(row["name"]),
+                    cell(row["name"], style),
                     state,
                     waited,
-                    escape(queue),
-                    escape(row["seen_by_name"] or ""),
-                    f"[red]{escape(flags)}[/]" if flags else "",
+                    cell(queue),
+                    cell(row["seen_by_name"] or ""),
+                    cell(flags, "red"),
                 )
             )
             if row["visit_id"] == keep:
@@ -126,10 +127,10 @@ class DeskQueue(ClinicScreen):
         )
         if self.queue_filter:
             shown = _("only {queue}").format(queue=names.get(self.queue_filter, self.queue_filter))
-            title = "[reverse] " + escape(shown) + " [/reverse] " + title
+            heading = fill("[reverse] $shown [/reverse] $title", shown=shown, title=title)
         else:
-            title = escape("[" + _("all queues") + "]") + " " + title
-        self.query_one("#queue-title", Static).update(title)
+            heading = Content(f"[{_('all queues')}] {title}")
+        self.query_one("#queue-title", Static).update(heading)
         self.refresh_bar()
 
     def _selected_visit(self) -> int | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import weakref
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,6 +24,7 @@ from clinic.ui.desk.fields import DeskTable, FieldInput
 from clinic.ui.desk.queue import DeskQueue
 from clinic.ui.desk.search import DeskSearch
 from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.text import fill, shown
 
 REFRESH_SECONDS = 3.0
 
@@ -199,14 +199,13 @@ class DeskScreen(DeskSearch, DeskQueue):
         if self.day is None:
             return
         counts = desk.seen_counts(self.app.store, self.day["id"])
-        names = [f"{self.volunteer_name(v)} ({counts.get(v, 0)})" for v in self.volunteer_ids]
-        bar = f"[b]{escape(desk.day_label(self.day))}[/b]"
+        names = [
+            f"{shown(self.volunteer_name(v))} ({counts.get(v, 0)})" for v in self.volunteer_ids
+        ]
+        bar = fill("[b]$day[/b]", day=desk.day_label(self.day))
         if self.day["date"] != self.app.today().isoformat():
-            bar += (
-                "  [reverse] "
-                + _("Past clinic day: records take the date {date}").format(date=self.day["date"])
-                + " [/reverse]"
-            )
+            past = _("Past clinic day: records take the date {date}").format(date=self.day["date"])
+            bar += fill("  [reverse] $past [/reverse]", past=past)
         if names:
             bar += "   " + _("At the desk (seen today): {names}").format(names=join_list(names))
             if self.volunteer_id and counts.get(self.volunteer_id):

@@ -9,7 +9,6 @@ checks the highlighted person in, even when typed before the results came.
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import events, on, work
 from textual.widgets import DataTable, Input, Static
 
@@ -20,6 +19,7 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.fields import NOT_TYPED, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.labels import sex_short
+from clinic.ui.text import cell, sentence
 from clinic.ui.widgets.columns import fit_columns
 
 RESULTS_LIMIT = 30  # check-in results shown; one more is fetched to know there are more
@@ -102,11 +102,11 @@ class DeskSearch(ClinicScreen):
         rows = [
             (
                 "[b green]✓[/]" if hit.id in here else "",
-                escape(hit.name),
+                cell(hit.name),
                 sex_short(hit.sex),
                 "" if hit.age is None else hit.age,
-                escape(hit.village or ""),
-                escape(hit.household_number or ""),
+                cell(hit.village or ""),
+                cell(hit.household_number or ""),
                 shown_number(hit, text),
             )
             for hit in hits
@@ -130,7 +130,7 @@ class DeskSearch(ClinicScreen):
             message = _("Nobody found for {query}. Ctrl+N registers a walk-in.").format(query=text)
         if here:
             message += " · " + _("✓ checked in today")
-        self.query_one("#search-status", Static).update(escape(message))
+        self.query_one("#search-status", Static).update(sentence(message))
         if self.enter_pending == text:
             self.enter_pending = None
             self._check_in_highlighted()

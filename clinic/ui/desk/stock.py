@@ -13,6 +13,7 @@ from clinic.core.errors import InputError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import plain
 
 
 class StockDialog(ClinicModal):
@@ -35,7 +36,7 @@ class StockDialog(ClinicModal):
             with VerticalScroll(id="stock-lines", classes="compact"):
                 for line in lines:
                     with Horizontal(classes="field"):
-                        yield Label(line.title, classes="stock-label")
+                        yield Label(plain(line.title), classes="stock-label")
                         yield Input(
                             "" if line.brought is None else str(line.brought),
                             id=f"s-{line.code}",
@@ -45,7 +46,7 @@ class StockDialog(ClinicModal):
                         left = "-" if line.left is None else str(line.left)
                         text = _("given {given}, left {left}").format(given=line.given, left=left)
                         yield Static(
-                            f"[bold red]{text}[/]" if line.low else text, classes="stock-left"
+                            plain(text, "bold red" if line.low else ""), classes="stock-left"
                         )
             yield Static("", id="error", classes="error")
             yield Static(

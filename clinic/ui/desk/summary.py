@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,6 +10,8 @@ from textual.widgets import Footer, Header, Static
 from clinic.core.desk import summary as day_summary
 from clinic.i18n import N_, _, join_list, ngettext
 from clinic.ui.base import ClinicScreen
+from clinic.ui.text import fill, sentence
+from clinic.ui.text import lines as text_lines
 
 
 class SummaryScreen(ClinicScreen):
@@ -44,11 +45,11 @@ class SummaryScreen(ClinicScreen):
         if message and lines and lines[-1] == message:
             lines = lines[:-2]
         shown = [
-            escape(line) if line.startswith(" ") or not line else f"[b]{escape(line)}[/b]"
+            line if line.startswith(" ") or not line else fill("[b]$line[/b]", line=line)
             for line in lines
         ]
-        self.query_one("#summary", Static).update("\n".join(shown))
-        self.query_one("#thanks", Static).update(message)
+        self.query_one("#summary", Static).update(text_lines(*shown))
+        self.query_one("#thanks", Static).update(sentence(message))
 
     def action_hours(self) -> None:
         from clinic.core.desk import fill_hours

@@ -8,11 +8,11 @@ other fields are still saved. Flags from the readings show as they are typed.
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionList, Static
 
@@ -24,6 +24,7 @@ from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.text import lines, plain, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
@@ -147,7 +148,7 @@ class VisitScreen(VisitPanels):
     # -- panels --------------------------------------------------------------------
     def show_fasting(self) -> None:
         label = _("fasting") if self.form.fasting else _("random")
-        self.query_one("#fasting", Static).update(escape(f"[{label}]") + " Ctrl+G")
+        self.query_one("#fasting", Static).update(Content(f"[{label}] Ctrl+G"))
 
     def action_toggle_fasting(self) -> None:
         if not self.field_may_edit():
@@ -189,7 +190,7 @@ class VisitScreen(VisitPanels):
             self._asking = True
             question = _(
                 "The visit of {name} is done. Change it? (It stays done; the change is saved.)"
-            ).format(name=self.ctx["person"]["name"])
+            ).format(name=shown(self.ctx["person"]["name"]))
             self.app.push_screen(
                 ConfirmDialog(question, _("Change it"), _("Leave it")), self._unlock
             )
@@ -213,7 +214,7 @@ class VisitScreen(VisitPanels):
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
             box = self.query_one(f"#{fid}-error", Static)
-            box.update(message)
+            box.update(sentence(message))  # it may quote what was typed
             box.set_class(bool(message), "-shown")
             self.query_one(f"#{fid}", Input).set_class(bool(message), "-invalid")
         urgent_before = {f.code for f in self.flags if f.level == "urgent"}
@@ -223,17 +224,17 @@ class VisitScreen(VisitPanels):
         ):
             self.app.bell()  # an urgent reading: make sure the desk looks up
         box = self.query_one("#flags", Static)
-        if self.flags:
-            text = "\n".join(
-                f"[{'bold reverse red' if f.level == 'urgent' else 'bold yellow'}] {'‼' if f.level == 'urgent' else '!'} {f.message} [/]"
-                for f in self.flags
+        parts = [
+            plain(
+                f" {'‼' if f.level == 'urgent' else '!'} {f.message} ",
+                "bold reverse red" if f.level == "urgent" else "bold yellow",
             )
-        else:
-            text = _("No flags")
+            for f in self.flags
+        ] or [plain(_("No flags"))]
         bmi = V.bmi(row.get("weight_kg"), row.get("height_cm"))
         if bmi is not None:
-            text += "\n" + _("BMI {bmi}").format(bmi=bmi)
-        box.update(text)
+            parts.append(plain(_("BMI {bmi}").format(bmi=bmi)))
+        box.update(lines(*parts))
         follow_up = self.query_one("#follow_up_due", Input)
         if not self._follow_up_touched and self.focused is not follow_up:
             # A sensible default the volunteer sees and may clear: typing in the field keeps their value.

@@ -6,7 +6,7 @@ A base of ``VisitScreen`` (clinic.ui.desk.visit), which loads ``self.ctx``
 
 from __future__ import annotations
 
-from rich.markup import escape
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from clinic.core import desk
@@ -15,38 +15,33 @@ from clinic.core.categories import category_label, tag_label
 from clinic.i18n import _, join_list
 from clinic.ui.base import ClinicScreen
 from clinic.ui.labels import sex_short
+from clinic.ui.text import fill, lines, sentence, shown
 
 
 class VisitPanels(ClinicScreen):
     """The read-only panels of the visit form (see the module)."""
 
-    def banner(self) -> str:
+    def banner(self) -> Content:
         """The person whose form this is, unmistakably, and whether the visit is done."""
         p, visit = self.ctx["person"], self.ctx["visit"]
         age = "" if self.ctx["age"] is None else " " + _("{age} y").format(age=self.ctx["age"])
-        who = f"{escape(p['name'])}  {sex_short(p['sex'])}{age}  {escape(p['village'] or '')}"
-        text = "[b reverse] " + _("Visit: {who}").format(who=who) + " [/]"
+        who = f"{shown(p['name'])}  {sex_short(p['sex'])}{age}  {shown(p['village'] or '')}"
+        text = fill("[b reverse] $visit [/]", visit=_("Visit: {who}").format(who=who))
         if visit["state"] == "done":
             done_at = (visit.get("done_at") or "")[11:16]
-            text += (
-                "  [b black on yellow] "
-                + escape(
-                    _("Done at {time}: a change asks first").format(time=done_at or "-")
-                    if self.locked
-                    else _("Done at {time}: being changed").format(time=done_at or "-")
-                )
-                + " [/]"
+            done = (
+                _("Done at {time}: a change asks first").format(time=done_at or "-")
+                if self.locked
+                else _("Done at {time}: being changed").format(time=done_at or "-")
             )
+            text += fill("  [b black on yellow] $done [/]", done=done)
         if getattr(self, "read_only", False):
-            text += (
-                "  [b black on yellow] "
-                + escape(
-                    _(
-                        "Read only: a clinician (doctor or nurse) signs in (F12) "
-                        "to record vitals and consults"
-                    )
-                )
-                + " [/]"
+            text += fill(
+                "  [b black on yellow] $note [/]",
+                note=_(
+                    "Read only: a clinician (doctor or nurse) signs in (F12) "
+                    "to record vitals and consults"
+                ),
             )
         return text
 
@@ -54,14 +49,15 @@ class VisitPanels(ClinicScreen):
         p, day = self.ctx["person"], self.ctx["day"]
         on_record = dict(self.conditions)
         household = _("Household")
-        lines = [
-            f"[b]{escape(p['name'])}[/b]  {sex_short(p['sex'])}  "
-            + ("" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])),
-            f"{p['township'] or ''} {p['village'] or day['village']}  {household} {p['household_number'] or '-'}"
+        age = "" if self.ctx["age"] is None else _("{age} y").format(age=self.ctx["age"])
+        parts: list = [
+            fill("[b]$name[/b]  $rest", name=p["name"], rest=f"{sex_short(p['sex'])}  {age}"),
+            f"{shown(p['township'] or '')} {shown(p['village'] or day['village'])}  {household} {shown(p['household_number'] or '-')}"
             + (f" ({category_label(p['category'])})" if p["category"] else ""),
             _("Tags: {tags}").format(tags=join_list(tag_label(t) for t in self.ctx["tags"]) or "-"),
             _("Chronic conditions: {list}").format(
-                list=join_list(on_record.get(c, c) for c in self.ctx["conditions_on_record"]) or "-"
+                list=join_list(shown(on_record.get(c, c)) for c in self.ctx["conditions_on_record"])
+                or "-"
             ),
             _("Visit on {date}").format(date=day["date"]),
         ]
@@ -70,10 +66,10 @@ class VisitPanels(ClinicScreen):
             who = (
                 _("self")
                 if consent["signed_by"] == "self"
-                else _("proxy {name}").format(name=consent["proxy_name"] or "")
+                else _("proxy {name}").format(name=shown(consent["proxy_name"] or ""))
             )
-            lines.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
-        self.query_one("#person", Static).update("\n".join(lines))
+            parts.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
+        self.query_one("#person", Static).update(lines(*parts))
 
     def show_history(self) -> None:
         table = self.query_one("#history", DataTable)
@@ -95,9 +91,9 @@ class VisitPanels(ClinicScreen):
 
         text = (
             _("Handed out: {list}").format(
-                list=join_list(pick(r["title_zh"], r["title_en"]) for r in rows)
+                list=join_list(shown(pick(r["title_zh"], r["title_en"])) for r in rows)
             )
             if rows
             else _("No health prescription yet (Ctrl+R)")
         )
-        self.query_one("#handouts", Static).update(text)
+        self.query_one("#handouts", Static).update(sentence(text))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.desk.fields import FieldInput, FieldSelect, move_focus
 from clinic.ui.errors import show_error
+from clinic.ui.text import cell, sentence
 
 
 @dataclass
@@ -63,7 +63,8 @@ class WalkInForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         villages = [
-            (f"{v['township']} {v['name']}", v["id"]) for v in catalogues.villages(self.app.store)
+            (cell(f"{v['township']} {v['name']}"), v["id"])
+            for v in catalogues.villages(self.app.store)
         ]
         labels = {
             "name": _("Name"),
@@ -157,10 +158,10 @@ class WalkInForm(ClinicModal):
         table.clear()
         for d in self.candidates:
             table.add_row(
-                escape(d["name"]),
+                cell(d["name"]),
                 d["birth_date"] or "",
-                escape(d["village"] or ""),
-                escape(d["household_number"] or "-"),
+                cell(d["village"] or ""),
+                cell(d["household_number"] or "-"),
                 mask_id(d["id_number"]),
                 mask_phone(d.get("phone")),
                 key=str(d["id"]),
@@ -210,7 +211,7 @@ class WalkInForm(ClinicModal):
             else:
                 lines.append(_("Ctrl+S again registers a new person anyway."))
                 self.confirm_pending = exc.candidates
-            error.update("\n".join(lines))
+            error.update(sentence("\n".join(lines)))  # the warning names look-alikes
             self.show_candidates(exc.candidates)
             return
         except InputError as exc:  # the form's problems: a FormError

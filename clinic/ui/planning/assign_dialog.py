@@ -16,6 +16,7 @@ from clinic.core.planning import volunteers as vq
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import cell, sentence, shown
 
 
 class AssignDialog(ClinicModal):
@@ -33,11 +34,12 @@ class AssignDialog(ClinicModal):
         day = p.get_day(store, self.day_id)
         lines = p.day_needs(store, self.day_id)
         roles = [
-            (f"{p.specialty_label(store, n.role)} ({n.filled}/{n.needed})", n.role) for n in lines
+            (cell(f"{p.specialty_label(store, n.role)} ({n.filled}/{n.needed})"), n.role)
+            for n in lines
         ]
         known = {n.role for n in lines}
         roles += [
-            (pick(s["name_zh"], s["name_en"]), s["code"])
+            (cell(pick(s["name_zh"], s["name_en"])), s["code"])
             for s in catalogues.specialties(store)
             if s["code"] not in known
         ]
@@ -73,15 +75,13 @@ class AssignDialog(ClinicModal):
         table.clear()
         for c in p.candidates(store, self.day_id, role, name=name):
             v = c.volunteer
-            verdict = (
-                Text(_("yes"), style="green") if c.refusal is None else Text(c.reason, style="red")
-            )
+            verdict = Text(_("yes"), style="green") if c.refusal is None else cell(c.reason, "red")
             if c.refusal is None and not c.matches:
                 verdict = Text(_("yes, other specialty"), style="yellow")
             table.add_row(
-                v["name"],
-                pick(v["specialty_zh"], v["specialty_en"]) or "",
-                v["organisation"] or "",
+                cell(v["name"]),
+                cell(pick(v["specialty_zh"], v["specialty_en"]) or ""),
+                cell(v["organisation"] or ""),
                 v["days"],
                 verdict,
                 key=str(v["id"]),
@@ -108,10 +108,10 @@ class AssignDialog(ClinicModal):
             return
         self.changed = True
         name = vq.volunteer(self.app.store, volunteer_id)["name"]
-        text = _("{name} assigned.").format(name=name)
+        text = _("{name} assigned.").format(name=shown(name))
         if warnings:
             text += " " + _("Warning: {text}").format(text=" ".join(warnings))
-        status.update(Text(text, style="yellow" if warnings else "green"))
+        status.update(sentence(text, "yellow" if warnings else "green"))
         self.load()
 
     def action_close(self) -> None:

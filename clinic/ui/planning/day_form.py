@@ -17,6 +17,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
+from clinic.ui.text import cell
 
 
 class DayForm(ClinicModal):
@@ -32,8 +33,10 @@ class DayForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        villages = [(f"{v['township']}{v['name']}", v["id"]) for v in catalogues.villages(store)]
-        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(store)]
+        villages = [
+            (cell(f"{v['township']}{v['name']}"), v["id"]) for v in catalogues.villages(store)
+        ]
+        orgs = [(cell(o["short_name"]), o["id"]) for o in catalogues.organisations(store)]
         statuses = [(p.day_status_label(s), s) for s in p.DAY_STATUSES]
         with VerticalScroll(classes="dialog", id="day-form"):
             yield Static(

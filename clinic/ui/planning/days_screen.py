@@ -32,6 +32,7 @@ from clinic.ui.planning.day_form import DayForm
 from clinic.ui.planning.month_calendar import MonthCalendar, month_title
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.talks import TalksDialog, talk_note
+from clinic.ui.text import cell, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 ROLE_WIDTH = 16
@@ -143,8 +144,8 @@ class ClinicDaysScreen(ClinicScreen):
                 d["date"],
                 weekday_label(date.weekday()),
                 f"{d['start_time']}–{d['end_time']}",
-                f"{d['township']}{d['village']}",
-                d["organisation"] or "",
+                cell(f"{d['township']}{d['village']}"),
+                cell(d["organisation"] or ""),
                 p.day_status_label(d["status"]),
                 f"{d['filled']}/{d['needed']}",
                 key=str(d["id"]),
@@ -179,7 +180,7 @@ class ClinicDaysScreen(ClinicScreen):
             for line in p.day_needs(self.store, self.day_id):
                 extra = line.assigned - line.filled
                 needs_table.add_row(
-                    p.specialty_label(self.store, line.role),
+                    cell(p.specialty_label(self.store, line.role)),
                     line.needed,
                     f"{line.filled} (+{extra})" if extra else str(line.filled),
                     Text(str(line.open), style="bold yellow" if line.open else "green"),
@@ -190,19 +191,19 @@ class ClinicDaysScreen(ClinicScreen):
                     a["status"]
                 )
                 team.add_row(
-                    Text(self.labels.get(a["volunteer_id"], a["name"]), style=style or ""),
-                    p.specialty_label(self.store, a["role"]),
+                    cell(self.labels.get(a["volunteer_id"], a["name"]), style or ""),
+                    cell(p.specialty_label(self.store, a["role"])),
                     p.assignment_label(a["status"]),
                     hours_cell(a),
                     _("roster") if a["source"] == "roster" else _("by hand"),
-                    a["organisation"] or "",
+                    cell(a["organisation"] or ""),
                     key=str(a["id"]),
                     height=None,
                 )
             seen = p.attendance(self.store, self.day_id)
             signed = p.signed_up(seen)
             title = _("Team of {date} {village} ({venue})").format(
-                date=day["date"], village=day["village"], venue=day["venue"] or "-"
+                date=day["date"], village=shown(day["village"]), venue=shown(day["venue"] or "-")
             )
             if seen["attended"] or seen["no_show"]:
                 title += "\n" + _("signed up {n}, came {came}, did not come {missed}").format(
@@ -217,7 +218,7 @@ class ClinicDaysScreen(ClinicScreen):
                     "* hours not typed: the day's planned length is counted (h: type them)"
                 )
             title += talk_note(self.store, self.day_id)
-            self.query_one("#team-title", Static).update(title)
+            self.query_one("#team-title", Static).update(sentence(title))
             if self.keep_assignment is not None and str(self.keep_assignment) in team.rows:
                 team.move_cursor(row=team.get_row_index(str(self.keep_assignment)))
         else:

@@ -17,6 +17,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import sentence
 
 
 class HoursDialog(ClinicModal):
@@ -38,9 +39,8 @@ class HoursDialog(ClinicModal):
         a, d = self.assignment, self.day
         with Vertical(id="hours-box"):
             yield Static(
-                _("Hours of {name} on {date}").format(name=a["name"], date=d["date"]),
+                sentence(_("Hours of {name} on {date}"), name=a["name"], date=d["date"]),
                 classes="title",
-                markup=False,
             )
             yield Static(
                 _(

@@ -19,6 +19,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import cell, lines, sentence
 from clinic.ui.widgets.columns import fit_columns
 
 
@@ -84,9 +85,9 @@ class RosterPreview(ClinicModal):
         rows = [
             (
                 a["date"],
-                a["village"],
-                a["role_name"],
-                a["volunteer_label"],
+                cell(a["village"]),
+                cell(a["role_name"]),
+                cell(a["volunteer_label"]),
                 Text("✓", style="green") if a["organising_member"] else "",
             )
             for a in data["assignments"]
@@ -99,24 +100,28 @@ class RosterPreview(ClinicModal):
         unfilled = self.query_one("#unfilled", DataTable)
         unfilled.clear()
         self.reasons = [u["why"] for u in data["unfilled"]]
-        open_rows = [(u["date"], u["village"], u["places"], u["why"]) for u in data["unfilled"]]
+        open_rows = [
+            (u["date"], cell(u["village"]), u["places"], cell(u["why"])) for u in data["unfilled"]
+        ]
         fit_columns(unfilled, open_rows)
         for row in open_rows:
             unfilled.add_row(*row)
-        self.query_one("#why-full", Static).update(self.reasons[0] if self.reasons else "")
+        self.query_one("#why-full", Static).update(
+            sentence(self.reasons[0] if self.reasons else "")
+        )
         summary = p.roster_summary(data)
         if spread := p.roster_spread(data):
             summary += "\n" + spread
         if not data["assignments"]:
             summary += " " + _("Nothing to add.")
-        self.query_one("#roster-summary", Static).update(summary)
-        self.query_one("#roster-warning", Static).update("\n".join(data["warnings"]))
+        self.query_one("#roster-summary", Static).update(sentence(summary))
+        self.query_one("#roster-warning", Static).update(lines(*data["warnings"]))
 
     @on(DataTable.RowHighlighted, "#unfilled")
     def show_reason(self, event: DataTable.RowHighlighted) -> None:
         """The whole explanation of the highlighted open place (the cell may be cut off)."""
         if 0 <= event.cursor_row < len(self.reasons):
-            self.query_one("#why-full", Static).update(self.reasons[event.cursor_row])
+            self.query_one("#why-full", Static).update(sentence(self.reasons[event.cursor_row]))
 
     def action_apply(self) -> None:
         if self.plan is None or self.applying:

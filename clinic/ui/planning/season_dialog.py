@@ -21,6 +21,7 @@ from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _, ngettext
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
+from clinic.ui.text import cell, sentence
 
 
 class SeasonDialog(ClinicModal):
@@ -40,7 +41,7 @@ class SeasonDialog(ClinicModal):
         today = self.app.today()
         start = today + dt.timedelta(days=1)
         end = self.default_end = p.default_season_end(start.isoformat(), self.weekdays)
-        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(self.app.store)]
+        orgs = [(cell(o["short_name"]), o["id"]) for o in catalogues.organisations(self.app.store)]
         with Vertical(classes="dialog", id="season-dialog"):
             yield Static(_("Plan a season in the neediest villages"), classes="title")
             with Horizontal(classes="row"):
@@ -105,13 +106,13 @@ class SeasonDialog(ClinicModal):
         for s in plan.days:
             table.add_row(
                 s.date,
-                f"{s.township}{s.village}",
+                cell(f"{s.township}{s.village}"),
                 f"{s.score:g}",
-                _("; ").join(s.reasons),
+                cell(_("; ").join(s.reasons)),
                 height=None,
             )
-        status.update("\n".join(t for t in (plan.explain(), plan.skipped_text()) if t))
-        warning.update(plan.warning or "")
+        status.update(sentence("\n".join(t for t in (plan.explain(), plan.skipped_text()) if t)))
+        warning.update(sentence(plan.warning or ""))
 
     @on(Input.Changed, "#s-from, #s-weekdays")
     def follow_default_end(self) -> None:

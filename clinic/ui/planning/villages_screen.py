@@ -22,6 +22,7 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning.widgets import cursor_id
+from clinic.ui.text import cell, lines, shown
 
 
 class VillagesScreen(ClinicScreen):
@@ -85,10 +86,10 @@ class VillagesScreen(ClinicScreen):
             for n, r in enumerate(self.ranks, 1):
                 table.add_row(
                     n,
-                    r.row["township"],
-                    r.row["name"],
+                    cell(r.row["township"]),
+                    cell(r.row["name"]),
                     f"{r.score:g}",
-                    _("; ").join(r.reasons),
+                    cell(_("; ").join(r.reasons)),
                     key=str(r.row["id"]),
                     height=None,
                 )
@@ -117,8 +118,8 @@ class VillagesScreen(ClinicScreen):
                     else ("yellow" if r["coverage"] >= 40 else "red"),
                 )
                 table.add_row(
-                    r["township"],
-                    r["name"],
+                    cell(r["township"]),
+                    cell(r["name"]),
                     r["households"],
                     r["persons"],
                     r["served"],
@@ -146,16 +147,13 @@ class VillagesScreen(ClinicScreen):
         ranks = getattr(self, "ranks", None) or []
         for n, r in enumerate(ranks, 1):
             if r.row["id"] == village:
-                why.update(
-                    _("{village}: rank {n} of {total}, score {score:g}.").format(
-                        village=f"{r.row['township']}{r.row['name']}",
-                        n=n,
-                        total=len(ranks),
-                        score=r.score,
-                    )
-                    + "\n"
-                    + "\n".join("· " + reason for reason in r.reasons)
+                head = _("{village}: rank {n} of {total}, score {score:g}.").format(
+                    village=shown(f"{r.row['township']}{r.row['name']}"),
+                    n=n,
+                    total=len(ranks),
+                    score=r.score,
                 )
+                why.update(lines(head, *("· " + reason for reason in r.reasons)))
                 return
 
     def action_toggle(self) -> None:

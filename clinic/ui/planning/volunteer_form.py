@@ -25,6 +25,7 @@ from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
+from clinic.ui.text import cell
 
 
 def _phone_field(typed: str, old: str | None) -> str | None:
@@ -45,9 +46,10 @@ class VolunteerForm(ClinicModal):
 
     def compose(self) -> ComposeResult:
         store = self.app.store
-        orgs = [(o["short_name"], o["id"]) for o in catalogues.organisations(store)]
+        orgs = [(cell(o["short_name"]), o["id"]) for o in catalogues.organisations(store)]
         specs = [
-            (pick(s["name_zh"], s["name_en"]), s["code"]) for s in catalogues.specialties(store)
+            (cell(pick(s["name_zh"], s["name_en"])), s["code"])
+            for s in catalogues.specialties(store)
         ]
         with VerticalScroll(classes="dialog", id="vol-form"):
             yield Static(

@@ -30,6 +30,7 @@ from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning.volunteer_form import VolunteerForm
 from clinic.ui.planning.weekend_list import WeekendList
 from clinic.ui.planning.widgets import cursor_id
+from clinic.ui.text import cell, sentence, shown
 
 ALL = "*"
 
@@ -48,12 +49,13 @@ class VolunteersScreen(ClinicScreen):
     def compose(self) -> ComposeResult:
         store = self.app.store
         orgs = [(_("All organisations"), ALL)] + [
-            (o["short_name"], o["id"])
+            (cell(o["short_name"]), o["id"])
             for o in catalogues.organisations(store)
             if o["parent_id"] is None
         ]
         specs = [(_("All specialties"), ALL)] + [
-            (pick(s["name_zh"], s["name_en"]), s["code"]) for s in catalogues.specialties(store)
+            (cell(pick(s["name_zh"], s["name_en"])), s["code"])
+            for s in catalogues.specialties(store)
         ]
         yield Header()
         with Horizontal(id="vol-filters"):
@@ -106,8 +108,8 @@ class VolunteersScreen(ClinicScreen):
         for v in rows:
             name = v["name"] + (" ★" if v["is_cadre"] else "")
             table.add_row(
-                Text(name, style="" if v["active"] else "dim"),
-                pick(v["specialty_zh"], v["specialty_en"]) or "",
+                cell(name, "" if v["active"] else "dim"),
+                cell(pick(v["specialty_zh"], v["specialty_en"]) or ""),
                 mask_phone(v["phone"]),
                 describe(v["weekdays"], bool(v["holidays"])),
                 "" if v["max_days_per_month"] is None else v["max_days_per_month"],
@@ -161,11 +163,13 @@ class VolunteersScreen(ClinicScreen):
         s = p.volunteer_summary(store, volunteer_id, today)
         unavailable = [d for d in vq.unavailable_dates(store, volunteer_id) if d >= today]
         head = Text.assemble(
-            (v["name"], "bold"),
-            f"  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}",
+            cell(v["name"], "bold"),
+            cell(
+                f"  {pick(v['specialty_zh'], v['specialty_en']) or ''}  {v['organisation'] or ''}"
+            ),
         )
         lines = [
-            _("Licence: {value}").format(value=v["licence_no"] or "-"),
+            _("Licence: {value}").format(value=shown(v["licence_no"] or "-")),
             (
                 _("Serves: {when}; no monthly limit")
                 if v["max_days_per_month"] is None
@@ -179,12 +183,12 @@ class VolunteersScreen(ClinicScreen):
             p.volunteer_record(s),
         ]
         # Plain Text, never markup: a name or licence number with "[" is shown as typed.
-        info.update(Text("\n").join([head, *(Text(line) for line in lines)]))
+        info.update(Text("\n").join([head, *(sentence(line) for line in lines)]))
         for r in reversed(vq.schedule(store, volunteer_id)):
             schedule.add_row(
                 r["date"],
-                r["village"],
-                p.specialty_label(store, r["role"]),
+                cell(r["village"]),
+                cell(p.specialty_label(store, r["role"])),
                 p.assignment_label(r["status"]),
                 "" if r["hours"] is None else f"{r['hours']:g}",
             )

@@ -20,6 +20,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import cursor_id
+from clinic.ui.text import cell, sentence
 
 
 class WeekendList(ClinicModal):
@@ -71,21 +72,25 @@ class WeekendList(ClinicModal):
         rows = p.weekend_list(store, self.cadre_id, self.app.today())
         sat, sun = p.next_weekend(self.app.today())
         self.query_one("#weekend-title", Static).update(
-            _("{name}: {n} households; next weekend {sat}–{sun}.").format(
-                name=v["name"], n=len(rows), sat=sat, sun=sun
+            sentence(
+                _("{name}: {n} households; next weekend {sat}–{sun}."),
+                name=v["name"],
+                n=len(rows),
+                sat=sat,
+                sun=sun,
             )
             if rows
-            else _("{name} is not paired with any household.").format(name=v["name"])
+            else sentence(_("{name} is not paired with any household."), name=v["name"])
         )
         table = self.query_one("#weekend", DataTable)
         table.clear()
         for r in rows:
             due = Text(p.follow_up_text(r), style="bold red" if r["overdue"] else "")
             table.add_row(
-                r["number"] or "",
-                r["head_name"],
+                cell(r["number"] or ""),
+                cell(r["head_name"]),
                 due,
-                r["village"],
+                cell(r["village"]),
                 category_label(r["category"]),
                 r["persons"],
                 r["last_visit"] or _("never"),
@@ -117,11 +122,11 @@ class WeekendList(ClinicModal):
             show_error(self, exc, box=status, style="bold red")
             return
         status.update(
-            Text(
-                _("Paired with the household of {head} ({village}).").format(
-                    head=household["head_name"], village=household["village"]
-                ),
-                style="green",
+            sentence(
+                _("Paired with the household of {head} ({village})."),
+                "green",
+                head=household["head_name"],
+                village=household["village"],
             )
         )
         event.input.value = ""

@@ -24,6 +24,7 @@ from clinic.core.users import require
 from clinic.i18n import _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
+from clinic.ui.text import sentence
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 # The pack: every dataset and the charts in one workbook (clinic export pack).
@@ -220,7 +221,7 @@ class ExportingScreen(ClinicScreen):
         status.display = True
         self.query_one("#progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#export-message", Static).update(
-            _("Exporting to {file}… (Esc cancels)").format(file=path)
+            sentence(_("Exporting to {file}… (Esc cancels)"), file=path)
         )
         self.run_export(dataset, filters, path, fmt, unmasked)
 
@@ -275,7 +276,7 @@ class ExportingScreen(ClinicScreen):
         self.query_one("#progress", ProgressBar).update(total=max(total, n, 1), progress=n)
 
     def _export_done(self, message: str, severity: str) -> None:
-        self.query_one("#export-message", Static).update(message)
+        self.query_one("#export-message", Static).update(sentence(message))  # a file name
         if severity == "information":
             bar_widget = self.query_one("#progress", ProgressBar)
             bar_widget.update(progress=bar_widget.total or 0)

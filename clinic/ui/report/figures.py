@@ -9,6 +9,7 @@ from rich.text import Text
 from clinic.core.reports import percent_text, volunteer_notes
 from clinic.i18n import _
 from clinic.ui.talks import talk_grid_rows
+from clinic.ui.text import cell
 
 
 def figures_table(report) -> Table:
@@ -51,7 +52,7 @@ def figures_table(report) -> Table:
     section(_("Households by category (served / registered)"))
     for c in h["by_category"]:
         grid.add_row(
-            c["label"],
+            cell(c["label"]),
             f"{c['served_registered']:,} / {c['registered']:,}",
             _("{people} people · {pct}").format(
                 people=f"{c['people']:,}", pct=pct(c["coverage_pct"]) or "-"
@@ -59,7 +60,7 @@ def figures_table(report) -> Table:
         )
     section(_("People with a tag"))
     for t in report.tags:
-        grid.add_row(t["label"], f"{t['people']:,}", "")
+        grid.add_row(cell(t["label"]), f"{t['people']:,}", "")
     rx = report.prescriptions
     section(_("Health prescriptions"))
     grid.add_row(
@@ -68,20 +69,20 @@ def figures_table(report) -> Table:
         _("to {people} people").format(people=f"{rx['people']:,}"),
     )
     for c in rx["by_condition"]:
-        grid.add_row(c["label"], f"{c['handouts']:,}", "")
+        grid.add_row(cell(c["label"]), f"{c['handouts']:,}", "")
     section(_("Referrals"))
     grid.add_row(_("Total"), f"{report.referrals['total']:,}", "")
     for r in report.referrals["by_destination"]:
-        grid.add_row(Text(r["destination"]), f"{r['visits']:,}", "")  # as typed, not markup
+        grid.add_row(cell(r["destination"]), f"{r['visits']:,}", "")
     v = report.volunteers
     section(_("Volunteers"))
     grid.add_row(_("Volunteers"), f"{v['people']:,}", _("{hours:g} hours").format(hours=v["hours"]))
     for o in v["by_organisation"]:
         grid.add_row(
-            o["label"], f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"])
+            cell(o["label"]), f"{o['volunteers']:,}", _("{hours:g} hours").format(hours=o["hours"])
         )
     for note in volunteer_notes(v):
-        grid.add_row(Text(note, style="dim"), "", "")
+        grid.add_row(cell(note, "dim"), "", "")
     section(_("Health talks"))
     for row in talk_grid_rows(report.talks):
         grid.add_row(*row)
@@ -89,7 +90,7 @@ def figures_table(report) -> Table:
         section(_("Clinic days by organising organisation"))
         for o in report.by_organiser:
             grid.add_row(
-                o["label"],
+                cell(o["label"]),
                 f"{o['days']:,}",
                 _("{visits} visits, {people} people").format(
                     visits=f"{o['visits']:,}", people=f"{o['people']:,}"
@@ -99,10 +100,10 @@ def figures_table(report) -> Table:
     if report.conditions:
         section(_("People seen by chronic condition on record"))
         for c in report.conditions:
-            grid.add_row(c["label"], f"{c['people']:,}", "")
+            grid.add_row(cell(c["label"]), f"{c['people']:,}", "")
     section(_("Flags raised (visits)"))
     for f in report.flags:
-        grid.add_row(f["label"], f"{f['visits']:,}", "")
+        grid.add_row(cell(f["label"]), f"{f['visits']:,}", "")
     if not report.flags:
         grid.add_row("-", "", "")
     return grid

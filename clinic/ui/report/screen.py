@@ -34,6 +34,7 @@ from clinic.ui.report.charts import BarChart
 from clinic.ui.report.commands import ReportCommands
 from clinic.ui.report.export_panel import PACK, ExportingScreen
 from clinic.ui.report.figures import figures_table
+from clinic.ui.text import cell, sentence
 
 LABEL_CELLS = 14  # a bar's label at least: 7 Chinese characters, or 14 letters
 
@@ -142,10 +143,13 @@ class ReportScreen(ExportingScreen):
 
     def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
         self.query_one("#village", Select).set_options(
-            [(f"{v['township']} {v['name']}", f"{v['township']}/{v['name']}") for v in villages]
+            [
+                (cell(f"{v['township']} {v['name']}"), f"{v['township']}/{v['name']}")
+                for v in villages
+            ]
         )
         self.query_one("#org", Select).set_options(
-            [(organisation_choice(o), o["short_name"]) for o in orgs]
+            [(cell(organisation_choice(o)), o["short_name"]) for o in orgs]
         )
 
     def read_filters(self):
@@ -207,7 +211,7 @@ class ReportScreen(ExportingScreen):
         from clinic.core.reports import describe_filters
 
         self.query_one("#figures-title", Static).update(
-            _("Report for {period}").format(period=" · ".join(describe_filters(report.filters)))
+            sentence(_("Report for {period}"), period=" · ".join(describe_filters(report.filters)))
         )
         self.query_one("#figures-body", Static).update(self.figures_table(report))
         from clinic.core.reports.charts import report_charts

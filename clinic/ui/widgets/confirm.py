@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from clinic.i18n import N_
 from clinic.ui.base import ClinicModal
+from clinic.ui.text import sentence
 
 
 class ConfirmDialog(ClinicModal):
@@ -32,7 +33,7 @@ class ConfirmDialog(ClinicModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(self.question, id="confirm-question", markup=False)  # names as typed
+            yield Static(sentence(self.question), id="confirm-question")  # names as typed
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning")
                 yield Button(f"{self.no} (n)", id="no", variant="primary")

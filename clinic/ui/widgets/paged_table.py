@@ -14,9 +14,15 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from clinic.core.database import Store
+from clinic.ui.text import cell
 from clinic.ui.widgets.columns import fit_columns
 
 Fetch = Callable[[Store, Any, int], list[dict]]
+
+
+def _as_text(value: Any) -> Any:
+    """A register's cells are data (names, villages) as typed, never markup."""
+    return cell(value) if isinstance(value, str) else value
 
 
 class PagedTable(DataTable):
@@ -106,7 +112,7 @@ class PagedTable(DataTable):
 
     def _append(self, rows: list[dict]) -> None:
         fresh = [row for row in rows if str(row["id"]) not in self._rows]
-        cells = [self._cells(row) for row in fresh]
+        cells = [tuple(map(_as_text, self._cells(row))) for row in fresh]
         fit_columns(self, cells, grow_only=bool(self._rows))
         for row, row_cells in zip(fresh, cells, strict=True):
             key = str(row["id"])
