@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 import platformdirs
 
+from clinic.core.audit import SYSTEM_ACTOR
 from clinic.core.database import Store, open_store
 from clinic.core.users import User
 from clinic.i18n import _
@@ -32,7 +33,6 @@ def _login_name() -> str:
         return "unknown"
 
 
-SYSTEM_ACTOR = "system"
 """The audit log's actor for what no user asked for: the automatic backups."""
 
 

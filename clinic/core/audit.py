@@ -23,6 +23,9 @@ from clinic.store import audit as q
 from clinic.store import users as users_q
 
 PAGE_SIZE = 100
+# The actor of what the app does by itself (the copy before an upgrade, the
+# day's first backup): no user asked for it, and no login name stands for one.
+SYSTEM_ACTOR = "system"
 
 # What each action means, in words; the details fill the braces ("-" when absent).
 ACTION_LABELS = {

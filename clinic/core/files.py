@@ -74,7 +74,10 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> Path:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".part", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InputError(_cannot_write(path, folder, exc)) from exc
     try:
         with os.fdopen(fd, "wb") as stream:
             fill(stream)
@@ -87,6 +90,17 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> Path:
             os.unlink(tmp_name)
         raise
     return path
+
+
+def _cannot_write(path: Path, folder: Path, exc: OSError) -> str:
+    """The sentence for a file that cannot even be started: most often a folder
+    that does not exist (a typo), else the system's reason (no permission, a
+    read-only stick)."""
+    if not folder.is_dir():
+        return _("Cannot write {file}: the folder {folder} does not exist.").format(
+            file=path, folder=folder
+        )
+    return _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:

@@ -164,10 +164,11 @@ class ClinicApp(App[None]):
 
     def _take_daily_backup(self) -> None:
         """The day's first backup, off the UI thread: the screen opens at once."""
+        from clinic.core.audit import SYSTEM_ACTOR
         from clinic.core.backup import daily_backup
 
         try:
-            daily_backup(self.db_path, actor=self.actor)
+            daily_backup(self.db_path, actor=SYSTEM_ACTOR)
         except ClinicError as exc:
             self.call_from_thread(
                 show_error,

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clinic.core.errors import InputError
 from clinic.core.files import safe_file_name, write_atomic, write_bytes_atomic
 
 PERIOD = ["--from", "2026-11-24", "--to", "2027-02-28"]
@@ -76,9 +77,23 @@ def test_write_atomic_is_private_whatever_the_umask(tmp_path):
 
 
 def test_a_mistyped_folder_is_an_error_not_a_new_folder(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(InputError, match="no-such-folder does not exist"):
         write_bytes_atomic(tmp_path / "no-such-folder" / "x.csv", b"")
     assert not (tmp_path / "no-such-folder").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "does not exist"), ("zh", "不存在")], ids=["en", "zh"]
+)
+@pytest.mark.parametrize("dataset", ["visits", "pack"])
+def test_an_export_to_a_mistyped_folder_says_so(
+    demo_path, tmp_path, clinic_cli, lang, words, dataset
+):
+    out = tmp_path / "no-such-folder" / ("x.xlsx" if dataset == "pack" else "x.csv")
+    result = clinic_cli(demo_path, "--lang", lang, "export", dataset, "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert words in result.output and str(out.parent) in result.output
+    assert "Traceback" not in result.output and "Unexpected" not in result.output
 
 
 def _hostile_volunteers(demo_store) -> list[int]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 
 async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path, monkeypatch, app_user):
     from clinic.ui.app import ClinicApp
@@ -14,3 +16,9 @@ async def test_the_app_takes_the_daily_backup_in_a_worker(demo_path, monkeypatch
         await pilot.pause(0.1)
         await pilot.app.workers.wait_for_complete()
     assert len(list((demo_path.parent / "backups").glob("clinic-*.db"))) == 1
+    # No user asked for it: the audit log says the app took it, not a login name.
+    with sqlite3.connect(demo_path) as conn:
+        (actor,) = conn.execute(
+            "SELECT actor FROM audit_log WHERE action = 'backup' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert actor == "system"
