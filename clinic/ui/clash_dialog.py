@@ -22,7 +22,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 
 
-class ClashDialog(ClinicModal[dict[str, bool]]):
+class ClashDialog(ClinicModal):
     """Keep mine or keep theirs, per field; dismissed with ``{field: keep_mine}``."""
 
     DEFAULT_CSS = """

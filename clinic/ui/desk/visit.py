@@ -8,6 +8,8 @@ other fields are still saved. Flags from the readings show as they are typed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
@@ -82,6 +84,7 @@ class VisitScreen(VisitPanels):
         # (habit, a paste, a scanner) ends that reading instead of skipping this field.
         self._moved_to: Widget | None = None
         self._last_sent = desk.VisitForm()
+        self._clashes: tuple = ()  # fields both desks changed, not yet answered
         self._clash_open = False  # the clash dialog is up: later drafts do not ask again
         self._finishing = False  # Ctrl+D asked: the visit closes once written (no clash)
 
@@ -293,10 +296,26 @@ class VisitScreen(VisitPanels):
         the fields both changed, and after Ctrl+D, close the visit."""
         if self.is_attached and result.theirs:
             self.show_theirs(sent, result.theirs)
-        if result.clashes:
+        self._clashes = result.clashes  # the newest save knows the newest typing
+        if result.clashes and self._finishing:  # Ctrl+D: answered, then closed
             self.ask_clashes(result.clashes)
+        elif result.clashes:
+            self.ask_when_left()
         elif finished is not None:
             self.finished(*finished)
+
+    def ask_when_left(self) -> None:
+        """Ask about the clashes once the user is out of the fields they are about: a
+        dialog opened at the first key of a value would take the keys that follow it."""
+        if not self._clashes or self._clash_open:
+            return
+        fields = {told.clash.field for told in self._clashes}
+        focused = self.focused.id if self.is_attached and self.focused else None
+        if focused not in fields or not self.is_attached:
+            self.ask_clashes(self._clashes)
+
+    def on_descendant_focus(self) -> None:
+        self.ask_when_left()
 
     def show_theirs(self, sent: desk.VisitForm, theirs: dict) -> None:
         """Fields only the other desk changed: the form shows their value (unless
@@ -330,6 +349,11 @@ class VisitScreen(VisitPanels):
         if self._clash_open:
             return  # the open dialog asks about these fields already
         self._clash_open = True
+        if self.is_attached:  # "you typed": as the form is now, not as last written
+            typed = desk.visit_fields(self.read())
+            clashes = tuple(
+                replace(t, clash=replace(t.clash, mine=typed[t.clash.field])) for t in clashes
+            )
         labels = {fid: _(label) for fid, label, _p in FIELDS}
         labels.update(fasting=_("fasting"), conditions=_("Conditions assessed"))
         names = dict(self.conditions)
@@ -343,6 +367,7 @@ class VisitScreen(VisitPanels):
 
         def chosen(choices: dict[str, bool] | None) -> None:
             self._clash_open = False
+            self._clashes = ()
             keep = tuple(name for name, mine in (choices or {}).items() if mine)
             theirs = {t.clash.field: t.clash.theirs for t in clashes}
             if not self.is_attached:  # left the form meanwhile: its last draft, answered
@@ -386,6 +411,9 @@ class VisitScreen(VisitPanels):
             self.notify(_("Draft saved."))
 
     def action_back(self) -> None:
+        if self._clashes:  # answered first: then Esc leaves
+            self.ask_clashes(self._clashes)
+            return
         if not self.locked:
             self.save_draft()
         self.dismiss(None)
@@ -411,6 +439,10 @@ class VisitScreen(VisitPanels):
         _row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         if result.problems:  # beside their fields, the first one focused
             show_error(self, FormError(result.problems))
+            return
+        if self._clashes:  # answered first: then the visit closes with the choices
+            self._finishing = True
+            self.ask_clashes(self._clashes)
             return
         self._finishing = True
         self.save_draft(finish=True)
