@@ -36,7 +36,7 @@ async def type_into(pilot, settle, app, field: str, text: str) -> None:
     await settle(pilot, app)
 
 
-async def two_desks_on_one_visit(demo_path, a_person, today_day, make_app, open_desk):
+def two_desks_on_one_visit(demo_path, a_person, today_day, make_app):
     p = a_person(consent=True, not_on_day=today_day["id"])
     app1 = make_app(demo_path, actor="王医生")
     app2 = make_app(demo_path, lang=None, actor="李护士")
@@ -46,9 +46,7 @@ async def two_desks_on_one_visit(demo_path, a_person, today_day, make_app, open_
 async def test_fields_changed_on_two_desks_are_all_kept(
     demo_path, demo_store, a_person, today_day, make_app, open_desk, settle
 ):
-    p, app1, app2 = await two_desks_on_one_visit(
-        demo_path, a_person, today_day, make_app, open_desk
-    )
+    p, app1, app2 = two_desks_on_one_visit(demo_path, a_person, today_day, make_app)
     async with app1.run_test(size=SIZE) as p1, app2.run_test(size=SIZE) as p2:
         await open_visit(app1, p1, await open_desk(app1, p1), p["name"], check_in=True)
         await open_visit(app2, p2, await open_desk(app2, p2), p["name"], check_in=False)
@@ -72,9 +70,7 @@ async def clash_on_glucose(p1, p2, app1, app2, settle):
 async def test_one_field_changed_on_two_desks_asks_and_keeps_mine(
     demo_path, demo_store, a_person, today_day, make_app, open_desk, settle
 ):
-    p, app1, app2 = await two_desks_on_one_visit(
-        demo_path, a_person, today_day, make_app, open_desk
-    )
+    p, app1, app2 = two_desks_on_one_visit(demo_path, a_person, today_day, make_app)
     async with app1.run_test(size=SIZE) as p1, app2.run_test(size=SIZE) as p2:
         await open_visit(app1, p1, await open_desk(app1, p1), p["name"], check_in=True)
         await open_visit(app2, p2, await open_desk(app2, p2), p["name"], check_in=False)
@@ -99,9 +95,7 @@ async def test_one_field_changed_on_two_desks_asks_and_keeps_mine(
 async def test_one_field_changed_on_two_desks_keeps_theirs_when_chosen(
     demo_path, demo_store, a_person, today_day, make_app, open_desk, settle
 ):
-    p, app1, app2 = await two_desks_on_one_visit(
-        demo_path, a_person, today_day, make_app, open_desk
-    )
+    p, app1, app2 = two_desks_on_one_visit(demo_path, a_person, today_day, make_app)
     async with app1.run_test(size=SIZE) as p1, app2.run_test(size=SIZE) as p2:
         await open_visit(app1, p1, await open_desk(app1, p1), p["name"], check_in=True)
         await open_visit(app2, p2, await open_desk(app2, p2), p["name"], check_in=False)
@@ -144,3 +138,52 @@ async def test_a_desk_waiting_for_another_desks_lock_stays_responsive_and_loses_
         assert not app.screen.query("#writer-waiting")  # gone once written
     visit = visit_row(demo_store, today_day["id"], p["id"])
     assert (visit["sbp"], visit["dbp"], visit["glucose"], visit["pulse"]) == (150, 95, 6.2, 72)
+
+
+def a_day_to_come(store, today) -> int:
+    return store.scalar(
+        "SELECT id FROM clinic_days WHERE date > ? AND status = 'planned' ORDER BY date LIMIT 1",
+        [today.isoformat()],
+    )
+
+
+async def test_one_clinic_day_edited_on_two_desks(demo_path, demo_store, today, make_app, settle):
+    day_id = a_day_to_come(demo_store, today)
+    app1 = make_app(demo_path, actor="王医生")
+    app2 = make_app(demo_path, lang=None, actor="李护士")
+    async with app1.run_test(size=SIZE) as p1, app2.run_test(size=SIZE) as p2:
+        from clinic.ui.planning.day_form import DayForm
+
+        # Both forms open on the day as it is; A changes the venue, B the end time.
+        app1.push_screen(DayForm(day_id))
+        app2.push_screen(DayForm(day_id))
+        await settle(p1, app1)
+        await settle(p2, app2)
+        app1.screen.query_one("#venue").value = "卫生室"
+        await p1.press("ctrl+s")
+        await settle(p1, app1)
+        app2.screen.query_one("#end").value = "16:00"
+        await p2.press("ctrl+s")
+        await settle(p2, app2)
+        assert "DayForm" not in type(app2.screen).__name__  # saved and closed
+        row = demo_store.one("SELECT venue, end_time FROM clinic_days WHERE id = ?", [day_id])
+        assert (row["venue"], row["end_time"]) == ("卫生室", "16:00")  # both kept
+        # Both change the venue: the second desk is told who, and keeps its own.
+        app1.push_screen(DayForm(day_id))
+        app2.push_screen(DayForm(day_id))
+        await settle(p1, app1)
+        await settle(p2, app2)
+        app1.screen.query_one("#venue").value = "村委会"
+        await p1.press("ctrl+s")
+        await settle(p1, app1)
+        app2.screen.query_one("#venue").value = "小学礼堂"
+        await p2.press("ctrl+s")
+        await settle(p2, app2)
+        assert type(app2.screen).__name__ == "ClashDialog"
+        told = str(app2.screen.query_one(".clash-told").render())
+        assert "王医生" in told and "村委会" in told and "小学礼堂" in told
+        assert demo_store.scalar("SELECT venue FROM clinic_days WHERE id = ?", [day_id]) == "村委会"
+        await p2.press("ctrl+s")  # keep mine
+        await settle(p2, app2)
+        assert "DayForm" not in type(app2.screen).__name__
+    assert demo_store.scalar("SELECT venue FROM clinic_days WHERE id = ?", [day_id]) == "小学礼堂"
