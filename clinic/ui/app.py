@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
@@ -57,6 +58,7 @@ class ClinicApp(App[None]):
         self.store: Store = open_store(self.db_path)
         self.writer: Writer | None = None  # made on mount: it hops to this app's loop
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ui_context = contextvars.copy_context()
         self._waiting_line: Static | None = None
         self.title = _("Free clinics")
         self.sub_title = str(self.db_path.name)
@@ -146,6 +148,16 @@ class ClinicApp(App[None]):
         except RuntimeError:  # the app has ended: nothing left to show
             pass
 
+    def _state_from_writer(self, state: str) -> None:
+        """Straight onto the event loop, not behind the app's queue of messages: while a
+        key's action waits for the writer (clinic.ui.desk.queue), the line still shows."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._writer_state, state, context=self._ui_context)
+        except RuntimeError:
+            pass
+
     def _write_failed(self, error: ClinicError) -> None:
         show_error(self.screen, error, box=None, timeout=10)
 
@@ -174,9 +186,8 @@ class ClinicApp(App[None]):
     # -- screens -----------------------------------------------------------
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self.writer = Writer(
-            self.open_store, on_state=partial(self.from_writer, self._writer_state)
-        )
+        self._ui_context = contextvars.copy_context()
+        self.writer = Writer(self.open_store, on_state=self._state_from_writer)
         self.action_open("home")
         if self.daily_backup:
             # Once the first screen has loaded its figures: the copy reads the

@@ -8,6 +8,7 @@ stays responsive, says so, and loses nothing typed.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 SIZE = (120, 40)
@@ -187,3 +188,33 @@ async def test_one_clinic_day_edited_on_two_desks(demo_path, demo_store, today, 
         await settle(p2, app2)
         assert "DayForm" not in type(app2.screen).__name__
     assert demo_store.scalar("SELECT venue FROM clinic_days WHERE id = ?", [day_id]) == "小学礼堂"
+
+
+async def test_keys_typed_while_a_check_in_waits_for_the_lock_reach_the_visit_form(
+    demo_path, demo_store, a_person, today_day, make_app, open_desk, settle
+):
+    p = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path)
+    other = sqlite3.connect(demo_path, isolation_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            # Check in, open the form, type a reading: at once, while the lock is held.
+            # Ctrl+O waits for the check-in (the keys after it wait in order), so the
+            # keys are sent from a task of their own, as a keyboard would.
+            typing = asyncio.create_task(pilot.press("enter", "ctrl+o", *"150/95"))
+            await asyncio.sleep(1.5)
+            line = app.screen.query("#writer-waiting")
+            assert line and "Waiting for another desk" in str(line.first().render())
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await asyncio.wait_for(typing, 30)
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "VisitScreen"
+        assert app.screen.ctx["person"]["id"] == p["id"]
+        assert app.screen.query_one("#bp").value == "150/95"
+    visit = visit_row(demo_store, today_day["id"], p["id"])
+    assert (visit["sbp"], visit["dbp"]) == (150, 95)

@@ -40,7 +40,9 @@ class DeskScreen(DeskSearch, DeskQueue):
     # the palette (Ctrl+P), so that the footer fits 120 columns in Chinese too.
     BINDINGS = [
         Binding("ctrl+n", "walk_in", N_("Walk-in")),
-        Binding("ctrl+o", "open_visit", N_("Visit form")),
+        # Priority: run by the app in the order the keys came, so a Ctrl+O typed before a
+        # check-in is written waits for it, and the keys after it reach the visit form.
+        Binding("ctrl+o", "open_visit", N_("Visit form"), priority=True),
         Binding("ctrl+t", "next_state", N_("Next state")),
         Binding("ctrl+g", "queue_specialty", N_("Queue"), show=False),
         Binding("ctrl+f", "filter", N_("Filter")),
@@ -73,6 +75,10 @@ class DeskScreen(DeskSearch, DeskQueue):
         self.queue_filter: str | None = None
         self._stamp: tuple | None = None
         self.specialties = []
+        # Check-ins asked for and not yet written: a Ctrl+O typed meanwhile means the
+        # person being checked in, so it waits for them (DeskSearch, DeskQueue).
+        self.check_ins_pending = 0
+        self.last_checked_in: int | None = None  # set on the writer's thread
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
