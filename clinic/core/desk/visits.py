@@ -258,7 +258,9 @@ def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     if not visit:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     draft = json.loads(visit.get("draft_form") or "{}")
-    if draft.get("values"):
+    # A draft with no value typed yet still holds the form's fasting choice and
+    # conditions (the merge of two desks reads it back: clinic.core.edits).
+    if "values" in draft:
         return VisitForm(
             values=dict(draft["values"]),
             fasting=bool(draft.get("fasting")),
