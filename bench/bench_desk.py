@@ -88,10 +88,22 @@ def persons(path: Path, count: int) -> list[str]:
 
 
 async def _settle(app, pilot) -> None:
+    """The key's work all done: its workers, its writes (the app's writer thread,
+    when the app has one: a write's result may change the screen, as Ctrl+D's
+    does), and the screen painted. Strict: a draft's write is counted in the key
+    that asked for it though the screen does not wait for it."""
     await app.workers.wait_for_complete()
+    await _flush(app)
     await pilot.pause(0)
     await app.workers.wait_for_complete()
+    await _flush(app)
     await pilot.pause(0)
+
+
+async def _flush(app) -> None:
+    flush = getattr(app, "flush_writes", None)
+    if flush is not None:
+        await flush()
 
 
 async def _timed(app, pilot, key: str) -> float:
