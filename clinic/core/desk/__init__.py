@@ -84,6 +84,7 @@ from clinic.core.desk.visits import (
     visit_edit,
     visit_fields,
     visit_form_of,
+    visit_handouts,
 )
 from clinic.core.desk.walk_ins import (
     CleanWalkIn,
@@ -148,6 +149,7 @@ __all__ = [
     "visit_edit",
     "visit_fields",
     "visit_form_of",
+    "visit_handouts",
     "visit_for",
     "volunteer",
     "volunteers_for_day",

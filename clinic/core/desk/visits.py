@@ -313,6 +313,12 @@ def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
     }
 
 
+def visit_handouts(store: Store, visit_id: int) -> list[dict]:
+    """What was handed out at the visit so far (the one query of ``visit_context``'s
+    handouts: the form and the dialog read it again without the person's history)."""
+    return visits_q.visit_handouts(store, visit_id)
+
+
 def conditions_catalogue(store: Store) -> list[tuple[str, str]]:
     return [(r["code"], pick(r["name_zh"], r["name_en"])) for r in catalogues_q.conditions(store)]
 

@@ -63,9 +63,7 @@ class HandoutDialog(ClinicModal):
         self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
         # Read again: the visit form's context predates what was handed out since it opened
         # (a second Ctrl+R picked the same prescription again).
-        self.given = desk.visit_context(self.app.store, ctx["visit"]["id"], self.app.today())[
-            "handouts"
-        ]
+        self.given = desk.visit_handouts(self.app.store, ctx["visit"]["id"])
         already = {h["code"] for h in self.given}
         # Picked from the start: what today's conditions and readings point at
         # (the person's chronic conditions on record are only suggested).

@@ -144,7 +144,7 @@ class VisitScreen(VisitPanels):
         )
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
-        self.show_handouts()
+        self.show_handouts(self.ctx["handouts"])
         self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
         self._loading = False
 
