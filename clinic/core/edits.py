@@ -168,7 +168,7 @@ class Edit:
             if changes or always:
                 write(store, {**now, **changes}, not open_clashes)
             if changes:
-                field_changes_q.record(store, self.kind, self.record_id, changes, actor, at)
+                field_changes_q.mark_changed(store, self.kind, self.record_id, changes, actor, at)
             who = field_changes_q.last_changes(store, self.kind, self.record_id)
         theirs = {
             name: now.get(name)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from clinic.store.connection import Store
 
 
-def record(
+def mark_changed(
     store: Store, kind: str, record_id: int, fields: Iterable[str], actor: str, at: str
 ) -> None:
     """Mark ``fields`` of one record as changed by ``actor`` at ``at``."""
