@@ -147,8 +147,7 @@ class DeskScreen(DeskSearch, DeskQueue):
         self.day = desk.get_day(self.app.store, day_id)
         self._stamp = None
         if volunteer_ids:
-            for vid in volunteer_ids:
-                desk.join_desk(self.app.store, day_id, vid)
+            self.join(day_id, volunteer_ids)
             self.volunteer_ids = list(volunteer_ids)
             self.refresh_bar()
             self.remember()
@@ -166,13 +165,23 @@ class DeskScreen(DeskSearch, DeskQueue):
 
         def picked(ids: list[int] | None) -> None:
             if ids:
-                for vid in ids:
-                    desk.join_desk(self.app.store, self.day["id"], vid)
+                self.join(self.day["id"], ids)
                 self.volunteer_ids = ids
                 self.remember()
             self.refresh_bar()
 
         self.app.push_screen(VolunteerPicker(self.day["id"], self.volunteer_ids), picked)
+
+    def join(self, day_id: int, volunteer_ids: list[int]) -> None:
+        """The volunteers at the desk are on the day's team (written on the app's writer)."""
+        ids = list(volunteer_ids)
+
+        def write(store) -> None:
+            with store.transaction():
+                for vid in ids:
+                    desk.join_desk(store, day_id, vid)
+
+        self.app.write(write, done=lambda _r: self.is_attached and self.refresh_bar())
 
     def remember(self) -> None:
         if self.day is not None:

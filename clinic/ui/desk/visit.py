@@ -84,6 +84,7 @@ class VisitScreen(VisitPanels):
         # (habit, a paste, a scanner) ends that reading instead of skipping this field.
         self._moved_to: Widget | None = None
         self._last_sent = desk.VisitForm()
+        self._shown_problems: dict[str, str] = {}  # beside each field, as last shown
         self._clashes: tuple = ()  # fields both desks changed, not yet answered
         self._clash_open = False  # the clash dialog is up: later drafts do not ask again
         self._finishing = False  # Ctrl+D asked: the visit closes once written (no clash)
@@ -192,6 +193,9 @@ class VisitScreen(VisitPanels):
         row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
+            if self._shown_problems.get(fid, "") == message:
+                continue  # unchanged: an update would lay the whole form out again
+            self._shown_problems[fid] = message
             box = self.query_one(f"#{fid}-error", Static)
             box.update(message)
             box.set_class(bool(message), "-shown")
@@ -289,6 +293,7 @@ class VisitScreen(VisitPanels):
         return True
 
     def save_failed(self, exc: ClinicError) -> None:
+        self._shown_problems = {}  # show_error may have written beside the fields
         show_error(self if self.is_attached else self.app.screen, exc)
 
     def saved(self, sent: desk.VisitForm, result: edits.Saved, finished) -> None:
@@ -438,6 +443,7 @@ class VisitScreen(VisitPanels):
             return
         _row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         if result.problems:  # beside their fields, the first one focused
+            self._shown_problems = {}
             show_error(self, FormError(result.problems))
             return
         if self._clashes:  # answered first: then the visit closes with the choices
