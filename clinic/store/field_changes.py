@@ -29,3 +29,12 @@ def last_changes(store: Store, kind: str, record_id: int) -> dict[str, dict]:
         [kind, record_id],
     )
     return {r["field"]: {"actor": r["actor"], "at": r["at"]} for r in rows}
+
+
+def forget_person(store: Store, person_id: int) -> None:
+    """A purged person leaves no row here: neither theirs nor their visits'."""
+    store.conn.execute(
+        "DELETE FROM field_changes WHERE (kind = 'person' AND record_id = ?) "
+        "OR (kind = 'visit' AND record_id IN (SELECT id FROM visits WHERE person_id = ?))",
+        [person_id, person_id],
+    )

@@ -127,3 +127,15 @@ def test_a_database_from_before_field_changes_upgrades_and_records_them(tmp_path
         assert (
             store.scalar("SELECT actor FROM field_changes WHERE record_id = ?", [visit_id]) == "A"
         )
+
+
+def test_a_purged_person_leaves_no_field_changes(demo_store, today_day, a_person, now):
+    from clinic.store import persons as persons_q
+
+    visit_id = checked_in(demo_store, today_day, a_person, now)
+    form, edit = desk.visit_edit(demo_store, visit_id)
+    desk.save_visit_edit(demo_store, edit, today_day, typed(form, pulse="70"), now, actor="A")
+    person_id = desk.visit(demo_store, visit_id)["person_id"]
+    with demo_store.transaction():
+        persons_q.delete_person(demo_store, person_id)
+    assert not demo_store.query("SELECT 1 FROM field_changes WHERE record_id = ?", [visit_id])
