@@ -17,9 +17,13 @@ now (*theirs*).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from clinic.i18n import _
+from clinic.store import Store
+from clinic.store import field_changes as field_changes_q
 
 
 @dataclass(frozen=True)
@@ -89,3 +93,96 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(sorted(map(str, value))) or None
     return value
+
+
+# -- saving a form: the merge above, in the save's own transaction --------------------
+
+
+@dataclass(frozen=True)
+class Told:
+    """A clash, with who made the other change and when (from ``field_changes``)."""
+
+    clash: Clash
+    actor: str | None
+    at: str | None
+
+    def sentence(self, label: str, shown: Callable[[Any], str] = str) -> str:
+        """In words, for the second desk: who changed what, to what, and what you typed."""
+
+        def text(value: Any) -> str:
+            return shown(value) if _plain(value) is not None else _("(empty)")
+
+        return _("{who} changed {field} from {was} to {now} at {time}; you typed {mine}.").format(
+            who=self.actor or _("Another desk"),
+            field=label,
+            was=text(self.clash.base),
+            now=text(self.clash.theirs),
+            time=(self.at or "")[11:16] or "?",
+            mine=text(self.clash.mine),
+        )
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What one save did: the fields another desk changed underneath (the form shows
+    them now), and the clashes it must ask about (those fields were not written)."""
+
+    theirs: dict[str, Any]
+    clashes: tuple[Told, ...]
+
+
+class Edit:
+    """One form's edit of one record. It keeps the base (the record as the form last
+    knew it) and moves it on at each save, so a form saving at every key compares
+    each draft with its own last save, not with the record as first loaded. Saves of
+    one form run in order on one thread (clinic.ui.writer): the base needs no lock."""
+
+    def __init__(self, kind: str, record_id: int, base: Mapping[str, Any]) -> None:
+        self.kind, self.record_id, self.base = kind, record_id, dict(base)
+
+    def save(
+        self,
+        store: Store,
+        mine: Mapping[str, Any],
+        *,
+        fields: Iterable[str],
+        read: Callable[[Store], Mapping[str, Any]],
+        write: Callable[[Store, dict[str, Any], bool], None],
+        actor: str,
+        at: str,
+        keep_mine: Iterable[str] = (),
+        always: bool = False,
+    ) -> Saved:
+        """Merge ``mine`` with the record as ``read`` finds it now and ``write`` the
+        result (all fields, merged; its last argument says whether nothing clashed),
+        in one transaction; the fields changed here are marked as ``actor``'s.
+        ``keep_mine``: clashing fields the user chose to write over the other desk's.
+        ``always``: write even when nothing changed (closing a visit)."""
+        fields = tuple(fields)
+        with store.transaction():
+            now = dict(read(store))
+            merge = merge_fields(self.base, mine, now, fields)
+            changes = resolve(merge, keep_mine)
+            chosen = set(changes) - set(merge.changes)
+            open_clashes = [c for c in merge.clashes if c.field not in chosen]
+            if changes or always:
+                write(store, {**now, **changes}, not open_clashes)
+            if changes:
+                field_changes_q.mark_changed(store, self.kind, self.record_id, changes, actor, at)
+            who = field_changes_q.last_changes(store, self.kind, self.record_id)
+        theirs = {
+            name: now.get(name)
+            for name in fields
+            if same_value(mine.get(name), self.base.get(name))
+            and not same_value(now.get(name), self.base.get(name))
+        }
+        clashing = {c.field for c in open_clashes}
+        self.base = {
+            name: (self.base.get(name) if name in clashing else changes.get(name, now.get(name)))
+            for name in fields
+        }
+        told = tuple(
+            Told(c, who.get(c.field, {}).get("actor"), who.get(c.field, {}).get("at"))
+            for c in open_clashes
+        )
+        return Saved(theirs, told)

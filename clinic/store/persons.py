@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from clinic.store import field_changes
 from clinic.store.connection import Store, insert_row, new_uid
 
 # What a search hit, a person list row or a person's form carries; one SELECT
@@ -160,6 +161,7 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
         ),
         "consents": store.scalar("SELECT count(*) FROM consents WHERE person_id = ?", [person_id]),
     }
+    field_changes.forget_person(store, person_id)
     store.conn.execute("DELETE FROM persons WHERE id = ?", [person_id])
     return removed
 

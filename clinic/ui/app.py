@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -15,6 +18,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Static
 
 from clinic.core.database import Store, open_store
 from clinic.core.errors import ClinicError
@@ -23,6 +27,7 @@ from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.errors import show_error
 from clinic.ui.text import shown, shown_lines
+from clinic.ui.writer import Writer
 
 NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .tcss files)
 SHORT_HEIGHT = 30  # below this many rows they save rows (.-short)
@@ -82,6 +87,10 @@ class ClinicApp(App[None]):
         self.last_input = self.clock()
         self._today = today
         self.store: Store = open_store(self.db_path)
+        self.writer: Writer | None = None  # made on mount: it hops to this app's loop
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ui_context = contextvars.copy_context()
+        self._waiting_line: Static | None = None
         self.title = _("Free clinics")
         self.sub_title = str(self.db_path.name)
         self.bind("ctrl+q", "quit", description=_("Quit"), show=True)
@@ -147,8 +156,76 @@ class ClinicApp(App[None]):
         """A new connection, for a thread worker (sqlite3 connections stay on their thread)."""
         return open_store(self.db_path, migrate=False)
 
+    def write(
+        self,
+        job: Callable[[Store], Any],
+        *,
+        key: str | None = None,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[ClinicError], None] | None = None,
+    ) -> None:
+        """Run ``job(store)`` on the app's writer thread, after the writes asked for
+        before it; ``done(result)`` / ``failed(error)`` then run on the UI thread. A
+        failure nobody handles is shown on the screen of the moment. A job of the same
+        ``key`` still waiting is replaced (a form's draft: only the newest counts)."""
+        assert self.writer is not None, "the writer is made on mount"
+        self.writer.submit(
+            job,
+            key=key,
+            done=None if done is None else partial(self.from_writer, done),
+            failed=partial(self.from_writer, failed or self._write_failed),
+        )
+
+    def from_writer(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback`` on the UI thread, without waiting for it: the writer
+        thread never blocks on the UI (the UI waits for the writer when quitting)."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        try:
+            self._loop.call_soon_threadsafe(self.call_later, callback, *args)
+        except RuntimeError:  # the app has ended: nothing left to show
+            pass
+
+    def _state_from_writer(self, state: str) -> None:
+        """Straight onto the event loop, not behind the app's queue of messages: while a
+        key's action waits for the writer (clinic.ui.desk.queue), the line still shows."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._writer_state, state, context=self._ui_context)
+        except RuntimeError:
+            pass
+
+    def _write_failed(self, error: ClinicError) -> None:
+        show_error(self.screen, error, box=None, timeout=10)
+
+    def _writer_state(self, state: str) -> None:
+        """The line that says another desk holds the lock, shown while it does."""
+        if state == "waiting":
+            if self._waiting_line is None or not self._waiting_line.is_attached:
+                self._waiting_line = Static(
+                    _("Waiting for another desk to finish writing…"), id="writer-waiting"
+                )
+                self.screen.mount(self._waiting_line)
+        elif self._waiting_line is not None:
+            self._waiting_line.remove()
+            self._waiting_line = None
+
+    async def flush_writes(self) -> None:
+        """Wait (without blocking the screen) until every write asked for is written."""
+        if self.writer is not None:
+            await asyncio.to_thread(self.writer.flush)
+
+    async def action_quit(self) -> None:
+        """Everything typed is written before the window closes."""
+        await self.flush_writes()
+        self.exit()
+
     # -- screens -----------------------------------------------------------
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._ui_context = contextvars.copy_context()
+        self.writer = Writer(self.open_store, on_state=self._state_from_writer)
         if self.user is not None:
             self.action_open("home")
         else:
@@ -343,4 +420,6 @@ class ClinicApp(App[None]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        if self.writer is not None:
+            self.writer.close()  # what is still queued is written first
         self.store.close()

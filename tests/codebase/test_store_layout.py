@@ -30,6 +30,7 @@ DATA_MODULES = {
     "visits",  # visits, visit conditions, handouts, queue, history
     "talks",  # health talks
     "audit",  # the audit log
+    "field_changes",  # who last changed each field of a visit, person or clinic day
     "users",  # users who sign in, and their roles
     "counts",  # records of each kind
     "figures",  # aggregates over a scope

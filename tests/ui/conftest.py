@@ -23,14 +23,12 @@ class Keys:
                 self.count += 1
             await self.pilot.press(key)
             await self.pilot.pause()
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
+        await _settle(self.pilot, self.app)
 
     async def type(self, text: str) -> None:
         """A value, typed as fast as a pilot can (its characters are not counted)."""
         await self.pilot.press(*text)
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
+        await _settle(self.pilot, self.app)
 
 
 @pytest.fixture
@@ -88,14 +86,19 @@ def open_desk(today):
 
 
 async def _settle(pilot, app) -> None:
+    """Workers done, every write asked for written, their callbacks run, screen drawn."""
     await pilot.pause()
     await app.workers.wait_for_complete()
+    await app.flush_writes()
+    await pilot.pause()
+    await app.workers.wait_for_complete()  # a write's callback may start a worker
     await pilot.pause()
 
 
 @pytest.fixture
 def settle():
-    """``await settle(pilot, app)``: until the app's workers are done and the screen drawn."""
+    """``await settle(pilot, app)``: until the app's workers and writes are done and the
+    screen drawn."""
     return _settle
 
 
@@ -118,8 +121,7 @@ def open_report():
 
     async def open_(app, pilot):
         await pilot.press("f8")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _settle(pilot, app)
         return app.screen
 
     return open_

@@ -13,6 +13,7 @@ from clinic.core import vitals as V
 from clinic.core.dates import parse_date
 from clinic.core.desk.consent import has_consent
 from clinic.core.desk.days import age_on, get_day, stamp
+from clinic.core.edits import Edit, Saved
 from clinic.core.errors import (
     FieldError,
     FormError,
@@ -191,6 +192,79 @@ def save_visit(
     return result
 
 
+# The fields two desks' saves of one visit are merged by (clinic.core.edits).
+VISIT_FIELDS = (*FORM_FIELDS, "fasting", "conditions")
+
+
+def visit_fields(form: VisitForm) -> dict[str, Any]:
+    """The form as the merge sees it: one value per field."""
+    fields: dict[str, Any] = {name: form.values.get(name, "") for name in FORM_FIELDS}
+    fields.update(fasting=form.fasting, conditions=list(form.conditions))
+    return fields
+
+
+def visit_form_of(fields: dict[str, Any], queue: str | None) -> VisitForm:
+    values = {name: fields.get(name) or "" for name in FORM_FIELDS}
+    return VisitForm(
+        values={k: v for k, v in values.items() if v},
+        fasting=bool(fields.get("fasting")),
+        conditions=list(fields.get("conditions") or []),
+        queue=queue,
+    )
+
+
+def visit_edit(store: Store, visit_id: int) -> tuple[VisitForm, Edit]:
+    """The form as it was left, and the edit that will save it without undoing
+    another desk's fields."""
+    form = load_visit_form(store, visit_id)
+    return form, Edit("visit", visit_id, visit_fields(form))
+
+
+def save_visit_edit(
+    store: Store,
+    edit: Edit,
+    day: dict,
+    form: VisitForm,
+    now: dt.datetime,
+    volunteer_id: int | None = None,
+    *,
+    by: User,
+    finish: bool = False,
+    keep_mine: tuple[str, ...] = (),
+) -> Saved:
+    """Save the form merged field by field with what another desk saved meanwhile
+    (clinic.core.edits): a field both changed differently is not written but
+    returned as a clash; the visit is not closed while one is open. Only a
+    clinician saves (:func:`save_visit`); the changes are recorded as ``by``'s."""
+
+    def read(store: Store) -> dict[str, Any]:
+        return visit_fields(load_visit_form(store, edit.record_id))
+
+    def write(store: Store, merged: dict[str, Any], clean: bool) -> None:
+        save_visit(
+            store,
+            day,
+            edit.record_id,
+            visit_form_of(merged, form.queue),
+            now,
+            volunteer_id,
+            by=by,
+            finish=finish and clean,
+        )
+
+    return edit.save(
+        store,
+        visit_fields(form),
+        fields=VISIT_FIELDS,
+        read=read,
+        write=write,
+        actor=by.name,
+        at=stamp(day, now),
+        keep_mine=keep_mine,
+        always=True,
+    )
+
+
 def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     """The form as it was left: the raw draft if there is one, else the stored
     values. A new form starts at *random* glucose: the last patient's fasting
@@ -199,7 +273,9 @@ def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     if not visit:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     draft = json.loads(visit.get("draft_form") or "{}")
-    if draft.get("values"):
+    # A draft with no value typed yet still holds the form's fasting choice and
+    # conditions (the merge of two desks reads it back: clinic.core.edits).
+    if "values" in draft:
         return VisitForm(
             values=dict(draft["values"]),
             fasting=bool(draft.get("fasting")),
@@ -250,6 +326,12 @@ def visit_context(store: Store, visit_id: int, today: dt.date) -> dict:
         "handouts": visits_q.visit_handouts(store, visit_id),
         "consent": details_q.current_consent(store, person["id"]),
     }
+
+
+def visit_handouts(store: Store, visit_id: int) -> list[dict]:
+    """What was handed out at the visit so far (the one query of ``visit_context``'s
+    handouts: the form and the dialog read it again without the person's history)."""
+    return visits_q.visit_handouts(store, visit_id)
 
 
 def conditions_catalogue(store: Store) -> list[tuple[str, str]]:

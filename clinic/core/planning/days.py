@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from clinic.core.edits import Edit, Saved
 from clinic.core.errors import (
     FieldError,
     InputError,
@@ -145,6 +147,65 @@ def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> lis
         days_q.update_day(store, day_id, values)
         days_q.replace_needs(store, day_id, day.needs)
     return team_problems(store, day_id)
+
+
+# What the clinic-day form edits (its notes are not on it: an edit keeps them).
+DAY_FORM_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "village_id",
+    "venue",
+    "organisation_id",
+    "needs",
+    "status",
+)
+
+
+def day_fields(store: Store, day_id: int) -> dict[str, Any]:
+    """The day as the form and the merge see it: one value per field, notes too."""
+    row = get_day(store, day_id)
+    fields = {name: row[name] for name in (*DAY_FORM_FIELDS[:-2], "status", "notes")}
+    fields["needs"] = days_q.needs_of(store, [day_id])[day_id]
+    return fields
+
+
+def day_edit(store: Store, day_id: int) -> tuple[dict[str, Any], Edit]:
+    """The day as the form is filled with it, and the edit that saves it without
+    undoing another desk's change of another field (clinic.core.edits)."""
+    fields = day_fields(store, day_id)
+    return fields, Edit("clinic_day", day_id, fields)
+
+
+def save_day_edit(
+    store: Store,
+    edit: Edit,
+    day: DayInput,
+    *,
+    today: dt.date,
+    actor: str,
+    at: str,
+    keep_mine: tuple[str, ...] = (),
+) -> tuple[Saved, list[str]]:
+    """``edit_day`` merged field by field with what another desk saved since the form
+    was filled; returns the save (its clashes not written) and the team's problems."""
+    problems: list[str] = []
+
+    def write(store: Store, merged: dict[str, Any], _clean: bool) -> None:
+        problems[:] = edit_day(store, edit.record_id, DayInput(**merged), today=today)
+
+    mine = {name: getattr(day, name) for name in DAY_FORM_FIELDS}
+    saved = edit.save(
+        store,
+        mine,
+        fields=DAY_FORM_FIELDS,
+        read=lambda store: day_fields(store, edit.record_id),
+        write=write,
+        actor=actor,
+        at=at,
+        keep_mine=keep_mine,
+    )
+    return saved, problems
 
 
 def team_problems(store: Store, day_id: int) -> list[str]:

@@ -21,7 +21,6 @@ from textual.widgets import Footer, SelectionList, Static
 from clinic.core import desk
 from clinic.core import vitals as V
 from clinic.core.desk import handouts, printing, sheets
-from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
@@ -65,9 +64,7 @@ class HandoutDialog(ClinicModal):
         self.ticks: dict[str, set[str]] = {t.code: set(t.default_ticks()) for t in self.all}
         # Read again: the visit form's context predates what was handed out since it opened
         # (a second Ctrl+R picked the same prescription again).
-        self.given = desk.visit_context(self.app.store, ctx["visit"]["id"], self.app.today())[
-            "handouts"
-        ]
+        self.given = desk.visit_handouts(self.app.store, ctx["visit"]["id"])
         already = {h["code"] for h in self.given}
         # Picked from the start: what today's conditions and readings point at
         # (the person's chronic conditions on record are only suggested).
@@ -185,25 +182,35 @@ class HandoutDialog(ClinicModal):
         return sheets.save_visit_sheet(self.app.store, self.app.db_path, self.ctx["visit"]["id"])
 
     def hand_out(self, then_print: bool) -> None:
+        """Written on the app's writer with the sheet and the stock warnings; the dialog
+        closes once they are (it stays responsive while another desk holds the lock)."""
         app = self.app
         chosen = [t for t in self.all if t.code in self.picked]
         picks = [
             handouts.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]])
             for t in chosen
         ]
-        try:
-            ids = handouts.hand_out(
-                app.store,
-                self.ctx["day"],
-                self.ctx["visit"]["id"],
-                picks,
-                self.volunteer_id,
-                app.now(),
-            )
-        except ClinicError as exc:
-            show_error(self, exc)
-            return
-        paths = self.save_sheet()
+        day, visit_id, volunteer_id, now = (
+            self.ctx["day"],
+            self.ctx["visit"]["id"],
+            self.volunteer_id,
+            app.now(),
+        )
+        codes = [t.code for t in chosen]
+
+        def write(store):
+            ids = handouts.hand_out(store, day, visit_id, picks, volunteer_id, now)
+            paths = sheets.save_visit_sheet(store, store.path, visit_id)
+            return ids, paths, handouts.low_stock_warnings(store, day["id"], codes)
+
+        app.write(
+            write,
+            done=lambda result: self.handed_out(then_print, *result),
+            failed=lambda exc: show_error(self if self.is_attached else app.screen, exc),
+        )
+
+    def handed_out(self, then_print: bool, ids: list[int], paths, warnings: list[str]) -> None:
+        app = self.app
         if isinstance(paths, str):
             app.notify(
                 _("Handed out {n}; the sheet could not be saved: {reason}").format(
@@ -216,11 +223,10 @@ class HandoutDialog(ClinicModal):
             app.notify(_("Handed out {n}; sheet saved: {path}").format(n=len(ids), path=shown))
             if then_print:
                 print_sheet(app, *paths)
-        for warning in handouts.low_stock_warnings(
-            app.store, self.ctx["day"]["id"], [t.code for t in chosen]
-        ):
+        for warning in warnings:
             app.notify(warning, severity="warning")
-        self.dismiss(ids)
+        if self.is_attached:
+            self.dismiss(ids)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -163,21 +163,25 @@ class DeskQueue(ClinicScreen):
         visit = desk.visit(self.app.store, visit_id)
         codes = self.filter_codes()
         current = visit["queue"] if visit["queue"] in codes else None
-        desk.set_queue(self.app.store, visit_id, codes[(codes.index(current) + 1) % len(codes)])
-        self.refresh_queue(select=visit_id)
+        queue = codes[(codes.index(current) + 1) % len(codes)]
+        self.app.write(
+            lambda store: desk.set_queue(store, visit_id, queue),
+            done=lambda _r: self.is_attached and self.refresh_queue(select=visit_id),
+        )
 
     def action_next_state(self) -> None:
         visit_id = self._selected_visit()
         if visit_id is None or self.day is None:
             return
-        desk.advance_state(
-            self.app.store, self.day, visit_id, self.volunteer_id, self.app.now(), by=self.app.user
+        day, volunteer_id, now, user = self.day, self.volunteer_id, self.app.now(), self.app.user
+        self.app.write(
+            lambda store: desk.advance_state(store, day, visit_id, volunteer_id, now, by=user),
+            done=lambda _r: self.is_attached and self.refresh_queue(select=visit_id),
         )
-        self.refresh_queue(select=visit_id)
 
     @on(DataTable.RowSelected, "#queue")
-    def queue_entered(self) -> None:
-        self.action_open_visit()
+    async def queue_entered(self) -> None:
+        await self.action_open_visit()
 
     def visit_meant(self) -> int | None:
         """The visit Ctrl+O means, as a volunteer reads the screen: the queue's highlighted
@@ -213,7 +217,7 @@ class DeskQueue(ClinicScreen):
             return None
         return row["id"]
 
-    def action_open_visit(self) -> None:
+    async def action_open_visit(self) -> None:
         from clinic.ui.desk.visit import VisitScreen
 
         if self.day is None:
@@ -221,7 +225,13 @@ class DeskQueue(ClinicScreen):
         if not self.volunteer_ids:
             self.action_who()
             return
-        visit_id = self.visit_meant()
+        if self.check_ins_pending:
+            # Ctrl+O right after Enter: the person being checked in. The keys typed
+            # meanwhile wait in order (a priority binding runs in the app's queue).
+            await self.app.flush_writes()
+            visit_id = self.last_checked_in
+        else:
+            visit_id = self.visit_meant()
         if visit_id is None:
             return
 

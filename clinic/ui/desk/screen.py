@@ -40,7 +40,9 @@ class DeskScreen(DeskSearch, DeskQueue):
     # the palette (Ctrl+P), so that the footer fits 120 columns in Chinese too.
     BINDINGS = [
         Binding("ctrl+n", "walk_in", N_("Walk-in")),
-        Binding("ctrl+o", "open_visit", N_("Visit form")),
+        # Priority: run by the app in the order the keys came, so a Ctrl+O typed before a
+        # check-in is written waits for it, and the keys after it reach the visit form.
+        Binding("ctrl+o", "open_visit", N_("Visit form"), priority=True),
         Binding("ctrl+t", "next_state", N_("Next state")),
         Binding("ctrl+g", "queue_specialty", N_("Queue"), show=False),
         Binding("ctrl+f", "filter", N_("Filter")),
@@ -73,6 +75,10 @@ class DeskScreen(DeskSearch, DeskQueue):
         self.queue_filter: str | None = None
         self._stamp: tuple | None = None
         self.specialties = []
+        # Check-ins asked for and not yet written: a Ctrl+O typed meanwhile means the
+        # person being checked in, so it waits for them (DeskSearch, DeskQueue).
+        self.check_ins_pending = 0
+        self.last_checked_in: int | None = None  # set on the writer's thread
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -144,8 +150,7 @@ class DeskScreen(DeskSearch, DeskQueue):
         if own and not volunteer_ids:
             volunteer_ids = [own]  # a user linked to a volunteer is "that's me" already
         if volunteer_ids:
-            for vid in volunteer_ids:
-                desk.join_desk(self.app.store, day_id, vid)
+            self.join(day_id, volunteer_ids)
             self.volunteer_ids = list(volunteer_ids)
             self.refresh_bar()
             self.remember()
@@ -163,8 +168,7 @@ class DeskScreen(DeskSearch, DeskQueue):
 
         def picked(ids: list[int] | None) -> None:
             if ids:
-                for vid in ids:
-                    desk.join_desk(self.app.store, self.day["id"], vid)
+                self.join(self.day["id"], ids)
                 self.volunteer_ids = ids
                 self.remember()
             self.refresh_bar()
@@ -176,11 +180,22 @@ class DeskScreen(DeskSearch, DeskQueue):
         the desk is theirs now; what they record carries their name."""
         if self.day is None or not user.volunteer_id or user.volunteer_id in self.volunteer_ids[:1]:
             return
-        desk.join_desk(self.app.store, self.day["id"], user.volunteer_id)
+        self.join(self.day["id"], [user.volunteer_id])
         others = [v for v in self.volunteer_ids if v != user.volunteer_id]
         self.volunteer_ids = [user.volunteer_id, *others]
         self.remember()
         self.refresh_bar()
+
+    def join(self, day_id: int, volunteer_ids: list[int]) -> None:
+        """The volunteers at the desk are on the day's team (written on the app's writer)."""
+        ids = list(volunteer_ids)
+
+        def write(store) -> None:
+            with store.transaction():
+                for vid in ids:
+                    desk.join_desk(store, day_id, vid)
+
+        self.app.write(write, done=lambda _r: self.is_attached and self.refresh_bar())
 
     def remember(self) -> None:
         if self.day is not None:

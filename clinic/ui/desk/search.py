@@ -202,29 +202,43 @@ class DeskSearch(ClinicScreen):
         )
 
     def _do_check_in(self, person_id: int, name: str, consent: desk.Consent | None) -> None:
-        try:
-            visit_id, new = desk.check_in(
-                self.app.store,
-                self.day,
-                person_id,
-                self.volunteer_id,
-                self.app.now(),
-                queue=self.queue_filter,
-                consent=consent,
-            )
-        except ClinicError as exc:
+        """Written on the app's writer; the search box is cleared at once for the next
+        person, the queue shows the new visit once it is written."""
+        day, volunteer_id, now = self.day, self.volunteer_id, self.app.now()
+        queue = self.queue_filter
+        self.check_ins_pending += 1
+
+        def failed(exc: ClinicError) -> None:
+            self.check_ins_pending -= 1
             show_error(self, exc)
-            return
+
+        def write(store) -> tuple[int, bool]:
+            self.last_checked_in = None
+            visit_id, new = desk.check_in(
+                store, day, person_id, volunteer_id, now, queue=queue, consent=consent
+            )
+            self.last_checked_in = visit_id
+            return visit_id, new
+
+        self.app.write(
+            write,
+            done=lambda result: self.checked_in(name, *result),
+            failed=failed,
+        )
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.focus()
+
+    def checked_in(self, name: str, visit_id: int, new: bool) -> None:
+        self.check_ins_pending -= 1
         if new:
             self.notify(_("{name} checked in.").format(name=name))
         else:
             self.notify(
                 _("{name} was already checked in today.").format(name=name), severity="warning"
             )
-        search = self.query_one("#search", Input)
-        search.value = ""
-        search.focus()
-        self.refresh_queue(select=visit_id)
+        if self.is_attached:
+            self.refresh_queue(select=visit_id)
 
     def action_walk_in(self) -> None:
         from clinic.ui.desk.walk_in import WalkInForm, WalkInResult
@@ -265,20 +279,24 @@ class DeskSearch(ClinicScreen):
                     severity="warning",
                 )
                 return
-            try:
-                person_id = desk.add_walk_in(
-                    self.app.store,
+            at, actor, volunteer_id = (
+                desk.stamp(self.day, self.app.now()),
+                self.app.actor,
+                self.volunteer_id,
+            )
+            self.app.write(
+                lambda store: desk.add_walk_in(
+                    store,
                     clean,
                     consent,
-                    at=desk.stamp(self.day, self.app.now()),
+                    at=at,
                     confirm_duplicate=result.confirm_duplicate,
-                    actor=self.app.actor,
-                    volunteer_id=self.volunteer_id,
-                )
-            except ClinicError as exc:
-                show_error(self, exc)
-                return
-            self._do_check_in(person_id, clean.name, None)
+                    actor=actor,
+                    volunteer_id=volunteer_id,
+                ),
+                done=lambda person_id: self._do_check_in(person_id, clean.name, None),
+                failed=lambda exc: show_error(self, exc),
+            )
 
         self.app.push_screen(
             ConsentDialog(clean.name, self.volunteer_id, self.volunteer_name()), answered

@@ -8,6 +8,8 @@ other fields are still saved. Flags from the readings show as they are typed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +18,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionList, Static
 
-from clinic.core import desk
+from clinic.core import desk, edits
 from clinic.core import vitals as V
-from clinic.core.errors import ClinicError, FieldError
+from clinic.core.errors import ClinicError, FieldError, FormError
 from clinic.i18n import N_, _, join_list
 from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
@@ -82,11 +84,16 @@ class VisitScreen(VisitPanels):
         # The field a complete reading moved on to: an Enter typed right after the reading
         # (habit, a paste, a scanner) ends that reading instead of skipping this field.
         self._moved_to: Widget | None = None
+        self._last_sent = desk.VisitForm()
+        self._shown_problems: dict[str, str] = {}  # beside each field, as last shown
+        self._clashes: tuple = ()  # fields both desks changed, not yet answered
+        self._clash_open = False  # the clash dialog is up: later drafts do not ask again
+        self._finishing = False  # Ctrl+D asked: the visit closes once written (no clash)
 
     def compose(self) -> ComposeResult:
         store = self.app.store
         self.ctx = desk.visit_context(store, self.visit_id, self.app.today())
-        self.form = desk.load_visit_form(store, self.visit_id)
+        self.form, self.edit = desk.visit_edit(store, self.visit_id)
         self.conditions = desk.conditions_catalogue(store)
         self.locked = self.ctx["visit"]["state"] == "done"
         yield Header()
@@ -140,7 +147,7 @@ class VisitScreen(VisitPanels):
         )
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
-        self.show_handouts()
+        self.show_handouts(self.ctx["handouts"])
         if not self.read_only:
             self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
         self._loading = False
@@ -213,6 +220,9 @@ class VisitScreen(VisitPanels):
         row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
+            if self._shown_problems.get(fid, "") == message:
+                continue  # unchanged: an update would lay the whole form out again
+            self._shown_problems[fid] = message
             box = self.query_one(f"#{fid}-error", Static)
             box.update(sentence(message))  # it may quote what was typed
             box.set_class(bool(message), "-shown")
@@ -275,23 +285,142 @@ class VisitScreen(VisitPanels):
         # even if the laptop is shut a moment later.
         self.save_draft()
 
-    def save_draft(self) -> bool:
-        try:
-            desk.save_visit(
-                self.app.store,
-                self.ctx["day"],
-                self.visit_id,
-                self.read(),
-                self.app.now(),
-                self.volunteer_id,
-                by=self.app.user,
+    def save_draft(self, keep_mine: tuple[str, ...] = (), finish: bool = False) -> bool:
+        """Queue the form, as it stands, on the app's writer (one job per visit: a
+        newer draft replaces one not yet written, so fast typing makes few writes).
+        Merged with another desk's changes field by field (clinic.core.edits)."""
+        form = self.read() if self.is_attached else self._last_sent
+        snapshot = desk.VisitForm(
+            dict(form.values), form.fasting, list(form.conditions), form.queue
+        )
+        self._last_sent = snapshot  # what a clash answered after leaving the form saves
+        edit, day, visit_id = self.edit, self.ctx["day"], self.visit_id
+        now, volunteer_id, user = self.app.now(), self.volunteer_id, self.app.user
+
+        def write(store):
+            saved = desk.save_visit_edit(
+                store,
+                edit,
+                day,
+                snapshot,
+                now,
+                volunteer_id,
+                by=user,
+                finish=finish,
+                keep_mine=keep_mine,
             )
-        except ClinicError as exc:
-            show_error(self, exc)
-            return False
+            return saved, (self._after_finish(store) if finish and not saved.clashes else None)
+
+        self.app.write(
+            write,
+            key=f"visit:{visit_id}",
+            done=lambda result: self.saved(snapshot, *result),
+            failed=self.save_failed,
+        )
         return True
 
-    # -- moving on --------------------------------------------------------------------
+    def save_failed(self, exc: ClinicError) -> None:
+        self._shown_problems = {}  # show_error may have written beside the fields
+        show_error(self if self.is_attached else self.app.screen, exc)
+
+    def saved(self, sent: desk.VisitForm, result: edits.Saved, finished) -> None:
+        """A save is written: show what another desk changed underneath, ask about
+        the fields both changed, and after Ctrl+D, close the visit."""
+        if self.is_attached and result.theirs:
+            self.show_theirs(sent, result.theirs)
+        self._clashes = result.clashes  # the newest save knows the newest typing
+        if result.clashes and self._finishing:  # Ctrl+D: answered, then closed
+            self.ask_clashes(result.clashes)
+        elif result.clashes:
+            self.ask_when_left()
+        elif finished is not None:
+            self.finished(*finished)
+
+    def ask_when_left(self) -> None:
+        """Ask about the clashes once the user is out of the fields they are about: a
+        dialog opened at the first key of a value would take the keys that follow it."""
+        if not self._clashes or self._clash_open:
+            return
+        fields = {told.clash.field for told in self._clashes}
+        focused = self.focused.id if self.is_attached and self.focused else None
+        if focused not in fields or not self.is_attached:
+            self.ask_clashes(self._clashes)
+
+    def on_descendant_focus(self) -> None:
+        self.ask_when_left()
+
+    def show_theirs(self, sent: desk.VisitForm, theirs: dict) -> None:
+        """Fields only the other desk changed: the form shows their value (unless
+        something was typed there since this save was sent)."""
+        sent_fields = desk.visit_fields(sent)
+        now_fields = desk.visit_fields(self.read())
+        self._loading = True
+        try:
+            for name, value in theirs.items():
+                if edits.same_value(now_fields.get(name), sent_fields.get(name)):
+                    self.show_value(name, value)
+        finally:
+            self._loading = False
+        self.recompute()
+
+    def show_value(self, name: str, value) -> None:
+        if name == "fasting":
+            self.form.fasting = bool(value)
+            self.show_fasting()
+        elif name == "conditions":
+            chosen = self.query_one("#conditions", SelectionList)
+            chosen.deselect_all()
+            for code in value or []:
+                chosen.select(code)
+        else:
+            self.query_one(f"#{name}", Input).value = value or ""
+
+    def ask_clashes(self, clashes: tuple) -> None:
+        from clinic.ui.clash_dialog import ClashDialog
+
+        if self._clash_open:
+            return  # the open dialog asks about these fields already
+        self._clash_open = True
+        if self.is_attached:  # "you typed": as the form is now, not as last written
+            typed = desk.visit_fields(self.read())
+            clashes = tuple(
+                replace(t, clash=replace(t.clash, mine=typed[t.clash.field])) for t in clashes
+            )
+        labels = {fid: _(label) for fid, label, _p in FIELDS}
+        labels.update(fasting=_("fasting"), conditions=_("Conditions assessed"))
+        names = dict(self.conditions)
+
+        def shown(value) -> str:
+            if isinstance(value, bool):
+                return _("fasting") if value else _("random")
+            if isinstance(value, list | tuple):
+                return join_list(names.get(code, code) for code in value)
+            return str(value)
+
+        def chosen(choices: dict[str, bool] | None) -> None:
+            self._clash_open = False
+            self._clashes = ()
+            keep = tuple(name for name, mine in (choices or {}).items() if mine)
+            theirs = {t.clash.field: t.clash.theirs for t in clashes}
+            if not self.is_attached:  # left the form meanwhile: its last draft, answered
+                fields = desk.visit_fields(self._last_sent)
+                fields.update({n: theirs[n] for n, mine in (choices or {}).items() if not mine})
+                self._last_sent = desk.visit_form_of(fields, self._last_sent.queue)
+            else:
+                self._loading = True
+                try:
+                    for name, mine in (choices or {}).items():
+                        if not mine:
+                            self.show_value(name, theirs[name])
+                finally:
+                    self._loading = False
+                self.recompute()
+            self.save_draft(keep_mine=keep, finish=self._finishing)
+
+        self.app.push_screen(ClashDialog(clashes, labels, shown), chosen)
+
+        # -- moving on --------------------------------------------------------------------
+
     def field_entered(self, field: Widget) -> None:
         """Enter in a field (fields.py): the next field, focused at once."""
         if field is self._moved_to and not getattr(field, "value", ""):
@@ -316,6 +445,9 @@ class VisitScreen(VisitPanels):
             self.notify(_("Draft saved."))
 
     def action_back(self) -> None:
+        if self._clashes:  # answered first: then Esc leaves
+            self.ask_clashes(self._clashes)
+            return
         if not self.locked and not self.read_only:
             self.save_draft()
         self.dismiss(None)
@@ -338,57 +470,59 @@ class VisitScreen(VisitPanels):
         if self.locked or self.read_only:  # done and unchanged: nothing to close again
             self.dismiss(None)
             return
-        try:
-            desk.save_visit(
-                self.app.store,
-                self.ctx["day"],
-                self.visit_id,
-                self.read(),
-                self.app.now(),
-                self.volunteer_id,
-                by=self.app.user,
-                finish=True,
-            )
-        except ClinicError as exc:  # a FormError: beside its fields, the first one focused
-            show_error(self, exc)
+        _row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
+        if result.problems:  # beside their fields, the first one focused
+            self._shown_problems = {}
+            show_error(self, FormError(result.problems))
             return
-        self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
-        self.resave_sheet()
-        self.offer_record_conditions()
+        if self._clashes:  # answered first: then the visit closes with the choices
+            self._finishing = True
+            self.ask_clashes(self._clashes)
+            return
+        self._finishing = True
+        self.save_draft(finish=True)
 
-    def offer_record_conditions(self) -> None:
+    def _after_finish(self, store) -> tuple:
+        """On the writer's thread, once the visit is closed: the printable sheet again
+        (with the final follow-up date and readings), and whether to ask about
+        conditions assessed that are not on record."""
+        from clinic.core.desk import chronic, sheets
+
+        reason = sheets.resave_visit_sheet(store, store.path, self.visit_id)
+        return (reason if isinstance(reason, str) else None), chronic.proposal(store, self.visit_id)
+
+    def finished(self, sheet_problem: str | None, found) -> None:
+        self._finishing = False
+        self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
+        if sheet_problem:
+            self.notify(
+                _("The sheet could not be saved: {reason}").format(reason=sheet_problem),
+                severity="warning",
+            )
+        self.offer_record_conditions(found)
+
+    def offer_record_conditions(self, found) -> None:
         """Conditions assessed that are not on the person's record: asked once, then closed."""
         from clinic.core.desk import chronic
 
-        found = chronic.proposal(self.app.store, self.visit_id)
         if found is None:
             self.dismiss(self.visit_id)
             return
+        visit_id, actor = self.visit_id, self.app.actor
+
+        def recorded(added: list) -> None:
+            if added:
+                self.notify(
+                    _("On record: {conditions}.").format(conditions=join_list(found.labels))
+                )
 
         def answered(yes: bool | None) -> None:
             if yes:
-                try:
-                    added = chronic.record_assessed(self.app.store, self.visit_id, self.app.actor)
-                except ClinicError as exc:
-                    show_error(self, exc)
-                    added = []
-                if added:
-                    self.notify(
-                        _("On record: {conditions}.").format(conditions=join_list(found.labels))
-                    )
+                self.app.write(
+                    lambda store: chronic.record_assessed(store, visit_id, actor), done=recorded
+                )
             self.dismiss(self.visit_id)
 
         self.app.push_screen(
             ConfirmDialog(found.question(), _("Add to record"), _("Not now")), answered
         )
-
-    def resave_sheet(self) -> None:
-        """The printable sheet again, now with the final follow-up date and readings."""
-        from clinic.core.desk import sheets
-
-        reason = sheets.resave_visit_sheet(self.app.store, self.app.db_path, self.visit_id)
-        if isinstance(reason, str):
-            self.notify(
-                _("The sheet could not be saved: {reason}").format(reason=reason),
-                severity="warning",
-            )

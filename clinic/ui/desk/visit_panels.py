@@ -85,8 +85,10 @@ class VisitPanels(ClinicScreen):
         if not self.ctx["history"]:
             table.add_row(_("first visit"), "", "", "")
 
-    def show_handouts(self) -> None:
-        rows = desk.visit_context(self.app.store, self.visit_id, self.app.today())["handouts"]
+    def show_handouts(self, rows: list[dict] | None = None) -> None:
+        """The handouts given at this visit: as loaded with the form, or read again."""
+        if rows is None:
+            rows = desk.visit_handouts(self.app.store, self.visit_id)
         from clinic.i18n import pick
 
         text = (

@@ -12,12 +12,35 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from clinic.core import catalogues, holidays
 from clinic.core import planning as p
+from clinic.core.edits import Saved
 from clinic.core.errors import ClinicError, FieldError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
 from clinic.ui.text import cell
+
+# The day's fields (clinic.core.planning.DAY_FORM_FIELDS): their widgets, their labels.
+WIDGETS = {
+    "date": "date",
+    "start_time": "start",
+    "end_time": "end",
+    "village_id": "village",
+    "venue": "venue",
+    "organisation_id": "org",
+    "needs": "needs",
+    "status": "status",
+}
+LABELS = {
+    "date": N_("Date"),
+    "start_time": N_("Start"),
+    "end_time": N_("End"),
+    "village_id": N_("Village"),
+    "venue": N_("Venue"),
+    "organisation_id": N_("Organising organisation"),
+    "needs": N_("Needs per specialty"),
+    "status": N_("Status"),
+}
 
 
 class DayForm(ClinicModal):
@@ -66,18 +89,8 @@ class DayForm(ClinicModal):
     def on_mount(self) -> None:
         store = self.app.store
         if self.day_id is not None:
-            day = p.get_day(store, self.day_id)
-            self.query_one("#date", Input).value = day["date"]
-            self.query_one("#start", Input).value = day["start_time"]
-            self.query_one("#end", Input).value = day["end_time"]
-            self.query_one("#village", Select).value = day["village_id"]
-            self.query_one("#venue", Input).value = day["venue"]
-            if day["organisation_id"]:
-                self.query_one("#org", Select).value = day["organisation_id"]
-            self.query_one("#needs", Input).value = p.format_needs(
-                store, p.needs_of_day(store, self.day_id)
-            )
-            self.query_one("#status", Select).value = day["status"]
+            day, self.edit = p.day_edit(store, self.day_id)
+            self.show(day)
         else:
             self.query_one("#needs", Input).value = p.default_needs_text(store)
             if self.default_date:
@@ -86,38 +99,110 @@ class DayForm(ClinicModal):
                 self.query_one("#village", Select).value = self.default_village
         self.query_one("#date", Input).focus()
 
+    def show(self, day: dict) -> None:
+        """Fill the form's fields with these values (those of the day given)."""
+        for name, widget_id in WIDGETS.items():
+            if name not in day:
+                continue
+            value = day[name]
+            if name == "needs":
+                self.query_one("#needs", Input).value = p.format_needs(self.app.store, value)
+            elif widget_id in ("village", "org", "status"):
+                self.query_one(f"#{widget_id}", Select).value = (
+                    value if value is not None else Select.BLANK
+                )
+            else:
+                self.query_one(f"#{widget_id}", Input).value = value or ""
+
+    def read(self) -> p.DayInput:
+        """The form as typed, checked field by field (a FieldError names its field)."""
+        store = self.app.store
+        village = self.query_one("#village", Select).value
+        if not isinstance(village, int):
+            raise FieldError(_("Choose the village."), "village")
+        org = self.query_one("#org", Select).value
+        return p.DayInput(
+            date=p.iso(self.query_one("#date", Input).value),
+            village_id=village,
+            organisation_id=org if isinstance(org, int) else None,
+            needs=p.parse_needs(store, self.query_one("#needs", Input).value),
+            start_time=p.parse_time(self.query_one("#start", Input).value),
+            end_time=p.parse_time(self.query_one("#end", Input).value),
+            venue=self.query_one("#venue", Input).value.strip(),
+            status=str(self.query_one("#status", Select).value),
+        )
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        store = self.app.store
+        self.save()
+
+    def save(self, keep_mine: tuple[str, ...] = ()) -> None:
+        """Checked here, written on the app's writer (the form stays responsive while
+        another desk holds the lock); an edit is merged with another desk's changes."""
         try:
-            village = self.query_one("#village", Select).value
-            if not isinstance(village, int):
-                raise FieldError(_("Choose the village."), "village")
-            org = self.query_one("#org", Select).value
-            day = p.DayInput(
-                date=p.iso(self.query_one("#date", Input).value),
-                village_id=village,
-                organisation_id=org if isinstance(org, int) else None,
-                needs=p.parse_needs(store, self.query_one("#needs", Input).value),
-                start_time=p.parse_time(self.query_one("#start", Input).value),
-                end_time=p.parse_time(self.query_one("#end", Input).value),
-                venue=self.query_one("#venue", Input).value.strip(),
-                status=str(self.query_one("#status", Select).value),
-            )
-            if self.day_id is None:
-                day_id = p.add_day(store, day, today=self.app.today())
-            else:
-                for problem in p.edit_day(store, self.day_id, day, today=self.app.today()):
-                    self.app.notify(
-                        problem, title=_("Check the team"), severity="warning", timeout=10
-                    )
-                day_id = self.day_id
+            day = self.read()
         except ClinicError as exc:
             show_error(self, exc)
             return
+        today, actor = self.app.today(), self.app.actor
+        at = self.app.now().strftime("%Y-%m-%d %H:%M:%S")
+        if self.day_id is None:
+            self.app.write(
+                lambda store: (p.add_day(store, day, today=today), []),
+                done=lambda result: self.saved(day, result[0], None, result[1]),
+                failed=self.failed,
+            )
+            return
+        edit, day_id = self.edit, self.day_id
+
+        def write(store):
+            saved, problems = p.save_day_edit(
+                store, edit, day, today=today, actor=actor, at=at, keep_mine=keep_mine
+            )
+            return saved, problems
+
+        self.app.write(
+            write,
+            done=lambda result: self.saved(day, day_id, *result),
+            failed=self.failed,
+        )
+
+    def failed(self, exc: ClinicError) -> None:
+        show_error(self if self.is_attached else self.app.screen, exc)
+
+    def saved(self, day: p.DayInput, day_id: int, result: Saved | None, problems: list) -> None:
+        if result is not None and result.clashes:
+            self.ask(result)
+            return
+        for problem in problems:
+            self.app.notify(problem, title=_("Check the team"), severity="warning", timeout=10)
         if warning := holidays.coverage_warning(day.date, day.date):
             self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
-        self.dismiss(day_id)
+        if self.is_attached:
+            self.dismiss(day_id)
+
+    def ask(self, result: Saved) -> None:
+        """Another desk changed a field this form changed too: say who, and choose."""
+        from clinic.ui.clash_dialog import ClashDialog
+
+        store = self.app.store
+        villages = {v["id"]: f"{v['township']}{v['name']}" for v in catalogues.villages(store)}
+        orgs = {o["id"]: o["short_name"] for o in catalogues.organisations(store)}
+
+        def shown(value) -> str:
+            if isinstance(value, dict):
+                return p.format_needs(store, value)
+            if value in p.DAY_STATUSES:
+                return p.day_status_label(value)
+            return str(villages.get(value) or orgs.get(value) or value)
+
+        def chosen(choices: dict[str, bool] | None) -> None:
+            theirs = {t.clash.field: t.clash.theirs for t in result.clashes}
+            self.show({n: theirs[n] for n, mine in (choices or {}).items() if not mine})
+            self.save(keep_mine=tuple(n for n, mine in (choices or {}).items() if mine))
+
+        labels = {name: _(label) for name, label in LABELS.items()}
+        self.app.push_screen(ClashDialog(result.clashes, labels, shown), chosen)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
