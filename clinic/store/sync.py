@@ -1,0 +1,418 @@
+"""The SQL side of merging laptops (issue 11, docs/sync.md): identities, changesets, bookkeeping.
+
+Changesets come from SQLite's session extension through apsw (the standard
+library's sqlite3 does not expose it). A laptop's changes since its last export
+are the difference between a copy of the database taken at that export (the
+*snapshot*) and a copy taken now: ``Session.diff`` compares two files that nobody
+writes, while the desks go on writing to the real one through sqlite3.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import apsw
+
+from clinic.store.connection import (
+    BUSY_TIMEOUT_MS,
+    FOREIGN_KEYS_PRAGMA,
+    SETTING_SQL,
+    Store,
+    forget_id_base,
+)
+from clinic.store.connection import (
+    DEVICE_NUMBER_KEY as DEVICE_NUMBER_KEY,
+)
+from clinic.store.migrations import APPLIED_SQL, MIGRATION_SET
+
+# Tables a bundle never carries: the file's own bookkeeping, the district's
+# users (the district decides who signs in), the merge records, and the
+# catalogues every copy of the app seeds identically.
+LOCAL_TABLES = frozenset(
+    {
+        "settings",
+        "schema_versions",
+        "_sqlite_migrations",
+        "users",
+        "user_roles",
+        "sync_devices",
+        "sync_bundles",
+        "sync_conflicts",
+        "specialties",
+        "conditions",
+        "holidays",
+        "prescription_templates",
+    }
+)
+# What a laptop keeps of the district's history: its audit log starts empty.
+CLEARED_ON_LAPTOP = ("audit_log", "sync_devices", "sync_bundles", "sync_conflicts")
+
+DEVICE_NAME_KEY = "sync.device_name"
+SIGNING_KEY = "sync.signing_key"
+DISTRICT_KEY = "sync.district_key"
+SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snapshot
+SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
+EXPORTED_AT_KEY = "sync.exported_at"
+ENROLLED_AT_KEY = "sync.enrolled_at"
+PUT_SETTING = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
+
+
+# -- which tables travel --------------------------------------------------------------
+
+
+def synced_tables(conn: sqlite3.Connection | apsw.Connection, schema: str = "main") -> list[str]:
+    """Tables whose rows travel in bundles, in a fixed order: every table of the app
+    with a primary key, less :data:`LOCAL_TABLES` and SQLite's own."""
+    rows = conn.execute(
+        f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+    names = [str(r[0]) for r in rows]
+    return [n for n in names if n not in LOCAL_TABLES and not n.endswith("_fts")]
+
+
+def applied_migrations(conn: sqlite3.Connection | apsw.Connection) -> list[str]:
+    return sorted(str(r[0]) for r in conn.execute(APPLIED_SQL, [MIGRATION_SET]).fetchall())
+
+
+# -- identities -----------------------------------------------------------------------
+
+
+def laptop_identity(store: Store) -> dict[str, str]:
+    """The ``sync.*`` settings of this file (empty on the district)."""
+    rows = store.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'sync.%'")
+    return dict(rows.fetchall())
+
+
+def write_laptop_identity(store: Store, values: dict[str, str]) -> None:
+    """Make this file a laptop: its device number, name, keys; and empty the district's
+    history it must not carry."""
+    with store.transaction() as db:
+        for table in CLEARED_ON_LAPTOP:
+            db.execute(f"DELETE FROM {table}")
+        for key, value in values.items():
+            db.execute(PUT_SETTING, [key, value])
+    forget_id_base(store.db)
+
+
+def set_sync_setting(store: Store, key: str, value: str) -> None:
+    store.conn.execute(PUT_SETTING, [key, value])
+
+
+def add_device(store: Store, name: str, verify_key: str, actor: str) -> int:
+    """Register a laptop on the district; its number is the next free one."""
+    number = (store.scalar("SELECT max(number) FROM sync_devices") or 0) + 1
+    store.conn.execute(
+        "INSERT INTO sync_devices (number, name, verify_key, enrolled_by) VALUES (?, ?, ?, ?)",
+        [number, name, verify_key, actor],
+    )
+    return number
+
+
+def device_by_name(store: Store, name: str) -> dict | None:
+    return store.one("SELECT * FROM sync_devices WHERE name = ?", [name])
+
+
+def devices_with_bundles(store: Store) -> list[dict]:
+    """Every enrolled laptop with its newest applied bundle and open conflicts."""
+    return store.query(
+        """SELECT d.number, d.name, d.enrolled_at,
+                  b.sequence AS last_sequence, b.made_at AS last_made_at,
+                  b.imported_at AS last_imported_at,
+                  (SELECT count(*) FROM sync_bundles x WHERE x.device_number = d.number) AS bundles,
+                  (SELECT count(*) FROM sync_conflicts c
+                    WHERE c.device_number = d.number AND c.status = 'open') AS open_conflicts
+           FROM sync_devices d
+           LEFT JOIN sync_bundles b ON b.device_number = d.number
+                AND b.sequence = (SELECT max(sequence) FROM sync_bundles
+                                  WHERE device_number = d.number)
+           ORDER BY d.number"""
+    )
+
+
+def open_conflicts(store: Store) -> list[dict]:
+    return store.query(
+        "SELECT c.*, d.name AS device FROM sync_conflicts c "
+        "LEFT JOIN sync_devices d ON d.number = c.device_number "
+        "WHERE c.status = 'open' ORDER BY c.id"
+    )
+
+
+# -- copies and changesets ------------------------------------------------------------
+
+
+def _apsw(path: Path) -> apsw.Connection:
+    conn = apsw.Connection(str(path))
+    conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+    return conn
+
+
+def read_settings(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
+    """Settings of a database file nobody is writing (a snapshot)."""
+    conn = _apsw(path)
+    try:
+        marks = ", ".join("?" for _ in keys)
+        rows = conn.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", keys)
+        return {k: v for k, v in rows}
+    finally:
+        conn.close()
+
+
+def write_settings(path: Path, values: dict[str, str]) -> None:
+    conn = _apsw(path)
+    try:
+        with conn:
+            for key, value in values.items():
+                conn.execute(PUT_SETTING, (key, value))
+    finally:
+        conn.close()
+
+
+def changeset_between(old: Path, new: Path) -> bytes:
+    """The changeset that turns the database ``old`` into ``new`` (both files at rest)."""
+    conn = _apsw(new)
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", (str(old),))
+        session = apsw.Session(conn, "main")
+        for table in synced_tables(conn):
+            session.attach(table)
+            session.diff("old", table)
+        data = session.changeset()
+        session.close()
+        return data
+    finally:
+        conn.close()
+
+
+@dataclass
+class Change:
+    """One change of a changeset, as plain values (for counting and the review list)."""
+
+    table: str
+    op: str
+    old: list[Any] | None
+    new: list[Any] | None
+    key: list[Any]
+    current: list[Any] | None = None
+
+
+def _plain(values: Any) -> list[Any] | None:
+    if values is None:
+        return None
+    return [None if v is apsw.no_change else v for v in values]
+
+
+def _change(tc: apsw.TableChange, with_current: bool = False) -> Change:
+    row = tc.old if tc.op == "DELETE" or (tc.op == "UPDATE" and tc.old) else tc.new
+    marks = tc.pk_columns
+    key = [v for i, v in enumerate(row or ()) if i in marks]
+    return Change(
+        tc.name,
+        tc.op,
+        _plain(tc.old),
+        _plain(tc.new),
+        key,
+        _plain(tc.conflict) if with_current else None,
+    )
+
+
+def changes_in(changeset: bytes) -> Iterator[Change]:
+    """Every change of a changeset (raises apsw.Error on a damaged one)."""
+    for tc in apsw.Changeset.iter(changeset):
+        yield _change(tc)
+
+
+# -- applying on the district ---------------------------------------------------------
+
+CONFLICT_KINDS = {
+    apsw.SQLITE_CHANGESET_DATA: "data",
+    apsw.SQLITE_CHANGESET_NOTFOUND: "not_found",
+    apsw.SQLITE_CHANGESET_CONFLICT: "conflict",
+    apsw.SQLITE_CHANGESET_CONSTRAINT: "constraint",
+}
+
+
+class ForeignKeyProblem(Exception):
+    """The changeset refers to rows the district does not have. Not a user error:
+    clinic.core.sync.importing turns it into one sentence naming the bundle."""
+
+
+@dataclass
+class Applied:
+    conflicts: list[tuple[str, Change]] = field(default_factory=list)
+
+
+@contextmanager
+def district_transaction(path: Path) -> Iterator[apsw.Connection]:
+    """One write transaction on the district file through apsw: all of it or nothing."""
+    conn = _apsw(path)
+    try:
+        conn.execute(FOREIGN_KEYS_PRAGMA)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
+    """Apply inside the caller's transaction. A clash keeps the district's row and is
+    returned for the review list; a missing referenced row aborts the whole apply."""
+    applied = Applied()
+    tables = set(synced_tables(conn))
+
+    def on_conflict(reason: int, tc: apsw.TableChange) -> int:
+        if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
+            return apsw.SQLITE_CHANGESET_ABORT
+        applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, with_current=True)))
+        return apsw.SQLITE_CHANGESET_OMIT
+
+    try:
+        apsw.Changeset.apply(
+            changeset, conn, filter=lambda table: table in tables, conflict=on_conflict
+        )
+    except apsw.AbortError as exc:
+        raise ForeignKeyProblem(str(exc)) from exc
+    return applied
+
+
+def record_bundle(
+    conn: apsw.Connection, header: dict, digest: str, actor: str, applied: Applied
+) -> None:
+    """The bookkeeping of one applied bundle, in the same transaction as its changes."""
+    device, sequence = header["device_number"], header["sequence"]
+    conn.execute(
+        "INSERT INTO sync_bundles (device_number, sequence, digest, made_from, made_at, "
+        "changes, conflicts, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            device,
+            sequence,
+            digest,
+            header.get("from"),
+            header["until"],
+            header["changes"],
+            len(applied.conflicts),
+            actor,
+        ),
+    )
+    for kind, change in applied.conflicts:
+        conn.execute(
+            "INSERT INTO sync_conflicts (device_number, sequence, table_name, kind, op, row_key, "
+            "bundle_old, bundle_new, current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                device,
+                sequence,
+                change.table,
+                kind,
+                change.op,
+                _json(change.key),
+                _json(change.old),
+                _json(change.new),
+                _json(change.current),
+            ),
+        )
+    detail = {"device": header["device"], "sequence": sequence, "changes": header["changes"]}
+    conn.execute(
+        "INSERT INTO audit_log (actor, action, detail, rows) VALUES (?, 'sync_import', ?, ?)",
+        (actor, json.dumps(detail, ensure_ascii=False), header["changes"]),
+    )
+
+
+def _json(values: list[Any] | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps([v.hex() if isinstance(v, bytes) else v for v in values], ensure_ascii=False)
+
+
+def bundle_applied(conn: apsw.Connection, device: int, sequence: int) -> str | None:
+    """The digest of bundle ``sequence`` of ``device`` if it was applied, else None."""
+    for (digest,) in conn.execute(
+        "SELECT digest FROM sync_bundles WHERE device_number = ? AND sequence = ?",
+        (device, sequence),
+    ):
+        return str(digest)
+    return None
+
+
+def last_sequences(conn: apsw.Connection) -> defaultdict[int, int]:
+    """device number → its newest applied bundle (0 for none)."""
+    found: defaultdict[int, int] = defaultdict(int)
+    for number, top in conn.execute(
+        "SELECT device_number, max(sequence) FROM sync_bundles GROUP BY device_number"
+    ):
+        found[int(number)] = int(top)
+    return found
+
+
+def applied_digest(path: Path, device: int, sequence: int) -> str | None:
+    """:func:`bundle_applied` on the district file at ``path``."""
+    conn = _apsw(path)
+    try:
+        return bundle_applied(conn, device, sequence)
+    finally:
+        conn.close()
+
+
+def device_keys(conn: apsw.Connection) -> dict[int, tuple[str, str]]:
+    """number → (name, verify key) of every enrolled laptop."""
+    return {
+        n: (name, key)
+        for n, name, key in conn.execute("SELECT number, name, verify_key FROM sync_devices")
+    }
+
+
+def read_district(path: Path, read: Callable[[apsw.Connection], Any]) -> Any:
+    """``read(conn)`` on an apsw connection to ``path`` (checks before a transaction)."""
+    conn = _apsw(path)
+    try:
+        return read(conn)
+    finally:
+        conn.close()
+
+
+# -- the snapshot of a laptop's last export ---------------------------------------------
+
+
+def snapshot_path(db_path: Path) -> Path:
+    """``NAME.sync/last-export.db`` beside the laptop's database."""
+    db_path = Path(db_path).resolve()
+    return db_path.with_name(f"{db_path.name}.sync") / "last-export.db"
+
+
+def take_snapshot(db_path: Path, target: Path) -> None:
+    """A consistent copy of the database (desks may be writing) into ``target``, replaced
+    atomically: the copy is made beside it and renamed."""
+    import os
+
+    from clinic.store.backup import vacuum_into
+
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    vacuum_into(db_path, partial)
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
+
+
+def ensure_first_snapshot(store: Store) -> None:
+    """A new laptop base is its own first snapshot: taken at its first opening, before
+    anything is written to it (``sync.snapshot`` is 'pending' until then)."""
+    state = store.scalar(SETTING_SQL, [SNAPSHOT_STATE])
+    if state != "pending":
+        return
+    target = snapshot_path(store.path)
+    if not target.exists():
+        take_snapshot(store.path, target)
+    with store.transaction():
+        set_sync_setting(store, SNAPSHOT_STATE, "made")
