@@ -42,10 +42,7 @@ def insert_rows(
 
 def next_id(store: Store, table: str) -> int:
     """The id the next row of ``table`` gets (in the device's range on a laptop)."""
-    ids = new_ids(store.db, table, 1)
-    if ids:
-        return ids[0]
-    return (store.scalar(f"SELECT max(id) FROM {table}") or 0) + 1
+    return new_ids(store.db, table, 1)[0]
 
 
 def ids_by(store: Store, table: str, column: str) -> dict[str, int]:

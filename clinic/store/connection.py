@@ -49,7 +49,9 @@ def new_uid() -> str:
 # -- keys that never collide (docs/decisions.md, "keys of merged laptops") ------------
 # A laptop enrolled with ``clinic sync base`` is device number N >= 1; every row it
 # makes gets an id in [N * 2**40, (N + 1) * 2**40). The district (and every database
-# never enrolled) is device 0: SQLite picks ids as before, so existing ids stay.
+# never enrolled) is device 0, [1, 2**40): its existing ids stay. Ids are counted here,
+# in the device's range, not left to SQLite, whose max(id) + 1 would continue in the
+# range of the last laptop merged into the district.
 
 SETTING_SQL = "SELECT value FROM settings WHERE key = ?"
 FOREIGN_KEYS_PRAGMA = "PRAGMA foreign_keys = ON"
@@ -78,12 +80,9 @@ def forget_id_base(db: sqlite_utils.Database) -> None:
     _ID_BASES.pop(db, None)
 
 
-def new_ids(db: sqlite_utils.Database, table: str, count: int) -> list[int] | None:
-    """``count`` fresh ids of ``table`` in this laptop's range; None on the district, where
-    SQLite chooses (max + 1) as it always did."""
+def new_ids(db: sqlite_utils.Database, table: str, count: int) -> list[int]:
+    """``count`` fresh ids of ``table`` in this database's device range."""
     base = id_base(db)
-    if not base:
-        return None
     top = db.conn.execute(
         f"SELECT max(id) FROM [{table}] WHERE id >= ? AND id < ?", [base, base + DEVICE_SPAN]
     ).fetchone()[0]
@@ -96,8 +95,8 @@ def insert_row(db: sqlite_utils.Database, table: str, row: dict) -> int:
 
     The store's one reader of sqlite-utils' ``last_pk``, which is typed as
     optional: every table the app inserts into has an integer primary key."""
-    if "id" not in row and (ids := new_ids(db, table, 1)):
-        row = {"id": ids[0], **row}
+    if "id" not in row:
+        row = {"id": new_ids(db, table, 1)[0], **row}
     pk = db.table(table).insert(row).last_pk
     if not isinstance(pk, int):
         raise TypeError(f"{table}: insert gave no integer id ({pk!r})")

@@ -22,6 +22,7 @@ import apsw
 
 from clinic.store.connection import (
     BUSY_TIMEOUT_MS,
+    DEVICE_SPAN,
     FOREIGN_KEYS_PRAGMA,
     SETTING_SQL,
     Store,
@@ -323,9 +324,12 @@ def record_bundle(
             ),
         )
     detail = {"device": header["device"], "sequence": sequence, "changes": header["changes"]}
+    # The district's own id range (clinic.store.connection.new_ids): SQLite's max + 1 would
+    # continue in the range of the laptop just merged.
     conn.execute(
-        "INSERT INTO audit_log (actor, action, detail, rows) VALUES (?, 'sync_import', ?, ?)",
-        (actor, json.dumps(detail, ensure_ascii=False), header["changes"]),
+        "INSERT INTO audit_log (id, actor, action, detail, rows) VALUES ("
+        "(SELECT coalesce(max(id), 0) + 1 FROM audit_log WHERE id < ?), ?, 'sync_import', ?, ?)",
+        (DEVICE_SPAN, actor, json.dumps(detail, ensure_ascii=False), header["changes"]),
     )
 
 

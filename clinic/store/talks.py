@@ -62,7 +62,5 @@ def done_days_with_speakers(store: Store) -> list[dict]:
 
 def insert_talks(store: Store, rows: list[dict]) -> None:
     ids = new_ids(store.db, "health_talks", len(rows))
-    made = [{"uid": new_uid(), **row} for row in rows]
-    if ids:
-        made = [{"id": tid, **row} for tid, row in zip(ids, made, strict=True)]
+    made = [{"id": tid, "uid": new_uid(), **row} for tid, row in zip(ids, rows, strict=True)]
     store.db.table("health_talks").insert_all(made)

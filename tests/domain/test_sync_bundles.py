@@ -1,0 +1,331 @@
+"""Bundles out of laptops and into the district (issue 11, points 2-5).
+
+A district database (the small demo) and two laptops made from it; edits on each
+through the desk's and the planning desk's services; bundles exchanged in both
+orders. Every edit arrives; a tampered, foreign, out-of-order or different-schema
+bundle is refused with a sentence naming the file and nothing changes; a bundle
+imported twice changes nothing; a clash goes to the review list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from clinic.cli.main import cli
+from clinic.core import desk
+from clinic.core.errors import BundleError
+from clinic.core.planning.assignments import set_assignment
+from clinic.core.sync.importing import conflicts, import_bundles, sync_status
+from clinic.store import open_store
+
+
+def fingerprint(path) -> str:
+    """Every row of every table of the file (the district's state, to the byte)."""
+    conn = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY 1"):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()
+
+
+def _day(store, today):
+    return desk.get_day(
+        store, store.scalar("SELECT id FROM clinic_days WHERE date = ?", [today.isoformat()])
+    )
+
+
+def laptop_work(path, today, now, name: str) -> dict:
+    """A day's work on a laptop through the services: a walk-in checked in with readings,
+    a registered person checked in, an assignment marked attended with hours."""
+    with open_store(path) as store:
+        day = _day(store, today)
+        volunteer = store.scalar("SELECT min(id) FROM volunteers")
+        clean = desk.clean_walk_in(
+            desk.WalkIn(name=name, sex="M", birth="66", village_id=day["village_id"]), today
+        )
+        person = desk.add_walk_in(
+            store,
+            clean,
+            desk.Consent(explained_by=volunteer),
+            at=now.isoformat(timespec="seconds"),
+            actor="tester",
+            volunteer_id=volunteer,
+            confirm_duplicate=True,
+        )
+        visit, _new = desk.check_in(store, day, person, volunteer, now)
+        desk.save_visit(store, day, visit, desk.VisitForm(values={"bp": "150/95"}), now, volunteer)
+        assignment = store.scalar(
+            "SELECT min(id) FROM assignments WHERE clinic_day_id = ?", [day["id"]]
+        )
+        return {
+            "person_uid": store.scalar("SELECT uid FROM persons WHERE id = ?", [person]),
+            "visit_uid": store.scalar("SELECT uid FROM visits WHERE id = ?", [visit]),
+            "assignment": assignment,
+        }
+
+
+MADE_ON_LAPTOPS = (
+    ("persons", "id"),
+    ("visits", "id"),
+    ("consents", "id"),
+    ("audit_log", "id"),
+    ("person_keys", "person_id"),
+)
+
+
+def made_in_range(store, number: int) -> dict[str, int]:
+    """Rows of device ``number``'s id range, per table."""
+    low, high = number << 40, (number + 1) << 40
+    return {
+        table: store.scalar(
+            f"SELECT count(*) FROM {table} WHERE {key} >= ? AND {key} < ?", [low, high]
+        )
+        for table, key in MADE_ON_LAPTOPS
+    }
+
+
+@pytest.mark.parametrize("order", ["AB", "BA", "B then A", "A then B"])
+def test_every_edit_of_two_laptops_arrives_in_either_order(
+    district, enrol, export_from, today, now, order
+):
+    paths = {"A": enrol("A"), "B": enrol("B")}
+    work = {name: laptop_work(path, today, now, f"{name}走访") for name, path in paths.items()}
+    made = {}
+    for number, (name, path) in enumerate(paths.items(), start=1):
+        with open_store(path) as laptop:
+            made[name] = made_in_range(laptop, number)
+    bundles = {name: export_from(path) for name, path in paths.items()}
+    names = [n for n in order if n in "AB"]
+    with open_store(district) as store:
+        if " then " in order:
+            results = [r for n in names for r in import_bundles(store, [bundles[n]], actor="t")]
+        else:
+            results = import_bundles(store, [bundles[n] for n in names], actor="tester")
+        assert sorted((r.device, r.sequence, r.already) for r in results) == [
+            ("A", 1, False),
+            ("B", 1, False),
+        ]
+        for number, name in enumerate(paths, start=1):
+            person = store.one("SELECT id FROM persons WHERE uid = ?", [work[name]["person_uid"]])
+            visit = store.one(
+                "SELECT person_id, sbp, dbp FROM visits WHERE uid = ?", [work[name]["visit_uid"]]
+            )
+            assert person and visit == {"person_id": person["id"], "sbp": 150, "dbp": 95}
+            assert made_in_range(store, number) == made[name]
+            assert all(made[name].values()), made[name]
+        assert conflicts(store) == []
+        status = {row["device"]: row for row in sync_status(store, today)}
+        assert status["A"]["last_sequence"] == 1 and status["B"]["waiting_for"] == 2
+
+
+def test_a_bundle_imported_twice_changes_nothing(district, enrol, export_from, today, now):
+    a = enrol("A")
+    laptop_work(a, today, now, "甲走访")
+    bundle = export_from(a)
+    with open_store(district) as store:
+        import_bundles(store, [bundle], actor="tester")
+    before = fingerprint(district)
+    with open_store(district) as store:
+        again = import_bundles(store, [bundle, bundle], actor="tester")
+    assert [r.already for r in again] == [True, True]
+    assert fingerprint(district) == before
+
+
+def test_a_later_bundle_is_refused_until_the_earlier_one_comes(
+    district, enrol, export_from, today, now
+):
+    a = enrol("A")
+    laptop_work(a, today, now, "甲一")
+    first = export_from(a, "a-1.bundle")
+    laptop_work(a, today, now, "甲二")
+    second = export_from(a, "a-2.bundle")
+    before = fingerprint(district)
+    with open_store(district) as store, pytest.raises(BundleError) as refused:
+        import_bundles(store, [second], actor="tester")
+    assert "a-2.bundle" in str(refused.value) and "bundle 1 has not been imported" in str(
+        refused.value
+    )
+    assert fingerprint(district) == before
+    with open_store(district) as store:
+        done = import_bundles(store, [second, first], actor="tester")
+        assert [r.sequence for r in done] == [1, 2]
+        assert store.scalar("SELECT count(*) FROM persons WHERE name IN ('甲一', '甲二')") == 2
+
+
+def test_a_tampered_bundle_is_refused_and_nothing_changes(district, enrol, export_from, today, now):
+    a = enrol("A")
+    laptop_work(a, today, now, "甲走访")
+    bundle = export_from(a)
+    data = bytearray(bundle.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    bundle.write_bytes(bytes(data))
+    before = fingerprint(district)
+    result = CliRunner().invoke(cli, ["--db", str(district), "sync", "import", str(bundle)])
+    assert result.exit_code == 1
+    assert (
+        f"{bundle} cannot be imported" in result.output and "Nothing was changed" in result.output
+    )
+    assert fingerprint(district) == before
+
+
+def laptop_keys(path) -> dict[str, str]:
+    with open_store(path) as store:
+        rows = store.query("SELECT key, value FROM settings WHERE key LIKE 'sync.%'")
+    return {r["key"]: r["value"] for r in rows}
+
+
+def test_a_bundle_forged_in_a_laptops_name_is_refused(district, enrol, export_from):
+    """Sealed to the district (its public key is on every laptop) but signed by another key."""
+    from clinic.core.sync.bundle import pack
+    from clinic.core.sync.keys import new_signing_key
+
+    a = enrol("A")
+    forged_key, _verify = new_signing_key()
+    real = export_from_header(a, export_from)
+    forged = real.with_name("forged.bundle")
+    forged.write_bytes(
+        pack(
+            real_header(real, district),
+            real_changeset(real, district),
+            forged_key,
+            laptop_keys(a)["sync.district_key"],
+        )
+    )
+    before = fingerprint(district)
+    with open_store(district) as store, pytest.raises(BundleError, match="forged"):
+        import_bundles(store, [forged], actor="tester")
+    assert fingerprint(district) == before
+
+
+def export_from_header(laptop, export_from):
+    with open_store(laptop) as store:
+        store.conn.execute("UPDATE persons SET phone = '13900000000' WHERE id = 1")
+        store.conn.commit()
+    return export_from(laptop)
+
+
+def _opened(bundle, district):
+    from clinic.core.sync.bundle import unseal
+    from clinic.core.sync.keys import district_private_key
+
+    return unseal(str(bundle), bundle.read_bytes(), district_private_key(district))
+
+
+def real_header(bundle, district) -> dict:
+    return dict(_opened(bundle, district).header)
+
+
+def real_changeset(bundle, district) -> bytes:
+    return _opened(bundle, district).changeset
+
+
+def test_a_bundle_of_another_schema_is_refused(district, enrol, export_from):
+    from clinic.core.sync.bundle import pack
+
+    a = enrol("A")
+    real = export_from_header(a, export_from)
+    header = real_header(real, district)
+    header["schema"] += 1
+    keys = laptop_keys(a)
+    newer = real.with_name("newer.bundle")
+    newer.write_bytes(
+        pack(
+            header,
+            real_changeset(real, district),
+            keys["sync.signing_key"],
+            keys["sync.district_key"],
+        )
+    )
+    before = fingerprint(district)
+    with open_store(district) as store, pytest.raises(BundleError) as refused:
+        import_bundles(store, [newer], actor="tester")
+    assert "newer.bundle" in str(refused.value) and "schema" in str(refused.value)
+    assert fingerprint(district) == before
+
+
+def test_a_bundle_for_another_district_is_refused(
+    district, enrol, export_from, tmp_path, copy_database
+):
+    other = copy_database(district, tmp_path / "other" / "district.db")
+    a = enrol("A")
+    bundle = export_from_header(a, export_from)
+    with open_store(other) as store:
+        from clinic.core.sync.enrol import make_base
+
+        make_base(store, "A", tmp_path / "other" / "a.db", actor="tester")  # its own key
+        with pytest.raises(BundleError, match="another district"):
+            import_bundles(store, [bundle], actor="tester")
+
+
+def test_the_same_field_on_laptop_and_district_goes_to_review(
+    district, enrol, export_from, today, now
+):
+    a = enrol("A")
+    work = laptop_work(a, today, now, "甲走访")
+    with open_store(a) as laptop:
+        set_assignment(
+            laptop, work["assignment"], status="attended", hours=5.0, change_attendance=True
+        )
+    with open_store(district) as store:
+        set_assignment(
+            store, work["assignment"], status="attended", hours=3.0, change_attendance=True
+        )
+    bundle = export_from(a)
+    with open_store(district) as store:
+        (result,) = import_bundles(store, [bundle], actor="tester")
+        assert result.conflicts >= 1
+        assert (
+            store.scalar("SELECT hours FROM assignments WHERE id = ?", [work["assignment"]]) == 3.0
+        )
+        clash = [c for c in conflicts(store) if c["table_name"] == "assignments"]
+        assert clash and clash[0]["kind"] == "data" and 5.0 in clash[0]["bundle_new"]
+        assert 3.0 in clash[0]["current"]
+        # the rest of the bundle arrived all the same
+        assert store.one("SELECT 1 FROM visits WHERE uid = ?", [work["visit_uid"]])
+    listed = CliRunner().invoke(
+        cli, ["--db", str(district), "sync", "conflicts", "--json"], catch_exceptions=False
+    )
+    assert any(c["table_name"] == "assignments" for c in json.loads(listed.output))
+
+
+def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, now):
+    laptop = tmp_path / "team" / "minmeng.db"
+
+    def run(db, *args):
+        return CliRunner().invoke(cli, ["--db", str(db), "sync", *args], catch_exceptions=False)
+
+    made = run(district, "base", "--device", "民盟", "-o", str(laptop))
+    assert made.exit_code == 0 and "民盟" in made.output
+    assert (laptop.stat().st_mode & 0o777) == 0o600
+    again = run(district, "base", "--device", "民盟", "-o", str(tmp_path / "x.db"))
+    assert again.exit_code == 1 and "enrolled already" in again.output
+    laptop_work(laptop, today, now, "民盟走访")
+    started = time.perf_counter()
+    out = run(laptop, "export", "--json")
+    print(f"sync export of a demo-sized laptop: {time.perf_counter() - started:.2f} s")
+    exported = json.loads(out.output)
+    bundle = exported["file"]
+    assert exported["sequence"] == 1 and exported["counts"]["persons"]["insert"] == 1
+    assert (tmp_path.joinpath(bundle).stat().st_mode & 0o777) == 0o600
+    imported = run(district, "import", bundle)
+    assert imported.exit_code == 0 and "bundle 1 of 民盟 imported" in imported.output
+    status = json.loads(run(district, "status", "--json").output)
+    assert [(s["device"], s["last_sequence"], s["waiting_for"]) for s in status] == [("民盟", 1, 2)]
+    not_a_laptop = run(district, "export")
+    assert not_a_laptop.exit_code == 1 and "not a laptop's database" in not_a_laptop.output
