@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "sync import": "import_registers",
     "sync status": "import_registers",
     "sync conflicts": "import_registers",
+    "sync settle": "import_registers",
     # A bundle holds the laptop's changes, sealed for the district: any signed-in user.
     "sync export": SIGNED_IN,
 }

@@ -163,7 +163,7 @@ def status_command(app: AppContext, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def conflicts_command(app: AppContext, as_json: bool) -> None:
-    from clinic.core.sync.importing import conflicts
+    from clinic.core.sync.review import conflicts
 
     with app.open() as store:
         rows = conflicts(store)
@@ -177,4 +177,31 @@ def conflicts_command(app: AppContext, as_json: bool) -> None:
             _(
                 "#{id} {device} bundle {sequence}: {op} of {table_name} {row_key} ({kind}); laptop: {bundle_new}; district: {current}"
             ).format(**row)
+        )
+
+
+@sync_group.command(
+    "settle",
+    help=_(
+        "On the district database: settle conflict ID (see clinic sync conflicts) by keeping the district's record or the laptop's change."
+    ),
+)
+@click.argument("conflict_id", metavar="ID", type=int)
+@click.option(
+    "--keep",
+    required=True,
+    type=click.Choice(["district", "laptop"]),
+    help=_("Whose side to keep."),
+)
+@pass_app
+def settle_command(app: AppContext, conflict_id: int, keep: str) -> None:
+    from clinic.core.sync.review import settle
+
+    with app.open() as store:
+        settle(store, conflict_id, keep, actor=app.who)
+    if keep == "laptop":
+        click.echo(_("Conflict {id} settled: the laptop's change is kept.").format(id=conflict_id))
+    else:
+        click.echo(
+            _("Conflict {id} settled: the district's record is kept.").format(id=conflict_id)
         )

@@ -138,12 +138,48 @@ def devices_with_bundles(store: Store) -> list[dict]:
     )
 
 
+_CONFLICTS = (
+    "SELECT c.*, d.name AS device FROM sync_conflicts c "
+    "LEFT JOIN sync_devices d ON d.number = c.device_number "
+)
+
+
 def open_conflicts(store: Store) -> list[dict]:
-    return store.query(
-        "SELECT c.*, d.name AS device FROM sync_conflicts c "
-        "LEFT JOIN sync_devices d ON d.number = c.device_number "
-        "WHERE c.status = 'open' ORDER BY c.id"
-    )
+    return store.query(_CONFLICTS + "WHERE c.status = 'open' ORDER BY c.id")
+
+
+def conflict(store: Store, conflict_id: int) -> dict | None:
+    return store.one(_CONFLICTS + "WHERE c.id = ?", [conflict_id])
+
+
+def set_conflict_status(store: Store, conflict_id: int, status: str) -> None:
+    store.conn.execute("UPDATE sync_conflicts SET status = ? WHERE id = ?", [status, conflict_id])
+
+
+def _checked_columns(store: Store, table: str, names: list[str]) -> str:
+    """``names`` quoted, after checking each is a column of ``table`` (they come from a file)."""
+    known = set(table_columns(store.conn, table))
+    if not known or not set(names) <= known:
+        raise ValueError(f"{table}: unknown columns {sorted(set(names) - known)}")
+    return ", ".join(f"[{n}]" for n in names)
+
+
+def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | None) -> None:
+    """Write the laptop's side of a clash: its insert, its changed fields, or its delete."""
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    _checked_columns(store, table, [*key, *(new or {})])
+    kind = op.lower()  # INSERT, UPDATE or DELETE, as the changeset names them
+    if kind == "insert" and new:
+        cols = _checked_columns(store, table, list(new))
+        marks = ", ".join("?" for _ in new)
+        store.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(new.values()))
+    elif kind == "update" and new:
+        sets = ", ".join(f"[{c}] = ?" for c in new)
+        store.conn.execute(
+            f"UPDATE [{table}] SET {sets} WHERE {where}", [*new.values(), *key.values()]
+        )
+    elif kind == "delete":
+        store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
 
 
 # -- copies and changesets ------------------------------------------------------------
@@ -194,40 +230,49 @@ def changeset_between(old: Path, new: Path) -> bytes:
 
 @dataclass
 class Change:
-    """One change of a changeset, as plain values (for counting and the review list)."""
+    """One change of a changeset as column → value (for the review list): ``old`` and
+    ``new`` hold only the columns the change carries, ``current`` the district's row."""
 
     table: str
     op: str
-    old: list[Any] | None
-    new: list[Any] | None
-    key: list[Any]
-    current: list[Any] | None = None
+    key: dict[str, Any]
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    current: dict[str, Any] | None = None
 
 
-def _plain(values: Any) -> list[Any] | None:
+def table_columns(conn: sqlite3.Connection | apsw.Connection, table: str) -> list[str]:
+    """The columns of ``table`` in order (a changeset's values come in this order)."""
+    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])").fetchall()]
+
+
+def _named(values: Any, columns: list[str]) -> dict[str, Any] | None:
     if values is None:
         return None
-    return [None if v is apsw.no_change else v for v in values]
+    return {c: v for c, v in zip(columns, values, strict=False) if v is not apsw.no_change}
 
 
-def _change(tc: apsw.TableChange, with_current: bool = False) -> Change:
-    row = tc.old if tc.op == "DELETE" or (tc.op == "UPDATE" and tc.old) else tc.new
-    marks = tc.pk_columns
-    key = [v for i, v in enumerate(row or ()) if i in marks]
+def _change(tc: apsw.TableChange, columns: list[str]) -> Change:
+    row = tc.new if tc.opcode == apsw.SQLITE_INSERT else tc.old
+    key = {
+        columns[i]: (row or ())[i]
+        for i in range(len(columns))
+        if tc.pk_columns and i in tc.pk_columns
+    }
     return Change(
         tc.name,
         tc.op,
-        _plain(tc.old),
-        _plain(tc.new),
         key,
-        _plain(tc.conflict) if with_current else None,
+        _named(tc.old, columns),
+        _named(tc.new, columns),
+        _named(tc.conflict, columns),
     )
 
 
-def changes_in(changeset: bytes) -> Iterator[Change]:
-    """Every change of a changeset (raises apsw.Error on a damaged one)."""
+def operations(changeset: bytes) -> Iterator[tuple[str, str]]:
+    """(table, INSERT/UPDATE/DELETE) of every change (raises apsw.Error on a damaged one)."""
     for tc in apsw.Changeset.iter(changeset):
-        yield _change(tc)
+        yield tc.name, tc.op
 
 
 # -- applying on the district ---------------------------------------------------------
@@ -272,11 +317,12 @@ def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
     returned for the review list; a missing referenced row aborts the whole apply."""
     applied = Applied()
     tables = set(synced_tables(conn))
+    columns = {table: table_columns(conn, table) for table in tables}
 
     def on_conflict(reason: int, tc: apsw.TableChange) -> int:
         if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
             return apsw.SQLITE_CHANGESET_ABORT
-        applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, with_current=True)))
+        applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, columns[tc.name])))
         return apsw.SQLITE_CHANGESET_OMIT
 
     try:
@@ -333,10 +379,12 @@ def record_bundle(
     )
 
 
-def _json(values: list[Any] | None) -> str | None:
+def _json(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return json.dumps([v.hex() if isinstance(v, bytes) else v for v in values], ensure_ascii=False)
+    return json.dumps(
+        {k: v.hex() if isinstance(v, bytes) else v for k, v in values.items()}, ensure_ascii=False
+    )
 
 
 def bundle_applied(conn: apsw.Connection, device: int, sequence: int) -> str | None:
@@ -406,6 +454,7 @@ def take_snapshot(db_path: Path, target: Path) -> None:
     partial.unlink(missing_ok=True)
     vacuum_into(db_path, partial)
     os.chmod(partial, 0o600)
+    write_settings(partial, {SNAPSHOT_STATE: "made"})  # a copy is never a new base
     os.replace(partial, target)
 
 

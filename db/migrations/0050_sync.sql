@@ -34,10 +34,10 @@ CREATE TABLE sync_conflicts (
     table_name TEXT NOT NULL,
     kind TEXT NOT NULL,                       -- data, not_found, conflict, constraint
     op TEXT NOT NULL,                         -- INSERT, UPDATE, DELETE
-    row_key TEXT NOT NULL,                    -- JSON list: the row's primary key
-    bundle_old TEXT,                          -- JSON list: the laptop's values before
-    bundle_new TEXT,                          -- JSON list: the laptop's values after
-    current TEXT,                             -- JSON list: the district's row when it clashed
+    row_key TEXT NOT NULL,                    -- JSON {column: value}: the row's primary key
+    bundle_old TEXT,                          -- JSON {column: value}: the laptop's values before
+    bundle_new TEXT,                          -- JSON {column: value}: the laptop's values after
+    current TEXT,                             -- JSON {column: value}: the district's row then
     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept_district', 'kept_laptop')),
     created_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime'))
 );

@@ -19,9 +19,10 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core import desk
-from clinic.core.errors import BundleError
+from clinic.core.errors import BundleError, InputError
 from clinic.core.planning.assignments import set_assignment
-from clinic.core.sync.importing import conflicts, import_bundles, sync_status
+from clinic.core.sync.importing import import_bundles, sync_status
+from clinic.core.sync.review import conflicts, settle
 from clinic.store import open_store
 
 
@@ -273,9 +274,9 @@ def test_a_bundle_for_another_district_is_refused(
             import_bundles(store, [bundle], actor="tester")
 
 
-def test_the_same_field_on_laptop_and_district_goes_to_review(
-    district, enrol, export_from, today, now
-):
+def make_clash(district, enrol, export_from, today, now) -> tuple[int, int]:
+    """Hours of one assignment typed on laptop A (5) and on the district (3); A's bundle
+    imported. The clash is checked; (its id, the assignment)."""
     a = enrol("A")
     work = laptop_work(a, today, now, "甲走访")
     with open_store(a) as laptop:
@@ -293,15 +294,45 @@ def test_the_same_field_on_laptop_and_district_goes_to_review(
         assert (
             store.scalar("SELECT hours FROM assignments WHERE id = ?", [work["assignment"]]) == 3.0
         )
-        clash = [c for c in conflicts(store) if c["table_name"] == "assignments"]
-        assert clash and clash[0]["kind"] == "data" and 5.0 in clash[0]["bundle_new"]
-        assert 3.0 in clash[0]["current"]
+        (clash,) = [c for c in conflicts(store) if c["table_name"] == "assignments"]
+        assert (clash["kind"], clash["op"], clash["row_key"]) == (
+            "data",
+            "UPDATE",
+            {"id": work["assignment"]},
+        )
+        assert clash["bundle_new"]["hours"] == 5.0 and clash["current"]["hours"] == 3.0
         # the rest of the bundle arrived all the same
         assert store.one("SELECT 1 FROM visits WHERE uid = ?", [work["visit_uid"]])
     listed = CliRunner().invoke(
         cli, ["--db", str(district), "sync", "conflicts", "--json"], catch_exceptions=False
     )
-    assert any(c["table_name"] == "assignments" for c in json.loads(listed.output))
+    assert [c["id"] for c in json.loads(listed.output)] == [clash["id"]]
+    return clash["id"], work["assignment"]
+
+
+def test_the_same_field_on_laptop_and_district_goes_to_review(
+    district, enrol, export_from, today, now
+):
+    conflict_id, _assignment = make_clash(district, enrol, export_from, today, now)
+    assert conflict_id
+
+
+@pytest.mark.parametrize("keep, hours", [("laptop", 5.0), ("district", 3.0)])
+def test_a_clash_is_settled_by_keeping_one_side(
+    district, enrol, export_from, today, now, keep, hours
+):
+    conflict_id, assignment = make_clash(district, enrol, export_from, today, now)
+    run = CliRunner().invoke(
+        cli, ["--db", str(district), "sync", "settle", str(conflict_id), "--keep", keep]
+    )
+    assert run.exit_code == 0, run.output
+    with open_store(district) as store:
+        assert store.scalar("SELECT hours FROM assignments WHERE id = ?", [assignment]) == hours
+        assert conflicts(store) == []
+        audit = store.one("SELECT detail FROM audit_log WHERE action = 'sync_settle'")
+        assert json.loads(audit["detail"])["kept"] == keep
+        with pytest.raises(InputError, match="settled already"):
+            settle(store, conflict_id, keep, actor="tester")
 
 
 def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, now):

@@ -23,7 +23,7 @@ from clinic.core.errors import InputError
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
 from clinic.core.sync.bundle import FORMAT, digest, pack
 from clinic.i18n import _
-from clinic.store import Store
+from clinic.store import Store, open_store
 from clinic.store import sync as q
 from clinic.store.audit import record as record_audit
 from clinic.store.migrations import schema_version
@@ -61,8 +61,8 @@ def laptop(store: Store) -> dict[str, str]:
 
 def count_changes(changeset: bytes) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter[str]] = {}
-    for change in q.changes_in(changeset):
-        counts.setdefault(change.table, Counter())[change.op.lower()] += 1
+    for table, op in q.operations(changeset):
+        counts.setdefault(table, Counter())[op.lower()] += 1
     return {table: dict(c) for table, c in sorted(counts.items())}
 
 
@@ -81,6 +81,9 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
             ).format(path=snapshot)
         )
     upcoming = snapshot.with_name("next-export.db")
+    # After an upgrade of the app the laptop's schema is newer than its snapshot's: bring
+    # the snapshot up the same migrations, so the difference is only what users did.
+    open_store(snapshot).close()
     q.take_snapshot(store.path, upcoming)
     try:
         changeset = q.changeset_between(snapshot, upcoming)

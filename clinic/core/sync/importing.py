@@ -1,4 +1,4 @@
-"""``clinic sync import``, ``status`` and ``conflicts`` on the district database.
+"""``clinic sync import`` and ``status`` on the district database.
 
 Every file is opened and checked before anything is written: sealed to this
 district, signed by the laptop it names (enrolled here), made with the same
@@ -13,7 +13,6 @@ bundle applied once is recognised and skipped the second time.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,14 +162,3 @@ def sync_status(store: Store, today: dt.date | None = None) -> list[dict[str, An
             }
         )
     return rows
-
-
-def conflicts(store: Store) -> list[dict[str, Any]]:
-    """The review list: changes that clashed with the district's rows, kept, never dropped."""
-    out = []
-    for row in q.open_conflicts(store):
-        item = dict(row)
-        for name in ("row_key", "bundle_old", "bundle_new", "current"):
-            item[name] = json.loads(row[name]) if row[name] is not None else None
-        out.append(item)
-    return out
