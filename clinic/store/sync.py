@@ -10,7 +10,9 @@ writes, while the desks go on writing to the real one through sqlite3.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -290,6 +292,11 @@ class ForeignKeyProblem(Exception):
     clinic.core.sync.importing turns it into one sentence naming the bundle."""
 
 
+class ApplyProblem(Exception):
+    """SQLite refused the changeset for another reason (a damaged changeset that passed
+    every check). Not a user error: clinic.core.sync.importing says it with the reason."""
+
+
 @dataclass
 class Applied:
     conflicts: list[tuple[str, Change]] = field(default_factory=list)
@@ -319,8 +326,11 @@ def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
     tables = set(synced_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
 
+    missing: list[int] = []
+
     def on_conflict(reason: int, tc: apsw.TableChange) -> int:
         if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
+            missing.append(tc.fk_conflicts or 1)
             return apsw.SQLITE_CHANGESET_ABORT
         applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, columns[tc.name])))
         return apsw.SQLITE_CHANGESET_OMIT
@@ -329,8 +339,10 @@ def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
         apsw.Changeset.apply(
             changeset, conn, filter=lambda table: table in tables, conflict=on_conflict
         )
-    except apsw.AbortError as exc:
-        raise ForeignKeyProblem(str(exc)) from exc
+    except apsw.Error as exc:
+        if missing:
+            raise ForeignKeyProblem(str(exc)) from exc
+        raise ApplyProblem(str(exc)) from exc
     return applied
 
 
@@ -445,27 +457,31 @@ def snapshot_path(db_path: Path) -> Path:
 def take_snapshot(db_path: Path, target: Path) -> None:
     """A consistent copy of the database (desks may be writing) into ``target``, replaced
     atomically: the copy is made beside it and renamed."""
-    import os
-
     from clinic.store.backup import vacuum_into
 
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # Named for this process and thread: two desks opening a new base at once each make
+    # their own copy, and the last rename wins (both are the base as it came).
+    partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
-    vacuum_into(db_path, partial)
-    os.chmod(partial, 0o600)
-    write_settings(partial, {SNAPSHOT_STATE: "made"})  # a copy is never a new base
-    os.replace(partial, target)
+    try:
+        vacuum_into(db_path, partial)
+        os.chmod(partial, 0o600)
+        write_settings(partial, {SNAPSHOT_STATE: "made"})  # a copy is never a new base
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def ensure_first_snapshot(store: Store) -> None:
     """A new laptop base is its own first snapshot: taken at its first opening, before
     anything is written to it (``sync.snapshot`` is 'pending' until then)."""
-    state = store.scalar(SETTING_SQL, [SNAPSHOT_STATE])
-    if state != "pending":
+    if store.scalar(SETTING_SQL, [SNAPSHOT_STATE]) != "pending":
         return
-    target = snapshot_path(store.path)
-    if not target.exists():
-        take_snapshot(store.path, target)
+    # Under the write lock: a second desk opening the base at the same moment waits, then
+    # finds it done; nobody writes between the copy and 'made'.
     with store.transaction():
+        if store.scalar(SETTING_SQL, [SNAPSHOT_STATE]) != "pending":
+            return
+        take_snapshot(store.path, snapshot_path(store.path))
         set_sync_setting(store, SNAPSHOT_STATE, "made")

@@ -344,6 +344,10 @@ def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, 
     made = run(district, "base", "--device", "民盟", "-o", str(laptop))
     assert made.exit_code == 0 and "民盟" in made.output
     assert (laptop.stat().st_mode & 0o777) == 0o600
+    key = district.with_name(f"{district.name}.district-key")
+    assert (
+        key.stat().st_mode & 0o777
+    ) == 0o600 and key.read_text() not in laptop.read_bytes().hex()
     again = run(district, "base", "--device", "民盟", "-o", str(tmp_path / "x.db"))
     assert again.exit_code == 1 and "enrolled already" in again.output
     laptop_work(laptop, today, now, "民盟走访")
@@ -360,3 +364,31 @@ def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, 
     assert [(s["device"], s["last_sequence"], s["waiting_for"]) for s in status] == [("民盟", 1, 2)]
     not_a_laptop = run(district, "export")
     assert not_a_laptop.exit_code == 1 and "not a laptop's database" in not_a_laptop.output
+
+
+def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(
+    district, enrol, export_from, today, now
+):
+    """A person erased at the district while a laptop checked them in: the laptop's visit
+    cannot land, and nothing of the bundle does (never half-applied)."""
+    from clinic.core.purge import purge_person
+
+    a = enrol("A")
+    with open_store(a) as laptop:
+        day = _day(laptop, today)
+        person = laptop.scalar(
+            "SELECT min(p.id) FROM persons p JOIN consents c ON c.person_id = p.id "
+            "WHERE p.id NOT IN (SELECT person_id FROM visits WHERE clinic_day_id = ?)",
+            [day["id"]],
+        )
+        volunteer = laptop.scalar("SELECT min(id) FROM volunteers")
+        desk.check_in(laptop, day, person, volunteer, now)
+    laptop_work(a, today, now, "甲走访")
+    with open_store(district) as store:
+        purge_person(store, person, "tester")
+    bundle = export_from(a)
+    before = fingerprint(district)
+    with open_store(district) as store, pytest.raises(BundleError) as refused:
+        import_bundles(store, [bundle], actor="tester")
+    assert str(bundle) in str(refused.value) and "does not have" in str(refused.value)
+    assert fingerprint(district) == before

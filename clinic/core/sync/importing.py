@@ -130,6 +130,10 @@ def _apply(store: Store, bundle: Bundle, actor: str) -> ImportResult:
                     "its records refer to records this database does not have (were they erased here?)."
                 ),
             ) from exc
+        except q.ApplyProblem as exc:
+            raise _refused(
+                bundle, _("SQLite could not apply it ({reason}).").format(reason=exc)
+            ) from exc
         q.record_bundle(conn, bundle.header, bundle.header["digest"], actor, applied)
     return ImportResult(
         bundle.file, device, sequence, bundle.header["changes"], len(applied.conflicts), False
