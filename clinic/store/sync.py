@@ -55,7 +55,12 @@ LOCAL_TABLES = frozenset(
     }
 )
 # What a laptop keeps of the district's history: its audit log starts empty.
-CLEARED_ON_LAPTOP = ("audit_log", "sync_devices", "sync_bundles", "sync_conflicts")
+CLEARED_ON_LAPTOP = (
+    "audit_log",
+    "sync_conflicts",
+    "sync_bundles",
+    "sync_devices",
+)  # children first
 
 DEVICE_NAME_KEY = "sync.device_name"
 SIGNING_KEY = "sync.signing_key"

@@ -392,3 +392,17 @@ def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(
         import_bundles(store, [bundle], actor="tester")
     assert str(bundle) in str(refused.value) and "does not have" in str(refused.value)
     assert fingerprint(district) == before
+
+
+def test_a_laptop_enrolled_after_a_merge_holds_the_merged_work_and_no_merge_records(
+    district, enrol, export_from, today, now
+):
+    a = enrol("A")
+    work = laptop_work(a, today, now, "甲走访")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+    b = enrol("B")
+    with open_store(b) as laptop:
+        assert laptop.one("SELECT 1 FROM visits WHERE uid = ?", [work["visit_uid"]])
+        for table in ("sync_devices", "sync_bundles", "sync_conflicts", "audit_log"):
+            assert laptop.scalar(f"SELECT count(*) FROM {table}") == 0, table
