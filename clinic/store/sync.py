@@ -163,6 +163,21 @@ def set_conflict_status(store: Store, conflict_id: int, status: str) -> None:
     store.conn.execute("UPDATE sync_conflicts SET status = ? WHERE id = ?", [status, conflict_id])
 
 
+def delete_conflicts_of_person(store: Store, person_id: int) -> int:
+    """Erase every clash that holds the person's data (their row, or a row of theirs):
+    a purge leaves nothing of them in the review list."""
+    cursor = store.conn.execute(
+        """DELETE FROM sync_conflicts
+           WHERE (table_name = 'persons' AND json_extract(row_key, '$.id') = :id)
+              OR json_extract(row_key, '$.person_id') = :id
+              OR json_extract(bundle_old, '$.person_id') = :id
+              OR json_extract(bundle_new, '$.person_id') = :id
+              OR json_extract(current, '$.person_id') = :id""",
+        {"id": person_id},
+    )
+    return cursor.rowcount
+
+
 def _checked_columns(store: Store, table: str, names: list[str]) -> str:
     """``names`` quoted, after checking each is a column of ``table`` (they come from a file)."""
     known = set(table_columns(store.conn, table))

@@ -406,3 +406,24 @@ def test_a_laptop_enrolled_after_a_merge_holds_the_merged_work_and_no_merge_reco
         assert laptop.one("SELECT 1 FROM visits WHERE uid = ?", [work["visit_uid"]])
         for table in ("sync_devices", "sync_bundles", "sync_conflicts", "audit_log"):
             assert laptop.scalar(f"SELECT count(*) FROM {table}") == 0, table
+
+
+def test_erasing_a_person_erases_their_clashes_from_the_review_list(district, enrol, export_from):
+    """The review list keeps a laptop's values (names, numbers): a purge takes them too."""
+    from clinic.core.purge import purge_person
+
+    a = enrol("A")
+    with open_store(district) as store:
+        person = store.scalar("SELECT min(id) FROM persons WHERE phone IS NOT NULL")
+        store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = ?", [person])
+        store.conn.commit()
+    with open_store(a) as laptop:
+        laptop.conn.execute("UPDATE persons SET phone = '13933334444' WHERE id = ?", [person])
+        laptop.conn.commit()
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        (clash,) = conflicts(store)
+        assert clash["bundle_new"] == {"phone": "13933334444"}
+        purge_person(store, person, "tester")
+        assert conflicts(store) == []
+        assert store.scalar("SELECT count(*) FROM sync_conflicts") == 0
