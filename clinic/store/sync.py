@@ -352,6 +352,10 @@ def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
         if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
             missing.append(tc.fk_conflicts or 1)
             return apsw.SQLITE_CHANGESET_ABORT
+        if reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE:
+            # Gone already (deleted here too, or with its parent by a cascade): the
+            # laptop wanted it gone, and so it is; nothing to review.
+            return apsw.SQLITE_CHANGESET_OMIT
         applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, columns[tc.name])))
         return apsw.SQLITE_CHANGESET_OMIT
 

@@ -427,3 +427,18 @@ def test_erasing_a_person_erases_their_clashes_from_the_review_list(district, en
         purge_person(store, person, "tester")
         assert conflicts(store) == []
         assert store.scalar("SELECT count(*) FROM sync_conflicts") == 0
+
+
+def test_a_person_erased_on_a_laptop_is_erased_at_the_district(district, enrol, export_from):
+    from clinic.core.purge import purge_person
+
+    a = enrol("A")
+    with open_store(a) as laptop:
+        person = laptop.scalar("SELECT min(person_id) FROM visits")
+        uid = laptop.scalar("SELECT uid FROM persons WHERE id = ?", [person])
+        purge_person(laptop, person, "tester")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        assert store.one("SELECT 1 FROM persons WHERE uid = ?", [uid]) is None
+        assert store.scalar("SELECT count(*) FROM visits WHERE person_id = ?", [person]) == 0
+        assert conflicts(store) == []
