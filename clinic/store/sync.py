@@ -339,14 +339,70 @@ def district_transaction(path: Path) -> Iterator[apsw.Connection]:
         conn.close()
 
 
+# A row not applied (a clash) that other rows of the bundle point at: (table, id).
+Held = set[tuple[str, Any]]
+ForeignKeys = dict[str, list[tuple[int, str]]]  # table -> (column index, parent table)
+
+
+def foreign_keys(conn: apsw.Connection, tables: set[str]) -> ForeignKeys:
+    """Each table's single-column references to another table's ``id``."""
+    found: ForeignKeys = {}
+    for table in tables:
+        names = table_columns(conn, table)
+        for row in conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall():
+            parent, column, target = str(row[2]), str(row[3]), row[4]
+            if target in (None, "id") and column in names:
+                found.setdefault(table, []).append((names.index(column), parent))
+    return found
+
+
+def _row_id(tc: apsw.TableChange, columns: list[str]) -> Any:
+    row = tc.new if tc.opcode == apsw.SQLITE_INSERT else tc.old
+    return row[0] if row and columns[:1] == ["id"] else None
+
+
 def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
     """Apply inside the caller's transaction. A clash keeps the district's row and is
-    returned for the review list; a missing referenced row aborts the whole apply."""
-    applied = Applied()
+    returned for the review list. Rows that point at a row held back by a clash (a visit
+    of a person whose ID number the district has under another person) are held back
+    too, and listed: the apply is tried again without them, in a savepoint, until it
+    fits. A row pointing at a record the district does not have at all aborts it."""
     tables = set(synced_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
+    references = foreign_keys(conn, tables)
+    held: Held = set()
+    for _attempt in range(12):  # each round holds back one more level of dependants
+        applied, newly = _apply_once(conn, changeset, tables, columns, references, held)
+        if applied is not None:
+            return applied
+        held |= newly
+    raise ApplyProblem("dependants of held rows nest too deep")
 
+
+def _apply_once(
+    conn: apsw.Connection,
+    changeset: bytes,
+    tables: set[str],
+    columns: dict[str, list[str]],
+    references: ForeignKeys,
+    held: Held,
+) -> tuple[Applied | None, Held]:
+    """One try in a savepoint: (what was applied, nothing) or (None, rows to hold back)."""
+    applied = Applied()
+    newly: Held = set()
     missing: list[int] = []
+
+    def keep(tc: apsw.TableChange) -> bool:
+        if tc.name not in tables:
+            return False
+        if tc.opcode != apsw.SQLITE_DELETE:
+            row = tc.new or ()
+            for index, parent in references.get(tc.name, ()):
+                if (parent, row[index] if index < len(row) else None) in held:
+                    applied.conflicts.append(("held", _change(tc, columns[tc.name])))
+                    newly.add((tc.name, _row_id(tc, columns[tc.name])))
+                    return False
+        return True
 
     def on_conflict(reason: int, tc: apsw.TableChange) -> int:
         if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
@@ -356,18 +412,25 @@ def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
             # Gone already (deleted here too, or with its parent by a cascade): the
             # laptop wanted it gone, and so it is; nothing to review.
             return apsw.SQLITE_CHANGESET_OMIT
+        if reason in (apsw.SQLITE_CHANGESET_CONSTRAINT, apsw.SQLITE_CHANGESET_NOTFOUND):
+            newly.add((tc.name, _row_id(tc, columns[tc.name])))  # not here: dependants wait
         applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, columns[tc.name])))
         return apsw.SQLITE_CHANGESET_OMIT
 
+    conn.execute("SAVEPOINT sync_apply")
     try:
-        apsw.Changeset.apply(
-            changeset, conn, filter=lambda table: table in tables, conflict=on_conflict
-        )
+        apsw.Changeset.apply(changeset, conn, filter_change=keep, conflict=on_conflict)
     except apsw.Error as exc:
+        conn.execute("ROLLBACK TO sync_apply")
+        conn.execute("RELEASE sync_apply")
+        newly = {key for key in newly - held if key[1] is not None}
+        if missing and newly:
+            return None, newly
         if missing:
             raise ForeignKeyProblem(str(exc)) from exc
         raise ApplyProblem(str(exc)) from exc
-    return applied
+    conn.execute("RELEASE sync_apply")
+    return applied, set()
 
 
 def record_bundle(

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core import desk
+from clinic.core.desk.handouts import set_stock
 from clinic.core.errors import BundleError, InputError
 from clinic.core.planning.assignments import set_assignment
 from clinic.core.sync.importing import import_bundles, sync_status
@@ -51,14 +52,17 @@ def _day(store, today):
     )
 
 
-def laptop_work(path, today, now, name: str) -> dict:
+def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "66") -> dict:
     """A day's work on a laptop through the services: a walk-in checked in with readings,
     a registered person checked in, an assignment marked attended with hours."""
     with open_store(path) as store:
         day = _day(store, today)
         volunteer = store.scalar("SELECT min(id) FROM volunteers")
         clean = desk.clean_walk_in(
-            desk.WalkIn(name=name, sex="M", birth="66", village_id=day["village_id"]), today
+            desk.WalkIn(
+                name=name, sex="M", birth=birth, village_id=day["village_id"], id_number=id_number
+            ),
+            today,
         )
         person = desk.add_walk_in(
             store,
@@ -442,3 +446,43 @@ def test_a_person_erased_on_a_laptop_is_erased_at_the_district(district, enrol, 
         assert store.one("SELECT 1 FROM persons WHERE uid = ?", [uid]) is None
         assert store.scalar("SELECT count(*) FROM visits WHERE person_id = ?", [person]) == 0
         assert conflicts(store) == []
+
+
+def test_one_id_number_registered_on_two_laptops_goes_to_review_with_its_visit(
+    district, enrol, export_from, today, now, valid_id
+):
+    """The second person cannot land (the ID number is unique): it, and the rows that
+    point at it (consent, search keys, visit), wait in the review list; the rest of the
+    bundle is applied."""
+    number = valid_id("500110", "19560312", 15)
+    paths = {"A": enrol("A"), "B": enrol("B")}
+    work = {}
+    stock = {"A": ("hypertension", 21), "B": ("diabetes", 22)}
+    for name, path in paths.items():
+        work[name] = laptop_work(
+            path, today, now, f"{name}同号", id_number=number, birth="1956-03-12"
+        )
+        with open_store(path) as laptop:
+            set_stock(laptop, _day(laptop, today)["id"], *stock[name])
+    with open_store(district) as store:
+        results = import_bundles(
+            store, [export_from(paths["A"]), export_from(paths["B"])], actor="tester"
+        )
+        assert [r.conflicts > 0 for r in results] == [False, True]
+        assert (
+            store.scalar("SELECT uid FROM persons WHERE id_number = ?", [number])
+            == (work["A"]["person_uid"])
+        )
+        assert store.one("SELECT 1 FROM visits WHERE uid = ?", [work["B"]["visit_uid"]]) is None
+        kinds = {(c["table_name"], c["kind"]) for c in conflicts(store) if c["device"] == "B"}
+        assert ("persons", "constraint") in kinds
+        assert {("visits", "held"), ("consents", "held")} <= kinds
+        # B's other work arrived
+        day = _day(store, today)["id"]
+        assert (
+            store.scalar(
+                "SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = 'diabetes'",
+                [day],
+            )
+            == 22
+        )
