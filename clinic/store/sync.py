@@ -234,13 +234,31 @@ def write_settings(path: Path, values: dict[str, str]) -> None:
         conn.close()
 
 
-def changeset_between(old: Path, new: Path) -> bytes:
-    """The changeset that turns the database ``old`` into ``new`` (both files at rest)."""
+def copy_new_audit_rows(source: Path, target: Path) -> None:
+    """Audit rows of ``source`` newer than ``target``'s newest, copied into ``target``."""
+    conn = _apsw(target)
+    try:
+        conn.execute("ATTACH DATABASE ? AS live", (str(source),))
+        with conn:
+            conn.execute(
+                "INSERT INTO main.audit_log SELECT * FROM live.audit_log "
+                "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit_log)"
+            )
+        conn.execute("DETACH DATABASE live")
+    finally:
+        conn.close()
+
+
+def changeset_between(old: Path, new: Path, *, audit: bool | None = None) -> bytes:
+    """The changeset that turns the database ``old`` into ``new`` (both files at rest):
+    of every synced table, or (``audit`` True / False) of the audit log alone / all but it."""
     conn = _apsw(new)
     try:
         conn.execute("ATTACH DATABASE ? AS old", (str(old),))
         session = apsw.Session(conn, "main")
         for table in synced_tables(conn):
+            if audit is not None and (table == "audit_log") != audit:
+                continue
             session.attach(table)
             session.diff("old", table)
         data = session.changeset()
@@ -289,6 +307,11 @@ def _change(tc: apsw.TableChange, columns: list[str]) -> Change:
         _named(tc.new, columns),
         _named(tc.conflict, columns),
     )
+
+
+def joined(first: bytes, second: bytes) -> bytes:
+    """Two changesets (of different tables) as one."""
+    return apsw.Changeset.concat(first, second)
 
 
 def operations(changeset: bytes) -> Iterator[tuple[str, str]]:

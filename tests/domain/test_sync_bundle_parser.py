@@ -108,7 +108,13 @@ def test_a_signed_and_sealed_but_senseless_header_is_refused(body, claimed_lengt
 
 @pytest.mark.parametrize(
     "changes",
-    [{"sequence": "1"}, {"device_number": True}, {"counts": []}, {"digest": "0" * 64}],
+    [
+        {"sequence": "1"},
+        {"device_number": True},
+        {"counts": []},
+        {"digest": "0" * 64},
+        {"from": {"a": 1}},
+    ],
 )
 def test_a_header_of_the_wrong_shape_is_refused(changes):
     data = pack(header(**changes), CHANGESET, SEED, public_hex(DISTRICT))

@@ -111,11 +111,11 @@ def test_every_edit_of_two_laptops_arrives_in_either_order(
 ):
     paths = {"A": enrol("A"), "B": enrol("B")}
     work = {name: laptop_work(path, today, now, f"{name}走访") for name, path in paths.items()}
-    made = {}
+    bundles = {name: export_from(path) for name, path in paths.items()}
+    made = {}  # everything the laptops hold, their exports' audit rows too
     for number, (name, path) in enumerate(paths.items(), start=1):
         with open_store(path) as laptop:
             made[name] = made_in_range(laptop, number)
-    bundles = {name: export_from(path) for name, path in paths.items()}
     names = [n for n in order if n in "AB"]
     with open_store(district) as store:
         if " then " in order:
@@ -368,6 +368,18 @@ def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, 
     assert [(s["device"], s["last_sequence"], s["waiting_for"]) for s in status] == [("民盟", 1, 2)]
     not_a_laptop = run(district, "export")
     assert not_a_laptop.exit_code == 1 and "not a laptop's database" in not_a_laptop.output
+    not_the_district = run(laptop, "import", bundle)
+    assert not_the_district.exit_code == 1 and "no district key" in not_the_district.output
+    no_base_from_a_laptop = run(laptop, "base", "--device", "x", "-o", str(tmp_path / "y.db"))
+    assert (
+        no_base_from_a_laptop.exit_code == 1 and "laptop's database" in no_base_from_a_laptop.output
+    )
+    nothing = run(laptop, "export")
+    assert nothing.exit_code == 0 and "Nothing changed since the last export" in nothing.output
+    with open_store(district) as store:  # the export's own audit row came with its bundle
+        assert store.one(
+            "SELECT 1 FROM audit_log WHERE action = 'sync_export' AND id > ?", [1 << 40]
+        )
 
 
 def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(

@@ -113,6 +113,8 @@ def _check_header(header: Any) -> None:
     for name, kind in HEADER_FIELDS.items():
         if not isinstance(header.get(name), kind) or isinstance(header.get(name), bool):
             raise ValueError(f"header field {name}")
+    if not isinstance(header.get("from"), str | None):
+        raise ValueError("header field from")
 
 
 def verify(bundle: Bundle, verify_key: str) -> None:

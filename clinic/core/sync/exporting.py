@@ -86,11 +86,26 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
     open_store(snapshot).close()
     q.take_snapshot(store.path, upcoming)
     try:
-        changeset = q.changeset_between(snapshot, upcoming)
+        work = q.changeset_between(snapshot, upcoming, audit=False)
+        audited = q.changeset_between(snapshot, upcoming, audit=True)
         state = q.read_settings(snapshot, (q.SEQUENCE_KEY, q.EXPORTED_AT_KEY))
         sequence = int(state.get(q.SEQUENCE_KEY, "0")) + 1
-        if not changeset:
+        if not work and not audited:
             return Exported(None, sequence - 1, 0, {}, 0)
+        path = Path(out) if out else default_bundle_path(store, ident[q.DEVICE_NAME_KEY], sequence)
+        if path.is_dir():
+            raise InputError(_("{path} is a folder; give a file name.").format(path=path))
+        # The export's own audit row travels in the bundle it describes (else every
+        # export would leave one change behind, and "nothing changed" would never be).
+        record_audit(
+            store,
+            actor,
+            "sync_export",
+            {"sequence": sequence, "file": path.name},
+            sum(1 for _op in q.operations(q.joined(work, audited))),
+        )
+        q.copy_new_audit_rows(store.path, upcoming)
+        changeset = q.joined(work, q.changeset_between(snapshot, upcoming, audit=True))
         counts = count_changes(changeset)
         until = dt.datetime.now().isoformat(timespec="seconds")
         schema, migrations = schema_of(store)
@@ -109,13 +124,9 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
             "digest": digest(changeset),
         }
         data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
-        path = Path(out) if out else default_bundle_path(store, ident[q.DEVICE_NAME_KEY], sequence)
-        if path.is_dir():
-            raise InputError(_("{path} is a folder; give a file name.").format(path=path))
         write_bytes_atomic(path, data)
         q.write_settings(upcoming, {q.SEQUENCE_KEY: str(sequence), q.EXPORTED_AT_KEY: until})
         os.replace(upcoming, snapshot)
     finally:
         upcoming.unlink(missing_ok=True)
-    record_audit(store, actor, "sync_export", {"sequence": sequence, "file": path.name}, changes)
     return Exported(path, sequence, changes, counts, len(data))
