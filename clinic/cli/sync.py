@@ -118,7 +118,11 @@ def import_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> N
         click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
         return
     for r in results:
-        if r.already:
+        if r.waits_for is not None:
+            line = _(
+                "{file}: bundle {sequence} of {device} is held until bundle {waits_for} comes; it will be applied then."
+            )
+        elif r.already:
             line = _("{file}: bundle {sequence} of {device} was imported before; nothing changed.")
         else:
             line = _(
@@ -152,6 +156,14 @@ def status_command(app: AppContext, as_json: bool) -> None:
                 "{device} (number {number}): enrolled {enrolled_at}, no bundle yet; waiting for bundle 1."
             )
         click.echo(text.format(**row))
+        if row["held"]:
+            click.echo(
+                "  "
+                + _("held: {held}; missing: {missing}").format(
+                    held=", ".join(map(str, row["held"])),
+                    missing=", ".join(map(str, row["missing"])),
+                )
+            )
 
 
 @sync_group.command(

@@ -48,19 +48,16 @@ LOCAL_TABLES = frozenset(
         "sync_devices",
         "sync_bundles",
         "sync_conflicts",
+        "sync_held",
         "specialties",
         "conditions",
         "holidays",
         "prescription_templates",
     }
 )
-# What a laptop keeps of the district's history: its audit log starts empty.
-CLEARED_ON_LAPTOP = (
-    "audit_log",
-    "sync_conflicts",
-    "sync_bundles",
-    "sync_devices",
-)  # children first
+# What a laptop keeps of the district's history: its audit log starts empty, and it
+# holds no merge records (children before their parents: foreign keys).
+CLEARED_ON_LAPTOP = ("audit_log", "sync_conflicts", "sync_held", "sync_bundles", "sync_devices")
 
 DEVICE_NAME_KEY = "sync.device_name"
 SIGNING_KEY = "sync.signing_key"
@@ -136,12 +133,32 @@ def devices_with_bundles(store: Store) -> list[dict]:
                   b.imported_at AS last_imported_at,
                   (SELECT count(*) FROM sync_bundles x WHERE x.device_number = d.number) AS bundles,
                   (SELECT count(*) FROM sync_conflicts c
-                    WHERE c.device_number = d.number AND c.status = 'open') AS open_conflicts
+                    WHERE c.device_number = d.number AND c.status = 'open') AS open_conflicts,
+                  (SELECT group_concat(h.sequence) FROM sync_held h
+                    WHERE h.device_number = d.number) AS held
            FROM sync_devices d
            LEFT JOIN sync_bundles b ON b.device_number = d.number
                 AND b.sequence = (SELECT max(sequence) FROM sync_bundles
                                   WHERE device_number = d.number)
            ORDER BY d.number"""
+    )
+
+
+def held_bundles(store: Store) -> list[dict]:
+    return store.query("SELECT * FROM sync_held ORDER BY device_number, sequence")
+
+
+def hold_bundle(store: Store, device: int, sequence: int, file: str, data: bytes) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO sync_held (device_number, sequence, file, data) VALUES (?, ?, ?, ?)",
+        [device, sequence, file, data],
+    )
+
+
+def release_held(conn: apsw.Connection, device: int, sequence: int) -> None:
+    """A held bundle applied: no longer held (inside the apply's transaction)."""
+    conn.execute(
+        "DELETE FROM sync_held WHERE device_number = ? AND sequence = ?", (device, sequence)
     )
 
 

@@ -26,6 +26,17 @@ CREATE TABLE sync_bundles (
     PRIMARY KEY (device_number, sequence)
 );
 
+-- On the district: bundles that came before an earlier one of their laptop, kept as they
+-- came (sealed) until the import that brings the missing one applies them.
+CREATE TABLE sync_held (
+    device_number INTEGER NOT NULL REFERENCES sync_devices(number),
+    sequence INTEGER NOT NULL,
+    file TEXT NOT NULL,                       -- the file's name when it was offered
+    data BLOB NOT NULL,                       -- the bundle file, still sealed
+    held_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
+    PRIMARY KEY (device_number, sequence)
+);
+
 -- On the district: changes that clashed with the district's rows, kept for review.
 CREATE TABLE sync_conflicts (
     id INTEGER PRIMARY KEY,

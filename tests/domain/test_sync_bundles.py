@@ -152,25 +152,37 @@ def test_a_bundle_imported_twice_changes_nothing(district, enrol, export_from, t
     assert fingerprint(district) == before
 
 
-def test_a_later_bundle_is_refused_until_the_earlier_one_comes(
+def test_later_bundles_are_held_until_the_earlier_one_comes(
     district, enrol, export_from, today, now
 ):
     a = enrol("A")
-    laptop_work(a, today, now, "甲一")
-    first = export_from(a, "a-1.bundle")
-    laptop_work(a, today, now, "甲二")
-    second = export_from(a, "a-2.bundle")
-    before = fingerprint(district)
-    with open_store(district) as store, pytest.raises(BundleError) as refused:
-        import_bundles(store, [second], actor="tester")
-    assert "a-2.bundle" in str(refused.value) and "bundle 1 has not been imported" in str(
-        refused.value
-    )
-    assert fingerprint(district) == before
+    bundles = []
+    for n in (1, 2, 3):
+        laptop_work(a, today, now, f"甲{n}")
+        bundles.append(export_from(a, f"a-{n}.bundle"))
+    names = "SELECT count(*) FROM persons WHERE name IN ('甲1', '甲2', '甲3')"
     with open_store(district) as store:
-        done = import_bundles(store, [second, first], actor="tester")
-        assert [r.sequence for r in done] == [1, 2]
-        assert store.scalar("SELECT count(*) FROM persons WHERE name IN ('甲一', '甲二')") == 2
+        (third,) = import_bundles(store, [bundles[2]], actor="tester")
+        assert (third.sequence, third.waits_for, third.changes) == (3, 1, 0)
+        (second,) = import_bundles(store, [bundles[1]], actor="tester")
+        assert (second.sequence, second.waits_for) == (2, 1)
+        assert store.scalar(names) == 0  # nothing of them applied
+        (status,) = sync_status(store, today)
+        assert (status["held"], status["missing"], status["last_sequence"]) == ([2, 3], [1], None)
+    shown = CliRunner().invoke(cli, ["--db", str(district), "sync", "status"])
+    assert "held: 2, 3; missing: 1" in shown.output
+    run = CliRunner().invoke(cli, ["--db", str(district), "sync", "import", str(bundles[0])])
+    assert run.exit_code == 0, run.output
+    assert [line.split(": ", 1)[1][:24] for line in run.output.splitlines()] == [
+        "bundle 1 of A imported: ",
+        "bundle 2 of A imported: ",
+        "bundle 3 of A imported: ",
+    ]
+    with open_store(district) as store:
+        assert store.scalar(names) == 3
+        (status,) = sync_status(store, today)
+        assert (status["held"], status["missing"], status["last_sequence"]) == ([], [], 3)
+        assert [r.already for r in import_bundles(store, bundles, actor="tester")] == [True] * 3
 
 
 def test_a_tampered_bundle_is_refused_and_nothing_changes(district, enrol, export_from, today, now):

@@ -53,6 +53,7 @@ class Bundle:
     header: dict[str, Any]
     changeset: bytes
     signed: bytes
+    raw: bytes  # the file as it came (kept when the bundle is held)
 
     @property
     def device_number(self) -> int:
@@ -104,7 +105,7 @@ def unseal(file: str, data: bytes, district: PrivateKey) -> Bundle:
     changeset = message[4 + length :]
     if digest(changeset) != header["digest"]:
         raise _refuse(file, _("its changes do not match its header."))
-    return Bundle(file, header, changeset, signed)
+    return Bundle(file, header, changeset, signed, data)
 
 
 def _check_header(header: Any) -> None:

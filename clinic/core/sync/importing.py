@@ -2,12 +2,12 @@
 
 Every file is opened and checked before anything is written: sealed to this
 district, signed by the laptop it names (enrolled here), made with the same
-schema, and next in its laptop's sequence (taking the other files of the same
-import into account, so bundles given in any order are applied in order). One
-refusal refuses the whole import: nothing changes. Then each bundle is applied
-in its own transaction with its bookkeeping (which bundle, the clashes for the
-review list, the audit row): a bundle is applied whole or not at all, and a
-bundle applied once is recognised and skipped the second time.
+schema. One refusal refuses the whole import: nothing changes. Bundles are then
+applied in (laptop, sequence) order, each in its own transaction with its
+bookkeeping (which bundle, the clashes for the review list, the audit row): a
+bundle is applied whole or not at all, and a bundle applied once is recognised
+and skipped. A bundle whose earlier bundle has not come is held (kept sealed in
+``sync_held``) and applied by the import that brings the missing one.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class ImportResult:
     changes: int
     conflicts: int
     already: bool  # applied before: nothing done
+    waits_for: int | None = None  # held: an earlier bundle of the laptop has not come
 
 
 def _refused(bundle: Bundle, why: str) -> BundleError:
@@ -42,15 +43,25 @@ def _refused(bundle: Bundle, why: str) -> BundleError:
     )
 
 
-def open_bundles(store: Store, files: list[Path]) -> list[Bundle]:
-    """Every file opened, verified and checked against this database, in the order to apply."""
-    key = district_private_key(store.path)
-    devices = q.read_district(store.path, q.device_keys)
-    schema = schema_of(store)
-    bundles = []
-    for file in files:
-        bundle = unseal(str(file), read_file(file), key)
-        known = devices.get(bundle.device_number)
+@dataclass
+class _Checks:
+    """What every bundle is checked against: the district's key, laptops and schema."""
+
+    key: Any
+    devices: dict[int, tuple[str, str]]
+    schema: tuple[int, str]
+
+    @classmethod
+    def of(cls, store: Store) -> _Checks:
+        return cls(
+            district_private_key(store.path),
+            q.read_district(store.path, q.device_keys),
+            schema_of(store),
+        )
+
+    def open(self, file: str, data: bytes) -> Bundle:
+        bundle = unseal(file, data, self.key)
+        known = self.devices.get(bundle.device_number)
         if known is None or known[0] != bundle.header["device"]:
             raise _refused(
                 bundle,
@@ -59,59 +70,79 @@ def open_bundles(store: Store, files: list[Path]) -> list[Bundle]:
                 ),
             )
         verify(bundle, known[1])
-        if (bundle.header["schema"], bundle.header["migrations"]) != schema:
+        if (bundle.header["schema"], bundle.header["migrations"]) != self.schema:
             raise _refused(
                 bundle,
                 _(
                     "it was made with database schema {theirs}, this database has schema {ours}: bring clinic to the same version on the laptop and here first."
-                ).format(theirs=bundle.header["schema"], ours=schema[0]),
+                ).format(theirs=bundle.header["schema"], ours=self.schema[0]),
             )
-        bundles.append(bundle)
-    bundles.sort(key=lambda b: (b.device_number, b.sequence))
-    _check_sequence(store, bundles)
-    return bundles
+        return bundle
 
 
-def _check_sequence(store: Store, bundles: list[Bundle]) -> None:
-    """Refuse a gap (a later bundle before an earlier one) or a different bundle under a
-    number already imported."""
-    expected: dict[int, int] = {}
-    seen: set[tuple[int, int]] = set()
-    for bundle in bundles:
-        number, sequence = bundle.device_number, bundle.sequence
-        if (number, sequence) in seen:
-            continue
-        seen.add((number, sequence))
-        done = q.applied_digest(store.path, number, sequence)
-        if done is not None:
-            if done != bundle.header["digest"]:
-                raise _refused(
-                    bundle,
-                    _(
-                        "a different bundle {sequence} of laptop {device} was imported already."
-                    ).format(sequence=sequence, device=bundle.header["device"]),
-                )
-            continue
-        if number not in expected:
-            expected[number] = q.read_district(store.path, q.last_sequences)[number]
-        if sequence != expected[number] + 1:
+def open_bundles(store: Store, files: list[Path]) -> list[Bundle]:
+    """Every file opened, verified and checked against this database."""
+    checks = _Checks.of(store)
+    return [checks.open(str(file), read_file(file)) for file in files]
+
+
+def _plan(
+    store: Store, bundles: list[Bundle]
+) -> tuple[list[Bundle], list[tuple[Bundle, int]], list[Bundle]]:
+    """(bundles to apply, in order; bundles to hold with the number they wait for; bundles
+    applied before). A different bundle under a number already taken is refused."""
+    expected = q.read_district(store.path, q.last_sequences)
+    ready: list[Bundle] = []
+    waiting: list[tuple[Bundle, int]] = []
+    already: list[Bundle] = []
+    seen: dict[tuple[int, int], str] = {}
+    for bundle in sorted(bundles, key=lambda b: (b.device_number, b.sequence)):
+        number, sequence, digest = bundle.device_number, bundle.sequence, bundle.header["digest"]
+        taken = seen.get((number, sequence)) or q.applied_digest(store.path, number, sequence)
+        if taken is not None and taken != digest:
             raise _refused(
                 bundle,
-                _(
-                    "it is bundle {sequence} of laptop {device}, and bundle {missing} has not been imported yet: import that one first, or both together."
-                ).format(
-                    sequence=sequence,
-                    device=bundle.header["device"],
-                    missing=expected[number] + 1,
+                _("a different bundle {sequence} of laptop {device} was imported already.").format(
+                    sequence=sequence, device=bundle.header["device"]
                 ),
             )
-        expected[number] = sequence
+        if taken is not None or sequence <= expected[number]:
+            already.append(bundle)
+            continue
+        seen[(number, sequence)] = digest
+        if sequence == expected[number] + 1:
+            ready.append(bundle)
+            expected[number] = sequence
+        else:
+            waiting.append((bundle, expected[number] + 1))
+    return ready, waiting, already
 
 
 def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[ImportResult]:
-    results = []
-    for bundle in open_bundles(store, files):
+    """Apply what fits, in order; hold a bundle whose earlier one has not come (kept in the
+    district database, applied by the import that brings the missing one)."""
+    checks = _Checks.of(store)
+    new = [checks.open(str(file), read_file(file)) for file in files]
+    held = [checks.open(row["file"], row["data"]) for row in q.held_bundles(store)]
+    held_keys = {(b.device_number, b.sequence) for b in held}
+    ready, waiting, already = _plan(store, new + held)
+    results = [
+        ImportResult(b.file, b.header["device"], b.sequence, 0, 0, already=True)
+        for b in already
+        if (b.device_number, b.sequence) not in held_keys
+    ]
+    for bundle in ready:
         results.append(_apply(store, bundle, actor))
+    with store.transaction():
+        for bundle, missing in waiting:
+            if (bundle.device_number, bundle.sequence) in held_keys:
+                continue  # held before, still waiting: said then
+            q.hold_bundle(store, bundle.device_number, bundle.sequence, bundle.file, bundle.raw)
+            results.append(
+                ImportResult(
+                    bundle.file, bundle.header["device"], bundle.sequence, 0, 0, False, missing
+                )
+            )
     return results
 
 
@@ -135,6 +166,7 @@ def _apply(store: Store, bundle: Bundle, actor: str) -> ImportResult:
                 bundle, _("SQLite could not apply it ({reason}).").format(reason=exc)
             ) from exc
         q.record_bundle(conn, bundle.header, bundle.header["digest"], actor, applied)
+        q.release_held(conn, number, sequence)
     return ImportResult(
         bundle.file, device, sequence, bundle.header["changes"], len(applied.conflicts), False
     )
@@ -149,6 +181,8 @@ def sync_status(store: Store, today: dt.date | None = None) -> list[dict[str, An
     rows = []
     for row in q.devices_with_bundles(store):
         last = row["last_sequence"] or 0
+        held = sorted(int(n) for n in (row["held"] or "").split(",") if n)
+        missing = [n for n in range(last + 1, max(held, default=0)) if n not in held]
         since = row["last_imported_at"] or row["enrolled_at"]
         days = (today - dt.date.fromisoformat(since[:10])).days if since else None
         rows.append(
@@ -161,6 +195,8 @@ def sync_status(store: Store, today: dt.date | None = None) -> list[dict[str, An
                 "last_made_at": row["last_made_at"],
                 "last_imported_at": row["last_imported_at"],
                 "waiting_for": last + 1,
+                "held": held,
+                "missing": missing,
                 "days_without_bundle": days,
                 "open_conflicts": row["open_conflicts"],
             }
