@@ -333,9 +333,12 @@ def test_the_same_field_on_laptop_and_district_goes_to_review(
     assert conflict_id
 
 
-@pytest.mark.parametrize("keep, hours", [("laptop", 5.0), ("district", 3.0)])
+@pytest.mark.parametrize(
+    "keep, hours, words",
+    [("laptop", 5.0, "kept the laptop's change"), ("district", 3.0, "kept the district's record")],
+)
 def test_a_clash_is_settled_by_keeping_one_side(
-    district, enrol, export_from, today, now, keep, hours
+    district, enrol, export_from, today, now, keep, hours, words
 ):
     conflict_id, assignment = make_clash(district, enrol, export_from, today, now)
     run = CliRunner().invoke(
@@ -349,6 +352,10 @@ def test_a_clash_is_settled_by_keeping_one_side(
         assert json.loads(audit["detail"])["kept"] == keep
         with pytest.raises(InputError, match="settled already"):
             settle(store, conflict_id, keep, actor="tester")
+    log = CliRunner().invoke(cli, ["--db", str(district), "audit", "--action", "sync_settle"])
+    assert f"Settled conflict {conflict_id} (assignments): {words}" in log.output
+    log = CliRunner().invoke(cli, ["--db", str(district), "audit", "--action", "sync_import"])
+    assert "Imported bundle 1 of the laptop A:" in log.output
 
 
 def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, now):
