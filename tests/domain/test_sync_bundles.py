@@ -517,3 +517,39 @@ def test_one_id_number_registered_on_two_laptops_goes_to_review_with_its_visit(
             )
             == 22
         )
+
+
+@pytest.mark.parametrize("deleted_on", ["district", "laptop"])
+def test_a_record_deleted_on_one_side_and_edited_on_the_other_goes_to_review(
+    district, enrol, export_from, today, deleted_on
+):
+    from clinic.core.planning.assignments import remove_assignment
+
+    a = enrol("A")
+    with open_store(district) as store:
+        assignment = store.scalar(
+            "SELECT min(a.id) FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id "
+            "WHERE d.date = ?",
+            [today.isoformat()],
+        )
+    sides = {"district": district, "laptop": a}
+    edited_on = "laptop" if deleted_on == "district" else "district"
+    with open_store(sides[deleted_on]) as store:
+        remove_assignment(store, assignment)
+    with open_store(sides[edited_on]) as store:
+        set_assignment(store, assignment, status="attended", hours=4.0, change_attendance=True)
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        (clash,) = conflicts(store)
+        expected = ("UPDATE", "not_found") if deleted_on == "district" else ("DELETE", "data")
+        assert (clash["table_name"], clash["op"], clash["kind"]) == ("assignments", *expected)
+        if deleted_on == "district":
+            with pytest.raises(InputError, match="no longer has this record"):
+                settle(store, clash["id"], "laptop", actor="tester")
+            settle(store, clash["id"], "district", actor="tester")
+            assert store.one("SELECT 1 FROM assignments WHERE id = ?", [assignment]) is None
+        else:
+            assert store.scalar("SELECT hours FROM assignments WHERE id = ?", [assignment]) == 4.0
+            settle(store, clash["id"], "laptop", actor="tester")
+            assert store.one("SELECT 1 FROM assignments WHERE id = ?", [assignment]) is None
+        assert conflicts(store) == []
