@@ -49,6 +49,9 @@ LOCAL_TABLES = frozenset(
         "sync_bundles",
         "sync_conflicts",
         "sync_held",
+        # who last changed a field at this file's desks (migration 0042, the desks' own
+        # field-by-field merge): bookkeeping of one file; across files the changeset merges
+        "field_changes",
         "specialties",
         "conditions",
         "holidays",
