@@ -1,18 +1,18 @@
 """How long do a laptop's bundle out and the district's import take? How big is a bundle?
 
 Enrols a laptop from a demo database (``clinic sync base``), does one clinic day's work
-on it through the desk's services (check-in, blood pressure, one health prescription
-handed out, for each of N registered persons), then times ``clinic sync export`` on the
+on it through the desk's services (check-in and one health prescription handed out, for
+each of N registered persons), then times ``clinic sync export`` on the
 laptop and ``clinic sync import`` on the district, and reports the bundle's size per visit.
 
     python bench/bench_sync.py                    # the small demo, 300 visits
     python bench/bench_sync.py --size large       # 200,000 persons
     python bench/bench_sync.py --db large.db --visits 300 [--json]
 
-Measured on the shared 2-core development machine (loaded), 300 visits each with blood
-pressure and one handout (601 changes): small demo (2,000 persons) export 0.14 s,
-import 0.03 s; large demo (200,000 persons, 114 MB) export 2.3 s (the copy and the
-comparison of two 114 MB files), import 0.03 s; 382 bytes per visit (115 KB).
+Measured on the shared 2-core development machine (loaded), 300 visits each with one
+handout (601 changes): small demo (2,000 persons) export 0.10 s, import 0.04 s; large
+demo (200,000 persons, 114 MB) export 2.1 s (the copy and the comparison of two 114 MB
+files), import 0.01 s; 271 bytes per visit (81 KB).
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ def day_of_work(laptop: Path, visits: int) -> int:
         now = dt.datetime.fromisoformat(f"{day['date']}T10:00")
         for person in people:
             visit, _new = desk.check_in(store, day, person, volunteer, now)
-            desk.save_visit(store, day, visit, desk.VisitForm(values={"bp": "150/95"}), now)
             pick = handouts.Pick(template.id, template.default_ticks()[:2])
             handouts.hand_out(store, day, visit, [pick], volunteer, now)
         return len(people)

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core import desk
+from clinic.core.desk import handouts
 from clinic.core.desk.handouts import set_stock
 from clinic.core.errors import BundleError, InputError
 from clinic.core.planning.assignments import set_assignment
@@ -52,9 +53,13 @@ def _day(store, today):
     )
 
 
+TICKED = ["salt", "activity"]
+
+
 def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "66") -> dict:
-    """A day's work on a laptop through the services: a walk-in checked in with readings,
-    a registered person checked in, an assignment marked attended with hours."""
+    """A day's work on a laptop through the desk's services: a walk-in registered, checked
+    in and given a health prescription; and the day's first assignment (for the tests that
+    change it)."""
     with open_store(path) as store:
         day = _day(store, today)
         volunteer = store.scalar("SELECT min(id) FROM volunteers")
@@ -74,13 +79,17 @@ def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "
             confirm_duplicate=True,
         )
         visit, _new = desk.check_in(store, day, person, volunteer, now)
-        desk.save_visit(store, day, visit, desk.VisitForm(values={"bp": "150/95"}), now, volunteer)
+        template = next(t for t in handouts.templates(store) if t.code == "hypertension")
+        (handout,) = handouts.hand_out(
+            store, day, visit, [handouts.Pick(template.id, TICKED)], volunteer, now
+        )
         assignment = store.scalar(
             "SELECT min(id) FROM assignments WHERE clinic_day_id = ?", [day["id"]]
         )
         return {
             "person_uid": store.scalar("SELECT uid FROM persons WHERE id = ?", [person]),
             "visit_uid": store.scalar("SELECT uid FROM visits WHERE id = ?", [visit]),
+            "handout_uid": store.scalar("SELECT uid FROM handouts WHERE id = ?", [handout]),
             "assignment": assignment,
         }
 
@@ -88,6 +97,7 @@ def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "
 MADE_ON_LAPTOPS = (
     ("persons", "id"),
     ("visits", "id"),
+    ("handouts", "id"),
     ("consents", "id"),
     ("audit_log", "id"),
     ("person_keys", "person_id"),
@@ -129,9 +139,19 @@ def test_every_edit_of_two_laptops_arrives_in_either_order(
         for number, name in enumerate(paths, start=1):
             person = store.one("SELECT id FROM persons WHERE uid = ?", [work[name]["person_uid"]])
             visit = store.one(
-                "SELECT person_id, sbp, dbp FROM visits WHERE uid = ?", [work[name]["visit_uid"]]
+                "SELECT id, person_id FROM visits WHERE uid = ?", [work[name]["visit_uid"]]
             )
-            assert person and visit == {"person_id": person["id"], "sbp": 150, "dbp": 95}
+            assert person and visit["person_id"] == person["id"]
+            handout = store.one(
+                "SELECT h.visit_id, h.ticked, t.code FROM handouts h "
+                "JOIN prescription_templates t ON t.id = h.template_id WHERE h.uid = ?",
+                [work[name]["handout_uid"]],
+            )
+            assert handout == {
+                "visit_id": visit["id"],
+                "ticked": json.dumps(TICKED),
+                "code": "hypertension",
+            }
             assert made_in_range(store, number) == made[name]
             assert all(made[name].values()), made[name]
         assert conflicts(store) == []
