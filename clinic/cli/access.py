@@ -103,6 +103,15 @@ RULES: dict[str, Rule] = {
     "user disable": "manage_users",
     "user enable": "manage_users",
     "audit": "manage_users",
+    # A laptop base is a whole, unmasked copy of the district; importing writes to every
+    # register; status and conflicts show what laptops sent (coordinators).
+    "sync base": "export_unmasked",
+    "sync import": "import_registers",
+    "sync status": "import_registers",
+    "sync conflicts": "import_registers",
+    "sync settle": "import_registers",
+    # A bundle holds the laptop's changes, sealed for the district: any signed-in user.
+    "sync export": SIGNED_IN,
 }
 
 # Commands that may run on a database file that does not exist yet.

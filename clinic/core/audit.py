@@ -44,6 +44,10 @@ ACTION_LABELS = {
     "user_enable": N_("Let {user} sign in again"),
     "user_disable": N_("Stopped {user} from signing in"),
     "sign_in_failed": N_("Wrong PIN"),
+    "sync_enrol": N_("Enrolled the laptop {device} as number {number}"),
+    "sync_export": N_("Exported bundle {sequence} to {file}"),
+    "sync_import": N_("Imported bundle {sequence} of the laptop {device}: {changes} changes"),
+    "sync_settle": N_("Settled conflict {conflict} ({table}): kept the district's record"),
 }
 
 # Digits long enough to be an ID number (15 or 18, the last maybe X) or a phone.
@@ -149,6 +153,10 @@ def describe(action: str, detail: dict[str, Any], user_names: dict[int, str]) ->
         values["user"] = user_names.get(detail["user_id"], f"#{detail['user_id']}")
     if action == "backup" and detail.get("daily"):
         return _("Daily backup {file}").format_map(values)
+    if action == "sync_settle" and detail.get("kept") == "laptop":
+        return _("Settled conflict {conflict} ({table}): kept the laptop's change").format_map(
+            values
+        )
     if action == "sign_in_failed" and detail.get("locked"):
         return _("Wrong PIN; the user is locked for a few minutes")
     return _(template).format_map(values)

@@ -109,6 +109,11 @@ class NotFoundError(InputError):
     """The user named something that is not in the database."""
 
 
+class BundleError(InputError):
+    """A laptop's bundle that cannot be imported (clinic.core.sync): the message names
+    the file and why, and nothing was changed."""
+
+
 class RefusedError(InputError):
     """A rule of the domain refuses the action as asked (no consent on record, a
     volunteer a hard rule keeps off a clinic day); ``code`` names the rule."""

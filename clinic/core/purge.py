@@ -31,6 +31,7 @@ from clinic.store import households as households_q
 from clinic.store import person_details as details_q
 from clinic.store import persons as persons_q
 from clinic.store import persons as q
+from clinic.store import sync as sync_q
 from clinic.store import visits as visits_q
 from clinic.store.audit import record as record_audit
 
@@ -97,6 +98,7 @@ def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
             head = _hand_over_head(store, row)
             details_q.clear_proxy_name(store, row["name"], row["household_id"])
             removed = q.delete_person(store, person_id)
+            sync_q.delete_conflicts_of_person(store, person_id)  # the review list holds them too
             _anonymise_audit(store, row)
             exports = _exports_holding(store, row, since)
             replicas = audit_q.replica_folders(store)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clinic.store.connection import Store
+from clinic.store.connection import Store, insert_row
 
 EXPORT_ACTIONS = ("export", "export_unmasked")
 
@@ -20,8 +20,10 @@ def record(
     """Add one row, inside the caller's transaction when there is one."""
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)
     with store.transaction() as db:
-        db.table("audit_log").insert(
-            {"actor": actor or "unknown", "action": action, "detail": text, "rows": rows}
+        insert_row(
+            db,
+            "audit_log",
+            {"actor": actor or "unknown", "action": action, "detail": text, "rows": rows},
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from clinic.store.connection import Store, insert_row
+from clinic.store.connection import SETTING_SQL, Store, insert_row
 
 # -- specialties ---------------------------------------------------------------
 
@@ -146,4 +146,4 @@ def set_setting(store: Store, key: str, value: str) -> None:
 
 def setting(store: Store, key: str) -> str | None:
     """The value of a setting, or None when it was never set."""
-    return store.scalar("SELECT value FROM settings WHERE key = ?", [key])
+    return store.scalar(SETTING_SQL, [key])

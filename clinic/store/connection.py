@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,11 +46,57 @@ def new_uid() -> str:
     return raw.hex()
 
 
+# -- keys that never collide (docs/decisions.md, "keys of merged laptops") ------------
+# A laptop enrolled with ``clinic sync base`` is device number N >= 1; every row it
+# makes gets an id in [N * 2**40, (N + 1) * 2**40). The district (and every database
+# never enrolled) is device 0, [1, 2**40): its existing ids stay. Ids are counted here,
+# in the device's range, not left to SQLite, whose max(id) + 1 would continue in the
+# range of the last laptop merged into the district.
+
+SETTING_SQL = "SELECT value FROM settings WHERE key = ?"
+FOREIGN_KEYS_PRAGMA = "PRAGMA foreign_keys = ON"
+DEVICE_SPAN = 1 << 40
+DEVICE_NUMBER_KEY = "sync.device_number"
+_ID_BASES: weakref.WeakKeyDictionary[sqlite_utils.Database, int] = weakref.WeakKeyDictionary()
+
+
+def id_base(db: sqlite_utils.Database) -> int:
+    """The first id of this database's device range (0 when it is not a laptop); read once
+    per connection."""
+    if db in _ID_BASES:
+        return _ID_BASES[db]
+    try:
+        row = db.conn.execute(SETTING_SQL, [DEVICE_NUMBER_KEY])
+        found = row.fetchone()
+    except sqlite3.OperationalError:  # no settings table yet: a file being created
+        return 0
+    base = int(found[0]) * DEVICE_SPAN if found else 0
+    _ID_BASES[db] = base
+    return base
+
+
+def forget_id_base(db: sqlite_utils.Database) -> None:
+    """Read the device number again (after it was written on this connection)."""
+    _ID_BASES.pop(db, None)
+
+
+def new_ids(db: sqlite_utils.Database, table: str, count: int) -> list[int]:
+    """``count`` fresh ids of ``table`` in this database's device range."""
+    base = id_base(db)
+    top = db.conn.execute(
+        f"SELECT max(id) FROM [{table}] WHERE id >= ? AND id < ?", [base, base + DEVICE_SPAN]
+    ).fetchone()[0]
+    first = (top or base) + 1
+    return list(range(first, first + count))
+
+
 def insert_row(db: sqlite_utils.Database, table: str, row: dict) -> int:
-    """Insert one row and give back its new id.
+    """Insert one row and give back its new id (in the device's range on a laptop).
 
     The store's one reader of sqlite-utils' ``last_pk``, which is typed as
     optional: every table the app inserts into has an integer primary key."""
+    if "id" not in row:
+        row = {"id": new_ids(db, table, 1)[0], **row}
     pk = db.table(table).insert(row).last_pk
     if not isinstance(pk, int):
         raise TypeError(f"{table}: insert gave no integer id ({pk!r})")
@@ -131,6 +178,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
     """Open the database at ``path``, ready to use; create it when ``create`` allows."""
     from clinic.store.migrations import apply_migrations, check_not_newer
     from clinic.store.seeds import apply_seeds
+    from clinic.store.sync import ensure_first_snapshot
 
     path = Path(path)
     if not path.exists():
@@ -154,7 +202,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)
         db.execute(BUSY_TIMEOUT_PRAGMA)
-        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(FOREIGN_KEYS_PRAGMA)
         # Deleted and overwritten values are zeroed where that costs no extra
         # I/O (an old phone number does not linger in a page); a purge turns
         # it fully on (docs/decisions.md).
@@ -172,6 +220,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
         if migrate:
             apply_migrations(store)
             apply_seeds(store)
+            ensure_first_snapshot(store)
         return store
     except sqlite3.DatabaseError as exc:
         raise DatabaseError.from_sqlite(exc, path) from exc

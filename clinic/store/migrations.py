@@ -25,6 +25,7 @@ from clinic.store.connection import Store
 from clinic.store.resources import data_root
 
 MIGRATION_SET = "clinic"
+APPLIED_SQL = "SELECT name FROM _sqlite_migrations WHERE migration_set = ?"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -152,12 +153,7 @@ def applied_in_file(path: object) -> list[str]:
         ).fetchone()
         if not found:
             return []
-        return [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        ]
+        return [r[0] for r in conn.execute(APPLIED_SQL, [MIGRATION_SET])]
     finally:
         conn.close()
 

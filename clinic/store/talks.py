@@ -6,7 +6,7 @@ figures over a period in :mod:`clinic.store.figures`.
 
 from __future__ import annotations
 
-from clinic.store.connection import Store, insert_row, new_uid
+from clinic.store.connection import Store, insert_row, new_ids, new_uid
 
 _SELECT = """
 SELECT t.id, t.uid, t.clinic_day_id, t.topic, t.speaker_id, vol.name AS speaker,
@@ -61,4 +61,6 @@ def done_days_with_speakers(store: Store) -> list[dict]:
 
 
 def insert_talks(store: Store, rows: list[dict]) -> None:
-    store.db.table("health_talks").insert_all([{"uid": new_uid(), **row} for row in rows])
+    ids = new_ids(store.db, "health_talks", len(rows))
+    made = [{"id": tid, "uid": new_uid(), **row} for tid, row in zip(ids, rows, strict=True)]
+    store.db.table("health_talks").insert_all(made)

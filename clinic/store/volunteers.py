@@ -124,7 +124,7 @@ def save_volunteer(store: Store, values: dict[str, Any]) -> str:
     """Insert or update by (name, phone); returns 'created', 'updated' or 'unchanged'."""
     existing = find_volunteer(store, values["name"], values["phone"])
     if existing is None:
-        store.db.table("volunteers").insert({"uid": new_uid(), **values})
+        insert_row(store.db, "volunteers", {"uid": new_uid(), **values})
         return "created"
     changes = {k: v for k, v in values.items() if existing.get(k) != v}
     if not changes:

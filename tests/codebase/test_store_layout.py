@@ -36,6 +36,7 @@ DATA_MODULES = {
     "figures",  # aggregates over a scope
     "rules",  # what counts (held days, served, filled places, open follow-ups) and the scope
     "datasets",  # rows of the exports
+    "sync",  # merging laptops: identities, changesets, bundles applied, conflicts
 }
 INFRASTRUCTURE = {"__init__", "connection", "migrations", "seeds", "resources", "backup", "bulk"}
 

@@ -129,3 +129,50 @@ def committed_rows():
     from support.backup_writers import committed
 
     return committed
+
+
+# -- merging laptops (tests/domain/test_sync_*.py) ----------------------------------------
+
+
+@pytest.fixture
+def district(demo_path) -> Path:
+    """A district database: a copy of the small demo, with the signed-in coordinator."""
+    return demo_path
+
+
+@pytest.fixture
+def enrol(district, tmp_path):
+    """``enrol(name)``: a laptop's database made from ``district`` (clinic sync base); its path.
+    Opened once, as the laptop opens it first (that takes its first snapshot)."""
+    from clinic.core.sync.enrol import make_base
+    from clinic.store import open_store
+
+    def make(name: str) -> Path:
+        out = tmp_path / "laptops" / f"{name}.db"
+        with open_store(district) as store:
+            make_base(store, name, out, actor="测试协调员")
+        open_store(out).close()
+        return out
+
+    return make
+
+
+@pytest.fixture
+def export_from(tmp_path):
+    """``export_from(laptop_path, name=None)``: the laptop's next bundle, its path."""
+    from clinic.core.sync.exporting import export_bundle
+    from clinic.store import open_store
+
+    def export(path: Path, name: str | None = None) -> Path:
+        out = (
+            tmp_path
+            / "bundles"
+            / (name or f"{path.stem}-{len(list(tmp_path.glob('bundles/*')))}.bundle")
+        )
+        out.parent.mkdir(exist_ok=True)
+        with open_store(path) as store:
+            made = export_bundle(store, out, actor="tester")
+        assert made.path == out
+        return out
+
+    return export

@@ -1,0 +1,219 @@
+"""``clinic sync``: laptops that merge into the district database (docs/sync.md).
+
+``base`` enrols a laptop (on the district), ``export`` writes a laptop's bundle,
+``import``, ``status`` and ``conflicts`` run on the district. The rules are
+:mod:`clinic.core.sync`; this module parses the options and prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from clinic.cli import main as groups
+from clinic.cli.context import AppContext, pass_app
+from clinic.i18n import _
+
+
+@groups.cli.group(
+    "sync",
+    context_settings=groups.CONTEXT_SETTINGS,
+    help=_("Merge laptops into the district database: enrol, export and import bundles."),
+)
+def sync_group() -> None:
+    pass
+
+
+@sync_group.command(
+    "base",
+    help=_(
+        "Enrol a laptop: write its database (registers, catalogues, volunteers, plans, users, keys) from this district database."
+    ),
+)
+@click.option("--device", required=True, metavar="NAME", help=_("The laptop's name (unique)."))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("The laptop's database file to write."),
+)
+@pass_app
+def base_command(app: AppContext, device: str, out: Path) -> None:
+    from clinic.core.sync.enrol import make_base
+
+    with app.open() as store:
+        made = make_base(store, device, out, actor=app.who)
+    click.echo(
+        _(
+            "Laptop {device} enrolled as number {number}: {path}. Copy the file to the laptop and open it there with --db; it is readable by you only."
+        ).format(device=made.device, number=made.number, path=made.path)
+    )
+
+
+@sync_group.command(
+    "export",
+    help=_(
+        "On a laptop: write every change since the last export into one bundle, sealed for the district and signed by this laptop. Default FILE: bundles/NAME-NNNN.bundle beside the database."
+    ),
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("The bundle file to write."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
+@pass_app
+def export_command(app: AppContext, out: Path | None, as_json: bool) -> None:
+    from clinic.core.sync.exporting import export_bundle
+
+    with app.open() as store:
+        made = export_bundle(store, out, actor=app.who)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(made.path) if made.path else None,
+                    "sequence": made.sequence,
+                    "changes": made.changes,
+                    "counts": made.counts,
+                    "bytes": made.size,
+                },
+                ensure_ascii=False,
+            )
+        )
+    elif made.path is None:
+        click.echo(_("Nothing changed since the last export; no bundle was written."))
+    else:
+        click.echo(
+            _("Bundle {sequence} saved: {path} ({changes} changes, {size} KB).").format(
+                sequence=made.sequence,
+                path=made.path,
+                changes=made.changes,
+                size=max(made.size // 1024, 1),
+            )
+        )
+
+
+@sync_group.command(
+    "import",
+    help=_(
+        "On the district database: check and apply laptops' bundles, in any order; a bundle imported before is skipped."
+    ),
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
+@pass_app
+def import_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> None:
+    from clinic.core.sync.importing import import_bundles
+
+    with app.open() as store:
+        results = import_bundles(store, list(files), actor=app.who)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
+        return
+    for r in results:
+        if r.waits_for is not None:
+            line = _(
+                "{file}: bundle {sequence} of {device} is held until bundle {waits_for} comes; it will be applied then."
+            )
+        elif r.already:
+            line = _("{file}: bundle {sequence} of {device} was imported before; nothing changed.")
+        else:
+            line = _(
+                "{file}: bundle {sequence} of {device} imported: {changes} changes, {conflicts} to review."
+            )
+        click.echo(line.format(**r.__dict__))
+
+
+@sync_group.command(
+    "status", help=_("On the district database: each laptop, its last bundle, what is awaited.")
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def status_command(app: AppContext, as_json: bool) -> None:
+    from clinic.core.sync.importing import sync_status
+
+    with app.open() as store:
+        rows = sync_status(store)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(_("No laptop is enrolled yet (clinic sync base --device NAME -o FILE)."))
+    for row in rows:
+        if row["last_sequence"]:
+            text = _(
+                "{device} (number {number}): last bundle {last_sequence}, made {last_made_at}, imported {last_imported_at}; waiting for bundle {waiting_for}; {open_conflicts} conflicts to review."
+            )
+        else:
+            text = _(
+                "{device} (number {number}): enrolled {enrolled_at}, no bundle yet; waiting for bundle 1."
+            )
+        click.echo(text.format(**row))
+        if row["held"]:
+            click.echo(
+                "  "
+                + _("held: {held}; missing: {missing}").format(
+                    held=", ".join(map(str, row["held"])),
+                    missing=", ".join(map(str, row["missing"])),
+                )
+            )
+
+
+@sync_group.command(
+    "conflicts",
+    help=_(
+        "On the district database: changes from laptops that clashed with the district's records, kept for review."
+    ),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
+@pass_app
+def conflicts_command(app: AppContext, as_json: bool) -> None:
+    from clinic.core.sync.review import conflicts
+
+    with app.open() as store:
+        rows = conflicts(store)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        click.echo(_("No conflicts to review."))
+    for row in rows:
+        click.echo(
+            _(
+                "#{id} {device} bundle {sequence}: {op} of {table_name} {row_key} ({kind}); laptop: {bundle_new}; district: {current}"
+            ).format(**row)
+        )
+
+
+@sync_group.command(
+    "settle",
+    help=_(
+        "On the district database: settle conflict ID (see clinic sync conflicts) by keeping the district's record or the laptop's change."
+    ),
+)
+@click.argument("conflict_id", metavar="ID", type=int)
+@click.option(
+    "--keep",
+    required=True,
+    type=click.Choice(["district", "laptop"]),
+    help=_("Whose side to keep."),
+)
+@pass_app
+def settle_command(app: AppContext, conflict_id: int, keep: str) -> None:
+    from clinic.core.sync.review import settle
+
+    with app.open() as store:
+        settle(store, conflict_id, keep, actor=app.who)
+    if keep == "laptop":
+        click.echo(_("Conflict {id} settled: the laptop's change is kept.").format(id=conflict_id))
+    else:
+        click.echo(
+            _("Conflict {id} settled: the district's record is kept.").format(id=conflict_id)
+        )

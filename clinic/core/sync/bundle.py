@@ -1,0 +1,140 @@
+"""The bundle file: a laptop's changes, sealed to the district and signed by the laptop.
+
+Layout: ``MAGIC`` then a sealed box (to the district's public key) holding a
+signed message (by the laptop's signing key) whose content is a 4-byte
+big-endian header length, the header (UTF-8 JSON) and the changeset. Sealing
+hides the content from anyone but the district; the sealed box's MAC makes any
+changed byte fail; the signature says which laptop made it (the header names the
+device, whose key the district has on record).
+
+Every way a file can be wrong ends in :class:`BundleError`, one sentence naming
+the file: never a traceback (a hypothesis test feeds random bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nacl.encoding import HexEncoder
+from nacl.exceptions import BadSignatureError, CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+from clinic.core.errors import BundleError
+from clinic.i18n import _
+
+MAGIC = b"CLINIC-SYNC 1\n"
+FORMAT = 1
+SIGNATURE_BYTES = 64
+HEADER_FIELDS = {
+    "format": int,
+    "device": str,
+    "device_number": int,
+    "schema": int,
+    "migrations": str,
+    "sequence": int,
+    "until": str,
+    "changes": int,
+    "counts": dict,
+    "digest": str,
+}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle opened with the district's key; ``verified`` once its signature was checked."""
+
+    file: str
+    header: dict[str, Any]
+    changeset: bytes
+    signed: bytes
+    raw: bytes  # the file as it came (kept when the bundle is held)
+
+    @property
+    def device_number(self) -> int:
+        return int(self.header["device_number"])
+
+    @property
+    def sequence(self) -> int:
+        return int(self.header["sequence"])
+
+
+def pack(header: dict[str, Any], changeset: bytes, signing_key: str, district_key: str) -> bytes:
+    """The bytes of a bundle file (keys hex: the laptop's signing seed, the district's public key)."""
+    body = json.dumps(header, ensure_ascii=False, sort_keys=True).encode()
+    message = struct.pack(">I", len(body)) + body + changeset
+    signed = SigningKey(signing_key.encode(), encoder=HexEncoder).sign(message)
+    box = SealedBox(PublicKey(district_key.encode(), encoder=HexEncoder))
+    return MAGIC + box.encrypt(bytes(signed))
+
+
+def digest(changeset: bytes) -> str:
+    return hashlib.sha256(changeset).hexdigest()
+
+
+def _refuse(file: str, why: str) -> BundleError:
+    return BundleError(
+        _("{file} cannot be imported: {why} Nothing was changed.").format(file=file, why=why)
+    )
+
+
+def unseal(file: str, data: bytes, district: PrivateKey) -> Bundle:
+    """Open a bundle with the district's private key and read its header (not yet verified)."""
+    if not data.startswith(MAGIC):
+        raise _refuse(file, _("it is not a clinic bundle."))
+    try:
+        signed = SealedBox(district).decrypt(data[len(MAGIC) :])
+    except (CryptoError, ValueError, TypeError) as exc:
+        raise _refuse(
+            file, _("it is damaged, or it was made for another district's database.")
+        ) from exc
+    message = signed[SIGNATURE_BYTES:]
+    try:
+        (length,) = struct.unpack(">I", message[:4])
+        if length > len(message) - 4:
+            raise ValueError("header longer than the bundle")
+        header = json.loads(message[4 : 4 + length].decode())
+        _check_header(header)
+    except (struct.error, ValueError, UnicodeDecodeError, TypeError) as exc:
+        raise _refuse(file, _("its header is unreadable.")) from exc
+    changeset = message[4 + length :]
+    if digest(changeset) != header["digest"]:
+        raise _refuse(file, _("its changes do not match its header."))
+    return Bundle(file, header, changeset, signed, data)
+
+
+def _check_header(header: Any) -> None:
+    if not isinstance(header, dict):
+        raise ValueError("header is not an object")
+    for name, kind in HEADER_FIELDS.items():
+        if not isinstance(header.get(name), kind) or isinstance(header.get(name), bool):
+            raise ValueError(f"header field {name}")
+    if not isinstance(header.get("from"), str | None):
+        raise ValueError("header field from")
+
+
+def verify(bundle: Bundle, verify_key: str) -> None:
+    """Check the laptop's signature (BundleError when it was made or changed by anyone else)."""
+    try:
+        VerifyKey(verify_key.encode(), encoder=HexEncoder).verify(bundle.signed)
+    except (BadSignatureError, ValueError, TypeError) as exc:
+        raise _refuse(
+            bundle.file,
+            _("its signature is not the one of laptop {device}: it was changed or forged.").format(
+                device=bundle.header["device"]
+            ),
+        ) from exc
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise BundleError(
+            _("Cannot read {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+        ) from exc

@@ -1,0 +1,132 @@
+"""``clinic sync export``: every change a laptop made since its last export, in one bundle.
+
+The changes are the difference between two copies of the laptop's database:
+the one taken at the last export (``NAME.sync/last-export.db``; the base itself
+before the first export) and one taken now (SQLite's ``VACUUM INTO``, consistent
+while desks write). ``Session.diff`` compares the two files, which nobody
+writes, so the app keeps writing through sqlite3 as before. The new copy
+replaces the old one only after the bundle is on disk: a crash leaves the old
+snapshot, and the next export carries the same changes again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clinic.core.errors import InputError
+from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
+from clinic.core.sync.bundle import FORMAT, digest, pack
+from clinic.i18n import _
+from clinic.store import Store, open_store
+from clinic.store import sync as q
+from clinic.store.audit import record as record_audit
+from clinic.store.migrations import schema_version
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path | None  # None: nothing changed since the last export
+    sequence: int
+    changes: int
+    counts: dict[str, dict[str, int]]
+    size: int
+
+
+def migrations_digest(names: list[str]) -> str:
+    """One value for the whole list of schema changes applied (bundles must match exactly)."""
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:16]
+
+
+def schema_of(store: Store) -> tuple[int, str]:
+    return schema_version(store), migrations_digest(q.applied_migrations(store.conn))
+
+
+def laptop(store: Store) -> dict[str, str]:
+    """This laptop's identity; InputError on a database that is not a laptop's."""
+    ident = q.laptop_identity(store)
+    if not ident.get(q.DEVICE_NUMBER_KEY):
+        raise InputError(
+            _(
+                "{path} is not a laptop's database: make one with clinic sync base on the district database."
+            ).format(path=store.path)
+        )
+    return ident
+
+
+def count_changes(changeset: bytes) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = {}
+    for table, op in q.operations(changeset):
+        counts.setdefault(table, Counter())[op.lower()] += 1
+    return {table: dict(c) for table, c in sorted(counts.items())}
+
+
+def default_bundle_path(store: Store, device: str, sequence: int) -> Path:
+    folder = app_folder(Path(store.path).resolve().parent / "bundles")
+    return folder / f"{safe_file_name(device, 'laptop')}-{sequence:04d}.bundle"
+
+
+def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
+    ident = laptop(store)
+    snapshot = q.snapshot_path(store.path)
+    if not snapshot.exists():
+        raise InputError(
+            _(
+                "The copy this laptop took at its last export ({path}) is missing, so its changes cannot be told apart: keep the folder beside the database, or ask the coordinator for a new base."
+            ).format(path=snapshot)
+        )
+    upcoming = snapshot.with_name("next-export.db")
+    # After an upgrade of the app the laptop's schema is newer than its snapshot's: bring
+    # the snapshot up the same migrations, so the difference is only what users did.
+    open_store(snapshot).close()
+    q.take_snapshot(store.path, upcoming)
+    try:
+        work = q.changeset_between(snapshot, upcoming, audit=False)
+        audited = q.changeset_between(snapshot, upcoming, audit=True)
+        state = q.read_settings(snapshot, (q.SEQUENCE_KEY, q.EXPORTED_AT_KEY))
+        sequence = int(state.get(q.SEQUENCE_KEY, "0")) + 1
+        if not work and not audited:
+            return Exported(None, sequence - 1, 0, {}, 0)
+        path = Path(out) if out else default_bundle_path(store, ident[q.DEVICE_NAME_KEY], sequence)
+        if path.is_dir():
+            raise InputError(_("{path} is a folder; give a file name.").format(path=path))
+        # The export's own audit row travels in the bundle it describes (else every
+        # export would leave one change behind, and "nothing changed" would never be).
+        record_audit(
+            store,
+            actor,
+            "sync_export",
+            {"sequence": sequence, "file": path.name},
+            sum(1 for _op in q.operations(q.joined(work, audited))),
+        )
+        q.copy_new_audit_rows(store.path, upcoming)
+        changeset = q.joined(work, q.changeset_between(snapshot, upcoming, audit=True))
+        counts = count_changes(changeset)
+        until = dt.datetime.now().isoformat(timespec="seconds")
+        schema, migrations = schema_of(store)
+        changes = sum(sum(c.values()) for c in counts.values())
+        header: dict[str, Any] = {
+            "format": FORMAT,
+            "device": ident[q.DEVICE_NAME_KEY],
+            "device_number": int(ident[q.DEVICE_NUMBER_KEY]),
+            "schema": schema,
+            "migrations": migrations,
+            "sequence": sequence,
+            "from": state.get(q.EXPORTED_AT_KEY) or ident.get(q.ENROLLED_AT_KEY),
+            "until": until,
+            "changes": changes,
+            "counts": counts,
+            "digest": digest(changeset),
+        }
+        data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
+        write_bytes_atomic(path, data)
+        q.write_settings(upcoming, {q.SEQUENCE_KEY: str(sequence), q.EXPORTED_AT_KEY: until})
+        os.replace(upcoming, snapshot)
+    finally:
+        upcoming.unlink(missing_ok=True)
+    return Exported(path, sequence, changes, counts, len(data))

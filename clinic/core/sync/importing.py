@@ -1,0 +1,204 @@
+"""``clinic sync import`` and ``status`` on the district database.
+
+Every file is opened and checked before anything is written: sealed to this
+district, signed by the laptop it names (enrolled here), made with the same
+schema. One refusal refuses the whole import: nothing changes. Bundles are then
+applied in (laptop, sequence) order, each in its own transaction with its
+bookkeeping (which bundle, the clashes for the review list, the audit row): a
+bundle is applied whole or not at all, and a bundle applied once is recognised
+and skipped. A bundle whose earlier bundle has not come is held (kept sealed in
+``sync_held``) and applied by the import that brings the missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clinic.core.errors import BundleError
+from clinic.core.sync.bundle import Bundle, read_file, unseal, verify
+from clinic.core.sync.exporting import schema_of
+from clinic.core.sync.keys import district_private_key
+from clinic.i18n import _
+from clinic.store import Store
+from clinic.store import sync as q
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    device: str
+    sequence: int
+    changes: int
+    conflicts: int
+    already: bool  # applied before: nothing done
+    waits_for: int | None = None  # held: an earlier bundle of the laptop has not come
+
+
+def _refused(bundle: Bundle, why: str) -> BundleError:
+    return BundleError(
+        _("{file} cannot be imported: {why} Nothing was changed.").format(file=bundle.file, why=why)
+    )
+
+
+@dataclass
+class _Checks:
+    """What every bundle is checked against: the district's key, laptops and schema."""
+
+    key: Any
+    devices: dict[int, tuple[str, str]]
+    schema: tuple[int, str]
+
+    @classmethod
+    def of(cls, store: Store) -> _Checks:
+        return cls(
+            district_private_key(store.path),
+            q.read_district(store.path, q.device_keys),
+            schema_of(store),
+        )
+
+    def open(self, file: str, data: bytes) -> Bundle:
+        bundle = unseal(file, data, self.key)
+        known = self.devices.get(bundle.device_number)
+        if known is None or known[0] != bundle.header["device"]:
+            raise _refused(
+                bundle,
+                _("it comes from laptop {device}, which this district did not enrol.").format(
+                    device=bundle.header["device"]
+                ),
+            )
+        verify(bundle, known[1])
+        if (bundle.header["schema"], bundle.header["migrations"]) != self.schema:
+            raise _refused(
+                bundle,
+                _(
+                    "it was made with database schema {theirs}, this database has schema {ours}: bring clinic to the same version on the laptop and here first."
+                ).format(theirs=bundle.header["schema"], ours=self.schema[0]),
+            )
+        return bundle
+
+
+def open_bundles(store: Store, files: list[Path]) -> list[Bundle]:
+    """Every file opened, verified and checked against this database."""
+    checks = _Checks.of(store)
+    return [checks.open(str(file), read_file(file)) for file in files]
+
+
+def _plan(
+    store: Store, bundles: list[Bundle]
+) -> tuple[list[Bundle], list[tuple[Bundle, int]], list[Bundle]]:
+    """(bundles to apply, in order; bundles to hold with the number they wait for; bundles
+    applied before). A different bundle under a number already taken is refused."""
+    expected = q.read_district(store.path, q.last_sequences)
+    ready: list[Bundle] = []
+    waiting: list[tuple[Bundle, int]] = []
+    already: list[Bundle] = []
+    seen: dict[tuple[int, int], str] = {}
+    for bundle in sorted(bundles, key=lambda b: (b.device_number, b.sequence)):
+        number, sequence, digest = bundle.device_number, bundle.sequence, bundle.header["digest"]
+        taken = seen.get((number, sequence)) or q.applied_digest(store.path, number, sequence)
+        if taken is not None and taken != digest:
+            raise _refused(
+                bundle,
+                _("a different bundle {sequence} of laptop {device} was imported already.").format(
+                    sequence=sequence, device=bundle.header["device"]
+                ),
+            )
+        if taken is not None or sequence <= expected[number]:
+            already.append(bundle)
+            continue
+        seen[(number, sequence)] = digest
+        if sequence == expected[number] + 1:
+            ready.append(bundle)
+            expected[number] = sequence
+        else:
+            waiting.append((bundle, expected[number] + 1))
+    return ready, waiting, already
+
+
+def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[ImportResult]:
+    """Apply what fits, in order; hold a bundle whose earlier one has not come (kept in the
+    district database, applied by the import that brings the missing one)."""
+    checks = _Checks.of(store)
+    new = [checks.open(str(file), read_file(file)) for file in files]
+    held = [checks.open(row["file"], row["data"]) for row in q.held_bundles(store)]
+    held_keys = {(b.device_number, b.sequence) for b in held}
+    ready, waiting, already = _plan(store, new + held)
+    results = [
+        ImportResult(b.file, b.header["device"], b.sequence, 0, 0, already=True)
+        for b in already
+        if (b.device_number, b.sequence) not in held_keys
+    ]
+    for bundle in ready:
+        results.append(_apply(store, bundle, actor))
+    with store.transaction():
+        for bundle, missing in waiting:
+            if (bundle.device_number, bundle.sequence) in held_keys:
+                continue  # held before, still waiting: said then
+            q.hold_bundle(store, bundle.device_number, bundle.sequence, bundle.file, bundle.raw)
+            results.append(
+                ImportResult(
+                    bundle.file, bundle.header["device"], bundle.sequence, 0, 0, False, missing
+                )
+            )
+    return results
+
+
+def _apply(store: Store, bundle: Bundle, actor: str) -> ImportResult:
+    number, sequence = bundle.device_number, bundle.sequence
+    device = bundle.header["device"]
+    with q.district_transaction(store.path) as conn:
+        if q.bundle_applied(conn, number, sequence) is not None:
+            return ImportResult(bundle.file, device, sequence, 0, 0, already=True)
+        try:
+            applied = q.apply_changeset(conn, bundle.changeset)
+        except q.ForeignKeyProblem as exc:
+            raise _refused(
+                bundle,
+                _(
+                    "its records refer to records this database does not have (were they erased here?)."
+                ),
+            ) from exc
+        except q.ApplyProblem as exc:
+            raise _refused(
+                bundle, _("SQLite could not apply it ({reason}).").format(reason=exc)
+            ) from exc
+        q.record_bundle(conn, bundle.header, bundle.header["digest"], actor, applied)
+        q.release_held(conn, number, sequence)
+    return ImportResult(
+        bundle.file, device, sequence, bundle.header["changes"], len(applied.conflicts), False
+    )
+
+
+# -- what the district has received ----------------------------------------------------
+
+
+def sync_status(store: Store, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Each laptop: its last bundle, when it came, the next one expected, open conflicts."""
+    today = today or dt.date.today()
+    rows = []
+    for row in q.devices_with_bundles(store):
+        last = row["last_sequence"] or 0
+        held = sorted(int(n) for n in (row["held"] or "").split(",") if n)
+        missing = [n for n in range(last + 1, max(held, default=0)) if n not in held]
+        since = row["last_imported_at"] or row["enrolled_at"]
+        days = (today - dt.date.fromisoformat(since[:10])).days if since else None
+        rows.append(
+            {
+                "device": row["name"],
+                "number": row["number"],
+                "enrolled_at": row["enrolled_at"],
+                "bundles": row["bundles"],
+                "last_sequence": last or None,
+                "last_made_at": row["last_made_at"],
+                "last_imported_at": row["last_imported_at"],
+                "waiting_for": last + 1,
+                "held": held,
+                "missing": missing,
+                "days_without_bundle": days,
+                "open_conflicts": row["open_conflicts"],
+            }
+        )
+    return rows

@@ -1,0 +1,617 @@
+"""The SQL side of merging laptops (issue 11, docs/sync.md): identities, changesets, bookkeeping.
+
+Changesets come from SQLite's session extension through apsw (the standard
+library's sqlite3 does not expose it). A laptop's changes since its last export
+are the difference between a copy of the database taken at that export (the
+*snapshot*) and a copy taken now: ``Session.diff`` compares two files that nobody
+writes, while the desks go on writing to the real one through sqlite3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import apsw
+
+from clinic.store.connection import (
+    BUSY_TIMEOUT_MS,
+    DEVICE_SPAN,
+    FOREIGN_KEYS_PRAGMA,
+    SETTING_SQL,
+    Store,
+    forget_id_base,
+)
+from clinic.store.connection import (
+    DEVICE_NUMBER_KEY as DEVICE_NUMBER_KEY,
+)
+from clinic.store.migrations import APPLIED_SQL, MIGRATION_SET
+
+# Tables a bundle never carries: the file's own bookkeeping, the district's
+# users (the district decides who signs in), the merge records, and the
+# catalogues every copy of the app seeds identically.
+LOCAL_TABLES = frozenset(
+    {
+        "settings",
+        "schema_versions",
+        "_sqlite_migrations",
+        "users",
+        "user_roles",
+        "sync_devices",
+        "sync_bundles",
+        "sync_conflicts",
+        "sync_held",
+        # who last changed a field at this file's desks (migration 0042, the desks' own
+        # field-by-field merge): bookkeeping of one file; across files the changeset merges
+        "field_changes",
+        "specialties",
+        "conditions",
+        "holidays",
+        "prescription_templates",
+    }
+)
+# What a laptop keeps of the district's history: its audit log starts empty, and it
+# holds no merge records (children before their parents: foreign keys).
+CLEARED_ON_LAPTOP = ("audit_log", "sync_conflicts", "sync_held", "sync_bundles", "sync_devices")
+
+DEVICE_NAME_KEY = "sync.device_name"
+SIGNING_KEY = "sync.signing_key"
+DISTRICT_KEY = "sync.district_key"
+SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snapshot
+SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
+EXPORTED_AT_KEY = "sync.exported_at"
+ENROLLED_AT_KEY = "sync.enrolled_at"
+PUT_SETTING = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
+
+
+# -- which tables travel --------------------------------------------------------------
+
+
+def synced_tables(conn: sqlite3.Connection | apsw.Connection, schema: str = "main") -> list[str]:
+    """Tables whose rows travel in bundles, in a fixed order: every table of the app
+    with a primary key, less :data:`LOCAL_TABLES` and SQLite's own."""
+    rows = conn.execute(
+        f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+    names = [str(r[0]) for r in rows]
+    return [n for n in names if n not in LOCAL_TABLES and not n.endswith("_fts")]
+
+
+def applied_migrations(conn: sqlite3.Connection | apsw.Connection) -> list[str]:
+    return sorted(str(r[0]) for r in conn.execute(APPLIED_SQL, [MIGRATION_SET]).fetchall())
+
+
+# -- identities -----------------------------------------------------------------------
+
+
+def laptop_identity(store: Store) -> dict[str, str]:
+    """The ``sync.*`` settings of this file (empty on the district)."""
+    rows = store.conn.execute("SELECT key, value FROM settings WHERE key LIKE 'sync.%'")
+    return dict(rows.fetchall())
+
+
+def write_laptop_identity(store: Store, values: dict[str, str]) -> None:
+    """Make this file a laptop: its device number, name, keys; and empty the district's
+    history it must not carry."""
+    with store.transaction() as db:
+        for table in CLEARED_ON_LAPTOP:
+            db.execute(f"DELETE FROM {table}")
+        for key, value in values.items():
+            db.execute(PUT_SETTING, [key, value])
+    forget_id_base(store.db)
+
+
+def set_sync_setting(store: Store, key: str, value: str) -> None:
+    store.conn.execute(PUT_SETTING, [key, value])
+
+
+def add_device(store: Store, name: str, verify_key: str, actor: str) -> int:
+    """Register a laptop on the district; its number is the next free one."""
+    number = (store.scalar("SELECT max(number) FROM sync_devices") or 0) + 1
+    store.conn.execute(
+        "INSERT INTO sync_devices (number, name, verify_key, enrolled_by) VALUES (?, ?, ?, ?)",
+        [number, name, verify_key, actor],
+    )
+    return number
+
+
+def device_by_name(store: Store, name: str) -> dict | None:
+    return store.one("SELECT * FROM sync_devices WHERE name = ?", [name])
+
+
+def devices_with_bundles(store: Store) -> list[dict]:
+    """Every enrolled laptop with its newest applied bundle and open conflicts."""
+    return store.query(
+        """SELECT d.number, d.name, d.enrolled_at,
+                  b.sequence AS last_sequence, b.made_at AS last_made_at,
+                  b.imported_at AS last_imported_at,
+                  (SELECT count(*) FROM sync_bundles x WHERE x.device_number = d.number) AS bundles,
+                  (SELECT count(*) FROM sync_conflicts c
+                    WHERE c.device_number = d.number AND c.status = 'open') AS open_conflicts,
+                  (SELECT group_concat(h.sequence) FROM sync_held h
+                    WHERE h.device_number = d.number) AS held
+           FROM sync_devices d
+           LEFT JOIN sync_bundles b ON b.device_number = d.number
+                AND b.sequence = (SELECT max(sequence) FROM sync_bundles
+                                  WHERE device_number = d.number)
+           ORDER BY d.number"""
+    )
+
+
+def held_bundles(store: Store) -> list[dict]:
+    return store.query("SELECT * FROM sync_held ORDER BY device_number, sequence")
+
+
+def hold_bundle(store: Store, device: int, sequence: int, file: str, data: bytes) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO sync_held (device_number, sequence, file, data) VALUES (?, ?, ?, ?)",
+        [device, sequence, file, data],
+    )
+
+
+def release_held(conn: apsw.Connection, device: int, sequence: int) -> None:
+    """A held bundle applied: no longer held (inside the apply's transaction)."""
+    conn.execute(
+        "DELETE FROM sync_held WHERE device_number = ? AND sequence = ?", (device, sequence)
+    )
+
+
+_CONFLICTS = (
+    "SELECT c.*, d.name AS device FROM sync_conflicts c "
+    "LEFT JOIN sync_devices d ON d.number = c.device_number "
+)
+
+
+def open_conflicts(store: Store) -> list[dict]:
+    return store.query(_CONFLICTS + "WHERE c.status = 'open' ORDER BY c.id")
+
+
+def conflict(store: Store, conflict_id: int) -> dict | None:
+    return store.one(_CONFLICTS + "WHERE c.id = ?", [conflict_id])
+
+
+def set_conflict_status(store: Store, conflict_id: int, status: str) -> None:
+    store.conn.execute("UPDATE sync_conflicts SET status = ? WHERE id = ?", [status, conflict_id])
+
+
+def delete_conflicts_of_person(store: Store, person_id: int) -> int:
+    """Erase every clash that holds the person's data (their row, or a row of theirs):
+    a purge leaves nothing of them in the review list."""
+    cursor = store.conn.execute(
+        """DELETE FROM sync_conflicts
+           WHERE (table_name = 'persons' AND json_extract(row_key, '$.id') = :id)
+              OR json_extract(row_key, '$.person_id') = :id
+              OR json_extract(bundle_old, '$.person_id') = :id
+              OR json_extract(bundle_new, '$.person_id') = :id
+              OR json_extract(current, '$.person_id') = :id""",
+        {"id": person_id},
+    )
+    return cursor.rowcount
+
+
+def _checked_columns(store: Store, table: str, names: list[str]) -> str:
+    """``names`` quoted, after checking each is a column of ``table`` (they come from a file)."""
+    known = set(table_columns(store.conn, table))
+    if not known or not set(names) <= known:
+        raise ValueError(f"{table}: unknown columns {sorted(set(names) - known)}")
+    return ", ".join(f"[{n}]" for n in names)
+
+
+def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | None) -> None:
+    """Write the laptop's side of a clash: its insert, its changed fields, or its delete."""
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    _checked_columns(store, table, [*key, *(new or {})])
+    kind = op.lower()  # INSERT, UPDATE or DELETE, as the changeset names them
+    if kind == "insert" and new:
+        cols = _checked_columns(store, table, list(new))
+        marks = ", ".join("?" for _ in new)
+        store.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(new.values()))
+    elif kind == "update" and new:
+        sets = ", ".join(f"[{c}] = ?" for c in new)
+        store.conn.execute(
+            f"UPDATE [{table}] SET {sets} WHERE {where}", [*new.values(), *key.values()]
+        )
+    elif kind == "delete":
+        store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
+
+
+# -- copies and changesets ------------------------------------------------------------
+
+
+def _apsw(path: Path) -> apsw.Connection:
+    conn = apsw.Connection(str(path))
+    conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+    return conn
+
+
+def read_settings(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
+    """Settings of a database file nobody is writing (a snapshot)."""
+    conn = _apsw(path)
+    try:
+        marks = ", ".join("?" for _ in keys)
+        rows = conn.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", keys)
+        return {k: v for k, v in rows}
+    finally:
+        conn.close()
+
+
+def write_settings(path: Path, values: dict[str, str]) -> None:
+    conn = _apsw(path)
+    try:
+        with conn:
+            for key, value in values.items():
+                conn.execute(PUT_SETTING, (key, value))
+    finally:
+        conn.close()
+
+
+def copy_new_audit_rows(source: Path, target: Path) -> None:
+    """Audit rows of ``source`` newer than ``target``'s newest, copied into ``target``."""
+    conn = _apsw(target)
+    try:
+        conn.execute("ATTACH DATABASE ? AS live", (str(source),))
+        with conn:
+            conn.execute(
+                "INSERT INTO main.audit_log SELECT * FROM live.audit_log "
+                "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit_log)"
+            )
+        conn.execute("DETACH DATABASE live")
+    finally:
+        conn.close()
+
+
+def changeset_between(old: Path, new: Path, *, audit: bool | None = None) -> bytes:
+    """The changeset that turns the database ``old`` into ``new`` (both files at rest):
+    of every synced table, or (``audit`` True / False) of the audit log alone / all but it."""
+    conn = _apsw(new)
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", (str(old),))
+        session = apsw.Session(conn, "main")
+        for table in synced_tables(conn):
+            if audit is not None and (table == "audit_log") != audit:
+                continue
+            session.attach(table)
+            session.diff("old", table)
+        data = session.changeset()
+        session.close()
+        return data
+    finally:
+        conn.close()
+
+
+@dataclass
+class Change:
+    """One change of a changeset as column → value (for the review list): ``old`` and
+    ``new`` hold only the columns the change carries, ``current`` the district's row."""
+
+    table: str
+    op: str
+    key: dict[str, Any]
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    current: dict[str, Any] | None = None
+
+
+def table_columns(conn: sqlite3.Connection | apsw.Connection, table: str) -> list[str]:
+    """The columns of ``table`` in order (a changeset's values come in this order)."""
+    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])").fetchall()]
+
+
+def _named(values: Any, columns: list[str]) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {c: v for c, v in zip(columns, values, strict=False) if v is not apsw.no_change}
+
+
+def _change(tc: apsw.TableChange, columns: list[str]) -> Change:
+    row = tc.new if tc.opcode == apsw.SQLITE_INSERT else tc.old
+    key = {
+        columns[i]: (row or ())[i]
+        for i in range(len(columns))
+        if tc.pk_columns and i in tc.pk_columns
+    }
+    return Change(
+        tc.name,
+        tc.op,
+        key,
+        _named(tc.old, columns),
+        _named(tc.new, columns),
+        _named(tc.conflict, columns),
+    )
+
+
+def joined(first: bytes, second: bytes) -> bytes:
+    """Two changesets (of different tables) as one."""
+    return apsw.Changeset.concat(first, second)
+
+
+def operations(changeset: bytes) -> Iterator[tuple[str, str]]:
+    """(table, INSERT/UPDATE/DELETE) of every change (raises apsw.Error on a damaged one)."""
+    for tc in apsw.Changeset.iter(changeset):
+        yield tc.name, tc.op
+
+
+# -- applying on the district ---------------------------------------------------------
+
+CONFLICT_KINDS = {
+    apsw.SQLITE_CHANGESET_DATA: "data",
+    apsw.SQLITE_CHANGESET_NOTFOUND: "not_found",
+    apsw.SQLITE_CHANGESET_CONFLICT: "conflict",
+    apsw.SQLITE_CHANGESET_CONSTRAINT: "constraint",
+}
+
+
+class ForeignKeyProblem(Exception):
+    """The changeset refers to rows the district does not have. Not a user error:
+    clinic.core.sync.importing turns it into one sentence naming the bundle."""
+
+
+class ApplyProblem(Exception):
+    """SQLite refused the changeset for another reason (a damaged changeset that passed
+    every check). Not a user error: clinic.core.sync.importing says it with the reason."""
+
+
+@dataclass
+class Applied:
+    conflicts: list[tuple[str, Change]] = field(default_factory=list)
+
+
+@contextmanager
+def district_transaction(path: Path) -> Iterator[apsw.Connection]:
+    """One write transaction on the district file through apsw: all of it or nothing."""
+    conn = _apsw(path)
+    try:
+        conn.execute(FOREIGN_KEYS_PRAGMA)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+# A row not applied (a clash) that other rows of the bundle point at: (table, id).
+Held = set[tuple[str, Any]]
+ForeignKeys = dict[str, list[tuple[int, str]]]  # table -> (column index, parent table)
+
+
+def foreign_keys(conn: apsw.Connection, tables: set[str]) -> ForeignKeys:
+    """Each table's single-column references to another table's ``id``."""
+    found: ForeignKeys = {}
+    for table in tables:
+        names = table_columns(conn, table)
+        for row in conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall():
+            parent, column, target = str(row[2]), str(row[3]), row[4]
+            if target in (None, "id") and column in names:
+                found.setdefault(table, []).append((names.index(column), parent))
+    return found
+
+
+def _row_id(tc: apsw.TableChange, columns: list[str]) -> Any:
+    row = tc.new if tc.opcode == apsw.SQLITE_INSERT else tc.old
+    return row[0] if row and columns[:1] == ["id"] else None
+
+
+def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
+    """Apply inside the caller's transaction. A clash keeps the district's row and is
+    returned for the review list. Rows that point at a row held back by a clash (a visit
+    of a person whose ID number the district has under another person) are held back
+    too, and listed: the apply is tried again without them, in a savepoint, until it
+    fits. A row pointing at a record the district does not have at all aborts it."""
+    tables = set(synced_tables(conn))
+    columns = {table: table_columns(conn, table) for table in tables}
+    references = foreign_keys(conn, tables)
+    held: Held = set()
+    for _attempt in range(12):  # each round holds back one more level of dependants
+        applied, newly = _apply_once(conn, changeset, tables, columns, references, held)
+        if applied is not None:
+            return applied
+        held |= newly
+    raise ApplyProblem("dependants of held rows nest too deep")
+
+
+def _apply_once(
+    conn: apsw.Connection,
+    changeset: bytes,
+    tables: set[str],
+    columns: dict[str, list[str]],
+    references: ForeignKeys,
+    held: Held,
+) -> tuple[Applied | None, Held]:
+    """One try in a savepoint: (what was applied, nothing) or (None, rows to hold back)."""
+    applied = Applied()
+    newly: Held = set()
+    missing: list[int] = []
+
+    def keep(tc: apsw.TableChange) -> bool:
+        if tc.name not in tables:
+            return False
+        if tc.opcode != apsw.SQLITE_DELETE:
+            row = tc.new or ()
+            for index, parent in references.get(tc.name, ()):
+                if (parent, row[index] if index < len(row) else None) in held:
+                    applied.conflicts.append(("held", _change(tc, columns[tc.name])))
+                    newly.add((tc.name, _row_id(tc, columns[tc.name])))
+                    return False
+        return True
+
+    def on_conflict(reason: int, tc: apsw.TableChange) -> int:
+        if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
+            missing.append(tc.fk_conflicts or 1)
+            return apsw.SQLITE_CHANGESET_ABORT
+        if reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE:
+            # Gone already (deleted here too, or with its parent by a cascade): the
+            # laptop wanted it gone, and so it is; nothing to review.
+            return apsw.SQLITE_CHANGESET_OMIT
+        if reason in (apsw.SQLITE_CHANGESET_CONSTRAINT, apsw.SQLITE_CHANGESET_NOTFOUND):
+            newly.add((tc.name, _row_id(tc, columns[tc.name])))  # not here: dependants wait
+        applied.conflicts.append((CONFLICT_KINDS[reason], _change(tc, columns[tc.name])))
+        return apsw.SQLITE_CHANGESET_OMIT
+
+    conn.execute("SAVEPOINT sync_apply")
+    try:
+        apsw.Changeset.apply(changeset, conn, filter_change=keep, conflict=on_conflict)
+    except apsw.Error as exc:
+        conn.execute("ROLLBACK TO sync_apply")
+        conn.execute("RELEASE sync_apply")
+        newly = {key for key in newly - held if key[1] is not None}
+        if missing and newly:
+            return None, newly
+        if missing:
+            raise ForeignKeyProblem(str(exc)) from exc
+        raise ApplyProblem(str(exc)) from exc
+    conn.execute("RELEASE sync_apply")
+    return applied, set()
+
+
+def record_bundle(
+    conn: apsw.Connection, header: dict, digest: str, actor: str, applied: Applied
+) -> None:
+    """The bookkeeping of one applied bundle, in the same transaction as its changes."""
+    device, sequence = header["device_number"], header["sequence"]
+    conn.execute(
+        "INSERT INTO sync_bundles (device_number, sequence, digest, made_from, made_at, "
+        "changes, conflicts, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            device,
+            sequence,
+            digest,
+            header.get("from"),
+            header["until"],
+            header["changes"],
+            len(applied.conflicts),
+            actor,
+        ),
+    )
+    for kind, change in applied.conflicts:
+        conn.execute(
+            "INSERT INTO sync_conflicts (device_number, sequence, table_name, kind, op, row_key, "
+            "bundle_old, bundle_new, current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                device,
+                sequence,
+                change.table,
+                kind,
+                change.op,
+                _json(change.key),
+                _json(change.old),
+                _json(change.new),
+                _json(change.current),
+            ),
+        )
+    detail = {"device": header["device"], "sequence": sequence, "changes": header["changes"]}
+    # The district's own id range (clinic.store.connection.new_ids): SQLite's max + 1 would
+    # continue in the range of the laptop just merged.
+    conn.execute(
+        "INSERT INTO audit_log (id, actor, action, detail, rows) VALUES ("
+        "(SELECT coalesce(max(id), 0) + 1 FROM audit_log WHERE id < ?), ?, 'sync_import', ?, ?)",
+        (DEVICE_SPAN, actor, json.dumps(detail, ensure_ascii=False), header["changes"]),
+    )
+
+
+def _json(values: dict[str, Any] | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps(
+        {k: v.hex() if isinstance(v, bytes) else v for k, v in values.items()}, ensure_ascii=False
+    )
+
+
+def bundle_applied(conn: apsw.Connection, device: int, sequence: int) -> str | None:
+    """The digest of bundle ``sequence`` of ``device`` if it was applied, else None."""
+    for (digest,) in conn.execute(
+        "SELECT digest FROM sync_bundles WHERE device_number = ? AND sequence = ?",
+        (device, sequence),
+    ):
+        return str(digest)
+    return None
+
+
+def last_sequences(conn: apsw.Connection) -> defaultdict[int, int]:
+    """device number → its newest applied bundle (0 for none)."""
+    found: defaultdict[int, int] = defaultdict(int)
+    for number, top in conn.execute(
+        "SELECT device_number, max(sequence) FROM sync_bundles GROUP BY device_number"
+    ):
+        found[int(number)] = int(top)
+    return found
+
+
+def applied_digest(path: Path, device: int, sequence: int) -> str | None:
+    """:func:`bundle_applied` on the district file at ``path``."""
+    conn = _apsw(path)
+    try:
+        return bundle_applied(conn, device, sequence)
+    finally:
+        conn.close()
+
+
+def device_keys(conn: apsw.Connection) -> dict[int, tuple[str, str]]:
+    """number → (name, verify key) of every enrolled laptop."""
+    return {
+        n: (name, key)
+        for n, name, key in conn.execute("SELECT number, name, verify_key FROM sync_devices")
+    }
+
+
+def read_district(path: Path, read: Callable[[apsw.Connection], Any]) -> Any:
+    """``read(conn)`` on an apsw connection to ``path`` (checks before a transaction)."""
+    conn = _apsw(path)
+    try:
+        return read(conn)
+    finally:
+        conn.close()
+
+
+# -- the snapshot of a laptop's last export ---------------------------------------------
+
+
+def snapshot_path(db_path: Path) -> Path:
+    """``NAME.sync/last-export.db`` beside the laptop's database."""
+    db_path = Path(db_path).resolve()
+    return db_path.with_name(f"{db_path.name}.sync") / "last-export.db"
+
+
+def take_snapshot(db_path: Path, target: Path) -> None:
+    """A consistent copy of the database (desks may be writing) into ``target``, replaced
+    atomically: the copy is made beside it and renamed."""
+    from clinic.store.backup import vacuum_into
+
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Named for this process and thread: two desks opening a new base at once each make
+    # their own copy, and the last rename wins (both are the base as it came).
+    partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        vacuum_into(db_path, partial)
+        os.chmod(partial, 0o600)
+        write_settings(partial, {SNAPSHOT_STATE: "made"})  # a copy is never a new base
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def ensure_first_snapshot(store: Store) -> None:
+    """A new laptop base is its own first snapshot: taken at its first opening, before
+    anything is written to it (``sync.snapshot`` is 'pending' until then)."""
+    if store.scalar(SETTING_SQL, [SNAPSHOT_STATE]) != "pending":
+        return
+    # Under the write lock: a second desk opening the base at the same moment waits, then
+    # finds it done; nobody writes between the copy and 'made'.
+    with store.transaction():
+        if store.scalar(SETTING_SQL, [SNAPSHOT_STATE]) != "pending":
+            return
+        take_snapshot(store.path, snapshot_path(store.path))
+        set_sync_setting(store, SNAPSHOT_STATE, "made")
