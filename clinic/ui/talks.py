@@ -239,7 +239,7 @@ class TalkForm(ClinicModal):
 
         # Written on the app's writer: the form stays responsive while another desk
         # holds the lock, and closes once the talk is saved.
-        self.app.write(
+        self.save_once(
             write,
             done=lambda saved_id: self.dismiss(saved_id) if self.is_attached else None,
             failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),

@@ -101,6 +101,7 @@ async def test_a_talk_saved_while_another_desk_writes_waits_and_is_kept(
             await assert_waiting(app, pilot)
             assert app.screen is form  # open until written: nothing typed is lost
             await assert_takes_keys(app, pilot)
+            await pilot.press("ctrl+s")  # impatient: the talk is still written once
             assert T.talks_of_day(demo_store, day_id) == []
         await settle(pilot, app)
         assert type(app.screen).__name__ == "TalksDialog"
@@ -123,6 +124,7 @@ async def test_a_volunteer_saved_while_another_desk_writes_waits_and_is_kept(
             await assert_waiting(app, pilot)
             assert app.screen is form
             await assert_takes_keys(app, pilot)
+            await pilot.press("ctrl+s")  # impatient: the volunteer is still added once
             assert not demo_store.scalar(
                 "SELECT count(*) FROM volunteers WHERE name = '等锁的志愿者'"
             )

@@ -119,7 +119,7 @@ class WalkInDay(ClinicModal):
         org_id = None if org_box.is_blank() else int(org_box.value)
         # Written on the app's writer: the dialog stays responsive while another desk
         # holds the lock, and closes once the day is made.
-        self.app.write(
+        self.save_once(
             lambda store: desk.create_walk_in_day(store, village_id, date, org_id),
             done=lambda day_id: self.dismiss(day_id) if self.is_attached else None,
             failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),

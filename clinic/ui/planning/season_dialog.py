@@ -148,7 +148,7 @@ class SeasonDialog(ClinicModal):
             show_error(self, exc, box="#season-status")
             return
         plan, today = list(self.plan), self.app.today()
-        self.app.write(
+        self.save_once(
             lambda store: p.add_season(
                 store, plan, org if isinstance(org, int) else None, needs, today=today
             ),

@@ -142,7 +142,7 @@ class VolunteerForm(ClinicModal):
         volunteer_id = self.volunteer_id
         # Written on the app's writer: the form stays responsive while another desk
         # holds the lock, and closes once the volunteer is saved.
-        self.app.write(
+        self.save_once(
             lambda store: p.save_volunteer(store, vol, volunteer_id),
             done=lambda saved_id: self.dismiss(saved_id) if self.is_attached else None,
             failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
