@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from clinic.core import talks as T
-from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
@@ -151,18 +150,21 @@ class TalksDialog(ClinicModal):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                T.delete_talk(self.app.store, talk_id)
-            except ClinicError as exc:
-                show_error(self, exc)
-                return
-            self.changed = True
-            self.load()
+            self.app.write(
+                lambda store: T.delete_talk(store, talk_id),
+                done=lambda _result: self._deleted(),
+                failed=lambda exc: show_error(self, exc),
+            )
 
         question = _("Remove the talk {topic} by {speaker}?").format(
             topic=shown(talk["topic"]), speaker=shown(talk["speaker"])
         )
         self.app.push_screen(ConfirmDialog(question, _("Remove"), _("Keep")), answer)
+
+    def _deleted(self) -> None:
+        self.changed = True
+        if self.is_attached:
+            self.load()
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -227,16 +229,21 @@ class TalkForm(ClinicModal):
             attendees=self.query_one("#attendees", Input).value,
             materials=self.query_one("#materials", Input).value,
         )
-        try:
-            if self.talk_id is None:
-                talk_id = T.add_talk(self.app.store, self.day_id, talk)
-            else:
-                T.edit_talk(self.app.store, self.talk_id, talk)
-                talk_id = self.talk_id
-        except ClinicError as exc:
-            show_error(self, exc)
-            return
-        self.dismiss(talk_id)
+        day_id, talk_id = self.day_id, self.talk_id
+
+        def write(store) -> int:
+            if talk_id is None:
+                return T.add_talk(store, day_id, talk)
+            T.edit_talk(store, talk_id, talk)
+            return talk_id
+
+        # Written on the app's writer: the form stays responsive while another desk
+        # holds the lock, and closes once the talk is saved.
+        self.save_once(
+            write,
+            done=lambda saved_id: self.dismiss(saved_id) if self.is_attached else None,
+            failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -44,7 +44,7 @@ async def _team_row(app, pilot, day_id: int, name: str) -> DataTable:
     return team
 
 
-async def test_f5_h_sets_changes_and_clears_hours(edge, app_user):
+async def test_f5_h_sets_changes_and_clears_hours(edge, app_user, settle):
     from clinic.ui.app import ClinicApp
     from clinic.ui.planning.hours_dialog import HoursDialog
 
@@ -59,7 +59,7 @@ async def test_f5_h_sets_changes_and_clears_hours(edge, app_user):
         assert isinstance(app.screen, HoursDialog)
         assert app.screen.query_one(Input).value == ""  # not typed yet
         await pilot.press(*"2,5", "enter")  # a comma is read as a decimal point
-        await pilot.pause()
+        await settle(pilot, app)
         assert _hours(store, "乙医生", ex.day_a) == 2.5
         team = app.screen.query_one("#team", DataTable)
         row = team.get_row_at(team.cursor_row)
@@ -69,11 +69,11 @@ async def test_f5_h_sets_changes_and_clears_hours(edge, app_user):
         await pilot.press("h")
         await pilot.pause()
         await pilot.press("end", "backspace", "backspace", "backspace", "x", "enter")
-        await pilot.pause()
+        await settle(pilot, app)
         error = app.screen.query_one("#hours-error", Static)
         assert "must be a number" in str(error.content)
         await pilot.press("backspace", "enter")  # empty: back to the planned length
-        await pilot.pause()
+        await settle(pilot, app)
         assert _hours(store, "乙医生", ex.day_a) is None
         assert build_report(store).volunteers["hours"] == ex.hours
 
@@ -103,7 +103,7 @@ async def test_f5_says_attendance_counts_a_day_not_marked_done(edge, app_user):
     assert build_report(store).days["held"] == ex.held
 
 
-async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user):
+async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user, settle):
     from clinic.ui.app import ClinicApp
     from clinic.ui.desk.summary import SummaryScreen
 
@@ -115,13 +115,13 @@ async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user):
         shown = str(app.screen.query_one("#summary", Static).content)
         assert "3.5*" in shown and "丙医生" in shown
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot, app)  # written on the app's writer
         first = list(app._notifications)[-1]
         assert "recorded for 1 volunteer marked attended without hours" in first.message
         assert "丙医生" in first.message  # not counted, named
         assert _hours(store, "乙医生", ex.day_a) == 3.5
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot, app)  # written on the app's writer
         again = list(app._notifications)[-1].message
         assert "All 4 volunteers marked attended already have hours" in again
     # Typing the planned length changes no figure: it was counted so already.

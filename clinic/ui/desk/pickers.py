@@ -112,16 +112,18 @@ class WalkInDay(ClinicModal):
             if village_box.is_blank():
                 raise FieldError(_("Choose the village."), "village")
             date = parse_date(self.query_one("#date", Input).value)
-            day_id = desk.create_walk_in_day(
-                self.app.store,
-                int(village_box.value),
-                date,
-                None if org_box.is_blank() else int(org_box.value),
-            )
         except InputError as exc:
             show_error(self, exc)
             return
-        self.dismiss(day_id)
+        village_id = int(village_box.value)
+        org_id = None if org_box.is_blank() else int(org_box.value)
+        # Written on the app's writer: the dialog stays responsive while another desk
+        # holds the lock, and closes once the day is made.
+        self.save_once(
+            lambda store: desk.create_walk_in_day(store, village_id, date, org_id),
+            done=lambda day_id: self.dismiss(day_id) if self.is_attached else None,
+            failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
+        )
 
     @on(Input.Submitted, "#date")
     def date_entered(self) -> None:

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
 from clinic.core.desk import handouts
-from clinic.core.errors import InputError
+from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
@@ -69,15 +69,25 @@ class StockDialog(ClinicModal):
             self.action_save()
 
     def action_save(self) -> None:
-        try:
-            for field in self.query(Input):
-                if field.value.strip():
-                    handouts.set_stock(self.app.store, self.day_id, field.id[2:], field.value)
-        except InputError as exc:
-            show_error(self, exc)
-            return
+        """Every line in one transaction, written on the app's writer (the dialog
+        stays responsive while another desk holds the lock); closed once written."""
+        day_id = self.day_id
+        typed = [(field.id[2:], field.value) for field in self.query(Input) if field.value.strip()]
+
+        def write(store) -> None:
+            with store.transaction():
+                for code, value in typed:
+                    handouts.set_stock(store, day_id, code, value)
+
+        self.app.write(write, done=lambda _result: self._saved(), failed=self._failed)
+
+    def _saved(self) -> None:
         self.notify(_("Stock saved."))
-        self.dismiss(None)
+        if self.is_attached:
+            self.dismiss(None)
+
+    def _failed(self, exc: ClinicError) -> None:
+        show_error(self if self.is_attached else self.app.screen, exc)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from clinic.core import catalogues
 from clinic.core import planning as p
-from clinic.core.errors import ClinicError
 from clinic.core.planning import volunteers as vq
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal
@@ -101,16 +100,30 @@ class AssignDialog(ClinicModal):
         volunteer_id = int(event.row_key.value)
         role = str(self.query_one("#role", Select).value)
         status = self.query_one("#assign-status", Static)
-        try:
-            _id, warnings = p.assign(self.app.store, self.day_id, volunteer_id, role)
-        except ClinicError as exc:
-            show_error(self, exc, box=status, template=_("Refused: {reason}"), style="bold red")
-            return
+        day_id = self.day_id
+
+        def write(store):
+            _id, warnings = p.assign(store, day_id, volunteer_id, role)
+            return vq.volunteer(store, volunteer_id)["name"], warnings
+
+        # Written on the app's writer: the dialog stays responsive while another
+        # desk holds the lock.
+        self.app.write(
+            write,
+            done=lambda result: self._assigned(*result),
+            failed=lambda exc: show_error(
+                self, exc, box=status, template=_("Refused: {reason}"), style="bold red"
+            ),
+        )
+
+    def _assigned(self, name: str, warnings: list[str]) -> None:
         self.changed = True
-        name = vq.volunteer(self.app.store, volunteer_id)["name"]
+        if not self.is_attached:
+            return
         text = _("{name} assigned.").format(name=shown(name))
         if warnings:
             text += " " + _("Warning: {text}").format(text=" ".join(warnings))
+        status = self.query_one("#assign-status", Static)
         status.update(sentence(text, "yellow" if warnings else "green"))
         self.load()
 

@@ -316,21 +316,31 @@ class ClinicDaysScreen(ClinicScreen):
         self._set_status(assignment_id, status, False)
 
     def _set_status(self, assignment_id: int, status: str, confirmed: bool) -> None:
-        try:
-            p.set_assignment(self.store, assignment_id, status=status, change_attendance=confirmed)
-        except ConfirmationNeeded as exc:
+        """Written on the app's writer (the screen stays responsive while another desk
+        holds the lock); a change to recorded attendance is asked about first."""
 
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self._set_status(assignment_id, status, True)
+        def failed(exc: ClinicError) -> None:
+            if isinstance(exc, ConfirmationNeeded):
 
-            self.app.push_screen(ConfirmDialog(exc.message, _("Change"), _("Keep")), answer)
-            return
-        except ClinicError as exc:
+                def answer(yes: bool | None) -> None:
+                    if yes:
+                        self._set_status(assignment_id, status, True)
+
+                self.app.push_screen(ConfirmDialog(exc.message, _("Change"), _("Keep")), answer)
+                return
             show_error(self, exc)
-            return
-        self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
-        self.query_one("#team", DataTable).focus()
+
+        def done(_result: object) -> None:
+            self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
+            self.query_one("#team", DataTable).focus()
+
+        self.app.write(
+            lambda store: p.set_assignment(
+                store, assignment_id, status=status, change_attendance=confirmed
+            ),
+            done=done,
+            failed=failed,
+        )
 
     def action_hours(self) -> None:
         """Type or change the highlighted volunteer's hours (attended only)."""
@@ -368,12 +378,11 @@ class ClinicDaysScreen(ClinicScreen):
         assignment_id = self._assignment_id()
         if assignment_id is None:
             return
-        try:
-            p.remove_assignment(self.store, assignment_id)
-        except ClinicError as exc:
-            show_error(self, exc)
-            return
-        self.refresh_month()
+        self.app.write(
+            lambda store: p.remove_assignment(store, assignment_id),
+            done=lambda _result: self.refresh_month(),
+            failed=lambda exc: show_error(self, exc),
+        )
 
     def action_roster(self, months: int = 1) -> None:
         """The roster for the rest of the shown month (r) or of it and the next two (R)."""

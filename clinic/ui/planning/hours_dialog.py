@@ -61,12 +61,19 @@ class HoursDialog(ClinicModal):
 
     @on(Input.Submitted, "#hours-input")
     def save(self, event: Input.Submitted) -> None:
+        """Checked here, written on the app's writer (the dialog stays responsive
+        while another desk holds the lock); closed once written."""
         try:
-            p.set_hours(self.app.store, self.assignment["id"], p.parse_hours(event.value))
+            hours = p.parse_hours(event.value)
         except ClinicError as exc:
             show_error(self, exc, box="#hours-error")
             return
-        self.dismiss(True)
+        assignment_id = self.assignment["id"]
+        self.app.write(
+            lambda store: p.set_hours(store, assignment_id, hours),
+            done=lambda _result: self.dismiss(True) if self.is_attached else None,
+            failed=lambda exc: show_error(self, exc, box="#hours-error"),
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(False)

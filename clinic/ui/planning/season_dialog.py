@@ -137,21 +137,26 @@ class SeasonDialog(ClinicModal):
             ) from None
 
     def action_create(self) -> None:
+        """Checked here, written on the app's writer (the dialog stays responsive
+        while another desk holds the lock); closed once written."""
         if not self.plan:
             return
         try:
             org = self.query_one("#s-org", Select).value
             needs = p.parse_needs(self.app.store, self.query_one("#s-needs", Input).value)
-            ids = p.add_season(
-                self.app.store,
-                self.plan,
-                org if isinstance(org, int) else None,
-                needs,
-                today=self.app.today(),
-            )
         except ClinicError as exc:
             show_error(self, exc, box="#season-status")
             return
+        plan, today = list(self.plan), self.app.today()
+        self.save_once(
+            lambda store: p.add_season(
+                store, plan, org if isinstance(org, int) else None, needs, today=today
+            ),
+            done=self._created,
+            failed=lambda exc: show_error(self, exc, box="#season-status"),
+        )
+
+    def _created(self, ids: list[int]) -> None:
         self.created = True
         self.notify(
             ngettext(
@@ -160,7 +165,8 @@ class SeasonDialog(ClinicModal):
                 len(ids),
             ).format(n=len(ids))
         )
-        self.dismiss(True)
+        if self.is_attached:
+            self.dismiss(True)
 
     def action_close(self) -> None:
         self.dismiss(self.created)

@@ -136,11 +136,17 @@ class VolunteerForm(ClinicModal):
                 is_cadre=self.query_one("#f-cadre", Checkbox).value,
                 unavailable=p.parse_dates(self.query_one("#f-unavailable", Input).value),
             )
-            volunteer_id = p.save_volunteer(self.app.store, vol, self.volunteer_id)
         except ClinicError as exc:
             show_error(self, exc)
             return
-        self.dismiss(volunteer_id)
+        volunteer_id = self.volunteer_id
+        # Written on the app's writer: the form stays responsive while another desk
+        # holds the lock, and closes once the volunteer is saved.
+        self.save_once(
+            lambda store: p.save_volunteer(store, vol, volunteer_id),
+            done=lambda saved_id: self.dismiss(saved_id) if self.is_attached else None,
+            failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -14,7 +14,6 @@ from textual.widgets import (
 )
 
 from clinic.core import planning as p
-from clinic.core.errors import ClinicError
 from clinic.core.planning import volunteers as vq
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
@@ -99,15 +98,25 @@ class WeekendList(ClinicModal):
             )
 
     def action_visit(self) -> None:
+        """Writes here go through the app's writer: the list stays responsive while
+        another desk holds the lock, and reloads once written."""
         table = self.query_one("#weekend", DataTable)
         household = cursor_id(table)
         if household is None:
             return
-        p.log_pairing_visit(self.app.store, household, self.cadre_id, self.app.today().isoformat())
-        self.notify(_("Visit recorded."))
-        row = table.cursor_row
-        self.load()
-        table.move_cursor(row=row)
+        cadre_id, today = self.cadre_id, self.app.today().isoformat()
+
+        def done(_result: object) -> None:
+            self.notify(_("Visit recorded."))
+            row = table.cursor_row
+            self.load()
+            table.move_cursor(row=row)
+
+        self.app.write(
+            lambda store: p.log_pairing_visit(store, household, cadre_id, today),
+            done=done,
+            failed=lambda exc: show_error(self, exc),
+        )
 
     def action_pair(self) -> None:
         self.query_one("#pair-input", Input).focus()
@@ -115,29 +124,41 @@ class WeekendList(ClinicModal):
     @on(Input.Submitted, "#pair-input")
     def pair_submitted(self, event: Input.Submitted) -> None:
         status = self.query_one("#pair-status", Static)
-        try:
-            household = p.find_household(self.app.store, event.value)
-            p.pair(self.app.store, household["id"], self.cadre_id)
-        except ClinicError as exc:
-            show_error(self, exc, box=status, style="bold red")
-            return
-        status.update(
-            sentence(
-                _("Paired with the household of {head} ({village})."),
-                "green",
-                head=household["head_name"],
-                village=household["village"],
+        text, cadre_id = event.value, self.cadre_id
+
+        def write(store):
+            with store.transaction():
+                household = p.find_household(store, text)
+                p.pair(store, household["id"], cadre_id)
+            return household
+
+        def done(household) -> None:
+            status.update(
+                sentence(
+                    _("Paired with the household of {head} ({village})."),
+                    "green",
+                    head=household["head_name"],
+                    village=household["village"],
+                )
             )
+            event.input.value = ""
+            self.load()
+            self.query_one("#weekend").focus()
+
+        self.app.write(
+            write,
+            done=done,
+            failed=lambda exc: show_error(self, exc, box=status, style="bold red"),
         )
-        event.input.value = ""
-        self.load()
-        self.query_one("#weekend").focus()
 
     def action_unpair(self) -> None:
         household = cursor_id(self.query_one("#weekend", DataTable))
         if household is not None:
-            p.pair(self.app.store, household, None)
-            self.load()
+            self.app.write(
+                lambda store: p.pair(store, household, None),
+                done=lambda _result: self.load(),
+                failed=lambda exc: show_error(self, exc),
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)
