@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from clinic.core.errors import InputError
 from clinic.i18n import _
@@ -108,6 +108,16 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         stream.write(data)
 
     return write_atomic(path, fill)
+
+
+def write_document(target: str | Path | IO[bytes], data: bytes) -> None:
+    """A finished document (a printable page) to a file, atomically, or to a stream
+    (standard output) as it is: the one way the exports write bytes made in memory."""
+    if isinstance(target, str | Path):
+        write_bytes_atomic(Path(target), data)
+    else:
+        target.write(data)
+        target.flush()
 
 
 def safe_file_name(text: str, fallback: str = "file") -> str:

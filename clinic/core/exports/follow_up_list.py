@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from clinic.core.exports.datasets import dataset
 from clinic.core.exports.delivery import ExportResult, dataset_rows, deliver
-from clinic.core.files import safe_file_name, write_bytes_atomic
+from clinic.core.files import safe_file_name, write_document
 from clinic.core.reports import ReportFilters, describe_filters
 from clinic.core.templates import own_templates, render
 from clinic.i18n import _, current_language
@@ -112,11 +112,7 @@ def export_follow_up_list(
     data = html.encode("utf-8")
 
     def write(target: str | Path | IO) -> int:
-        if isinstance(target, str | Path):
-            write_bytes_atomic(Path(target), data)
-        else:
-            target.write(data)
-            target.flush()
+        write_document(target, data)
         return n
 
     return deliver(

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from clinic.core.exports.delivery import ExportResult, deliver
 from clinic.core.exports.pack import headline_figures
-from clinic.core.files import write_bytes_atomic
+from clinic.core.files import write_document
 from clinic.core.reports import (
     Report,
     ReportFilters,
@@ -151,11 +151,7 @@ def export_summary(
     data = summary_html(report, own_templates(store.path)).encode("utf-8")
 
     def write(target: str | Path | IO) -> int:
-        if isinstance(target, str | Path):
-            write_bytes_atomic(Path(target), data)
-        else:
-            target.write(data)
-            target.flush()
+        write_document(target, data)
         return len(report_rows(report))
 
     return deliver(
