@@ -28,11 +28,25 @@ DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8000
 
 
+# Who signed in to start the server must not be who every browser tab is.
+HIDDEN_FROM_DESKS = ("CLINIC_USER", "CLINIC_PIN", "CLINIC_NEW_PIN")
+
+
 def desk_command(db_path: Path, lang: str) -> str:
     """The shell command textual-serve runs for each tab: this clinic, on the same
-    database and in the same language, with no ``--user``."""
+    database and in the same language, with no ``--user``. (A Ctrl+C at the
+    server's terminal reaches the tabs' processes too: Textual's web driver
+    then quits the app cleanly, as the server's stop would.)"""
     args = [sys.executable, "-m", "clinic", "--db", str(db_path.resolve()), "--lang", lang]
     return subprocess.list2cmdline(args) if os.name == "nt" else shlex.join(args)
+
+
+def hide_the_signed_in_user() -> None:
+    """Take the server's user out of the environment every tab inherits
+    (textual-serve hands each app process a copy of the server's): each tab
+    signs in on its own sign-in screen."""
+    for name in HIDDEN_FROM_DESKS:
+        os.environ.pop(name, None)
 
 
 def lan_addresses() -> list[str]:
@@ -106,6 +120,7 @@ def serve_command(app: AppContext, host: str, port: int) -> None:
     server_class = _server_class()
     with app.open():
         pass  # the same checks as every command: the file exists, its schema is known
+    hide_the_signed_in_user()
 
     def announce() -> None:
         click.echo(_("Serving {db} to browsers. Open on each desk:").format(db=app.db_path))

@@ -263,9 +263,11 @@ async def screenshot_in_chromium(server: Served, chromium: str, png: Path) -> tu
                 classes = ""
                 for _ in range(120):
                     found = await call(
-                        "Runtime.evaluate", expression="document.body.className", returnByValue=True
+                        "Runtime.evaluate",
+                        expression="document.body && document.body.className",
+                        returnByValue=True,
                     )
-                    classes = found["result"]["value"]
+                    classes = found["result"].get("value") or ""  # no body before the page loads
                     if "-first-byte" in classes:
                         break
                     await asyncio.sleep(0.5)
@@ -305,3 +307,14 @@ async def test_the_sign_in_in_a_real_headless_browser(served, require, tmp_path)
     assert png_colours(png.read_bytes()) > 40
     _out, err = server.stop()
     assert "Traceback" not in err
+
+
+def test_without_textual_serve_the_command_says_how_to_install_it(
+    clinic_cli, demo_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # import fails as if not installed
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)
+    monkeypatch.delitem(sys.modules, "clinic.cli.web", raising=False)
+    result = clinic_cli(demo_path, "serve", "--port", str(free_port()))
+    assert result.exit_code == 1
+    assert "pip install 'clinic[serve]'" in result.output
