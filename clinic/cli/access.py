@@ -110,6 +110,9 @@ RULES: dict[str, Rule] = {
     "sync status": "import_registers",
     "sync conflicts": "import_registers",
     "sync settle": "import_registers",
+    # Browser desks show only the sign-in (each tab signs in as its user); a
+    # coordinator opens the clinic's network to them.
+    "serve": "serve_desks",
     # A bundle holds the laptop's changes, sealed for the district: any signed-in user.
     "sync export": SIGNED_IN,
 }

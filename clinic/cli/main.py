@@ -245,6 +245,7 @@ from clinic.cli import (  # noqa: E402,F401
     persons,
     planning,
     reports,
+    serve,
     sync,
     talks,
     users,

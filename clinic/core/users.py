@@ -55,6 +55,8 @@ RIGHTS = {
     "purge": {"coordinator"},
     "import_registers": {"coordinator"},
     "record_consult": {"clinician"},
+    # clinic serve: opens the clinic's network to browser desks (each signs in itself).
+    "serve_desks": {"coordinator"},
 }
 RIGHT_LABELS = {
     "manage_users": N_("manage users"),
@@ -63,6 +65,7 @@ RIGHT_LABELS = {
     "purge": N_("erase a person"),
     "import_registers": N_("import registers"),
     "record_consult": N_("record vitals and consults"),
+    "serve_desks": N_("serve desks to browsers"),
 }
 
 MIN_PIN_LENGTH = 4
