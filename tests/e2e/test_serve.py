@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -294,8 +295,12 @@ async def _page(session, port: int) -> str:
     raise AssertionError("Chromium did not open its DevTools port")
 
 
-async def test_the_sign_in_in_a_real_headless_browser(served, require, tmp_path):
-    chromium = require("chromium")
+async def test_the_sign_in_in_a_real_headless_browser(served, tmp_path):
+    # Where the machine has Chromium (Debian's package; .ci/run installs it when it
+    # can): a browser is not something pip installs, so elsewhere this is skipped.
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium on this machine")
     server = served("zh")
     png = Path(os.environ.get("CLINIC_SERVE_SCREENSHOT", tmp_path / "signin.png"))
     png.parent.mkdir(parents=True, exist_ok=True)
