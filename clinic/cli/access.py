@@ -37,6 +37,12 @@ def _exports(params: Params, app: AppContext) -> str | None:
     return "export_unmasked" if params.get("unmasked") else SIGNED_IN
 
 
+def _sync_export(params: Params, app: AppContext) -> str | None:
+    """A laptop's bundle: any signed-in user; the district's update for a laptop carries
+    the whole register and its users, like a base: the coordinator's right."""
+    return "export_unmasked" if params.get("device") else SIGNED_IN
+
+
 def _applied(params: Params, app: AppContext) -> str | None:
     """A plan is shown to anyone (masked); writing it (``--apply``) needs a user."""
     return SIGNED_IN if params.get("do_apply") else None
@@ -114,7 +120,7 @@ RULES: dict[str, Rule] = {
     # coordinator opens the clinic's network to them.
     "serve": "serve_desks",
     # A bundle holds the laptop's changes, sealed for the district: any signed-in user.
-    "sync export": SIGNED_IN,
+    "sync export": _sync_export,
 }
 
 # Commands that may run on a database file that does not exist yet.

@@ -57,7 +57,15 @@ def base_command(app: AppContext, device: str, out: Path) -> None:
 @sync_group.command(
     "export",
     help=_(
-        "On a laptop: write every change since the last export into one bundle, sealed for the district and signed by this laptop. Default FILE: bundles/NAME-NNNN.bundle beside the database."
+        "On a laptop: write every change since the last export into one bundle, sealed for the district and signed by this laptop. Default FILE: bundles/NAME-NNNN.bundle beside the database. On the district with --for: the update for one laptop."
+    ),
+)
+@click.option(
+    "--for",
+    "device",
+    metavar="DEVICE",
+    help=_(
+        "On the district database: write the update for this laptop (everything the district changed since its last update). Default FILE: updates/NAME-update-NNNN.bundle."
     ),
 )
 @click.option(
@@ -69,11 +77,15 @@ def base_command(app: AppContext, device: str, out: Path) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @pass_app
-def export_command(app: AppContext, out: Path | None, as_json: bool) -> None:
+def export_command(app: AppContext, device: str | None, out: Path | None, as_json: bool) -> None:
     from clinic.core.sync.exporting import export_bundle
+    from clinic.core.sync.updating import export_update
 
     with app.open() as store:
-        made = export_bundle(store, out, actor=app.who)
+        if device is not None:
+            made = export_update(store, device, out, actor=app.who)
+        else:
+            made = export_bundle(store, out, actor=app.who)
     if as_json:
         click.echo(
             json.dumps(
@@ -87,8 +99,26 @@ def export_command(app: AppContext, out: Path | None, as_json: bool) -> None:
                 ensure_ascii=False,
             )
         )
+    elif made.path is None and device is not None:
+        click.echo(
+            _("Nothing changed for {device} since its last update; no file was written.").format(
+                device=device
+            )
+        )
     elif made.path is None:
         click.echo(_("Nothing changed since the last export; no bundle was written."))
+    elif device is not None:
+        click.echo(
+            _(
+                "Update {sequence} for {device} saved: {path} ({changes} changes, {size} KB)."
+            ).format(
+                sequence=made.sequence,
+                device=device,
+                path=made.path,
+                changes=made.changes,
+                size=max(made.size // 1024, 1),
+            )
+        )
     else:
         click.echo(
             _("Bundle {sequence} saved: {path} ({changes} changes, {size} KB).").format(
@@ -103,16 +133,21 @@ def export_command(app: AppContext, out: Path | None, as_json: bool) -> None:
 @sync_group.command(
     "import",
     help=_(
-        "On the district database: check and apply laptops' bundles, in any order; a bundle imported before is skipped."
+        "On the district database: check and apply laptops' bundles, in any order; a bundle imported before is skipped. On a laptop: apply the district's updates."
     ),
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @pass_app
 def import_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> None:
+    from clinic.core.sync.enrol import device_number
     from clinic.core.sync.importing import import_bundles
+    from clinic.core.sync.updating import import_updates
 
     with app.open() as store:
+        if device_number(store) is not None:
+            _print_updates(import_updates(store, list(files), actor=app.who), as_json)
+            return
         results = import_bundles(store, list(files), actor=app.who)
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
@@ -127,6 +162,20 @@ def import_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> N
         else:
             line = _(
                 "{file}: bundle {sequence} of {device} imported: {changes} changes, {conflicts} to review."
+            )
+        click.echo(line.format(**r.__dict__))
+
+
+def _print_updates(results: list, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
+        return
+    for r in results:
+        if r.already:
+            line = _("{file}: update {sequence} was imported before; nothing changed.")
+        else:
+            line = _(
+                "{file}: update {sequence} of the district applied: {changes} changes; {kept} changes of this laptop kept (they go to the district with the next bundle)."
             )
         click.echo(line.format(**r.__dict__))
 

@@ -48,6 +48,10 @@ ACTION_LABELS = {
     "sync_export": N_("Exported bundle {sequence} to {file}"),
     "sync_import": N_("Imported bundle {sequence} of the laptop {device}: {changes} changes"),
     "sync_settle": N_("Settled conflict {conflict} ({table}): kept the district's record"),
+    "sync_update": N_("Wrote update {sequence} for the laptop {device} to {file}"),
+    "sync_update_import": N_(
+        "Applied the district's update {sequence}: {changes} changes, {kept} of this laptop's kept"
+    ),
 }
 
 # Digits long enough to be an ID number (15 or 18, the last maybe X) or a phone.

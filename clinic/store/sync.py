@@ -69,6 +69,12 @@ SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snap
 SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
 EXPORTED_AT_KEY = "sync.exported_at"
 ENROLLED_AT_KEY = "sync.enrolled_at"
+DISTRICT_VERIFY_KEY = "sync.district_verify_key"  # on a laptop: who signs its updates
+UPDATE_SEQUENCE_KEY = "sync.update_sequence"  # the district's last update applied here / sent
+UPDATED_AT_KEY = "sync.updated_at"
+# The way back carries the district's users too (it decides who signs in), not its audit
+# log (a laptop's log is its own; the district keeps everyone's).
+WAY_BACK_EXTRA = ("users", "user_roles")
 PUT_SETTING = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
 
 
@@ -84,6 +90,12 @@ def synced_tables(conn: sqlite3.Connection | apsw.Connection, schema: str = "mai
     ).fetchall()
     names = [str(r[0]) for r in rows]
     return [n for n in names if n not in LOCAL_TABLES and not n.endswith("_fts")]
+
+
+def way_back_tables(conn: sqlite3.Connection | apsw.Connection) -> list[str]:
+    """Tables whose rows travel in the district's updates to a laptop."""
+    names = [t for t in synced_tables(conn) if t != "audit_log"]
+    return names + [t for t in WAY_BACK_EXTRA if table_columns(conn, t)]
 
 
 def applied_migrations(conn: sqlite3.Connection | apsw.Connection) -> list[str]:
@@ -269,14 +281,17 @@ def copy_new_audit_rows(source: Path, target: Path) -> None:
         conn.close()
 
 
-def changeset_between(old: Path, new: Path, *, audit: bool | None = None) -> bytes:
+def changeset_between(
+    old: Path, new: Path, *, audit: bool | None = None, way_back: bool = False
+) -> bytes:
     """The changeset that turns the database ``old`` into ``new`` (both files at rest):
-    of every synced table, or (``audit`` True / False) of the audit log alone / all but it."""
+    of every synced table, or (``audit`` True / False) of the audit log alone / all but it;
+    ``way_back``: of the tables of a district's update (:func:`way_back_tables`)."""
     conn = _apsw(new)
     try:
         conn.execute("ATTACH DATABASE ? AS old", (str(old),))
         session = apsw.Session(conn, "main")
-        for table in synced_tables(conn):
+        for table in way_back_tables(conn) if way_back else synced_tables(conn):
             if audit is not None and (table == "audit_log") != audit:
                 continue
             session.attach(table)
@@ -573,6 +588,130 @@ def read_district(path: Path, read: Callable[[apsw.Connection], Any]) -> Any:
         return read(conn)
     finally:
         conn.close()
+
+
+# -- the way back: the district's updates to a laptop ------------------------------------
+
+
+def sent_copy_path(db_path: Path, device: int) -> Path:
+    """``NAME.sync/for-N.db`` beside the district's database: the district as laptop N
+    last received it (its base, then each update), which the next update is measured from."""
+    db_path = Path(db_path).resolve()
+    return db_path.with_name(f"{db_path.name}.sync") / f"for-{device}.db"
+
+
+def keep_sent_copy(base: Path, db_path: Path, device: int) -> None:
+    """At enrolment: the base as written is what laptop ``device`` has of the district."""
+    from clinic.store.backup import vacuum_into
+
+    target = sent_copy_path(db_path, device)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    vacuum_into(base, target)
+    os.chmod(target, 0o600)
+
+
+RowKey = tuple[str, tuple[tuple[str, Any], ...]]
+
+
+def _key_of(change: Change) -> RowKey:
+    return change.table, tuple(sorted(change.key.items()))
+
+
+def _differs(change: Change) -> bool:
+    """A clash on the laptop that is the laptop's own work (not its earlier export
+    coming back): its row is gone, or holds other values than the district sends."""
+    if change.current is None or change.new is None:
+        return True
+    return any(change.current.get(c) != v for c, v in change.new.items())
+
+
+@dataclass
+class UpdateApplied:
+    skipped: set[RowKey] = field(default_factory=set)  # not applied here: not in the copy
+    kept: list[Change] = field(default_factory=list)  # the laptop's own unsent changes
+
+
+def apply_update(conn: apsw.Connection, changeset: bytes, own_ids: range) -> UpdateApplied:
+    """Apply a district's update to the laptop's file inside the caller's transaction.
+    Any clash keeps the laptop's row (its change after its last export goes to the
+    district in its next bundle, where the review list shows it). Inserts of the laptop's
+    own rows (its exports coming back) are skipped: the laptop may have deleted one since."""
+    tables = set(way_back_tables(conn))
+    columns = {table: table_columns(conn, table) for table in tables}
+    done = UpdateApplied()
+
+    def keep(tc: apsw.TableChange) -> bool:
+        if tc.name not in tables:
+            return False
+        row_id = _row_id(tc, columns[tc.name])
+        # (an int test first: ``None in range(...)`` would walk the whole range)
+        if tc.opcode == apsw.SQLITE_INSERT and isinstance(row_id, int) and row_id in own_ids:
+            done.skipped.add(_key_of(_change(tc, columns[tc.name])))
+            return False
+        return True
+
+    def on_conflict(reason: int, tc: apsw.TableChange) -> int:
+        if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
+            return apsw.SQLITE_CHANGESET_ABORT
+        change = _change(tc, columns[tc.name])
+        done.skipped.add(_key_of(change))
+        if not (reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE):
+            same_kind = reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT)
+            if not same_kind or _differs(change):
+                done.kept.append(change)
+        return apsw.SQLITE_CHANGESET_OMIT
+
+    try:
+        apsw.Changeset.apply(changeset, conn, filter_change=keep, conflict=on_conflict)
+    except apsw.Error as exc:
+        raise ForeignKeyProblem(str(exc)) from exc
+    return done
+
+
+def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:
+    """The same update on the laptop's last-export copy, less what the laptop kept its own
+    row for: that copy is what the next bundle is measured from, so the district's rows
+    do not travel back as the laptop's, and a clash stays a clash at the district."""
+    conn = _apsw(path)
+    try:
+        tables = set(way_back_tables(conn))
+        columns = {table: table_columns(conn, table) for table in tables}
+
+        def keep(tc: apsw.TableChange) -> bool:
+            return tc.name in tables and _key_of(_change(tc, columns[tc.name])) not in skipped
+
+        with conn:
+            apsw.Changeset.apply(
+                changeset,
+                conn,
+                filter_change=keep,
+                conflict=lambda _reason, _tc: apsw.SQLITE_CHANGESET_OMIT,
+            )
+    finally:
+        conn.close()
+
+
+def record_update(conn: apsw.Connection, number: int, header: dict, actor: str, kept: int) -> None:
+    """On the laptop, in the update's transaction: its number, and an audit row in the
+    laptop's id range (it travels to the district with the next bundle)."""
+    conn.execute(PUT_SETTING, (UPDATE_SEQUENCE_KEY, str(header["sequence"])))
+    conn.execute(PUT_SETTING, (UPDATED_AT_KEY, header["until"]))
+    low = number * DEVICE_SPAN
+    detail = {"sequence": header["sequence"], "changes": header["changes"], "kept": kept}
+    conn.execute(
+        "INSERT INTO audit_log (id, actor, action, detail, rows) VALUES ("
+        "(SELECT coalesce(max(id), ?) + 1 FROM audit_log WHERE id > ? AND id < ?), "
+        "?, 'sync_update_import', ?, ?)",
+        (
+            low,
+            low,
+            low + DEVICE_SPAN,
+            actor,
+            json.dumps(detail, ensure_ascii=False),
+            header["changes"],
+        ),
+    )
 
 
 # -- the snapshot of a laptop's last export ---------------------------------------------

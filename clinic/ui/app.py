@@ -96,7 +96,10 @@ class ClinicApp(App[None]):
         self.bind("ctrl+q", "quit", description=_("Quit"), show=True)
         self.bind("f1", "help", description=_("Help"), show=True)
         for entry in registry.available():
-            self.bind(entry.key, f"open('{entry.name}')", description=_(entry.title), show=False)
+            if entry.key:  # an entry without a key is opened from the command palette
+                self.bind(
+                    entry.key, f"open('{entry.name}')", description=_(entry.title), show=False
+                )
 
     @property
     def actor(self) -> str:

@@ -18,7 +18,7 @@ from clinic.i18n import N_
 @dataclass(frozen=True)
 class ScreenEntry:
     name: str
-    key: str  # the global key binding (function keys work in every field)
+    key: str  # the global key binding (function keys work in every field); "": palette only
     title: str  # msgid, translated when shown
     target: str  # "module:Class"
     description: str  # msgid
@@ -91,6 +91,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         N_("Audit log"),
         "clinic.ui.audit:AuditScreen",
         N_("Who imported, exported, erased or managed users, and when (coordinators)"),
+        menu=False,
+    ),
+    ScreenEntry(
+        "sync_conflicts",
+        "",  # every function key is taken: the command palette only
+        N_("Sync conflicts"),
+        "clinic.ui.sync_conflicts:SyncConflictsScreen",
+        N_("Laptops' changes that clashed with the district's records: keep one side"),
         menu=False,
     ),
 )

@@ -176,3 +176,94 @@ def export_from(tmp_path):
         return out
 
     return export
+
+
+# -- the way back (tests/domain/test_sync_updates.py): the same helpers as fixtures -------
+# (test_sync_bundles.py keeps its own module functions; these are their copies, to be
+# shared by both when that module moves to fixtures.)
+
+
+@pytest.fixture
+def sync_fingerprint():
+    """``sync_fingerprint(path)``: every row of every table of a file, as one digest."""
+    import hashlib
+    import sqlite3
+
+    def fingerprint(path) -> str:
+        """Every row of every table of the file (the district's state, to the byte)."""
+        conn = sqlite3.connect(path)
+        try:
+            digest = hashlib.sha256()
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            for table in tables:
+                for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY 1"):
+                    digest.update(repr(row).encode())
+            return digest.hexdigest()
+        finally:
+            conn.close()
+
+    return fingerprint
+
+
+@pytest.fixture
+def day_of_work():
+    """``day_of_work(path, today, now, name, id_number="", birth="66")``: a walk-in
+    registered, checked in and given a health prescription on a laptop (the uids)."""
+    from clinic.core import desk
+    from clinic.core.desk import handouts
+    from clinic.store import open_store
+
+    def _day(store, today):
+        return desk.get_day(
+            store, store.scalar("SELECT id FROM clinic_days WHERE date = ?", [today.isoformat()])
+        )
+
+    TICKED = ["salt", "activity"]
+
+    def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "66") -> dict:
+        """A day's work on a laptop through the desk's services: a walk-in registered, checked
+        in and given a health prescription; and the day's first assignment (for the tests that
+        change it)."""
+        with open_store(path) as store:
+            day = _day(store, today)
+            volunteer = store.scalar("SELECT min(id) FROM volunteers")
+            clean = desk.clean_walk_in(
+                desk.WalkIn(
+                    name=name,
+                    sex="M",
+                    birth=birth,
+                    village_id=day["village_id"],
+                    id_number=id_number,
+                ),
+                today,
+            )
+            person = desk.add_walk_in(
+                store,
+                clean,
+                desk.Consent(explained_by=volunteer),
+                at=now.isoformat(timespec="seconds"),
+                actor="tester",
+                volunteer_id=volunteer,
+                confirm_duplicate=True,
+            )
+            visit, _new = desk.check_in(store, day, person, volunteer, now)
+            template = next(t for t in handouts.templates(store) if t.code == "hypertension")
+            (handout,) = handouts.hand_out(
+                store, day, visit, [handouts.Pick(template.id, TICKED)], volunteer, now
+            )
+            assignment = store.scalar(
+                "SELECT min(id) FROM assignments WHERE clinic_day_id = ?", [day["id"]]
+            )
+            return {
+                "person_uid": store.scalar("SELECT uid FROM persons WHERE id = ?", [person]),
+                "visit_uid": store.scalar("SELECT uid FROM visits WHERE id = ?", [visit]),
+                "handout_uid": store.scalar("SELECT uid FROM handouts WHERE id = ?", [handout]),
+                "assignment": assignment,
+            }
+
+    return laptop_work

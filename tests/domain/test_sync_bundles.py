@@ -408,7 +408,7 @@ def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, 
     not_a_laptop = run(district, "export")
     assert not_a_laptop.exit_code == 1 and "not a laptop's database" in not_a_laptop.output
     not_the_district = run(laptop, "import", bundle)
-    assert not_the_district.exit_code == 1 and "no district key" in not_the_district.output
+    assert not_the_district.exit_code == 1 and "district database" in not_the_district.output
     no_base_from_a_laptop = run(laptop, "base", "--device", "x", "-o", str(tmp_path / "y.db"))
     assert (
         no_base_from_a_laptop.exit_code == 1 and "laptop's database" in no_base_from_a_laptop.output

@@ -29,6 +29,7 @@ from clinic.core.errors import BundleError
 from clinic.i18n import _
 
 MAGIC = b"CLINIC-SYNC 1\n"
+UPDATE_MAGIC = b"CLINIC-UPDATE 1\n"  # the way back: the district's update to one laptop
 FORMAT = 1
 SIGNATURE_BYTES = 64
 HEADER_FIELDS = {
@@ -64,34 +65,50 @@ class Bundle:
         return int(self.header["sequence"])
 
 
-def pack(header: dict[str, Any], changeset: bytes, signing_key: str, district_key: str) -> bytes:
-    """The bytes of a bundle file (keys hex: the laptop's signing seed, the district's public key)."""
+def pack(
+    header: dict[str, Any],
+    changeset: bytes,
+    signing_key: str,
+    district_key: str,
+    magic: bytes = MAGIC,
+) -> bytes:
+    """The bytes of a bundle file (keys hex: the sender's signing seed, the recipient's
+    public key; a district's update to a laptop is the same layout under ``UPDATE_MAGIC``)."""
     body = json.dumps(header, ensure_ascii=False, sort_keys=True).encode()
     message = struct.pack(">I", len(body)) + body + changeset
     signed = SigningKey(signing_key.encode(), encoder=HexEncoder).sign(message)
     box = SealedBox(PublicKey(district_key.encode(), encoder=HexEncoder))
-    return MAGIC + box.encrypt(bytes(signed))
+    return magic + box.encrypt(bytes(signed))
 
 
 def digest(changeset: bytes) -> str:
     return hashlib.sha256(changeset).hexdigest()
 
 
-def _refuse(file: str, why: str) -> BundleError:
+def refuse(file: str, why: str) -> BundleError:
     return BundleError(
         _("{file} cannot be imported: {why} Nothing was changed.").format(file=file, why=why)
     )
 
 
-def unseal(file: str, data: bytes, district: PrivateKey) -> Bundle:
-    """Open a bundle with the district's private key and read its header (not yet verified)."""
-    if not data.startswith(MAGIC):
-        raise _refuse(file, _("it is not a clinic bundle."))
+def unseal(
+    file: str, data: bytes, district: PrivateKey, *, magic: bytes = MAGIC, foreign: str = ""
+) -> Bundle:
+    """Open a bundle with the recipient's private key and read its header (not yet
+    verified); ``foreign`` says why a box that does not open is refused."""
+    if not data.startswith(magic):
+        if magic == UPDATE_MAGIC and data.startswith(MAGIC):
+            raise refuse(
+                file, _("it is a laptop's bundle: bundles are imported on the district database.")
+            )
+        if magic == UPDATE_MAGIC:
+            raise refuse(file, _("it is not an update from the district."))
+        raise refuse(file, _("it is not a clinic bundle."))
     try:
-        signed = SealedBox(district).decrypt(data[len(MAGIC) :])
+        signed = SealedBox(district).decrypt(data[len(magic) :])
     except (CryptoError, ValueError, TypeError) as exc:
-        raise _refuse(
-            file, _("it is damaged, or it was made for another district's database.")
+        raise refuse(
+            file, foreign or _("it is damaged, or it was made for another district's database.")
         ) from exc
     message = signed[SIGNATURE_BYTES:]
     try:
@@ -101,10 +118,10 @@ def unseal(file: str, data: bytes, district: PrivateKey) -> Bundle:
         header = json.loads(message[4 : 4 + length].decode())
         _check_header(header)
     except (struct.error, ValueError, UnicodeDecodeError, TypeError) as exc:
-        raise _refuse(file, _("its header is unreadable.")) from exc
+        raise refuse(file, _("its header is unreadable.")) from exc
     changeset = message[4 + length :]
     if digest(changeset) != header["digest"]:
-        raise _refuse(file, _("its changes do not match its header."))
+        raise refuse(file, _("its changes do not match its header."))
     return Bundle(file, header, changeset, signed, data)
 
 
@@ -123,7 +140,7 @@ def verify(bundle: Bundle, verify_key: str) -> None:
     try:
         VerifyKey(verify_key.encode(), encoder=HexEncoder).verify(bundle.signed)
     except (BadSignatureError, ValueError, TypeError) as exc:
-        raise _refuse(
+        raise refuse(
             bundle.file,
             _("its signature is not the one of laptop {device}: it was changed or forged.").format(
                 device=bundle.header["device"]

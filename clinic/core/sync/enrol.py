@@ -17,7 +17,12 @@ from pathlib import Path
 
 from clinic.core.errors import InputError
 from clinic.core.files import private_folder
-from clinic.core.sync.keys import district_private_key, new_signing_key, public_hex
+from clinic.core.sync.keys import (
+    district_private_key,
+    district_verify_key,
+    new_signing_key,
+    public_hex,
+)
 from clinic.i18n import _
 from clinic.store import Store, open_store
 from clinic.store import sync as q
@@ -69,6 +74,8 @@ def make_base(store: Store, device: str, out: Path, *, actor: str) -> Enrolled:
         with store.transaction():
             number = q.add_device(store, device, verify, actor)
             record_audit(store, actor, "sync_enrol", {"device": device, "number": number})
+        # What the laptop has of the district: its first update is measured from here.
+        q.keep_sent_copy(partial, store.path, number)
         with open_store(partial) as laptop:
             q.write_laptop_identity(
                 laptop,
@@ -77,6 +84,7 @@ def make_base(store: Store, device: str, out: Path, *, actor: str) -> Enrolled:
                     q.DEVICE_NAME_KEY: device,
                     q.SIGNING_KEY: seed,
                     q.DISTRICT_KEY: public_hex(district),
+                    q.DISTRICT_VERIFY_KEY: district_verify_key(district),
                     q.ENROLLED_AT_KEY: dt.datetime.now().isoformat(timespec="seconds"),
                     q.SNAPSHOT_STATE: "pending",
                 },

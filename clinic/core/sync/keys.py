@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nacl.encoding import HexEncoder
+from nacl.encoding import HexEncoder, RawEncoder
 from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey
-from nacl.signing import SigningKey
+from nacl.hash import blake2b
+from nacl.public import PrivateKey, PublicKey
+from nacl.signing import SigningKey, VerifyKey
 
 from clinic.core.errors import InputError
 from clinic.core.files import write_bytes_atomic
@@ -55,3 +56,31 @@ def new_signing_key() -> tuple[str, str]:
     """(private seed, public verify key) of a new laptop, both hex."""
     key = SigningKey.generate()
     return key.encode(HexEncoder).decode(), key.verify_key.encode(HexEncoder).decode()
+
+
+# -- the way back: the district's updates to a laptop (docs/decisions.md) -------------
+
+
+def district_signing_seed(district: PrivateKey) -> str:
+    """The district's Ed25519 signing seed (hex), derived from its private key with a
+    keyed hash: one key file to back up, and the signing key is never the sealing key."""
+    seed = blake2b(bytes(district), digest_size=32, person=b"clinic-update", encoder=RawEncoder)
+    return SigningKey(seed).encode(HexEncoder).decode()
+
+
+def district_verify_key(district: PrivateKey) -> str:
+    """The public half of :func:`district_signing_seed` (hex), given to each laptop."""
+    seed = SigningKey(district_signing_seed(district).encode(), encoder=HexEncoder)
+    return seed.verify_key.encode(HexEncoder).decode()
+
+
+def laptop_box_public(verify_key: str) -> str:
+    """The key an update is sealed to: the laptop's Ed25519 verify key (on record since
+    its enrolment) converted to Curve25519, libsodium's documented conversion."""
+    key = VerifyKey(verify_key.encode(), encoder=HexEncoder).to_curve25519_public_key()
+    return PublicKey(bytes(key)).encode(HexEncoder).decode()
+
+
+def laptop_box_private(signing_seed: str) -> PrivateKey:
+    """The laptop's side of :func:`laptop_box_public`, from its signing key."""
+    return SigningKey(signing_seed.encode(), encoder=HexEncoder).to_curve25519_private_key()

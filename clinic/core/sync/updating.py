@@ -1,0 +1,221 @@
+"""The way back (issue 11, point 6): the district's update to one laptop.
+
+``clinic sync export --for DEVICE`` on the district writes everything the district
+changed since what that laptop last received (its base, then each update): the
+difference between the copy kept then (``NAME.sync/for-N.db``) and a copy taken now.
+The file is a bundle's layout under its own magic line, signed by the district
+(a signing key derived from its key file) and sealed to the laptop (its signing
+key, on record since enrolment, converted to Curve25519).
+
+``clinic sync import FILE`` on the laptop checks every file first, then applies
+each in one transaction. The laptop's own changes since its last export win on the
+laptop and travel in its next bundle: the same update is applied to the laptop's
+last-export copy less those rows, so at the district they clash with the district's
+values and go to the review list rather than overwrite them silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clinic.core.errors import BundleError, InputError, NotFoundError
+from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
+from clinic.core.sync.bundle import (
+    FORMAT,
+    UPDATE_MAGIC,
+    Bundle,
+    digest,
+    pack,
+    read_file,
+    refuse,
+    unseal,
+    verify,
+)
+from clinic.core.sync.enrol import device_number
+from clinic.core.sync.exporting import Exported, count_changes, laptop, schema_of
+from clinic.core.sync.keys import (
+    district_private_key,
+    district_signing_seed,
+    laptop_box_private,
+    laptop_box_public,
+)
+from clinic.i18n import _
+from clinic.store import Store, open_store
+from clinic.store import sync as q
+from clinic.store.audit import record as record_audit
+from clinic.store.backup import vacuum_into
+from clinic.store.connection import DEVICE_SPAN
+
+
+def default_update_path(store: Store, device: str, sequence: int) -> Path:
+    folder = app_folder(Path(store.path).resolve().parent / "updates")
+    return folder / f"{safe_file_name(device, 'laptop')}-update-{sequence:04d}.bundle"
+
+
+def export_update(store: Store, device: str, out: Path | None, *, actor: str) -> Exported:
+    """On the district: laptop ``device``'s next update (None path: nothing changed)."""
+    if device_number(store) is not None:
+        raise InputError(
+            _(
+                "{path} is a laptop's database: updates are written on the district database."
+            ).format(path=store.path)
+        )
+    row = q.device_by_name(store, device)
+    if row is None:
+        raise NotFoundError(_("No laptop named {device} is enrolled here.").format(device=device))
+    district = district_private_key(store.path)
+    sent = q.sent_copy_path(store.path, row["number"])
+    if not sent.exists():
+        raise InputError(
+            _(
+                "There is no record of what the laptop {device} received ({path}), so its update cannot be measured: enrol it again with clinic sync base."
+            ).format(device=device, path=sent)
+        )
+    open_store(sent).close()  # up the same migrations as the district
+    upcoming = sent.with_name(f"for-{row['number']}.next.db")
+    q.take_snapshot(store.path, upcoming)
+    try:
+        changeset = q.changeset_between(sent, upcoming, way_back=True)
+        state = q.read_settings(sent, (q.UPDATE_SEQUENCE_KEY, q.UPDATED_AT_KEY))
+        sequence = int(state.get(q.UPDATE_SEQUENCE_KEY, "0")) + 1
+        if not changeset:
+            return Exported(None, sequence - 1, 0, {}, 0)
+        path = Path(out) if out else default_update_path(store, device, sequence)
+        if path.is_dir():
+            raise InputError(_("{path} is a folder; give a file name.").format(path=path))
+        counts = count_changes(changeset)
+        until = dt.datetime.now().isoformat(timespec="seconds")
+        schema, migrations = schema_of(store)
+        header: dict[str, Any] = {
+            "format": FORMAT,
+            "device": device,
+            "device_number": int(row["number"]),
+            "schema": schema,
+            "migrations": migrations,
+            "sequence": sequence,
+            "from": state.get(q.UPDATED_AT_KEY) or row["enrolled_at"],
+            "until": until,
+            "changes": sum(sum(c.values()) for c in counts.values()),
+            "counts": counts,
+            "digest": digest(changeset),
+        }
+        seed = district_signing_seed(district)
+        data = pack(header, changeset, seed, laptop_box_public(row["verify_key"]), UPDATE_MAGIC)
+        write_bytes_atomic(path, data)
+        q.write_settings(upcoming, {q.UPDATE_SEQUENCE_KEY: str(sequence), q.UPDATED_AT_KEY: until})
+        os.replace(upcoming, sent)
+        with store.transaction():
+            record_audit(
+                store,
+                actor,
+                "sync_update",
+                {"device": device, "sequence": sequence, "file": path.name},
+                header["changes"],
+            )
+    finally:
+        upcoming.unlink(missing_ok=True)
+    return Exported(path, sequence, header["changes"], counts, len(data))
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    file: str
+    sequence: int
+    changes: int
+    kept: int  # the laptop's own unsent changes that stayed
+    already: bool
+
+
+def _open(path: Path, ident: dict[str, str], schema: tuple[int, str]) -> Bundle:
+    """An update read, unsealed and checked (BundleError naming the file)."""
+    update = unseal(
+        str(path),
+        read_file(path),
+        laptop_box_private(ident[q.SIGNING_KEY]),
+        magic=UPDATE_MAGIC,
+        foreign=_("it is damaged, or it was made for another laptop."),
+    )
+    verify_key = ident.get(q.DISTRICT_VERIFY_KEY)
+    if not verify_key:
+        raise refuse(
+            str(path),
+            _("this laptop's base is older than updates: ask the coordinator for a new base."),
+        )
+    try:
+        verify(update, verify_key)
+    except BundleError as exc:
+        raise refuse(
+            str(path), _("it is not signed by this laptop's district: it was changed or forged.")
+        ) from exc
+    if update.device_number != int(ident[q.DEVICE_NUMBER_KEY]):
+        raise refuse(
+            str(path),
+            _("it was made for the laptop {device}.").format(device=update.header["device"]),
+        )
+    if (update.header["schema"], update.header["migrations"]) != schema:
+        raise refuse(
+            str(path),
+            _(
+                "it was made with another version of the database (schema {theirs}, this laptop {ours}): upgrade both to the same version."
+            ).format(theirs=update.header["schema"], ours=schema[0]),
+        )
+    return update
+
+
+def import_updates(store: Store, files: list[Path], *, actor: str) -> list[UpdateResult]:
+    """On a laptop: check every update, then apply them in order, each in one transaction."""
+    ident = laptop(store)
+    schema = schema_of(store)
+    updates = sorted((_open(Path(f), ident, schema) for f in files), key=lambda u: u.sequence)
+    return [_apply(store, update, ident, actor) for update in updates]
+
+
+def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> UpdateResult:
+    last = int(q.laptop_identity(store).get(q.UPDATE_SEQUENCE_KEY) or 0)
+    if update.sequence <= last:
+        return UpdateResult(update.file, update.sequence, 0, 0, already=True)
+    if update.sequence > last + 1:
+        raise refuse(
+            update.file,
+            _("update {missing} has not been imported yet: import it first.").format(
+                missing=last + 1
+            ),
+        )
+    snapshot = q.snapshot_path(store.path)
+    if not snapshot.exists():
+        raise InputError(
+            _(
+                "The copy this laptop took at its last export ({path}) is missing, so its changes cannot be told apart: keep the folder beside the database, or ask the coordinator for a new base."
+            ).format(path=snapshot)
+        )
+    open_store(snapshot).close()
+    upcoming = snapshot.with_name("next-update.db")
+    upcoming.unlink(missing_ok=True)
+    number = update.device_number
+    own = range(number * DEVICE_SPAN, (number + 1) * DEVICE_SPAN)
+    try:
+        vacuum_into(snapshot, upcoming)
+        with q.district_transaction(store.path) as conn:
+            try:
+                done = q.apply_update(conn, update.changeset, own)
+            except q.ForeignKeyProblem as exc:
+                raise refuse(
+                    update.file,
+                    _(
+                        "its records refer to records this laptop does not have (were they erased here?)."
+                    ),
+                ) from exc
+            q.record_update(conn, number, update.header, actor, len(done.kept))
+            q.apply_to_copy(upcoming, update.changeset, done.skipped)
+        # After the commit: a crash in between makes the next bundle carry the district's
+        # rows back, where they clash and are reviewed; nothing is lost.
+        os.replace(upcoming, snapshot)
+    finally:
+        upcoming.unlink(missing_ok=True)
+    return UpdateResult(
+        update.file, update.sequence, update.header["changes"], len(done.kept), already=False
+    )

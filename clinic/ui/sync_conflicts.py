@@ -1,0 +1,156 @@
+"""The review list of clashes (issue 11, point 5): "Sync conflicts" in the command palette.
+
+The same rows as ``clinic sync conflicts`` (:mod:`clinic.core.sync.review`), loaded
+in a worker. Enter shows the two sides of the clash under the table; ``d`` keeps
+the district's record, ``l`` the laptop's change, through the same service as
+``clinic sync settle``, on the app's writer. Only a coordinator (``import_registers``,
+the right of ``clinic sync settle``) sees it. Values are user data: plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from clinic.core.errors import ClinicError
+from clinic.core.sync import review
+from clinic.i18n import N_, _
+from clinic.ui.base import ClinicScreen
+from clinic.ui.text import cell, plain
+
+RIGHT = "import_registers"
+
+
+def _values(values: dict[str, Any] | None) -> str:
+    return json.dumps(values, ensure_ascii=False) if values is not None else "—"
+
+
+class SyncConflictsScreen(ClinicScreen):
+    """Open clashes in a table; Enter shows both sides; d / l keep one."""
+
+    DEFAULT_CSS = """
+    SyncConflictsScreen #conflicts-status { height: auto; padding: 0 1; }
+    SyncConflictsScreen #conflicts-table { height: 1fr; }
+    SyncConflictsScreen #conflicts-sides { height: auto; max-height: 12; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("d", "keep('district')", N_("Keep district")),
+        Binding("l", "keep('laptop')", N_("Keep laptop")),
+        Binding("ctrl+r", "reload", N_("Refresh")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="conflicts-status")
+        yield DataTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="conflicts-sides")
+        yield Footer()
+
+    def allowed(self) -> bool:
+        user = getattr(self.app, "user", None)
+        return not hasattr(user, "may") or user.may(RIGHT)
+
+    def on_mount(self) -> None:
+        self.title = _("Sync conflicts")
+        table = self.query_one("#conflicts-table", DataTable)
+        table.add_columns("#", _("Laptop"), _("Bundle"), _("Table"), _("Change"), _("Kind"))
+        if not self.allowed():
+            self._status(_("Only a coordinator may settle sync conflicts."))
+            return
+        table.focus()
+        self.action_reload()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#conflicts-status", Static).update(plain(text))
+
+    def action_reload(self) -> None:
+        if self.allowed():
+            self._status(_("Loading…"))
+            self.load()
+
+    @work(thread=True, exclusive=True, group="sync-conflicts")
+    def load(self) -> None:
+        with self.app.open_store() as store:
+            rows = review.conflicts(store)
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#conflicts-table", DataTable)
+        table.clear()
+        self.rows = {}
+        for row in rows:
+            key = str(row["id"])
+            self.rows[key] = row
+            table.add_row(
+                cell(row["id"]),
+                cell(row["device"]),
+                cell(row["sequence"]),
+                cell(row["table_name"]),
+                cell(row["op"]),
+                cell(row["kind"]),
+                key=key,
+            )
+        self.query_one("#conflicts-sides", Static).update("")
+        if rows:
+            self._status(
+                _(
+                    "{count} conflicts: Enter shows both sides; d keeps the district's, l the laptop's."
+                ).format(count=len(rows))
+            )
+        else:
+            self._status(_("No conflicts to review."))
+
+    def _current(self) -> dict[str, Any] | None:
+        table = self.query_one("#conflicts-table", DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(str(key))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        row = self._current()
+        if row is None:
+            return
+        text = _(
+            "Record {key}\nLaptop, before: {old}\nLaptop, after: {new}\nDistrict now: {current}"
+        ).format(
+            key=_values(row["row_key"]),
+            old=_values(row["bundle_old"]),
+            new=_values(row["bundle_new"]),
+            current=_values(row["current"]),
+        )
+        self.query_one("#conflicts-sides", Static).update(plain(text))
+
+    def action_keep(self, side: str) -> None:
+        row = self._current()
+        if row is None or not self.allowed():
+            return
+        conflict_id, actor = int(row["id"]), self.app.actor
+        self.app.write(
+            lambda store: review.settle(store, conflict_id, side, actor=actor),
+            done=lambda _item: self._settled(conflict_id, side),
+            failed=self._failed,
+        )
+
+    def _settled(self, conflict_id: int, side: str) -> None:
+        if side == "laptop":
+            self.notify(
+                _("Conflict {id} settled: the laptop's change is kept.").format(id=conflict_id)
+            )
+        else:
+            self.notify(
+                _("Conflict {id} settled: the district's record is kept.").format(id=conflict_id)
+            )
+        self.action_reload()
+
+    def _failed(self, error: ClinicError) -> None:
+        self._status(error.message)

@@ -1,0 +1,176 @@
+"""The way back (issue 11, point 6): the district's updates to its laptops.
+
+A district (the small demo) and two laptops made from it. Each laptop's day of work
+goes to the district; the district's update brings laptop A what B did and what the
+district changed (users too); A's own change after its export stays on A and reaches
+the district's review list with A's next bundle. An update imported twice changes
+nothing; a tampered, foreign or out-of-order update is refused naming the file.
+"""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from clinic.cli.main import cli
+from clinic.core.errors import BundleError
+from clinic.core.planning.assignments import set_assignment
+from clinic.core.sync.importing import import_bundles
+from clinic.core.sync.review import conflicts
+from clinic.core.sync.updating import export_update, import_updates
+from clinic.core.users import User, add_user
+from clinic.store import open_store
+
+COORDINATOR = User(0, "测试协调员", frozenset({"coordinator"}), None)
+
+
+@pytest.fixture
+def update_for(district, tmp_path):
+    """``update_for(device, name=None)``: the district's next update for ``device``, its path."""
+
+    def write(device: str, name: str | None = None):
+        out = tmp_path / "updates" / (name or f"{device}-{len(list(tmp_path.glob('updates/*')))}")
+        out.parent.mkdir(exist_ok=True)
+        with open_store(district) as store:
+            made = export_update(store, device, out, actor="tester")
+        assert made.path == out
+        return out
+
+    return write
+
+
+def apply(laptop, *files):
+    with open_store(laptop) as store:
+        return import_updates(store, list(files), actor="tester")
+
+
+@pytest.fixture
+def merged(district, enrol, export_from, day_of_work, today, now):
+    """Laptops A and B enrolled, a day of work on each, both bundles imported: (paths, work)."""
+    laptop_work = day_of_work
+    paths = {"A": enrol("A"), "B": enrol("B")}
+    work = {name: laptop_work(path, today, now, f"{name}走访") for name, path in paths.items()}
+    with open_store(district) as store:
+        import_bundles(store, [export_from(p) for p in paths.values()], actor="tester")
+    return paths, work
+
+
+def test_the_update_brings_a_laptop_the_others_work_and_the_districts_changes(
+    district, merged, export_from, update_for
+):
+    paths, work = merged
+    with open_store(district) as store:
+        store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = 1")
+        store.conn.commit()
+        add_user(store, "新来的护士", ["clerk"], "2468", by=COORDINATOR)
+    update = update_for("A")
+    (result,) = apply(paths["A"], update)
+    assert (result.sequence, result.already, result.kept) == (1, False, 0)
+    with open_store(paths["A"]) as laptop:
+        assert laptop.one("SELECT 1 FROM persons WHERE uid = ?", [work["B"]["person_uid"]])
+        assert laptop.one("SELECT 1 FROM handouts WHERE uid = ?", [work["B"]["handout_uid"]])
+        assert laptop.scalar("SELECT phone FROM persons WHERE id = 1") == "13911112222"
+        assert laptop.one("SELECT 1 FROM users WHERE name = '新来的护士'")
+        assert laptop.one("SELECT 1 FROM persons WHERE uid = ?", [work["A"]["person_uid"]])
+    # A's next bundle carries only its own bookkeeping, not the district's rows back
+    bundle = export_from(paths["A"])
+    with open_store(district) as store:
+        (back,) = import_bundles(store, [bundle], actor="tester")
+        assert back.conflicts == 0
+        assert conflicts(store) == []
+    from clinic.core.sync.bundle import unseal
+    from clinic.core.sync.keys import district_private_key
+
+    opened = unseal(str(bundle), bundle.read_bytes(), district_private_key(district))
+    assert set(opened.header["counts"]) == {"audit_log"}
+
+
+def test_an_update_imported_twice_changes_nothing(district, merged, update_for, sync_fingerprint):
+    fingerprint = sync_fingerprint
+    paths, _work = merged
+    update = update_for("A")
+    apply(paths["A"], update)
+    before = fingerprint(paths["A"])
+    again = apply(paths["A"], update, update)
+    assert [r.already for r in again] == [True, True]
+    assert fingerprint(paths["A"]) == before
+    with open_store(district) as store:
+        nothing = export_update(store, "A", None, actor="tester")
+    assert nothing.path is None and nothing.sequence == 1
+
+
+def test_the_laptops_change_after_its_export_stays_and_goes_to_review(
+    district, enrol, export_from, update_for, day_of_work, today, now
+):
+    a = enrol("A")
+    work = day_of_work(a, today, now, "甲走访")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        set_assignment(
+            store, work["assignment"], status="attended", hours=3.0, change_attendance=True
+        )
+    with open_store(a) as laptop:  # after its export, not yet sent
+        set_assignment(
+            laptop, work["assignment"], status="attended", hours=5.0, change_attendance=True
+        )
+    (result,) = apply(a, update_for("A"))
+    assert result.kept >= 1
+    hours = "SELECT hours FROM assignments WHERE id = ?"
+    with open_store(a) as laptop:
+        assert laptop.scalar(hours, [work["assignment"]]) == 5.0
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        assert store.scalar(hours, [work["assignment"]]) == 3.0
+        (clash,) = [c for c in conflicts(store) if c["table_name"] == "assignments"]
+        assert clash["bundle_new"]["hours"] == 5.0 and clash["current"]["hours"] == 3.0
+
+
+def test_a_tampered_foreign_or_early_update_is_refused_and_nothing_changes(
+    district, merged, update_for, sync_fingerprint, tmp_path
+):
+    fingerprint = sync_fingerprint
+    paths, _work = merged
+    first = update_for("A", "a-1")
+    with open_store(district) as store:
+        store.conn.execute("UPDATE persons SET phone = '13933334444' WHERE id = 2")
+        store.conn.commit()
+    second = update_for("A", "a-2")
+    tampered = first.with_name("tampered")
+    data = bytearray(first.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    before = fingerprint(paths["A"])
+    run = CliRunner().invoke(cli, ["--db", str(paths["A"]), "sync", "import", str(tampered)])
+    assert run.exit_code == 1
+    assert f"{tampered} cannot be imported" in run.output and "Nothing was changed" in run.output
+    with pytest.raises(BundleError, match="another laptop"):
+        apply(paths["B"], first)
+    with pytest.raises(BundleError, match="update 1 has not been imported"):
+        apply(paths["A"], second)
+    with pytest.raises(BundleError, match="imported on the district database"):
+        apply(paths["A"], next(tmp_path.glob("bundles/B-*")))  # a laptop's bundle
+    assert fingerprint(paths["A"]) == before
+    assert [r.sequence for r in apply(paths["A"], second, first)] == [1, 2]
+
+
+def test_the_commands_write_and_apply_an_update(district, merged, tmp_path):
+    paths, work = merged
+
+    def run(db, *args):
+        return CliRunner().invoke(cli, ["--db", str(db), "sync", *args], catch_exceptions=False)
+
+    out = tmp_path / "for-a.bundle"
+    made = run(district, "export", "--for", "A", "-o", str(out))
+    assert made.exit_code == 0 and "Update 1 for A saved" in made.output
+    applied = run(paths["A"], "import", str(out))
+    assert applied.exit_code == 0 and "update 1 of the district applied" in applied.output
+    again = run(paths["A"], "import", str(out))
+    assert "was imported before" in again.output
+    nobody = run(district, "export", "--for", "C")
+    assert nobody.exit_code == 1 and "No laptop named C" in nobody.output
+    from_laptop = run(paths["A"], "export", "--for", "B")
+    assert from_laptop.exit_code == 1 and "laptop's database" in from_laptop.output
+    log = CliRunner().invoke(cli, ["--db", str(district), "audit", "--action", "sync_update"])
+    assert "Wrote update 1 for the laptop A" in log.output
+    with open_store(paths["A"]) as laptop:
+        assert laptop.one("SELECT 1 FROM persons WHERE uid = ?", [work["B"]["person_uid"]])
