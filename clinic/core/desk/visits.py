@@ -285,17 +285,8 @@ def load_visit_form(store: Store, visit_id: int) -> VisitForm:
     values = {}
     if visit["sbp"] and visit["dbp"]:
         values["bp"] = f"{visit['sbp']}/{visit['dbp']}"
-    for key in (
-        "pulse",
-        "glucose",
-        "weight_kg",
-        "height_cm",
-        "complaint",
-        "notes",
-        "referral_to",
-        "follow_up_due",
-    ):
-        if visit.get(key) not in (None, ""):
+    for key in FORM_FIELDS:
+        if key != "bp" and visit.get(key) not in (None, ""):  # bp: the two columns above
             values[key] = f"{visit[key]:g}" if isinstance(visit[key], float) else str(visit[key])
     fasting = bool(visit["glucose_fasting"])
     return VisitForm(

@@ -105,11 +105,9 @@ def check_duplicate(
         )
 
 
-def add_day(store: Store, day: DayInput, *, today: dt.date) -> int:
-    check_day(day, today)
-    if day.status != "cancelled":
-        check_duplicate(store, day.village_id, day.date)
-    values = {
+def _day_row(day: DayInput) -> dict:
+    """The clinic_days columns of a checked day, for a new day and an edit alike."""
+    return {
         "date": day.date,
         "start_time": day.start_time,
         "end_time": day.end_time,
@@ -119,6 +117,13 @@ def add_day(store: Store, day: DayInput, *, today: dt.date) -> int:
         "status": day.status,
         "notes": day.notes,
     }
+
+
+def add_day(store: Store, day: DayInput, *, today: dt.date) -> int:
+    check_day(day, today)
+    if day.status != "cancelled":
+        check_duplicate(store, day.village_id, day.date)
+    values = _day_row(day)
     with store.transaction():
         return days_q.insert_day(store, values, day.needs)
 
@@ -133,16 +138,7 @@ def edit_day(store: Store, day_id: int, day: DayInput, *, today: dt.date) -> lis
     check_day(day, today, old_date=before["date"], old_needs=had)
     if day.status != "cancelled":
         check_duplicate(store, day.village_id, day.date, exclude_day=day_id)
-    values = {
-        "date": day.date,
-        "start_time": day.start_time,
-        "end_time": day.end_time,
-        "village_id": day.village_id,
-        "venue": day.venue,
-        "organisation_id": day.organisation_id,
-        "status": day.status,
-        "notes": day.notes,
-    }
+    values = _day_row(day)
     with store.transaction():
         days_q.update_day(store, day_id, values)
         days_q.replace_needs(store, day_id, day.needs)
