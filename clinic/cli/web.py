@@ -72,6 +72,7 @@ class DeskServer(Server):
         """Serve until Ctrl+C (or SIGTERM); OSError if the port cannot be opened."""
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        loop.set_exception_handler(_bind_errors_said_by_the_command)
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 loop.add_signal_handler(sig, self.request_exit)
@@ -161,3 +162,15 @@ def _int(value: str | None, default: int) -> int:
         return int(value or default)
     except ValueError:
         return default
+
+
+def _bind_errors_said_by_the_command(
+    loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+) -> None:
+    """Older aiohttp (3.9) also hands a port that cannot be opened to the loop's
+    exception handler, which prints a traceback; the OSError reaches ``clinic
+    serve`` all the same, which says it in a sentence. Everything else is
+    reported as asyncio would."""
+    if isinstance(context.get("exception"), OSError):
+        return
+    loop.default_exception_handler(context)
