@@ -10,9 +10,11 @@ The language follows ``--lang``, then ``CLINIC_LANG``, then the locale
 (``LC_ALL``, ``LC_MESSAGES``, ``LANG``); anything that starts with ``zh`` is
 Chinese, everything else English.
 
-Compile the ``.po`` files after editing them::
+Compile the ``.po`` files after editing them (a developer's tool, which
+needs Babel from the test extra; the app itself reads ``.mo`` files with the
+standard library's gettext)::
 
-    python -m clinic.i18n compile
+    python tools/compile_messages.py
 
 ``tests/codebase/test_i18n.py`` fails when a message lacks its zh_CN text or when a
 ``.mo`` file is older than its ``.po``.
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import gettext
 import os
-import sys
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -115,37 +116,3 @@ def pick(zh: str | None, en: str | None) -> str:
     if _language == "zh":
         return zh or en or ""
     return en or zh or ""
-
-
-def compile_catalogues() -> list[Path]:
-    """Compile every ``.po`` under LOCALE_DIR into its ``.mo`` (needs Babel)."""
-    import io
-
-    from babel.messages.mofile import read_mo, write_mo
-    from babel.messages.pofile import read_po
-
-    def messages(catalog) -> dict:
-        return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
-
-    written = []
-    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh)
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists():
-            with mo_path.open("rb") as fh:
-                if messages(read_mo(fh)) == messages(catalog):
-                    continue  # unchanged: keep the file (and git) as it is
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        mo_path.write_bytes(buffer.getvalue())
-        written.append(mo_path)
-    return written
-
-
-if __name__ == "__main__":  # pragma: no cover - developer tool
-    if sys.argv[1:] == ["compile"]:
-        for path in compile_catalogues():
-            print(path)
-    else:
-        print("usage: python -m clinic.i18n compile")

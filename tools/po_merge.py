@@ -39,8 +39,7 @@ def merge(po_path: Path, new: dict[str, str]) -> None:
             catalog.add(msgid, msgstr)
     with po_path.open("wb") as fh:
         write_po(fh, catalog, width=0, omit_header=False)
-    sys.path.insert(0, str(ROOT))
-    from clinic.i18n import compile_catalogues
+    from compile_messages import compile_catalogues
 
     compile_catalogues()
 

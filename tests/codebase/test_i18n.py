@@ -65,7 +65,7 @@ def test_compiled_catalogues_are_current():
 
     for po in sorted(LOCALE.glob("*.po")):
         mo = po.with_suffix(".mo")
-        assert mo.exists(), f"{mo.name} missing: run python -m clinic.i18n compile"
+        assert mo.exists(), f"{mo.name} missing: run python tools/compile_messages.py"
         with po.open("rb") as fh:
             source = {
                 key(m.id): key(m.string) for m in read_po(fh) if m.id and m.string and not m.fuzzy
@@ -73,7 +73,7 @@ def test_compiled_catalogues_are_current():
         with mo.open("rb") as fh:
             compiled = {key(m.id): key(m.string) for m in read_mo(fh) if m.id}
         assert source == compiled, (
-            f"{mo.name} is older than {po.name}: run python -m clinic.i18n compile"
+            f"{mo.name} is older than {po.name}: run python tools/compile_messages.py"
         )
 
 
