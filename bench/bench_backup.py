@@ -33,13 +33,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 async def start_once(source: Path, work: Path, daily: bool) -> float:
+    from signed_in import bench_user
+
     from clinic.ui.app import ClinicApp
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     db = work / "clinic.db"
     shutil.copy(source, db)
-    app = ClinicApp(db_path=db, actor="bench", daily_backup=daily)
+    app = ClinicApp(db_path=db, user=bench_user(db), daily_backup=daily)
     start = time.perf_counter()
     async with app.run_test(size=(120, 36)):
         while any(w.group != "backup" and not w.is_finished for w in app.workers):

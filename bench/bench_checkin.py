@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -117,6 +118,7 @@ def time_core(db_path: Path, queries: dict[str, list[str]], limit: int) -> dict[
 
 
 async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, list[float]]:
+    from signed_in import bench_user
     from textual.widgets import Input
 
     from clinic.ui.app import ClinicApp
@@ -130,7 +132,7 @@ async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, lis
     volunteer = store_probe.scalar("SELECT id FROM volunteers LIMIT 1")
     store_probe.close()
 
-    app = ClinicApp(db_path=db_path, actor="bench", today=TODAY)
+    app = ClinicApp(db_path=db_path, user=bench_user(db_path), today=TODAY)
     out: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -139,7 +141,7 @@ async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, lis
         await pilot.pause()
         search = screen.query_one("#search", Input)
         done = asyncio.Event()
-        shown = {"text": None, "at": 0.0}
+        shown: dict[str, Any] = {"text": None, "at": 0.0}
         original = screen.show_hits
 
         def spy(text, hits):
@@ -148,7 +150,7 @@ async def time_ui(db_path: Path, queries: dict[str, list[str]]) -> dict[str, lis
                 shown["text"], shown["at"] = text, time.perf_counter()
                 done.set()
 
-        screen.show_hits = spy
+        setattr(screen, "show_hits", spy)  # noqa: B010 - the spy replaces the method
         for kind, items in queries.items():
             times = []
             for text in items:

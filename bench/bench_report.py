@@ -32,7 +32,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -168,7 +170,10 @@ def same_numbers(report, base: dict[str, list[tuple]]) -> None:
     )
 
 
-def timed(fn, runs: int = 5) -> tuple[float, object]:
+T = TypeVar("T")
+
+
+def timed(fn: Callable[[], T], runs: int = 5) -> tuple[float, T]:
     result = fn()  # warm-up: the page cache, the statement cache
     times = []
     for _ in range(runs):

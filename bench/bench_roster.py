@@ -96,12 +96,13 @@ def to_database(path: Path, vols: list[RVolunteer], days: list[RDay]) -> None:
 
     store = open_store(path)
     with store.transaction() as db:
-        tid = db["townships"].insert({"name": "测试镇"}).last_pk
+        tid = db.table("townships").insert({"name": "测试镇"}).last_pk
         villages = [
-            db["villages"].insert({"township_id": tid, "name": f"村{i}"}).last_pk for i in range(50)
+            db.table("villages").insert({"township_id": tid, "name": f"村{i}"}).last_pk
+            for i in range(50)
         ]
         org_ids = [r["id"] for r in store.query("SELECT id FROM organisations ORDER BY id")]
-        db["volunteers"].insert_all(
+        db.table("volunteers").insert_all(
             {
                 "id": v.id,
                 "uid": new_uid(),
@@ -114,10 +115,10 @@ def to_database(path: Path, vols: list[RVolunteer], days: list[RDay]) -> None:
             }
             for v in vols
         )
-        db["volunteer_unavailable"].insert_all(
+        db.table("volunteer_unavailable").insert_all(
             {"volunteer_id": v.id, "date": d} for v in vols for d in v.unavailable
         )
-        db["clinic_days"].insert_all(
+        db.table("clinic_days").insert_all(
             {
                 "id": d.id,
                 "uid": new_uid(),
@@ -127,7 +128,7 @@ def to_database(path: Path, vols: list[RVolunteer], days: list[RDay]) -> None:
             }
             for d in days
         )
-        db["clinic_day_needs"].insert_all(
+        db.table("clinic_day_needs").insert_all(
             {"clinic_day_id": d.id, "specialty_code": role, "count": n}
             for d in days
             for role, n in d.open.items()
