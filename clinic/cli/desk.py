@@ -13,6 +13,7 @@ import click
 
 from clinic.cli import main as _m
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.options import LABELS_OPTION
 from clinic.i18n import _
 
 
@@ -29,11 +30,7 @@ from clinic.i18n import _
     help=_("The clinic day's date (2026-11-24, 2026/11/24, 20261124 ...)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print the figures as JSON."))
-@click.option(
-    "--labels",
-    is_flag=True,
-    help=_("With --json: add a labels object (codes in words, in the chosen language)."),
-)
+@LABELS_OPTION
 @pass_app
 def report_day(app: AppContext, date_text: str | None, as_json: bool, labels: bool) -> None:
     from clinic.core.dates import parse_date

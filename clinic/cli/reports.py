@@ -14,10 +14,10 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.options import ENCODING_OPTION, LABELS_OPTION, output_option
 from clinic.cli.streams import stderr_is_terminal, stdout_bytes
 from clinic.core.errors import FieldError
 from clinic.core.tabular import (
-    ENCODINGS,
     FORMATS,
     format_from_name,
 )
@@ -96,11 +96,7 @@ def _filters(date_from, date_to, villages, orgs, year=None):
 )
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
-@click.option(
-    "--labels",
-    is_flag=True,
-    help=_("With --json: add a labels object (codes in words, in the chosen language)."),
-)
+@LABELS_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -108,13 +104,7 @@ def _filters(date_from, date_to, villages, orgs, year=None):
     default=None,
     help=_("text (the default), json (as --json) or html: a printable A4 summary with charts."),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=_("With --format html: the file to write (default: standard output)."),
-)
+@output_option(_("With --format html: the file to write (default: standard output)."))
 @pass_app
 def summary_command(
     app: AppContext,
@@ -169,13 +159,7 @@ def _make_export_command(name: str, help_text: str) -> None:
 
     @groups.export_group.command(name, help=help_text)
     @filter_options
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=_("File to write (default: CSV to standard output)."),
-    )
+    @output_option(_("File to write (default: CSV to standard output)."))
     @click.option(
         "--format",
         "fmt",
@@ -190,13 +174,7 @@ def _make_export_command(name: str, help_text: str) -> None:
             "csv, xlsx or json (default: from the file name's .csv, .xlsx or .json; csv without a file)."
         ),
     )
-    @click.option(
-        "--encoding",
-        type=click.Choice(ENCODINGS),
-        default="utf-8-sig",
-        show_default=True,
-        help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."),
-    )
+    @ENCODING_OPTION
     @click.option(
         "--unmasked",
         is_flag=True,
@@ -318,13 +296,7 @@ def _register() -> None:
     ),
 )
 @filter_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help=_("The workbook to write (.xlsx)."),
-)
+@output_option(_("The workbook to write (.xlsx)."), required=True)
 @click.option(
     "--unmasked",
     is_flag=True,

@@ -6,6 +6,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.options import NEEDS_OPTION, ORG_OPTION
 from clinic.cli.planning import options
 from clinic.cli.planning.options import date_option, echo_json, needs_option, period, period_options
 from clinic.i18n import _
@@ -31,21 +32,8 @@ from clinic.i18n import _
     metavar="V",
     help=_("The village (龙山村, or 中峰镇龙山村 when two share a name)."),
 )
-@click.option(
-    "--org",
-    default=None,
-    metavar="O",
-    help=_("The organising organisation (民进, 民进綦江区委会 ...)."),
-)
-@click.option(
-    "--needs",
-    default=None,
-    metavar="LIST",
-    help=_(
-        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes); "
-        "without it the usual team."
-    ),
-)
+@ORG_OPTION
+@NEEDS_OPTION
 @click.option("--start", default="08:30", show_default=True, metavar="HH:MM", help=_("Start time."))
 @click.option("--end", default="12:00", show_default=True, metavar="HH:MM", help=_("End time."))
 @click.option(

@@ -21,13 +21,6 @@ def echo_json(data: object, labels: bool = False) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-LABELS_OPTION = click.option(
-    "--labels",
-    is_flag=True,
-    help=_("With --json: add a labels object (codes in words, in the chosen language)."),
-)
-
-
 def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None

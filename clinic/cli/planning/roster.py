@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.options import ENCODING_OPTION, LABELS_OPTION, output_option
 from clinic.cli.planning.options import (
-    LABELS_OPTION,
     echo_json,
     period,
     period_options,
@@ -101,13 +99,7 @@ def roster_command(
     show_default=True,
     help=_("Order rows by clinic day or by volunteer."),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=_("File to write (default: CSV to standard output)."),
-)
+@output_option(_("File to write (default: CSV to standard output)."))
 @click.option(
     "--format",
     "fmt",
@@ -115,13 +107,7 @@ def roster_command(
     default=None,
     help=_("csv, xlsx or json (default: from the file name, else csv)."),
 )
-@click.option(
-    "--encoding",
-    type=click.Choice(["utf-8-sig", "utf-8", "gb18030"]),
-    default="utf-8-sig",
-    show_default=True,
-    help=_("Text encoding of CSV/JSON: utf-8-sig (with BOM, for Excel/WPS), utf-8, gb18030."),
-)
+@ENCODING_OPTION
 @click.option(
     "--unmasked", is_flag=True, help=_("Write whole phone numbers (recorded in the audit log).")
 )
@@ -169,12 +155,8 @@ def export_roster(app: AppContext, date_from, date_to, by, output, fmt, encoding
     help=_("Every volunteer with a clinic day in the period, one file each (needs -o FOLDER)."),
 )
 @period_options(_("Last day (default: one year after the first)."))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=_("File to write (default: standard output); with --all, the folder."),
+@output_option(
+    _("File to write (default: standard output); with --all, the folder."), file_only=False
 )
 @pass_app
 def export_ics(app: AppContext, volunteer, everyone, date_from, date_to, output) -> None:

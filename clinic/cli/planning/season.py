@@ -6,9 +6,9 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.cli.options import LABELS_OPTION, NEEDS_OPTION, ORG_OPTION
 from clinic.cli.planning import options
 from clinic.cli.planning.options import (
-    LABELS_OPTION,
     echo_json,
     needs_option,
     period_options,
@@ -42,21 +42,8 @@ from clinic.i18n import _, ngettext
         "count), each in another village."
     ),
 )
-@click.option(
-    "--org",
-    default=None,
-    metavar="O",
-    help=_("The organising organisation (民进, 民进綦江区委会 ...)."),
-)
-@click.option(
-    "--needs",
-    default=None,
-    metavar="LIST",
-    help=_(
-        "Places per specialty: 全科=2,中医=1,护士=2,药师=1 (Chinese or English names, or codes); "
-        "without it the usual team."
-    ),
-)
+@ORG_OPTION
+@NEEDS_OPTION
 @click.option(
     "--apply", "do_apply", is_flag=True, help=_("Create the clinic days (status planned).")
 )
