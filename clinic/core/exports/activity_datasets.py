@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from clinic.core.exports.dataset import Dataset, Labels, col
+from clinic.core.exports.dataset import RECORD_ID, TOWNSHIP_VILLAGE, Dataset, Labels, col
 from clinic.core.figures import volunteer_figures
 from clinic.core.reports import REPORT_COLUMNS
 from clinic.i18n import N_
@@ -47,7 +47,7 @@ VOLUNTEER_HOURS = Dataset(
         ),
         col("first_day", N_("First day")),
         col("last_day", N_("Last day")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _volunteer_rows,
     N_("One row per volunteer: clinic days attended and hours in the period."),
@@ -75,15 +75,14 @@ TALKS = Dataset(
     N_("Health talks"),
     (
         col("date", N_("Date")),
-        col("township", N_("Township")),
-        col("village", N_("Village")),
+        *TOWNSHIP_VILLAGE,
         col("organiser", N_("Organising organisation")),
         col("topic", N_("Topic")),
         col("speaker", N_("Speaker")),
         col("speaker_organisation", N_("Speaker's organisation")),
         col("attendees", N_("Attendees"), "number"),
         col("materials", N_("Materials handed out")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _talk_rows,
     N_("One row per health talk held on a clinic day: topic, speaker, attendees, materials."),

@@ -12,7 +12,7 @@ from typing import Any
 from clinic.core.categories import CATEGORIES, category_label, sex_label, tag_label
 from clinic.core.search import age_from_iso
 from clinic.core.vitals import FLAG_SHORT, flag_short
-from clinic.i18n import _, pick
+from clinic.i18n import N_, _, pick
 from clinic.store import Store
 from clinic.store.rules import Scope
 
@@ -26,6 +26,12 @@ class Column:
 
 def col(key: str, title: str, kind: str = "text") -> Column:
     return Column(key, title, kind)
+
+
+# Columns many datasets share, so each reads and is titled the same everywhere.
+TOWNSHIP_VILLAGE = (col("township", N_("Township")), col("village", N_("Village")))
+GROUP = col("group", N_("Group"), "number")
+RECORD_ID = col("uid", N_("Record id"))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from clinic.core.exports.dataset import Dataset, Labels, col, yes_word
+from clinic.core.exports.dataset import (
+    GROUP,
+    RECORD_ID,
+    TOWNSHIP_VILLAGE,
+    Dataset,
+    Labels,
+    col,
+    yes_word,
+)
 from clinic.core.reports import percent
 from clinic.i18n import N_
 from clinic.store import Store, figures
@@ -63,9 +71,8 @@ PERSONS = Dataset(
     "persons",
     N_("Persons"),
     (
-        col("township", N_("Township")),
-        col("village", N_("Village")),
-        col("group", N_("Group"), "number"),
+        *TOWNSHIP_VILLAGE,
+        GROUP,
         col("household_number", N_("Household number")),
         col("category", N_("Household category")),
         col("name", N_("Name")),
@@ -80,7 +87,7 @@ PERSONS = Dataset(
         col("walk_in", N_("Walk-in")),
         col("visits", N_("Visits in the period"), "number"),
         col("last_visit", N_("Last visit")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _person_rows,
     N_("The register of persons (filtered by village) with their visits in the period."),
@@ -111,9 +118,8 @@ HOUSEHOLDS = Dataset(
     "households",
     N_("Households"),
     (
-        col("township", N_("Township")),
-        col("village", N_("Village")),
-        col("group", N_("Group"), "number"),
+        *TOWNSHIP_VILLAGE,
+        GROUP,
         col("number", N_("Household number")),
         col("head", N_("Head of household")),
         col("category", N_("Household category")),
@@ -122,7 +128,7 @@ HOUSEHOLDS = Dataset(
         col("served", N_("Served")),
         col("last_visit", N_("Last visit")),
         col("cadre", N_("Paired cadre")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _household_rows,
     N_(
@@ -153,8 +159,7 @@ COVERAGE = Dataset(
     "coverage",
     N_("Coverage"),
     (
-        col("township", N_("Township")),
-        col("village", N_("Village")),
+        *TOWNSHIP_VILLAGE,
         col("days", N_("Clinic days held"), "number"),
         col("visits", N_("Visits"), "number"),
         col("people", N_("People seen"), "number"),

@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from clinic.core.exports.dataset import Dataset, Labels, age_on, col
+from clinic.core.exports.dataset import (
+    RECORD_ID,
+    TOWNSHIP_VILLAGE,
+    Dataset,
+    Labels,
+    age_on,
+    col,
+)
 from clinic.i18n import N_, _, pick
 from clinic.store import Store
 from clinic.store import datasets as datasets_q
@@ -83,8 +90,7 @@ VISITS = Dataset(
     N_("Visits"),
     (
         col("date", N_("Date")),
-        col("township", N_("Township")),
-        col("village", N_("Village")),
+        *TOWNSHIP_VILLAGE,
         col("organisation", N_("Organisation")),
         col("name", N_("Name")),
         col("sex", N_("Sex")),
@@ -109,7 +115,7 @@ VISITS = Dataset(
         col("referral_to", N_("Referred to")),
         col("follow_up_due", N_("Follow-up due")),
         col("seen_by", N_("Seen by")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _visit_rows,
     N_("One row per visit on the clinic days held in the period."),
@@ -161,8 +167,7 @@ HANDOUTS = Dataset(
     N_("Health prescriptions"),
     (
         col("date", N_("Date")),
-        col("township", N_("Township")),
-        col("village", N_("Village")),
+        *TOWNSHIP_VILLAGE,
         col("name", N_("Name")),
         col("id_number", N_("ID number"), "id"),
         col("condition", N_("Condition")),
@@ -172,7 +177,7 @@ HANDOUTS = Dataset(
         col("ticked", N_("Items ticked")),
         col("given_by", N_("Given by")),
         col("given_at", N_("Given at")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _handout_rows,
     N_("One row per health prescription handed out on the clinic days held in the period."),
@@ -240,8 +245,7 @@ FOLLOW_UPS = Dataset(
     "follow-ups",
     N_("Follow-ups"),
     (
-        col("township", N_("Township")),
-        col("village", N_("Village")),
+        *TOWNSHIP_VILLAGE,
         col("name", N_("Name")),
         col("sex", N_("Sex")),
         col("age", N_("Age"), "number"),
@@ -259,7 +263,7 @@ FOLLOW_UPS = Dataset(
         col("next_clinic_day", N_("Next clinic day in the village")),
         col("household_number", N_("Household number")),
         col("head", N_("Head of household")),
-        col("uid", N_("Record id")),
+        RECORD_ID,
     ),
     _follow_up_rows,
     N_(
