@@ -111,6 +111,9 @@ def test_follow_up_lists_one_page_per_village_in_chinese(demo_store, demo_path, 
     assert len(page.villages) == len(villages) > 1
     assert all("下次义诊随访名单" in v["heading"] for v in page.villages)
     assert "break-before: page" in text and "本村下次义诊日" in text
+    # A list longer than a page goes on over the next with its headings again.
+    assert text.count("<thead>") == len(villages)
+    assert "thead { display: table-header-group; }" in text
 
 
 def test_a_village_with_none_due_says_so(demo_store, demo_path, tmp_path):
