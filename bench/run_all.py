@@ -22,11 +22,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# Benchmarks with goals (issue 12): script, its --quick flag, what it measures.
+# Benchmarks with goals (issues 11 and 12): script, its --quick flag, what it measures.
 BENCHES = [
     ("bench_import.py", "register import, dry run, second import"),
     ("bench_report.py", "the full report for one year"),
     ("bench_desk.py", "the desk's keys and the TUI's start"),
+    ("bench_sync.py", "a clinic day's bundle out and in, a season's import"),
 ]
 
 

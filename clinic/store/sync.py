@@ -56,6 +56,10 @@ LOCAL_TABLES = frozenset(
         "conditions",
         "holidays",
         "prescription_templates",
+        # the search index, derived from each person's name and numbers: whoever applies
+        # a changeset rebuilds it for the persons it touched (:func:`persons_changed`), so
+        # no export compares its three-quarter-million rows and no bundle carries them
+        "person_keys",
     }
 )
 # What a laptop keeps of the district's history: its audit log starts empty, and it
@@ -353,6 +357,40 @@ def operations(changeset: bytes) -> Iterator[tuple[str, str]]:
     """(table, INSERT/UPDATE/DELETE) of every change (raises apsw.Error on a damaged one)."""
     for tc in apsw.Changeset.iter(changeset):
         yield tc.name, tc.op
+
+
+def persons_changed(changeset: bytes) -> list[int]:
+    """Ids of the persons a changeset inserts or updates (whose search keys may change)."""
+    ids = []
+    for tc in apsw.Changeset.iter(changeset):
+        if tc.name == "persons" and tc.opcode != apsw.SQLITE_DELETE:
+            row = tc.new if tc.opcode == apsw.SQLITE_INSERT else tc.old
+            if row and isinstance(row[0], int):
+                ids.append(row[0])
+    return ids
+
+
+def person_numbers(
+    conn: apsw.Connection, ids: list[int]
+) -> list[tuple[int, str, str | None, str | None]]:
+    """(id, name, ID number, phone) of those of ``ids`` this database has."""
+    found: list[Any] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += conn.execute(
+            f"SELECT id, name, id_number, phone FROM persons WHERE id IN ({marks})", chunk
+        ).fetchall()
+    return found
+
+
+def replace_person_keys(conn: apsw.Connection, keys: dict[int, set[str]]) -> None:
+    """Each person's search keys, replaced by ``keys[person]`` (in the caller's transaction)."""
+    conn.executemany("DELETE FROM person_keys WHERE person_id = ?", [(p,) for p in keys])
+    conn.executemany(
+        "INSERT OR IGNORE INTO person_keys (key, person_id) VALUES (?, ?)",
+        [(key, person) for person, found in keys.items() for key in found],
+    )
 
 
 # -- applying on the district ---------------------------------------------------------

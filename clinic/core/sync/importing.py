@@ -19,6 +19,7 @@ from typing import Any
 
 from clinic.core.errors import BundleError
 from clinic.core.sync.bundle import Bundle, read_file, unseal, verify
+from clinic.core.sync.derived import rebuild_search_keys
 from clinic.core.sync.exporting import schema_of
 from clinic.core.sync.keys import district_private_key
 from clinic.i18n import _
@@ -165,6 +166,7 @@ def _apply(store: Store, bundle: Bundle, actor: str) -> ImportResult:
             raise _refused(
                 bundle, _("SQLite could not apply it ({reason}).").format(reason=exc)
             ) from exc
+        rebuild_search_keys(conn, bundle.changeset)
         q.record_bundle(conn, bundle.header, bundle.header["digest"], actor, applied)
         q.release_held(conn, number, sequence)
     return ImportResult(

@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any
 
 from clinic.core.errors import InputError, NotFoundError
+from clinic.core.sync.derived import rebuild_person_keys
 from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import sync as q
@@ -57,6 +58,8 @@ def settle(store: Store, conflict_id: int, keep: str, *, actor: str) -> dict[str
                 q.put_laptop_side(
                     store, item["table_name"], item["op"], item["row_key"], item["bundle_new"]
                 )
+                if item["table_name"] == "persons" and item["op"] != "DELETE":
+                    rebuild_person_keys(store, item["row_key"]["id"])
             except sqlite3.IntegrityError as exc:
                 raise InputError(
                     _(

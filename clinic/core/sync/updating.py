@@ -35,6 +35,7 @@ from clinic.core.sync.bundle import (
     unseal,
     verify,
 )
+from clinic.core.sync.derived import rebuild_search_keys
 from clinic.core.sync.enrol import device_number
 from clinic.core.sync.exporting import Exported, count_changes, laptop, schema_of
 from clinic.core.sync.keys import (
@@ -209,6 +210,7 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
                         "its records refer to records this laptop does not have (were they erased here?)."
                     ),
                 ) from exc
+            rebuild_search_keys(conn, update.changeset)
             q.record_update(conn, number, update.header, actor, len(done.kept))
             q.apply_to_copy(upcoming, update.changeset, done.skipped)
         # After the commit: a crash in between makes the next bundle carry the district's
