@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,8 @@ from clinic.store.connection import (
     DEVICE_NUMBER_KEY as DEVICE_NUMBER_KEY,
 )
 from clinic.store.migrations import APPLIED_SQL, MIGRATION_SET
+
+Conn = sqlite3.Connection | apsw.Connection  # the reads both libraries can run
 
 # Tables a bundle never carries: the file's own bookkeeping, the district's
 # users (the district decides who signs in), the merge records, and the
@@ -244,9 +246,36 @@ def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | No
 
 
 def _apsw(path: Path) -> apsw.Connection:
+    """An apsw connection to ``path``, which no other connection of this process may have
+    open. apsw carries its own SQLite: two copies of SQLite in one process do not see each
+    other's file locks, so when apsw closed its connection it believed itself the last
+    user of the file and deleted the write-ahead log under the app's sqlite3 connections
+    (writes after it were lost, then "disk I/O error"). Live databases are therefore
+    written through apsw only in a process of their own (:mod:`clinic.core.sync.apart`);
+    here apsw opens copies."""
+    open_here = _open_in_this_process(path)
+    if open_here:
+        raise RuntimeError(f"{path} is open in this process ({open_here}): apsw must not open it")
     conn = apsw.Connection(str(path))
     conn.set_busy_timeout(BUSY_TIMEOUT_MS)
     return conn
+
+
+def _open_in_this_process(path: Path) -> str:
+    """The first file descriptor of this process open on ``path`` or its WAL ('' if none;
+    always '' where /proc is not there to tell)."""
+    target = Path(path).resolve()
+    names = {str(target), f"{target}-wal", f"{target}-shm"}
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return ""
+    for fd in fds.iterdir():
+        try:
+            if os.readlink(fd) in names:
+                return f"fd {fd.name}"
+        except OSError:
+            continue
+    return ""
 
 
 def read_settings(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
@@ -271,8 +300,10 @@ def write_settings(path: Path, values: dict[str, str]) -> None:
 
 
 def copy_new_audit_rows(source: Path, target: Path) -> None:
-    """Audit rows of ``source`` newer than ``target``'s newest, copied into ``target``."""
-    conn = _apsw(target)
+    """Audit rows of the live database ``source`` newer than ``target``'s newest, copied
+    into the copy ``target`` (through sqlite3, the library the app's own connections to
+    ``source`` use: see :func:`_apsw`)."""
+    conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         conn.execute("ATTACH DATABASE ? AS live", (str(source),))
         with conn:
@@ -582,7 +613,7 @@ def _json(values: dict[str, Any] | None) -> str | None:
     )
 
 
-def bundle_applied(conn: apsw.Connection, device: int, sequence: int) -> str | None:
+def bundle_applied(conn: Conn, device: int, sequence: int) -> str | None:
     """The digest of bundle ``sequence`` of ``device`` if it was applied, else None."""
     for (digest,) in conn.execute(
         "SELECT digest FROM sync_bundles WHERE device_number = ? AND sequence = ?",
@@ -592,7 +623,7 @@ def bundle_applied(conn: apsw.Connection, device: int, sequence: int) -> str | N
     return None
 
 
-def last_sequences(conn: apsw.Connection) -> defaultdict[int, int]:
+def last_sequences(conn: Conn) -> defaultdict[int, int]:
     """device number → its newest applied bundle (0 for none)."""
     found: defaultdict[int, int] = defaultdict(int)
     for number, top in conn.execute(
@@ -602,30 +633,12 @@ def last_sequences(conn: apsw.Connection) -> defaultdict[int, int]:
     return found
 
 
-def applied_digest(path: Path, device: int, sequence: int) -> str | None:
-    """:func:`bundle_applied` on the district file at ``path``."""
-    conn = _apsw(path)
-    try:
-        return bundle_applied(conn, device, sequence)
-    finally:
-        conn.close()
-
-
-def device_keys(conn: apsw.Connection) -> dict[int, tuple[str, str]]:
+def device_keys(conn: Conn) -> dict[int, tuple[str, str]]:
     """number → (name, verify key) of every enrolled laptop."""
     return {
         n: (name, key)
         for n, name, key in conn.execute("SELECT number, name, verify_key FROM sync_devices")
     }
-
-
-def read_district(path: Path, read: Callable[[apsw.Connection], Any]) -> Any:
-    """``read(conn)`` on an apsw connection to ``path`` (checks before a transaction)."""
-    conn = _apsw(path)
-    try:
-        return read(conn)
-    finally:
-        conn.close()
 
 
 # -- the way back: the district's updates to a laptop ------------------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic.core.errors import BundleError
+from clinic.core.sync.apart import run_apart
 from clinic.core.sync.bundle import Bundle, read_file, unseal, verify
 from clinic.core.sync.derived import rebuild_search_keys
 from clinic.core.sync.exporting import schema_of
@@ -56,7 +57,7 @@ class _Checks:
     def of(cls, store: Store) -> _Checks:
         return cls(
             district_private_key(store.path),
-            q.read_district(store.path, q.device_keys),
+            q.device_keys(store.conn),
             schema_of(store),
         )
 
@@ -92,14 +93,14 @@ def _plan(
 ) -> tuple[list[Bundle], list[tuple[Bundle, int]], list[Bundle]]:
     """(bundles to apply, in order; bundles to hold with the number they wait for; bundles
     applied before). A different bundle under a number already taken is refused."""
-    expected = q.read_district(store.path, q.last_sequences)
+    expected = q.last_sequences(store.conn)
     ready: list[Bundle] = []
     waiting: list[tuple[Bundle, int]] = []
     already: list[Bundle] = []
     seen: dict[tuple[int, int], str] = {}
     for bundle in sorted(bundles, key=lambda b: (b.device_number, b.sequence)):
         number, sequence, digest = bundle.device_number, bundle.sequence, bundle.header["digest"]
-        taken = seen.get((number, sequence)) or q.applied_digest(store.path, number, sequence)
+        taken = seen.get((number, sequence)) or q.bundle_applied(store.conn, number, sequence)
         if taken is not None and taken != digest:
             raise _refused(
                 bundle,
@@ -132,8 +133,8 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
         for b in already
         if (b.device_number, b.sequence) not in held_keys
     ]
-    for bundle in ready:
-        results.append(_apply(store, bundle, actor))
+    if ready:
+        results += run_apart(apply_bundles, store.path, ready, actor)
     with store.transaction():
         for bundle, missing in waiting:
             if (bundle.device_number, bundle.sequence) in held_keys:
@@ -147,10 +148,15 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
     return results
 
 
-def _apply(store: Store, bundle: Bundle, actor: str) -> ImportResult:
+def apply_bundles(path: Path, bundles: list[Bundle], actor: str) -> list[ImportResult]:
+    """Each bundle in its own transaction, in order (run apart: :mod:`.apart`)."""
+    return [_apply(path, bundle, actor) for bundle in bundles]
+
+
+def _apply(path: Path, bundle: Bundle, actor: str) -> ImportResult:
     number, sequence = bundle.device_number, bundle.sequence
     device = bundle.header["device"]
-    with q.district_transaction(store.path) as conn:
+    with q.district_transaction(path) as conn:
         if q.bundle_applied(conn, number, sequence) is not None:
             return ImportResult(bundle.file, device, sequence, 0, 0, already=True)
         try:

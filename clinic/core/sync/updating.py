@@ -24,6 +24,7 @@ from typing import Any
 
 from clinic.core.errors import BundleError, InputError, NotFoundError
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
+from clinic.core.sync.apart import run_apart
 from clinic.core.sync.bundle import (
     FORMAT,
     UPDATE_MAGIC,
@@ -200,24 +201,30 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
     own = range(number * DEVICE_SPAN, (number + 1) * DEVICE_SPAN)
     try:
         vacuum_into(snapshot, upcoming)
-        with q.district_transaction(store.path) as conn:
-            try:
-                done = q.apply_update(conn, update.changeset, own)
-            except q.ForeignKeyProblem as exc:
-                raise refuse(
-                    update.file,
-                    _(
-                        "its records refer to records this laptop does not have (were they erased here?)."
-                    ),
-                ) from exc
-            rebuild_search_keys(conn, update.changeset)
-            q.record_update(conn, number, update.header, actor, len(done.kept))
-            q.apply_to_copy(upcoming, update.changeset, done.skipped)
+        kept = run_apart(apply_update_at, store.path, update, own, upcoming, actor)
         # After the commit: a crash in between makes the next bundle carry the district's
         # rows back, where they clash and are reviewed; nothing is lost.
         os.replace(upcoming, snapshot)
     finally:
         upcoming.unlink(missing_ok=True)
-    return UpdateResult(
-        update.file, update.sequence, update.header["changes"], len(done.kept), already=False
-    )
+    return UpdateResult(update.file, update.sequence, update.header["changes"], kept, already=False)
+
+
+def apply_update_at(path: Path, update: Bundle, own: range, upcoming: Path, actor: str) -> int:
+    """The update applied to the laptop's database at ``path`` in one transaction, and to
+    its last-export copy ``upcoming`` (run apart: :mod:`.apart`); how many of the laptop's
+    own unsent changes stayed."""
+    with q.district_transaction(path) as conn:
+        try:
+            done = q.apply_update(conn, update.changeset, own)
+        except q.ForeignKeyProblem as exc:
+            raise refuse(
+                update.file,
+                _(
+                    "its records refer to records this laptop does not have (were they erased here?)."
+                ),
+            ) from exc
+        rebuild_search_keys(conn, update.changeset)
+        q.record_update(conn, update.device_number, update.header, actor, len(done.kept))
+        q.apply_to_copy(upcoming, update.changeset, done.skipped)
+    return len(done.kept)

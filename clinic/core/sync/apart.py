@@ -1,0 +1,71 @@
+"""Writing a live database through apsw, in a process of its own.
+
+apsw carries its own copy of SQLite, beside the one Python's sqlite3 module
+uses for every other connection of the app. Two copies of SQLite in one process
+do not see each other's POSIX file locks: when an apsw connection to the
+district's file closed, it believed itself the file's last user, checkpointed
+and deleted the write-ahead log under the app's open sqlite3 connections, and
+what the app wrote next was lost ("disk I/O error" for the next reader). So the
+session extension's work on a live database (applying bundles, an update) runs
+in a child process, where apsw is the only SQLite holding the file and the locks
+work across processes as SQLite expects.
+
+The child is a fresh interpreter (``python -m clinic.core.sync.apart``), safe
+beside the TUI's threads and whatever ``__main__`` started the app; the call and
+its answer (the result, or the ClinicError with its sentence) cross as pickles on
+its standard input and output. About a third of a second per import, not per
+bundle.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from clinic.i18n import current_language, set_language
+
+T = TypeVar("T")
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
+
+
+def run_apart(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in a new process: its result, or the exception it raised there.
+    ``fn`` is a module-level function; its arguments and result are picklable."""
+    call = pickle.dumps((current_language(), fn.__module__, fn.__qualname__, args))
+    paths = [_PACKAGE_ROOT, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    done = subprocess.run(
+        [sys.executable, "-m", __name__],
+        input=call,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        check=False,
+    )
+    try:
+        ok, value = pickle.loads(done.stdout)
+    except Exception as exc:  # the child died before answering: a fault, not the user's
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"the apart process failed ({done.returncode}): {tail}") from exc
+    if not ok:
+        raise value
+    return value
+
+
+def _serve() -> None:
+    language, module, name, args = pickle.loads(sys.stdin.buffer.read())
+    set_language(language)  # the child's sentences in the user's language
+    fn = getattr(importlib.import_module(module), name)
+    try:
+        answer = (True, fn(*args))
+    except Exception as exc:  # handed back to the caller, who raises it
+        answer = (False, exc)
+    sys.stdout.buffer.write(pickle.dumps(answer))
+
+
+if __name__ == "__main__":
+    _serve()
