@@ -27,14 +27,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from clinic.core.database import Store
 from clinic.core.errors import ClinicError, InputError, SignInError
 from clinic.core.sync import rights
 from clinic.core.users import require
 from clinic.i18n import N_, _
-from clinic.store import Store
+from clinic.ui import sync_process
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
-from clinic.ui.text import cell, plain
+from clinic.ui.text import cell, lines
 
 # What a changeset's operations are called on screen (the bundle header's counts).
 OPERATIONS = {"insert": N_("added"), "update": N_("changed"), "delete": N_("deleted")}
@@ -92,7 +93,7 @@ class SyncScreen(ClinicScreen):
     SyncScreen .sync-row Input { width: 1fr; }
     SyncScreen #sync-result-box { height: auto; max-height: 10; padding: 0 1; }
     SyncScreen.-short #sync-result-box { max-height: 6; }
-    SyncScreen.-narrow .sync-row Label { width: 12; }
+    SyncScreen.-narrow .sync-row Label { width: 14; }
     """
     BINDINGS = [
         Binding("ctrl+s", "export_bundle", N_("Export bundle")),
@@ -180,7 +181,7 @@ class SyncScreen(ClinicScreen):
         self.refresh_bindings()
 
     def _heading(self, text: str) -> None:
-        self.query_one("#sync-heading", Static).update(plain(text))
+        self.query_one("#sync-heading", Static).update(lines(*text.split("\n")))
 
     def _show_laptop(self, state: SyncState, first: bool) -> None:
         laptop = state.laptop
@@ -262,10 +263,10 @@ class SyncScreen(ClinicScreen):
             raise InputError(_("Type the file or the folder to import from."))
         return Path(text).expanduser()
 
-    def _run(
-        self, right: str | None, working: str, job: Callable[[Store], Any], done: Callable
-    ) -> None:
-        """``job`` on the app's writer, once the user's right is checked; one at a time."""
+    def _run(self, right: str | None, working: str, job: tuple[Any, ...], done: Callable) -> None:
+        """``job`` (a name of :mod:`clinic.ui.sync_process` and its arguments) in a child
+        process, waited for on the app's writer, once the user's right is checked; one
+        at a time."""
         if self.busy or self.state is None:
             return
         try:
@@ -276,8 +277,11 @@ class SyncScreen(ClinicScreen):
             return
         self.busy = True
         self._result(working)
+        db_path = self.app.db_path
         self.app.write(
-            _guarded(job), done=lambda result: self._done(done, result), failed=self._failed
+            lambda _store: sync_process.run(db_path, *job),
+            done=lambda result: self._done(done, result),
+            failed=self._failed,
         )
 
     def _done(self, done: Callable, result: Any) -> None:
@@ -290,16 +294,13 @@ class SyncScreen(ClinicScreen):
         show_error(self, error, box="#sync-result", style="bold red")
 
     def _result(self, text: str) -> None:
-        self.query_one("#sync-result", Static).update(plain(text))
+        self.query_one("#sync-result", Static).update(lines(*text.split("\n")))
 
     def action_export_bundle(self) -> None:
-        from clinic.core.sync.exporting import export_bundle
-
-        out, actor = self._path(), self.app.actor
         self._run(
             rights.BUNDLE,
             _("Writing the bundle…"),
-            lambda store: export_bundle(store, out, actor=actor),
+            ("export_bundle", self._path(), self.app.actor),
             self._exported,
         )
 
@@ -315,36 +316,28 @@ class SyncScreen(ClinicScreen):
         return f"{saved}\n{counts_line(made.counts)}"
 
     def action_import_update(self) -> None:
-        from clinic.core.sync.bundle import UPDATE_MAGIC, files_in
-        from clinic.core.sync.updating import import_updates
-
         try:
             where = self._typed_path()
         except InputError as exc:
             self._failed(exc)
             return
-        actor = self.app.actor
         self._run(
             rights.IMPORT,
             _("Importing the update…"),
-            lambda store: import_updates(store, files_in(where, UPDATE_MAGIC), actor=actor),
+            ("import_update", where, self.app.actor),
             lambda results: "\n".join(r.sentence() for r in results),
         )
 
     def action_import_bundles(self) -> None:
-        from clinic.core.sync.bundle import files_in
-        from clinic.core.sync.importing import import_each
-
         try:
             where = self._typed_path()
         except InputError as exc:
             self._failed(exc)
             return
-        actor = self.app.actor
         self._run(
             rights.IMPORT,
             _("Importing bundles…"),
-            lambda store: import_each(store, files_in(where), actor=actor),
+            ("import_bundles", where, self.app.actor),
             self._imported,
         )
 
@@ -373,8 +366,6 @@ class SyncScreen(ClinicScreen):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_export_update(self) -> None:
-        from clinic.core.sync.updating import export_update
-
         device = self._highlighted_device()
         if device is None:
             self._failed(
@@ -402,13 +393,11 @@ class SyncScreen(ClinicScreen):
         self._run(
             rights.UPDATE,
             _("Writing the update…"),
-            lambda store: export_update(store, device, out, actor=actor),
+            ("export_update", device, out, actor),
             said,
         )
 
     def action_enrol(self) -> None:
-        from clinic.core.sync.enrol import make_base
-
         name = self.query_one("#sync-name", Input).value.strip()
         if not name:
             self.query_one("#sync-name", Input).focus()
@@ -418,7 +407,7 @@ class SyncScreen(ClinicScreen):
         self._run(
             rights.ENROL,
             _("Writing the laptop's database…"),
-            lambda store: make_base(store, name, out, actor=actor),
+            ("enrol", name, out, actor),
             self._enrolled,
         )
 
@@ -430,20 +419,3 @@ class SyncScreen(ClinicScreen):
 
     def action_conflicts(self) -> None:
         self.app.action_open("sync_conflicts")
-
-
-def _guarded(job: Callable[[Store], Any]) -> Callable[[Store], Any]:
-    """``job`` with a file system's refusal (a stick pulled out, a read-only folder) as
-    one sentence: the core's file helpers say most; this catches the rest."""
-
-    def run(store: Store) -> Any:
-        try:
-            return job(store)
-        except OSError as exc:
-            raise InputError(
-                _("The file could not be written or read: {reason}").format(
-                    reason=exc.strerror or exc
-                )
-            ) from exc
-
-    return run

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
 from clinic.core.planning.assignments import set_assignment
 from clinic.core.sync.importing import import_bundles, sync_status
+from clinic.i18n import set_language
 from clinic.store import open_store
 
 
@@ -113,6 +116,12 @@ async def test_the_district_imports_a_folder_each_file_said_a_tampered_one_refus
         await pilot.press("ctrl+o")  # again: nothing changes
         await settle(pilot, app)
         assert "1 imported before" in _result(app)
+        # The import ran in a process of its own: the app's connections still have their
+        # write-ahead log (apsw's SQLite, closing in this process, deleted it under them).
+        assert district.with_name(district.name + "-shm").exists()
+        await pilot.press("ctrl+s")  # and the next write works: the laptop's update
+        await settle(pilot, app)
+        assert "Update 1 for 甲[b]队 saved" in _result(app)
     with open_store(district) as store:
         assert store.scalar("SELECT hours FROM assignments WHERE id = ?", [assignment]) == 5.0
         assert sync_status(store)[0]["last_sequence"] == 1
@@ -166,10 +175,8 @@ async def test_a_tampered_update_is_refused_with_its_sentence(
         said = _result(app)
         assert str(made.path) in said and "Traceback" not in said
         with open_store(laptop) as store:
-            assert not store.scalar(
-                "SELECT value FROM settings WHERE key = 'sync.update_sequence'"
-            )
-    from clinic.i18n import _, set_language
+            assert not store.scalar("SELECT value FROM settings WHERE key = 'sync.update_sequence'")
+    from clinic.i18n import _
 
     set_language("zh")
     assert _("it is damaged, or it was made for another laptop.") in said
@@ -252,3 +259,27 @@ async def test_the_conflicts_screen_is_one_key_away(sync_pair, make_app, settle)
         await pilot.press("ctrl+t")
         await settle(pilot, app)
         assert type(app.screen).__name__ == "SyncConflictsScreen"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_both_sides_fit_80_by_24(sync_pair, make_app, settle, lang):
+    """Heading, laptops, the fields and a result of several lines, all on an 80×24 screen."""
+    district, laptop = sync_pair
+    _hours_on(laptop, 5.0)
+    _hours_on(district, 7.0)
+    screen = Region(0, 0, 80, 24)
+    for path, parts in (
+        (laptop, ["#sync-heading", "#sync-path", "#sync-result"]),
+        (district, ["#sync-heading", "#sync-devices", "#sync-path", "#sync-name", "#sync-result"]),
+    ):
+        app = make_app(path, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.action_open("sync")
+            await settle(pilot, app)
+            await pilot.press("ctrl+s")
+            await settle(pilot, app)
+            assert len(_result(app).splitlines()) >= 2
+            for selector in parts:
+                region = app.screen.query_one(selector).region
+                assert region.height > 0 and screen.contains_region(region), (selector, region)
+    set_language("en")
