@@ -31,7 +31,7 @@ from clinic.core.database import Store
 from clinic.core.errors import ClinicError, InputError, SignInError
 from clinic.core.sync import rights
 from clinic.core.users import require
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, ngettext
 from clinic.ui import sync_process
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
@@ -93,7 +93,6 @@ class SyncScreen(ClinicScreen):
     SyncScreen .sync-row Input { width: 1fr; }
     SyncScreen #sync-result-box { height: auto; max-height: 10; padding: 0 1; }
     SyncScreen.-short #sync-result-box { max-height: 6; }
-    SyncScreen.-narrow .sync-row Label { width: 14; }
     """
     BINDINGS = [
         Binding("ctrl+s", "export_bundle", N_("Export bundle")),
@@ -201,7 +200,12 @@ class SyncScreen(ClinicScreen):
         if laptop.waiting is None:
             lines.append(_("The copy of the last export is missing: ask for a new base."))
         elif laptop.waiting:
-            lines.append(_("{count} changes wait to be sent.").format(count=laptop.waiting))
+            waiting = ngettext(
+                "{count} change waits to be sent.",
+                "{count} changes wait to be sent.",
+                laptop.waiting,
+            )
+            lines.append(waiting.format(count=laptop.waiting))
         else:
             lines.append(_("Nothing waits to be sent."))
         if laptop.update_sequence:

@@ -58,6 +58,14 @@ def _unexpected(exc: BaseException) -> InputError:
     )
 
 
+def _died(stderr: bytes) -> BaseException | None:
+    """The exception a child died of, by its name on the last line of its traceback (only
+    the name: its message may hold a path or a person's name)."""
+    last = stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+    name = last[0].partition(":")[0].strip()
+    return type(name, (Exception,), {})() if name.isidentifier() else None
+
+
 def _child(db_path: str, lang: str, job: str, args: tuple[Any, ...]) -> Any:
     """In the child: the job on its own connection; a file system's refusal (a stick
     pulled out, a read-only folder) becomes one sentence, as the core's file helpers
@@ -87,7 +95,7 @@ def run(db_path: Path, job: str, *args: Any) -> Any:
         )
         kind, value = pickle.loads(done.stdout)
     except Exception as exc:  # the child died before it could answer
-        raise _unexpected(exc) from exc
+        raise _unexpected(_died(done.stderr) or exc) from exc
     if kind == "error":
         raise value
     return value

@@ -64,7 +64,7 @@ async def test_a_laptop_writes_its_bundle_by_keys_and_the_district_imports_it(
         await _open_sync(app, pilot, settle)
         heading = _heading(app)
         assert "甲[b]队" in heading and "No bundle written yet." in heading
-        assert "1 changes wait to be sent." in heading
+        assert "1 change waits to be sent." in heading
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         bundle = laptop.parent / "bundles" / "甲[b]队-0001.bundle"
@@ -196,7 +196,7 @@ async def test_a_folder_that_does_not_exist_is_one_sentence(sync_pair, make_app,
         assert _result(app) == (
             f"Cannot write {tmp_path / 'no' / 'such.bundle'}: the folder {tmp_path / 'no'} does not exist."
         )
-        assert "1 changes wait to be sent." in _heading(app)  # nothing was exported
+        assert "1 change waits to be sent." in _heading(app)  # nothing was exported
 
 
 async def test_enrolling_a_laptop_by_keys(sync_pair, make_app, settle):
