@@ -70,7 +70,7 @@ def _child(db_path: str, lang: str, job: str, args: tuple[Any, ...]) -> Any:
     """In the child: the job on its own connection; a file system's refusal (a stick
     pulled out, a read-only folder) becomes one sentence, as the core's file helpers
     say most of them already."""
-    from clinic.store import open_store
+    from clinic.core.database import open_store
 
     set_language(lang)
     try:
