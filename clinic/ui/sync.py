@@ -92,7 +92,7 @@ class SyncScreen(ClinicScreen):
     SyncScreen .sync-row Label { width: 16; padding: 1 0 0 1; }
     SyncScreen .sync-row Input { width: 1fr; }
     SyncScreen #sync-result-box { height: auto; max-height: 10; padding: 0 1; }
-    SyncScreen.-short #sync-result-box { max-height: 6; }
+    SyncScreen.-short #sync-result-box { max-height: 8; }
     """
     BINDINGS = [
         Binding("ctrl+s", "export_bundle", N_("Export bundle")),
@@ -359,8 +359,9 @@ class SyncScreen(ClinicScreen):
             held=held,
             refused=len(refused),
         )
+        # Refusals first: at 80×24 they are what must not scroll out of sight.
         return "\n".join(
-            [summary, *(r.sentence() for r in results), *(r.sentence for r in refused)]
+            [summary, *(r.sentence for r in refused), *(r.sentence() for r in results)]
         )
 
     def _highlighted_device(self) -> str | None:
