@@ -283,3 +283,20 @@ async def test_both_sides_fit_80_by_24(sync_pair, make_app, settle, lang):
                 region = app.screen.query_one(selector).region
                 assert region.height > 0 and screen.contains_region(region), (selector, region)
     set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_snapshot_of_the_district_side(snap_compare, sync_pair, make_app, settle, lang):
+    """The district's Sync screen at 80×24, its field pointed at a USB stick (a path of
+    the test's own would change at every run)."""
+    district, _laptop = sync_pair
+
+    async def open_sync(pilot):
+        pilot.app.action_open("sync")
+        await settle(pilot, pilot.app)
+        await _type_path(pilot.app, pilot, settle, "/media/usb")
+
+    try:
+        assert snap_compare(make_app(district, lang), terminal_size=(80, 24), run_before=open_sync)
+    finally:
+        set_language("en")
