@@ -109,7 +109,8 @@ class SyncScreen(ClinicScreen):
     def __init__(self) -> None:
         super().__init__()
         self.state: SyncState | None = None
-        self.busy = False
+        self.busy = False  # a job runs (in its child process)
+        self.loading = False  # the state is being read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,6 +156,11 @@ class SyncScreen(ClinicScreen):
 
     # -- the state --------------------------------------------------------------------
     def action_reload(self) -> None:
+        """Read the state again; never while a job runs: reading a laptop's state compares
+        the copy of its last export, which an export replaces."""
+        if self.busy:
+            return
+        self.loading = True
         self.load()
 
     @work(thread=True, exclusive=True, group="sync-state")
@@ -163,11 +169,16 @@ class SyncScreen(ClinicScreen):
             with self.app.open_store() as store:
                 state = read_state(store)
         except ClinicError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.app.call_from_thread(self._load_failed, exc)
             return
         self.app.call_from_thread(self.show, state)
 
+    def _load_failed(self, error: ClinicError) -> None:
+        self.loading = False
+        self._failed(error)
+
     def show(self, state: SyncState) -> None:
+        self.loading = False
         first = self.state is None
         self.state = state
         path = self.query_one("#sync-path", Input)
@@ -272,6 +283,11 @@ class SyncScreen(ClinicScreen):
         process, waited for on the app's writer, once the user's right is checked; one
         at a time."""
         if self.busy or self.state is None:
+            return
+        if self.loading:
+            self._result(
+                _("Still reading the state of this database; press the key again in a moment.")
+            )
             return
         try:
             if right is not None and hasattr(getattr(self.app, "user", None), "may"):

@@ -300,3 +300,36 @@ def test_snapshot_of_the_district_side(snap_compare, sync_pair, make_app, settle
         assert snap_compare(make_app(district, lang), terminal_size=(80, 24), run_before=open_sync)
     finally:
         set_language("en")
+
+
+async def test_a_key_while_the_state_is_read_waits_for_it(sync_pair, make_app, settle, monkeypatch):
+    """An export must not run while the state is read (that reads the copy an export
+    replaces): the key says so, and works once the state is shown."""
+    import threading
+
+    from clinic.ui import sync as sync_ui
+
+    _district, laptop = sync_pair
+    _hours_on(laptop, 5.0)
+    release = threading.Event()
+    read = sync_ui.read_state
+
+    def slow(store):
+        release.wait(10)
+        return read(store)
+
+    monkeypatch.setattr(sync_ui, "read_state", slow)
+    app = make_app(laptop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_open("sync")
+        await pilot.pause()
+        app.screen.state = sync_ui.SyncState(folder=laptop.parent)  # an older state shown
+        app.screen.query_one("#sync-path", Input).focus()
+        await pilot.press(*str(laptop.parent), "ctrl+o")
+        await pilot.pause()
+        assert _result(app).startswith("Still reading the state of this database")
+        release.set()
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "Bundle 1 saved" in _result(app)
