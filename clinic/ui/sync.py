@@ -195,40 +195,40 @@ class SyncScreen(ClinicScreen):
 
     def _show_laptop(self, state: SyncState, first: bool) -> None:
         laptop = state.laptop
-        lines = [
+        said = [
             _("Laptop {device} (number {number}), enrolled {enrolled}.").format(
                 device=laptop.device, number=laptop.number, enrolled=_when(laptop.enrolled_at)
             )
         ]
         if laptop.sequence:
-            lines.append(
+            said.append(
                 _("Last bundle: {sequence}, written {when}.").format(
                     sequence=laptop.sequence, when=_when(laptop.exported_at)
                 )
             )
         else:
-            lines.append(_("No bundle written yet."))
+            said.append(_("No bundle written yet."))
         if laptop.waiting is None:
-            lines.append(_("The copy of the last export is missing: ask for a new base."))
+            said.append(_("The copy of the last export is missing: ask for a new base."))
         elif laptop.waiting:
             waiting = ngettext(
                 "{count} change waits to be sent.",
                 "{count} changes wait to be sent.",
                 laptop.waiting,
             )
-            lines.append(waiting.format(count=laptop.waiting))
+            said.append(waiting.format(count=laptop.waiting))
         else:
-            lines.append(_("Nothing waits to be sent."))
+            said.append(_("Nothing waits to be sent."))
         if laptop.update_sequence:
-            lines.append(
+            said.append(
                 _("Last update from the district: {sequence}.").format(
                     sequence=laptop.update_sequence
                 )
             )
         else:
-            lines.append(_("No update from the district yet."))
-        lines.append(_("Ctrl+S writes the bundle there; Ctrl+O imports the district's update."))
-        self._heading("\n".join(lines))
+            said.append(_("No update from the district yet."))
+        said.append(_("Ctrl+S writes the bundle there; Ctrl+O imports the district's update."))
+        self._heading("\n".join(said))
         if first:
             self.query_one("#sync-path", Input).focus()
 
@@ -239,6 +239,7 @@ class SyncScreen(ClinicScreen):
         self.query_one("#sync-name-row").display = True
         table = self.query_one("#sync-devices", DataTable)
         table.display = True
+        row_before = table.cursor_row  # the laptop just updated stays highlighted
         table.clear()
         for row in state.devices:
             table.add_row(
@@ -258,6 +259,8 @@ class SyncScreen(ClinicScreen):
             "Ctrl+O imports the file, or every bundle of the folder; Ctrl+S writes the highlighted laptop's update; Ctrl+N enrols a new laptop."
         )
         self._heading(f"{heading}\n{hint}")
+        if table.row_count:
+            table.move_cursor(row=min(max(row_before, 0), table.row_count - 1))
         if first:
             table.focus()
 

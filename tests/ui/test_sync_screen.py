@@ -216,6 +216,11 @@ async def test_enrolling_a_laptop_by_keys(sync_pair, make_app, settle):
         assert f"Laptop 乙队 enrolled as number 2: {base}." in _result(app)
         table = app.screen.query_one("#sync-devices", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["甲[b]队", "乙队"]
+        table.focus()
+        await pilot.press("down", "ctrl+s")  # the update of the highlighted laptop: 乙队
+        await settle(pilot, app)
+        assert _result(app).startswith("Nothing changed for 乙队 since its last update")
+        assert table.cursor_row == 1  # still highlighted after the list is read again
     assert stat.S_IMODE(base.stat().st_mode) == 0o600
     with open_store(base) as store:
         assert store.scalar("SELECT value FROM settings WHERE key = 'sync.device_name'") == "乙队"
