@@ -22,6 +22,7 @@ import click
 
 from clinic.cli.context import AppContext
 from clinic.core.errors import SignInError
+from clinic.core.sync import rights as sync_rights
 from clinic.i18n import _
 
 SIGNED_IN = "signed_in"
@@ -38,9 +39,8 @@ def _exports(params: Params, app: AppContext) -> str | None:
 
 
 def _sync_export(params: Params, app: AppContext) -> str | None:
-    """A laptop's bundle: any signed-in user; the district's update for a laptop carries
-    the whole register and its users, like a base: the coordinator's right."""
-    return "export_unmasked" if params.get("device") else SIGNED_IN
+    """A laptop's bundle or the district's update for a laptop (clinic.core.sync.rights)."""
+    return sync_rights.export_right(bool(params.get("device"))) or SIGNED_IN
 
 
 def _applied(params: Params, app: AppContext) -> str | None:
@@ -109,17 +109,15 @@ RULES: dict[str, Rule] = {
     "user disable": "manage_users",
     "user enable": "manage_users",
     "audit": "manage_users",
-    # A laptop base is a whole, unmasked copy of the district; importing writes to every
-    # register; status and conflicts show what laptops sent (coordinators).
-    "sync base": "export_unmasked",
-    "sync import": "import_registers",
-    "sync status": "import_registers",
-    "sync conflicts": "import_registers",
-    "sync settle": "import_registers",
+    # Laptops and bundles: the rule is clinic.core.sync.rights, shared with the TUI.
+    "sync base": sync_rights.ENROL,
+    "sync import": sync_rights.IMPORT,
+    "sync status": sync_rights.REVIEW,
+    "sync conflicts": sync_rights.REVIEW,
+    "sync settle": sync_rights.REVIEW,
     # Browser desks show only the sign-in (each tab signs in as its user); a
     # coordinator opens the clinic's network to them.
     "serve": "serve_desks",
-    # A bundle holds the laptop's changes, sealed for the district: any signed-in user.
     "sync export": _sync_export,
 }
 

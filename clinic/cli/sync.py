@@ -153,17 +153,7 @@ def import_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> N
         click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
         return
     for r in results:
-        if r.waits_for is not None:
-            line = _(
-                "{file}: bundle {sequence} of {device} is held until bundle {waits_for} comes; it will be applied then."
-            )
-        elif r.already:
-            line = _("{file}: bundle {sequence} of {device} was imported before; nothing changed.")
-        else:
-            line = _(
-                "{file}: bundle {sequence} of {device} imported: {changes} changes, {conflicts} to review."
-            )
-        click.echo(line.format(**r.__dict__))
+        click.echo(r.sentence())
 
 
 def _print_updates(results: list, as_json: bool) -> None:
@@ -171,13 +161,7 @@ def _print_updates(results: list, as_json: bool) -> None:
         click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
         return
     for r in results:
-        if r.already:
-            line = _("{file}: update {sequence} was imported before; nothing changed.")
-        else:
-            line = _(
-                "{file}: update {sequence} of the district applied: {changes} changes; {kept} changes of this laptop kept (they go to the district with the next bundle)."
-            )
-        click.echo(line.format(**r.__dict__))
+        click.echo(r.sentence())
 
 
 @sync_group.command(

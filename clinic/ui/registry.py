@@ -94,6 +94,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         menu=False,
     ),
     ScreenEntry(
+        "sync",
+        "",  # every function key is taken: the command palette only
+        N_("Sync"),
+        "clinic.ui.sync:SyncScreen",
+        N_("Laptops and the district: export and import bundles and updates, enrol a laptop"),
+        menu=False,
+    ),
+    ScreenEntry(
         "sync_conflicts",
         "",  # every function key is taken: the command palette only
         N_("Sync conflicts"),

@@ -125,3 +125,19 @@ def open_report():
         return app.screen
 
     return open_
+
+
+@pytest.fixture
+def sync_pair(demo_path, tmp_path):
+    """``(district, laptop)``: the small demo as the district database (with the test
+    user "tester") and laptop "甲[b]队" enrolled from it (clinic sync base), opened once as
+    the laptop opens it first (that takes its first snapshot)."""
+    from clinic.core.sync.enrol import make_base
+    from clinic.store import open_store
+
+    ensure_user(demo_path, "tester")
+    laptop = tmp_path / "laptop" / "jia.db"
+    with open_store(demo_path) as store:
+        make_base(store, "甲[b]队", laptop, actor="tester")
+    open_store(laptop).close()
+    return demo_path, laptop

@@ -25,7 +25,7 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
-from clinic.core.errors import BundleError
+from clinic.core.errors import BundleError, InputError
 from clinic.i18n import _
 
 MAGIC = b"CLINIC-SYNC 1\n"
@@ -155,3 +155,35 @@ def read_file(path: Path) -> bytes:
         raise BundleError(
             _("Cannot read {file}: {reason}").format(file=path, reason=exc.strerror or exc)
         ) from exc
+
+
+def files_in(path: Path, magic: bytes = MAGIC) -> list[Path]:
+    """The files to import from ``path``: the file itself, or the files of a folder (a USB
+    stick's) that start with ``magic`` (a laptop's bundles for the district, the district's
+    updates for a laptop: one stick may carry both), by name. Hidden files (a copy still
+    being written) are left out."""
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(
+            p for p in path.iterdir() if not p.name.startswith(".") and _starts(p, magic)
+        )
+        if not found and magic == UPDATE_MAGIC:
+            raise InputError(
+                _("There is no update from the district in the folder {path}.").format(path=path)
+            )
+        if not found:
+            raise InputError(
+                _("There is no laptop's bundle in the folder {path}.").format(path=path)
+            )
+        return found
+    if not path.exists():
+        raise InputError(_("There is no file or folder {path}.").format(path=path))
+    return [path]
+
+
+def _starts(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return path.is_file() and stream.read(len(magic)) == magic
+    except OSError:
+        return False

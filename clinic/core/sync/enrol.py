@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic.core.errors import InputError
-from clinic.core.files import private_folder
+from clinic.core.files import private_folder, safe_file_name
+from clinic.core.sync.exporting import bundle_target
 from clinic.core.sync.keys import (
     district_private_key,
     district_verify_key,
@@ -43,8 +44,14 @@ def device_number(store: Store) -> int | None:
     return int(value) if value else None
 
 
-def make_base(store: Store, device: str, out: Path, *, actor: str) -> Enrolled:
-    """Enrol laptop ``device`` and write its database to ``out`` (0600, atomically)."""
+def laptops_folder(store: Store) -> Path:
+    """``laptops/`` beside the district database: where bases go unless told otherwise."""
+    return Path(store.path).resolve().parent / "laptops"
+
+
+def make_base(store: Store, device: str, out: Path | None, *, actor: str) -> Enrolled:
+    """Enrol laptop ``device`` and write its database to ``out`` (0600, atomically): a
+    file, or ``NAME.db`` in a folder; without ``out`` in :func:`laptops_folder`."""
     device = device.strip()
     if not device:
         raise InputError(_("Give the laptop a name with --device."))
@@ -60,7 +67,7 @@ def make_base(store: Store, device: str, out: Path, *, actor: str) -> Enrolled:
                 device=device
             )
         )
-    out = Path(out)
+    out = bundle_target(out, laptops_folder(store), f"{safe_file_name(device, 'laptop')}.db")
     if out.exists():
         raise InputError(_("{path} already exists; choose another name.").format(path=out))
     private_folder(out.parent if str(out.parent) else Path("."))

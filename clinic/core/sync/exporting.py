@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,9 +67,23 @@ def count_changes(changeset: bytes) -> dict[str, dict[str, int]]:
     return {table: dict(c) for table, c in sorted(counts.items())}
 
 
-def default_bundle_path(store: Store, device: str, sequence: int) -> Path:
-    folder = app_folder(Path(store.path).resolve().parent / "bundles")
-    return folder / f"{safe_file_name(device, 'laptop')}-{sequence:04d}.bundle"
+def bundles_folder(store: Store) -> Path:
+    """``bundles/`` beside the database: where a laptop's bundles go unless told otherwise."""
+    return Path(store.path).resolve().parent / "bundles"
+
+
+def bundle_target(out: Path | None, default_folder: Path, name: str) -> Path:
+    """Where a file of the sync goes: ``out`` as given, or ``out/name`` when ``out`` is a
+    folder (a USB stick: the file keeps its usual name); without ``out``, ``name`` in the
+    app's own ``default_folder`` (made 0700)."""
+    if out is None:
+        return app_folder(default_folder) / name
+    out = Path(out)
+    return out / name if out.is_dir() else out
+
+
+def bundle_name(device: str, sequence: int) -> str:
+    return f"{safe_file_name(device, 'laptop')}-{sequence:04d}.bundle"
 
 
 def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
@@ -92,9 +107,8 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
         sequence = int(state.get(q.SEQUENCE_KEY, "0")) + 1
         if not work and not audited:
             return Exported(None, sequence - 1, 0, {}, 0)
-        path = Path(out) if out else default_bundle_path(store, ident[q.DEVICE_NAME_KEY], sequence)
-        if path.is_dir():
-            raise InputError(_("{path} is a folder; give a file name.").format(path=path))
+        name = bundle_name(ident[q.DEVICE_NAME_KEY], sequence)
+        path = bundle_target(out, bundles_folder(store), name)
         # The export's own audit row travels in the bundle it describes (else every
         # export would leave one change behind, and "nothing changed" would never be).
         record_audit(
@@ -130,3 +144,45 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
     finally:
         upcoming.unlink(missing_ok=True)
     return Exported(path, sequence, changes, counts, len(data))
+
+
+@dataclass(frozen=True)
+class LaptopState:
+    """What a laptop has sent: the Sync screen's heading on a laptop's database."""
+
+    device: str
+    number: int
+    enrolled_at: str | None
+    sequence: int  # the last bundle written (0: none yet)
+    exported_at: str | None
+    update_sequence: int  # the district's last update applied here (0: none yet)
+    waiting: int | None  # changes the next bundle would carry; None: the copy is missing
+
+
+def laptop_state(store: Store) -> LaptopState:
+    """This laptop's identity and what waits to be sent. ``waiting`` is the export's own
+    comparison on a throwaway copy (a second or two on a large database: callers run
+    it off the UI thread); nothing is written to the database or its snapshot."""
+    ident = laptop(store)
+    snapshot = q.snapshot_path(store.path)
+    sequence, exported_at, waiting = 0, None, None
+    if snapshot.exists():
+        open_store(snapshot).close()  # up the same migrations as the laptop
+        state = q.read_settings(snapshot, (q.SEQUENCE_KEY, q.EXPORTED_AT_KEY))
+        sequence = int(state.get(q.SEQUENCE_KEY, "0"))
+        exported_at = state.get(q.EXPORTED_AT_KEY)
+        probe = snapshot.with_name(f"waiting-{os.getpid()}-{threading.get_ident()}.db")
+        try:
+            q.take_snapshot(store.path, probe)
+            waiting = sum(1 for _op in q.operations(q.changeset_between(snapshot, probe)))
+        finally:
+            probe.unlink(missing_ok=True)
+    return LaptopState(
+        device=ident[q.DEVICE_NAME_KEY],
+        number=int(ident[q.DEVICE_NUMBER_KEY]),
+        enrolled_at=ident.get(q.ENROLLED_AT_KEY),
+        sequence=sequence,
+        exported_at=exported_at,
+        update_sequence=int(ident.get(q.UPDATE_SEQUENCE_KEY) or 0),
+        waiting=waiting,
+    )

@@ -38,6 +38,28 @@ class ImportResult:
     already: bool  # applied before: nothing done
     waits_for: int | None = None  # held: an earlier bundle of the laptop has not come
 
+    def sentence(self) -> str:
+        """What became of the bundle, in one sentence naming its file."""
+        if self.waits_for is not None:
+            line = _(
+                "{file}: bundle {sequence} of {device} is held until bundle {waits_for} comes; it will be applied then."
+            )
+        elif self.already:
+            line = _("{file}: bundle {sequence} of {device} was imported before; nothing changed.")
+        else:
+            line = _(
+                "{file}: bundle {sequence} of {device} imported: {changes} changes, {conflicts} to review."
+            )
+        return line.format(**self.__dict__)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file of a folder that did not pass the checks: left out, with the sentence why."""
+
+    file: str
+    sentence: str
+
 
 def _refused(bundle: Bundle, why: str) -> BundleError:
     return BundleError(
@@ -151,6 +173,25 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
 def apply_bundles(path: Path, bundles: list[Bundle], actor: str) -> list[ImportResult]:
     """Each bundle in its own transaction, in order (run apart: :mod:`.apart`)."""
     return [_apply(path, bundle, actor) for bundle in bundles]
+
+
+def import_each(
+    store: Store, files: list[Path], *, actor: str
+) -> tuple[list[ImportResult], list[Refused]]:
+    """A folder of bundles (a USB stick's) as the Sync screen imports it: each file checked
+    on its own; a file that fails is left out and named with its sentence, and the others
+    are imported as :func:`import_bundles` does (``clinic sync import`` refuses them all)."""
+    checks = _Checks.of(store)
+    good: list[Path] = []
+    refused: list[Refused] = []
+    for file in files:
+        try:
+            checks.open(str(file), read_file(file))
+        except BundleError as exc:
+            refused.append(Refused(str(file), exc.message))
+        else:
+            good.append(file)
+    return (import_bundles(store, good, actor=actor) if good else []), refused
 
 
 def _apply(path: Path, bundle: Bundle, actor: str) -> ImportResult:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic.core.errors import BundleError, InputError, NotFoundError
-from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
+from clinic.core.files import safe_file_name, write_bytes_atomic
 from clinic.core.sync.apart import run_apart
 from clinic.core.sync.bundle import (
     FORMAT,
@@ -38,7 +38,13 @@ from clinic.core.sync.bundle import (
 )
 from clinic.core.sync.derived import rebuild_search_keys
 from clinic.core.sync.enrol import device_number
-from clinic.core.sync.exporting import Exported, count_changes, laptop, schema_of
+from clinic.core.sync.exporting import (
+    Exported,
+    bundle_target,
+    count_changes,
+    laptop,
+    schema_of,
+)
 from clinic.core.sync.keys import (
     district_private_key,
     district_signing_seed,
@@ -53,9 +59,13 @@ from clinic.store.backup import vacuum_into
 from clinic.store.connection import DEVICE_SPAN
 
 
-def default_update_path(store: Store, device: str, sequence: int) -> Path:
-    folder = app_folder(Path(store.path).resolve().parent / "updates")
-    return folder / f"{safe_file_name(device, 'laptop')}-update-{sequence:04d}.bundle"
+def updates_folder(store: Store) -> Path:
+    """``updates/`` beside the district database: where updates go unless told otherwise."""
+    return Path(store.path).resolve().parent / "updates"
+
+
+def update_name(device: str, sequence: int) -> str:
+    return f"{safe_file_name(device, 'laptop')}-update-{sequence:04d}.bundle"
 
 
 def export_update(store: Store, device: str, out: Path | None, *, actor: str) -> Exported:
@@ -86,9 +96,7 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
         sequence = int(state.get(q.UPDATE_SEQUENCE_KEY, "0")) + 1
         if not changeset:
             return Exported(None, sequence - 1, 0, {}, 0)
-        path = Path(out) if out else default_update_path(store, device, sequence)
-        if path.is_dir():
-            raise InputError(_("{path} is a folder; give a file name.").format(path=path))
+        path = bundle_target(out, updates_folder(store), update_name(device, sequence))
         counts = count_changes(changeset)
         until = dt.datetime.now().isoformat(timespec="seconds")
         schema, migrations = schema_of(store)
@@ -130,6 +138,16 @@ class UpdateResult:
     changes: int
     kept: int  # the laptop's own unsent changes that stayed
     already: bool
+
+    def sentence(self) -> str:
+        """What became of the update, in one sentence naming its file."""
+        if self.already:
+            line = _("{file}: update {sequence} was imported before; nothing changed.")
+        else:
+            line = _(
+                "{file}: update {sequence} of the district applied: {changes} changes; {kept} changes of this laptop kept (they go to the district with the next bundle)."
+            )
+        return line.format(**self.__dict__)
 
 
 def _open(path: Path, ident: dict[str, str], schema: tuple[int, str]) -> Bundle:
