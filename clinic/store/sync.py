@@ -49,6 +49,10 @@ LOCAL_TABLES = frozenset(
         "sync_bundles",
         "sync_conflicts",
         "sync_held",
+        # the district's record of merged duplicate persons (migration 0051): the persons'
+        # own rows (merged_into, the rows moved) travel; the record of what moved does not
+        "person_merges",
+        "person_merge_rows",
         # who last changed a field at this file's desks (migration 0042, the desks' own
         # field-by-field merge): bookkeeping of one file; across files the changeset merges
         "field_changes",
@@ -60,7 +64,15 @@ LOCAL_TABLES = frozenset(
 )
 # What a laptop keeps of the district's history: its audit log starts empty, and it
 # holds no merge records (children before their parents: foreign keys).
-CLEARED_ON_LAPTOP = ("audit_log", "sync_conflicts", "sync_held", "sync_bundles", "sync_devices")
+CLEARED_ON_LAPTOP = (
+    "audit_log",
+    "person_merge_rows",
+    "person_merges",
+    "sync_conflicts",
+    "sync_held",
+    "sync_bundles",
+    "sync_devices",
+)
 
 DEVICE_NAME_KEY = "sync.device_name"
 SIGNING_KEY = "sync.signing_key"

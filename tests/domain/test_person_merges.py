@@ -1,0 +1,166 @@
+"""Duplicate persons merged into one and the merge undone (issue 11, point 5).
+
+A walk-in typed at the desk with the name and phone of a registered person is
+listed as a likely duplicate (the desk's own rule); merging moves their visit,
+health prescription and consent to the person kept and hides the duplicate from
+the registers, the search and the counts of people; undoing gives every table
+back exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clinic.core import merges
+from clinic.core.errors import InputError, NotFoundError
+from clinic.core.reports.building import build_report
+from clinic.core.search import find_persons
+from clinic.store import open_store
+from clinic.store import merges as merges_q
+from tests.support.merges import registered_with_visit, tables_digest, walk_in_twin
+
+
+@pytest.fixture
+def twins(demo_path, today, now):
+    """(database, the registered person, their walk-in twin seen today)."""
+    with open_store(demo_path) as store:
+        kept = registered_with_visit(store, today)
+        twin = walk_in_twin(store, kept, today, now)
+    return demo_path, kept, twin
+
+
+def _people(store) -> int:
+    return build_report(store).as_dict()["people"]
+
+
+def test_every_table_that_refers_to_a_person_has_a_merge_rule(demo_store):
+    """A table added later that points at persons fails here until RULES says what a merge
+    does with its rows (and every merge refuses until then)."""
+    found = set(merges_q.person_references(demo_store))
+    assert found, "the schema's foreign keys to persons were not found"
+    assert found == set(merges.RULES), found ^ set(merges.RULES)
+
+
+def test_a_table_without_a_rule_stops_the_merge_before_anything_is_written(twins, monkeypatch):
+    path, kept, twin = twins
+    rules = dict(merges.RULES)
+    del rules[("consents", "person_id")]
+    monkeypatch.setattr(merges, "RULES", rules)
+    before = tables_digest(path)
+    with open_store(path) as store, pytest.raises(merges.UnknownReference, match="consents"):
+        merges.merge(store, kept, twin, actor="tester")
+    assert tables_digest(path) == before
+
+
+def test_a_walk_in_twin_is_listed_as_a_likely_duplicate(twins):
+    path, kept, twin = twins
+    with open_store(path) as store:
+        pairs = merges.duplicates(store)
+    (pair,) = [p for p in pairs if {p.keep["id"], p.other["id"]} == {kept, twin}]
+    assert (pair.keep["id"], pair.other["id"], pair.reason) == (kept, twin, "phone")
+
+
+def test_a_merge_moves_every_row_hides_the_twin_and_counts_one_person(twins):
+    path, kept, twin = twins
+    with open_store(path) as store:
+        name = store.scalar("SELECT name FROM persons WHERE id = ?", [kept])
+        visits = store.scalar("SELECT count(*) FROM visits WHERE person_id IN (?, ?)", [kept, twin])
+        handouts = store.scalar(
+            "SELECT count(*) FROM handouts h JOIN visits v ON v.id = h.visit_id "
+            "WHERE v.person_id IN (?, ?)",
+            [kept, twin],
+        )
+        people = _people(store)
+        assert {hit.id for hit in find_persons(store, name, limit=50)} >= {kept, twin}
+        done = merges.merge(store, kept, twin, actor="tester")
+        assert done.moved["visits"] == 1 and done.moved["consents"] == 1
+        assert done.removed["person_keys"] > 0
+        assert store.scalar("SELECT count(*) FROM visits WHERE person_id = ?", [kept]) == visits
+        assert store.scalar("SELECT count(*) FROM visits WHERE person_id = ?", [twin]) == 0
+        assert (
+            store.scalar(
+                "SELECT count(*) FROM handouts h JOIN visits v ON v.id = h.visit_id "
+                "WHERE v.person_id = ?",
+                [kept],
+            )
+            == handouts
+        )
+        assert store.scalar("SELECT merged_into FROM persons WHERE id = ?", [twin]) == kept
+        hits = {hit.id for hit in find_persons(store, name, limit=50)}
+        assert kept in hits and twin not in hits
+        assert _people(store) == people - 1
+        assert [p for p in merges.duplicates(store) if twin in (p.keep["id"], p.other["id"])] == []
+        audit = store.one("SELECT detail, rows FROM audit_log WHERE action = 'person_merge'")
+        detail = json.loads(audit["detail"])
+        assert (detail["kept"], detail["merged"], detail["visits"]) == (kept, twin, 1)
+
+
+def test_an_undo_gives_back_every_table_and_every_figure(twins):
+    path, kept, twin = twins
+    before = tables_digest(path)
+    with open_store(path) as store:
+        report = build_report(store).as_dict()
+        done = merges.merge(store, kept, twin, actor="tester")
+    assert tables_digest(path) != before
+    with open_store(path) as store:
+        undone = merges.unmerge(store, done.merge_id, actor="tester")
+        assert undone["moved_back"] == sum(done.moved.values())
+        assert build_report(store).as_dict() == report
+        assert store.one("SELECT 1 FROM audit_log WHERE action = 'person_unmerge'")
+        with pytest.raises(InputError, match="undone already"):
+            merges.unmerge(store, done.merge_id, actor="tester")
+    assert tables_digest(path) == before
+
+
+@pytest.mark.parametrize(
+    "case, match",
+    [
+        ("self", "into themselves"),
+        ("merged", "merged into"),
+        ("missing", "no person"),
+    ],
+)
+def test_a_merge_that_makes_no_sense_is_refused_in_words(twins, case, match):
+    path, kept, twin = twins
+    with open_store(path) as store:
+        if case == "self":
+            args = (kept, kept)
+        elif case == "merged":
+            merges.merge(store, kept, twin, actor="tester")
+            args = (kept, twin)
+        else:
+            args = (kept, 10**9)
+        before = store.scalar("SELECT count(*) FROM person_merges")
+        with pytest.raises(InputError, match=match):
+            merges.merge(store, *args, actor="tester")
+        assert store.scalar("SELECT count(*) FROM person_merges") == before
+
+
+def test_two_visits_on_one_day_refuse_the_merge_and_nothing_changes(twins, today, now):
+    from clinic.core import desk
+    from tests.support.merges import today_day
+
+    path, kept, twin = twins
+    with open_store(path) as store:
+        volunteer = store.scalar("SELECT min(id) FROM volunteers")
+        desk.check_in(store, today_day(store, today), kept, volunteer, now)
+    before = tables_digest(path)
+    with open_store(path) as store, pytest.raises(InputError, match="one clinic day"):
+        merges.merge(store, kept, twin, actor="tester")
+    assert tables_digest(path) == before
+
+
+def test_an_undo_waits_for_a_later_merge_of_the_same_persons(twins, add_person):
+    path, kept, twin = twins
+    with open_store(path) as store:
+        third = add_person(store, "第三人")
+        first = merges.merge(store, kept, twin, actor="tester")
+        second = merges.merge(store, kept, third, actor="tester")
+        with pytest.raises(InputError, match=f"Merge {second.merge_id} came after"):
+            merges.unmerge(store, first.merge_id, actor="tester")
+        merges.unmerge(store, second.merge_id, actor="tester")
+        merges.unmerge(store, first.merge_id, actor="tester")
+        with pytest.raises(NotFoundError):
+            merges.unmerge(store, 999, actor="tester")
