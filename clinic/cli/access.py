@@ -116,6 +116,8 @@ RULES: dict[str, Rule] = {
     "sync status": "import_registers",
     "sync conflicts": "import_registers",
     "sync settle": "import_registers",
+    # Duplicate persons: listed (masked) and merged or unmerged by a coordinator.
+    "persons": "merge_persons",
     # Browser desks show only the sign-in (each tab signs in as its user); a
     # coordinator opens the clinic's network to them.
     "serve": "serve_desks",

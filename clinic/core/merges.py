@@ -28,14 +28,15 @@ from clinic.store import merges as q
 from clinic.store.audit import record as record_audit
 
 # What a merge does with each kind of row that refers to the merged person:
-#   move        the row now refers to the person kept; a row that cannot (a visit on a
-#               day the kept person was seen too) refuses the merge
+#   move        the row now refers to the person kept; a row that cannot refuses the merge
 #   move_or_keep  moved unless the kept person has the same already (a tag, a
-#               condition on record): then it stays with the merged person, unused
+#               condition on record; a visit on a day the kept person was seen too, at
+#               another desk or laptop): then it stays with the merged person, and the
+#               figures count it as the kept person's (clinic.store.rules.SCOPE_VISITS_SQL)
 #   remove      derived from the merged person (search keys): removed, put back on undo
 #   leave       bookkeeping of merges themselves
 RULES: dict[tuple[str, str], str] = {
-    ("visits", "person_id"): "move",
+    ("visits", "person_id"): "move_or_keep",
     ("consents", "person_id"): "move",
     ("person_tags", "person_id"): "move_or_keep",
     ("person_conditions", "person_id"): "move_or_keep",
@@ -181,10 +182,6 @@ def _carry(store: Store, merge_id: int, kept: int, merged: int, done: Merged) ->
 
 
 def _clash_sentence(table: str, merged: int, kept: int) -> str:
-    if table == "visits":
-        return _(
-            "#{merged} and #{kept} were both seen on one clinic day: two visits of one day cannot be one person's; nothing was merged."
-        ).format(merged=merged, kept=kept)
     return _(
         "A record of #{merged} ({table}) clashes with one of #{kept}; nothing was merged."
     ).format(merged=merged, kept=kept, table=table)
@@ -271,3 +268,28 @@ def merges(store: Store, *, undone: bool = False) -> list[dict[str, Any]]:
 def person_with_number(store: Store, number: str) -> int | None:
     """The person on the register with this (normalised) ID number."""
     return q.person_with_number(store, number)
+
+
+def shown(row: dict[str, Any]) -> dict[str, Any]:
+    """A person as every merge list shows them: numbers masked, never whole."""
+    from clinic.core.privacy import mask_id, mask_phone
+
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "sex": row["sex"],
+        "birth_date": row["birth_date"],
+        "village": row["village"],
+        "household": row["household_number"],
+        "walk_in": bool(row["walk_in"]),
+        "id_number": mask_id(row["id_number"]) if row["id_number"] else None,
+        "phone": mask_phone(row["phone"]) if row["phone"] else None,
+    }
+
+
+def pair_items(store: Store) -> list[dict[str, Any]]:
+    """:func:`duplicates` as plain data (masked), for the command line and the screen."""
+    return [
+        {"keep": shown(p.keep), "other": shown(p.other), "reason": p.reason}
+        for p in duplicates(store)
+    ]

@@ -766,3 +766,21 @@ def ensure_first_snapshot(store: Store) -> None:
             return
         take_snapshot(store.path, snapshot_path(store.path))
         set_sync_setting(store, SNAPSHOT_STATE, "made")
+
+
+def current_row(store: Store, table: str, key: dict) -> dict | None:
+    """The district's row of ``table`` named by its primary key ``key`` (checked columns)."""
+    _checked_columns(store, table, list(key))
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    return store.one(f"SELECT * FROM [{table}] WHERE {where}", list(key.values()))
+
+
+def free_text_columns(store: Store, table: str) -> set[str]:
+    """Columns of ``table`` declared TEXT that are neither its key nor a reference."""
+    info = store.conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+    references = {str(r[3]) for r in store.conn.execute(f"PRAGMA foreign_key_list([{table}])")}
+    return {
+        str(r[1])
+        for r in info
+        if str(r[2]).upper() == "TEXT" and not r[5] and str(r[1]) not in references
+    }
