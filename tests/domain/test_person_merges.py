@@ -170,3 +170,18 @@ def test_an_undo_waits_for_a_later_merge_of_the_same_persons(twins, add_person):
         merges.unmerge(store, first.merge_id, actor="tester")
         with pytest.raises(NotFoundError):
             merges.unmerge(store, 999, actor="tester")
+
+
+def test_erasing_a_person_erases_the_duplicates_merged_into_them(twins):
+    """PIPL: the duplicate is the same human; erasing the kept person leaves nothing of
+    either (and the merge records go with them)."""
+    from clinic.core.purge import purge_person
+
+    path, kept, twin = twins
+    with open_store(path) as store:
+        merges.merge(store, kept, twin, actor="tester")
+        purge_person(store, kept, "tester")
+        for person in (kept, twin):
+            assert store.one("SELECT 1 FROM persons WHERE id = ?", [person]) is None
+        assert store.scalar("SELECT count(*) FROM person_merges") == 0
+        assert store.scalar("SELECT count(*) FROM person_merge_rows") == 0
