@@ -48,9 +48,10 @@ RULES: dict[tuple[str, str], str] = {
 REASONS = ("id_number", "likely", "chosen", "sync")
 
 
-class UnknownReference(RuntimeError):
-    """A table refers to persons and has no rule in RULES: a programming error, found
-    before anything is written (and by tests/domain/test_person_merges.py)."""
+class UnknownReference(Exception):
+    """A table refers to persons and has no rule in RULES. Not a user error: a
+    programming error, found before anything is written (and by
+    tests/domain/test_person_merges.py)."""
 
 
 @dataclass
