@@ -12,7 +12,7 @@ from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
 from clinic.cli.output import echo_json
 from clinic.core.errors import InputError
-from clinic.i18n import N_, _
+from clinic.i18n import _
 
 
 @groups.cli.group(
@@ -24,31 +24,6 @@ def persons_group() -> None:
     pass
 
 
-def _line(person: dict) -> str:
-    sex = {"M": _("M"), "F": _("F")}.get(person["sex"] or "", "")
-    parts = [
-        f"#{person['id']} {person['name']}",
-        sex,
-        person["birth_date"] or "",
-        person["village"] or "",
-        person["household"] or (_("walk-in") if person["walk_in"] else ""),
-        person["id_number"] or "",
-        person["phone"] or "",
-    ]
-    return "  ".join(p for p in parts if p)
-
-
-REASON_WORDS = {
-    "id_number": N_("same ID number"),
-    "phone": N_("same name and phone"),
-    "name": N_("same name, close birth year or same village"),
-}
-
-
-def reason_text(code: str) -> str:
-    return _(REASON_WORDS[code])
-
-
 @persons_group.command(
     "duplicates",
     help=_(
@@ -58,7 +33,7 @@ def reason_text(code: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def duplicates_command(app: AppContext, as_json: bool) -> None:
-    from clinic.core.merges import pair_items
+    from clinic.core.merges import pair_items, person_text, reason_label
 
     with app.open() as store:
         pairs = pair_items(store)
@@ -68,11 +43,11 @@ def duplicates_command(app: AppContext, as_json: bool) -> None:
     if not pairs:
         click.echo(_("No likely duplicates."))
     for pair in pairs:
-        click.echo(_("Keep {keep}").format(keep=_line(pair["keep"])))
+        click.echo(_("Keep {keep}").format(keep=person_text(pair["keep"])))
         click.echo(
             "  "
             + _("merge {other} ({reason})").format(
-                other=_line(pair["other"]), reason=reason_text(pair["reason"])
+                other=person_text(pair["other"]), reason=reason_label(pair["reason"])
             )
         )
     if pairs:

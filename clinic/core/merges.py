@@ -22,9 +22,10 @@ from typing import Any
 
 from clinic.core.desk.walk_ins import CleanWalkIn, likely_duplicates
 from clinic.core.errors import InputError, NotFoundError
-from clinic.i18n import _
+from clinic.i18n import N_, _
 from clinic.store import Store
-from clinic.store import merges as q
+from clinic.store import person_merges as q
+from clinic.store import sync as sync_q
 from clinic.store.audit import record as record_audit
 
 # What a merge does with each kind of row that refers to the merged person:
@@ -46,6 +47,16 @@ RULES: dict[tuple[str, str], str] = {
     ("person_merges", "merged_id"): "leave",
 }
 REASONS = ("id_number", "likely", "chosen", "sync")
+# Why a pair is listed (Pair.reason), in words.
+PAIR_REASONS = {
+    "id_number": N_("same ID number"),
+    "phone": N_("same name and phone"),
+    "name": N_("same name, close birth year or same village"),
+}
+
+
+def reason_label(code: str) -> str:
+    return _(PAIR_REASONS[code])
 
 
 class UnknownReference(Exception):
@@ -167,7 +178,7 @@ def _carry(store: Store, merge_id: int, kept: int, merged: int, done: Merged) ->
         for row in q.rows_of(store, table, column, merged):
             key = {c: row[c] for c in pk}
             if rule == "remove":
-                q.delete_row(store, table, key)
+                sync_q.delete_by_key(store, table, key)
                 whole = {c: v for c, v in row.items() if c != "rowid"}
                 q.add_merge_row(store, merge_id, table, column, "removed", key, whole)
                 done.removed[table] = done.removed.get(table, 0) + 1
@@ -294,3 +305,19 @@ def pair_items(store: Store) -> list[dict[str, Any]]:
         {"keep": shown(p.keep), "other": shown(p.other), "reason": p.reason}
         for p in duplicates(store)
     ]
+
+
+def person_text(person: dict[str, Any]) -> str:
+    """One line for a person of :func:`shown`: #id, name, sex, birth, village, household
+    (or walk-in), the masked numbers."""
+    sex = {"M": _("M"), "F": _("F")}.get(person["sex"] or "", "")
+    parts = [
+        f"#{person['id']} {person['name']}",
+        sex,
+        person["birth_date"] or "",
+        person["village"] or "",
+        person["household"] or (_("walk-in") if person["walk_in"] else ""),
+        person["id_number"] or "",
+        person["phone"] or "",
+    ]
+    return "  ".join(p for p in parts if p)

@@ -28,8 +28,8 @@ from clinic.store import Store
 from clinic.store import audit as audit_q
 from clinic.store import connection as connection
 from clinic.store import households as households_q
-from clinic.store import merges as merges_q
 from clinic.store import person_details as details_q
+from clinic.store import person_merges as merges_q
 from clinic.store import persons as persons_q
 from clinic.store import persons as q
 from clinic.store import sync as sync_q

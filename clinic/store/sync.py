@@ -245,7 +245,13 @@ def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | No
             f"UPDATE [{table}] SET {sets} WHERE {where}", [*new.values(), *key.values()]
         )
     elif kind == "delete":
-        store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
+        delete_by_key(store, table, key)
+
+
+def delete_by_key(store: Store, table: str, key: dict) -> None:
+    """Delete the row of ``table`` named by its primary key ``key`` (column → value)."""
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
 
 
 # -- copies and changesets ------------------------------------------------------------
@@ -328,9 +334,19 @@ class Change:
     current: dict[str, Any] | None = None
 
 
+def table_info(conn: sqlite3.Connection | apsw.Connection, table: str) -> list:
+    """SQLite's ``PRAGMA table_info`` of ``table``: (cid, name, type, notnull, default, pk)."""
+    return list(conn.execute(f"PRAGMA table_info([{table}])").fetchall())
+
+
+def foreign_key_list(conn: sqlite3.Connection | apsw.Connection, table: str) -> list:
+    """SQLite's ``PRAGMA foreign_key_list``: (id, seq, parent table, column, parent column, ...)."""
+    return list(conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall())
+
+
 def table_columns(conn: sqlite3.Connection | apsw.Connection, table: str) -> list[str]:
     """The columns of ``table`` in order (a changeset's values come in this order)."""
-    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])").fetchall()]
+    return [str(r[1]) for r in table_info(conn, table)]
 
 
 def _named(values: Any, columns: list[str]) -> dict[str, Any] | None:
@@ -419,7 +435,7 @@ def foreign_keys(conn: apsw.Connection, tables: set[str]) -> ForeignKeys:
     found: ForeignKeys = {}
     for table in tables:
         names = table_columns(conn, table)
-        for row in conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall():
+        for row in foreign_key_list(conn, table):
             parent, column, target = str(row[2]), str(row[3]), row[4]
             if target in (None, "id") and column in names:
                 found.setdefault(table, []).append((names.index(column), parent))
@@ -777,8 +793,8 @@ def current_row(store: Store, table: str, key: dict) -> dict | None:
 
 def free_text_columns(store: Store, table: str) -> set[str]:
     """Columns of ``table`` declared TEXT that are neither its key nor a reference."""
-    info = store.conn.execute(f"PRAGMA table_info([{table}])").fetchall()
-    references = {str(r[3]) for r in store.conn.execute(f"PRAGMA foreign_key_list([{table}])")}
+    info = table_info(store.conn, table)
+    references = {str(r[3]) for r in foreign_key_list(store.conn, table)}
     return {
         str(r[1])
         for r in info

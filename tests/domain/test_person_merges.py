@@ -17,18 +17,8 @@ from clinic.core import merges
 from clinic.core.errors import InputError, NotFoundError
 from clinic.core.reports.building import build_report
 from clinic.core.search import find_persons
-from clinic.store import merges as merges_q
 from clinic.store import open_store
-from tests.support.merges import registered_with_visit, tables_digest, walk_in_twin
-
-
-@pytest.fixture
-def twins(demo_path, today, now):
-    """(database, the registered person, their walk-in twin seen today)."""
-    with open_store(demo_path) as store:
-        kept = registered_with_visit(store, today)
-        twin = walk_in_twin(store, kept, today, now)
-    return demo_path, kept, twin
+from clinic.store import person_merges as merges_q
 
 
 def _people(store) -> int:
@@ -43,7 +33,9 @@ def test_every_table_that_refers_to_a_person_has_a_merge_rule(demo_store):
     assert found == set(merges.RULES), found ^ set(merges.RULES)
 
 
-def test_a_table_without_a_rule_stops_the_merge_before_anything_is_written(twins, monkeypatch):
+def test_a_table_without_a_rule_stops_the_merge_before_anything_is_written(
+    twins, tables_digest, monkeypatch
+):
     path, kept, twin = twins
     rules = dict(merges.RULES)
     del rules[("consents", "person_id")]
@@ -97,7 +89,7 @@ def test_a_merge_moves_every_row_hides_the_twin_and_counts_one_person(twins):
         assert (detail["kept"], detail["merged"], detail["visits"]) == (kept, twin, 1)
 
 
-def test_an_undo_gives_back_every_table_and_every_figure(twins):
+def test_an_undo_gives_back_every_table_and_every_figure(twins, tables_digest):
     path, kept, twin = twins
     before = tables_digest(path)
     with open_store(path) as store:
@@ -138,16 +130,12 @@ def test_a_merge_that_makes_no_sense_is_refused_in_words(twins, case, match):
         assert store.scalar("SELECT count(*) FROM person_merges") == before
 
 
-def test_two_visits_on_one_day_stay_apart_and_count_one_person(twins, today, now):
+def test_two_visits_on_one_day_stay_apart_and_count_one_person(twins, seen_today):
     """Seen at two desks on one day: the duplicate's visit cannot move (one visit a day per
     person), so it stays with them, and the figures count it as the kept person's."""
-    from clinic.core import desk
-    from tests.support.merges import today_day
-
     path, kept, twin = twins
     with open_store(path) as store:
-        volunteer = store.scalar("SELECT min(id) FROM volunteers")
-        desk.check_in(store, today_day(store, today), kept, volunteer, now)
+        seen_today(store, kept)
         report = build_report(store).as_dict()
         done = merges.merge(store, kept, twin, actor="tester")
         assert done.stayed == {"visits": 1} and "visits" not in done.moved

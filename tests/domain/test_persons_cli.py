@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.store import open_store
-from tests.support.merges import registered_with_visit, tables_digest, walk_in_twin
 
 CLERK = {"CLINIC_USER": "演示登记员", "CLINIC_PIN": "3003"}  # the demo's users
 
@@ -21,16 +20,16 @@ def run(db, *args, env=None):
 
 
 @pytest.fixture
-def twins(demo_path, today, now):
-    with open_store(demo_path) as store:
-        kept = registered_with_visit(store, today)
-        twin = walk_in_twin(store, kept, today, now)
+def twins_phone(twins):
+    """The twins, and the phone they share."""
+    path, kept, twin = twins
+    with open_store(path) as store:
         phone = store.scalar("SELECT phone FROM persons WHERE id = ?", [kept])
-    return demo_path, kept, twin, phone
+    return path, kept, twin, phone
 
 
-def test_duplicates_are_listed_with_numbers_masked(twins):
-    path, kept, twin, phone = twins
+def test_duplicates_are_listed_with_numbers_masked(twins_phone):
+    path, kept, twin, phone = twins_phone
     listed = run(path, "duplicates")
     assert listed.exit_code == 0, listed.output
     assert f"#{kept}" in listed.output and f"#{twin}" in listed.output
@@ -42,8 +41,8 @@ def test_duplicates_are_listed_with_numbers_masked(twins):
     assert phone not in json.dumps(pairs)
 
 
-def test_merge_and_unmerge_from_the_command_line(twins):
-    path, kept, twin, _phone = twins
+def test_merge_and_unmerge_from_the_command_line(twins, tables_digest):
+    path, kept, twin = twins
     before = tables_digest(path)
     merged = run(path, "merge", f"#{kept}", str(twin))
     assert merged.exit_code == 0, merged.output

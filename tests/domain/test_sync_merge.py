@@ -17,7 +17,6 @@ from clinic.core.reports.building import build_report
 from clinic.core.sync.importing import import_bundles
 from clinic.core.sync.review import Typed, conflicts, merge_fields, settle
 from clinic.store import open_store
-from tests.support.merges import tables_digest
 
 
 def _set(path, sql, params):
@@ -81,7 +80,7 @@ def test_a_field_clash_is_merged_field_by_field(district, enrol, export_from, to
     ],
 )
 def test_a_wrong_merge_is_refused_in_words_and_nothing_changes(
-    district, enrol, export_from, today, fields, match
+    district, enrol, export_from, today, fields, match, tables_digest
 ):
     conflict_id, _day = day_clash(district, enrol, export_from, today)
     before = tables_digest(district)

@@ -211,7 +211,7 @@ def _settle_merged(
             )
         return _merge_person(store, item, actor)
     if kind is None:
-        raise InputError(_no_merge_sentence(item))
+        raise InputError(no_merge_sentence(item))
     values = _chosen(store, item, fields)
     with store.transaction():
         if q.current_row(store, item["table_name"], item["row_key"]) is None:
@@ -241,7 +241,7 @@ def _settle_merged(
     return item
 
 
-def _no_merge_sentence(item: dict[str, Any]) -> str:
+def no_merge_sentence(item: dict[str, Any]) -> str:
     if item["op"] == "DELETE":
         return _(
             "Conflict {id}: the laptop deleted this record and the district changed it; there are no fields to merge: keep the district's record or the laptop's delete."

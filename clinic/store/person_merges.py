@@ -15,6 +15,7 @@ from typing import Any
 
 from clinic.store.connection import Store, insert_row
 from clinic.store.persons import PERSON_ANY_SELECT
+from clinic.store.sync import foreign_key_list, table_info
 
 Key = dict[str, Any]
 
@@ -30,7 +31,7 @@ def person_references(store: Store) -> list[tuple[str, str]]:
     ]
     found = []
     for table in tables:
-        for row in store.conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall():
+        for row in foreign_key_list(store.conn, table):
             if row[2] == "persons" and row[4] in (None, "id"):
                 found.append((table, str(row[3])))
     return found
@@ -38,7 +39,7 @@ def person_references(store: Store) -> list[tuple[str, str]]:
 
 def primary_key(store: Store, table: str) -> list[str]:
     """The primary key's columns of ``table``; ``rowid`` when it declares none."""
-    info = store.conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+    info = table_info(store.conn, table)
     pk = sorted((r[5], str(r[1])) for r in info if r[5])
     return [name for _n, name in pk] or ["rowid"]
 
@@ -73,10 +74,6 @@ def move_back(store: Store, table: str, column: str, key: Key, to: int, came: in
         [to, *key.values(), came],
     )
     return cursor.rowcount == 1
-
-
-def delete_row(store: Store, table: str, key: Key) -> None:
-    store.conn.execute(f"DELETE FROM [{table}] WHERE {_where(key)}", list(key.values()))
 
 
 def put_row(store: Store, table: str, row: dict[str, Any]) -> None:
