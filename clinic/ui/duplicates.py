@@ -20,9 +20,15 @@ from clinic.core import merges
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.text import cell, plain
+from clinic.ui.text import cell, plain, sentence
 
 RIGHT = "merge_persons"
+
+
+def _short(person: dict[str, Any]) -> str:
+    """#id, name, birth year and village: the list's cell (the rest below it)."""
+    year = (person["birth_date"] or "")[:4]
+    return " ".join(p for p in (f"#{person['id']}", person["name"], year, person["village"]) if p)
 
 
 class DuplicatesScreen(ClinicScreen):
@@ -32,6 +38,7 @@ class DuplicatesScreen(ClinicScreen):
     DuplicatesScreen .dupes-title { height: auto; padding: 0 1; text-style: bold; }
     DuplicatesScreen #dupes-status { height: auto; padding: 0 1; }
     DuplicatesScreen #dupes-pairs { height: 2fr; }
+    DuplicatesScreen #dupes-detail { height: auto; padding: 0 1; color: $text-muted; }
     DuplicatesScreen #dupes-merges { height: 1fr; }
     """
     BINDINGS = [
@@ -50,6 +57,7 @@ class DuplicatesScreen(ClinicScreen):
         yield Static("", id="dupes-status")
         yield Static(_("Likely the same person"), classes="dupes-title")
         yield DataTable(id="dupes-pairs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="dupes-detail")
         yield Static(_("Merges made"), classes="dupes-title")
         yield DataTable(id="dupes-merges", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -64,7 +72,7 @@ class DuplicatesScreen(ClinicScreen):
             _("Keep"), _("Merge into it"), _("Why")
         )
         self.query_one("#dupes-merges", DataTable).add_columns(
-            "#", _("Kept"), _("Merged"), _("Rows moved"), _("By"), _("When")
+            "#", _("Kept"), _("Merged"), _("Rows moved"), _("Merged by"), _("When")
         )
         if not self.allowed():
             self._status(_("Only a coordinator may merge duplicate persons."))
@@ -95,11 +103,13 @@ class DuplicatesScreen(ClinicScreen):
             key = f"{pair['keep']['id']}-{pair['other']['id']}"
             self.pairs[key] = pair
             table.add_row(
-                cell(merges.person_text(pair["keep"])),
-                cell(merges.person_text(pair["other"])),
+                cell(_short(pair["keep"])),
+                cell(_short(pair["other"])),
                 cell(merges.reason_label(pair["reason"])),
                 key=key,
             )
+        if not pairs:
+            self.query_one("#dupes-detail", Static).update("")
         done = self.query_one("#dupes-merges", DataTable)
         done.clear()
         self.merges = {}
@@ -120,6 +130,24 @@ class DuplicatesScreen(ClinicScreen):
                 "{pairs} likely pairs: m merges the highlighted pair (the second into the first); {merges} merges: u undoes the highlighted one; Tab moves between the lists."
             ).format(pairs=len(pairs), merges=len(made))
         )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted pair in full below the list (numbers masked)."""
+        if event.data_table.id != "dupes-pairs":
+            return
+        pair = self.pairs.get(str(event.row_key.value))
+        text = ""
+        if pair is not None:
+            text = "\n".join(
+                (
+                    _("Keep {keep}").format(keep=merges.person_text(pair["keep"])),
+                    _("merge {other} ({reason})").format(
+                        other=merges.person_text(pair["other"]),
+                        reason=merges.reason_label(pair["reason"]),
+                    ),
+                )
+            )
+        self.query_one("#dupes-detail", Static).update(sentence(text))
 
     def _highlighted(self, table_id: str, rows: dict[str, dict[str, Any]]) -> dict | None:
         table = self.query_one(table_id, DataTable)
