@@ -136,3 +136,55 @@ async def test_m_on_a_clash_that_cannot_merge_says_why(demo_path, make_app, sett
         status = str(app.screen.query_one("#conflicts-status", Static).render())
         assert "no fields to merge" in status
         assert app.screen.query_one("#conflicts-table", DataTable).row_count == 1
+
+
+def _same_number_on_two_laptops(district, tmp_path) -> tuple[str, str]:
+    """Laptops A and B each register a person with one new ID number (A's bundle first):
+    B's person waits in the review list. The two persons' uids."""
+    from clinic.store.connection import insert_row, new_uid
+
+    uids = []
+    for name in ("甲", "乙"):
+        laptop = tmp_path / f"{name}.db"
+        with open_store(district) as store:
+            make_base(store, name, laptop, actor="tester")
+        open_store(laptop).close()
+        with open_store(laptop) as store, store.transaction() as db:
+            uid = new_uid()
+            insert_row(
+                db,
+                "persons",
+                {
+                    "uid": uid,
+                    "name": f"{name}同号",
+                    "id_number": "500110195603120015",
+                    "walk_in": 1,
+                },
+            )
+            uids.append(uid)
+        with open_store(laptop) as store:
+            export_bundle(store, tmp_path / f"{name}.bundle", actor="tester")
+    with open_store(district) as store:
+        import_bundles(store, [tmp_path / "甲.bundle", tmp_path / "乙.bundle"], actor="tester")
+    return uids[0], uids[1]
+
+
+async def test_m_merges_a_laptops_person_into_the_districts_with_the_same_number(
+    demo_path, make_app, settle, go, tmp_path
+):
+    kept_uid, twin_uid = _same_number_on_two_laptops(demo_path, tmp_path)
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_open("sync_conflicts")
+        await settle(pilot, app)
+        table = app.screen.query_one("#conflicts-table", DataTable)
+        assert [r[3:5] for r in _rows(table)] == [["persons", "INSERT"]]
+        await go(pilot, app, "enter")
+        sides = str(app.screen.query_one("#conflicts-sides", Static).render())
+        assert "500110195603120015" not in sides and "5001**********0015" in sides
+        await go(pilot, app, "m")
+        assert table.row_count == 0
+    with open_store(demo_path) as store:
+        kept = store.scalar("SELECT id FROM persons WHERE uid = ?", [kept_uid])
+        twin = store.one("SELECT merged_into, id_number FROM persons WHERE uid = ?", [twin_uid])
+        assert twin == {"merged_into": kept, "id_number": None}
