@@ -74,18 +74,18 @@ def _person_id(store, who: str) -> int:
 @click.argument("other")
 @pass_app
 def merge_command(app: AppContext, keep: str, other: str) -> None:
-    from clinic.core.merges import merge
+    from clinic.core.merges import merge, rows_text
 
     with app.open() as store:
         done = merge(store, _person_id(store, keep), _person_id(store, other), actor=app.who)
-    moved = ", ".join(f"{table} {n}" for table, n in sorted(done.moved.items())) or "-"
+    moved = rows_text(done.moved) or "-"
     click.echo(
         _("Merge {merge}: #{merged} merged into #{kept}; moved: {moved}.").format(
             merge=done.merge_id, merged=done.merged_id, kept=done.kept_id, moved=moved
         )
     )
     if done.stayed:
-        stayed = ", ".join(f"{table} {n}" for table, n in sorted(done.stayed.items()))
+        stayed = rows_text(done.stayed)
         click.echo(
             _("Already on #{kept}, left as they were: {stayed}.").format(
                 kept=done.kept_id, stayed=stayed
