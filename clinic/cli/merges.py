@@ -95,6 +95,31 @@ def merge_command(app: AppContext, keep: str, other: str) -> None:
 
 
 @persons_group.command(
+    "distinct",
+    help=_(
+        "Mark persons A and B (#numbers) as two different persons: clinic persons duplicates no longer lists them as a pair."
+    ),
+)
+@click.argument("first", metavar="A")
+@click.argument("second", metavar="B")
+@pass_app
+def distinct_command(app: AppContext, first: str, second: str) -> None:
+    from clinic.core.merges import mark_distinct
+
+    with app.open() as store:
+        a, b = _person_id(store, first), _person_id(store, second)
+        added = mark_distinct(store, a, b, actor=app.who)
+    if added:
+        click.echo(
+            _("#{a} and #{b} are two different persons: no longer listed as duplicates.").format(
+                a=a, b=b
+            )
+        )
+    else:
+        click.echo(_("#{a} and #{b} were marked as two persons already.").format(a=a, b=b))
+
+
+@persons_group.command(
     "merges",
     help=_("The merges made (newest first), to undo one; --all: those undone too."),
 )

@@ -52,6 +52,7 @@ ACTION_LABELS = {
         "Merged person #{merged} into #{kept} (merge {merge}): {visits} visits moved"
     ),
     "person_unmerge": N_("Undid merge {merge}: #{merged} is on the register again"),
+    "person_distinct": N_("Marked #{first} and #{second} as two different persons"),
     "sync_update": N_("Wrote update {sequence} for the laptop {device} to {file}"),
     "sync_update_import": N_(
         "Applied the district's update {sequence}: {changes} changes, {kept} of this laptop's kept"

@@ -45,6 +45,9 @@ RULES: dict[tuple[str, str], str] = {
     ("persons", "merged_into"): "leave",
     ("person_merges", "kept_id"): "leave",
     ("person_merges", "merged_id"): "leave",
+    # "not the same person" marks: of the two persons as they were judged
+    ("person_distinct", "person_id"): "leave",
+    ("person_distinct", "other_id"): "leave",
 }
 REASONS = ("id_number", "likely", "chosen", "sync")
 # Why a pair is listed (Pair.reason), in words.
@@ -136,15 +139,31 @@ def duplicates(store: Store) -> list[Pair]:
     """Pairs of persons on the register the desk's walk-in rule calls likely the same:
     every walk-in against everyone (the register's own persons are checked at import)."""
     pairs: dict[frozenset[int], Pair] = {}
+    distinct = q.distinct_pairs(store)
     for walk_in in q.walk_ins(store):
         for other in likely_duplicates(store, _as_walk_in(walk_in)):
             if other["id"] == walk_in["id"]:
                 continue
             key = frozenset((walk_in["id"], other["id"]))
-            if key not in pairs:
+            if key not in pairs and key not in distinct:
                 keep, dup = _keep_first(walk_in, other)
                 pairs[key] = Pair(keep, dup, _reason(keep, dup))
     return sorted(pairs.values(), key=lambda p: (p.keep["id"], p.other["id"]))
+
+
+def mark_distinct(store: Store, first: int, second: int, *, actor: str) -> bool:
+    """The coordinator judged a listed pair two different persons: not listed again.
+    One transaction with its audit row; False when they were marked already."""
+    with store.transaction():
+        for person_id in (first, second):
+            _person(store, person_id)
+        if first == second:
+            raise InputError(_("A person cannot be merged into themselves."))
+        added = q.add_distinct(store, first, second, actor)
+        if added:
+            detail = {"first": min(first, second), "second": max(first, second)}
+            record_audit(store, actor, "person_distinct", json.dumps(detail), 1)
+    return added
 
 
 # -- merge and undo -----------------------------------------------------------------------

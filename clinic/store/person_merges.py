@@ -204,3 +204,21 @@ def walk_ins(store: Store) -> list[dict]:
     return store.query(
         PERSON_ANY_SELECT + " WHERE p.walk_in = 1 AND p.merged_into IS NULL ORDER BY p.id"
     )
+
+
+def add_distinct(store: Store, a: int, b: int, actor: str) -> bool:
+    """Mark persons ``a`` and ``b`` as two; False when they were marked already."""
+    low, high = sorted((a, b))
+    cursor = store.conn.execute(
+        "INSERT OR IGNORE INTO person_distinct (person_id, other_id, marked_by) VALUES (?, ?, ?)",
+        [low, high, actor],
+    )
+    return cursor.rowcount == 1
+
+
+def distinct_pairs(store: Store) -> set[frozenset[int]]:
+    """Every pair marked as two persons."""
+    return {
+        frozenset((int(a), int(b)))
+        for a, b in store.conn.execute("SELECT person_id, other_id FROM person_distinct")
+    }

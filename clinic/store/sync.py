@@ -53,6 +53,7 @@ LOCAL_TABLES = frozenset(
         # own rows (merged_into, the rows moved) travel; the record of what moved does not
         "person_merges",
         "person_merge_rows",
+        "person_distinct",
         # who last changed a field at this file's desks (migration 0042, the desks' own
         # field-by-field merge): bookkeeping of one file; across files the changeset merges
         "field_changes",
@@ -68,6 +69,7 @@ CLEARED_ON_LAPTOP = (
     "audit_log",
     "person_merge_rows",
     "person_merges",
+    "person_distinct",
     "sync_conflicts",
     "sync_held",
     "sync_bundles",

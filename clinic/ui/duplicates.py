@@ -43,6 +43,7 @@ class DuplicatesScreen(ClinicScreen):
     """
     BINDINGS = [
         Binding("m", "merge", N_("Merge")),
+        Binding("n", "distinct", N_("Not the same")),
         Binding("u", "undo", N_("Undo merge")),
         Binding("ctrl+r", "reload", N_("Refresh")),
     ]
@@ -127,7 +128,7 @@ class DuplicatesScreen(ClinicScreen):
             )
         self._status(
             _(
-                "{pairs} likely pairs: m merges the highlighted pair (the second into the first); {merges} merges: u undoes the highlighted one; Tab moves between the lists."
+                "{pairs} likely pairs: m merges the highlighted pair (the second into the first), n marks them two persons; {merges} merges: u undoes the highlighted one; Tab moves between the lists."
             ).format(pairs=len(pairs), merges=len(made))
         )
 
@@ -167,6 +168,26 @@ class DuplicatesScreen(ClinicScreen):
             done=self._merged,
             failed=self._failed,
         )
+
+    def action_distinct(self) -> None:
+        """The highlighted pair are two persons: not listed again (audited)."""
+        pair = self._highlighted("#dupes-pairs", self.pairs)
+        if pair is None or not self.allowed():
+            return
+        first, second, actor = pair["keep"]["id"], pair["other"]["id"], self.app.actor
+        self.app.write(
+            lambda store: merges.mark_distinct(store, first, second, actor=actor),
+            done=lambda _added: self._marked(first, second),
+            failed=self._failed,
+        )
+
+    def _marked(self, first: int, second: int) -> None:
+        self.notify(
+            _("#{a} and #{b} are two different persons: no longer listed as duplicates.").format(
+                a=first, b=second
+            )
+        )
+        self.action_reload()
 
     def _merged(self, done: merges.Merged) -> None:
         self.notify(

@@ -38,6 +38,18 @@ CREATE TABLE person_merge_rows (
 );
 CREATE INDEX person_merge_rows_merge ON person_merge_rows(merge_id);
 
+-- Pairs the coordinator judged two different persons (the likely-duplicate rule listed
+-- them): not listed again. The lower id first.
+CREATE TABLE person_distinct (
+    person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    other_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    marked_by TEXT NOT NULL,
+    marked_at TEXT NOT NULL DEFAULT (datetime('now', 'localtime')),
+    PRIMARY KEY (person_id, other_id),
+    CHECK (person_id < other_id)
+) WITHOUT ROWID;
+CREATE INDEX person_distinct_other ON person_distinct(other_id);
+
 -- A clash may now also be settled by merging (field by field, or a person into the
 -- district's): the review list's status allows 'merged'. SQLite cannot change a CHECK,
 -- so the table is made again with its rows.

@@ -173,3 +173,14 @@ def test_erasing_a_person_erases_the_duplicates_merged_into_them(twins):
             assert store.one("SELECT 1 FROM persons WHERE id = ?", [person]) is None
         assert store.scalar("SELECT count(*) FROM person_merges") == 0
         assert store.scalar("SELECT count(*) FROM person_merge_rows") == 0
+
+
+def test_a_pair_marked_two_persons_is_not_listed_again(twins):
+    path, kept, twin = twins
+    with open_store(path) as store:
+        assert merges.mark_distinct(store, twin, kept, actor="tester") is True
+        assert merges.mark_distinct(store, kept, twin, actor="tester") is False  # once
+        assert not [p for p in merges.duplicates(store) if twin in (p.keep["id"], p.other["id"])]
+        audit = store.one("SELECT detail FROM audit_log WHERE action = 'person_distinct'")
+        assert json.loads(audit["detail"]) == {"first": min(kept, twin), "second": max(kept, twin)}
+        assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'person_distinct'") == 1

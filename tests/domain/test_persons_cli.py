@@ -83,3 +83,17 @@ def test_only_a_coordinator_merges_persons(demo_path, args):
     result = run(demo_path, *args, env=CLERK)
     assert result.exit_code == 1
     assert "演示登记员 may not" in result.stderr and "only a coordinator may" in result.stderr
+
+
+def test_distinct_takes_a_pair_off_the_list(twins):
+    path, kept, twin = twins
+    marked = run(path, "distinct", f"#{kept}", f"#{twin}")
+    assert marked.exit_code == 0 and "two different persons" in marked.output
+    again = run(path, "distinct", str(twin), str(kept))
+    assert again.exit_code == 0 and "already" in again.output
+    pairs = json.loads(run(path, "duplicates", "--json").output)
+    assert not [p for p in pairs if twin in (p["keep"]["id"], p["other"]["id"])]
+    log = CliRunner().invoke(cli, ["--db", str(path), "audit", "--action", "person_distinct"])
+    assert (
+        f"Marked #{min(kept, twin)} and #{max(kept, twin)} as two different persons" in log.output
+    )

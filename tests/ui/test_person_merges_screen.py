@@ -52,6 +52,25 @@ async def test_a_likely_pair_is_merged_and_undone_by_keys(twins, make_app, settl
         assert "person_merge" in actions and "person_unmerge" in actions
 
 
+async def test_n_marks_a_pair_two_persons(twins, make_app, settle, go):
+    path, kept, twin = twins
+    app = make_app(path, lang="zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_open("duplicates")
+        await settle(pilot, app)
+        pairs = app.screen.query_one("#dupes-pairs", DataTable)
+        rows = _rows(pairs)
+        (row,) = [r for r in rows if f"#{twin} " in r[1]]
+        pairs.move_cursor(row=rows.index(row))
+        await go(pilot, app, "n")
+        assert not [r for r in _rows(pairs) if f"#{twin} " in r[1]]
+        status = str(app.screen.query_one("#dupes-status", Static).render())
+        assert "n 标记为两个不同的人" in status
+    with open_store(path) as store:
+        assert store.scalar("SELECT count(*) FROM person_distinct") == 1
+        assert store.scalar("SELECT count(*) FROM persons WHERE merged_into IS NOT NULL") == 0
+
+
 async def test_a_clerk_is_told_only_a_coordinator_merges(twins, make_app, settle):
     from clinic.core.users import User
 
