@@ -34,14 +34,18 @@ from clinic.store.audit import record as record_audit
 #               condition on record; a visit on a day the kept person was seen too, at
 #               another desk or laptop): then it stays with the merged person, and the
 #               figures count it as the kept person's (clinic.store.rules.SCOPE_VISITS_SQL)
-#   remove      derived from the merged person (search keys): removed, put back on undo
+#   follow      derived from the merged person (search keys): moved, so that the merged
+#               person's name, phone or ID number finds the kept person; one the kept
+#               person has too stays; on undo given back even if the kept person's own
+#               were rebuilt since (an edit of their name rewrites their keys)
+#   remove      removed, and put back whole on undo
 #   leave       bookkeeping of merges themselves
 RULES: dict[tuple[str, str], str] = {
     ("visits", "person_id"): "move_or_keep",
     ("consents", "person_id"): "move",
     ("person_tags", "person_id"): "move_or_keep",
     ("person_conditions", "person_id"): "move_or_keep",
-    ("person_keys", "person_id"): "remove",
+    ("person_keys", "person_id"): "follow",
     ("persons", "merged_into"): "leave",
     ("person_merges", "kept_id"): "leave",
     ("person_merges", "merged_id"): "leave",
@@ -300,6 +304,9 @@ def unmerge(store: Store, merge_id: int, *, actor: str) -> dict[str, Any]:
             if done["action"] == "removed":
                 q.put_row(store, table, done["row"])
             elif q.move_back(store, table, column, done["row_key"], merged, kept):
+                back += 1
+            elif RULES.get((table, column)) == "follow":
+                q.put_row(store, table, {**done["row_key"], column: merged})
                 back += 1
         q.set_merged_into(store, merged, None)
         q.set_undone(store, merge_id, actor)

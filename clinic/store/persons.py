@@ -116,7 +116,12 @@ def persons_named(store: Store, name: str) -> list[dict]:
 
 
 def person_with_id_number(store: Store, number: str) -> dict | None:
-    return store.one(PERSON_SELECT + " WHERE p.id_number = ?", [number])
+    """The person with this ID number; for a duplicate merged into another (who keeps
+    their number), the person they were merged into: the same human."""
+    found = store.scalar(
+        "SELECT coalesce(merged_into, id) FROM persons WHERE id_number = ?", [number]
+    )
+    return person(store, found) if found is not None else None
 
 
 def persons_with_phone(store: Store, phone: str) -> list[dict]:

@@ -49,6 +49,7 @@ def test_merge_and_unmerge_from_the_command_line(twins, tables_digest):
     assert f"#{twin} merged into #{kept}" in merged.output and "visits 1" in merged.output
     listed = json.loads(run(path, "merges", "--json").output)
     (merge,) = listed
+    # the visit and the consent (their search keys are the kept person's: the same name and phone)
     assert (merge["kept_id"], merge["merged_id"], merge["moved"]) == (kept, twin, 2)
     assert f"clinic persons unmerge {merge['id']}" in merged.output
     again = run(path, "merge", f"#{kept}", f"#{twin}")
