@@ -698,3 +698,45 @@ def desk_user():
     from clinic.core.users import ROLES, User
 
     return User(0, "tester", frozenset(ROLES))
+
+
+# -- duplicate persons (tests/*/test_person_merges*.py, test_persons_cli.py, test_sync_merge.py)
+
+
+@pytest.fixture
+def twins(demo_path, today, now):
+    """(database, a registered person, their walk-in twin seen today with a handout):
+    a copy of the small demo where the desk's rule finds one likely duplicate pair
+    (tests/support/merges.py)."""
+    from clinic.store import open_store
+
+    from support.merges import registered_with_visit, walk_in_twin
+
+    with open_store(demo_path) as store:
+        kept = registered_with_visit(store, today)
+        twin = walk_in_twin(store, kept, today, now)
+    return demo_path, kept, twin
+
+
+@pytest.fixture
+def tables_digest():
+    """``tables_digest(path)``: one digest per table of the file, less the merges' own
+    bookkeeping and the audit log (what an undo must give back to the byte)."""
+    from support.merges import tables_digest as digest
+
+    return digest
+
+
+@pytest.fixture
+def seen_today(today, now):
+    """``seen_today(store, person_id)``: checks the person in on today's clinic day."""
+    from clinic.core import desk
+
+    from support.merges import today_day
+
+    def check_in(store, person_id: int) -> int:
+        volunteer = store.scalar("SELECT min(id) FROM volunteers")
+        visit, _new = desk.check_in(store, today_day(store, today), person_id, volunteer, now)
+        return visit
+
+    return check_in

@@ -115,6 +115,8 @@ RULES: dict[str, Rule] = {
     "sync status": sync_rights.REVIEW,
     "sync conflicts": sync_rights.REVIEW,
     "sync settle": sync_rights.REVIEW,
+    # Duplicate persons: listed (masked) and merged or unmerged by a coordinator.
+    "persons": "merge_persons",
     # Browser desks show only the sign-in (each tab signs in as its user); a
     # coordinator opens the clinic's network to them.
     "serve": "serve_desks",

@@ -242,6 +242,7 @@ from clinic.cli import (  # noqa: E402,F401
     database,
     desk,
     imports,
+    merges,
     persons,
     planning,
     reports,

@@ -14,6 +14,7 @@ import click
 
 from clinic.cli import main as groups
 from clinic.cli.context import AppContext, pass_app
+from clinic.core.errors import InputError
 from clinic.i18n import _
 
 
@@ -208,10 +209,10 @@ def status_command(app: AppContext, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def conflicts_command(app: AppContext, as_json: bool) -> None:
-    from clinic.core.sync.review import conflicts
+    from clinic.core.sync.review import conflicts, masked_conflict
 
     with app.open() as store:
-        rows = conflicts(store)
+        rows = [masked_conflict(row) for row in conflicts(store)]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, default=str))
         return
@@ -228,25 +229,88 @@ def conflicts_command(app: AppContext, as_json: bool) -> None:
 @sync_group.command(
     "settle",
     help=_(
-        "On the district database: settle conflict ID (see clinic sync conflicts) by keeping the district's record or the laptop's change."
+        "On the district database: settle conflict ID (see clinic sync conflicts) by keeping the district's record, the laptop's change, or merging them: field by field (--field, --set), or a laptop's person whose ID number the district has merged into the district's person."
     ),
 )
 @click.argument("conflict_id", metavar="ID", type=int)
 @click.option(
     "--keep",
     required=True,
-    type=click.Choice(["district", "laptop"]),
-    help=_("Whose side to keep."),
+    type=click.Choice(["district", "laptop", "merged"]),
+    help=_("Whose side to keep, or merged."),
+)
+@click.option(
+    "--field",
+    "picks",
+    multiple=True,
+    metavar="NAME=district|laptop",
+    help=_("With --keep merged: whose value of field NAME to keep (repeat for each field)."),
+)
+@click.option(
+    "--set",
+    "typed",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help=_("With --keep merged: type the value of a free-text field NAME."),
 )
 @pass_app
-def settle_command(app: AppContext, conflict_id: int, keep: str) -> None:
+def settle_command(
+    app: AppContext, conflict_id: int, keep: str, picks: tuple[str, ...], typed: tuple[str, ...]
+) -> None:
     from clinic.core.sync.review import settle
 
+    fields = _field_choices(picks, typed)
+    if fields and keep != "merged":
+        raise InputError(_("--field and --set go with --keep merged."))
     with app.open() as store:
-        settle(store, conflict_id, keep, actor=app.who)
+        item = settle(store, conflict_id, keep, actor=app.who, fields=fields)
     if keep == "laptop":
         click.echo(_("Conflict {id} settled: the laptop's change is kept.").format(id=conflict_id))
-    else:
+    elif keep == "district":
         click.echo(
             _("Conflict {id} settled: the district's record is kept.").format(id=conflict_id)
         )
+    elif "merge" in item:
+        done = item["merge"]
+        click.echo(
+            _(
+                "Conflict {id} settled: the laptop's person is merged into the district's person #{kept}, with {visits} visits (merge {merge}; undo with clinic persons unmerge {merge})."
+            ).format(
+                id=conflict_id,
+                kept=done.kept_id,
+                visits=done.moved.get("visits", 0),
+                merge=done.merge_id,
+            )
+        )
+    else:
+        click.echo(_("Conflict {id} settled: merged field by field.").format(id=conflict_id))
+
+
+def _field_choices(picks: tuple[str, ...], typed: tuple[str, ...]) -> dict:
+    """``--field NAME=district|laptop`` and ``--set NAME=VALUE`` as one choice per field."""
+    from clinic.core.sync.review import FIELD_SIDES, Typed
+
+    fields: dict = {}
+    for text in picks:
+        name, sep, side = text.partition("=")
+        if not sep or not name.strip() or side.strip() not in FIELD_SIDES:
+            raise InputError(
+                _("Write --field NAME=district or --field NAME=laptop, not {text}.").format(
+                    text=text
+                )
+            )
+        if name.strip() in fields:
+            raise InputError(_("--field {field} is given twice.").format(field=name.strip()))
+        fields[name.strip()] = side.strip()
+    for text in typed:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise InputError(_("Write --set NAME=VALUE, not {text}.").format(text=text))
+        if name.strip() in fields:
+            raise InputError(
+                _("{field} is given twice: choose a side or type a value.").format(
+                    field=name.strip()
+                )
+            )
+        fields[name.strip()] = Typed(value)
+    return fields

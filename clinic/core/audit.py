@@ -48,6 +48,11 @@ ACTION_LABELS = {
     "sync_export": N_("Exported bundle {sequence} to {file}"),
     "sync_import": N_("Imported bundle {sequence} of the laptop {device}: {changes} changes"),
     "sync_settle": N_("Settled conflict {conflict} ({table}): kept the district's record"),
+    "person_merge": N_(
+        "Merged person #{merged} into #{kept} (merge {merge}): {visits} visits moved"
+    ),
+    "person_unmerge": N_("Undid merge {merge}: #{merged} is on the register again"),
+    "person_distinct": N_("Marked #{first} and #{second} as two different persons"),
     "sync_update": N_("Wrote update {sequence} for the laptop {device} to {file}"),
     "sync_update_import": N_(
         "Applied the district's update {sequence}: {changes} changes, {kept} of this laptop's kept"
@@ -161,6 +166,12 @@ def describe(action: str, detail: dict[str, Any], user_names: dict[int, str]) ->
         return _("Settled conflict {conflict} ({table}): kept the laptop's change").format_map(
             values
         )
+    if action == "sync_settle" and detail.get("kept") == "merged":
+        if "merge" in detail:
+            return _(
+                "Settled conflict {conflict} ({table}): merged the laptop's person into the district's (merge {merge})"
+            ).format_map(values)
+        return _("Settled conflict {conflict} ({table}): merged field by field").format_map(values)
     if action == "sign_in_failed" and detail.get("locked"):
         return _("Wrong PIN; the user is locked for a few minutes")
     return _(template).format_map(values)

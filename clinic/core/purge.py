@@ -29,6 +29,7 @@ from clinic.store import audit as audit_q
 from clinic.store import connection as connection
 from clinic.store import households as households_q
 from clinic.store import person_details as details_q
+from clinic.store import person_merges as merges_q
 from clinic.store import persons as persons_q
 from clinic.store import persons as q
 from clinic.store import sync as sync_q
@@ -93,10 +94,15 @@ def purge_person(store: Store, person_id: int, actor: str) -> PurgeResult:
                 raise NotFoundError(
                     _("No person {who} in this database.").format(who=f"#{person_id}")
                 )
-            visits = visits_q.visit_ids(store, person_id)
+            # Their duplicates merged into them are the same person: erased with them.
+            twins = merges_q.merged_into_it(store, person_id)
+            visits = [v for pid in (person_id, *twins) for v in visits_q.visit_ids(store, pid)]
             since = persons_q.person_created_at(store, person_id) or ""
             head = _hand_over_head(store, row)
             details_q.clear_proxy_name(store, row["name"], row["household_id"])
+            for twin in twins:
+                q.delete_person(store, twin)
+                sync_q.delete_conflicts_of_person(store, twin)
             removed = q.delete_person(store, person_id)
             sync_q.delete_conflicts_of_person(store, person_id)  # the review list holds them too
             _anonymise_audit(store, row)

@@ -54,6 +54,7 @@ RIGHTS = {
     "reveal_number": {"coordinator"},
     "purge": {"coordinator"},
     "import_registers": {"coordinator"},
+    "merge_persons": {"coordinator"},
     "record_consult": {"clinician"},
     # clinic serve: opens the clinic's network to browser desks (each signs in itself).
     "serve_desks": {"coordinator"},
@@ -64,6 +65,7 @@ RIGHT_LABELS = {
     "reveal_number": N_("reveal a whole number"),
     "purge": N_("erase a person"),
     "import_registers": N_("import registers"),
+    "merge_persons": N_("merge duplicate persons"),
     "record_consult": N_("record vitals and consults"),
     "serve_desks": N_("serve desks to browsers"),
 }

@@ -125,7 +125,7 @@ def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         LEFT JOIN villages vg ON vg.id = coalesce(p.village_id, h.village_id)
         LEFT JOIN townships t ON t.id = vg.township_id
         LEFT JOIN seen ON seen.person_id = p.id
-        WHERE {_register_where(scope, "vg.id")}
+        WHERE p.merged_into IS NULL AND {_register_where(scope, "vg.id")}
         ORDER BY t.name, vg.name, h.number, p.id
     """,
         params,
@@ -138,7 +138,8 @@ def count_register(store: Store, scope: Scope, table: str) -> int:
         return (
             store.scalar(
                 "SELECT count(*) FROM persons p LEFT JOIN households h ON h.id = p.household_id "
-                "WHERE " + _register_where(scope, "coalesce(p.village_id, h.village_id)")
+                "WHERE p.merged_into IS NULL AND "
+                + _register_where(scope, "coalesce(p.village_id, h.village_id)")
             )
             or 0
         )
@@ -158,7 +159,7 @@ def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:
         + f"""
         , seen AS (SELECT DISTINCT v.person_id, d.date FROM days d JOIN visits v ON v.clinic_day_id = d.id)
         SELECT t.name, vg.name, h.group_no, h.number, h.head_name, h.category,
-               (SELECT count(*) FROM persons WHERE household_id = h.id),
+               (SELECT count(*) FROM persons WHERE household_id = h.id AND merged_into IS NULL),
                (SELECT count(DISTINCT s.person_id) FROM seen s JOIN persons pm ON pm.id = s.person_id WHERE pm.household_id = h.id),
                (SELECT max(s.date) FROM seen s JOIN persons pm ON pm.id = s.person_id WHERE pm.household_id = h.id),
                c.name, h.uid

@@ -23,7 +23,7 @@ def households_of_village(
     return store.query(
         f"""
         SELECT h.id, h.number, h.head_name, h.group_no, h.category,
-               (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS persons
+               (SELECT count(*) FROM persons p WHERE p.household_id = h.id AND p.merged_into IS NULL) AS persons
         FROM households h WHERE h.village_id = ? {where}
         ORDER BY COALESCE(h.number, ''), h.id LIMIT ?
         """,
@@ -102,7 +102,7 @@ def cadre_households(store: Store, cadre_id: int, today: str) -> list[dict]:
         + OPEN_FOLLOW_UPS_CTE
         + """SELECT h.id, h.number, h.head_name, h.category, h.group_no, v.name AS village,
               t.name AS township,
-              (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS persons,
+              (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id AND p.merged_into IS NULL) AS persons,
               (SELECT MAX(pv.date) FROM pairing_visits pv WHERE pv.household_id = h.id) AS last_visit,
               (SELECT GROUP_CONCAT(DISTINCT l.flags) FROM latest l JOIN persons p ON p.id = l.person_id
                  WHERE l.rn = 1 AND p.household_id = h.id AND l.flags != '') AS flags,

@@ -57,13 +57,15 @@ def simple_find_ids(store: Store, query: str, limit: int) -> list[int]:
     return list(dict.fromkeys(found))[:limit]
 
 
+INSERT_KEY = "INSERT OR IGNORE INTO person_keys (key, person_id) VALUES (?, ?)"
+DELETE_KEYS = "DELETE FROM person_keys WHERE person_id = ?"
+
+
 def insert_person_keys(store: Store, rows: Iterable[tuple[str, int]]) -> None:
     """(key, person id) pairs; a pair already there is left alone."""
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO person_keys (key, person_id) VALUES (?, ?)", list(rows)
-    )
+    store.conn.executemany(INSERT_KEY, list(rows))
 
 
 def replace_keys(store: Store, person_id: int, keys: Iterable[str]) -> None:
-    store.conn.execute("DELETE FROM person_keys WHERE person_id = ?", [person_id])
+    store.conn.execute(DELETE_KEYS, [person_id])
     insert_person_keys(store, [(key, person_id) for key in keys])

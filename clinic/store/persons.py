@@ -14,18 +14,25 @@ from typing import Any
 from clinic.store import field_changes
 from clinic.store.connection import Store, insert_row, new_uid
 
-# What a search hit, a person list row or a person's form carries; one SELECT
-# for every list. A person's village is their own, else their household's.
-PERSON_SELECT = """
+_PERSON_COLUMNS = """
 SELECT p.id, p.uid, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.relation,
        p.household_id, p.walk_in, p.group_no, p.other_conditions, p.family_doctor,
        h.number AS household_number, h.head_name, h.category,
-       v.id AS village_id, v.name AS village, t.name AS township
-FROM persons p
+       v.id AS village_id, v.name AS village, t.name AS township"""
+_PERSON_JOINS = """
 LEFT JOIN households h ON h.id = p.household_id
 LEFT JOIN villages v ON v.id = COALESCE(p.village_id, h.village_id)
 LEFT JOIN townships t ON t.id = v.township_id
 """
+# What a search hit, a person list row or a person's form carries; one SELECT
+# for every list. A person's village is their own, else their household's. A
+# person merged into another (a duplicate, clinic.core.merges) is in no list: the
+# subquery is flattened by SQLite, so every index on persons still serves.
+PERSON_SELECT = (
+    _PERSON_COLUMNS + "\nFROM (SELECT * FROM persons WHERE merged_into IS NULL) p" + _PERSON_JOINS
+)
+# The same row of any person, merged or not (the merge screens and commands).
+PERSON_ANY_SELECT = _PERSON_COLUMNS + ", p.merged_into\nFROM persons p" + _PERSON_JOINS
 
 # The register import's columns of a person, in the order of its tuples.
 PERSON_FIELDS = (
@@ -109,7 +116,12 @@ def persons_named(store: Store, name: str) -> list[dict]:
 
 
 def person_with_id_number(store: Store, number: str) -> dict | None:
-    return store.one(PERSON_SELECT + " WHERE p.id_number = ?", [number])
+    """The person with this ID number; for a duplicate merged into another (who keeps
+    their number), the person they were merged into: the same human."""
+    found = store.scalar(
+        "SELECT coalesce(merged_into, id) FROM persons WHERE id_number = ?", [number]
+    )
+    return person(store, found) if found is not None else None
 
 
 def persons_with_phone(store: Store, phone: str) -> list[dict]:

@@ -70,7 +70,7 @@ def village_rows(store: Store, after: tuple[str, str] | None, limit: int) -> lis
         f"""
         SELECT v.id, v.name, t.name AS township,
                (SELECT count(*) FROM households h WHERE h.village_id = v.id) AS households,
-               (SELECT count(*) FROM persons p WHERE p.village_id = v.id) AS persons
+               (SELECT count(*) FROM persons p WHERE p.village_id = v.id AND p.merged_into IS NULL) AS persons
         FROM villages v JOIN townships t ON t.id = v.township_id
         {where}
         ORDER BY t.name, v.name LIMIT ?
@@ -86,7 +86,7 @@ def village_overview(store: Store, today: str) -> list[dict]:
     return store.query(
         """SELECT v.id, v.name, t.name AS township,
               (SELECT COUNT(*) FROM households h WHERE h.village_id = v.id) AS households,
-              (SELECT COUNT(*) FROM persons p WHERE p.village_id = v.id) AS persons,
+              (SELECT COUNT(*) FROM persons p WHERE p.village_id = v.id AND p.merged_into IS NULL) AS persons,
               (SELECT MAX(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.status != 'cancelled'
                  AND (d.date <= ? OR EXISTS (SELECT 1 FROM visits x WHERE x.clinic_day_id = d.id))) AS last_day,
               (SELECT MIN(d.date) FROM clinic_days d WHERE d.village_id = v.id AND d.date > ?

@@ -96,10 +96,14 @@ def day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
 
 
 # The visits of the held days, with the columns of their person that figures
-# count by: every visit figure reads these rows (``scope_visits v``).
-SCOPE_VISITS_SQL = """SELECT v.id, v.clinic_day_id, v.person_id, v.state, v.flags, v.referral_to,
-           v.follow_up_due, p.household_id, p.sex, p.walk_in
-    FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons p ON p.id = v.person_id"""
+# count by: every visit figure reads these rows (``scope_visits v``). A visit of a
+# person merged into another (a duplicate; a visit on a day the kept person was
+# seen too stays with the duplicate) counts as the kept person's, so that person
+# is counted once.
+SCOPE_VISITS_SQL = """SELECT v.id, v.clinic_day_id, p.id AS person_id, v.state, v.flags,
+           v.referral_to, v.follow_up_due, p.household_id, p.sex, p.walk_in
+    FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons seen ON seen.id = v.person_id
+    JOIN persons p ON p.id = coalesce(seen.merged_into, seen.id)"""
 
 # The people seen on those days, once each, with the columns figures count
 # them by: every figure of distinct people reads these rows (``scope_people``)

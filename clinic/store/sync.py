@@ -34,6 +34,7 @@ from clinic.store.connection import (
     DEVICE_NUMBER_KEY as DEVICE_NUMBER_KEY,
 )
 from clinic.store.migrations import APPLIED_SQL, MIGRATION_SET
+from clinic.store.person_keys import DELETE_KEYS, INSERT_KEY
 
 Conn = sqlite3.Connection | apsw.Connection  # the reads both libraries can run
 
@@ -51,6 +52,11 @@ LOCAL_TABLES = frozenset(
         "sync_bundles",
         "sync_conflicts",
         "sync_held",
+        # the district's record of merged duplicate persons (migration 0051): the persons'
+        # own rows (merged_into, the rows moved) travel; the record of what moved does not
+        "person_merges",
+        "person_merge_rows",
+        "person_distinct",
         # who last changed a field at this file's desks (migration 0042, the desks' own
         # field-by-field merge): bookkeeping of one file; across files the changeset merges
         "field_changes",
@@ -66,7 +72,16 @@ LOCAL_TABLES = frozenset(
 )
 # What a laptop keeps of the district's history: its audit log starts empty, and it
 # holds no merge records (children before their parents: foreign keys).
-CLEARED_ON_LAPTOP = ("audit_log", "sync_conflicts", "sync_held", "sync_bundles", "sync_devices")
+CLEARED_ON_LAPTOP = (
+    "audit_log",
+    "person_merge_rows",
+    "person_merges",
+    "person_distinct",
+    "sync_conflicts",
+    "sync_held",
+    "sync_bundles",
+    "sync_devices",
+)
 
 DEVICE_NAME_KEY = "sync.device_name"
 SIGNING_KEY = "sync.signing_key"
@@ -239,7 +254,13 @@ def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | No
             f"UPDATE [{table}] SET {sets} WHERE {where}", [*new.values(), *key.values()]
         )
     elif kind == "delete":
-        store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
+        delete_by_key(store, table, key)
+
+
+def delete_by_key(store: Store, table: str, key: dict) -> None:
+    """Delete the row of ``table`` named by its primary key ``key`` (column → value)."""
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
 
 
 # -- copies and changesets ------------------------------------------------------------
@@ -351,9 +372,19 @@ class Change:
     current: dict[str, Any] | None = None
 
 
+def table_info(conn: sqlite3.Connection | apsw.Connection, table: str) -> list:
+    """SQLite's ``PRAGMA table_info`` of ``table``: (cid, name, type, notnull, default, pk)."""
+    return list(conn.execute(f"PRAGMA table_info([{table}])").fetchall())
+
+
+def foreign_key_list(conn: sqlite3.Connection | apsw.Connection, table: str) -> list:
+    """SQLite's ``PRAGMA foreign_key_list``: (id, seq, parent table, column, parent column, ...)."""
+    return list(conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall())
+
+
 def table_columns(conn: sqlite3.Connection | apsw.Connection, table: str) -> list[str]:
     """The columns of ``table`` in order (a changeset's values come in this order)."""
-    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])").fetchall()]
+    return [str(r[1]) for r in table_info(conn, table)]
 
 
 def _named(values: Any, columns: list[str]) -> dict[str, Any] | None:
@@ -417,11 +448,8 @@ def person_numbers(
 
 def replace_person_keys(conn: apsw.Connection, keys: dict[int, set[str]]) -> None:
     """Each person's search keys, replaced by ``keys[person]`` (in the caller's transaction)."""
-    conn.executemany("DELETE FROM person_keys WHERE person_id = ?", [(p,) for p in keys])
-    conn.executemany(
-        "INSERT OR IGNORE INTO person_keys (key, person_id) VALUES (?, ?)",
-        [(key, person) for person, found in keys.items() for key in found],
-    )
+    conn.executemany(DELETE_KEYS, [(p,) for p in keys])
+    conn.executemany(INSERT_KEY, [(key, person) for person, found in keys.items() for key in found])
 
 
 # -- applying on the district ---------------------------------------------------------
@@ -476,7 +504,7 @@ def foreign_keys(conn: apsw.Connection, tables: set[str]) -> ForeignKeys:
     found: ForeignKeys = {}
     for table in tables:
         names = table_columns(conn, table)
-        for row in conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall():
+        for row in foreign_key_list(conn, table):
             parent, column, target = str(row[2]), str(row[3]), row[4]
             if target in (None, "id") and column in names:
                 found.setdefault(table, []).append((names.index(column), parent))
@@ -805,3 +833,21 @@ def ensure_first_snapshot(store: Store) -> None:
             return
         take_snapshot(store.path, snapshot_path(store.path))
         set_sync_setting(store, SNAPSHOT_STATE, "made")
+
+
+def current_row(store: Store, table: str, key: dict) -> dict | None:
+    """The district's row of ``table`` named by its primary key ``key`` (checked columns)."""
+    _checked_columns(store, table, list(key))
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    return store.one(f"SELECT * FROM [{table}] WHERE {where}", list(key.values()))
+
+
+def free_text_columns(store: Store, table: str) -> set[str]:
+    """Columns of ``table`` declared TEXT that are neither its key nor a reference."""
+    info = table_info(store.conn, table)
+    references = {str(r[3]) for r in foreign_key_list(store.conn, table)}
+    return {
+        str(r[1])
+        for r in info
+        if str(r[2]).upper() == "TEXT" and not r[5] and str(r[1]) not in references
+    }

@@ -106,7 +106,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "",  # every function key is taken: the command palette only
         N_("Sync conflicts"),
         "clinic.ui.sync_conflicts:SyncConflictsScreen",
-        N_("Laptops' changes that clashed with the district's records: keep one side"),
+        N_("Laptops' changes that clashed with the district's records: keep one side or merge"),
+        menu=False,
+    ),
+    ScreenEntry(
+        "duplicates",
+        "",  # the command palette only
+        N_("Duplicate persons"),
+        "clinic.ui.duplicates:DuplicatesScreen",
+        N_("Persons registered twice: merge them into one, or undo a merge (coordinators)"),
         menu=False,
     ),
 )

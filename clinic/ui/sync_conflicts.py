@@ -1,9 +1,11 @@
 """The review list of clashes (issue 11, point 5): "Sync conflicts" in the command palette.
 
 The same rows as ``clinic sync conflicts`` (:mod:`clinic.core.sync.review`), loaded
-in a worker. Enter shows the two sides of the clash under the table; ``d`` keeps
-the district's record, ``l`` the laptop's change, through the same service as
-``clinic sync settle``, on the app's writer. Only a coordinator (``import_registers``,
+in a worker. Enter shows the two sides of the clash under the table (numbers
+masked); ``d`` keeps the district's record, ``l`` the laptop's change, ``m`` merges:
+a dialog of the fields both sides changed (:mod:`clinic.ui.merge_dialog`), or, for a
+laptop's person whose ID number the district has, the merge into the district's
+person. All through the same service as ``clinic sync settle``, on the app's writer. Only a coordinator (``import_registers``,
 the right of ``clinic sync settle``) sees it. Values are user data: plain text.
 """
 
@@ -41,6 +43,7 @@ class SyncConflictsScreen(ClinicScreen):
     BINDINGS = [
         Binding("d", "keep('district')", N_("Keep district")),
         Binding("l", "keep('laptop')", N_("Keep laptop")),
+        Binding("m", "merge", N_("Merge")),
         Binding("ctrl+r", "reload", N_("Refresh")),
     ]
 
@@ -103,7 +106,7 @@ class SyncConflictsScreen(ClinicScreen):
         if rows:
             self._status(
                 _(
-                    "{count} conflicts: Enter shows both sides; d keeps the district's, l the laptop's."
+                    "{count} conflicts: Enter shows both sides; d keeps the district's, l the laptop's, m merges them."
                 ).format(count=len(rows))
             )
         else:
@@ -123,10 +126,10 @@ class SyncConflictsScreen(ClinicScreen):
         text = _(
             "Record {key}\nLaptop, before: {old}\nLaptop, after: {new}\nDistrict now: {current}"
         ).format(
-            key=_values(row["row_key"]),
-            old=_values(row["bundle_old"]),
-            new=_values(row["bundle_new"]),
-            current=_values(row["current"]),
+            key=_values(review.masked_values(row["row_key"])),
+            old=_values(review.masked_values(row["bundle_old"])),
+            new=_values(review.masked_values(row["bundle_new"])),
+            current=_values(review.masked_values(row["current"])),
         )
         self.query_one("#conflicts-sides", Static).update(plain(text))
 
@@ -140,6 +143,55 @@ class SyncConflictsScreen(ClinicScreen):
             done=lambda _item: self._settled(conflict_id, side),
             failed=self._failed,
         )
+
+    def action_merge(self) -> None:
+        """A person registered twice: merged into the district's person at once (undone on
+        the duplicates screen); a record both changed: the dialog of its fields first."""
+        row = self._current()
+        if row is None or not self.allowed():
+            return
+        kind = review.merge_kind(row)
+        if kind is None:
+            self._status(review.no_merge_sentence(row))
+        elif kind == "person":
+            self._settle_merged(int(row["id"]), None)
+        else:
+            self.load_fields(row)
+
+    @work(thread=True, exclusive=True, group="sync-merge-fields")
+    def load_fields(self, row: dict[str, Any]) -> None:
+        with self.app.open_store() as store:
+            fields = review.merge_fields(store, row)
+        self.app.call_from_thread(self._ask_fields, int(row["id"]), fields)
+
+    def _ask_fields(self, conflict_id: int, fields: list[dict[str, Any]]) -> None:
+        from clinic.ui.merge_dialog import FieldMergeDialog
+
+        def chosen(choices: dict[str, Any] | None) -> None:
+            if choices is not None:
+                self._settle_merged(conflict_id, choices)
+
+        self.app.push_screen(FieldMergeDialog(conflict_id, fields), chosen)
+
+    def _settle_merged(self, conflict_id: int, fields: dict[str, Any] | None) -> None:
+        actor = self.app.actor
+        self.app.write(
+            lambda store: review.settle(store, conflict_id, "merged", actor=actor, fields=fields),
+            done=lambda item: self._merged(conflict_id, item),
+            failed=self._failed,
+        )
+
+    def _merged(self, conflict_id: int, item: dict[str, Any]) -> None:
+        done = item.get("merge")
+        if done is not None:
+            self.notify(
+                _(
+                    "Conflict {id} settled: the laptop's person is merged into the district's person #{kept} (merge {merge}; undo on Duplicate persons)."
+                ).format(id=conflict_id, kept=done.kept_id, merge=done.merge_id)
+            )
+        else:
+            self.notify(_("Conflict {id} settled: merged field by field.").format(id=conflict_id))
+        self.action_reload()
 
     def _settled(self, conflict_id: int, side: str) -> None:
         if side == "laptop":

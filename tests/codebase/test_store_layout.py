@@ -37,6 +37,7 @@ DATA_MODULES = {
     "rules",  # what counts (held days, served, filled places, open follow-ups) and the scope
     "datasets",  # rows of the exports
     "sync",  # merging laptops: identities, changesets, bundles applied, conflicts
+    "person_merges",  # duplicate persons merged: what each merge moved, to undo it
 }
 INFRASTRUCTURE = {"__init__", "connection", "migrations", "seeds", "resources", "backup", "bulk"}
 
