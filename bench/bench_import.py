@@ -185,12 +185,16 @@ print(json.dumps({{"seconds": elapsed, "rows": rows, "peak_kb": resource.getrusa
 """
 
 CLINIC = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, {root!r})
 from clinic.cli.main import cli
+from clinic.core.users import add_user
 from clinic.store import open_store
 if {fresh!r}:
-    open_store({db!r}).close()
+    # An import needs a signed-in coordinator (issue 10): the database's first user.
+    with open_store({db!r}) as store:
+        add_user(store, "bench", ["coordinator"], "2468", by=None)
+os.environ.update(CLINIC_USER="bench", CLINIC_PIN="2468")
 import io, contextlib
 out = io.StringIO()
 t0 = time.perf_counter()
