@@ -17,7 +17,7 @@ from clinic.core.errors import InputError
 from clinic.core.imports import import_register, register_fields
 from clinic.core.imports import register as reg
 from clinic.store import persons as persons_q
-from clinic.store.connection import new_uid
+from clinic.store.connection import new_uid, new_uids
 
 
 def snapshot(store) -> dict:
@@ -169,6 +169,37 @@ def test_a_second_import_changes_nothing(
     assert store.conn.total_changes - changes == 1  # the audit row of the import, nothing else
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_first_import_into_an_empty_database_matches_as_the_rules_say(
+    tmp_path, monkeypatch, seed, write_csv, messy_rows, today
+):
+    """Into an empty database nothing is looked up and the indexes are built
+    after the rows: the records are those of the path that looks everything up."""
+    from clinic.store import bulk, open_store
+
+    outcomes = []
+    for fresh in (True, False):
+        if not fresh:
+            monkeypatch.setattr(bulk, "is_empty", lambda store, table: False)
+        folder = tmp_path / str(fresh)
+        folder.mkdir()
+        with open_store(folder / "t.db") as store:
+            path = write_csv(folder / "r.csv", messy_rows(seed, n=120))
+            result = import_register(store, path, skip_bad=True, today=today)
+            outcomes.append((result.households, result.persons, snapshot(store)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1]["updated"]  # rows of the file matched each other
+
+
+def test_a_first_import_leaves_every_index_in_place(store, tmp_path, write_csv, messy_rows, today):
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    before = store.query(schema)
+    import_register(store, write_csv(tmp_path / "r.csv", messy_rows(6)), skip_bad=True, today=today)
+    assert store.query(schema) == before
+    plan = store.query("EXPLAIN QUERY PLAN SELECT id FROM persons WHERE name = '张三'")
+    assert "persons_name" in plan[0]["detail"]
+
+
 def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows):
     path = write_csv(tmp_path / "r.csv", messy_rows(8))
     dry = import_register(store, path, skip_bad=True, dry_run=True, today=today)
@@ -191,6 +222,15 @@ def test_uids_are_random_version_4_uuids():
     uids = {new_uid() for _ in range(1000)}
     assert len(uids) == 1000
     assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).hex == u for u in uids)
+
+
+def test_uids_of_a_batch_are_version_4_uuids_in_order():
+    import uuid
+
+    uids = new_uids(1000) + new_uids(1000)
+    assert len(set(uids)) == 2000
+    assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).hex == u for u in uids)
+    assert uids[:1000] == sorted(uids[:1000]) and uids[1000:] == sorted(uids[1000:])
 
 
 def outcome(func, value):

@@ -11,6 +11,7 @@ ID number, else household + name + birth date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from pathlib import Path
@@ -148,9 +149,15 @@ def _write(
     """Write every row in one transaction, a batch of households at a time."""
     households = _grouped(rows)
     done = 0
-    with store.transaction(), bulk.large_cache(store):
+    with store.transaction(), bulk.large_cache(store), contextlib.ExitStack() as stack:
         villages_before = count(store, "villages")
-        writer = HouseholdWriter(store, result, keys=keys)
+        # A register loaded into a database without persons or households (the
+        # first import of a district): nothing can match, and the indexes are
+        # built once at the end rather than kept up to date row by row.
+        fresh = bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
+        if fresh:
+            stack.enter_context(bulk.indexes_built_after(store, _FILLED_TABLES))
+        writer = HouseholdWriter(store, result, keys=keys, fresh=fresh)
         batch: list[tuple[tuple, list[PersonRow]]] = []
         size = 0
         for key, members in households.items():
@@ -175,6 +182,11 @@ def _write(
             json.dumps({"file": result.file.name}, ensure_ascii=False),
             len(rows),
         )
+
+
+# The tables an import fills: their indexes are built after the rows when the
+# register is loaded into an empty database.
+_FILLED_TABLES = ("households", "persons", "person_tags", "person_conditions", "person_keys")
 
 
 def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None:

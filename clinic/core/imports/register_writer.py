@@ -53,10 +53,12 @@ class HouseholdWriter:
     with that order.
     """
 
-    def __init__(self, store: Store, result: ImportResult, keys: bool) -> None:
+    def __init__(self, store: Store, result: ImportResult, keys: bool, fresh: bool = False) -> None:
         self.store = store
         self.result = result
         self.keys = keys
+        # No household or person before the import: nothing to look up.
+        self.fresh = fresh
         self.villages: dict[tuple[str, str], int] = {}
         self.next_household = bulk.next_id(store, "households")
         self.next_person = bulk.next_id(store, "persons")
@@ -98,6 +100,8 @@ class HouseholdWriter:
         self._write_persons(ids)
 
     def _existing_households(self, placed) -> dict[tuple, dict]:
+        if self.fresh:
+            return {}
         numbered = [(vid, key[2]) for vid, key, _m in placed if key[2]]
         headed = [(vid, key[3]) for vid, key, _m in placed if not key[2]]
         found: dict[tuple, dict] = {}
@@ -117,13 +121,19 @@ class HouseholdWriter:
         # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
         self.by_number: dict[str, tuple] = {}
         self.by_household: dict[int, list[tuple]] = {}
-        found = persons_q.persons_matching(
-            self.store, [n for n in numbers if n], existing_households
+        found = (
+            []
+            if self.fresh
+            else persons_q.persons_matching(
+                self.store, [n for n in numbers if n], existing_households
+            )
         )
         for person in found:
             self._index(person)
-        self.tags, self.conditions = details_q.tags_and_conditions_of(
-            self.store, [p[P_ID] for p in found]
+        self.tags, self.conditions = (
+            ({}, {})
+            if self.fresh
+            else details_q.tags_and_conditions_of(self.store, [p[P_ID] for p in found])
         )
         for village_id, household_id, members, _existed in households:
             for row in members:
