@@ -6,6 +6,7 @@ full parsers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
@@ -261,3 +262,47 @@ def test_iso_date_fast_path_agrees_with_the_full_parser(day, pattern):
 @given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
 def test_impossible_iso_dates_get_the_full_parsers_message(text):
     assert outcome(dates.parse_date, text) == outcome(dates.parse_date, text + " ")
+
+
+@given(
+    st.from_regex(
+        r"[0-9]{4}(-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2}|\.[0-9]{1,2}\.[0-9]{1,2}"
+        r"|年[0-9]{1,2}月[0-9]{1,2}日?|[0-9]{4}|[-/.][0-9]{1,2}[-/.][0-9]{1,2})",
+        fullmatch=True,
+    )
+)
+def test_plain_date_fast_path_agrees_with_the_full_parser(text):
+    # A trailing space takes the full path (normalise, strip, then each spelling).
+    assert outcome(dates.parse_date, text) == outcome(dates.parse_date, text + " ")
+
+
+@given(
+    st.dates(min_value=dt.date(1000, 1, 1)),
+    st.sampled_from(["{:%Y/%-m/%-d}", "{:%Y.%m.%d}", "{:%Y年%-m月%-d日}", "{:%Y%m%d}"]),
+)
+def test_register_date_spellings_read_the_same_date(day, pattern):
+    assert dates.parse_date(pattern.format(day)) == day
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_as_it_was_after_an_import(
+    store, tmp_path, today, write_csv, good_rows, enabled
+):
+    """An import pauses the cycle collector; it runs again afterwards (or stays
+    off if the caller had turned it off), also when the file is refused."""
+    import gc
+
+    from clinic.core.errors import ImportFileError
+
+    bad = good_rows()
+    bad[1] = bad[1].replace("1956-03-12", "2956-03-12")
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        import_register(store, write_csv(tmp_path / "good.csv", good_rows()), today=today)
+        assert gc.isenabled() == enabled
+        with pytest.raises(ImportFileError):
+            import_register(store, write_csv(tmp_path / "bad.csv", bad), today=today)
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable() if was else gc.disable()
