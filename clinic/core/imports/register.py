@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from clinic.core.errors import ImportFileError, Problem
@@ -56,6 +58,43 @@ def import_register(
     checked values (and the cells of rejected rows) are kept until written.
     ``unmasked`` writes whole ID numbers and phones into the rejected-rows file.
     """
+    with _cycle_collector_paused():
+        return _import(
+            store, path, skip_bad, dry_run, township, village, actor, today, progress, unmasked
+        )
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a register is imported.
+
+    The checked rows of a whole file stay in memory until they are written,
+    and every collection walks all of them again: a tenth of the import's
+    time at 200,000 persons. The import makes no reference cycles of its own
+    (what it drops is freed by reference counting), so memory stays the same;
+    cycles made meanwhile are collected once the collector runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    store: Store,
+    path: str | Path,
+    skip_bad: bool,
+    dry_run: bool,
+    township: str | None,
+    village: str | None,
+    actor: str,
+    today: dt.date | None,
+    progress: Progress | None,
+    unmasked: bool,
+) -> ImportResult:
     today = today or dt.date.today()
     with open_table(path) as table:
         headers = map_headers(table, REGISTER_COLUMNS, REQUIRED)
