@@ -201,11 +201,20 @@ def test_a_first_import_leaves_every_index_in_place(store, tmp_path, write_csv, 
     assert "persons_name" in plan[0]["detail"]
 
 
-def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows):
+@pytest.mark.parametrize("before", [None, 9])
+def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows, before):
+    """Into an empty database (nothing written but villages) and into one that
+    holds a register (everything written, then rolled back)."""
+    if before is not None:
+        import_register(
+            store, write_csv(tmp_path / "a.csv", messy_rows(before)), skip_bad=True, today=today
+        )
+    persons = store.scalar("SELECT count(*) FROM persons")
     path = write_csv(tmp_path / "r.csv", messy_rows(8))
     dry = import_register(store, path, skip_bad=True, dry_run=True, today=today)
-    assert store.scalar("SELECT count(*) FROM persons") == 0
+    assert store.scalar("SELECT count(*) FROM persons") == persons
     real = import_register(store, path, skip_bad=True, today=today)
+    assert dry.persons["updated"]  # rows of the file matched each other
     assert (dry.households, dry.persons, dry.villages_created) == (
         real.households,
         real.persons,

@@ -183,9 +183,10 @@ def _write(
     actor: str,
     progress: Progress | None,
     *,
-    keys: bool = True,
+    dry_run: bool = False,
 ) -> None:
-    """Write every row in one transaction, a batch of households at a time."""
+    """Write every row in one transaction, a batch of households at a time
+    (for a dry run: without search keys, which change no figure of the result)."""
     households = _grouped(rows)
     done = 0
     with store.transaction(), bulk.large_cache(store), contextlib.ExitStack() as stack:
@@ -194,9 +195,9 @@ def _write(
         # first import of a district): nothing can match, and the indexes are
         # built once at the end rather than kept up to date row by row.
         fresh = bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
-        if fresh:
+        if fresh and not dry_run:
             stack.enter_context(bulk.indexes_built_after(store, _FILLED_TABLES))
-        writer = HouseholdWriter(store, result, keys=keys, fresh=fresh)
+        writer = HouseholdWriter(store, result, keys=not dry_run, fresh=fresh, writes=not dry_run)
         batch: list[tuple[tuple, list[PersonRow]]] = []
         size = 0
         for key, members in households.items():
@@ -230,14 +231,16 @@ _FILLED_TABLES = ("households", "persons", "person_tags", "person_conditions", "
 
 def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None:
     """What a real import would do, written inside a transaction that is
-    rolled back. Search keys change no figure of the result: they are skipped."""
+    rolled back. Search keys change no figure of the result: they are skipped.
+    Into a database without persons or households nothing is looked up, so
+    only the villages are written: the writer's memory gives every count."""
 
     class _Rollback(Exception):
         """Not a user error: ends the dry run's transaction so that it rolls back."""
 
     try:
         with store.transaction():
-            _write(store, rows, result, "", None, keys=False)
+            _write(store, rows, result, "", None, dry_run=True)
             raise _Rollback
     except _Rollback:
         pass
