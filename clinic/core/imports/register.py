@@ -72,7 +72,9 @@ def _cycle_collector_paused() -> Iterator[None]:
     and every collection walks all of them again: a tenth of the import's
     time at 200,000 persons. The import makes no reference cycles of its own
     (what it drops is freed by reference counting), so memory stays the same;
-    cycles made meanwhile are collected once the collector runs again.
+    cycles made meanwhile are collected once the collector runs again. The
+    collector is the process's: another thread's cycles wait too, for the
+    import's duration (today only ``clinic import register`` imports one).
     """
     was_enabled = gc.isenabled()
     gc.disable()
