@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clinic.core.demo import DEMO_USERS
-from clinic.core.users import User, add_user, needs_first_user, sign_in
+from clinic.core.users import User, add_user, needs_first_user, sign_in, users
 from clinic.store import open_store
 
 BENCH_USER, BENCH_PIN = "bench", "8642"
@@ -23,6 +23,7 @@ def bench_env(db_path: Path) -> dict[str, str]:
     with open_store(db_path) as store:
         if needs_first_user(store):
             add_user(store, BENCH_USER, ("coordinator", "clinician"), BENCH_PIN, by=None)
+        if any(u["name"] == BENCH_USER for u in users(store)):
             return {"CLINIC_USER": BENCH_USER, "CLINIC_PIN": BENCH_PIN}
     name, _roles, pin, _specialty = DEMO_USERS[0]
     return {"CLINIC_USER": name, "CLINIC_PIN": pin}

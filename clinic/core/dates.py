@@ -31,6 +31,12 @@ _CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SERIAL = re.compile(r"(\d{1,5})(\.\d*)?")
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The spellings registers use most, exactly as typed (ASCII digits, no spaces):
+# read at once, without normalising the text first.
+_PLAIN = re.compile(
+    r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日?"
+    r"|([0-9]{2})([0-9]{2}))"
+)
 
 
 def from_excel_serial(serial: float) -> date:
@@ -80,6 +86,10 @@ def parse_date(value: str | int | float | date | datetime) -> date:
         return from_excel_serial(value)
     if type(value) is str and len(value) == 10 and _ISO.fullmatch(value):  # noqa: E721
         return _make(value, value[:4], value[5:7], value[8:])  # the common case, at once
+    if type(value) is str and (plain := _PLAIN.fullmatch(value)):  # noqa: E721
+        year, _sep, *parts = plain.groups()
+        month, day = [p for p in parts if p is not None]
+        return _make(value, year, month, day)
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     if not text:
         raise FieldError(_("The date is empty."))

@@ -86,8 +86,12 @@ def _excel_error(value: str) -> IdNumberError:
     )
 
 
+def _shown_birth(number: str) -> str:
+    """The birth date digits of a number as a message shows them."""
+    return f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+
+
 def _birth_date(number: str, today: date) -> date:
-    shown = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     # The digits read directly (what stdnum's ric.get_birth_date does after
     # cleaning a number that is already clean here): a quarter of the time of
     # checking a register row went to that cleaning.
@@ -95,33 +99,31 @@ def _birth_date(number: str, today: date) -> date:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError(
-            _("The birth date in the ID number ({date}) is impossible.").format(date=shown),
+            _("The birth date in the ID number ({date}) is impossible.").format(
+                date=_shown_birth(number)
+            ),
             "birth_date",
         ) from None
     if born > today:
         raise IdNumberError(
-            _("The birth date in the ID number ({date}) is in the future.").format(date=shown),
+            _("The birth date in the ID number ({date}) is in the future.").format(
+                date=_shown_birth(number)
+            ),
             "birth_date",
         )
     if born.year < EARLIEST_BIRTH_YEAR:
         raise IdNumberError(
-            _("The birth date in the ID number ({date}) is before 1890.").format(date=shown),
+            _("The birth date in the ID number ({date}) is before 1890.").format(
+                date=_shown_birth(number)
+            ),
             "birth_date",
         )
     return born
 
 
-def parse_id(text: str, today: date | None = None) -> IdNumber:
-    """Check an ID number as a person typed it and return what it says.
-
-    ``today`` (default: the real date) bounds the birth date; tests pass it.
-    Raises IdNumberError.
-    """
-    today = today or date.today()
-    if len(text) == 18 and text.isascii() and text[:17].isdigit() and text[17] in _LAST:
-        value = text.upper()  # already plain: what normalise_id would return
-    else:
-        value = normalise_id(text)
+def _eighteen(value: str) -> tuple[str, str | None]:
+    """The 18-digit form of a normalised number, and the 15-digit one it came
+    from; raises IdNumberError for the wrong characters or length."""
     if not value:
         raise IdNumberError(_("The ID number is empty."), "length")
     if _SCIENTIFIC.fullmatch(value) or _FLOAT_TEXT.fullmatch(value):
@@ -137,19 +139,33 @@ def parse_id(text: str, today: date | None = None) -> IdNumber:
                 _("An old 15-digit ID number may only contain digits."),
                 "characters",
             )
-        old: str | None = value
         # Date check on the 18-digit form, which has the full year.
-        number = upgrade_15(value)
-    elif len(value) == 18:
-        old = None
-        number = value
+        return upgrade_15(value), value
+    if len(value) == 18:
+        return value, None
+    raise IdNumberError(
+        _(
+            "The ID number has {n} characters; it must have 18 (or 15 for an old first-generation number)."
+        ).format(n=len(value)),
+        "length",
+    )
+
+
+def parse_id(text: str, today: date | None = None) -> IdNumber:
+    """Check an ID number as a person typed it and return what it says.
+
+    ``today`` (default: the real date) bounds the birth date; tests pass it.
+    Raises IdNumberError.
+    """
+    today = today or date.today()
+    if len(text) == 18 and text.isascii() and text[:17].isdigit() and text[17] in _LAST:
+        # Already plain (what normalise_id would return) and only digits with
+        # a last X: none of the character checks below can fail.
+        value = number = text.upper()
+        old: str | None = None
     else:
-        raise IdNumberError(
-            _(
-                "The ID number has {n} characters; it must have 18 (or 15 for an old first-generation number)."
-            ).format(n=len(value)),
-            "length",
-        )
+        value = normalise_id(text)
+        number, old = _eighteen(value)
     born = _birth_date(number, today)
     if number[-1] != check_character(number[:17]):
         if number.endswith("000"):

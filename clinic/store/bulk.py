@@ -30,6 +30,36 @@ def _set_cache_size(store: Store, size: int) -> None:
     store.conn.execute(f"PRAGMA cache_size = {int(size)}")
 
 
+def is_empty(store: Store, table: str) -> bool:
+    return store.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+
+
+@contextmanager
+def indexes_built_after(store: Store, tables: Sequence[str]) -> Iterator[None]:
+    """Drop the secondary indexes of ``tables`` for the block and build them
+    again after it (inside the caller's transaction).
+
+    Filling an empty table and then sorting each index once is faster than
+    keeping every index up to date row by row (a register of 200,000 persons:
+    their five indexes, the search keys' person index). Unique indexes are
+    built again too, so a duplicate still fails the transaction, only at the
+    end. Primary keys and UNIQUE constraints stay. On an error the caller's
+    rollback restores the indexes; while the block runs, a query that needs a
+    dropped index scans: only for tables nobody queries during the block.
+    """
+    marks = ",".join("?" * len(tables))
+    indexes = store.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY rowid",
+        list(tables),
+    ).fetchall()
+    for name, _sql in indexes:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        store.conn.execute(sql)
+
+
 def insert_rows(
     store: Store, table: str, columns: Sequence[str], rows: Sequence[Sequence], ignore: bool = False
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clinic.store.connection import Store, insert_row, new_uid
+from clinic.store.connection import Store, insert_row, new_uid, new_uids
 from clinic.store.rules import OPEN_FOLLOW_UPS_CTE
 
 # -- reads -------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def insert_households(store: Store, rows: list[tuple]) -> None:
     store.conn.executemany(
         "INSERT INTO households (id, uid, village_id, number, head_name, group_no, category) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(row[0], new_uid(), *row[1:]) for row in rows],
+        [(row[0], uid, *row[1:]) for uid, row in zip(new_uids(len(rows)), rows, strict=True)],
     )
 
 

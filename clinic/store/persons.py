@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from clinic.store import field_changes
-from clinic.store.connection import Store, insert_row, new_uid
+from clinic.store.connection import Store, insert_row, new_uid, new_uids
 
 _PERSON_COLUMNS = """
 SELECT p.id, p.uid, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.relation,
@@ -197,8 +197,10 @@ def insert_persons(store: Store, rows: list[tuple]) -> None:
     """Tuples of the values of PERSON_COLUMNS; uids made here."""
     cols = ", ".join(("uid", *PERSON_COLUMNS))
     marks = ", ".join("?" * (len(PERSON_COLUMNS) + 1))
+    uids = new_uids(len(rows))
     store.conn.executemany(
-        f"INSERT INTO persons ({cols}) VALUES ({marks})", [(new_uid(), *row) for row in rows]
+        f"INSERT INTO persons ({cols}) VALUES ({marks})",
+        [(uid, *row) for uid, row in zip(uids, rows, strict=True)],
     )
 
 

@@ -43,3 +43,17 @@ def test_generated_register_imports_whole(bench, tmp_path, variant):
         assert first.households["created"] == households
         again = import_register(store, path)
         assert again.persons["unchanged"] == 150
+
+
+def test_the_timed_commands_run_as_the_benchmark_runs_them(bench, tmp_path):
+    """The children the benchmark times: the real command, signed in as the
+    new database's first coordinator (without one an import is refused)."""
+    path = tmp_path / "register.csv"
+    bench.generate(path, 40, 0, seed=1)
+    first = bench.clinic(tmp_path / "c.db", path, [])
+    assert first["persons"]["created"] == 40 and first["rejected"] == 0
+    assert first["cpu"] > 0
+    dry = bench.clinic(tmp_path / "d.db", path, ["--dry-run"])
+    assert dry["persons"]["created"] == 40
+    again = bench.clinic(tmp_path / "c.db", path, [])
+    assert again["persons"]["unchanged"] == 40

@@ -6,6 +6,7 @@ full parsers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
@@ -17,7 +18,7 @@ from clinic.core.errors import InputError
 from clinic.core.imports import import_register, register_fields
 from clinic.core.imports import register as reg
 from clinic.store import persons as persons_q
-from clinic.store.connection import new_uid
+from clinic.store.connection import new_uid, new_uids
 
 
 def snapshot(store) -> dict:
@@ -169,11 +170,51 @@ def test_a_second_import_changes_nothing(
     assert store.conn.total_changes - changes == 1  # the audit row of the import, nothing else
 
 
-def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows):
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_first_import_into_an_empty_database_matches_as_the_rules_say(
+    tmp_path, monkeypatch, seed, write_csv, messy_rows, today
+):
+    """Into an empty database nothing is looked up and the indexes are built
+    after the rows: the records are those of the path that looks everything up."""
+    from clinic.store import bulk, open_store
+
+    outcomes = []
+    for fresh in (True, False):
+        if not fresh:
+            monkeypatch.setattr(bulk, "is_empty", lambda store, table: False)
+        folder = tmp_path / str(fresh)
+        folder.mkdir()
+        with open_store(folder / "t.db") as store:
+            path = write_csv(folder / "r.csv", messy_rows(seed, n=120))
+            result = import_register(store, path, skip_bad=True, today=today)
+            outcomes.append((result.households, result.persons, snapshot(store)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1]["updated"]  # rows of the file matched each other
+
+
+def test_a_first_import_leaves_every_index_in_place(store, tmp_path, write_csv, messy_rows, today):
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    before = store.query(schema)
+    import_register(store, write_csv(tmp_path / "r.csv", messy_rows(6)), skip_bad=True, today=today)
+    assert store.query(schema) == before
+    plan = store.query("EXPLAIN QUERY PLAN SELECT id FROM persons WHERE name = '张三'")
+    assert "persons_name" in plan[0]["detail"]
+
+
+@pytest.mark.parametrize("before", [None, 9])
+def test_dry_run_counts_what_the_import_does(store, tmp_path, today, write_csv, messy_rows, before):
+    """Into an empty database (nothing written but villages) and into one that
+    holds a register (everything written, then rolled back)."""
+    if before is not None:
+        import_register(
+            store, write_csv(tmp_path / "a.csv", messy_rows(before)), skip_bad=True, today=today
+        )
+    persons = store.scalar("SELECT count(*) FROM persons")
     path = write_csv(tmp_path / "r.csv", messy_rows(8))
     dry = import_register(store, path, skip_bad=True, dry_run=True, today=today)
-    assert store.scalar("SELECT count(*) FROM persons") == 0
+    assert store.scalar("SELECT count(*) FROM persons") == persons
     real = import_register(store, path, skip_bad=True, today=today)
+    assert dry.persons["updated"]  # rows of the file matched each other
     assert (dry.households, dry.persons, dry.villages_created) == (
         real.households,
         real.persons,
@@ -191,6 +232,15 @@ def test_uids_are_random_version_4_uuids():
     uids = {new_uid() for _ in range(1000)}
     assert len(uids) == 1000
     assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).hex == u for u in uids)
+
+
+def test_uids_of_a_batch_are_version_4_uuids_in_order():
+    import uuid
+
+    uids = new_uids(1000) + new_uids(1000)
+    assert len(set(uids)) == 2000
+    assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).hex == u for u in uids)
+    assert uids[:1000] == sorted(uids[:1000]) and uids[1000:] == sorted(uids[1000:])
 
 
 def outcome(func, value):
@@ -221,3 +271,47 @@ def test_iso_date_fast_path_agrees_with_the_full_parser(day, pattern):
 @given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
 def test_impossible_iso_dates_get_the_full_parsers_message(text):
     assert outcome(dates.parse_date, text) == outcome(dates.parse_date, text + " ")
+
+
+@given(
+    st.from_regex(
+        r"[0-9]{4}(-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2}|\.[0-9]{1,2}\.[0-9]{1,2}"
+        r"|年[0-9]{1,2}月[0-9]{1,2}日?|[0-9]{4}|[-/.][0-9]{1,2}[-/.][0-9]{1,2})",
+        fullmatch=True,
+    )
+)
+def test_plain_date_fast_path_agrees_with_the_full_parser(text):
+    # A trailing space takes the full path (normalise, strip, then each spelling).
+    assert outcome(dates.parse_date, text) == outcome(dates.parse_date, text + " ")
+
+
+@given(
+    st.dates(min_value=dt.date(1000, 1, 1)),
+    st.sampled_from(["{:%Y/%-m/%-d}", "{:%Y.%m.%d}", "{:%Y年%-m月%-d日}", "{:%Y%m%d}"]),
+)
+def test_register_date_spellings_read_the_same_date(day, pattern):
+    assert dates.parse_date(pattern.format(day)) == day
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_as_it_was_after_an_import(
+    store, tmp_path, today, write_csv, good_rows, enabled
+):
+    """An import pauses the cycle collector; it runs again afterwards (or stays
+    off if the caller had turned it off), also when the file is refused."""
+    import gc
+
+    from clinic.core.errors import ImportFileError
+
+    bad = good_rows()
+    bad[1] = bad[1].replace("1956-03-12", "2956-03-12")
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        import_register(store, write_csv(tmp_path / "good.csv", good_rows()), today=today)
+        assert gc.isenabled() == enabled
+        with pytest.raises(ImportFileError):
+            import_register(store, write_csv(tmp_path / "bad.csv", bad), today=today)
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable() if was else gc.disable()

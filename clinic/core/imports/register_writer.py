@@ -53,10 +53,23 @@ class HouseholdWriter:
     with that order.
     """
 
-    def __init__(self, store: Store, result: ImportResult, keys: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        result: ImportResult,
+        keys: bool,
+        fresh: bool = False,
+        writes: bool = True,
+    ) -> None:
         self.store = store
         self.result = result
         self.keys = keys
+        # No household or person before the import: nothing to look up.
+        self.fresh = fresh
+        # Without looking anything up, what a batch does follows from the rows
+        # and what this writer keeps in memory: a dry run into an empty
+        # database counts it without writing households and persons.
+        self.writes = writes or not fresh
         self.villages: dict[tuple[str, str], int] = {}
         self.next_household = bulk.next_id(store, "households")
         self.next_person = bulk.next_id(store, "persons")
@@ -89,15 +102,18 @@ class HouseholdWriter:
             else:
                 household_id = existing["id"]
                 changes = {k: v for k, v in values.items() if existing[k] != v}
-                if changes:
+                if changes and self.writes:
                     households_q.update_household(self.store, household_id, changes)
                 state = "updated" if changes else "unchanged"
             self.result.households[state] += 1
             ids.append((village_id, household_id, members, existing is not None))
-        households_q.insert_households(self.store, new_households)
+        if self.writes:
+            households_q.insert_households(self.store, new_households)
         self._write_persons(ids)
 
     def _existing_households(self, placed) -> dict[tuple, dict]:
+        if self.fresh:
+            return {}
         numbered = [(vid, key[2]) for vid, key, _m in placed if key[2]]
         headed = [(vid, key[3]) for vid, key, _m in placed if not key[2]]
         found: dict[tuple, dict] = {}
@@ -117,13 +133,19 @@ class HouseholdWriter:
         # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
         self.by_number: dict[str, tuple] = {}
         self.by_household: dict[int, list[tuple]] = {}
-        found = persons_q.persons_matching(
-            self.store, [n for n in numbers if n], existing_households
+        found = (
+            []
+            if self.fresh
+            else persons_q.persons_matching(
+                self.store, [n for n in numbers if n], existing_households
+            )
         )
         for person in found:
             self._index(person)
-        self.tags, self.conditions = details_q.tags_and_conditions_of(
-            self.store, [p[P_ID] for p in found]
+        self.tags, self.conditions = (
+            ({}, {})
+            if self.fresh
+            else details_q.tags_and_conditions_of(self.store, [p[P_ID] for p in found])
         )
         for village_id, household_id, members, _existed in households:
             for row in members:
@@ -196,7 +218,8 @@ class HouseholdWriter:
             if old != new
         }
         self._flush()
-        persons_q.update_person(self.store, person[P_ID], changes)
+        if self.writes:
+            persons_q.update_person(self.store, person[P_ID], changes)
         self._unindex(existing)
         self._index(person)
         return "updated"
@@ -207,10 +230,8 @@ class HouseholdWriter:
             row.conditions
         ):
             self._flush()
-            details_q.delete_person_tags(self.store, person_id)
-            details_q.delete_person_conditions(self.store, person_id)
-            details_q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
-            details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
+            if self.writes:
+                self._replace_tags(person_id, row)
             tags = self.tags[person_id] = dict.fromkeys(row.tags)
             self.conditions[person_id] = set(row.conditions)
             if state == "unchanged":
@@ -218,9 +239,16 @@ class HouseholdWriter:
         cert = row.disability_cert
         if cert and "disabled" in tags and tags["disabled"] != cert:
             self._flush()
-            details_q.set_disability_detail(self.store, person_id, cert)
+            if self.writes:
+                details_q.set_disability_detail(self.store, person_id, cert)
             tags["disabled"] = cert
         return state
+
+    def _replace_tags(self, person_id: int, row: PersonRow) -> None:
+        details_q.delete_person_tags(self.store, person_id)
+        details_q.delete_person_conditions(self.store, person_id)
+        details_q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
+        details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
 
     def _replace_keys(self, person_id: int, values: tuple, created: bool) -> None:
         name = values[V_NAME]
@@ -241,6 +269,10 @@ class HouseholdWriter:
 
     def _flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
+        if not self.writes:
+            self._pending_persons, self._pending_tags, self._pending_conditions = [], [], []
+            self._pending_keys = []
+            return
         if self._pending_persons:
             persons_q.insert_persons(self.store, self._pending_persons)
             self._pending_persons = []
