@@ -22,6 +22,7 @@ from typing import Any
 
 from clinic.core.desk.walk_ins import CleanWalkIn, likely_duplicates
 from clinic.core.errors import InputError, NotFoundError
+from clinic.core.records import record_label
 from clinic.i18n import N_, _
 from clinic.store import Store
 from clinic.store import person_merges as q
@@ -62,21 +63,9 @@ PAIR_REASONS = {
 }
 
 
-# The rows a merge moves, in words (a table without a label is named as it is).
-ROW_LABELS = {
-    "visits": N_("visits"),
-    "consents": N_("consents"),
-    "person_tags": N_("tags"),
-    "person_conditions": N_("chronic conditions"),
-    "person_keys": N_("search keys"),
-}
-
-
 def rows_text(counts: dict[str, int]) -> str:
     """``{"visits": 2, "consents": 1}`` as "visits 2, consents 1" in the user's language."""
-    return ", ".join(
-        f"{_(ROW_LABELS[t]) if t in ROW_LABELS else t} {n}" for t, n in sorted(counts.items())
-    )
+    return ", ".join(f"{record_label(t)} {n}" for t, n in sorted(counts.items()))
 
 
 def reason_label(code: str) -> str:

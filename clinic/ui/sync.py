@@ -29,6 +29,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from clinic.core.database import Store
 from clinic.core.errors import ClinicError, InputError, SignInError
+from clinic.core.records import record_label
 from clinic.core.sync import rights
 from clinic.core.sync.bundle import UPDATE_MAGIC, files_in
 from clinic.core.sync.enrol import make_base
@@ -102,7 +103,7 @@ def counts_line(counts: dict[str, dict[str, int]]) -> str:
     parts = []
     for table, ops in counts.items():
         said = ", ".join(f"{n} {_(OPERATIONS.get(op, op))}" for op, n in sorted(ops.items()))
-        parts.append(f"{table}: {said}")
+        parts.append(f"{record_label(table)}: {said}")
     return "; ".join(parts)
 
 
