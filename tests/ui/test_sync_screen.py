@@ -69,7 +69,7 @@ async def test_a_laptop_writes_its_bundle_by_keys_and_the_district_imports_it(
         await settle(pilot, app)
         bundle = laptop.parent / "bundles" / "甲[b]队-0001.bundle"
         assert f"Bundle 1 saved: {bundle} (" in _result(app)
-        assert "assignments: 1 changed" in _result(app)
+        assert "roster places: 1 changed" in _result(app)
         assert "Last bundle: 1, written" in _heading(app)
         assert "Nothing waits to be sent." in _heading(app)
     assert stat.S_IMODE(bundle.stat().st_mode) == 0o600
