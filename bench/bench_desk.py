@@ -72,6 +72,22 @@ def working_copy(path: Path, name: str) -> Path:
     return target
 
 
+def bench_user(path: Path):
+    """The signed-in user of the run (every role, as at a one-person desk): added to the
+    working copy the first time. The TUI starts signed in, as ``clinic --user`` does."""
+    from clinic.core.users import ROLES, User, hash_pin
+    from clinic.store import open_store
+    from clinic.store import users as users_q
+
+    with open_store(path) as store:
+        row = users_q.user_named(store, "bench")
+        if row is None:
+            user_id = users_q.insert_user(store, "bench", hash_pin("2468"), ROLES, None)
+        else:
+            user_id = row["id"]
+    return User(user_id, "bench", frozenset(ROLES), None)
+
+
 def persons(path: Path, count: int) -> list[str]:
     """Names of registered persons with consent, each name unique, not seen today."""
     conn = sqlite3.connect(path)
@@ -146,7 +162,7 @@ async def desk_keys(path: Path, names: list[str]) -> dict[str, list[float]]:
 
     set_language("zh")
     times: dict[str, list[float]] = {k: [] for k in KEYS}
-    app = ClinicApp(db_path=path, actor="bench", today=TODAY)
+    app = ClinicApp(path, user=bench_user(path), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         for key in ("f4", "enter", "enter"):  # the desk, today's clinic day, "that's me"
@@ -182,10 +198,12 @@ import time
 t0 = time.perf_counter()
 import asyncio, datetime as dt, sys
 sys.path.insert(0, {root!r})
+from clinic.core.users import User
 from clinic.ui.app import ClinicApp
 
 async def main():
-    app = ClinicApp(db_path={db!r}, actor="bench", today=dt.date.fromisoformat({today!r}))
+    user = User({user_id!r}, "bench", frozenset({roles!r}), None)
+    app = ClinicApp({db!r}, user=user, today=dt.date.fromisoformat({today!r}))
     async with app.run_test(size={size!r}) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0)
@@ -198,7 +216,15 @@ asyncio.run(main())
 
 
 def start_time(db: Path, runs: int = 3) -> float:
-    code = START_CHILD.format(root=str(ROOT), db=str(db), today=TODAY.isoformat(), size=SIZE)
+    user = bench_user(db)
+    code = START_CHILD.format(
+        root=str(ROOT),
+        db=str(db),
+        today=TODAY.isoformat(),
+        size=SIZE,
+        user_id=user.id,
+        roles=tuple(sorted(user.roles)),
+    )
     times = []
     for _ in range(runs):
         done = subprocess.run(
