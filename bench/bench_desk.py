@@ -2,7 +2,7 @@
 same keys on the small demo, in the same run; and the TUI's start on the
 large database against its start on an empty one.
 
-    python bench/bench_desk.py [--persons 20] [--quick] [--json]
+    python bench/bench_desk.py [--persons 20] [--quick] [--json] [--profile KEY|all]
 
 Key press -> screen painted is measured headless (Textual's Pilot): the key
 is delivered as the terminal driver delivers it, the messages, workers and
@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import datetime as dt
+import io
 import json
 import os
+import pstats
 import shutil
 import sqlite3
 import statistics
@@ -122,10 +125,21 @@ async def _flush(app) -> None:
         await flush()
 
 
-async def _timed(app, pilot, key: str) -> float:
+# --profile: one cProfile per desk key, on the UI thread (the app's loop), enabled only
+# inside that key's measure. CPU time of the UI thread, not wall clock: on a shared,
+# loaded machine it says where a key's time goes when the clock alone cannot.
+PROFILES: dict[str, cProfile.Profile] = {}
+
+
+async def _timed(app, pilot, key: str, label: str) -> float:
+    profile = PROFILES.get(label)
     t0 = time.perf_counter()
+    if profile is not None:
+        profile.enable()
     _send_key(app, key)
     await _settle(app, pilot)
+    if profile is not None:
+        profile.disable()
     return (time.perf_counter() - t0) * 1000
 
 
@@ -172,21 +186,21 @@ async def desk_keys(path: Path, names: list[str]) -> dict[str, list[float]]:
         for name in names:
             await pilot.press(*name)
             await _settle(app, pilot)
-            times["check-in Enter"].append(await _timed(app, pilot, "enter"))
-            times["Ctrl+O"].append(await _timed(app, pilot, "ctrl+o"))
+            times["check-in Enter"].append(await _timed(app, pilot, "enter", "check-in Enter"))
+            times["Ctrl+O"].append(await _timed(app, pilot, "ctrl+o", "Ctrl+O"))
             assert _screen(app) == "VisitScreen", (name, _screen(app))
             for key in "150/95" + "6.2":
-                times["vitals key"].append(await _timed(app, pilot, key))
-            times["Ctrl+R"].append(await _timed(app, pilot, "ctrl+r"))
+                times["vitals key"].append(await _timed(app, pilot, key, "vitals key"))
+            times["Ctrl+R"].append(await _timed(app, pilot, "ctrl+r", "Ctrl+R"))
             assert _screen(app) == "HandoutDialog", (name, _screen(app))
-            times["handout Enter"].append(await _timed(app, pilot, "enter"))
-            times["Ctrl+D"].append(await _timed(app, pilot, "ctrl+d"))
+            times["handout Enter"].append(await _timed(app, pilot, "enter", "handout Enter"))
+            times["Ctrl+D"].append(await _timed(app, pilot, "ctrl+d", "Ctrl+D"))
             assert _screen(app) == "DeskScreen", (name, _screen(app))
         for _ in range(max(3, len(names) // 4)):
-            times["Ctrl+F"].append(await _timed(app, pilot, "ctrl+f"))
+            times["Ctrl+F"].append(await _timed(app, pilot, "ctrl+f", "Ctrl+F"))
             await pilot.press("escape")
             await _settle(app, pilot)
-            times["F9"].append(await _timed(app, pilot, "f9"))
+            times["F9"].append(await _timed(app, pilot, "f9", "F9"))
             await pilot.press("escape")
             await _settle(app, pilot)
             assert _screen(app) == "DeskScreen", _screen(app)
@@ -239,10 +253,18 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def measure(folder: Path, n: int, large_size: str) -> list[dict]:
+def measure(
+    folder: Path,
+    n: int,
+    large_size: str,
+    profile: list[str] = (),
+    top: int = 25,
+    profile_dir: Path | None = None,
+) -> list[dict]:
     small = working_copy(build(folder, "small"), "small-run.db")
     large = working_copy(build(folder, large_size), f"{large_size}-run-2.db")
     base = asyncio.run(desk_keys(small, persons(small, n)))
+    PROFILES.update({label: cProfile.Profile() for label in profile})
     ours = asyncio.run(desk_keys(large, persons(large, n)))
     rows = []
     for key in KEYS:
@@ -273,7 +295,23 @@ def measure(folder: Path, n: int, large_size: str) -> list[dict]:
             "met": t_large / t_empty <= GOAL_START,
         }
     )
+    for label in profile:
+        report_profile(label, PROFILES[label], top, profile_dir)
     return rows
+
+
+def report_profile(
+    label: str, profile: cProfile.Profile, top: int, folder: Path | None = None
+) -> None:
+    """The key's profile on stderr (stdout stays the table, or the JSON line)."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(folder / (label.replace(" ", "-").replace("+", "-") + ".prof"))
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        print(f"== profile of {label}, by {order} ==", file=sys.stderr)
+        print(out.getvalue(), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,12 +320,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="5 persons, the small demo twice")
     parser.add_argument("--folder", type=Path, default=None, help="reuse or keep the databases")
     parser.add_argument("--json", action="store_true", help="one JSON line (bench/run_all.py)")
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="profile this key on the large database (e.g. 'Ctrl+O', or 'all'); "
+        "prints its top entries by cumulative and own time",
+    )
+    parser.add_argument("--top", type=int, default=25, help="entries per profile")
+    parser.add_argument(
+        "--profile-dir", type=Path, default=None, help="also write each profile there (pstats)"
+    )
     args = parser.parse_args(argv)
+    wanted = KEYS if "all" in args.profile else args.profile
+    for label in wanted:
+        if label not in KEYS:
+            parser.error(f"--profile: one of {', '.join(KEYS)} or all")
     folder = args.folder or Path(tempfile.mkdtemp(prefix="clinic-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         rows = measure(
-            folder, 5 if args.quick else args.persons, "small" if args.quick else "large"
+            folder,
+            5 if args.quick else args.persons,
+            "small" if args.quick else "large",
+            wanted,
+            args.top,
+            args.profile_dir,
         )
     finally:
         if args.folder is None:

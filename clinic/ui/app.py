@@ -336,8 +336,7 @@ class ClinicApp(App[None]):
         if action in LOCKED_OUT and self._sign_in_shown():
             return False
         if action == "open" and parameters:
-            names = {entry.name for entry in registry.available()}
-            return True if parameters[0] in names else None
+            return True if parameters[0] in registry.available_names() else None
         return True
 
     def action_help(self) -> None:

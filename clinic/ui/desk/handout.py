@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import SelectionList, Static
 
 from clinic.core import desk
 from clinic.core import vitals as V
@@ -25,6 +25,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import lines, plain, sentence
+from clinic.ui.widgets.footer import Footer
 
 HEAD_WIDTH = 14  # cells for the section names beside the items
 

@@ -16,7 +16,7 @@ import weakref
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from clinic.core import desk
 from clinic.i18n import N_, _, join_list
@@ -25,6 +25,7 @@ from clinic.ui.desk.queue import DeskQueue
 from clinic.ui.desk.search import DeskSearch
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.text import fill, shown
+from clinic.ui.widgets.footer import Footer
 
 REFRESH_SECONDS = 3.0
 
