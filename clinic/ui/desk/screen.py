@@ -11,7 +11,9 @@ desk; every record made here carries that volunteer.
 
 from __future__ import annotations
 
+import importlib
 import weakref
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,10 +26,33 @@ from clinic.ui.desk.fields import DeskTable, FieldInput
 from clinic.ui.desk.queue import DeskQueue
 from clinic.ui.desk.search import DeskSearch
 from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.memory import freeze_long_lived
 from clinic.ui.text import fill, shown
 from clinic.ui.widgets.footer import Footer
 
 REFRESH_SECONDS = 3.0
+
+# What the desk's keys open, imported in a thread once the desk is shown rather than
+# at the first key: the first Ctrl+R paid about 60 ms for the handout dialog and its
+# sheet writer (jinja2), the first F9 30 ms, the first Ctrl+O 20 ms (python -X importtime).
+WARM_UP = (
+    "clinic.ui.desk.visit",
+    "clinic.ui.desk.handout",
+    "clinic.ui.desk.summary",
+    "clinic.ui.desk.walk_in",
+    "clinic.ui.desk.consent",
+    "clinic.ui.clash_dialog",
+    "clinic.core.desk.chronic",
+    "clinic.core.pinyin",  # its dictionaries: 200,000 lists (frozen with the rest)
+)
+
+
+def warm_up(freeze: bool) -> None:
+    for name in WARM_UP:
+        importlib.import_module(name)
+    if freeze:  # the modules just imported live as long as the app (clinic.ui.memory)
+        freeze_long_lived()
+
 
 # The open desk of each app window (clinic day, volunteers): leaving the desk for
 # another screen and coming back returns to it; Ctrl+L / Ctrl+Y change it.
@@ -130,6 +155,7 @@ class DeskScreen(DeskSearch, DeskQueue):
         else:
             self.call_after_refresh(self.action_change_day)
         self.set_interval(REFRESH_SECONDS, self.poll_queue)
+        self.run_worker(partial(warm_up, self.app.freeze_gc), thread=True, group="warm-up")
 
     # -- the day and the volunteers ------------------------------------------------
     def action_change_day(self) -> None:

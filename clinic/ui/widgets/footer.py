@@ -8,9 +8,11 @@ the keys shown had not changed. And each new key was styled three times on
 mount: once as mounted, and once for each change of its ``compact`` flag (on by
 default, then bound to the footer's, off).
 
-This footer composes again only when what it shows changes (the keys, their
-descriptions, whether each is enabled), and gives each new key its ``compact``
-flag and class before it is mounted. The picture is the same as Textual's.
+This footer composes again only when what it shows changes (the keys in their
+order, their descriptions, whether each is enabled), and gives each new key its
+``compact`` flag and class before it is mounted. (Composing the keys with the
+screen instead of at its first bindings refresh was tried: their order changes
+once the first field has the focus, so the footer was composed twice.) The picture is the same as Textual's.
 The class keeps Textual's name, so CSS written for ``Footer`` applies to it.
 """
 
@@ -30,14 +32,17 @@ class Footer(TextualFooter):
         self._shown: tuple | None = None  # what the keys shown were composed from
 
     def _keys(self, screen: Screen) -> tuple:
-        """Everything the footer's keys are composed from, comparable."""
+        """Everything the footer's keys are composed from, comparable: the keys shown
+        and the palette's (the focused field's own keys are not shown)."""
+        palette = self.app.COMMAND_PALETTE_BINDING
         return (
             self.compact,
             self.show_command_palette,
             tuple(
-                (key, b.key, b.action, b.description, b.key_display, b.show, id(b.group))
+                (key, b.key, b.action, b.description, b.key_display, id(b.group))
                 + (enabled, tooltip)
                 for key, (_node, b, enabled, tooltip) in screen.active_bindings.items()
+                if b.show or key == palette
             ),
         )
 
