@@ -165,3 +165,14 @@ async def test_garbage_collected_once_per_pause_only_by_the_real_app(
         assert collected == [1, 1]
     tests_app = make_app(demo_path)
     assert tests_app.freeze_gc is False  # tests' apps never freeze the process's objects
+
+
+def test_warm_up_imports_what_the_desk_keys_open(monkeypatch):
+    import importlib.util
+
+    from clinic.ui.desk import screen
+
+    for name in screen.WARM_UP:  # a name mistyped would warm nothing, silently
+        assert importlib.util.find_spec(name) is not None, name
+    monkeypatch.setattr(screen, "WARM_UP", ("clinic.no_such_module", *screen.WARM_UP))
+    screen.warm_up(freeze=False)  # a module that fails is left to its key: no error here

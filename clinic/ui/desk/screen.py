@@ -49,7 +49,10 @@ WARM_UP = (
 
 def warm_up(freeze: bool) -> None:
     for name in WARM_UP:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - left to the key that opens it, which says so
+            continue  # a failed import here would end the app (a worker's error)
     if freeze:  # the modules just imported live as long as the app (clinic.ui.memory)
         freeze_long_lived()
 
