@@ -24,7 +24,7 @@ from clinic.core.database import Store, open_store
 from clinic.core.errors import ClinicError
 from clinic.core.users import User
 from clinic.i18n import N_, _
-from clinic.ui import registry
+from clinic.ui import memory, registry
 from clinic.ui.errors import show_error
 from clinic.ui.text import shown, shown_lines
 from clinic.ui.writer import Writer
@@ -71,9 +71,13 @@ class ClinicApp(App[None]):
         user: User | None = None,
         today: dt.date | None = None,
         daily_backup: bool = False,
+        freeze_gc: bool = False,
     ) -> None:
         super().__init__()
         self.daily_backup = daily_backup  # run_tui asks for it; tests and snapshots do not
+        # run_tui (and bench_desk) ask for it: long-lived objects out of the garbage
+        # collector's walks (clinic.ui.memory); tests run many apps in one process.
+        self.freeze_gc = freeze_gc
         # CLINIC_CURSOR_BLINK=0: a steady cursor, for people who find blinking
         # tiring, and for screenshots that do not depend on the moment taken.
         self.cursor_blink = os.environ.get("CLINIC_CURSOR_BLINK", "1") != "0"
@@ -234,10 +238,28 @@ class ClinicApp(App[None]):
         else:
             self.push_screen(self._sign_in_screen("start"), self.signed_in)
         self.set_interval(IDLE_CHECK_S, self.lock_if_idle)
+        self.call_after_refresh(self.freeze_long_lived)
+        self._collected_at: float | None = None  # last_input when garbage was last collected
+        if self.freeze_gc:
+            self.set_interval(memory.IDLE_S, self.collect_when_idle)
         if self.daily_backup:
             # Once the first screen has loaded its figures: the copy reads the
             # whole file, and would compete with them for the disk.
             self.set_timer(self.BACKUP_DELAY_S, self._start_daily_backup)
+
+    def freeze_long_lived(self) -> None:
+        """What is alive now lives as long as the app (clinic.ui.memory), when asked for."""
+        if self.freeze_gc:
+            memory.freeze_long_lived()
+
+    def collect_when_idle(self) -> None:
+        """The garbage collected in a pause of the typing, once per pause (clinic.ui.memory)."""
+        if (
+            self.clock() - self.last_input >= memory.IDLE_S
+            and self._collected_at != self.last_input
+        ):
+            self._collected_at = self.last_input
+            memory.collect_garbage()
 
     def _start_daily_backup(self) -> None:
         self.run_worker(self._take_daily_backup, thread=True, group="backup")
@@ -336,8 +358,7 @@ class ClinicApp(App[None]):
         if action in LOCKED_OUT and self._sign_in_shown():
             return False
         if action == "open" and parameters:
-            names = {entry.name for entry in registry.available()}
-            return True if parameters[0] in names else None
+            return True if parameters[0] in registry.available_names() else None
         return True
 
     def action_help(self) -> None:

@@ -18,11 +18,47 @@ from clinic.core.errors import ClinicError
 from clinic.ui.keys import TranslatedBindings
 
 
-class ClinicScreen(TranslatedBindings, Screen):
+def breakpoint_classes(width: int, height: int, horizontal, vertical) -> set[str]:
+    """The breakpoint classes Textual gives a screen of that size (the largest
+    breakpoint each dimension reaches), as ``Screen`` computes them on resize."""
+    found = set()
+    for size, breakpoints in ((width, horizontal or ()), (height, vertical or ())):
+        for at, name in sorted(breakpoints, reverse=True):
+            if size >= at:
+                found.add(name)
+                break
+    return found
+
+
+class Breakpoints:
+    """Mixed into the app's screens: born with the breakpoint classes (-narrow/-wide,
+    -short/-tall) of the app's size. Textual adds them on the screen's first resize,
+    after its widgets were styled, and styled them all again for it: a share of
+    every screen opened (the visit form at each Ctrl+O, each dialog)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        try:
+            app = self.app  # type: ignore[attr-defined]
+            width, height = app.size
+        except RuntimeError:  # Textual's NoActiveAppError
+            return  # made outside a running app: the first resize adds them
+        horizontal = self.HORIZONTAL_BREAKPOINTS  # type: ignore[attr-defined]
+        vertical = self.VERTICAL_BREAKPOINTS  # type: ignore[attr-defined]
+        classes = breakpoint_classes(
+            width,
+            height,
+            app.HORIZONTAL_BREAKPOINTS if horizontal is None else horizontal,
+            app.VERTICAL_BREAKPOINTS if vertical is None else vertical,
+        )
+        self.add_class(*classes, update=False)  # type: ignore[attr-defined]
+
+
+class ClinicScreen(Breakpoints, TranslatedBindings, Screen):
     pass
 
 
-class ClinicModal(TranslatedBindings, ModalScreen):
+class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
     _saving = False
 
     def save_once(

@@ -12,25 +12,43 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
-from textual.binding import ActiveBinding
+from textual.binding import ActiveBinding, Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from clinic.i18n import _
+from clinic.i18n import _, current_language
+
+# (id of a binding, language) -> (that binding, it translated). The footer reads a
+# screen's active bindings at every focus change; a dataclass ``replace`` per binding
+# each time was most of that. The binding is kept in the value, so its id stays its own.
+_TRANSLATED: dict[tuple[int, str], tuple[Binding, Binding]] = {}
+
+
+def _translated_binding(binding: Binding) -> Binding:
+    key = (id(binding), current_language())
+    found = _TRANSLATED.get(key)
+    if found is None or found[0] is not binding:
+        found = (
+            binding,
+            replace(
+                binding,
+                description=_(binding.description) if binding.description else "",
+                tooltip=_(binding.tooltip) if binding.tooltip else "",
+            ),
+        )
+        _TRANSLATED[key] = found
+    return found[1]
 
 
 def translated(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     """``active`` with every description and tooltip in the user's language."""
-    out = {}
-    for key, item in active.items():
-        binding = item.binding
-        binding = replace(
-            binding,
-            description=_(binding.description) if binding.description else "",
-            tooltip=_(binding.tooltip) if binding.tooltip else "",
+    return {
+        key: item._replace(
+            binding=_translated_binding(item.binding),
+            tooltip=_(item.tooltip) if item.tooltip else "",
         )
-        out[key] = item._replace(binding=binding, tooltip=_(item.tooltip) if item.tooltip else "")
-    return out
+        for key, item in active.items()
+    }
 
 
 class TranslatedBindings:

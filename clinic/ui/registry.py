@@ -6,6 +6,7 @@ app owns its screen module; adding a screen is one entry here.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from dataclasses import dataclass
@@ -134,9 +135,20 @@ def in_menu() -> list[ScreenEntry]:
 
 def available() -> list[ScreenEntry]:
     """Entries whose screen module exists (areas still being built are left out)."""
+    return list(_available())
+
+
+def available_names() -> frozenset[str]:
+    return frozenset(screen.name for screen in _available())
+
+
+@functools.cache
+def _available() -> tuple[ScreenEntry, ...]:
+    """Looked up once per process: the app's check_action asks at every footer
+    refresh, and which modules are installed does not change while it runs."""
     found = []
     for screen in SCREENS:
         module_name = screen.target.partition(":")[0]
         if importlib.util.find_spec(module_name) is not None:
             found.append(screen)
-    return found
+    return tuple(found)

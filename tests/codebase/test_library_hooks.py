@@ -36,6 +36,20 @@ def test_textual_still_has_the_hooks_the_app_overrides():
         assert hasattr(CommandPalette, name), name
 
 
+def test_textual_footer_still_as_the_desk_footer_expects():
+    """clinic.ui.widgets.footer: Textual's footer, composed again only when its keys
+    change; it names FooterKey (in a private module) to set ``compact`` before mount."""
+    from textual.reactive import Reactive
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    assert list(inspect.signature(Footer.bindings_changed).parameters) == ["self", "screen"]
+    assert "self.recompose" in inspect.getsource(Footer.bindings_changed)
+    assert "FooterKey(" in inspect.getsource(Footer.compose)
+    assert isinstance(FooterKey.__dict__["compact"], Reactive)
+    assert "-compact" in inspect.getsource(FooterKey._watch_compact)
+
+
 def test_no_other_private_method_of_a_library_is_extended():
     """No other ``super()._x`` call: the app extends no other private method."""
     found = []

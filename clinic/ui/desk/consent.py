@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clinic.core import desk
 from clinic.core.errors import InputError
@@ -15,6 +15,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.text import sentence
+from clinic.ui.widgets.footer import Footer
 
 
 class ConsentDialog(ClinicModal):

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import SelectionList, Static
 
 from clinic.core import desk
 from clinic.core import vitals as V
@@ -25,6 +25,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import lines, plain, sentence
+from clinic.ui.widgets.footer import Footer
 
 HEAD_WIDTH = 14  # cells for the section names beside the items
 
@@ -72,6 +73,7 @@ class HandoutDialog(ClinicModal):
         order = {c: i for i, c in enumerate(self.suggested)}
         self.all.sort(key=lambda t: order.get(t.code, 100))
         self.current = self.all[0].code if self.all else None
+        self._items_of: str | None = None  # the template whose items are shown
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -122,29 +124,33 @@ class HandoutDialog(ClinicModal):
     def show_items(self) -> None:
         box = self.query_one("#items", SelectionList)
         box.clear_options()
+        self._items_of = self.current
         if self.current is None:
             return
         tpl = self.template(self.current)
         # The section's whole name beside its first items, wrapped over them when long
         # (a name cut to "Treatm ·" read badly; a 28-cell column left the advice no room).
         width = min(max((cell_len(s.title) for s in tpl.sections), default=0), HEAD_WIDTH)
+        options = []
         for section in tpl.sections:
             heads = _wrap(section.title, width, len(section.items))
             for index, item in enumerate(section.items):
                 head = heads[index] if index < len(heads) else ""
                 prefix = head + " " * max(width - cell_len(head), 0)
-                box.add_option(
+                options.append(
                     (
                         plain(f"{prefix} │ {item.text}"),
                         item.code,
                         item.code in self.ticks[tpl.code],
                     )
                 )
+        box.add_options(options)  # at once: each add_option laid the list out again
 
     @on(SelectionList.SelectionHighlighted, "#templates")
     def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
         self.current = event.selection.value
-        self.show_items()
+        if self.current != self._items_of:  # the first template's: shown on mount already
+            self.show_items()
 
     @on(SelectionList.SelectedChanged, "#templates")
     def picked_changed(self, event: SelectionList.SelectedChanged) -> None:

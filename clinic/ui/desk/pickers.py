@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from clinic.core import catalogues, desk
@@ -19,6 +19,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.labels import status_label, weekday_label
 from clinic.ui.text import cell, plain, shown
+from clinic.ui.widgets.footer import Footer
 
 
 class DayPicker(ClinicModal):

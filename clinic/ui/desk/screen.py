@@ -11,12 +11,14 @@ desk; every record made here carries that volunteer.
 
 from __future__ import annotations
 
+import importlib
 import weakref
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from clinic.core import desk
 from clinic.i18n import N_, _, join_list
@@ -24,9 +26,36 @@ from clinic.ui.desk.fields import DeskTable, FieldInput
 from clinic.ui.desk.queue import DeskQueue
 from clinic.ui.desk.search import DeskSearch
 from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.memory import freeze_long_lived
 from clinic.ui.text import fill, shown
+from clinic.ui.widgets.footer import Footer
 
 REFRESH_SECONDS = 3.0
+
+# What the desk's keys open, imported in a thread once the desk is shown rather than
+# at the first key: the first Ctrl+R paid about 60 ms for the handout dialog and its
+# sheet writer (jinja2), the first F9 30 ms, the first Ctrl+O 20 ms (python -X importtime).
+WARM_UP = (
+    "clinic.ui.desk.visit",
+    "clinic.ui.desk.handout",
+    "clinic.ui.desk.summary",
+    "clinic.ui.desk.walk_in",
+    "clinic.ui.desk.consent",
+    "clinic.ui.clash_dialog",
+    "clinic.core.desk.chronic",
+    "clinic.core.pinyin",  # its dictionaries: 200,000 lists (frozen with the rest)
+)
+
+
+def warm_up(freeze: bool) -> None:
+    for name in WARM_UP:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - left to the key that opens it, which says so
+            continue  # a failed import here would end the app (a worker's error)
+    if freeze:  # the modules just imported live as long as the app (clinic.ui.memory)
+        freeze_long_lived()
+
 
 # The open desk of each app window (clinic day, volunteers): leaving the desk for
 # another screen and coming back returns to it; Ctrl+L / Ctrl+Y change it.
@@ -129,6 +158,7 @@ class DeskScreen(DeskSearch, DeskQueue):
         else:
             self.call_after_refresh(self.action_change_day)
         self.set_interval(REFRESH_SECONDS, self.poll_queue)
+        self.run_worker(partial(warm_up, self.app.freeze_gc), thread=True, group="warm-up")
 
     # -- the day and the volunteers ------------------------------------------------
     def action_change_day(self) -> None:

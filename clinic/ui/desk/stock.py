@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clinic.core.desk import handouts
 from clinic.core.errors import ClinicError
@@ -14,6 +14,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import plain
+from clinic.ui.widgets.footer import Footer
 
 
 class StockDialog(ClinicModal):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from clinic.core.desk import summary as day_summary
 from clinic.i18n import N_, _, join_list, ngettext
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import fill, sentence
 from clinic.ui.text import lines as text_lines
+from clinic.ui.widgets.footer import Footer
 
 
 class SummaryScreen(ClinicScreen):

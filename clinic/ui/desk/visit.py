@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import DataTable, Header, Input, Label, SelectionList, Static
 
 from clinic.core import desk, edits
 from clinic.core import vitals as V
@@ -28,6 +28,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.text import lines, plain, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
+from clinic.ui.widgets.footer import Footer
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
 # the two readings taken at nearly every visit come first.
@@ -155,7 +156,7 @@ class VisitScreen(VisitPanels):
     # -- panels --------------------------------------------------------------------
     def show_fasting(self) -> None:
         label = _("fasting") if self.form.fasting else _("random")
-        self.query_one("#fasting", Static).update(Content(f"[{label}] Ctrl+G"))
+        self.show("#fasting", Content(f"[{label}] Ctrl+G"))
 
     def action_toggle_fasting(self) -> None:
         if not self.field_may_edit():
@@ -176,7 +177,7 @@ class VisitScreen(VisitPanels):
         for field in self.query(FieldInput):
             field.disabled = self.read_only
         self.query_one("#conditions", SelectionList).disabled = self.locked or self.read_only
-        self.query_one("#visit-title", Static).update(self.banner())
+        self.show("#visit-title", self.banner())
         if self.read_only:
             self.set_focus(None)
 
@@ -208,7 +209,7 @@ class VisitScreen(VisitPanels):
         if yes:
             self.locked = False
             self.query_one("#conditions", SelectionList).disabled = False
-            self.query_one("#visit-title", Static).update(self.banner())
+            self.show("#visit-title", self.banner())
 
     # -- reading the form ------------------------------------------------------------
     def read(self) -> desk.VisitForm:
@@ -233,7 +234,6 @@ class VisitScreen(VisitPanels):
             f.level == "urgent" and f.code not in urgent_before for f in self.flags
         ):
             self.app.bell()  # an urgent reading: make sure the desk looks up
-        box = self.query_one("#flags", Static)
         parts = [
             plain(
                 f" {'‼' if f.level == 'urgent' else '!'} {f.message} ",
@@ -244,7 +244,7 @@ class VisitScreen(VisitPanels):
         bmi = V.bmi(row.get("weight_kg"), row.get("height_cm"))
         if bmi is not None:
             parts.append(plain(_("BMI {bmi}").format(bmi=bmi)))
-        box.update(lines(*parts))
+        self.show("#flags", lines(*parts))
         follow_up = self.query_one("#follow_up_due", Input)
         if not self._follow_up_touched and self.focused is not follow_up:
             # A sensible default the volunteer sees and may clear: typing in the field keeps their value.

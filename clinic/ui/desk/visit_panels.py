@@ -6,6 +6,7 @@ A base of ``VisitScreen`` (clinic.ui.desk.visit), which loads ``self.ctx``
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
@@ -18,8 +19,28 @@ from clinic.ui.labels import sex_short
 from clinic.ui.text import fill, lines, sentence, shown
 
 
+def _shown_as(content: Content | Text | str) -> tuple:
+    """What a panel shows, comparable: the text and its styles."""
+    if isinstance(content, str):
+        return (content, ())
+    return (content.plain, tuple(content.spans))
+
+
 class VisitPanels(ClinicScreen):
     """The read-only panels of the visit form (see the module)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._panels: dict[str, tuple] = {}  # selector -> what its Static shows
+
+    def show(self, selector: str, content: Content | Text | str) -> None:
+        """``content`` in the Static ``selector``, unless it shows that already: each
+        update lays the whole form out again, and the flags line is made anew at every
+        key typed in a reading, most often the same."""
+        shown_as = _shown_as(content)
+        if self._panels.get(selector) != shown_as:
+            self._panels[selector] = shown_as
+            self.query_one(selector, Static).update(content)
 
     def banner(self) -> Content:
         """The person whose form this is, unmistakably, and whether the visit is done."""
@@ -69,7 +90,7 @@ class VisitPanels(ClinicScreen):
                 else _("proxy {name}").format(name=shown(consent["proxy_name"] or ""))
             )
             parts.append(_("Consent: {date}, {who}").format(date=consent["given_at"][:10], who=who))
-        self.query_one("#person", Static).update(lines(*parts))
+        self.show("#person", lines(*parts))
 
     def show_history(self) -> None:
         table = self.query_one("#history", DataTable)
@@ -98,4 +119,4 @@ class VisitPanels(ClinicScreen):
             if rows
             else _("No health prescription yet (Ctrl+R)")
         )
-        self.query_one("#handouts", Static).update(sentence(text))
+        self.show("#handouts", sentence(text))

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from clinic.core import catalogues, desk
 from clinic.core.categories import parse_sex
@@ -20,6 +20,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.desk.fields import FieldInput, FieldSelect, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, sentence
+from clinic.ui.widgets.footer import Footer
 
 
 @dataclass
