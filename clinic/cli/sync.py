@@ -100,35 +100,8 @@ def export_command(app: AppContext, device: str | None, out: Path | None, as_jso
                 ensure_ascii=False,
             )
         )
-    elif made.path is None and device is not None:
-        click.echo(
-            _("Nothing changed for {device} since its last update; no file was written.").format(
-                device=device
-            )
-        )
-    elif made.path is None:
-        click.echo(_("Nothing changed since the last export; no bundle was written."))
-    elif device is not None:
-        click.echo(
-            _(
-                "Update {sequence} for {device} saved: {path} ({changes} changes, {size} KB)."
-            ).format(
-                sequence=made.sequence,
-                device=device,
-                path=made.path,
-                changes=made.changes,
-                size=max(made.size // 1024, 1),
-            )
-        )
     else:
-        click.echo(
-            _("Bundle {sequence} saved: {path} ({changes} changes, {size} KB).").format(
-                sequence=made.sequence,
-                path=made.path,
-                changes=made.changes,
-                size=max(made.size // 1024, 1),
-            )
-        )
+        click.echo(made.sentence(device))
 
 
 @sync_group.command(

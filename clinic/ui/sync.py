@@ -357,14 +357,8 @@ class SyncScreen(ClinicScreen):
 
     def _exported(self, made: Any) -> str:
         if made.path is None:
-            return _("Nothing changed since the last export; no bundle was written.")
-        saved = _("Bundle {sequence} saved: {path} ({changes} changes, {size} KB).").format(
-            sequence=made.sequence,
-            path=made.path,
-            changes=made.changes,
-            size=max(made.size // 1024, 1),
-        )
-        return f"{saved}\n{counts_line(made.counts)}"
+            return made.sentence()
+        return f"{made.sentence()}\n{counts_line(made.counts)}"
 
     def action_import_update(self) -> None:
         try:
@@ -428,19 +422,8 @@ class SyncScreen(ClinicScreen):
 
         def said(made: Any) -> str:
             if made.path is None:
-                return _(
-                    "Nothing changed for {device} since its last update; no file was written."
-                ).format(device=device)
-            saved = _(
-                "Update {sequence} for {device} saved: {path} ({changes} changes, {size} KB)."
-            ).format(
-                sequence=made.sequence,
-                device=device,
-                path=made.path,
-                changes=made.changes,
-                size=max(made.size // 1024, 1),
-            )
-            return f"{saved}\n{counts_line(made.counts)}"
+                return made.sentence(device)
+            return f"{made.sentence(device)}\n{counts_line(made.counts)}"
 
         self._run(
             rights.UPDATE,

@@ -120,3 +120,32 @@ def test_the_rights_of_sync_are_the_command_lines(district):
     assert right_needed("sync status", {}, None) == rights.REVIEW
     assert {rights.ENROL, rights.UPDATE, rights.IMPORT, rights.REVIEW} <= set(RIGHTS)
     assert all(RIGHTS[r] == {"coordinator"} for r in (rights.ENROL, rights.IMPORT))
+
+
+def test_what_an_export_says_is_one_sentence_for_both_front_ends(district, enrol, tmp_path):
+    """The command line and the Sync screen print ``Exported.sentence``: a count of one
+    change is singular, and an update names its laptop."""
+    from clinic.i18n import set_language
+
+    laptop = enrol("甲队")
+    with open_store(laptop) as store:
+        nothing = export_bundle(store, tmp_path / "a.bundle", actor="tester")
+    assert nothing.sentence() == "Nothing changed since the last export; no bundle was written."
+    _hours(laptop, 5.0)
+    with open_store(laptop) as store:
+        made = export_bundle(store, tmp_path / "a.bundle", actor="tester")
+    assert made.changes == 2  # the hours, and the export's own audit row
+    assert made.sentence() == f"Bundle 1 saved: {made.path} (2 changes, 1 KB)."
+    _hours(district, 7.0)
+    with open_store(district) as store:
+        update = export_update(store, "甲队", tmp_path / "u.update", actor="tester")
+    assert update.changes == 1
+    assert update.sentence("甲队") == f"Update 1 for 甲队 saved: {update.path} (1 change, 1 KB)."
+    set_language("zh")
+    try:
+        assert (
+            update.sentence("甲队")
+            == f"给 甲队 的第 1 号更新已保存：{update.path}（1 处改动，1 KB）。"
+        )
+    finally:
+        set_language("en")

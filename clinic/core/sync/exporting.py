@@ -23,7 +23,7 @@ from typing import Any
 from clinic.core.errors import InputError
 from clinic.core.files import app_folder, safe_file_name, write_bytes_atomic
 from clinic.core.sync.bundle import FORMAT, digest, pack
-from clinic.i18n import _
+from clinic.i18n import _, ngettext
 from clinic.store import Store, open_store
 from clinic.store import sync as q
 from clinic.store.audit import record as record_audit
@@ -37,6 +37,27 @@ class Exported:
     changes: int
     counts: dict[str, dict[str, int]]
     size: int
+
+    def sentence(self, device: str | None = None) -> str:
+        """What was written, for the command line and the Sync screen alike: a laptop's
+        bundle, or (``device``) the district's update for that laptop."""
+        if self.path is None:
+            if device is not None:
+                return _(
+                    "Nothing changed for {device} since its last update; no file was written."
+                ).format(device=device)
+            return _("Nothing changed since the last export; no bundle was written.")
+        size = _("{changes}, {kb} KB").format(
+            changes=ngettext("{n} change", "{n} changes", self.changes).format(n=self.changes),
+            kb=max(self.size // 1024, 1),
+        )
+        if device is not None:
+            return _("Update {sequence} for {device} saved: {path} ({size}).").format(
+                sequence=self.sequence, device=device, path=self.path, size=size
+            )
+        return _("Bundle {sequence} saved: {path} ({size}).").format(
+            sequence=self.sequence, path=self.path, size=size
+        )
 
 
 def migrations_digest(names: list[str]) -> str:
