@@ -239,10 +239,27 @@ def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | No
 # -- copies and changesets ------------------------------------------------------------
 
 
-def _apsw(path: Path) -> apsw.Connection:
+def _apsw(path: Path, *, live: bool = False) -> apsw.Connection:
+    """An apsw connection; ``live``: to a database the app may hold open through sqlite3
+    in this very process (the district's or the laptop's file), see :func:`_spare_the_log`."""
     conn = apsw.Connection(str(path))
     conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+    if live:
+        _spare_the_log(conn)
     return conn
+
+
+def _spare_the_log(conn: apsw.Connection, spare: bool = True) -> None:
+    """Closing (or detaching) leaves the write-ahead log as it is: no checkpoint, no delete.
+
+    apsw brings its own copy of SQLite, which cannot see the standard library's
+    connections of this process (POSIX locks are per process): closing its last
+    connection to a file would checkpoint and delete the -wal and -shm files under the
+    app's open Store, whose view then goes stale and whose next commits go to a deleted
+    log, and the file is damaged ("database disk image is malformed"; SQLite's
+    howtocorrupt.html, two copies of SQLite in one program). The app's own connections
+    checkpoint as ever."""
+    conn.config(apsw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1 if spare else 0)
 
 
 def read_settings(path: Path, keys: tuple[str, ...]) -> dict[str, str]:
@@ -268,7 +285,7 @@ def write_settings(path: Path, values: dict[str, str]) -> None:
 
 def copy_new_audit_rows(source: Path, target: Path) -> None:
     """Audit rows of ``source`` newer than ``target``'s newest, copied into ``target``."""
-    conn = _apsw(target)
+    conn = _apsw(target, live=True)  # the live file is attached: its log is spared
     try:
         conn.execute("ATTACH DATABASE ? AS live", (str(source),))
         with conn:
@@ -277,6 +294,7 @@ def copy_new_audit_rows(source: Path, target: Path) -> None:
                 "WHERE id > (SELECT coalesce(max(id), 0) FROM main.audit_log)"
             )
         conn.execute("DETACH DATABASE live")
+        _spare_the_log(conn, False)  # the copy's own log goes into the copy on close
     finally:
         conn.close()
 
@@ -383,7 +401,7 @@ class Applied:
 @contextmanager
 def district_transaction(path: Path) -> Iterator[apsw.Connection]:
     """One write transaction on the district file through apsw: all of it or nothing."""
-    conn = _apsw(path)
+    conn = _apsw(path, live=True)
     try:
         conn.execute(FOREIGN_KEYS_PRAGMA)
         conn.execute("BEGIN IMMEDIATE")
@@ -566,7 +584,7 @@ def last_sequences(conn: apsw.Connection) -> defaultdict[int, int]:
 
 def applied_digest(path: Path, device: int, sequence: int) -> str | None:
     """:func:`bundle_applied` on the district file at ``path``."""
-    conn = _apsw(path)
+    conn = _apsw(path, live=True)
     try:
         return bundle_applied(conn, device, sequence)
     finally:
@@ -583,7 +601,7 @@ def device_keys(conn: apsw.Connection) -> dict[int, tuple[str, str]]:
 
 def read_district(path: Path, read: Callable[[apsw.Connection], Any]) -> Any:
     """``read(conn)`` on an apsw connection to ``path`` (checks before a transaction)."""
-    conn = _apsw(path)
+    conn = _apsw(path, live=True)
     try:
         return read(conn)
     finally:

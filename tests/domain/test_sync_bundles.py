@@ -19,6 +19,7 @@ from clinic.cli.main import cli
 from clinic.core import desk
 from clinic.core.desk.handouts import set_stock
 from clinic.core.errors import BundleError, InputError
+from clinic.core.imports import import_register
 from clinic.core.planning.assignments import set_assignment
 from clinic.core.sync.importing import import_bundles, sync_status
 from clinic.core.sync.review import conflicts, settle
@@ -506,3 +507,40 @@ def test_a_record_deleted_on_one_side_and_edited_on_the_other_goes_to_review(
             settle(store, clash["id"], "laptop", actor="tester")
             assert store.one("SELECT 1 FROM assignments WHERE id = ?", [assignment]) is None
         assert conflicts(store) == []
+
+
+def test_the_district_file_stays_whole_when_clashing_bundles_are_imported_from_an_open_store(
+    district, enrol, export_from, tmp_path, today, valid_id, write_csv, register_header
+):
+    """The import writes through apsw (its own copy of SQLite) while the caller's store
+    (the standard library's sqlite3) holds the same file open. apsw closing its
+    connection must leave the write-ahead log alone: it checkpointed and deleted it under
+    the store, whose view went stale, and the file read "database disk image is
+    malformed" (found by test_sync_district.py: the same register persons imported on
+    the district and on two laptops, both laptops' bundles imported at once)."""
+
+    def register(path, *shared: int) -> None:
+        lines = [register_header]
+        for k in shared:
+            number = valid_id("500110", "19560312", 61 + 2 * k)
+            lines.append(
+                f"S900{k},登记{k},户主,男,{number},1956-03-12,1390000000{k},"
+                f"中峰镇,龙山村,3组,脱贫户,,,登记{k}"
+            )
+        with open_store(path) as store:
+            import_register(store, write_csv(tmp_path / "register.csv", lines), today=today)
+
+    b, c = enrol("B"), enrol("C")
+    register(district, 0)
+    register(c, 0, 1)
+    register(b, 1, 0)
+    bundles = [export_from(b), export_from(c)]
+    with open_store(district) as store:
+        results = import_bundles(store, bundles, actor="tester")
+        assert [r.conflicts > 0 for r in results] == [True, True]
+        clashes = conflicts(store)
+        assert {c["table_name"] for c in clashes} >= {"persons", "households"}
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+    with open_store(district) as store:
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        assert store.scalar("SELECT count(*) FROM persons WHERE name LIKE '登记%'") == 2
