@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from clinic.cli.main import cli
 from clinic.core import desk
+from clinic.core.desk import handouts
 from clinic.core.desk.handouts import set_stock
 from clinic.core.errors import BundleError, InputError
 from clinic.core.imports import import_register
@@ -544,3 +545,38 @@ def test_the_district_file_stays_whole_when_clashing_bundles_are_imported_from_a
     with open_store(district) as store:
         assert store.scalar("PRAGMA integrity_check") == "ok"
         assert store.scalar("SELECT count(*) FROM persons WHERE name LIKE '登记%'") == 2
+
+
+def test_rows_pointing_at_a_record_waiting_in_review_from_an_earlier_bundle_wait_too(
+    district, enrol, export_from, day_of_work, clinic_day, today, now, valid_id
+):
+    """B's person (an ID number A registered first) waits in the review list with B's
+    visit. B's next bundle hands that visit another prescription: the handout waits in
+    the review list too, and the rest of the bundle arrives. The whole bundle was refused
+    ("refer to records this database does not have"), and every later bundle of B waited
+    for it for ever (found by test_sync_district.py)."""
+    number = valid_id("500110", "19560312", 15)
+    a, b = enrol("A"), enrol("B")
+    day_of_work(a, today, now, "甲同号", id_number=number, birth="1956-03-12")
+    work = day_of_work(b, today, now, "乙同号", id_number=number, birth="1956-03-12")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a), export_from(b)], actor="tester")
+    with open_store(b) as laptop:
+        day = clinic_day(laptop, today)
+        visit = laptop.scalar("SELECT id FROM visits WHERE uid = ?", [work["visit_uid"]])
+        template = next(t for t in handouts.templates(laptop) if t.code == "diabetes")
+        (handout,) = handouts.hand_out(
+            laptop, day, visit, [handouts.Pick(template.id, template.item_codes()[:1])], None, now
+        )
+        set_stock(laptop, day["id"], "diabetes", 30)
+    with open_store(district) as store:
+        (second,) = import_bundles(store, [export_from(b)], actor="tester")
+        assert (second.sequence, second.already, second.waits_for) == (2, False, None)
+        waiting = {(c["table_name"], c["row_key"].get("id"), c["kind"]) for c in conflicts(store)}
+        assert ("handouts", handout, "held") in waiting
+        assert store.one("SELECT 1 FROM handouts WHERE id = ?", [handout]) is None
+        day_id = clinic_day(store, today)["id"]
+        brought = "SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = ?"
+        assert store.scalar(brought, [day_id, "diabetes"]) == 30
+        (status,) = [s for s in sync_status(store, today) if s["device"] == "B"]
+        assert status["last_sequence"] == 2

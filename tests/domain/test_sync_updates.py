@@ -171,3 +171,38 @@ def test_the_commands_write_and_apply_an_update(district, merged, tmp_path):
     assert "Wrote update 1 for the laptop A" in log.output
     with open_store(paths["A"]) as laptop:
         assert laptop.one("SELECT 1 FROM persons WHERE uid = ?", [work["B"]["person_uid"]])
+
+
+def test_an_update_whose_records_point_at_a_person_the_laptop_registered_too(
+    district, enrol, export_from, update_for, day_of_work, today, now, valid_id
+):
+    """The district and laptop A each registered a walk-in with one ID number and checked
+    them in. The district's person cannot land on A (A has the number): the district's
+    visit, consent and prescription of that person are left out on A too, the rest of the
+    update arrives, A keeps its own person, and at the district A's person waits in the
+    review list. The whole update was refused ("refer to records this laptop does not
+    have") and A could take no update again (found by test_sync_district.py)."""
+    number = valid_id("500110", "19560312", 15)
+    a = enrol("A")
+    ours = day_of_work(district, today, now, "区同号", id_number=number, birth="1956-03-12")
+    theirs = day_of_work(a, today, now, "甲同号", id_number=number, birth="1956-03-12")
+    with open_store(district) as store:
+        store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = 1")
+        store.conn.commit()
+    (result,) = apply(a, update_for("A"))
+    assert not result.already
+    with open_store(a) as laptop:
+        assert (
+            laptop.scalar("SELECT uid FROM persons WHERE id_number = ?", [number])
+            == (theirs["person_uid"])
+        )
+        assert laptop.one("SELECT 1 FROM visits WHERE uid = ?", [ours["visit_uid"]]) is None
+        assert laptop.scalar("SELECT phone FROM persons WHERE id = 1") == "13911112222"
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        kinds = {(c["table_name"], c["kind"]) for c in conflicts(store)}
+        assert ("persons", "constraint") in kinds
+        assert (
+            store.scalar("SELECT uid FROM persons WHERE id_number = ?", [number])
+            == (ours["person_uid"])
+        )
