@@ -218,10 +218,25 @@ def day_of_work():
 
 @pytest.fixture(scope="session")
 def sync_district(_demo_master, tmp_path_factory):
-    """A district (the small demo) with laptops A, B and C enrolled, built once per
-    session; ``sync_district.copy_to(folder)`` gives a run its own copy."""
+    """A district (the small demo, with three shared register persons) and laptops A, B
+    and C enrolled from it, built once per session; ``sync_district.copy_to(folder)``
+    gives a run its own copy."""
     from support.sync import build_district
 
     return build_district(
-        _demo_master, tmp_path_factory.mktemp("district") / "world", ("A", "B", "C"), "测试协调员"
+        _demo_master,
+        tmp_path_factory.mktemp("district") / "world",
+        ("A", "B", "C"),
+        "测试协调员",
+        register_header=REGISTER_HEADER,
+        shared=3,
     )
+
+
+@pytest.fixture(scope="session")
+def shared_person():
+    """``shared_person(k, phone)``: (ID number, register line) of the district's shared
+    register person ``k`` (``sync_district`` holds k = 0, 1, 2)."""
+    from support.sync import shared_person
+
+    return shared_person

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -113,6 +113,7 @@ class Kit:
     valid_id: Any
     write_csv: Any
     register_header: str
+    shared_person: Any
 
 
 def figures(store, day_ids: tuple[int, ...]) -> dict[str, float]:
@@ -179,9 +180,12 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         return [r["id"] for r in rows]
 
     def _shared_id(self, k: int, kind: str) -> str:
-        """The ID number of shared person ``k`` (a man: an odd sequence number); register
-        persons and walk-ins apart."""
-        return self.kit.valid_id("500110", "19560312", (61 if kind == "register" else 41) + 2 * k)
+        """The ID number of shared person ``k``: a register person every device has from
+        its base, or a walk-in's number several devices may type (a man: an odd
+        sequence number)."""
+        if kind == "register":
+            return self.kit.shared_person(k, "")[0]
+        return self.kit.valid_id("500110", "19560312", 41 + 2 * k)
 
     # -- edits on any device --------------------------------------------------------
 
@@ -275,9 +279,12 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
     @rule(device=st.sampled_from(DEVICES), pick=st.integers(0, 10_000))
     def hours(self, device: str, pick: int) -> None:
         """A volunteer of the day marked attended, with hours nobody typed before."""
+        self._hours(device, device, pick)
+
+    def _hours(self, device: str, team: str, pick: int) -> None:
         hours = (next(self.fresh) % 96 + 1) / 4
         with open_store(self.paths[device]) as store:
-            day = self._day(store, device)
+            day = self._day(store, team)
             rows = store.query(
                 "SELECT id FROM assignments WHERE clinic_day_id = ? ORDER BY id", [day["id"]]
             )
@@ -289,16 +296,18 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         fields[("assignments", assignment, "status")] = "attended"
         fields[("assignments", assignment, "hours")] = hours
 
+    @rule(team=st.sampled_from(LAPTOPS), pick=st.integers(0, 10_000))
+    def correct_hours(self, team: str, pick: int) -> None:
+        """The coordinator types the hours of a volunteer of a team's day at the district
+        (the team may type them too: a clash)."""
+        self._hours("district", team, pick)
+
     @rule(device=st.sampled_from(DEVICES), k=st.integers(0, SHARED - 1))
     def register(self, device: str, k: int) -> None:
-        """A register file of one shared person, with a new phone: it adds them where
-        the device does not have them yet, and changes their phone where it does."""
+        """A register file of one shared person (every base holds them) with a new phone:
+        two devices changing it clash."""
         phone = f"139{next(self.fresh):08d}"
-        number = self._shared_id(k, "register")
-        name = f"登记{k}"
-        line = (
-            f"S900{k},{name},户主,男,{number},1956-03-12,{phone},中峰镇,龙山村,3组,脱贫户,,,{name}"
-        )
+        number, line = self.kit.shared_person(k, phone)
         path = self.folder / f"register-{device}-{k}.csv"
         self.kit.write_csv(path, [self.kit.register_header, line])
         with open_store(self.paths[device]) as store:
@@ -306,8 +315,7 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
             result = import_register(store, path, today=DAYS[device], actor="tester")
             assert result.rejected == 0, result.problems
             person = store.scalar("SELECT id FROM persons WHERE id_number = ?", [number])
-        if before is None:
-            self.work[device].rows.add(("persons", person))
+        assert before == person  # in the base: changed, not added
         self.work[device].fields[("persons", person, "phone")] = phone
 
     # -- bundles out, in, and back ----------------------------------------------------
@@ -363,6 +371,8 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         with open_store(self.paths[device]) as laptop:
             (result,) = import_updates(laptop, [out], actor="tester")
             assert not result.already
+            if result.kept:
+                event("an update met the laptop's unsent edits")
             self._holds(laptop, self.work[device], clashes=set())
 
     # -- what must hold ---------------------------------------------------------------
@@ -379,12 +389,15 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
             for sent in applied:
                 assert (sent.device, sent.sequence) not in self.delivered
                 self.delivered.add((sent.device, sent.sequence))
+            for clash in conflicts(store):
+                event(f"review list: {clash['table_name']} {clash['kind']}")
             clashes = self._clashes(store)
             for index, sent in enumerate(applied):
                 later = {key for s in applied[index + 1 :] for key in s.work.fields}
                 self._holds(store, sent.work, clashes[sent.device], superseded=later)
             for result in results:
                 if result.waits_for is not None:
+                    event("a bundle held for an earlier one")
                     held = by_key[(result.device, result.sequence)]
                     for table, row_id in held.work.rows:
                         assert not store.one(f"SELECT 1 FROM {table} WHERE id = ?", [row_id])
@@ -416,7 +429,7 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         """Every laptop's last bundle, all delivered (latest first: the earlier ones
-        release them); then the figures."""
+        release them), the district's update to every laptop; then the figures."""
         try:
             for device in LAPTOPS:
                 self._export(device)
@@ -424,6 +437,8 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
             if waiting:
                 self._import(waiting[::-1])
             assert self.delivered == {(s.device, s.sequence) for s in self.sent}
+            for device in LAPTOPS:
+                self.way_back(device)
             self._figures_add_up()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -433,36 +448,47 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
             days = {name: self._day(store, name)["id"] for name in DEVICES}
             merged = {name: figures(store, (day,)) for name, day in days.items()}
             season = figures(store, tuple(days.values()))
-            held_visits = {
-                name: {row for table, row in rows if table == "visits"}
+            assert figures(store, self.past) == self.past_figures
+            sides = {
+                name: self._district_side(store, rows)
                 for name, rows in self._clashes(store).items()
             }
-            held_handouts = self._clashes(store)
-            assert figures(store, self.past) == self.past_figures
         assert merged["district"]["visits"] == len(self.made_visits["district"])
         for name in LAPTOPS:
-            own = self._laptop_less_review(name, days[name], held_handouts[name])
-            assert merged[name] == own, name
-            assert merged[name]["visits"] == len(self.made_visits[name] - held_visits[name])
+            assert merged[name] == self._laptop_as_settled(name, days[name], sides[name]), name
+            left_out = {row for (table, row), side in sides[name].items() if table == "visits"}
+            assert merged[name]["visits"] == len(self.made_visits[name] - left_out)
         for figure in ("visits", "prescriptions", "hours"):
             total = sum(merged[name][figure] for name in DEVICES)
             assert season[figure] == pytest.approx(total), figure
 
-    def _laptop_less_review(self, name: str, day: int, held: set[tuple[str, int]]) -> dict:
-        """The laptop's figures of its day, less its rows in the district's review list."""
-        copy = self.folder / f"{name}-less-review.db"
+    def _district_side(self, store, rows: set[tuple[str, int]]) -> dict:
+        """(table, id) -> the district's row, None where it has none, for rows in clash."""
+        return {
+            (table, row): store.one(f"SELECT * FROM {table} WHERE id = ?", [row])
+            for table, row in rows
+            if row is not None
+        }
+
+    def _laptop_as_settled(self, name: str, day: int, sides: dict) -> dict:
+        """The laptop's figures of its day, each of its clashes settled by keeping the
+        district's side (what the district counts until the coordinator decides)."""
+        copy = self.folder / f"{name}-as-settled.db"
         shutil.copy(self.paths[name], copy)
-        visits = [row for table, row in held if table == "visits"]
-        handouts_held = [row for table, row in held if table == "handouts"]
         conn = sqlite3.connect(copy)
         try:
             with conn:
-                for row in handouts_held:
-                    conn.execute("DELETE FROM handouts WHERE id = ?", [row])
-                for row in visits:
-                    conn.execute("DELETE FROM handouts WHERE visit_id = ?", [row])
-                    conn.execute("DELETE FROM visit_conditions WHERE visit_id = ?", [row])
-                    conn.execute("DELETE FROM visits WHERE id = ?", [row])
+                for (table, row), district_row in sides.items():
+                    if district_row is None:
+                        if table == "visits":
+                            conn.execute("DELETE FROM handouts WHERE visit_id = ?", [row])
+                            conn.execute("DELETE FROM visit_conditions WHERE visit_id = ?", [row])
+                        conn.execute(f"DELETE FROM {table} WHERE id = ?", [row])
+                    else:
+                        sets = ", ".join(f"[{c}] = ?" for c in district_row)
+                        conn.execute(
+                            f"UPDATE {table} SET {sets} WHERE id = ?", [*district_row.values(), row]
+                        )
         finally:
             conn.close()
         with open_store(copy) as store:
@@ -478,6 +504,7 @@ def test_a_district_on_one_machine(
     valid_id,
     write_csv,
     register_header,
+    shared_person,
 ):
     machine = type(
         "DistrictOnOneMachine",
@@ -492,6 +519,7 @@ def test_a_district_on_one_machine(
                 valid_id,
                 write_csv,
                 register_header,
+                shared_person,
             )
         },
     )

@@ -113,14 +113,29 @@ def laptop_work(
 # -- a district on one machine ---------------------------------------------------------
 
 
+def shared_person(k: int, phone: str) -> tuple[str, str]:
+    """Register person ``k`` of the few every device of a district may edit: (their ID
+    number, their line of a register file, with ``phone``). A man born 1956-03-12 of
+    中峰镇/龙山村, head of household S900k."""
+    from clinic.core.idnumbers import check_character
+
+    first = f"50011019560312{61 + 2 * k:03d}"  # an odd sequence number: a man
+    number = first + check_character(first)
+    name = f"登记{k}"
+    line = f"S900{k},{name},户主,男,{number},1956-03-12,{phone},中峰镇,龙山村,3组,脱贫户,,,{name}"
+    return number, line
+
+
 @dataclass(frozen=True)
 class District:
     """A district database and its laptops' databases (in one folder): ``laptops`` maps
-    each laptop's name to its file."""
+    each laptop's name to its file; ``shared``, the ID numbers of the register persons
+    (:func:`shared_person`) the district held when the laptops were enrolled."""
 
     folder: Path
     district: Path
     laptops: dict[str, Path]
+    shared: tuple[str, ...] = ()
 
     def copy_to(self, target: Path) -> District:
         """The whole folder copied (databases, the district's key, every laptop's and the
@@ -130,19 +145,37 @@ class District:
             target,
             target / self.district.relative_to(self.folder),
             {n: target / p.relative_to(self.folder) for n, p in self.laptops.items()},
+            self.shared,
         )
 
 
-def build_district(demo: Path, folder: Path, names: tuple[str, ...], actor: str) -> District:
-    """A copy of ``demo`` as the district and one laptop per name made from it as
-    ``clinic sync base`` makes them, each opened once (its first snapshot); every file
-    checkpointed, so the folder can be copied as it is."""
+def build_district(
+    demo: Path,
+    folder: Path,
+    names: tuple[str, ...],
+    actor: str,
+    *,
+    register_header: str,
+    shared: int = 0,
+) -> District:
+    """A copy of ``demo`` as the district, its register given ``shared`` persons of
+    :func:`shared_person` (a register file with ``register_header``), and one laptop per
+    name made from it as ``clinic sync base`` makes them, each opened once (its first
+    snapshot); every file checkpointed, so the folder can be copied as it is."""
+    from clinic.core.imports import import_register
     from clinic.core.sync.enrol import make_base
 
     folder.mkdir(parents=True)
     district = folder / "district.db"
     _checkpoint(demo)
     shutil.copy(demo, district)
+    people = [shared_person(k, f"1380000000{k}") for k in range(shared)]
+    if people:
+        register = folder / "shared-register.csv"
+        lines = [register_header, *(line for _number, line in people)]
+        register.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+        with open_store(district) as store:
+            import_register(store, register, actor=actor, today=dt.date(2026, 11, 1))
     laptops = {}
     for name in names:
         out = folder / "laptops" / f"{name}.db"
@@ -152,7 +185,7 @@ def build_district(demo: Path, folder: Path, names: tuple[str, ...], actor: str)
         laptops[name] = out
     for path in folder.rglob("*.db"):
         _checkpoint(path)
-    return District(folder, district, laptops)
+    return District(folder, district, laptops, tuple(number for number, _line in people))
 
 
 def _checkpoint(path: Path) -> None:
