@@ -519,19 +519,38 @@ def _row_id(tc: apsw.TableChange, columns: list[str]) -> Any:
 def apply_changeset(conn: apsw.Connection, changeset: bytes) -> Applied:
     """Apply inside the caller's transaction. A clash keeps the district's row and is
     returned for the review list. Rows that point at a row held back by a clash (a visit
-    of a person whose ID number the district has under another person) are held back
-    too, and listed: the apply is tried again without them, in a savepoint, until it
-    fits. A row pointing at a record the district does not have at all aborts it."""
+    of a person whose ID number the district has under another person), in this bundle
+    or in an earlier one (:func:`waiting_in_review`), are held back too, and listed: the
+    apply is tried again without them, in a savepoint, until it fits. A row pointing at
+    a record the district does not have at all aborts it."""
     tables = set(synced_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
     references = foreign_keys(conn, tables)
-    held: Held = set()
+    held: Held = waiting_in_review(conn, tables)
     for _attempt in range(12):  # each round holds back one more level of dependants
         applied, newly = _apply_once(conn, changeset, tables, columns, references, held)
         if applied is not None:
             return applied
         held |= newly
     raise ApplyProblem("dependants of held rows nest too deep")
+
+
+def waiting_in_review(conn: apsw.Connection, tables: set[str]) -> Held:
+    """Laptops' new rows that went to the review list and are not in the district (not
+    settled by keeping them): a later bundle's rows that point at one wait there too."""
+    found: Held = set()
+    rows = conn.execute(
+        "SELECT DISTINCT table_name, json_extract(row_key, '$.id') FROM sync_conflicts "
+        "WHERE op = 'INSERT' AND json_extract(row_key, '$.id') IS NOT NULL"
+    ).fetchall()
+    for table, row_id in rows:
+        if table in tables and not _exists(conn, table, row_id):
+            found.add((table, row_id))
+    return found
+
+
+def _exists(conn: apsw.Connection, table: str, row_id: Any) -> bool:
+    return conn.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", (row_id,)).fetchone() is not None
 
 
 def _apply_once(
@@ -715,10 +734,35 @@ def apply_update(conn: apsw.Connection, changeset: bytes, own_ids: range) -> Upd
     """Apply a district's update to the laptop's file inside the caller's transaction.
     Any clash keeps the laptop's row (its change after its last export goes to the
     district in its next bundle, where the review list shows it). Inserts of the laptop's
-    own rows (its exports coming back) are skipped: the laptop may have deleted one since."""
+    own rows (its exports coming back) are skipped: the laptop may have deleted one since.
+    The district's rows that point at a row left out (a visit of the district's person
+    whose ID number the laptop registered too) are left out as well: the apply is tried
+    again without them, in a savepoint, until it fits."""
     tables = set(way_back_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
+    references = foreign_keys(conn, tables)
+    held: Held = set()
+    for _attempt in range(12):  # each round leaves out one more level of dependants
+        done, newly = _update_once(conn, changeset, own_ids, tables, columns, references, held)
+        if done is not None:
+            return done
+        held |= newly
+    raise ForeignKeyProblem("dependants of rows left out nest too deep")
+
+
+def _update_once(
+    conn: apsw.Connection,
+    changeset: bytes,
+    own_ids: range,
+    tables: set[str],
+    columns: dict[str, list[str]],
+    references: ForeignKeys,
+    held: Held,
+) -> tuple[UpdateApplied | None, Held]:
+    """One try in a savepoint: (what was done, nothing) or (None, rows to leave out)."""
     done = UpdateApplied()
+    absent: Held = set()  # rows not applied here, which may be missing
+    missing: list[int] = []
 
     def keep(tc: apsw.TableChange) -> bool:
         if tc.name not in tables:
@@ -727,25 +771,46 @@ def apply_update(conn: apsw.Connection, changeset: bytes, own_ids: range) -> Upd
         # (an int test first: ``None in range(...)`` would walk the whole range)
         if tc.opcode == apsw.SQLITE_INSERT and isinstance(row_id, int) and row_id in own_ids:
             done.skipped.add(_key_of(_change(tc, columns[tc.name])))
+            absent.add((tc.name, row_id))
             return False
+        if tc.opcode != apsw.SQLITE_DELETE:
+            row = tc.new or ()
+            for index, parent in references.get(tc.name, ()):
+                if (parent, row[index] if index < len(row) else None) in held:
+                    done.skipped.add(_key_of(_change(tc, columns[tc.name])))
+                    absent.add((tc.name, row_id))
+                    return False
         return True
 
     def on_conflict(reason: int, tc: apsw.TableChange) -> int:
         if reason == apsw.SQLITE_CHANGESET_FOREIGN_KEY:
+            missing.append(tc.fk_conflicts or 1)
             return apsw.SQLITE_CHANGESET_ABORT
         change = _change(tc, columns[tc.name])
         done.skipped.add(_key_of(change))
+        absent.add((tc.name, _row_id(tc, columns[tc.name])))
         if not (reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE):
             same_kind = reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT)
             if not same_kind or _differs(change):
                 done.kept.append(change)
         return apsw.SQLITE_CHANGESET_OMIT
 
+    conn.execute("SAVEPOINT sync_update")
     try:
         apsw.Changeset.apply(changeset, conn, filter_change=keep, conflict=on_conflict)
     except apsw.Error as exc:
+        conn.execute("ROLLBACK TO sync_update")
+        conn.execute("RELEASE sync_update")
+        newly = {
+            (table, row_id)
+            for table, row_id in absent - held
+            if row_id is not None and not _exists(conn, table, row_id)
+        }
+        if missing and newly:
+            return None, newly
         raise ForeignKeyProblem(str(exc)) from exc
-    return done
+    conn.execute("RELEASE sync_update")
+    return done, set()
 
 
 def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:

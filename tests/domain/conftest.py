@@ -178,92 +178,65 @@ def export_from(tmp_path):
     return export
 
 
-# -- the way back (tests/domain/test_sync_updates.py): the same helpers as fixtures -------
-# (test_sync_bundles.py keeps its own module functions; these are their copies, to be
-# shared by both when that module moves to fixtures.)
+# -- the sync tests' shared steps (tests/support/sync.py) ---------------------------------
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sync_fingerprint():
     """``sync_fingerprint(path)``: every row of every table of a file, as one digest."""
-    import hashlib
-    import sqlite3
-
-    def fingerprint(path) -> str:
-        """Every row of every table of the file (the district's state, to the byte)."""
-        conn = sqlite3.connect(path)
-        try:
-            digest = hashlib.sha256()
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                )
-            ]
-            for table in tables:
-                for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY 1"):
-                    digest.update(repr(row).encode())
-            return digest.hexdigest()
-        finally:
-            conn.close()
+    from support.sync import fingerprint
 
     return fingerprint
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def clinic_day():
+    """``clinic_day(store, date)``: the clinic day of ``date`` as the desk holds it."""
+    from support.sync import clinic_day
+
+    return clinic_day
+
+
+@pytest.fixture(scope="session")
+def walk_in():
+    """``walk_in(store, today, now, name, *, village_id=None, id_number="", birth="66",
+    sex="M")``: a walk-in registered at the desk with consent; the person's id."""
+    from support.sync import walk_in
+
+    return walk_in
+
+
+@pytest.fixture(scope="session")
 def day_of_work():
     """``day_of_work(path, today, now, name, id_number="", birth="66")``: a walk-in
-    registered, checked in and given a health prescription on a laptop (the uids)."""
-    from clinic.core import desk
-    from clinic.core.desk import handouts
-    from clinic.store import open_store
-
-    def _day(store, today):
-        return desk.get_day(
-            store, store.scalar("SELECT id FROM clinic_days WHERE date = ?", [today.isoformat()])
-        )
-
-    TICKED = ["salt", "activity"]
-
-    def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "66") -> dict:
-        """A day's work on a laptop through the desk's services: a walk-in registered, checked
-        in and given a health prescription; and the day's first assignment (for the tests that
-        change it)."""
-        with open_store(path) as store:
-            day = _day(store, today)
-            volunteer = store.scalar("SELECT min(id) FROM volunteers")
-            clean = desk.clean_walk_in(
-                desk.WalkIn(
-                    name=name,
-                    sex="M",
-                    birth=birth,
-                    village_id=day["village_id"],
-                    id_number=id_number,
-                ),
-                today,
-            )
-            person = desk.add_walk_in(
-                store,
-                clean,
-                desk.Consent(explained_by=volunteer),
-                at=now.isoformat(timespec="seconds"),
-                actor="tester",
-                volunteer_id=volunteer,
-                confirm_duplicate=True,
-            )
-            visit, _new = desk.check_in(store, day, person, volunteer, now)
-            template = next(t for t in handouts.templates(store) if t.code == "hypertension")
-            (handout,) = handouts.hand_out(
-                store, day, visit, [handouts.Pick(template.id, TICKED)], volunteer, now
-            )
-            assignment = store.scalar(
-                "SELECT min(id) FROM assignments WHERE clinic_day_id = ?", [day["id"]]
-            )
-            return {
-                "person_uid": store.scalar("SELECT uid FROM persons WHERE id = ?", [person]),
-                "visit_uid": store.scalar("SELECT uid FROM visits WHERE id = ?", [visit]),
-                "handout_uid": store.scalar("SELECT uid FROM handouts WHERE id = ?", [handout]),
-                "assignment": assignment,
-            }
+    registered, checked in and given a health prescription on a laptop (the uids, the
+    day's first assignment and the items ticked)."""
+    from support.sync import laptop_work
 
     return laptop_work
+
+
+@pytest.fixture(scope="session")
+def sync_district(_demo_master, tmp_path_factory):
+    """A district (the small demo, with three shared register persons) and laptops A, B
+    and C enrolled from it, built once per session; ``sync_district.copy_to(folder)``
+    gives a run its own copy."""
+    from support.sync import build_district
+
+    return build_district(
+        _demo_master,
+        tmp_path_factory.mktemp("district") / "world",
+        ("A", "B", "C"),
+        "测试协调员",
+        register_header=REGISTER_HEADER,
+        shared=3,
+    )
+
+
+@pytest.fixture(scope="session")
+def shared_person():
+    """``shared_person(k, phone)``: (ID number, register line) of the district's shared
+    register person ``k`` (``sync_district`` holds k = 0, 1, 2)."""
+    from support.sync import shared_person
+
+    return shared_person

@@ -9,9 +9,7 @@ imported twice changes nothing; a clash goes to the review list.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 import time
 
 import pytest
@@ -22,77 +20,11 @@ from clinic.core import desk
 from clinic.core.desk import handouts
 from clinic.core.desk.handouts import set_stock
 from clinic.core.errors import BundleError, InputError
+from clinic.core.imports import import_register
 from clinic.core.planning.assignments import set_assignment
 from clinic.core.sync.importing import import_bundles, sync_status
 from clinic.core.sync.review import conflicts, settle
 from clinic.store import open_store
-
-
-def fingerprint(path) -> str:
-    """Every row of every table of the file (the district's state, to the byte)."""
-    conn = sqlite3.connect(path)
-    try:
-        digest = hashlib.sha256()
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        for table in tables:
-            for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY 1"):
-                digest.update(repr(row).encode())
-        return digest.hexdigest()
-    finally:
-        conn.close()
-
-
-def _day(store, today):
-    return desk.get_day(
-        store, store.scalar("SELECT id FROM clinic_days WHERE date = ?", [today.isoformat()])
-    )
-
-
-TICKED = ["salt", "activity"]
-
-
-def laptop_work(path, today, now, name: str, id_number: str = "", birth: str = "66") -> dict:
-    """A day's work on a laptop through the desk's services: a walk-in registered, checked
-    in and given a health prescription; and the day's first assignment (for the tests that
-    change it)."""
-    with open_store(path) as store:
-        day = _day(store, today)
-        volunteer = store.scalar("SELECT min(id) FROM volunteers")
-        clean = desk.clean_walk_in(
-            desk.WalkIn(
-                name=name, sex="M", birth=birth, village_id=day["village_id"], id_number=id_number
-            ),
-            today,
-        )
-        person = desk.add_walk_in(
-            store,
-            clean,
-            desk.Consent(explained_by=volunteer),
-            at=now.isoformat(timespec="seconds"),
-            actor="tester",
-            volunteer_id=volunteer,
-            confirm_duplicate=True,
-        )
-        visit, _new = desk.check_in(store, day, person, volunteer, now)
-        template = next(t for t in handouts.templates(store) if t.code == "hypertension")
-        (handout,) = handouts.hand_out(
-            store, day, visit, [handouts.Pick(template.id, TICKED)], volunteer, now
-        )
-        assignment = store.scalar(
-            "SELECT min(id) FROM assignments WHERE clinic_day_id = ?", [day["id"]]
-        )
-        return {
-            "person_uid": store.scalar("SELECT uid FROM persons WHERE id = ?", [person]),
-            "visit_uid": store.scalar("SELECT uid FROM visits WHERE id = ?", [visit]),
-            "handout_uid": store.scalar("SELECT uid FROM handouts WHERE id = ?", [handout]),
-            "assignment": assignment,
-        }
-
 
 MADE_ON_LAPTOPS = (
     ("persons", "id"),
@@ -117,10 +49,10 @@ def made_in_range(store, number: int) -> dict[str, int]:
 
 @pytest.mark.parametrize("order", ["AB", "BA", "B then A", "A then B"])
 def test_every_edit_of_two_laptops_arrives_in_either_order(
-    district, enrol, export_from, today, now, order
+    district, enrol, export_from, day_of_work, today, now, order
 ):
     paths = {"A": enrol("A"), "B": enrol("B")}
-    work = {name: laptop_work(path, today, now, f"{name}走访") for name, path in paths.items()}
+    work = {name: day_of_work(path, today, now, f"{name}走访") for name, path in paths.items()}
     bundles = {name: export_from(path) for name, path in paths.items()}
     made = {}  # everything the laptops hold, their exports' audit rows too
     for number, (name, path) in enumerate(paths.items(), start=1):
@@ -149,7 +81,7 @@ def test_every_edit_of_two_laptops_arrives_in_either_order(
             )
             assert handout == {
                 "visit_id": visit["id"],
-                "ticked": json.dumps(TICKED),
+                "ticked": json.dumps(work[name]["ticked"]),
                 "code": "hypertension",
             }
             assert made_in_range(store, number) == made[name]
@@ -159,26 +91,28 @@ def test_every_edit_of_two_laptops_arrives_in_either_order(
         assert status["A"]["last_sequence"] == 1 and status["B"]["waiting_for"] == 2
 
 
-def test_a_bundle_imported_twice_changes_nothing(district, enrol, export_from, today, now):
+def test_a_bundle_imported_twice_changes_nothing(
+    district, enrol, export_from, day_of_work, sync_fingerprint, today, now
+):
     a = enrol("A")
-    laptop_work(a, today, now, "甲走访")
+    day_of_work(a, today, now, "甲走访")
     bundle = export_from(a)
     with open_store(district) as store:
         import_bundles(store, [bundle], actor="tester")
-    before = fingerprint(district)
+    before = sync_fingerprint(district)
     with open_store(district) as store:
         again = import_bundles(store, [bundle, bundle], actor="tester")
     assert [r.already for r in again] == [True, True]
-    assert fingerprint(district) == before
+    assert sync_fingerprint(district) == before
 
 
 def test_later_bundles_are_held_until_the_earlier_one_comes(
-    district, enrol, export_from, today, now
+    district, enrol, export_from, day_of_work, today, now
 ):
     a = enrol("A")
     bundles = []
     for n in (1, 2, 3):
-        laptop_work(a, today, now, f"甲{n}")
+        day_of_work(a, today, now, f"甲{n}")
         bundles.append(export_from(a, f"a-{n}.bundle"))
     names = "SELECT count(*) FROM persons WHERE name IN ('甲1', '甲2', '甲3')"
     with open_store(district) as store:
@@ -205,20 +139,22 @@ def test_later_bundles_are_held_until_the_earlier_one_comes(
         assert [r.already for r in import_bundles(store, bundles, actor="tester")] == [True] * 3
 
 
-def test_a_tampered_bundle_is_refused_and_nothing_changes(district, enrol, export_from, today, now):
+def test_a_tampered_bundle_is_refused_and_nothing_changes(
+    district, enrol, export_from, day_of_work, sync_fingerprint, today, now
+):
     a = enrol("A")
-    laptop_work(a, today, now, "甲走访")
+    day_of_work(a, today, now, "甲走访")
     bundle = export_from(a)
     data = bytearray(bundle.read_bytes())
     data[len(data) // 2] ^= 0x01
     bundle.write_bytes(bytes(data))
-    before = fingerprint(district)
+    before = sync_fingerprint(district)
     result = CliRunner().invoke(cli, ["--db", str(district), "sync", "import", str(bundle)])
     assert result.exit_code == 1
     assert (
         f"{bundle} cannot be imported" in result.output and "Nothing was changed" in result.output
     )
-    assert fingerprint(district) == before
+    assert sync_fingerprint(district) == before
 
 
 def laptop_keys(path) -> dict[str, str]:
@@ -227,7 +163,9 @@ def laptop_keys(path) -> dict[str, str]:
     return {r["key"]: r["value"] for r in rows}
 
 
-def test_a_bundle_forged_in_a_laptops_name_is_refused(district, enrol, export_from):
+def test_a_bundle_forged_in_a_laptops_name_is_refused(
+    district, enrol, export_from, sync_fingerprint
+):
     """Sealed to the district (its public key is on every laptop) but signed by another key."""
     from clinic.core.sync.bundle import pack
     from clinic.core.sync.keys import new_signing_key
@@ -244,10 +182,10 @@ def test_a_bundle_forged_in_a_laptops_name_is_refused(district, enrol, export_fr
             laptop_keys(a)["sync.district_key"],
         )
     )
-    before = fingerprint(district)
+    before = sync_fingerprint(district)
     with open_store(district) as store, pytest.raises(BundleError, match="forged"):
         import_bundles(store, [forged], actor="tester")
-    assert fingerprint(district) == before
+    assert sync_fingerprint(district) == before
 
 
 def export_from_header(laptop, export_from):
@@ -272,7 +210,7 @@ def real_changeset(bundle, district) -> bytes:
     return _opened(bundle, district).changeset
 
 
-def test_a_bundle_of_another_schema_is_refused(district, enrol, export_from):
+def test_a_bundle_of_another_schema_is_refused(district, enrol, export_from, sync_fingerprint):
     from clinic.core.sync.bundle import pack
 
     a = enrol("A")
@@ -289,11 +227,11 @@ def test_a_bundle_of_another_schema_is_refused(district, enrol, export_from):
             keys["sync.district_key"],
         )
     )
-    before = fingerprint(district)
+    before = sync_fingerprint(district)
     with open_store(district) as store, pytest.raises(BundleError) as refused:
         import_bundles(store, [newer], actor="tester")
     assert "newer.bundle" in str(refused.value) and "schema" in str(refused.value)
-    assert fingerprint(district) == before
+    assert sync_fingerprint(district) == before
 
 
 def test_a_bundle_for_another_district_is_refused(
@@ -310,11 +248,12 @@ def test_a_bundle_for_another_district_is_refused(
             import_bundles(store, [bundle], actor="tester")
 
 
-def make_clash(district, enrol, export_from, today, now) -> tuple[int, int]:
+@pytest.fixture
+def clash(district, enrol, export_from, day_of_work, today, now) -> tuple[int, int]:
     """Hours of one assignment typed on laptop A (5) and on the district (3); A's bundle
     imported. The clash is checked; (its id, the assignment)."""
     a = enrol("A")
-    work = laptop_work(a, today, now, "甲走访")
+    work = day_of_work(a, today, now, "甲走访")
     with open_store(a) as laptop:
         set_assignment(
             laptop, work["assignment"], status="attended", hours=5.0, change_attendance=True
@@ -346,10 +285,8 @@ def make_clash(district, enrol, export_from, today, now) -> tuple[int, int]:
     return clash["id"], work["assignment"]
 
 
-def test_the_same_field_on_laptop_and_district_goes_to_review(
-    district, enrol, export_from, today, now
-):
-    conflict_id, _assignment = make_clash(district, enrol, export_from, today, now)
+def test_the_same_field_on_laptop_and_district_goes_to_review(clash):
+    conflict_id, _assignment = clash
     assert conflict_id
 
 
@@ -357,10 +294,8 @@ def test_the_same_field_on_laptop_and_district_goes_to_review(
     "keep, hours, words",
     [("laptop", 5.0, "kept the laptop's change"), ("district", 3.0, "kept the district's record")],
 )
-def test_a_clash_is_settled_by_keeping_one_side(
-    district, enrol, export_from, today, now, keep, hours, words
-):
-    conflict_id, assignment = make_clash(district, enrol, export_from, today, now)
+def test_a_clash_is_settled_by_keeping_one_side(district, clash, keep, hours, words):
+    conflict_id, assignment = clash
     run = CliRunner().invoke(
         cli, ["--db", str(district), "sync", "settle", str(conflict_id), "--keep", keep]
     )
@@ -378,7 +313,7 @@ def test_a_clash_is_settled_by_keeping_one_side(
     assert "Imported bundle 1 of the laptop A:" in log.output
 
 
-def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, now):
+def test_the_commands_enrol_export_import_and_report(district, tmp_path, day_of_work, today, now):
     laptop = tmp_path / "team" / "minmeng.db"
 
     def run(db, *args):
@@ -393,7 +328,7 @@ def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, 
     ) == 0o600 and key.read_text() not in laptop.read_bytes().hex()
     again = run(district, "base", "--device", "民盟", "-o", str(tmp_path / "x.db"))
     assert again.exit_code == 1 and "enrolled already" in again.output
-    laptop_work(laptop, today, now, "民盟走访")
+    day_of_work(laptop, today, now, "民盟走访")
     started = time.perf_counter()
     out = run(laptop, "export", "--json")
     print(f"sync export of a demo-sized laptop: {time.perf_counter() - started:.2f} s")
@@ -422,7 +357,7 @@ def test_the_commands_enrol_export_import_and_report(district, tmp_path, today, 
 
 
 def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(
-    district, enrol, export_from, today, now
+    district, enrol, export_from, day_of_work, clinic_day, sync_fingerprint, today, now
 ):
     """A person erased at the district while a laptop checked them in: the laptop's visit
     cannot land, and nothing of the bundle does (never half-applied)."""
@@ -430,7 +365,7 @@ def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(
 
     a = enrol("A")
     with open_store(a) as laptop:
-        day = _day(laptop, today)
+        day = clinic_day(laptop, today)
         person = laptop.scalar(
             "SELECT min(p.id) FROM persons p JOIN consents c ON c.person_id = p.id "
             "WHERE p.id NOT IN (SELECT person_id FROM visits WHERE clinic_day_id = ?)",
@@ -438,22 +373,22 @@ def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(
         )
         volunteer = laptop.scalar("SELECT min(id) FROM volunteers")
         desk.check_in(laptop, day, person, volunteer, now)
-    laptop_work(a, today, now, "甲走访")
+    day_of_work(a, today, now, "甲走访")
     with open_store(district) as store:
         purge_person(store, person, "tester")
     bundle = export_from(a)
-    before = fingerprint(district)
+    before = sync_fingerprint(district)
     with open_store(district) as store, pytest.raises(BundleError) as refused:
         import_bundles(store, [bundle], actor="tester")
     assert str(bundle) in str(refused.value) and "does not have" in str(refused.value)
-    assert fingerprint(district) == before
+    assert sync_fingerprint(district) == before
 
 
 def test_a_laptop_enrolled_after_a_merge_holds_the_merged_work_and_no_merge_records(
-    district, enrol, export_from, today, now
+    district, enrol, export_from, day_of_work, today, now
 ):
     a = enrol("A")
-    work = laptop_work(a, today, now, "甲走访")
+    work = day_of_work(a, today, now, "甲走访")
     with open_store(district) as store:
         import_bundles(store, [export_from(a)], actor="tester")
     b = enrol("B")
@@ -500,7 +435,7 @@ def test_a_person_erased_on_a_laptop_is_erased_at_the_district(district, enrol, 
 
 
 def test_one_id_number_registered_on_two_laptops_goes_to_review_with_its_visit(
-    district, enrol, export_from, today, now, valid_id
+    district, enrol, export_from, day_of_work, clinic_day, today, now, valid_id
 ):
     """The second person cannot land (the ID number is unique): it, and the rows that
     point at it (consent, search keys, visit), wait in the review list; the rest of the
@@ -510,11 +445,11 @@ def test_one_id_number_registered_on_two_laptops_goes_to_review_with_its_visit(
     work = {}
     stock = {"A": ("hypertension", 21), "B": ("diabetes", 22)}
     for name, path in paths.items():
-        work[name] = laptop_work(
+        work[name] = day_of_work(
             path, today, now, f"{name}同号", id_number=number, birth="1956-03-12"
         )
         with open_store(path) as laptop:
-            set_stock(laptop, _day(laptop, today)["id"], *stock[name])
+            set_stock(laptop, clinic_day(laptop, today)["id"], *stock[name])
     with open_store(district) as store:
         results = import_bundles(
             store, [export_from(paths["A"]), export_from(paths["B"])], actor="tester"
@@ -529,7 +464,7 @@ def test_one_id_number_registered_on_two_laptops_goes_to_review_with_its_visit(
         assert ("persons", "constraint") in kinds
         assert {("visits", "held"), ("consents", "held")} <= kinds
         # B's other work arrived
-        day = _day(store, today)["id"]
+        day = clinic_day(store, today)["id"]
         assert (
             store.scalar(
                 "SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = 'diabetes'",
@@ -573,3 +508,75 @@ def test_a_record_deleted_on_one_side_and_edited_on_the_other_goes_to_review(
             settle(store, clash["id"], "laptop", actor="tester")
             assert store.one("SELECT 1 FROM assignments WHERE id = ?", [assignment]) is None
         assert conflicts(store) == []
+
+
+def test_the_district_file_stays_whole_when_clashing_bundles_are_imported_from_an_open_store(
+    district, enrol, export_from, tmp_path, today, valid_id, write_csv, register_header
+):
+    """The import writes through apsw (its own copy of SQLite) while the caller's store
+    (the standard library's sqlite3) holds the same file open. apsw closing its
+    connection must leave the write-ahead log alone: it checkpointed and deleted it under
+    the store, whose view went stale, and the file read "database disk image is
+    malformed" (found by test_sync_district.py: the same register persons imported on
+    the district and on two laptops, both laptops' bundles imported at once)."""
+
+    def register(path, *shared: int) -> None:
+        lines = [register_header]
+        for k in shared:
+            number = valid_id("500110", "19560312", 61 + 2 * k)
+            lines.append(
+                f"S900{k},登记{k},户主,男,{number},1956-03-12,1390000000{k},"
+                f"中峰镇,龙山村,3组,脱贫户,,,登记{k}"
+            )
+        with open_store(path) as store:
+            import_register(store, write_csv(tmp_path / "register.csv", lines), today=today)
+
+    b, c = enrol("B"), enrol("C")
+    register(district, 0)
+    register(c, 0, 1)
+    register(b, 1, 0)
+    bundles = [export_from(b), export_from(c)]
+    with open_store(district) as store:
+        results = import_bundles(store, bundles, actor="tester")
+        assert [r.conflicts > 0 for r in results] == [True, True]
+        clashes = conflicts(store)
+        assert {c["table_name"] for c in clashes} >= {"persons", "households"}
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+    with open_store(district) as store:
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        assert store.scalar("SELECT count(*) FROM persons WHERE name LIKE '登记%'") == 2
+
+
+def test_rows_pointing_at_a_record_waiting_in_review_from_an_earlier_bundle_wait_too(
+    district, enrol, export_from, day_of_work, clinic_day, today, now, valid_id
+):
+    """B's person (an ID number A registered first) waits in the review list with B's
+    visit. B's next bundle hands that visit another prescription: the handout waits in
+    the review list too, and the rest of the bundle arrives. The whole bundle was refused
+    ("refer to records this database does not have"), and every later bundle of B waited
+    for it for ever (found by test_sync_district.py)."""
+    number = valid_id("500110", "19560312", 15)
+    a, b = enrol("A"), enrol("B")
+    day_of_work(a, today, now, "甲同号", id_number=number, birth="1956-03-12")
+    work = day_of_work(b, today, now, "乙同号", id_number=number, birth="1956-03-12")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a), export_from(b)], actor="tester")
+    with open_store(b) as laptop:
+        day = clinic_day(laptop, today)
+        visit = laptop.scalar("SELECT id FROM visits WHERE uid = ?", [work["visit_uid"]])
+        template = next(t for t in handouts.templates(laptop) if t.code == "diabetes")
+        (handout,) = handouts.hand_out(
+            laptop, day, visit, [handouts.Pick(template.id, template.item_codes()[:1])], None, now
+        )
+        set_stock(laptop, day["id"], "diabetes", 30)
+    with open_store(district) as store:
+        (second,) = import_bundles(store, [export_from(b)], actor="tester")
+        assert (second.sequence, second.already, second.waits_for) == (2, False, None)
+        waiting = {(c["table_name"], c["row_key"].get("id"), c["kind"]) for c in conflicts(store)}
+        assert ("handouts", handout, "held") in waiting
+        assert store.one("SELECT 1 FROM handouts WHERE id = ?", [handout]) is None
+        day_id = clinic_day(store, today)["id"]
+        brought = "SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = ?"
+        assert store.scalar(brought, [day_id, "diabetes"]) == 30
+        (status,) = [s for s in sync_status(store, today) if s["device"] == "B"]
+        assert status["last_sequence"] == 2

@@ -47,9 +47,8 @@ def apply(laptop, *files):
 @pytest.fixture
 def merged(district, enrol, export_from, day_of_work, today, now):
     """Laptops A and B enrolled, a day of work on each, both bundles imported: (paths, work)."""
-    laptop_work = day_of_work
     paths = {"A": enrol("A"), "B": enrol("B")}
-    work = {name: laptop_work(path, today, now, f"{name}走访") for name, path in paths.items()}
+    work = {name: day_of_work(path, today, now, f"{name}走访") for name, path in paths.items()}
     with open_store(district) as store:
         import_bundles(store, [export_from(p) for p in paths.values()], actor="tester")
     return paths, work
@@ -86,14 +85,13 @@ def test_the_update_brings_a_laptop_the_others_work_and_the_districts_changes(
 
 
 def test_an_update_imported_twice_changes_nothing(district, merged, update_for, sync_fingerprint):
-    fingerprint = sync_fingerprint
     paths, _work = merged
     update = update_for("A")
     apply(paths["A"], update)
-    before = fingerprint(paths["A"])
+    before = sync_fingerprint(paths["A"])
     again = apply(paths["A"], update, update)
     assert [r.already for r in again] == [True, True]
-    assert fingerprint(paths["A"]) == before
+    assert sync_fingerprint(paths["A"]) == before
     with open_store(district) as store:
         nothing = export_update(store, "A", None, actor="tester")
     assert nothing.path is None and nothing.sequence == 1
@@ -128,7 +126,6 @@ def test_the_laptops_change_after_its_export_stays_and_goes_to_review(
 def test_a_tampered_foreign_or_early_update_is_refused_and_nothing_changes(
     district, merged, update_for, sync_fingerprint, tmp_path
 ):
-    fingerprint = sync_fingerprint
     paths, _work = merged
     first = update_for("A", "a-1")
     with open_store(district) as store:
@@ -139,7 +136,7 @@ def test_a_tampered_foreign_or_early_update_is_refused_and_nothing_changes(
     data = bytearray(first.read_bytes())
     data[len(data) // 2] ^= 0x01
     tampered.write_bytes(bytes(data))
-    before = fingerprint(paths["A"])
+    before = sync_fingerprint(paths["A"])
     run = CliRunner().invoke(cli, ["--db", str(paths["A"]), "sync", "import", str(tampered)])
     assert run.exit_code == 1
     assert f"{tampered} cannot be imported" in run.output and "Nothing was changed" in run.output
@@ -149,7 +146,7 @@ def test_a_tampered_foreign_or_early_update_is_refused_and_nothing_changes(
         apply(paths["A"], second)
     with pytest.raises(BundleError, match="imported on the district database"):
         apply(paths["A"], next(tmp_path.glob("bundles/B-*")))  # a laptop's bundle
-    assert fingerprint(paths["A"]) == before
+    assert sync_fingerprint(paths["A"]) == before
     assert [r.sequence for r in apply(paths["A"], second, first)] == [1, 2]
 
 
@@ -174,3 +171,38 @@ def test_the_commands_write_and_apply_an_update(district, merged, tmp_path):
     assert "Wrote update 1 for the laptop A" in log.output
     with open_store(paths["A"]) as laptop:
         assert laptop.one("SELECT 1 FROM persons WHERE uid = ?", [work["B"]["person_uid"]])
+
+
+def test_an_update_whose_records_point_at_a_person_the_laptop_registered_too(
+    district, enrol, export_from, update_for, day_of_work, today, now, valid_id
+):
+    """The district and laptop A each registered a walk-in with one ID number and checked
+    them in. The district's person cannot land on A (A has the number): the district's
+    visit, consent and prescription of that person are left out on A too, the rest of the
+    update arrives, A keeps its own person, and at the district A's person waits in the
+    review list. The whole update was refused ("refer to records this laptop does not
+    have") and A could take no update again (found by test_sync_district.py)."""
+    number = valid_id("500110", "19560312", 15)
+    a = enrol("A")
+    ours = day_of_work(district, today, now, "区同号", id_number=number, birth="1956-03-12")
+    theirs = day_of_work(a, today, now, "甲同号", id_number=number, birth="1956-03-12")
+    with open_store(district) as store:
+        store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = 1")
+        store.conn.commit()
+    (result,) = apply(a, update_for("A"))
+    assert not result.already
+    with open_store(a) as laptop:
+        assert (
+            laptop.scalar("SELECT uid FROM persons WHERE id_number = ?", [number])
+            == (theirs["person_uid"])
+        )
+        assert laptop.one("SELECT 1 FROM visits WHERE uid = ?", [ours["visit_uid"]]) is None
+        assert laptop.scalar("SELECT phone FROM persons WHERE id = 1") == "13911112222"
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        kinds = {(c["table_name"], c["kind"]) for c in conflicts(store)}
+        assert ("persons", "constraint") in kinds
+        assert (
+            store.scalar("SELECT uid FROM persons WHERE id_number = ?", [number])
+            == (ours["person_uid"])
+        )
