@@ -15,15 +15,14 @@ from pathlib import Path
 from clinic.core import desk
 from clinic.core.desk import handouts
 from clinic.store import Store
+from tests.support.sync import clinic_day, walk_in
 
 # The merge's own bookkeeping and the audit log change by design; every other table
 # must be given back to the byte by an undo.
 MERGE_BOOKKEEPING = {"person_merges", "person_merge_rows", "audit_log", "sqlite_sequence"}
 
 
-def today_day(store: Store, today: dt.date) -> dict:
-    day_id = store.scalar("SELECT id FROM clinic_days WHERE date = ?", [today.isoformat()])
-    return desk.get_day(store, day_id)
+today_day = clinic_day  # the clinic day of the tests' today
 
 
 def registered_with_visit(store: Store, today: dt.date) -> int:
@@ -43,24 +42,15 @@ def walk_in_twin(store: Store, person_id: int, today: dt.date, now: dt.datetime)
     row = store.one("SELECT name, sex, phone FROM persons WHERE id = ?", [person_id])
     day = today_day(store, today)
     volunteer = store.scalar("SELECT min(id) FROM volunteers")
-    clean = desk.clean_walk_in(
-        desk.WalkIn(
-            name=row["name"],
-            sex=row["sex"],
-            birth="60",
-            village_id=day["village_id"],
-            phone=row["phone"],
-        ),
-        today,
-    )
-    twin = desk.add_walk_in(
+    twin = walk_in(
         store,
-        clean,
-        desk.Consent(explained_by=volunteer),
-        at=now.isoformat(timespec="seconds"),
-        actor="tester",
-        volunteer_id=volunteer,
-        confirm_duplicate=True,
+        today,
+        now,
+        row["name"],
+        village_id=day["village_id"],
+        birth="60",
+        sex=row["sex"],
+        phone=row["phone"] or "",
     )
     visit, _new = desk.check_in(store, day, twin, volunteer, now)
     template = next(t for t in handouts.templates(store) if t.code == "hypertension")

@@ -56,6 +56,7 @@ def walk_in(
     id_number: str = "",
     birth: str = "66",
     sex: str = "M",
+    phone: str = "",
 ) -> int:
     """A walk-in typed at the desk and registered with their consent (a likely duplicate
     confirmed), through the desk's services; the person's id."""
@@ -67,6 +68,7 @@ def walk_in(
             birth=birth,
             village_id=village_id or store.scalar("SELECT min(id) FROM villages"),
             id_number=id_number,
+            phone=phone,
         ),
         today,
     )
