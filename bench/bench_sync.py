@@ -12,8 +12,8 @@ times, on the real files:
 - the bundle's size per visit.
 
 The baseline of the export is the consistent copy of the laptop's database it
-takes (``VACUUM INTO``), the floor of comparing "now" with "last export"; the
-import has no baseline, only its goal.
+takes (SQLite's backup API), the floor of comparing "now" with "last export";
+the import has no baseline, only its goal.
 
     python bench/bench_sync.py                 # the large demo (built, ~20 s), 20 laptops
     python bench/bench_sync.py --quick         # the small demo, 3 laptops × 100 visits
@@ -73,7 +73,7 @@ def laptop_bundle(district: Path, work: Path, n: int, visits: int) -> dict:
     from clinic.core.sync.enrol import make_base
     from clinic.core.sync.exporting import export_bundle
     from clinic.store import open_store
-    from clinic.store.backup import vacuum_into
+    from clinic.store.backup import page_copy
 
     laptop = work / f"laptop-{n}.db"
     with open_store(district) as store:
@@ -81,7 +81,7 @@ def laptop_bundle(district: Path, work: Path, n: int, visits: int) -> dict:
     open_store(laptop).close()  # the laptop's first opening takes its first copy
     done = day_of_work(laptop, visits, n)
     start = time.perf_counter()
-    vacuum_into(laptop, work / "copy.db")
+    page_copy(laptop, work / "copy.db")
     copied = time.perf_counter() - start
     (work / "copy.db").unlink()
     with open_store(laptop) as store:

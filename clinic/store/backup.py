@@ -25,6 +25,24 @@ def vacuum_into(source: Path, target: Path) -> None:
         conn.close()
 
 
+def page_copy(source: Path, target: Path) -> None:
+    """A consistent copy of ``source``'s pages into the new file ``target`` (SQLite's
+    backup API, in one step under one read transaction: desks may go on writing). About
+    twice as fast as :func:`vacuum_into`, for copies that are compared, not kept as
+    backups: it keeps free pages as they are, whose deleted bytes the app's
+    ``secure_delete`` has overwritten (a purge's always)."""
+    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        src.execute(BUSY_TIMEOUT_PRAGMA)
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 def inspect_copy(path: Path) -> dict:
     """Check a database file without changing it: integrity, whether it is a clinic database, its migrations.
 

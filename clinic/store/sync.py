@@ -870,7 +870,7 @@ def snapshot_path(db_path: Path) -> Path:
 def take_snapshot(db_path: Path, target: Path) -> None:
     """A consistent copy of the database (desks may be writing) into ``target``, replaced
     atomically: the copy is made beside it and renamed."""
-    from clinic.store.backup import vacuum_into
+    from clinic.store.backup import page_copy
 
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Named for this process and thread: two desks opening a new base at once each make
@@ -878,7 +878,7 @@ def take_snapshot(db_path: Path, target: Path) -> None:
     partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
     try:
-        vacuum_into(db_path, partial)
+        page_copy(db_path, partial)
         os.chmod(partial, 0o600)
         write_settings(partial, {SNAPSHOT_STATE: "made"})  # a copy is never a new base
         os.replace(partial, target)
