@@ -33,7 +33,6 @@ sentences, never exceptions.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +49,19 @@ class ClinicError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class UnexpectedError(ClinicError):
+    """Something nobody foresaw, named by its type only (its message may hold a name or a
+    number); what was committed before it stays."""
+
+    @classmethod
+    def of(cls, exc: BaseException) -> UnexpectedError:
+        return cls(
+            _(
+                "Unexpected error: {error}. What was saved before is safe; set CLINIC_DEBUG=1 to see the details."
+            ).format(error=type(exc).__name__)
+        )
 
 
 class InputError(ClinicError):
@@ -196,7 +208,7 @@ class DatabaseError(ClinicError):
     busy = False
 
     @classmethod
-    def from_sqlite(cls, exc: sqlite3.Error, path: Path | str) -> DatabaseError:
+    def from_sqlite(cls, exc: Exception, path: Path | str) -> DatabaseError:
         text = str(exc).lower()
         busy = "locked" in text or "busy" in text
         if busy:

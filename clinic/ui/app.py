@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from clinic.core.database import Store, open_store
-from clinic.core.errors import ClinicError
+from clinic.core.errors import ClinicError, UnexpectedError
 from clinic.core.users import User
 from clinic.i18n import N_, _
 from clinic.ui import memory, registry
@@ -419,13 +419,7 @@ class ClinicApp(App[None]):
         if isinstance(error, ClinicError):
             show_error(self.screen, error, box=None, timeout=10)
         else:
-            self.notify(
-                _(
-                    "Unexpected error: {error}. What was saved before is safe; set CLINIC_DEBUG=1 to see the details."
-                ).format(error=type(error).__name__),
-                severity="error",
-                timeout=15,
-            )
+            self.notify(UnexpectedError.of(error).message, severity="error", timeout=15)
 
     def _fatal_error(self) -> None:
         """Textual's crash report without the local variables of each frame (Textual shows

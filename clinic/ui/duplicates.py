@@ -91,9 +91,13 @@ class DuplicatesScreen(ClinicScreen):
 
     @work(thread=True, exclusive=True, group="duplicates")
     def load(self) -> None:
-        with self.app.open_store() as store:
-            pairs = merges.pair_items(store)
-            made = merges.merges(store)
+        try:
+            with self.app.open_store() as store:
+                pairs = merges.pair_items(store)
+                made = merges.merges(store)
+        except ClinicError as exc:  # a busy or damaged database: said where "Loading…" was
+            self.app.call_from_thread(self._status, exc.message)
+            return
         self.app.call_from_thread(self.show, pairs, made)
 
     def show(self, pairs: list[dict[str, Any]], made: list[dict[str, Any]]) -> None:

@@ -55,8 +55,8 @@ class FieldMergeDialog(ClinicModal):
                 classes="title",
             )
             for index, item in enumerate(self.fields):
-                shown = masked_values({item["field"]: item["district"]}) or {}
-                laptop = masked_values({item["field"]: item["laptop"]}) or {}
+                shown = masked_values({item["field"]: item["district"]}, item["table"]) or {}
+                laptop = masked_values({item["field"]: item["laptop"]}, item["table"]) or {}
                 note = (
                     _("changed on both sides") if item["clash"] else _("changed on the laptop only")
                 )

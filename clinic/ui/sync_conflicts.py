@@ -126,10 +126,10 @@ class SyncConflictsScreen(ClinicScreen):
         text = _(
             "Record {key}\nLaptop, before: {old}\nLaptop, after: {new}\nDistrict now: {current}"
         ).format(
-            key=_values(review.masked_values(row["row_key"])),
-            old=_values(review.masked_values(row["bundle_old"])),
-            new=_values(review.masked_values(row["bundle_new"])),
-            current=_values(review.masked_values(row["current"])),
+            key=_values(review.masked_values(row["row_key"], row["table_name"])),
+            old=_values(review.masked_values(row["bundle_old"], row["table_name"])),
+            new=_values(review.masked_values(row["bundle_new"], row["table_name"])),
+            current=_values(review.masked_values(row["current"], row["table_name"])),
         )
         self.query_one("#conflicts-sides", Static).update(plain(text))
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic.core.database import Store, set_busy_timeout
-from clinic.core.errors import ClinicError, DatabaseError
+from clinic.core.errors import ClinicError, DatabaseError, UnexpectedError
 
 # After this long on one job the screen is told it is waiting (another desk
 # holds the lock); a job is retried at this pace until it is written.
@@ -152,6 +152,8 @@ class Writer:
                 )
             except ClinicError as exc:
                 error = exc
+            except Exception as exc:  # the thread must live on: later saves wait behind it
+                error = UnexpectedError.of(exc)
             else:
                 if job.done is not None:
                     job.done(result)

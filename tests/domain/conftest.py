@@ -240,3 +240,11 @@ def shared_person():
     from support.sync import shared_person
 
     return shared_person
+
+
+@pytest.fixture(scope="session")
+def apart_jobs():
+    """Jobs a test runs in a process of its own (clinic.core.sync.apart imports them by name)."""
+    from support import apart_jobs
+
+    return apart_jobs

@@ -97,3 +97,34 @@ def test_apsw_will_not_open_a_file_this_process_has_open(district):
     with open_store(district):
         with pytest.raises(RuntimeError, match="open in this process"):
             q.read_settings(district, (q.SEQUENCE_KEY,))
+
+
+def test_the_childs_answer_survives_a_stray_print(apart_jobs, tmp_path):
+    from clinic.core.sync.apart import run_apart
+
+    assert run_apart(apart_jobs.stray_print_then, tmp_path, {"kept": 1}) == {"kept": 1}
+
+
+def test_a_child_killed_before_it_answers_is_one_sentence(apart_jobs, tmp_path):
+    from clinic.core.errors import InputError
+    from clinic.core.sync.apart import run_apart
+
+    with pytest.raises(InputError, match="stopped before it could say how it went"):
+        run_apart(apart_jobs.killed_after, tmp_path)
+
+
+def test_a_busy_database_apart_is_the_apps_busy_error(apart_jobs, district):
+    """The writer waits for a busy database; the child's apsw BusyError arrives as the
+    app's DatabaseError with ``busy`` set, naming the file."""
+    from clinic.core.errors import DatabaseError
+    from clinic.core.sync.apart import run_apart
+
+    other = sqlite3.connect(district, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseError) as busy:
+            run_apart(apart_jobs.busy_apart, district)
+    finally:
+        other.rollback()
+        other.close()
+    assert busy.value.busy and str(district) in busy.value.message

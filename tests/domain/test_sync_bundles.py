@@ -106,6 +106,29 @@ def test_a_bundle_imported_twice_changes_nothing(
     assert sync_fingerprint(district) == before
 
 
+def test_a_held_bundle_that_no_longer_passes_stops_no_other_laptop(
+    district, enrol, export_from, day_of_work, today, now
+):
+    """A's bundle 2 waits for bundle 1; then A's held file no longer passes the checks
+    (here its bytes are damaged; an upgrade of the district's schema does the same). B's
+    bundle is imported all the same, and A's stays held."""
+    a, b = enrol("A"), enrol("B")
+    for n in (1, 2):
+        day_of_work(a, today, now, f"甲{n}")
+        export_from(a, f"a-{n}.bundle")
+    day_of_work(b, today, now, "乙1")
+    b_bundle = export_from(b, "b-1.bundle")
+    with open_store(district) as store:
+        import_bundles(store, [b_bundle.with_name("a-2.bundle")], actor="tester")
+        with store.transaction():
+            store.conn.execute("UPDATE sync_held SET data = substr(data, 1, 40)")
+        (result,) = import_bundles(store, [b_bundle], actor="tester")
+        assert (result.device, result.sequence, result.already) == ("B", 1, False)
+        assert store.scalar("SELECT count(*) FROM persons WHERE name = '乙1'") == 1
+        held = {row["device"]: row["held"] for row in sync_status(store, today)}
+        assert held == {"A": [2], "B": []}
+
+
 def test_later_bundles_are_held_until_the_earlier_one_comes(
     district, enrol, export_from, day_of_work, today, now
 ):
@@ -382,6 +405,36 @@ def test_a_bundle_referring_to_a_record_gone_from_the_district_is_refused_whole(
         import_bundles(store, [bundle], actor="tester")
     assert str(bundle) in str(refused.value) and "does not have" in str(refused.value)
     assert sync_fingerprint(district) == before
+
+
+def test_a_refusal_after_applied_bundles_says_what_was_imported(
+    district, enrol, export_from, day_of_work, clinic_day, today, now
+):
+    """Bundle 1 is applied, bundle 2 refused: the sentence names bundle 1 as imported
+    (each bundle is its own transaction), so nobody reads "nothing was changed" alone."""
+    from clinic.core.purge import purge_person
+
+    a = enrol("A")
+    work = day_of_work(a, today, now, "甲走访")
+    first = export_from(a, "a-1.bundle")
+    with open_store(a) as laptop:
+        day = clinic_day(laptop, today)
+        person = laptop.scalar(
+            "SELECT min(p.id) FROM persons p JOIN consents c ON c.person_id = p.id "
+            "WHERE p.id NOT IN (SELECT person_id FROM visits WHERE clinic_day_id = ?)",
+            [day["id"]],
+        )
+        desk.check_in(laptop, day, person, laptop.scalar("SELECT min(id) FROM volunteers"), now)
+    second = export_from(a, "a-2.bundle")
+    with open_store(district) as store:
+        purge_person(store, person, "tester")
+    with open_store(district) as store, pytest.raises(BundleError) as refused:
+        import_bundles(store, [first, second], actor="tester")
+    said = str(refused.value)
+    assert said.startswith("Imported before it was refused: ")
+    assert "bundle 1 of A imported" in said and str(second) in said
+    with open_store(district) as store:
+        assert store.scalar("SELECT count(*) FROM visits WHERE uid = ?", [work["visit_uid"]]) == 1
 
 
 def test_a_laptop_enrolled_after_a_merge_holds_the_merged_work_and_no_merge_records(

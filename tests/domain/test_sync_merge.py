@@ -243,3 +243,23 @@ def test_a_laptops_person_with_the_districts_id_number_is_merged_with_all_their_
             == twin["id"]
         )
         assert build_report(store).as_dict()["people"] == report["people"] + 1
+
+
+def test_a_disability_certificate_number_in_a_clash_is_masked():
+    """A person tag's detail is the certificate's number: masked in the review list, the
+    CLI's --json and the merge dialog, as the register shows it."""
+    from clinic.core.sync.review import masked_conflict
+
+    number = "51010119800101123X11"
+    item = {
+        "table_name": "person_tags",
+        "row_key": {"person_id": 7, "tag": "disabled"},
+        "bundle_old": {"detail": None},
+        "bundle_new": {"detail": number},
+        "current": {"detail": "51010119800101987611"},
+    }
+    shown = masked_conflict(item)
+    assert number not in str(shown) and "987611" not in str(shown)
+    assert shown["bundle_new"]["detail"].startswith("5101") and "*" in shown["bundle_new"]["detail"]
+    visit = masked_conflict({**item, "table_name": "visits"})
+    assert visit["bundle_new"]["detail"] == number  # another table's detail is not a number

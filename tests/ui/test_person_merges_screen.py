@@ -207,3 +207,23 @@ async def test_m_merges_a_laptops_person_into_the_districts_with_the_same_number
         kept = store.scalar("SELECT id FROM persons WHERE uid = ?", [kept_uid])
         twin = store.one("SELECT merged_into, id_number FROM persons WHERE uid = ?", [twin_uid])
         assert twin == {"merged_into": kept, "id_number": None}
+
+
+async def test_a_database_that_cannot_be_read_is_said_on_the_duplicates_screen(
+    twins, make_app, settle, monkeypatch
+):
+    from clinic.core import merges
+    from clinic.core.errors import DatabaseError
+
+    path, _kept, _twin = twins
+
+    def busy(store):
+        raise DatabaseError("The database is busy; nothing was changed.")
+
+    monkeypatch.setattr(merges, "pair_items", busy)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_open("duplicates")
+        await settle(pilot, app)
+        status = str(app.screen.query_one("#dupes-status", Static).render())
+        assert "busy" in status and "Loading" not in status

@@ -92,6 +92,23 @@ def test_a_refused_write_is_reported_and_the_next_ones_still_written(db):
     assert notes(db) == [("a", "before"), ("b", "after")]
 
 
+def test_an_unexpected_error_fails_its_job_and_the_writer_goes_on(db):
+    """A fault nobody foresaw (a bug, a library's own error) fails its job with a sentence
+    naming its type only; the saves queued behind it are still written."""
+    failed: list[str] = []
+
+    def broken(store):
+        raise RuntimeError("row of 张三 110101199003077777")
+
+    writer = Writer(lambda: open_store(db))
+    writer.submit(broken, failed=lambda exc: failed.append(exc.message))
+    writer.submit(note("b", "after"))
+    assert writer.close()
+    assert notes(db) == [("b", "after")]
+    (said,) = failed
+    assert said.startswith("Unexpected error: RuntimeError.") and "张三" not in said
+
+
 def test_a_closed_writer_takes_no_more_jobs(db):
     writer = Writer(lambda: open_store(db))
     assert writer.close()

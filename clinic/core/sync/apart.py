@@ -28,7 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from clinic.i18n import current_language, set_language
+import apsw
+
+from clinic.core.errors import DatabaseError, InputError
+from clinic.i18n import _, current_language, set_language
 
 T = TypeVar("T")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
@@ -36,9 +39,12 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
 def run_apart(fn: Callable[..., T], *args: Any) -> T:
     """``fn(*args)`` in a new process: its result, or the exception it raised there.
-    ``fn`` is a module-level function; its arguments and result are picklable."""
+    ``fn`` is a module-level function whose first argument is the database's path; its
+    arguments and result are picklable. SQLite's refusals (busy, full, read-only) come
+    back as :class:`DatabaseError`, so a busy database is waited for as the app's own."""
     call = pickle.dumps((current_language(), fn.__module__, fn.__qualname__, args))
-    paths = [_PACKAGE_ROOT, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    # The child finds the modules this process finds (as multiprocessing's children do).
+    paths = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
     done = subprocess.run(
         [sys.executable, "-m", __name__],
         input=call,
@@ -48,17 +54,24 @@ def run_apart(fn: Callable[..., T], *args: Any) -> T:
     )
     try:
         ok, value = pickle.loads(done.stdout)
-    except Exception as exc:  # the child died before answering: a fault, not the user's
-        tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        raise RuntimeError(f"the apart process failed ({done.returncode}): {tail}") from exc
+    except Exception as exc:  # killed, or out of memory, perhaps after its commit
+        raise InputError(
+            _(
+                "The work on the database stopped before it could say how it went (exit {code}). What it finished is kept: do it again (the same files) to see; an import done twice changes nothing."
+            ).format(code=done.returncode)
+        ) from exc
     if not ok:
         raise value
     return value
 
 
 def _serve() -> None:
+    """The child: the answer goes out on the standard output it was given, anything
+    else printed goes to standard error (a stray line would garble the answer)."""
+    answer_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     # sqlite-utils imports numpy and pandas when they are installed, for values this
-    # child never converts: a third of its start-up, spared.
+    # child never converts: a quarter of its start-up, spared.
     for optional in ("numpy", "pandas"):
         sys.modules[optional] = None  # type: ignore[assignment]  # import raises ImportError
     language, module, name, args = pickle.loads(sys.stdin.buffer.read())
@@ -66,9 +79,13 @@ def _serve() -> None:
     fn = getattr(importlib.import_module(module), name)
     try:
         answer = (True, fn(*args))
+    except apsw.Error as exc:  # busy, full, read-only: the sentence the app's own say
+        where = args[0] if args and isinstance(args[0], Path) else ""
+        answer = (False, DatabaseError.from_sqlite(exc, where))
     except Exception as exc:  # handed back to the caller, who raises it
         answer = (False, exc)
-    sys.stdout.buffer.write(pickle.dumps(answer))
+    answer_out.write(pickle.dumps(answer))
+    answer_out.flush()
 
 
 if __name__ == "__main__":

@@ -142,12 +142,25 @@ def _plan(
     return ready, waiting, already
 
 
+def _still_good(checks: _Checks, rows: list[dict]) -> list[Bundle]:
+    """The held bundles that still pass the checks. One that no longer does (the district
+    was upgraded to a newer schema, the laptop enrolled again with a new key) stays held,
+    listed by ``sync status``, and no longer stops every other laptop's bundles."""
+    good = []
+    for row in rows:
+        try:
+            good.append(checks.open(row["file"], row["data"]))
+        except BundleError:
+            continue
+    return good
+
+
 def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[ImportResult]:
     """Apply what fits, in order; hold a bundle whose earlier one has not come (kept in the
     district database, applied by the import that brings the missing one)."""
     checks = _Checks.of(store)
     new = [checks.open(str(file), read_file(file)) for file in files]
-    held = [checks.open(row["file"], row["data"]) for row in q.held_bundles(store)]
+    held = _still_good(checks, q.held_bundles(store))
     held_keys = {(b.device_number, b.sequence) for b in held}
     ready, waiting, already = _plan(store, new + held)
     results = [
@@ -171,8 +184,21 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
 
 
 def apply_bundles(path: Path, bundles: list[Bundle], actor: str) -> list[ImportResult]:
-    """Each bundle in its own transaction, in order (run apart: :mod:`.apart`)."""
-    return [_apply(path, bundle, actor) for bundle in bundles]
+    """Each bundle in its own transaction, in order (run apart: :mod:`.apart`). A refusal
+    after some were applied says which were: they stay applied."""
+    done: list[ImportResult] = []
+    for bundle in bundles:
+        try:
+            done.append(_apply(path, bundle, actor))
+        except BundleError as exc:
+            if not done:
+                raise
+            raise BundleError(
+                _("Imported before it was refused: {done} Then: {refusal}").format(
+                    done=" ".join(r.sentence() for r in done), refusal=exc.message
+                )
+            ) from exc
+    return done
 
 
 def import_each(

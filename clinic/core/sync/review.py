@@ -54,22 +54,28 @@ def _decoded(row: dict) -> dict[str, Any]:
 
 
 MASKED = {"id_number", "id_number_old", "phone"}
+# Columns that hold a number only in one table: a disability certificate's number is a
+# person tag's detail (the register import masks it the same way).
+MASKED_IN = {"person_tags": {"detail"}}
 
 
-def masked_values(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A clash's values as shown: ID and phone numbers masked."""
+def masked_values(values: dict[str, Any] | None, table: str = "") -> dict[str, Any] | None:
+    """A clash's values of ``table`` as shown: ID, certificate and phone numbers masked."""
     from clinic.core.privacy import mask_id, mask_phone
 
     if values is None:
         return None
     mask = {"phone": mask_phone}
-    return {k: (mask.get(k, mask_id)(v) if k in MASKED and v else v) for k, v in values.items()}
+    hidden = MASKED | MASKED_IN.get(table, set())
+    return {
+        k: (mask.get(k, mask_id)(str(v)) if k in hidden and v else v) for k, v in values.items()
+    }
 
 
 def masked_conflict(item: dict[str, Any]) -> dict[str, Any]:
     """A clash as the list and the screen show it (numbers masked)."""
     names = ("row_key", "bundle_old", "bundle_new", "current")
-    return {**item, **{name: masked_values(item[name]) for name in names}}
+    return {**item, **{name: masked_values(item[name], item["table_name"]) for name in names}}
 
 
 def conflicts(store: Store) -> list[dict[str, Any]]:
@@ -187,6 +193,7 @@ def merge_fields(store: Store, item: dict[str, Any]) -> list[dict[str, Any]]:
             "laptop": value,
             "clash": current.get(name) not in (old.get(name), value),
             "typed": typed_allowed(store, item["table_name"], name),
+            "table": item["table_name"],
         }
         for name, value in new.items()
         if name not in item["row_key"]
