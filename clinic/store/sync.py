@@ -478,10 +478,15 @@ class Applied:
 
 
 @contextmanager
-def district_transaction(path: Path) -> Iterator[apsw.Connection]:
-    """One write transaction on the district file through apsw: all of it or nothing."""
+def district_transaction(
+    path: Path, attached: dict[str, Path] | None = None
+) -> Iterator[apsw.Connection]:
+    """One write transaction on the district (or laptop) file through apsw: all of it or
+    nothing; ``attached``: other files to read beside it, schema name → path."""
     conn = _apsw(path)
     try:
+        for name, other in (attached or {}).items():
+            conn.execute(f"ATTACH DATABASE ? AS [{name}]", (str(other),))
         conn.execute(FOREIGN_KEYS_PRAGMA)
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -730,10 +735,15 @@ class UpdateApplied:
     kept: list[Change] = field(default_factory=list)  # the laptop's own unsent changes
 
 
-def apply_update(conn: apsw.Connection, changeset: bytes, own_ids: range) -> UpdateApplied:
+def apply_update(
+    conn: apsw.Connection, changeset: bytes, own_ids: range, exported: str | None = None
+) -> UpdateApplied:
     """Apply a district's update to the laptop's file inside the caller's transaction.
-    Any clash keeps the laptop's row (its change after its last export goes to the
-    district in its next bundle, where the review list shows it). Inserts of the laptop's
+    A clash keeps the laptop's row when the laptop changed it since its last export (that
+    change goes to the district in its next bundle, where the review list shows it); a row
+    the laptop left as it exported it (``exported``: the schema its last-export copy is
+    attached as) takes the district's values, such as a coordinator's correction of what
+    the laptop sent. Inserts of the laptop's
     own rows (its exports coming back) are skipped: the laptop may have deleted one since.
     The district's rows that point at a row left out (a visit of the district's person
     whose ID number the laptop registered too) are left out as well: the apply is tried
@@ -743,7 +753,9 @@ def apply_update(conn: apsw.Connection, changeset: bytes, own_ids: range) -> Upd
     references = foreign_keys(conn, tables)
     held: Held = set()
     for _attempt in range(12):  # each round leaves out one more level of dependants
-        done, newly = _update_once(conn, changeset, own_ids, tables, columns, references, held)
+        done, newly = _update_once(
+            conn, changeset, own_ids, tables, columns, references, held, exported
+        )
         if done is not None:
             return done
         held |= newly
@@ -758,6 +770,7 @@ def _update_once(
     columns: dict[str, list[str]],
     references: ForeignKeys,
     held: Held,
+    exported: str | None = None,
 ) -> tuple[UpdateApplied | None, Held]:
     """One try in a savepoint: (what was done, nothing) or (None, rows to leave out)."""
     done = UpdateApplied()
@@ -787,10 +800,12 @@ def _update_once(
             missing.append(tc.fk_conflicts or 1)
             return apsw.SQLITE_CHANGESET_ABORT
         change = _change(tc, columns[tc.name])
+        same_kind = reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT)
+        if same_kind and exported and _as_exported(conn, exported, change):
+            return apsw.SQLITE_CHANGESET_REPLACE  # nothing of the laptop's is waiting here
         done.skipped.add(_key_of(change))
         absent.add((tc.name, _row_id(tc, columns[tc.name])))
         if not (reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE):
-            same_kind = reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT)
             if not same_kind or _differs(change):
                 done.kept.append(change)
         return apsw.SQLITE_CHANGESET_OMIT
@@ -813,6 +828,17 @@ def _update_once(
     return done, set()
 
 
+def _as_exported(conn: apsw.Connection, exported: str, change: Change) -> bool:
+    """The laptop's row of ``change`` is as its last export left it: unchanged since."""
+    where = " AND ".join(f"[{k}] IS ?" for k in change.key)
+    values = tuple(change.key.values())
+    rows = [
+        conn.execute(f"SELECT * FROM {schema}.[{change.table}] WHERE {where}", values).fetchall()
+        for schema in ("main", exported)
+    ]
+    return bool(rows[0]) and rows[0] == rows[1]
+
+
 def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:
     """The same update on the laptop's last-export copy, less what the laptop kept its own
     row for: that copy is what the next bundle is measured from, so the district's rows
@@ -825,13 +851,15 @@ def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:
         def keep(tc: apsw.TableChange) -> bool:
             return tc.name in tables and _key_of(_change(tc, columns[tc.name])) not in skipped
 
+        def taken(reason: int, _tc: apsw.TableChange) -> int:
+            # the laptop took the district's values over what it had exported: so does
+            # its copy, or the next bundle would send them back as the laptop's change
+            if reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT):
+                return apsw.SQLITE_CHANGESET_REPLACE
+            return apsw.SQLITE_CHANGESET_OMIT
+
         with conn:
-            apsw.Changeset.apply(
-                changeset,
-                conn,
-                filter_change=keep,
-                conflict=lambda _reason, _tc: apsw.SQLITE_CHANGESET_OMIT,
-            )
+            apsw.Changeset.apply(changeset, conn, filter_change=keep, conflict=taken)
     finally:
         conn.close()
 

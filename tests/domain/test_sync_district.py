@@ -30,7 +30,9 @@ gaps; the district sends updates back. What must hold:
   hours are the sum of the days'; the days held before the laptops were enrolled
   did not change.
 
-Run longer: ``CLINIC_SYNC_EXAMPLES=200 CLINIC_SYNC_STEPS=60 pytest -k on_one_machine``.
+The suite's run is the same every time (hypothesis derandomized: CI never fails by
+chance); to look for new faults, explore: ``CLINIC_SYNC_EXPLORE=1 CLINIC_SYNC_EXAMPLES=200
+CLINIC_SYNC_STEPS=60 pytest -k on_one_machine``.
 """
 
 from __future__ import annotations
@@ -532,6 +534,7 @@ def test_a_district_on_one_machine(
             max_examples=EXAMPLES,
             stateful_step_count=STEPS,
             deadline=None,
+            derandomize=not os.environ.get("CLINIC_SYNC_EXPLORE"),
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from clinic.cli.main import cli
 from clinic.core.errors import BundleError
 from clinic.core.planning.assignments import set_assignment
+from clinic.core.sync.exporting import export_bundle
 from clinic.core.sync.importing import import_bundles
 from clinic.core.sync.review import conflicts
 from clinic.core.sync.updating import export_update, import_updates
@@ -121,6 +122,35 @@ def test_the_laptops_change_after_its_export_stays_and_goes_to_review(
         assert store.scalar(hours, [work["assignment"]]) == 3.0
         (clash,) = [c for c in conflicts(store) if c["table_name"] == "assignments"]
         assert clash["bundle_new"]["hours"] == 5.0 and clash["current"]["hours"] == 3.0
+
+
+def test_a_coordinators_correction_of_what_a_laptop_sent_reaches_the_laptop(
+    district, enrol, export_from, update_for, day_of_work, today, now
+):
+    """The laptop typed 5 hours and sent them; the coordinator corrects them to 3 at the
+    district. The laptop left the row as it exported it, so its update takes the 3 (it
+    kept its 5 as if unsent, and the two files disagreed for good with no clash to say
+    so: found by the district state machine). Nothing travels back after."""
+    a = enrol("A")
+    work = day_of_work(a, today, now, "甲走访")
+    with open_store(a) as laptop:
+        set_assignment(
+            laptop, work["assignment"], status="attended", hours=5.0, change_attendance=True
+        )
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        set_assignment(
+            store, work["assignment"], status="attended", hours=3.0, change_attendance=True
+        )
+    (result,) = apply(a, update_for("A"))
+    assert result.kept == 0
+    hours = "SELECT hours FROM assignments WHERE id = ?"
+    with open_store(a) as laptop:
+        assert laptop.scalar(hours, [work["assignment"]]) == 3.0
+        made = export_bundle(laptop, None, actor="tester")
+    assert "assignments" not in made.counts  # the correction does not come back as A's
+    with open_store(district) as store:
+        assert not [c for c in conflicts(store) if c["table_name"] == "assignments"]
 
 
 def test_a_tampered_foreign_or_early_update_is_refused_and_nothing_changes(

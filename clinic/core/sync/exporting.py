@@ -159,8 +159,11 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
             "digest": digest(changeset),
         }
         data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
-        write_bytes_atomic(path, data)
+        # The copy is ready before the file is written (a full disk fails here, before
+        # any bundle N exists), and replaces the old one right after it: a bundle N on
+        # the stick with the copy still at N - 1 needs a crash between two renames.
         q.write_settings(upcoming, {q.SEQUENCE_KEY: str(sequence), q.EXPORTED_AT_KEY: until})
+        write_bytes_atomic(path, data)
         os.replace(upcoming, snapshot)
     finally:
         upcoming.unlink(missing_ok=True)

@@ -219,7 +219,7 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
     own = range(number * DEVICE_SPAN, (number + 1) * DEVICE_SPAN)
     try:
         vacuum_into(snapshot, upcoming)
-        kept = run_apart(apply_update_at, store.path, update, own, upcoming, actor)
+        kept = run_apart(apply_update_at, store.path, update, own, snapshot, upcoming, actor)
         # After the commit: a crash in between makes the next bundle carry the district's
         # rows back, where they clash and are reviewed; nothing is lost.
         os.replace(upcoming, snapshot)
@@ -228,13 +228,16 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
     return UpdateResult(update.file, update.sequence, update.header["changes"], kept, already=False)
 
 
-def apply_update_at(path: Path, update: Bundle, own: range, upcoming: Path, actor: str) -> int:
+def apply_update_at(
+    path: Path, update: Bundle, own: range, exported: Path, upcoming: Path, actor: str
+) -> int:
     """The update applied to the laptop's database at ``path`` in one transaction, and to
-    its last-export copy ``upcoming`` (run apart: :mod:`.apart`); how many of the laptop's
-    own unsent changes stayed."""
-    with q.district_transaction(path) as conn:
+    ``upcoming``, the next last-export copy (run apart: :mod:`.apart`); ``exported`` is
+    the last-export copy as it is, which tells the laptop's unsent changes. How many of
+    those stayed."""
+    with q.district_transaction(path, {"exported": exported}) as conn:
         try:
-            done = q.apply_update(conn, update.changeset, own)
+            done = q.apply_update(conn, update.changeset, own, "exported")
         except q.ForeignKeyProblem as exc:
             raise refuse(
                 update.file,
