@@ -801,8 +801,14 @@ def _update_once(
             return apsw.SQLITE_CHANGESET_ABORT
         change = _change(tc, columns[tc.name])
         same_kind = reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT)
-        if same_kind and exported and _as_exported(conn, exported, change):
-            return apsw.SQLITE_CHANGESET_REPLACE  # nothing of the laptop's is waiting here
+        # an update of a row the laptop left as it exported it: nothing of the laptop's
+        # waits here (its inserts clashing stay the laptop's, as before)
+        if (
+            reason == apsw.SQLITE_CHANGESET_DATA
+            and exported
+            and _as_exported(conn, exported, change)
+        ):
+            return apsw.SQLITE_CHANGESET_REPLACE
         done.skipped.add(_key_of(change))
         absent.add((tc.name, _row_id(tc, columns[tc.name])))
         if not (reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE):
@@ -854,7 +860,7 @@ def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:
         def taken(reason: int, _tc: apsw.TableChange) -> int:
             # the laptop took the district's values over what it had exported: so does
             # its copy, or the next bundle would send them back as the laptop's change
-            if reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT):
+            if reason == apsw.SQLITE_CHANGESET_DATA:
                 return apsw.SQLITE_CHANGESET_REPLACE
             return apsw.SQLITE_CHANGESET_OMIT
 
