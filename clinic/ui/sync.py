@@ -355,36 +355,31 @@ class SyncScreen(ClinicScreen):
             self._exported,
         )
 
-    def _exported(self, made: Any) -> str:
+    @staticmethod
+    def _exported(made: Any, device: str | None = None) -> str:
+        """What a bundle's or (``device``) an update's export wrote, with its counts."""
         if made.path is None:
-            return made.sentence()
-        return f"{made.sentence()}\n{counts_line(made.counts)}"
+            return made.sentence(device)
+        return f"{made.sentence(device)}\n{counts_line(made.counts)}"
 
-    def action_import_update(self) -> None:
+    def _import_from_field(self, job: str, working: str, done: Callable) -> None:
+        """Import ``job`` from the file or folder typed in the field."""
         try:
             where = self._typed_path()
         except InputError as exc:
             self._failed(exc)
             return
-        self._run(
-            rights.IMPORT,
+        self._run(rights.IMPORT, working, (job, where, self.app.actor), done)
+
+    def action_import_update(self) -> None:
+        self._import_from_field(
+            "import_update",
             _("Importing the update…"),
-            ("import_update", where, self.app.actor),
             lambda results: "\n".join(r.sentence() for r in results),
         )
 
     def action_import_bundles(self) -> None:
-        try:
-            where = self._typed_path()
-        except InputError as exc:
-            self._failed(exc)
-            return
-        self._run(
-            rights.IMPORT,
-            _("Importing bundles…"),
-            ("import_bundles", where, self.app.actor),
-            self._imported,
-        )
+        self._import_from_field("import_bundles", _("Importing bundles…"), self._imported)
 
     def _imported(self, outcome: tuple[list, list]) -> str:
         results, refused = outcome
@@ -418,18 +413,11 @@ class SyncScreen(ClinicScreen):
                 InputError(_("No laptop is enrolled yet: type its name and press Ctrl+N."))
             )
             return
-        out, actor = self._path(), self.app.actor
-
-        def said(made: Any) -> str:
-            if made.path is None:
-                return made.sentence(device)
-            return f"{made.sentence(device)}\n{counts_line(made.counts)}"
-
         self._run(
             rights.UPDATE,
             _("Writing the update…"),
-            ("export_update", device, out, actor),
-            said,
+            ("export_update", device, self._path(), self.app.actor),
+            lambda made: self._exported(made, device),
         )
 
     def action_enrol(self) -> None:
