@@ -10,18 +10,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clinic.core.desk.days import visit_for
-from clinic.core.errors import (
-    FieldError,
-)
+from clinic.core.errors import FieldError, NotFoundError, RefusedError
 from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import person_details as details_q
+from clinic.store import visits as visits_q
 
 # -- consent ------------------------------------------------------------------
 
 
 def has_consent(store: Store, person_id: int) -> bool:
     return details_q.current_consent(store, person_id) is not None
+
+
+def consented_visit(store: Store, visit_id: int) -> dict:
+    """The visit, read inside the caller's transaction, refused when it is gone
+    or its person has no consent on record: the one gate before vitals, a
+    consult or a handout is stored."""
+    visit = visits_q.visit(store, visit_id)
+    if not visit:
+        raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
+    if not has_consent(store, visit["person_id"]):
+        raise RefusedError(
+            _("No consent on record for this person: no health data can be stored."), "consent"
+        )
+    return visit
 
 
 @dataclass

@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from clinic.core import vitals as V
-from clinic.core.desk.consent import has_consent
+from clinic.core.desk.consent import consented_visit
 from clinic.core.desk.days import stamp
 from clinic.core.errors import (
     InputError,
     NotFoundError,
-    RefusedError,
 )
 from clinic.i18n import _, current_language, pick
 from clinic.store import Store
@@ -141,13 +140,7 @@ def hand_out(
     if not picks:
         raise InputError(_("Pick at least one health prescription to hand out."))
     with store.transaction():
-        visit = visits_q.visit(store, visit_id)
-        if not visit:
-            raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
-        if not has_consent(store, visit["person_id"]):
-            raise RefusedError(
-                _("No consent on record for this person: no health data can be stored."), "consent"
-            )
+        consented_visit(store, visit_id)
         ids = []
         for choice in picks:
             row = catalogues_q.template(store, choice.template_id)

@@ -11,14 +11,13 @@ from typing import Any
 
 from clinic.core import vitals as V
 from clinic.core.dates import parse_date
-from clinic.core.desk.consent import has_consent
+from clinic.core.desk.consent import consented_visit
 from clinic.core.desk.days import age_on, get_day, stamp
 from clinic.core.edits import Edit, Saved
 from clinic.core.errors import (
     FieldError,
     FormError,
     NotFoundError,
-    RefusedError,
     collecting,
 )
 from clinic.core.users import User, require
@@ -156,13 +155,7 @@ def save_visit(
     volunteer_id = clinician(by, volunteer_id)
     row, result = read_visit_form(form, day["date"])
     with store.transaction():
-        visit = visits_q.visit(store, visit_id)
-        if not visit:
-            raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
-        if not has_consent(store, visit["person_id"]):
-            raise RefusedError(
-                _("No consent on record for this person: no health data can be stored."), "consent"
-            )
+        visit = consented_visit(store, visit_id)
         if finish and result.problems:
             raise FormError(result.problems)
         row["draft_form"] = json.dumps(
