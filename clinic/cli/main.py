@@ -198,24 +198,21 @@ def cli(
         run_tui(ctx.obj)
 
 
-@cli.group(
-    "import",
-    context_settings=CONTEXT_SETTINGS,
-    help=_("Import registers and rosters from CSV or Excel files."),
-)
-def import_group() -> None:
-    pass
+def command_group(name: str, help: str) -> click.Group:
+    """A group of commands under ``clinic`` (``clinic NAME ...``), with the app's
+    help settings; a group holds commands only, so it does nothing itself."""
+    return cli.group(name, context_settings=CONTEXT_SETTINGS, help=help)(_holds_commands)
 
 
-@cli.group(
+def _holds_commands() -> None:
+    """The callback of a group that only holds commands."""
+
+
+import_group = command_group("import", _("Import registers and rosters from CSV or Excel files."))
+export_group = command_group(
     "export",
-    context_settings=CONTEXT_SETTINGS,
-    help=_(
-        "Export data sets to CSV, Excel or JSON (ID and phone numbers masked unless --unmasked)."
-    ),
+    _("Export data sets to CSV, Excel or JSON (ID and phone numbers masked unless --unmasked)."),
 )
-def export_group() -> None:
-    pass
 
 
 @cli.group(
@@ -230,9 +227,7 @@ def report_group() -> None:
     pass
 
 
-@cli.group("day", context_settings=CONTEXT_SETTINGS, help=_("Plan and list clinic days."))
-def day_group() -> None:
-    pass
+day_group = command_group("day", _("Plan and list clinic days."))
 
 
 # Command modules attach themselves to the groups above.

@@ -14,14 +14,9 @@ from clinic.cli.output import echo_json
 from clinic.core.errors import InputError
 from clinic.i18n import _
 
-
-@groups.cli.group(
-    "persons",
-    context_settings=groups.CONTEXT_SETTINGS,
-    help=_("Duplicate persons: list likely pairs, merge one into the other, undo a merge."),
+persons_group = groups.command_group(
+    "persons", _("Duplicate persons: list likely pairs, merge one into the other, undo a merge.")
 )
-def persons_group() -> None:
-    pass
 
 
 @persons_group.command(

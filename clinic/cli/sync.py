@@ -17,14 +17,9 @@ from clinic.cli.context import AppContext, pass_app
 from clinic.core.errors import InputError
 from clinic.i18n import _
 
-
-@groups.cli.group(
-    "sync",
-    context_settings=groups.CONTEXT_SETTINGS,
-    help=_("Merge laptops into the district database: enrol, export and import bundles."),
+sync_group = groups.command_group(
+    "sync", _("Merge laptops into the district database: enrol, export and import bundles.")
 )
-def sync_group() -> None:
-    pass
 
 
 @sync_group.command(

@@ -15,12 +15,7 @@ from clinic.cli import main as groups
 from clinic.cli.context import AppContext, new_pin, pass_app
 from clinic.i18n import _
 
-
-@groups.cli.group(
-    "user", context_settings=groups.CONTEXT_SETTINGS, help=_("Users who sign in, and their roles.")
-)
-def user_group() -> None:
-    pass
+user_group = groups.command_group("user", _("Users who sign in, and their roles."))
 
 
 @user_group.command(

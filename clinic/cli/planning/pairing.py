@@ -10,14 +10,9 @@ from clinic.cli.planning import options
 from clinic.cli.planning.options import date_option, echo_json
 from clinic.i18n import _
 
-
-@groups.cli.group(
-    "pairing",
-    context_settings=groups.CONTEXT_SETTINGS,
-    help=_("Cadres paired with households (结对帮扶): pairs, visits, weekend lists."),
+pairing_group = groups.command_group(
+    "pairing", _("Cadres paired with households (结对帮扶): pairs, visits, weekend lists.")
 )
-def pairing_group() -> None:
-    pass
 
 
 @pairing_group.command(
