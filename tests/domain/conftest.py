@@ -207,6 +207,15 @@ def walk_in():
 
 
 @pytest.fixture(scope="session")
+def delete_and_edit():
+    """``delete_and_edit(district, laptop, date, deleted_on)``: the first assignment of
+    ``date`` removed on one side and marked attended (4 hours) on the other; its id."""
+    from support.sync import delete_and_edit
+
+    return delete_and_edit
+
+
+@pytest.fixture(scope="session")
 def day_of_work():
     """``day_of_work(path, today, now, name, id_number="", birth="66")``: a walk-in
     registered, checked in and given a health prescription on a laptop (the uids, the

@@ -131,23 +131,10 @@ def test_the_command_merges_a_clash_and_says_what_is_wrong(district, enrol, expo
 
 @pytest.mark.parametrize("deleted_on", ["district", "laptop"])
 def test_a_deleted_and_edited_record_cannot_be_merged(
-    district, enrol, export_from, today, deleted_on
+    district, enrol, export_from, today, deleted_on, delete_and_edit
 ):
-    from clinic.core.planning.assignments import remove_assignment, set_assignment
-
     a = enrol("A")
-    with open_store(district) as store:
-        assignment = store.scalar(
-            "SELECT min(a.id) FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id "
-            "WHERE d.date = ?",
-            [today.isoformat()],
-        )
-    sides = {"district": district, "laptop": a}
-    edited_on = "laptop" if deleted_on == "district" else "district"
-    with open_store(sides[deleted_on]) as store:
-        remove_assignment(store, assignment)
-    with open_store(sides[edited_on]) as store:
-        set_assignment(store, assignment, status="attended", hours=4.0, change_attendance=True)
+    delete_and_edit(district, a, today, deleted_on)
     with open_store(district) as store:
         import_bundles(store, [export_from(a)], actor="tester")
         (clash,) = conflicts(store)

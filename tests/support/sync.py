@@ -46,6 +46,27 @@ def clinic_day(store: Store, date: dt.date) -> dict:
     )
 
 
+def delete_and_edit(district: Path, laptop: Path, date: dt.date, deleted_on: str) -> int:
+    """Remove the first assignment of ``date`` on one side (``"district"`` or
+    ``"laptop"``) and mark it attended for 4 hours on the other: the clash of a
+    record deleted on one side and edited on the other. Returns its id."""
+    from clinic.core.planning.assignments import remove_assignment, set_assignment
+
+    with open_store(district) as store:
+        assignment = store.scalar(
+            "SELECT min(a.id) FROM assignments a JOIN clinic_days d ON d.id = a.clinic_day_id "
+            "WHERE d.date = ?",
+            [date.isoformat()],
+        )
+    sides = {"district": district, "laptop": laptop}
+    edited_on = "laptop" if deleted_on == "district" else "district"
+    with open_store(sides[deleted_on]) as store:
+        remove_assignment(store, assignment)
+    with open_store(sides[edited_on]) as store:
+        set_assignment(store, assignment, status="attended", hours=4.0, change_attendance=True)
+    return assignment
+
+
 def walk_in(
     store: Store,
     today: dt.date,
