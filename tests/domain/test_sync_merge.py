@@ -271,15 +271,15 @@ def _seen_again(path, person_uid: str, date, now) -> str:
     from clinic.core import desk
     from clinic.core.desk import handouts
 
-    from support.sync import TICKED, clinic_day
-
     with open_store(path) as store:
-        day = clinic_day(store, date)
+        day = desk.get_day(
+            store, store.scalar("SELECT id FROM clinic_days WHERE date = ?", [date.isoformat()])
+        )
         person = store.scalar("SELECT id FROM persons WHERE uid = ?", [person_uid])
         volunteer = store.scalar("SELECT min(id) FROM volunteers")
         visit, _new = desk.check_in(store, day, person, volunteer, now)
         template = next(t for t in handouts.templates(store) if t.code == "hypertension")
-        handouts.hand_out(store, day, visit, [handouts.Pick(template.id, TICKED)], volunteer, now)
+        handouts.hand_out(store, day, visit, [handouts.Pick(template.id, ["salt"])], volunteer, now)
         return store.scalar("SELECT uid FROM visits WHERE id = ?", [visit])
 
 
