@@ -51,6 +51,9 @@ ACTION_LABELS = {
     "person_merge": N_(
         "Merged person #{merged} into #{kept} (merge {merge}): {visits} visits moved"
     ),
+    "person_merge_follow": N_(
+        "Records of #{merged} that came later (bundles {bundles}) moved to #{kept} (merge {merge}): {visits} visits"
+    ),
     "person_unmerge": N_("Undid merge {merge}: #{merged} is on the register again"),
     "person_distinct": N_("Marked #{first} and #{second} as two different persons"),
     "sync_update": N_("Wrote update {sequence} for the laptop {device} to {file}"),
@@ -167,6 +170,11 @@ def describe(action: str, detail: dict[str, Any], user_names: dict[int, str]) ->
             values
         )
     if action == "sync_settle" and detail.get("kept") == "merged":
+        if detail.get("later_bundles"):
+            values["later"] = ", ".join(str(n) for n in detail["later_bundles"])
+            return _(
+                "Settled conflict {conflict} ({table}): merged the laptop's person into the district's (merge {merge}), with what waited for them in later bundles {later}"
+            ).format_map(values)
         if "merge" in detail:
             return _(
                 "Settled conflict {conflict} ({table}): merged the laptop's person into the district's (merge {merge})"

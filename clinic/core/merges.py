@@ -199,7 +199,11 @@ def _key_after(key: dict, column: str, to: int) -> dict:
     return {c: (to if c == column else v) for c, v in key.items()}
 
 
-def _carry(store: Store, merge_id: int, kept: int, merged: int, done: Merged) -> None:
+def _carry(
+    store: Store, merge_id: int, kept: int, merged: int, done: Merged, *, strict: bool = True
+) -> None:
+    """Every row that refers to ``merged`` now, as RULES say; ``strict``: a row that must
+    move and cannot refuses the merge (else it stays with the merged person)."""
     for table, column, rule in _rules(store):
         if rule == "leave":
             continue
@@ -216,7 +220,7 @@ def _carry(store: Store, merge_id: int, kept: int, merged: int, done: Merged) ->
                     store, merge_id, table, column, "moved", _key_after(key, column, kept)
                 )
                 done.moved[table] = done.moved.get(table, 0) + 1
-            elif rule == "move":
+            elif rule == "move" and strict:
                 raise InputError(_clash_sentence(table, merged, kept))
             else:
                 done.stayed[table] = done.stayed.get(table, 0) + 1
@@ -268,6 +272,39 @@ def merge(
         }
         record_audit(store, actor, "person_merge", json.dumps(detail), sum(done.moved.values()))
     return done
+
+
+def follow(store: Store, *, actor: str, cause: dict[str, Any]) -> list[Merged]:
+    """Rows that came to refer to a merged duplicate after the merge (a laptop's later
+    bundle: a visit of its walk-in, merged at the district into the district's person)
+    follow them to the person kept, as the merge moved theirs: recorded in the same
+    merge (an undo gives them back), one transaction with an audit row per merge that
+    moved any, naming ``cause`` (what brought them: the bundles imported)."""
+    followed = []
+    with store.transaction():
+        for row in q.merges_with_rows_left(store, list(_moving_references(store))):
+            done = Merged(row["id"], row["kept_id"], row["merged_id"])
+            _carry(store, done.merge_id, done.kept_id, done.merged_id, done, strict=False)
+            if not done.moved:
+                continue
+            followed.append(done)
+            detail = {
+                "merge": done.merge_id,
+                "kept": done.kept_id,
+                "merged": done.merged_id,
+                "visits": done.moved.get("visits", 0),
+                "moved": done.moved,
+                **cause,
+            }
+            record_audit(
+                store, actor, "person_merge_follow", json.dumps(detail), sum(done.moved.values())
+            )
+    return followed
+
+
+def _moving_references(store: Store) -> list[tuple[str, str]]:
+    """The references to persons whose rows a merge moves (not its own bookkeeping)."""
+    return [(table, column) for table, column, rule in _rules(store) if rule != "leave"]
 
 
 def unmerge(store: Store, merge_id: int, *, actor: str) -> dict[str, Any]:

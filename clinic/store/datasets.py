@@ -106,14 +106,15 @@ def _register_where(scope: Scope, column: str) -> str:
 
 
 def person_rows(store: Store, scope: Scope) -> Iterator[tuple]:
-    """The register (filtered by village), with each person's visits in the period."""
+    """The register (filtered by village), with each person's visits in the period (the
+    figures' ``scope_visits``: a merged duplicate's visits are the person kept's)."""
     cte, params = scope_cte(Scope(scope.date_from, scope.date_to, None, scope.org_ids))
     return _cursor(
         store,
         cte
         + f"""
         , seen AS (SELECT v.person_id, count(*) AS n, max(d.date) AS last
-                   FROM days d JOIN visits v ON v.clinic_day_id = d.id GROUP BY v.person_id)
+                   FROM scope_visits v JOIN days d ON d.id = v.clinic_day_id GROUP BY v.person_id)
         SELECT t.name, vg.name, coalesce(p.group_no, h.group_no), h.number, h.category, p.name, p.relation,
                p.sex, p.birth_date, p.id_number, p.phone,
                (SELECT group_concat(tag, ';') FROM (SELECT tag FROM person_tags WHERE person_id = p.id ORDER BY tag)),
@@ -152,16 +153,20 @@ def count_register(store: Store, scope: Scope, table: str) -> int:
 
 
 def household_rows(store: Store, scope: Scope) -> Iterator[tuple]:
+    """The households register (filtered by village), with the persons seen in the period
+    and the last day one was: the figures' people seen (``scope_people``: a duplicate
+    merged into another is the person kept, counted once)."""
     cte, params = scope_cte(Scope(scope.date_from, scope.date_to, None, scope.org_ids))
     return _cursor(
         store,
         cte
         + f"""
-        , seen AS (SELECT DISTINCT v.person_id, d.date FROM days d JOIN visits v ON v.clinic_day_id = d.id)
+        , seen AS (SELECT v.household_id, max(d.date) AS last
+                   FROM scope_visits v JOIN days d ON d.id = v.clinic_day_id GROUP BY v.household_id)
         SELECT t.name, vg.name, h.group_no, h.number, h.head_name, h.category,
                (SELECT count(*) FROM persons WHERE household_id = h.id AND merged_into IS NULL),
-               (SELECT count(DISTINCT s.person_id) FROM seen s JOIN persons pm ON pm.id = s.person_id WHERE pm.household_id = h.id),
-               (SELECT max(s.date) FROM seen s JOIN persons pm ON pm.id = s.person_id WHERE pm.household_id = h.id),
+               (SELECT count(*) FROM scope_people sp WHERE sp.household_id = h.id),
+               (SELECT s.last FROM seen s WHERE s.household_id = h.id),
                c.name, h.uid
         FROM households h JOIN villages vg ON vg.id = h.village_id JOIN townships t ON t.id = vg.township_id
         LEFT JOIN volunteers c ON c.id = h.cadre_id

@@ -104,7 +104,7 @@ def cadre_households(store: Store, cadre_id: int, today: str) -> list[dict]:
               t.name AS township,
               (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id AND p.merged_into IS NULL) AS persons,
               (SELECT MAX(pv.date) FROM pairing_visits pv WHERE pv.household_id = h.id) AS last_visit,
-              (SELECT GROUP_CONCAT(DISTINCT l.flags) FROM latest l JOIN persons p ON p.id = l.person_id
+              (SELECT GROUP_CONCAT(DISTINCT l.flags) FROM latest l JOIN persons p ON p.id = l.kept_id
                  WHERE l.rn = 1 AND p.household_id = h.id AND l.flags != '') AS flags,
               (SELECT MIN(f.follow_up_due) FROM open_follow_ups f JOIN persons p ON p.id = f.person_id
                  WHERE p.household_id = h.id) AS follow_up_due

@@ -150,6 +150,22 @@ def merges(store: Store, *, undone: bool = False) -> list[dict]:
     )
 
 
+def merges_with_rows_left(store: Store, references: list[tuple[str, str]]) -> list[dict]:
+    """Merges not undone whose merged person some row of ``references`` (table, column)
+    still refers to: rows that stayed (a visit on a day the kept person was seen too) or
+    came later (a laptop's bundle), oldest merge first."""
+    if not references:
+        return []
+    refers = " OR ".join(
+        f"EXISTS (SELECT 1 FROM [{table}] r WHERE r.[{column}] = m.merged_id)"
+        for table, column in references
+    )
+    return store.query(
+        "SELECT m.id, m.kept_id, m.merged_id FROM person_merges m "
+        f"WHERE m.undone_at IS NULL AND ({refers}) ORDER BY m.id"
+    )
+
+
 def later_merges(store: Store, merge_id: int, persons: tuple[int, int]) -> list[int]:
     """Merges after ``merge_id``, not undone, that involve either person."""
     return [

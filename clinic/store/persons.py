@@ -181,14 +181,22 @@ def delete_person(store: Store, person_id: int) -> dict[str, int]:
 # -- the register import -------------------------------------------------------------
 
 
-def persons_matching(store: Store, id_numbers: list[str], household_ids: list[int]) -> list[tuple]:
-    """Persons with one of ``id_numbers`` or in one of ``household_ids``, by
-    id, as tuples of PERSON_COLUMNS."""
+def persons_matching(
+    store: Store, id_numbers: list[str], household_ids: list[int], *, merged: bool = False
+) -> list[tuple]:
+    """Persons on the register with one of ``id_numbers`` or in one of ``household_ids``,
+    by id, as tuples of PERSON_COLUMNS. ``merged``: the duplicates merged into another
+    person instead (hidden from the register), each tuple followed by the person kept."""
     cols = ", ".join(PERSON_COLUMNS)
+    if merged:
+        cols, which = cols + ", merged_into", "merged_into IS NOT NULL"
+    else:
+        which = "merged_into IS NULL"
     return store.conn.execute(
-        f"SELECT {cols} FROM persons WHERE id_number IN (SELECT value FROM json_each(?)) "
-        f"UNION SELECT {cols} FROM persons WHERE household_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY id",
+        f"SELECT {cols} FROM persons WHERE {which} "
+        "AND id_number IN (SELECT value FROM json_each(?)) "
+        f"UNION SELECT {cols} FROM persons WHERE {which} "
+        "AND household_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [json.dumps(id_numbers), json.dumps(household_ids)],
     ).fetchall()
 

@@ -95,15 +95,21 @@ def day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
     return where, params
 
 
+# Whose a visit is: the person it names (``persons seen``), or, for a person merged
+# into another (a duplicate, clinic.core.merges: a visit on a day the kept person was
+# seen too stays with the duplicate), the person kept. One level: a merge into a merged
+# person is refused. Every figure, list and export that counts or lists persons by their
+# visits resolves them so, with ``persons seen`` joined on the visit's person.
+KEPT_PERSON_SQL = "coalesce(seen.merged_into, seen.id)"
+
 # The visits of the held days, with the columns of their person that figures
 # count by: every visit figure reads these rows (``scope_visits v``). A visit of a
-# person merged into another (a duplicate; a visit on a day the kept person was
-# seen too stays with the duplicate) counts as the kept person's, so that person
+# duplicate counts as the kept person's (:data:`KEPT_PERSON_SQL`), so that person
 # is counted once.
-SCOPE_VISITS_SQL = """SELECT v.id, v.clinic_day_id, p.id AS person_id, v.state, v.flags,
+SCOPE_VISITS_SQL = f"""SELECT v.id, v.clinic_day_id, p.id AS person_id, v.state, v.flags,
            v.referral_to, v.follow_up_due, p.household_id, p.sex, p.walk_in
     FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons seen ON seen.id = v.person_id
-    JOIN persons p ON p.id = coalesce(seen.merged_into, seen.id)"""
+    JOIN persons p ON p.id = {KEPT_PERSON_SQL}"""
 
 # The people seen on those days, once each, with the columns figures count
 # them by: every figure of distinct people reads these rows (``scope_people``)
@@ -239,18 +245,23 @@ def scope_scalar(store: Store, scope: Scope, body: str) -> Any:
 
 # A follow-up is open when the person's latest visit (on a day not cancelled)
 # asked for one; the person belongs to their own village, else their
-# household's, else the village of that visit's clinic day.
-OPEN_FOLLOW_UPS_CTE = """
+# household's, else the village of that visit's clinic day. The visits of a
+# duplicate merged into another are the kept person's (:data:`KEPT_PERSON_SQL`):
+# the follow-up is theirs, and a merged duplicate has none.
+OPEN_FOLLOW_UPS_CTE = f"""
     latest AS (
-        SELECT v.*, row_number() OVER (
-            PARTITION BY v.person_id ORDER BY dd.date DESC, v.arrived_at DESC, v.id DESC) AS rn
-        FROM visits v JOIN clinic_days dd ON dd.id = v.clinic_day_id WHERE dd.status != 'cancelled'
+        SELECT v.*, {KEPT_PERSON_SQL} AS kept_id, row_number() OVER (
+            PARTITION BY {KEPT_PERSON_SQL} ORDER BY dd.date DESC, v.arrived_at DESC, v.id DESC
+        ) AS rn
+        FROM visits v JOIN clinic_days dd ON dd.id = v.clinic_day_id
+        JOIN persons seen ON seen.id = v.person_id
+        WHERE dd.status != 'cancelled'
     ),
     lv AS (SELECT * FROM latest WHERE rn = 1 AND follow_up_due IS NOT NULL),
     open_follow_ups AS (
-        SELECT lv.id AS visit_id, lv.person_id, lv.follow_up_due, lv.clinic_day_id,
+        SELECT lv.id AS visit_id, lv.kept_id AS person_id, lv.follow_up_due, lv.clinic_day_id,
                coalesce(p.village_id, h.village_id, d.village_id) AS village_id
-        FROM lv JOIN persons p ON p.id = lv.person_id
+        FROM lv JOIN persons p ON p.id = lv.kept_id
         JOIN clinic_days d ON d.id = lv.clinic_day_id
         LEFT JOIN households h ON h.id = p.household_id
     )

@@ -2,7 +2,8 @@
 value and the laptop's, and a choice per field (issue 11, point 5).
 
 The layout of :class:`clinic.ui.clash_dialog.ClashDialog` (two desks, one record): a
-line per field and a radio set under it. Here a free-text field may also take a
+line per field (named as the forms name it, :func:`clinic.core.records.field_label`)
+and a radio set under it. Here a free-text field may also take a
 value typed now. Dismissed with ``{field: 'district' | 'laptop' | Typed}`` (the
 choices of :func:`clinic.core.sync.review.settle`), or None on Esc.
 """
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from clinic.core.records import field_label
 from clinic.core.sync.review import Typed, masked_values
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
@@ -60,7 +62,8 @@ class FieldMergeDialog(ClinicModal):
                 note = (
                     _("changed on both sides") if item["clash"] else _("changed on the laptop only")
                 )
-                yield Static(plain(f"{item['field']} ({note})"), classes="merge-field")
+                label = field_label(item["table"], item["field"])
+                yield Static(plain(f"{label} ({note})"), classes="merge-field")
                 with RadioSet(id=f"merge-{index}"):
                     yield RadioButton(
                         sentence(_("District: {value}"), value=_text(shown[item["field"]])),

@@ -289,3 +289,51 @@ def test_cli_progress_and_summary(tmp_path, invoke, samples):
     result = invoke(tmp_path / "x.db", str(samples / "register_longshan_gbk.csv"))
     assert result.exit_code == 0, result.output
     assert "180 rows" in result.output and "180 new" in result.output
+
+
+def test_a_merged_walk_in_twins_number_lands_on_the_kept_person(
+    store, tmp_path, today, write_csv, good_rows, add_person, valid_id
+):
+    """A person on the register without an ID number was typed again at the desk as a
+    walk-in with their number, and the two were merged (the register's person kept; the
+    number stays the twin's, one person's on the register). A later register that brings
+    the number lands on the person kept: nothing changes, no person is made."""
+    from clinic.core import merges
+
+    number = valid_id("500222", "19700202", 45)
+    wang = "T0002,王五,之子,男,{number},1970-02-02,,中峰镇,龙山村,第五村民小组,低保户,,,曾五"
+    first = write_csv(tmp_path / "v1.csv", [*good_rows(), wang.format(number="")])
+    import_register(store, first, today=today)
+    kept = store.scalar("SELECT id FROM persons WHERE name = '王五'")
+    twin = add_person(store, "王五", id_number=number)
+    merges.merge(store, kept, twin, actor="tester")
+    before = snapshot(store)
+    again = import_register(store, first, today=today)
+    assert again.persons == {"created": 0, "updated": 0, "unchanged": 4}
+    second = write_csv(tmp_path / "v2.csv", [*good_rows(), wang.format(number=number)])
+    result = import_register(store, second, today=today)
+    assert result.persons == {"created": 0, "updated": 0, "unchanged": 4}
+    assert snapshot(store) == before
+
+
+def test_a_duplicate_row_of_the_register_merged_away_changes_nothing_again(
+    store, tmp_path, today, write_csv, good_rows
+):
+    """The register lists one person twice (a birth date mistyped, no number); merged,
+    the duplicate's row of the same register, or of one with a phone added to it, lands
+    on the person kept and changes nothing: the duplicate stays hidden as merged."""
+    from clinic.core import merges
+
+    twice = "T0001,李四,之妻,女,,1958-01-10,{phone},中峰镇,龙山村,三组,建档立卡贫困户,,,张三"
+    first = write_csv(tmp_path / "v1.csv", [*good_rows(), twice.format(phone="")])
+    import_register(store, first, today=today)
+    kept, twin = [
+        r[0] for r in store.conn.execute("SELECT id FROM persons WHERE name = '李四' ORDER BY id")
+    ]
+    merges.merge(store, kept, twin, actor="tester")
+    before = snapshot(store)
+    second = write_csv(tmp_path / "v2.csv", [*good_rows(), twice.format(phone="13912345678")])
+    for path in (first, second):
+        result = import_register(store, path, today=today)
+        assert result.persons == {"created": 0, "updated": 0, "unchanged": 4}
+        assert snapshot(store) == before

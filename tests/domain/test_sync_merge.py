@@ -250,3 +250,105 @@ def test_a_disability_certificate_number_in_a_clash_is_masked():
     assert shown["bundle_new"]["detail"].startswith("5101") and "*" in shown["bundle_new"]["detail"]
     visit = masked_conflict({**item, "table_name": "visits"})
     assert visit["bundle_new"]["detail"] == number  # another table's detail is not a number
+
+
+def _seen_again(path, person_uid: str, date, now) -> str:
+    """The laptop's walk-in checked in again on the clinic day of ``date`` and given a
+    health prescription (the laptop's next bundle carries it); the visit's uid."""
+    from clinic.core import desk
+    from clinic.core.desk import handouts
+
+    with open_store(path) as store:
+        day = desk.get_day(
+            store, store.scalar("SELECT id FROM clinic_days WHERE date = ?", [date.isoformat()])
+        )
+        person = store.scalar("SELECT id FROM persons WHERE uid = ?", [person_uid])
+        volunteer = store.scalar("SELECT min(id) FROM volunteers")
+        visit, _new = desk.check_in(store, day, person, volunteer, now)
+        template = next(t for t in handouts.templates(store) if t.code == "hypertension")
+        handouts.hand_out(store, day, visit, [handouts.Pick(template.id, ["salt"])], volunteer, now)
+        return store.scalar("SELECT uid FROM visits WHERE id = ?", [visit])
+
+
+def _same_number_on_two_laptops(district, enrol, export_from, today, now, valid_id, day_of_work):
+    """Laptop A's walk-in, imported, and laptop B's with the same ID number, exported (not
+    yet imported): (laptop B, B's first bundle, B's walk-in's uid, the next day B works)."""
+    import datetime as dt
+
+    number = valid_id("500110", "19560312", 15)
+    a, b = enrol("A"), enrol("B")
+    day_of_work(a, today, now, "甲同号", id_number=number, birth="1956-03-12")
+    work_b = day_of_work(b, today, now, "乙同号", id_number=number, birth="1956-03-12")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        later = dt.date.fromisoformat(
+            store.scalar(
+                "SELECT min(date) FROM clinic_days WHERE date > ? AND status != 'cancelled'",
+                [today.isoformat()],
+            )
+        )
+    return b, export_from(b), work_b["person_uid"], later
+
+
+def _kept_and_twin(store, twin_uid: str) -> tuple[int, int]:
+    twin = store.one("SELECT id, merged_into FROM persons WHERE uid = ?", [twin_uid])
+    return twin["merged_into"], twin["id"]
+
+
+def test_a_later_bundles_rows_held_for_the_laptops_person_follow_the_merge(
+    district, enrol, export_from, today, now, valid_id, day_of_work
+):
+    """B's next bundle (the same walk-in seen again) came before the clash was settled:
+    its visit and prescription wait for B's person; settling the clash as merged puts
+    them in with the rest, on the district's person, and the audit says so."""
+    b, first, twin_uid, later = _same_number_on_two_laptops(
+        district, enrol, export_from, today, now, valid_id, day_of_work
+    )
+    visit_uid = _seen_again(b, twin_uid, later, now)
+    with open_store(district) as store:
+        import_bundles(store, [first, export_from(b)], actor="tester")
+        (clash,) = [c for c in conflicts(store) if c["table_name"] == "persons"]
+        assert store.one("SELECT 1 FROM visits WHERE uid = ?", [visit_uid]) is None
+        assert {c["sequence"] for c in conflicts(store) if c["kind"] == "held"} == {1, 2}
+        settle(store, clash["id"], "merged", actor="tester")
+        kept, _twin = _kept_and_twin(store, twin_uid)
+        assert conflicts(store) == []
+        assert store.scalar("SELECT person_id FROM visits WHERE uid = ?", [visit_uid]) == kept
+        detail = json.loads(
+            store.scalar("SELECT detail FROM audit_log WHERE action = 'sync_settle'")
+        )
+        assert detail["later_bundles"] == [2]
+    log = CliRunner().invoke(cli, ["--db", str(district), "audit", "--action", "sync_settle"])
+    assert "in later bundles 2" in log.output
+
+
+def test_a_bundle_after_the_merge_brings_the_laptops_person_to_the_kept_one(
+    district, enrol, export_from, today, now, valid_id, day_of_work
+):
+    """B's next bundle came after the merge: its visit of B's walk-in (merged, hidden)
+    lands on the district's person, recorded in the merge (an undo gives it back) and in
+    the audit log, naming the bundle."""
+    b, first, twin_uid, later = _same_number_on_two_laptops(
+        district, enrol, export_from, today, now, valid_id, day_of_work
+    )
+    with open_store(district) as store:
+        import_bundles(store, [first], actor="tester")
+        (clash,) = [c for c in conflicts(store) if c["table_name"] == "persons"]
+        settle(store, clash["id"], "merged", actor="tester")
+    visit_uid = _seen_again(b, twin_uid, later, now)
+    with open_store(district) as store:
+        import_bundles(store, [export_from(b)], actor="tester")
+        kept, twin = _kept_and_twin(store, twin_uid)
+        assert store.scalar("SELECT person_id FROM visits WHERE uid = ?", [visit_uid]) == kept
+        assert conflicts(store) == []
+        row = store.one("SELECT detail, rows FROM audit_log WHERE action = 'person_merge_follow'")
+        detail = json.loads(row["detail"])
+        assert (detail["kept"], detail["merged"], detail["visits"]) == (kept, twin, 1)
+        assert detail["bundles"] == "B 2"
+        (merge,) = merges.merges(store)
+        merges.unmerge(store, merge["id"], actor="tester")
+        assert store.scalar("SELECT person_id FROM visits WHERE uid = ?", [visit_uid]) == twin
+    log = CliRunner().invoke(
+        cli, ["--db", str(district), "audit", "--action", "person_merge_follow"]
+    )
+    assert f"Records of #{twin} that came later (bundles B 2) moved to #{kept}" in log.output

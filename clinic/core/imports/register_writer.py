@@ -4,6 +4,7 @@ is new."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from clinic.core.imports.register_fields import (
@@ -45,6 +46,12 @@ class HouseholdWriter:
     without a number; a person by ID number, else household + name + birth
     date), but with one query per batch for what it may match and
     executemany for what is new.
+
+    A row of a duplicate merged into another person (clinic.core.merges: hidden, kept
+    for an undo) lands on the person kept and changes nothing: the same register
+    imported again after a merge leaves the register as it was and makes no new
+    person (the duplicate's ID number stays theirs, so it cannot be written to the
+    kept person; the kept person is edited on their own row).
 
     Within a batch the persons already matched or created are kept in memory
     (by ID number and by household), so a later row of the same batch sees
@@ -142,6 +149,13 @@ class HouseholdWriter:
         )
         for person in found:
             self._index(person)
+        self._index_merged(
+            []
+            if self.fresh
+            else persons_q.persons_matching(
+                self.store, [n for n in numbers if n], existing_households, merged=True
+            )
+        )
         self.tags, self.conditions = (
             ({}, {})
             if self.fresh
@@ -152,22 +166,36 @@ class HouseholdWriter:
                 self._save(row, village_id, household_id)
         self._flush()
 
-    def _match(self, household_id: int, values: tuple) -> tuple | None:
+    def _index_merged(self, found: list[tuple]) -> None:
+        """Merged duplicates by ID number and by household (tuples of PERSON_COLUMNS and
+        the person kept), matched only after the register's own persons."""
+        self.merged_by_number: dict[str, int] = {}
+        self.merged_by_household: dict[int, list[tuple]] = {}
+        for *person, kept in found:
+            if person[P_ID_NUMBER]:
+                self.merged_by_number[person[P_ID_NUMBER]] = kept
+            self.merged_by_household.setdefault(person[P_HOUSEHOLD], []).append((*person, kept))
+
+    def _match(self, household_id: int, values: tuple) -> tuple | int | None:
+        """The person on the register a row is (a tuple of PERSON_COLUMNS); for a row of a
+        merged duplicate, the id of the person kept; None: a new person. By ID number
+        first, then by household, name and birth date."""
         number = values[V_ID_NUMBER]
         if number and number in self.by_number:
             return self.by_number[number]
-        name, birth = values[V_NAME], values[V_BIRTH]
-        for person in self.by_household.get(household_id, ()):
-            if (
-                person[P_NAME] == name
-                and person[P_BIRTH] == birth
-                and (person[P_ID_NUMBER] is None or number is None)
-            ):
-                return person
-        return None
+        if number and number in self.merged_by_number:
+            return self.merged_by_number[number]
+        found = _same_member(self.by_household.get(household_id, ()), values)
+        if found is not None:
+            return found
+        twin = _same_member(self.merged_by_household.get(household_id, ()), values)
+        return None if twin is None else int(twin[-1])
 
     def _save(self, row: PersonRow, village_id: int, household_id: int) -> None:
         existing = self._match(household_id, row.values)
+        if isinstance(existing, int):
+            self.result.persons["unchanged"] += 1  # a merged duplicate: see the class
+            return
         if existing is None:
             person_id = self.next_person
             self.next_person += 1
@@ -285,3 +313,17 @@ class HouseholdWriter:
         if self._pending_keys:
             keys_q.insert_person_keys(self.store, self._pending_keys)
             self._pending_keys = []
+
+
+def _same_member(members: Iterable[tuple], values: tuple) -> tuple | None:
+    """The first of a household's ``members`` with the row's name and birth date, where
+    the row or the member has no ID number (one with a different number is another)."""
+    number, name, birth = values[V_ID_NUMBER], values[V_NAME], values[V_BIRTH]
+    for person in members:
+        if (
+            person[P_NAME] == name
+            and person[P_BIRTH] == birth
+            and (person[P_ID_NUMBER] is None or number is None)
+        ):
+            return person
+    return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clinic.core import merges
 from clinic.core.errors import BundleError
 from clinic.core.sync.apart import run_apart
 from clinic.core.sync.bundle import Bundle, read_file, unseal, verify
@@ -169,7 +170,9 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
         if (b.device_number, b.sequence) not in held_keys
     ]
     if ready:
-        results += run_apart(apply_bundles, store.path, ready, actor)
+        applied = run_apart(apply_bundles, store.path, ready, actor)
+        results += applied
+        _follow_merges(store, applied, actor)
     with store.transaction():
         for bundle, missing in waiting:
             if (bundle.device_number, bundle.sequence) in held_keys:
@@ -181,6 +184,16 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
                 )
             )
     return results
+
+
+def _follow_merges(store: Store, applied: list[ImportResult], actor: str) -> None:
+    """A laptop's walk-in merged here into the district's person (a clash settled) is
+    still the laptop's person there: its later bundles' visits, prescriptions and consents
+    refer to them. They follow to the person kept, as the merge moved the earlier ones
+    (clinic.core.merges.follow; audited, naming the bundles)."""
+    bundles = [f"{r.device} {r.sequence}" for r in applied if not r.already]
+    if bundles:
+        merges.follow(store, actor=actor, cause={"bundles": ", ".join(bundles)})
 
 
 def apply_bundles(path: Path, bundles: list[Bundle], actor: str) -> list[ImportResult]:

@@ -333,7 +333,7 @@ def _merge_person(store: Store, item: dict[str, Any], actor: str) -> dict[str, A
             conflict_id=item["id"],
             cleared_id_number=True,
         )
-        for conflict_id in (item["id"], *settled):
+        for conflict_id in (item["id"], *(c["id"] for c in settled)):
             q.set_conflict_status(store, conflict_id, SIDES["merged"])
         record_audit(
             store,
@@ -345,23 +345,28 @@ def _merge_person(store: Store, item: dict[str, Any], actor: str) -> dict[str, A
                 "kept": "merged",
                 "merge": done.merge_id,
                 "held": len(settled),
+                "later_bundles": sorted(
+                    {c["sequence"] for c in settled if c["sequence"] > item["sequence"]}
+                ),
             },
         )
     return {**item, "merge": done}
 
 
-def _put_waiting_rows(store: Store, item: dict[str, Any]) -> list[int]:
-    """Write the bundle's rows held back with ``item`` (parents first: a visit before its
-    health prescriptions); the ids of the clashes they were. Rows waiting for another
-    record still missing stay in the review list."""
+def _put_waiting_rows(store: Store, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Write the rows held back with ``item``, of its bundle and of the laptop's later
+    bundles (a visit of the same walk-in a week later waited for them too), parents
+    first (a visit before its health prescriptions); the clashes they were.
+    Rows waiting for another record still missing stay in the review list."""
     waiting = [
         c
         for c in conflicts(store)
         if c["kind"] == "held"
         and c["op"] == "INSERT"
-        and (c["device_number"], c["sequence"]) == (item["device_number"], item["sequence"])
+        and c["device_number"] == item["device_number"]
+        and c["sequence"] >= item["sequence"]
     ]
-    settled: list[int] = []
+    settled: list[dict[str, Any]] = []
     progress = True
     while waiting and progress:
         progress = False
@@ -373,7 +378,7 @@ def _put_waiting_rows(store: Store, item: dict[str, Any]) -> list[int]:
                     )
             except sqlite3.IntegrityError:
                 continue  # its parent is not here (yet)
-            settled.append(row["id"])
+            settled.append(row)
             waiting.remove(row)
             progress = True
     return settled

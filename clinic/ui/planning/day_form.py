@@ -14,6 +14,7 @@ from clinic.core import catalogues, holidays
 from clinic.core import planning as p
 from clinic.core.edits import Saved
 from clinic.core.errors import ClinicError, FieldError
+from clinic.core.records import FIELD_LABELS
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
@@ -31,16 +32,8 @@ WIDGETS = {
     "needs": "needs",
     "status": "status",
 }
-LABELS = {
-    "date": N_("Date"),
-    "start_time": N_("Start"),
-    "end_time": N_("End"),
-    "village_id": N_("Village"),
-    "venue": N_("Venue"),
-    "organisation_id": N_("Organising organisation"),
-    "needs": N_("Needs per specialty"),
-    "status": N_("Status"),
-}
+# The day's fields as every screen names them (clinic.core.records), and its needs.
+LABELS = {**FIELD_LABELS["clinic_days"], "needs": N_("Needs per specialty")}
 
 
 class DayForm(ClinicModal):
