@@ -89,6 +89,7 @@ DISTRICT_KEY = "sync.district_key"
 SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snapshot
 SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
 EXPORTED_AT_KEY = "sync.exported_at"
+PENDING_BUNDLE_KEY = "sync.pending_bundle"  # in a pending export's copy: its bundle (JSON)
 ENROLLED_AT_KEY = "sync.enrolled_at"
 DISTRICT_VERIFY_KEY = "sync.district_verify_key"  # on a laptop: who signs its updates
 UPDATE_SEQUENCE_KEY = "sync.update_sequence"  # the district's last update applied here / sent
@@ -937,6 +938,12 @@ def snapshot_path(db_path: Path) -> Path:
     """``NAME.sync/last-export.db`` beside the laptop's database."""
     db_path = Path(db_path).resolve()
     return db_path.with_name(f"{db_path.name}.sync") / "last-export.db"
+
+
+def pending_export_path(db_path: Path) -> Path:
+    """``NAME.sync/pending-export.db``: the copy an export took, once its bundle is decided
+    and until the bundle is delivered; then it becomes the last-export copy."""
+    return snapshot_path(db_path).with_name("pending-export.db")
 
 
 def take_snapshot(db_path: Path, target: Path) -> None:
