@@ -89,6 +89,7 @@ DISTRICT_KEY = "sync.district_key"
 SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snapshot
 SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
 EXPORTED_AT_KEY = "sync.exported_at"
+PENDING_BUNDLE_KEY = "sync.pending_bundle"  # in a pending export's copy: its bundle (JSON)
 ENROLLED_AT_KEY = "sync.enrolled_at"
 DISTRICT_VERIFY_KEY = "sync.district_verify_key"  # on a laptop: who signs its updates
 UPDATE_SEQUENCE_KEY = "sync.update_sequence"  # the district's last update applied here / sent
@@ -746,8 +747,9 @@ def apply_update(
     the laptop sent. Inserts of the laptop's
     own rows (its exports coming back) are skipped: the laptop may have deleted one since.
     The district's rows that point at a row left out (a visit of the district's person
-    whose ID number the laptop registered too) are left out as well: the apply is tried
-    again without them, in a savepoint, until it fits."""
+    whose ID number the laptop registered too), in this update or in an earlier one
+    (:func:`_lacking_parents`), are left out as well: the apply is tried again without
+    them, in a savepoint, until it fits."""
     tables = set(way_back_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
     references = foreign_keys(conn, tables)
@@ -803,17 +805,17 @@ def _update_once(
         same_kind = reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT)
         # an update of a row the laptop left as it exported it: nothing of the laptop's
         # waits here (its inserts clashing stay the laptop's, as before)
-        if (
-            reason == apsw.SQLITE_CHANGESET_DATA
-            and exported
-            and _as_exported(conn, exported, change)
-        ):
+        if reason == apsw.SQLITE_CHANGESET_DATA and _as_exported(conn, exported, change):
             return apsw.SQLITE_CHANGESET_REPLACE
         done.skipped.add(_key_of(change))
         absent.add((tc.name, _row_id(tc, columns[tc.name])))
-        if not (reason == apsw.SQLITE_CHANGESET_NOTFOUND and tc.opcode == apsw.SQLITE_DELETE):
-            if not same_kind or _differs(change):
-                done.kept.append(change)
+        # a row gone here that the last export did not have either was never the laptop's
+        # to change (an earlier update left it out): nothing of the laptop's waits
+        gone = reason == apsw.SQLITE_CHANGESET_NOTFOUND
+        if gone and (tc.opcode == apsw.SQLITE_DELETE or _as_exported(conn, exported, change)):
+            return apsw.SQLITE_CHANGESET_OMIT
+        if not same_kind or _differs(change):
+            done.kept.append(change)
         return apsw.SQLITE_CHANGESET_OMIT
 
     conn.execute("SAVEPOINT sync_update")
@@ -827,6 +829,8 @@ def _update_once(
             for table, row_id in absent - held
             if row_id is not None and not _exists(conn, table, row_id)
         }
+        if missing:
+            newly |= _lacking_parents(conn, changeset, tables, columns, references) - held
         if missing and newly:
             return None, newly
         raise ForeignKeyProblem(str(exc)) from exc
@@ -834,15 +838,50 @@ def _update_once(
     return done, set()
 
 
-def _as_exported(conn: apsw.Connection, exported: str, change: Change) -> bool:
-    """The laptop's row of ``change`` is as its last export left it: unchanged since."""
+def _lacking_parents(
+    conn: apsw.Connection,
+    changeset: bytes,
+    tables: set[str],
+    columns: dict[str, list[str]],
+    references: ForeignKeys,
+) -> Held:
+    """Rows the changeset's rows point at that this database lacks and the changeset does
+    not insert: rows an earlier update left out here (the district's person whose ID
+    number the laptop has, with their visit). The district's copy of what the laptop
+    received holds them, so its updates never carry them again, only their new
+    dependants (another prescription at that visit), which are left out in turn. (Read
+    after the savepoint is rolled back: the changeset's own inserts are not there.)"""
+    inserted: Held = set()
+    pointed: Held = set()
+    for tc in apsw.Changeset.iter(changeset):
+        if tc.name not in tables or tc.opcode == apsw.SQLITE_DELETE:
+            continue
+        if tc.opcode == apsw.SQLITE_INSERT:
+            inserted.add((tc.name, _row_id(tc, columns[tc.name])))
+        row = tc.new or ()
+        for index, parent in references.get(tc.name, ()):
+            value = row[index] if index < len(row) else None
+            if value is not None and value is not apsw.no_change:
+                pointed.add((parent, value))
+    return {
+        (table, row_id)
+        for table, row_id in pointed - inserted
+        if table in tables and not _exists(conn, table, row_id)
+    }
+
+
+def _as_exported(conn: apsw.Connection, exported: str | None, change: Change) -> bool:
+    """The laptop's row of ``change`` is as its last export left it: unchanged since
+    (absent from both: never there, or its delete already sent). False without the copy."""
+    if not exported:
+        return False
     where = " AND ".join(f"[{k}] IS ?" for k in change.key)
     values = tuple(change.key.values())
     rows = [
         conn.execute(f"SELECT * FROM {schema}.[{change.table}] WHERE {where}", values).fetchall()
         for schema in ("main", exported)
     ]
-    return bool(rows[0]) and rows[0] == rows[1]
+    return rows[0] == rows[1]
 
 
 def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:
@@ -899,6 +938,12 @@ def snapshot_path(db_path: Path) -> Path:
     """``NAME.sync/last-export.db`` beside the laptop's database."""
     db_path = Path(db_path).resolve()
     return db_path.with_name(f"{db_path.name}.sync") / "last-export.db"
+
+
+def pending_export_path(db_path: Path) -> Path:
+    """``NAME.sync/pending-export.db``: the copy an export took, once its bundle is decided
+    and until the bundle is delivered; then it becomes the last-export copy."""
+    return snapshot_path(db_path).with_name("pending-export.db")
 
 
 def take_snapshot(db_path: Path, target: Path) -> None:

@@ -11,7 +11,8 @@ import a new phone for them, and a walk-in's ID number may be typed on several
 devices. That is where devices clash.
 
 Bundles are exported at random and delivered in any order, with duplicates and
-gaps; the district sends updates back. What must hold:
+gaps; an export may stop half-way (at each of its steps), and the next one delivers
+the bundle it wrote; the district sends updates back. What must hold:
 
 * every edit of a bundle applied at the district is there, or its row is on the
   review list (``sync_conflicts``), never lost, never half there: checked at once
@@ -58,11 +59,12 @@ from hypothesis.stateful import (
 
 from clinic.core import desk
 from clinic.core.desk import handouts
-from clinic.core.errors import DuplicateWarning
+from clinic.core.errors import DuplicateWarning, InputError
 from clinic.core.imports import import_register
 from clinic.core.planning.assignments import set_assignment
 from clinic.core.reports import report_for_scope
-from clinic.core.sync.exporting import export_bundle
+from clinic.core.sync import exporting
+from clinic.core.sync.exporting import Exported, export_bundle
 from clinic.core.sync.importing import import_bundles
 from clinic.core.sync.review import conflicts
 from clinic.core.sync.updating import export_update, import_updates
@@ -85,6 +87,13 @@ DAYS = {
 NOW = dt.datetime(2026, 11, 24, 9, 30)
 CLINICIAN = User(0, "tester", frozenset({"clinician"}), None)
 SHARED = 3  # register persons and walk-ins' ID numbers every device may type
+# The steps of an export after its bundle is made (clinic.core.sync.exporting), and
+# whether the bundle is written when the export stops before each.
+EXPORT_STEPS = {"_decide": False, "_keep": False, "_hand_over": True, "_finish": True}
+
+
+class PowerCut(Exception):
+    """An export stopped half-way (a crash, a USB stick pulled)."""
 
 
 @dataclass
@@ -148,6 +157,8 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         self.work = {name: Work() for name in DEVICES}
         self.made_visits: dict[str, set[int]] = {name: set() for name in DEVICES}
         self.sent: list[Sent] = []
+        # a laptop's bundle written by an export that stopped before it finished: its work
+        self.unfinished: dict[str, Work] = {}
         self.delivered: set[tuple[str, int]] = set()
         self.fresh = itertools.count(1)
         with open_store(self.paths["district"]) as store:
@@ -330,16 +341,51 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
     def export(self, device: str) -> None:
         self._export(device)
 
-    def _export(self, device: str) -> None:
+    @rule(device=st.sampled_from(LAPTOPS), step=st.sampled_from(list(EXPORT_STEPS)))
+    def export_interrupted(self, device: str, step: str) -> None:
+        """An export stopped before one of its steps. A bundle it wrote is the one the
+        next export delivers (the work since goes in the bundle after); one it did not
+        write is made anew. An export that delivers an unfinished bundle does not
+        reach the steps that make one (it may finish)."""
+        out = self.folder / "bundles" / f"{device}-{len(self.sent)}-cut.bundle"
+        out.parent.mkdir(exist_ok=True)
+        original = getattr(exporting, step)
+
+        def cut(*_args: Any, **_kwargs: Any) -> None:
+            raise PowerCut(step)
+
+        setattr(exporting, step, cut)
+        try:
+            with open_store(self.paths[device]) as store:
+                made = export_bundle(store, out, actor="tester")
+        except PowerCut:
+            if EXPORT_STEPS[step] and device not in self.unfinished:
+                self.unfinished[device] = self.work[device]
+                self.work[device] = Work()
+            return
+        finally:
+            setattr(exporting, step, original)
+        self._exported(device, made, out)
+
+    def _export(self, device: str) -> Exported:
         out = self.folder / "bundles" / f"{device}-{len(self.sent)}.bundle"
         out.parent.mkdir(exist_ok=True)
         with open_store(self.paths[device]) as store:
             made = export_bundle(store, out, actor="tester")
+        self._exported(device, made, out)
+        return made
+
+    def _exported(self, device: str, made: Exported, out: Path) -> None:
         if made.path is None:
             assert not self.work[device], f"{device}'s work did not make a bundle"
+            assert device not in self.unfinished, f"{device}'s unfinished bundle was lost"
             return
-        self.sent.append(Sent(device, made.sequence, out, self.work[device]))
-        self.work[device] = Work()
+        assert made.again == (device in self.unfinished)
+        if made.again:  # the bundle the stopped export wrote, byte for byte
+            work = self.unfinished.pop(device)
+        else:
+            work, self.work[device] = self.work[device], Work()
+        self.sent.append(Sent(device, made.sequence, out, work))
 
     @precondition(lambda self: self.sent)
     @rule(data=st.data())
@@ -374,6 +420,10 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
             made = export_update(store, device, out, actor="tester")
         if made.path is None:
             return
+        if device in self.unfinished:  # the laptop says to export again first
+            with open_store(self.paths[device]) as laptop, pytest.raises(InputError):
+                import_updates(laptop, [out], actor="tester")
+            self._export(device)
         with open_store(self.paths[device]) as laptop:
             (result,) = import_updates(laptop, [out], actor="tester")
             assert not result.already
@@ -437,7 +487,8 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         release them), the district's update to every laptop; then the figures."""
         try:
             for device in LAPTOPS:
-                self._export(device)
+                if self._export(device).again:  # then what the desk did after the stop
+                    self._export(device)
             waiting = [s for s in self.sent if (s.device, s.sequence) not in self.delivered]
             if waiting:
                 self._import(waiting[::-1])

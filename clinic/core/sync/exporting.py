@@ -4,15 +4,23 @@ The changes are the difference between two copies of the laptop's database:
 the one taken at the last export (``NAME.sync/last-export.db``; the base itself
 before the first export) and one taken now (SQLite's ``VACUUM INTO``, consistent
 while desks write). ``Session.diff`` compares the two files, which nobody
-writes, so the app keeps writing through sqlite3 as before. The new copy
-replaces the old one only after the bundle is on disk: a crash leaves the old
-snapshot, and the next export carries the same changes again.
+writes, so the app keeps writing through sqlite3 as before.
+
+Once a bundle is made it is decided: the new copy waits as ``pending-export.db``
+with the bundle's summary, the bundle is written to the app's ``bundles/``
+folder, copied where the user asked, and only then does the copy replace the
+old one. An export stopped before the bundle was written leaves the old copy,
+and the next export carries the same changes again; stopped after (a crash, a
+pulled USB stick), it leaves bundle N and its copy pending, and the next export
+delivers that same file rather than a new bundle N, which the district would
+refuse.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import threading
 from collections import Counter
@@ -37,6 +45,7 @@ class Exported:
     changes: int
     counts: dict[str, dict[str, int]]
     size: int
+    again: bool = False  # a bundle an interrupted export had written, delivered now
 
     def sentence(self, device: str | None = None) -> str:
         """What was written, for the command line and the Sync screen alike: a laptop's
@@ -55,9 +64,13 @@ class Exported:
             return _("Update {sequence} for {device} saved: {path} ({size}).").format(
                 sequence=self.sequence, device=device, path=self.path, size=size
             )
-        return _("Bundle {sequence} saved: {path} ({size}).").format(
-            sequence=self.sequence, path=self.path, size=size
-        )
+        if self.again:
+            line = _(
+                "Bundle {sequence}, written by an export that was interrupted, saved again: {path} ({size})."
+            )
+        else:
+            line = _("Bundle {sequence} saved: {path} ({size}).")
+        return line.format(sequence=self.sequence, path=self.path, size=size)
 
 
 def migrations_digest(names: list[str]) -> str:
@@ -107,7 +120,40 @@ def bundle_name(device: str, sequence: int) -> str:
     return f"{safe_file_name(device, 'laptop')}-{sequence:04d}.bundle"
 
 
+@dataclass(frozen=True)
+class _Decided:
+    """Bundle N as an export decided it: written to the app's bundles folder, recorded in
+    the copy that becomes the last-export copy once the bundle is delivered."""
+
+    name: str  # its file in the bundles folder
+    sequence: int
+    changes: int
+    counts: dict[str, dict[str, int]]
+    size: int
+    sha256: str
+
+    def text(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def read(cls, text: str | None) -> _Decided | None:
+        try:
+            return cls(**json.loads(text or ""))
+        except (TypeError, ValueError):
+            return None
+
+
 def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
+    """The laptop's next bundle, or (an earlier export stopped after writing it) the same
+    bundle again. The steps, each safe to stop after: the copy taken and the bundle made
+    (the export's audit row in it); the copy renamed ``pending-export.db`` with the
+    bundle's summary (:func:`_decide`); the bundle written to the bundles folder
+    (:func:`_keep`); copied to ``out`` (:func:`_hand_over`); the pending copy made the
+    last-export copy (:func:`_finish`). An export that finds a pending copy whose bundle
+    is in the folder delivers that bundle, byte for byte (the district takes it, or
+    knows it if it came); without its bundle, the pending copy is dropped and a new one
+    made (no bundle N left the laptop). A new bundle N with other content is what the
+    district refuses."""
     ident = laptop(store)
     snapshot = q.snapshot_path(store.path)
     if not snapshot.exists():
@@ -116,10 +162,37 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
                 "The copy this laptop took at its last export ({path}) is missing, so its changes cannot be told apart: keep the folder beside the database, or ask the coordinator for a new base."
             ).format(path=snapshot)
         )
-    upcoming = snapshot.with_name("next-export.db")
     # After an upgrade of the app the laptop's schema is newer than its snapshot's: bring
     # the snapshot up the same migrations, so the difference is only what users did.
     open_store(snapshot).close()
+    folder = bundles_folder(store)
+    pending = q.pending_export_path(store.path)
+    decided = _unfinished(snapshot, pending, folder)
+    again = decided is not None
+    if decided is None:
+        made = _make(store, ident, snapshot, pending, out, actor)
+        if isinstance(made, Exported):
+            return made
+        decided = made
+    path = bundle_target(out, folder, decided.name)
+    _hand_over(folder / decided.name, path)
+    _finish(pending, snapshot)
+    return Exported(
+        path, decided.sequence, decided.changes, decided.counts, decided.size, again=again
+    )
+
+
+def _make(
+    store: Store,
+    ident: dict[str, str],
+    snapshot: Path,
+    pending: Path,
+    out: Path | None,
+    actor: str,
+) -> _Decided | Exported:
+    """Bundle N made, decided and kept in the bundles folder; or, nothing changed, the
+    export that wrote nothing."""
+    upcoming = snapshot.with_name("next-export.db")
     q.take_snapshot(store.path, upcoming)
     try:
         work = q.changeset_between(snapshot, upcoming, audit=False)
@@ -129,14 +202,13 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
         if not work and not audited:
             return Exported(None, sequence - 1, 0, {}, 0)
         name = bundle_name(ident[q.DEVICE_NAME_KEY], sequence)
-        path = bundle_target(out, bundles_folder(store), name)
         # The export's own audit row travels in the bundle it describes (else every
         # export would leave one change behind, and "nothing changed" would never be).
         record_audit(
             store,
             actor,
             "sync_export",
-            {"sequence": sequence, "file": path.name},
+            {"sequence": sequence, "file": bundle_target(out, bundles_folder(store), name).name},
             sum(1 for _op in q.operations(q.joined(work, audited))),
         )
         q.copy_new_audit_rows(store.path, upcoming)
@@ -159,15 +231,80 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
             "digest": digest(changeset),
         }
         data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
-        # The copy is ready before the file is written (a full disk fails here, before
-        # any bundle N exists), and replaces the old one right after it: a bundle N on
-        # the stick with the copy still at N - 1 needs a crash between two renames.
-        q.write_settings(upcoming, {q.SEQUENCE_KEY: str(sequence), q.EXPORTED_AT_KEY: until})
-        write_bytes_atomic(path, data)
-        os.replace(upcoming, snapshot)
+        decided = _Decided(
+            name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest()
+        )
+        q.write_settings(
+            upcoming,
+            {
+                q.SEQUENCE_KEY: str(sequence),
+                q.EXPORTED_AT_KEY: until,
+                q.PENDING_BUNDLE_KEY: decided.text(),
+            },
+        )
+        _decide(upcoming, pending)
     finally:
         upcoming.unlink(missing_ok=True)
-    return Exported(path, sequence, changes, counts, len(data))
+    _keep(bundles_folder(store) / name, data)
+    return decided
+
+
+def _unfinished(snapshot: Path, pending: Path, folder: Path) -> _Decided | None:
+    """The bundle an export decided and wrote but did not finish delivering (None: there
+    is none; a pending copy whose bundle was never written, or is not the one it
+    describes, is dropped)."""
+    if not pending.exists():
+        return None
+    state = q.read_settings(pending, (q.PENDING_BUNDLE_KEY,))
+    decided = _Decided.read(state.get(q.PENDING_BUNDLE_KEY))
+    last = int(q.read_settings(snapshot, (q.SEQUENCE_KEY,)).get(q.SEQUENCE_KEY, "0"))
+    kept = folder / decided.name if decided else None
+    if (
+        decided is not None
+        and kept is not None
+        and decided.sequence == last + 1
+        and kept.is_file()
+        and hashlib.sha256(kept.read_bytes()).hexdigest() == decided.sha256
+    ):
+        return decided
+    pending.unlink(missing_ok=True)
+    return None
+
+
+def export_unfinished(store: Store) -> int | None:
+    """The sequence of a bundle an export wrote but did not finish (None: none). An
+    update waits for it: the copy it would be measured from is not in place yet."""
+    pending = q.pending_export_path(store.path)
+    snapshot = q.snapshot_path(store.path)
+    if not pending.exists() or not snapshot.exists():
+        return None
+    decided = _unfinished(snapshot, pending, bundles_folder(store))
+    return decided.sequence if decided else None
+
+
+# The steps after the bundle is made, one function each (a test stops the export at each).
+
+
+def _decide(upcoming: Path, pending: Path) -> None:
+    """From here on bundle N is this one: its copy, with its summary, is pending."""
+    os.replace(upcoming, pending)
+
+
+def _keep(kept: Path, data: bytes) -> None:
+    """The bundle into the app's own bundles folder (0700; the file 0600, atomic)."""
+    app_folder(kept.parent)
+    write_bytes_atomic(kept, data)
+
+
+def _hand_over(kept: Path, path: Path) -> None:
+    """The kept bundle where the user asked (``-o``, or the Sync screen's field)."""
+    if path.resolve() != kept.resolve():
+        write_bytes_atomic(path, kept.read_bytes())
+
+
+def _finish(pending: Path, snapshot: Path) -> None:
+    """The pending copy becomes the last-export copy: the next bundle is N + 1."""
+    os.replace(pending, snapshot)
 
 
 @dataclass(frozen=True)

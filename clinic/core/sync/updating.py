@@ -42,6 +42,7 @@ from clinic.core.sync.exporting import (
     Exported,
     bundle_target,
     count_changes,
+    export_unfinished,
     laptop,
     schema_of,
 )
@@ -211,6 +212,14 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
             _(
                 "The copy this laptop took at its last export ({path}) is missing, so its changes cannot be told apart: keep the folder beside the database, or ask the coordinator for a new base."
             ).format(path=snapshot)
+        )
+    unfinished = export_unfinished(store)
+    if unfinished is not None:
+        # the update would be measured against the copy before that bundle
+        raise InputError(
+            _(
+                "Bundle {sequence} was written by an export that was interrupted: export again (it saves the same bundle), then import the update."
+            ).format(sequence=unfinished)
         )
     open_store(snapshot).close()
     upcoming = snapshot.with_name("next-update.db")
