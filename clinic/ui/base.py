@@ -40,27 +40,18 @@ class Breakpoints:
         super().__init__(*args, **kwargs)
         try:
             app = self.app  # type: ignore[attr-defined]
-            app.size  # noqa: B018 - raises outside a running app
+            width, height = app.size
         except RuntimeError:  # Textual's NoActiveAppError
             return  # made outside a running app: the first resize adds them
-        self.add_class(*self._breakpoints_now()[0], update=False)  # type: ignore[attr-defined]
-
-    def _breakpoints_now(self) -> tuple[set[str], set[str]]:
-        """The breakpoint classes of the app's size, and every breakpoint class there is."""
-        app = self.app  # type: ignore[attr-defined]
-        width, height = app.size
         horizontal = self.HORIZONTAL_BREAKPOINTS  # type: ignore[attr-defined]
         vertical = self.VERTICAL_BREAKPOINTS  # type: ignore[attr-defined]
-        horizontal = app.HORIZONTAL_BREAKPOINTS if horizontal is None else horizontal
-        vertical = app.VERTICAL_BREAKPOINTS if vertical is None else vertical
-        every = {name for _at, name in (*(horizontal or ()), *(vertical or ()))}
-        return breakpoint_classes(width, height, horizontal, vertical), every
-
-    def update_breakpoints(self) -> None:
-        """The breakpoint classes of the app's size now, for a screen kept off the stack
-        (the desk's visit form): Textual resizes only the screens on it."""
-        found, every = self._breakpoints_now()
-        self.update_classes({name: name in found for name in every})  # type: ignore[attr-defined]
+        classes = breakpoint_classes(
+            width,
+            height,
+            app.HORIZONTAL_BREAKPOINTS if horizontal is None else horizontal,
+            app.VERTICAL_BREAKPOINTS if vertical is None else vertical,
+        )
+        self.add_class(*classes, update=False)  # type: ignore[attr-defined]
 
 
 class ClinicScreen(Breakpoints, TranslatedBindings, Screen):
