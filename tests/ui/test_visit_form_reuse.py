@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from clinic.ui.desk.visit import FIELDS
 
@@ -60,10 +60,14 @@ def assert_fresh_form_for(form, name: str, other: str) -> None:
     assert list(form.query_one("#conditions", SelectionList).selected) == []
     assert not form.locked and not form.flags and not form._clashes
     assert form.focused is form.query_one("#bp", Input)
+    assert list(form.query(".field.-current")) == [form.query_one("#bp").parent]  # its label marked
     assert form.title == f"Visit: {name}"
     for selector in ("#visit-title", "#person"):
         assert name in _text(form, selector) and other not in _text(form, selector)
     assert "No flags" in _text(form, "#flags")
+    history = form.query_one("#history", DataTable)
+    assert history.row_count == max(1, len(form.ctx["history"]))  # B's visits only
+    assert form.ctx["person"]["name"] == name
     assert "No health prescription yet" in _text(form, "#handouts")
     assert form.query_one("#visit-form").scroll_offset.y == 0
 
