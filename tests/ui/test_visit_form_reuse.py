@@ -254,3 +254,33 @@ async def test_a_form_reused_after_a_theme_change_takes_the_new_theme(
         b = a_person(consent=True, not_on_day=today_day["id"])
         again = await _check_in_and_open(keys, app, b["name"])
         assert again is form and form.styles.background == desk.styles.background
+
+
+async def test_who_may_write_follows_the_user_signed_in_at_each_opening(
+    demo_path, today_day, a_person, make_app, open_desk, app_user
+):
+    """A clinician's form, then a clerk signs in (F12): the reused form opens read only
+    for the next person; the clinician back, it takes keys again."""
+    clinician = app_user(demo_path, "tester")
+    clerk = app_user(demo_path, "clerk1", roles=("clerk",))
+    a = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path, user=clinician)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        form = await _check_in_and_open(keys, app, a["name"])
+        await keys.type("150/95")
+        await keys.press("escape")
+        app.signed_in(clerk)  # as the sign-in screen does after the clerk's PIN
+        b = a_person(consent=True, not_on_day=today_day["id"])
+        again = await _check_in_and_open(keys, app, b["name"])
+        assert again is form and form.read_only
+        assert "a clinician (doctor or nurse) signs in" in _text(form, "#visit-title")
+        assert all(field.disabled for field in form.query(Input)) and form.focused is None
+        assert form.query_one("#bp", Input).value == ""
+        await keys.press("escape")
+        app.signed_in(clinician)
+        again = await _check_in_and_open(keys, app, b["name"])
+        assert again is form and not form.read_only
+        assert "signs in" not in _text(form, "#visit-title")
+        assert not any(field.disabled for field in form.query(Input))
+        assert form.focused is form.query_one("#bp", Input)
