@@ -57,7 +57,9 @@ def assert_fresh_form_for(form, name: str, other: str) -> None:
         assert not field.has_class("-invalid"), fid
         box = form.query_one(f"#{fid}-error", Static)
         assert not box.has_class("-shown") and str(box.render()) == "", fid
-    assert list(form.query_one("#conditions", SelectionList).selected) == []
+    conditions = form.query_one("#conditions", SelectionList)
+    assert list(conditions.selected) == [] and not conditions.disabled
+    assert "Done at" not in _text(form, "#visit-title")
     assert not form.locked and not form.flags and not form._clashes
     assert form.focused is form.query_one("#bp", Input)
     assert list(form.query(".field.-current")) == [form.query_one("#bp").parent]  # its label marked
@@ -88,6 +90,10 @@ async def test_next_person_after_a_visit_done_gets_an_empty_form(
         await keys.press("ctrl+r", "enter")  # a health prescription handed out
         await keys.press("ctrl+d")
         assert type(app.screen).__name__ == "DeskScreen"
+        again = await _check_in_and_open(keys, app, a["name"])  # A's visit, done: locked
+        assert again is form and form.locked and "Done at" in _text(form, "#visit-title")
+        assert form.query_one("#conditions", SelectionList).disabled
+        await keys.press("escape")
         b = a_person(consent=True, not_on_day=today_day["id"])
         assert b["id"] != a["id"]
         again = await _check_in_and_open(keys, app, b["name"])
