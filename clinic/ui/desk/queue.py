@@ -7,6 +7,8 @@ stamp first), so that a second desk on the same file sees the changes.
 
 from __future__ import annotations
 
+import itertools
+
 from rich.cells import cell_len
 from textual import on, work
 from textual.content import Content
@@ -17,6 +19,9 @@ from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, fill
 from clinic.ui.widgets.columns import fit_columns
+
+# Names the desks' kept visit forms are installed under (App.install_screen), one each.
+_FORM_NUMBERS = itertools.count(1)
 
 STATE_LABELS = {"waiting": N_("waiting"), "with_doctor": N_("with doctor"), "done": N_("done")}
 
@@ -218,8 +223,6 @@ class DeskQueue(ClinicScreen):
         return row["id"]
 
     async def action_open_visit(self) -> None:
-        from clinic.ui.desk.visit import VisitScreen
-
         if self.day is None:
             return
         if not self.volunteer_ids:
@@ -238,7 +241,40 @@ class DeskQueue(ClinicScreen):
         def back(_result) -> None:
             self.refresh_queue(select=visit_id)
 
-        self.app.push_screen(VisitScreen(visit_id, self.volunteer_id), back)
+        self.app.push_screen(self.visit_form(visit_id), back)
+
+    # The visit form this desk reuses: built at its first Ctrl+O, kept (installed, so
+    # Textual does not remove it when it closes) and filled anew for each visit.
+    _visit_form = None
+
+    def visit_form(self, visit_id: int):
+        """The form for ``visit_id``: the desk's own, emptied and filled for this visit,
+        unless it is still busy with the last one (a clash to answer, a draft not yet
+        written, Ctrl+D under way); then that one is left to finish as a form closed
+        for good would, and a new one is made."""
+        from clinic.ui.desk.visit import VisitScreen
+
+        form = self._visit_form
+        if form is not None and form.idle and not form.shown:
+            form.reopen(visit_id, self.volunteer_id)
+            return form
+        self.retire_visit_form()
+        form = VisitScreen(visit_id, self.volunteer_id)
+        self.app.install_screen(form, f"visit-form-{next(_FORM_NUMBERS)}")
+        self._visit_form = form
+        return form
+
+    def retire_visit_form(self) -> None:
+        """The kept form goes (the desk closes, or the form is still busy): removed
+        once it is off the screen, as Textual removes a screen not installed."""
+        form, self._visit_form = self._visit_form, None
+        if form is None or form in self.app.screen_stack:
+            return  # the app is closing with the form open (it cannot be uninstalled then)
+        self.app.uninstall_screen(form)
+        form.remove()
+
+    def on_unmount(self) -> None:
+        self.retire_visit_form()
 
     # -- stock and summary ------------------------------------------------------------
     def action_stock(self) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Label, SelectionList, Static
 
@@ -74,6 +75,20 @@ class VisitScreen(VisitPanels):
 
     def __init__(self, visit_id: int, volunteer_id: int | None) -> None:
         super().__init__()
+        # Beside each field, as last shown; a field missing is unknown (show_error may have
+        # written there) and is written again by the next recompute.
+        self._shown_problems: dict[str, str] = {fid: "" for fid, _l, _p in FIELDS}
+        self._catalogue_shown: list | None = None  # the conditions the list offers
+        self._drafts_sent = 0  # drafts queued on the writer, and the newest one answered:
+        self._drafts_answered = 0  # the form is idle (may be reused) once they are equal
+        self._styled_under: tuple | None = None  # the app's CSS when last on the screen
+        self._reopened = False
+        self._start_visit(visit_id, volunteer_id)
+
+    def _start_visit(self, visit_id: int, volunteer_id: int | None) -> None:
+        """Everything the form knows of one visit, as it is before the visit is loaded:
+        the desk reuses the form for the next visit (``reopen``), and nothing of the last
+        one may show or be saved there."""
         self.visit_id = visit_id
         self.volunteer_id = volunteer_id
         self._loading = True
@@ -86,36 +101,25 @@ class VisitScreen(VisitPanels):
         # (habit, a paste, a scanner) ends that reading instead of skipping this field.
         self._moved_to: Widget | None = None
         self._last_sent = desk.VisitForm()
-        self._shown_problems: dict[str, str] = {}  # beside each field, as last shown
         self._clashes: tuple = ()  # fields both desks changed, not yet answered
         self._clash_open = False  # the clash dialog is up: later drafts do not ask again
         self._finishing = False  # Ctrl+D asked: the visit closes once written (no clash)
 
     def compose(self) -> ComposeResult:
-        store = self.app.store
-        self.ctx = desk.visit_context(store, self.visit_id, self.app.today())
-        self.form, self.edit = desk.visit_edit(store, self.visit_id)
-        self.conditions = desk.conditions_catalogue(store)
-        self.locked = self.ctx["visit"]["state"] == "done"
+        """The form's widgets, empty: ``show_visit`` fills them with the visit's values,
+        at the first opening and at each reuse alike."""
         yield Header()
-        yield Static(self.banner(), id="visit-title")
+        yield Static("", id="visit-title")
         with Horizontal(id="visit-main"):
             # Not a Tab stop of its own (it was an invisible one after the follow-up field).
             with VerticalScroll(id="visit-form", classes="compact", can_focus=False):
                 for fid, label, placeholder in FIELDS:
                     if fid == "notes":
                         yield Label(_("Conditions assessed (Space ticks, Enter moves on)"))
-                        yield FieldList(
-                            *[
-                                (name, code, code in self.form.conditions)
-                                for code, name in self.conditions
-                            ],
-                            id="conditions",
-                        )
+                        yield FieldList(id="conditions")
                     with Horizontal(classes="field"):
                         yield Label(_(label), classes="field-label")
                         yield FieldInput(
-                            self.form.values.get(fid, ""),
                             placeholder=_(placeholder) if placeholder else "",
                             id=fid,
                         )
@@ -134,8 +138,63 @@ class VisitScreen(VisitPanels):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.load()
+        self.show_visit()
+
+    def reopen(self, visit_id: int, volunteer_id: int | None) -> None:
+        """The form again, for another visit (the desk keeps one form: building its
+        sixty widgets anew took most of a Ctrl+O). Nothing of the last visit stays:
+        values, ticks, messages, flags, history, focus, scroll, the title."""
+        assert self.idle, "a form still busy with its last visit is not reused"
+        self._start_visit(visit_id, volunteer_id)
+        self.load()
+        self.show_visit()
+        self._reopened = True
+
+    def _css_state(self) -> tuple:
+        """What the styles of the form depend on beyond its own classes: the theme, and
+        the style sheets loaded (each screen adds its own file the first time it opens)."""
+        return (self.app.theme, self.app.ansi_color, len(self.app.stylesheet.source))
+
+    def post_message(self, message: Message) -> bool:
+        """Textual restyles every widget of a screen pushed; a reopened form's styles are
+        current already (a widget is restyled as its classes change, the filling
+        included) unless the theme or the style sheets changed meanwhile: then only.
+        Sixty widgets restyled for nothing were a third of a Ctrl+O."""
+        if isinstance(message, events.ScreenResume) and self._reopened:
+            self._reopened = False
+            if self._styled_under == self._css_state():
+                message.refresh_styles = False
+        return super().post_message(message)
+
+    def on_screen_resume(self) -> None:
+        self._styled_under = self._css_state()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing of the visit is left to happen after leaving the form: its newest
+        draft is written, no clash is waiting for an answer, no Ctrl+D is under way."""
+        return (
+            self._drafts_answered == self._drafts_sent
+            and not self._clashes
+            and not self._clash_open
+            and not self._finishing
+            and not self._asking
+        )
+
+    def load(self) -> None:
+        store = self.app.store
+        self.ctx = desk.visit_context(store, self.visit_id, self.app.today())
+        self.form, self.edit = desk.visit_edit(store, self.visit_id)
+        self.conditions = desk.conditions_catalogue(store)
+        self.locked = self.ctx["visit"]["state"] == "done"
+
+    def show_visit(self) -> None:
+        """The loaded visit in the form, as a new form would show it."""
+        self._loading = True
+        with self.prevent(Input.Changed, SelectionList.SelectedChanged):
+            self.fill_fields()
         self.title = _("Visit: {name}").format(name=self.ctx["person"]["name"])
-        self.query_one("#conditions", SelectionList).disabled = self.locked
         self.apply_rights()
         self.show_person()
         self.show_history()
@@ -149,9 +208,28 @@ class VisitScreen(VisitPanels):
         self._follow_up_touched = bool(loaded) or bool(self.form.values and proposal)
         self.recompute()
         self.show_handouts(self.ctx["handouts"])
+        self.query_one("#visit-form", VerticalScroll).scroll_home(animate=False)
         if not self.read_only:
             self.set_focus(self.query_one("#bp", Input))  # now: keys right after Ctrl+O land here
         self._loading = False
+
+    def fill_fields(self) -> None:
+        """Each field the visit's value, the cursor at its end, nothing selected; the
+        conditions list ticked as recorded, on its first line."""
+        for fid, _l, _p in FIELDS:
+            field = self.query_one(f"#{fid}", FieldInput)
+            field.value = self.form.values.get(fid, "")
+            field.cursor_position = len(field.value)
+        chosen = self.query_one("#conditions", SelectionList)
+        if self._catalogue_shown != self.conditions:
+            chosen.clear_options()
+            chosen.add_options([(name, code) for code, name in self.conditions])
+            self._catalogue_shown = list(self.conditions)
+        chosen.deselect_all()
+        for code in self.form.conditions:
+            chosen.select(code)
+        chosen.highlighted = 0 if self.conditions else None
+        chosen.scroll_home(animate=False)
 
     # -- panels --------------------------------------------------------------------
     def show_fasting(self) -> None:
@@ -221,7 +299,7 @@ class VisitScreen(VisitPanels):
         row, result = desk.read_visit_form(self.read(), self.ctx["day"]["date"])
         for fid, _l, _p in FIELDS:
             message = result.problems.get(fid, "")
-            if self._shown_problems.get(fid, "") == message:
+            if self._shown_problems.get(fid) == message:
                 continue  # unchanged: an update would lay the whole form out again
             self._shown_problems[fid] = message
             box = self.query_one(f"#{fid}-error", Static)
@@ -289,7 +367,7 @@ class VisitScreen(VisitPanels):
         """Queue the form, as it stands, on the app's writer (one job per visit: a
         newer draft replaces one not yet written, so fast typing makes few writes).
         Merged with another desk's changes field by field (clinic.core.edits)."""
-        form = self.read() if self.is_attached else self._last_sent
+        form = self.read() if self.shown else self._last_sent
         snapshot = desk.VisitForm(
             dict(form.values), form.fasting, list(form.conditions), form.queue
         )
@@ -309,24 +387,42 @@ class VisitScreen(VisitPanels):
                 finish=finish,
                 keep_mine=keep_mine,
             )
-            return saved, (self._after_finish(store) if finish and not saved.clashes else None)
+            closed = finish and not saved.clashes
+            return saved, (self._after_finish(store, visit_id) if closed else None)
 
-        self.app.write(
-            write,
-            key=f"visit:{visit_id}",
-            done=lambda result: self.saved(snapshot, *result),
-            failed=self.save_failed,
-        )
+        self._drafts_sent += 1
+        number = self._drafts_sent
+
+        def done(result: tuple) -> None:
+            self._answered(number)
+            self.saved(snapshot, *result)
+
+        def failed(exc: ClinicError) -> None:
+            self._answered(number)
+            self.save_failed(exc)
+
+        self.app.write(write, key=f"visit:{visit_id}", done=done, failed=failed)
         return True
+
+    def _answered(self, number: int) -> None:
+        """A draft is written (or failed): drafts replaced on the writer by a newer
+        one are never answered, so the newest answered is what counts."""
+        self._drafts_answered = max(self._drafts_answered, number)
+
+    @property
+    def shown(self) -> bool:
+        """The form is open (on the screen, or under a dialog of its own). Left, it stays
+        mounted for the desk's next visit: ``is_attached`` no longer tells."""
+        return self.is_attached and self in self.app.screen_stack
 
     def save_failed(self, exc: ClinicError) -> None:
         self._shown_problems = {}  # show_error may have written beside the fields
-        show_error(self if self.is_attached else self.app.screen, exc)
+        show_error(self if self.shown else self.app.screen, exc)
 
     def saved(self, sent: desk.VisitForm, result: edits.Saved, finished) -> None:
         """A save is written: show what another desk changed underneath, ask about
         the fields both changed, and after Ctrl+D, close the visit."""
-        if self.is_attached and result.theirs:
+        if self.shown and result.theirs:
             self.show_theirs(sent, result.theirs)
         self._clashes = result.clashes  # the newest save knows the newest typing
         if result.clashes and self._finishing:  # Ctrl+D: answered, then closed
@@ -342,8 +438,8 @@ class VisitScreen(VisitPanels):
         if not self._clashes or self._clash_open:
             return
         fields = {told.clash.field for told in self._clashes}
-        focused = self.focused.id if self.is_attached and self.focused else None
-        if focused not in fields or not self.is_attached:
+        focused = self.focused.id if self.shown and self.focused else None
+        if focused not in fields or not self.shown:
             self.ask_clashes(self._clashes)
 
     def on_descendant_focus(self) -> None:
@@ -381,7 +477,7 @@ class VisitScreen(VisitPanels):
         if self._clash_open:
             return  # the open dialog asks about these fields already
         self._clash_open = True
-        if self.is_attached:  # "you typed": as the form is now, not as last written
+        if self.shown:  # "you typed": as the form is now, not as last written
             typed = desk.visit_fields(self.read())
             clashes = tuple(
                 replace(t, clash=replace(t.clash, mine=typed[t.clash.field])) for t in clashes
@@ -402,7 +498,7 @@ class VisitScreen(VisitPanels):
             self._clashes = ()
             keep = tuple(name for name, mine in (choices or {}).items() if mine)
             theirs = {t.clash.field: t.clash.theirs for t in clashes}
-            if not self.is_attached:  # left the form meanwhile: its last draft, answered
+            if not self.shown:  # left the form meanwhile: its last draft, answered
                 fields = desk.visit_fields(self._last_sent)
                 fields.update({n: theirs[n] for n, mine in (choices or {}).items() if not mine})
                 self._last_sent = desk.visit_form_of(fields, self._last_sent.queue)
@@ -482,14 +578,15 @@ class VisitScreen(VisitPanels):
         self._finishing = True
         self.save_draft(finish=True)
 
-    def _after_finish(self, store) -> tuple:
+    @staticmethod
+    def _after_finish(store, visit_id: int) -> tuple:
         """On the writer's thread, once the visit is closed: the printable sheet again
         (with the final follow-up date and readings), and whether to ask about
         conditions assessed that are not on record."""
         from clinic.core.desk import chronic, sheets
 
-        reason = sheets.resave_visit_sheet(store, store.path, self.visit_id)
-        return (reason if isinstance(reason, str) else None), chronic.proposal(store, self.visit_id)
+        reason = sheets.resave_visit_sheet(store, store.path, visit_id)
+        return (reason if isinstance(reason, str) else None), chronic.proposal(store, visit_id)
 
     def finished(self, sheet_problem: str | None, found) -> None:
         self._finishing = False

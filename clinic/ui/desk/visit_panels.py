@@ -94,6 +94,8 @@ class VisitPanels(ClinicScreen):
 
     def show_history(self) -> None:
         table = self.query_one("#history", DataTable)
+        table.clear()  # the form is reused: the last person's visits go
+        table.scroll_home(animate=False)
         for h in self.ctx["history"]:
             bp = f"{h['sbp']}/{h['dbp']}" if h["sbp"] else "-"
             glucose = (
