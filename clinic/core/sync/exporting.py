@@ -122,8 +122,8 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
     open_store(snapshot).close()
     q.take_snapshot(store.path, upcoming)
     try:
-        work = q.changeset_between(snapshot, upcoming, audit=False)
-        audited = q.changeset_between(snapshot, upcoming, audit=True)
+        work = q.changeset_between(snapshot, upcoming, audit=False, page_copies=True)
+        audited = q.changeset_between(snapshot, upcoming, audit=True, page_copies=True)
         state = q.read_settings(snapshot, (q.SEQUENCE_KEY, q.EXPORTED_AT_KEY))
         sequence = int(state.get(q.SEQUENCE_KEY, "0")) + 1
         if not work and not audited:
@@ -140,7 +140,9 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
             sum(1 for _op in q.operations(q.joined(work, audited))),
         )
         q.copy_new_audit_rows(store.path, upcoming)
-        changeset = q.joined(work, q.changeset_between(snapshot, upcoming, audit=True))
+        changeset = q.joined(
+            work, q.changeset_between(snapshot, upcoming, audit=True, page_copies=True)
+        )
         counts = count_changes(changeset)
         until = dt.datetime.now().isoformat(timespec="seconds")
         schema, migrations = schema_of(store)
@@ -198,7 +200,9 @@ def laptop_state(store: Store) -> LaptopState:
         probe = snapshot.with_name(f"waiting-{os.getpid()}-{threading.get_ident()}.db")
         try:
             q.take_snapshot(store.path, probe)
-            waiting = sum(1 for _op in q.operations(q.changeset_between(snapshot, probe)))
+            waiting = sum(
+                1 for _op in q.operations(q.changeset_between(snapshot, probe, page_copies=True))
+            )
         finally:
             probe.unlink(missing_ok=True)
     return LaptopState(
