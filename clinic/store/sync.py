@@ -415,10 +415,11 @@ def _table_pages(
     try:
         conn.execute("ATTACH DATABASE ? AS old", (str(old),))
         for schema in ("main", "old"):
-            busy, _log, _done = conn.execute(f"PRAGMA {schema}.wal_checkpoint(TRUNCATE)").fetchone()
-            if busy:
+            # (busy, log frames, frames checkpointed): busy means a reader holds the log
+            checkpoint = conn.execute(f"PRAGMA {schema}.wal_checkpoint(TRUNCATE)").fetchall()
+            if checkpoint[0][0]:
                 return None
-        sizes = {conn.execute(f"PRAGMA {s}.page_size").fetchone()[0] for s in ("main", "old")}
+        sizes = {conn.execute(f"PRAGMA {s}.page_size").fetchall()[0][0] for s in ("main", "old")}
         roots = [
             dict(conn.execute(f"SELECT name, rootpage FROM {s}.sqlite_master WHERE type = 'table'"))
             for s in ("main", "old")
@@ -434,7 +435,7 @@ def _table_pages(
         conn.close()
     if len(sizes) != 1 or any(_log_holds_pages(p) for p in (old, new)):
         return None
-    return sizes.pop(), by_table
+    return int(sizes.pop() or 0), by_table
 
 
 def _log_holds_pages(path: Path) -> bool:
@@ -455,16 +456,16 @@ def _same_pages(new_fd: int, old_fd: int, pages: list[int], page_size: int) -> b
 
 def _runs(pages: list[int], longest: int = 256) -> Iterator[tuple[int, int]]:
     """(first page, count) of each run of consecutive page numbers, at most ``longest``."""
-    start = previous = None
-    for page in pages:
-        if start is not None and page == previous + 1 and page - start < longest:
+    if not pages:
+        return
+    start = previous = pages[0]
+    for page in pages[1:]:
+        if page == previous + 1 and page - start < longest:
             previous = page
             continue
-        if start is not None:
-            yield start, previous - start + 1
-        start = previous = page
-    if start is not None:
         yield start, previous - start + 1
+        start = previous = page
+    yield start, previous - start + 1
 
 
 @dataclass
