@@ -183,3 +183,38 @@ def test_a_laptops_register_edit_after_a_day_is_in_its_next_bundle(
     assert ("persons", "UPDATE") in set(q.operations(work))
     # and the tables nobody wrote since the export were not compared row by row
     assert q.tables_changed(snapshot, now_copy, ["households", "persons"]) == ["persons"]
+
+
+def test_after_an_update_only_the_tables_it_or_the_laptop_changed_are_compared(
+    district, enrol, export_from, day_of_work, today, now, tmp_path
+):
+    """The district's update is applied to the laptop and to its last-export copy, each
+    in its own way: the copy stays a page copy, so the next export still leaves out the
+    tables neither changed, and carries what a comparison of every table carries."""
+    from clinic.core.sync.bundle import UPDATE_MAGIC, read_file, unseal
+    from clinic.core.sync.importing import import_bundles
+    from clinic.core.sync.keys import laptop_box_private
+    from clinic.core.sync.updating import export_update, import_updates
+
+    laptop = enrol("A")
+    day_of_work(laptop, today, now, "甲走访")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(laptop)], actor="tester")
+        store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = 1")
+        store.conn.commit()
+        update = export_update(store, "A", tmp_path / "A.update", actor="tester").path
+    with open_store(laptop) as store:
+        import_updates(store, [update], actor="tester")
+        key = laptop_box_private(q.laptop_identity(store)[q.SIGNING_KEY])
+    opened = unseal(str(update), read_file(update), key, magic=UPDATE_MAGIC)
+    carried = {table for table, _op in q.operations(opened.changeset)}
+    snapshot = q.snapshot_path(laptop)
+    now_copy = snapshot.with_name("probe.db")
+    q.take_snapshot(laptop, now_copy)
+    with open_store(now_copy) as copy:
+        tables = q.synced_tables(copy.conn)
+    changed = set(q.tables_changed(snapshot, now_copy, tables))
+    assert "persons" in carried and changed <= carried | {"audit_log"}
+    assert q.changeset_between(snapshot, now_copy, page_copies=True) == q.changeset_between(
+        snapshot, now_copy
+    )
