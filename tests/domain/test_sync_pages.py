@@ -195,9 +195,13 @@ def test_after_an_update_only_the_tables_it_or_the_laptop_changed_are_compared(
     from clinic.core.sync.importing import import_bundles
     from clinic.core.sync.keys import laptop_box_private
     from clinic.core.sync.updating import export_update, import_updates
+    from clinic.store.audit import record
 
     laptop = enrol("A")
     day_of_work(laptop, today, now, "甲走访")
+    with open_store(laptop) as store:  # a log grown by a hundred pages: tables move in a VACUUM
+        for n in range(200):
+            record(store, "tester", "note", {"n": n, "text": "记" * 700})
     with open_store(district) as store:
         import_bundles(store, [export_from(laptop)], actor="tester")
         store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = 1")
