@@ -2,9 +2,10 @@
 
 The changes are the difference between two copies of the laptop's database:
 the one taken at the last export (``NAME.sync/last-export.db``; the base itself
-before the first export) and one taken now (SQLite's ``VACUUM INTO``, consistent
+before the first export) and one taken now (SQLite's backup API, consistent
 while desks write). ``Session.diff`` compares the two files, which nobody
-writes, so the app keeps writing through sqlite3 as before. The new copy
+writes, so the app keeps writing through sqlite3 as before; only the tables
+whose pages differ between the two page copies (:func:`clinic.store.sync.tables_changed`). The new copy
 replaces the old one only after the bundle is on disk: a crash leaves the old
 snapshot, and the next export carries the same changes again.
 """
