@@ -382,15 +382,17 @@ def _tables_in(path: Path, audit: bool | None, way_back: bool) -> list[str]:
 
 def tables_changed(old: Path, new: Path, tables: list[str]) -> list[str]:
     """Those of ``tables`` that may differ between the files ``old`` and ``new``: all but
-    the tables rooted at the same page in both whose every page in ``new`` (SQLite's
-    ``dbstat``: interior, leaf and overflow pages) holds the same bytes in ``old``.
+    the tables declared alike and rooted at the same page in both whose every page in
+    ``new`` (SQLite's ``dbstat``: interior, leaf and overflow pages) holds the same bytes
+    in ``old``.
     Reading a b-tree depends on nothing but the bytes of its pages from its root, so
     such a table holds the same rows in both. A table that did not change since the
     last export keeps its pages in a page copy (SQLite rewrites only the pages of the
     b-trees it changes), so a day's export compares the rows of the few tables that
     changed, not the 200,000 persons (a third of a second). Anything this cannot
-    vouch for is compared row by row: a table whose root moved, files of different
-    page sizes, a write-ahead log that could not be emptied into its file."""
+    vouch for is compared row by row: a table whose root moved or whose declaration
+    differs, files of different page sizes, a write-ahead log that could not be emptied
+    into its file."""
     pages = _table_pages(old, new, tables)
     if pages is None:
         return list(tables)
@@ -420,8 +422,15 @@ def _table_pages(
             if checkpoint[0][0]:
                 return None
         sizes = {conn.execute(f"PRAGMA {s}.page_size").fetchall()[0][0] for s in ("main", "old")}
+        # (root page, CREATE statement): the same bytes are the same rows only under the
+        # same columns and defaults (ALTER TABLE ... ADD COLUMN rewrites no page)
         roots = [
-            dict(conn.execute(f"SELECT name, rootpage FROM {s}.sqlite_master WHERE type = 'table'"))
+            {
+                name: (root, sql)
+                for name, root, sql in conn.execute(
+                    f"SELECT name, rootpage, sql FROM {s}.sqlite_master WHERE type = 'table'"
+                )
+            }
             for s in ("main", "old")
         ]
         same_root = [t for t in tables if t in roots[0] and roots[0][t] == roots[1].get(t)]

@@ -229,3 +229,15 @@ def test_after_an_update_only_the_tables_it_or_the_laptop_changed_are_compared(
     assert q.changeset_between(snapshot, now_copy, page_copies=True) == q.changeset_between(
         snapshot, now_copy
     )
+
+
+def test_a_column_added_on_one_side_only_is_compared_row_by_row(tmp_path):
+    """``ALTER TABLE ... ADD COLUMN`` rewrites no page: the same bytes read as other rows
+    under another declaration, so the table is compared, not vouched for."""
+    old, new = _copies(tmp_path)
+    _write(new, "ALTER TABLE visits ADD COLUMN room TEXT DEFAULT '二楼'")
+    _write(old, "ALTER TABLE visits ADD COLUMN room TEXT DEFAULT '一楼'")
+    assert q.tables_changed(old, new, ["notes", "persons", "visits"]) == ["visits"]
+    carried = q.changeset_between(old, new, page_copies=True)
+    assert carried == _every_table(old, new)
+    assert {name for name, _op in q.operations(carried)} == {"visits"}
