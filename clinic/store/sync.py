@@ -401,7 +401,7 @@ def tables_changed(old: Path, new: Path, tables: list[str]) -> list[str]:
         return [
             t
             for t in tables
-            if t not in by_table
+            if not by_table.get(t)  # (a virtual table has no pages of its own)
             or not _same_pages(new_file.fileno(), old_file.fileno(), by_table[t], page_size)
         ]
 
@@ -433,7 +433,9 @@ def _table_pages(
             }
             for s in ("main", "old")
         ]
-        same_root = [t for t in tables if t in roots[0] and roots[0][t] == roots[1].get(t)]
+        same_root = [
+            t for t in tables if roots[0].get(t, (0,))[0] and roots[0][t] == roots[1].get(t)
+        ]
         by_table = {
             t: [
                 p for (p,) in conn.execute("SELECT pageno FROM dbstat('main') WHERE name = ?", (t,))
@@ -442,8 +444,8 @@ def _table_pages(
         }
     finally:
         conn.close()
-    if len(sizes) != 1 or any(_log_holds_pages(p) for p in (old, new)):
-        return None
+    if len(sizes) != 1 or any(_log_holds_pages(p) or _open_in_this_process(p) for p in (old, new)):
+        return None  # (another connection of this process would lose its locks to our reads)
     return int(sizes.pop() or 0), by_table
 
 

@@ -241,3 +241,17 @@ def test_a_column_added_on_one_side_only_is_compared_row_by_row(tmp_path):
     carried = q.changeset_between(old, new, page_copies=True)
     assert carried == _every_table(old, new)
     assert {name for name, _op in q.operations(carried)} == {"visits"}
+
+
+def test_a_copy_open_elsewhere_in_this_process_is_not_read_page_by_page(tmp_path):
+    """Closing a file another connection of this process holds would drop that
+    connection's locks: such a file is compared row by row instead of read."""
+    old, new = _copies(tmp_path, EDITS["a visit added"][1])
+    elsewhere = sqlite3.connect(old)
+    try:
+        elsewhere.execute("SELECT count(*) FROM persons").fetchone()
+        tables = ["notes", "persons", "visits"]
+        assert q.tables_changed(old, new, tables) == tables
+    finally:
+        elsewhere.close()
+    assert q.tables_changed(old, new, tables) == ["visits"]
