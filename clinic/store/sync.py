@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import apsw
 
@@ -397,12 +397,12 @@ def tables_changed(old: Path, new: Path, tables: list[str]) -> list[str]:
     if pages is None:
         return list(tables)
     page_size, by_table = pages
-    with open(new, "rb") as new_file, open(old, "rb") as old_file:
+    with open(new, "rb", buffering=0) as new_file, open(old, "rb", buffering=0) as old_file:
         return [
             t
             for t in tables
             if not by_table.get(t)  # (a virtual table has no pages of its own)
-            or not _same_pages(new_file.fileno(), old_file.fileno(), by_table[t], page_size)
+            or not _same_pages(new_file, old_file, by_table[t], page_size)
         ]
 
 
@@ -455,12 +455,14 @@ def _log_holds_pages(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
-def _same_pages(new_fd: int, old_fd: int, pages: list[int], page_size: int) -> bool:
+def _same_pages(new: BinaryIO, old: BinaryIO, pages: list[int], page_size: int) -> bool:
     """Every page of ``pages`` holds the same bytes in both files (runs of consecutive
     pages read at once)."""
     for first, count in _runs(sorted(pages)):
         offset, size = (first - 1) * page_size, count * page_size
-        if os.pread(new_fd, size, offset) != os.pread(old_fd, size, offset):
+        new.seek(offset)
+        old.seek(offset)
+        if new.read(size) != old.read(size):
             return False
     return True
 
