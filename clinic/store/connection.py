@@ -215,7 +215,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
                 )
             ) from exc
     try:
-        import sqlite_utils  # a fifth of a second of imports, for whoever opens a store
+        import sqlite_utils  # with click, pluggy, dateutil: imported by whoever opens a store
 
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)

@@ -48,8 +48,8 @@ def run_apart(fn: Callable[..., T], *args: Any) -> T:
     paths = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
     import subprocess  # the app's side only: the child spares its import
 
-    # -S: no site module (the editable install's finder, .pth files): the child is given
-    # this process's whole path instead, and starts in a third of the time.
+    # -S: no site module (the editable install's finder, .pth files; twice the bare
+    # interpreter's start): the child is given this process's whole path instead.
     done = subprocess.run(
         [sys.executable, "-S", "-m", __name__],
         input=call,

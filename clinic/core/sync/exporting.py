@@ -4,10 +4,11 @@ The changes are the difference between two copies of the laptop's database:
 the one taken at the last export (``NAME.sync/last-export.db``; the base itself
 before the first export) and one taken now (SQLite's backup API, consistent
 while desks write). ``Session.diff`` compares the two files, which nobody
-writes, so the app keeps writing through sqlite3 as before; only the tables
-whose pages differ between the two page copies (:func:`clinic.store.sync.tables_changed`). The new copy
-replaces the old one only after the bundle is on disk: a crash leaves the old
-snapshot, and the next export carries the same changes again.
+writes, so the app keeps writing through sqlite3 as before; it compares the rows
+of the tables whose pages differ between the two page copies only
+(:func:`clinic.store.sync.tables_changed`). The new copy replaces the old one
+only after the bundle is on disk: a crash leaves the old snapshot, and the next
+export carries the same changes again.
 """
 
 from __future__ import annotations
