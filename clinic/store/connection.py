@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from clinic.core.errors import DatabaseError, NotFoundError
 from clinic.i18n import _
+
+if TYPE_CHECKING:  # imported where a database is opened (the apart child needs none)
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -214,6 +215,8 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
                 )
             ) from exc
     try:
+        import sqlite_utils  # with click, pluggy, dateutil: imported by whoever opens a store
+
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         db = sqlite_utils.Database(conn)
         db.execute(BUSY_TIMEOUT_PRAGMA)

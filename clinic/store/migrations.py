@@ -15,14 +15,15 @@ import functools
 import json
 import re
 import sqlite3
-from importlib.metadata import PackageNotFoundError, version
-
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from clinic.core.errors import DatabaseError
 from clinic.i18n import _
 from clinic.store.connection import Store
 from clinic.store.resources import data_root
+
+if TYPE_CHECKING:  # imported where migrations run (the apart child runs none)
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "clinic"
 APPLIED_SQL = "SELECT name FROM _sqlite_migrations WHERE migration_set = ?"
@@ -68,6 +69,8 @@ def register_functions(conn: sqlite3.Connection) -> None:
 
 
 def build_migrations() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
     migrations = Migrations(MIGRATION_SET)
     for name, sql in migration_files():
 
@@ -103,6 +106,8 @@ def apply_migrations(store: Store) -> None:
 
 def app_version() -> str:
     """This app's version, as pip knows it (pyproject's ``version``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("clinic")
     except PackageNotFoundError:  # pragma: no cover - run from a bare checkout

@@ -13,8 +13,10 @@ work across processes as SQLite expects.
 The child is a fresh interpreter (``python -m clinic.core.sync.apart``), safe
 beside the TUI's threads and whatever ``__main__`` started the app; the call and
 its answer (the result, or the ClinicError with its sentence) cross as pickles on
-its standard input and output. About a third of a second per import, not per
-bundle.
+its standard input and output. Its start is paid per import, not per bundle: it
+runs with ``-S`` (no site module) and imports only the module of the function it
+runs (:mod:`.applying` for bundles), which leaves SQLite's own work most of a
+day's import.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,8 +46,12 @@ def run_apart(fn: Callable[..., T], *args: Any) -> T:
     call = pickle.dumps((current_language(), fn.__module__, fn.__qualname__, args))
     # The child finds the modules this process finds (as multiprocessing's children do).
     paths = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
+    import subprocess  # the app's side only: the child spares its import
+
+    # -S: no site module (the editable install's finder, .pth files; twice the bare
+    # interpreter's start): the child is given this process's whole path instead.
     done = subprocess.run(
-        [sys.executable, "-m", __name__],
+        [sys.executable, "-S", "-m", __name__],
         input=call,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},

@@ -26,6 +26,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
 from clinic.core.errors import BundleError, InputError
+from clinic.core.sync.applying import refuse
 from clinic.i18n import _
 
 MAGIC = b"CLINIC-SYNC 1\n"
@@ -83,12 +84,6 @@ def pack(
 
 def digest(changeset: bytes) -> str:
     return hashlib.sha256(changeset).hexdigest()
-
-
-def refuse(file: str, why: str) -> BundleError:
-    return BundleError(
-        _("{file} cannot be imported: {why} Nothing was changed.").format(file=file, why=why)
-    )
 
 
 def unseal(

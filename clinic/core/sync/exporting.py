@@ -2,9 +2,11 @@
 
 The changes are the difference between two copies of the laptop's database:
 the one taken at the last export (``NAME.sync/last-export.db``; the base itself
-before the first export) and one taken now (SQLite's ``VACUUM INTO``, consistent
+before the first export) and one taken now (SQLite's backup API, consistent
 while desks write). ``Session.diff`` compares the two files, which nobody
-writes, so the app keeps writing through sqlite3 as before.
+writes, so the app keeps writing through sqlite3 as before; it compares the rows
+of the tables whose pages differ between the two page copies only
+(:func:`clinic.store.sync.tables_changed`).
 
 Once a bundle is made it is decided: the new copy waits as ``pending-export.db``
 with the bundle's summary, the bundle is written to the app's ``bundles/``
@@ -195,8 +197,8 @@ def _make(
     upcoming = snapshot.with_name("next-export.db")
     q.take_snapshot(store.path, upcoming)
     try:
-        work = q.changeset_between(snapshot, upcoming, audit=False)
-        audited = q.changeset_between(snapshot, upcoming, audit=True)
+        work = q.changeset_between(snapshot, upcoming, audit=False, page_copies=True)
+        audited = q.changeset_between(snapshot, upcoming, audit=True, page_copies=True)
         state = q.read_settings(snapshot, (q.SEQUENCE_KEY, q.EXPORTED_AT_KEY))
         sequence = int(state.get(q.SEQUENCE_KEY, "0")) + 1
         if not work and not audited:
@@ -212,7 +214,9 @@ def _make(
             sum(1 for _op in q.operations(q.joined(work, audited))),
         )
         q.copy_new_audit_rows(store.path, upcoming)
-        changeset = q.joined(work, q.changeset_between(snapshot, upcoming, audit=True))
+        changeset = q.joined(
+            work, q.changeset_between(snapshot, upcoming, audit=True, page_copies=True)
+        )
         counts = count_changes(changeset)
         until = dt.datetime.now().isoformat(timespec="seconds")
         schema, migrations = schema_of(store)
@@ -335,7 +339,9 @@ def laptop_state(store: Store) -> LaptopState:
         probe = snapshot.with_name(f"waiting-{os.getpid()}-{threading.get_ident()}.db")
         try:
             q.take_snapshot(store.path, probe)
-            waiting = sum(1 for _op in q.operations(q.changeset_between(snapshot, probe)))
+            waiting = sum(
+                1 for _op in q.operations(q.changeset_between(snapshot, probe, page_copies=True))
+            )
         finally:
             probe.unlink(missing_ok=True)
     return LaptopState(

@@ -20,8 +20,8 @@ from typing import Any
 from clinic.core import merges
 from clinic.core.errors import BundleError
 from clinic.core.sync.apart import run_apart
+from clinic.core.sync.applying import Checked, ImportResult, apply_bundles, refuse
 from clinic.core.sync.bundle import Bundle, read_file, unseal, verify
-from clinic.core.sync.derived import rebuild_search_keys
 from clinic.core.sync.exporting import schema_of
 from clinic.core.sync.keys import district_private_key
 from clinic.i18n import _
@@ -30,42 +30,11 @@ from clinic.store import sync as q
 
 
 @dataclass(frozen=True)
-class ImportResult:
-    file: str
-    device: str
-    sequence: int
-    changes: int
-    conflicts: int
-    already: bool  # applied before: nothing done
-    waits_for: int | None = None  # held: an earlier bundle of the laptop has not come
-
-    def sentence(self) -> str:
-        """What became of the bundle, in one sentence naming its file."""
-        if self.waits_for is not None:
-            line = _(
-                "{file}: bundle {sequence} of {device} is held until bundle {waits_for} comes; it will be applied then."
-            )
-        elif self.already:
-            line = _("{file}: bundle {sequence} of {device} was imported before; nothing changed.")
-        else:
-            line = _(
-                "{file}: bundle {sequence} of {device} imported: {changes} changes, {conflicts} to review."
-            )
-        return line.format(**self.__dict__)
-
-
-@dataclass(frozen=True)
 class Refused:
     """A file of a folder that did not pass the checks: left out, with the sentence why."""
 
     file: str
     sentence: str
-
-
-def _refused(bundle: Bundle, why: str) -> BundleError:
-    return BundleError(
-        _("{file} cannot be imported: {why} Nothing was changed.").format(file=bundle.file, why=why)
-    )
 
 
 @dataclass
@@ -88,16 +57,16 @@ class _Checks:
         bundle = unseal(file, data, self.key)
         known = self.devices.get(bundle.device_number)
         if known is None or known[0] != bundle.header["device"]:
-            raise _refused(
-                bundle,
+            raise refuse(
+                bundle.file,
                 _("it comes from laptop {device}, which this district did not enrol.").format(
                     device=bundle.header["device"]
                 ),
             )
         verify(bundle, known[1])
         if (bundle.header["schema"], bundle.header["migrations"]) != self.schema:
-            raise _refused(
-                bundle,
+            raise refuse(
+                bundle.file,
                 _(
                     "it was made with database schema {theirs}, this database has schema {ours}: bring clinic to the same version on the laptop and here first."
                 ).format(theirs=bundle.header["schema"], ours=self.schema[0]),
@@ -125,8 +94,8 @@ def _plan(
         number, sequence, digest = bundle.device_number, bundle.sequence, bundle.header["digest"]
         taken = seen.get((number, sequence)) or q.bundle_applied(store.conn, number, sequence)
         if taken is not None and taken != digest:
-            raise _refused(
-                bundle,
+            raise refuse(
+                bundle.file,
                 _("a different bundle {sequence} of laptop {device} was imported already.").format(
                     sequence=sequence, device=bundle.header["device"]
                 ),
@@ -170,7 +139,8 @@ def import_bundles(store: Store, files: list[Path], *, actor: str) -> list[Impor
         if (b.device_number, b.sequence) not in held_keys
     ]
     if ready:
-        applied = run_apart(apply_bundles, store.path, ready, actor)
+        checked = [Checked(b.file, b.header, b.changeset) for b in ready]
+        applied = run_apart(apply_bundles, store.path, checked, actor)
         results += applied
         _follow_merges(store, applied, actor)
     with store.transaction():
@@ -196,24 +166,6 @@ def _follow_merges(store: Store, applied: list[ImportResult], actor: str) -> Non
         merges.follow(store, actor=actor, cause={"bundles": ", ".join(bundles)})
 
 
-def apply_bundles(path: Path, bundles: list[Bundle], actor: str) -> list[ImportResult]:
-    """Each bundle in its own transaction, in order (run apart: :mod:`.apart`). A refusal
-    after some were applied says which were: they stay applied."""
-    done: list[ImportResult] = []
-    for bundle in bundles:
-        try:
-            done.append(_apply(path, bundle, actor))
-        except BundleError as exc:
-            if not done:
-                raise
-            raise BundleError(
-                _("Imported before it was refused: {done} Then: {refusal}").format(
-                    done=" ".join(r.sentence() for r in done), refusal=exc.message
-                )
-            ) from exc
-    return done
-
-
 def import_each(
     store: Store, files: list[Path], *, actor: str
 ) -> tuple[list[ImportResult], list[Refused]]:
@@ -231,33 +183,6 @@ def import_each(
         else:
             good.append(file)
     return (import_bundles(store, good, actor=actor) if good else []), refused
-
-
-def _apply(path: Path, bundle: Bundle, actor: str) -> ImportResult:
-    number, sequence = bundle.device_number, bundle.sequence
-    device = bundle.header["device"]
-    with q.district_transaction(path) as conn:
-        if q.bundle_applied(conn, number, sequence) is not None:
-            return ImportResult(bundle.file, device, sequence, 0, 0, already=True)
-        try:
-            applied = q.apply_changeset(conn, bundle.changeset)
-        except q.ForeignKeyProblem as exc:
-            raise _refused(
-                bundle,
-                _(
-                    "its records refer to records this database does not have (were they erased here?)."
-                ),
-            ) from exc
-        except q.ApplyProblem as exc:
-            raise _refused(
-                bundle, _("SQLite could not apply it ({reason}).").format(reason=exc)
-            ) from exc
-        rebuild_search_keys(conn, bundle.changeset)
-        q.record_bundle(conn, bundle.header, bundle.header["digest"], actor, applied)
-        q.release_held(conn, number, sequence)
-    return ImportResult(
-        bundle.file, device, sequence, bundle.header["changes"], len(applied.conflicts), False
-    )
 
 
 # -- what the district has received ----------------------------------------------------

@@ -56,7 +56,7 @@ from clinic.i18n import _
 from clinic.store import Store, open_store
 from clinic.store import sync as q
 from clinic.store.audit import record as record_audit
-from clinic.store.backup import vacuum_into
+from clinic.store.backup import page_copy
 from clinic.store.connection import DEVICE_SPAN
 
 
@@ -227,7 +227,9 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
     number = update.device_number
     own = range(number * DEVICE_SPAN, (number + 1) * DEVICE_SPAN)
     try:
-        vacuum_into(snapshot, upcoming)
+        # a page copy keeps the copy's pages where the laptop's are: the next export
+        # compares row by row only the tables either changed (q.tables_changed)
+        page_copy(snapshot, upcoming)
         kept = run_apart(apply_update_at, store.path, update, own, snapshot, upcoming, actor)
         # After the commit: a crash in between makes the next bundle carry the district's
         # rows back, where they clash and are reviewed; nothing is lost.
