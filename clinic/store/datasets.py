@@ -14,7 +14,14 @@ from typing import Any
 
 from clinic.store.assignments import ACTIVE_ASSIGNMENT
 from clinic.store.connection import Store
-from clinic.store.rules import OPEN_FOLLOW_UPS_CTE, Scope, ids_in, scope_cte, scope_scalar
+from clinic.store.rules import (
+    OPEN_FOLLOW_UPS_CTE,
+    VISIT_PERSON_JOIN,
+    Scope,
+    ids_in,
+    scope_cte,
+    scope_scalar,
+)
 
 
 def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[tuple]:
@@ -37,7 +44,7 @@ def visit_query(scope: Scope) -> tuple[str, list[Any]]:
     cte, params = scope_cte(scope)
     return (
         cte
-        + """
+        + f"""
         SELECT d.date, t.name, vg.name, o.short_name, p.name, p.sex, p.birth_date,
                p.id_number, p.phone, h.number, h.category,
                (SELECT group_concat(tag, ';') FROM (SELECT tag FROM person_tags WHERE person_id = p.id ORDER BY tag)),
@@ -47,7 +54,7 @@ def visit_query(scope: Scope) -> tuple[str, list[Any]]:
                (SELECT count(*) FROM handouts WHERE visit_id = v.id),
                v.referral_to, v.follow_up_due, sb.name, v.uid
         FROM days d JOIN visits v ON v.clinic_day_id = d.id
-        JOIN persons p ON p.id = v.person_id
+        {VISIT_PERSON_JOIN}
         JOIN villages vg ON vg.id = d.village_id JOIN townships t ON t.id = vg.township_id
         LEFT JOIN organisations o ON o.id = d.organisation_id
         LEFT JOIN households h ON h.id = p.household_id
@@ -72,13 +79,13 @@ def handout_rows(store: Store, scope: Scope) -> Iterator[tuple]:
     return _cursor(
         store,
         cte
-        + """
+        + f"""
         SELECT d.date, t.name, vg.name, p.name, p.id_number, coalesce(pt.condition_code, pt.code),
                pt.code, pt.version, pt.title_zh, pt.title_en, hd.ticked, gb.name, hd.given_at, hd.uid
         FROM days d JOIN visits v ON v.clinic_day_id = d.id
         JOIN handouts hd ON hd.visit_id = v.id
         JOIN prescription_templates pt ON pt.id = hd.template_id
-        JOIN persons p ON p.id = v.person_id
+        {VISIT_PERSON_JOIN}
         JOIN villages vg ON vg.id = d.village_id JOIN townships t ON t.id = vg.township_id
         LEFT JOIN volunteers gb ON gb.id = hd.given_by
         ORDER BY d.date, d.id, hd.given_at, hd.id

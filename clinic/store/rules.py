@@ -102,14 +102,18 @@ def day_filters(scope: Scope) -> tuple[list[str], list[Any]]:
 # visits resolves them so, with ``persons seen`` joined on the visit's person.
 KEPT_PERSON_SQL = "coalesce(seen.merged_into, seen.id)"
 
+# Visit ``v``'s person as every figure, list and export names them: ``p``, the
+# person kept (``seen`` is the one the visit names).
+VISIT_PERSON_JOIN = f"""JOIN persons seen ON seen.id = v.person_id
+    JOIN persons p ON p.id = {KEPT_PERSON_SQL}"""
+
 # The visits of the held days, with the columns of their person that figures
 # count by: every visit figure reads these rows (``scope_visits v``). A visit of a
 # duplicate counts as the kept person's (:data:`KEPT_PERSON_SQL`), so that person
 # is counted once.
 SCOPE_VISITS_SQL = f"""SELECT v.id, v.clinic_day_id, p.id AS person_id, v.state, v.flags,
            v.referral_to, v.follow_up_due, p.household_id, p.sex, p.walk_in
-    FROM days d JOIN visits v ON v.clinic_day_id = d.id JOIN persons seen ON seen.id = v.person_id
-    JOIN persons p ON p.id = {KEPT_PERSON_SQL}"""
+    FROM days d JOIN visits v ON v.clinic_day_id = d.id {VISIT_PERSON_JOIN}"""
 
 # The people seen on those days, once each, with the columns figures count
 # them by: every figure of distinct people reads these rows (``scope_people``)

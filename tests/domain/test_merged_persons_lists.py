@@ -117,3 +117,42 @@ def test_the_households_register_counts_a_merged_twin_once_as_the_figures_do(
         (own,) = [r for r in persons if r["uid"] == _uid(store, kept)]
         visits = store.scalar("SELECT count(*) FROM visits WHERE person_id IN (?, ?)", [kept, twin])
         assert own["visits"] == visits  # the twin's visit that stayed is theirs
+
+
+def test_the_visits_and_handouts_exports_name_the_kept_person_for_the_twins_visit(
+    twins, seen_today, today
+):
+    """The twin's visit that stayed with them (one visit a day per person) is exported
+    under the kept person, as the figures count it: name, household and the masked ID
+    number are the kept person's on every row, the handout's too."""
+    path, kept, twin = twins
+    with open_store(path) as store:
+        seen_today(store, kept)
+        visit_uids = {
+            p: store.scalar(
+                "SELECT v.uid FROM visits v JOIN clinic_days d ON d.id = v.clinic_day_id "
+                "WHERE v.person_id = ? AND d.date = ?",
+                [p, today.isoformat()],
+            )
+            for p in (kept, twin)
+        }
+        merges.merge(store, kept, twin, actor="tester")
+        assert (
+            store.scalar("SELECT person_id FROM visits WHERE uid = ?", [visit_uids[twin]]) == twin
+        )  # it stayed
+        who = ("name", "household_number", "id_number", "phone")
+        visits = {r["uid"]: r for r in _rows(store, "visits", today)}
+        kept_row = [visits[visit_uids[kept]][k] for k in who]
+        assert kept_row[1]  # the kept person's household: the twin, a walk-in, has none
+        assert [visits[visit_uids[twin]][k] for k in who] == kept_row
+        twin_handouts = [
+            r["uid"]
+            for r in store.query(
+                "SELECT h.uid FROM handouts h JOIN visits v ON v.id = h.visit_id WHERE v.uid = ?",
+                [visit_uids[twin]],
+            )
+        ]
+        handouts = {r["uid"]: r for r in _rows(store, "handouts", today)}
+        assert twin_handouts
+        for uid in twin_handouts:
+            assert handouts[uid]["id_number"] == visits[visit_uids[kept]]["id_number"]
