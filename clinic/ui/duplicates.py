@@ -2,7 +2,7 @@
 
 Above, the pairs the desk's walk-in rule calls likely the same person
 (:func:`clinic.core.merges.pair_items`, numbers masked); ``m`` merges the
-highlighted pair (the second into the first). Below, the merges made; ``u`` undoes
+highlighted pair (the second into the first), after a yes. Below, the merges made; ``u`` undoes
 the highlighted one. Lists load in a worker; merges and undos run on the app's
 writer, like every write. Coordinators only (the right of ``clinic persons``).
 """
@@ -21,6 +21,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, plain, sentence
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 RIGHT = "merge_persons"
 
@@ -162,9 +163,22 @@ class DuplicatesScreen(ClinicScreen):
         return rows.get(str(key))
 
     def action_merge(self) -> None:
+        """Asks first (y / n): a merge moves a person's visits, and one key press on the
+        wrong row should not; ``u`` undoes it all the same."""
         pair = self._highlighted("#dupes-pairs", self.pairs)
         if pair is None or not self.allowed():
             return
+        question = _(
+            "Merge {other} into {keep}? Their visits, health prescriptions and consents move to the first; u undoes it."
+        ).format(other=merges.person_text(pair["other"]), keep=merges.person_text(pair["keep"]))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._merge(pair)
+
+        self.app.push_screen(ConfirmDialog(question, _("Merge"), _("Keep both")), answer)
+
+    def _merge(self, pair: dict[str, Any]) -> None:
         kept, other, actor = pair["keep"]["id"], pair["other"]["id"], self.app.actor
         reason = "id_number" if pair["reason"] == "id_number" else "likely"
         self.app.write(

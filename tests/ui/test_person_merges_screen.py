@@ -35,8 +35,17 @@ async def test_a_likely_pair_is_merged_and_undone_by_keys(twins, make_app, settl
         detail = str(app.screen.query_one("#dupes-detail", Static).render())
         assert f"#{kept} " in detail and f"#{twin} " in detail
         assert phone not in detail and phone[-4:] in detail  # masked
-        await go(pilot, app, "m")
+        await go(pilot, app, "m")  # asks first; n keeps both
+        question = str(app.screen.query_one("#confirm-question", Static).render())
+        assert f"Merge #{twin} " in question and f"into #{kept} " in question
+        assert phone not in question and phone[-4:] in question
+        await go(pilot, app, "n")
         merged = app.screen.query_one("#dupes-merges", DataTable)
+        assert merged.row_count == 0
+        with open_store(path) as store:
+            assert store.scalar("SELECT merged_into FROM persons WHERE id = ?", [twin]) is None
+        await go(pilot, app, "m")
+        await go(pilot, app, "y")
         (made,) = _rows(merged)
         assert made[1].startswith(f"#{kept} ") and made[2].startswith(f"#{twin} ")
         assert not [r for r in _rows(pairs) if f"#{twin} " in r[1]]
