@@ -284,8 +284,7 @@ class HouseholdWriter:
             details_q.insert_person_conditions(self.store, self._pending_conditions)
             self._pending_conditions = []
         if self._pending_keys:
-            # In key order, each batch's keys go into the index's pages one after
-            # another rather than all over it (a tenth less time writing them).
-            self._pending_keys.sort()
+            # New persons' ids count up: their keys are appended to the table, which
+            # is in (person_id, key) order (migration 0012).
             keys_q.insert_person_keys(self.store, self._pending_keys)
             self._pending_keys = []
