@@ -120,9 +120,15 @@ def _unique(rows: list[dict]) -> list[dict]:
 
 def search_keys(name: str, id_number: str | None, phone: str | None) -> set[str]:
     """Every index key a person is found by (stored in person_keys)."""
-    from clinic.core.pinyin import name_keys
+    return set(name_search_keys(name)) | number_keys(id_number, phone)
 
-    return {"y:" + key for key in name_keys(name)} | number_keys(id_number, phone)
+
+def name_search_keys(name: str) -> tuple[str, ...]:
+    """The pinyin keys ("y:") of a name, in key order: the same for everyone of that
+    name, so that an import computes them once per name and writes them as they are."""
+    from clinic.core.pinyin import name_keys  # pypinyin loads on the first search, not at start
+
+    return tuple(sorted("y:" + key for key in name_keys(name)))
 
 
 def number_keys(id_number: str | None, phone: str | None) -> set[str]:

@@ -1,5 +1,9 @@
 """Search keys of persons (``person_keys``): pinyin ``y:``, reversed ID number
-``i:`` and reversed phone ``p:`` prefixes, made by :mod:`clinic.core.search`."""
+``i:`` and reversed phone ``p:`` prefixes, made by :mod:`clinic.core.search`.
+
+The table is in (person_id, key) order, so that an import appends the keys of new
+persons; a lookup by key prefix reads the index ``person_keys_key``, which holds
+(key, person_id): persons in the order of their keys, then of id (migration 0012)."""
 
 from __future__ import annotations
 

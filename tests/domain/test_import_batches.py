@@ -17,6 +17,7 @@ from clinic.core import dates, idnumbers, phones
 from clinic.core.errors import InputError
 from clinic.core.imports import import_register, register_fields
 from clinic.core.imports import register as reg
+from clinic.core.search import search_keys
 from clinic.store import persons as persons_q
 from clinic.store.connection import new_uid, new_uids
 
@@ -109,6 +110,19 @@ def test_any_batch_size_gives_the_same_records(tmp_path, monkeypatch, seed, impo
     assert outcomes[0] == outcomes[1] == outcomes[2]
     counts = outcomes[0][0]
     assert any(persons["updated"] for _h, persons, _r in counts)  # rows really matched
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_imported_search_keys_are_the_ones_sync_derives(store, tmp_path, seed, import_files):
+    """The keys an import writes (cached per name, queued in key order) are each person's
+    search_keys, the ones sync's clinic.core.sync.derived rebuild gives a person."""
+    import_files(store, tmp_path, seed)
+    stored: dict[int, set[str]] = {}
+    for row in store.query("SELECT key, person_id FROM person_keys"):
+        stored.setdefault(row["person_id"], set()).add(row["key"])
+    persons = store.query("SELECT id, name, id_number, phone FROM persons")
+    assert persons and any(p["id_number"] for p in persons) and any(p["phone"] for p in persons)
+    assert stored == {p["id"]: search_keys(p["name"], p["id_number"], p["phone"]) for p in persons}
 
 
 @pytest.mark.parametrize("size", [1, 1000])

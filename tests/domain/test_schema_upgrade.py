@@ -94,6 +94,30 @@ def test_an_older_database_upgrades_with_its_data(fixture, tmp_path):
     after.close()
 
 
+@pytest.mark.parametrize(
+    "fixture", [f for f in FIXTURES if newest(f) >= "0011"], ids=lambda f: f.stem
+)
+def test_search_keys_move_to_person_order_unchanged(fixture, tmp_path):
+    """0012 rebuilds person_keys with (person_id, key) as its primary key and an index on
+    key: every key of a database whose keys are current (0011 on) is still there."""
+    old, path = tmp_path / "old.db", tmp_path / "clinic.db"
+    load(fixture, old)
+    shutil.copy(old, path)
+    open_store(path).close()
+    before, after = sqlite3.connect(old), sqlite3.connect(path)
+    keys = rows(before, "person_keys", ["key", "person_id"])
+    assert keys and rows(after, "person_keys", ["key", "person_id"]) == keys
+    primary = [
+        r[1]
+        for r in sorted(after.execute("PRAGMA table_info(person_keys)"), key=lambda r: r[5])
+        if r[5]
+    ]
+    assert primary == ["person_id", "key"]
+    assert [r[2] for r in after.execute("PRAGMA index_info(person_keys_key)")] == ["key"]
+    before.close()
+    after.close()
+
+
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.stem)
 def test_an_upgraded_database_works_in_the_app(fixture, tmp_path):
     path = tmp_path / "clinic.db"

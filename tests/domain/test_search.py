@@ -106,3 +106,41 @@ def test_old_database_gets_its_pinyin_keys_rebuilt(tmp_path, add_person, search_
             for r in store.conn.execute("SELECT key FROM person_keys WHERE person_id = ?", [pid])
         }
     assert keys == search_keys("丁淑", None, "13812345678")
+
+
+def _old_order_ids(pairs: list[tuple[str, int]], prefix: str, limit: int) -> list[int]:
+    """What a key-prefix lookup gave when person_keys was the table of (key, person_id)
+    (before migration 0012): persons in the order of their matching keys, then of id."""
+    found = [pid for key, pid in sorted(pairs) if key.startswith(prefix)]
+    return list(dict.fromkeys(found))[:limit]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_key_lookups_find_the_same_persons_in_the_same_order(store, add_person, seed):
+    """person_keys stored by person, found by key through an index (migration 0012): every
+    prefix lookup gives the persons the (key, person_id) table gave, in its order, up to
+    the limit; namesakes and shared phones make many persons share a key."""
+    import random
+
+    rng = random.Random(seed)
+    names = ["张三", "章三", "张山", "曾伟", "单丽", "吕敏", "欧阳娜", "张三丰", "赵四", "钟敏"]
+    phones = [None, "13812345678", "13912345678", "02348123456"]
+    for _ in range(120):
+        number = "".join(rng.choice("0123456789") for _ in range(17)) + rng.choice("0123X")
+        add_person(store, rng.choice(names), rng.choice([None, number]), rng.choice(phones))
+    pairs = [(r["key"], r["person_id"]) for r in store.query("SELECT * FROM person_keys")]
+    prefixes = {"y:", "i:", "p:"} | {key[: rng.randint(2, len(key))] for key, _p in pairs}
+    for prefix in sorted(prefixes):
+        for limit in (1, 3, 50, 500):
+            rows = keys_q.persons_by_key_prefix(store, [prefix], limit)
+            assert [r["id"] for r in rows] == _old_order_ids(pairs, prefix, limit), prefix
+
+
+def test_a_key_lookup_reads_the_key_index_alone(store):
+    plan = " ".join(
+        str(r[-1])
+        for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN " + keys_q._KEY_RANGE, ["y:z", "y:z\U0010ffff", 50]
+        )
+    )
+    assert "COVERING INDEX person_keys_key" in plan

@@ -5,6 +5,7 @@ is new."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any
 
 from clinic.core.imports.register_fields import (
@@ -22,7 +23,7 @@ from clinic.core.imports.register_fields import (
     ImportResult,
     PersonRow,
 )
-from clinic.core.search import number_keys, search_keys
+from clinic.core.search import name_search_keys, number_keys
 from clinic.store import Store, bulk
 from clinic.store import households as households_q
 from clinic.store import person_details as details_q
@@ -80,7 +81,7 @@ class HouseholdWriter:
         self.villages: dict[tuple[str, str], int] = {}
         self.next_household = bulk.next_id(store, "households")
         self.next_person = bulk.next_id(store, "persons")
-        self.name_keys: dict[str, set[str]] = {}
+        self.name_keys: dict[str, tuple[str, ...]] = {}
         self._pending_persons: list[tuple] = []
         self._pending_tags: list[tuple] = []
         self._pending_conditions: list[tuple] = []
@@ -282,18 +283,18 @@ class HouseholdWriter:
         name = values[V_NAME]
         name_keys = self.name_keys.get(name)
         if name_keys is None:
-            name_keys = search_keys(name, None, None)
+            name_keys = name_search_keys(name)
             if len(self.name_keys) < CACHE_SIZE:
                 self.name_keys[name] = name_keys
         numbers = number_keys(values[V_ID_NUMBER], values[V_PHONE])
         if created:
             # Name keys ("y:") and number keys ("i:", "p:") never overlap: no union.
             pending = self._pending_keys
-            pending.extend([(key, person_id) for key in name_keys])
-            pending.extend([(key, person_id) for key in numbers])
+            pending += zip(name_keys, repeat(person_id))
+            pending += zip(numbers, repeat(person_id))
         else:
             self._flush()
-            keys_q.replace_keys(self.store, person_id, name_keys | numbers)
+            keys_q.replace_keys(self.store, person_id, numbers.union(name_keys))
 
     def _flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
@@ -311,6 +312,8 @@ class HouseholdWriter:
             details_q.insert_person_conditions(self.store, self._pending_conditions)
             self._pending_conditions = []
         if self._pending_keys:
+            # New persons' ids count up: their keys are appended to the table, which
+            # is in (person_id, key) order (migration 0012).
             keys_q.insert_person_keys(self.store, self._pending_keys)
             self._pending_keys = []
 
