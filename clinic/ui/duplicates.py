@@ -169,7 +169,7 @@ class DuplicatesScreen(ClinicScreen):
         if pair is None or not self.allowed():
             return
         question = _(
-            "Merge {other} into {keep}? Their visits, health prescriptions and consents move to the first; u undoes it."
+            "Merge\n  {other}\ninto\n  {keep}?\nTheir visits, health prescriptions and consents move to the second; u undoes it."
         ).format(other=merges.person_text(pair["other"]), keep=merges.person_text(pair["keep"]))
 
         def answer(yes: bool | None) -> None:

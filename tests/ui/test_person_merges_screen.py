@@ -37,7 +37,7 @@ async def test_a_likely_pair_is_merged_and_undone_by_keys(twins, make_app, settl
         assert phone not in detail and phone[-4:] in detail  # masked
         await go(pilot, app, "m")  # asks first; n keeps both
         question = str(app.screen.query_one("#confirm-question", Static).render())
-        assert f"Merge #{twin} " in question and f"into #{kept} " in question
+        assert f"Merge\n  #{twin} " in question and f"into\n  #{kept} " in question
         assert phone not in question and phone[-4:] in question
         await go(pilot, app, "n")
         merged = app.screen.query_one("#dupes-merges", DataTable)
