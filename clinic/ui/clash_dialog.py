@@ -10,6 +10,7 @@ until then the field is not written and what was typed stays in the form.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -40,7 +41,7 @@ class ClashDialog(ClinicModal):
         self,
         clashes: tuple[Told, ...],
         labels: Mapping[str, str],
-        shown: Callable[[Any], str] = str,
+        shown: Callable[[str, Any], str] = lambda _field, value: str(value),
     ) -> None:
         super().__init__()
         self.clashes, self.labels, self.shown = clashes, labels, shown
@@ -53,22 +54,25 @@ class ClashDialog(ClinicModal):
             for told in self.clashes:
                 field = told.clash.field
                 label = self.labels.get(field, field)
-                yield Static(plain(told.sentence(label, self.shown)), classes="clash-told")
+                words = partial(self.shown, field)
+                yield Static(plain(told.sentence(label, words)), classes="clash-told")
                 with RadioSet(id=f"clash-{field}"):
                     yield RadioButton(
-                        sentence(_("Keep mine: {value}"), value=self._text(told.clash.mine)),
+                        sentence(_("Keep mine: {value}"), value=self._text(field, told.clash.mine)),
                         value=True,
                         id=f"mine-{field}",
                     )
                     yield RadioButton(
-                        sentence(_("Keep theirs: {value}"), value=self._text(told.clash.theirs)),
+                        sentence(
+                            _("Keep theirs: {value}"), value=self._text(field, told.clash.theirs)
+                        ),
                         id=f"theirs-{field}",
                     )
             with Vertical():
                 yield Button(_("Save choices (Ctrl+S)"), id="clash-done", variant="primary")
 
-    def _text(self, value: Any) -> str:
-        return self.shown(value) if value not in (None, "", [], ()) else _("(empty)")
+    def _text(self, field: str, value: Any) -> str:
+        return self.shown(field, value) if value not in (None, "", [], ()) else _("(empty)")
 
     def on_mount(self) -> None:
         self.query(RadioSet).first().focus()

@@ -2,7 +2,8 @@
 value and the laptop's, and a choice per field (issue 11, point 5).
 
 The layout of :class:`clinic.ui.clash_dialog.ClashDialog` (two desks, one record): a
-line per field (named as the forms name it, :func:`clinic.core.records.field_label`)
+line per field (named as the forms name it, :func:`clinic.core.records.field_label`;
+its values in words, numbers masked: :func:`clinic.core.sync.review.merge_fields`)
 and a radio set under it. Here a free-text field may also take a
 value typed now. Dismissed with ``{field: 'district' | 'laptop' | Typed}`` (the
 choices of :func:`clinic.core.sync.review.settle`), or None on Esc.
@@ -18,14 +19,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from clinic.core.records import field_label
-from clinic.core.sync.review import Typed, masked_values
+from clinic.core.sync.review import Typed
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.text import plain, sentence
-
-
-def _text(value: Any) -> str:
-    return _("(empty)") if value in (None, "") else str(value)
 
 
 class FieldMergeDialog(ClinicModal):
@@ -57,8 +54,6 @@ class FieldMergeDialog(ClinicModal):
                 classes="title",
             )
             for index, item in enumerate(self.fields):
-                shown = masked_values({item["field"]: item["district"]}, item["table"]) or {}
-                laptop = masked_values({item["field"]: item["laptop"]}, item["table"]) or {}
                 note = (
                     _("changed on both sides") if item["clash"] else _("changed on the laptop only")
                 )
@@ -66,12 +61,12 @@ class FieldMergeDialog(ClinicModal):
                 yield Static(plain(f"{label} ({note})"), classes="merge-field")
                 with RadioSet(id=f"merge-{index}"):
                     yield RadioButton(
-                        sentence(_("District: {value}"), value=_text(shown[item["field"]])),
+                        sentence(_("District: {value}"), value=item["district_text"]),
                         value=item["clash"],
                         id=f"district-{index}",
                     )
                     yield RadioButton(
-                        sentence(_("Laptop: {value}"), value=_text(laptop[item["field"]])),
+                        sentence(_("Laptop: {value}"), value=item["laptop_text"]),
                         value=not item["clash"],
                         id=f"laptop-{index}",
                     )

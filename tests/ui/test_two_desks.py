@@ -218,3 +218,36 @@ async def test_keys_typed_while_a_check_in_waits_for_the_lock_reach_the_visit_fo
         assert app.screen.query_one("#bp").value == "150/95"
     visit = visit_row(demo_store, today_day["id"], p["id"])
     assert (visit["sbp"], visit["dbp"]) == (150, 95)
+
+
+async def test_a_clinic_days_organisation_changed_on_two_desks_is_told_by_name(
+    demo_path, demo_store, today, make_app, settle
+):
+    """The clash names organisations, never their ids, nor the village that has the
+    same number (each field read by its own rule: clinic.core.field_values)."""
+    day_id = a_day_to_come(demo_store, today)
+    orgs = demo_store.query("SELECT id, short_name FROM organisations ORDER BY id")
+    was = demo_store.scalar("SELECT organisation_id FROM clinic_days WHERE id = ?", [day_id])
+    first, second = [o for o in orgs if o["id"] != was][:2]
+    app1 = make_app(demo_path, user="王医生")
+    app2 = make_app(demo_path, lang=None, user="李护士")
+    async with app1.run_test(size=SIZE) as p1, app2.run_test(size=SIZE) as p2:
+        from clinic.ui.planning.day_form import DayForm
+
+        app1.push_screen(DayForm(day_id))
+        app2.push_screen(DayForm(day_id))
+        await settle(p1, app1)
+        await settle(p2, app2)
+        app1.screen.query_one("#org").value = first["id"]
+        await p1.press("ctrl+s")
+        await settle(p1, app1)
+        app2.screen.query_one("#org").value = second["id"]
+        await p2.press("ctrl+s")
+        await settle(p2, app2)
+        assert type(app2.screen).__name__ == "ClashDialog"
+        told = str(app2.screen.query_one(".clash-told").render())
+        assert first["short_name"] in told and second["short_name"] in told
+        village = demo_store.scalar("SELECT name FROM villages WHERE id = ?", [first["id"]])
+        assert village is None or village not in told
+        mine = str(app2.screen.query_one("#mine-organisation_id").render())
+        assert second["short_name"] in mine

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from clinic.core import merges
 from clinic.core.errors import InputError, NotFoundError
+from clinic.core.field_values import value_texts
 from clinic.core.sync.derived import rebuild_person_keys
 from clinic.i18n import _
 from clinic.store import Store
@@ -183,21 +185,36 @@ def typed_allowed(store: Store, table: str, column: str) -> bool:
 
 
 def merge_fields(store: Store, item: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each field the laptop changed: both values, whether the district changed it too
-    (``clash``: a choice is needed), and whether a value may be typed for it."""
+    """Each field the laptop changed: both values, and both as a user reads them
+    (``district_text``, ``laptop_text``: numbers masked, a village or a status in
+    words), whether the district changed it too (``clash``: a choice is needed), and
+    whether a value may be typed for it."""
     old, new, current = item["bundle_old"] or {}, item["bundle_new"] or {}, item["current"] or {}
-    return [
-        {
-            "field": name,
-            "district": current.get(name),
-            "laptop": value,
-            "clash": current.get(name) not in (old.get(name), value),
-            "typed": typed_allowed(store, item["table_name"], name),
-            "table": item["table_name"],
-        }
-        for name, value in new.items()
-        if name not in item["row_key"]
-    ]
+    table = item["table_name"]
+    fields = []
+    for name, value in new.items():
+        if name in item["row_key"]:
+            continue
+        words = value_texts(store, table, name)
+        district = (masked_values({name: current.get(name)}, table) or {})[name]
+        laptop = (masked_values({name: value}, table) or {})[name]
+        fields.append(
+            {
+                "field": name,
+                "district": current.get(name),
+                "laptop": value,
+                "district_text": _in_words(words, district),
+                "laptop_text": _in_words(words, laptop),
+                "clash": current.get(name) not in (old.get(name), value),
+                "typed": typed_allowed(store, table, name),
+                "table": table,
+            }
+        )
+    return fields
+
+
+def _in_words(words: Callable[[Any], str], value: Any) -> str:
+    return _("(empty)") if value in (None, "") else words(value)
 
 
 def _settle_merged(

@@ -486,7 +486,7 @@ class VisitScreen(VisitPanels):
         labels.update(fasting=_("fasting"), conditions=_("Conditions assessed"))
         names = dict(self.conditions)
 
-        def shown(value) -> str:
+        def shown(_field: str, value) -> str:
             if isinstance(value, bool):
                 return _("fasting") if value else _("random")
             if isinstance(value, list | tuple):

@@ -14,6 +14,7 @@ from clinic.core import catalogues, holidays
 from clinic.core import planning as p
 from clinic.core.edits import Saved
 from clinic.core.errors import ClinicError, FieldError
+from clinic.core.field_values import value_text
 from clinic.core.records import FIELD_LABELS
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
@@ -179,15 +180,12 @@ class DayForm(ClinicModal):
         from clinic.ui.clash_dialog import ClashDialog
 
         store = self.app.store
-        villages = {v["id"]: f"{v['township']}{v['name']}" for v in catalogues.villages(store)}
-        orgs = {o["id"]: o["short_name"] for o in catalogues.organisations(store)}
 
-        def shown(value) -> str:
+        def shown(field: str, value) -> str:
+            """Each field by its own rule (an organisation's id is not a village's)."""
             if isinstance(value, dict):
                 return p.format_needs(store, value)
-            if value in p.DAY_STATUSES:
-                return p.day_status_label(value)
-            return str(villages.get(value) or orgs.get(value) or value)
+            return value_text(store, "clinic_days", field, value)
 
         def chosen(choices: dict[str, bool] | None) -> None:
             theirs = {t.clash.field: t.clash.theirs for t in result.clashes}
