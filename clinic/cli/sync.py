@@ -177,20 +177,34 @@ def status_command(app: AppContext, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 @pass_app
 def conflicts_command(app: AppContext, as_json: bool) -> None:
+    from clinic.core.sync.conflict_words import in_words
     from clinic.core.sync.review import conflicts, masked_conflict
 
     with app.open() as store:
-        rows = [masked_conflict(row) for row in conflicts(store)]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, default=str))
-        return
+        rows = conflicts(store)
+        if as_json:
+            click.echo(
+                json.dumps([masked_conflict(r) for r in rows], ensure_ascii=False, default=str)
+            )
+            return
+        words = [in_words(store, row) for row in rows]
     if not rows:
         click.echo(_("No conflicts to review."))
-    for row in rows:
+    for row, said in zip(rows, words, strict=True):
         click.echo(
             _(
-                "#{id} {device} bundle {sequence}: {op} of {table_name} {row_key} ({kind}); laptop: {bundle_new}; district: {current}"
-            ).format(**row)
+                "#{id} {device} bundle {sequence}: {record} {key} {change} ({kind}); laptop: {new}; district: {current}"
+            ).format(
+                id=row["id"],
+                device=row["device"],
+                sequence=row["sequence"],
+                record=said.record,
+                key=said.key,
+                change=said.change,
+                kind=said.kind,
+                new=said.new,
+                current=said.current,
+            )
         )
 
 

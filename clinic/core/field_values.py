@@ -19,6 +19,7 @@ from clinic.core.planning.labels import assignment_label, day_status_label
 from clinic.core.planning.needs import specialty_label
 from clinic.i18n import _
 from clinic.store import Store
+from clinic.store import households as households_q
 from clinic.store import volunteers as volunteers_q
 
 Shown = Callable[[Any], str]
@@ -40,6 +41,14 @@ def _volunteer(store: Store) -> Shown:
         return row["name"] if row else str(value)
 
     return name
+
+
+def _household(store: Store) -> Shown:
+    def number(value: Any) -> str:
+        found = households_q.household_number(store, value) if isinstance(value, int) else None
+        return found or str(value)
+
+    return number
 
 
 def _coded(label: Callable[[str], str]) -> Callable[[Store], Shown]:
@@ -65,6 +74,7 @@ def _yes_no(_store: Store) -> Shown:
 
 _BY_COLUMN: dict[str, Callable[[Store], Shown]] = {
     "village_id": _village,
+    "household_id": _household,
     "organisation_id": _organisation,
     "seen_by": _volunteer,
     "cadre_id": _volunteer,

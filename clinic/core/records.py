@@ -72,6 +72,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     },
     "persons": {
         **_PLACE,
+        "household_id": N_("Household number"),
         "name": N_("Name"),
         "relation": N_("Relation to head"),
         "sex": N_("Sex"),

@@ -44,6 +44,10 @@ def household_head(store: Store, household_id: int) -> str | None:
     return store.scalar("SELECT head_name FROM households WHERE id = ?", [household_id])
 
 
+def household_number(store: Store, household_id: int) -> str | None:
+    return store.scalar("SELECT number FROM households WHERE id = ?", [household_id])
+
+
 def set_head_name(store: Store, household_id: int, name: str) -> None:
     store.conn.execute("UPDATE households SET head_name = ? WHERE id = ?", [name, household_id])
 

@@ -11,7 +11,6 @@ the right of ``clinic sync settle``) sees it. Values are user data: plain text.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from textual import work
@@ -21,15 +20,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from clinic.core.errors import ClinicError
 from clinic.core.sync import review
+from clinic.core.sync.conflict_words import ConflictWords, in_words
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, plain
 
 RIGHT = "import_registers"
-
-
-def _values(values: dict[str, Any] | None) -> str:
-    return json.dumps(values, ensure_ascii=False) if values is not None else "—"
 
 
 class SyncConflictsScreen(ClinicScreen):
@@ -83,7 +79,7 @@ class SyncConflictsScreen(ClinicScreen):
     @work(thread=True, exclusive=True, group="sync-conflicts")
     def load(self) -> None:
         with self.app.open_store() as store:
-            rows = review.conflicts(store)
+            rows = [{**row, "words": in_words(store, row)} for row in review.conflicts(store)]
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[dict[str, Any]]) -> None:
@@ -97,9 +93,9 @@ class SyncConflictsScreen(ClinicScreen):
                 cell(row["id"]),
                 cell(row["device"]),
                 cell(row["sequence"]),
-                cell(row["table_name"]),
-                cell(row["op"]),
-                cell(row["kind"]),
+                cell(row["words"].record),
+                cell(row["words"].change),
+                cell(row["words"].kind),
                 key=key,
             )
         self.query_one("#conflicts-sides", Static).update("")
@@ -123,13 +119,14 @@ class SyncConflictsScreen(ClinicScreen):
         row = self._current()
         if row is None:
             return
+        words: ConflictWords = row["words"]
         text = _(
             "Record {key}\nLaptop, before: {old}\nLaptop, after: {new}\nDistrict now: {current}"
         ).format(
-            key=_values(review.masked_values(row["row_key"], row["table_name"])),
-            old=_values(review.masked_values(row["bundle_old"], row["table_name"])),
-            new=_values(review.masked_values(row["bundle_new"], row["table_name"])),
-            current=_values(review.masked_values(row["current"], row["table_name"])),
+            key=f"{words.record} {words.key}",
+            old=words.old,
+            new=words.new,
+            current=words.current,
         )
         self.query_one("#conflicts-sides", Static).update(plain(text))
 

@@ -308,9 +308,19 @@ def clash(district, enrol, export_from, day_of_work, today, now) -> tuple[int, i
     return clash["id"], work["assignment"]
 
 
-def test_the_same_field_on_laptop_and_district_goes_to_review(clash):
-    conflict_id, _assignment = clash
-    assert conflict_id
+def test_the_same_field_on_laptop_and_district_goes_to_review(clash, district):
+    conflict_id, assignment = clash
+    said = CliRunner().invoke(cli, ["--db", str(district), "sync", "conflicts"])
+    # In words: the record, its change and the clash; fields by label, codes in words.
+    assert said.exit_code == 0, said.output
+    assert f"#{conflict_id} A bundle 1: roster places #{assignment} changed (changed here too)" in (
+        said.output
+    )
+    assert "Hours: 5.0" in said.output and "Hours: 3.0" in said.output
+    assert "Status: attended" in said.output and "'hours'" not in said.output
+    zh = CliRunner().invoke(cli, ["--db", str(district), "--lang", "zh", "sync", "conflicts"])
+    assert "区级也改了" in zh.output and "小时：5.0" in zh.output
+    assert "clinic_day_id" not in said.output  # the district's side: the fields compared
 
 
 @pytest.mark.parametrize(

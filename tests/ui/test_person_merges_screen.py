@@ -206,7 +206,7 @@ async def test_m_merges_a_laptops_person_into_the_districts_with_the_same_number
         app.action_open("sync_conflicts")
         await settle(pilot, app)
         table = app.screen.query_one("#conflicts-table", DataTable)
-        assert [r[3:5] for r in _rows(table)] == [["persons", "INSERT"]]
+        assert [r[3:5] for r in _rows(table)] == [["persons", "added"]]
         await go(pilot, app, "enter")
         sides = str(app.screen.query_one("#conflicts-sides", Static).render())
         assert "500110195603120015" not in sides and "5001**********0015" in sides

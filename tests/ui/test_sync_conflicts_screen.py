@@ -42,10 +42,14 @@ async def test_a_clash_is_shown_and_settled_keeping_the_laptops_side(
         await settle(pilot, app)
         table = app.screen.query_one("#conflicts-table", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [r[1:] for r in rows] == [["甲[b]队[/b]", "1", "assignments", "UPDATE", "data"]]
+        # In words: the record, the change and the clash, as a coordinator reads them.
+        assert [r[1:] for r in rows] == [
+            ["甲[b]队[/b]", "1", "roster places", "changed", "changed here too"]
+        ]
         await pilot.press("enter")
         sides = str(app.screen.query_one("#conflicts-sides", Static).render())
-        assert '"hours": 5.0' in sides and '"hours": 3.0' in sides
+        assert "Hours: 5.0" in sides and "Hours: 3.0" in sides
+        assert "Record roster places #" in sides and "District now: Hours: 3.0" in sides
         await pilot.press("l")
         await settle(pilot, app)
         assert table.row_count == 0
