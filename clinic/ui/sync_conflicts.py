@@ -61,7 +61,7 @@ class SyncConflictsScreen(ClinicScreen):
     def on_mount(self) -> None:
         self.title = _("Sync conflicts")
         table = self.query_one("#conflicts-table", DataTable)
-        table.add_columns("#", _("Laptop"), _("Bundle"), _("Table"), _("Change"), _("Kind"))
+        table.add_columns("#", _("Laptop"), _("Bundle"), _("Record"), _("Change"), _("Why"))
         if not self.allowed():
             self._status(_("Only a coordinator may settle sync conflicts."))
             return
