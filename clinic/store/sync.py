@@ -89,7 +89,9 @@ DISTRICT_KEY = "sync.district_key"
 SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snapshot
 SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
 EXPORTED_AT_KEY = "sync.exported_at"
-PENDING_BUNDLE_KEY = "sync.pending_bundle"  # in a pending export's copy: its bundle (JSON)
+PENDING_BUNDLE_KEY = (
+    "sync.pending_bundle"  # in a pending export's copy: its bundle or update (JSON)
+)
 ENROLLED_AT_KEY = "sync.enrolled_at"
 DISTRICT_VERIFY_KEY = "sync.district_verify_key"  # on a laptop: who signs its updates
 UPDATE_SEQUENCE_KEY = "sync.update_sequence"  # the district's last update applied here / sent
@@ -702,6 +704,12 @@ def sent_copy_path(db_path: Path, device: int) -> Path:
     last received it (its base, then each update), which the next update is measured from."""
     db_path = Path(db_path).resolve()
     return db_path.with_name(f"{db_path.name}.sync") / f"for-{device}.db"
+
+
+def pending_sent_path(db_path: Path, device: int) -> Path:
+    """``NAME.sync/for-N.pending.db``: the copy an update export took, once its update is
+    decided and until it is delivered; then it becomes ``for-N.db``."""
+    return sent_copy_path(db_path, device).with_name(f"for-{device}.pending.db")
 
 
 def keep_sent_copy(base: Path, db_path: Path, device: int) -> None:
