@@ -235,6 +235,10 @@ def _make(
             "counts": counts,
             "digest": digest(changeset),
         }
+        # the district's rows its updates left out here: it sends them again
+        left_out = q.read_settings(upcoming, (q.LEFT_OUT_KEY,)).get(q.LEFT_OUT_KEY)
+        if left_out:
+            header["left_out"] = json.loads(left_out)
         data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
         decided = _Decided(
             name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest()

@@ -104,6 +104,9 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
     decided = exporting._unfinished(sent, pending, folder, q.UPDATE_SEQUENCE_KEY)
     again = decided is not None
     if decided is None:
+        resend = q.resend_rows(store, row["number"])
+        if resend:  # the laptop lacks them: measured without them, the update inserts them
+            q.forget_sent(store, sent, row["number"], resend)
         made = _make_update(store, row, sent, pending, folder)
         if isinstance(made, Exported):
             return made
@@ -185,6 +188,7 @@ class UpdateResult:
     changes: int
     kept: int  # the laptop's own unsent changes that stayed
     already: bool
+    left_out: int = 0  # the district's rows this laptop lacks: named in its next bundle
 
     def sentence(self) -> str:
         """What became of the update, in one sentence naming its file."""
@@ -194,7 +198,12 @@ class UpdateResult:
             line = _(
                 "{file}: update {sequence} of the district applied: {changes} changes; {kept} changes of this laptop kept (they go to the district with the next bundle)."
             )
-        return line.format(**self.__dict__)
+        said = line.format(**self.__dict__)
+        if self.left_out and not self.already:
+            said += " " + _(
+                "{n} of the district's records left out: they clash with this laptop's (one ID number registered on both); once the coordinator settles the clash, a later update brings them."
+            ).format(n=self.left_out)
+        return said
 
 
 def _open(path: Path, ident: dict[str, str], schema: tuple[int, str]) -> Bundle:
@@ -274,22 +283,28 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
     own = range(number * DEVICE_SPAN, (number + 1) * DEVICE_SPAN)
     try:
         vacuum_into(snapshot, upcoming)
-        kept = run_apart(apply_update_at, store.path, update, own, snapshot, upcoming, actor)
+        kept, left_out = run_apart(
+            apply_update_at, store.path, update, own, snapshot, upcoming, actor
+        )
         # After the commit: a crash in between makes the next bundle carry the district's
         # rows back, where they clash and are reviewed; nothing is lost.
         os.replace(upcoming, snapshot)
     finally:
         upcoming.unlink(missing_ok=True)
-    return UpdateResult(update.file, update.sequence, update.header["changes"], kept, already=False)
+    return UpdateResult(
+        update.file, update.sequence, update.header["changes"], kept, False, left_out
+    )
 
 
 def apply_update_at(
     path: Path, update: Bundle, own: range, exported: Path, upcoming: Path, actor: str
-) -> int:
+) -> tuple[int, int]:
     """The update applied to the laptop's database at ``path`` in one transaction, and to
     ``upcoming``, the next last-export copy (run apart: :mod:`.apart`); ``exported`` is
     the last-export copy as it is, which tells the laptop's unsent changes. How many of
-    those stayed."""
+    those stayed, and how many of the district's rows this laptop lacks (left out now or
+    by an earlier update, and not brought since): its next bundle names them, and the
+    district sends them again."""
     with q.district_transaction(path, {"exported": exported}) as conn:
         try:
             done = q.apply_update(conn, update.changeset, own, "exported")
@@ -301,6 +316,7 @@ def apply_update_at(
                 ),
             ) from exc
         rebuild_search_keys(conn, update.changeset)
+        left_out = q.note_left_out(conn, update.changeset, done.left_out)
         q.record_update(conn, update.device_number, update.header, actor, len(done.kept))
-        q.apply_to_copy(upcoming, update.changeset, done.skipped)
-    return len(done.kept)
+        q.apply_to_copy(upcoming, update.changeset, done.skipped, done.taken)
+    return len(done.kept), left_out
