@@ -66,7 +66,7 @@ from clinic.core.reports import report_for_scope
 from clinic.core.sync import exporting
 from clinic.core.sync.exporting import Exported, export_bundle
 from clinic.core.sync.importing import import_bundles
-from clinic.core.sync.review import conflicts
+from clinic.core.sync.review import conflicts, merge_kind, settle
 from clinic.core.sync.updating import export_update, import_updates
 from clinic.core.users import User
 from clinic.store import open_store
@@ -496,8 +496,45 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
             for device in LAPTOPS:
                 self.way_back(device)
             self._figures_add_up()
+            self._settle_all()
+            for device in LAPTOPS:  # one more round trip: the laptops converge
+                self._export(device)
+            self._import([s for s in self.sent if (s.device, s.sequence) not in self.delivered])
+            for device in LAPTOPS:
+                self.way_back(device)
+            self._registers_agree()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _settle_all(self) -> None:
+        """The coordinator settles every clash: a laptop's person whose ID number the
+        district has is merged into the district's person; anything else keeps the
+        district's side."""
+        with open_store(self.paths["district"]) as store:
+            while waiting := conflicts(store):
+                item = waiting[0]
+                keep = "merged" if merge_kind(item) == "person" else "district"
+                try:
+                    settle(store, item["id"], keep, actor="tester")
+                except InputError:
+                    settle(store, item["id"], "district", actor="tester")
+
+    def _registers_agree(self) -> None:
+        """After the clashes are settled and one more round trip, every laptop holds the
+        district's register: the same persons, ID numbers and merges (the district's
+        persons a laptop left out came again once their clash was settled)."""
+
+        def register(path: Path) -> dict[str, tuple[Any, Any]]:
+            with open_store(path) as store:
+                rows = store.query(
+                    "SELECT p.uid, p.id_number, m.uid AS merged FROM persons p "
+                    "LEFT JOIN persons m ON m.id = p.merged_into"
+                )
+            return {r["uid"]: (r["id_number"], r["merged"]) for r in rows}
+
+        district = register(self.paths["district"])
+        for name in LAPTOPS:
+            assert register(self.paths[name]) == district, name
 
     def _figures_add_up(self) -> None:
         with open_store(self.paths["district"]) as store:
