@@ -801,12 +801,15 @@ def apply_update(
     change goes to the district in its next bundle, where the review list shows it); a row
     the laptop left as it exported it (``exported``: the schema its last-export copy is
     attached as) takes the district's values, such as a coordinator's correction of what
-    the laptop sent. Inserts of the laptop's
-    own rows (its exports coming back) are skipped: the laptop may have deleted one since.
-    The district's rows that point at a row left out (a visit of the district's person
-    whose ID number the laptop registered too), in this update or in an earlier one
-    (:func:`_lacking_parents`), are left out as well: the apply is tried again without
-    them, in a savepoint, until it fits."""
+    the laptop sent. An insert of a row the laptop has (its own rows coming back, which
+    the district may have changed: a merge) takes the district's value of each column
+    the laptop left as exported (:func:`_take`); an insert of its own row it deleted
+    since is skipped. The district's rows that point at a row left out (a visit of the
+    district's person whose ID number the laptop registered too), in this update or in
+    an earlier one (:func:`_lacking_parents`), are left out as well: the apply is tried
+    again without them, in a savepoint, until it fits. Rows left out that the laptop did
+    not change are listed (``left_out``): its bundles name them, and the district sends
+    them again (:func:`note_left_out`)."""
     tables = set(way_back_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
     references = foreign_keys(conn, tables)
