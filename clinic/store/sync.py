@@ -973,7 +973,15 @@ def _take(
         return
     differ = {c: v for c, v in theirs.items() if here.get(c) != v}
     take = {c: v for c, v in differ.items() if here.get(c) == before.get(c)}
-    _put_values(conn, change.table, change.key, take)
+    try:
+        _put_values(conn, change.table, change.key, take)
+    except apsw.ConstraintError:
+        # the district's values clash here (an ID number another person of the laptop
+        # has): the row stays as it is, and if the laptop left it so, it is left out
+        done.skipped.add(key)
+        if here == before:
+            done.left_out.add(key)
+        return
     done.taken[key] = take
     if any(before.get(c) != v for c, v in differ.items() if c not in take):
         done.kept.append(change)  # both changed a column: the laptop's stays, for review

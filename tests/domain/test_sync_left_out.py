@@ -200,3 +200,37 @@ def test_a_row_left_out_comes_again_once_the_clash_is_settled_and_both_sides_con
             assert laptop.scalar(moved, [theirs["visit_uid"]]) == kept
         for date in {today, ours_day}:
             assert _figures(laptop, date) == _figures(store, date), date
+
+
+def test_the_laptops_own_row_coming_back_with_a_number_it_has_elsewhere_is_left_out(
+    district, enrol, export_from, update_for, day_of_work, today, now, valid_id
+):
+    """The district gives the laptop's walk-in an ID number the laptop has since typed for
+    another walk-in. Taking the district's value would clash there: the row stays as the
+    laptop has it and is named in its next bundle (the rest of the update arrives; the
+    update was not refused whole)."""
+    first, second = (valid_id("500110", "19560312", n) for n in (23, 25))
+    a = enrol("A")
+    sent = day_of_work(a, today, now, "甲一", id_number=first, birth="1956-03-12")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        store.conn.execute(
+            "UPDATE persons SET id_number = ? WHERE uid = ?", [second, sent["person_uid"]]
+        )
+        store.conn.execute("UPDATE persons SET phone = '13944445555' WHERE id = 1")
+        store.conn.commit()
+    day_of_work(a, today, now, "甲二", id_number=second, birth="1956-03-12")
+    with open_store(a) as laptop:
+        (result,) = import_updates(laptop, [update_for("A")], actor="tester")
+        assert (result.already, result.left_out) == (False, 1)
+        assert "left out" in result.sentence()
+        assert laptop.scalar("SELECT phone FROM persons WHERE id = 1") == "13944445555"
+        number = "SELECT id_number FROM persons WHERE uid = ?"
+        assert laptop.scalar(number, [sent["person_uid"]]) == first
+        person = laptop.scalar("SELECT id FROM persons WHERE uid = ?", [sent["person_uid"]])
+    bundle = export_from(a)
+    from clinic.core.sync.bundle import unseal
+    from clinic.core.sync.keys import district_private_key
+
+    header = unseal(str(bundle), bundle.read_bytes(), district_private_key(district)).header
+    assert header["left_out"] == [["persons", {"id": person}]]
