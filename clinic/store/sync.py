@@ -89,11 +89,19 @@ DISTRICT_KEY = "sync.district_key"
 SNAPSHOT_STATE = "sync.snapshot"  # 'pending' in a new base until its first snapshot
 SEQUENCE_KEY = "sync.sequence"  # in a snapshot: the export it was taken at
 EXPORTED_AT_KEY = "sync.exported_at"
-PENDING_BUNDLE_KEY = "sync.pending_bundle"  # in a pending export's copy: its bundle (JSON)
+PENDING_BUNDLE_KEY = (
+    "sync.pending_bundle"  # in a pending export's copy: its bundle or update (JSON)
+)
 ENROLLED_AT_KEY = "sync.enrolled_at"
 DISTRICT_VERIFY_KEY = "sync.district_verify_key"  # on a laptop: who signs its updates
 UPDATE_SEQUENCE_KEY = "sync.update_sequence"  # the district's last update applied here / sent
 UPDATED_AT_KEY = "sync.updated_at"
+# On a laptop: the district's rows its updates left out here (JSON [[table, key], ...]),
+# named in every bundle's header until an update brings them in (:func:`note_left_out`).
+LEFT_OUT_KEY = "sync.left_out"
+# On the district: rows laptop N said it lacks, to drop from ``for-N.db`` before its next
+# update is measured, so that update inserts them again (:func:`note_resend`).
+RESEND_KEY = "sync.resend.{number}"
 # The way back carries the district's users too (it decides who signs in), not its audit
 # log (a laptop's log is its own; the district keeps everyone's).
 WAY_BACK_EXTRA = ("users", "user_roles")
@@ -139,6 +147,8 @@ def write_laptop_identity(store: Store, values: dict[str, str]) -> None:
     with store.transaction() as db:
         for table in CLEARED_ON_LAPTOP:
             db.execute(f"DELETE FROM {table}")
+        # the district's bookkeeping of rows to send its laptops again is not the laptop's
+        db.execute("DELETE FROM settings WHERE key LIKE 'sync.resend.%' OR key = ?", [LEFT_OUT_KEY])
         for key, value in values.items():
             db.execute(PUT_SETTING, [key, value])
     forget_id_base(store.db)
@@ -826,6 +836,12 @@ def sent_copy_path(db_path: Path, device: int) -> Path:
     return db_path.with_name(f"{db_path.name}.sync") / f"for-{device}.db"
 
 
+def pending_sent_path(db_path: Path, device: int) -> Path:
+    """``NAME.sync/for-N.pending.db``: the copy an update export took, once its update is
+    decided and until it is delivered; then it becomes ``for-N.db``."""
+    return sent_copy_path(db_path, device).with_name(f"for-{device}.pending.db")
+
+
 def keep_sent_copy(base: Path, db_path: Path, device: int) -> None:
     """At enrolment: the base as written is what laptop ``device`` has of the district."""
     from clinic.store.backup import vacuum_into
@@ -856,6 +872,47 @@ def _differs(change: Change) -> bool:
 class UpdateApplied:
     skipped: set[RowKey] = field(default_factory=set)  # not applied here: not in the copy
     kept: list[Change] = field(default_factory=list)  # the laptop's own unsent changes
+    # inserts of rows the laptop has: the district's values it took, column -> value
+    taken: dict[RowKey, dict[str, Any]] = field(default_factory=dict)
+    # the district's rows not taken that the laptop did not change: sent again on demand
+    left_out: set[RowKey] = field(default_factory=set)
+
+
+def row_keys_text(keys: set[RowKey]) -> str:
+    """Row keys as JSON, ``[[table, {column: value}], ...]`` in a fixed order (a bundle's
+    header names them; the settings keep them)."""
+    return json.dumps(
+        sorted(([table, dict(key)] for table, key in keys), key=lambda r: json.dumps(r)),
+        ensure_ascii=False,
+    )
+
+
+def row_keys_read(rows: Any) -> set[RowKey]:
+    """Row keys from :func:`row_keys_text`'s form (a JSON text or the parsed list)."""
+    if isinstance(rows, str):
+        rows = json.loads(rows) if rows else []
+    return {(str(table), tuple(sorted(key.items()))) for table, key in rows or ()}
+
+
+def _row(
+    conn: apsw.Connection, schema: str, table: str, key: dict, columns: list[str]
+) -> dict | None:
+    """The row of ``schema.table`` named by ``key`` as column -> value (None: not there)."""
+    where = " AND ".join(f"[{k}] IS ?" for k in key)
+    for row in conn.execute(f"SELECT * FROM {schema}.[{table}] WHERE {where}", tuple(key.values())):
+        return dict(zip(columns, row, strict=False))
+    return None
+
+
+def _put_values(conn: apsw.Connection, table: str, key: dict, values: dict[str, Any]) -> None:
+    """Some columns of one row written (the district's values a laptop takes)."""
+    if not values:
+        return
+    sets = ", ".join(f"[{c}] = ?" for c in values)
+    where = " AND ".join(f"[{k}] = ?" for k in key)
+    conn.execute(
+        f"UPDATE main.[{table}] SET {sets} WHERE {where}", (*values.values(), *key.values())
+    )
 
 
 def apply_update(
@@ -866,12 +923,15 @@ def apply_update(
     change goes to the district in its next bundle, where the review list shows it); a row
     the laptop left as it exported it (``exported``: the schema its last-export copy is
     attached as) takes the district's values, such as a coordinator's correction of what
-    the laptop sent. Inserts of the laptop's
-    own rows (its exports coming back) are skipped: the laptop may have deleted one since.
-    The district's rows that point at a row left out (a visit of the district's person
-    whose ID number the laptop registered too), in this update or in an earlier one
-    (:func:`_lacking_parents`), are left out as well: the apply is tried again without
-    them, in a savepoint, until it fits."""
+    the laptop sent. An insert of a row the laptop has (its own rows coming back, which
+    the district may have changed: a merge) takes the district's value of each column
+    the laptop left as exported (:func:`_take`); an insert of its own row it deleted
+    since is skipped. The district's rows that point at a row left out (a visit of the
+    district's person whose ID number the laptop registered too), in this update or in
+    an earlier one (:func:`_lacking_parents`), are left out as well: the apply is tried
+    again without them, in a savepoint, until it fits. Rows left out that the laptop did
+    not change are listed (``left_out``): its bundles name them, and the district sends
+    them again (:func:`note_left_out`)."""
     tables = set(way_back_tables(conn))
     columns = {table: table_columns(conn, table) for table in tables}
     references = foreign_keys(conn, tables)
@@ -901,22 +961,38 @@ def _update_once(
     absent: Held = set()  # rows not applied here, which may be missing
     missing: list[int] = []
 
+    def skip(tc: apsw.TableChange, change: Change) -> None:
+        """Not applied here; a row the laptop left as it exported it is the district's
+        left out (its next bundle names it, and the district sends it again)."""
+        done.skipped.add(_key_of(change))
+        absent.add((tc.name, _row_id(tc, columns[tc.name])))
+        if _as_exported(conn, exported, change):
+            done.left_out.add(_key_of(change))
+
     def keep(tc: apsw.TableChange) -> bool:
         if tc.name not in tables:
             return False
-        row_id = _row_id(tc, columns[tc.name])
-        # (an int test first: ``None in range(...)`` would walk the whole range)
-        if tc.opcode == apsw.SQLITE_INSERT and isinstance(row_id, int) and row_id in own_ids:
-            done.skipped.add(_key_of(_change(tc, columns[tc.name])))
-            absent.add((tc.name, row_id))
+        if tc.opcode == apsw.SQLITE_DELETE:
+            return True
+        change = _change(tc, columns[tc.name])
+        here = None
+        if tc.opcode == apsw.SQLITE_INSERT:
+            here = _row(conn, "main", tc.name, change.key, columns[tc.name])
+            row_id = _row_id(tc, columns[tc.name])
+            # (an int test first: ``None in range(...)`` would walk the whole range)
+            if here is None and isinstance(row_id, int) and row_id in own_ids:
+                # the laptop's own row, deleted here since it was exported
+                done.skipped.add(_key_of(change))
+                absent.add((tc.name, row_id))
+                return False
+        row = tc.new or ()
+        for index, parent in references.get(tc.name, ()):
+            if (parent, row[index] if index < len(row) else None) in held:
+                skip(tc, change)
+                return False
+        if here is not None:  # an insert of a row the laptop has: an update in disguise
+            _take(conn, exported, change, here, columns[tc.name], done)
             return False
-        if tc.opcode != apsw.SQLITE_DELETE:
-            row = tc.new or ()
-            for index, parent in references.get(tc.name, ()):
-                if (parent, row[index] if index < len(row) else None) in held:
-                    done.skipped.add(_key_of(_change(tc, columns[tc.name])))
-                    absent.add((tc.name, row_id))
-                    return False
         return True
 
     def on_conflict(reason: int, tc: apsw.TableChange) -> int:
@@ -929,6 +1005,10 @@ def _update_once(
         # waits here (its inserts clashing stay the laptop's, as before)
         if reason == apsw.SQLITE_CHANGESET_DATA and _as_exported(conn, exported, change):
             return apsw.SQLITE_CHANGESET_REPLACE
+        if reason == apsw.SQLITE_CHANGESET_CONSTRAINT and tc.opcode == apsw.SQLITE_INSERT:
+            skip(tc, change)  # the district's row clashes with one here (one ID number)
+            if _key_of(change) in done.left_out:
+                return apsw.SQLITE_CHANGESET_OMIT
         done.skipped.add(_key_of(change))
         absent.add((tc.name, _row_id(tc, columns[tc.name])))
         # a row gone here that the last export did not have either was never the laptop's
@@ -992,6 +1072,110 @@ def _lacking_parents(
     }
 
 
+def _take(
+    conn: apsw.Connection,
+    exported: str | None,
+    change: Change,
+    here: dict[str, Any],
+    columns: list[str],
+    done: UpdateApplied,
+) -> None:
+    """The district inserts a row the laptop has: its own row coming back (the district
+    may have changed it: merged the laptop's walk-in into its own person, moved their
+    visits), or a row the laptop had said it lacked and took since. Each column the
+    laptop left as it exported it takes the district's value; a column the laptop
+    changed since stays the laptop's and goes in its next bundle. Columns, not the row:
+    SQLite would replace a row by deleting it, and the delete would cascade. A row the
+    laptop's last export did not have (made here since) stays the laptop's."""
+    key = _key_of(change)
+    before = _row(conn, exported, change.table, change.key, columns) if exported else None
+    theirs = {c: v for c, v in (change.new or {}).items() if c not in change.key}
+    if before is None:
+        done.skipped.add(key)
+        return
+    differ = {c: v for c, v in theirs.items() if here.get(c) != v}
+    take = {c: v for c, v in differ.items() if here.get(c) == before.get(c)}
+    try:
+        _put_values(conn, change.table, change.key, take)
+    except apsw.ConstraintError:
+        # the district's values clash here (an ID number another person of the laptop
+        # has): the row stays as it is, and if the laptop left it so, it is left out
+        done.skipped.add(key)
+        if here == before:
+            done.left_out.add(key)
+        return
+    done.taken[key] = take
+    if any(before.get(c) != v for c, v in differ.items() if c not in take):
+        done.kept.append(change)  # both changed a column: the laptop's stays, for review
+
+
+def note_left_out(conn: apsw.Connection, changeset: bytes, left_out: set[RowKey]) -> int:
+    """The laptop's list of the district's rows left out here, after an update (in its
+    transaction): the rows it left out now, and those of before that it did not bring.
+    Every bundle names them (:data:`LEFT_OUT_KEY`) until an update brings them in."""
+    tables = set(way_back_tables(conn))
+    columns = {table: table_columns(conn, table) for table in tables}
+    brought = {
+        _key_of(_change(tc, columns[tc.name]))
+        for tc in apsw.Changeset.iter(changeset)
+        if tc.name in tables
+    }
+    before = row_keys_read(_setting(conn, LEFT_OUT_KEY))
+    now = left_out | (before - brought)
+    if now:
+        conn.execute(PUT_SETTING, (LEFT_OUT_KEY, row_keys_text(now)))
+    else:
+        conn.execute("DELETE FROM settings WHERE key = ?", (LEFT_OUT_KEY,))
+    return len(now)
+
+
+def _setting(conn: Conn, key: str) -> str | None:
+    for (value,) in conn.execute("SELECT value FROM settings WHERE key = ?", (key,)):
+        return str(value) if value is not None else None
+    return None
+
+
+def note_resend(conn: apsw.Connection, device: int, rows: set[RowKey]) -> None:
+    """On the district, in a bundle's transaction: rows laptop ``device`` says it lacks,
+    to be sent again with its next update (:func:`forget_sent`)."""
+    if not rows:
+        return
+    key = RESEND_KEY.format(number=device)
+    waiting = row_keys_read(_setting(conn, key))
+    conn.execute(PUT_SETTING, (key, row_keys_text(waiting | rows)))
+
+
+def resend_rows(store: Store, device: int) -> set[RowKey]:
+    return row_keys_read(store.scalar(SETTING_SQL, [RESEND_KEY.format(number=device)]))
+
+
+def forget_sent(store: Store, copy: Path, device: int, rows: set[RowKey]) -> None:
+    """Rows laptop ``device`` lacks, dropped from ``copy`` (what the district counts as
+    received), so the next update, measured from it, inserts them again; then no longer
+    waiting on the district. In that order: stopped in between, the next export drops
+    them again, which changes nothing."""
+    conn = _apsw(copy)
+    try:
+        tables = set(way_back_tables(conn))
+        with conn:
+            for table, key in rows:
+                named = dict(key)
+                keys = [str(r[1]) for r in table_info(conn, table) if r[5]]
+                if table not in tables or sorted(named) != sorted(keys):
+                    continue  # not a row of an update (the laptop is of another version)
+                where = " AND ".join(f"[{k}] = ?" for k in named)
+                conn.execute(f"DELETE FROM [{table}] WHERE {where}", tuple(named.values()))
+    finally:
+        conn.close()
+    setting = RESEND_KEY.format(number=device)
+    with store.transaction():
+        left = resend_rows(store, device) - rows
+        if left:
+            store.conn.execute(PUT_SETTING, [setting, row_keys_text(left)])
+        else:
+            store.conn.execute("DELETE FROM settings WHERE key = ?", [setting])
+
+
 def _as_exported(conn: apsw.Connection, exported: str | None, change: Change) -> bool:
     """The laptop's row of ``change`` is as its last export left it: unchanged since
     (absent from both: never there, or its delete already sent). False without the copy."""
@@ -1006,17 +1190,31 @@ def _as_exported(conn: apsw.Connection, exported: str | None, change: Change) ->
     return rows[0] == rows[1]
 
 
-def apply_to_copy(path: Path, changeset: bytes, skipped: set[RowKey]) -> None:
+def apply_to_copy(
+    path: Path,
+    changeset: bytes,
+    skipped: set[RowKey],
+    took: dict[RowKey, dict[str, Any]] | None = None,
+) -> None:
     """The same update on the laptop's last-export copy, less what the laptop kept its own
     row for: that copy is what the next bundle is measured from, so the district's rows
-    do not travel back as the laptop's, and a clash stays a clash at the district."""
+    do not travel back as the laptop's, and a clash stays a clash at the district. An
+    insert of a row the laptop had writes the columns the laptop took (``took``)."""
+    took = took or {}
     conn = _apsw(path)
     try:
         tables = set(way_back_tables(conn))
         columns = {table: table_columns(conn, table) for table in tables}
 
         def keep(tc: apsw.TableChange) -> bool:
-            return tc.name in tables and _key_of(_change(tc, columns[tc.name])) not in skipped
+            if tc.name not in tables:
+                return False
+            change = _change(tc, columns[tc.name])
+            key = _key_of(change)
+            if key in took:
+                _put_values(conn, tc.name, change.key, took[key])
+                return False
+            return key not in skipped
 
         def taken(reason: int, _tc: apsw.TableChange) -> int:
             # the laptop took the district's values over what it had exported: so does

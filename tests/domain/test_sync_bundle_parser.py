@@ -126,3 +126,41 @@ def test_a_bundle_for_another_district_is_refused():
     other = PrivateKey.generate()
     with pytest.raises(BundleError, match="another district"):
         unseal("b.bundle", GOOD, other)
+
+
+# -- the optional left_out field: rows of the district's updates the laptop lacks ------
+
+
+def test_a_bundle_naming_rows_left_out_reads_back_and_one_without_names_none():
+    """A bundle of a laptop already in the field has no ``left_out``: it reads as before."""
+    rows = [["persons", {"id": 12}], ["person_tags", {"person_id": 12, "tag": "低保"}]]
+    named = pack(header(left_out=rows), CHANGESET, SEED, public_hex(DISTRICT))
+    assert read(named)[0]["left_out"] == rows
+    assert "left_out" not in read(GOOD)[0]
+
+
+@pytest.mark.parametrize(
+    "left_out",
+    [
+        {"persons": 12},
+        [["persons", 12]],
+        [["persons", {}]],
+        [[7, {"id": 12}]],
+        [["persons", {"id": 1.5}]],
+        [["persons", {"id": True}]],
+        [["persons", {"id": 12}, "more"]],
+    ],
+)
+def test_a_malformed_left_out_is_refused_as_an_unreadable_header(left_out):
+    data = pack(header(left_out=left_out), CHANGESET, SEED, public_hex(DISTRICT))
+    with pytest.raises(BundleError, match="header is unreadable"):
+        unseal("b.bundle", data, DISTRICT)
+
+
+def test_rows_left_out_are_covered_by_the_laptops_signature():
+    """Another key signing a header that names rows (to have the district drop rows from
+    its copy of what a laptop received) is refused as forged."""
+    other, _verify = new_signing_key()
+    forged = pack(header(left_out=[["persons", {"id": 1}]]), CHANGESET, other, public_hex(DISTRICT))
+    with pytest.raises(BundleError, match="forged"):
+        read(forged)

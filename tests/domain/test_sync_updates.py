@@ -236,3 +236,43 @@ def test_an_update_whose_records_point_at_a_person_the_laptop_registered_too(
             store.scalar("SELECT uid FROM persons WHERE id_number = ?", [number])
             == (ours["person_uid"])
         )
+
+
+def test_the_laptops_own_row_changed_at_the_district_comes_back_changed_column_by_column(
+    district, enrol, export_from, update_for, day_of_work, today, now
+):
+    """The laptop's walk-in, sent; at the district the coordinator corrects their phone,
+    and on the laptop, after its export, a clerk corrects their name. The update brings
+    the laptop's own row back as an insert: it was skipped whole (the district's phone
+    never reached the laptop). Now the column the laptop left as it exported it takes
+    the district's value, the column it changed since stays its own and reaches the
+    district with its next bundle, and neither side loses anything."""
+    a = enrol("A")
+    work = day_of_work(a, today, now, "甲走访")
+    person = "SELECT id, name, phone FROM persons WHERE uid = ?"
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        ours = store.one(person, [work["person_uid"]])
+        store.conn.execute("UPDATE persons SET phone = '13955550000' WHERE id = ?", [ours["id"]])
+        store.conn.commit()
+    with open_store(a) as laptop:
+        laptop.conn.execute("UPDATE persons SET name = '甲走访改' WHERE id = ?", [ours["id"]])
+        laptop.conn.commit()
+    (result,) = apply(a, update_for("A"))
+    assert result.kept == 0  # no column changed on both sides
+    with open_store(a) as laptop:
+        assert laptop.one(person, [work["person_uid"]]) == {
+            **ours,
+            "name": "甲走访改",
+            "phone": "13955550000",
+        }
+        made = export_bundle(laptop, tmp := a.parent / "after.bundle", actor="tester")
+    assert made.counts["persons"] == {"update": 1}  # the name, not the district's phone
+    with open_store(district) as store:
+        (back,) = import_bundles(store, [tmp], actor="tester")
+        assert back.conflicts == 0
+        assert store.one(person, [work["person_uid"]]) == {
+            **ours,
+            "name": "甲走访改",
+            "phone": "13955550000",
+        }

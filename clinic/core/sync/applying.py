@@ -110,6 +110,8 @@ def _apply(path: Path, bundle: Checked, actor: str) -> ImportResult:
             ) from exc
         rebuild_search_keys(conn, bundle.changeset)
         q.record_bundle(conn, bundle.header, bundle.header["digest"], actor, applied)
+        # rows of the district's updates the laptop lacks: its next update brings them again
+        q.note_resend(conn, number, q.row_keys_read(bundle.header.get("left_out")))
         q.release_held(conn, number, sequence)
     return ImportResult(
         bundle.file, device, sequence, bundle.header["changes"], len(applied.conflicts), False

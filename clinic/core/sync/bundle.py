@@ -128,6 +128,24 @@ def _check_header(header: Any) -> None:
             raise ValueError(f"header field {name}")
     if not isinstance(header.get("from"), str | None):
         raise ValueError("header field from")
+    _check_left_out(header.get("left_out", []))
+
+
+def _check_left_out(rows: Any) -> None:
+    """A laptop's bundle may name rows of the district's updates it lacks (optional: a
+    bundle of an older laptop has none): ``[[table, {column: value}], ...]``."""
+    if not isinstance(rows, list):
+        raise ValueError("header field left_out")
+    for row in rows:
+        if not (
+            isinstance(row, list)
+            and len(row) == 2
+            and isinstance(row[0], str)
+            and isinstance(row[1], dict)
+            and row[1]
+            and all(isinstance(v, int | str) and not isinstance(v, bool) for v in row[1].values())
+        ):
+            raise ValueError("header field left_out")
 
 
 def verify(bundle: Bundle, verify_key: str) -> None:

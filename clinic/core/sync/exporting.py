@@ -47,7 +47,7 @@ class Exported:
     changes: int
     counts: dict[str, dict[str, int]]
     size: int
-    again: bool = False  # a bundle an interrupted export had written, delivered now
+    again: bool = False  # a file an interrupted export had written, delivered now
 
     def sentence(self, device: str | None = None) -> str:
         """What was written, for the command line and the Sync screen alike: a laptop's
@@ -63,9 +63,13 @@ class Exported:
             kb=max(self.size // 1024, 1),
         )
         if device is not None:
-            return _("Update {sequence} for {device} saved: {path} ({size}).").format(
-                sequence=self.sequence, device=device, path=self.path, size=size
-            )
+            if self.again:
+                update = _(
+                    "Update {sequence} for {device}, written by an export that was interrupted, saved again: {path} ({size})."
+                )
+            else:
+                update = _("Update {sequence} for {device} saved: {path} ({size}).")
+            return update.format(sequence=self.sequence, device=device, path=self.path, size=size)
         if self.again:
             line = _(
                 "Bundle {sequence}, written by an export that was interrupted, saved again: {path} ({size})."
@@ -125,7 +129,8 @@ def bundle_name(device: str, sequence: int) -> str:
 @dataclass(frozen=True)
 class _Decided:
     """Bundle N as an export decided it: written to the app's bundles folder, recorded in
-    the copy that becomes the last-export copy once the bundle is delivered."""
+    the copy that becomes the last-export copy once the bundle is delivered (on the
+    district, update N: in its updates folder, and the copy of what the laptop has)."""
 
     name: str  # its file in the bundles folder
     sequence: int
@@ -234,6 +239,10 @@ def _make(
             "counts": counts,
             "digest": digest(changeset),
         }
+        # the district's rows its updates left out here: it sends them again
+        left_out = q.read_settings(upcoming, (q.LEFT_OUT_KEY,)).get(q.LEFT_OUT_KEY)
+        if left_out:
+            header["left_out"] = json.loads(left_out)
         data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
         decided = _Decided(
             name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest()
@@ -253,15 +262,19 @@ def _make(
     return decided
 
 
-def _unfinished(snapshot: Path, pending: Path, folder: Path) -> _Decided | None:
-    """The bundle an export decided and wrote but did not finish delivering (None: there
-    is none; a pending copy whose bundle was never written, or is not the one it
-    describes, is dropped)."""
+def _unfinished(
+    snapshot: Path, pending: Path, folder: Path, sequence_key: str = q.SEQUENCE_KEY
+) -> _Decided | None:
+    """The file an export decided and wrote but did not finish delivering (None: there
+    is none; a pending copy whose file was never written, or is not the one it
+    describes, is dropped). The same steps serve a laptop's bundles (its last-export
+    copy, ``sequence_key`` the bundle's number) and the district's updates (the copy of
+    what the laptop received, ``sync.update_sequence``: :mod:`.updating`)."""
     if not pending.exists():
         return None
     state = q.read_settings(pending, (q.PENDING_BUNDLE_KEY,))
     decided = _Decided.read(state.get(q.PENDING_BUNDLE_KEY))
-    last = int(q.read_settings(snapshot, (q.SEQUENCE_KEY,)).get(q.SEQUENCE_KEY, "0"))
+    last = int(q.read_settings(snapshot, (sequence_key,)).get(sequence_key, "0"))
     kept = folder / decided.name if decided else None
     if (
         decided is not None
@@ -295,19 +308,20 @@ def _decide(upcoming: Path, pending: Path) -> None:
 
 
 def _keep(kept: Path, data: bytes) -> None:
-    """The bundle into the app's own bundles folder (0700; the file 0600, atomic)."""
+    """The file into the app's own folder, bundles or updates (0700; the file 0600, atomic)."""
     app_folder(kept.parent)
     write_bytes_atomic(kept, data)
 
 
 def _hand_over(kept: Path, path: Path) -> None:
-    """The kept bundle where the user asked (``-o``, or the Sync screen's field)."""
+    """The kept file where the user asked (``-o``, or the Sync screen's field)."""
     if path.resolve() != kept.resolve():
         write_bytes_atomic(path, kept.read_bytes())
 
 
 def _finish(pending: Path, snapshot: Path) -> None:
-    """The pending copy becomes the last-export copy: the next bundle is N + 1."""
+    """The pending copy becomes the last-export copy (the district's copy of what the
+    laptop received): the next bundle (update) is N + 1."""
     os.replace(pending, snapshot)
 
 

@@ -17,13 +17,15 @@ values and go to the review list rather than overwrite them silently.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from clinic.core.errors import BundleError, InputError, NotFoundError
-from clinic.core.files import safe_file_name, write_bytes_atomic
+from clinic.core.files import safe_file_name
+from clinic.core.sync import exporting
 from clinic.core.sync.apart import run_apart
 from clinic.core.sync.bundle import (
     FORMAT,
@@ -70,7 +72,16 @@ def update_name(device: str, sequence: int) -> str:
 
 
 def export_update(store: Store, device: str, out: Path | None, *, actor: str) -> Exported:
-    """On the district: laptop ``device``'s next update (None path: nothing changed)."""
+    """On the district: laptop ``device``'s next update (None path: nothing changed), or
+    (an earlier export stopped after writing it) the same update again. The steps are a
+    laptop's export's (:func:`.exporting.export_bundle`), each safe to stop after: the
+    copy taken and the update made; the copy renamed ``for-N.pending.db`` with the
+    update's summary (``_decide``); the update written to the ``updates/`` folder
+    (``_keep``); copied to ``out`` (``_hand_over``) and audited; the pending copy made
+    ``for-N.db`` (``_finish``). An export that finds a pending copy whose update is in
+    the folder delivers that update, byte for byte: a laptop that imported it already
+    skips it as imported before, and must, for a new update N with other content would
+    be skipped the same way, and the district's changes in between never reach it."""
     if device_number(store) is not None:
         raise InputError(
             _(
@@ -80,7 +91,6 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
     row = q.device_by_name(store, device)
     if row is None:
         raise NotFoundError(_("No laptop named {device} is enrolled here.").format(device=device))
-    district = district_private_key(store.path)
     sent = q.sent_copy_path(store.path, row["number"])
     if not sent.exists():
         raise InputError(
@@ -89,6 +99,42 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
             ).format(device=device, path=sent)
         )
     open_store(sent).close()  # up the same migrations as the district
+    folder = updates_folder(store)
+    pending = q.pending_sent_path(store.path, row["number"])
+    decided = exporting._unfinished(sent, pending, folder, q.UPDATE_SEQUENCE_KEY)
+    again = decided is not None
+    if decided is None:
+        resend = q.resend_rows(store, row["number"])
+        if resend:  # the laptop lacks them: measured without them, the update inserts them
+            q.forget_sent(store, sent, row["number"], resend)
+        made = _make_update(store, row, sent, pending, folder)
+        if isinstance(made, Exported):
+            return made
+        decided = made
+    path = bundle_target(out, folder, decided.name)
+    exporting._hand_over(folder / decided.name, path)
+    detail = {"device": device, "sequence": decided.sequence, "file": path.name}
+    with store.transaction():
+        record_audit(
+            store,
+            actor,
+            "sync_update",
+            {**detail, **({"again": True} if again else {})},
+            decided.changes,
+        )
+    exporting._finish(pending, sent)
+    return Exported(
+        path, decided.sequence, decided.changes, decided.counts, decided.size, again=again
+    )
+
+
+def _make_update(
+    store: Store, row: dict, sent: Path, pending: Path, folder: Path
+) -> exporting._Decided | Exported:
+    """Update N made, decided and kept in the updates folder; or, nothing changed, the
+    export that wrote nothing."""
+    district = district_private_key(store.path)
+    device = row["name"]
     upcoming = sent.with_name(f"for-{row['number']}.next.db")
     q.take_snapshot(store.path, upcoming)
     try:
@@ -97,10 +143,11 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
         sequence = int(state.get(q.UPDATE_SEQUENCE_KEY, "0")) + 1
         if not changeset:
             return Exported(None, sequence - 1, 0, {}, 0)
-        path = bundle_target(out, updates_folder(store), update_name(device, sequence))
+        name = update_name(device, sequence)
         counts = count_changes(changeset)
         until = dt.datetime.now().isoformat(timespec="seconds")
         schema, migrations = schema_of(store)
+        changes = sum(sum(c.values()) for c in counts.values())
         header: dict[str, Any] = {
             "format": FORMAT,
             "device": device,
@@ -110,26 +157,28 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
             "sequence": sequence,
             "from": state.get(q.UPDATED_AT_KEY) or row["enrolled_at"],
             "until": until,
-            "changes": sum(sum(c.values()) for c in counts.values()),
+            "changes": changes,
             "counts": counts,
             "digest": digest(changeset),
         }
         seed = district_signing_seed(district)
         data = pack(header, changeset, seed, laptop_box_public(row["verify_key"]), UPDATE_MAGIC)
-        write_bytes_atomic(path, data)
-        q.write_settings(upcoming, {q.UPDATE_SEQUENCE_KEY: str(sequence), q.UPDATED_AT_KEY: until})
-        os.replace(upcoming, sent)
-        with store.transaction():
-            record_audit(
-                store,
-                actor,
-                "sync_update",
-                {"device": device, "sequence": sequence, "file": path.name},
-                header["changes"],
-            )
+        decided = exporting._Decided(
+            name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest()
+        )
+        q.write_settings(
+            upcoming,
+            {
+                q.UPDATE_SEQUENCE_KEY: str(sequence),
+                q.UPDATED_AT_KEY: until,
+                q.PENDING_BUNDLE_KEY: decided.text(),
+            },
+        )
+        exporting._decide(upcoming, pending)
     finally:
         upcoming.unlink(missing_ok=True)
-    return Exported(path, sequence, header["changes"], counts, len(data))
+    exporting._keep(folder / name, data)
+    return decided
 
 
 @dataclass(frozen=True)
@@ -139,6 +188,7 @@ class UpdateResult:
     changes: int
     kept: int  # the laptop's own unsent changes that stayed
     already: bool
+    left_out: int = 0  # the district's rows this laptop lacks: named in its next bundle
 
     def sentence(self) -> str:
         """What became of the update, in one sentence naming its file."""
@@ -148,7 +198,12 @@ class UpdateResult:
             line = _(
                 "{file}: update {sequence} of the district applied: {changes} changes; {kept} changes of this laptop kept (they go to the district with the next bundle)."
             )
-        return line.format(**self.__dict__)
+        said = line.format(**self.__dict__)
+        if self.left_out and not self.already:
+            said += " " + _(
+                "{n} of the district's records left out: they clash with this laptop's (one ID number registered on both); once the coordinator settles the clash, a later update brings them."
+            ).format(n=self.left_out)
+        return said
 
 
 def _open(path: Path, ident: dict[str, str], schema: tuple[int, str]) -> Bundle:
@@ -230,22 +285,28 @@ def _apply(store: Store, update: Bundle, ident: dict[str, str], actor: str) -> U
         # a page copy keeps the copy's pages where the laptop's are: the next export
         # compares row by row only the tables either changed (q.tables_changed)
         page_copy(snapshot, upcoming)
-        kept = run_apart(apply_update_at, store.path, update, own, snapshot, upcoming, actor)
+        kept, left_out = run_apart(
+            apply_update_at, store.path, update, own, snapshot, upcoming, actor
+        )
         # After the commit: a crash in between makes the next bundle carry the district's
         # rows back, where they clash and are reviewed; nothing is lost.
         os.replace(upcoming, snapshot)
     finally:
         upcoming.unlink(missing_ok=True)
-    return UpdateResult(update.file, update.sequence, update.header["changes"], kept, already=False)
+    return UpdateResult(
+        update.file, update.sequence, update.header["changes"], kept, False, left_out
+    )
 
 
 def apply_update_at(
     path: Path, update: Bundle, own: range, exported: Path, upcoming: Path, actor: str
-) -> int:
+) -> tuple[int, int]:
     """The update applied to the laptop's database at ``path`` in one transaction, and to
     ``upcoming``, the next last-export copy (run apart: :mod:`.apart`); ``exported`` is
     the last-export copy as it is, which tells the laptop's unsent changes. How many of
-    those stayed."""
+    those stayed, and how many of the district's rows this laptop lacks (left out now or
+    by an earlier update, and not brought since): its next bundle names them, and the
+    district sends them again."""
     with q.district_transaction(path, {"exported": exported}) as conn:
         try:
             done = q.apply_update(conn, update.changeset, own, "exported")
@@ -257,6 +318,7 @@ def apply_update_at(
                 ),
             ) from exc
         rebuild_search_keys(conn, update.changeset)
+        left_out = q.note_left_out(conn, update.changeset, done.left_out)
         q.record_update(conn, update.device_number, update.header, actor, len(done.kept))
-        q.apply_to_copy(upcoming, update.changeset, done.skipped)
-    return len(done.kept)
+        q.apply_to_copy(upcoming, update.changeset, done.skipped, done.taken)
+    return len(done.kept), left_out
