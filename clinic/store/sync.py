@@ -106,6 +106,7 @@ RESEND_KEY = "sync.resend.{number}"
 # log (a laptop's log is its own; the district keeps everyone's).
 WAY_BACK_EXTRA = ("users", "user_roles")
 PUT_SETTING = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"
+DROP_SETTING = "DELETE FROM settings WHERE key = ?"
 
 
 # -- which tables travel --------------------------------------------------------------
@@ -270,8 +271,13 @@ def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | No
 
 def delete_by_key(store: Store, table: str, key: dict) -> None:
     """Delete the row of ``table`` named by its primary key ``key`` (column → value)."""
+    store.conn.execute(_delete_sql(table, key), list(key.values()))
+
+
+def _delete_sql(table: str, key: dict) -> str:
+    """The DELETE of one row of ``table`` by its primary key (``key``'s values bound)."""
     where = " AND ".join(f"[{k}] = ?" for k in key)
-    store.conn.execute(f"DELETE FROM [{table}] WHERE {where}", list(key.values()))
+    return f"DELETE FROM [{table}] WHERE {where}"
 
 
 # -- copies and changesets ------------------------------------------------------------
@@ -898,10 +904,15 @@ def _row(
     conn: apsw.Connection, schema: str, table: str, key: dict, columns: list[str]
 ) -> dict | None:
     """The row of ``schema.table`` named by ``key`` as column -> value (None: not there)."""
-    where = " AND ".join(f"[{k}] IS ?" for k in key)
-    for row in conn.execute(f"SELECT * FROM {schema}.[{table}] WHERE {where}", tuple(key.values())):
+    for row in conn.execute(_select_sql(schema, table, key), tuple(key.values())):
         return dict(zip(columns, row, strict=False))
     return None
+
+
+def _select_sql(schema: str, table: str, key: dict) -> str:
+    """The SELECT of one row of ``schema.table`` by its primary key (values bound)."""
+    where = " AND ".join(f"[{k}] IS ?" for k in key)
+    return f"SELECT * FROM {schema}.[{table}] WHERE {where}"
 
 
 def _put_values(conn: apsw.Connection, table: str, key: dict, values: dict[str, Any]) -> None:
@@ -1125,12 +1136,12 @@ def note_left_out(conn: apsw.Connection, changeset: bytes, left_out: set[RowKey]
     if now:
         conn.execute(PUT_SETTING, (LEFT_OUT_KEY, row_keys_text(now)))
     else:
-        conn.execute("DELETE FROM settings WHERE key = ?", (LEFT_OUT_KEY,))
+        conn.execute(DROP_SETTING, (LEFT_OUT_KEY,))
     return len(now)
 
 
 def _setting(conn: Conn, key: str) -> str | None:
-    for (value,) in conn.execute("SELECT value FROM settings WHERE key = ?", (key,)):
+    for (value,) in conn.execute(SETTING_SQL, (key,)):
         return str(value) if value is not None else None
     return None
 
@@ -1163,8 +1174,7 @@ def forget_sent(store: Store, copy: Path, device: int, rows: set[RowKey]) -> Non
                 keys = [str(r[1]) for r in table_info(conn, table) if r[5]]
                 if table not in tables or sorted(named) != sorted(keys):
                     continue  # not a row of an update (the laptop is of another version)
-                where = " AND ".join(f"[{k}] = ?" for k in named)
-                conn.execute(f"DELETE FROM [{table}] WHERE {where}", tuple(named.values()))
+                conn.execute(_delete_sql(table, named), tuple(named.values()))
     finally:
         conn.close()
     setting = RESEND_KEY.format(number=device)
@@ -1173,7 +1183,7 @@ def forget_sent(store: Store, copy: Path, device: int, rows: set[RowKey]) -> Non
         if left:
             store.conn.execute(PUT_SETTING, [setting, row_keys_text(left)])
         else:
-            store.conn.execute("DELETE FROM settings WHERE key = ?", [setting])
+            store.conn.execute(DROP_SETTING, [setting])
 
 
 def _as_exported(conn: apsw.Connection, exported: str | None, change: Change) -> bool:
@@ -1181,10 +1191,9 @@ def _as_exported(conn: apsw.Connection, exported: str | None, change: Change) ->
     (absent from both: never there, or its delete already sent). False without the copy."""
     if not exported:
         return False
-    where = " AND ".join(f"[{k}] IS ?" for k in change.key)
     values = tuple(change.key.values())
     rows = [
-        conn.execute(f"SELECT * FROM {schema}.[{change.table}] WHERE {where}", values).fetchall()
+        conn.execute(_select_sql(schema, change.table, change.key), values).fetchall()
         for schema in ("main", exported)
     ]
     return rows[0] == rows[1]
