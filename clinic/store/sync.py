@@ -1146,7 +1146,7 @@ def _setting(conn: Conn, key: str) -> str | None:
     return None
 
 
-def note_resend(conn: apsw.Connection, device: int, rows: set[RowKey]) -> None:
+def note_resend(conn: Conn, device: int, rows: set[RowKey]) -> None:
     """On the district, in a bundle's transaction: rows laptop ``device`` says it lacks,
     to be sent again with its next update (:func:`forget_sent`)."""
     if not rows:
@@ -1154,6 +1154,11 @@ def note_resend(conn: apsw.Connection, device: int, rows: set[RowKey]) -> None:
     key = RESEND_KEY.format(number=device)
     waiting = row_keys_read(_setting(conn, key))
     conn.execute(PUT_SETTING, (key, row_keys_text(waiting | rows)))
+
+
+def resend_later(store: Store, device: int, table: str, key: dict[str, Any]) -> None:
+    """One row for laptop ``device``'s next update, whole (in the caller's transaction)."""
+    note_resend(store.conn, device, {(table, tuple(sorted(key.items())))})
 
 
 def resend_rows(store: Store, device: int) -> set[RowKey]:

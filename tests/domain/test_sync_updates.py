@@ -124,6 +124,45 @@ def test_the_laptops_change_after_its_export_stays_and_goes_to_review(
         assert clash["bundle_new"]["hours"] == 5.0 and clash["current"]["hours"] == 3.0
 
 
+@pytest.mark.parametrize("keep", ["district", "merged"])
+def test_the_districts_side_kept_at_a_clash_reaches_the_laptop(
+    district, enrol, export_from, update_for, day_of_work, today, now, keep
+):
+    """Both typed hours (district 3, laptop 5); the laptop's 5 went to review and the
+    coordinator kept the district's 3 (whole, or field by field). The district's record
+    of what A received already said 3, so no update carried it and A kept its 5 for
+    good. Now the settled record goes with A's next update, and A takes the 3 (A left
+    the row as it sent it); nothing travels back after."""
+    from clinic.core.sync.review import settle
+
+    a = enrol("A")
+    work = day_of_work(a, today, now, "甲走访")
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        set_assignment(
+            store, work["assignment"], status="attended", hours=3.0, change_attendance=True
+        )
+    with open_store(a) as laptop:
+        set_assignment(
+            laptop, work["assignment"], status="attended", hours=5.0, change_attendance=True
+        )
+    apply(a, update_for("A"))
+    with open_store(district) as store:
+        import_bundles(store, [export_from(a)], actor="tester")
+        (clash,) = [c for c in conflicts(store) if c["table_name"] == "assignments"]
+        fields = {"hours": "district"} if keep == "merged" else None
+        settle(store, clash["id"], keep, actor="tester", fields=fields)
+    apply(a, update_for("A"))
+    hours = "SELECT hours FROM assignments WHERE id = ?"
+    with open_store(a) as laptop:
+        assert laptop.scalar(hours, [work["assignment"]]) == 3.0
+        made = export_bundle(laptop, None, actor="tester")
+    assert "assignments" not in made.counts
+    with open_store(district) as store:
+        assert not [c for c in conflicts(store) if c["table_name"] == "assignments"]
+        assert store.scalar(hours, [work["assignment"]]) == 3.0
+
+
 def test_a_coordinators_correction_of_what_a_laptop_sent_reaches_the_laptop(
     district, enrol, export_from, update_for, day_of_work, today, now
 ):

@@ -124,6 +124,8 @@ def settle(
     with store.transaction():
         if keep == "laptop":
             _write(store, item, item["op"], item["bundle_new"])
+        else:
+            _send_back(store, item)
         q.set_conflict_status(store, conflict_id, SIDES[keep])
         record_audit(
             store,
@@ -132,6 +134,16 @@ def settle(
             {"conflict": conflict_id, "table": item["table_name"], "kept": keep},
         )
     return item
+
+
+def _send_back(store: Store, item: dict[str, Any]) -> None:
+    """A change of the laptop's that the district did not keep whole (its side kept, or
+    merged field by field): the laptop still has its own values, and the district's
+    record of what the laptop received may already hold the district's, so an update
+    would not carry them. The record goes with the laptop's next update whole, where
+    each field the laptop left as it sent it takes the district's value."""
+    if item["op"] == "UPDATE" and item["kind"] == "data" and item["device_number"] is not None:
+        q.resend_later(store, int(item["device_number"]), item["table_name"], item["row_key"])
 
 
 def _write(store: Store, item: dict[str, Any], op: str, values: dict | None) -> None:
@@ -241,6 +253,7 @@ def _settle_merged(
             )
         if values:
             _write(store, item, "UPDATE", values)
+        _send_back(store, item)
         q.set_conflict_status(store, item["id"], SIDES["merged"])
         picked = {
             name: ("typed" if isinstance(c, Typed) else c)
