@@ -571,21 +571,35 @@ def persons_changed(changeset: bytes) -> list[int]:
     return ids
 
 
-def person_numbers(
-    conn: apsw.Connection, ids: list[int]
-) -> list[tuple[int, str, str | None, str | None]]:
-    """(id, name, ID number, phone) of those of ``ids`` this database has."""
-    found: list[Any] = []
+def person_families(conn: Conn, ids: list[int]) -> list[tuple[int, int, str, Any, Any]]:
+    """(id, kept id, name, ID number, phone) of the persons kept for ``ids`` (a person
+    merged into another is kept as that one) and of every person merged into them: the
+    persons whose search keys are the kept persons' (:mod:`clinic.core.sync.derived`)."""
+    kept: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
+        kept.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT coalesce(merged_into, id) FROM persons WHERE id IN ({marks})", chunk
+            )
+        )
+    found: list[Any] = []
+    ordered = sorted(kept)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        marks = ",".join("?" * len(chunk))
         found += conn.execute(
-            f"SELECT id, name, id_number, phone FROM persons WHERE id IN ({marks})", chunk
+            f"SELECT id, id, name, id_number, phone FROM persons WHERE id IN ({marks}) "
+            "UNION ALL SELECT id, merged_into, name, id_number, phone FROM persons "
+            f"WHERE merged_into IS NOT NULL AND merged_into IN ({marks})",
+            chunk + chunk,
         ).fetchall()
     return found
 
 
-def replace_person_keys(conn: apsw.Connection, keys: dict[int, set[str]]) -> None:
+def replace_person_keys(conn: Conn, keys: dict[int, set[str]]) -> None:
     """Each person's search keys, replaced by ``keys[person]`` (in the caller's transaction)."""
     conn.executemany(DELETE_KEYS, [(p,) for p in keys])
     conn.executemany(INSERT_KEY, [(key, person) for person, found in keys.items() for key in found])

@@ -200,6 +200,12 @@ def test_a_row_left_out_comes_again_once_the_clash_is_settled_and_both_sides_con
             assert laptop.scalar(moved, [theirs["visit_uid"]]) == kept
         for date in {today, ours_day}:
             assert _figures(laptop, date) == _figures(store, date), date
+        # search keys, rebuilt on the laptop (they do not travel), are the district's: the
+        # merged walk-in's name finds the person kept, as the merge made them at the district
+        keys = "SELECT key FROM person_keys WHERE person_id = ? ORDER BY key"
+        assert laptop.query(keys, [kept]) == store.query(keys, [kept])
+        assert "y:jiatonghao" in [r["key"] for r in laptop.query(keys, [kept])]
+        assert laptop.query(keys, [merged["id"]]) == []
 
 
 def test_the_laptops_own_row_coming_back_with_a_number_it_has_elsewhere_is_left_out(
