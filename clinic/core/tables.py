@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from clinic.core.errors import ImportFileError, InputError
@@ -179,7 +180,7 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[str]]]:
             if "\ufeff" in joined:
                 yield reader.line_num, [clean_cell(c) for c in cells]
             else:
-                yield reader.line_num, [c.strip() for c in cells]
+                yield reader.line_num, list(map(str.strip, cells))
     except csv.Error as exc:
         raise InputError(
             _("line {line}: the CSV is malformed ({reason}).").format(
@@ -349,6 +350,13 @@ def iter_cells(
     """Like :func:`iter_records`, with each row's cells as in the file (for
     the rejected-rows file)."""
     items = list(columns.items())
+    names = [name for name, _i in items]
+    # A row with every mapped column (the usual case) is picked in one C call.
+    pick = itemgetter(*[i for _name, i in items]) if len(items) > 1 else None
+    width = max((i for _name, i in items), default=-1) + 1
     for line, cells in table.rows:
         n = len(cells)
-        yield line, {name: (cells[i] if i < n else "") for name, i in items}, cells
+        if pick is not None and n >= width:
+            yield line, dict(zip(names, pick(cells), strict=True)), cells
+        else:
+            yield line, {name: (cells[i] if i < n else "") for name, i in items}, cells

@@ -21,6 +21,10 @@ from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import catalogues as catalogues_q
 
+# A cell's remembered parse (value, error): an empty cell, and a value not parsed yet.
+_EMPTY: tuple = (None, None)
+_UNKNOWN: tuple = (None, "")
+
 
 class RowChecker:
     """Checks rows one by one as they are read, and across rows (a repeated
@@ -78,12 +82,14 @@ class RowChecker:
         elif self.skip_bad or not self.rejected:
             self.good.append(row)
 
-    def _parse(self, name: str, raw: dict[str, str], problems: list[Problem], line: int):
-        value = raw.get(name, "")
+    def _parse(self, name: str, value: str | None, problems: list[Problem], line: int):
+        """The parsed value of a cell (None when empty or wrong: a problem is added)."""
         if not value:
             return None
         cache = self._caches[name]
         hit = cache.get(value)
+        if hit is not None and hit[1] is None:
+            return hit[0]  # the usual case: a value met before, and good
         if hit is None:
             try:
                 hit = (self._parsers[name](value), None)
@@ -96,6 +102,9 @@ class RowChecker:
         return hit[0]
 
     def _check_row(self, line: int, raw: dict[str, str]):
+        """The checked row, or the problems of the row in column order. A value
+        parsed before without a problem is taken from its cache here, without a
+        call: the parse of the rest (and every message) is :meth:`_parse`'s."""
         problems: list[Problem] = []
 
         def bad(name: str, message: str) -> None:
@@ -118,13 +127,24 @@ class RowChecker:
         if not number and not head:
             bad("head_name", _("neither a household number nor a head of household is given."))
         idn = None
-        if raw.get("id_number"):
+        id_text = raw.get("id_number")
+        if id_text:
             try:
-                idn = idnumbers.parse_id(raw["id_number"], self.today)
+                idn = idnumbers.parse_id(id_text, self.today)
             except InputError as exc:
                 bad("id_number", exc.message)
-        sex = self._parse("sex", raw, problems, line)
-        birth = self._parse("birth_date", raw, problems, line)
+        caches = self._caches
+        text = raw.get("sex")
+        hit = caches["sex"].get(text, _UNKNOWN) if text else _EMPTY
+        sex = hit[0] if hit[1] is None else self._parse("sex", text, problems, line)
+        birth_text = raw.get("birth_date")
+        if idn is not None and birth_text and id_birth_spelling(birth_text, idn.number):
+            birth = idn.birth_date  # what parse_date reads it as, checked with the ID number
+        else:
+            hit = caches["birth_date"].get(birth_text, _UNKNOWN) if birth_text else _EMPTY
+            birth = (
+                hit[0] if hit[1] is None else self._parse("birth_date", birth_text, problems, line)
+            )
         if birth and birth > self.today:
             bad(
                 "birth_date",
@@ -136,14 +156,23 @@ class RowChecker:
             for message in idnumbers.check_against(idn, sex, birth):
                 bad("id_number", message)
         phone = None
-        if raw.get("phone"):
+        phone_text = raw.get("phone")
+        if phone_text:
             try:
-                phone = phones.normalise_phone(raw["phone"])
+                phone = phones.normalise_phone(phone_text)
             except InputError as exc:
                 bad("phone", exc.message)
-        group_no = self._parse("group", raw, problems, line)
-        category = self._parse("category", raw, problems, line) or "ordinary"
-        tags = self._parse("tags", raw, problems, line) or ()
+        text = raw.get("group")
+        hit = caches["group"].get(text, _UNKNOWN) if text else _EMPTY
+        group_no = hit[0] if hit[1] is None else self._parse("group", text, problems, line)
+        text = raw.get("category")
+        hit = caches["category"].get(text, _UNKNOWN) if text else _EMPTY
+        category = (
+            hit[0] if hit[1] is None else self._parse("category", text, problems, line)
+        ) or "ordinary"
+        text = raw.get("tags")
+        hit = caches["tags"].get(text, _UNKNOWN) if text else _EMPTY
+        tags = (hit[0] if hit[1] is None else self._parse("tags", text, problems, line)) or ()
         codes, other = self._conditions(raw.get("conditions", ""))
         family_doctor = 1 if "family_doctor" in tags else 0
         if family_doctor:
@@ -153,14 +182,16 @@ class RowChecker:
             tags = (*tags, "disabled")
         if problems:
             return None, problems
-        if birth is None and idn is not None:
-            birth = idn.birth_date
-        share = self.share
+        if idn is not None and (birth is None or birth is idn.birth_date):
+            birth_iso: str | None = iso_birth(idn.number)  # = idn.birth_date.isoformat()
+        else:
+            birth_iso = birth.isoformat() if birth else None
+        strings = self._strings  # one string object for repeated values (see share)
         values = (
             name,
-            share(relation) if relation else None,
+            strings.setdefault(relation, relation) if relation else None,
             sex or (idn.sex if idn else None),
-            birth.isoformat() if birth else None,
+            birth_iso,
             idn.number if idn else None,
             idn.old if idn else None,
             phone,
@@ -170,10 +201,10 @@ class RowChecker:
         )
         return PersonRow(
             line,
-            share(town),
-            share(vil),
-            share(number) if number else None,
-            share(head),
+            strings.setdefault(town, town),
+            strings.setdefault(vil, vil),
+            strings.setdefault(number, number) if number else None,
+            strings.setdefault(head, head),
             category,
             group_no,
             values,
@@ -225,6 +256,21 @@ class RowChecker:
         if first is None:
             self.categories_of[key] = (row.category, row.line)
         return []
+
+
+def id_birth_spelling(text: str, number: str) -> bool:
+    """Whether a birth date cell is the ID number's birth date digits as most
+    registers write them (20240531 or 2024-05-31): then it is that date, as
+    :func:`clinic.core.dates.parse_date` would read it, without parsing it
+    (the ID number's date has been checked). Anything else is parsed."""
+    if len(text) == 8:
+        return text == number[6:14]
+    return len(text) == 10 and text == iso_birth(number)
+
+
+def iso_birth(number: str) -> str:
+    """The birth date digits of a checked 18-character ID number in ISO form."""
+    return f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
 
 
 def _conditions(text: str, lookup: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -187,7 +187,7 @@ class HouseholdWriter:
         if number and number in self.merged_by_number:
             return self.merged_by_number[number]
         found = _same_member(self.by_household.get(household_id, ()), values)
-        if found is not None:
+        if found is not None or not self.merged_by_household:
             return found
         twin = _same_member(self.merged_by_household.get(household_id, ()), values)
         return None if twin is None else int(twin[-1])
@@ -294,7 +294,7 @@ class HouseholdWriter:
             pending += zip(numbers, repeat(person_id))
         else:
             self._flush()
-            keys_q.replace_keys(self.store, person_id, numbers.union(name_keys))
+            keys_q.replace_keys(self.store, person_id, {*numbers, *name_keys})
 
     def _flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
