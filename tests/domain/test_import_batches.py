@@ -329,3 +329,93 @@ def test_the_cycle_collector_is_as_it_was_after_an_import(
         assert gc.isenabled() == enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+@st.composite
+def checked_id_numbers(draw):
+    """A valid 18-digit ID number (any birth date from 1890 on, either sex)."""
+    born = draw(st.dates(dt.date(1890, 1, 1), dt.date(2020, 12, 31)))
+    first = (
+        f"{draw(st.sampled_from(['500110', '510223']))}{born:%Y%m%d}{draw(st.integers(0, 999)):03d}"
+    )
+    return first + idnumbers.check_character(first)
+
+
+@given(
+    checked_id_numbers(),
+    st.one_of(
+        st.from_regex(r"[0-9]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+        st.text(alphabet="0123456789-/.年月日 ", max_size=12),
+    ),
+    st.booleans(),
+)
+def test_birth_date_taken_from_the_id_number_is_what_the_parser_reads(today, number, text, same):
+    """A birth date cell spelling the ID number's digits is taken as the ID number's
+    date without parsing (register_checks.id_birth_spelling): only when the parser
+    reads that very date; and its ISO form is the date's."""
+    from clinic.core.imports.register_checks import id_birth_spelling, iso_birth
+
+    idn = idnumbers.parse_id(number, today)
+    if same:  # the ID number's own digits, as registers mostly write them
+        text = number[6:14] if len(text) % 2 else iso_birth(number)
+    assert iso_birth(number) == idn.birth_date.isoformat()
+    if id_birth_spelling(text, number):
+        assert dates.parse_date(text) == idn.birth_date
+    elif text in (number[6:14], idn.birth_date.isoformat()):
+        pytest.fail(f"{text!r} is the ID number's date but takes the slow path")
+
+
+@given(checked_id_numbers())
+def test_id_number_sex_is_the_parity_of_the_sequence_digit(today, number):
+    assert idnumbers.parse_id(number, today).sex == ("M" if int(number[16]) % 2 else "F")
+
+
+@given(st.one_of(st.none(), st.text(max_size=20)), st.one_of(st.none(), st.text(max_size=12)))
+def test_number_keys_are_the_reversed_id_number_and_phone(id_number, phone):
+    from clinic.core.search import number_keys
+
+    expected = set()
+    if id_number:
+        expected.add("i:" + id_number.upper()[::-1])
+    if phone:
+        expected.add("p:" + phone[::-1])
+    keys = number_keys(id_number, phone)
+    assert set(keys) == expected and len(keys) == len(expected)
+
+
+@given(
+    st.lists(st.lists(st.text(max_size=3), max_size=8), min_size=1, max_size=6),
+    st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 9), max_size=6),
+)
+def test_cells_picked_in_one_call_are_the_cells_by_column(rows, columns):
+    """tables.iter_cells picks a full row's cells with itemgetter; a short row
+    (or a single column) cell by cell, missing cells empty: the same records."""
+    from pathlib import Path
+
+    from clinic.core.tables import Table, iter_cells
+
+    table = Table(Path("x.csv"), [], rows=[(n + 2, cells) for n, cells in enumerate(rows)])
+    got = list(iter_cells(table, columns))
+    expected = [
+        (n + 2, {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}, cells)
+        for n, cells in enumerate(rows)
+    ]
+    assert got == expected
+
+
+def test_a_repeated_bad_cell_gets_the_same_message_each_time(store, tmp_path, write_csv, today):
+    """The checks remember the parse of a cell (and its error): the second row with
+    the same wrong sex, date or group gets the same problem as the first."""
+    from clinic.core.errors import ImportFileError
+
+    rows = [
+        "户编号,姓名,性别,出生日期,组,乡镇,村",
+        "H1,张三,X,1950-13-01,甲组,中峰镇,龙山村",
+        "H2,李四,X,1950-13-01,甲组,中峰镇,龙山村",
+    ]
+    with pytest.raises(ImportFileError) as info:
+        import_register(store, write_csv(tmp_path / "bad.csv", rows), today=today)
+    by_line = {2: [], 3: []}
+    for problem in info.value.problems:
+        by_line[problem.line].append((problem.column, problem.message))
+    assert by_line[2] == by_line[3] and len(by_line[2]) == 3
