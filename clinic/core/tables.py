@@ -360,3 +360,25 @@ def iter_cells(
             yield line, dict(zip(names, pick(cells), strict=True)), cells
         else:
             yield line, {name: (cells[i] if i < n else "") for name, i in items}, cells
+
+
+def iter_fields(
+    table: Table, columns: dict[str, int], fields: tuple[str, ...]
+) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
+    """Each row's cells of ``fields``, in that order, as one tuple ("" for a field
+    without a column and for a cell the row lacks), with the row's cells as in the
+    file (for a rejected-rows file). A tuple rather than a dict per row, made in one
+    call: the register import reads 200,000 rows with this."""
+    width = max(columns.values(), default=-1) + 1
+    # Every row is padded with empty cells: a missing field reads the last one,
+    # a cell a short row lacks reads one of the padding.
+    blank = [""] * (width + 1)
+    places = [columns.get(name, -1) for name in fields]
+    if len(places) == 1:
+        only = places[0]
+        for line, cells in table.rows:
+            yield line, ((cells + blank)[only],), cells
+        return
+    pick = itemgetter(*places)
+    for line, cells in table.rows:
+        yield line, pick(cells + blank), cells

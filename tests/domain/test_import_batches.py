@@ -419,3 +419,45 @@ def test_a_repeated_bad_cell_gets_the_same_message_each_time(store, tmp_path, wr
     for problem in info.value.problems:
         by_line[problem.line].append((problem.column, problem.message))
     assert by_line[2] == by_line[3] and len(by_line[2]) == 3
+
+
+@given(
+    st.lists(st.lists(st.text(max_size=3), max_size=8), min_size=1, max_size=6),
+    st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 9), max_size=6),
+    st.lists(st.sampled_from("abcdefg"), min_size=1, max_size=7, unique=True),
+)
+def test_fields_read_as_a_tuple_are_the_cells_by_column(rows, columns, fields):
+    """tables.iter_fields (a padded row picked in one call, as the register
+    import reads its rows) gives each field's cell as iter_cells does, "" for a
+    field without a column or a cell the row lacks."""
+    from pathlib import Path
+
+    from clinic.core.tables import Table, iter_cells, iter_fields
+
+    def table():
+        return Table(Path("x.csv"), [], rows=[(n + 2, cells) for n, cells in enumerate(rows)])
+
+    got = list(iter_fields(table(), columns, tuple(fields)))
+    plain = list(iter_cells(table(), columns))
+    assert got == [
+        (line, tuple(record.get(name, "") for name in fields), cells)
+        for line, record, cells in plain
+    ]
+
+
+def test_the_checks_unpack_the_fields_in_register_order():
+    """RowChecker._check_row unpacks a row's fields by position: in the order of
+    REGISTER_COLUMNS (FIELDS), which FIELD_INDEX follows too."""
+    import inspect
+
+    from clinic.core.imports import register_checks
+
+    source = inspect.getsource(register_checks.RowChecker._check_row)
+    unpacked = source[source.index("(\n") : source.index(") = raw")]
+    names = [w.strip().strip(",") for w in unpacked.split("\n")[1:] if w.strip()]
+    as_fields = [n.removesuffix("_text") for n in names]
+    aliases = {"number": "household_number", "id": "id_number", "birth": "birth_date"}
+    aliases |= {"town": "township", "vil": "village", "head": "head_name"}
+    aliases |= {"cert": "disability_cert"}
+    assert [aliases.get(n, n) for n in as_fields] == list(register_fields.FIELDS)
+    assert all(register_fields.FIELD_INDEX[f] == i for i, f in enumerate(register_fields.FIELDS))

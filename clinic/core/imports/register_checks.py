@@ -10,6 +10,7 @@ from clinic.core import categories, dates, groups, idnumbers, phones
 from clinic.core.errors import InputError, Problem
 from clinic.core.imports.register_fields import (
     CACHE_SIZE,
+    FIELD_INDEX,
     FIELD_LABELS,
     V_ID_NUMBER,
     PersonRow,
@@ -68,7 +69,9 @@ class RowChecker:
         """One string object for repeated values (villages, relations, numbers)."""
         return self._strings.setdefault(text, text)
 
-    def check(self, line: int, raw: dict[str, str], cells: list[str]) -> None:
+    def check(self, line: int, raw: tuple[str, ...], cells: list[str]) -> None:
+        """Check a row: ``raw`` holds its cells in REGISTER_COLUMNS order ("" for a
+        column the file lacks: tables.iter_fields), ``cells`` the row as in the file."""
         self.rows += 1
         row, problems = self._check_row(line, raw)
         if not problems:
@@ -101,43 +104,56 @@ class RowChecker:
             problems.append(Problem(line, self.labels[name], hit[1], value))
         return hit[0]
 
-    def _check_row(self, line: int, raw: dict[str, str]):
+    def _check_row(self, line: int, raw: tuple[str, ...]):
         """The checked row, or the problems of the row in column order. A value
         parsed before without a problem is taken from its cache here, without a
         call: the parse of the rest (and every message) is :meth:`_parse`'s."""
         problems: list[Problem] = []
 
         def bad(name: str, message: str) -> None:
-            problems.append(Problem(line, self.labels[name], message, raw.get(name, "")))
+            problems.append(Problem(line, self.labels[name], message, raw[FIELD_INDEX[name]]))
 
-        name = raw.get("name", "").strip()
+        (
+            number_text,
+            name,
+            relation_text,
+            sex_text,
+            id_text,
+            birth_text,
+            phone_text,
+            town,
+            vil,
+            group_text,
+            category_text,
+            tags_text,
+            conditions_text,
+            head,
+            cert_text,
+        ) = raw
+        name = name.strip()
         if not name:
             bad("name", _("the name is empty."))
-        town = raw.get("township") or self.township or ""
-        vil = raw.get("village") or self.village or ""
+        town = town or self.township or ""
+        vil = vil or self.village or ""
         if not town:
             bad("township", _("the township is empty."))
         if not vil:
             bad("village", _("the village is empty."))
-        number = raw.get("household_number") or None
-        head = raw.get("head_name") or ""
-        relation = raw.get("relation") or None
+        number = number_text or None
+        relation = relation_text or None
         if not head and (relation in ("户主", "本人") or not number):
             head = name
         if not number and not head:
             bad("head_name", _("neither a household number nor a head of household is given."))
         idn = None
-        id_text = raw.get("id_number")
         if id_text:
             try:
                 idn = idnumbers.parse_id(id_text, self.today)
             except InputError as exc:
                 bad("id_number", exc.message)
         caches = self._caches
-        text = raw.get("sex")
-        hit = caches["sex"].get(text, _UNKNOWN) if text else _EMPTY
-        sex = hit[0] if hit[1] is None else self._parse("sex", text, problems, line)
-        birth_text = raw.get("birth_date")
+        hit = caches["sex"].get(sex_text, _UNKNOWN) if sex_text else _EMPTY
+        sex = hit[0] if hit[1] is None else self._parse("sex", sex_text, problems, line)
         if idn is not None and birth_text and id_birth_spelling(birth_text, idn.number):
             birth = idn.birth_date  # what parse_date reads it as, checked with the ID number
         else:
@@ -156,28 +172,24 @@ class RowChecker:
             for message in idnumbers.check_against(idn, sex, birth):
                 bad("id_number", message)
         phone = None
-        phone_text = raw.get("phone")
         if phone_text:
             try:
                 phone = phones.normalise_phone(phone_text)
             except InputError as exc:
                 bad("phone", exc.message)
-        text = raw.get("group")
-        hit = caches["group"].get(text, _UNKNOWN) if text else _EMPTY
-        group_no = hit[0] if hit[1] is None else self._parse("group", text, problems, line)
-        text = raw.get("category")
-        hit = caches["category"].get(text, _UNKNOWN) if text else _EMPTY
+        hit = caches["group"].get(group_text, _UNKNOWN) if group_text else _EMPTY
+        group_no = hit[0] if hit[1] is None else self._parse("group", group_text, problems, line)
+        hit = caches["category"].get(category_text, _UNKNOWN) if category_text else _EMPTY
         category = (
-            hit[0] if hit[1] is None else self._parse("category", text, problems, line)
+            hit[0] if hit[1] is None else self._parse("category", category_text, problems, line)
         ) or "ordinary"
-        text = raw.get("tags")
-        hit = caches["tags"].get(text, _UNKNOWN) if text else _EMPTY
-        tags = (hit[0] if hit[1] is None else self._parse("tags", text, problems, line)) or ()
-        codes, other = self._conditions(raw.get("conditions", ""))
+        hit = caches["tags"].get(tags_text, _UNKNOWN) if tags_text else _EMPTY
+        tags = (hit[0] if hit[1] is None else self._parse("tags", tags_text, problems, line)) or ()
+        codes, other = self._conditions(conditions_text)
         family_doctor = 1 if "family_doctor" in tags else 0
         if family_doctor:
             tags = tuple(t for t in tags if t != "family_doctor")
-        cert = raw.get("disability_cert") or None
+        cert = cert_text or None
         if cert and "disabled" not in tags:
             tags = (*tags, "disabled")
         if problems:

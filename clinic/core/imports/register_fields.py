@@ -96,6 +96,11 @@ REGISTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "disability_cert": ("残疾证号", "残疾证号码", "disability certificate"),
 }
 
+# The fields in REGISTER_COLUMNS order: a row's cells as the checks read them
+# (tables.iter_fields), and each field's place among them.
+FIELDS = tuple(REGISTER_COLUMNS)
+FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
+
 FIELD_LABELS = {
     "household_number": N_("household number"),
     "name": N_("name"),
