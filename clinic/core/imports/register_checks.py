@@ -271,13 +271,26 @@ class RowChecker:
 
 
 def id_birth_spelling(text: str, number: str) -> bool:
-    """Whether a birth date cell is the ID number's birth date digits as most
-    registers write them (20240531 or 2024-05-31): then it is that date, as
-    :func:`clinic.core.dates.parse_date` would read it, without parsing it
-    (the ID number's date has been checked). Anything else is parsed."""
-    if len(text) == 8:
-        return text == number[6:14]
-    return len(text) == 10 and text == iso_birth(number)
+    """Whether a birth date cell is the ID number's birth date as registers write
+    it (20240531, 2024-05-31, 2024/5/31, 2024.5.31, 2024年5月31日, months and days
+    with or without a leading zero): then it is that date, as
+    :func:`clinic.core.dates.parse_date` reads it, without parsing it (the ID
+    number's date has been checked). Anything else is parsed."""
+    if text == number[6:14] or (len(text) == 10 and text == iso_birth(number)):
+        return True
+    year = number[6:10]
+    if not 8 <= len(text) <= 11 or not text.startswith(year):
+        return False
+    month, day = number[10:12], number[12:14]
+    short = (month.lstrip("0"), day.lstrip("0"))
+    sep = text[4]
+    if sep in "-/.":
+        return text in (f"{year}{sep}{short[0]}{sep}{short[1]}", f"{year}{sep}{month}{sep}{day}")
+    return sep == "年" and text in (
+        f"{year}年{short[0]}月{short[1]}日",
+        f"{year}年{month}月{day}日",
+        f"{year}年{short[0]}月{short[1]}",
+    )
 
 
 def iso_birth(number: str) -> str:
