@@ -182,10 +182,13 @@ class HouseholdWriter:
         merged duplicate, the id of the person kept; None: a new person. By ID number
         first, then by household, name and birth date."""
         number = values[V_ID_NUMBER]
-        if number and number in self.by_number:
-            return self.by_number[number]
-        if number and number in self.merged_by_number:
-            return self.merged_by_number[number]
+        if number:
+            same = self.by_number.get(number)
+            if same is not None:
+                return same
+            kept = self.merged_by_number.get(number)
+            if kept is not None:
+                return kept
         found = _same_member(self.by_household.get(household_id, ()), values)
         if found is not None or not self.merged_by_household:
             return found
@@ -194,21 +197,21 @@ class HouseholdWriter:
 
     def _save(self, row: PersonRow, village_id: int, household_id: int) -> None:
         existing = self._match(household_id, row.values)
+        if existing is None:
+            person_id = self.next_person
+            self.next_person = person_id + 1
+            self._create((person_id, household_id, village_id, *row.values), row)
+            # The keys of a created person are queued with them (_flush: _created_keys).
+            self.result.persons["created"] += 1
+            return
         if isinstance(existing, int):
             self.result.persons["unchanged"] += 1  # a merged duplicate: see the class
             return
-        if existing is None:
-            person_id = self.next_person
-            self.next_person += 1
-            self._create((person_id, household_id, village_id, *row.values), row)
-            state = "created"
-        else:
-            person_id = existing[P_ID]
-            state = self._update(existing, (person_id, household_id, village_id, *row.values))
-            state = self._update_tags(person_id, row, state)
+        person_id = existing[P_ID]
+        state = self._update(existing, (person_id, household_id, village_id, *row.values))
+        state = self._update_tags(person_id, row, state)
         if state == "updated" and self.keys:
             self._replace_keys(person_id, row.values)
-        # The keys of a created person are queued with them (_flush: _created_keys).
         self.result.persons[state] += 1
 
     def _create(self, person: tuple, row: PersonRow) -> None:
