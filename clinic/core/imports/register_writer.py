@@ -284,15 +284,13 @@ class HouseholdWriter:
         details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
 
     def _name_keys(self, name: str) -> tuple[str, ...]:
-        """The pinyin keys of a name, computed once per name. At most CACHE_SIZE
-        names are kept (bounded memory): when full, the cache starts again rather
-        than stop caching, so that names repeated later in a file are still found."""
+        """The pinyin keys of a name, computed once per name (the first CACHE_SIZE
+        names are kept: starting the cache again when full costs more, measured)."""
         keys = self.name_keys.get(name)
         if keys is None:
             keys = name_search_keys(name)
-            if len(self.name_keys) >= CACHE_SIZE:
-                self.name_keys.clear()
-            self.name_keys[name] = keys
+            if len(self.name_keys) < CACHE_SIZE:
+                self.name_keys[name] = keys
         return keys
 
     def _replace_keys(self, person_id: int, values: tuple) -> None:
