@@ -138,19 +138,39 @@ def name_keys(name: str) -> set[str]:
     name = unicodedata.normalize("NFKC", name or "").strip().lower()
     if not name:
         return set()
-    surname_options, rest = _surname_options(name)
-    rest_initials, rest_full, rest_v, rest_u = _rest_keys(rest)
+    surnames, cut = _surname_parts(name[:2])
+    rest_initials, rest_full, rest_v, rest_u = _rest_keys(name[cut:])
     keys: set[str] = set()
-    for surname in surname_options:
-        syllables = [s for s in surname if s]
-        if not syllables and not rest_full:
+    for initials, full, has_v, full_u in surnames:
+        if not full and not rest_full:
             continue
-        keys.add("".join(s[0] for s in syllables) + rest_initials)
-        keys.add("".join(syllables) + rest_full)
-        if rest_v or any("v" in s for s in syllables):
-            keys.add("".join(s.replace("v", "u") for s in syllables) + rest_u)
+        keys.add(initials + rest_initials)
+        keys.add(full + rest_full)
+        if rest_v or has_v:
+            keys.add(full_u + rest_u)
     keys.discard("")
     return {k for k in keys if k.isascii()}
+
+
+@lru_cache(maxsize=65536)
+def _surname_parts(head: str) -> tuple[tuple[tuple[str, str, bool, str], ...], int]:
+    """The surname's part of the keys, from a name's first two characters (all
+    that :func:`_surname_options` reads; a register has a few hundred): per
+    reading its initials, its full pinyin, whether it has ü (v) and its full
+    pinyin with ü written u; and how many characters the surname takes."""
+    options, rest = _surname_options(head)
+    parts = []
+    for surname in options:
+        syllables = [s for s in surname if s]
+        parts.append(
+            (
+                "".join(s[0] for s in syllables),
+                "".join(syllables),
+                any("v" in s for s in syllables),
+                "".join(s.replace("v", "u") for s in syllables),
+            )
+        )
+    return tuple(parts), len(head) - len(rest)
 
 
 @lru_cache(maxsize=65536)

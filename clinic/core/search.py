@@ -120,7 +120,7 @@ def _unique(rows: list[dict]) -> list[dict]:
 
 def search_keys(name: str, id_number: str | None, phone: str | None) -> set[str]:
     """Every index key a person is found by (stored in person_keys)."""
-    return set(name_search_keys(name)) | number_keys(id_number, phone)
+    return {*name_search_keys(name), *number_keys(id_number, phone)}
 
 
 def name_search_keys(name: str) -> tuple[str, ...]:
@@ -131,12 +131,11 @@ def name_search_keys(name: str) -> tuple[str, ...]:
     return tuple(sorted("y:" + key for key in name_keys(name)))
 
 
-def number_keys(id_number: str | None, phone: str | None) -> set[str]:
+def number_keys(id_number: str | None, phone: str | None) -> tuple[str, ...]:
     """The keys of the ID number and phone (last digits first, so that "the
     last 4 digits" is a prefix); an import adds them to keys cached per name."""
-    keys = set()
     if id_number:
-        keys.add("i:" + id_number.upper()[::-1])
-    if phone:
-        keys.add("p:" + phone[::-1])
-    return keys
+        if phone:
+            return ("i:" + id_number.upper()[::-1], "p:" + phone[::-1])
+        return ("i:" + id_number.upper()[::-1],)
+    return ("p:" + phone[::-1],) if phone else ()

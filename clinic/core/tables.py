@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from clinic.core.errors import ImportFileError, InputError
@@ -179,7 +180,7 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[str]]]:
             if "\ufeff" in joined:
                 yield reader.line_num, [clean_cell(c) for c in cells]
             else:
-                yield reader.line_num, [c.strip() for c in cells]
+                yield reader.line_num, list(map(str.strip, cells))
     except csv.Error as exc:
         raise InputError(
             _("line {line}: the CSV is malformed ({reason}).").format(
@@ -349,6 +350,35 @@ def iter_cells(
     """Like :func:`iter_records`, with each row's cells as in the file (for
     the rejected-rows file)."""
     items = list(columns.items())
+    names = [name for name, _i in items]
+    # A row with every mapped column (the usual case) is picked in one C call.
+    pick = itemgetter(*[i for _name, i in items]) if len(items) > 1 else None
+    width = max((i for _name, i in items), default=-1) + 1
     for line, cells in table.rows:
         n = len(cells)
-        yield line, {name: (cells[i] if i < n else "") for name, i in items}, cells
+        if pick is not None and n >= width:
+            yield line, dict(zip(names, pick(cells), strict=True)), cells
+        else:
+            yield line, {name: (cells[i] if i < n else "") for name, i in items}, cells
+
+
+def iter_fields(
+    table: Table, columns: dict[str, int], fields: tuple[str, ...]
+) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
+    """Each row's cells of ``fields``, in that order, as one tuple ("" for a field
+    without a column and for a cell the row lacks), with the row's cells as in the
+    file (for a rejected-rows file). A tuple rather than a dict per row, made in one
+    call: the register import reads 200,000 rows with this."""
+    width = max(columns.values(), default=-1) + 1
+    # Every row is padded with empty cells: a missing field reads the last one,
+    # a cell a short row lacks reads one of the padding.
+    blank = [""] * (width + 1)
+    places = [columns.get(name, -1) for name in fields]
+    if len(places) == 1:
+        only = places[0]
+        for line, cells in table.rows:
+            yield line, ((cells + blank)[only],), cells
+        return
+    pick = itemgetter(*places)
+    for line, cells in table.rows:
+        yield line, pick(cells + blank), cells

@@ -329,3 +329,152 @@ def test_the_cycle_collector_is_as_it_was_after_an_import(
         assert gc.isenabled() == enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+# How registers write a birth date (0: the date; sep: "-", "/" or ".").
+SPELLINGS = [
+    "{:%Y%m%d}",
+    "{:%Y-%m-%d}",
+    "{0:%Y}{sep}{0.month}{sep}{0.day}",
+    "{0:%Y}{sep}{0:%m}{sep}{0:%d}",
+    "{0:%Y}年{0.month}月{0.day}日",
+    "{0:%Y}年{0:%m}月{0:%d}日",
+    "{0:%Y}年{0.month}月{0.day}",
+]
+
+
+@st.composite
+def checked_id_numbers(draw):
+    """A valid 18-digit ID number (any birth date from 1890 on, either sex)."""
+    born = draw(st.dates(dt.date(1890, 1, 1), dt.date(2020, 12, 31)))
+    first = (
+        f"{draw(st.sampled_from(['500110', '510223']))}{born:%Y%m%d}{draw(st.integers(0, 999)):03d}"
+    )
+    return first + idnumbers.check_character(first)
+
+
+@given(
+    checked_id_numbers(),
+    st.one_of(
+        st.from_regex(
+            r"[0-9]{8}|[0-9]{4}(-|/|\.)[0-9]{1,2}(-|/|\.)[0-9]{1,2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日?",
+            fullmatch=True,
+        ),
+        st.text(alphabet="0123456789-/.年月日 ", max_size=12),
+    ),
+    st.sampled_from([None, *SPELLINGS]),
+    st.sampled_from(["-", "/", "."]),
+)
+def test_birth_date_taken_from_the_id_number_is_what_the_parser_reads(
+    today, number, text, spelling, sep
+):
+    """A birth date cell spelling the ID number's date is taken as the ID number's
+    date without parsing (register_checks.id_birth_spelling): only when the parser
+    reads that very date; each register spelling of it does; its ISO form is the date's."""
+    from clinic.core.imports.register_checks import id_birth_spelling, iso_birth
+
+    idn = idnumbers.parse_id(number, today)
+    assert iso_birth(number) == idn.birth_date.isoformat()
+    if spelling is not None:  # the ID number's own date, as registers write it
+        text = spelling.format(idn.birth_date, sep=sep)
+        assert id_birth_spelling(text, number)
+    if id_birth_spelling(text, number):
+        assert dates.parse_date(text) == idn.birth_date
+
+
+@given(checked_id_numbers())
+def test_id_number_sex_is_the_parity_of_the_sequence_digit(today, number):
+    assert idnumbers.parse_id(number, today).sex == ("M" if int(number[16]) % 2 else "F")
+
+
+@given(st.one_of(st.none(), st.text(max_size=20)), st.one_of(st.none(), st.text(max_size=12)))
+def test_number_keys_are_the_reversed_id_number_and_phone(id_number, phone):
+    from clinic.core.search import number_keys
+
+    expected = set()
+    if id_number:
+        expected.add("i:" + id_number.upper()[::-1])
+    if phone:
+        expected.add("p:" + phone[::-1])
+    keys = number_keys(id_number, phone)
+    assert set(keys) == expected and len(keys) == len(expected)
+
+
+@given(
+    st.lists(st.lists(st.text(max_size=3), max_size=8), min_size=1, max_size=6),
+    st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 9), max_size=6),
+)
+def test_cells_picked_in_one_call_are_the_cells_by_column(rows, columns):
+    """tables.iter_cells picks a full row's cells with itemgetter; a short row
+    (or a single column) cell by cell, missing cells empty: the same records."""
+    from pathlib import Path
+
+    from clinic.core.tables import Table, iter_cells
+
+    table = Table(Path("x.csv"), [], rows=[(n + 2, cells) for n, cells in enumerate(rows)])
+    got = list(iter_cells(table, columns))
+    expected = [
+        (n + 2, {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}, cells)
+        for n, cells in enumerate(rows)
+    ]
+    assert got == expected
+
+
+def test_a_repeated_bad_cell_gets_the_same_message_each_time(store, tmp_path, write_csv, today):
+    """The checks remember the parse of a cell (and its error): the second row with
+    the same wrong sex, date or group gets the same problem as the first."""
+    from clinic.core.errors import ImportFileError
+
+    rows = [
+        "户编号,姓名,性别,出生日期,组,乡镇,村",
+        "H1,张三,X,1950-13-01,甲组,中峰镇,龙山村",
+        "H2,李四,X,1950-13-01,甲组,中峰镇,龙山村",
+    ]
+    with pytest.raises(ImportFileError) as info:
+        import_register(store, write_csv(tmp_path / "bad.csv", rows), today=today)
+    by_line = {2: [], 3: []}
+    for problem in info.value.problems:
+        by_line[problem.line].append((problem.column, problem.message))
+    assert by_line[2] == by_line[3] and len(by_line[2]) == 3
+
+
+@given(
+    st.lists(st.lists(st.text(max_size=3), max_size=8), min_size=1, max_size=6),
+    st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 9), max_size=6),
+    st.lists(st.sampled_from("abcdefg"), min_size=1, max_size=7, unique=True),
+)
+def test_fields_read_as_a_tuple_are_the_cells_by_column(rows, columns, fields):
+    """tables.iter_fields (a padded row picked in one call, as the register
+    import reads its rows) gives each field's cell as iter_cells does, "" for a
+    field without a column or a cell the row lacks."""
+    from pathlib import Path
+
+    from clinic.core.tables import Table, iter_cells, iter_fields
+
+    def table():
+        return Table(Path("x.csv"), [], rows=[(n + 2, cells) for n, cells in enumerate(rows)])
+
+    got = list(iter_fields(table(), columns, tuple(fields)))
+    plain = list(iter_cells(table(), columns))
+    assert got == [
+        (line, tuple(record.get(name, "") for name in fields), cells)
+        for line, record, cells in plain
+    ]
+
+
+def test_the_checks_unpack_the_fields_in_register_order():
+    """RowChecker._check_row unpacks a row's fields by position: in the order of
+    REGISTER_COLUMNS (FIELDS), which FIELD_INDEX follows too."""
+    import inspect
+
+    from clinic.core.imports import register_checks
+
+    source = inspect.getsource(register_checks.RowChecker._check_row)
+    unpacked = source[source.index("(\n") : source.index(") = raw")]
+    names = [w.strip().strip(",") for w in unpacked.split("\n")[1:] if w.strip()]
+    as_fields = [n.removesuffix("_text") for n in names]
+    aliases = {"number": "household_number", "id": "id_number", "birth": "birth_date"}
+    aliases |= {"town": "township", "vil": "village", "head": "head_name"}
+    aliases |= {"cert": "disability_cert"}
+    assert [aliases.get(n, n) for n in as_fields] == list(register_fields.FIELDS)
+    assert all(register_fields.FIELD_INDEX[f] == i for i, f in enumerate(register_fields.FIELDS))

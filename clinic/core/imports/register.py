@@ -23,6 +23,7 @@ from clinic.core.imports.register_checks import RowChecker
 from clinic.core.imports.register_fields import (
     BATCH_ROWS,
     FIELD_LABELS,
+    FIELDS,
     REGISTER_COLUMNS,
     REQUIRED,
     ImportResult,
@@ -32,7 +33,7 @@ from clinic.core.imports.register_fields import (
 from clinic.core.imports.register_writer import HouseholdWriter
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.rejected import write_rejected
-from clinic.core.tables import iter_cells, map_headers, open_table
+from clinic.core.tables import iter_fields, map_headers, open_table
 from clinic.i18n import _
 from clinic.store import Store, bulk
 from clinic.store import audit as audit_q
@@ -106,7 +107,7 @@ def _import(
         if problems:
             raise ImportFileError(table.path, problems)
         checker = RowChecker(table, headers.columns, township, village, store, today, skip_bad)
-        for line, raw, cells in iter_cells(table, headers.columns):
+        for line, raw, cells in iter_fields(table, headers.columns, FIELDS):
             checker.check(line, raw, cells)
     result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
     rejected = sorted(checker.rejected, key=lambda r: r.line)

@@ -10,6 +10,7 @@ from clinic.core import categories, dates, groups, idnumbers, phones
 from clinic.core.errors import InputError, Problem
 from clinic.core.imports.register_fields import (
     CACHE_SIZE,
+    FIELD_INDEX,
     FIELD_LABELS,
     V_ID_NUMBER,
     PersonRow,
@@ -20,6 +21,10 @@ from clinic.core.tables import Table
 from clinic.i18n import _
 from clinic.store import Store
 from clinic.store import catalogues as catalogues_q
+
+# A cell's remembered parse (value, error): an empty cell, and a value not parsed yet.
+_EMPTY: tuple = (None, None)
+_UNKNOWN: tuple = (None, "")
 
 
 class RowChecker:
@@ -64,7 +69,9 @@ class RowChecker:
         """One string object for repeated values (villages, relations, numbers)."""
         return self._strings.setdefault(text, text)
 
-    def check(self, line: int, raw: dict[str, str], cells: list[str]) -> None:
+    def check(self, line: int, raw: tuple[str, ...], cells: list[str]) -> None:
+        """Check a row: ``raw`` holds its cells in REGISTER_COLUMNS order ("" for a
+        column the file lacks: tables.iter_fields), ``cells`` the row as in the file."""
         self.rows += 1
         row, problems = self._check_row(line, raw)
         if not problems:
@@ -78,12 +85,14 @@ class RowChecker:
         elif self.skip_bad or not self.rejected:
             self.good.append(row)
 
-    def _parse(self, name: str, raw: dict[str, str], problems: list[Problem], line: int):
-        value = raw.get(name, "")
+    def _parse(self, name: str, value: str | None, problems: list[Problem], line: int):
+        """The parsed value of a cell (None when empty or wrong: a problem is added)."""
         if not value:
             return None
         cache = self._caches[name]
         hit = cache.get(value)
+        if hit is not None and hit[1] is None:
+            return hit[0]  # the usual case: a value met before, and good
         if hit is None:
             try:
                 hit = (self._parsers[name](value), None)
@@ -95,36 +104,63 @@ class RowChecker:
             problems.append(Problem(line, self.labels[name], hit[1], value))
         return hit[0]
 
-    def _check_row(self, line: int, raw: dict[str, str]):
+    def _check_row(self, line: int, raw: tuple[str, ...]):
+        """The checked row, or the problems of the row in column order. A value
+        parsed before without a problem is taken from its cache here, without a
+        call: the parse of the rest (and every message) is :meth:`_parse`'s."""
         problems: list[Problem] = []
 
         def bad(name: str, message: str) -> None:
-            problems.append(Problem(line, self.labels[name], message, raw.get(name, "")))
+            problems.append(Problem(line, self.labels[name], message, raw[FIELD_INDEX[name]]))
 
-        name = raw.get("name", "").strip()
+        (
+            number_text,
+            name,
+            relation_text,
+            sex_text,
+            id_text,
+            birth_text,
+            phone_text,
+            town,
+            vil,
+            group_text,
+            category_text,
+            tags_text,
+            conditions_text,
+            head,
+            cert_text,
+        ) = raw
+        name = name.strip()
         if not name:
             bad("name", _("the name is empty."))
-        town = raw.get("township") or self.township or ""
-        vil = raw.get("village") or self.village or ""
+        town = town or self.township or ""
+        vil = vil or self.village or ""
         if not town:
             bad("township", _("the township is empty."))
         if not vil:
             bad("village", _("the village is empty."))
-        number = raw.get("household_number") or None
-        head = raw.get("head_name") or ""
-        relation = raw.get("relation") or None
+        number = number_text or None
+        relation = relation_text or None
         if not head and (relation in ("户主", "本人") or not number):
             head = name
         if not number and not head:
             bad("head_name", _("neither a household number nor a head of household is given."))
         idn = None
-        if raw.get("id_number"):
+        if id_text:
             try:
-                idn = idnumbers.parse_id(raw["id_number"], self.today)
+                idn = idnumbers.parse_id(id_text, self.today)
             except InputError as exc:
                 bad("id_number", exc.message)
-        sex = self._parse("sex", raw, problems, line)
-        birth = self._parse("birth_date", raw, problems, line)
+        caches = self._caches
+        hit = caches["sex"].get(sex_text, _UNKNOWN) if sex_text else _EMPTY
+        sex = hit[0] if hit[1] is None else self._parse("sex", sex_text, problems, line)
+        if idn is not None and birth_text and id_birth_spelling(birth_text, idn.number):
+            birth = idn.birth_date  # what parse_date reads it as, checked with the ID number
+        else:
+            hit = caches["birth_date"].get(birth_text, _UNKNOWN) if birth_text else _EMPTY
+            birth = (
+                hit[0] if hit[1] is None else self._parse("birth_date", birth_text, problems, line)
+            )
         if birth and birth > self.today:
             bad(
                 "birth_date",
@@ -136,31 +172,38 @@ class RowChecker:
             for message in idnumbers.check_against(idn, sex, birth):
                 bad("id_number", message)
         phone = None
-        if raw.get("phone"):
+        if phone_text:
             try:
-                phone = phones.normalise_phone(raw["phone"])
+                phone = phones.normalise_phone(phone_text)
             except InputError as exc:
                 bad("phone", exc.message)
-        group_no = self._parse("group", raw, problems, line)
-        category = self._parse("category", raw, problems, line) or "ordinary"
-        tags = self._parse("tags", raw, problems, line) or ()
-        codes, other = self._conditions(raw.get("conditions", ""))
+        hit = caches["group"].get(group_text, _UNKNOWN) if group_text else _EMPTY
+        group_no = hit[0] if hit[1] is None else self._parse("group", group_text, problems, line)
+        hit = caches["category"].get(category_text, _UNKNOWN) if category_text else _EMPTY
+        category = (
+            hit[0] if hit[1] is None else self._parse("category", category_text, problems, line)
+        ) or "ordinary"
+        hit = caches["tags"].get(tags_text, _UNKNOWN) if tags_text else _EMPTY
+        tags = (hit[0] if hit[1] is None else self._parse("tags", tags_text, problems, line)) or ()
+        codes, other = self._conditions(conditions_text)
         family_doctor = 1 if "family_doctor" in tags else 0
         if family_doctor:
             tags = tuple(t for t in tags if t != "family_doctor")
-        cert = raw.get("disability_cert") or None
+        cert = cert_text or None
         if cert and "disabled" not in tags:
             tags = (*tags, "disabled")
         if problems:
             return None, problems
-        if birth is None and idn is not None:
-            birth = idn.birth_date
-        share = self.share
+        if idn is not None and (birth is None or birth is idn.birth_date):
+            birth_iso: str | None = iso_birth(idn.number)  # = idn.birth_date.isoformat()
+        else:
+            birth_iso = birth.isoformat() if birth else None
+        strings = self._strings  # one string object for repeated values (see share)
         values = (
             name,
-            share(relation) if relation else None,
+            strings.setdefault(relation, relation) if relation else None,
             sex or (idn.sex if idn else None),
-            birth.isoformat() if birth else None,
+            birth_iso,
             idn.number if idn else None,
             idn.old if idn else None,
             phone,
@@ -170,10 +213,10 @@ class RowChecker:
         )
         return PersonRow(
             line,
-            share(town),
-            share(vil),
-            share(number) if number else None,
-            share(head),
+            strings.setdefault(town, town),
+            strings.setdefault(vil, vil),
+            strings.setdefault(number, number) if number else None,
+            strings.setdefault(head, head),
             category,
             group_no,
             values,
@@ -225,6 +268,34 @@ class RowChecker:
         if first is None:
             self.categories_of[key] = (row.category, row.line)
         return []
+
+
+def id_birth_spelling(text: str, number: str) -> bool:
+    """Whether a birth date cell is the ID number's birth date as registers write
+    it (20240531, 2024-05-31, 2024/5/31, 2024.5.31, 2024年5月31日, months and days
+    with or without a leading zero): then it is that date, as
+    :func:`clinic.core.dates.parse_date` reads it, without parsing it (the ID
+    number's date has been checked). Anything else is parsed."""
+    if text == number[6:14] or (len(text) == 10 and text == iso_birth(number)):
+        return True
+    year = number[6:10]
+    if not 8 <= len(text) <= 11 or not text.startswith(year):
+        return False
+    month, day = number[10:12], number[12:14]
+    short = (month.lstrip("0"), day.lstrip("0"))
+    sep = text[4]
+    if sep in "-/.":
+        return text in (f"{year}{sep}{short[0]}{sep}{short[1]}", f"{year}{sep}{month}{sep}{day}")
+    return sep == "年" and text in (
+        f"{year}年{short[0]}月{short[1]}日",
+        f"{year}年{month}月{day}日",
+        f"{year}年{short[0]}月{short[1]}",
+    )
+
+
+def iso_birth(number: str) -> str:
+    """The birth date digits of a checked 18-character ID number in ISO form."""
+    return f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
 
 
 def _conditions(text: str, lookup: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -96,6 +96,11 @@ REGISTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "disability_cert": ("残疾证号", "残疾证号码", "disability certificate"),
 }
 
+# The fields in REGISTER_COLUMNS order: a row's cells as the checks read them
+# (tables.iter_fields), and each field's place among them.
+FIELDS = tuple(REGISTER_COLUMNS)
+FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
+
 FIELD_LABELS = {
     "household_number": N_("household number"),
     "name": N_("name"),
@@ -134,7 +139,7 @@ VALUE_FIELDS = (
 V_NAME, V_RELATION, V_BIRTH, V_ID_NUMBER, V_PHONE = 0, 1, 3, 4, 6
 # The same in a person tuple (q.PERSON_COLUMNS: id, household_id, village_id, *VALUE_FIELDS).
 P_ID, P_HOUSEHOLD = 0, 1
-P_NAME, P_BIRTH, P_ID_NUMBER = 3 + V_NAME, 3 + V_BIRTH, 3 + V_ID_NUMBER
+P_NAME, P_BIRTH, P_ID_NUMBER, P_PHONE = 3 + V_NAME, 3 + V_BIRTH, 3 + V_ID_NUMBER, 3 + V_PHONE
 
 # Distinct cell values per column whose parse is remembered (bounds the memory it takes).
 CACHE_SIZE = 50_000

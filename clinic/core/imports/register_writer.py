@@ -15,6 +15,7 @@ from clinic.core.imports.register_fields import (
     P_ID,
     P_ID_NUMBER,
     P_NAME,
+    P_PHONE,
     V_BIRTH,
     V_ID_NUMBER,
     V_NAME,
@@ -85,7 +86,6 @@ class HouseholdWriter:
         self._pending_persons: list[tuple] = []
         self._pending_tags: list[tuple] = []
         self._pending_conditions: list[tuple] = []
-        self._pending_keys: list[tuple] = []
 
     # -- households ---------------------------------------------------------
 
@@ -182,32 +182,36 @@ class HouseholdWriter:
         merged duplicate, the id of the person kept; None: a new person. By ID number
         first, then by household, name and birth date."""
         number = values[V_ID_NUMBER]
-        if number and number in self.by_number:
-            return self.by_number[number]
-        if number and number in self.merged_by_number:
-            return self.merged_by_number[number]
+        if number:
+            same = self.by_number.get(number)
+            if same is not None:
+                return same
+            kept = self.merged_by_number.get(number)
+            if kept is not None:
+                return kept
         found = _same_member(self.by_household.get(household_id, ()), values)
-        if found is not None:
+        if found is not None or not self.merged_by_household:
             return found
         twin = _same_member(self.merged_by_household.get(household_id, ()), values)
         return None if twin is None else int(twin[-1])
 
     def _save(self, row: PersonRow, village_id: int, household_id: int) -> None:
         existing = self._match(household_id, row.values)
+        if existing is None:
+            person_id = self.next_person
+            self.next_person = person_id + 1
+            self._create((person_id, household_id, village_id, *row.values), row)
+            # The keys of a created person are queued with them (_flush: _created_keys).
+            self.result.persons["created"] += 1
+            return
         if isinstance(existing, int):
             self.result.persons["unchanged"] += 1  # a merged duplicate: see the class
             return
-        if existing is None:
-            person_id = self.next_person
-            self.next_person += 1
-            self._create((person_id, household_id, village_id, *row.values), row)
-            state = "created"
-        else:
-            person_id = existing[P_ID]
-            state = self._update(existing, (person_id, household_id, village_id, *row.values))
-            state = self._update_tags(person_id, row, state)
-        if state != "unchanged" and self.keys:
-            self._replace_keys(person_id, row.values, created=existing is None)
+        person_id = existing[P_ID]
+        state = self._update(existing, (person_id, household_id, village_id, *row.values))
+        state = self._update_tags(person_id, row, state)
+        if state == "updated" and self.keys:
+            self._replace_keys(person_id, row.values)
         self.result.persons[state] += 1
 
     def _create(self, person: tuple, row: PersonRow) -> None:
@@ -279,29 +283,39 @@ class HouseholdWriter:
         details_q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
         details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
 
-    def _replace_keys(self, person_id: int, values: tuple, created: bool) -> None:
-        name = values[V_NAME]
-        name_keys = self.name_keys.get(name)
-        if name_keys is None:
-            name_keys = name_search_keys(name)
+    def _name_keys(self, name: str) -> tuple[str, ...]:
+        """The pinyin keys of a name, computed once per name (the first CACHE_SIZE
+        names are kept: starting the cache again when full costs more, measured)."""
+        keys = self.name_keys.get(name)
+        if keys is None:
+            keys = name_search_keys(name)
             if len(self.name_keys) < CACHE_SIZE:
-                self.name_keys[name] = name_keys
+                self.name_keys[name] = keys
+        return keys
+
+    def _replace_keys(self, person_id: int, values: tuple) -> None:
+        self._flush()
         numbers = number_keys(values[V_ID_NUMBER], values[V_PHONE])
-        if created:
-            # Name keys ("y:") and number keys ("i:", "p:") never overlap: no union.
-            pending = self._pending_keys
-            pending += zip(name_keys, repeat(person_id))
-            pending += zip(numbers, repeat(person_id))
-        else:
-            self._flush()
-            keys_q.replace_keys(self.store, person_id, numbers.union(name_keys))
+        keys_q.replace_keys(self.store, person_id, {*numbers, *self._name_keys(values[V_NAME])})
+
+    def _created_keys(self, persons: list[tuple]) -> list[tuple[str, int]]:
+        """(key, person id) of persons just created, in the order of their ids. Name
+        keys ("y:") and number keys ("i:", "p:") never overlap: no union."""
+        name_keys = self._name_keys
+        pending: list[tuple[str, int]] = []
+        add = pending.extend
+        for person in persons:
+            person_id = person[P_ID]
+            add(zip(number_keys(person[P_ID_NUMBER], person[P_PHONE]), repeat(person_id)))
+            add(zip(name_keys(person[P_NAME]), repeat(person_id)))
+        return pending
 
     def _flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
         if not self.writes:
             self._pending_persons, self._pending_tags, self._pending_conditions = [], [], []
-            self._pending_keys = []
             return
+        keys = self._created_keys(self._pending_persons) if self.keys else []
         if self._pending_persons:
             persons_q.insert_persons(self.store, self._pending_persons)
             self._pending_persons = []
@@ -311,11 +325,10 @@ class HouseholdWriter:
         if self._pending_conditions:
             details_q.insert_person_conditions(self.store, self._pending_conditions)
             self._pending_conditions = []
-        if self._pending_keys:
+        if keys:
             # New persons' ids count up: their keys are appended to the table, which
             # is in (person_id, key) order (migration 0012).
-            keys_q.insert_person_keys(self.store, self._pending_keys)
-            self._pending_keys = []
+            keys_q.insert_person_keys(self.store, keys)
 
 
 def _same_member(members: Iterable[tuple], values: tuple) -> tuple | None:
