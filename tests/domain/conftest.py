@@ -216,6 +216,15 @@ def delete_and_edit():
 
 
 @pytest.fixture(scope="session")
+def export_stopped_before():
+    """``with export_stopped_before(step) as cut:`` exports in the block stop before that
+    step of clinic.core.sync.exporting.STEPS (a power cut); ``cut.at`` says if they did."""
+    from support.sync import export_stopped_before
+
+    return export_stopped_before
+
+
+@pytest.fixture(scope="session")
 def day_of_work():
     """``day_of_work(path, today, now, name, id_number="", birth="66")``: a walk-in
     registered, checked in and given a health prescription on a laptop (the uids, the

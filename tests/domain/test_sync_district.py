@@ -91,13 +91,6 @@ DAYS = {
 NOW = dt.datetime(2026, 11, 24, 9, 30)
 CLINICIAN = User(0, "tester", frozenset({"clinician"}), None)
 SHARED = 3  # register persons and walk-ins' ID numbers every device may type
-# The steps of an export after its bundle is made (clinic.core.sync.exporting), and
-# whether the bundle is written when the export stops before each.
-EXPORT_STEPS = {"_decide": False, "_keep": False, "_hand_over": True, "_finish": True}
-
-
-class PowerCut(Exception):
-    """An export stopped half-way (a crash, a USB stick pulled)."""
 
 
 @dataclass
@@ -133,6 +126,7 @@ class Kit:
     write_csv: Any
     register_header: str
     shared_person: Any
+    export_stopped_before: Any
 
 
 def figures(store, day_ids: tuple[int, ...]) -> dict[str, float]:
@@ -346,7 +340,7 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
     def export(self, device: str) -> None:
         self._export(device)
 
-    @rule(device=st.sampled_from(LAPTOPS), step=st.sampled_from(list(EXPORT_STEPS)))
+    @rule(device=st.sampled_from(LAPTOPS), step=st.sampled_from(exporting.STEPS))
     def export_interrupted(self, device: str, step: str) -> None:
         """An export stopped before one of its steps. A bundle it wrote is the one the
         next export delivers (the work since goes in the bundle after); one it did not
@@ -354,23 +348,16 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         reach the steps that make one (it may finish)."""
         out = self.folder / "bundles" / f"{device}-{len(self.sent)}-cut.bundle"
         out.parent.mkdir(exist_ok=True)
-        original = getattr(exporting, step)
-
-        def cut(*_args: Any, **_kwargs: Any) -> None:
-            raise PowerCut(step)
-
-        setattr(exporting, step, cut)
-        try:
+        made = None
+        with self.kit.export_stopped_before(step) as cut:
             with open_store(self.paths[device]) as store:
                 made = export_bundle(store, out, actor="tester")
-        except PowerCut:
-            if EXPORT_STEPS[step] and device not in self.unfinished:
-                self.unfinished[device] = self.work[device]
-                self.work[device] = Work()
-            return
-        finally:
-            setattr(exporting, step, original)
-        self._exported(device, made, out)
+        if cut.file_kept and device not in self.unfinished:
+            self.unfinished[device] = self.work[device]
+            self.work[device] = Work()
+        self.way_back(device)
+        if made is not None:
+            self._exported(device, made, out)
 
     def _export(self, device: str) -> Exported:
         out = self.folder / "bundles" / f"{device}-{len(self.sent)}.bundle"
@@ -433,7 +420,7 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
 
     @rule(
         device=st.sampled_from(LAPTOPS),
-        step=st.sampled_from(list(EXPORT_STEPS)),
+        step=st.sampled_from(exporting.STEPS),
         took=st.booleans(),
     )
     def way_back_interrupted(self, device: str, step: str, took: bool) -> None:
@@ -442,21 +429,15 @@ class DistrictOnOneMachine(RuleBasedStateMachine):
         export delivers that same update, and the laptop ends with every change."""
         out = self.folder / "updates" / f"{device}-{next(self.fresh)}-cut.bundle"
         out.parent.mkdir(exist_ok=True)
-        original = getattr(exporting, step)
-
-        def cut(*_args: Any, **_kwargs: Any) -> None:
-            raise PowerCut(step)
-
-        setattr(exporting, step, cut)
-        try:
+        made = None
+        with self.kit.export_stopped_before(step) as cut:
             with open_store(self.paths["district"]) as store:
                 made = export_update(store, device, out, actor="tester")
-        except PowerCut:
+        if cut.at is not None:
             if took and out.exists():
                 self._take_update(device, out)
             return
-        finally:
-            setattr(exporting, step, original)
+        assert made is not None
         if made.path is not None:  # it delivered an earlier stopped update, or nothing new
             self._take_update(device, out)
 
@@ -646,6 +627,7 @@ def test_a_district_on_one_machine(
     write_csv,
     register_header,
     shared_person,
+    export_stopped_before,
 ):
     machine = type(
         "DistrictOnOneMachine",
@@ -661,6 +643,7 @@ def test_a_district_on_one_machine(
                 write_csv,
                 register_header,
                 shared_person,
+                export_stopped_before,
             )
         },
     )

@@ -25,21 +25,6 @@ from clinic.core.sync.updating import export_update, import_updates
 from clinic.store import open_store
 from clinic.store import sync as q
 
-# The steps after the bundle is made, in order, and whether bundle N is on disk (in the
-# app's bundles folder) when the export stops before each.
-STEPS = {"_decide": False, "_keep": False, "_hand_over": True, "_finish": True}
-
-
-class PowerCut(Exception):
-    pass
-
-
-def _stop_before(monkeypatch, step: str) -> None:
-    def cut(*_args, **_kwargs):
-        raise PowerCut(step)
-
-    monkeypatch.setattr(exporting, step, cut)
-
 
 def _export(laptop, out):
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -54,23 +39,22 @@ def _there(store, uids: dict) -> bool:
     )
 
 
-@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize("step", exporting.STEPS)
 def test_an_export_stopped_at_any_step_then_done_again_loses_nothing(
-    district, enrol, day_of_work, today, now, tmp_path, monkeypatch, step
+    district, enrol, day_of_work, today, now, tmp_path, export_stopped_before, step
 ):
     a = enrol("A")
     before = day_of_work(a, today, now, "甲断电前")
     stick = tmp_path / "usb"
-    with monkeypatch.context() as patched:
-        _stop_before(patched, step)
-        with pytest.raises(PowerCut):
-            _export(a, stick / "first.bundle")
+    with export_stopped_before(step) as cut:
+        _export(a, stick / "first.bundle")
+    assert cut.at == step
     sent = [stick / "first.bundle"] if (stick / "first.bundle").exists() else []
     assert bool(sent) == (step == "_finish")  # copied to the stick, copy not replaced
     after = day_of_work(a, today, now, "甲断电后")  # the desk goes on working
 
     again = _export(a, stick / "second.bundle")
-    assert again.sequence == 1 and again.again == STEPS[step]
+    assert again.sequence == 1 and again.again == cut.file_kept
     kept = a.parent / "bundles" / "A-0001.bundle"  # the app's own bundles folder
     assert again.path.read_bytes() == kept.read_bytes()
     for earlier in sent:  # the file that left before the stop is the same bundle
@@ -116,14 +100,13 @@ def test_a_normal_export_keeps_its_bundle_in_the_apps_folder_and_hands_over_a_co
 
 
 def test_an_update_waits_until_the_interrupted_export_is_done_again(
-    district, enrol, day_of_work, today, now, tmp_path, monkeypatch
+    district, enrol, day_of_work, today, now, tmp_path, export_stopped_before
 ):
     a = enrol("A")
     day_of_work(a, today, now, "甲走访")
-    with monkeypatch.context() as patched:
-        _stop_before(patched, "_finish")
-        with pytest.raises(PowerCut):
-            _export(a, tmp_path / "usb" / "first.bundle")
+    with export_stopped_before("_finish") as cut:
+        _export(a, tmp_path / "usb" / "first.bundle")
+    assert cut.at == "_finish"
     update = tmp_path / "update.bundle"
     with open_store(district) as store:
         store.conn.execute("UPDATE persons SET phone = '13911112222' WHERE id = 1")

@@ -22,21 +22,6 @@ from clinic.core.sync.updating import export_update, import_updates
 from clinic.store import open_store
 from clinic.store import sync as q
 
-# The steps after the update is made, in order, and whether update N is on disk (in the
-# district's updates folder) when the export stops before each.
-STEPS = {"_decide": False, "_keep": False, "_hand_over": True, "_finish": True}
-
-
-class PowerCut(Exception):
-    pass
-
-
-def _stop_before(monkeypatch, step: str) -> None:
-    def cut(*_args, **_kwargs):
-        raise PowerCut(step)
-
-    monkeypatch.setattr(exporting, step, cut)
-
 
 def _update(district, out):
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -57,18 +42,17 @@ def _import(laptop, files):
         return import_updates(store, files, actor="tester")
 
 
-@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize("step", exporting.STEPS)
 @pytest.mark.parametrize("laptop_took_the_first", [True, False])
 def test_an_update_stopped_at_any_step_then_done_again_brings_the_laptop_everything(
-    district, enrol, tmp_path, monkeypatch, step, laptop_took_the_first
+    district, enrol, tmp_path, export_stopped_before, step, laptop_took_the_first
 ):
     a = enrol("A")
     _phone(district, 1, "13911110001")  # before the stop
     stick = tmp_path / "usb"
-    with monkeypatch.context() as patched:
-        _stop_before(patched, step)
-        with pytest.raises(PowerCut):
-            _update(district, stick / "first.bundle")
+    with export_stopped_before(step) as cut:
+        _update(district, stick / "first.bundle")
+    assert cut.at == step
     first = stick / "first.bundle"
     sent = [first] if first.exists() else []
     assert bool(sent) == (step == "_finish")  # copied to the stick, copy not replaced
@@ -78,7 +62,7 @@ def test_an_update_stopped_at_any_step_then_done_again_brings_the_laptop_everyth
     _phone(district, 2, "13911110002")  # the district goes on working
 
     again = _update(district, stick / "second.bundle")
-    assert again.sequence == 1 and again.again == STEPS[step]
+    assert again.sequence == 1 and again.again == cut.file_kept
     kept = district.parent / "updates" / "A-update-0001.bundle"
     assert again.path.read_bytes() == kept.read_bytes()
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600

@@ -9,8 +9,11 @@ import datetime as dt
 import hashlib
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 from clinic.core import desk
 from clinic.core.desk import handouts
@@ -217,3 +220,40 @@ def _checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+class _PowerCut(Exception):
+    """An export stopped half-way (a crash, a USB stick pulled)."""
+
+
+@dataclass
+class Stopped:
+    at: str | None = None  # the step the export stopped before (None: it did not reach it)
+
+    @property
+    def file_kept(self) -> bool:
+        """Whether the export had written its file to the app's own folder (bundles/ or
+        updates/): from ``_hand_over`` on."""
+        from clinic.core.sync.exporting import STEPS
+
+        return self.at is not None and STEPS.index(self.at) >= STEPS.index("_hand_over")
+
+
+@contextmanager
+def export_stopped_before(step: str) -> Iterator[Stopped]:
+    """Exports in the block (a laptop's bundle or the district's update) stop before
+    ``step`` of clinic.core.sync.exporting.STEPS, as if the power went: the block ends
+    there, and ``.at`` says whether it did."""
+    from clinic.core.sync import exporting
+
+    stopped = Stopped()
+
+    def cut(*_args: object, **_kwargs: object) -> None:
+        stopped.at = step
+        raise _PowerCut(step)
+
+    with mock.patch.object(exporting, step, cut):
+        try:
+            yield stopped
+        except _PowerCut:
+            pass

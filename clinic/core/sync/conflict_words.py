@@ -48,10 +48,11 @@ def in_words(store: Store, item: dict[str, Any]) -> ConflictWords:
     current = item["current"]
     if item["op"] == "UPDATE" and current is not None and item["bundle_new"]:
         current = {k: v for k, v in current.items() if k in item["bundle_new"]}
+    op, kind = item["op"], item["kind"]
     return ConflictWords(
         record=record_label(table),
-        change=_(CHANGES[item["op"]]) if item["op"] in CHANGES else item["op"],
-        kind=_(KINDS[item["kind"]]) if item["kind"] in KINDS else item["kind"],
+        change=_(CHANGES[op]) if op in CHANGES else op,
+        kind=_(KINDS[kind]) if kind in KINDS else kind,
         key=" ".join(f"#{v}" for v in (item["row_key"] or {}).values()),
         old=fields_text(store, table, item["bundle_old"]),
         new=fields_text(store, table, item["bundle_new"]),

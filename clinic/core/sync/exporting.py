@@ -299,7 +299,10 @@ def export_unfinished(store: Store) -> int | None:
     return decided.sequence if decided else None
 
 
-# The steps after the bundle is made, one function each (a test stops the export at each).
+# The steps after the bundle (or the district's update) is made, in order, one function
+# each (a test stops the export before each); from ``_hand_over`` on, the file is in the
+# app's own folder.
+STEPS = ("_decide", "_keep", "_hand_over", "_finish")
 
 
 def _decide(upcoming: Path, pending: Path) -> None:
