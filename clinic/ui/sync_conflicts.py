@@ -23,7 +23,7 @@ from clinic.core.sync import review
 from clinic.core.sync.conflict_words import ConflictWords, in_words
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.text import cell, plain
+from clinic.ui.text import cell, plain, sentence
 
 RIGHT = "import_registers"
 
@@ -120,15 +120,14 @@ class SyncConflictsScreen(ClinicScreen):
         if row is None:
             return
         words: ConflictWords = row["words"]
-        text = _(
-            "Record {key}\nLaptop, before: {old}\nLaptop, after: {new}\nDistrict now: {current}"
-        ).format(
+        text = sentence(  # a line each; the values (user data) escaped, never markup
+            _("Record {key}\nLaptop, before: {old}\nLaptop, after: {new}\nDistrict now: {current}"),
             key=f"{words.record} {words.key}",
             old=words.old,
             new=words.new,
             current=words.current,
         )
-        self.query_one("#conflicts-sides", Static).update(plain(text))
+        self.query_one("#conflicts-sides", Static).update(text)
 
     def action_keep(self, side: str) -> None:
         row = self._current()

@@ -49,7 +49,8 @@ async def test_a_clash_is_shown_and_settled_keeping_the_laptops_side(
         await pilot.press("enter")
         sides = str(app.screen.query_one("#conflicts-sides", Static).render())
         assert "Hours: 5.0" in sides and "Hours: 3.0" in sides
-        assert "Record roster places #" in sides and "District now: Hours: 3.0" in sides
+        assert "Record roster places #" in sides and "\nDistrict now: Hours: 3.0" in sides
+        assert "␊" not in sides  # a line each, not one line with the breaks shown
         await pilot.press("l")
         await settle(pilot, app)
         assert table.row_count == 0
