@@ -26,7 +26,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
 from clinic.core.errors import BundleError, InputError
-from clinic.core.sync.applying import refuse
+from clinic.core.sync.applying import Checked, refuse
 from clinic.i18n import _
 
 MAGIC = b"CLINIC-SYNC 1\n"
@@ -48,22 +48,12 @@ HEADER_FIELDS = {
 
 
 @dataclass(frozen=True)
-class Bundle:
-    """A bundle opened with the district's key; ``verified`` once its signature was checked."""
+class Bundle(Checked):
+    """A bundle opened with the district's key (its file, header and changeset, as the
+    process applying it gets them once checked), with its signed and raw bytes."""
 
-    file: str
-    header: dict[str, Any]
-    changeset: bytes
     signed: bytes
     raw: bytes  # the file as it came (kept when the bundle is held)
-
-    @property
-    def device_number(self) -> int:
-        return int(self.header["device_number"])
-
-    @property
-    def sequence(self) -> int:
-        return int(self.header["sequence"])
 
 
 def pack(
