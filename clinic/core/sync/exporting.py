@@ -26,6 +26,7 @@ import json
 import os
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,7 @@ def bundle_name(device: str, sequence: int) -> str:
 
 
 @dataclass(frozen=True)
-class _Decided:
+class Decided:
     """Bundle N as an export decided it: written to the app's bundles folder, recorded in
     the copy that becomes the last-export copy once the bundle is delivered (on the
     district, update N: in its updates folder, and the copy of what the laptop has)."""
@@ -143,7 +144,7 @@ class _Decided:
         return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def read(cls, text: str | None) -> _Decided | None:
+    def read(cls, text: str | None) -> Decided | None:
         try:
             return cls(**json.loads(text or ""))
         except (TypeError, ValueError):
@@ -172,33 +173,104 @@ def export_bundle(store: Store, out: Path | None, *, actor: str) -> Exported:
     # After an upgrade of the app the laptop's schema is newer than its snapshot's: bring
     # the snapshot up the same migrations, so the difference is only what users did.
     open_store(snapshot).close()
-    folder = bundles_folder(store)
-    pending = q.pending_export_path(store.path)
-    decided = _unfinished(snapshot, pending, folder)
+    where = Delivery(snapshot, q.pending_export_path(store.path), bundles_folder(store))
+    return deliver(where, out, lambda: _make(store, ident, where, out, actor))
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where an export's files are: the copy the next file is measured from (a laptop's
+    last-export copy, or the district's copy of what a laptop received), the pending copy
+    of a file decided, the app's own folder of files, and the setting of the copy that
+    holds the last file's number."""
+
+    copy: Path
+    pending: Path
+    folder: Path
+    sequence_key: str = q.SEQUENCE_KEY
+
+
+def deliver(
+    where: Delivery,
+    out: Path | None,
+    make: Callable[[], Decided | Exported],
+    delivered: Callable[[Path, Decided, bool], None] | None = None,
+) -> Exported:
+    """The file an earlier export decided and kept but did not finish delivering, or a
+    new one (``make``: decided and kept, or the export that wrote nothing), handed over
+    to ``out``; ``delivered`` (file, what it holds, whether it is given again) before the
+    pending copy becomes the copy. The steps of a laptop's bundles and of the district's
+    updates alike (:data:`STEPS`)."""
+    decided = _unfinished(where.copy, where.pending, where.folder, where.sequence_key)
     again = decided is not None
     if decided is None:
-        made = _make(store, ident, snapshot, pending, out, actor)
+        made = make()
         if isinstance(made, Exported):
             return made
         decided = made
-    path = bundle_target(out, folder, decided.name)
-    _hand_over(folder / decided.name, path)
-    _finish(pending, snapshot)
+    path = bundle_target(out, where.folder, decided.name)
+    _hand_over(where.folder / decided.name, path)
+    if delivered is not None:
+        delivered(path, decided, again)
+    _finish(where.pending, where.copy)
     return Exported(
         path, decided.sequence, decided.changes, decided.counts, decided.size, again=again
     )
 
 
-def _make(
+def decide(
+    upcoming: Path,
+    where: Delivery,
+    name: str,
+    data: bytes,
+    counts: dict[str, dict[str, int]],
+    settings: dict[str, str],
+) -> Decided:
+    """File ``name`` holding ``data`` is decided: the copy ``upcoming`` it was measured
+    against, with ``settings`` (its number among them) and the file's summary, becomes
+    the pending copy; the file is kept in the app's folder."""
+    sequence = int(settings[where.sequence_key])
+    changes = sum(sum(c.values()) for c in counts.values())
+    decided = Decided(name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest())
+    q.write_settings(upcoming, {**settings, q.PENDING_BUNDLE_KEY: decided.text()})
+    _decide(upcoming, where.pending)
+    _keep(where.folder / name, data)
+    return decided
+
+
+def file_header(
     store: Store,
-    ident: dict[str, str],
-    snapshot: Path,
-    pending: Path,
-    out: Path | None,
-    actor: str,
-) -> _Decided | Exported:
+    device: str,
+    device_number: int,
+    sequence: int,
+    since: str | None,
+    changeset: bytes,
+    counts: dict[str, dict[str, int]],
+) -> dict[str, Any]:
+    """The header of a bundle or an update: who, which schema, which number, the time
+    range, the counts and the changeset's digest."""
+    schema, migrations = schema_of(store)
+    return {
+        "format": FORMAT,
+        "device": device,
+        "device_number": device_number,
+        "schema": schema,
+        "migrations": migrations,
+        "sequence": sequence,
+        "from": since,
+        "until": dt.datetime.now().isoformat(timespec="seconds"),
+        "changes": sum(sum(c.values()) for c in counts.values()),
+        "counts": counts,
+        "digest": digest(changeset),
+    }
+
+
+def _make(
+    store: Store, ident: dict[str, str], where: Delivery, out: Path | None, actor: str
+) -> Decided | Exported:
     """Bundle N made, decided and kept in the bundles folder; or, nothing changed, the
     export that wrote nothing."""
+    snapshot = where.copy
     upcoming = snapshot.with_name("next-export.db")
     q.take_snapshot(store.path, upcoming)
     try:
@@ -215,7 +287,7 @@ def _make(
             store,
             actor,
             "sync_export",
-            {"sequence": sequence, "file": bundle_target(out, bundles_folder(store), name).name},
+            {"sequence": sequence, "file": bundle_target(out, where.folder, name).name},
             sum(1 for _op in q.operations(q.joined(work, audited))),
         )
         q.copy_new_audit_rows(store.path, upcoming)
@@ -223,48 +295,29 @@ def _make(
             work, q.changeset_between(snapshot, upcoming, audit=True, page_copies=True)
         )
         counts = count_changes(changeset)
-        until = dt.datetime.now().isoformat(timespec="seconds")
-        schema, migrations = schema_of(store)
-        changes = sum(sum(c.values()) for c in counts.values())
-        header: dict[str, Any] = {
-            "format": FORMAT,
-            "device": ident[q.DEVICE_NAME_KEY],
-            "device_number": int(ident[q.DEVICE_NUMBER_KEY]),
-            "schema": schema,
-            "migrations": migrations,
-            "sequence": sequence,
-            "from": state.get(q.EXPORTED_AT_KEY) or ident.get(q.ENROLLED_AT_KEY),
-            "until": until,
-            "changes": changes,
-            "counts": counts,
-            "digest": digest(changeset),
-        }
+        header = file_header(
+            store,
+            ident[q.DEVICE_NAME_KEY],
+            int(ident[q.DEVICE_NUMBER_KEY]),
+            sequence,
+            state.get(q.EXPORTED_AT_KEY) or ident.get(q.ENROLLED_AT_KEY),
+            changeset,
+            counts,
+        )
         # the district's rows its updates left out here: it sends them again
         left_out = q.read_settings(upcoming, (q.LEFT_OUT_KEY,)).get(q.LEFT_OUT_KEY)
         if left_out:
             header["left_out"] = json.loads(left_out)
         data = pack(header, changeset, ident[q.SIGNING_KEY], ident[q.DISTRICT_KEY])
-        decided = _Decided(
-            name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest()
-        )
-        q.write_settings(
-            upcoming,
-            {
-                q.SEQUENCE_KEY: str(sequence),
-                q.EXPORTED_AT_KEY: until,
-                q.PENDING_BUNDLE_KEY: decided.text(),
-            },
-        )
-        _decide(upcoming, pending)
+        settings = {q.SEQUENCE_KEY: str(sequence), q.EXPORTED_AT_KEY: header["until"]}
+        return decide(upcoming, where, name, data, counts, settings)
     finally:
         upcoming.unlink(missing_ok=True)
-    _keep(bundles_folder(store) / name, data)
-    return decided
 
 
 def _unfinished(
     snapshot: Path, pending: Path, folder: Path, sequence_key: str = q.SEQUENCE_KEY
-) -> _Decided | None:
+) -> Decided | None:
     """The file an export decided and wrote but did not finish delivering (None: there
     is none; a pending copy whose file was never written, or is not the one it
     describes, is dropped). The same steps serve a laptop's bundles (its last-export
@@ -273,7 +326,7 @@ def _unfinished(
     if not pending.exists():
         return None
     state = q.read_settings(pending, (q.PENDING_BUNDLE_KEY,))
-    decided = _Decided.read(state.get(q.PENDING_BUNDLE_KEY))
+    decided = Decided.read(state.get(q.PENDING_BUNDLE_KEY))
     last = int(q.read_settings(snapshot, (sequence_key,)).get(sequence_key, "0"))
     kept = folder / decided.name if decided else None
     if (

@@ -16,22 +16,17 @@ values and go to the review list rather than overwrite them silently.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from clinic.core.errors import BundleError, InputError, NotFoundError
 from clinic.core.files import safe_file_name
 from clinic.core.sync import exporting
 from clinic.core.sync.apart import run_apart
 from clinic.core.sync.bundle import (
-    FORMAT,
     UPDATE_MAGIC,
     Bundle,
-    digest,
     pack,
     read_file,
     refuse,
@@ -42,7 +37,6 @@ from clinic.core.sync.derived import rebuild_search_keys
 from clinic.core.sync.enrol import device_number
 from clinic.core.sync.exporting import (
     Exported,
-    bundle_target,
     count_changes,
     export_unfinished,
     laptop,
@@ -99,42 +93,37 @@ def export_update(store: Store, device: str, out: Path | None, *, actor: str) ->
             ).format(device=device, path=sent)
         )
     open_store(sent).close()  # up the same migrations as the district
-    folder = updates_folder(store)
-    pending = q.pending_sent_path(store.path, row["number"])
-    decided = exporting._unfinished(sent, pending, folder, q.UPDATE_SEQUENCE_KEY)
-    again = decided is not None
-    if decided is None:
-        resend = q.resend_rows(store, row["number"])
-        if resend:  # the laptop lacks them: measured without them, the update inserts them
-            q.forget_sent(store, sent, row["number"], resend)
-        made = _make_update(store, row, sent, pending, folder)
-        if isinstance(made, Exported):
-            return made
-        decided = made
-    path = bundle_target(out, folder, decided.name)
-    exporting._hand_over(folder / decided.name, path)
-    detail = {"device": device, "sequence": decided.sequence, "file": path.name}
-    with store.transaction():
-        record_audit(
-            store,
-            actor,
-            "sync_update",
-            {**detail, **({"again": True} if again else {})},
-            decided.changes,
-        )
-    exporting._finish(pending, sent)
-    return Exported(
-        path, decided.sequence, decided.changes, decided.counts, decided.size, again=again
+    number = row["number"]
+    where = exporting.Delivery(
+        sent, q.pending_sent_path(store.path, number), updates_folder(store), q.UPDATE_SEQUENCE_KEY
     )
+
+    def make() -> exporting.Decided | Exported:
+        resend = q.resend_rows(store, number)
+        if resend:  # the laptop lacks them: measured without them, the update inserts them
+            q.forget_sent(store, sent, number, resend)
+        return _make_update(store, row, where)
+
+    def audited(path: Path, decided: exporting.Decided, again: bool) -> None:
+        detail = {"device": device, "sequence": decided.sequence, "file": path.name}
+        with store.transaction():
+            record_audit(
+                store,
+                actor,
+                "sync_update",
+                {**detail, **({"again": True} if again else {})},
+                decided.changes,
+            )
+
+    return exporting.deliver(where, out, make, audited)
 
 
 def _make_update(
-    store: Store, row: dict, sent: Path, pending: Path, folder: Path
-) -> exporting._Decided | Exported:
+    store: Store, row: dict, where: exporting.Delivery
+) -> exporting.Decided | Exported:
     """Update N made, decided and kept in the updates folder; or, nothing changed, the
     export that wrote nothing."""
-    district = district_private_key(store.path)
-    device = row["name"]
+    sent = where.copy
     upcoming = sent.with_name(f"for-{row['number']}.next.db")
     q.take_snapshot(store.path, upcoming)
     try:
@@ -143,42 +132,23 @@ def _make_update(
         sequence = int(state.get(q.UPDATE_SEQUENCE_KEY, "0")) + 1
         if not changeset:
             return Exported(None, sequence - 1, 0, {}, 0)
-        name = update_name(device, sequence)
         counts = count_changes(changeset)
-        until = dt.datetime.now().isoformat(timespec="seconds")
-        schema, migrations = schema_of(store)
-        changes = sum(sum(c.values()) for c in counts.values())
-        header: dict[str, Any] = {
-            "format": FORMAT,
-            "device": device,
-            "device_number": int(row["number"]),
-            "schema": schema,
-            "migrations": migrations,
-            "sequence": sequence,
-            "from": state.get(q.UPDATED_AT_KEY) or row["enrolled_at"],
-            "until": until,
-            "changes": changes,
-            "counts": counts,
-            "digest": digest(changeset),
-        }
-        seed = district_signing_seed(district)
+        header = exporting.file_header(
+            store,
+            row["name"],
+            int(row["number"]),
+            sequence,
+            state.get(q.UPDATED_AT_KEY) or row["enrolled_at"],
+            changeset,
+            counts,
+        )
+        seed = district_signing_seed(district_private_key(store.path))
         data = pack(header, changeset, seed, laptop_box_public(row["verify_key"]), UPDATE_MAGIC)
-        decided = exporting._Decided(
-            name, sequence, changes, counts, len(data), hashlib.sha256(data).hexdigest()
-        )
-        q.write_settings(
-            upcoming,
-            {
-                q.UPDATE_SEQUENCE_KEY: str(sequence),
-                q.UPDATED_AT_KEY: until,
-                q.PENDING_BUNDLE_KEY: decided.text(),
-            },
-        )
-        exporting._decide(upcoming, pending)
+        settings = {q.UPDATE_SEQUENCE_KEY: str(sequence), q.UPDATED_AT_KEY: header["until"]}
+        name = update_name(row["name"], sequence)
+        return exporting.decide(upcoming, where, name, data, counts, settings)
     finally:
         upcoming.unlink(missing_ok=True)
-    exporting._keep(folder / name, data)
-    return decided
 
 
 @dataclass(frozen=True)
