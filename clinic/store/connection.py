@@ -106,6 +106,14 @@ def new_ids(db: sqlite_utils.Database, table: str, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
+def in_parts(ids: list[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """``ids`` in parts of at most ``size``, each with its ``?, ?`` marks for ``IN (...)``:
+    a statement binds a bounded number of values."""
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        yield part, ",".join("?" * len(part))
+
+
 def insert_row(db: sqlite_utils.Database, table: str, row: dict) -> int:
     """Insert one row and give back its new id (in the device's range on a laptop).
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from clinic.store.connection import Store, insert_row, new_uid
+from clinic.store.connection import Store, in_parts, insert_row, new_uid
 from clinic.store.rules import HELD_SQL, PLACES_COLUMNS
 
 # One row of a clinic day, for every screen, command and export.
@@ -112,9 +112,7 @@ def replace_needs(store: Store, day_id: int, needs: dict[str, int]) -> None:
 def needs_of(store: Store, day_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     ids = list(day_ids)
     out: dict[int, dict[str, int]] = {i: {} for i in ids}
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        marks = ",".join("?" * len(part))
+    for part, marks in in_parts(ids):
         for row in store.conn.execute(
             f"SELECT n.clinic_day_id, n.specialty_code, n.count FROM clinic_day_needs n"
             f" JOIN specialties s ON s.code = n.specialty_code"

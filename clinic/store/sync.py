@@ -29,6 +29,7 @@ from clinic.store.connection import (
     SETTING_SQL,
     Store,
     forget_id_base,
+    in_parts,
 )
 from clinic.store.connection import (
     DEVICE_NUMBER_KEY as DEVICE_NUMBER_KEY,
@@ -253,7 +254,6 @@ def _checked_columns(store: Store, table: str, names: list[str]) -> str:
 
 def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | None) -> None:
     """Write the laptop's side of a clash: its insert, its changed fields, or its delete."""
-    where = " AND ".join(f"[{k}] = ?" for k in key)
     _checked_columns(store, table, [*key, *(new or {})])
     kind = op.lower()  # INSERT, UPDATE or DELETE, as the changeset names them
     if kind == "insert" and new:
@@ -261,10 +261,7 @@ def put_laptop_side(store: Store, table: str, op: str, key: dict, new: dict | No
         marks = ", ".join("?" for _ in new)
         store.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(new.values()))
     elif kind == "update" and new:
-        sets = ", ".join(f"[{c}] = ?" for c in new)
-        store.conn.execute(
-            f"UPDATE [{table}] SET {sets} WHERE {where}", [*new.values(), *key.values()]
-        )
+        store.conn.execute(_update_sql(table, key, list(new)), [*new.values(), *key.values()])
     elif kind == "delete":
         delete_by_key(store, table, key)
 
@@ -276,8 +273,18 @@ def delete_by_key(store: Store, table: str, key: dict) -> None:
 
 def _delete_sql(table: str, key: dict) -> str:
     """The DELETE of one row of ``table`` by its primary key (``key``'s values bound)."""
-    where = " AND ".join(f"[{k}] = ?" for k in key)
-    return f"DELETE FROM [{table}] WHERE {where}"
+    return f"DELETE FROM [{table}] WHERE {_key_where(key)}"
+
+
+def _update_sql(table: str, key: dict, columns: list[str]) -> str:
+    """The UPDATE of ``columns`` of one row of ``table`` in the main file, by its primary
+    key (the new values bound, then ``key``'s)."""
+    sets = ", ".join(f"[{c}] = ?" for c in columns)
+    return f"UPDATE main.[{table}] SET {sets} WHERE {_key_where(key)}"
+
+
+def _key_where(key: dict) -> str:
+    return " AND ".join(f"[{k}] = ?" for k in key)
 
 
 # -- copies and changesets ------------------------------------------------------------
@@ -576,9 +583,7 @@ def person_families(conn: Conn, ids: list[int]) -> list[tuple[int, int, str, Any
     merged into another is kept as that one) and of every person merged into them: the
     persons whose search keys are the kept persons' (:mod:`clinic.core.sync.derived`)."""
     kept: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_parts(ids):
         kept.update(
             r[0]
             for r in conn.execute(
@@ -586,10 +591,7 @@ def person_families(conn: Conn, ids: list[int]) -> list[tuple[int, int, str, Any
             )
         )
     found: list[Any] = []
-    ordered = sorted(kept)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_parts(sorted(kept)):
         found += conn.execute(
             f"SELECT id, id, name, id_number, phone FROM persons WHERE id IN ({marks}) "
             "UNION ALL SELECT id, merged_into, name, id_number, phone FROM persons "
@@ -876,8 +878,13 @@ def keep_sent_copy(base: Path, db_path: Path, device: int) -> None:
 RowKey = tuple[str, tuple[tuple[str, Any], ...]]
 
 
+def row_key(table: str, key: dict[str, Any]) -> RowKey:
+    """A row named by its table and primary key (column -> value), comparable and hashable."""
+    return table, tuple(sorted(key.items()))
+
+
 def _key_of(change: Change) -> RowKey:
-    return change.table, tuple(sorted(change.key.items()))
+    return row_key(change.table, change.key)
 
 
 def _differs(change: Change) -> bool:
@@ -911,7 +918,7 @@ def row_keys_read(rows: Any) -> set[RowKey]:
     """Row keys from :func:`row_keys_text`'s form (a JSON text or the parsed list)."""
     if isinstance(rows, str):
         rows = json.loads(rows) if rows else []
-    return {(str(table), tuple(sorted(key.items()))) for table, key in rows or ()}
+    return {row_key(str(table), key) for table, key in rows or ()}
 
 
 def _row(
@@ -933,11 +940,7 @@ def _put_values(conn: apsw.Connection, table: str, key: dict, values: dict[str, 
     """Some columns of one row written (the district's values a laptop takes)."""
     if not values:
         return
-    sets = ", ".join(f"[{c}] = ?" for c in values)
-    where = " AND ".join(f"[{k}] = ?" for k in key)
-    conn.execute(
-        f"UPDATE main.[{table}] SET {sets} WHERE {where}", (*values.values(), *key.values())
-    )
+    conn.execute(_update_sql(table, key, list(values)), (*values.values(), *key.values()))
 
 
 def apply_update(
@@ -1172,7 +1175,7 @@ def note_resend(conn: Conn, device: int, rows: set[RowKey]) -> None:
 
 def resend_later(store: Store, device: int, table: str, key: dict[str, Any]) -> None:
     """One row for laptop ``device``'s next update, whole (in the caller's transaction)."""
-    note_resend(store.conn, device, {(table, tuple(sorted(key.items())))})
+    note_resend(store.conn, device, {row_key(table, key)})
 
 
 def resend_rows(store: Store, device: int) -> set[RowKey]:
