@@ -9,10 +9,12 @@ names with a village or a status in words; numbers stay masked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
-from clinic.core.field_values import value_texts
+from clinic.core.field_values import Shown, value_texts
 from clinic.core.records import field_label, record_label
 from clinic.core.sync.review import masked_values
 from clinic.i18n import N_, _
@@ -44,23 +46,24 @@ class ConflictWords:
 def in_words(store: Store, item: dict[str, Any]) -> ConflictWords:
     """The clash in words. For a change, the district's side shows the fields the
     laptop changed (what the coordinator compares), not the whole record."""
-    table = item["table_name"]
+    table, op, kind = item["table_name"], item["op"], item["kind"]
     current = item["current"]
-    if item["op"] == "UPDATE" and current is not None and item["bundle_new"]:
+    if op == "UPDATE" and current is not None and item["bundle_new"]:
         current = {k: v for k, v in current.items() if k in item["bundle_new"]}
-    op, kind = item["op"], item["kind"]
+    # each column's rule read once for the three sides (a village list, a catalogue)
+    words: Callable[[str], Shown] = cache(partial(value_texts, store, table))
     return ConflictWords(
         record=record_label(table),
         change=_(CHANGES[op]) if op in CHANGES else op,
         kind=_(KINDS[kind]) if kind in KINDS else kind,
         key=" ".join(f"#{v}" for v in (item["row_key"] or {}).values()),
-        old=fields_text(store, table, item["bundle_old"]),
-        new=fields_text(store, table, item["bundle_new"]),
-        current=fields_text(store, table, current),
+        old=_fields_text(words, table, item["bundle_old"]),
+        new=_fields_text(words, table, item["bundle_new"]),
+        current=_fields_text(words, table, current),
     )
 
 
-def fields_text(store: Store, table: str, values: dict[str, Any] | None) -> str:
+def _fields_text(words: Callable[[str], Shown], table: str, values: dict[str, Any] | None) -> str:
     """``Venue: 村委会; Status: cancelled``: a side's fields by label, numbers masked,
     ids and codes in words; "—" for no record."""
     if values is None:
@@ -69,7 +72,7 @@ def fields_text(store: Store, table: str, values: dict[str, Any] | None) -> str:
     return _("; ").join(
         _("{field}: {value}").format(
             field=field_label(table, name),
-            value=value_texts(store, table, name)(value) if value not in (None, "") else "—",
+            value=words(name)(value) if value not in (None, "") else "—",
         )
         for name, value in shown.items()
         if name not in ("id", "uid")
