@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
 
 import pytest
 from hypothesis import given
@@ -213,6 +214,54 @@ def test_a_first_import_leaves_every_index_in_place(store, tmp_path, write_csv, 
     assert store.query(schema) == before
     plan = store.query("EXPLAIN QUERY PLAN SELECT id FROM persons WHERE name = '张三'")
     assert "persons_name" in plan[0]["detail"]
+
+
+def test_a_first_import_checks_references_before_it_commits(
+    store, tmp_path, write_csv, messy_rows, today, monkeypatch
+):
+    """Foreign keys are off while an empty database is loaded: a reference that
+    points nowhere still fails the import, and nothing is written."""
+    from clinic.core.imports.register_writer import HouseholdWriter
+
+    monkeypatch.setattr(HouseholdWriter, "village_id", lambda self, town, vil: 10**9)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        import_register(
+            store, write_csv(tmp_path / "r.csv", messy_rows(6)), skip_bad=True, today=today
+        )
+    assert store.scalar("SELECT count(*) FROM persons") == 0
+    assert store.scalar("SELECT count(*) FROM households") == 0
+    assert store.scalar("PRAGMA foreign_keys") == 1
+
+
+def test_a_first_import_leaves_foreign_keys_on(store, tmp_path, write_csv, messy_rows, today):
+    import_register(store, write_csv(tmp_path / "r.csv", messy_rows(6)), skip_bad=True, today=today)
+    assert store.scalar("PRAGMA foreign_keys") == 1
+    assert store.query("PRAGMA foreign_key_check") == []
+
+
+def test_a_database_filled_between_the_look_and_the_lock_gets_an_ordinary_import(
+    store, tmp_path, write_csv, messy_rows, today, monkeypatch
+):
+    """Another desk's persons written after the import saw an empty database:
+    the import matches them as any import would (here: the same file again
+    changes nothing)."""
+    path = write_csv(tmp_path / "r.csv", messy_rows(6))
+    first = import_register(store, path, skip_bad=True, today=today)
+    records = snapshot(store)
+    looks = []
+    is_fresh = reg._is_fresh
+
+    def stale_look(store_):
+        looks.append(1)
+        return len(looks) == 1 or is_fresh(store_)
+
+    monkeypatch.setattr(reg, "_is_fresh", stale_look)
+    again = import_register(store, path, skip_bad=True, today=today)
+    assert len(looks) >= 2
+    assert again.persons["created"] == 0
+    assert again.persons["unchanged"] == sum(first.persons.values())
+    assert snapshot(store) == records
+    assert store.scalar("PRAGMA foreign_keys") == 1
 
 
 @pytest.mark.parametrize("before", [None, 9])

@@ -189,15 +189,52 @@ def _write(
     dry_run: bool = False,
 ) -> None:
     """Write every row in one transaction, a batch of households at a time
-    (for a dry run: without search keys, which change no figure of the result)."""
+    (for a dry run: without search keys, which change no figure of the result).
+
+    A register loaded into a database without persons or households (the
+    first import of a district) only inserts: nothing can match, the indexes
+    are built once at the end rather than kept up to date row by row, and
+    the references are checked once at the end rather than row by row.
+    """
     households = _grouped(rows)
+    if not dry_run and _is_fresh(store):
+        try:
+            with bulk.foreign_keys_off(store):
+                _write_households(store, households, result, actor, progress, first_load=True)
+            return
+        except _NoLongerFresh:
+            pass  # another desk wrote persons meanwhile: an ordinary import
+    _write_households(store, households, result, actor, progress, dry_run=dry_run)
+
+
+class _NoLongerFresh(Exception):
+    """Not a user error: persons or households appeared between the look and
+    the write lock, so the import runs again as an ordinary one."""
+
+
+def _is_fresh(store: Store) -> bool:
+    return bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
+
+
+def _write_households(
+    store: Store,
+    households: dict[tuple, list[PersonRow]],
+    result: ImportResult,
+    actor: str,
+    progress: Progress | None,
+    *,
+    dry_run: bool = False,
+    first_load: bool = False,
+) -> None:
+    """The transaction of :func:`_write`; ``first_load``: into an empty
+    database, with foreign keys off (checked at the end)."""
+    total = sum(len(members) for members in households.values())
     done = 0
     with store.transaction(), bulk.large_cache(store), contextlib.ExitStack() as stack:
         villages_before = count(store, "villages")
-        # A register loaded into a database without persons or households (the
-        # first import of a district): nothing can match, and the indexes are
-        # built once at the end rather than kept up to date row by row.
-        fresh = bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
+        fresh = _is_fresh(store)
+        if first_load and not fresh:
+            raise _NoLongerFresh
         if fresh and not dry_run:
             stack.enter_context(bulk.indexes_built_after(store, _FILLED_TABLES))
         writer = HouseholdWriter(store, result, keys=not dry_run, fresh=fresh, writes=not dry_run)
@@ -211,20 +248,22 @@ def _write(
                 done += size
                 batch, size = [], 0
                 if progress:
-                    progress(done, len(rows))
+                    progress(done, total)
         if batch:
             writer.write(batch)
             done += size
             if progress:
-                progress(done, len(rows))
+                progress(done, total)
         result.villages_created = count(store, "villages") - villages_before
         audit_q.record(
             store,
             actor,
             "import_register",
             json.dumps({"file": result.file.name}, ensure_ascii=False),
-            len(rows),
+            total,
         )
+        if first_load:
+            bulk.check_foreign_keys(store, ("villages", *_FILLED_TABLES))
 
 
 # The tables an import fills: their indexes are built after the rows when the
