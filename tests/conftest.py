@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from clinic.i18n import set_language
 
@@ -28,6 +29,14 @@ NOW = dt.datetime(2026, 11, 24, 9, 30)
 # Copies of the synthetic sample files in ../shared/samples, kept with the
 # tests so a clone alone runs every test.
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+
+
+# Property tests have no deadline: a shared 2-core CI machine can take longer than
+# hypothesis's 200 ms over one example, and a deadline that fails only sometimes
+# is a flaky test (the suite times nothing; speed is measured in bench/). Loaded
+# here, before any test module is imported, so every @settings(...) inherits it.
+settings.register_profile("clinic", deadline=None)
+settings.load_profile("clinic")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -102,3 +102,24 @@ def test_domain_tests_drive_no_screen(path):
             params = {a.arg for a in node.args.args}
             assert not params & {"snap_compare", "terminal"}, node.name
     assert "pytest.mark.tmux" not in path.read_text(encoding="utf-8")
+
+
+def test_property_tests_have_no_deadline() -> None:
+    """Hypothesis's per-example deadline is a timing check, flaky on a loaded machine:
+    the suite's profile turns it off and no test turns it back on."""
+    from hypothesis import settings
+
+    assert settings.default.deadline is None
+    set_again = [
+        f"{path.relative_to(TESTS)}:{node.lineno}"
+        for path in python_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and ast.unparse(node.func).endswith("settings")
+        and any(
+            kw.arg == "deadline"
+            and not (isinstance(kw.value, ast.Constant) and kw.value.value is None)
+            for kw in node.keywords
+        )
+    ]
+    assert not set_again, set_again

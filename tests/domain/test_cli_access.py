@@ -175,7 +175,7 @@ def test_a_dry_run_needs_no_sign_in_and_writes_nothing(demo_path, samples):
     assert "Dry run, nothing written" in result.output
 
 
-def test_the_plan_of_a_roster_needs_nobody_writing_it_does(demo_path):
+def test_the_plan_of_a_roster_needs_nobody_writing_it_does(demo_path, cli_today):
     shown = run(
         demo_path, "day", "season", "--from", "2026-12-01", "--to", "2026-12-31", env=SIGNED_OUT
     )
