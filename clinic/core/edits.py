@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from clinic.i18n import _
@@ -95,6 +96,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def shown_or_empty(shown: Callable[[Any], str], value: Any) -> str:
+    """``shown(value)``, or "(empty)" for a field without a value (nothing, blank
+    text, an empty list): every clash a user reads, of a form or of a sync,
+    says it alike."""
+    return shown(value) if _plain(value) is not None else _("(empty)")
+
+
 # -- saving a form: the merge above, in the save's own transaction --------------------
 
 
@@ -109,8 +117,7 @@ class Told:
     def sentence(self, label: str, shown: Callable[[Any], str] = str) -> str:
         """In words, for the second desk: who changed what, to what, and what you typed."""
 
-        def text(value: Any) -> str:
-            return shown(value) if _plain(value) is not None else _("(empty)")
+        text = partial(shown_or_empty, shown)
 
         return _("{who} changed {field} from {was} to {now} at {time}; you typed {mine}.").format(
             who=self.actor or _("Another desk"),

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
-from clinic.core.edits import Told
+from clinic.core.edits import Told, shown_or_empty
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.text import plain, sentence
@@ -72,7 +72,7 @@ class ClashDialog(ClinicModal):
                 yield Button(_("Save choices (Ctrl+S)"), id="clash-done", variant="primary")
 
     def _text(self, field: str, value: Any) -> str:
-        return self.shown(field, value) if value not in (None, "", [], ()) else _("(empty)")
+        return shown_or_empty(partial(self.shown, field), value)
 
     def on_mount(self) -> None:
         self.query(RadioSet).first().focus()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
 
+from clinic.core.edits import shown_or_empty
 from clinic.core.field_values import Shown, value_texts
 from clinic.core.records import field_label, record_label
 from clinic.core.sync.review import masked_values
@@ -65,14 +66,14 @@ def in_words(store: Store, item: dict[str, Any]) -> ConflictWords:
 
 def _fields_text(words: Callable[[str], Shown], table: str, values: dict[str, Any] | None) -> str:
     """``Venue: 村委会; Status: cancelled``: a side's fields by label, numbers masked,
-    ids and codes in words; "—" for no record."""
+    ids and codes in words, "(empty)" for a field without a value; "—" for no record."""
     if values is None:
         return "—"
     shown = masked_values(values, table) or {}
     return _("; ").join(
         _("{field}: {value}").format(
             field=field_label(table, name),
-            value=words(name)(value) if value not in (None, "") else "—",
+            value=shown_or_empty(words(name), value),
         )
         for name, value in shown.items()
         if name not in ("id", "uid")

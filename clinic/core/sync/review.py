@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from clinic.core import merges
+from clinic.core.edits import shown_or_empty
 from clinic.core.errors import InputError, NotFoundError
 from clinic.core.field_values import value_texts
 from clinic.core.sync.derived import rebuild_person_keys
@@ -215,18 +215,14 @@ def merge_fields(store: Store, item: dict[str, Any]) -> list[dict[str, Any]]:
                 "field": name,
                 "district": current.get(name),
                 "laptop": value,
-                "district_text": _in_words(words, district),
-                "laptop_text": _in_words(words, laptop),
+                "district_text": shown_or_empty(words, district),
+                "laptop_text": shown_or_empty(words, laptop),
                 "clash": current.get(name) not in (old.get(name), value),
                 "typed": typed_allowed(store, table, name),
                 "table": table,
             }
         )
     return fields
-
-
-def _in_words(words: Callable[[Any], str], value: Any) -> str:
-    return _("(empty)") if value in (None, "") else words(value)
 
 
 def _settle_merged(
