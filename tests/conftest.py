@@ -12,6 +12,7 @@ their folder), asked for by name as a fixture.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import inspect
 import shutil
 from pathlib import Path
@@ -307,6 +308,27 @@ def clinic_cli():
         return CliRunner().invoke(cli, [*prefix, *args], env=env, catch_exceptions=False)
 
     return invoke
+
+
+# The benchmarks' scripts, as modules -----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bench_script():
+    """``bench_script("bench_sync")``: that script of bench/ loaded as a module (bench/
+    is no package), for the tests that keep the benchmarks measuring the real thing."""
+    folder = Path(__file__).resolve().parents[1] / "bench"
+    loaded: dict[str, object] = {}
+
+    def load(name: str):
+        if name not in loaded:
+            spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        return loaded[name]
+
+    return load
 
 
 # The tests' fixed day and time -------------------------------------------------

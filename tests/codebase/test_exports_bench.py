@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_export.py"
-
-
-def test_bench_export_small(tmp_path, require):
+def test_bench_export_small(tmp_path, require, bench_script):
     require("sqlite3")  # the baseline is the sqlite3 shell
-    spec = importlib.util.spec_from_file_location("bench_export", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = bench_script("bench_export")
     db = tmp_path / "v.db"
     bench.build(db, 5000)
     ours, rows = bench.time_clinic(db, tmp_path / "clinic.csv")

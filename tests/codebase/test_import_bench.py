@@ -4,24 +4,16 @@ row (so the timed import does all the work, none of it skipped)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from clinic.core.imports import REGISTER_COLUMNS, import_register
 from clinic.core.tables import map_headers, read_table
 from clinic.store import open_store
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_import.py"
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_import", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(bench_script):
+    return bench_script("bench_import")
 
 
 def test_header_variants_cover_every_accepted_spelling(bench):

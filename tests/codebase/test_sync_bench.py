@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_sync.py"
-
-
-def test_bench_sync_small(demo_path, tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_sync", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+def test_bench_sync_small(demo_path, tmp_path, bench_script):
+    bench = bench_script("bench_sync")
     result = bench.measure(demo_path, tmp_path, 2, 5)  # two laptops, five visits each
     assert result["visits"] == 5
     assert result["changes"] >= 10  # a visit and a handout each, and the export's audit row
