@@ -421,10 +421,18 @@ async def test_inputs_and_the_focused_field_are_clearly_visible(
         assert _contrast(pulse.background_colors[1], page) >= 30
         # The focused box stands out from the others, and its row's label is marked.
         assert _contrast(bp.background_colors[1], pulse.background_colors[1]) >= 60
-        assert bp.parent.has_class("-current") and not pulse.parent.has_class("-current")
+
+        def label(field):
+            return field.parent.query_one(".field-label")
+
+        marked = label(bp).styles.background
+        assert label(bp).has_class("-current") and not label(pulse).has_class("-current")
+        assert marked != label(pulse).styles.background
         await keys.press("enter")
-        assert app.screen.query_one("#glucose").parent.has_class("-current")
-        assert not bp.parent.has_class("-current")
+        glucose = app.screen.query_one("#glucose")
+        assert label(glucose).has_class("-current") and not label(bp).has_class("-current")
+        assert label(glucose).styles.background == marked
+        assert label(bp).styles.background == label(pulse).styles.background
 
 
 # -- #9 the walk-in form ------------------------------------------------------------------------

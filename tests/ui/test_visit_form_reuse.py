@@ -62,7 +62,7 @@ def assert_fresh_form_for(form, name: str, other: str) -> None:
     assert "Done at" not in _text(form, "#visit-title")
     assert not form.locked and not form.flags and not form._clashes
     assert form.focused is form.query_one("#bp", Input)
-    assert list(form.query(".field.-current")) == [form.query_one("#bp").parent]  # its label marked
+    assert list(form.query(".-current")) == [form.query_one("#bp").parent.query_one(".field-label")]
     assert form.title == f"Visit: {name}"
     for selector in ("#visit-title", "#person"):
         assert name in _text(form, selector) and other not in _text(form, selector)

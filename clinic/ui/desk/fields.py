@@ -63,9 +63,11 @@ def move_focus(widget: Widget | None) -> None:
 
 
 class CurrentRow:
-    """Marks the form row (``.field``) holding the focused field with ``-current``, so its
-    label stands out. (CSS ``:focus-within`` on the row did not restyle the label when
-    the focus moved on.)"""
+    """Marks the label (``.field-label``) of the form row (``.field``) holding the focused
+    field with ``-current``, so that it stands out. (CSS ``:focus-within`` on the row did
+    not restyle the label when the focus moved on.) The label alone: a class on the row
+    restyled the field too, an Input and its parts (about 2 ms of every move of the focus,
+    against 0.35 ms for the label)."""
 
     def on_focus(self) -> None:
         self._mark(True)
@@ -76,7 +78,8 @@ class CurrentRow:
     def _mark(self, current: bool) -> None:
         row = self.parent
         if row is not None and row.has_class("field"):
-            row.set_class(current, "-current")
+            for label in row.query_children(".field-label"):
+                label.set_class(current, "-current")
 
 
 class FieldInput(CurrentRow, Input):
