@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from clinic.core.database import Store
@@ -60,6 +62,18 @@ class ClinicScreen(Breakpoints, TranslatedBindings, Screen):
 
 class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
     _saving = False
+    _resumed = False
+
+    def post_message(self, message: Message) -> bool:
+        """A dialog's first ScreenResume without Textual's restyle of the whole dialog:
+        its widgets were styled as they were mounted, under the style sheets loaded
+        when it was pushed (a widget is restyled on its own as its classes or focus
+        change). The restyle was about a tenth of opening a dialog (Ctrl+R). Dialogs
+        only: the first screen of the app, pushed as it starts, needs it."""
+        if isinstance(message, events.ScreenResume) and not self._resumed:
+            self._resumed = True
+            message.refresh_styles = False
+        return super().post_message(message)
 
     def save_once(
         self,

@@ -1,7 +1,8 @@
 """What makes the desk's keys cheap (issue 12, point 3) keeps what they show.
 
 The footer is composed again only when its keys change; screens are born with
-the breakpoint classes Textual would give them; the visit form's panels are
+the breakpoint classes Textual would give them, and dialogs without a second
+styling of every widget as they first show; the visit form's panels are
 updated only when what they show changes; the real app keeps its long-lived
 objects out of the garbage collector's walks and collects while nobody types.
 Speed itself is measured in bench/bench_desk.py, never here.
@@ -176,3 +177,38 @@ def test_warm_up_imports_what_the_desk_keys_open(monkeypatch):
         assert importlib.util.find_spec(name) is not None, name
     monkeypatch.setattr(screen, "WARM_UP", ("clinic.no_such_module", *screen.WARM_UP))
     screen.warm_up(freeze=False)  # a module that fails is left to its key: no error here
+
+
+def _looks(screen) -> dict:
+    """What each widget of a screen is drawn with."""
+    return {
+        widget: (
+            str(widget.rich_style),
+            *(
+                str(getattr(widget.styles, rule))
+                for rule in ("display", "width", "height", "padding", "border", "background")
+            ),
+        )
+        for widget in screen.walk_children(with_self=True)
+    }
+
+
+async def test_a_dialog_opens_styled_as_textuals_restyle_would_style_it(
+    demo_path, make_app, open_desk, today_day, a_person
+):
+    """Dialogs skip Textual's restyle of the whole dialog when it first shows
+    (clinic.ui.base.ClinicModal): what it draws is what that restyle would give."""
+    p = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        await keys.type("150/95")
+        await keys.press("ctrl+r")
+        dialog = app.screen
+        assert type(dialog).__name__ == "HandoutDialog" and dialog._resumed
+        shown = _looks(dialog)
+        dialog.update_node_styles(animate=False)  # Textual's restyle at the resume
+        await pilot.pause()
+        assert _looks(dialog) == shown
