@@ -32,6 +32,12 @@ def breakpoint_classes(width: int, height: int, horizontal, vertical) -> set[str
     return found
 
 
+def css_state(app: Any) -> tuple:
+    """What the styles of a screen depend on beyond its own classes: the theme, and the
+    style sheets loaded (each screen adds its own file the first time it opens)."""
+    return (app.theme, app.ansi_color, len(app.stylesheet.source))
+
+
 class Breakpoints:
     """Mixed into the app's screens: born with the breakpoint classes (-narrow/-wide,
     -short/-tall) of the app's size. Textual adds them on the screen's first resize,
@@ -54,6 +60,23 @@ class Breakpoints:
             app.VERTICAL_BREAKPOINTS if vertical is None else vertical,
         )
         self.add_class(*classes, update=False)  # type: ignore[attr-defined]
+        self._born_under = css_state(app)
+
+    _born_under: tuple | None = None  # css_state when the screen was made in a running app
+    _resumed = False
+
+    def post_message(self, message: Message) -> bool:
+        """A screen's first ScreenResume without Textual's restyle of every widget when
+        the styles it was made under still hold: its widgets were styled as they were
+        mounted (a widget is restyled on its own as its classes or focus change). Were
+        the theme or the style sheets changed since (a screen's own file loads when it
+        is first pushed), the restyle happens. It was about a tenth of opening a dialog
+        (Ctrl+R)."""
+        if isinstance(message, events.ScreenResume) and not self._resumed:
+            self._resumed = True
+            if self._born_under is not None and self._born_under == css_state(self.app):  # type: ignore[attr-defined]
+                message.refresh_styles = False
+        return super().post_message(message)  # type: ignore[misc]
 
 
 class ClinicScreen(Breakpoints, TranslatedBindings, Screen):
@@ -62,18 +85,6 @@ class ClinicScreen(Breakpoints, TranslatedBindings, Screen):
 
 class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
     _saving = False
-    _resumed = False
-
-    def post_message(self, message: Message) -> bool:
-        """A dialog's first ScreenResume without Textual's restyle of the whole dialog:
-        its widgets were styled as they were mounted, under the style sheets loaded
-        when it was pushed (a widget is restyled on its own as its classes or focus
-        change). The restyle was about a tenth of opening a dialog (Ctrl+R). Dialogs
-        only: the first screen of the app, pushed as it starts, needs it."""
-        if isinstance(message, events.ScreenResume) and not self._resumed:
-            self._resumed = True
-            message.refresh_styles = False
-        return super().post_message(message)
 
     def save_once(
         self,

@@ -212,3 +212,21 @@ async def test_a_dialog_opens_styled_as_textuals_restyle_would_style_it(
         dialog.update_node_styles(animate=False)  # Textual's restyle at the resume
         await pilot.pause()
         assert _looks(dialog) == shown
+
+
+async def test_a_screen_opens_styled_as_textuals_restyle_would_style_it(
+    demo_path, make_app, open_desk
+):
+    """The same for a screen (F9's summary). A screen whose style sheet loads as it is
+    pushed keeps Textual's restyle (the sign-in at the start: its snapshot)."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_desk(app, pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen) and summary._resumed
+        shown = _looks(summary)
+        summary.update_node_styles(animate=False)
+        await pilot.pause()
+        assert _looks(summary) == shown

@@ -23,6 +23,7 @@ from clinic.core import desk, edits
 from clinic.core import vitals as V
 from clinic.core.errors import ClinicError, FieldError, FormError
 from clinic.i18n import N_, _, join_list
+from clinic.ui.base import css_state
 from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
@@ -151,11 +152,6 @@ class VisitScreen(VisitPanels):
         self.show_visit()
         self._reopened = True
 
-    def _css_state(self) -> tuple:
-        """What the styles of the form depend on beyond its own classes: the theme, and
-        the style sheets loaded (each screen adds its own file the first time it opens)."""
-        return (self.app.theme, self.app.ansi_color, len(self.app.stylesheet.source))
-
     def post_message(self, message: Message) -> bool:
         """Textual restyles every widget of a screen pushed; a reopened form's styles are
         current already (a widget is restyled as its classes change, the filling
@@ -163,12 +159,12 @@ class VisitScreen(VisitPanels):
         Sixty widgets restyled for nothing were a third of a Ctrl+O."""
         if isinstance(message, events.ScreenResume) and self._reopened:
             self._reopened = False
-            if self._styled_under == self._css_state():
+            if self._styled_under == css_state(self.app):
                 message.refresh_styles = False
         return super().post_message(message)
 
     def on_screen_resume(self) -> None:
-        self._styled_under = self._css_state()
+        self._styled_under = css_state(self.app)
 
     @property
     def idle(self) -> bool:
