@@ -42,7 +42,8 @@ class Breakpoints:
     """Mixed into the app's screens: born with the breakpoint classes (-narrow/-wide,
     -short/-tall) of the app's size. Textual adds them on the screen's first resize,
     after its widgets were styled, and styled them all again for it: a share of
-    every screen opened (the visit form at each Ctrl+O, each dialog)."""
+    every screen opened (the visit form at each Ctrl+O, each dialog). Nor restyled
+    whole when they show with their styles current (``post_message``)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,22 +61,30 @@ class Breakpoints:
             app.VERTICAL_BREAKPOINTS if vertical is None else vertical,
         )
         self.add_class(*classes, update=False)  # type: ignore[attr-defined]
-        self._born_under = css_state(app)
+        self._styled_under = css_state(app)
+        self._styles_current = True
 
-    _born_under: tuple | None = None  # css_state when the screen was made in a running app
-    _resumed = False
+    _styled_under: tuple | None = None  # css_state its widgets were last styled under
+    _styles_current = False  # its next ScreenResume may go without Textual's restyle
+
+    def styles_kept(self) -> None:
+        """The widgets' styles are current (a screen kept and filled anew: the visit
+        form): its next ScreenResume goes without the restyle, as a new screen's does."""
+        self._styles_current = True
 
     def post_message(self, message: Message) -> bool:
-        """A screen's first ScreenResume without Textual's restyle of every widget when
-        the styles it was made under still hold: its widgets were styled as they were
-        mounted (a widget is restyled on its own as its classes or focus change). Were
-        the theme or the style sheets changed since (a screen's own file loads when it
-        is first pushed), the restyle happens. It was about a tenth of opening a dialog
-        (Ctrl+R)."""
-        if isinstance(message, events.ScreenResume) and not self._resumed:
-            self._resumed = True
-            if self._born_under is not None and self._born_under == css_state(self.app):  # type: ignore[attr-defined]
+        """A ScreenResume without Textual's restyle of every widget for a screen just
+        made (or kept, ``styles_kept``) whose styles still hold: its widgets were styled
+        as they were mounted, and a widget is restyled on its own as its classes or
+        focus change. Were the theme or the style sheets changed since (a screen's own
+        file loads as it is first pushed: the sign-in at the start), the restyle
+        happens. It was about a tenth of opening a dialog (Ctrl+R) and a third of a
+        Ctrl+O on the kept visit form."""
+        if isinstance(message, events.ScreenResume):
+            now = css_state(self.app)  # type: ignore[attr-defined]
+            if self._styles_current and self._styled_under == now:
                 message.refresh_styles = False
+            self._styles_current, self._styled_under = False, now
         return super().post_message(message)  # type: ignore[misc]
 
 

@@ -16,6 +16,7 @@ from textual.widgets._footer import FooterKey
 
 from clinic.ui import memory
 from clinic.ui.base import breakpoint_classes
+from clinic.ui.desk.handout import HandoutDialog
 from clinic.ui.desk.summary import SummaryScreen
 
 SIZE = (120, 40)
@@ -193,12 +194,34 @@ def _looks(screen) -> dict:
     }
 
 
+def _restyles_counted(monkeypatch, screen_class) -> list:
+    """The screens of ``screen_class`` that Textual restyled whole, from now on."""
+    restyled: list = []
+    restyle = screen_class.update_node_styles
+
+    def counted(self, animate: bool = True) -> None:
+        restyled.append(self)
+        restyle(self, animate)
+
+    monkeypatch.setattr(screen_class, "update_node_styles", counted)
+    return restyled
+
+
+async def _drawn_as_a_restyle_would_draw_it(pilot, screen) -> None:
+    shown = _looks(screen)
+    screen.update_node_styles(animate=False)  # Textual's restyle at the resume
+    await pilot.pause()
+    assert _looks(screen) == shown
+
+
 async def test_a_dialog_opens_styled_as_textuals_restyle_would_style_it(
-    demo_path, make_app, open_desk, today_day, a_person
+    demo_path, make_app, open_desk, today_day, a_person, monkeypatch
 ):
-    """Dialogs skip Textual's restyle of the whole dialog when it first shows
-    (clinic.ui.base.ClinicModal): what it draws is what that restyle would give."""
+    """Dialogs go without Textual's restyle of the whole dialog when they first show
+    (clinic.ui.base.Breakpoints.post_message): what one draws is what that restyle
+    would give."""
     p = a_person(consent=True, not_on_day=today_day["id"])
+    restyled = _restyles_counted(monkeypatch, HandoutDialog)
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
@@ -206,27 +229,20 @@ async def test_a_dialog_opens_styled_as_textuals_restyle_would_style_it(
         await keys.press("enter", "ctrl+o")
         await keys.type("150/95")
         await keys.press("ctrl+r")
-        dialog = app.screen
-        assert type(dialog).__name__ == "HandoutDialog" and dialog._resumed
-        shown = _looks(dialog)
-        dialog.update_node_styles(animate=False)  # Textual's restyle at the resume
-        await pilot.pause()
-        assert _looks(dialog) == shown
+        assert isinstance(app.screen, HandoutDialog) and restyled == []
+        await _drawn_as_a_restyle_would_draw_it(pilot, app.screen)
 
 
 async def test_a_screen_opens_styled_as_textuals_restyle_would_style_it(
-    demo_path, make_app, open_desk
+    demo_path, make_app, open_desk, monkeypatch
 ):
     """The same for a screen (F9's summary). A screen whose style sheet loads as it is
     pushed keeps Textual's restyle (the sign-in at the start: its snapshot)."""
+    restyled = _restyles_counted(monkeypatch, SummaryScreen)
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_desk(app, pilot)
         await pilot.press("f9")
         await pilot.pause()
-        summary = app.screen
-        assert isinstance(summary, SummaryScreen) and summary._resumed
-        shown = _looks(summary)
-        summary.update_node_styles(animate=False)
-        await pilot.pause()
-        assert _looks(summary) == shown
+        assert isinstance(app.screen, SummaryScreen) and restyled == []
+        await _drawn_as_a_restyle_would_draw_it(pilot, app.screen)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Label, SelectionList, Static
 
@@ -23,7 +22,6 @@ from clinic.core import desk, edits
 from clinic.core import vitals as V
 from clinic.core.errors import ClinicError, FieldError, FormError
 from clinic.i18n import N_, _, join_list
-from clinic.ui.base import css_state
 from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
@@ -82,8 +80,6 @@ class VisitScreen(VisitPanels):
         self._catalogue_shown: list | None = None  # the conditions the list offers
         self._drafts_sent = 0  # drafts queued on the writer, and the newest one answered:
         self._drafts_answered = 0  # the form is idle (may be reused) once they are equal
-        self._styled_under: tuple | None = None  # the app's CSS when last on the screen
-        self._reopened = False
         self._start_visit(visit_id, volunteer_id)
 
     def _start_visit(self, visit_id: int, volunteer_id: int | None) -> None:
@@ -150,21 +146,7 @@ class VisitScreen(VisitPanels):
         self._start_visit(visit_id, volunteer_id)
         self.load()
         self.show_visit()
-        self._reopened = True
-
-    def post_message(self, message: Message) -> bool:
-        """Textual restyles every widget of a screen pushed; a reopened form's styles are
-        current already (a widget is restyled as its classes change, the filling
-        included) unless the theme or the style sheets changed meanwhile: then only.
-        Sixty widgets restyled for nothing were a third of a Ctrl+O."""
-        if isinstance(message, events.ScreenResume) and self._reopened:
-            self._reopened = False
-            if self._styled_under == css_state(self.app):
-                message.refresh_styles = False
-        return super().post_message(message)
-
-    def on_screen_resume(self) -> None:
-        self._styled_under = css_state(self.app)
+        self.styles_kept()  # restyled as it was filled: no restyle of all sixty widgets
 
     @property
     def idle(self) -> bool:
