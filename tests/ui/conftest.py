@@ -85,6 +85,22 @@ def open_desk(today):
     return open_
 
 
+@pytest.fixture
+def open_visit_form(open_desk):
+    """``await open_visit_form(app, pilot, person)``: the desk open (``open_desk``), the
+    person's name typed, Enter (checked in) and Ctrl+O; checks the visit form is open
+    and returns the Keys."""
+
+    async def open_(app, pilot, person) -> Keys:
+        keys = await open_desk(app, pilot)
+        await keys.type(person["name"])
+        await keys.press("enter", "ctrl+o")
+        assert type(app.screen).__name__ == "VisitScreen"
+        return keys
+
+    return open_
+
+
 async def _settle(pilot, app) -> None:
     """Workers done, every write asked for written, their callbacks run, screen drawn."""
     await pilot.pause()

@@ -108,15 +108,13 @@ async def test_no_consent_no_check_in(
 
 
 async def test_bad_vitals_are_refused_and_the_draft_kept(
-    demo_path, demo_store, today_day, a_person, make_app, open_desk
+    demo_path, demo_store, today_day, a_person, make_app, open_visit_form
 ):
     day = today_day
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("1500/95")
         assert "systolic" in str(app.screen.query_one("#bp-error").render())
         await keys.press("enter")
@@ -363,7 +361,7 @@ def test_summary_snapshot(demo_path, snap_compare, lang, make_app):
 
 
 async def test_handout_dialog_shows_sheets_left_and_warns(
-    demo_path, demo_store, today_day, a_person, make_app, open_desk
+    demo_path, demo_store, today_day, a_person, make_app, open_visit_form
 ):
     from clinic.core.desk import handouts
 
@@ -372,9 +370,7 @@ async def test_handout_dialog_shows_sheets_left_and_warns(
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("150/95")
         await keys.press("ctrl+r")
         first = str(app.screen.query_one("#templates").get_option_at_index(0).prompt)

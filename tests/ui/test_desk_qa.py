@@ -8,15 +8,13 @@ SIZE = (120, 36)
 
 
 async def test_follow_up_survives_reopening_a_draft(
-    demo_path, demo_store, today_day, a_person, make_app, open_desk
+    demo_path, demo_store, today_day, a_person, make_app, open_visit_form
 ):
     day = today_day
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("130/80")  # no flag: no follow-up proposed
         app.screen.query_one("#follow_up_due").focus()
         await keys.type("3m")
@@ -32,15 +30,13 @@ async def test_follow_up_survives_reopening_a_draft(
 
 
 async def test_a_cleared_proposal_stays_cleared_on_reopening(
-    demo_path, demo_store, today_day, a_person, make_app, open_desk
+    demo_path, demo_store, today_day, a_person, make_app, open_visit_form
 ):
     day = today_day
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("150/95")  # raised: 3m proposed
         assert app.screen.query_one("#follow_up_due").value == "3m"
         app.screen.query_one("#follow_up_due").focus()
@@ -197,15 +193,13 @@ async def test_desk_fits_120_columns_in_chinese(
 
 
 async def test_handout_list_shows_condition_names_with_the_star_first(
-    demo_path, demo_store, today_day, a_person, make_app, open_desk
+    demo_path, demo_store, today_day, a_person, make_app, open_visit_form
 ):
     day = today_day
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("150/95")
         await keys.press("ctrl+r")
         box = app.screen.query_one("#templates")

@@ -31,14 +31,12 @@ def _footer_text(screen) -> list[tuple[str, str]]:
 
 
 async def test_footer_is_not_composed_again_while_its_keys_stay(
-    demo_path, today_day, a_person, make_app, open_desk
+    demo_path, today_day, a_person, make_app, open_visit_form
 ):
     p = a_person(consent=True, not_on_day=today_day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         assert type(app.screen).__name__ == "VisitScreen"
         before = _footer_keys(app.screen)
         assert "ctrl+d" in [k.key for k in before]
@@ -112,14 +110,12 @@ async def test_screens_are_born_with_the_classes_of_the_size(demo_path, make_app
 
 
 async def test_flags_panel_updated_only_when_it_changes(
-    demo_path, today_day, a_person, make_app, open_desk
+    demo_path, today_day, a_person, make_app, open_visit_form
 ):
     p = a_person(consent=True, not_on_day=today_day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         screen = app.screen
         flags = screen.query_one("#flags")
         updates = []
@@ -215,7 +211,7 @@ async def _drawn_as_a_restyle_would_draw_it(pilot, screen) -> None:
 
 
 async def test_a_dialog_opens_styled_as_textuals_restyle_would_style_it(
-    demo_path, make_app, open_desk, today_day, a_person, monkeypatch
+    demo_path, make_app, open_visit_form, today_day, a_person, monkeypatch
 ):
     """Dialogs go without Textual's restyle of the whole dialog when they first show
     (clinic.ui.base.Breakpoints.post_message): what one draws is what that restyle
@@ -224,9 +220,7 @@ async def test_a_dialog_opens_styled_as_textuals_restyle_would_style_it(
     restyled = _restyles_counted(monkeypatch, HandoutDialog)
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("150/95")
         await keys.press("ctrl+r")
         assert isinstance(app.screen, HandoutDialog) and restyled == []

@@ -10,15 +10,13 @@ SIZE = (120, 40)
 
 @pytest.mark.ui
 async def test_print_key_in_the_handout_dialog(
-    demo_path, demo_store, browser, today_day, a_person, today, make_app, open_desk
+    demo_path, demo_store, browser, today_day, a_person, today, make_app, open_visit_form
 ):
     day = today_day
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("150/95")
         await keys.press("ctrl+r")
         assert type(app.screen).__name__ == "HandoutDialog"

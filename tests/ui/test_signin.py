@@ -158,14 +158,12 @@ async def test_another_clinician_signing_in_at_the_desk_becomes_its_volunteer(
 
 
 async def test_idle_minutes_lock_the_screen_and_the_pin_gives_back_the_form_as_typed(
-    demo_path, today_day, a_person, make_app, open_desk, test_pin
+    demo_path, today_day, a_person, make_app, open_visit_form, test_pin
 ):
     p = a_person(consent=True, not_on_day=today_day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         await keys.type("150/95")
         await keys.type("6.1")
         typed = {w.id: w.value for w in app.screen.query(Input)}
