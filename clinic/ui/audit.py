@@ -21,6 +21,7 @@ from clinic.core import audit
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.threads import deliver
 
 RIGHT = "manage_users"
 
@@ -108,7 +109,7 @@ class AuditScreen(ClinicScreen):
         with self.app.open_store() as store:
             total = audit.count(store, filters)
             rows = audit.entries(store, filters, offset=offset)
-        self.app.call_from_thread(self.show, rows, total)
+        deliver(self, self.show, rows, total)
 
     def show(self, rows: list[audit.AuditEntry], total: int) -> None:
         table = self.query_one("#audit-table", DataTable)

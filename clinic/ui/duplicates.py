@@ -21,6 +21,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, plain, sentence
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 RIGHT = "merge_persons"
@@ -97,9 +98,9 @@ class DuplicatesScreen(ClinicScreen):
                 pairs = merges.pair_items(store)
                 made = merges.merges(store)
         except ClinicError as exc:  # a busy or damaged database: said where "Loading…" was
-            self.app.call_from_thread(self._status, exc.message)
+            deliver(self, self._status, exc.message)
             return
-        self.app.call_from_thread(self.show, pairs, made)
+        deliver(self, self.show, pairs, made)
 
     def show(self, pairs: list[dict[str, Any]], made: list[dict[str, Any]]) -> None:
         table = self.query_one("#dupes-pairs", DataTable)

@@ -14,6 +14,7 @@ from clinic.ui import registry
 from clinic.ui.base import ClinicScreen
 from clinic.ui.labels import status_label, weekday_label
 from clinic.ui.text import cell, fill, lines
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.columns import fit_columns
 
 
@@ -88,7 +89,7 @@ class HomeScreen(ClinicScreen):
                 upcoming_days(store, today),
                 follow_up_totals(store, today)["due"],
             )
-        self.app.call_from_thread(self.show, *data)
+        deliver(self, self.show, *data)
 
     def show(self, numbers: dict, days: list[dict], follow_ups: int) -> None:
         import datetime as dt

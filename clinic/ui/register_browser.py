@@ -21,6 +21,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.text import fill, lines, sentence, shown
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.paged_table import PagedTable
 
 
@@ -206,7 +207,7 @@ class RegistersScreen(ClinicScreen):
 
         with self.app.open_store() as store:
             hits = find_persons(store, text, limit=50, today=self.app.today())
-        self.app.call_from_thread(self.show_hits, text, hits)
+        deliver(self, self.show_hits, text, hits)
 
     def show_hits(self, text: str, hits: list) -> None:
         if self.query_one("#search", Input).value.strip() != text:
@@ -233,7 +234,7 @@ class RegistersScreen(ClinicScreen):
 
         with self.app.open_store() as store:
             detail = person_detail(store, person_id, self.app.today())
-        self.app.call_from_thread(self.show_detail, detail)
+        deliver(self, self.show_detail, detail)
 
     def show_detail(self, detail) -> None:
         if detail is None or self.detail is None or detail.hit.id != self.detail.hit.id:
@@ -256,9 +257,9 @@ class RegistersScreen(ClinicScreen):
             with self.app.open_store() as store:
                 numbers = reveal_numbers(store, person_id, by=self.app.user)
         except ClinicError as exc:
-            self.app.call_from_thread(show_error, self, exc, box=None, severity="warning")
+            deliver(self, show_error, self, exc, box=None, severity="warning")
             return
-        self.app.call_from_thread(self.show_revealed, person_id, numbers)
+        deliver(self, self.show_revealed, person_id, numbers)
 
     def show_revealed(self, person_id: int, numbers: dict[str, str]) -> None:
         if self.detail is not None and self.detail.hit.id == person_id:

@@ -30,6 +30,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
+from clinic.ui.threads import deliver
 
 
 class SignInBase(ClinicScreen):
@@ -212,9 +213,9 @@ class SignInScreen(SignInBase):
             with self.app.open_store() as store:
                 user = users.sign_in(store, name, pin)
         except ClinicError as exc:
-            self.app.call_from_thread(self.refused, exc)
+            deliver(self, self.refused, exc)
             return
-        self.app.call_from_thread(self.dismiss, user)
+        deliver(self, self.dismiss, user)
 
     def refused(self, exc: ClinicError) -> None:
         pin = self.query_one("#pin", Input)
@@ -314,6 +315,6 @@ class FirstUserScreen(SignInBase):
             with self.app.open_store() as store:
                 user = users.add_user(store, name, {"coordinator"}, pin, by=None)
         except ClinicError as exc:
-            self.app.call_from_thread(self.refused, exc)
+            deliver(self, self.refused, exc)
             return
-        self.app.call_from_thread(self.dismiss, user)
+        deliver(self, self.dismiss, user)

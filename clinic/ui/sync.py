@@ -41,6 +41,7 @@ from clinic.i18n import N_, _, ngettext
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, lines
+from clinic.ui.threads import deliver
 
 # What a changeset's operations are called on screen (the bundle header's counts).
 OPERATIONS = {"insert": N_("added"), "update": N_("changed"), "delete": N_("deleted")}
@@ -198,9 +199,9 @@ class SyncScreen(ClinicScreen):
             with self.app.open_store() as store:
                 state = read_state(store)
         except ClinicError as exc:
-            self.app.call_from_thread(self._load_failed, exc)
+            deliver(self, self._load_failed, exc)
             return
-        self.app.call_from_thread(self.show, state)
+        deliver(self, self.show, state)
 
     def _load_failed(self, error: ClinicError) -> None:
         self.loading = False

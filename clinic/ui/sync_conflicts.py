@@ -24,6 +24,7 @@ from clinic.core.sync.conflict_words import ConflictWords, in_words
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, plain, sentence
+from clinic.ui.threads import deliver
 
 RIGHT = "import_registers"
 
@@ -80,7 +81,7 @@ class SyncConflictsScreen(ClinicScreen):
     def load(self) -> None:
         with self.app.open_store() as store:
             rows = [{**row, "words": in_words(store, row)} for row in review.conflicts(store)]
-        self.app.call_from_thread(self.show, rows)
+        deliver(self, self.show, rows)
 
     def show(self, rows: list[dict[str, Any]]) -> None:
         table = self.query_one("#conflicts-table", DataTable)
@@ -158,7 +159,7 @@ class SyncConflictsScreen(ClinicScreen):
     def load_fields(self, row: dict[str, Any]) -> None:
         with self.app.open_store() as store:
             fields = review.merge_fields(store, row)
-        self.app.call_from_thread(self._ask_fields, int(row["id"]), fields)
+        deliver(self, self._ask_fields, int(row["id"]), fields)
 
     def _ask_fields(self, conflict_id: int, fields: list[dict[str, Any]]) -> None:
         from clinic.ui.merge_dialog import FieldMergeDialog

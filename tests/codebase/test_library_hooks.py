@@ -64,3 +64,14 @@ def test_no_other_private_method_of_a_library_is_extended():
             if isinstance(owner, ast.Call) and getattr(owner.func, "id", "") == "super":
                 found.append(f"{path.name}: super().{node.attr}")
     assert not found, found
+
+
+def test_textual_still_marks_the_nodes_it_removes():
+    """clinic.ui.threads.still_shown: a worker's result is dropped for a screen whose
+    widgets Textual is removing, which it marks ``_pruning`` (the screen is still
+    attached meanwhile). tests/ui/test_worker_results.py shows it at work."""
+    from textual.app import App as TextualApp
+    from textual.dom import DOMNode
+
+    assert DOMNode()._pruning is False
+    assert "node._pruning = True" in inspect.getsource(TextualApp._prune)

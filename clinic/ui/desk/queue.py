@@ -18,6 +18,7 @@ from clinic.core import desk
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, fill
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.columns import fit_columns
 
 # Names the desks' kept visit forms are installed under (App.install_screen), one each.
@@ -84,7 +85,7 @@ class DeskQueue(ClinicScreen):
             # The clock's minute is part of it: minutes waited move on even when nothing is written.
             stamp = (desk.queue_stamp(store, day_id), self.app.now().strftime("%H:%M"))
         if stamp != self._stamp:
-            self.app.call_from_thread(self.refresh_queue)
+            deliver(self, self.refresh_queue)
 
     def refresh_queue(self, select: int | None = None) -> None:
         if self.day is None:

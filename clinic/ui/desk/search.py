@@ -20,6 +20,7 @@ from clinic.ui.desk.fields import NOT_TYPED, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.labels import sex_short
 from clinic.ui.text import cell, sentence
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.columns import fit_columns
 
 RESULTS_LIMIT = 30  # check-in results shown; one more is fetched to know there are more
@@ -83,7 +84,7 @@ class DeskSearch(ClinicScreen):
     def run_search(self, text: str) -> None:
         with self.app.open_store() as store:
             hits = desk.find(store, text, self.app.today(), limit=RESULTS_LIMIT + 1)
-        self.app.call_from_thread(self.show_hits, text, hits)
+        deliver(self, self.show_hits, text, hits)
 
     def show_hits(self, text: str, hits: list) -> None:
         if self.query_one("#search", Input).value.strip() != text:

@@ -20,6 +20,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, lines, sentence
+from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
 
 
@@ -74,9 +75,9 @@ class RosterPreview(ClinicModal):
                 plan = p.plan_roster(store, self.date_from, self.date_to)
                 data = plan.to_json(store)
             except ClinicError as exc:
-                self.app.call_from_thread(show_error, self, exc)
+                deliver(self, show_error, self, exc)
                 return
-        self.app.call_from_thread(self.show_plan, plan, data)
+        deliver(self, self.show_plan, plan, data)
 
     def show_plan(self, plan: p.RosterPlan, data: dict) -> None:
         self.plan = plan
@@ -146,12 +147,14 @@ class RosterPreview(ClinicModal):
 
     def apply_failed(self, exc: ClinicError) -> None:
         self.applying = False
-        show_error(self, exc)
+        show_error(self if still_shown(self) else self.app.screen, exc)
 
     def applied_done(self, n: int) -> None:
         self.applied = True
-        self.notify(_("Written: {n} new assignments (status invited).").format(n=n))
-        self.dismiss(True)
+        # Said even when the preview was closed while it wrote: the roster changed.
+        self.app.notify(_("Written: {n} new assignments (status invited).").format(n=n))
+        if still_shown(self):
+            self.dismiss(True)
 
     def action_close(self) -> None:
         self.dismiss(self.applied)

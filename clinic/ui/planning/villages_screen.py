@@ -23,6 +23,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.text import cell, lines, shown
+from clinic.ui.threads import deliver
 
 
 class VillagesScreen(ClinicScreen):
@@ -63,7 +64,7 @@ class VillagesScreen(ClinicScreen):
             today = self.app.today()
             ranks = p.where_next(store, today)
             rows = None if ranking else p.village_overview(store, today)
-        self.app.call_from_thread(self._fill, ranking, ranks, rows)
+        deliver(self, self._fill, ranking, ranks, rows)
 
     def _fill(self, ranking: bool, ranks: list, rows: list[dict] | None) -> None:
         if ranking != self.ranking:
@@ -212,13 +213,13 @@ class VillagesScreen(ClinicScreen):
                     today=today,
                 )
         except ClinicError as exc:
-            self.app.call_from_thread(show_error, self, exc)
+            deliver(self, show_error, self, exc)
             return
         except OSError as exc:
             message = _("Cannot write {file}: {reason}").format(
                 file=path, reason=exc.strerror or exc
             )
-            self.app.call_from_thread(self.notify, message, severity="error")
+            self.app.call_from_thread(self.app.notify, message, severity="error")
             return
         message = _("Wrote {rows} follow-ups to {file}.").format(rows=result.rows, file=path)
-        self.app.call_from_thread(self.notify, message, timeout=10)
+        self.app.call_from_thread(self.app.notify, message, timeout=10)

@@ -35,6 +35,7 @@ from clinic.ui.report.commands import ReportCommands
 from clinic.ui.report.export_panel import PACK, ExportingScreen
 from clinic.ui.report.figures import figures_table
 from clinic.ui.text import cell, sentence
+from clinic.ui.threads import deliver
 
 LABEL_CELLS = 14  # a bar's label at least: 7 Chinese characters, or 14 letters
 
@@ -139,7 +140,7 @@ class ReportScreen(ExportingScreen):
         with self.app.open_store() as store:
             villages = village_choices(store)
             orgs = organisation_choices(store)
-        self.app.call_from_thread(self._show_choices, villages, orgs)
+        deliver(self, self._show_choices, villages, orgs)
 
     def _show_choices(self, villages: list[dict], orgs: list[dict]) -> None:
         self.query_one("#village", Select).set_options(
@@ -201,9 +202,9 @@ class ReportScreen(ExportingScreen):
             try:
                 report = build_report(store, filters)
             except ClinicError as exc:
-                self.app.call_from_thread(show_error, self, exc)
+                deliver(self, show_error, self, exc)
                 return
-        self.app.call_from_thread(self.show, filters, report)
+        deliver(self, self.show, filters, report)
 
     def show(self, filters, report) -> None:
         self.filters = filters

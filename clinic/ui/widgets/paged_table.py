@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 
 from clinic.core.database import Store
 from clinic.ui.text import cell
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.columns import fit_columns
 
 Fetch = Callable[[Store, Any, int], list[dict]]
@@ -95,7 +96,7 @@ class PagedTable(DataTable):
         def work() -> None:
             with self.app.open_store() as store:
                 rows = fetch(store, after, self.PAGE)
-            self.app.call_from_thread(self._receive, generation, rows)
+            deliver(self, self._receive, generation, rows)
 
         self.run_worker(work, thread=True, group=f"page-{id(self)}", exit_on_error=False)
 
