@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from clinic.core.errors import ClinicError, FieldError, FormError
 from clinic.ui.text import sentence
+from clinic.ui.threads import still_shown
 
 
 def _named_fields(exc: ClinicError) -> dict[str, str]:
@@ -48,15 +49,21 @@ def show_error(
     style: str = "",
     timeout: float | None = None,
 ) -> None:
-    """Show ``exc`` on the screen of ``where`` (a screen or any widget on it).
+    """Show ``exc`` on the screen of ``where`` (a screen or any widget on it). When
+    that screen has gone meanwhile (a form closed while its save waited for the
+    lock), all of it in a notification on the screen of the moment: a failure is
+    never dropped, nor put in another screen's boxes.
 
     ``box`` is the form's message box (a widget or a selector; None: always a
     notification for what no field takes). ``template`` puts the sentence into
     a larger one (``{reason}``), e.g. "The sheet could not be saved: {reason}";
     ``style`` colours it in the box; ``timeout`` keeps a notification longer.
     """
-    screen = where if isinstance(where, Screen) else where.screen
     named = _named_fields(exc)
+    if not still_shown(where):
+        _notify(where, list(named.values()) or [exc.message], template, severity, timeout)
+        return
+    screen = where if isinstance(where, Screen) else where.screen
     beside: list[Widget] = []
     rest: list[str] = []
     for name, message in named.items():
@@ -73,16 +80,25 @@ def show_error(
     if not named:
         rest.append(exc.message)
     if rest:
-        text = "\n".join(rest)
-        if template:
-            text = template.format(reason=text)
         target = _one(screen, box) if isinstance(box, str) else box
         if isinstance(target, Static):
-            target.update(sentence(text, style))
+            target.update(sentence(_joined(rest, template), style))
             target.call_after_refresh(target.scroll_visible)  # a long form scrolls at 80×24
         else:
-            screen.app.notify(text, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
+            _notify(screen, rest, template, severity, timeout)
     _focus_first(screen, beside, named)
+
+
+def _joined(messages: list[str], template: str) -> str:
+    text = "\n".join(messages)
+    return template.format(reason=text) if template else text
+
+
+def _notify(
+    where: Widget, messages: list[str], template: str, severity: str, timeout: float | None
+) -> None:
+    text = _joined(messages, template)
+    where.app.notify(text, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
 
 
 def _focus_first(screen: Screen, beside: list[Widget], named: dict[str, str]) -> None:

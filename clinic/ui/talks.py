@@ -22,6 +22,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import cursor_id, form_footer
 from clinic.ui.text import cell, sentence, shown
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 _CSS = """
@@ -163,7 +164,7 @@ class TalksDialog(ClinicModal):
 
     def _deleted(self) -> None:
         self.changed = True
-        if self.is_attached:
+        if still_shown(self):
             self.load()
 
     def action_close(self) -> None:
@@ -241,8 +242,8 @@ class TalkForm(ClinicModal):
         # holds the lock, and closes once the talk is saved.
         self.save_once(
             write,
-            done=lambda saved_id: self.dismiss(saved_id) if self.is_attached else None,
-            failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
+            done=lambda saved_id: self.dismiss(saved_id) if still_shown(self) else None,
+            failed=lambda exc: show_error(self, exc),
         )
 
     @on(Button.Pressed, "#cancel")

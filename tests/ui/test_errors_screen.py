@@ -56,6 +56,34 @@ async def test_show_error_puts_other_errors_in_the_form_box_or_a_notification():
         assert [n.message for n in app._notifications] == ["No clinic day number 9."]
 
 
+async def test_an_error_for_a_form_closed_meanwhile_is_shown_on_the_screen_of_the_moment():
+    """A save that failed after its form was closed (it waited for another desk's lock):
+    the sentence is still said, on the screen the user is on."""
+    from textual.screen import ModalScreen
+
+    class Form(ModalScreen):
+        def compose(self) -> ComposeResult:
+            yield Static("", id="error")
+
+    async with FormApp().run_test() as pilot:
+        app = pilot.app
+        form = Form()
+        await app.push_screen(form)
+        await pilot.pause()
+        app.pop_screen()
+        await pilot.pause()
+        show_error(form, errors.NotFoundError("No clinic day number 9."))
+        exc = _raised(lambda: V.parse_bp("1500/95"))  # names a field the screen shown has
+        show_error(form, exc)
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == ["No clinic day number 9.", exc.message]
+        # Nothing put in the boxes of the screen shown, which are not that form's.
+        assert str(app.query_one("#error", Static).render()) == ""
+        assert str(app.query_one("#bp-error", Static).render()) == ""
+        assert not app.query_one("#bp").has_class("-invalid")
+
+
 async def test_a_wrong_reading_refuses_done_beside_its_field(
     demo_path, demo_store, today_day, a_person, make_app, open_desk
 ):

@@ -25,6 +25,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import lines, plain, sentence
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
 
 HEAD_WIDTH = 14  # cells for the section names beside the items
@@ -212,7 +213,7 @@ class HandoutDialog(ClinicModal):
         app.write(
             write,
             done=lambda result: self.handed_out(then_print, *result),
-            failed=lambda exc: show_error(self if self.is_attached else app.screen, exc),
+            failed=lambda exc: show_error(self, exc),
         )
 
     def handed_out(self, then_print: bool, ids: list[int], paths, warnings: list[str]) -> None:
@@ -231,7 +232,7 @@ class HandoutDialog(ClinicModal):
                 print_sheet(app, *paths)
         for warning in warnings:
             app.notify(warning, severity="warning")
-        if self.is_attached:
+        if still_shown(self):
             self.dismiss(ids)
 
     def action_cancel(self) -> None:

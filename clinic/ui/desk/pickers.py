@@ -19,6 +19,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.labels import status_label, weekday_label
 from clinic.ui.text import cell, plain, shown
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
 
 
@@ -122,8 +123,8 @@ class WalkInDay(ClinicModal):
         # holds the lock, and closes once the day is made.
         self.save_once(
             lambda store: desk.create_walk_in_day(store, village_id, date, org_id),
-            done=lambda day_id: self.dismiss(day_id) if self.is_attached else None,
-            failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
+            done=lambda day_id: self.dismiss(day_id) if still_shown(self) else None,
+            failed=lambda exc: show_error(self, exc),
         )
 
     @on(Input.Submitted, "#date")

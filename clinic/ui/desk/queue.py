@@ -18,7 +18,7 @@ from clinic.core import desk
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, fill
-from clinic.ui.threads import deliver
+from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
 
 # Names the desks' kept visit forms are installed under (App.install_screen), one each.
@@ -172,7 +172,7 @@ class DeskQueue(ClinicScreen):
         queue = codes[(codes.index(current) + 1) % len(codes)]
         self.app.write(
             lambda store: desk.set_queue(store, visit_id, queue),
-            done=lambda _r: self.is_attached and self.refresh_queue(select=visit_id),
+            done=lambda _r: still_shown(self) and self.refresh_queue(select=visit_id),
         )
 
     def action_next_state(self) -> None:
@@ -182,7 +182,7 @@ class DeskQueue(ClinicScreen):
         day, volunteer_id, now, user = self.day, self.volunteer_id, self.app.now(), self.app.user
         self.app.write(
             lambda store: desk.advance_state(store, day, visit_id, volunteer_id, now, by=user),
-            done=lambda _r: self.is_attached and self.refresh_queue(select=visit_id),
+            done=lambda _r: still_shown(self) and self.refresh_queue(select=visit_id),
         )
 
     @on(DataTable.RowSelected, "#queue")

@@ -28,6 +28,7 @@ from clinic.ui.desk.search import DeskSearch
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.memory import freeze_long_lived
 from clinic.ui.text import fill, shown
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
 
 REFRESH_SECONDS = 3.0
@@ -225,7 +226,7 @@ class DeskScreen(DeskSearch, DeskQueue):
                 for vid in ids:
                     desk.join_desk(store, day_id, vid)
 
-        self.app.write(write, done=lambda _r: self.is_attached and self.refresh_bar())
+        self.app.write(write, done=lambda _r: still_shown(self) and self.refresh_bar())
 
     def remember(self) -> None:
         if self.day is not None:

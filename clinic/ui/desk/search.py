@@ -20,7 +20,7 @@ from clinic.ui.desk.fields import NOT_TYPED, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.labels import sex_short
 from clinic.ui.text import cell, sentence
-from clinic.ui.threads import deliver
+from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
 
 RESULTS_LIMIT = 30  # check-in results shown; one more is fetched to know there are more
@@ -238,7 +238,7 @@ class DeskSearch(ClinicScreen):
             self.notify(
                 _("{name} was already checked in today.").format(name=name), severity="warning"
             )
-        if self.is_attached:
+        if still_shown(self):
             self.refresh_queue(select=visit_id)
 
     def action_walk_in(self) -> None:

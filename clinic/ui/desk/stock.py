@@ -14,6 +14,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import plain
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
 
 
@@ -84,11 +85,11 @@ class StockDialog(ClinicModal):
 
     def _saved(self) -> None:
         self.notify(_("Stock saved."))
-        if self.is_attached:
+        if still_shown(self):
             self.dismiss(None)
 
     def _failed(self, exc: ClinicError) -> None:
-        show_error(self if self.is_attached else self.app.screen, exc)
+        show_error(self, exc)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from clinic.i18n import N_, _, join_list, ngettext
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import fill, sentence
 from clinic.ui.text import lines as text_lines
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
 
 
@@ -64,7 +65,7 @@ class SummaryScreen(ClinicScreen):
         self.notify(
             hours_message(n, day_summary.summary(self.app.store, self.day_id)), markup=False
         )
-        if self.is_attached:
+        if still_shown(self):
             self.action_reload()
 
     def action_back(self) -> None:

@@ -16,6 +16,7 @@ from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, sentence, shown
+from clinic.ui.threads import still_shown
 
 
 class AssignDialog(ClinicModal):
@@ -118,7 +119,7 @@ class AssignDialog(ClinicModal):
 
     def _assigned(self, name: str, warnings: list[str]) -> None:
         self.changed = True
-        if not self.is_attached:
+        if not still_shown(self):
             return
         text = _("{name} assigned.").format(name=shown(name))
         if warnings:

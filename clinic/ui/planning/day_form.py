@@ -21,6 +21,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
 from clinic.ui.text import cell
+from clinic.ui.threads import still_shown
 
 # The day's fields (clinic.core.planning.DAY_FORM_FIELDS): their widgets, their labels.
 WIDGETS = {
@@ -162,7 +163,7 @@ class DayForm(ClinicModal):
         )
 
     def failed(self, exc: ClinicError) -> None:
-        show_error(self if self.is_attached else self.app.screen, exc)
+        show_error(self, exc)
 
     def saved(self, day: p.DayInput, day_id: int, result: Saved | None, problems: list) -> None:
         if result is not None and result.clashes:
@@ -172,7 +173,7 @@ class DayForm(ClinicModal):
             self.app.notify(problem, title=_("Check the team"), severity="warning", timeout=10)
         if warning := holidays.coverage_warning(day.date, day.date):
             self.app.notify(warning, title=_("Public holidays"), severity="warning", timeout=15)
-        if self.is_attached:
+        if still_shown(self):
             self.dismiss(day_id)
 
     def ask(self, result: Saved) -> None:

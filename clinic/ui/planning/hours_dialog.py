@@ -18,6 +18,7 @@ from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import sentence
+from clinic.ui.threads import still_shown
 
 
 class HoursDialog(ClinicModal):
@@ -71,7 +72,7 @@ class HoursDialog(ClinicModal):
         assignment_id = self.assignment["id"]
         self.app.write(
             lambda store: p.set_hours(store, assignment_id, hours),
-            done=lambda _result: self.dismiss(True) if self.is_attached else None,
+            done=lambda _result: self.dismiss(True) if still_shown(self) else None,
             failed=lambda exc: show_error(self, exc, box="#hours-error"),
         )
 

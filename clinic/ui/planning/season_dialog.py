@@ -22,6 +22,7 @@ from clinic.i18n import N_, _, ngettext
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, sentence
+from clinic.ui.threads import still_shown
 
 
 class SeasonDialog(ClinicModal):
@@ -165,7 +166,7 @@ class SeasonDialog(ClinicModal):
                 len(ids),
             ).format(n=len(ids))
         )
-        if self.is_attached:
+        if still_shown(self):
             self.dismiss(True)
 
     def action_close(self) -> None:

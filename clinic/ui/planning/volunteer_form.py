@@ -26,6 +26,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
 from clinic.ui.text import cell
+from clinic.ui.threads import still_shown
 
 
 def _phone_field(typed: str, old: str | None) -> str | None:
@@ -144,8 +145,8 @@ class VolunteerForm(ClinicModal):
         # holds the lock, and closes once the volunteer is saved.
         self.save_once(
             lambda store: p.save_volunteer(store, vol, volunteer_id),
-            done=lambda saved_id: self.dismiss(saved_id) if self.is_attached else None,
-            failed=lambda exc: show_error(self if self.is_attached else self.app.screen, exc),
+            done=lambda saved_id: self.dismiss(saved_id) if still_shown(self) else None,
+            failed=lambda exc: show_error(self, exc),
         )
 
     @on(Button.Pressed, "#cancel")
