@@ -11,14 +11,17 @@ their folder), asked for by name as a fixture.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import importlib.util
 import inspect
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from textual import app as textual_app
 
 from clinic.i18n import set_language
 
@@ -38,6 +41,27 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 # here, before any test module is imported, so every @settings(...) inherits it.
 settings.register_profile("clinic", deadline=None)
 settings.load_profile("clinic")
+
+
+# Pilot.press waits for the app to be idle after each key, twice, by sleeping 20 ms at a
+# time until a sleep goes by without the process working (textual._wait): 40 ms a key at
+# least, in which the CPU did nothing, most of a screen test's time. Between the keys of
+# one press the same check goes 2 ms at a time; Pilot.pause, where a test waits for the
+# screen to settle, keeps Textual's 20 ms (timers and refreshes due within it happen).
+async def _keys_idle(min_sleep: float = 0, max_sleep: float = 1) -> None:
+    start = time.monotonic()
+    while True:
+        cpu = time.process_time()
+        await asyncio.sleep(_KEY_IDLE_STEP)
+        elapsed = time.monotonic() - start
+        if elapsed >= max_sleep:
+            return
+        if elapsed > min_sleep and time.process_time() - cpu < _KEY_IDLE_STEP / 20:
+            return
+
+
+_KEY_IDLE_STEP = 1 / 500
+textual_app.wait_for_idle = _keys_idle
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -123,3 +123,17 @@ def test_property_tests_have_no_deadline() -> None:
         )
     ]
     assert not set_again, set_again
+
+
+def test_keys_in_one_press_wait_for_idle_in_short_steps() -> None:
+    """tests/conftest.py shortens the idle wait Pilot.press makes after each key (the
+    name ``wait_for_idle`` that textual.app calls in ``App._press_keys``): a Textual
+    release that waits otherwise must fail here, not make the suite slow again unseen."""
+    import inspect
+
+    from textual import app as textual_app
+    from textual._wait import wait_for_idle
+
+    assert "await wait_for_idle(0)" in inspect.getsource(textual_app.App._press_keys)
+    assert textual_app.wait_for_idle is not wait_for_idle
+    assert textual_app.wait_for_idle.__module__ == "conftest"
