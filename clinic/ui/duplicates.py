@@ -21,7 +21,7 @@ from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, plain, sentence
-from clinic.ui.threads import deliver
+from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 RIGHT = "merge_persons"
@@ -236,4 +236,7 @@ class DuplicatesScreen(ClinicScreen):
         self.action_reload()
 
     def _failed(self, error: ClinicError) -> None:
-        self._status(error.message)
+        if still_shown(self):
+            self._status(error.message)
+        else:  # left while it wrote: the failure is still said
+            self.app.notify(error.message, severity="error")

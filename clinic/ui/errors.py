@@ -51,8 +51,9 @@ def show_error(
 ) -> None:
     """Show ``exc`` on the screen of ``where`` (a screen or any widget on it). When
     that screen has gone meanwhile (a form closed while its save waited for the
-    lock), all of it in a notification on the screen of the moment: a failure is
-    never dropped, nor put in another screen's boxes.
+    lock, the desk's kept visit form left), all of it in a notification on the
+    screen of the moment: a failure is never dropped, nor put in another screen's
+    boxes.
 
     ``box`` is the form's message box (a widget or a selector; None: always a
     notification for what no field takes). ``template`` puts the sentence into

@@ -41,7 +41,7 @@ from clinic.i18n import N_, _, ngettext
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, lines
-from clinic.ui.threads import deliver
+from clinic.ui.threads import deliver, still_shown
 
 # What a changeset's operations are called on screen (the bundle header's counts).
 OPERATIONS = {"insert": N_("added"), "update": N_("changed"), "delete": N_("deleted")}
@@ -339,14 +339,18 @@ class SyncScreen(ClinicScreen):
     def _done(self, done: Callable, result: Any) -> None:
         self.busy = False
         self._result(done(result))
-        self.action_reload()
+        if still_shown(self):
+            self.action_reload()
 
     def _failed(self, error: ClinicError) -> None:
         self.busy = False
         show_error(self, error, box="#sync-result", style="bold red")
 
     def _result(self, text: str) -> None:
-        self.query_one("#sync-result", Static).update(lines(*text.split("\n")))
+        if still_shown(self):
+            self.query_one("#sync-result", Static).update(lines(*text.split("\n")))
+        else:  # left while it ran: what it did is still said
+            self.app.notify(text)
 
     def action_export_bundle(self) -> None:
         self._run(

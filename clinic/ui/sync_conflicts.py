@@ -24,7 +24,7 @@ from clinic.core.sync.conflict_words import ConflictWords, in_words
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.text import cell, plain, sentence
-from clinic.ui.threads import deliver
+from clinic.ui.threads import deliver, still_shown
 
 RIGHT = "import_registers"
 
@@ -202,4 +202,7 @@ class SyncConflictsScreen(ClinicScreen):
         self.action_reload()
 
     def _failed(self, error: ClinicError) -> None:
-        self._status(error.message)
+        if still_shown(self):
+            self._status(error.message)
+        else:  # left while it wrote: the failure is still said
+            self.app.notify(error.message, severity="error")

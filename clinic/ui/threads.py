@@ -2,7 +2,7 @@
 
 Why: a screen loads in a worker thread and fills itself with the result on the
 UI thread (``App.call_from_thread``). By then the screen may be gone: a dialog
-closed with Escape while it loaded, the app quitting. Filling a screen whose
+closed with Escape while it loaded, the app quitting, a kept screen left. Filling a screen whose
 widgets were removed raised ``NoMatches`` in the worker, and a failed worker
 stops the app (seen in CI: the home screen's counts arriving as a test's app
 shut down). The result of a screen no longer shown has nobody to read it.
@@ -13,18 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual.dom import DOMNode
+from textual.dom import DOMNode, NoScreen
 
 
 def still_shown(node: DOMNode) -> bool:
-    """``node`` is in the running app and not being removed: Textual marks a node
-    and everything under it ``_pruning`` as it removes them, children first, while
-    the node itself is still attached."""
+    """``node`` is on a screen of the app's stack (the top one, or one under a dialog),
+    in the running app, and not being removed. Textual marks a node and everything
+    under it ``_pruning`` as it removes them, children first, while the node itself is
+    still attached; and a screen kept for later (the desk's visit form) stays attached
+    once it has been left."""
     try:
         app = node.app
-    except RuntimeError:  # Textual's NoActiveAppError: removed, and asked from a thread
+        screen = node.screen
+    except (RuntimeError, NoScreen):  # NoActiveAppError: removed, asked from a thread
         return False
-    return app.is_running and node.is_attached and not node._pruning
+    return app.is_running and node.is_attached and not node._pruning and screen in app.screen_stack
 
 
 def deliver(node: DOMNode, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -70,3 +70,24 @@ async def test_a_screen_being_removed_is_no_longer_shown(demo_path, make_app):
         await app.pop_screen()
         await pilot.pause()
     assert seen == [True, False]
+
+
+async def test_a_kept_screen_left_is_no_longer_shown(demo_path, make_app):
+    """A screen kept for later (as the desk keeps its visit form) stays attached once
+    left: its results are not for the screen shown, and show_error does not write into
+    its boxes (tests/ui/test_errors_screen.py)."""
+    app = make_app(demo_path, "en")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        kept = _Probe([])
+        app.install_screen(kept, name="kept")
+        await app.push_screen("kept")
+        await pilot.pause()
+        assert still_shown(kept) and still_shown(kept.query_one("#body"))
+        await app.pop_screen()
+        await pilot.pause()
+        assert kept.is_attached and not still_shown(kept)
+        assert not still_shown(kept.query_one("#body"))
+        calls: list[int] = []
+        assert await asyncio.to_thread(deliver, kept, calls.append, 1) is None
+        assert calls == []

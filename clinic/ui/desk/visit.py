@@ -27,6 +27,7 @@ from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.text import lines, plain, sentence, shown
+from clinic.ui.threads import still_shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 from clinic.ui.widgets.footer import Footer
 
@@ -391,11 +392,11 @@ class VisitScreen(VisitPanels):
     def shown(self) -> bool:
         """The form is open (on the screen, or under a dialog of its own). Left, it stays
         mounted for the desk's next visit: ``is_attached`` no longer tells."""
-        return self.is_attached and self in self.app.screen_stack
+        return still_shown(self)
 
     def save_failed(self, exc: ClinicError) -> None:
         self._shown_problems = {}  # show_error may have written beside the fields
-        show_error(self if self.shown else self.app.screen, exc)
+        show_error(self, exc)  # left meanwhile: a notification, not the next form's boxes
 
     def saved(self, sent: desk.VisitForm, result: edits.Saved, finished) -> None:
         """A save is written: show what another desk changed underneath, ask about

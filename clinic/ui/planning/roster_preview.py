@@ -136,18 +136,20 @@ class RosterPreview(ClinicModal):
 
     @work(thread=True, exclusive=True, group="roster")
     def run_apply(self) -> None:
-        """Plan again and write in one transaction, on this worker's own connection."""
-        with self.app.open_store() as store:
+        """Plan again and write in one transaction, on this worker's own connection;
+        what it did is said even if the app is closing meanwhile."""
+        app = self.app
+        with app.open_store() as store:
             try:
                 plan = p.apply_roster(store, self.date_from, self.date_to)
             except ClinicError as exc:
-                self.app.call_from_thread(self.apply_failed, exc)
+                app.call_from_thread(self.apply_failed, exc)
                 return
-        self.app.call_from_thread(self.applied_done, len(plan.result.proposals))
+        app.call_from_thread(self.applied_done, len(plan.result.proposals))
 
     def apply_failed(self, exc: ClinicError) -> None:
         self.applying = False
-        show_error(self if still_shown(self) else self.app.screen, exc)
+        show_error(self, exc)
 
     def applied_done(self, n: int) -> None:
         self.applied = True
@@ -157,4 +159,6 @@ class RosterPreview(ClinicModal):
             self.dismiss(True)
 
     def action_close(self) -> None:
+        if self.applying:  # closed once written: the days screen then shows the new team
+            return
         self.dismiss(self.applied)

@@ -201,25 +201,26 @@ class VillagesScreen(ClinicScreen):
         from clinic.core.exports.follow_up_list import export_follow_up_list, follow_up_list_name
         from clinic.core.reports import ReportFilters
 
-        today = self.app.today()
-        path = export_target(self.app.db_path, follow_up_list_name(village, today))
+        app = self.app  # its answer is said even if the screen was left meanwhile
+        today = app.today()
+        path = export_target(app.db_path, follow_up_list_name(village, today))
         try:
-            with self.app.open_store() as store:
+            with app.open_store() as store:
                 result = export_follow_up_list(
                     store,
                     path,
                     filters=ReportFilters(villages=(village,)),
-                    actor=self.app.actor,
+                    actor=app.actor,
                     today=today,
                 )
         except ClinicError as exc:
-            deliver(self, show_error, self, exc)
+            app.call_from_thread(show_error, self, exc)
             return
         except OSError as exc:
             message = _("Cannot write {file}: {reason}").format(
                 file=path, reason=exc.strerror or exc
             )
-            self.app.call_from_thread(self.app.notify, message, severity="error")
+            app.call_from_thread(app.notify, message, severity="error")
             return
         message = _("Wrote {rows} follow-ups to {file}.").format(rows=result.rows, file=path)
-        self.app.call_from_thread(self.app.notify, message, timeout=10)
+        app.call_from_thread(app.notify, message, timeout=10)

@@ -25,6 +25,7 @@ from clinic.i18n import _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.text import sentence
+from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 # The pack: every dataset and the charts in one workbook (clinic export pack).
@@ -228,15 +229,16 @@ class ExportingScreen(ClinicScreen):
     @work(thread=True, exclusive=True, group="report-export")
     def run_export(self, dataset: str, filters, path: Path, fmt: str, unmasked: bool) -> None:
         worker = get_current_worker()
-        with self.app.open_store() as store:
+        app = self.app  # its answer is said even if the report was left meanwhile
+        with app.open_store() as store:
             try:
-                total = export_size(store, dataset, fmt, filters, today=self.app.today())
-                self.app.call_from_thread(self._progress, 0, total)
+                total = export_size(store, dataset, fmt, filters, today=app.today())
+                deliver(self, self._progress, 0, total)
 
                 def progress(n: int) -> None:
                     if worker.is_cancelled:
                         raise ExportCancelled
-                    self.app.call_from_thread(self._progress, n, total)
+                    deliver(self, self._progress, n, total)
 
                 result = write_export(
                     store,
@@ -245,20 +247,20 @@ class ExportingScreen(ClinicScreen):
                     filters=filters,
                     fmt=fmt,
                     unmasked=unmasked,
-                    actor=self.app.actor,
-                    today=self.app.today(),
+                    actor=app.actor,
+                    today=app.today(),
                     progress=progress,
                 )
             except ExportCancelled:
-                self.app.call_from_thread(
+                app.call_from_thread(
                     self._export_done, _("Export cancelled; no file was written."), "warning"
                 )
                 return
             except ClinicError as exc:
-                self.app.call_from_thread(self._export_done, exc.message, "error")
+                app.call_from_thread(self._export_done, exc.message, "error")
                 return
             except OSError as exc:
-                self.app.call_from_thread(
+                app.call_from_thread(
                     self._export_done,
                     _("Cannot write {file}: {reason}").format(
                         file=path, reason=exc.strerror or exc
@@ -266,7 +268,7 @@ class ExportingScreen(ClinicScreen):
                     "error",
                 )
                 return
-        self.app.call_from_thread(
+        app.call_from_thread(
             self._export_done,
             _("Wrote {rows} rows to {file}.").format(rows=result.rows, file=path),
             "information",
@@ -276,11 +278,12 @@ class ExportingScreen(ClinicScreen):
         self.query_one("#progress", ProgressBar).update(total=max(total, n, 1), progress=n)
 
     def _export_done(self, message: str, severity: str) -> None:
-        self.query_one("#export-message", Static).update(sentence(message))  # a file name
-        if severity == "information":
-            bar_widget = self.query_one("#progress", ProgressBar)
-            bar_widget.update(progress=bar_widget.total or 0)
-        self.notify(message, severity=severity)
+        if still_shown(self):
+            self.query_one("#export-message", Static).update(sentence(message))  # a file name
+            if severity == "information":
+                bar_widget = self.query_one("#progress", ProgressBar)
+                bar_widget.update(progress=bar_widget.total or 0)
+        self.app.notify(message, severity=severity)  # type: ignore[arg-type]
 
     def action_cancel_export(self) -> None:
         for worker in self.workers:
