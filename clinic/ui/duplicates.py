@@ -20,8 +20,9 @@ from clinic.core import merges
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.errors import show_error
 from clinic.ui.text import cell, plain, sentence
-from clinic.ui.threads import deliver, still_shown
+from clinic.ui.threads import deliver
 from clinic.ui.widgets.confirm import ConfirmDialog
 
 RIGHT = "merge_persons"
@@ -236,7 +237,4 @@ class DuplicatesScreen(ClinicScreen):
         self.action_reload()
 
     def _failed(self, error: ClinicError) -> None:
-        if still_shown(self):
-            self._status(error.message)
-        else:  # left while it wrote: the failure is still said
-            self.app.notify(error.message, severity="error")
+        show_error(self, error, box="#dupes-status")  # left meanwhile: said in a notification

@@ -23,8 +23,9 @@ from clinic.core.sync import review
 from clinic.core.sync.conflict_words import ConflictWords, in_words
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
+from clinic.ui.errors import show_error
 from clinic.ui.text import cell, plain, sentence
-from clinic.ui.threads import deliver, still_shown
+from clinic.ui.threads import deliver
 
 RIGHT = "import_registers"
 
@@ -202,7 +203,4 @@ class SyncConflictsScreen(ClinicScreen):
         self.action_reload()
 
     def _failed(self, error: ClinicError) -> None:
-        if still_shown(self):
-            self._status(error.message)
-        else:  # left while it wrote: the failure is still said
-            self.app.notify(error.message, severity="error")
+        show_error(self, error, box="#conflicts-status")  # left meanwhile: said in a notification

@@ -2,9 +2,9 @@
 
 Why: a screen loads in a worker thread and fills itself with the result on the
 UI thread (``App.call_from_thread``). By then the screen may be gone: a dialog
-closed with Escape while it loaded, the app quitting, a kept screen left. Filling a screen whose
-widgets were removed raised ``NoMatches`` in the worker, and a failed worker
-stops the app (seen in CI: the home screen's counts arriving as a test's app
+closed with Escape while it loaded, the app quitting, a kept screen left.
+Filling a screen whose widgets were removed raised ``NoMatches`` in the worker,
+and a failed worker stops the app (seen in CI: the home screen's counts arriving as a test's app
 shut down). The result of a screen no longer shown has nobody to read it.
 """
 

@@ -153,7 +153,7 @@ class RosterPreview(ClinicModal):
 
     def applied_done(self, n: int) -> None:
         self.applied = True
-        # Said even when the preview was closed while it wrote: the roster changed.
+        # Said even when the preview has gone (the app closing as it wrote).
         self.app.notify(_("Written: {n} new assignments (status invited).").format(n=n))
         if still_shown(self):
             self.dismiss(True)
