@@ -15,6 +15,7 @@ from functools import partial
 from textual.binding import ActiveBinding, Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.widgets import Input
 
 from clinic.i18n import _, current_language
 
@@ -89,3 +90,14 @@ class ScreenKeysProvider(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), run, help=shown)
+
+
+def search_key(box: Input) -> None:
+    """The / key of a screen with a search or filter box (bound with ``priority``, so
+    it reaches the screen before the box types it): it goes to the box; in the box,
+    as the footer tells, it changes nothing, so what is typed next is the search;
+    after other text it is typed (a household number may hold one)."""
+    if box.has_focus and box.value:
+        box.insert_text_at_cursor("/")
+    else:
+        box.focus()

@@ -20,6 +20,7 @@ from clinic.core.categories import category_label, category_short, tag_label
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
+from clinic.ui.keys import search_key
 from clinic.ui.text import fill, lines, sentence, shown
 from clinic.ui.threads import deliver
 from clinic.ui.widgets.paged_table import PagedTable
@@ -38,7 +39,7 @@ def _sex(code: str | None) -> str:
 class RegistersScreen(ClinicScreen):
     CSS_PATH = "register_browser.tcss"
     BINDINGS = [
-        Binding("slash", "focus_search", N_("Search"), key_display="/"),
+        Binding("slash", "focus_search", N_("Search"), key_display="/", priority=True),
         Binding("escape", "clear_search", N_("Clear search")),
         Binding("tab", "app.focus_next", N_("Next list"), show=True, key_display="Tab"),
         Binding("ctrl+r", "reveal", N_("Whole ID and phone numbers (coordinator)"), show=False),
@@ -119,7 +120,7 @@ class RegistersScreen(ClinicScreen):
 
     # -- navigation ---------------------------------------------------------
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        search_key(self.query_one("#search", Input))
 
     def action_focus(self, name: str) -> None:
         self.query_one(f"#{name}").focus()

@@ -351,3 +351,16 @@ async def test_villages_screen_writes_the_follow_up_list(demo_path, demo_store, 
     detail = json.loads(log["detail"])
     assert log["action"] == "export" and detail["dataset"] == "follow-ups"
     assert detail["filters"]["villages"] == [village] and detail["format"] == "html"
+
+
+async def test_the_filter_key_in_the_filter_box_is_not_typed(demo_path, make_app, go):
+    """ "/ Filter": from the list to the name filter; pressed again there, nothing typed."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6")
+        box = app.screen.query_one("#vol-name", Input)
+        assert not box.has_focus
+        await go(pilot, app, "slash")
+        assert box.has_focus
+        await go(pilot, app, "slash", "a")
+        assert box.value == "a"

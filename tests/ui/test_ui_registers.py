@@ -172,3 +172,28 @@ async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch
         assert "The database x.db is busy." in messages
         assert any("ZeroDivisionError" in m and "safe" in m for m in messages)
         assert app.return_code is None and app.is_running
+
+
+async def test_the_search_key_in_the_search_box_is_not_typed(demo_path, demo_store, make_app):
+    """The footer says "/ Search": pressed in the search box (where the screen opens), it
+    leaves the box as it was, so what is typed next is the search; after other text it is
+    typed (a household number may hold one); from a list it goes back to the box."""
+    name = demo_store.scalar("SELECT name FROM persons ORDER BY id LIMIT 1")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        search = app.screen.query_one("#search")
+        assert search.has_focus
+        await pilot.press("slash", *name)
+        await settle(app, pilot)
+        assert search.value == name
+        persons = app.screen.query_one("#persons", PagedTable)
+        assert any(str(persons.get_row_at(i)[0]) == name for i in range(persons.row_count))
+        await pilot.press("slash", "1")
+        assert search.value == name + "/1"
+        await pilot.press("tab")
+        assert not search.has_focus
+        await pilot.press("slash")
+        assert search.has_focus and search.value == name + "/1"

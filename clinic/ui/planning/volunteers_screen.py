@@ -26,7 +26,7 @@ from clinic.core.planning.availability import describe
 from clinic.core.privacy import mask_phone
 from clinic.i18n import N_, _, ngettext, pick
 from clinic.ui.base import ClinicScreen
-from clinic.ui.keys import ScreenKeysProvider
+from clinic.ui.keys import ScreenKeysProvider, search_key
 from clinic.ui.planning.volunteer_form import VolunteerForm
 from clinic.ui.planning.weekend_list import WeekendList
 from clinic.ui.planning.widgets import cursor_id
@@ -39,7 +39,7 @@ class VolunteersScreen(ClinicScreen):
     COMMANDS = {ScreenKeysProvider}
     CSS_PATH = ["planning.tcss", "volunteers.tcss"]
     BINDINGS = [
-        Binding("slash", "focus_filter", N_("Filter"), key_display="/"),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/", priority=True),
         Binding("n", "new", N_("New volunteer")),
         Binding("e", "edit", N_("Edit")),
         Binding("w", "weekend", N_("Weekend list (cadre)")),
@@ -195,7 +195,7 @@ class VolunteersScreen(ClinicScreen):
 
     # -- actions ---------------------------------------------------------------
     def action_focus_filter(self) -> None:
-        self.query_one("#vol-name", Input).focus()
+        search_key(self.query_one("#vol-name", Input))
 
     def action_clear_filter(self) -> None:
         self.query_one("#vol-name", Input).value = ""
