@@ -95,9 +95,15 @@ class ScreenKeysProvider(Provider):
 def search_key(box: Input) -> None:
     """The / key of a screen with a search or filter box (bound with ``priority``, so
     it reaches the screen before the box types it): it goes to the box; in the box,
-    as the footer tells, it changes nothing, so what is typed next is the search;
-    after other text it is typed (a household number may hold one)."""
-    if box.has_focus and box.value:
+    see :func:`types_search_key`."""
+    if box.has_focus and types_search_key(box):
         box.insert_text_at_cursor("/")
     else:
         box.focus()
+
+
+def types_search_key(box: Input) -> bool:
+    """Whether / pressed in a search box is typed: only after other text (a household
+    number may hold one). In an empty box it changes nothing, as the footer and F1
+    tell ("/ Search"): what is typed next is the search, not "/" and the search."""
+    return bool(box.value)

@@ -238,6 +238,32 @@ async def test_typing_on_the_queue_goes_to_the_search_box(
     assert visit_row(demo_store, day, other["id"]) is not None
 
 
+async def test_the_search_key_is_not_typed_into_the_empty_search_box(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    """F1 says "/ Search": pressed in the empty search box (where the desk opens) it
+    changes nothing, at scanner speed too, so Enter checks in the person typed after it
+    (it used to search for "/" and the name: nobody); after other text it is typed; from
+    the queue it goes back to the box."""
+    day = today_day
+    person = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        search = app.screen.query_one("#search")
+        assert app.focused is search
+        app.post_message(events.Key("slash", "/"))  # as a terminal sends it, then the name
+        await burst(app, pilot, *person["name"], "enter")
+        assert visit_row(demo_store, day, person["id"]) is not None
+        await keys.press("escape")
+        await keys.type("12")
+        await keys.press("slash")
+        assert search.value == "12/"
+        app.screen.query_one("#queue").focus()
+        await keys.press("slash")
+        assert app.focused is search and search.value == "12/"
+
+
 async def test_enter_typed_before_the_results_checks_in_the_person_typed(
     demo_path, demo_store, today_day, a_person, make_app, open_desk, monkeypatch
 ):

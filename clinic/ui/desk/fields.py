@@ -29,6 +29,8 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, SelectionList
 
+from clinic.ui.keys import types_search_key
+
 # Printable keys a desk list keeps: Space, and / (the desk's "go to the search box").
 NOT_TYPED = {"space", "slash"}
 
@@ -145,6 +147,16 @@ class FieldInput(CurrentRow, Input):
         if name in EDIT_ACTIONS:
             self._typed(inserted=False)
         return True
+
+
+class SearchInput(FieldInput):
+    """The desk's search box: its key, /, pressed in it is typed only where
+    :func:`clinic.ui.keys.types_search_key` says."""
+
+    def _apply_now(self, event: events.Key) -> bool:
+        if event.key == "slash" and not types_search_key(self):
+            return True
+        return super()._apply_now(event)
 
 
 def paste_into_form(field: Widget, text: str) -> None:

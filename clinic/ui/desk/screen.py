@@ -22,7 +22,7 @@ from textual.widgets import Header, Input, Static
 
 from clinic.core import desk
 from clinic.i18n import N_, _, join_list
-from clinic.ui.desk.fields import DeskTable, FieldInput
+from clinic.ui.desk.fields import DeskTable, SearchInput
 from clinic.ui.desk.queue import DeskQueue
 from clinic.ui.desk.search import DeskSearch
 from clinic.ui.keys import ScreenKeysProvider
@@ -116,9 +116,9 @@ class DeskScreen(DeskSearch, DeskQueue):
         yield Static("", id="day-bar")
         with Horizontal(id="desk-main"):
             with Vertical(id="checkin"):
-                # A FieldInput: its keys (characters, Backspace …) take effect in the
+                # A FieldInput (SearchInput): its keys (characters, Backspace …) take effect in the
                 # order they were typed, before the Enter that follows them.
-                yield FieldInput(
+                yield SearchInput(
                     placeholder=_(
                         "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
                     ),
