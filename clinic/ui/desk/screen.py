@@ -116,7 +116,7 @@ class DeskScreen(DeskSearch, DeskQueue):
         yield Static("", id="day-bar")
         with Horizontal(id="desk-main"):
             with Vertical(id="checkin"):
-                # A FieldInput (SearchInput): its keys (characters, Backspace …) take effect in the
+                # A SearchInput, a FieldInput: its keys (characters, Backspace …) take effect in the
                 # order they were typed, before the Enter that follows them.
                 yield SearchInput(
                     placeholder=_(
