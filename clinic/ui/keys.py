@@ -99,7 +99,9 @@ def search_key(box: Input) -> None:
     if box.has_focus and types_search_key(box):
         box.insert_text_at_cursor("/")
     else:
-        box.focus()
+        # Now, not on a later message (Widget.focus): the keys typed right after the /
+        # go to the box, also when they come at once ("/zs" pasted).
+        box.screen.set_focus(box)
 
 
 def types_search_key(box: Input) -> bool:

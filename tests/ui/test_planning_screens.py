@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input, Select
 
 from clinic.i18n import set_language
@@ -364,3 +365,10 @@ async def test_the_filter_key_in_the_filter_box_is_not_typed(demo_path, make_app
         assert box.has_focus
         await go(pilot, app, "slash", "a")
         assert box.value == "a"
+        box.value = ""
+        app.screen.query_one("#vol-list").focus()
+        await go(pilot, app)
+        for key, character in (("slash", "/"), ("周", "周")):  # at once, as pasted
+            app.post_message(events.Key(key, character))
+        await go(pilot, app)
+        assert box.has_focus and box.value == "周"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 
 from clinic.ui.app import ClinicApp
 from clinic.ui.widgets.paged_table import PagedTable
@@ -197,3 +198,9 @@ async def test_the_search_key_in_the_search_box_is_not_typed(demo_path, demo_sto
         assert not search.has_focus
         await pilot.press("slash")
         assert search.has_focus and search.value == name + "/1"
+        search.value = ""
+        await pilot.press("tab")
+        for key, character in (("slash", "/"), ("z", "z"), ("s", "s")):  # at once, as pasted
+            app.post_message(events.Key(key, character))
+        await settle(app, pilot)
+        assert search.has_focus and search.value == "zs"
