@@ -266,3 +266,33 @@ async def test_the_pack_and_the_printed_summary_from_the_screen(
     assert len(list(wb["Visits"].iter_rows())) == truth["visits"] + 1
     text = page.read_text(encoding="utf-8")
     assert "People served per month" in text and "<svg" in text
+
+
+async def test_the_file_name_follows_the_dataset_chosen(year_path, today, make_app, open_report):
+    """The file proposed is the dataset's own: choosing the persons list after the report
+    never writes it over the report's workbook (it did, after a "replace?" that named the
+    report's file); a name the user typed stays; the palette's export goes to the
+    dataset's file too."""
+    app = make_app(year_path, lang=None, user="coordinator")
+    exports = year_path.parent / "exports"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        box = screen.query_one("#file")
+        assert box.value == str(exports / f"report-{today.isoformat()}.xlsx")
+        screen.query_one("#dataset").focus()
+        await pilot.press("enter", "down", "down", "enter")  # by keys, as a user chooses
+        await pilot.pause()
+        chosen = screen.query_one("#dataset").value
+        assert chosen != "report"
+        assert box.value == str(exports / f"{chosen}-{today.isoformat()}.xlsx")
+        screen.action_export_dataset("coverage")  # what the palette's "Export: …" runs
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert box.value == str(exports / f"coverage-{today.isoformat()}.xlsx")
+        box.value = "mine.csv"
+        screen.query_one("#dataset").value = "visits"
+        await pilot.pause()
+        assert box.value == "mine.csv"
+    assert (exports / f"coverage-{today.isoformat()}.xlsx").exists()
+    assert not (exports / f"{chosen}-{today.isoformat()}.xlsx").exists()
+    assert not (exports / f"report-{today.isoformat()}.xlsx").exists()

@@ -130,6 +130,33 @@ class ExportingScreen(ClinicScreen):
     def target_path(self, name: str) -> Path:
         return export_target(self.app.db_path, name)
 
+    # -- the file name proposed -----------------------------------------------------
+    # The dataset whose file name the file box was last given (None: none yet).
+    _named_for: str | None = None
+
+    def file_for(self, dataset: str) -> str:
+        """The file ``dataset`` is exported to unless the user names another: its name
+        and today's date, an Excel workbook, in the exports folder."""
+        return str(self.exports_dir() / f"{dataset}-{self.app.today().isoformat()}.xlsx")
+
+    def proposed_file(self, dataset: str) -> str:
+        """:meth:`file_for`, remembered as the name the box was given."""
+        self._named_for = dataset
+        return self.file_for(dataset)
+
+    @on(Select.Changed, "#dataset")
+    def _dataset_chosen(self, event: Select.Changed) -> None:
+        self.follow_dataset(str(event.value))
+
+    def follow_dataset(self, dataset: str) -> None:
+        """The file name follows the dataset chosen while it is the one proposed (a
+        name the user typed stays): another dataset is never written over the file
+        of the one before (the persons list replaced the report's workbook)."""
+        box = self.query_one("#file", Input)
+        before = self._named_for
+        if before is not None and before != dataset and box.value == self.file_for(before):
+            box.value = self.proposed_file(dataset)
+
     # -- who may export whole numbers -----------------------------------------------
     def apply_rights(self) -> None:
         """Whole ID numbers and phones are a coordinator's to export
@@ -159,6 +186,7 @@ class ExportingScreen(ClinicScreen):
     def action_export_dataset(self, name: str) -> None:
         """Choose ``name`` in the dataset list, then export (from the palette)."""
         self.query_one("#dataset", Select).value = name
+        self.follow_dataset(name)  # now: the Changed message comes after the export began
         self.action_export()
 
     def action_export(self) -> None:

@@ -96,7 +96,7 @@ class ReportScreen(ExportingScreen):
                 id="dataset",
             )
             yield Input(
-                value=self._default_file(),
+                value=self.proposed_file("report"),
                 placeholder=_("File name (.csv, .xlsx, .json; .html prints the report)"),
                 id="file",
             )
@@ -106,9 +106,6 @@ class ReportScreen(ExportingScreen):
             yield ProgressBar(id="progress", show_eta=False)
             yield Static("", id="export-message")
         yield Footer()
-
-    def _default_file(self) -> str:
-        return str(self.exports_dir() / f"report-{self.app.today().isoformat()}.xlsx")
 
     def on_mount(self) -> None:
         self.query_one("#export-status").display = False
