@@ -90,6 +90,24 @@ def test_suggestions_from_flags_and_conditions(demo_store):
     assert handouts.suggest(templates, ["copd"], [], ["stroke"]) == ["copd", "stroke"]
 
 
+def test_a_hand_out_is_given_by_the_user_signed_in_over_the_desk(visit, now):
+    """Another user signed in over the desk (F12): the health prescription is theirs, as
+    the visit's "seen by" is, not the desk's volunteer's (a coordinator at the desk was
+    credited with a doctor's prescriptions in the end-of-day summary)."""
+    from clinic.core.users import ROLES, User
+
+    store, day, vol, visit_id = visit
+    doctor = store.scalar("SELECT id FROM volunteers WHERE id != ? ORDER BY id LIMIT 1", [vol])
+    signed_in = User(0, "doctor", frozenset(ROLES), doctor)
+    tpl = next(t for t in handouts.templates(store) if t.code == "hypertension")
+    pick = [handouts.Pick(tpl.id, tpl.default_ticks())]
+    (theirs,) = handouts.hand_out(store, day, visit_id, pick, vol, now, by=signed_in)
+    unlinked = User(0, "clerk", frozenset(ROLES), None)
+    (desks,) = handouts.hand_out(store, day, visit_id, pick, vol, now, by=unlinked)
+    given = {r["id"]: r["given_by"] for r in store.query("SELECT id, given_by FROM handouts")}
+    assert (given[theirs], given[desks]) == (doctor, vol)
+
+
 def test_hand_out_records_template_version_ticks_who_and_when(visit, tmp_path, now, desk_user):
     store, day, vol, visit_id = visit
     desk.save_visit(

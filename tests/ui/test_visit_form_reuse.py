@@ -290,3 +290,32 @@ async def test_who_may_write_follows_the_user_signed_in_at_each_opening(
         assert "signs in" not in _text(form, "#visit-title")
         assert not any(field.disabled for field in form.query(Input))
         assert form.focused is form.query_one("#bp", Input)
+
+
+async def test_a_prescription_is_given_by_the_user_signed_in_over_the_desk(
+    demo_path, demo_store, today_day, day_volunteer, a_person, make_app, open_desk, app_user
+):
+    """The visit form opened by one user, another (a doctor linked to a volunteer) signs
+    in over it (F12): the health prescription handed out is the doctor's, as the visit
+    is (it was the desk's volunteer's, who was then credited with it at the day's end)."""
+    doctor = demo_store.scalar(
+        "SELECT id FROM volunteers WHERE id != ? ORDER BY id LIMIT 1", [day_volunteer]
+    )
+    opener = app_user(demo_path, "tester")
+    signed_in = app_user(demo_path, "doctor1", volunteer_id=doctor)
+    person = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path, user=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await _check_in_and_open(keys, app, person["name"])
+        app.signed_in(signed_in)  # over the open form, as the sign-in screen does (F12)
+        await keys.type("150/95")
+        await keys.press("ctrl+r")
+        assert type(app.screen).__name__ == "HandoutDialog"
+        await keys.press("enter")
+    given = demo_store.query(
+        "SELECT h.given_by, v.seen_by FROM handouts h JOIN visits v ON v.id = h.visit_id "
+        "WHERE v.person_id = ? AND v.clinic_day_id = ?",
+        [person["id"], today_day["id"]],
+    )
+    assert given and all(row == {"given_by": doctor, "seen_by": doctor} for row in given)

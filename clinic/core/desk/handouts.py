@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from clinic.core import vitals as V
 from clinic.core.desk.consent import consented_visit
 from clinic.core.desk.days import stamp
+from clinic.core.desk.visits import acting_volunteer
 from clinic.core.errors import (
     InputError,
     NotFoundError,
 )
+from clinic.core.users import User
 from clinic.i18n import _, current_language, pick
 from clinic.store import Store
 from clinic.store import catalogues as catalogues_q
@@ -134,9 +136,14 @@ def hand_out(
     picks: list[Pick],
     volunteer_id: int | None,
     now: dt.datetime,
+    *,
+    by: User | None = None,
 ) -> list[int]:
     """Record one handout per picked template (template and version, ticked
-    items, who, when) in one transaction. Refused without consent or ticks."""
+    items, who, when) in one transaction. Refused without consent or ticks.
+    Given by ``by``'s own volunteer when linked to one, else ``volunteer_id``
+    (:func:`clinic.core.desk.visits.acting_volunteer`)."""
+    volunteer_id = acting_volunteer(by, volunteer_id)
     if not picks:
         raise InputError(_("Pick at least one health prescription to hand out."))
     with store.transaction():

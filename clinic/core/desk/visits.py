@@ -134,7 +134,15 @@ def clinician(by: User, volunteer_id: int | None) -> int | None:
     volunteer they said they are at the desk. A user who is not a clinician (a
     clerk, a pharmacist) may not record them (SignInError)."""
     require(by, "record_consult")
-    return by.volunteer_id or volunteer_id
+    return acting_volunteer(by, volunteer_id)
+
+
+def acting_volunteer(by: User | None, volunteer_id: int | None) -> int | None:
+    """The volunteer a desk's work is recorded under (a visit "seen by", a health
+    prescription "given by"): the signed-in user's own volunteer when their user is
+    linked to one (another user may have signed in over the desk, F12), else the
+    volunteer the desk said it is."""
+    return (by.volunteer_id if by is not None else None) or volunteer_id
 
 
 def save_visit(

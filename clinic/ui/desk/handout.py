@@ -197,16 +197,17 @@ class HandoutDialog(ClinicModal):
             handouts.Pick(t.id, [c for c in t.item_codes() if c in self.ticks[t.code]])
             for t in chosen
         ]
-        day, visit_id, volunteer_id, now = (
+        day, visit_id, volunteer_id, now, user = (
             self.ctx["day"],
             self.ctx["visit"]["id"],
             self.volunteer_id,
             app.now(),
+            app.user,
         )
         codes = [t.code for t in chosen]
 
         def write(store):
-            ids = handouts.hand_out(store, day, visit_id, picks, volunteer_id, now)
+            ids = handouts.hand_out(store, day, visit_id, picks, volunteer_id, now, by=user)
             paths = sheets.save_visit_sheet(store, store.path, visit_id)
             return ids, paths, handouts.low_stock_warnings(store, day["id"], codes)
 
