@@ -264,6 +264,25 @@ async def test_the_search_key_is_not_typed_into_the_empty_search_box(
         assert app.focused is search and search.value == "12/"
 
 
+async def test_stock_counts_typed_at_speed_land_in_their_own_lines(
+    demo_path, today_day, make_app, open_desk
+):
+    """F10: "20", Enter, "2" at once gave the first line 202 and left the second empty;
+    an Enter then a count typed slower skipped a line."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("f10")
+        dialog = app.screen
+        assert type(dialog).__name__ == "StockDialog"
+        lines = [field.value for field in dialog.query("#stock-lines Input")]
+        await burst(app, pilot, "2", "0", "enter", "2")
+        await keys.press("enter")
+        await keys.type("9")
+        typed = [field.value for field in dialog.query("#stock-lines Input")]
+        assert typed[:3] == ["20", "2", "9"] and typed[3:] == lines[3:]
+
+
 async def test_enter_typed_before_the_results_checks_in_the_person_typed(
     demo_path, demo_store, today_day, a_person, make_app, open_desk, monkeypatch
 ):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from clinic.core.desk import handouts
 from clinic.core.errors import ClinicError
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
+from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.text import plain
 from clinic.ui.threads import still_shown
@@ -23,8 +24,8 @@ class StockDialog(ClinicModal):
 
     CSS_PATH = "desk.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save")),
-        Binding("escape", "close", N_("Close")),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "close", N_("Close"), priority=True),
     ]
 
     def __init__(self, day_id: int) -> None:
@@ -39,7 +40,9 @@ class StockDialog(ClinicModal):
                 for line in lines:
                     with Horizontal(classes="field"):
                         yield Label(plain(line.title), classes="stock-label")
-                        yield Input(
+                        # A FieldInput: a number and Enter typed at once land in
+                        # their own line (desk.fields).
+                        yield FieldInput(
                             "" if line.brought is None else str(line.brought),
                             id=f"s-{line.code}",
                             classes="stock-input",
@@ -57,16 +60,16 @@ class StockDialog(ClinicModal):
         yield Footer()
 
     def on_mount(self) -> None:
-        inputs = list(self.query(Input))
+        inputs = list(self.query(FieldInput))
         if inputs:
-            inputs[0].focus()
+            move_focus(inputs[0])
 
-    @on(Input.Submitted)
-    def next_line(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
+    def field_entered(self, field: Widget) -> None:
+        """Enter in a line (desk.fields): the next line at once; the last one saves."""
+        inputs = list(self.query(FieldInput))
+        index = inputs.index(field)
         if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+            move_focus(inputs[index + 1])
         else:
             self.action_save()
 
@@ -74,7 +77,11 @@ class StockDialog(ClinicModal):
         """Every line in one transaction, written on the app's writer (the dialog
         stays responsive while another desk holds the lock); closed once written."""
         day_id = self.day_id
-        typed = [(field.id[2:], field.value) for field in self.query(Input) if field.value.strip()]
+        typed = [
+            (str(field.id)[2:], field.value)
+            for field in self.query(FieldInput)
+            if field.value.strip()
+        ]
 
         def write(store) -> None:
             with store.transaction():
