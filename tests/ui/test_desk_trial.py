@@ -4,6 +4,8 @@ them at paste or scanner speed (all queued before the first is handled)."""
 
 from __future__ import annotations
 
+import json
+
 from textual import events
 
 from clinic.core import desk
@@ -262,6 +264,30 @@ async def test_the_search_key_is_not_typed_into_the_empty_search_box(
         app.screen.query_one("#queue").focus()
         await keys.press("slash")
         assert app.focused is search and search.value == "12/"
+
+
+async def test_space_and_arrows_typed_at_once_tick_the_rows_they_meant(
+    demo_path, demo_store, today_day, a_person, make_app, open_desk
+):
+    """The conditions list: Space, ↓, Space typed at once ticks the first two rows (the
+    second Space ticked the row the first had, unticking it, when Space was applied
+    after the ↓ behind it); so does the form's saved draft."""
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.type(p["name"])
+        await keys.press("enter", "ctrl+o")
+        conditions = app.screen.query_one("#conditions")
+        conditions.focus()
+        await keys.press("home")
+        first, second = (conditions.get_option_at_index(i).value for i in (0, 1))
+        await burst(app, pilot, " ", "down", " ", "up", "up")
+        assert sorted(conditions.selected) == sorted([first, second])
+        await keys.press("escape")
+    draft = json.loads(visit_row(demo_store, day, p["id"])["draft_form"])
+    assert sorted(draft["conditions"]) == sorted([first, second])
 
 
 async def test_stock_counts_typed_at_speed_land_in_their_own_lines(

@@ -175,15 +175,40 @@ def paste_into_form(field: Widget, text: str) -> None:
 
 
 class FieldList(SelectionList[str]):
-    """A SelectionList in a form: Enter moves on at once (Space ticks)."""
+    """A SelectionList in a form: Enter moves on at once; Space ticks, and the keys that
+    move the highlight move it, at once too, so that keys typed together keep their
+    order (Textual's Space ticks the row highlighted when its message is handled:
+    after a ↓ typed right behind it, the next row)."""
 
     def take_now(self, event: events.Key | events.Paste) -> bool:
-        if isinstance(event, events.Key) and event.key == "enter":
+        if not isinstance(event, events.Key):
+            return False
+        if event.key == "enter":
             entered = _hook(self, "field_entered")
             if entered is not None:
                 entered(self)
                 return True
-        return False
+            return False
+        if event.key == "space":
+            if self.highlighted is not None:
+                self.toggle(self.get_option_at_index(self.highlighted))
+            return True
+        action = LIST_NOW_KEYS.get(event.key)
+        if action is None:
+            return False
+        getattr(self, f"action_{action}")()
+        return True
+
+
+# The keys that move a form list's highlight, with the OptionList action each runs.
+LIST_NOW_KEYS = {
+    "down": "cursor_down",
+    "up": "cursor_up",
+    "home": "first",
+    "end": "last",
+    "pagedown": "page_down",
+    "pageup": "page_up",
+}
 
 
 class FieldSelect(CurrentRow, Select):
