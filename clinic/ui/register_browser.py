@@ -159,8 +159,11 @@ class RegistersScreen(ClinicScreen):
         if self.query_one("#search", Input).value.strip():
             return  # the person list shows search results
         row = event.data_table.row_data(event.row_key.value) if event.row_key else None
-        if row is None:
-            return
+        if row is not None:
+            self.show_members(row)
+
+    def show_members(self, row: dict) -> None:
+        """The person list: the members of the household ``row``."""
         household = row["id"]
         self.query_one("#persons-title", Static).update(
             sentence(_("Members of household {number}"), number=row["number"] or row["head_name"])
@@ -190,9 +193,14 @@ class RegistersScreen(ClinicScreen):
     def search_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
         if not text:
+            # The search cleared: the person list is the highlighted household's again.
             self.query_one("#search-status", Static).update("")
-            self.query_one("#persons-title", Static).update(_("Persons"))
-            self.query_one("#persons", PagedTable).show_rows([])
+            household = self.query_one("#households", PagedTable).current
+            if household is not None:
+                self.show_members(household)
+            else:
+                self.query_one("#persons-title", Static).update(_("Persons"))
+                self.query_one("#persons", PagedTable).show_rows([])
             return
         self.run_search(text)
 

@@ -204,3 +204,26 @@ async def test_the_search_key_in_the_search_box_is_not_typed(demo_path, demo_sto
             app.post_message(events.Key(key, character))
         await settle(app, pilot)
         assert search.has_focus and search.value == "zs"
+
+
+async def test_clearing_the_search_shows_the_household_again(demo_path, demo_store, make_app):
+    """Esc after a search: the person list is the highlighted household's members again
+    (it stayed empty, the details panel showing the last hit), and so is the panel."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        household = app.screen.query_one("#households", PagedTable).current
+        members = demo_store.query(
+            "SELECT name FROM persons WHERE household_id = ? ORDER BY id", [household["id"]]
+        )
+        await pilot.press("z", "s")
+        await settle(app, pilot)
+        assert "Search results" in str(app.screen.query_one("#persons-title").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        persons = app.screen.query_one("#persons", PagedTable)
+        shown = [str(persons.get_row_at(i)[0]) for i in range(persons.row_count)]
+        assert sorted(shown) == sorted(m["name"] for m in members)
+        assert persons.current["name"] in str(app.screen.query_one("#detail").render())
