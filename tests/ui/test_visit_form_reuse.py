@@ -283,6 +283,10 @@ async def test_who_may_write_follows_the_user_signed_in_at_each_opening(
         assert "a clinician (doctor or nurse) signs in" in _text(form, "#visit-title")
         assert all(field.disabled for field in form.query(Input)) and form.focused is None
         assert form.query_one("#bp", Input).value == ""
+        writing = {"ctrl+r", "ctrl+s", "ctrl+g"}  # offered only to who may write
+        assert not writing & set(form.active_bindings)
+        await keys.press("ctrl+r", "ctrl+s")  # not bound here: nothing happens
+        assert app.screen is form and form.query_one("#bp", Input).value == ""
         await keys.press("escape")
         app.signed_in(clinician)
         again = await _check_in_and_open(keys, app, b["name"])
@@ -290,6 +294,7 @@ async def test_who_may_write_follows_the_user_signed_in_at_each_opening(
         assert "signs in" not in _text(form, "#visit-title")
         assert not any(field.disabled for field in form.query(Input))
         assert form.focused is form.query_one("#bp", Input)
+        assert writing <= set(form.active_bindings)
 
 
 async def test_a_prescription_is_given_by_the_user_signed_in_over_the_desk(

@@ -237,6 +237,15 @@ class VisitScreen(VisitPanels):
         self.show("#visit-title", self.banner())
         if self.read_only:
             self.set_focus(None)
+        self.refresh_bindings()
+
+    # The keys that write: not offered on a read-only form, where they did nothing
+    # without a word (its banner says who may write: F12). Ctrl+D stays: there, as on a
+    # visit done, it closes the form.
+    WRITING_ACTIONS = frozenset({"prescriptions", "toggle_fasting", "save"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self.WRITING_ACTIONS and self.read_only)
 
     def user_changed(self, user) -> None:
         """Another user signed in over the form (F12): their rights apply from now on."""
