@@ -117,9 +117,14 @@ class FieldInput(CurrentRow, Input):
             entered(self)
             return True
         if event.is_printable and event.character:
-            self.type_now(event.character)
+            if not self.drops(event.key):
+                self.type_now(event.character)
             return True
         return self._run_own_binding(event.key)
+
+    def drops(self, key: str) -> bool:
+        """Whether this printable key is dropped rather than typed (none is, here)."""
+        return False
 
     def type_now(self, text: str) -> None:
         """Insert ``text`` at the cursor (as a key would), then let the form react."""
@@ -153,10 +158,8 @@ class SearchInput(FieldInput):
     """The desk's search box: its key, /, pressed in it is typed only where
     :func:`clinic.ui.keys.types_search_key` says."""
 
-    def _apply_now(self, event: events.Key) -> bool:
-        if event.key == "slash" and not types_search_key(self):
-            return True
-        return super()._apply_now(event)
+    def drops(self, key: str) -> bool:
+        return key == "slash" and not types_search_key(self)
 
 
 def paste_into_form(field: Widget, text: str) -> None:
