@@ -267,7 +267,7 @@ async def test_the_search_key_is_not_typed_into_the_empty_search_box(
 
 
 async def test_space_and_arrows_typed_at_once_tick_the_rows_they_meant(
-    demo_path, demo_store, today_day, a_person, make_app, open_desk
+    demo_path, demo_store, today_day, a_person, make_app, open_visit_form
 ):
     """The conditions list: Space, ↓, Space typed at once ticks the first two rows (the
     second Space ticked the row the first had, unticking it, when Space was applied
@@ -276,9 +276,7 @@ async def test_space_and_arrows_typed_at_once_tick_the_rows_they_meant(
     p = a_person(consent=True, not_on_day=day["id"])
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        keys = await open_desk(app, pilot)
-        await keys.type(p["name"])
-        await keys.press("enter", "ctrl+o")
+        keys = await open_visit_form(app, pilot, p)
         conditions = app.screen.query_one("#conditions")
         conditions.focus()
         await keys.press("home")

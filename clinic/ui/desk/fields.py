@@ -44,6 +44,15 @@ NOW_KEYS = {
     "home": "home",
     "end": "end",
 }
+# The keys that move a form list's highlight, with the OptionList action each runs.
+LIST_NOW_KEYS = {
+    "down": "cursor_down",
+    "up": "cursor_up",
+    "home": "first",
+    "end": "last",
+    "pagedown": "page_down",
+    "pageup": "page_up",
+}
 # Input actions that change the text: refused while the form is locked.
 EDIT_ACTIONS = {"delete_left", "delete_right"}
 
@@ -201,17 +210,6 @@ class FieldList(SelectionList[str]):
             return False
         getattr(self, f"action_{action}")()
         return True
-
-
-# The keys that move a form list's highlight, with the OptionList action each runs.
-LIST_NOW_KEYS = {
-    "down": "cursor_down",
-    "up": "cursor_up",
-    "home": "first",
-    "end": "last",
-    "pagedown": "page_down",
-    "pageup": "page_up",
-}
 
 
 class FieldSelect(CurrentRow, Select):
