@@ -42,12 +42,14 @@ def test_advancing_a_visit_calls_the_person_then_finishes_the_visit(
     someone = a_person(consent=True, not_on_day=day["id"])
     visit_id, _new = desk.check_in(demo_store, day, someone["id"], vol, now)
 
-    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user) == "with_doctor"
+    assert (
+        desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user).state == "with_doctor"
+    )
     called = desk.visit(demo_store, visit_id)
     assert called["state"] == "with_doctor" and called["seen_by"] == vol and called["called_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user) == "done"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user).state == "done"
     assert desk.visit(demo_store, visit_id)["done_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user) == "waiting"
+    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user).state == "waiting"
     assert desk.visit(demo_store, visit_id)["called_at"] is None
 
 

@@ -242,6 +242,6 @@ def test_a_clerk_moves_the_queue_but_is_never_the_one_who_saw_the_person(visit, 
 
     store, day, vol, visit_id = visit
     clerk = User(9, "clerk", frozenset({"clerk"}), volunteer_id=vol)
-    assert desk.advance_state(store, day, visit_id, vol, now, by=clerk) == "with_doctor"
+    assert desk.advance_state(store, day, visit_id, vol, now, by=clerk).state == "with_doctor"
     called = desk.visit(store, visit_id)
     assert called["state"] == "with_doctor" and called["seen_by"] is None

@@ -197,6 +197,44 @@ async def test_another_desk_sees_the_queue_change(
         assert "with_doctor" in states
 
 
+async def test_ctrl_t_on_a_consult_closes_it_and_asks_about_its_conditions(
+    demo_path, demo_store, today_day, a_person, day_volunteer, desk_user, now, make_app, open_desk
+):
+    """Ctrl+T moving a visit whose form holds a consult to done closes it as Ctrl+D on the
+    form does: "visit done", then the question about the conditions it assessed."""
+    from clinic.core import desk
+
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    with demo_store.transaction():
+        demo_store.conn.execute("DELETE FROM person_conditions WHERE person_id = ?", [p["id"]])
+    visit_id, _new = desk.check_in(demo_store, day, p["id"], day_volunteer, now)
+    form = desk.VisitForm(values={"bp": "150/95"}, conditions=["hypertension"])
+    desk.save_visit(demo_store, day, visit_id, form, now, day_volunteer, by=desk_user)
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        screen = app.screen
+        screen.refresh_queue(select=visit_id)
+        await pilot.pause()
+        screen.query_one("#queue").focus()
+        await keys.press("ctrl+t")
+        await app.flush_writes()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert p["name"] in str(app.screen.query_one("#confirm-question").render())
+        await keys.press("y")  # Add to record
+        await app.flush_writes()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DeskScreen"
+    done = demo_store.one("SELECT state, draft FROM visits WHERE id = ?", [visit_id])
+    assert done == {"state": "done", "draft": 0}
+    on_record = demo_store.query(
+        "SELECT condition_code FROM person_conditions WHERE person_id = ?", [p["id"]]
+    )
+    assert on_record == [{"condition_code": "hypertension"}]
+
+
 async def test_stock_and_summary_screens(demo_path, demo_store, today_day, make_app, open_desk):
     day = today_day
     app = make_app(demo_path)

@@ -18,6 +18,7 @@ Modules:
 - ``printing``: sending a saved sheet to the printer or a browser.
 - ``summary``: the end-of-day summary (F9, ``clinic report day``).
 - ``chronic``: chronic conditions assessed at a finished visit.
+- ``closing``: what follows a visit's close (Ctrl+D on the form, Ctrl+T on the queue).
 
 Vitals (readings and flags) stay in ``clinic.core.vitals``: reports, exports
 and figures use them too.
@@ -58,6 +59,7 @@ from clinic.core.desk.days import (
 from clinic.core.desk.queue import (
     NEXT_STATE,
     STATES,
+    Advanced,
     advance_state,
     next_state,
     queue_codes,
@@ -107,6 +109,7 @@ __all__ = [
     "VisitForm",
     "WalkIn",
     "add_walk_in",
+    "Advanced",
     "advance_state",
     "age_on",
     "check_in",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from clinic.core import vitals as V
+from clinic.core.desk import closing
 from clinic.core.desk.days import minutes_between, stamp, visit
 from clinic.core.desk.visits import clinician
 from clinic.core.errors import (
@@ -72,6 +74,15 @@ def set_state(
         visits_q.update_visit(store, visit_id, values)
 
 
+@dataclass(frozen=True)
+class Advanced:
+    """Where Ctrl+T moved a visit, and, when it closed one holding a consult, what
+    follows the close (the sheet, the question about conditions)."""
+
+    state: str
+    closed: closing.Closed | None = None
+
+
 NEXT_STATE = {"waiting": "with_doctor", "with_doctor": "done", "done": "waiting"}
 
 
@@ -88,14 +99,20 @@ def advance_state(
     now: dt.datetime,
     *,
     by: User,
-) -> str:
-    """Move a visit on to its next queue state (see ``next_state``); returns the new state."""
+) -> Advanced:
+    """Move a visit on to its next queue state (see ``next_state``). A visit whose form
+    holds vitals or a consult is moved to done as Ctrl+D on its form closes it
+    (:func:`clinic.core.desk.closing.close_recorded`): checked, the draft ended, and
+    what follows the close returned."""
     current = visit(store, visit_id)
     if not current:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     following = next_state(current["state"])
+    if following == "done" and closing.holds_record(store, visit_id):
+        closed = closing.close_recorded(store, day, visit_id, volunteer_id, now, by=by)
+        return Advanced(following, closed)
     set_state(store, day, visit_id, following, volunteer_id, now, by=by)
-    return following
+    return Advanced(following)
 
 
 def set_queue(store: Store, visit_id: int, specialty: str | None) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from clinic.core import desk
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
+from clinic.ui.desk.closed import tell_closed
 from clinic.ui.text import cell, fill
 from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
@@ -180,9 +181,17 @@ class DeskQueue(ClinicScreen):
         if visit_id is None or self.day is None:
             return
         day, volunteer_id, now, user = self.day, self.volunteer_id, self.app.now(), self.app.user
+
+        def advanced(result: desk.Advanced) -> None:
+            if not still_shown(self):
+                return
+            self.refresh_queue(select=visit_id)
+            if result.closed is not None:  # closed as Ctrl+D on its form closes it
+                tell_closed(self, result.closed, lambda: None)
+
         self.app.write(
             lambda store: desk.advance_state(store, day, visit_id, volunteer_id, now, by=user),
-            done=lambda _r: still_shown(self) and self.refresh_queue(select=visit_id),
+            done=advanced,
         )
 
     @on(DataTable.RowSelected, "#queue")

@@ -20,8 +20,11 @@ from textual.widgets import DataTable, Header, Input, Label, SelectionList, Stat
 
 from clinic.core import desk, edits
 from clinic.core import vitals as V
+from clinic.core.desk import closing
+from clinic.core.desk.closing import Closed
 from clinic.core.errors import ClinicError, FieldError, FormError
 from clinic.i18n import N_, _, join_list
+from clinic.ui.desk.closed import tell_closed
 from clinic.ui.desk.fields import FieldInput, FieldList, move_focus
 from clinic.ui.desk.visit_panels import VisitPanels
 from clinic.ui.errors import show_error
@@ -376,7 +379,7 @@ class VisitScreen(VisitPanels):
                 keep_mine=keep_mine,
             )
             closed = finish and not saved.clashes
-            return saved, (self._after_finish(store, visit_id) if closed else None)
+            return saved, (closing.after_close(store, visit_id) if closed else None)
 
         self._drafts_sent += 1
         number = self._drafts_sent
@@ -418,7 +421,7 @@ class VisitScreen(VisitPanels):
         elif result.clashes:
             self.ask_when_left()
         elif finished is not None:
-            self.finished(*finished)
+            self.finished(finished)
 
     def ask_when_left(self) -> None:
         """Ask about the clashes once the user is out of the fields they are about: a
@@ -566,48 +569,8 @@ class VisitScreen(VisitPanels):
         self._finishing = True
         self.save_draft(finish=True)
 
-    @staticmethod
-    def _after_finish(store, visit_id: int) -> tuple:
-        """On the writer's thread, once the visit is closed: the printable sheet again
-        (with the final follow-up date and readings), and whether to ask about
-        conditions assessed that are not on record."""
-        from clinic.core.desk import chronic, sheets
-
-        reason = sheets.resave_visit_sheet(store, store.path, visit_id)
-        return (reason if isinstance(reason, str) else None), chronic.proposal(store, visit_id)
-
-    def finished(self, sheet_problem: str | None, found) -> None:
+    def finished(self, closed: Closed) -> None:
+        """Closed: said, the question about conditions asked once, then the form closes."""
         self._finishing = False
-        self.notify(_("{name}: visit done.").format(name=self.ctx["person"]["name"]))
-        if sheet_problem:
-            self.notify(
-                _("The sheet could not be saved: {reason}").format(reason=sheet_problem),
-                severity="warning",
-            )
-        self.offer_record_conditions(found)
-
-    def offer_record_conditions(self, found) -> None:
-        """Conditions assessed that are not on the person's record: asked once, then closed."""
-        from clinic.core.desk import chronic
-
-        if found is None:
-            self.dismiss(self.visit_id)
-            return
-        visit_id, actor = self.visit_id, self.app.actor
-
-        def recorded(added: list) -> None:
-            if added:
-                self.notify(
-                    _("On record: {conditions}.").format(conditions=join_list(found.labels))
-                )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.write(
-                    lambda store: chronic.record_assessed(store, visit_id, actor), done=recorded
-                )
-            self.dismiss(self.visit_id)
-
-        self.app.push_screen(
-            ConfirmDialog(found.question(), _("Add to record"), _("Not now")), answered
-        )
+        visit_id = self.visit_id
+        tell_closed(self, closed, lambda: self.dismiss(visit_id))
