@@ -11,7 +11,7 @@ from textual.widgets import Static
 from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.base import ClinicModal
-from clinic.ui.keys import screen_keys
+from clinic.ui.keys import key_label, screen_keys
 
 
 class HelpScreen(ClinicModal):
@@ -51,12 +51,14 @@ class HelpScreen(ClinicModal):
                 line(shown, description)
             text.append("\n")
         heading(_("Everywhere"))
-        for entry in registry.in_menu():
-            line(entry.key.upper(), f"{_(entry.title)} — {_(entry.description)}")
+        for entry in registry.available():
+            if entry.key:  # the others: by name in the command palette
+                line(key_label(entry.key), f"{_(entry.title)} — {_(entry.description)}")
         line("F1", _("Help"))
         line("Ctrl+P", _("Command palette: every screen and action by name"))
         line("F12", _("Lock the screen; someone else may sign in instead (switch user)"))
         line("Tab", _("Next field or list"))
+        line("Shift+Tab", _("Previous field or list"))
         line("Ctrl+Q", _("Quit"))
         text.append("\n" + _("Press Esc to close."))
         return text

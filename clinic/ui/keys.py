@@ -14,6 +14,7 @@ from functools import partial
 
 from textual.binding import ActiveBinding, Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -60,16 +61,64 @@ class TranslatedBindings:
         return translated(super().active_bindings)  # type: ignore[misc]
 
 
+# Textual's own keys every screen has (Tab, Shift+Tab): F1 lists them once, under
+# "Everywhere", in words of ours rather than Textual's "Focus Next" (a screen's own
+# Tab binding, such as "Next list", stays).
+_TEXTUAL_KEYS = ("Focus Next", "Focus Previous")
+
+
 def screen_keys(screen: Screen) -> Iterator[tuple[str, str, str]]:
     """(key as shown, description, action) of the keys ``screen`` itself defines, each
     action once: "[" and PgUp for one action are one line."""
     seen = set()
-    for key, item in screen.active_bindings.items():
+    textual_words = {_(words) for words in _TEXTUAL_KEYS}
+    for item in screen.active_bindings.values():
         binding = item.binding
         if item.node is not screen or not binding.description or binding.action in seen:
             continue
+        if binding.description in textual_words:
+            continue
         seen.add(binding.action)
-        yield binding.key_display or key, binding.description, binding.action
+        yield keys_label(binding.key), binding.description, binding.action
+
+
+_KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "delete": "Del",
+    "backspace": "Backspace",
+    "insert": "Ins",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
+
+
+def key_label(key: str) -> str:
+    """A key as F1, the palette and the README write it: "ctrl+d" → "Ctrl+D",
+    "escape" → "Esc", "shift+tab" → "Shift+Tab", "slash" → "/", "f9" → "F9"."""
+    *modifiers, name = key.split("+")
+    if name in _KEY_NAMES:
+        shown = _KEY_NAMES[name]
+    elif name[:1] == "f" and name[1:].isdigit():
+        shown = name.upper()
+    else:
+        shown = format_key(name)
+        if modifiers and len(shown) == 1:
+            shown = shown.upper()
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
+def keys_label(keys: str) -> str:
+    """A binding's keys ("left_square_bracket,pageup") as one label: "[ PgUp"."""
+    return " ".join(key_label(key.strip()) for key in keys.split(","))
 
 
 class ScreenKeysProvider(Provider):

@@ -8,7 +8,7 @@ import pytest
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from clinic.i18n import set_language
+from clinic.i18n import _, set_language
 from clinic.ui import registry
 from clinic.ui.app import ClinicApp
 from clinic.ui.help import HelpScreen
@@ -39,11 +39,48 @@ async def test_help_of_every_screen_shows_keys_without_markup(demo_path, lang, t
             assert not TAG.search(shown), (entry.name, TAG.findall(shown))
             lines = [line for line in shown.splitlines() if line.startswith("  ")]
             assert len(lines) == len(set(lines)), entry.name  # "[ Previous month" listed once
-            for item in below.active_bindings.values():  # each action of the screen, translated
-                if item.node is below and item.binding.description:
-                    assert f" {item.binding.description}\n" in shown, (entry.name, item.binding)
+            assert_keys_listed(below, shown, entry.name)
             await pilot.press("escape")
             await pilot.pause()
+
+
+def assert_keys_listed(below, shown: str, where: str) -> None:
+    """Each action of the screen below, translated, with its key written as the README
+    writes keys (Ctrl+D, Esc; not Textual's ctrl+d, escape); Textual's Tab and
+    Shift+Tab ("Focus Next") once, under "Everywhere", in words of ours; every
+    screen with a function key, the coordinators' audit log (F11) too."""
+    textual = {_("Focus Next"), _("Focus Previous")}
+    for item in below.active_bindings.values():
+        binding = item.binding
+        if item.node is below and binding.description and binding.description not in textual:
+            assert f" {binding.description}\n" in shown, (where, binding)
+    assert not textual & set(re.findall(r"\S.*", shown)), where
+    keys = [line[2:12].strip() for line in shown.splitlines() if line.startswith("  ")]
+    raw = [key for key in keys if re.search(r"ctrl\+|shift\+|escape|^f\d|^enter$", key)]
+    assert not raw, (where, raw)
+    for entry in registry.available():
+        if entry.key:
+            assert entry.key.upper() in keys, (where, entry.name)
+    assert {"Tab", "Shift+Tab", "F1", "F12", "Ctrl+P", "Ctrl+Q"} <= set(keys), where
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_help_of_the_visit_form(
+    demo_path, today_day, a_person, lang, make_app, open_visit_form
+):
+    """The form the desk opens (not in the registry): the tester's en F1 showed Textual's
+    "Focus Next", "Focus Previous" and "escape"."""
+    person = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path, lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_visit_form(app, pilot, person)
+        below = app.screen
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one("#help Static", Static).render())
+        assert_keys_listed(below, shown, "visit form")
+        assert "Ctrl+D" in shown and "Esc" in shown
 
 
 async def test_help_fits_an_80_column_terminal(demo_path, today, app_user):
