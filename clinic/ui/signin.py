@@ -16,7 +16,7 @@ users gets :class:`FirstUserScreen` instead: the first coordinator is created.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -31,6 +31,26 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.threads import deliver
+
+
+class UserList(OptionList):
+    """The users to choose from. A letter typed while the list has the focus (after a
+    Tab, or a click) is the start of a name: it goes to the name box at once, in order,
+    as in the desk's lists (:class:`clinic.ui.desk.fields.DeskTable`); the list dropped
+    it."""
+
+    def take_now(self, event: events.Key | events.Paste) -> bool:
+        if isinstance(event, events.Paste):
+            typed = event.text.strip()
+        elif event.is_printable and event.character:
+            typed = event.character
+        else:
+            return False
+        name = self.screen.query_one("#name", FieldInput)
+        move_focus(name)  # its name selected: what is typed replaces it, as on a click
+        if typed:
+            name.type_now(typed)
+        return True
 
 
 class SignInBase(ClinicScreen):
@@ -81,7 +101,7 @@ class SignInScreen(SignInBase):
                 placeholder=_("Type your name, or choose it below"), id="name", select_on_focus=True
             )
             yield Static("", id="name-error", classes="error")
-            yield OptionList(id="users")
+            yield UserList(id="users")
             yield Label(_("PIN"))
             yield FieldInput(password=True, placeholder=_("Your PIN, then Enter"), id="pin")
             yield Static("", id="error", classes="error")

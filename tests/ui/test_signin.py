@@ -157,6 +157,33 @@ async def test_another_clinician_signing_in_at_the_desk_becomes_its_volunteer(
     assert visit == {"state": "with_doctor", "seen_by": other["id"]}
 
 
+async def test_a_name_typed_on_the_list_of_users_goes_to_the_name_box(
+    demo_path, make_app, app_user, test_pin
+):
+    """F12, Shift+Tab to the list of users, then a name typed at once (as pasted) and
+    Enter, the PIN and Enter: the list dropped the letters and signed nobody in."""
+    from textual import events
+
+    app_user(demo_path, "dr2", roles=("clinician",))
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("f12")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "SignInScreen"
+        await pilot.press("shift+tab")
+        assert app.screen.focused.id == "users"
+        for character in "dr":
+            app.post_message(events.Key(character, character))
+        await settled(pilot)
+        name = app.screen.query_one("#name", Input)
+        assert name.has_focus and name.value == "dr"  # "tester" replaced, as on a click
+        await pilot.press("2", "enter")
+        await pilot.press(*test_pin, "enter")
+        await until(pilot, lambda: answered(app))
+        assert app.user.name == "dr2"
+
+
 async def test_idle_minutes_lock_the_screen_and_the_pin_gives_back_the_form_as_typed(
     demo_path, today_day, a_person, make_app, open_visit_form, test_pin
 ):
