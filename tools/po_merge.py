@@ -35,7 +35,12 @@ def merge(po_path: Path, new: dict[str, str]) -> None:
     else:
         catalog = Catalog(locale="zh_CN", project="clinic", charset="utf-8")
     for msgid, msgstr in new.items():
-        if msgstr:
+        if not msgstr:
+            continue
+        existing = catalog.get(msgid)
+        if existing is not None:  # Catalog.add keeps an existing entry's text
+            existing.string = msgstr
+        else:
             catalog.add(msgid, msgstr)
     with po_path.open("wb") as fh:
         write_po(fh, catalog, width=0, omit_header=False)

@@ -14,7 +14,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from clinic.core import merges
 from clinic.core.errors import ClinicError
@@ -24,6 +24,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.text import cell, plain, sentence
 from clinic.ui.threads import deliver
 from clinic.ui.widgets.confirm import ConfirmDialog
+from clinic.ui.widgets.footer import Footer
 
 RIGHT = "merge_persons"
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from clinic.i18n import N_, _
 from clinic.ui import registry
@@ -16,6 +16,7 @@ from clinic.ui.labels import status_label, weekday_label
 from clinic.ui.text import cell, fill, lines
 from clinic.ui.threads import deliver
 from clinic.ui.widgets.columns import fit_columns
+from clinic.ui.widgets.footer import Footer
 
 
 class HomeScreen(ClinicScreen):

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from clinic.core import persons as q
 from clinic.core.categories import category_label, category_short, tag_label
@@ -23,6 +23,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.keys import search_key
 from clinic.ui.text import fill, lines, sentence, shown
 from clinic.ui.threads import deliver
+from clinic.ui.widgets.footer import Footer
 from clinic.ui.widgets.paged_table import PagedTable
 
 

@@ -20,7 +20,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clinic.core import users
@@ -31,6 +31,7 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.fields import FieldInput, move_focus
 from clinic.ui.errors import show_error
 from clinic.ui.threads import deliver
+from clinic.ui.widgets.footer import Footer
 
 
 class UserList(OptionList):

@@ -25,7 +25,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from clinic.core.database import Store
 from clinic.core.errors import ClinicError, InputError, SignInError
@@ -42,6 +42,7 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, lines
 from clinic.ui.threads import deliver, still_shown
+from clinic.ui.widgets.footer import Footer
 
 # What a changeset's operations are called on screen (the bundle header's counts).
 OPERATIONS = {"insert": N_("added"), "update": N_("changed"), "delete": N_("deleted")}

@@ -16,7 +16,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from clinic.core.errors import ClinicError
 from clinic.core.sync import review
@@ -26,6 +26,7 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, plain, sentence
 from clinic.ui.threads import deliver
+from clinic.ui.widgets.footer import Footer
 
 RIGHT = "import_registers"
 

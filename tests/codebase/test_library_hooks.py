@@ -50,6 +50,21 @@ def test_textual_footer_still_as_the_desk_footer_expects():
     assert "-compact" in inspect.getsource(FooterKey._watch_compact)
 
 
+def test_every_screen_uses_the_apps_footer():
+    """clinic.ui.widgets.footer.Footer keeps F1 in view at the right end: a screen with
+    Textual's own footer lost it at 80 columns (F5)."""
+    found = []
+    for path in (CLINIC / "ui").rglob("*.py"):
+        if path.name == "footer.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
+                if any(alias.name == "Footer" for alias in node.names):
+                    found.append(str(path.relative_to(CLINIC)))
+    assert not found, found
+    assert 'action == "help"' in (CLINIC / "ui" / "widgets" / "footer.py").read_text()
+
+
 def test_no_other_private_method_of_a_library_is_extended():
     """No other ``super()._x`` call: the app extends no other private method."""
     found = []

@@ -236,6 +236,25 @@ async def test_plan_a_season_from_the_villages_screen(demo_path, demo_store, mak
     assert demo_store.scalar("SELECT COUNT(*) FROM clinic_days") == before + proposed
 
 
+async def december_team(pilot, app, store, go, settle, size: int, order: str) -> DataTable:
+    """F5, December, the first (ASC) or last (DESC) day with a team of ``size`` or more:
+    its team list, focused."""
+    await go(pilot, app, "f5", "right_square_bracket")
+    days = app.screen.query_one("#days-list", DataTable)
+    day = store.scalar(
+        "SELECT d.id FROM clinic_days d JOIN assignments a ON a.clinic_day_id = d.id "
+        "WHERE d.date LIKE '2026-12-%' GROUP BY d.id HAVING COUNT(*) >= ? "
+        f"ORDER BY d.date {order} LIMIT 1",
+        [size],
+    )
+    days.focus()
+    days.move_cursor(row=days.get_row_index(str(day)))
+    await settle(pilot, app)
+    team = app.screen.query_one("#team", DataTable)
+    team.focus()
+    return team
+
+
 @pytest.mark.parametrize("key,status", [("c", "confirmed"), ("d", "declined"), ("t", "attended")])
 async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
     demo_path, demo_store, key, status, make_app, go, settle
@@ -244,20 +263,10 @@ async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
     acts on the same person (it used to jump back to the first row)."""
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await go(pilot, app, "f5", "right_square_bracket")
-        screen = app.screen
-        days = screen.query_one("#days-list", DataTable)
         # A December day with a team of three or more, preferably not the first of the month.
-        team_day = demo_store.scalar(
-            "SELECT d.id FROM clinic_days d JOIN assignments a ON a.clinic_day_id = d.id "
-            "WHERE d.date LIKE '2026-12-%' GROUP BY d.id HAVING COUNT(*) >= 3 ORDER BY d.date DESC LIMIT 1"
-        )
-        days.focus()
-        days.move_cursor(row=days.get_row_index(str(team_day)))
-        await settle(pilot, app)
-        team = screen.query_one("#team", DataTable)
+        team = await december_team(pilot, app, demo_store, go, settle, 3, "DESC")
+        screen = app.screen
         assert team.row_count >= 3
-        team.focus()
         await go(pilot, app, "down", "down")
         third = int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value)
         await go(pilot, app, key)
@@ -272,6 +281,27 @@ async def test_status_keys_keep_the_highlight_on_the_same_volunteer(
             "no_show"
         )
         assert int(team.coordinate_to_cell_key(team.cursor_coordinate).row_key.value) == third
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_highlighted_volunteer_stays_in_view_at_80x24(
+    demo_path, demo_store, lang, make_app, go, settle
+):
+    """80x24: t on the fourth of today's team adds the notes on attendance and hours to
+    the team's title; the highlighted volunteer stayed below the box, out of view."""
+    app = make_app(demo_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        team = await december_team(pilot, app, demo_store, go, settle, 6, "ASC")
+        screen = app.screen
+        for _step in range(3):
+            await go(pilot, app, "down")
+            await go(pilot, app, "t")
+        await go(pilot, app, "down", "down")
+        box = screen.query_one("#team-box")
+        row = team.cursor_row
+        shown_at = team.region.y + 1 + row - int(team.scroll_y)  # under the column headers
+        assert box.region.y < shown_at < box.region.bottom - 1, (row, team.region, box.region)
+        assert team.region.bottom <= box.region.bottom
 
 
 async def test_roster_preview_columns_show_whole_dates(demo_path, make_app, go):

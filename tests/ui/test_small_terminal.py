@@ -260,3 +260,22 @@ def test_visit_form_snapshot(
 def test_clinic_days_snapshot(demo_path, snap_compare, lang, make_app):
     app = make_app(demo_path, lang)
     assert snap_compare(app, terminal_size=SIZE, press=["f5"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_f1_stays_in_the_footer_at_80_columns(demo_path, lang, make_app):
+    """Every screen's footer keeps F1 (help) in view: F5's own keys filled the line and
+    pushed it off at 80 columns."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(demo_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("f2", "f3", "f5", "f6", "f7", "f8"):
+            await pilot.press(key)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            help_keys = [k for k in app.screen.query(FooterKey) if k.action == "help"]
+            assert help_keys, key
+            region = help_keys[0].region
+            assert region.width and region.right <= 80 and region.y == 23, (key, region)

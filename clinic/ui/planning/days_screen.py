@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from clinic.core import planning as p
 from clinic.core.dates import month_span, shift_month
@@ -34,6 +34,7 @@ from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.talks import TalksDialog, talk_note
 from clinic.ui.text import cell, sentence, shown
 from clinic.ui.widgets.confirm import ConfirmDialog
+from clinic.ui.widgets.footer import Footer
 
 ROLE_WIDTH = 16
 

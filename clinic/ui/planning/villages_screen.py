@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from clinic.core import planning as p
 from clinic.core.errors import ClinicError
@@ -24,6 +24,7 @@ from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.text import cell, lines, shown
 from clinic.ui.threads import deliver
+from clinic.ui.widgets.footer import Footer
 
 
 class VillagesScreen(ClinicScreen):

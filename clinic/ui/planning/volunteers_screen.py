@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Input,
     Select,
@@ -31,6 +30,7 @@ from clinic.ui.planning.volunteer_form import VolunteerForm
 from clinic.ui.planning.weekend_list import WeekendList
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.text import cell, sentence, shown
+from clinic.ui.widgets.footer import Footer
 
 ALL = "*"
 

@@ -18,7 +18,6 @@ from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     ProgressBar,
@@ -36,6 +35,7 @@ from clinic.ui.report.export_panel import PACK, ExportingScreen
 from clinic.ui.report.figures import figures_table
 from clinic.ui.text import cell, sentence
 from clinic.ui.threads import deliver
+from clinic.ui.widgets.footer import Footer
 
 LABEL_CELLS = 14  # a bar's label at least: 7 Chinese characters, or 14 letters
 

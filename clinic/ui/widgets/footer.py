@@ -25,7 +25,16 @@ from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
-    """Textual's footer, composed again only when its keys change (see the module)."""
+    """Textual's footer, composed again only when its keys change (see the module).
+    F1 (help) is kept at the right end, always in view: at 80 columns a screen's own
+    keys filled the line and pushed it off (F5's ended at "r 自动")."""
+
+    DEFAULT_CSS = """
+    Footer FooterKey.-help {
+        dock: right;
+        border-left: vkey $foreground 20%;
+    }
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +74,7 @@ class Footer(TextualFooter):
                 compact = True if widget.has_class("-command-palette") else self.compact
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
+                widget.set_class(widget.action == "help", "-help", update=False)
             composed = True
             yield widget
         self._shown = keys if composed else None
