@@ -26,6 +26,7 @@ from clinic.core.users import User
 from clinic.i18n import N_, _
 from clinic.ui import memory, registry
 from clinic.ui.errors import show_error
+from clinic.ui.prose import wrap_text
 from clinic.ui.text import shown, shown_lines
 from clinic.ui.writer import Writer
 
@@ -395,14 +396,21 @@ class ClinicApp(App[None]):
     ) -> None:
         """Every notification is plain text, whatever the caller asks: its sentences carry
         names and topics as typed (``Widget.notify`` always passes ``markup``), and their
-        control characters are shown as symbols (clinic.ui.text)."""
+        control characters are shown as symbols (clinic.ui.text). Its lines are broken
+        as Chinese is (clinic.ui.prose): Textual broke "已发放 1 份…" after the 1. Only
+        line breaks are added: taking them out gives the message back."""
         super().notify(
-            shown_lines(message),
+            wrap_text(shown_lines(message), self.toast_width(), keep_spaces=True),
             title=shown(title),
             severity=severity,
             timeout=timeout,
             markup=False,
         )
+
+    def toast_width(self) -> int:
+        """The cells a notification's text has: Textual's toast is half the screen but
+        for its rack's two cells (at most 60), less its border and padding (3)."""
+        return max(10, min(60, (self.size.width - 2) // 2) - 3)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title (a visit's holds the person's name) as text, controls as symbols."""

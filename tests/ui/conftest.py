@@ -157,3 +157,12 @@ def sync_pair(demo_path, tmp_path):
         make_base(store, "甲[b]队", laptop, actor="tester")
     open_store(laptop).close()
     return demo_path, laptop
+
+
+@pytest.fixture
+def said():
+    """``said(app)``: the app's notifications, oldest first, each as said (the app breaks
+    their lines as Chinese is typeset and adds nothing but the line breaks)."""
+    from support.notices import said as said_by
+
+    return said_by

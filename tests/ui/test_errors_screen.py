@@ -43,7 +43,7 @@ async def test_show_error_puts_a_field_error_beside_its_field():
         assert str(app.query_one("#error", Static).render()) == ""
 
 
-async def test_show_error_puts_other_errors_in_the_form_box_or_a_notification():
+async def test_show_error_puts_other_errors_in_the_form_box_or_a_notification(said):
     async with FormApp().run_test() as pilot:
         app = pilot.app
         exc = FormError({"name": "The name is required.", "sex": "Choose the sex."})
@@ -53,10 +53,10 @@ async def test_show_error_puts_other_errors_in_the_form_box_or_a_notification():
         assert app.focused is app.query_one("#name")
         show_error(app.screen, errors.NotFoundError("No clinic day number 9."), box=None)
         await pilot.pause()
-        assert [n.message for n in app._notifications] == ["No clinic day number 9."]
+        assert said(app) == ["No clinic day number 9."]
 
 
-async def test_an_error_for_a_form_closed_meanwhile_is_shown_on_the_screen_of_the_moment():
+async def test_an_error_for_a_form_closed_meanwhile_is_shown_on_the_screen_of_the_moment(said):
     """A save that failed after its form was closed (it waited for another desk's lock):
     the sentence is still said, on the screen the user is on."""
     from textual.screen import ModalScreen
@@ -76,8 +76,7 @@ async def test_an_error_for_a_form_closed_meanwhile_is_shown_on_the_screen_of_th
         exc = _raised(lambda: V.parse_bp("1500/95"))  # names a field the screen shown has
         show_error(form, exc)
         await pilot.pause()
-        said = [n.message for n in app._notifications]
-        assert said == ["No clinic day number 9.", exc.message]
+        assert said(app) == ["No clinic day number 9.", exc.message.replace("\n", "")]
         # Nothing put in the boxes of the screen shown, which are not that form's.
         assert str(app.query_one("#error", Static).render()) == ""
         assert str(app.query_one("#bp-error", Static).render()) == ""

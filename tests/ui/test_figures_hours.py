@@ -44,7 +44,7 @@ async def _team_row(app, pilot, day_id: int, name: str) -> DataTable:
     return team
 
 
-async def test_f5_h_sets_changes_and_clears_hours(edge, app_user, settle):
+async def test_f5_h_sets_changes_and_clears_hours(edge, app_user, settle, said):
     from clinic.ui.app import ClinicApp
     from clinic.ui.planning.hours_dialog import HoursDialog
 
@@ -81,7 +81,7 @@ async def test_f5_h_sets_changes_and_clears_hours(edge, app_user, settle):
         await pilot.press("h")
         await pilot.pause()
         assert not isinstance(app.screen, HoursDialog)
-        assert any("not marked attended" in n.message for n in app._notifications)
+        assert any("not marked attended" in m for m in said(app))
 
 
 async def test_f5_says_attendance_counts_a_day_not_marked_done(edge, app_user):
@@ -103,7 +103,7 @@ async def test_f5_says_attendance_counts_a_day_not_marked_done(edge, app_user):
     assert build_report(store).days["held"] == ex.held
 
 
-async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user, settle):
+async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user, settle, said):
     from clinic.ui.app import ClinicApp
     from clinic.ui.desk.summary import SummaryScreen
 
@@ -116,13 +116,13 @@ async def test_f9_h_says_what_it_recorded_and_whom_it_left_out(edge, app_user, s
         assert "3.5*" in shown and "丙医生" in shown
         await pilot.press("h")
         await settle(pilot, app)  # written on the app's writer
-        first = list(app._notifications)[-1]
-        assert "recorded for 1 volunteer marked attended without hours" in first.message
-        assert "丙医生" in first.message  # not counted, named
+        first = said(app)[-1]
+        assert "recorded for 1 volunteer marked attended without hours" in first
+        assert "丙医生" in first  # not counted, named
         assert _hours(store, "乙医生", ex.day_a) == 3.5
         await pilot.press("h")
         await settle(pilot, app)  # written on the app's writer
-        again = list(app._notifications)[-1].message
+        again = said(app)[-1]
         assert "All 4 volunteers marked attended already have hours" in again
     # Typing the planned length changes no figure: it was counted so already.
     assert build_report(store).volunteers["hours"] == ex.hours

@@ -359,7 +359,7 @@ async def test_a_volunteer_with_brackets_in_the_name_is_shown_as_typed(
         assert "[王]芳[/b]" in shown and "[red]110[/red]" in shown
 
 
-async def test_villages_screen_writes_the_follow_up_list(demo_path, demo_store, make_app, go):
+async def test_villages_screen_writes_the_follow_up_list(demo_path, demo_store, make_app, go, said):
     """F7, f: the highlighted village's follow-up list, in exports/ beside the database."""
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -370,7 +370,7 @@ async def test_villages_screen_writes_the_follow_up_list(demo_path, demo_store, 
         row = [names[i] for i in app.screen.village_ids].index(village)
         table.move_cursor(row=row)
         await go(pilot, app, "f")
-        messages = [n.message for n in app._notifications]
+        messages = said(app)
     (written,) = list((demo_path.parent / "exports").glob("follow-ups-*.html"))
     assert any(str(written) in m and "follow-ups" in m for m in messages)
     assert village.split("/")[1] in written.name

@@ -37,7 +37,7 @@ async def test_filters_change_the_report(year_path, make_app, open_report):
         assert screen.query_one("#chart").series == report_charts(screen.report)[0]
 
 
-async def test_bad_date_is_a_message_not_a_crash(year_path, make_app, open_report):
+async def test_bad_date_is_a_message_not_a_crash(year_path, make_app, open_report, said):
     app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
@@ -48,7 +48,7 @@ async def test_bad_date_is_a_message_not_a_crash(year_path, make_app, open_repor
         await pilot.pause()
         assert screen.report is before
         assert screen.query_one("#from").has_class("-invalid")
-        assert any("2025-13-45" in n.message for n in app._notifications)
+        assert any("2025-13-45" in m for m in said(app))
 
 
 @pytest.mark.parametrize("name,fmt", [("report", "xlsx"), ("visits", "csv"), ("coverage", "json")])
@@ -232,7 +232,7 @@ async def test_palette_exports_a_dataset(year_path, tmp_path, monkeypatch, make_
 
 
 async def test_the_pack_and_the_printed_summary_from_the_screen(
-    year_path, tmp_path, make_app, open_report, cli_report
+    year_path, tmp_path, make_app, open_report, cli_report, said
 ):
     """F8: the year-end pack (.xlsx with the charts) and the printable summary (.html)
     with the screen's filters, audited like every export."""
@@ -255,7 +255,7 @@ async def test_the_pack_and_the_printed_summary_from_the_screen(
         screen.query_one("#file").value = str(tmp_path / "pack.csv")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert any(".xlsx" in n.message for n in app._notifications)
+        assert any(".xlsx" in m for m in said(app))
     assert not (tmp_path / "pack.csv").exists()
     assert [json.loads(r["detail"])["dataset"] for r in log] == ["report", "pack"]
     truth = cli_report(year_path, "--village", "中峰镇/龙山村")

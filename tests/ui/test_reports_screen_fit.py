@@ -63,7 +63,7 @@ async def test_relative_name_with_a_subfolder(year_path, make_app, open_report):
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
 
 
-async def test_unknown_extension_is_refused_on_the_screen(year_path, make_app, open_report):
+async def test_unknown_extension_is_refused_on_the_screen(year_path, make_app, open_report, said):
     app = make_app(year_path, lang=None, user="coordinator")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_report(app, pilot)
@@ -71,7 +71,7 @@ async def test_unknown_extension_is_refused_on_the_screen(year_path, make_app, o
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert any("report.pdf" in n.message and ".xlsx" in n.message for n in app._notifications)
+        assert any("report.pdf" in m and ".xlsx" in m for m in said(app))
         assert app.focused is screen.query_one("#file")
     assert not (year_path.parent / "exports").exists()
 

@@ -10,7 +10,7 @@ SIZE = (120, 40)
 
 @pytest.mark.ui
 async def test_print_key_in_the_handout_dialog(
-    demo_path, demo_store, browser, today_day, a_person, today, make_app, open_visit_form
+    demo_path, demo_store, browser, today_day, a_person, today, make_app, open_visit_form, said
 ):
     day = today_day
     p = a_person(consent=True, not_on_day=day["id"])
@@ -24,7 +24,7 @@ async def test_print_key_in_the_handout_dialog(
         assert type(app.screen).__name__ == "VisitScreen"
         sheets = list((demo_path.parent / "sheets" / today.isoformat()).glob("*.html"))
         assert browser.opened == [path.as_uri() for path in sheets]
-        messages = [str(n.message) for n in app._notifications]
+        messages = said(app)
         assert any("Opened the sheet in the browser" in m for m in messages), messages
         await keys.press("ctrl+r", "p")  # nothing picked now: the same sheet again
         assert type(app.screen).__name__ == "VisitScreen"

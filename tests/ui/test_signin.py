@@ -282,7 +282,7 @@ async def open_registers_on(app, pilot, person: dict) -> None:
 
 @pytest.mark.parametrize("roles", [("clerk",), ("coordinator",)])
 async def test_only_a_coordinator_reveals_a_whole_number_and_it_is_audited(
-    demo_path, demo_store, make_app, app_user, roles
+    demo_path, demo_store, make_app, app_user, roles, said
 ):
     from clinic.core.privacy import mask_id
 
@@ -299,7 +299,7 @@ async def test_only_a_coordinator_reveals_a_whole_number_and_it_is_audited(
         await pilot.press("ctrl+r")
         await settled(pilot)
         shown = str(detail.render())
-        toasts = [n.message for n in app._notifications]
+        toasts = said(app)
     audit = demo_store.query("SELECT actor, detail FROM audit_log WHERE action = 'reveal'")
     if "coordinator" in roles:
         assert person["id_number"] in shown
@@ -311,7 +311,7 @@ async def test_only_a_coordinator_reveals_a_whole_number_and_it_is_audited(
 
 
 async def test_a_non_coordinator_cannot_export_whole_numbers(
-    year_path, make_app, app_user, open_report
+    year_path, make_app, app_user, open_report, said
 ):
     clerk = app_user(year_path, "clerk1", roles=("clerk", "clinician"))
     app = make_app(year_path, lang=None, user=clerk)
@@ -324,7 +324,7 @@ async def test_a_non_coordinator_cannot_export_whole_numbers(
         report.query_one("#file", Input).value = "all.csv"
         report.action_export()
         await settled(pilot)
-        toasts = [n.message for n in app._notifications]
+        toasts = said(app)
         assert any("may not export whole ID and phone numbers" in t for t in toasts), toasts
         assert not (year_path.parent / "exports" / "all.csv").exists()
         assert not list(year_path.parent.rglob("all.csv"))

@@ -279,3 +279,31 @@ async def test_f1_stays_in_the_footer_at_80_columns(demo_path, lang, make_app):
             assert help_keys, key
             region = help_keys[0].region
             assert region.width and region.right <= 80 and region.y == 23, (key, region)
+
+
+def painted(widget) -> list[str]:
+    """The lines of ``widget`` as painted on the screen."""
+    size = widget.region.size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, size.width, size.height))]
+
+
+async def test_chinese_lines_break_between_characters_not_inside_numbers(
+    demo_path, demo_store, today_day, a_person, make_app
+):
+    """80x24 in Chinese: the flag "（空腹≥7.0，随机≥11.1）" was cut inside 7.0, with its
+    "!" on a line alone; a notification broke after the number of "已发放 1 份"."""
+    p = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path, "zh")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_visit(pilot, p["name"])
+        await go(pilot, *"180/110", *"16.5")
+        rows = painted(app.screen.query_one("#flags"))
+        assert any("≥7.0，" in row for row in rows), rows
+        assert not any(row.strip() in ("!", "‼") for row in rows), rows
+        app.notify("张成珍：已发放 1 份；处方单已保存：/home/义诊/sheets/2026-12-02/张成珍.html")
+        await go(pilot)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        toast = list(app.screen.query_one("#textual-toastrack").query("Toast"))[-1]
+        rows = painted(toast)
+        assert any("已发放 1 份" in row for row in rows), rows

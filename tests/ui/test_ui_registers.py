@@ -156,7 +156,7 @@ def test_snapshot_registers_search(snap_compare, demo_path, lang, make_app):
     assert snap_compare(make_app(demo_path, lang), terminal_size=SIZE, run_before=search)
 
 
-async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch, make_app):
+async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch, make_app, said):
     from unittest.mock import PropertyMock, patch
 
     from clinic.core.errors import DatabaseError
@@ -169,7 +169,7 @@ async def test_errors_become_notifications_not_tracebacks(demo_path, monkeypatch
             app._handle_exception(DatabaseError("The database x.db is busy."))
             app._handle_exception(ZeroDivisionError())
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = said(app)
         assert "The database x.db is busy." in messages
         assert any("ZeroDivisionError" in m and "safe" in m for m in messages)
         assert app.return_code is None and app.is_running

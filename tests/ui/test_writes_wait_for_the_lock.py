@@ -158,7 +158,7 @@ async def test_f10_stock_saved_while_another_desk_writes_waits_and_is_kept(
 
 
 async def test_f9_h_while_another_desk_writes_waits_then_records_the_hours(
-    demo_path, demo_store, today_day, make_app, open_desk, settle
+    demo_path, demo_store, today_day, make_app, open_desk, settle, said
 ):
     day_id = today_day["id"]
     with demo_store.transaction():
@@ -181,5 +181,5 @@ async def test_f9_h_while_another_desk_writes_waits_then_records_the_hours(
             assert type(app.screen).__name__ == "SummaryScreen"
             assert demo_store.scalar(missing, [day_id])
         await settle(pilot, app)
-        assert "planned hours recorded" in list(app._notifications)[-1].message
+        assert "planned hours recorded" in said(app)[-1]
     assert demo_store.scalar(missing, [day_id]) == 0

@@ -16,6 +16,7 @@ from clinic.core.categories import category_label, tag_label
 from clinic.i18n import _, join_list
 from clinic.ui.base import ClinicScreen
 from clinic.ui.labels import sex_short
+from clinic.ui.prose import prose
 from clinic.ui.text import fill, lines, sentence, shown
 
 
@@ -40,7 +41,7 @@ class VisitPanels(ClinicScreen):
         shown_as = _shown_as(content)
         if self._panels.get(selector) != shown_as:
             self._panels[selector] = shown_as
-            self.query_one(selector, Static).update(content)
+            self.query_one(selector, Static).update(prose(content))  # Chinese lines
 
     def banner(self) -> Content:
         """The person whose form this is, unmistakably, and whether the visit is done."""

@@ -30,9 +30,10 @@ from clinic.ui.labels import weekday_label
 from clinic.ui.planning.assign_dialog import AssignDialog
 from clinic.ui.planning.day_form import DayForm
 from clinic.ui.planning.month_calendar import MonthCalendar, month_title
+from clinic.ui.planning.team_title import team_title
 from clinic.ui.planning.widgets import cursor_id
-from clinic.ui.talks import TalksDialog, talk_note
-from clinic.ui.text import cell, sentence, shown
+from clinic.ui.talks import TalksDialog
+from clinic.ui.text import cell
 from clinic.ui.widgets.confirm import ConfirmDialog
 from clinic.ui.widgets.footer import Footer
 
@@ -201,25 +202,7 @@ class ClinicDaysScreen(ClinicScreen):
                     key=str(a["id"]),
                     height=None,
                 )
-            seen = p.attendance(self.store, self.day_id)
-            signed = p.signed_up(seen)
-            title = _("Team of {date} {village} ({venue})").format(
-                date=day["date"], village=shown(day["village"]), venue=shown(day["venue"] or "-")
-            )
-            if seen["attended"] or seen["no_show"]:
-                title += "\n" + _("signed up {n}, came {came}, did not come {missed}").format(
-                    n=signed, came=len(seen["attended"]), missed=len(seen["no_show"])
-                )
-            if day["held"] and day["status"] != "done" and seen["attended"]:
-                title += "\n" + _(
-                    "Attendance is recorded: reports count this day as held, though it is not marked done."
-                )
-            if any(a["status"] == "attended" and a["hours"] is None for a in seen["attended"]):
-                title += "\n" + _(
-                    "* hours not typed: the day's planned length is counted (h: type them)"
-                )
-            title += talk_note(self.store, self.day_id)
-            self.query_one("#team-title", Static).update(sentence(title))
+            self.query_one("#team-title", Static).update(team_title(self.store, day))
             if self.keep_assignment is not None and str(self.keep_assignment) in team.rows:
                 team.move_cursor(row=team.get_row_index(str(self.keep_assignment)))
         else:
