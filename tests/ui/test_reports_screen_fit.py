@@ -118,3 +118,39 @@ async def test_layout_fits(year_path, lang, size, make_app, open_report):
             assert "…" not in text
     finally:
         set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_list_of_datasets_shows_every_choice_whole(
+    year_path, lang, make_app, open_report
+):
+    """80x24: the list opened from the dataset field was as narrow as the field (16
+    columns): "年终资料包（全部工作表和图表.xlsx）" was cut."""
+    from textual.geometry import Region
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    app = make_app(year_path, lang=lang, user="coordinator")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(app, pilot)
+        field = screen.query_one("#dataset", Select)
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        listed = field.query_one(SelectOverlay)
+        assert listed.display and listed.region.width
+        assert listed.region.right <= 80
+        size = listed.region.size
+        painted = "\n".join(
+            strip.text for strip in listed.render_lines(Region(0, 0, size.width, size.height))
+        )
+        for index, option in enumerate(listed.options):
+            if index < size.height - 2:  # in view (the year-end pack is the last)
+                assert str(option.prompt) in painted, (option.prompt, painted)
+        pack = str(listed.options[-1].prompt)
+        listed.highlighted = len(listed.options) - 1
+        await pilot.pause()
+        painted = "\n".join(
+            strip.text for strip in listed.render_lines(Region(0, 0, size.width, size.height))
+        )
+        assert pack in painted, painted
