@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual import events
 
 from clinic.core import desk
@@ -621,3 +622,16 @@ async def test_a_second_ctrl_s_confirms_a_look_alike_typed_at_speed(
         assert app.screen.query_one("#dupes").display
         await burst(app, pilot, "ctrl+s")
         assert type(app.screen).__name__ == "ConsentDialog"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_the_search_box_says_whole_what_it_finds(demo_path, lang, size, make_app, open_desk):
+    """The search box's hint, whole: in English at 120x36 it ended "…of ID or"."""
+    from rich.cells import cell_len
+
+    app = make_app(demo_path, lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await open_desk(app, pilot)
+        search = app.screen.query_one("#search")
+        assert cell_len(search.placeholder) <= search.content_region.width - 1  # the cursor

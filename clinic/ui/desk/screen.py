@@ -119,9 +119,8 @@ class DeskScreen(DeskSearch, DeskQueue):
                 # A SearchInput, a FieldInput: its keys (characters, Backspace …) take effect in the
                 # order they were typed, before the Enter that follows them.
                 yield SearchInput(
-                    placeholder=_(
-                        "Check in: name, pinyin (zs), last 4+ digits of ID or phone, household no."
-                    ),
+                    # Whole in the box at 120x36 (53 cells): no "Check in:" in English.
+                    placeholder=_("Name, pinyin (zs), last 4+ ID/phone digits, household"),
                     id="search",
                     # Not selected on focus: a character typed on a list moves the focus here
                     # and is inserted at once; selecting it on the later Focus message let the
