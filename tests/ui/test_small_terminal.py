@@ -263,22 +263,25 @@ def test_clinic_days_snapshot(demo_path, snap_compare, lang, make_app):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-async def test_f1_stays_in_the_footer_at_80_columns(demo_path, lang, make_app):
-    """Every screen's footer keeps F1 (help) in view: F5's own keys filled the line and
-    pushed it off at 80 columns."""
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_f1_stays_in_the_footer(demo_path, lang, size, make_app):
+    """Every screen's footer shows F1 (help), first: last, F5's own keys pushed it off
+    at 80 columns; docked at the right end, the palette's key covered it at 120."""
     from textual.widgets._footer import FooterKey
 
+    width, height = size
     app = make_app(demo_path, lang=lang)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         for key in ("f2", "f3", "f5", "f6", "f7", "f8"):
             await pilot.press(key)
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
-            help_keys = [k for k in app.screen.query(FooterKey) if k.action == "help"]
-            assert help_keys, key
-            region = help_keys[0].region
-            assert region.width and region.right <= 80 and region.y == 23, (key, region)
+            shown = [k for k in app.screen.query(FooterKey) if k.region.width]
+            assert shown and shown[0].action == "help", (key, [k.action for k in shown])
+            region = shown[0].region
+            assert region.right <= width and region.y == height - 1, (key, region)
+            assert not any(k.region.overlaps(region) for k in shown[1:]), key
 
 
 def painted(widget) -> list[str]:

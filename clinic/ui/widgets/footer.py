@@ -26,15 +26,9 @@ from textual.widgets._footer import FooterKey
 
 class Footer(TextualFooter):
     """Textual's footer, composed again only when its keys change (see the module).
-    F1 (help) is kept at the right end, always in view: at 80 columns a screen's own
-    keys filled the line and pushed it off (F5's ended at "r 自动")."""
-
-    DEFAULT_CSS = """
-    Footer FooterKey.-help {
-        dock: right;
-        border-left: vkey $foreground 20%;
-    }
-    """
+    F1 (help) comes first, always in view: last, at 80 columns a screen's own keys
+    filled the line and pushed it off (F5's ended at "r 自动"); docked at the right end,
+    the palette's key (^p, at 120 columns) covered it."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,14 +61,14 @@ class Footer(TextualFooter):
 
     def compose(self) -> ComposeResult:
         keys = self._keys(self.screen)
-        composed = False
-        for widget in super().compose():
+        widgets = list(super().compose())
+        for widget in widgets:
             if isinstance(widget, FooterKey):
                 # Palette key: not bound to the footer's flag, compact as Textual leaves it.
                 compact = True if widget.has_class("-command-palette") else self.compact
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
-                widget.set_class(widget.action == "help", "-help", update=False)
-            composed = True
-            yield widget
-        self._shown = keys if composed else None
+        first = [w for w in widgets if isinstance(w, FooterKey) and w.action == "help"]
+        yield from first
+        yield from (w for w in widgets if w not in first)
+        self._shown = keys if widgets else None
