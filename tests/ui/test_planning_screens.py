@@ -175,6 +175,39 @@ async def test_weekend_list_records_a_visit(demo_path, demo_store, make_app, go,
     assert demo_store.scalar("SELECT cadre_id FROM households WHERE id = ?", [other["id"]]) == cadre
 
 
+async def test_the_highlight_stays_on_the_household_just_visited(
+    demo_path, demo_store, make_app, go, settle
+):
+    """v moves the household visited down the list (the least recently visited come
+    first); the highlight stayed on the row, so a second v went to another household."""
+    from clinic.core import planning as p
+
+    cadre = demo_store.one("SELECT id, name FROM volunteers WHERE is_cadre = 1 LIMIT 1")
+    with demo_store.transaction():
+        demo_store.conn.execute(
+            "UPDATE households SET cadre_id = NULL WHERE cadre_id = ?", [cadre["id"]]
+        )
+    for household in demo_store.query("SELECT id FROM households ORDER BY id LIMIT 3"):
+        p.pair(demo_store, household["id"], cadre["id"])
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6")
+        app.screen.query_one("#vol-name", Input).value = cadre["name"]
+        await settle(pilot, app)
+        app.screen.query_one("#vol-list").focus()
+        await go(pilot, app, "w")
+        table = app.screen.query_one("#weekend", DataTable)
+        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        await go(pilot, app, "v")
+        assert table.get_row_index(first) != 0  # moved down the list
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == first
+        await go(pilot, app, "v")
+    visited = demo_store.query(
+        "SELECT household_id FROM pairing_visits WHERE cadre_id = ?", [cadre["id"]]
+    )
+    assert [v["household_id"] for v in visited] == [int(first), int(first)]
+
+
 @pytest.mark.parametrize("lang,word", [("en", "(overdue)"), ("zh", "（已逾期）")])
 async def test_weekend_list_says_overdue_in_words(
     demo_path, demo_store, lang, word, make_app, go, settle, cadre_with_due_dates

@@ -57,7 +57,7 @@ class WeekendList(ClinicModal):
             _("Village"),
             _("Category"),
             _("Persons"),
-            _("Last visit"),
+            _("Last home visit"),  # the cadre's (pairing_visits), not a clinic visit
             _("Flags"),
         )
         self.load()
@@ -108,9 +108,10 @@ class WeekendList(ClinicModal):
 
         def done(_result: object) -> None:
             self.notify(_("Visit recorded."))
-            row = table.cursor_row
             self.load()
-            table.move_cursor(row=row)
+            # The list is in order of urgency: the household visited moves down it, and
+            # the highlight goes with it (left on the row, the next v went to another).
+            table.move_cursor(row=table.get_row_index(str(household)))
 
         self.app.write(
             lambda store: p.log_pairing_visit(store, household, cadre_id, today),
