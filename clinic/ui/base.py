@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from clinic.core.database import Store
 from clinic.core.errors import ClinicError
+from clinic.i18n import N_
 from clinic.ui.keys import TranslatedBindings
 
 
@@ -93,6 +95,9 @@ class ClinicScreen(Breakpoints, TranslatedBindings, Screen):
 
 
 class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
+    # A modal screen cuts Textual's chain of bindings before the app's: F1 (help) is
+    # bound here again, so a form or dialog says its keys too (shown in their footers).
+    BINDINGS = [Binding("f1", "app.help", N_("Help"))]
     _saving = False
 
     def save_once(

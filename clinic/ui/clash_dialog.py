@@ -22,6 +22,7 @@ from clinic.core.edits import Told, shown_or_empty
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.text import plain, sentence
+from clinic.ui.widgets.footer import Footer
 
 
 class ClashDialog(ClinicModal):
@@ -70,6 +71,7 @@ class ClashDialog(ClinicModal):
                     )
             with Vertical():
                 yield Button(_("Save choices (Ctrl+S)"), id="clash-done", variant="primary")
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def _text(self, field: str, value: Any) -> str:
         return shown_or_empty(partial(self.shown, field), value)

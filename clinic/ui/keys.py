@@ -76,8 +76,8 @@ def screen_keys(screen: Screen) -> Iterator[tuple[str, str, str]]:
         binding = item.binding
         if item.node is not screen or not binding.description or binding.action in seen:
             continue
-        if binding.description in textual_words:
-            continue
+        if binding.description in textual_words or binding.action == "app.help":
+            continue  # F1 itself: under "Everywhere"
         seen.add(binding.action)
         yield keys_label(binding.key), binding.description, binding.action
 

@@ -23,6 +23,7 @@ from clinic.core.sync.review import Typed
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicModal
 from clinic.ui.text import plain, sentence
+from clinic.ui.widgets.footer import Footer
 
 
 class FieldMergeDialog(ClinicModal):
@@ -80,6 +81,7 @@ class FieldMergeDialog(ClinicModal):
                     )
             with Vertical():
                 yield Button(_("Save choices (Ctrl+S)"), id="merge-done", variant="primary")
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         self.query(RadioSet).first().focus()

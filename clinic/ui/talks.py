@@ -24,6 +24,7 @@ from clinic.ui.planning.widgets import cursor_id, form_footer
 from clinic.ui.text import cell, sentence, shown
 from clinic.ui.threads import still_shown
 from clinic.ui.widgets.confirm import ConfirmDialog
+from clinic.ui.widgets.footer import Footer
 
 _CSS = """
 {name} {{ align: center middle; }}
@@ -97,6 +98,7 @@ class TalksDialog(ClinicModal):
             yield DataTable(id="talks", cursor_type="row", zebra_stripes=True)
             yield Static("", id="talks-empty", classes="muted")
             yield Static(_("n new talk · e/Enter edit · Del remove · Esc close"), classes="muted")
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         table = self.query_one("#talks", DataTable)
@@ -196,6 +198,7 @@ class TalkForm(ClinicModal):
             yield Label(_("Materials handed out"))
             yield Input(id="materials")
             yield from form_footer()
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         if self.talk_id is not None:

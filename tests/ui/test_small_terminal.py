@@ -310,3 +310,27 @@ async def test_chinese_lines_break_between_characters_not_inside_numbers(
         toast = list(app.screen.query_one("#textual-toastrack").query("Toast"))[-1]
         rows = painted(toast)
         assert any("已发放 1 份" in row for row in rows), rows
+
+
+@LANGS
+async def test_a_form_says_how_to_save_it_at_80x24(demo_path, lang, make_app):
+    """F6 n and F5 n at 80x24: the form fills the screen, its Save button below it;
+    nothing said Ctrl+S saves, and F1 did nothing (a modal screen cuts the app's keys)."""
+    from textual.widgets._footer import FooterKey
+
+    from clinic.ui.help import HelpScreen
+
+    app = make_app(demo_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        for screen_key in ("f6", "f5"):
+            await go(pilot, screen_key, "n")
+            form = app.screen
+            keys = {k.action: k for k in form.query(FooterKey)}
+            for action in ("app.help", "save", "cancel"):
+                assert action in keys and keys[action].region.width, (screen_key, action)
+                assert keys[action].region.bottom <= SIZE[1]
+            await go(pilot, "f1")
+            assert isinstance(app.screen, HelpScreen)
+            assert "Ctrl+S" in str(app.screen.query_one("#help Static").render())
+            await go(pilot, "escape", "escape")
+            assert app.screen is not form

@@ -17,6 +17,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, sentence, shown
 from clinic.ui.threads import still_shown
+from clinic.ui.widgets.footer import Footer
 
 
 class AssignDialog(ClinicModal):
@@ -59,6 +60,7 @@ class AssignDialog(ClinicModal):
             yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
             yield Static("", id="assign-status")
             yield Static(_("Enter: assign · Esc: close"), classes="muted")
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         self.query_one("#candidates", DataTable).add_columns(

@@ -22,6 +22,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
 from clinic.ui.text import cell
 from clinic.ui.threads import still_shown
+from clinic.ui.widgets.footer import Footer
 
 # The day's fields (clinic.core.planning.DAY_FORM_FIELDS): their widgets, their labels.
 WIDGETS = {
@@ -80,6 +81,7 @@ class DayForm(ClinicModal):
             yield Label(_("Status"))
             yield Select(statuses, id="status", value="planned", allow_blank=False)
             yield from form_footer()
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         store = self.app.store

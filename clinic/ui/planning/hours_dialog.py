@@ -19,6 +19,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import sentence
 from clinic.ui.threads import still_shown
+from clinic.ui.widgets.footer import Footer
 
 
 class HoursDialog(ClinicModal):
@@ -56,6 +57,7 @@ class HoursDialog(ClinicModal):
                 id="hours-input",
             )
             yield Static("", id="hours-error", markup=False)
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         self.query_one("#hours-input", Input).focus()

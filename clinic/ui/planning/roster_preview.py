@@ -22,6 +22,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.text import cell, lines, sentence
 from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
+from clinic.ui.widgets.footer import Footer
 
 
 class RosterPreview(ClinicModal):
@@ -57,6 +58,7 @@ class RosterPreview(ClinicModal):
             yield Static(
                 _("a: apply (write as invitations) · Esc: close without writing"), classes="muted"
             )
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         self.query_one("#proposals", DataTable).add_columns(

@@ -23,6 +23,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.text import cell, sentence
 from clinic.ui.threads import still_shown
+from clinic.ui.widgets.footer import Footer
 
 
 class SeasonDialog(ClinicModal):
@@ -74,6 +75,7 @@ class SeasonDialog(ClinicModal):
             yield Static(
                 _("Enter: preview · Ctrl+S: create the clinic days · Esc: close"), classes="muted"
             )
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         table = self.query_one("#season", DataTable)

@@ -27,6 +27,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import form_footer
 from clinic.ui.text import cell
 from clinic.ui.threads import still_shown
+from clinic.ui.widgets.footer import Footer
 
 
 def _phone_field(typed: str, old: str | None) -> str | None:
@@ -85,6 +86,7 @@ class VolunteerForm(ClinicModal):
                 yield Checkbox(_("Active"), True, id="f-active")
                 yield Checkbox(_("Paired cadre (结对帮扶)"), False, id="f-cadre")
             yield from form_footer()
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         store = self.app.store

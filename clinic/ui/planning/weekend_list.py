@@ -20,6 +20,7 @@ from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.text import cell, sentence
+from clinic.ui.widgets.footer import Footer
 
 
 class WeekendList(ClinicModal):
@@ -48,6 +49,7 @@ class WeekendList(ClinicModal):
                 _("v: record a visit today · p: pair a household · u: unpair · Esc: close"),
                 classes="muted",
             )
+        yield Footer()  # its keys (Ctrl+S, Esc …) and F1, also at 80x24
 
     def on_mount(self) -> None:
         self.query_one("#weekend", DataTable).add_columns(
