@@ -417,6 +417,33 @@ async def test_villages_screen_writes_the_follow_up_list(demo_path, demo_store, 
     assert detail["filters"]["villages"] == [village] and detail["format"] == "html"
 
 
+async def test_no_follow_up_list_is_written_for_a_village_without_follow_ups(
+    demo_path, demo_store, today, make_app, go, said
+):
+    """F7, f on a village where nobody is due: it wrote an empty list (and audited an
+    export of nothing); now it says so and writes nothing."""
+    from clinic.core.exports.follow_up_list import follow_up_list_html
+    from clinic.core.reports import ReportFilters
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f7")
+        screen = app.screen
+        names = [screen.village_names[i] for i in screen.village_ids]
+        empty = next(
+            name
+            for name in names
+            if not follow_up_list_html(demo_store, ReportFilters(villages=(name,)), today=today)[1]
+        )
+        audited = demo_store.scalar("SELECT COUNT(*) FROM audit_log")
+        screen.query_one("#villages-table", DataTable).move_cursor(row=names.index(empty))
+        await go(pilot, app, "f")
+        messages = said(app)
+    assert not list((demo_path.parent / "exports").glob("follow-ups-*.html"))
+    assert demo_store.scalar("SELECT COUNT(*) FROM audit_log") == audited
+    assert any(empty.replace("/", " ") in m and "no list written" in m for m in messages)
+
+
 async def test_the_filter_key_in_the_filter_box_is_not_typed(demo_path, make_app, go):
     """ "/ Filter": from the list to the name filter; pressed again there, nothing typed."""
     app = make_app(demo_path)

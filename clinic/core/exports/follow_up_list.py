@@ -105,10 +105,15 @@ def export_follow_up_list(
     unmasked: bool = False,
     actor: str = "",
     today: dt.date | None = None,
+    only_if_any: bool = False,
 ) -> ExportResult:
-    """Write the follow-up lists to ``out`` (a path, or a binary stream)."""
+    """Write the follow-up lists to ``out`` (a path, or a binary stream). With
+    ``only_if_any``, a list naming nobody is not written (nor audited): 0 rows are
+    returned, for the caller to say there is nothing to print."""
     filters = filters or ReportFilters()
     html, n = follow_up_list_html(store, filters, unmasked=unmasked, today=today)
+    if only_if_any and not n:
+        return ExportResult("follow-ups", 0, unmasked, "")
     data = html.encode("utf-8")
 
     def write(target: str | Path | IO) -> int:

@@ -213,6 +213,7 @@ class VillagesScreen(ClinicScreen):
                     filters=ReportFilters(villages=(village,)),
                     actor=app.actor,
                     today=today,
+                    only_if_any=True,
                 )
         except ClinicError as exc:
             app.call_from_thread(show_error, self, exc)
@@ -222,6 +223,12 @@ class VillagesScreen(ClinicScreen):
                 file=path, reason=exc.strerror or exc
             )
             app.call_from_thread(app.notify, message, severity="error")
+            return
+        if not result.rows:
+            message = _("No follow-ups are due in {village}: no list written.").format(
+                village=village.replace("/", " ")
+            )
+            app.call_from_thread(app.notify, message)
             return
         message = _("Wrote {rows} follow-ups to {file}.").format(rows=result.rows, file=path)
         app.call_from_thread(app.notify, message, timeout=10)
