@@ -263,6 +263,9 @@ async def test_a_clerk_cannot_record_a_consult(
         assert all(field.disabled for field in form.query(Input))
         await keys.type("150/95")
         assert form.query_one("#bp", Input).value == ""
+        offered = {k.key: k for k in form.query("FooterKey")}
+        # Ctrl+D offered as "Close", not "Done": a clerk took the visit as recorded.
+        assert offered["ctrl+d"].action == "close_form" and offered["ctrl+d"].description == "Close"
         await keys.press("ctrl+d")  # closes the form, and not the visit
         assert type(app.screen).__name__ == "DeskScreen"
     visit = demo_store.one(

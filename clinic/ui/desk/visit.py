@@ -72,6 +72,8 @@ class VisitScreen(VisitPanels):
         Binding("ctrl+r", "prescriptions", N_("Prescriptions"), priority=True),
         Binding("ctrl+g", "toggle_fasting", N_("Fasting/random"), priority=True),
         Binding("ctrl+d", "finish", N_("Done"), priority=True),
+        # Read-only (a clerk, a pharmacist): the same key only closes the form, and says so.
+        Binding("ctrl+d", "close_form", N_("Close"), priority=True),
         Binding("ctrl+s", "save", N_("Save draft"), priority=True),
         Binding("escape", "back", N_("Back (draft kept)"), priority=True),
     ]
@@ -243,12 +245,20 @@ class VisitScreen(VisitPanels):
         self.refresh_bindings()
 
     # The keys that write: not offered on a read-only form, where they did nothing
-    # without a word (its banner says who may write: F12). Ctrl+D stays: there, as on a
-    # visit done, it closes the form.
+    # without a word (its banner says who may write: F12). Ctrl+D there is "Close".
     WRITING_ACTIONS = frozenset({"prescriptions", "toggle_fasting", "save"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "finish":
+            return not self.read_only
+        if action == "close_form":
+            return self.read_only
         return not (action in self.WRITING_ACTIONS and self.read_only)
+
+    def action_close_form(self) -> None:
+        """Ctrl+D on a read-only form: it records nothing (it offered "Done", and a clerk
+        took the visit as recorded)."""
+        self.dismiss(None)
 
     def user_changed(self, user) -> None:
         """Another user signed in over the form (F12): their rights apply from now on."""
