@@ -462,3 +462,27 @@ async def test_the_filter_key_in_the_filter_box_is_not_typed(demo_path, make_app
             app.post_message(events.Key(key, character))
         await go(pilot, app)
         assert box.has_focus and box.value == "周"
+
+
+@pytest.mark.parametrize(("lang", "any_time"), [("en", "any"), ("zh", "不限")])
+async def test_the_volunteer_form_speaks_the_users_language(
+    demo_path, demo_store, lang, any_time, make_app, go
+):
+    """F6 n in English showed "Availability (周末, 工作日 …)" and the value 不限."""
+    import re
+
+    from textual.widgets import Label
+
+    app = make_app(demo_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6", "n")
+        form = app.screen
+        assert form.query_one("#f-avail", Input).value == any_time
+        labels = [str(label.render()) for label in form.query(Label)]
+        if lang == "en":
+            assert not [t for t in labels if re.search(r"[\u4e00-\u9fff]", t)], labels
+        form.query_one("#f-name", Input).value = "周末甲乙"
+        form.query_one("#f-avail", Input).value = "weekends" if lang == "en" else "周末"
+        await go(pilot, app, "ctrl+s")
+    saved = demo_store.one("SELECT weekdays, holidays FROM volunteers WHERE name = '周末甲乙'")
+    assert saved == {"weekdays": "56", "holidays": 0}

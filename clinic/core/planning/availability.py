@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from clinic.core.errors import FieldError
-from clinic.i18n import _
+from clinic.i18n import _, current_language
 
 WEEKDAY_WORDS = {
     "周一": "0",
@@ -92,11 +92,48 @@ def parse_availability(text: str | None) -> Availability:
             days.update(WEEKDAY_WORDS[word])
         else:
             raise FieldError(
-                _("Unknown time {value}; use 周末, 工作日, 周一…周日, 节假日 or 不限.").format(
-                    value=word
-                )
+                _(
+                    "Unknown time {value}; use weekends, weekdays, mon…sun, holidays or any "
+                    "(周末, 工作日, 周一…周日, 节假日, 不限)."
+                ).format(value=word)
             )
     return Availability("".join(sorted(days)), holidays)
+
+
+# The words :func:`words` writes, per language; all of them read back by parse_availability.
+_WORDS = {
+    "zh": {
+        "any": "不限",
+        "weekends": "周末",
+        "weekdays": "工作日",
+        "holidays": "节假日",
+        "days": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    },
+    "en": {
+        "any": "any",
+        "weekends": "weekends",
+        "weekdays": "weekdays",
+        "holidays": "holidays",
+        "days": ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    },
+}
+
+
+def words(weekdays: str, holidays: bool) -> str:
+    """The pattern in words of the user's language that :func:`parse_availability`
+    reads back (a form's field: "周末, 节假日", "weekends, holidays")."""
+    w = _WORDS["zh" if current_language() == "zh" else "en"]
+    if weekdays == "0123456" and holidays:
+        return str(w["any"])
+    if weekdays == "56":
+        parts = [str(w["weekends"])]
+    elif weekdays == "01234":
+        parts = [str(w["weekdays"])]
+    else:
+        parts = [w["days"][int(d)] for d in weekdays]
+    if holidays:
+        parts.append(str(w["holidays"]))
+    return ", ".join(parts)
 
 
 def describe(weekdays: str, holidays: bool) -> str:

@@ -18,6 +18,7 @@ from textual.widgets import (
 from clinic.core import catalogues
 from clinic.core import planning as p
 from clinic.core.errors import ClinicError, FieldError
+from clinic.core.planning import availability
 from clinic.core.planning import volunteers as vq
 from clinic.core.planning.availability import parse_availability
 from clinic.core.privacy import mask_phone
@@ -78,8 +79,8 @@ class VolunteerForm(ClinicModal):
                 with Vertical():
                     yield Label(_("Most clinic days a month (empty: no limit)"))
                     yield Input(id="f-max")
-            yield Label(_("Availability (周末, 工作日, 周六, 节假日, 不限 …)"))
-            yield Input(id="f-avail", value="不限")
+            yield Label(_("Availability (weekends, weekdays, sat, holidays, any …)"))
+            yield Input(id="f-avail", value=availability.words("0123456", True))
             yield Label(_("Dates unavailable (2026-12-05, 2026-12-12 …)"))
             yield Input(id="f-unavailable")
             with Horizontal(classes="row"):
@@ -107,7 +108,7 @@ class VolunteerForm(ClinicModal):
             self.query_one("#f-max", Input).value = (
                 "" if v["max_days_per_month"] is None else str(v["max_days_per_month"])
             )
-            self.query_one("#f-avail", Input).value = _availability_words(
+            self.query_one("#f-avail", Input).value = availability.words(
                 v["weekdays"], bool(v["holidays"])
             )
             self.query_one("#f-unavailable", Input).value = ", ".join(
@@ -154,18 +155,3 @@ class VolunteerForm(ClinicModal):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _availability_words(weekdays: str, holidays: bool) -> str:
-    """The pattern in the words parse_availability reads back (Chinese, whatever the language)."""
-    if weekdays == "0123456" and holidays:
-        return "不限"
-    names = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-    parts = (
-        ["周末"]
-        if weekdays == "56"
-        else (["工作日"] if weekdays == "01234" else [names[int(d)] for d in weekdays])
-    )
-    if holidays:
-        parts.append("节假日")
-    return ", ".join(parts)
