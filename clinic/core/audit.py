@@ -17,7 +17,7 @@ from typing import Any
 from clinic.core.dates import parse_date
 from clinic.core.errors import FieldError
 from clinic.core.privacy import mask_id, mask_phone
-from clinic.i18n import N_, _
+from clinic.i18n import N_, _, translation_for
 from clinic.store import Store
 from clinic.store import audit as q
 from clinic.store import users as users_q
@@ -62,6 +62,54 @@ ACTION_LABELS = {
     ),
 }
 
+# Each action's short name, for the log's Action column and filter (the code, typed,
+# is read too): a Chinese coordinator read "export", "user_add", "sign_in_failed".
+ACTION_NAMES = {
+    "import_register": N_("Register import"),
+    "import_volunteers": N_("Roster import"),
+    "export": N_("Export"),
+    "export_unmasked": N_("Export, numbers whole"),
+    "backup": N_("Backup"),
+    "restore": N_("Restore"),
+    "replicate": N_("Replication"),
+    "purge_person": N_("Erasure"),
+    "walk_in": N_("Walk-in"),
+    "conditions_recorded": N_("Conditions on record"),
+    "user_add": N_("User added"),
+    "user_pin": N_("PIN changed"),
+    "user_enable": N_("User enabled"),
+    "user_disable": N_("User disabled"),
+    "sign_in_failed": N_("Wrong PIN"),
+    "sync_enrol": N_("Laptop enrolled"),
+    "sync_export": N_("Bundle exported"),
+    "sync_import": N_("Bundle imported"),
+    "sync_settle": N_("Conflict settled"),
+    "person_merge": N_("Persons merged"),
+    "person_merge_follow": N_("Merge followed"),
+    "person_unmerge": N_("Merge undone"),
+    "person_distinct": N_("Not duplicates"),
+    "sync_update": N_("Update written"),
+    "sync_update_import": N_("Update applied"),
+}
+
+
+def action_name(code: str) -> str:
+    """An action's short name in the user's language (the code for one unknown here)."""
+    name = ACTION_NAMES.get(code)
+    return _(name) if name else code
+
+
+def action_code(typed: str) -> str:
+    """The code of the action a user typed in the filter: its name in either language
+    or its code, case and spaces aside; anything else is kept as typed."""
+    wanted = " ".join(typed.split()).casefold()
+    chinese = translation_for("zh").gettext
+    for code, name in ACTION_NAMES.items():
+        if wanted in (code, name.casefold(), chinese(name).casefold()):
+            return code
+    return typed.strip()
+
+
 # Digits long enough to be an ID number (15 or 18, the last maybe X) or a phone.
 _ID_DIGITS = re.compile(r"\d{17}[\dXx]|\d{15}")
 _PHONE_DIGITS = re.compile(r"\d{7,14}")
@@ -97,6 +145,10 @@ class AuditEntry:
     description: str
     detail: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def action_name(self) -> str:
+        return action_name(self.action)
+
     def as_json(self) -> dict[str, Any]:
         """Codes, not words (the description is left out), for scripts."""
         return {
@@ -122,7 +174,8 @@ def parse_filters(
         raise FieldError(
             _("The period starts after it ends: {start} to {end}.").format(start=start, end=end)
         )
-    return AuditFilters(start, end, (user or "").strip() or None, (action or "").strip() or None)
+    code = action_code(action) if action and action.strip() else None
+    return AuditFilters(start, end, (user or "").strip() or None, code)
 
 
 def mask_text(text: str) -> str:
@@ -161,6 +214,8 @@ def describe(action: str, detail: dict[str, Any], user_names: dict[int, str]) ->
         shown = ", ".join(f"{k}={v}" for k, v in detail.items())
         return f"{action} {shown}".strip()
     values = _Blanks({k: v for k, v in detail.items() if v not in (None, "")})
+    if "dataset" in values:
+        values["dataset"] = _dataset_title(str(values["dataset"]))
     if "user_id" in detail:
         values["user"] = user_names.get(detail["user_id"], f"#{detail['user_id']}")
     if action == "backup" and detail.get("daily"):
@@ -183,6 +238,14 @@ def describe(action: str, detail: dict[str, Any], user_names: dict[int, str]) ->
     if action == "sign_in_failed" and detail.get("locked"):
         return _("Wrong PIN; the user is locked for a few minutes")
     return _(template).format_map(values)
+
+
+def _dataset_title(code: str) -> str:
+    """An export's dataset in words ("follow-ups" → "Follow-up lists"), else its code."""
+    from clinic.core.exports.datasets import DATASETS  # the exports load with the first
+
+    found = DATASETS.get(code)
+    return _(found.title) if found else code
 
 
 def entries(

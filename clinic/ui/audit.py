@@ -53,7 +53,7 @@ class AuditScreen(ClinicScreen):
             yield Input(placeholder=_("From (2026-11-01)"), id="audit-from")
             yield Input(placeholder=_("To"), id="audit-to")
             yield Input(placeholder=_("User"), id="audit-user")
-            yield Input(placeholder=_("Action (export, purge_person ...)"), id="audit-action")
+            yield Input(placeholder=_("Action (Export, Erasure …)"), id="audit-action")
         yield Static("", id="audit-status")
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -118,7 +118,7 @@ class AuditScreen(ClinicScreen):
             table.add_row(
                 r.at,
                 Text(r.actor),
-                Text(r.action),
+                Text(r.action_name),
                 Text(r.description),
                 "" if r.rows is None else str(r.rows),
             )

@@ -53,10 +53,10 @@ def test_newest_first_in_words_with_numbers_masked(logged):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("2026-11-20 10:00:00  王敏  Daily backup b.db")
     assert (
-        "李华  Exported visits with whole ID and phone numbers to 138****5678.csv (3 rows)"
+        "李华  Exported Visits with whole ID and phone numbers to 138****5678.csv (3 rows)"
         in (lines[1])
     )
-    assert lines[2].endswith("Exported persons to a.csv (12 rows)")
+    assert lines[2].endswith("Exported Persons to a.csv (12 rows)")  # the dataset named
     assert PHONE not in result.stdout and ID not in result.stdout
 
 
@@ -107,6 +107,30 @@ def test_in_chinese(logged):
     result = run(logged, "--lang", "zh", "audit", "--action", "export")
     assert result.exit_code == 0, result.output
     assert "导出" in result.stdout and "a.csv" in result.stdout
+    assert "persons" not in result.stdout and "人员" in result.stdout  # the dataset in words
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [("en", "Export"), ("en", " export "), ("zh", "导出"), ("zh", "export"), ("en", "导出")],
+)
+def test_an_action_is_filtered_by_its_name_in_either_language_or_its_code(logged, lang, typed):
+    found = _json(run(logged, "--lang", lang, "audit", "--action", typed, "--json"))
+    assert [e["action"] for e in found["entries"]] == ["export"]
+
+
+def test_every_action_has_a_name_in_both_languages():
+    from clinic.i18n import set_language
+
+    assert set(audit.ACTION_NAMES) == set(audit.ACTION_LABELS)
+    set_language("zh")
+    try:
+        names = [audit.action_name(code) for code in audit.ACTION_NAMES]
+    finally:
+        set_language("en")
+    assert all(not name.isascii() for name in names), names
+    assert len(set(names)) == len(names)
+    assert audit.action_name("something_new") == "something_new"
 
 
 def test_the_service_masks_any_number_and_names_users(store):

@@ -31,8 +31,9 @@ async def test_the_audit_screen_lists_filters_and_masks(demo_path, make_app):
         rows = _cells(app)
         assert rows[0][1] == "王敏" and rows[1][1] == "李[b]华[/b]"  # newest first, as typed
         assert "138****5678" in rows[0][3] and "13812345678" not in rows[0][3]
-        assert rows[1][3] == "Exported persons to a.csv" and rows[1][4] == "12"
-        assert any(r[2] == "user_add" for r in rows)  # the demo's users
+        assert rows[1][3] == "Exported Persons to a.csv" and rows[1][4] == "12"
+        assert rows[1][2] == "Export"  # the action's name, not its code
+        assert any(r[2] == "User added" for r in rows)  # the demo's users
         app.screen.query_one("#audit-user", Input).value = "王敏"
         app.screen.query_one("#audit-user").focus()
         await pilot.press("enter")
@@ -68,3 +69,23 @@ async def test_only_a_coordinator_reads_the_audit_log(demo_path, make_app):
         assert _cells(app) == []
         status = str(app.screen.query_one("#audit-status", Static).render())
         assert "Only a coordinator" in status
+
+
+async def test_in_chinese_the_actions_are_named_and_filtered_in_chinese(demo_path, make_app):
+    """zh: the Action column read "export", "user_add", "sign_in_failed"."""
+    _add_rows(demo_path)
+    app = make_app(demo_path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f11")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        actions = {r[2] for r in _cells(app)}
+        assert {"导出", "备份", "添加用户"} <= actions and not any(a.isascii() for a in actions)
+        box = app.screen.query_one("#audit-action", Input)
+        assert box.placeholder.startswith("操作（导出")
+        box.value = "导出"
+        box.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [r[2] for r in _cells(app)] == ["导出"]
