@@ -136,6 +136,17 @@ class SyncScreen(ClinicScreen):
     ]
     LAPTOP_ACTIONS = {"export_bundle", "import_update"}
     DISTRICT_ACTIONS = {"export_update", "import_bundles", "enrol", "conflicts"}
+    # The right each key's work needs (clinic.core.sync.rights): a key the user may not
+    # use is not offered (a doctor on the district was offered Ctrl+O and Ctrl+N, which
+    # answered with a refusal, or asked for a field not shown).
+    RIGHTS = {
+        "export_bundle": rights.BUNDLE,
+        "import_update": rights.IMPORT,
+        "import_bundles": rights.IMPORT,
+        "export_update": rights.UPDATE,
+        "enrol": rights.ENROL,
+        "conflicts": rights.REVIEW,
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,7 +192,7 @@ class SyncScreen(ClinicScreen):
         """Each database shows its own keys: a laptop's, or the district's."""
         if action not in self.LAPTOP_ACTIONS | self.DISTRICT_ACTIONS:
             return True
-        if self.state is None:
+        if self.state is None or not self.may(self.RIGHTS[action]):
             return False
         return action in (self.DISTRICT_ACTIONS if self.state.district else self.LAPTOP_ACTIONS)
 
@@ -258,7 +269,10 @@ class SyncScreen(ClinicScreen):
             )
         else:
             said.append(_("No update from the district yet."))
-        said.append(_("Ctrl+S writes the bundle there; Ctrl+O imports the district's update."))
+        if self.may(rights.IMPORT):
+            said.append(_("Ctrl+S writes the bundle there; Ctrl+O imports the district's update."))
+        else:  # the update is a coordinator's to import (Ctrl+O not offered)
+            said.append(_("Ctrl+S writes the bundle there."))
         self._heading("\n".join(said))
         if first:
             self.query_one("#sync-path", Input).focus()
