@@ -28,6 +28,7 @@ from clinic.ui import memory, registry
 from clinic.ui.errors import show_error
 from clinic.ui.prose import wrap_text
 from clinic.ui.text import shown, shown_lines
+from clinic.ui.widgets.confirm import ConfirmDialog
 from clinic.ui.writer import Writer
 
 NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .tcss files)
@@ -225,9 +226,27 @@ class ClinicApp(App[None]):
             await asyncio.to_thread(self.writer.flush)
 
     async def action_quit(self) -> None:
-        """Everything typed is written before the window closes."""
+        """Everything typed is written before the window closes; a form not saved (a
+        new volunteer, a clinic day, a walk-in) is asked about first: Ctrl+Q threw it
+        away without a word."""
+        unsaved = [s for s in self.screen_stack if getattr(s, "has_unsaved", bool)()]
+        if unsaved and not isinstance(self.screen, ConfirmDialog):
+            self.push_screen(
+                ConfirmDialog(
+                    _("Quit without saving? What is typed in this form is lost."),
+                    _("Quit"),
+                    _("Stay"),
+                ),
+                self._quit_answered,
+            )
+            return
         await self.flush_writes()
         self.exit()
+
+    async def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            await self.flush_writes()
+            self.exit()
 
     # -- screens -----------------------------------------------------------
     def on_mount(self) -> None:

@@ -99,6 +99,30 @@ class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
     # bound here again, so a form or dialog says its keys too (shown in their footers).
     BINDINGS = [Binding("f1", "app.help", N_("Help"))]
     _saving = False
+    # A form whose typing Ctrl+Q must not throw away without asking (ClinicApp.action_quit).
+    ASK_BEFORE_QUIT = False
+    _as_opened: tuple | None = None
+
+    def on_mount(self) -> None:
+        if self.ASK_BEFORE_QUIT:  # once the form's own on_mount has filled it
+            self.call_after_refresh(self.remember_as_saved)
+
+    def _values(self) -> tuple:
+        from textual.widgets import Checkbox, Input, Select
+
+        return tuple(
+            (widget.id, widget.value)
+            for widget in self.query("Input, Select, Checkbox")
+            if isinstance(widget, (Input, Select, Checkbox))
+        )
+
+    def remember_as_saved(self) -> None:
+        """What the form holds now counts as nothing typed (opened, or just saved)."""
+        self._as_opened = self._values()
+
+    def has_unsaved(self) -> bool:
+        """Whether something was typed or chosen here since the form opened."""
+        return self._as_opened is not None and self._values() != self._as_opened
 
     def save_once(
         self,

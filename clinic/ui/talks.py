@@ -176,6 +176,8 @@ class TalksDialog(ClinicModal):
 class TalkForm(ClinicModal):
     """Add or edit one talk; checked as a whole on save (core.talks)."""
 
+    ASK_BEFORE_QUIT = True  # Ctrl+Q asks before typing is lost
+
     DEFAULT_CSS = _CSS.format(name="TalkForm")
     BINDINGS = [Binding("ctrl+s", "save", N_("Save")), Binding("escape", "cancel", N_("Cancel"))]
 

@@ -486,3 +486,23 @@ async def test_the_volunteer_form_speaks_the_users_language(
         await go(pilot, app, "ctrl+s")
     saved = demo_store.one("SELECT weekdays, holidays FROM volunteers WHERE name = '周末甲乙'")
     assert saved == {"weekdays": "56", "holidays": 0}
+
+
+async def test_ctrl_q_asks_before_a_form_typed_in_is_lost(demo_path, demo_store, make_app, go):
+    """F6 n, a name typed, Ctrl+Q: the app quit at once and the name was lost. Now it
+    asks; Stay keeps the form as typed; a form opened and left untouched quits at once."""
+    from clinic.ui.widgets.confirm import ConfirmDialog
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6", "n", *"未保存")
+        form = app.screen
+        await go(pilot, app, "ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        await go(pilot, app, "n")  # Stay
+        assert app.screen is form and form.query_one("#f-name", Input).value == "未保存"
+        await go(pilot, app, "ctrl+s")  # saved: nothing left to lose
+        await go(pilot, app, "n")
+        await go(pilot, app, "ctrl+q")
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert demo_store.scalar("SELECT COUNT(*) FROM volunteers WHERE name = '未保存'") == 1

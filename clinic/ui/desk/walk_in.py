@@ -45,6 +45,8 @@ class WalkInForm(ClinicModal):
     asks for consent first and registers the person only when it is given.
     Likely duplicates are listed to pick from (check that person in instead)."""
 
+    ASK_BEFORE_QUIT = True  # Ctrl+Q asks before typing is lost
+
     CSS_PATH = "desk.tcss"
     # Priority: in line with the fields' own keys (fields.py).
     BINDINGS = [

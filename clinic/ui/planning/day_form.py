@@ -42,6 +42,8 @@ LABELS = {**FIELD_LABELS["clinic_days"], "needs": N_("Needs per specialty")}
 class DayForm(ClinicModal):
     """Create or edit a clinic day; the whole form is checked on save."""
 
+    ASK_BEFORE_QUIT = True  # Ctrl+Q asks before typing is lost
+
     BINDINGS = [Binding("ctrl+s", "save", N_("Save")), Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, day_id: int | None, default_date: dt.date | None = None) -> None:

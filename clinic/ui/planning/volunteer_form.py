@@ -40,6 +40,7 @@ def _phone_field(typed: str, old: str | None) -> str | None:
 
 
 class VolunteerForm(ClinicModal):
+    ASK_BEFORE_QUIT = True  # Ctrl+Q asks before typing is lost
     BINDINGS = [Binding("ctrl+s", "save", N_("Save")), Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, volunteer_id: int | None) -> None:
