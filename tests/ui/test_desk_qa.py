@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 SIZE = (120, 36)
 
 
@@ -237,3 +239,40 @@ async def test_queue_columns_fit_their_contents_after_a_check_in(
         assert (
             f"{p['name']}  waiting" in row.lstrip() or f"{p['name']}  with doctor" in row.lstrip()
         ), row
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_namesakes_in_the_queue_are_told_apart(
+    demo_path, demo_store, today_day, day_volunteer, now, lang, make_app, open_desk
+):
+    """Two 张伟 checked in showed as two identical rows: which one to call?"""
+    from clinic.core import desk
+
+    day = today_day
+    people = demo_store.query(
+        "SELECT p.id FROM persons p JOIN consents c ON c.person_id = p.id "
+        "WHERE p.id NOT IN (SELECT person_id FROM visits WHERE clinic_day_id = ?) "
+        "GROUP BY p.id ORDER BY p.id LIMIT 3",
+        [day["id"]],
+    )
+    with demo_store.transaction():
+        for person in people[:2]:
+            demo_store.conn.execute(
+                "UPDATE persons SET name = '同名人' WHERE id = ?", [person["id"]]
+            )
+    for person in people:
+        desk.check_in(demo_store, day, person["id"], day_volunteer, now)
+    app = make_app(demo_path, lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_desk(app, pilot)
+        table = app.screen.query_one("#queue")
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    twins = [n for n in names if n.startswith("同名人")]
+    assert len(twins) == 2 and twins[0] != twins[1] and all(len(n) > 3 for n in twins), names
+    assert (
+        sum(
+            n == str(demo_store.scalar("SELECT name FROM persons WHERE id = ?", [people[2]["id"]]))
+            for n in names
+        )
+        == 1
+    )

@@ -7,7 +7,9 @@ stamp first), so that a second desk on the same file sees the changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from collections import Counter
 
 from rich.cells import cell_len
 from textual import on, work
@@ -18,6 +20,7 @@ from clinic.core import desk
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.closed import tell_closed
+from clinic.ui.labels import sex_short
 from clinic.ui.text import cell, fill
 from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
@@ -105,6 +108,7 @@ class DeskQueue(ClinicScreen):
         names = dict(self.specialties)
         target = 0
         cells = []
+        namesakes = Counter(row["name"] for row in rows)
         for index, row in enumerate(rows):
             flags = queue_flags(row["flag_list"])
             waited = "" if row["waited"] is None else _("{n} min").format(n=row["waited"])
@@ -113,7 +117,7 @@ class DeskQueue(ClinicScreen):
             queue = queue_label(row["queue"], names.get(row["queue"], row["queue"] or ""))
             cells.append(
                 (
-                    cell(row["name"], style),
+                    cell(self.who(row) if namesakes[row["name"]] > 1 else row["name"], style),
                     state,
                     waited,
                     cell(queue),
@@ -139,6 +143,17 @@ class DeskQueue(ClinicScreen):
             heading = Content(f"[{_('all queues')}] {title}")
         self.query_one("#queue-title", Static).update(heading)
         self.refresh_bar()
+
+    def who(self, row: dict) -> str:
+        """A name the queue holds twice, told apart: "张伟（男、45岁、石坪村）"."""
+        on = dt.date.fromisoformat(self.day["date"])
+        age = desk.age_on(row["birth_date"], on)
+        parts = [sex_short(row["sex"]), "" if age is None else _("{age} y").format(age=age)]
+        parts.append(row["village"] or "")
+        return _("{name} ({details})").format(
+            name=row["name"],
+            details=("、" if current_language() == "zh" else ", ").join(p for p in parts if p),
+        )
 
     def _selected_visit(self) -> int | None:
         table = self.query_one("#queue", DataTable)
