@@ -44,7 +44,8 @@ FIELDS = (
     ("height_cm", N_("Height (cm)"), ""),
     ("complaint", N_("Complaint"), ""),
     ("notes", N_("Notes"), ""),
-    ("referral_to", N_("Referral to (empty: none)"), N_("e.g. township health centre")),
+    # The label short enough for its column at 80x24 ("转诊至（空为不" was cut).
+    ("referral_to", N_("Referral to"), N_("empty: none; e.g. township health centre")),
     ("follow_up_due", N_("Follow-up (date or 3m/4w/30d)"), N_("empty: none")),
 )
 ORDER = (
