@@ -12,6 +12,7 @@ from clinic.i18n import N_, _
 from clinic.ui import registry
 from clinic.ui.base import ClinicModal
 from clinic.ui.keys import key_label, screen_keys
+from clinic.ui.prose import wrap_text
 
 
 class HelpScreen(ClinicModal):
@@ -38,10 +39,15 @@ class HelpScreen(ClinicModal):
             text.append(title, style="bold")
             text.append("\n")
 
+        # The words of a key wrap under themselves, not under the key (at 80 columns the
+        # audit log's line went back to the left edge): the box is 90 wide at most, less
+        # its border, padding and scroll bar (8), less the key's column (13).
+        width = max(20, min(90, self.app.size.width) - 8 - 13)
+
         def line(key: str, words: str) -> None:
             text.append("  ")
             text.append(f"{key:<10}", style="bold")
-            text.append(f" {words}\n")
+            text.append(" " + wrap_text(words, width).replace("\n", "\n" + " " * 13) + "\n")
 
         heading(_("Keys"))
         text.append("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -105,3 +106,22 @@ async def test_a_confirmation_shows_a_name_as_typed(demo_path, today, app_user):
         await pilot.pause()
         shown = str(app.screen.query_one("#confirm-question", Static).render())
         assert shown == question
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_long_words_wrap_under_themselves_at_80_columns(demo_path, lang, make_app):
+    """80 columns: the audit log's line ("F11  审计日志 — 谁在何时导入…") went on at the
+    left edge, under the keys."""
+    app = make_app(demo_path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        box = app.screen.query_one("#help Static", Static)
+        size = box.content_region.size
+        painted = [s.text.rstrip() for s in box.render_lines(Region(0, 0, size.width, 200))]
+        rows = [row for row in painted if row.strip()]
+        headings = {_("Keys"), _("Everywhere"), _("Press Esc to close.")}
+        stray = [row for row in rows if not row.startswith(" ") and row not in headings]
+        assert not stray, stray
+        audit = next(i for i, row in enumerate(rows) if row.strip().startswith("F11"))
+        assert rows[audit + 1].startswith(" " * 13), rows[audit : audit + 2]
