@@ -5,9 +5,11 @@ space before it (after a symbol, or around a number: "已发放 1 份健康处�
 the line broke, and the sentence itself was cut at the width wherever that fell,
 inside a number too: "空腹≥7." / "0，随机≥11.1）" on the visit form at 80x24.
 
-Here a line may break between any two Chinese characters and at spaces, never
-inside a run of Latin letters, digits and their signs ("7.0", "180/110", "≥11.1"),
-never before closing punctuation (，。）…) and never after opening punctuation (（《…).
+Here a line may break between any two Chinese characters and at spaces between
+Latin words, never inside a run of Latin letters, digits and their signs ("7.0",
+"180/110", "≥11.1"), never at a space beside a Chinese character (it sets a number
+apart: "14 天"), never before closing punctuation (，。）…) and never after opening
+punctuation (（《…).
 A unit wider than the line is cut where it must.
 """
 
@@ -49,15 +51,33 @@ def _units(text: str) -> list[tuple[int, int]]:
 
 
 def _joined(text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The units joined where no line may break: before closing punctuation, after
+    opening punctuation, and at a space beside a wide character ("14 天", "已发放 1 份":
+    such a space sets a number apart, it is not a place to break)."""
     joined: list[tuple[int, int]] = []
+    glue = False  # the last unit ended with a space that holds on to what follows
     for start, end in units:
         previous = joined[-1] if joined else None
-        if previous is not None and not text[previous[0]].isspace():
-            if text[start] in CLOSING or text[previous[1] - 1] in OPENING:
+        space = text[start].isspace()
+        if previous is not None and not text[previous[0] : previous[1]].isspace():
+            if (
+                glue
+                or text[start] in CLOSING
+                or text[previous[1] - 1] in OPENING
+                or (space and _beside_wide(text, start, end))
+            ):
                 joined[-1] = (previous[0], end)
+                glue = space
                 continue
         joined.append((start, end))
+        glue = False
     return joined
+
+
+def _beside_wide(text: str, start: int, end: int) -> bool:
+    return (start > 0 and get_character_cell_size(text[start - 1]) == 2) or (
+        end < len(text) and get_character_cell_size(text[end]) == 2
+    )
 
 
 def break_offsets(text: str, width: int) -> list[int]:
@@ -66,25 +86,49 @@ def break_offsets(text: str, width: int) -> list[int]:
     width = max(1, width)
     offsets: list[int] = []
     used = 0
-    for start, end in _units(text):
+
+    def place(start: int, end: int, glued: bool) -> None:
+        nonlocal used
         piece = text[start:end]
         size = cell_len(piece)
-        if piece[0].isspace():
+        if piece.isspace():
             used += size  # may run past the width: dropped at the line's end
-            continue
+            return
+        if size > width and glued and any(c.isspace() for c in piece):
+            # Held together by its spaces ("场 1,000.5 人") and wider than a line: its
+            # spaces are places to break after all.
+            for sub_start, sub_end in _spaced(text, start, end):
+                place(sub_start, sub_end, glued=False)
+            return
         if used and used + size > width:
             offsets.append(start)
             used = 0
         if size <= width:
             used += size
-            continue
+            return
         for index, char in enumerate(piece):  # wider than a line: cut where it must
             char_size = get_character_cell_size(char)
             if used and used + char_size > width:
                 offsets.append(start + index)
                 used = 0
             used += char_size
+
+    for start, end in _units(text):
+        place(start, end, glued=True)
     return offsets
+
+
+def _spaced(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The runs of spaces and of other characters of ``text[start:end]``."""
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i + 1
+        while j < end and text[j].isspace() == text[i].isspace():
+            j += 1
+        runs.append((i, j))
+        i = j
+    return runs
 
 
 def wrap_content(content: Content, width: int, keep_spaces: bool = False) -> Content:

@@ -506,3 +506,20 @@ async def test_ctrl_q_asks_before_a_form_typed_in_is_lost(demo_path, demo_store,
         await go(pilot, app, "ctrl+q")
         assert not isinstance(app.screen, ConfirmDialog)
     assert demo_store.scalar("SELECT COUNT(*) FROM volunteers WHERE name = '未保存'") == 1
+
+
+async def test_where_next_reasons_keep_numbers_with_their_words(demo_path, make_app, go):
+    """F7 w at 80 columns in Chinese: "21 人 14" / "天内待随访" was cut between the number
+    and its measure word."""
+    from rich.cells import cell_len
+
+    app = make_app(demo_path, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go(pilot, app, "f7", "w")
+        table = app.screen.query_one("#villages-table", DataTable)
+        width = table.columns["why"].width
+        for index in range(table.row_count):
+            rows = str(table.get_row_at(index)[-1]).split("\n")
+            assert all(cell_len(row) <= width for row in rows), rows
+            for before, after in zip(rows, rows[1:], strict=False):
+                assert not (before[-1:].isdigit() and after[:1] == "天"), (before, after)

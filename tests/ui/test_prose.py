@@ -37,6 +37,8 @@ from clinic.ui.prose import CLOSING, OPENING, Prose, break_offsets, wrap_content
         ("a assign · c confirmed · d declined", 14, ["a assign · c", "confirmed · d", "declined"]),
         ("2026-11-14", 4, ["2026", "-11-", "14"]),  # wider than a line: cut where it must
         ("到场 1,000.5 人", 8, ["到场", "1,000.5", "人"]),  # a number is never cut otherwise
+        # F7: the number left at a line's end, its measure word on the next ("14" / "天内").
+        ("34 户今年未服务；21 人 14 天内待随访", 24, ["34 户今年未服务；", "21 人 14 天内待随访"]),
     ],
 )
 def test_lines_break_as_chinese_is_typeset(text, width, lines):

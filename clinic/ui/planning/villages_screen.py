@@ -22,6 +22,7 @@ from clinic.ui.base import ClinicScreen
 from clinic.ui.errors import show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.planning.widgets import cursor_id
+from clinic.ui.prose import wrap_text
 from clinic.ui.text import cell, lines, shown
 from clinic.ui.threads import deliver
 from clinic.ui.widgets.footer import Footer
@@ -83,15 +84,17 @@ class VillagesScreen(ClinicScreen):
             self.village_names = {
                 r.row["id"]: f"{r.row['township']}/{r.row['name']}" for r in ranks
             }
-            # The reasons wrap inside a column as wide as the screen allows: never cut off.
-            table.add_column(_("Why"), width=max(30, self.app.size.width - 44), key="why")
+            # The reasons wrap inside a column as wide as the screen allows: never cut off,
+            # and broken as Chinese is ("21 人 14" / "天内待随访" was how the table broke it).
+            why_width = max(30, self.app.size.width - 44)
+            table.add_column(_("Why"), width=why_width, key="why")
             for n, r in enumerate(self.ranks, 1):
                 table.add_row(
                     n,
                     cell(r.row["township"]),
                     cell(r.row["name"]),
                     f"{r.score:g}",
-                    cell(_("; ").join(r.reasons)),
+                    Text(wrap_text(shown(_("; ").join(r.reasons)), why_width)),
                     key=str(r.row["id"]),
                     height=None,
                 )
