@@ -334,3 +334,34 @@ async def test_a_form_says_how_to_save_it_at_80x24(demo_path, lang, make_app):
             assert "Ctrl+S" in str(app.screen.query_one("#help Static").render())
             await go(pilot, "escape", "escape")
             assert app.screen is not form
+
+
+@pytest.mark.parametrize(("size", "thanked"), [((80, 24), False), ((120, 36), True)])
+async def test_the_desk_thanks_its_volunteer_where_it_fits(
+    demo_path, demo_store, today_day, a_person, desk_user, now, size, thanked, make_app, open_desk
+):
+    """zh, 80 columns: " — 谢谢！" after the desk's volunteer took a second line."""
+    from clinic.core import desk
+
+    app = make_app(demo_path, "zh")
+    async with app.run_test(size=size) as pilot:
+        screen_keys = await open_desk(app, pilot)
+        screen = app.screen
+        p = a_person(consent=True, not_on_day=today_day["id"])
+        visit_id, _new = desk.check_in(demo_store, today_day, p["id"], screen.volunteer_id, now)
+        form = desk.VisitForm(values={"bp": "120/80"})
+        desk.save_visit(
+            demo_store,
+            today_day,
+            visit_id,
+            form,
+            now,
+            screen.volunteer_id,
+            by=desk_user,
+            finish=True,
+        )
+        screen.refresh_bar()
+        await screen_keys.press()
+        bar = screen.query_one("#day-bar")
+        assert bar.region.height == 1
+        assert ("谢谢" in str(bar.render())) is thanked

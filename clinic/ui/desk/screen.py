@@ -15,6 +15,7 @@ import importlib
 import weakref
 from functools import partial
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -253,8 +254,11 @@ class DeskScreen(DeskSearch, DeskQueue):
             bar += fill("  [reverse] $past [/reverse]", past=past)
         if names:
             bar += "   " + _("At the desk (seen today): {names}").format(names=join_list(names))
-            if self.volunteer_id and counts.get(self.volunteer_id):
-                bar += " — " + _("thank you!")
+            thanks = " — " + _("thank you!")
+            # Only where it fits: at 80 columns it took a second line of the desk.
+            fits = bar.cell_length + cell_len(thanks) <= self.size.width - 2
+            if self.volunteer_id and counts.get(self.volunteer_id) and fits:
+                bar += thanks
         else:
             bar += "   " + _("Ctrl+Y: say who is at the desk")
         self.query_one("#day-bar", Static).update(bar)
