@@ -65,9 +65,11 @@ class HomeScreen(ClinicScreen):
             _("Day"),
             _("Time"),
             _("Village"),
-            _("Organisation"),
+            # Short headings: "Places filled" (已排满岗位) and "Organisation" made the
+            # table wider than 80 columns, its last column cut ("Fil", "已排满岗").
+            _("Org."),
             _("Status"),
-            _("Places filled"),
+            _("Filled"),
         )
         self.action_refresh()
 

@@ -365,3 +365,15 @@ async def test_the_desk_thanks_its_volunteer_where_it_fits(
         bar = screen.query_one("#day-bar")
         assert bar.region.height == 1
         assert ("谢谢" in str(bar.render())) is thanked
+
+
+@LANGS
+async def test_the_coming_clinic_days_fit_the_home_screen(demo_path, lang, make_app):
+    """80x24: the table was wider than its box, its last column cut ("Fil", "已排满岗")."""
+    app = make_app(demo_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, "f2")
+        table = app.screen.query_one("#days", DataTable)
+        await pilot.pause()
+        needed = sum(c.get_render_width(table) for c in table.ordered_columns)
+        assert needed <= table.scrollable_content_region.width, (needed, table.size)
