@@ -123,6 +123,19 @@ def set_cadre(store: Store, household_id: int, cadre_id: int | None) -> None:
     store.conn.execute("UPDATE households SET cadre_id = ? WHERE id = ?", [cadre_id, household_id])
 
 
+def pairing_visit_on(store: Store, household_id: int, cadre_id: int, date: str) -> dict | None:
+    """The cadre's visit to the household on ``date``, if one is recorded."""
+    return store.one(
+        "SELECT id, notes FROM pairing_visits WHERE household_id = ? AND cadre_id = ? "
+        "AND date = ? ORDER BY id LIMIT 1",
+        [household_id, cadre_id, date],
+    )
+
+
+def set_pairing_notes(store: Store, visit_id: int, notes: str) -> None:
+    store.conn.execute("UPDATE pairing_visits SET notes = ? WHERE id = ?", [notes, visit_id])
+
+
 def insert_pairing_visit(
     store: Store, household_id: int, cadre_id: int, date: str, notes: str
 ) -> int:

@@ -94,3 +94,22 @@ def test_follow_up_text():
     )
     assert p.follow_up_text({"follow_up_due": "2026-12-20", "overdue": False}) == "2026-12-20"
     assert p.follow_up_text({"follow_up_due": None, "overdue": False}) == ""
+
+
+def test_a_visit_is_recorded_once_a_day_and_notes_are_added_to_it(demo_store, today):
+    """A second v on the weekend list (or the command run twice) recorded a second
+    visit to the same household on the same day."""
+    cadre = demo_store.scalar("SELECT id FROM volunteers ORDER BY id LIMIT 1")
+    household = demo_store.scalar("SELECT id FROM households ORDER BY id LIMIT 1")
+    day = today.isoformat()
+    assert p.log_pairing_visit(demo_store, household, cadre, day) is True
+    assert p.log_pairing_visit(demo_store, household, cadre, day, "量了血压") is False
+    assert p.log_pairing_visit(demo_store, household, cadre, day, "送了药") is False
+    assert p.log_pairing_visit(demo_store, household, cadre, day, "送了药") is False
+    rows = demo_store.query(
+        "SELECT notes FROM pairing_visits WHERE household_id = ? AND cadre_id = ? AND date = ?",
+        [household, cadre, day],
+    )
+    assert rows == [{"notes": "量了血压; 送了药"}]
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert p.log_pairing_visit(demo_store, household, cadre, tomorrow) is True

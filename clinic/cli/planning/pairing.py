@@ -55,8 +55,11 @@ def pairing_visit(
     with app.open() as store:
         vol = p.find_volunteer(store, cadre)
         hh = p.find_household(store, household)
-        p.log_pairing_visit(store, hh["id"], vol["id"], date or options.today().isoformat(), notes)
-        click.echo(_("Visit recorded."))
+        day = date or options.today().isoformat()
+        if p.log_pairing_visit(store, hh["id"], vol["id"], day, notes):
+            click.echo(_("Visit recorded."))
+        else:
+            click.echo(_("A visit on {date} was recorded already.").format(date=day))
 
 
 @pairing_group.command(

@@ -22,11 +22,20 @@ def pair(store: Store, household_id: int, cadre_id: int | None) -> None:
 
 def log_pairing_visit(
     store: Store, household_id: int, cadre_id: int, date: str, notes: str = ""
-) -> int:
+) -> bool:
+    """Record the cadre's visit to the household on ``date``; False when one was recorded
+    that day already (a second v, a command run twice): the day counts one visit, and
+    new notes are added to its own."""
+    notes = norm_text(notes)
     with store.transaction():
-        return households_q.insert_pairing_visit(
-            store, household_id, cadre_id, date, norm_text(notes)
-        )
+        done = households_q.pairing_visit_on(store, household_id, cadre_id, date)
+        if done is None:
+            households_q.insert_pairing_visit(store, household_id, cadre_id, date, notes)
+            return True
+        if notes and notes not in done["notes"]:
+            joined = f"{done['notes']}; {notes}" if done["notes"] else notes
+            households_q.set_pairing_notes(store, done["id"], joined)
+        return False
 
 
 def weekend_list(store: Store, cadre_id: int, today: dt.date) -> list[dict]:

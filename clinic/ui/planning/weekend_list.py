@@ -108,8 +108,11 @@ class WeekendList(ClinicModal):
             return
         cadre_id, today = self.cadre_id, self.app.today().isoformat()
 
-        def done(_result: object) -> None:
-            self.notify(_("Visit recorded."))
+        def done(recorded: bool) -> None:
+            if recorded:
+                self.notify(_("Visit recorded."))
+            else:
+                self.notify(_("A visit on {date} was recorded already.").format(date=today))
             self.load()
             # The list is in order of urgency: the household visited moves down it, and
             # the highlight goes with it (left on the row, the next v went to another).
