@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from clinic.core import catalogues, database, desk, persons, replicate, talks
 from clinic.core import planning as p
 from clinic.core.dates import month_span, shift_month
 from clinic.core.desk import handouts, sheets
+from clinic.core.errors import ConfirmationNeeded
 from clinic.core.planning import volunteers as vq
 
 # -- the desk's queue and consent ------------------------------------------------------
@@ -49,7 +51,13 @@ def test_advancing_a_visit_calls_the_person_then_finishes_the_visit(
     assert called["state"] == "with_doctor" and called["seen_by"] == vol and called["called_at"]
     assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user).state == "done"
     assert desk.visit(demo_store, visit_id)["done_at"]
-    assert desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user).state == "waiting"
+    # Back from done only when the user says so (the desk asks): it reopened at a key.
+    with pytest.raises(ConfirmationNeeded) as asked:
+        desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user)
+    assert someone["name"] in asked.value.message
+    assert desk.visit(demo_store, visit_id)["state"] == "done"
+    again = desk.advance_state(demo_store, day, visit_id, vol, now, by=desk_user, reopen=True)
+    assert again.state == "waiting"
     assert desk.visit(demo_store, visit_id)["called_at"] is None
 
 

@@ -235,6 +235,41 @@ async def test_ctrl_t_on_a_consult_closes_it_and_asks_about_its_conditions(
     assert on_record == [{"condition_code": "hypertension"}]
 
 
+async def test_ctrl_t_asks_before_a_finished_visit_goes_back_to_waiting(
+    demo_path, demo_store, today_day, a_person, day_volunteer, desk_user, now, make_app, open_desk
+):
+    """Ctrl+T on a finished visit put it back to waiting at once: its form then opened
+    without the "done: ask before changing" guard, and its readings were typed over."""
+    from clinic.core import desk
+
+    day = today_day
+    p = a_person(consent=True, not_on_day=day["id"])
+    visit_id, _new = desk.check_in(demo_store, day, p["id"], day_volunteer, now)
+    form = desk.VisitForm(values={"bp": "160/100"})
+    desk.save_visit(demo_store, day, visit_id, form, now, day_volunteer, by=desk_user, finish=True)
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        screen = app.screen
+        screen.refresh_queue(select=visit_id)
+        screen.query_one("#queue").focus()
+        await keys.press("ctrl+t")
+        await app.flush_writes()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert p["name"] in str(app.screen.query_one("#confirm-question").render())
+        await keys.press("n")  # leave it done
+        assert demo_store.scalar("SELECT state FROM visits WHERE id = ?", [visit_id]) == "done"
+        await keys.press("ctrl+t")
+        await app.flush_writes()
+        await pilot.pause()
+        await keys.press("y")  # back to waiting
+        await app.flush_writes()
+        await pilot.pause()
+    back = demo_store.one("SELECT state, sbp, dbp FROM visits WHERE id = ?", [visit_id])
+    assert back == {"state": "waiting", "sbp": 160, "dbp": 100}
+
+
 async def test_stock_and_summary_screens(demo_path, demo_store, today_day, make_app, open_desk):
     day = today_day
     app = make_app(demo_path)

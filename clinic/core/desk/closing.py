@@ -42,7 +42,7 @@ def after_close(store: Store, visit_id: int) -> Closed:
     reason = sheets.resave_visit_sheet(store, store.path, visit_id)
     return Closed(
         visit_id,
-        _person_name(store, visit_id),
+        person_name(store, visit_id),
         reason if isinstance(reason, str) else None,
         chronic.proposal(store, visit_id),
     )
@@ -66,7 +66,7 @@ def close_recorded(
     """Close a visit whose form holds vitals or a consult, as Ctrl+D on the form does:
     only a clinician, and only when every value is right (the message names the
     person, what is wrong, and how to correct it)."""
-    name = _person_name(store, visit_id)
+    name = person_name(store, visit_id)
     if not by.may("record_consult"):
         raise SignInError(
             _(
@@ -95,6 +95,7 @@ def close_recorded(
     return after_close(store, visit_id)
 
 
-def _person_name(store: Store, visit_id: int) -> str:
+def person_name(store: Store, visit_id: int) -> str:
+    """The name of the visit's person (a sentence about the visit names them)."""
     visit = visits_q.visit(store, visit_id) or {}
     return (persons_q.person(store, visit.get("person_id", 0)) or {}).get("name", "")

@@ -11,6 +11,7 @@ from clinic.core.desk import closing
 from clinic.core.desk.days import minutes_between, stamp, visit
 from clinic.core.desk.visits import clinician
 from clinic.core.errors import (
+    ConfirmationNeeded,
     InputError,
     NotFoundError,
 )
@@ -99,15 +100,26 @@ def advance_state(
     now: dt.datetime,
     *,
     by: User,
+    reopen: bool = False,
 ) -> Advanced:
     """Move a visit on to its next queue state (see ``next_state``). A visit whose form
     holds vitals or a consult is moved to done as Ctrl+D on its form closes it
     (:func:`clinic.core.desk.closing.close_recorded`): checked, the draft ended, and
-    what follows the close returned."""
+    what follows the close returned. A finished visit goes back to waiting only with
+    ``reopen`` (ConfirmationNeeded asks): it went back at a key, and its form then
+    opened without the "done: ask before changing" guard."""
     current = visit(store, visit_id)
     if not current:
         raise NotFoundError(_("There is no visit number {id}.").format(id=visit_id))
     following = next_state(current["state"])
+    if current["state"] == "done" and not reopen:
+        raise ConfirmationNeeded(
+            _(
+                "{name}'s visit is done. Put them back in the queue, waiting? What was "
+                "recorded stays."
+            ).format(name=closing.person_name(store, visit_id)),
+            "reopen",
+        )
     if following == "done" and closing.holds_record(store, visit_id):
         closed = closing.close_recorded(store, day, visit_id, volunteer_id, now, by=by)
         return Advanced(following, closed)

@@ -17,13 +17,16 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from clinic.core import desk
+from clinic.core.errors import ClinicError, ConfirmationNeeded
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.closed import tell_closed
+from clinic.ui.errors import show_error
 from clinic.ui.labels import sex_short
 from clinic.ui.text import cell, fill
 from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
+from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Names the desks' kept visit forms are installed under (App.install_screen), one each.
 _FORM_NUMBERS = itertools.count(1)
@@ -193,8 +196,12 @@ class DeskQueue(ClinicScreen):
 
     def action_next_state(self) -> None:
         visit_id = self._selected_visit()
-        if visit_id is None or self.day is None:
-            return
+        if visit_id is not None and self.day is not None:
+            self.advance(visit_id)
+
+    def advance(self, visit_id: int, reopen: bool = False) -> None:
+        """Ctrl+T: the visit's next state, on the app's writer; a finished visit goes back
+        to waiting only once the user says so."""
         day, volunteer_id, now, user = self.day, self.volunteer_id, self.app.now(), self.app.user
 
         def advanced(result: desk.Advanced) -> None:
@@ -204,9 +211,25 @@ class DeskQueue(ClinicScreen):
             if result.closed is not None:  # closed as Ctrl+D on its form closes it
                 tell_closed(self, result.closed, lambda: None)
 
+        def failed(exc: ClinicError) -> None:
+            if not isinstance(exc, ConfirmationNeeded):
+                show_error(self, exc)
+                return
+
+            def answer(yes: bool | None) -> None:  # a finished visit: back to waiting?
+                if yes and still_shown(self):
+                    self.advance(visit_id, reopen=True)
+
+            self.app.push_screen(
+                ConfirmDialog(exc.message, _("Back to waiting"), _("Leave it done")), answer
+            )
+
         self.app.write(
-            lambda store: desk.advance_state(store, day, visit_id, volunteer_id, now, by=user),
+            lambda store: desk.advance_state(
+                store, day, visit_id, volunteer_id, now, by=user, reopen=reopen
+            ),
             done=advanced,
+            failed=failed,
         )
 
     @on(DataTable.RowSelected, "#queue")
