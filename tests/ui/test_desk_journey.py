@@ -197,6 +197,23 @@ async def test_another_desk_sees_the_queue_change(
         assert "with_doctor" in states
 
 
+async def ctrl_t_on(app, pilot, keys, visit_id: int) -> None:
+    """Ctrl+T on the queue's row of ``visit_id``, its write waited for."""
+    app.screen.refresh_queue(select=visit_id)
+    await pilot.pause()
+    app.screen.query_one("#queue").focus()
+    await keys.press("ctrl+t")
+    await app.flush_writes()
+    await pilot.pause()
+
+
+async def answer(app, pilot, keys, key: str) -> None:
+    """A question's answer (y or n), its write waited for."""
+    await keys.press(key)
+    await app.flush_writes()
+    await pilot.pause()
+
+
 async def test_ctrl_t_on_a_consult_closes_it_and_asks_about_its_conditions(
     demo_path, demo_store, today_day, a_person, day_volunteer, desk_user, now, make_app, open_desk
 ):
@@ -214,18 +231,10 @@ async def test_ctrl_t_on_a_consult_closes_it_and_asks_about_its_conditions(
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
-        screen = app.screen
-        screen.refresh_queue(select=visit_id)
-        await pilot.pause()
-        screen.query_one("#queue").focus()
-        await keys.press("ctrl+t")
-        await app.flush_writes()
-        await pilot.pause()
+        await ctrl_t_on(app, pilot, keys, visit_id)
         assert type(app.screen).__name__ == "ConfirmDialog"
         assert p["name"] in str(app.screen.query_one("#confirm-question").render())
-        await keys.press("y")  # Add to record
-        await app.flush_writes()
-        await pilot.pause()
+        await answer(app, pilot, keys, "y")  # Add to record
         assert type(app.screen).__name__ == "DeskScreen"
     done = demo_store.one("SELECT state, draft FROM visits WHERE id = ?", [visit_id])
     assert done == {"state": "done", "draft": 0}
@@ -250,22 +259,13 @@ async def test_ctrl_t_asks_before_a_finished_visit_goes_back_to_waiting(
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)
-        screen = app.screen
-        screen.refresh_queue(select=visit_id)
-        screen.query_one("#queue").focus()
-        await keys.press("ctrl+t")
-        await app.flush_writes()
-        await pilot.pause()
+        await ctrl_t_on(app, pilot, keys, visit_id)
         assert type(app.screen).__name__ == "ConfirmDialog"
         assert p["name"] in str(app.screen.query_one("#confirm-question").render())
-        await keys.press("n")  # leave it done
+        await answer(app, pilot, keys, "n")  # leave it done
         assert demo_store.scalar("SELECT state FROM visits WHERE id = ?", [visit_id]) == "done"
-        await keys.press("ctrl+t")
-        await app.flush_writes()
-        await pilot.pause()
-        await keys.press("y")  # back to waiting
-        await app.flush_writes()
-        await pilot.pause()
+        await ctrl_t_on(app, pilot, keys, visit_id)
+        await answer(app, pilot, keys, "y")  # back to waiting
     back = demo_store.one("SELECT state, sbp, dbp FROM visits WHERE id = ?", [visit_id])
     assert back == {"state": "waiting", "sbp": 160, "dbp": 100}
 
