@@ -154,3 +154,18 @@ async def test_the_list_of_datasets_shows_every_choice_whole(
             strip.text for strip in listed.render_lines(Region(0, 0, size.width, size.height))
         )
         assert pack in painted, painted
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_export_row_fits_80_columns_for_a_doctor(year_path, lang, make_app, open_report):
+    """A doctor may not export whole numbers: the box saying so pushed Export off ("导")."""
+    from clinic.core.users import User
+
+    doctor = User(0, "doctor", frozenset({"clinician"}))
+    app = make_app(year_path, lang=lang, user=doctor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(app, pilot)
+        button = screen.query_one("#export-button")
+        label = cell_len(str(button.label))
+        assert button.region.right <= 80 and button.content_region.width >= label
+        assert not screen.query_one("#unmasked").display

@@ -164,6 +164,7 @@ class ExportingScreen(ClinicScreen):
         box = self.query_one("#unmasked", Checkbox)
         allowed = self.app.user is not None and self.app.user.may("export_unmasked")
         box.disabled = not allowed
+        box.set_class(not allowed, "-not-allowed")  # at 80 columns not shown (report.tcss)
         if not allowed:
             box.value = False
         box.label = (
