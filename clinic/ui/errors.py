@@ -88,6 +88,14 @@ def show_error(
         else:
             _notify(screen, rest, template, severity, timeout)
     _focus_first(screen, beside, named)
+    first = next(
+        (slot for name in named if isinstance(slot := _one(screen, f"#{name}-error"), Static)),
+        None,
+    )
+    if first is not None:
+        # The sentence under the field, in view too: at 80x24 the field came into view
+        # with its message below the screen's edge, and Ctrl+D seemed to do nothing.
+        first.call_after_refresh(first.scroll_visible)
 
 
 def _joined(messages: list[str], template: str) -> str:

@@ -377,3 +377,21 @@ async def test_the_coming_clinic_days_fit_the_home_screen(demo_path, lang, make_
         await pilot.pause()
         needed = sum(c.get_render_width(table) for c in table.ordered_columns)
         assert needed <= table.scrollable_content_region.width, (needed, table.size)
+
+
+async def test_a_wrong_value_is_said_in_view_at_80x24(demo_path, today_day, a_person, make_app):
+    """zh 80x24: "abc" as the follow-up and Ctrl+D; the message under the field was
+    below the screen's edge, and nothing seemed to happen."""
+    p = a_person(consent=True, not_on_day=today_day["id"])
+    app = make_app(demo_path, "zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot, p["name"])
+        form = app.screen
+        form.query_one("#follow_up_due").focus()
+        await go(pilot, "ctrl+u", *"abc", "ctrl+d")
+        await pilot.pause()
+        slot = form.query_one("#follow_up_due-error")
+        footer = form.query_one("Footer")
+        assert str(slot.render()), "no message"
+        visible = form.query_one("#follow_up_due-error").region.intersection(form.region)
+        assert visible.height >= 1 and slot.region.bottom <= footer.region.y, slot.region
