@@ -266,6 +266,8 @@ async def test_a_clerk_cannot_record_a_consult(
         offered = {k.key: k for k in form.query("FooterKey")}
         # Ctrl+D offered as "Close", not "Done": a clerk took the visit as recorded.
         assert offered["ctrl+d"].action == "close_form" and offered["ctrl+d"].description == "Close"
+        assert "escape" not in offered or offered["escape"].action == "close_form"  # no draft
+        assert "Ctrl+R" not in str(form.query_one("#handouts", Static).render())
         await keys.press("ctrl+d")  # closes the form, and not the visit
         assert type(app.screen).__name__ == "DeskScreen"
     visit = demo_store.one(

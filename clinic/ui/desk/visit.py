@@ -77,6 +77,7 @@ class VisitScreen(VisitPanels):
         Binding("ctrl+d", "close_form", N_("Close"), priority=True),
         Binding("ctrl+s", "save", N_("Save draft"), priority=True),
         Binding("escape", "back", N_("Back (draft kept)"), priority=True),
+        Binding("escape", "close_form", N_("Back"), priority=True),  # read-only: no draft
     ]
 
     def __init__(self, visit_id: int, volunteer_id: int | None) -> None:
@@ -241,6 +242,7 @@ class VisitScreen(VisitPanels):
             field.disabled = self.read_only
         self.query_one("#conditions", SelectionList).disabled = self.locked or self.read_only
         self.show("#visit-title", self.banner())
+        self.show_handouts()  # names Ctrl+R only to whom may press it
         if self.read_only:
             self.set_focus(None)
         self.refresh_bindings()
@@ -250,7 +252,7 @@ class VisitScreen(VisitPanels):
     WRITING_ACTIONS = frozenset({"prescriptions", "toggle_fasting", "save"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "finish":
+        if action in ("finish", "back"):
             return not self.read_only
         if action == "close_form":
             return self.read_only

@@ -120,6 +120,8 @@ class VisitPanels(ClinicScreen):
                 list=join_list(shown(pick(r["title_zh"], r["title_en"])) for r in rows)
             )
             if rows
+            else _("No health prescription yet")
+            if getattr(self, "read_only", False)  # Ctrl+R is not theirs: not named
             else _("No health prescription yet (Ctrl+R)")
         )
         self.show("#handouts", sentence(text))
