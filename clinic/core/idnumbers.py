@@ -145,7 +145,7 @@ def _eighteen(value: str) -> tuple[str, str | None]:
         return value, None
     raise IdNumberError(
         _(
-            "The ID number has {n} characters; it must have 18 (or 15 for an old first-generation number)."
+            "An ID number has 18 characters (or 15 for an old first-generation number); this one has {n}."
         ).format(n=len(value)),
         "length",
     )
