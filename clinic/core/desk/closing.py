@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from clinic.core.desk import chronic
-from clinic.core.desk.visits import load_visit_form, save_visit
+from clinic.core.desk.visits import VisitForm, save_visit
 from clinic.core.errors import FormError, InputError, SignInError
 from clinic.core.users import User
 from clinic.i18n import _
@@ -48,9 +48,8 @@ def after_close(store: Store, visit_id: int) -> Closed:
     )
 
 
-def holds_record(store: Store, visit_id: int) -> bool:
-    """Whether the visit's form holds anything typed: vitals, a consult, conditions."""
-    form = load_visit_form(store, visit_id)
+def holds_record(form: VisitForm) -> bool:
+    """Whether a visit's form holds anything typed: vitals, a consult, conditions."""
     return bool(form.conditions) or any(str(v).strip() for v in form.values.values())
 
 
@@ -58,14 +57,15 @@ def close_recorded(
     store: Store,
     day: dict,
     visit_id: int,
+    form: VisitForm,
     volunteer_id: int | None,
     now: dt.datetime,
     *,
     by: User,
 ) -> Closed:
-    """Close a visit whose form holds vitals or a consult, as Ctrl+D on the form does:
-    only a clinician, and only when every value is right (the message names the
-    person, what is wrong, and how to correct it)."""
+    """Close a visit whose ``form`` (as stored: :func:`load_visit_form`) holds vitals or a
+    consult, as Ctrl+D on the form does: only a clinician, and only when every value is
+    right (the message names the person, what is wrong, and how to correct it)."""
     name = person_name(store, visit_id)
     if not by.may("record_consult"):
         raise SignInError(
@@ -76,16 +76,7 @@ def close_recorded(
             "record_consult",
         )
     try:
-        save_visit(
-            store,
-            day,
-            visit_id,
-            load_visit_form(store, visit_id),
-            now,
-            volunteer_id,
-            by=by,
-            finish=True,
-        )
+        save_visit(store, day, visit_id, form, now, volunteer_id, by=by, finish=True)
     except FormError as exc:
         raise InputError(
             _("{name}'s visit is not closed: {problems} Ctrl+O opens it to correct.").format(

@@ -9,7 +9,7 @@ from typing import Any
 from clinic.core import vitals as V
 from clinic.core.desk import closing
 from clinic.core.desk.days import minutes_between, stamp, visit
-from clinic.core.desk.visits import clinician
+from clinic.core.desk.visits import clinician, load_visit_form
 from clinic.core.errors import (
     ConfirmationNeeded,
     InputError,
@@ -120,9 +120,11 @@ def advance_state(
             ).format(name=closing.person_name(store, visit_id)),
             "reopen",
         )
-    if following == "done" and closing.holds_record(store, visit_id):
-        closed = closing.close_recorded(store, day, visit_id, volunteer_id, now, by=by)
-        return Advanced(following, closed)
+    if following == "done":
+        form = load_visit_form(store, visit_id)  # read once: looked at, then saved
+        if closing.holds_record(form):
+            closed = closing.close_recorded(store, day, visit_id, form, volunteer_id, now, by=by)
+            return Advanced(following, closed)
     set_state(store, day, visit_id, following, volunteer_id, now, by=by)
     return Advanced(following)
 
