@@ -16,11 +16,13 @@ they are never read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from clinic.core.errors import ClinicError, FieldError, FormError
+from clinic.core.errors import ClinicError, ConfirmationNeeded, FieldError, FormError
 from clinic.ui.text import sentence
 from clinic.ui.threads import still_shown
 
@@ -122,3 +124,26 @@ def _focus_first(screen: Screen, beside: list[Widget], named: dict[str, str]) ->
                 break
     if target is not None and target.focusable:
         move_focus(target)
+
+
+def ask_or_show(
+    where: Widget, yes: str, no: str, again: Callable[[], None]
+) -> Callable[[ClinicError], None]:
+    """The failure handler of a write the core answers with ConfirmationNeeded when it
+    would change something recorded (an attendance, a finished visit): the question is
+    asked, and yes runs ``again``, the write with the confirmation given; any other
+    failure is shown (:func:`show_error`)."""
+    from clinic.ui.widgets.confirm import ConfirmDialog
+
+    def failed(exc: ClinicError) -> None:
+        if not isinstance(exc, ConfirmationNeeded):
+            show_error(where, exc)
+            return
+
+        def answer(confirmed: bool | None) -> None:
+            if confirmed:
+                again()
+
+        where.app.push_screen(ConfirmDialog(exc.message, yes, no), answer)
+
+    return failed

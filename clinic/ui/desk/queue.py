@@ -17,16 +17,14 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
 from clinic.core import desk
-from clinic.core.errors import ClinicError, ConfirmationNeeded
 from clinic.i18n import N_, _, current_language
 from clinic.ui.base import ClinicScreen
 from clinic.ui.desk.closed import tell_closed
-from clinic.ui.errors import show_error
+from clinic.ui.errors import ask_or_show
 from clinic.ui.labels import sex_short
 from clinic.ui.text import cell, fill
 from clinic.ui.threads import deliver, still_shown
 from clinic.ui.widgets.columns import fit_columns
-from clinic.ui.widgets.confirm import ConfirmDialog
 
 # Names the desks' kept visit forms are installed under (App.install_screen), one each.
 _FORM_NUMBERS = itertools.count(1)
@@ -211,25 +209,18 @@ class DeskQueue(ClinicScreen):
             if result.closed is not None:  # closed as Ctrl+D on its form closes it
                 tell_closed(self, result.closed, lambda: None)
 
-        def failed(exc: ClinicError) -> None:
-            if not isinstance(exc, ConfirmationNeeded):
-                show_error(self, exc)
-                return
-
-            def answer(yes: bool | None) -> None:  # a finished visit: back to waiting?
-                if yes and still_shown(self):
-                    self.advance(visit_id, reopen=True)
-
-            self.app.push_screen(
-                ConfirmDialog(exc.message, _("Back to waiting"), _("Leave it done")), answer
-            )
-
         self.app.write(
             lambda store: desk.advance_state(
                 store, day, visit_id, volunteer_id, now, by=user, reopen=reopen
             ),
             done=advanced,
-            failed=failed,
+            # A finished visit: back to waiting? (asked; yes repeats it with reopen)
+            failed=ask_or_show(
+                self,
+                _("Back to waiting"),
+                _("Leave it done"),
+                lambda: still_shown(self) and self.advance(visit_id, reopen=True),
+            ),
         )
 
     @on(DataTable.RowSelected, "#queue")

@@ -20,11 +20,10 @@ from textual.widgets import DataTable, Header, Static
 
 from clinic.core import planning as p
 from clinic.core.dates import month_span, shift_month
-from clinic.core.errors import ClinicError, ConfirmationNeeded
 from clinic.core.planning import volunteers as vq
 from clinic.i18n import N_, _
 from clinic.ui.base import ClinicScreen
-from clinic.ui.errors import show_error
+from clinic.ui.errors import ask_or_show, show_error
 from clinic.ui.keys import ScreenKeysProvider
 from clinic.ui.labels import weekday_label
 from clinic.ui.planning.assign_dialog import AssignDialog
@@ -34,7 +33,6 @@ from clinic.ui.planning.team_title import team_title
 from clinic.ui.planning.widgets import cursor_id
 from clinic.ui.talks import TalksDialog
 from clinic.ui.text import cell
-from clinic.ui.widgets.confirm import ConfirmDialog
 from clinic.ui.widgets.footer import Footer
 
 ROLE_WIDTH = 16
@@ -303,17 +301,6 @@ class ClinicDaysScreen(ClinicScreen):
         """Written on the app's writer (the screen stays responsive while another desk
         holds the lock); a change to recorded attendance is asked about first."""
 
-        def failed(exc: ClinicError) -> None:
-            if isinstance(exc, ConfirmationNeeded):
-
-                def answer(yes: bool | None) -> None:
-                    if yes:
-                        self._set_status(assignment_id, status, True)
-
-                self.app.push_screen(ConfirmDialog(exc.message, _("Change"), _("Keep")), answer)
-                return
-            show_error(self, exc)
-
         def done(_result: object) -> None:
             self.refresh_month()  # the team's highlight stays on this assignment (see show_day)
             self.query_one("#team", DataTable).focus()
@@ -323,7 +310,9 @@ class ClinicDaysScreen(ClinicScreen):
                 store, assignment_id, status=status, change_attendance=confirmed
             ),
             done=done,
-            failed=failed,
+            failed=ask_or_show(
+                self, _("Change"), _("Keep"), lambda: self._set_status(assignment_id, status, True)
+            ),
         )
 
     def action_hours(self) -> None:
