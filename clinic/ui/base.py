@@ -117,7 +117,7 @@ class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
         )
 
     def remember_as_saved(self) -> None:
-        """What the form holds now counts as nothing typed (opened, or just saved)."""
+        """What the form holds now, once its own on_mount filled it, counts as nothing typed."""
         self._as_opened = self._values()
 
     def has_unsaved(self) -> bool:
