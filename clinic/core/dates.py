@@ -14,7 +14,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from clinic.core.errors import FieldError
+from clinic.core.errors import FieldError, NotARealDate
 from clinic.i18n import _
 
 # Excel's 1900 date system counts 1900-02-29, a day that never was (a Lotus
@@ -69,7 +69,7 @@ def _make(value: str, year: str, month: str, day: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise FieldError(_("{value} is not a real date.").format(value=value)) from None
+        raise NotARealDate(_("{value} is not a real date.").format(value=value)) from None
 
 
 def parse_date(value: str | int | float | date | datetime) -> date:

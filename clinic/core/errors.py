@@ -84,6 +84,11 @@ class FieldError(InputError):
         return self
 
 
+class NotARealDate(FieldError):
+    """A date written the right way that does not exist (2023-02-30): a form that says
+    only how to write a date would not tell the user what is wrong."""
+
+
 class IdNumberError(FieldError):
     """An ID number that cannot be accepted; ``kind`` (clinic.core.idnumbers.KINDS)
     says what is wrong, so an import can count the faults by kind."""

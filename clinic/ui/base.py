@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 
 from clinic.core.database import Store
 from clinic.core.errors import ClinicError
-from clinic.i18n import N_
+from clinic.i18n import N_, _
 from clinic.ui.keys import TranslatedBindings
 
 
@@ -123,6 +123,22 @@ class ClinicModal(Breakpoints, TranslatedBindings, ModalScreen):
     def has_unsaved(self) -> bool:
         """Whether something was typed or chosen here since the form opened."""
         return self._as_opened is not None and self._values() != self._as_opened
+
+    def leave(self) -> None:
+        """Close the form without saving (Esc, its Cancel button): at once if nothing
+        was typed since it opened, else once the user says so. Esc threw a half-typed
+        walk-in or volunteer away without a word; Ctrl+Q asks the same way."""
+        if not self.has_unsaved():
+            self.dismiss(None)
+            return
+        from clinic.ui.widgets.confirm import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = _("Close without saving? What is typed in this form is lost.")
+        self.app.push_screen(ConfirmDialog(question, _("Close"), _("Keep editing")), answered)
 
     def save_once(
         self,

@@ -113,7 +113,9 @@ def _notify(
 
 
 def _focus_first(screen: Screen, beside: list[Widget], named: dict[str, str]) -> None:
-    """The first wrong field gets the focus: the user fixes it there."""
+    """The first wrong field gets the focus: the user fixes it there. Its value is
+    selected (a reading typed again replaces it) unless the screen mends values instead
+    (``WRONG_VALUE_SELECTED = False``: the cursor at the end of its text)."""
     from clinic.ui.desk.fields import move_focus
 
     target = beside[0] if beside else None
@@ -123,7 +125,7 @@ def _focus_first(screen: Screen, beside: list[Widget], named: dict[str, str]) ->
             if target is not None:
                 break
     if target is not None and target.focusable:
-        move_focus(target)
+        move_focus(target, select=getattr(screen, "WRONG_VALUE_SELECTED", True))
 
 
 def ask_or_show(

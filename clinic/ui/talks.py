@@ -253,4 +253,4 @@ class TalkForm(ClinicModal):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave()

@@ -66,6 +66,41 @@ def test_age_with_a_unit_and_an_id_number_agree():
     assert "birth" in desk.clean_walk_in(wrong, today).problems
 
 
+def test_walk_in_messages_say_what_to_mend():
+    """An age or birth date that disagrees with the ID number was refused with only
+    "The ID number gives the birth date as …" (which one to fix?); 2023-02-30 got "type a
+    birth date or an age", as if the way it was written were wrong."""
+    import datetime as dt
+
+    from clinic.core import desk
+    from clinic.core.idnumbers import check_character
+
+    today = dt.date(2026, 3, 1)
+    first = "50011019690815" + "123"
+    number = first + check_character(first)
+
+    def problems(**typed) -> dict[str, str]:
+        fields = {"name": "张三", "sex": "M", "village_id": 1, "id_number": number, **typed}
+        return desk.clean_walk_in(desk.WalkIn(**fields), today).problems
+
+    assert problems(birth="40岁")["birth"] == (
+        "The ID number gives the birth date as 1969-08-15 (age 56, not 40): "
+        "correct the age or the ID number."
+    )
+    assert problems(birth="1969-08-16")["birth"] == (
+        "The ID number gives the birth date as 1969-08-15, not 1969-08-16: "
+        "correct the birth date or the ID number."
+    )
+    assert problems(sex="F")["sex"] == (
+        "The ID number says the person is male: correct the sex or the ID number."
+    )
+    assert problems(birth="2023-02-30", id_number="")["birth"] == "2023-02-30 is not a real date."
+    assert problems(birth="2023年2月30日", id_number="")["birth"].endswith("is not a real date.")
+    assert problems(birth="soon", id_number="")["birth"] == (
+        "Type a birth date (1956-03-02) or an age in years (68)."
+    )
+
+
 def test_an_age_is_right_all_year():
     import datetime as dt
 

@@ -43,7 +43,8 @@ def _second_day_in_one_village(store, h) -> None:
 
 
 KINDS = {
-    "FieldError": lambda store, h: _raised(lambda: parse_date("2026-02-30")),
+    "FieldError": lambda store, h: _raised(lambda: parse_date("soon")),
+    "NotARealDate": lambda store, h: _raised(lambda: parse_date("2026-02-30")),
     "IdNumberError": lambda store, h: _raised(lambda: parse_id("1234")),
     "FormError": lambda store, h: _raised(
         lambda: desk.check_walk_in(

@@ -135,6 +135,62 @@ async def test_bad_vitals_are_refused_and_the_draft_kept(
     assert json.loads(visit["draft_form"])["values"]["bp"] == "1500/95"
 
 
+async def test_tab_skips_empty_results(demo_path, demo_store, make_app, open_desk):
+    """Tab from the search box went to the results table while it was empty (a second Tab
+    reached the queue); it goes there only when a search found somebody."""
+    person = demo_store.one("SELECT name FROM persons ORDER BY id LIMIT 1")
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        results = app.screen.query_one("#results")
+        assert app.focused.id == "search"
+        await keys.press("tab")
+        assert app.focused is not results and app.focused.id == "queue"
+        await keys.press("shift+tab")
+        await keys.type(person["name"])
+        await pilot.pause()
+        assert app.screen.hits
+        await keys.press("tab")
+        assert app.focused is results
+
+
+async def test_walk_in_esc_asks_before_the_typing_is_lost(demo_path, make_app, open_desk):
+    """Ctrl+N, a name and a phone typed, Esc: the walk-in form closed and the typing was
+    lost. Now it asks; n goes back to the form as typed."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("ctrl+n")
+        form = app.screen
+        await keys.type("新来的人")
+        await keys.press("escape")
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await keys.press("n")
+        assert app.screen is form and form.query_one("#name").value == "新来的人"
+        await keys.press("escape", "y")
+        assert type(app.screen).__name__ == "DeskScreen"
+
+
+async def test_walk_in_wrong_field_is_mended_not_wiped(demo_path, make_app, open_desk):
+    """After Ctrl+S a wrong field had the focus with all its text selected: one Backspace
+    wiped it. Now the cursor is at its end, and its message says what is wrong."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("ctrl+n")
+        await keys.type("新来的人")
+        await keys.press("enter")
+        await keys.type("F")
+        await keys.press("enter")
+        await keys.type("2023-02-30")
+        await keys.press("ctrl+s")
+        birth = app.screen.query_one("#birth")
+        assert app.focused is birth
+        assert "2023-02-30 is not a real date." in str(app.screen.query_one("#error").render())
+        await keys.press("backspace")
+        assert birth.value == "2023-02-3"
+
+
 async def test_walk_in_with_duplicate_warning(demo_path, demo_store, make_app, open_desk):
     existing = demo_store.one(
         "SELECT name, birth_date, village_id FROM persons WHERE birth_date IS NOT NULL LIMIT 1"

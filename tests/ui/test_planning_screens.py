@@ -510,6 +510,29 @@ async def test_ctrl_q_asks_before_a_form_typed_in_is_lost(demo_path, demo_store,
     assert demo_store.scalar("SELECT COUNT(*) FROM volunteers WHERE name = '未保存'") == 1
 
 
+async def test_esc_asks_before_a_form_typed_in_is_lost(demo_path, demo_store, make_app, go):
+    """F6 n, a name typed, Esc: the form closed and the name was gone without a word. Now
+    Esc asks; n (or Esc again) keeps the form as typed, y closes it; a form left untouched
+    closes at Esc at once."""
+    from clinic.ui.widgets.confirm import ConfirmDialog
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6", "n", *"未保存")
+        form = app.screen
+        await go(pilot, app, "escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await go(pilot, app, "escape")  # Esc on the question: keep editing
+        assert app.screen is form and form.query_one("#f-name", Input).value == "未保存"
+        await go(pilot, app, "escape", "y")
+        assert app.screen is not form and not isinstance(app.screen, ConfirmDialog)
+        await go(pilot, app, "n")
+        untouched = app.screen
+        await go(pilot, app, "escape")
+        assert app.screen is not untouched and not isinstance(app.screen, ConfirmDialog)
+    assert demo_store.scalar("SELECT COUNT(*) FROM volunteers WHERE name = '未保存'") == 0
+
+
 async def test_where_next_reasons_keep_numbers_with_their_words(demo_path, make_app, go):
     """F7 w at 80 columns in Chinese: "21 人 14" / "天内待随访" was cut between the number
     and its measure word."""

@@ -18,6 +18,7 @@ from clinic.core.errors import (
     DuplicateWarning,
     FieldError,
     FormError,
+    NotARealDate,
     RefusedError,
     collecting,
 )
@@ -83,6 +84,8 @@ def _parse_birth(text: str, today: dt.date) -> str | None:
         return born.isoformat()
     try:
         born = parse_date(value)
+    except NotARealDate:
+        raise  # "2023-02-30 is not a real date."
     except FieldError:
         raise FieldError(_("Type a birth date (1956-03-02) or an age in years (68).")) from None
     if born > today or born.year < 1890:
@@ -116,20 +119,24 @@ def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
             idn = parse_id(form.id_number, today)
             number, old = idn.number, idn.old
             if sex and sex != idn.sex:
-                problems["sex"] = _("The ID number says the person is {sex}.").format(
-                    sex=_("male") if idn.sex == "M" else _("female")
-                )
+                problems["sex"] = _(
+                    "The ID number says the person is {sex}: correct the sex or the ID number."
+                ).format(sex=_("male") if idn.sex == "M" else _("female"))
             sex = sex or idn.sex
+            born = idn.birth_date.isoformat()
             if birth and _is_age(form.birth):
-                if age_on(idn.birth_date.isoformat(), today) != age_on(birth, today):
-                    problems["birth"] = _("The ID number gives the birth date as {date}.").format(
-                        date=idn.birth_date.isoformat()
-                    )
-            elif birth and birth != idn.birth_date.isoformat():
-                problems["birth"] = _("The ID number gives the birth date as {date}.").format(
-                    date=idn.birth_date.isoformat()
-                )
-            birth = idn.birth_date.isoformat()
+                age = age_on(born, today)
+                if age != age_on(birth, today):
+                    problems["birth"] = _(
+                        "The ID number gives the birth date as {date} (age {age}, not {typed}): "
+                        "correct the age or the ID number."
+                    ).format(date=born, age=age, typed=age_on(birth, today))
+            elif birth and birth != born:
+                problems["birth"] = _(
+                    "The ID number gives the birth date as {date}, not {typed}: "
+                    "correct the birth date or the ID number."
+                ).format(date=born, typed=birth)
+            birth = born
     if sex is None and "sex" not in problems:
         problems["sex"] = _("Choose the sex.")
     if form.village_id is None:

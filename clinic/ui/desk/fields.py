@@ -64,13 +64,18 @@ def _hook(widget: Widget, name: str):
         return None
 
 
-def move_focus(widget: Widget | None) -> None:
+def move_focus(widget: Widget | None, select: bool = True) -> None:
     """Focus ``widget`` now, not on a later message: the next key dispatched goes to it.
-    A field with text has it selected now too (typing replaces it, as on a click)."""
+    A field with text has it selected now too (typing replaces it, as on a click);
+    ``select=False``: the cursor at its end instead, for a value to be mended (a wrong
+    field after Save: one Backspace wiped a whole ID number)."""
     if widget is not None:
         widget.screen.set_focus(widget)
         if isinstance(widget, FieldInput) and widget.screen.focused is widget:
-            widget.select_all()
+            if select:
+                widget.select_all()
+            else:
+                widget.cursor_position = len(widget.value)
 
 
 class CurrentRow:

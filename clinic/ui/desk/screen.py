@@ -130,6 +130,7 @@ class DeskScreen(DeskSearch, DeskQueue):
                 )
                 yield Static("", id="search-status", classes="muted")
                 table = DeskTable(id="results", cursor_type="row", zebra_stripes=True)
+                table.can_focus = False  # until a search finds somebody (show_hits)
                 # No household category here: whether a family is poor is sensitive and
                 # not needed to tell namesakes apart (PIPL: minimum necessary).
                 # A narrow first column marks who is checked in today (✓), so no other column is pushed out.

@@ -115,6 +115,9 @@ class DeskSearch(ClinicScreen):
         fit_columns(table, rows)
         for hit, row in zip(hits, rows, strict=True):
             table.add_row(*row, key=str(hit.id))
+        # Tab from the search box goes to the results only when there are some (it went
+        # to an empty table, and a second Tab was needed to reach the queue).
+        table.can_focus = bool(hits)
         if not text:
             message = ""
         elif more:

@@ -46,6 +46,9 @@ class WalkInForm(ClinicModal):
     Likely duplicates are listed to pick from (check that person in instead)."""
 
     ASK_BEFORE_QUIT = True  # Ctrl+Q asks before typing is lost
+    # A wrong field after Ctrl+S keeps its text unselected, the cursor at its end: one
+    # Backspace wiped a whole ID number that needed a digit mended (show_error).
+    WRONG_VALUE_SELECTED = False
 
     CSS_PATH = "desk.tcss"
     # Priority: in line with the fields' own keys (fields.py).
@@ -230,4 +233,4 @@ class WalkInForm(ClinicModal):
         elif self.query_one("#dupes", DataTable).display:
             self.hide_candidates()  # back to the form, as typed
         else:
-            self.dismiss(None)
+            self.leave()

@@ -202,4 +202,4 @@ class DayForm(ClinicModal):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave()

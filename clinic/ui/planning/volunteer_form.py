@@ -155,4 +155,4 @@ class VolunteerForm(ClinicModal):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave()
