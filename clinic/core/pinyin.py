@@ -199,6 +199,27 @@ def _v_to_u(surname: tuple[str, ...], rest_tokens: list[tuple[str, ...] | str]) 
     return "".join(parts)
 
 
+def spells_whole_syllables(name: str, typed: str) -> bool:
+    """Whether ``typed`` (lower-case pinyin) is the name's first syllables, whole: "wang"
+    is 汪超's (wang·chao) but not 万刚明's (wan·gang·ming), though both full keys start
+    with it. A search puts such names first; any reading of the surname counts, and ü
+    written v or u."""
+    name = unicodedata.normalize("NFKC", name or "").strip().lower()
+    if not name or not typed:
+        return False
+    surnames, rest = _surname_options(name)
+    tokens = [t[0] if isinstance(t, tuple) else t for t in _tokens(rest)]
+    for surname in surnames:
+        spelled = ""
+        for syllable in [*(s for s in surname if s), *tokens]:
+            spelled += syllable
+            if len(spelled) >= len(typed):
+                if typed in (spelled, spelled.replace("v", "u")):
+                    return True
+                break
+    return False
+
+
 def initials(name: str) -> str:
     """The main initials key (correct surname reading): for an indexed column."""
     return _main_key(name)[0]

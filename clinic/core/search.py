@@ -99,13 +99,23 @@ def _lookup(store: Store, text: str, limit: int) -> list[dict]:
         return keys_q.persons_by_key_prefix(store, ["i:" + tail, "p:" + tail], limit)
     if re.fullmatch(r"[A-Za-zü:]+", text):
         key = text.lower().replace("ü", "v").replace("u:", "v")
-        found = keys_q.persons_by_key_prefix(store, ["y:" + key], limit)
+        found = _whole_syllables_first(
+            keys_q.persons_by_key_prefix(store, ["y:" + key], limit), key
+        )
         if len(found) < limit:
             found += q.persons_by_household_number(store, text.upper(), limit - len(found))
         return _unique(found)[:limit]
     if _HOUSEHOLD.match(text):
         return q.persons_by_household_number(store, text.upper(), limit)
     return q.persons_by_name(store, text, limit)
+
+
+def _whole_syllables_first(rows: list[dict], key: str) -> list[dict]:
+    """Persons whose name begins with the typed syllables whole first ("wang": 汪超 before
+    万刚明, wan·gang·ming), otherwise in the order found."""
+    from clinic.core.pinyin import spells_whole_syllables
+
+    return sorted(rows, key=lambda row: not spells_whole_syllables(row["name"], key))
 
 
 def _unique(rows: list[dict]) -> list[dict]:

@@ -68,6 +68,18 @@ def test_limit_is_respected_on_large_lists(demo_store, today):
     assert len(find_persons(demo_store, "z", limit=7, today=today)) == 7
 
 
+def test_whole_syllables_come_first(store, add_person, search_names):
+    """Typing "wang" listed 万刚 (wan·gang, whose key starts with wang) before 汪超; a name that
+    begins with the typed syllables whole comes first, the rest in key order."""
+    add_person(store, "万刚明")
+    add_person(store, "王安")
+    add_person(store, "汪超")
+    add_person(store, "万刚")
+    assert search_names(store, "wang") == ["王安", "汪超", "万刚", "万刚明"]
+    assert search_names(store, "wangang") == ["万刚", "万刚明"]
+    assert search_names(store, "wan") == ["万刚", "万刚明", "王安", "汪超"]
+
+
 def test_compound_surname_yuchi(store, add_person, search_names):
     add_person(store, "尉迟恭")
     add_person(store, "余成")
