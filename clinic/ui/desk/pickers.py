@@ -23,6 +23,14 @@ from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
 
 
+def _day_when(date: dt.date, today: dt.date, status: str) -> str:
+    """ "today", or "past" for a day gone by that is not marked done or cancelled (for
+    those the status says it already)."""
+    if date == today:
+        return _("today")
+    return _("past") if date < today and status not in ("done", "cancelled") else ""
+
+
 class DayPicker(ClinicModal):
     """Pick the clinic day; today's first, then coming ones, then past ones."""
 
@@ -44,16 +52,21 @@ class DayPicker(ClinicModal):
     def on_mount(self) -> None:
         today = self.app.today()
         days = desk.days_for_desk(self.app.store, today)
+        # At 80 columns the venue is left out: a past day's "43 checked in" took a
+        # second line, and half as many days fitted.
+        narrow = self.has_class("-narrow")
         options = []
         for d in days:
             date = dt.date.fromisoformat(d["date"])
-            when = _("today") if date == today else (_("past") if date < today else "")
-            people = _("{n} checked in").format(n=d["checked_in"]) if d["checked_in"] else ""
-            text = plain(
-                f"{d['date']} {weekday_label(date.weekday())}  {shown(desk.day_label(d)[11:])}  "
-                f"[{status_label(d['status'])}] {when}  {people}"
-            )
-            options.append(Option(text, id=str(d["id"])))
+            place = desk.day_label({**d, "venue": None} if narrow else d)[11:]
+            parts = [
+                f"{d['date']} {weekday_label(date.weekday())}",
+                shown(place),
+                f"[{status_label(d['status'])}]",
+                _day_when(date, today, d["status"]),
+                _("{n} checked in").format(n=d["checked_in"]) if d["checked_in"] else "",
+            ]
+            options.append(Option(plain("  ".join(p for p in parts if p)), id=str(d["id"])))
         box = self.query_one("#days", OptionList)
         box.add_options(options)
         if options:
