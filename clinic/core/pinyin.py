@@ -204,20 +204,28 @@ def spells_whole_syllables(name: str, typed: str) -> bool:
     is 汪超's (wang·chao) but not 万刚明's (wan·gang·ming), though both full keys start
     with it. A search puts such names first; any reading of the surname counts, and ü
     written v or u."""
-    name = unicodedata.normalize("NFKC", name or "").strip().lower()
-    if not name or not typed:
+    if not typed:
         return False
-    surnames, rest = _surname_options(name)
-    tokens = [t[0] if isinstance(t, tuple) else t for t in _tokens(rest)]
-    for surname in surnames:
+    for syllables in _syllables(name):
         spelled = ""
-        for syllable in [*(s for s in surname if s), *tokens]:
+        for syllable in syllables:
             spelled += syllable
             if len(spelled) >= len(typed):
                 if typed in (spelled, spelled.replace("v", "u")):
                     return True
                 break
     return False
+
+
+def _syllables(name: str) -> list[list[str]]:
+    """A name's syllables (Latin words whole), for each reading of its surname, the
+    surname's own reading first; none for an empty name."""
+    name = unicodedata.normalize("NFKC", name or "").strip().lower()
+    if not name:
+        return []
+    surname_options, rest = _surname_options(name)
+    tokens = [t[0] if isinstance(t, tuple) else t for t in _tokens(rest)]
+    return [[*(s for s in surname if s), *tokens] for surname in surname_options]
 
 
 def initials(name: str) -> str:
@@ -231,13 +239,10 @@ def full_pinyin(name: str) -> str:
 
 
 def _main_key(name: str) -> tuple[str, str]:
-    name = unicodedata.normalize("NFKC", name or "").strip().lower()
-    if not name:
+    readings = _syllables(name)
+    if not readings:
         return "", ""
-    surname_options, rest = _surname_options(name)
-    syllables = [s for s in surname_options[0] if s] + [
-        t[0] if isinstance(t, tuple) else t for t in _tokens(rest)
-    ]
+    syllables = readings[0]
     return "".join(s[0] for s in syllables), "".join(syllables)
 
 

@@ -155,8 +155,8 @@ async def test_tab_skips_empty_results(demo_path, demo_store, make_app, open_des
 
 
 async def test_walk_in_esc_asks_before_the_typing_is_lost(demo_path, make_app, open_desk):
-    """Ctrl+N, a name and a phone typed, Esc: the walk-in form closed and the typing was
-    lost. Now it asks; n goes back to the form as typed."""
+    """Ctrl+N, a name typed, Esc: the walk-in form closed and the typing was lost. Now it
+    asks; n goes back to the form as typed, y closes it."""
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         keys = await open_desk(app, pilot)

@@ -125,12 +125,12 @@ def clean_walk_in(form: WalkIn, today: dt.date) -> CleanWalkIn:
             sex = sex or idn.sex
             born = idn.birth_date.isoformat()
             if birth and _is_age(form.birth):
-                age = age_on(born, today)
-                if age != age_on(birth, today):
+                age, typed = age_on(born, today), age_on(birth, today)
+                if age != typed:
                     problems["birth"] = _(
                         "The ID number gives the birth date as {date} (age {age}, not {typed}): "
                         "correct the age or the ID number."
-                    ).format(date=born, age=age, typed=age_on(birth, today))
+                    ).format(date=born, age=age, typed=typed)
             elif birth and birth != born:
                 problems["birth"] = _(
                     "The ID number gives the birth date as {date}, not {typed}: "

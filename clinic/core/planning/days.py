@@ -15,7 +15,7 @@ from clinic.core.errors import (
 )
 from clinic.core.planning import roster_rules
 from clinic.core.planning.assignments import refusal_message, roster_day, roster_volunteer
-from clinic.core.planning.labels import DAY_STATUSES, day_status_label
+from clinic.core.planning.labels import DAY_STATUSES, ENDED_DAY_STATUSES, day_status_label
 from clinic.core.planning.lookups import get_day
 from clinic.i18n import _, current_language
 from clinic.store import Store
@@ -207,7 +207,7 @@ def save_day_edit(
 def team_problems(store: Store, day_id: int) -> list[str]:
     """Each assignment on the day that a hard rule would now refuse, in words."""
     day = get_day(store, day_id)
-    if day["status"] in ("done", "cancelled"):
+    if day["status"] in ENDED_DAY_STATUSES:
         return []
     problems = []
     for a in assignments_q.assignments_of_day(store, day_id):

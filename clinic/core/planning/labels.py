@@ -14,6 +14,8 @@ from clinic.core.errors import (
 from clinic.i18n import N_, _
 
 DAY_STATUSES = ("planned", "confirmed", "done", "cancelled")
+# A day whose status says it is over: its team is no longer checked, nor is it called past.
+ENDED_DAY_STATUSES = ("done", "cancelled")
 ASSIGNMENT_STATUSES = ("invited", "confirmed", "declined", "attended", "no_show")
 ASSIGNMENT_LABELS = {
     "invited": N_("invited"),

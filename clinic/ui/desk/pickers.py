@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from clinic.core import catalogues, desk
 from clinic.core.errors import FieldError, InputError
 from clinic.core.pinyin import name_keys
+from clinic.core.planning import ENDED_DAY_STATUSES
 from clinic.i18n import N_, _, pick
 from clinic.ui.base import ClinicModal
 from clinic.ui.errors import show_error
@@ -28,7 +29,7 @@ def _day_when(date: dt.date, today: dt.date, status: str) -> str:
     those the status says it already)."""
     if date == today:
         return _("today")
-    return _("past") if date < today and status not in ("done", "cancelled") else ""
+    return _("past") if date < today and status not in ENDED_DAY_STATUSES else ""
 
 
 class DayPicker(ClinicModal):
