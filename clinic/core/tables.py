@@ -42,6 +42,9 @@ class Table:
     headers: list[str]
     rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     encoding: str = ""
+    # About how many lines the file has, header included (0: not known): what a
+    # progress bar counts towards while the rows are streamed.
+    lines_hint: int = 0
 
 
 _CHUNK = 1 << 20
@@ -161,13 +164,22 @@ def _open_csv(path: Path) -> Iterator[Table]:
         except csv.Error:
             dialect = csv.excel
         reader = csv.reader(fh, dialect)
-        table = Table(path=path, headers=[], encoding=encoding)
+        table = Table(path=path, headers=[], encoding=encoding, lines_hint=_count_lines(path))
         rows = _csv_rows(reader)
         for _line, cells in rows:
             table.headers = cells
             break
         table.rows = rows
         yield table
+
+
+def _count_lines(path: Path) -> int:
+    """Line ends in the file (a cell may hold one too: an estimate), read in chunks."""
+    count = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            count += chunk.count(b"\n")
+    return count
 
 
 def _csv_rows(reader) -> Iterator[tuple[int, list[str]]]:
@@ -205,7 +217,7 @@ def _open_xlsx(path: Path) -> Iterator[Table]:
             if _has_formulas(path):
                 _refuse_formulas_without_values(path, sheet)
             rows = _xlsx_rows(sheet)
-            table = Table(path=path, headers=[], encoding="xlsx")
+            table = Table(path=path, headers=[], encoding="xlsx", lines_hint=sheet.max_row or 0)
             for _line, cells in rows:
                 table.headers = cells
                 break

@@ -270,6 +270,23 @@ def set_busy_timeout(store: Store, ms: int) -> None:
     store.conn.execute(busy_timeout_pragma(ms))
 
 
+# What a connection may do, as PRAGMAs set on it: a process that writes for the
+# connection works within the same (clinic.core.imports.first_load).
+_LIMITS = ("query_only", "max_page_count")
+
+
+def connection_limits(store: Store) -> dict[str, int]:
+    """The connection's limits (read-only, the most pages the file may grow to)."""
+    return {name: int(store.scalar(f"PRAGMA {name}")) for name in _LIMITS}
+
+
+def apply_limits(store: Store, limits: dict[str, int]) -> None:
+    """Set the limits :func:`connection_limits` read on another connection."""
+    for name in _LIMITS:
+        if name in limits:
+            store.conn.execute(f"PRAGMA {name} = {int(limits[name])}")
+
+
 def set_secure_delete(store: Store, mode: str) -> None:
     """``ON`` (every freed byte and page zeroed) or ``FAST`` (the app's default)."""
     assert mode in ("ON", "FAST", "OFF")

@@ -17,8 +17,11 @@ def township_id(store: Store, name: str) -> int:
     row = store.one("SELECT id FROM townships WHERE name = ?", [name])
     if row:
         return row["id"]
-    kind = "subdistrict" if name.endswith("街道") else "town"
-    return insert_row(store.db, "townships", {"name": name, "kind": kind})
+    return insert_row(store.db, "townships", {"name": name, "kind": _township_kind(name)})
+
+
+def _township_kind(name: str) -> str:
+    return "subdistrict" if name.endswith("街道") else "town"
 
 
 def village_id(store: Store, township: str, village: str) -> int:
@@ -28,6 +31,35 @@ def village_id(store: Store, township: str, village: str) -> int:
     if row:
         return row["id"]
     return insert_row(store.db, "villages", {"township_id": tid, "name": village})
+
+
+def place_ids(store: Store) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Every township's id by name and every village's by (township, village): what an
+    import whose writes another process makes looks places up in (clinic.core.imports)."""
+    townships = {r[1]: r[0] for r in store.conn.execute("SELECT id, name FROM townships")}
+    villages = {
+        (r[0], r[1]): r[2]
+        for r in store.conn.execute(
+            "SELECT t.name, v.name, v.id FROM villages v JOIN townships t ON t.id = v.township_id"
+        )
+    }
+    return townships, villages
+
+
+def add_township(store: Store, township_id: int, name: str) -> None:
+    """A township with the id it was given (see :func:`place_ids`)."""
+    store.conn.execute(
+        "INSERT INTO townships (id, name, kind) VALUES (?, ?, ?)",
+        [township_id, name, _township_kind(name)],
+    )
+
+
+def add_village(store: Store, village_id: int, township_id: int, name: str) -> None:
+    """A village with the id it was given (see :func:`place_ids`)."""
+    store.conn.execute(
+        "INSERT INTO villages (id, township_id, name) VALUES (?, ?, ?)",
+        [village_id, township_id, name],
+    )
 
 
 def villages(store: Store) -> list[dict]:

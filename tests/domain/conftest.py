@@ -4,6 +4,7 @@ rows while backups are taken."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,47 @@ def apart_jobs():
     from support import apart_jobs
 
     return apart_jobs
+
+
+@pytest.fixture
+def messy_rows(valid_id, register_header):
+    """``messy_rows(seed, n=60)``: rows that match each other in every way the rules allow: shared ID
+    numbers (rejected), the same name and birth date with and without an ID
+    number, households with and without a number, tags and certificates."""
+
+    def make(seed: int, n: int = 60) -> list[str]:
+        rng = random.Random(seed)
+        people = []
+        for i in range(10):
+            birth = f"19{50 + i % 3}0{1 + i % 2}0{1 + i % 2}"
+            people.append((valid_id("500110", birth, 11 + 2 * i), "男", birth))
+        rows = [register_header + ",残疾证号"]
+        for _ in range(n):
+            number, sex, birth = rng.choice(people)
+            household = rng.choice(["A1", "A2", "A3", ""])
+            head = rng.choice(["张三", "李四"]) if not household else ""
+            category = {"A1": "脱贫户", "A2": "", "A3": "低保户", "": ""}[household]
+            rows.append(
+                ",".join(
+                    [
+                        household,
+                        rng.choice(["张三", "李四", "曾五"]),
+                        rng.choice(["户主", "之子", ""]),
+                        rng.choice([sex, ""]),
+                        number if rng.random() < 0.6 else "",
+                        f"{birth[:4]}-{birth[4:6]}-{birth[6:]}" if rng.random() < 0.8 else "",
+                        rng.choice(["", "13812345678", "13900001111"]),
+                        "中峰镇",
+                        rng.choice(["龙山村", "高庙村"]),
+                        rng.choice(["3组", "", "5组"]),
+                        category,
+                        rng.choice(["", "残疾人", "签约", "留守老人"]),
+                        rng.choice(["", "高血压", "糖尿病;痛风"]),
+                        head,
+                        rng.choice(["", "", "50011019500101123401"]),
+                    ]
+                )
+            )
+        return rows
+
+    return make

@@ -7,7 +7,6 @@ full parsers."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 import sqlite3
 
 import pytest
@@ -37,50 +36,6 @@ def snapshot(store) -> dict:
         "conditions": store.query("SELECT * FROM person_conditions ORDER BY 1, 2"),
         "keys": store.query("SELECT * FROM person_keys ORDER BY 1, 2"),
     }
-
-
-@pytest.fixture
-def messy_rows(valid_id, register_header):
-    """``messy_rows(seed, n=60)``: rows that match each other in every way the rules allow: shared ID
-    numbers (rejected), the same name and birth date with and without an ID
-    number, households with and without a number, tags and certificates."""
-
-    def make(seed: int, n: int = 60) -> list[str]:
-        rng = random.Random(seed)
-        people = []
-        for i in range(10):
-            birth = f"19{50 + i % 3}0{1 + i % 2}0{1 + i % 2}"
-            people.append((valid_id("500110", birth, 11 + 2 * i), "男", birth))
-        rows = [register_header + ",残疾证号"]
-        for _ in range(n):
-            number, sex, birth = rng.choice(people)
-            household = rng.choice(["A1", "A2", "A3", ""])
-            head = rng.choice(["张三", "李四"]) if not household else ""
-            category = {"A1": "脱贫户", "A2": "", "A3": "低保户", "": ""}[household]
-            rows.append(
-                ",".join(
-                    [
-                        household,
-                        rng.choice(["张三", "李四", "曾五"]),
-                        rng.choice(["户主", "之子", ""]),
-                        rng.choice([sex, ""]),
-                        number if rng.random() < 0.6 else "",
-                        f"{birth[:4]}-{birth[4:6]}-{birth[6:]}" if rng.random() < 0.8 else "",
-                        rng.choice(["", "13812345678", "13900001111"]),
-                        "中峰镇",
-                        rng.choice(["龙山村", "高庙村"]),
-                        rng.choice(["3组", "", "5组"]),
-                        category,
-                        rng.choice(["", "残疾人", "签约", "留守老人"]),
-                        rng.choice(["", "高血压", "糖尿病;痛风"]),
-                        head,
-                        rng.choice(["", "", "50011019500101123401"]),
-                    ]
-                )
-            )
-        return rows
-
-    return make
 
 
 @pytest.fixture
@@ -221,15 +176,20 @@ def test_a_first_import_checks_references_before_it_commits(
 ):
     """Foreign keys are off while an empty database is loaded: a reference that
     points nowhere still fails the import, and nothing is written."""
-    from clinic.core.imports.register_writer import HouseholdWriter
+    from clinic.core.imports.register_writes import PlannedPlaces
 
-    monkeypatch.setattr(HouseholdWriter, "village_id", lambda self, town, vil: 10**9)
+    planned = PlannedPlaces.village_id
+    # The villages are written with their ids; the households point a billion past them.
+    monkeypatch.setattr(
+        PlannedPlaces, "village_id", lambda self, town, vil: planned(self, town, vil) + 10**9
+    )
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         import_register(
             store, write_csv(tmp_path / "r.csv", messy_rows(6)), skip_bad=True, today=today
         )
     assert store.scalar("SELECT count(*) FROM persons") == 0
     assert store.scalar("SELECT count(*) FROM households") == 0
+    assert store.scalar("SELECT count(*) FROM villages") == 0
     assert store.scalar("PRAGMA foreign_keys") == 1
 
 
@@ -242,24 +202,32 @@ def test_a_first_import_leaves_foreign_keys_on(store, tmp_path, write_csv, messy
 def test_a_database_filled_between_the_look_and_the_lock_gets_an_ordinary_import(
     store, tmp_path, write_csv, messy_rows, today, monkeypatch
 ):
-    """Another desk's persons written after the import saw an empty database:
-    the import matches them as any import would (here: the same file again
-    changes nothing)."""
+    """Another desk's persons written after the import saw an empty database (and
+    planned its ids on it): the process that writes a first load finds them under
+    its lock and writes nothing; the import matches them as any import would
+    (here: the same file again changes nothing)."""
+    from clinic.core.imports import first_load
+
     path = write_csv(tmp_path / "r.csv", messy_rows(6))
     first = import_register(store, path, skip_bad=True, today=today)
     records = snapshot(store)
     looks = []
-    is_fresh = reg._is_fresh
+    is_fresh, load_state = reg._is_fresh, first_load.load_state
 
     def stale_look(store_):
         looks.append(1)
         return len(looks) == 1 or is_fresh(store_)
 
+    def as_if_empty(store_):
+        return (*load_state(store_)[:-2], True, True)
+
     monkeypatch.setattr(reg, "_is_fresh", stale_look)
+    monkeypatch.setattr(first_load, "load_state", as_if_empty)
     again = import_register(store, path, skip_bad=True, today=today)
     assert len(looks) >= 2
     assert again.persons["created"] == 0
     assert again.persons["unchanged"] == sum(first.persons.values())
+    assert again.villages_created == 0
     assert snapshot(store) == records
     assert store.scalar("PRAGMA foreign_keys") == 1
 

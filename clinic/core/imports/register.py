@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from clinic.core.errors import ImportFileError, Problem
+from clinic.core.imports.first_load import FirstLoad, NoLongerFresh
 from clinic.core.imports.register_checks import RowChecker
 from clinic.core.imports.register_fields import (
     BATCH_ROWS,
@@ -30,7 +31,8 @@ from clinic.core.imports.register_fields import (
     PersonRow,
     Progress,
 )
-from clinic.core.imports.register_writer import HouseholdWriter
+from clinic.core.imports.register_writer import HouseholdWriter, household_key
+from clinic.core.imports.register_writes import FILLED_TABLES
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.rejected import write_rejected
 from clinic.core.tables import iter_fields, map_headers, open_table
@@ -107,19 +109,25 @@ def _import(
         if problems:
             raise ImportFileError(table.path, problems)
         checker = RowChecker(table, headers.columns, township, village, store, today, skip_bad)
-        for line, raw, cells in iter_fields(table, headers.columns, FIELDS):
-            checker.check(line, raw, cells)
-    result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
-    rejected = sorted(checker.rejected, key=lambda r: r.line)
-    result.rows = checker.rows
-    result.problems = [p for r in rejected for p in r.problems]
-    result.rejected = len(rejected)
-    if rejected and not skip_bad:
-        raise ImportFileError(table.path, result.problems)
-    if dry_run:
-        _simulate(store, checker.good, result)
-        return result
-    _write(store, checker.good, result, actor, progress)
+        result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
+        first = None
+        if not dry_run and _is_fresh(store):
+            first = FirstLoad(store, result, progress, max(table.lines_hint - 1, 0))
+            checker.on_good = first.add
+        with first or contextlib.nullcontext():
+            for line, raw, cells in iter_fields(table, headers.columns, FIELDS):
+                checker.check(line, raw, cells)
+            rejected = sorted(checker.rejected, key=lambda r: r.line)
+            result.rows = checker.rows
+            result.problems = [p for r in rejected for p in r.problems]
+            result.rejected = len(rejected)
+            if rejected and not skip_bad:
+                raise ImportFileError(table.path, result.problems)  # the child rolls back
+            if dry_run:
+                _simulate(store, checker.good, result)
+                return result
+            if first is None or not _first_load_committed(first, checker, result, actor):
+                _write(store, checker.good, result, actor, progress)
     if rejected:
         masks = {
             headers.columns[name]: mask for name, mask in _MASKS.items() if name in headers.columns
@@ -133,6 +141,34 @@ def _import(
 # Columns of the rejected-rows file masked unless the coordinator asks (a
 # disability certificate number is the ID number and two more digits).
 _MASKS = {"id_number": mask_id, "phone": mask_phone, "disability_cert": mask_id}
+
+
+def _first_load_committed(
+    first: FirstLoad, checker: RowChecker, result: ImportResult, actor: str
+) -> bool:
+    """The first load's commit (see :mod:`.first_load`); False when the database
+    changed meanwhile and nothing was written (its counts are taken back). The
+    checked rows are let go while the child commits, once it has said it writes
+    them: only the fallback would need them."""
+    try:
+        first.commit(_audit_line(result, actor), meanwhile=checker.good.clear)
+    except NoLongerFresh:
+        result.villages_created = 0
+        result.households = dict.fromkeys(result.households, 0)
+        result.persons = dict.fromkeys(result.persons, 0)
+        return False
+    return True
+
+
+def _audit_line(result: ImportResult, actor: str) -> tuple[str, str, str, int]:
+    """The import's line in the audit log: actor, action, detail, rows written."""
+    written = sum(result.persons.values())
+    return (
+        actor,
+        "import_register",
+        json.dumps({"file": result.file.name}, ensure_ascii=False),
+        written,
+    )
 
 
 def _header_problems(table, missing, duplicate, township, village, columns) -> list[Problem]:
@@ -167,15 +203,7 @@ def _header_problems(table, missing, duplicate, township, village, columns) -> l
 def _grouped(rows: list[PersonRow]) -> dict[tuple, list[PersonRow]]:
     households: dict[tuple, list[PersonRow]] = {}
     for row in rows:
-        households.setdefault(
-            (
-                row.township,
-                row.village,
-                row.household_number,
-                row.head_name if not row.household_number else "",
-            ),
-            [],
-        ).append(row)
+        households.setdefault(household_key(row), []).append(row)
     return households
 
 
@@ -191,52 +219,19 @@ def _write(
     """Write every row in one transaction, a batch of households at a time
     (for a dry run: without search keys, which change no figure of the result).
 
-    A register loaded into a database without persons or households (the
-    first import of a district) only inserts: nothing can match, the indexes
-    are built once at the end rather than kept up to date row by row, and
-    the references are checked once at the end rather than row by row.
+    Into a database without persons or households nothing can match: nothing
+    is looked up, and the indexes are built once at the end rather than kept
+    up to date row by row (a first load is :mod:`.first_load`'s, this is its
+    fallback when only places changed meanwhile).
     """
     households = _grouped(rows)
-    if not dry_run and _is_fresh(store):
-        try:
-            with bulk.foreign_keys_off(store):
-                _write_households(store, households, result, actor, progress, first_load=True)
-            return
-        except _NoLongerFresh:
-            pass  # another desk wrote persons meanwhile: an ordinary import
-    _write_households(store, households, result, actor, progress, dry_run=dry_run)
-
-
-class _NoLongerFresh(Exception):
-    """Not a user error: persons or households appeared between the look and
-    the write lock, so the import runs again as an ordinary one."""
-
-
-def _is_fresh(store: Store) -> bool:
-    return bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
-
-
-def _write_households(
-    store: Store,
-    households: dict[tuple, list[PersonRow]],
-    result: ImportResult,
-    actor: str,
-    progress: Progress | None,
-    *,
-    dry_run: bool = False,
-    first_load: bool = False,
-) -> None:
-    """The transaction of :func:`_write`; ``first_load``: into an empty
-    database, with foreign keys off (checked at the end)."""
-    total = sum(len(members) for members in households.values())
+    total = len(rows)
     done = 0
     with store.transaction(), bulk.large_cache(store), contextlib.ExitStack() as stack:
         villages_before = count(store, "villages")
         fresh = _is_fresh(store)
-        if first_load and not fresh:
-            raise _NoLongerFresh
         if fresh and not dry_run:
-            stack.enter_context(bulk.indexes_built_after(store, _FILLED_TABLES))
+            stack.enter_context(bulk.indexes_built_after(store, FILLED_TABLES))
         writer = HouseholdWriter(store, result, keys=not dry_run, fresh=fresh, writes=not dry_run)
         batch: list[tuple[tuple, list[PersonRow]]] = []
         size = 0
@@ -254,21 +249,13 @@ def _write_households(
             done += size
             if progress:
                 progress(done, total)
+        writer.flush()
         result.villages_created = count(store, "villages") - villages_before
-        audit_q.record(
-            store,
-            actor,
-            "import_register",
-            json.dumps({"file": result.file.name}, ensure_ascii=False),
-            total,
-        )
-        if first_load:
-            bulk.check_foreign_keys(store, ("villages", *_FILLED_TABLES))
+        audit_q.record(store, *_audit_line(result, actor))
 
 
-# The tables an import fills: their indexes are built after the rows when the
-# register is loaded into an empty database.
-_FILLED_TABLES = ("households", "persons", "person_tags", "person_conditions", "person_keys")
+def _is_fresh(store: Store) -> bool:
+    return bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
 
 
 def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from clinic.core import categories, dates, groups, idnumbers, phones
 from clinic.core.errors import InputError, Problem
@@ -48,6 +49,8 @@ class RowChecker:
         self.today = today
         self.lookup = catalogues_q.condition_lookup(store)
         self.good: list[PersonRow] = []
+        # Called with each good row as it is kept (a first load writes as it reads).
+        self.on_good: Callable[[PersonRow], None] | None = None
         self.rejected: list[Rejected] = []
         self.rows = 0
         self.seen_ids: dict[str, int] = {}
@@ -84,6 +87,8 @@ class RowChecker:
                 self.good.clear()
         elif self.skip_bad or not self.rejected:
             self.good.append(row)
+            if self.on_good is not None:
+                self.on_good(row)
 
     def _parse(self, name: str, value: str | None, problems: list[Problem], line: int):
         """The parsed value of a cell (None when empty or wrong: a problem is added)."""

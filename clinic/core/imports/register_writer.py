@@ -4,18 +4,15 @@ is new."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import repeat
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from clinic.core.imports.register_fields import (
-    CACHE_SIZE,
     P_BIRTH,
     P_HOUSEHOLD,
     P_ID,
     P_ID_NUMBER,
     P_NAME,
-    P_PHONE,
     V_BIRTH,
     V_ID_NUMBER,
     V_NAME,
@@ -24,13 +21,23 @@ from clinic.core.imports.register_fields import (
     ImportResult,
     PersonRow,
 )
-from clinic.core.search import name_search_keys, number_keys
+from clinic.core.imports.register_writes import Out, StoreWrites
 from clinic.store import Store, bulk
 from clinic.store import households as households_q
 from clinic.store import person_details as details_q
-from clinic.store import person_keys as keys_q
 from clinic.store import persons as persons_q
 from clinic.store import places as places_q
+
+
+def household_key(row: PersonRow) -> tuple:
+    """What the rows of one household share: the village and the household number,
+    or without a number the head's name."""
+    return (
+        row.township,
+        row.village,
+        row.household_number,
+        row.head_name if not row.household_number else "",
+    )
 
 
 def household_values(rows: list[PersonRow]) -> dict[str, Any]:
@@ -40,6 +47,20 @@ def household_values(rows: list[PersonRow]) -> dict[str, Any]:
         "group_no": head.group_no,
         "category": rows[0].category,
     }
+
+
+class VillagesHere:
+    """Village ids on this connection, each looked up (made when missing) once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.ids: dict[tuple[str, str], int] = {}
+
+    def __call__(self, town: str, vil: str) -> int:
+        place = (town, vil)
+        if place not in self.ids:
+            self.ids[place] = places_q.village_id(self.store, town, vil)
+        return self.ids[place]
 
 
 class HouseholdWriter:
@@ -59,7 +80,14 @@ class HouseholdWriter:
     (by ID number and by household), so a later row of the same batch sees
     exactly what it would have found in the database row by row; pending
     inserts are written before any update, so the database never disagrees
-    with that order.
+    with that order. Into an empty database (``fresh``) nothing is looked up;
+    ``streaming`` (a first load, whose rows are written as they are read):
+    what the import made is kept in memory for the whole file, and a member
+    of a household written in an earlier batch is added with :meth:`add_late`.
+
+    The writes go to ``out`` by name (clinic.core.imports.register_writes):
+    this connection's, or the process loading a first register's; the places
+    come from ``places`` (made on this connection when missing, by default).
     """
 
     def __init__(
@@ -69,6 +97,9 @@ class HouseholdWriter:
         keys: bool,
         fresh: bool = False,
         writes: bool = True,
+        out: Out | None = None,
+        places: Callable[[str, str], int] | None = None,
+        streaming: bool = False,
     ) -> None:
         self.store = store
         self.result = result
@@ -79,27 +110,31 @@ class HouseholdWriter:
         # and what this writer keeps in memory: a dry run into an empty
         # database counts it without writing households and persons.
         self.writes = writes or not fresh
-        self.villages: dict[tuple[str, str], int] = {}
+        self.out = out or StoreWrites(store, keys).call
+        self.places = places or VillagesHere(store)
+        self.streaming = streaming
         self.next_household = bulk.next_id(store, "households")
         self.next_person = bulk.next_id(store, "persons")
-        self.name_keys: dict[str, tuple[str, ...]] = {}
+        # Households written, by the key the import groups rows by: (village id,
+        # household id, members, values), for members met later (streaming only).
+        self.written: dict[tuple, tuple[int, int, list[PersonRow], dict[str, Any]]] = {}
+        self.by_number: dict[str, tuple] = {}
+        self.by_household: dict[int, list[tuple]] = {}
+        self.tags: dict[int, dict[str, str | None]] = {}
+        self.conditions: dict[int, set[str]] = {}
+        self._index_merged([])
         self._pending_persons: list[tuple] = []
         self._pending_tags: list[tuple] = []
         self._pending_conditions: list[tuple] = []
 
     # -- households ---------------------------------------------------------
 
-    def village_id(self, town: str, vil: str) -> int:
-        place = (town, vil)
-        if place not in self.villages:
-            self.villages[place] = places_q.village_id(self.store, town, vil)
-        return self.villages[place]
-
     def write(self, batch: list[tuple[tuple, list[PersonRow]]]) -> None:
-        placed = [(self.village_id(key[0], key[1]), key, members) for key, members in batch]
+        placed = [(self.places(key[0], key[1]), key, members) for key, members in batch]
         found = self._existing_households(placed)
         new_households, ids = [], []
-        for village_id, (_t, _v, number, head), members in placed:
+        for village_id, key, members in placed:
+            number, head = key[2], key[3]
             values = household_values(members)
             existing = found.get((village_id, number, None if number else head))
             if existing is None:
@@ -111,13 +146,29 @@ class HouseholdWriter:
                 household_id = existing["id"]
                 changes = {k: v for k, v in values.items() if existing[k] != v}
                 if changes and self.writes:
-                    households_q.update_household(self.store, household_id, changes)
+                    self.out("update_household", household_id, changes)
                 state = "updated" if changes else "unchanged"
             self.result.households[state] += 1
             ids.append((village_id, household_id, members, existing is not None))
-        if self.writes:
-            households_q.insert_households(self.store, new_households)
+            if self.streaming:
+                self.written[key] = (village_id, household_id, members, values)
+        if self.writes and new_households:
+            self.out("insert_households", new_households)
         self._write_persons(ids)
+
+    def add_late(self, key: tuple, row: PersonRow) -> None:
+        """A member of a household written in an earlier batch (streaming: the rows
+        of a household apart in the file). The household's values are what they
+        would have been with all its rows together: written again when they change."""
+        village_id, household_id, members, values = self.written[key]
+        members.append(row)
+        now = household_values(members)
+        changes = {k: v for k, v in now.items() if values[k] != v}
+        if changes:
+            self.flush()
+            self.out("update_household", household_id, changes)
+            self.written[key] = (village_id, household_id, members, now)
+        self._save(row, village_id, household_id)
 
     def _existing_households(self, placed) -> dict[tuple, dict]:
         if self.fresh:
@@ -136,36 +187,31 @@ class HouseholdWriter:
     # -- persons ------------------------------------------------------------
 
     def _write_persons(self, households: list[tuple[int, int, list[PersonRow], bool]]) -> None:
-        numbers = [r.values[V_ID_NUMBER] for _v, _h, members, _e in households for r in members]
-        existing_households = [h for _v, h, _m, existed in households if existed]
-        # Persons as tuples in q.PERSON_COLUMNS order, by ID number and by household.
-        self.by_number: dict[str, tuple] = {}
-        self.by_household: dict[int, list[tuple]] = {}
-        found = (
-            []
-            if self.fresh
-            else persons_q.persons_matching(
-                self.store, [n for n in numbers if n], existing_households
-            )
-        )
-        for person in found:
-            self._index(person)
-        self._index_merged(
-            []
-            if self.fresh
-            else persons_q.persons_matching(
-                self.store, [n for n in numbers if n], existing_households, merged=True
-            )
-        )
-        self.tags, self.conditions = (
-            ({}, {})
-            if self.fresh
-            else details_q.tags_and_conditions_of(self.store, [p[P_ID] for p in found])
-        )
+        if not self.fresh:
+            self._look_up(households)
+        elif not self.streaming:  # a batch holds its households whole: a new start
+            self.by_number, self.by_household, self.tags, self.conditions = {}, {}, {}, {}
         for village_id, household_id, members, _existed in households:
             for row in members:
                 self._save(row, village_id, household_id)
-        self._flush()
+        self.flush()
+
+    def _look_up(self, households: list[tuple[int, int, list[PersonRow], bool]]) -> None:
+        """The persons a batch may match, and their tags and conditions (persons as
+        tuples in q.PERSON_COLUMNS order, by ID number and by household)."""
+        numbers = [r.values[V_ID_NUMBER] for _v, _h, members, _e in households for r in members]
+        numbers = [n for n in numbers if n]
+        existing_households = [h for _v, h, _m, existed in households if existed]
+        self.by_number, self.by_household = {}, {}
+        found = persons_q.persons_matching(self.store, numbers, existing_households)
+        for person in found:
+            self._index(person)
+        self._index_merged(
+            persons_q.persons_matching(self.store, numbers, existing_households, merged=True)
+        )
+        self.tags, self.conditions = details_q.tags_and_conditions_of(
+            self.store, [p[P_ID] for p in found]
+        )
 
     def _index_merged(self, found: list[tuple]) -> None:
         """Merged duplicates by ID number and by household (tuples of PERSON_COLUMNS and
@@ -201,7 +247,7 @@ class HouseholdWriter:
             person_id = self.next_person
             self.next_person = person_id + 1
             self._create((person_id, household_id, village_id, *row.values), row)
-            # The keys of a created person are queued with them (_flush: _created_keys).
+            # The keys of a created person are written with them (insert_created).
             self.result.persons["created"] += 1
             return
         if isinstance(existing, int):
@@ -250,9 +296,9 @@ class HouseholdWriter:
             for column, old, new in zip(persons_q.PERSON_COLUMNS, existing, person, strict=True)
             if old != new
         }
-        self._flush()
+        self.flush()
         if self.writes:
-            persons_q.update_person(self.store, person[P_ID], changes)
+            self.out("update_person", person[P_ID], changes)
         self._unindex(existing)
         self._index(person)
         return "updated"
@@ -262,73 +308,38 @@ class HouseholdWriter:
         if set(tags) != set(row.tags) or self.conditions.get(person_id, set()) != set(
             row.conditions
         ):
-            self._flush()
+            self.flush()
             if self.writes:
-                self._replace_tags(person_id, row)
+                self.out("replace_tags", person_id, list(row.tags), list(row.conditions))
             tags = self.tags[person_id] = dict.fromkeys(row.tags)
             self.conditions[person_id] = set(row.conditions)
             if state == "unchanged":
                 state = "updated"
         cert = row.disability_cert
         if cert and "disabled" in tags and tags["disabled"] != cert:
-            self._flush()
+            self.flush()
             if self.writes:
-                details_q.set_disability_detail(self.store, person_id, cert)
+                self.out("set_disability_detail", person_id, cert)
             tags["disabled"] = cert
         return state
 
-    def _replace_tags(self, person_id: int, row: PersonRow) -> None:
-        details_q.delete_person_tags(self.store, person_id)
-        details_q.delete_person_conditions(self.store, person_id)
-        details_q.insert_person_tags(self.store, [(person_id, tag, None) for tag in row.tags])
-        details_q.insert_person_conditions(self.store, [(person_id, c) for c in row.conditions])
-
-    def _name_keys(self, name: str) -> tuple[str, ...]:
-        """The pinyin keys of a name, computed once per name (the first CACHE_SIZE
-        names are kept: starting the cache again when full costs more, measured)."""
-        keys = self.name_keys.get(name)
-        if keys is None:
-            keys = name_search_keys(name)
-            if len(self.name_keys) < CACHE_SIZE:
-                self.name_keys[name] = keys
-        return keys
-
     def _replace_keys(self, person_id: int, values: tuple) -> None:
-        self._flush()
-        numbers = number_keys(values[V_ID_NUMBER], values[V_PHONE])
-        keys_q.replace_keys(self.store, person_id, {*numbers, *self._name_keys(values[V_NAME])})
+        self.flush()
+        if self.writes:
+            self.out(
+                "replace_keys", person_id, values[V_NAME], values[V_ID_NUMBER], values[V_PHONE]
+            )
 
-    def _created_keys(self, persons: list[tuple]) -> list[tuple[str, int]]:
-        """(key, person id) of persons just created, in the order of their ids. Name
-        keys ("y:") and number keys ("i:", "p:") never overlap: no union."""
-        name_keys = self._name_keys
-        pending: list[tuple[str, int]] = []
-        add = pending.extend
-        for person in persons:
-            person_id = person[P_ID]
-            add(zip(number_keys(person[P_ID_NUMBER], person[P_PHONE]), repeat(person_id)))
-            add(zip(name_keys(person[P_NAME]), repeat(person_id)))
-        return pending
-
-    def _flush(self) -> None:
+    def flush(self) -> None:
         """Write the pending inserts (persons before what refers to them)."""
-        if not self.writes:
-            self._pending_persons, self._pending_tags, self._pending_conditions = [], [], []
-            return
-        keys = self._created_keys(self._pending_persons) if self.keys else []
-        if self._pending_persons:
-            persons_q.insert_persons(self.store, self._pending_persons)
-            self._pending_persons = []
-        if self._pending_tags:
-            details_q.insert_person_tags(self.store, self._pending_tags)
-            self._pending_tags = []
-        if self._pending_conditions:
-            details_q.insert_person_conditions(self.store, self._pending_conditions)
-            self._pending_conditions = []
-        if keys:
-            # New persons' ids count up: their keys are appended to the table, which
-            # is in (person_id, key) order (migration 0012).
-            keys_q.insert_person_keys(self.store, keys)
+        if self.writes and self._pending_persons:
+            self.out(
+                "insert_created",
+                self._pending_persons,
+                self._pending_tags,
+                self._pending_conditions,
+            )
+        self._pending_persons, self._pending_tags, self._pending_conditions = [], [], []
 
 
 def _same_member(members: Iterable[tuple], values: tuple) -> tuple | None:

@@ -22,7 +22,6 @@ day's import.
 from __future__ import annotations
 
 import importlib
-import os
 import pickle
 import sys
 from collections.abc import Callable
@@ -31,11 +30,11 @@ from typing import Any, TypeVar
 
 import apsw
 
-from clinic.core.errors import DatabaseError, InputError
-from clinic.i18n import _, current_language, set_language
+from clinic.core.children import answer_stream, python_child, stopped_child
+from clinic.core.errors import DatabaseError
+from clinic.i18n import current_language, set_language
 
 T = TypeVar("T")
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
 
 def run_apart(fn: Callable[..., T], *args: Any) -> T:
@@ -44,41 +43,22 @@ def run_apart(fn: Callable[..., T], *args: Any) -> T:
     arguments and result are picklable. SQLite's refusals (busy, full, read-only) come
     back as :class:`DatabaseError`, so a busy database is waited for as the app's own."""
     call = pickle.dumps((current_language(), fn.__module__, fn.__qualname__, args))
-    # The child finds the modules this process finds (as multiprocessing's children do).
-    paths = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
     import subprocess  # the app's side only: the child spares its import
 
-    # -S: no site module (the editable install's finder, .pth files; twice the bare
-    # interpreter's start): the child is given this process's whole path instead.
-    done = subprocess.run(
-        [sys.executable, "-S", "-m", __name__],
-        input=call,
-        capture_output=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
-        check=False,
-    )
+    command, env = python_child(__name__)
+    done = subprocess.run(command, input=call, capture_output=True, env=env, check=False)
     try:
         ok, value = pickle.loads(done.stdout)
     except Exception as exc:  # killed, or out of memory, perhaps after its commit
-        raise InputError(
-            _(
-                "The work on the database stopped before it could say how it went (exit {code}). What it finished is kept: do it again (the same files) to see; an import done twice changes nothing."
-            ).format(code=done.returncode)
-        ) from exc
+        raise stopped_child(done.returncode) from exc
     if not ok:
         raise value
     return value
 
 
 def _serve() -> None:
-    """The child: the answer goes out on the standard output it was given, anything
-    else printed goes to standard error (a stray line would garble the answer)."""
-    answer_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    # sqlite-utils imports numpy and pandas when they are installed, for values this
-    # child never converts: a quarter of its start-up, spared.
-    for optional in ("numpy", "pandas"):
-        sys.modules[optional] = None  # type: ignore[assignment]  # import raises ImportError
+    """The child: the answer goes out on the standard output it was given."""
+    answer_out = answer_stream()
     language, module, name, args = pickle.loads(sys.stdin.buffer.read())
     set_language(language)  # the child's sentences in the user's language
     fn = getattr(importlib.import_module(module), name)
