@@ -11,11 +11,12 @@ multiprocessing's children do.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from clinic.core.errors import InputError
+from clinic.core.errors import InputError, UnexpectedError
 from clinic.i18n import _
 
 # What a child may write first on its answer stream: it has begun the work (the
@@ -43,6 +44,16 @@ def answer_stream() -> BinaryIO:
     for optional in ("numpy", "pandas"):
         sys.modules[optional] = None  # type: ignore[assignment]  # import raises ImportError
     return answer_out
+
+
+def picklable_error(exc: Exception) -> Exception:
+    """``exc`` if it can cross back to the parent as a pickle, else an UnexpectedError
+    naming its type."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return UnexpectedError.of(exc)
+    return exc
 
 
 def stopped_child(code: int | None) -> InputError:

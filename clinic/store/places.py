@@ -3,6 +3,8 @@ the lists that choose one."""
 
 from __future__ import annotations
 
+import hashlib
+
 from clinic.store.connection import Store, insert_row
 
 # A village with its township, as every picker and lookup shows it.
@@ -44,6 +46,19 @@ def place_ids(store: Store) -> tuple[dict[str, int], dict[tuple[str, str], int]]
         )
     }
     return townships, villages
+
+
+def places_digest(store: Store) -> str:
+    """A digest of every township and village (ids, names): whether they changed since it
+    was taken, whatever changed them (an import, a merge of laptops, a rename)."""
+    digest = hashlib.sha256()
+    for sql in (
+        "SELECT id, name, kind FROM townships ORDER BY id",
+        "SELECT id, township_id, name FROM villages ORDER BY id",
+    ):
+        for row in store.conn.execute(sql):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
 
 
 def add_township(store: Store, township_id: int, name: str) -> None:

@@ -65,11 +65,52 @@ def test_a_first_load_in_any_batch_size_makes_the_records_of_an_ordinary_import(
             with open_store(folder / "t.db") as store:
                 path = write_csv(folder / "r.csv", messy_rows(seed, n=150))
                 result = import_register(store, path, skip_bad=True, today=today)
+                audit = store.query("SELECT action, detail, rows FROM audit_log")
                 outcomes.append(
-                    (result.households, result.persons, result.villages_created, records(store))
+                    (
+                        result.households,
+                        result.persons,
+                        result.villages_created,
+                        records(store),
+                        audit,
+                    )
                 )
     assert outcomes[0] == outcomes[1] == outcomes[2] == outcomes[3]
     assert outcomes[0][1]["updated"]  # rows of the file matched each other
+    written = [a["rows"] for a in outcomes[0][4] if a["action"] == "import_register"]
+    assert written == [sum(outcomes[0][1].values())]  # the audit line counts every row
+
+
+def _with_another_place(store, planned=first_load.load_state):
+    """The plan's state, but with townships and villages as they no longer are."""
+    *ids, _digest, persons, households = planned(store)
+    return (*ids, "a village renamed meanwhile", persons, households)
+
+
+def test_places_changed_between_the_plan_and_the_lock_give_a_fresh_import_in_one_process(
+    tmp_path, monkeypatch, write_csv, messy_rows, today
+):
+    """Another desk (or a merge of laptops) changed a village after the import planned
+    its ids: the child writes nothing and the import loads the still empty database
+    in this process, its indexes built after the rows as the child would."""
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    outcomes = []
+    for stale in (False, True):
+        folder = tmp_path / str(stale)
+        folder.mkdir()
+        with monkeypatch.context() as patch, open_store(folder / "t.db") as store:
+            if stale:
+                patch.setattr(first_load, "load_state", _with_another_place)
+            before = store.query(schema)
+            path = write_csv(folder / "r.csv", messy_rows(7, n=80))
+            result = import_register(store, path, skip_bad=True, today=today)
+            assert store.query(schema) == before
+            audit = store.query("SELECT action, detail, rows FROM audit_log")
+            outcomes.append(
+                (result.households, result.persons, result.villages_created, records(store), audit)
+            )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][2] == 2
 
 
 def test_a_household_whose_head_comes_later_in_the_file_is_written_with_that_head(
@@ -107,6 +148,18 @@ def test_a_bad_row_leaves_nothing_written_and_the_database_free(
     other.execute("BEGIN IMMEDIATE")  # no "database is locked": the child is gone
     other.rollback()
     other.close()
+
+
+def test_a_bad_row_is_told_by_its_line_even_when_the_child_has_died(
+    store, tmp_path, monkeypatch, today, good_rows, write_csv
+):
+    """The child's end (here: it never ran) does not hide the file's own problem."""
+    monkeypatch.setattr(first_load, "_CHILD", "clinic.core.children")
+    rows = good_rows()
+    rows[2] = rows[2].replace("1958/1/1", "2958/1/1")
+    with pytest.raises(ImportFileError) as refused:
+        import_register(store, write_csv(tmp_path / "r.csv", rows), today=today)
+    assert {p.line for p in refused.value.problems} == {3}
 
 
 def test_a_child_that_ends_without_an_answer_is_told_in_words(

@@ -62,8 +62,14 @@ class FirstLoad:
         self.expected_rows = expected_rows
         state = load_state(store)
         command, env = python_child(_CHILD)
+        # A session of its own: Ctrl+C at the terminal stops this process, which
+        # closes the pipe; the child then rolls back rather than dying mid-write.
         self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
         )
         stdin, stdout = self.process.stdin, self.process.stdout
         if stdin is None or stdout is None:
@@ -144,10 +150,13 @@ class FirstLoad:
             self.progress(self.done, max(self.done, self.expected_rows))
 
     def commit(
-        self, audit: tuple[str, str, str, int], meanwhile: Callable[[], None] | None = None
+        self,
+        audit: Callable[[], tuple[str, str, str, int]],
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
-        """Write what is left and the audit line (actor, action, detail, rows); wait
-        for the child's commit. :class:`NoLongerFresh`: nothing was written.
+        """Write what is left and the audit line (``audit()`` once everything else is
+        written: actor, action, detail, rows); wait for the child's commit.
+        :class:`NoLongerFresh`: nothing was written.
 
         While the child builds the indexes and commits, this process lets go of what
         it kept (and calls ``meanwhile``: the caller's rows, no longer needed once
@@ -156,7 +165,7 @@ class FirstLoad:
         self._write_batch()
         self.writer.flush()
         self.result.villages_created = self.places.created
-        self.send("record", *audit)
+        self.send("record", *audit())
         self.send("end")
         status, value = self._answer(meanwhile)
         if status == "stale":
@@ -167,9 +176,11 @@ class FirstLoad:
             raise stopped_child(self.process.returncode)
 
     def abandon(self) -> None:
-        """Nothing written: the child sees its input end and rolls back."""
+        """Nothing written: the child sees its input end and rolls back. Never raises:
+        it runs while the caller's own error (a bad row, Ctrl+C) is on its way."""
         if self.process.returncode is None:
-            self._answer()
+            with contextlib.suppress(Exception):
+                self._answer()
 
     def _answer(self, meanwhile: Callable[[], None] | None = None) -> tuple[str, Any]:
         self._open = False

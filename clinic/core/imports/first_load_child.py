@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from clinic.core.children import READY, answer_stream
-from clinic.core.errors import ClinicError, DatabaseError, UnexpectedError
+from clinic.core.children import READY, answer_stream, picklable_error
+from clinic.core.errors import ClinicError, DatabaseError
 from clinic.core.imports.register_writes import FILLED_TABLES, StoreWrites, load_state
 from clinic.i18n import set_language
 from clinic.store import bulk, open_store
@@ -110,7 +110,10 @@ def main() -> None:
     except ClinicError as exc:
         answer = ("error", exc)
     except Exception as exc:  # handed back to the reading process, which raises it
-        answer = ("error", exc if _picklable(exc) else UnexpectedError.of(exc))
+        answer = ("error", picklable_error(exc))
+    # Nothing more is read: a reader still sending gets a broken pipe, not a full one
+    # while this waits for it to read the answer.
+    os.close(0)
     answer_out.write(pickle.dumps(answer))
     answer_out.close()
     # All is committed (or rolled back) and closed: the interpreter's teardown, freeing
@@ -121,14 +124,6 @@ def main() -> None:
 def _say_ready(answer_out: BinaryIO) -> None:
     answer_out.write(READY)
     answer_out.flush()
-
-
-def _picklable(exc: Exception) -> bool:
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -74,7 +74,8 @@ def _cycle_collector_paused() -> Iterator[None]:
     The checked rows of a whole file stay in memory until they are written,
     and every collection walks all of them again: a tenth of the import's
     time at 200,000 persons. The import makes no reference cycles of its own
-    (what it drops is freed by reference counting), so memory stays the same;
+    that outlive it (what it drops is freed by reference counting; a first
+    load breaks its one, writer and callback, when it ends), so memory stays the same;
     cycles made meanwhile are collected once the collector runs again. The
     collector is the process's: another thread's cycles wait too, for the
     import's duration (today only ``clinic import register`` imports one).
@@ -114,6 +115,7 @@ def _import(
         if not dry_run and _is_fresh(store):
             first = FirstLoad(store, result, progress, max(table.lines_hint - 1, 0))
             checker.on_good = first.add
+            checker.on_refusal = first.abandon  # nothing will be written: the lock let go
         with first or contextlib.nullcontext():
             for line, raw, cells in iter_fields(table, headers.columns, FIELDS):
                 checker.check(line, raw, cells)
@@ -151,7 +153,7 @@ def _first_load_committed(
     checked rows are let go while the child commits, once it has said it writes
     them: only the fallback would need them."""
     try:
-        first.commit(_audit_line(result, actor), meanwhile=checker.good.clear)
+        first.commit(lambda: _audit_line(result, actor), meanwhile=checker.good.clear)
     except NoLongerFresh:
         result.villages_created = 0
         result.households = dict.fromkeys(result.households, 0)
@@ -221,8 +223,9 @@ def _write(
 
     Into a database without persons or households nothing can match: nothing
     is looked up, and the indexes are built once at the end rather than kept
-    up to date row by row (a first load is :mod:`.first_load`'s, this is its
-    fallback when only places changed meanwhile).
+    up to date row by row. (A first load is :mod:`.first_load`'s; this is
+    its fallback when the database changed between its plan and its lock:
+    still without persons when only places changed.)
     """
     households = _grouped(rows)
     total = len(rows)

@@ -49,8 +49,10 @@ class RowChecker:
         self.today = today
         self.lookup = catalogues_q.condition_lookup(store)
         self.good: list[PersonRow] = []
-        # Called with each good row as it is kept (a first load writes as it reads).
+        # Called with each good row as it is kept (a first load writes as it reads),
+        # and once at the first bad row when that means nothing is written.
         self.on_good: Callable[[PersonRow], None] | None = None
+        self.on_refusal: Callable[[], None] | None = None
         self.rejected: list[Rejected] = []
         self.rows = 0
         self.seen_ids: dict[str, int] = {}
@@ -85,6 +87,8 @@ class RowChecker:
             self.rejected.append(Rejected(line, cells if self.skip_bad else [], problems))
             if not self.skip_bad:
                 self.good.clear()
+                if self.on_refusal is not None and len(self.rejected) == 1:
+                    self.on_refusal()
         elif self.skip_bad or not self.rejected:
             self.good.append(row)
             if self.on_good is not None:

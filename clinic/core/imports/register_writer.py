@@ -166,7 +166,8 @@ class HouseholdWriter:
         changes = {k: v for k, v in now.items() if values[k] != v}
         if changes:
             self.flush()
-            self.out("update_household", household_id, changes)
+            if self.writes:
+                self.out("update_household", household_id, changes)
             self.written[key] = (village_id, household_id, members, now)
         self._save(row, village_id, household_id)
 

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import apsw
 
-from clinic.core.children import answer_stream, python_child, stopped_child
+from clinic.core.children import answer_stream, picklable_error, python_child, stopped_child
 from clinic.core.errors import DatabaseError
 from clinic.i18n import current_language, set_language
 
@@ -68,7 +68,7 @@ def _serve() -> None:
         where = args[0] if args and isinstance(args[0], Path) else ""
         answer = (False, DatabaseError.from_sqlite(exc, where))
     except Exception as exc:  # handed back to the caller, who raises it
-        answer = (False, exc)
+        answer = (False, picklable_error(exc))
     answer_out.write(pickle.dumps(answer))
     answer_out.flush()
 
