@@ -389,6 +389,9 @@ async def test_a_wrong_value_is_said_in_view_at_80x24(demo_path, today_day, a_pe
         form = app.screen
         form.query_one("#follow_up_due").focus()
         await go(pilot, "ctrl+u", *"abc", "ctrl+d")
+        await (
+            pilot.wait_for_scheduled_animations()
+        )  # the scroll to the message, on a slow machine too
         await pilot.pause()
         slot = form.query_one("#follow_up_due-error")
         footer = form.query_one("Footer")
