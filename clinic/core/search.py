@@ -99,15 +99,28 @@ def _lookup(store: Store, text: str, limit: int) -> list[dict]:
         return keys_q.persons_by_key_prefix(store, ["i:" + tail, "p:" + tail], limit)
     if re.fullmatch(r"[A-Za-zü:]+", text):
         key = text.lower().replace("ü", "v").replace("u:", "v")
-        found = _whole_syllables_first(
-            keys_q.persons_by_key_prefix(store, ["y:" + key], limit), key
-        )
+        found = _pinyin_hits(store, key, limit)
         if len(found) < limit:
             found += q.persons_by_household_number(store, text.upper(), limit - len(found))
         return _unique(found)[:limit]
     if _HOUSEHOLD.match(text):
         return q.persons_by_household_number(store, text.upper(), limit)
     return q.persons_by_name(store, text, limit)
+
+
+# How much further than the hits shown a pinyin search looks for names that spell it whole.
+_WIDER = 8
+
+
+def _pinyin_hits(store: Store, key: str, limit: int) -> list[dict]:
+    """Persons with a pinyin key starting with ``key``, those whose name begins with it
+    as whole syllables first. Key order alone put every 万刚… (wangang…) before 汪超
+    (wangchao): on a district's register the first ``limit`` held no 王 or 汪 at all for
+    "wang". So ``_WIDER`` times as many are ranked by name before rows are read."""
+    found = _whole_syllables_first(
+        keys_q.names_by_key_prefix(store, "y:" + key, limit * _WIDER), key
+    )
+    return q.persons_by_ids(store, [row["id"] for row in found[:limit]])
 
 
 def _whole_syllables_first(rows: list[dict], key: str) -> list[dict]:

@@ -39,6 +39,20 @@ def persons_by_key_prefix(store: Store, keys: Sequence[str], limit: int) -> list
     return persons_by_ids(store, ids[:limit])
 
 
+def names_by_key_prefix(store: Store, key: str, limit: int) -> list[dict]:
+    """Id and name of the first ``limit`` persons with a search key starting with ``key``,
+    in key order: enough to rank them before their whole rows are read."""
+    ids = _key_ids(store, key, limit)
+    if not ids:
+        return []
+    names = dict(
+        store.conn.execute(
+            f"SELECT id, name FROM persons WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+    )
+    return [{"id": pid, "name": names[pid]} for pid in ids if pid in names]
+
+
 def simple_find_ids(store: Store, query: str, limit: int) -> list[int]:
     """A plain indexed lookup, the check-in benchmark's baseline (bench/bench_checkin.py):
     name prefix, household number, and the person_keys prefixes (pinyin 'y:',

@@ -80,6 +80,19 @@ def test_whole_syllables_come_first(store, add_person, search_names):
     assert search_names(store, "wan") == ["万刚", "万刚明", "王安", "汪超"]
 
 
+def test_whole_syllables_come_first_beyond_the_first_hits_in_key_order(store, add_person, today):
+    """A district's register: more 万刚… (wan·gang…, keys "wangang…") than a search shows
+    come before 汪超 (wang·chao) in key order; "wang" still finds 汪超 first."""
+    from clinic.core.search import find_persons
+
+    for given in "伟芳娜敏静丽强磊":
+        add_person(store, "万刚" + given)
+    add_person(store, "汪超")
+    names = [hit.name for hit in find_persons(store, "wang", limit=5, today=today)]
+    assert names[0] == "汪超" and len(names) == 5
+    assert all(name.startswith("万刚") for name in names[1:])
+
+
 def test_compound_surname_yuchi(store, add_person, search_names):
     add_person(store, "尉迟恭")
     add_person(store, "余成")
