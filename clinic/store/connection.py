@@ -167,6 +167,14 @@ class Store:
     def query(self, sql: str, params: Any = None) -> list[dict]:
         return list(self.db.query(sql, params or []))
 
+    def rows(self, sql: str, params: Any = None) -> list[sqlite3.Row]:
+        """Rows read by column name like :meth:`query`'s dicts, but made by sqlite3 in C:
+        for the lookups of an import, where sqlite-utils' dicts cost a tenth of a second
+        on a district's register."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params or []).fetchall()
+
     def one(self, sql: str, params: Any = None) -> dict | None:
         for row in self.db.query(sql, params or []):
             return row

@@ -4,6 +4,7 @@ with each (结对帮扶) with the cadre's visits."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from clinic.store.connection import Store, insert_row, new_uid, new_uids
@@ -62,17 +63,17 @@ _IMPORT_SELECT = (
 )
 
 
-def households_by_number(store: Store, keys: list[tuple[int, str]]) -> list[dict]:
+def households_by_number(store: Store, keys: list[tuple[int, str]]) -> list[sqlite3.Row]:
     """Households of (village id, household number) pairs."""
-    return store.query(
+    return store.rows(
         _IMPORT_SELECT + "AND h.number = json_extract(j.value, '$[1]')",
         [json.dumps(keys, ensure_ascii=False)],
     )
 
 
-def households_by_head(store: Store, keys: list[tuple[int, str]]) -> list[dict]:
+def households_by_head(store: Store, keys: list[tuple[int, str]]) -> list[sqlite3.Row]:
     """Households without a number, of (village id, head name) pairs, oldest first."""
-    return store.query(
+    return store.rows(
         _IMPORT_SELECT
         + "AND h.head_name = json_extract(j.value, '$[1]') AND +h.number IS NULL ORDER BY h.id",
         [json.dumps(keys, ensure_ascii=False)],

@@ -192,11 +192,12 @@ def persons_matching(
         cols, which = cols + ", merged_into", "merged_into IS NOT NULL"
     else:
         which = "merged_into IS NULL"
+    # OR, not UNION: SQLite reads both indexes and keeps each person once by id, where
+    # UNION compared whole rows to drop the doubles.
     return store.conn.execute(
         f"SELECT {cols} FROM persons WHERE {which} "
-        "AND id_number IN (SELECT value FROM json_each(?)) "
-        f"UNION SELECT {cols} FROM persons WHERE {which} "
-        "AND household_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        "AND (id_number IN (SELECT value FROM json_each(?)) "
+        "OR household_id IN (SELECT value FROM json_each(?))) ORDER BY id",
         [json.dumps(id_numbers), json.dumps(household_ids)],
     ).fetchall()
 

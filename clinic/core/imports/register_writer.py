@@ -171,12 +171,12 @@ class HouseholdWriter:
             self.written[key] = (village_id, household_id, members, now)
         self._save(row, village_id, household_id)
 
-    def _existing_households(self, placed) -> dict[tuple, dict]:
+    def _existing_households(self, placed) -> dict[tuple, Any]:
         if self.fresh:
             return {}
         numbered = [(vid, key[2]) for vid, key, _m in placed if key[2]]
         headed = [(vid, key[3]) for vid, key, _m in placed if not key[2]]
-        found: dict[tuple, dict] = {}
+        found: dict[tuple, Any] = {}
         if numbered:
             for row in households_q.households_by_number(self.store, numbered):
                 found[(row["village_id"], row["number"], None)] = row
