@@ -14,4 +14,7 @@ def run_tui(ctx: AppContext) -> None:
     # without it the app's first screen asks who is there.
     with ctx.open(create=True, daily_backup=False) as store:
         user = ctx.sign_in(store) if ctx.user_name else None
-    ClinicApp(ctx.db_path, user=user, daily_backup=True, freeze_gc=True).run()
+    app = ClinicApp(ctx.db_path, user=user, daily_backup=True, freeze_gc=True)
+    app.run()
+    if app.return_code:  # ended by an error, its sentence printed: a script sees it
+        raise SystemExit(app.return_code)

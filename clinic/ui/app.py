@@ -18,7 +18,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 from clinic.core.database import Store, open_store
 from clinic.core.errors import ClinicError, UnexpectedError
@@ -35,6 +36,8 @@ NARROW_WIDTH = 100  # below this many columns screens reflow (.-narrow in the .t
 SHORT_HEIGHT = 30  # below this many rows they save rows (.-short)
 LOCK_MINUTES = 5  # idle minutes before the app locks (CLINIC_LOCK_MINUTES; 0: never)
 IDLE_CHECK_S = 10.0  # how often the idle time is looked at
+# A home screen stopped by an error again this soon after it was opened anew: the app ends.
+REOPEN_AGAIN_S = 5.0
 
 
 def lock_minutes() -> float:
@@ -87,6 +90,7 @@ class ClinicApp(App[None]):
         # The signed-in user: given by the CLI (clinic --user NAME), else asked for by
         # the first screen. Everything the app records is recorded under them.
         self.user: User | None = user
+        self._reopened_at = -REOPEN_AGAIN_S  # when a stopped home screen was last opened anew
         self.lock_minutes = lock_minutes()
         # The idle lock's clock: a test moves it on instead of sleeping.
         self.clock: Callable[[], float] = time.monotonic
@@ -142,6 +146,8 @@ class ClinicApp(App[None]):
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             take_now = getattr(self.screen.focused or self.screen, "take_now", None)
             if take_now is not None and take_now(event):
+                return
+            if take_now is None and _tab_from_a_field(self.screen, event):
                 return
         await super().on_event(event)
 
@@ -249,14 +255,18 @@ class ClinicApp(App[None]):
             self.exit()
 
     # -- screens -----------------------------------------------------------
-    def on_mount(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._ui_context = contextvars.copy_context()
-        self.writer = Writer(self.open_store, on_state=self._state_from_writer)
+    def _first_screen(self) -> None:
+        """Home, or the sign-in when nobody is signed in."""
         if self.user is not None:
             self.action_open("home")
         else:
             self.push_screen(self._sign_in_screen("start"), self.signed_in)
+
+    def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._ui_context = contextvars.copy_context()
+        self.writer = Writer(self.open_store, on_state=self._state_from_writer)
+        self._first_screen()
         self.set_interval(IDLE_CHECK_S, self.lock_if_idle)
         self.call_after_refresh(self.freeze_long_lived)
         self._collected_at: float | None = None  # last_input when garbage was last collected
@@ -443,10 +453,43 @@ class ClinicApp(App[None]):
         if self.is_headless or os.environ.get("CLINIC_DEBUG"):
             super()._handle_exception(error)
             return
+        sentence = (
+            error.message if isinstance(error, ClinicError) else UnexpectedError.of(error).message
+        )
+        if _failed_loop(error) is self:
+            # The app's own message loop has ended (an action's error): nothing more would
+            # be read or drawn. It ends with the sentence, as Textual's crash would.
+            self.exit(return_code=1, message=sentence)
+            self._close_messages_no_wait()
+            return
         if isinstance(error, ClinicError):
             show_error(self.screen, error, box=None, timeout=10)
         else:
-            self.notify(UnexpectedError.of(error).message, severity="error", timeout=15)
+            self.notify(sentence, severity="error", timeout=15)
+        self.call_later(self._leave_stopped_screens, sentence)
+
+    def _leave_stopped_screens(self, sentence: str) -> None:
+        """An error in a widget's handler stops that widget for good (Textual's message
+        loop ends with it): a dialog holding one took no key after it, Ctrl+Q neither,
+        and the app had to be killed. A screen so stopped is closed, the user back on the
+        one it was opened from (the home screen opened again if it was the last); were
+        the app's own first screen stopped, or the home screen stopped again as soon
+        as it was opened, the app ends with the sentence."""
+        for screen in list(reversed(self.screen_stack)):
+            if not any(map(_stopped, (screen, *screen.walk_children()))):
+                break
+            if len(self.screen_stack) == 1:
+                self.exit(return_code=1, message=sentence)
+                return
+            if screen is self.screen:
+                self.pop_screen()
+        if len(self.screen_stack) == 1:
+            now = time.monotonic()
+            if now - self._reopened_at < REOPEN_AGAIN_S:
+                self.exit(return_code=1, message=sentence)
+                return
+            self._reopened_at = now
+            self._first_screen()
 
     def _fatal_error(self) -> None:
         """Textual's crash report without the local variables of each frame (Textual shows
@@ -468,3 +511,33 @@ class ClinicApp(App[None]):
         if self.writer is not None:
             self.writer.close()  # what is still queued is written first
         self.store.close()
+
+
+def _tab_from_a_field(screen: Screen, event: events.Key | events.Paste) -> bool:
+    """Tab or Shift+Tab in any text field moves the focus now (the binding would, on a
+    later message): the keys typed after it at paste speed go to the next field. A
+    volunteer's "王五⇥139" made the name "王五139". (The desk's own fields do more:
+    clinic.ui.desk.fields.)"""
+    if not isinstance(event, events.Key) or event.key not in ("tab", "shift+tab"):
+        return False
+    if not isinstance(screen.focused, Input):
+        return False
+    if event.key == "tab":
+        screen.focus_next()
+    else:
+        screen.focus_previous()
+    return True
+
+
+def _failed_loop(error: BaseException) -> object | None:
+    """The message pump whose loop caught ``error`` (its traceback starts there, in
+    Textual's message loop), or None (a worker's error, a direct call)."""
+    frame = error.__traceback__.tb_frame if error.__traceback__ else None
+    if frame is not None and frame.f_code.co_name == "_process_messages_loop":
+        return frame.f_locals.get("self")
+    return None
+
+
+def _stopped(node: Widget) -> bool:
+    """Mounted, but its message loop has ended (an error in one of its handlers)."""
+    return node.is_mounted and not node.is_running

@@ -34,6 +34,13 @@ def test_textual_still_has_the_hooks_the_app_overrides():
     ]
     for name in ("_stop_no_matches_countdown", "_NO_MATCHES", "_NO_MATCHES_COUNTDOWN"):
         assert hasattr(CommandPalette, name), name
+    # ClinicApp._handle_exception tells whose message loop an error ended by the frame
+    # that caught it (clinic.ui.app._failed_loop): Textual's loop, which then stops.
+    from textual.message_pump import MessagePump
+
+    loop = inspect.getsource(MessagePump._process_messages_loop)
+    assert "self.app._handle_exception(error)\n                break" in loop
+    assert "self._close_messages_no_wait()" in inspect.getsource(App._fatal_error)
 
 
 def test_textual_footer_still_as_the_desk_footer_expects():

@@ -151,6 +151,144 @@ async def test_volunteer_picker_takes_pinyin_and_says_when_nobody_matches(
         assert app.screen.volunteer_name() == name
 
 
+async def test_volunteer_picker_takes_a_name_typed_at_paste_speed(
+    demo_path, make_app, counted_keys
+):
+    """Keys arriving together ("wang" pasted, a fast typist): each narrowed the list again
+    before the last highlight was handled; OptionDoesNotExist, and the picker took no key
+    after it (Ctrl+Q neither)."""
+    from textual import events
+
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await counted_keys(app, pilot).press("f4", "enter")
+        assert type(app.screen).__name__ == "VolunteerPicker"
+        for char in "wangxq":
+            app.post_message(events.Key(char, char))
+        await pilot.pause()
+        await pilot.pause()
+        box = app.screen.query_one("#volunteers")
+        assert app.screen.query_one("#filter").value == "wangxq"
+        assert box.option_count == 0 and box.is_running
+        for _i in range(6):
+            await pilot.press("backspace")
+        assert box.option_count > 0
+
+
+async def test_a_dialog_stopped_by_an_unexpected_error_closes_and_the_app_goes_on(
+    demo_path, make_app, monkeypatch, said, counted_keys
+):
+    """An error in a dialog's handler ends that dialog's message loop (Textual's): it took
+    no key after the notification, Ctrl+Q neither. It is closed; the app takes keys."""
+    from unittest.mock import PropertyMock, patch
+
+    from clinic.ui.app import ClinicApp
+    from clinic.ui.desk.pickers import VolunteerPicker
+
+    def broken(self, text):
+        raise ZeroDivisionError
+
+    monkeypatch.delenv("CLINIC_DEBUG", raising=False)
+    app = make_app(demo_path)
+    with patch.object(ClinicApp, "is_headless", new_callable=PropertyMock, return_value=False):
+        async with app.run_test(size=SIZE) as pilot:
+            await counted_keys(app, pilot).press("f4", "enter")
+            assert type(app.screen).__name__ == "VolunteerPicker"
+            monkeypatch.setattr(VolunteerPicker, "_fill", broken)  # what narrowing the list calls
+            await pilot.press("w")
+            await pilot.pause()
+            await pilot.pause()
+            assert type(app.screen).__name__ != "VolunteerPicker"
+            assert any("ZeroDivisionError" in m for m in said(app))
+            before = type(app.screen).__name__
+            await pilot.press("f1")
+            await pilot.pause()
+            assert type(app.screen).__name__ != before  # F1's help: keys are taken again
+            assert app.return_code is None
+
+
+async def test_a_main_screen_stopped_by_an_unexpected_error_opens_again(
+    demo_path, make_app, monkeypatch, said
+):
+    """The home screen's handler failed (as it came back from F1): the screen is closed
+    and a new one opened, which takes keys."""
+    import asyncio
+    from unittest.mock import PropertyMock, patch
+
+    from clinic.ui.app import ClinicApp
+    from clinic.ui.home import HomeScreen
+
+    failures = []
+    refresh = HomeScreen.action_refresh
+
+    def fails_once(self):
+        if not failures:
+            failures.append(1)
+            raise ZeroDivisionError
+        refresh(self)
+
+    monkeypatch.delenv("CLINIC_DEBUG", raising=False)
+    app = make_app(demo_path)
+    patched = patch.object(ClinicApp, "is_headless", new_callable=PropertyMock, return_value=False)
+    with patched:
+        async with app.run_test(size=SIZE) as pilot:
+            stopped = app.screen
+            assert isinstance(stopped, HomeScreen)
+            await pilot.press("f1")
+            monkeypatch.setattr(HomeScreen, "action_refresh", fails_once)
+            app.screen.dismiss()  # back to home, whose resume refreshes it (not a key:
+            for _i in range(50):  # the Pilot would wait for the stopped screen)
+                await asyncio.sleep(0.05)
+                if isinstance(app.screen, HomeScreen) and app.screen is not stopped:
+                    break
+            assert failures
+            assert isinstance(app.screen, HomeScreen) and app.screen is not stopped
+            assert any("ZeroDivisionError" in m for m in said(app))
+            await pilot.press("f1")
+            assert type(app.screen).__name__ == "HelpScreen"
+            assert app.return_code is None
+
+
+async def test_an_action_stopped_by_an_unexpected_error_ends_the_app_in_words(
+    demo_path, make_app, monkeypatch
+):
+    """An action runs in the app's own message loop, which ends with the error: the app
+    ends with the sentence (exit 1) instead of staying on a screen that takes no key."""
+    import asyncio
+    from unittest.mock import PropertyMock, patch
+
+    from textual import events
+
+    from clinic.ui.app import ClinicApp
+    from clinic.ui.home import HomeScreen
+
+    def broken(self):
+        raise ZeroDivisionError
+
+    monkeypatch.delenv("CLINIC_DEBUG", raising=False)
+    app = make_app(demo_path)
+    said_at_exit = []
+    exit_ = app.exit
+
+    def exit_saying(*args, **kwargs):
+        said_at_exit.append(kwargs.get("message"))
+        exit_(*args, **kwargs)
+
+    app.exit = exit_saying  # type: ignore[method-assign]
+    patched = patch.object(ClinicApp, "is_headless", new_callable=PropertyMock, return_value=False)
+    with patched:
+        async with app.run_test(size=SIZE):
+            assert isinstance(app.screen, HomeScreen)
+            monkeypatch.setattr(HomeScreen, "action_refresh", broken)
+            app.post_message(events.Key("ctrl+r", None))  # Ctrl+R: refresh
+            for _i in range(50):
+                await asyncio.sleep(0.05)
+                if app.return_code is not None:
+                    break
+    assert app.return_code == 1
+    assert any("ZeroDivisionError" in str(m) and "safe" in str(m) for m in said_at_exit)
+
+
 def screen_lines(app) -> list[str]:
     return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
 

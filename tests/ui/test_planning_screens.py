@@ -107,6 +107,26 @@ async def test_roster_preview_and_apply(demo_path, demo_store, make_app, go, set
     )
 
 
+async def test_a_tab_typed_at_paste_speed_moves_on_before_the_next_keys(demo_path, make_app, go):
+    """Keys arriving together (a paste, a scanner, a text expander): "王五⇥139" made the
+    name "王五139", the Tab handled after the digits. Then Shift+Tab back, at speed too:
+    the name selected as the focus comes to it, "甲" typed over it as at any speed."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await go(pilot, app, "f6")
+        await go(pilot, app, "n")
+        form = app.screen
+        assert form.focused is form.query_one("#f-name", Input)
+        for key, char in [("王", "王"), ("五", "五"), ("tab", None), *[(d, d) for d in "139"]]:
+            app.post_message(events.Key(key, char))
+        app.post_message(events.Key("shift+tab", None))
+        app.post_message(events.Key("甲", "甲"))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#f-name", Input).value == "甲"
+        assert form.query_one("#f-phone", Input).value == "139"
+
+
 async def test_volunteer_form_and_villages_where_next(demo_path, demo_store, make_app, go, settle):
     app = make_app(demo_path)
     async with app.run_test(size=SIZE) as pilot:

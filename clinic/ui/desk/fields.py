@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Select, SelectionList
+from textual.widgets import DataTable, Input, Select
 
 from clinic.ui.keys import types_search_key
+from clinic.ui.widgets.selection import SelectionList
 
 # Printable keys a desk list keeps: Space, and / (the desk's "go to the search box").
 NOT_TYPED = {"space", "slash"}

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import SelectionList, Static
+from textual.widgets import Static
 
 from clinic.core import desk
 from clinic.core import vitals as V
@@ -27,6 +27,7 @@ from clinic.ui.errors import show_error
 from clinic.ui.text import lines, plain, sentence
 from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
+from clinic.ui.widgets.selection import SelectionList
 
 HEAD_WIDTH = 14  # cells for the section names beside the items
 

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from clinic.core import catalogues, desk
@@ -22,6 +22,7 @@ from clinic.ui.labels import status_label, weekday_label
 from clinic.ui.text import cell, plain, shown
 from clinic.ui.threads import still_shown
 from clinic.ui.widgets.footer import Footer
+from clinic.ui.widgets.selection import SelectionList
 
 
 def _day_when(date: dt.date, today: dt.date, status: str) -> str:

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Input, Label, SelectionList, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from clinic.core import desk, edits
 from clinic.core import vitals as V
@@ -33,6 +33,7 @@ from clinic.ui.text import lines, plain, sentence, shown
 from clinic.ui.threads import still_shown
 from clinic.ui.widgets.confirm import ConfirmDialog
 from clinic.ui.widgets.footer import Footer
+from clinic.ui.widgets.selection import SelectionList
 
 # Field id, label msgid, placeholder msgid. Glucose follows blood pressure:
 # the two readings taken at nearly every visit come first.
