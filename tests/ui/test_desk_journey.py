@@ -349,6 +349,31 @@ async def test_stock_and_summary_screens(demo_path, demo_store, today_day, make_
     )
 
 
+async def test_esc_on_typed_stock_counts_asks_first(
+    demo_path, demo_store, today_day, make_app, open_desk
+):
+    """F10, "25", Esc: the count was thrown away without a word (the forms ask)."""
+    app = make_app(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = await open_desk(app, pilot)
+        await keys.press("f10")
+        await keys.type("25")
+        await keys.press("escape")
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await keys.press("escape")  # keep editing
+        assert type(app.screen).__name__ == "StockDialog"
+        await keys.press("ctrl+s")
+        assert type(app.screen).__name__ == "DeskScreen"
+        await keys.press("f10")
+        await keys.press("escape")  # nothing typed since it opened: closes at once
+        assert type(app.screen).__name__ == "DeskScreen"
+    brought = demo_store.scalar(
+        "SELECT brought FROM day_stock WHERE clinic_day_id = ? AND template_code = 'hypertension'",
+        [today_day["id"]],
+    )
+    assert brought == 25
+
+
 async def test_past_clinic_day_entry(
     demo_path, demo_store, a_person, today, make_app, counted_keys
 ):

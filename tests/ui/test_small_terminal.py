@@ -144,7 +144,10 @@ async def test_desk_dialogs_lie_within_the_screen(demo_path, lang, make_app):
         await go(pilot, "f10", "tab", *"30")  # a count typed in the stock dialog shows
         box = app.screen.focused
         assert box.value == "30" and box.region.width >= 6 and "30" in shown_line(box)
-        await go(pilot, "escape", "f9")
+        await go(pilot, "escape")  # typed and not saved: asked first
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert_dialog_fits(app)
+        await go(pilot, "y", "f9")  # close without saving
         assert type(app.screen).__name__ == "SummaryScreen"
         assert_within_screen(app.screen.query_one("#summary").parent)  # the scrolled view
 

@@ -27,6 +27,8 @@ class StockDialog(ClinicModal):
         Binding("ctrl+s", "save", N_("Save"), priority=True),
         Binding("escape", "close", N_("Close"), priority=True),
     ]
+    # Counts typed and not saved are not thrown away by Esc or Ctrl+Q without asking.
+    ASK_BEFORE_QUIT = True
 
     def __init__(self, day_id: int) -> None:
         super().__init__()
@@ -99,4 +101,4 @@ class StockDialog(ClinicModal):
         show_error(self, exc)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.leave()
