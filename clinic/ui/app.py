@@ -456,7 +456,8 @@ class ClinicApp(App[None]):
         sentence = (
             error.message if isinstance(error, ClinicError) else UnexpectedError.of(error).message
         )
-        if _failed_loop(error) is self:
+        stopped = _failed_loop(error)
+        if stopped is self:
             # The app's own message loop has ended (an action's error): nothing more would
             # be read or drawn. It ends with the sentence, as Textual's crash would.
             self.exit(return_code=1, message=sentence)
@@ -466,23 +467,27 @@ class ClinicApp(App[None]):
             show_error(self.screen, error, box=None, timeout=10)
         else:
             self.notify(sentence, severity="error", timeout=15)
-        self.call_later(self._leave_stopped_screens, sentence)
+        if stopped is not None:
+            # Its screen read now, while it is still attached: Textual removes a widget
+            # whose loop has ended.
+            self.call_later(self._close_stopped, _screen_of(stopped), sentence)
 
-    def _leave_stopped_screens(self, sentence: str) -> None:
-        """An error in a widget's handler stops that widget for good (Textual's message
-        loop ends with it): a dialog holding one took no key after it, Ctrl+Q neither,
-        and the app had to be killed. A screen so stopped is closed, the user back on the
-        one it was opened from (the home screen opened again if it was the last); were
-        the app's own first screen stopped, or the home screen stopped again as soon
-        as it was opened, the app ends with the sentence."""
-        for screen in list(reversed(self.screen_stack)):
-            if not any(map(_stopped, (screen, *screen.walk_children()))):
-                break
-            if len(self.screen_stack) == 1:
-                self.exit(return_code=1, message=sentence)
-                return
-            if screen is self.screen:
-                self.pop_screen()
+    def _close_stopped(self, screen: Screen | None, sentence: str) -> None:
+        """An error in a handler ends the message loop of its widget or screen for good
+        (Textual's): the screen took no key after it, Ctrl+Q neither, and the app had to
+        be killed. That screen is closed, with any opened over it, the user back on the
+        one under it (the home screen opened anew if none is left). The sign-in and the
+        lock are not closed (nothing but a PIN may take them away): the app ends with the
+        sentence, as it does when the screen is the app's first, or the home screen stops
+        again as soon as it was opened anew."""
+        from clinic.ui.signin import SignInBase
+
+        stack = self.screen_stack
+        if screen is None or screen not in stack[1:] or isinstance(screen, SignInBase):
+            self.exit(return_code=1, message=sentence)
+            return
+        for _above in range(stack.index(screen), len(stack)):
+            self.pop_screen()  # those over it, then it
         if len(self.screen_stack) == 1:
             now = time.monotonic()
             if now - self._reopened_at < REOPEN_AGAIN_S:
@@ -530,14 +535,23 @@ def _tab_from_a_field(screen: Screen, event: events.Key | events.Paste) -> bool:
 
 
 def _failed_loop(error: BaseException) -> object | None:
-    """The message pump whose loop caught ``error`` (its traceback starts there, in
-    Textual's message loop), or None (a worker's error, a direct call)."""
-    frame = error.__traceback__.tb_frame if error.__traceback__ else None
-    if frame is not None and frame.f_code.co_name == "_process_messages_loop":
-        return frame.f_locals.get("self")
+    """The message pump whose loop an error ended (Textual's: the error of a message
+    handler in ``_process_messages_loop``, or of compose and mount in ``_pre_process``,
+    which catch it there), or None: a worker's error, a timer's, an idle handler's, a
+    direct call, which end no loop."""
+    tb = error.__traceback__
+    if tb is None or tb.tb_next is None:
+        return None
+    caught, raised = tb.tb_frame.f_code.co_name, tb.tb_next.tb_frame.f_code.co_name
+    if raised == "_dispatch_message" and caught in ("_process_messages_loop", "_pre_process"):
+        return tb.tb_frame.f_locals.get("self")
     return None
 
 
-def _stopped(node: Widget) -> bool:
-    """Mounted, but its message loop has ended (an error in one of its handlers)."""
-    return node.is_mounted and not node.is_running
+def _screen_of(node: object) -> Screen | None:
+    if isinstance(node, Screen):
+        return node
+    try:
+        return node.screen if isinstance(node, Widget) else None
+    except Exception:  # noqa: BLE001 - already detached: NoScreen
+        return None

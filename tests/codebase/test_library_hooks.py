@@ -39,7 +39,11 @@ def test_textual_still_has_the_hooks_the_app_overrides():
     from textual.message_pump import MessagePump
 
     loop = inspect.getsource(MessagePump._process_messages_loop)
+    assert "await self._dispatch_message(message)" in loop
     assert "self.app._handle_exception(error)\n                break" in loop
+    pre = inspect.getsource(MessagePump._pre_process)
+    assert "await self._dispatch_message(events.Mount())" in pre
+    assert "self.app._handle_exception(error)\n            return False" in pre
     assert "self._close_messages_no_wait()" in inspect.getsource(App._fatal_error)
 
 

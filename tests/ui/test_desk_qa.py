@@ -289,6 +289,72 @@ async def test_an_action_stopped_by_an_unexpected_error_ends_the_app_in_words(
     assert any("ZeroDivisionError" in str(m) and "safe" in str(m) for m in said_at_exit)
 
 
+async def _until(condition, seconds: float = 3.0) -> None:
+    """Wait for ``condition()`` without the Pilot, which waits for a stopped screen."""
+    import asyncio
+
+    for _i in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+
+
+def _boom() -> None:
+    raise ZeroDivisionError
+
+
+async def test_a_visit_form_stopped_by_an_error_closes_and_ctrl_o_makes_a_new_one(
+    demo_path, make_app, monkeypatch, said, open_visit_form, a_person, today_day
+):
+    """The desk keeps its visit form for the next Ctrl+O: one stopped by an error is
+    closed and not used again (Textual has removed its widgets)."""
+    from unittest.mock import PropertyMock, patch
+
+    from clinic.ui.app import ClinicApp
+
+    p = a_person(consent=True, not_on_day=today_day["id"])
+    monkeypatch.delenv("CLINIC_DEBUG", raising=False)
+    app = make_app(demo_path)
+    patched = patch.object(ClinicApp, "is_headless", new_callable=PropertyMock, return_value=False)
+    with patched:
+        async with app.run_test(size=SIZE) as pilot:
+            keys = await open_visit_form(app, pilot, p)
+            stopped = app.screen
+            stopped.call_later(_boom)  # an error in one of the form's handlers
+            await _until(lambda: app.screen is not stopped, 10)
+            assert type(app.screen).__name__ == "DeskScreen"
+            assert any("ZeroDivisionError" in m for m in said(app))
+            await keys.press("ctrl+o")
+            assert type(app.screen).__name__ == "VisitScreen" and app.screen is not stopped
+            assert app.screen.is_running and app.return_code is None
+
+
+async def test_a_lock_stopped_by_an_error_ends_the_app_rather_than_open(
+    demo_path, make_app, monkeypatch
+):
+    """Nothing but a PIN takes the lock away: stopped by an error, it is not closed
+    (the screens under it would show); the app ends with the sentence."""
+    from unittest.mock import PropertyMock, patch
+
+    from clinic.ui.app import ClinicApp
+
+    monkeypatch.delenv("CLINIC_DEBUG", raising=False)
+    app = make_app(demo_path)
+    patched = patch.object(ClinicApp, "is_headless", new_callable=PropertyMock, return_value=False)
+    with patched:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f5")  # a screen with records under the lock
+            app.action_lock()
+            await _until(lambda: type(app.screen).__name__ == "SignInScreen", 10)
+            await pilot.pause()
+            lock = app.screen
+            assert type(lock).__name__ == "SignInScreen"
+            lock.call_later(_boom)
+            await _until(lambda: app.return_code is not None, 10)
+            assert app.screen is lock
+    assert app.return_code == 1
+
+
 def screen_lines(app) -> list[str]:
     return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
 

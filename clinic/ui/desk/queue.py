@@ -294,7 +294,9 @@ class DeskQueue(ClinicScreen):
         from clinic.ui.desk.visit import VisitScreen
 
         form = self._visit_form
-        if form is not None and form.idle and not form.shown:
+        # A form stopped by an error (the app closed it: ClinicApp._close_stopped) is
+        # not used again: Textual has removed its widgets.
+        if form is not None and form.is_running and form.idle and not form.shown:
             form.reopen(visit_id, self.volunteer_id)
             return form
         self.retire_visit_form()
