@@ -10,11 +10,13 @@ multiprocessing's children do.
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from clinic.core.errors import InputError, UnexpectedError
 from clinic.i18n import _
@@ -31,6 +33,27 @@ def python_child(module: str) -> tuple[list[str], dict[str, str]]:
     paths = [_PACKAGE_ROOT, *(p for p in sys.path if p)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     return [sys.executable, "-S", "-m", module], env
+
+
+def frame(value: Any) -> bytes:
+    """``value`` (of marshal's types) as one frame on a pipe to a child: its length in
+    four bytes, then the value marshalled (read back by :func:`frames`)."""
+    data = marshal.dumps(value)
+    return len(data).to_bytes(4, "little") + data
+
+
+def frames(stream: BinaryIO) -> Iterator[Any]:
+    """The values of the frames on ``stream`` (:func:`frame`), to the end of the input."""
+    read = stream.read
+    while True:
+        head = read(4)
+        if len(head) < 4:
+            return
+        size = int.from_bytes(head, "little")
+        data = read(size)
+        if len(data) < size:
+            return
+        yield marshal.loads(data)
 
 
 def answer_stream() -> BinaryIO:

@@ -212,16 +212,16 @@ def test_a_database_filled_between_the_look_and_the_lock_gets_an_ordinary_import
     first = import_register(store, path, skip_bad=True, today=today)
     records = snapshot(store)
     looks = []
-    is_fresh, load_state = reg._is_fresh, first_load.load_state
+    is_fresh, load_state = reg.is_fresh, first_load.load_state
 
     def stale_look(store_):
         looks.append(1)
         return len(looks) == 1 or is_fresh(store_)
 
     def as_if_empty(store_):
-        return (*load_state(store_)[:-2], True, True)
+        return (*load_state(store_)[:-1], True)
 
-    monkeypatch.setattr(reg, "_is_fresh", stale_look)
+    monkeypatch.setattr(reg, "is_fresh", stale_look)
     monkeypatch.setattr(first_load, "load_state", as_if_empty)
     again = import_register(store, path, skip_bad=True, today=today)
     assert len(looks) >= 2

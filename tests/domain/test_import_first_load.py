@@ -83,8 +83,8 @@ def test_a_first_load_in_any_batch_size_makes_the_records_of_an_ordinary_import(
 
 def _with_another_place(store, planned=first_load.load_state):
     """The plan's state, but with townships and villages as they no longer are."""
-    *ids, _digest, persons, households = planned(store)
-    return (*ids, "a village renamed meanwhile", persons, households)
+    *ids, _digest, fresh = planned(store)
+    return (*ids, "a village renamed meanwhile", fresh)
 
 
 def test_places_changed_between_the_plan_and_the_lock_give_a_fresh_import_in_one_process(

@@ -20,14 +20,13 @@ caller for an ordinary import.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
 import pickle
 import subprocess
 from collections.abc import Callable
 from typing import Any
 
-from clinic.core.children import READY, python_child, stopped_child
+from clinic.core.children import READY, frame, python_child, stopped_child
 from clinic.core.imports.register_fields import BATCH_ROWS, ImportResult, PersonRow, Progress
 from clinic.core.imports.register_writer import HouseholdWriter, household_key
 from clinic.core.imports.register_writes import PlannedPlaces, load_state
@@ -118,8 +117,7 @@ class FirstLoad:
         or failed) nothing more is sent: its answer says why."""
         if not self._open:
             return
-        data = marshal.dumps((write, args))
-        view = memoryview(len(data).to_bytes(4, "little") + data)
+        view = memoryview(frame((write, args)))
         try:
             while view:
                 view = view[os.write(self._pipe, view) :]

@@ -20,7 +20,6 @@ refused them row by row.
 
 from __future__ import annotations
 
-import marshal
 import os
 import pickle
 import sqlite3
@@ -29,7 +28,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from clinic.core.children import READY, answer_stream, picklable_error
+from clinic.core.children import READY, answer_stream, frames, picklable_error
 from clinic.core.errors import ClinicError, DatabaseError
 from clinic.core.imports.register_writes import FILLED_TABLES, StoreWrites, load_state
 from clinic.i18n import set_language
@@ -43,21 +42,6 @@ class _Stale(Exception):
 
 class _Abandoned(Exception):
     """Not a user error: the input ended before "end"; nothing is written."""
-
-
-def frames(stream: BinaryIO) -> Iterator[tuple[str, tuple]]:
-    """(write, arguments) pairs as :class:`.first_load.FirstLoad` sends them: a length
-    in four bytes, then the pair marshalled. Ends at the end of the input."""
-    read = stream.read
-    while True:
-        head = read(4)
-        if len(head) < 4:
-            return
-        size = int.from_bytes(head, "little")
-        data = read(size)
-        if len(data) < size:
-            return
-        yield marshal.loads(data)
 
 
 def load(

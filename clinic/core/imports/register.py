@@ -32,7 +32,7 @@ from clinic.core.imports.register_fields import (
     Progress,
 )
 from clinic.core.imports.register_writer import HouseholdWriter, household_key
-from clinic.core.imports.register_writes import FILLED_TABLES
+from clinic.core.imports.register_writes import FILLED_TABLES, is_fresh
 from clinic.core.privacy import mask_id, mask_phone
 from clinic.core.rejected import write_rejected
 from clinic.core.tables import iter_fields, map_headers, open_table
@@ -112,7 +112,7 @@ def _import(
         checker = RowChecker(table, headers.columns, township, village, store, today, skip_bad)
         result = ImportResult(file=table.path, ignored_columns=headers.unknown, dry_run=dry_run)
         first = None
-        if not dry_run and _is_fresh(store):
+        if not dry_run and is_fresh(store):
             first = FirstLoad(store, result, progress, max(table.lines_hint - 1, 0))
             checker.on_good = first.add
             checker.on_refusal = first.abandon  # nothing will be written: the lock let go
@@ -232,7 +232,7 @@ def _write(
     done = 0
     with store.transaction(), bulk.large_cache(store), contextlib.ExitStack() as stack:
         villages_before = count(store, "villages")
-        fresh = _is_fresh(store)
+        fresh = is_fresh(store)
         if fresh and not dry_run:
             stack.enter_context(bulk.indexes_built_after(store, FILLED_TABLES))
         writer = HouseholdWriter(store, result, keys=not dry_run, fresh=fresh, writes=not dry_run)
@@ -255,10 +255,6 @@ def _write(
         writer.flush()
         result.villages_created = count(store, "villages") - villages_before
         audit_q.record(store, *_audit_line(result, actor))
-
-
-def _is_fresh(store: Store) -> bool:
-    return bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
 
 
 def _simulate(store: Store, rows: list[PersonRow], result: ImportResult) -> None:

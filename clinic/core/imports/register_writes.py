@@ -137,17 +137,21 @@ class StoreWrites:
         return pending
 
 
+def is_fresh(store: Store) -> bool:
+    """No person and no household yet: an import matches nothing (a district's first)."""
+    return bulk.is_empty(store, "persons") and bulk.is_empty(store, "households")
+
+
 def load_state(store: Store) -> tuple:
     """What a first load's ids and places were planned on: the next id of each table it
     fills (in the device's range), the townships and villages as they are, and whether
-    persons and households are still empty (the last two). The loading child compares
-    it under its write lock (:mod:`.first_load_child`)."""
+    the database is still fresh (the last). The loading child compares it under its
+    write lock (:mod:`.first_load_child`)."""
     tables = ("townships", "villages", "households", "persons")
     return (
         *(bulk.next_id(store, table) for table in tables),
         places_q.places_digest(store),
-        bulk.is_empty(store, "persons"),
-        bulk.is_empty(store, "households"),
+        is_fresh(store),
     )
 
 
